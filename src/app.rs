@@ -1,0 +1,293 @@
+//! Orchestration of each command: rules → input → engine → gate → reports → exit code.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::CommandFactory;
+
+use crate::checks::{Code, Policy};
+use crate::cli::{AuditArgs, Cli, ColorWhen, Command, FailOnArg, Format, RulesCommand};
+use crate::engine::{self, AuditOptions};
+use crate::gate::{self, GateInput, GateSettings};
+use crate::input::{self, Export};
+use crate::report::{self, PendingFile, RenderContext};
+use crate::rules::validate::PresetRef;
+use crate::rules::{self, FailOn, RuleSet, UserRules, presets};
+
+/// Exit codes (DESIGN.md).
+pub const EXIT_PASS: u8 = 0;
+pub const EXIT_GATE_FAILED: u8 = 1;
+
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Audit(args) => audit(&args),
+        Command::Rules {
+            command: RulesCommand::Check { rules },
+        } => rules_check(&rules),
+        Command::Rules {
+            command: RulesCommand::List,
+        } => rules_list(),
+        Command::Explain { code } => explain(&code),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "pipelint", &mut io::stdout());
+            Ok(EXIT_PASS)
+        }
+    }
+}
+
+/// Whether an error is a closed stdout (`pipelint … | head`), which is not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn audit(args: &AuditArgs) -> Result<u8> {
+    Policy::check_patterns(&args.select).map_err(anyhow::Error::msg)?;
+    Policy::check_patterns(&args.ignore).map_err(anyhow::Error::msg)?;
+    let stdin_count = args.files.iter().filter(|f| *f == "-").count();
+    if stdin_count > 1 {
+        bail!("standard input (-) can be audited only once per run");
+    }
+
+    // Output files are created first, so a bad path fails before the work.
+    let mut outputs = Vec::new();
+    if let Some(path) = &args.output {
+        outputs.push((args.format, prepare_output(path, &args.files)?));
+    }
+    for (format, path) in &args.reports {
+        outputs.push((*format, prepare_output(path, &args.files)?));
+    }
+
+    let user = load_user_rules(args.rules.as_deref())?;
+    let delimiter = match &args.delimiter {
+        Some(d) => Some(parse_delimiter(d)?),
+        None => user
+            .as_ref()
+            .and_then(|u| u.raw.input.delimiter.as_ref())
+            .and_then(|d| rules::validate::delimiter_byte(d.get_ref())),
+    };
+    let exports = args
+        .files
+        .iter()
+        .map(|f| input::open(f, delimiter))
+        .collect::<Result<Vec<Export>>>()?;
+
+    let rules = resolve_rules(user.as_ref(), args.preset.map(|p| p.name()), &exports)?;
+    let policy = Policy::new(&rules.checks, &args.select, &args.ignore);
+    let settings = GateSettings {
+        fail_on: match args.fail_on {
+            Some(FailOnArg::Error) => FailOn::Error,
+            Some(FailOnArg::Warning) => FailOn::Warning,
+            Some(FailOnArg::Never) => FailOn::Never,
+            None => rules.gate.fail_on,
+        },
+        min_completeness: args.min_completeness.or(rules.gate.min_completeness),
+        max_high_risk: rules.gate.max_high_risk,
+    };
+    let options = AuditOptions {
+        threads: args.threads,
+        policy,
+        as_of: args.as_of.unwrap_or_else(today),
+    };
+    let audit = engine::run(rules, exports, &options)?;
+
+    let counts = report::model::severity_counts(&audit);
+    let verdict = gate::evaluate(
+        &settings,
+        &GateInput {
+            errors: counts.error,
+            warnings: counts.warning,
+            infos: counts.info,
+            completeness: audit.tallies.overall.rate(),
+            high_risk: 0,
+        },
+    );
+    let code = if verdict.passed {
+        EXIT_PASS
+    } else {
+        EXIT_GATE_FAILED
+    };
+    let model = report::model::build(&audit, verdict);
+
+    let stdout_tty = io::stdout().is_terminal();
+    let color_for = |to_terminal: bool| match args.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    for (format, pending) in outputs {
+        let ctx = RenderContext {
+            audit: &audit,
+            model: &model,
+            top: args.top,
+            color: false,
+            terminal: false,
+        };
+        let emitter = report::emitter(format);
+        pending.write_with(|w| emitter.emit(&ctx, w))?;
+    }
+    if args.output.is_none() && !args.quiet {
+        let ctx = RenderContext {
+            audit: &audit,
+            model: &model,
+            top: args.top,
+            color: args.format == Format::Table && color_for(stdout_tty),
+            terminal: stdout_tty,
+        };
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let written = report::emitter(args.format)
+            .emit(&ctx, &mut out)
+            .and_then(|_| out.flush());
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
+            Err(e) => return Err(e).context("cannot write to standard output"),
+        }
+    }
+    if !args.quiet && args.format != Format::Table {
+        if let Some(d) = &audit.rules.detection {
+            eprintln!(
+                "pipelint: using preset {} (auto-detected: {} of its {} columns found)",
+                d.preset, d.matched, d.total
+            );
+        }
+    }
+    Ok(code)
+}
+
+fn prepare_output(path: &Path, inputs: &[String]) -> Result<PendingFile> {
+    if report::is_input(path, inputs) {
+        bail!(
+            "refusing to write the report to {}: it is one of the inputs",
+            path.display()
+        );
+    }
+    PendingFile::create(path)
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn parse_delimiter(d: &str) -> Result<u8> {
+    rules::validate::delimiter_byte(d).with_context(|| {
+        format!("--delimiter must be one ASCII character such as , ; | or `tab`, not {d:?}")
+    })
+}
+
+/// `-r PATH`, else `./pipelint.toml` if present.
+fn load_user_rules(path: Option<&Path>) -> Result<Option<UserRules>> {
+    let path: PathBuf = match path {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = PathBuf::from("pipelint.toml");
+            if !default.is_file() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    let text = rules::read_rules_text(&path)?;
+    Ok(Some(UserRules::parse(text)?))
+}
+
+/// Decide the preset (flag, else the file's `[input] preset`, else auto when there is no
+/// rules file) and build the rule set.
+fn resolve_rules(
+    user: Option<&UserRules>,
+    flag: Option<&str>,
+    exports: &[Export],
+) -> Result<RuleSet> {
+    let wanted = match flag {
+        Some("auto") => Some(PresetRef::Auto),
+        Some(name) => presets::find(name).map(|p| PresetRef::Named(p.name)),
+        None => match user {
+            Some(u) => u.preset(),
+            None => Some(PresetRef::Auto),
+        },
+    };
+    let (preset, detection) = match wanted {
+        None => (None, None),
+        Some(PresetRef::Named(name)) => (presets::find(name), None),
+        Some(PresetRef::Auto) => {
+            let first = exports.first().context("no input files were given")?;
+            let detection = presets::detect(&first.header.cells)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", first.name))?;
+            (presets::find(detection.preset), Some(detection))
+        }
+    };
+    Ok(rules::build(user, preset, detection)?)
+}
+
+fn rules_check(path: &Path) -> Result<u8> {
+    let text = rules::read_rules_text(path)?;
+    let user = UserRules::parse(text)?;
+    let preset = match user.preset() {
+        Some(PresetRef::Named(name)) => presets::find(name),
+        _ => None,
+    };
+    let rules = rules::build(Some(&user), preset, None)?;
+    let mut out = io::stdout().lock();
+    let base = match rules.preset {
+        Some(p) => format!(" on preset:{p}"),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "{}: valid{base} ({} field rule{}, {} stage{}, {} conditional rule{})",
+        path.display(),
+        rules.fields.len(),
+        plural(rules.fields.len()),
+        rules.stages.len(),
+        plural(rules.stages.len()),
+        rules.rules.len(),
+        plural(rules.rules.len())
+    )?;
+    if user.preset() == Some(PresetRef::Auto) {
+        writeln!(
+            out,
+            "note: preset = \"auto\" is chosen per export; stage names in conditions are checked then"
+        )?;
+    }
+    Ok(EXIT_PASS)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn rules_list() -> Result<u8> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{:<7} {:<8} CHECK", "CODE", "SEVERITY")?;
+    for code in Code::ALL {
+        writeln!(
+            out,
+            "{:<7} {:<8} {}",
+            code.as_str(),
+            code.default_severity().as_str(),
+            code.summary()
+        )?;
+    }
+    Ok(EXIT_PASS)
+}
+
+fn explain(code: &str) -> Result<u8> {
+    let code: Code = code.parse().map_err(anyhow::Error::msg)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{} ({}) — {}\ndefault severity: {}\n",
+        code.as_str(),
+        code.slug(),
+        code.summary(),
+        code.default_severity()
+    )?;
+    writeln!(out, "{}", code.explanation())?;
+    Ok(EXIT_PASS)
+}

@@ -1,0 +1,232 @@
+//! REQ001–REQ003: fields that must be filled — globally, by the deal's stage (exit
+//! criteria), or by a conditional rule whose `when` holds.
+//!
+//! Several requirements may name the same field; a missing field gets one finding, under the
+//! most specific code (REQ003, then REQ002, then REQ001) at the highest of their severities.
+//! A present but invalid value is a VAL finding and gets no REQ finding.
+
+use std::cmp::Ordering;
+
+use super::values::{Cell, Parsed, eq_fold};
+use super::{Code, Policy, Severity};
+use crate::input::mapping::FieldId;
+use crate::rules::{Operand, RuleSet, Test};
+
+/// Why a field is required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Because {
+    Global,
+    Stage(usize),
+    Rule(usize),
+}
+
+impl Because {
+    pub fn code(self) -> Code {
+        match self {
+            Because::Global => Code::Req001,
+            Because::Stage(_) => Code::Req002,
+            Because::Rule(_) => Code::Req003,
+        }
+    }
+
+    fn rank(self) -> usize {
+        match self {
+            Because::Global => 0,
+            Because::Stage(_) => 1,
+            Because::Rule(_) => 2,
+        }
+    }
+}
+
+/// One requirement: `field` must be filled, because of `because`, at `severity` (the rules'
+/// own severity for it, if they give one).
+#[derive(Clone, Copy, Debug)]
+pub struct Requirement {
+    pub field: FieldId,
+    pub because: Because,
+    pub severity: Option<Severity>,
+}
+
+/// What one record's requirements demand of each field. Reused across records: only the
+/// fields touched by the last record are reset.
+#[derive(Clone, Debug)]
+pub struct Demands {
+    /// Per field: per code rank, the highest severity demanded (None: not demanded).
+    marks: Vec<[Option<Severity>; 3]>,
+    /// Per field: the first stage and rule that demanded it (for messages).
+    first: Vec<[Option<Because>; 3]>,
+    touched: Vec<FieldId>,
+}
+
+impl Demands {
+    pub fn new(fields: usize) -> Demands {
+        Demands {
+            marks: vec![[None; 3]; fields],
+            first: vec![[None; 3]; fields],
+            touched: Vec::new(),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        for &f in &self.touched {
+            self.marks[f] = [None; 3];
+            self.first[f] = [None; 3];
+        }
+        self.touched.clear();
+    }
+
+    pub fn demand(&mut self, req: &Requirement) {
+        let f = req.field;
+        let rank = req.because.rank();
+        let severity = req
+            .severity
+            .unwrap_or(req.because.code().default_severity());
+        if self.marks[f] == [None; 3] {
+            self.touched.push(f);
+        }
+        let slot = &mut self.marks[f][rank];
+        *slot = Some(slot.map_or(severity, |s| s.max(severity)));
+        self.first[f][rank].get_or_insert(req.because);
+    }
+
+    /// The fields demanded by the current record, in the order first demanded.
+    pub fn fields(&self) -> &[FieldId] {
+        &self.touched
+    }
+
+    /// The finding for a missing `field`: code, severity and what demanded it, or `None`
+    /// when every code that demands it is switched off.
+    pub fn verdict(&self, field: FieldId, policy: &Policy) -> Option<(Code, Severity, Because)> {
+        let marks = &self.marks[field];
+        let mut most_specific = None;
+        let mut highest: Option<Severity> = None;
+        for (rank, mark) in marks.iter().enumerate() {
+            if let Some(s) = *mark {
+                if policy.enabled(RANKED[rank]) {
+                    most_specific = Some(rank);
+                    highest = Some(highest.map_or(s, |h| h.max(s)));
+                }
+            }
+        }
+        let (most_specific, highest) = (most_specific?, highest?);
+        let code = RANKED[most_specific];
+        let severity = policy.severity(code, Some(highest))?;
+        let because = self.first[field][most_specific]?;
+        Some((code, severity, because))
+    }
+}
+
+const RANKED: [Code; 3] = [Code::Req001, Code::Req002, Code::Req003];
+
+/// The message of a REQ finding for `field` (its display name), missing as `how`
+/// ("is empty", "is a placeholder (`TBD`)").
+pub fn message(because: Because, field: &str, how: &str, rules: &RuleSet) -> String {
+    match because {
+        Because::Global => format!("required field {field} {how}; fill it in"),
+        Because::Stage(i) => {
+            let stage = rules.stages.get(i).map_or("?", |s| s.name.as_str());
+            format!(
+                "stage `{stage}` requires {field}, which {how}; fill it in or move the deal back"
+            )
+        }
+        Because::Rule(i) => {
+            let (id, text) = rules
+                .rules
+                .get(i)
+                .map_or(("?", None), |r| (r.id.as_str(), r.message.as_deref()));
+            match text {
+                Some(text) => format!("{text} (rule {id}): {field} {how}"),
+                None => format!("rule {id} requires {field}, which {how}"),
+            }
+        }
+    }
+}
+
+/// Whether a `when` test holds for a record's cell (`text` is the cell as written). A missing
+/// or invalid value satisfies no test except `empty = true`.
+pub fn condition_holds(test: &Test, cell: &Cell, text: &str) -> bool {
+    let parsed = match (test, cell) {
+        (Test::Empty(want), _) => return matches!(cell, Cell::Missing { .. }) == *want,
+        (_, Cell::Valid(p)) => p,
+        _ => return false,
+    };
+    let is = |o: &Operand, accept: &[Ordering]| {
+        compare(parsed, o, text).is_some_and(|c| accept.contains(&c))
+    };
+    match test {
+        Test::Eq(o) => is(o, &[Ordering::Equal]),
+        Test::In(os) => os.iter().any(|o| is(o, &[Ordering::Equal])),
+        Test::NotIn(os) => !os.iter().any(|o| is(o, &[Ordering::Equal])),
+        Test::Gt(o) => is(o, &[Ordering::Greater]),
+        Test::Gte(o) => is(o, &[Ordering::Greater, Ordering::Equal]),
+        Test::Lt(o) => is(o, &[Ordering::Less]),
+        Test::Lte(o) => is(o, &[Ordering::Less, Ordering::Equal]),
+        Test::Empty(_) => false,
+    }
+}
+
+/// The value compared with the operand (`Less`: the value is below it).
+fn compare(value: &Parsed, operand: &Operand, text: &str) -> Option<Ordering> {
+    match (value, operand) {
+        (Parsed::Stage(s), Operand::Stage(o)) => (s == o).then_some(Ordering::Equal),
+        (_, Operand::Text(t)) => eq_fold(t, text).then_some(Ordering::Equal),
+        (Parsed::Money(m), Operand::Number { exact: Some(e), .. }) => Some(m.amount.cmp(e)),
+        (Parsed::Money(m), Operand::Number { value, .. }) => {
+            (m.amount.0 as f64 / 10_000.0).partial_cmp(value)
+        }
+        (Parsed::Number(n), Operand::Number { value, .. }) => n.partial_cmp(value),
+        (Parsed::Date(d), Operand::Date(o)) => Some(d.cmp(o)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::CheckSetting;
+
+    #[test]
+    fn most_specific_code_at_highest_severity() {
+        let mut d = Demands::new(3);
+        d.demand(&Requirement {
+            field: 1,
+            because: Because::Global,
+            severity: Some(Severity::Error),
+        });
+        d.demand(&Requirement {
+            field: 1,
+            because: Because::Rule(0),
+            severity: Some(Severity::Warning),
+        });
+        d.demand(&Requirement {
+            field: 1,
+            because: Because::Stage(2),
+            severity: None,
+        });
+        let policy = Policy::all_on();
+        assert_eq!(
+            d.verdict(1, &policy),
+            Some((Code::Req003, Severity::Error, Because::Rule(0)))
+        );
+        assert_eq!(d.verdict(0, &policy), None);
+
+        // With REQ003 off, the stage requirement reports it.
+        let no_rules = Policy::new(&[], &[], &["REQ003".into()]);
+        assert_eq!(
+            d.verdict(1, &no_rules),
+            Some((Code::Req002, Severity::Error, Because::Stage(2)))
+        );
+
+        // [checks] fixes the severity of the chosen code.
+        let info = Policy::new(
+            &[(Code::Req003, CheckSetting::Severity(Severity::Info))],
+            &[],
+            &[],
+        );
+        assert_eq!(d.verdict(1, &info).map(|v| v.1), Some(Severity::Info));
+
+        d.clear();
+        assert!(d.fields().is_empty());
+        assert_eq!(d.verdict(1, &policy), None);
+    }
+}

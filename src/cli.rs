@@ -1,0 +1,218 @@
+//! The command line: commands, formats and flags (the contract in DESIGN.md).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pipelint",
+    version,
+    about = "Audit CRM pipeline exports: required fields, stage exit criteria, completeness",
+    long_about = "pipelint reads a CRM pipeline export (Salesforce, HubSpot, Pipedrive or your own \
+                  CSV), validates every deal against declarative rules, scores data completeness \
+                  and exits 0 (gate passed), 1 (gate failed) or 2 (could not audit)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Audit one or more exports (audited as one pipeline)
+    Audit(AuditArgs),
+    /// Validate or list rules
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Explain a check code: what it checks, why, an example, how to fix, configuration
+    Explain {
+        /// A check code such as REQ002
+        code: String,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Validate a rules file: exit 0 when valid, 2 with every problem listed
+    Check {
+        /// The rules file
+        rules: PathBuf,
+    },
+    /// List every check code with its default severity and one-line summary
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Export files (CSV); `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Rules file (default: ./pipelint.toml if present, else the detected preset)
+    #[arg(short = 'r', long = "rules", value_name = "RULES")]
+    pub rules: Option<PathBuf>,
+
+    /// Built-in preset to start from; `auto` picks the one matching the header
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+
+    /// The date treated as today for every date check (default: today)
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Output format on stdout (or to --output)
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to PATH instead of stdout (atomically)
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Also write FORMAT to PATH, e.g. --report json=audit.json (repeatable)
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
+
+    /// Lowest severity that fails the gate (default: [gate] fail_on, else error)
+    #[arg(long = "fail-on", value_enum)]
+    pub fail_on: Option<FailOnArg>,
+
+    /// Fail the gate when overall completeness is below PCT (0-100)
+    #[arg(long = "min-completeness", value_name = "PCT", value_parser = parse_percent)]
+    pub min_completeness: Option<f64>,
+
+    /// Only these check codes or prefixes (comma-separated), e.g. REQ,VAL001
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+
+    /// Switch off these check codes or prefixes (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+
+    /// How many findings the table lists
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+
+    /// Worker threads (0 = one per core)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    /// Field delimiter of the export (default: [input] delimiter, else ,): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Print nothing on stdout; the exit code (and any -o/--report files) carry the result
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// When to colour the table
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    Auto,
+    Salesforce,
+    Hubspot,
+    Pipedrive,
+}
+
+impl PresetArg {
+    pub fn name(self) -> &'static str {
+        match self {
+            PresetArg::Auto => "auto",
+            PresetArg::Salesforce => "salesforce",
+            PresetArg::Hubspot => "hubspot",
+            PresetArg::Pipedrive => "pipedrive",
+        }
+    }
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date in the form YYYY-MM-DD (e.g. 2026-11-20)"))
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a percentage"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("`{s}` is outside 0-100"))
+    }
+}
+
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. json=audit.json)"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown format `{format}`; formats are {}",
+            names.join(", ")
+        )
+    })?;
+    if path.trim().is_empty() {
+        return Err(format!("`{s}` names no path"));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn report_flag_parses() {
+        assert_eq!(
+            parse_report("json=out/a.json"),
+            Ok((Format::Json, PathBuf::from("out/a.json")))
+        );
+        assert!(parse_report("yaml=a").is_err());
+        assert!(parse_report("json").is_err());
+    }
+}

@@ -1,0 +1,308 @@
+//! Auditing a chunk of rows: parse each read column, run the value and requirement checks,
+//! score completeness and build the deal summary. Runs on rayon workers; everything it
+//! produces is chunk-local and merged later in input order.
+
+use std::borrow::Cow;
+
+use super::deals::{DealBuffer, DealFacts, DealText, StageKey};
+use super::plan::Plan;
+use crate::checks::duplicates::id_hash;
+use crate::checks::input::ragged_row;
+use crate::checks::required::{self, Demands, condition_holds};
+use crate::checks::values::{Cell, Parsed, check_stage, check_value};
+use crate::checks::{Code, Finding, Severity};
+use crate::input::Row;
+use crate::score::Tallies;
+use crate::score::completeness::WeightTally;
+use crate::values::{Currency, trim_cell};
+
+/// What one chunk of rows produced.
+pub struct ChunkOut {
+    pub deals: DealBuffer,
+    /// Per deal: hash of its id (for DUP001), `None` when it has no id.
+    pub id_hashes: Vec<Option<u64>>,
+    pub findings: Vec<Finding>,
+    pub tallies: Tallies,
+    pub malformed: u64,
+}
+
+/// Reusable per-worker state.
+struct Scratch {
+    cells: Vec<Cell>,
+    demands: Demands,
+}
+
+pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
+    let mut out = ChunkOut {
+        deals: DealBuffer::default(),
+        id_hashes: Vec::with_capacity(rows.len()),
+        findings: Vec::new(),
+        tallies: Tallies::new(plan.table.len(), plan.rules.stages.len()),
+        malformed: 0,
+    };
+    let mut scratch = Scratch {
+        cells: vec![Cell::Missing { placeholder: false }; plan.slots.len()],
+        demands: Demands::new(plan.table.len()),
+    };
+    for row in rows {
+        audit_row(plan, row, &mut scratch, &mut out);
+    }
+    out
+}
+
+/// A cell as text: borrowed when it is UTF-8, else decoded lossily.
+fn cell_text(raw: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(raw),
+    }
+}
+
+fn column_text(row: &Row, column: Option<usize>) -> Cow<'_, str> {
+    column
+        .and_then(|c| row.get(c))
+        .map_or(Cow::Borrowed(""), cell_text)
+}
+
+/// The record a finding is about.
+#[derive(Clone, Copy)]
+struct At {
+    line: u64,
+    deal: u32,
+}
+
+fn emit(
+    plan: &Plan<'_>,
+    out: &mut ChunkOut,
+    at: At,
+    code: Code,
+    specific: Option<Severity>,
+    field: usize,
+    message: String,
+) {
+    if let Some(severity) = plan.policy.severity(code, specific) {
+        out.findings.push(Finding {
+            code,
+            severity,
+            file: plan.file,
+            line: at.line,
+            deal: Some(at.deal),
+            record_id: None,
+            field: Some(field as u32),
+            column: plan
+                .slot_of
+                .get(field)
+                .copied()
+                .flatten()
+                .map(|s| plan.slots[s].column as u32),
+            message,
+        });
+    }
+}
+
+fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkOut) {
+    let rules = plan.rules;
+    if let Some((code, message)) = ragged_row(row.len(), plan.header_len) {
+        out.malformed += 1;
+        if let Some(severity) = plan.policy.severity(code, None) {
+            let id = trim_cell(&column_text(row, plan.id_col)).to_string();
+            out.findings.push(Finding {
+                code,
+                severity,
+                file: plan.file,
+                line: row.line,
+                deal: None,
+                record_id: (!id.is_empty()).then_some(id),
+                field: None,
+                column: None,
+                message,
+            });
+        }
+        return;
+    }
+    let deal = out.deals.deals.len() as u32;
+    let at = At {
+        line: row.line,
+        deal,
+    };
+    let placeholders = &rules.input.empty_values;
+
+    // Values: parse and check every read column.
+    let mut stage = StageKey::Missing;
+    for (i, slot) in plan.slots.iter().enumerate() {
+        let text = column_text(row, Some(slot.column));
+        let t = trim_cell(&text);
+        if placeholders.is_missing(t) {
+            scratch.cells[i] = Cell::Missing {
+                placeholder: !t.is_empty(),
+            };
+            continue;
+        }
+        let field_rule = plan.field_rule(slot);
+        let checked = if slot.is_stage {
+            check_stage(t, rules).map(Parsed::Stage)
+        } else {
+            check_value(t, slot.kind, field_rule, &plan.values)
+        };
+        scratch.cells[i] = match checked {
+            Ok(parsed) => {
+                if let Parsed::Stage(s) = parsed {
+                    stage = StageKey::Known(s as u32);
+                }
+                Cell::Valid(parsed)
+            }
+            Err((code, message)) => {
+                if slot.is_stage {
+                    stage = StageKey::Unknown(out.deals.unknown_stages.intern(t));
+                }
+                let severity = field_rule.and_then(|r| r.severity);
+                emit(plan, out, at, code, severity, slot.field, message);
+                Cell::Invalid
+            }
+        };
+    }
+    if stage == StageKey::Missing && rules.stages.is_empty() {
+        // Without [[stages]] the stage is only a label to group by.
+        let text = column_text(row, plan.stage_slot.map(|s| plan.slots[s].column));
+        let t = trim_cell(&text);
+        if !placeholders.is_missing(t) {
+            stage = StageKey::Unknown(out.deals.unknown_stages.intern(t));
+        }
+    }
+
+    // Requirements: global, the stage's exit criteria, and rules whose `when` holds.
+    let demands = &mut scratch.demands;
+    demands.clear();
+    for r in &plan.global {
+        demands.demand(r);
+    }
+    if let StageKey::Known(s) = stage {
+        for r in plan.by_stage.get(s as usize).into_iter().flatten() {
+            demands.demand(r);
+        }
+    }
+    for rule in &plan.conditional {
+        let fires = rule.when.iter().all(|&(slot, test)| {
+            let text = column_text(row, Some(plan.slots[slot].column));
+            condition_holds(test, &scratch.cells[slot], trim_cell(&text))
+        });
+        if fires {
+            for r in &rule.requires {
+                demands.demand(r);
+            }
+        }
+    }
+
+    // Completeness, and a REQ finding per missing demanded field.
+    let (mut filled_w, mut applicable_w) = (0u32, 0u32);
+    for &field in demands.fields() {
+        let weight = plan.table.entries[field].weight;
+        applicable_w = applicable_w.saturating_add(weight);
+        let cell = plan.slot_of[field].map(|s| scratch.cells[s]);
+        let tally = &mut out.tallies.fields[field];
+        tally.applicable += 1;
+        match cell {
+            Some(Cell::Valid(_)) => {
+                tally.filled += 1;
+                filled_w = filled_w.saturating_add(weight);
+            }
+            Some(Cell::Invalid) => tally.invalid += 1,
+            Some(Cell::Missing { .. }) | None => {
+                tally.missing += 1;
+                if let Some((code, severity, because)) = demands.verdict(field, plan.policy) {
+                    let how = if placeholder_text(cell) {
+                        let text =
+                            column_text(row, plan.slot_of[field].map(|s| plan.slots[s].column));
+                        format!(
+                            "holds the placeholder {}",
+                            crate::checks::values::quote(trim_cell(&text))
+                        )
+                    } else {
+                        "is empty".to_string()
+                    };
+                    let name = plan.table.name(field);
+                    let message = required::message(because, name, &how, rules);
+                    emit(plan, out, at, code, Some(severity), field, message);
+                }
+            }
+        }
+    }
+
+    // The deal's summary.
+    let owner_text = column_text(row, plan.owner_col);
+    let owner_t = trim_cell(&owner_text);
+    let owner = (!placeholders.is_missing(owner_t)).then(|| out.deals.owners.intern(owner_t));
+    let money = plan.amount_slot.and_then(|s| match scratch.cells[s] {
+        Cell::Valid(Parsed::Money(m)) => Some(m),
+        _ => None,
+    });
+    let currency = plan
+        .currency_col
+        .and_then(|c| row.get(c))
+        .and_then(|raw| Currency::parse(&cell_text(raw)))
+        .or(money.and_then(|m| m.currency))
+        .or(rules.input.currency);
+    let close_date = plan.close_date_slot.and_then(|s| match scratch.cells[s] {
+        Cell::Valid(Parsed::Date(d)) => Some(d),
+        _ => None,
+    });
+    let id_text = column_text(row, plan.id_col);
+    let id = trim_cell(&id_text);
+    let name_text = column_text(row, plan.name_col);
+    let account_text = column_text(row, plan.account_col);
+    out.id_hashes.push((!id.is_empty()).then(|| id_hash(id)));
+    out.deals.push(
+        DealText {
+            id,
+            name: trim_cell(&name_text),
+            account: trim_cell(&account_text),
+        },
+        DealFacts {
+            file: plan.file,
+            line: row.line,
+            owner,
+            stage,
+            amount: money.map(|m| m.amount),
+            currency,
+            close_date,
+            filled: filled_w,
+            applicable: applicable_w,
+        },
+    );
+
+    // Aggregates.
+    let t = &mut out.tallies;
+    t.overall.add(filled_w, applicable_w);
+    match owner {
+        Some(o) => grow(&mut t.by_owner, o as usize).add(filled_w, applicable_w),
+        None => t.no_owner.add(filled_w, applicable_w),
+    }
+    match stage {
+        StageKey::Known(s) => {
+            if let Some(tally) = t.by_stage.get_mut(s as usize) {
+                tally.add(filled_w, applicable_w);
+            }
+            if rules.stages.get(s as usize).is_some_and(|st| st.is_open()) {
+                t.open += 1;
+                if let Some(m) = money {
+                    t.add_open_amount(currency, m.amount);
+                }
+            }
+        }
+        StageKey::Unknown(u) => {
+            grow(&mut t.by_unknown_stage, u as usize).add(filled_w, applicable_w)
+        }
+        StageKey::Missing => t.no_stage.add(filled_w, applicable_w),
+    }
+}
+
+fn placeholder_text(cell: Option<Cell>) -> bool {
+    matches!(cell, Some(Cell::Missing { placeholder: true }))
+}
+
+fn grow(v: &mut Vec<WeightTally>, i: usize) -> &mut WeightTally {
+    if v.len() <= i {
+        v.resize(i + 1, WeightTally::default());
+    }
+    &mut v[i]
+}

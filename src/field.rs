@@ -1,0 +1,155 @@
+//! Canonical fields: the names pipelint understands regardless of how an export spells them.
+
+use std::fmt;
+
+/// A field pipelint knows the meaning of. Exports name them differently (`Stage`, `StageName`,
+/// `Deal Stage`); `[columns]` and the presets map headers onto these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Canonical {
+    Id,
+    Name,
+    Account,
+    Owner,
+    Stage,
+    Amount,
+    Currency,
+    CloseDate,
+    CreatedDate,
+    LastActivity,
+    StageChanged,
+    Probability,
+    ForecastCategory,
+    NextStep,
+}
+
+impl Canonical {
+    pub const ALL: [Canonical; 14] = [
+        Canonical::Id,
+        Canonical::Name,
+        Canonical::Account,
+        Canonical::Owner,
+        Canonical::Stage,
+        Canonical::Amount,
+        Canonical::Currency,
+        Canonical::CloseDate,
+        Canonical::CreatedDate,
+        Canonical::LastActivity,
+        Canonical::StageChanged,
+        Canonical::Probability,
+        Canonical::ForecastCategory,
+        Canonical::NextStep,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Canonical::Id => "id",
+            Canonical::Name => "name",
+            Canonical::Account => "account",
+            Canonical::Owner => "owner",
+            Canonical::Stage => "stage",
+            Canonical::Amount => "amount",
+            Canonical::Currency => "currency",
+            Canonical::CloseDate => "close_date",
+            Canonical::CreatedDate => "created_date",
+            Canonical::LastActivity => "last_activity",
+            Canonical::StageChanged => "stage_changed",
+            Canonical::Probability => "probability",
+            Canonical::ForecastCategory => "forecast_category",
+            Canonical::NextStep => "next_step",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Canonical> {
+        Canonical::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Canonical::ALL.into_iter().map(Canonical::as_str)
+    }
+
+    /// The type a canonical field has unless `[fields]` says otherwise.
+    pub fn default_type(self) -> FieldType {
+        match self {
+            Canonical::Amount => FieldType::Money,
+            Canonical::CloseDate
+            | Canonical::CreatedDate
+            | Canonical::LastActivity
+            | Canonical::StageChanged => FieldType::Date,
+            Canonical::Probability => FieldType::Percent,
+            _ => FieldType::Text,
+        }
+    }
+}
+
+impl fmt::Display for Canonical {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a field's values are read and validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Enum,
+    Date,
+    Money,
+    Number,
+    Percent,
+}
+
+impl FieldType {
+    pub const NAMES: [&'static str; 6] = ["text", "enum", "date", "money", "number", "percent"];
+
+    pub fn parse(name: &str) -> Option<FieldType> {
+        Some(match name {
+            "text" => FieldType::Text,
+            "enum" => FieldType::Enum,
+            "date" => FieldType::Date,
+            "money" => FieldType::Money,
+            "number" => FieldType::Number,
+            "percent" => FieldType::Percent,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            FieldType::Money | FieldType::Number | FieldType::Percent
+        )
+    }
+}
+
+/// A field as the rules name it: a canonical field, or a header of the export verbatim.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FieldName {
+    Canonical(Canonical),
+    Header(String),
+}
+
+impl FieldName {
+    pub fn parse(name: &str) -> FieldName {
+        match Canonical::parse(name) {
+            Some(c) => FieldName::Canonical(c),
+            None => FieldName::Header(name.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            FieldName::Canonical(c) => c.as_str(),
+            FieldName::Header(h) => h,
+        }
+    }
+}
+
+impl fmt::Display for FieldName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

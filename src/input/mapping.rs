@@ -1,0 +1,249 @@
+//! Mapping columns: which header holds each field the rules talk about.
+//!
+//! The [`FieldTable`] is built once from the rules and is the same for every file (findings
+//! and completeness refer to fields by their index in it); a [`Mapping`] binds it to one
+//! file's header. References the user's rules make must resolve (IN001, or "neither canonical
+//! nor a header"); references only a preset makes are optional and skipped with a note.
+
+use crate::field::{Canonical, FieldName, FieldType};
+use crate::input::Header;
+use crate::rules::{Origin, RuleSet};
+use crate::suggest;
+
+/// One field the audit knows about.
+#[derive(Clone, Debug)]
+pub struct FieldEntry {
+    pub name: FieldName,
+    /// Index of its `[fields]` entry, if any.
+    pub rule: Option<usize>,
+    pub kind: FieldType,
+    pub weight: u32,
+    /// Where the rules name this field; the user's references must resolve.
+    pub refs: Vec<Origin>,
+}
+
+/// Every field the rules name, canonical ones first.
+#[derive(Clone, Debug)]
+pub struct FieldTable {
+    pub entries: Vec<FieldEntry>,
+}
+
+/// Index into [`FieldTable::entries`].
+pub type FieldId = usize;
+
+impl FieldTable {
+    pub fn new(rules: &RuleSet) -> FieldTable {
+        let entries: Vec<FieldEntry> = Canonical::ALL
+            .iter()
+            .map(|&c| FieldEntry {
+                name: FieldName::Canonical(c),
+                rule: None,
+                kind: c.default_type(),
+                weight: 1,
+                refs: Vec::new(),
+            })
+            .collect();
+        let mut table = FieldTable { entries };
+        for (i, f) in rules.fields.iter().enumerate() {
+            let id = table.intern(rules, &f.name);
+            let e = &mut table.entries[id];
+            e.rule = Some(i);
+            e.kind = f.kind;
+            e.weight = f.weight;
+            e.refs.push(f.at.clone());
+        }
+        let refs = rules
+            .stages
+            .iter()
+            .flat_map(|s| s.requires.iter())
+            .chain(rules.rules.iter().flat_map(|r| r.requires.iter()))
+            .chain(
+                rules
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.when.iter().map(|c| &c.field)),
+            );
+        for r in refs {
+            let id = table.intern(rules, &r.name);
+            table.entries[id].refs.push(r.at.clone());
+        }
+        table
+    }
+
+    /// The id of a field, adding header fields on first sight. A header name that is one of
+    /// a canonical field's mapped headers *is* that canonical field.
+    fn intern(&mut self, rules: &RuleSet, name: &FieldName) -> FieldId {
+        let canonical = match name {
+            FieldName::Canonical(c) => Some(*c),
+            FieldName::Header(h) => rules
+                .columns
+                .iter()
+                .find(|col| col.headers.iter().any(|x| x.eq_ignore_ascii_case(h.trim())))
+                .map(|col| col.field),
+        };
+        let name = canonical.map_or_else(|| name.clone(), FieldName::Canonical);
+        if let Some(i) = self.entries.iter().position(|e| e.name == name) {
+            return i;
+        }
+        self.entries.push(FieldEntry {
+            name,
+            rule: None,
+            kind: FieldType::Text,
+            weight: 1,
+            refs: Vec::new(),
+        });
+        self.entries.len() - 1
+    }
+
+    pub fn id(&self, name: &FieldName) -> Option<FieldId> {
+        self.entries
+            .iter()
+            .position(|e| &e.name == name)
+            .or_else(|| match name {
+                FieldName::Header(h) => self.entries.iter().position(|e| match &e.name {
+                    FieldName::Header(x) => x.eq_ignore_ascii_case(h),
+                    _ => false,
+                }),
+                _ => None,
+            })
+    }
+
+    pub fn canonical(&self, c: Canonical) -> FieldId {
+        c as usize
+    }
+
+    pub fn name(&self, id: FieldId) -> &str {
+        self.entries.get(id).map_or("?", |e| e.name.as_str())
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Which column of one file holds each field.
+#[derive(Clone, Debug)]
+pub struct Mapping {
+    /// Per [`FieldId`]: the 0-based column, if the file has the field.
+    pub columns: Vec<Option<usize>>,
+    /// Fields a preset uses that this file lacks (their checks are skipped).
+    pub skipped: Vec<FieldId>,
+}
+
+impl Mapping {
+    pub fn column(&self, id: FieldId) -> Option<usize> {
+        self.columns.get(id).copied().flatten()
+    }
+}
+
+/// Bind the field table to a header. Errors (one line each) make the audit impossible.
+pub fn bind(
+    rules: &RuleSet,
+    table: &FieldTable,
+    header: &Header,
+    file: &str,
+) -> Result<Mapping, Vec<String>> {
+    let mut columns = vec![None; table.len()];
+    let mut errors = Vec::new();
+    let mut missing_mapped: Vec<String> = Vec::new();
+    let headers: Vec<&str> = header.cells.iter().map(String::as_str).collect();
+
+    for (id, entry) in table.entries.iter().enumerate() {
+        columns[id] = match &entry.name {
+            FieldName::Canonical(c) => match rules.columns.iter().find(|col| col.field == *c) {
+                Some(col) => col.headers.iter().find_map(|h| header.find(h)),
+                // No [columns] entry: a header spelled like the canonical name maps itself.
+                None => header.find(c.as_str()),
+            },
+            FieldName::Header(h) => header.find(h),
+        };
+    }
+
+    // Columns the user's [columns] names must exist.
+    for col in &rules.columns {
+        let id = table.canonical(col.field);
+        if columns[id].is_none() && rules.is_user(&col.at) {
+            missing_mapped.push(describe_missing(col.field.as_str(), &col.headers, &headers));
+        }
+    }
+    let stage_id = table.canonical(Canonical::Stage);
+    let mut skipped = Vec::new();
+    for (id, entry) in table.entries.iter().enumerate() {
+        if columns[id].is_some() {
+            continue;
+        }
+        let user_ref = entry.refs.iter().find(|at| rules.is_user(at));
+        let needed_stage = id == stage_id && !rules.stages.is_empty();
+        match (&entry.name, user_ref) {
+            (FieldName::Header(h), Some(at)) => {
+                let mut candidates: Vec<&str> = headers.clone();
+                for name in Canonical::names() {
+                    candidates.push(name);
+                }
+                errors.push(format!(
+                    "{}: `{h}` is neither a canonical field nor a header of {file}{}",
+                    rules.locate(at),
+                    suggest::hint(h, candidates)
+                ));
+            }
+            (FieldName::Canonical(c), _) if needed_stage || user_ref.is_some() => {
+                let already = rules
+                    .columns
+                    .iter()
+                    .any(|col| col.field == *c && rules.is_user(&col.at));
+                if !already {
+                    let names: Vec<String> = rules
+                        .columns
+                        .iter()
+                        .find(|col| col.field == *c)
+                        .map(|col| col.headers.clone())
+                        .unwrap_or_else(|| vec![c.as_str().to_string()]);
+                    missing_mapped.push(describe_missing(c.as_str(), &names, &headers));
+                }
+            }
+            _ if !entry.refs.is_empty() => skipped.push(id),
+            _ => {}
+        }
+    }
+    if !missing_mapped.is_empty() {
+        errors.insert(
+            0,
+            format!(
+                "{file}: mapped column{} missing (IN001): {}; map the export's header in [columns] or re-export with the column",
+                if missing_mapped.len() == 1 { "" } else { "s" },
+                missing_mapped.join("; ")
+            ),
+        );
+    }
+    if errors.is_empty() {
+        Ok(Mapping { columns, skipped })
+    } else {
+        Err(errors)
+    }
+}
+
+fn describe_missing(field: &str, names: &[String], headers: &[&str]) -> String {
+    let wanted = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut near: Vec<&str> = Vec::new();
+    for n in names.iter().map(String::as_str).chain([field]) {
+        for h in suggest::closest(n, headers.iter().copied(), 3) {
+            if !near.contains(&h) {
+                near.push(h);
+            }
+        }
+    }
+    near.truncate(3);
+    if near.is_empty() {
+        format!("{field} ({wanted})")
+    } else {
+        format!("{field} ({wanted}); closest headers: {}", near.join(", "))
+    }
+}

@@ -1,0 +1,399 @@
+//! `-f table` (the default): a summary block and tables for the terminal.
+
+use std::io::{self, Write};
+
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+
+use super::model::Amount;
+use super::{Emitter, RenderContext};
+use crate::checks::Severity;
+use crate::engine::Audit;
+
+pub struct TableEmitter;
+
+impl Emitter for TableEmitter {
+    fn emit(&self, ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let audit = ctx.audit;
+        let model = ctx.model;
+        write_summary(ctx, out)?;
+
+        if !model.by_field.is_empty() {
+            heading(ctx, out, "Completeness by field")?;
+            let mut t = table(
+                ctx,
+                &[
+                    "Field",
+                    "Column",
+                    "Applicable",
+                    "Filled",
+                    "Missing",
+                    "Invalid",
+                    "Rate",
+                ],
+            );
+            for r in &model.by_field {
+                t.add_row(vec![
+                    Cell::new(&r.field),
+                    Cell::new(r.column.as_deref().unwrap_or("-")),
+                    num(r.applicable),
+                    num(r.filled),
+                    num(r.missing),
+                    num(r.invalid),
+                    pct(r.rate),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+
+        if !model.by_owner.is_empty() {
+            heading(ctx, out, "Completeness by owner (lowest first)")?;
+            let mut rows: Vec<_> = model.by_owner.iter().collect();
+            rows.sort_by(|a, b| {
+                a.completeness
+                    .total_cmp(&b.completeness)
+                    .then_with(|| a.owner.cmp(&b.owner))
+            });
+            let mut t = table(ctx, &["Owner", "Records", "Completeness"]);
+            for r in rows {
+                t.add_row(vec![
+                    Cell::new(r.owner.as_deref().unwrap_or("(no owner)")),
+                    num(r.records),
+                    pct(Some(r.completeness)),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+
+        if !model.by_stage.is_empty() {
+            heading(ctx, out, "Completeness by stage (pipeline order)")?;
+            let mut t = table(ctx, &["Stage", "Records", "Completeness"]);
+            for r in &model.by_stage {
+                let name = match (&r.stage, r.known) {
+                    (Some(s), true) => s.clone(),
+                    (Some(s), false) if audit.rules.stages.is_empty() => s.clone(),
+                    (Some(s), false) => format!("{s} (unknown)"),
+                    (None, _) => "(no stage)".to_string(),
+                };
+                t.add_row(vec![
+                    Cell::new(name),
+                    num(r.records),
+                    pct(Some(r.completeness)),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+
+        if model.by_code.is_empty() {
+            heading(ctx, out, "Findings")?;
+            writeln!(out, "No findings.")?;
+            return Ok(());
+        }
+        heading(ctx, out, "Findings by code")?;
+        let mut t = table(ctx, &["Code", "Severity", "Count", "Check"]);
+        for r in &model.by_code {
+            let s = &r.severities;
+            let mut parts = Vec::new();
+            for (n, sev) in [
+                (s.error, Severity::Error),
+                (s.warning, Severity::Warning),
+                (s.info, Severity::Info),
+            ] {
+                if n > 0 {
+                    parts.push(sev);
+                }
+            }
+            let label = parts
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("/");
+            let mut cell = Cell::new(label);
+            if let Some(first) = parts.first() {
+                cell = severity_color(ctx, cell, *first);
+            }
+            t.add_row(vec![
+                Cell::new(r.code.as_str()),
+                cell,
+                num(r.count),
+                Cell::new(r.summary),
+            ]);
+        }
+        writeln!(out, "{t}")?;
+
+        let total = audit.findings.len();
+        let shown = total.min(ctx.top);
+        if shown > 0 {
+            heading(
+                ctx,
+                out,
+                &if shown < total {
+                    format!("Findings (first {shown} of {total})")
+                } else {
+                    format!("Findings ({total})")
+                },
+            )?;
+            let several_files = audit.inputs.len() > 1;
+            let mut t = table(ctx, &["Line", "Deal", "Owner", "Code", "Field", "Message"]);
+            for f in &audit.findings[..shown] {
+                let deal = f.deal.and_then(|d| audit.deals.deals.get(d as usize));
+                let deal_label = deal.map_or_else(
+                    || f.record_id.clone().unwrap_or_default(),
+                    |d| deal_label(audit, d),
+                );
+                let owner = deal.and_then(|d| audit.deals.owner(d)).unwrap_or("");
+                let line = if several_files {
+                    let file = audit
+                        .inputs
+                        .get(f.file as usize)
+                        .map_or("", |i| i.path.as_str());
+                    format!("{file}:{}", f.line)
+                } else {
+                    f.line.to_string()
+                };
+                let code = severity_color(ctx, Cell::new(f.code.as_str()), f.severity);
+                t.add_row(vec![
+                    Cell::new(line).set_alignment(CellAlignment::Right),
+                    Cell::new(deal_label),
+                    Cell::new(owner),
+                    code,
+                    Cell::new(audit.finding_field(f).unwrap_or("")),
+                    Cell::new(&f.message),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+            if shown < total {
+                writeln!(
+                    out,
+                    "… and {} more (--top N to list more, -f json for all)",
+                    total - shown
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A deal as a sales manager recognises it: its name, else its id.
+fn deal_label(audit: &Audit, d: &crate::engine::Deal) -> String {
+    let name = audit.deals.name(d);
+    if name.is_empty() {
+        audit.deals.id(d).to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+fn write_summary(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let audit = ctx.audit;
+    let s = &ctx.model.summary;
+    let files: Vec<&str> = audit.inputs.iter().map(|i| i.path.as_str()).collect();
+    writeln!(
+        out,
+        "{}",
+        bold(ctx, &format!("pipelint audit: {}", files.join(", ")))
+    )?;
+    let malformed: u64 = audit.inputs.iter().map(|i| i.malformed).sum();
+    let records = if malformed > 0 {
+        format!(
+            "{} deals ({} malformed row{} left out)",
+            thousands(s.records),
+            thousands(malformed),
+            if malformed == 1 { "" } else { "s" }
+        )
+    } else {
+        format!("{} deals", thousands(s.records))
+    };
+    let rules = match &audit.rules.detection {
+        Some(d) => format!(
+            "{} (auto-detected: {} of its {} columns found)",
+            audit.rules.source, d.matched, d.total
+        ),
+        None => match audit.rules.preset {
+            Some(p) if !audit.rules.source.starts_with("preset:") => {
+                format!("{} (on preset:{p})", audit.rules.source)
+            }
+            _ => audit.rules.source.clone(),
+        },
+    };
+    let findings = format!(
+        "{} error{}, {} warning{}, {} info",
+        thousands(s.findings.error),
+        if s.findings.error == 1 { "" } else { "s" },
+        thousands(s.findings.warning),
+        if s.findings.warning == 1 { "" } else { "s" },
+        thousands(s.findings.info)
+    );
+    let gate = if s.gate.passed {
+        paint(ctx, "PASSED", "32")
+    } else {
+        format!(
+            "{}: {}",
+            paint(ctx, "FAILED", "31"),
+            s.gate.reasons.join("; ")
+        )
+    };
+    let mut lines = vec![
+        ("Records", records),
+        ("Rules", rules),
+        ("As of", audit.as_of.to_string()),
+        ("Completeness", format!("{:.1}%", s.completeness)),
+    ];
+    if !audit.rules.stages.is_empty() {
+        lines.push((
+            "Open deals",
+            format!(
+                "{} · open amount {}",
+                thousands(s.open),
+                amounts(&s.open_amount)
+            ),
+        ));
+    }
+    lines.push(("Findings", findings));
+    lines.push(("Gate", gate));
+    for (label, value) in lines {
+        writeln!(out, "  {label:<13} {value}")?;
+    }
+    let skipped = audit.skipped_fields();
+    if !skipped.is_empty() {
+        let names: Vec<&str> = skipped.iter().map(|f| audit.table.name(*f)).collect();
+        writeln!(
+            out,
+            "  {:<13} {} (not in the export; the preset's checks on them were skipped)",
+            "Not checked",
+            names.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn amounts(list: &[Amount]) -> String {
+    if list.is_empty() {
+        return "0".to_string();
+    }
+    list.iter()
+        .map(|a| {
+            let amount = group_amount(&a.amount);
+            match &a.currency {
+                Some(c) => format!("{c} {amount}"),
+                None => amount,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// `1234567.50` → `1,234,567.50`.
+pub fn group_amount(plain: &str) -> String {
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+pub fn thousands(n: u64) -> String {
+    group_amount(&n.to_string())
+}
+
+fn heading(ctx: &RenderContext<'_>, out: &mut dyn Write, text: &str) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{}", bold(ctx, text))
+}
+
+fn bold(ctx: &RenderContext<'_>, text: &str) -> String {
+    paint(ctx, text, "1")
+}
+
+fn paint(ctx: &RenderContext<'_>, text: &str, sgr: &str) -> String {
+    if ctx.color {
+        format!("\x1b[{sgr}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn table(ctx: &RenderContext<'_>, headers: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
+    if ctx.terminal {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        t.force_no_tty();
+    }
+    if ctx.color {
+        t.enforce_styling();
+    }
+    t.set_header(
+        headers
+            .iter()
+            .map(|h| {
+                let c = Cell::new(h);
+                if ctx.color {
+                    c.add_attribute(Attribute::Bold)
+                } else {
+                    c
+                }
+            })
+            .collect::<Vec<_>>(),
+    );
+    for (i, h) in headers.iter().enumerate() {
+        if matches!(
+            *h,
+            "Applicable"
+                | "Filled"
+                | "Missing"
+                | "Invalid"
+                | "Rate"
+                | "Records"
+                | "Completeness"
+                | "Count"
+        ) {
+            if let Some(col) = t.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    t
+}
+
+fn severity_color(ctx: &RenderContext<'_>, cell: Cell, severity: Severity) -> Cell {
+    if !ctx.color {
+        return cell;
+    }
+    cell.fg(match severity {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+        Severity::Info => Color::Blue,
+    })
+}
+
+fn num(n: u64) -> Cell {
+    Cell::new(thousands(n))
+}
+
+fn pct(rate: Option<f64>) -> Cell {
+    Cell::new(rate.map_or("-".to_string(), |r| format!("{r:.1}%")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(group_amount("1234567.50"), "1,234,567.50");
+        assert_eq!(group_amount("-1200.00"), "-1,200.00");
+        assert_eq!(group_amount("999"), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}

@@ -1,0 +1,89 @@
+//! Reading cell values: dates, money, numbers, percentages, and placeholders that mean "empty".
+
+pub mod date;
+pub mod number;
+
+pub use date::{DateFormat, parse_date};
+pub use number::{
+    Currency, DecimalMark, Money, MoneyValue, NumberError, parse_money, parse_number, parse_percent,
+};
+
+/// Placeholders that count as missing (`[input] empty_values`), compared ignoring case and
+/// surrounding spaces.
+#[derive(Clone, Debug)]
+pub struct Placeholders {
+    lowered: Vec<String>,
+    max_len: usize,
+}
+
+/// The default `[input] empty_values`.
+pub const DEFAULT_EMPTY_VALUES: [&str; 8] = ["", "-", "--", "n/a", "#n/a", "null", "none", "tbd"];
+
+impl Placeholders {
+    pub fn new<I, S>(values: I) -> Placeholders
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut lowered: Vec<String> = values
+            .into_iter()
+            .map(|v| v.as_ref().trim().to_lowercase())
+            .filter(|v| !v.is_empty())
+            .collect();
+        lowered.sort();
+        lowered.dedup();
+        let max_len = lowered.iter().map(String::len).max().unwrap_or(0);
+        Placeholders { lowered, max_len }
+    }
+
+    /// Whether a trimmed cell is empty or a placeholder.
+    pub fn is_missing(&self, trimmed: &str) -> bool {
+        if trimmed.is_empty() {
+            return true;
+        }
+        if trimmed.is_ascii() {
+            trimmed.len() <= self.max_len
+                && self
+                    .lowered
+                    .iter()
+                    .any(|p| p.len() == trimmed.len() && p.eq_ignore_ascii_case(trimmed))
+        } else {
+            self.lowered
+                .iter()
+                .any(|p| p.chars().eq(trimmed.chars().flat_map(char::to_lowercase)))
+        }
+    }
+
+    pub fn values(&self) -> &[String] {
+        &self.lowered
+    }
+}
+
+impl Default for Placeholders {
+    fn default() -> Self {
+        Placeholders::new(DEFAULT_EMPTY_VALUES)
+    }
+}
+
+/// Trim the spaces CRMs and spreadsheets leave around values (including no-break spaces).
+pub fn trim_cell(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_fold_case() {
+        let p = Placeholders::default();
+        assert!(p.is_missing(""));
+        assert!(p.is_missing("N/A"));
+        assert!(p.is_missing("TBD"));
+        assert!(p.is_missing("Null"));
+        assert!(!p.is_missing("Nullable"));
+        assert!(!p.is_missing("0"));
+        let custom = Placeholders::new(["à définir"]);
+        assert!(custom.is_missing("À DÉFINIR"));
+    }
+}

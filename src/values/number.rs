@@ -1,0 +1,454 @@
+//! Numbers, money and percentages as exports write them.
+//!
+//! Money is held exactly as integer ten-thousandths ([`Money`]); it is never summed in
+//! binary floating point. Plain numbers and percentages, which are only compared, are `f64`.
+
+use std::fmt;
+
+/// Which character separates the decimals: `.` (`12,500.00`) or `,` (`12.500,00`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DecimalMark {
+    #[default]
+    Point,
+    Comma,
+}
+
+impl DecimalMark {
+    fn byte(self) -> u8 {
+        match self {
+            DecimalMark::Point => b'.',
+            DecimalMark::Comma => b',',
+        }
+    }
+}
+
+/// Why a number could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberError {
+    Invalid,
+    TooManyDecimals,
+    TooLarge,
+}
+
+/// A decimal as read: `mantissa / 10^scale`, with its sign folded in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    pub mantissa: i128,
+    pub scale: u32,
+}
+
+impl Decimal {
+    pub fn to_f64(self) -> f64 {
+        self.mantissa as f64 / 10f64.powi(self.scale as i32)
+    }
+}
+
+/// Scale of [`Money`]: four decimal places (Salesforce stores amounts with up to four).
+pub const MONEY_SCALE: u32 = 4;
+const MONEY_UNIT: i128 = 10_000;
+
+/// An exact amount in ten-thousandths of its currency unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(pub i128);
+
+impl Money {
+    pub fn from_decimal(d: Decimal) -> Result<Money, NumberError> {
+        if d.scale <= MONEY_SCALE {
+            let factor = 10i128.pow(MONEY_SCALE - d.scale);
+            d.mantissa
+                .checked_mul(factor)
+                .map(Money)
+                .ok_or(NumberError::TooLarge)
+        } else {
+            let divisor = 10i128.pow(d.scale - MONEY_SCALE);
+            if d.mantissa % divisor != 0 {
+                return Err(NumberError::TooManyDecimals);
+            }
+            Ok(Money(d.mantissa / divisor))
+        }
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0 > 0
+    }
+
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        self.0.checked_add(other.0).map(Money)
+    }
+
+    /// Major units rounded toward zero, for display in tables.
+    pub fn whole_units(self) -> i128 {
+        self.0 / MONEY_UNIT
+    }
+}
+
+/// Plain decimal, at least two decimals: `120000.00`, `-1200.50`, `9225.225`.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let unit = MONEY_UNIT as u128;
+        let mut frac = format!("{:04}", abs % unit);
+        while frac.len() > 2 && frac.ends_with('0') {
+            frac.pop();
+        }
+        write!(f, "{sign}{}.{frac}", abs / unit)
+    }
+}
+
+/// Money as read from a cell: the amount and the currency it names, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MoneyValue {
+    pub amount: Money,
+    pub currency: Option<Currency>,
+}
+
+/// An ISO 4217 code, upper case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency(pub [u8; 3]);
+
+impl Currency {
+    pub fn parse(code: &str) -> Option<Currency> {
+        let b = code.trim().as_bytes();
+        (b.len() == 3 && b.iter().all(u8::is_ascii_alphabetic)).then(|| {
+            Currency([
+                b[0].to_ascii_uppercase(),
+                b[1].to_ascii_uppercase(),
+                b[2].to_ascii_uppercase(),
+            ])
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Symbols and the currency they stand for. `$` alone is `[input] currency` when that is
+/// set, else USD.
+const SYMBOLS: [(&str, &str); 17] = [
+    ("US$", "USD"),
+    ("CA$", "CAD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("R$", "BRL"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₽", "RUB"),
+    ("₺", "TRY"),
+    ("₪", "ILS"),
+    ("$", ""),
+];
+
+/// Parse an amount: `$120,000`, `USD 45,000.00`, `45000`, `-1,200.50`, `(1,200.00)`,
+/// `12.500,00 €` (with [`DecimalMark::Comma`]), `€ 9.000`.
+pub fn parse_money(
+    s: &str,
+    mark: DecimalMark,
+    dollar: Option<Currency>,
+) -> Result<MoneyValue, NumberError> {
+    let mut rest = trim(s);
+    let mut negative = false;
+    if rest.len() >= 2 && rest.starts_with('(') && rest.ends_with(')') {
+        negative = true;
+        rest = trim(&rest[1..rest.len() - 1]);
+    }
+    let mut currency = None;
+    let mut sign_seen = false;
+    // A sign may stand before or after the currency: `-$1,200`, `$-1,200`, `USD -5`.
+    for _ in 0..2 {
+        if let Some(r) = rest.strip_prefix('-') {
+            negative = !negative;
+            sign_seen = true;
+            rest = trim(r);
+        } else if let Some(r) = rest.strip_prefix('+') {
+            sign_seen = true;
+            rest = trim(r);
+        }
+        if currency.is_none() {
+            if let Some((c, r)) = strip_currency_prefix(rest, dollar) {
+                currency = Some(c);
+                rest = trim(r);
+                continue;
+            }
+        }
+        break;
+    }
+    if currency.is_none() {
+        if let Some((c, r)) = strip_currency_suffix(rest, dollar) {
+            currency = Some(c);
+            rest = trim(r);
+        }
+    }
+    let decimal = parse_decimal_body(rest.as_bytes(), mark, !sign_seen)?;
+    let decimal = if negative {
+        Decimal {
+            mantissa: -decimal.mantissa,
+            ..decimal
+        }
+    } else {
+        decimal
+    };
+    Ok(MoneyValue {
+        amount: Money::from_decimal(decimal)?,
+        currency,
+    })
+}
+
+/// Parse a plain number with optional sign, grouping and the configured decimal mark.
+pub fn parse_number(s: &str, mark: DecimalMark) -> Result<f64, NumberError> {
+    parse_decimal_body(trim(s).as_bytes(), mark, true).map(Decimal::to_f64)
+}
+
+/// Parse a percentage in points (0–100): `40`, `40%`, `40 %`; with `fraction`, a bare number
+/// is a fraction (`0.4` → 40), as HubSpot writes probabilities.
+pub fn parse_percent(s: &str, mark: DecimalMark, fraction: bool) -> Result<f64, NumberError> {
+    let t = trim(s);
+    if let Some(body) = t.strip_suffix('%') {
+        return parse_number(body, mark);
+    }
+    let v = parse_number(t, mark)?;
+    Ok(if fraction { v * 100.0 } else { v })
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
+}
+
+fn strip_currency_prefix(s: &str, dollar: Option<Currency>) -> Option<(Currency, &str)> {
+    for (symbol, code) in SYMBOLS {
+        if let Some(rest) = s.strip_prefix(symbol) {
+            return Some((symbol_currency(code, dollar), rest));
+        }
+    }
+    let b = s.as_bytes();
+    if b.len() > 3 && b[..3].iter().all(u8::is_ascii_uppercase) && !b[3].is_ascii_alphabetic() {
+        return Currency::parse(&s[..3]).map(|c| (c, &s[3..]));
+    }
+    None
+}
+
+fn strip_currency_suffix(s: &str, dollar: Option<Currency>) -> Option<(Currency, &str)> {
+    for (symbol, code) in SYMBOLS {
+        if let Some(rest) = s.strip_suffix(symbol) {
+            return Some((symbol_currency(code, dollar), rest));
+        }
+    }
+    let b = s.as_bytes();
+    let n = b.len();
+    if n > 3 && b[n - 3..].iter().all(u8::is_ascii_uppercase) && !b[n - 4].is_ascii_alphabetic() {
+        return Currency::parse(&s[n - 3..]).map(|c| (c, &s[..n - 3]));
+    }
+    None
+}
+
+fn symbol_currency(code: &str, dollar: Option<Currency>) -> Currency {
+    Currency::parse(code)
+        .or(dollar)
+        .unwrap_or(Currency(*b"USD"))
+}
+
+/// The digits of a number: `[sign]int[mark frac]` where `int` is plain digits or groups of
+/// three separated by one consistent separator (`,` ` ` `'` or `.` for a comma mark).
+fn parse_decimal_body(
+    b: &[u8],
+    mark: DecimalMark,
+    allow_sign: bool,
+) -> Result<Decimal, NumberError> {
+    let mark_byte = mark.byte();
+    let mut pos = 0;
+    let mut negative = false;
+    if allow_sign {
+        match b.first() {
+            Some(b'-') => {
+                negative = true;
+                pos = 1;
+            }
+            Some(b'+') => pos = 1,
+            _ => {}
+        }
+    }
+    let mut mantissa: i128 = 0;
+    let mut int_digits = 0usize;
+    let mut group_len = 0usize;
+    let mut separator: Option<&[u8]> = None;
+    let mut groups = 0usize;
+    let push = |m: i128, d: u8| -> Result<i128, NumberError> {
+        m.checked_mul(10)
+            .and_then(|m| m.checked_add(i128::from(d - b'0')))
+            .ok_or(NumberError::TooLarge)
+    };
+    while pos < b.len() {
+        let c = b[pos];
+        if c.is_ascii_digit() {
+            mantissa = push(mantissa, c)?;
+            int_digits += 1;
+            group_len += 1;
+            pos += 1;
+            continue;
+        }
+        if c == mark_byte {
+            break;
+        }
+        let sep = group_separator(&b[pos..], mark);
+        let Some(sep) = sep else {
+            return Err(NumberError::Invalid);
+        };
+        // Grouping: the first group has 1–3 digits, every later one exactly 3, and the same
+        // separator throughout.
+        let first_ok = groups == 0 && (1..=3).contains(&group_len);
+        let later_ok = groups > 0 && group_len == 3;
+        if !(first_ok || later_ok) || separator.is_some_and(|s| s != sep) {
+            return Err(NumberError::Invalid);
+        }
+        separator = Some(sep);
+        groups += 1;
+        group_len = 0;
+        pos += sep.len();
+    }
+    if groups > 0 && group_len != 3 {
+        return Err(NumberError::Invalid);
+    }
+    let mut scale = 0u32;
+    if pos < b.len() && b[pos] == mark_byte {
+        pos += 1;
+        while pos < b.len() && b[pos].is_ascii_digit() {
+            mantissa = push(mantissa, b[pos])?;
+            scale += 1;
+            pos += 1;
+        }
+        if scale > 30 {
+            return Err(NumberError::TooManyDecimals);
+        }
+    }
+    if pos != b.len() || int_digits + scale as usize == 0 {
+        return Err(NumberError::Invalid);
+    }
+    Ok(Decimal {
+        mantissa: if negative { -mantissa } else { mantissa },
+        scale,
+    })
+}
+
+fn group_separator(b: &[u8], mark: DecimalMark) -> Option<&[u8]> {
+    const NBSP: &[u8] = "\u{a0}".as_bytes();
+    const NNBSP: &[u8] = "\u{202f}".as_bytes();
+    let first = *b.first()?;
+    match first {
+        b',' if mark == DecimalMark::Point => Some(&b[..1]),
+        b'.' if mark == DecimalMark::Comma => Some(&b[..1]),
+        b' ' | b'\'' => Some(&b[..1]),
+        _ if b.starts_with(NBSP) => Some(&b[..NBSP.len()]),
+        _ if b.starts_with(NNBSP) => Some(&b[..NNBSP.len()]),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(s: &str) -> Result<(String, Option<String>), NumberError> {
+        parse_money(s, DecimalMark::Point, None)
+            .map(|m| (m.amount.to_string(), m.currency.map(|c| c.to_string())))
+    }
+
+    fn euro(s: &str) -> Result<(String, Option<String>), NumberError> {
+        parse_money(s, DecimalMark::Comma, None)
+            .map(|m| (m.amount.to_string(), m.currency.map(|c| c.to_string())))
+    }
+
+    #[test]
+    fn money_formats() {
+        assert_eq!(
+            money("$120,000"),
+            Ok(("120000.00".into(), Some("USD".into())))
+        );
+        assert_eq!(
+            money("USD 45,000.00"),
+            Ok(("45000.00".into(), Some("USD".into())))
+        );
+        assert_eq!(money("45000"), Ok(("45000.00".into(), None)));
+        assert_eq!(money("-1,200.50"), Ok(("-1200.50".into(), None)));
+        assert_eq!(money("(1,200.00)"), Ok(("-1200.00".into(), None)));
+        assert_eq!(
+            money("-$1,200"),
+            Ok(("-1200.00".into(), Some("USD".into())))
+        );
+        assert_eq!(money("9225.225"), Ok(("9225.225".into(), None)));
+        assert_eq!(money("4612.6125"), Ok(("4612.6125".into(), None)));
+        assert_eq!(money("468.0"), Ok(("468.00".into(), None)));
+        assert_eq!(money("1 250 000"), Ok(("1250000.00".into(), None)));
+        assert_eq!(
+            money("EUR1,000"),
+            Ok(("1000.00".into(), Some("EUR".into())))
+        );
+        assert_eq!(
+            money("1000 GBP"),
+            Ok(("1000.00".into(), Some("GBP".into())))
+        );
+        assert_eq!(money(".5"), Ok(("0.50".into(), None)));
+    }
+
+    #[test]
+    fn money_rejects_ambiguous_or_broken_values() {
+        assert_eq!(money("12,50"), Err(NumberError::Invalid));
+        assert_eq!(money("1,2345"), Err(NumberError::Invalid));
+        assert_eq!(money("12k"), Err(NumberError::Invalid));
+        assert_eq!(money("1.2E+05"), Err(NumberError::Invalid));
+        assert_eq!(money("$"), Err(NumberError::Invalid));
+        assert_eq!(money("1,000 200"), Err(NumberError::Invalid));
+        assert_eq!(money("0.00001"), Err(NumberError::TooManyDecimals));
+        assert_eq!(money("0.00010"), Ok(("0.0001".into(), None)));
+        assert_eq!(
+            money("999999999999999999999999999999999999999"),
+            Err(NumberError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn decimal_comma_money() {
+        assert_eq!(euro("12.500,00"), Ok(("12500.00".into(), None)));
+        assert_eq!(
+            euro("12 500,00 €"),
+            Ok(("12500.00".into(), Some("EUR".into())))
+        );
+        assert_eq!(euro("€ 9.000"), Ok(("9000.00".into(), Some("EUR".into()))));
+        assert_eq!(euro("12,5"), Ok(("12.50".into(), None)));
+    }
+
+    #[test]
+    fn dollar_follows_configured_currency() {
+        let cad = Currency::parse("cad");
+        let m = parse_money("$10", DecimalMark::Point, cad).unwrap();
+        assert_eq!(m.currency, cad);
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(parse_percent("40", DecimalMark::Point, false), Ok(40.0));
+        assert_eq!(parse_percent("40%", DecimalMark::Point, true), Ok(40.0));
+        assert_eq!(parse_percent("0.4", DecimalMark::Point, true), Ok(40.0));
+        assert_eq!(parse_percent("12,5 %", DecimalMark::Comma, false), Ok(12.5));
+        assert!(parse_percent("high", DecimalMark::Point, false).is_err());
+    }
+
+    #[test]
+    fn sums_are_exact() {
+        let a = parse_money("0.1", DecimalMark::Point, None).unwrap().amount;
+        let b = parse_money("0.2", DecimalMark::Point, None).unwrap().amount;
+        assert_eq!(a.checked_add(b).unwrap().to_string(), "0.30");
+    }
+}
