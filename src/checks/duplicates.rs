@@ -4,19 +4,20 @@
 //! not a copy of every id); a hash match is confirmed by comparing the ids themselves, so a
 //! collision can never produce a false finding.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 /// Where ids were first seen.
 #[derive(Default)]
 pub struct IdIndex {
-    first: HashMap<u64, u32>,
+    first: FxHashMap<u64, u32>,
     /// Ids whose hash collided with a different id: exact map as a fallback.
-    collided: HashMap<String, u32>,
+    collided: FxHashMap<String, u32>,
 }
 
 pub fn id_hash(id: &str) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FxHasher::default();
     id.hash(&mut h);
     h.finish()
 }

@@ -171,9 +171,7 @@ fn compare(value: &Parsed, operand: &Operand, text: &str) -> Option<Ordering> {
         (Parsed::Stage(s), Operand::Stage(o)) => (s == o).then_some(Ordering::Equal),
         (_, Operand::Text(t)) => eq_fold(t, text).then_some(Ordering::Equal),
         (Parsed::Money(m), Operand::Number { exact: Some(e), .. }) => Some(m.amount.cmp(e)),
-        (Parsed::Money(m), Operand::Number { value, .. }) => {
-            (m.amount.0 as f64 / 10_000.0).partial_cmp(value)
-        }
+        (Parsed::Money(m), Operand::Number { value, .. }) => m.amount.to_f64().partial_cmp(value),
         (Parsed::Number(n), Operand::Number { value, .. }) => n.partial_cmp(value),
         (Parsed::Date(d), Operand::Date(o)) => Some(d.cmp(o)),
         _ => None,

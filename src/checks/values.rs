@@ -135,30 +135,27 @@ fn range(parsed: Parsed, min: Option<&Bound>, max: Option<&Bound>) -> Result<(),
             _ => None,
         };
         let Some(ordering) = ordering else { continue };
-        let shown = match parsed {
-            Parsed::Money(m) => m.amount.to_string(),
-            Parsed::Number(n) => fmt_number(n),
-            Parsed::Date(d) => d.to_string(),
-            _ => String::new(),
+        let (outside, side) = if is_min {
+            (ordering.is_lt(), "below the minimum")
+        } else {
+            (ordering.is_gt(), "above the maximum")
         };
-        if is_min && ordering.is_lt() {
-            return Err((
-                Code::Val005,
-                format!("{shown} is below the minimum {bound}"),
-            ));
-        }
-        if !is_min && ordering.is_gt() {
-            return Err((
-                Code::Val005,
-                format!("{shown} is above the maximum {bound}"),
-            ));
+        if outside {
+            // Formatting only happens for the rare value that fails.
+            let shown = match parsed {
+                Parsed::Money(m) => m.amount.to_string(),
+                Parsed::Number(n) => fmt_number(n),
+                Parsed::Date(d) => d.to_string(),
+                _ => String::new(),
+            };
+            return Err((Code::Val005, format!("{shown} is {side} {bound}")));
         }
     }
     Ok(())
 }
 
 fn money_f64(m: MoneyValue) -> f64 {
-    m.amount.0 as f64 / 10_000.0
+    m.amount.to_f64()
 }
 
 /// VAL006: the stage must be one of the rules' stages (by name or alias).

@@ -3,9 +3,8 @@
 //! Text (id, name, account) lives in per-batch arenas; owners and unknown stages are
 //! interned; money, dates and weights are fixed-size. About 100 bytes a deal plus its text.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use crate::rules::RuleSet;
 use crate::score::completeness::record_rate;
@@ -14,7 +13,7 @@ use crate::values::{Currency, Money};
 /// Strings seen often (owners, unknown stage spellings), stored once.
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    ids: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }
 
@@ -56,17 +55,19 @@ pub enum StageKey {
     Missing,
 }
 
-/// One deal's summary.
+/// One deal's summary: 64 bytes plus its texts.
 #[derive(Clone, Debug)]
 pub struct Deal {
-    pub file: u32,
     pub line: u64,
+    /// Amount in ten-thousandths; `i64::MIN` when missing or invalid.
+    amount: i64,
+    pub file: u32,
     arena: u32,
-    start: usize,
-    lens: [u32; 3],
-    pub owner: Option<u32>,
+    start: u32,
+    lens: [u16; 3],
+    /// Interned owner; `u32::MAX` when there is none.
+    owner: u32,
     pub stage: StageKey,
-    pub amount: Option<Money>,
     pub currency: Option<Currency>,
     pub close_date: Option<NaiveDate>,
     /// Completeness weights: filled and applicable.
@@ -74,10 +75,31 @@ pub struct Deal {
     pub applicable: u32,
 }
 
+const NO_AMOUNT: i64 = i64::MIN;
+const NO_OWNER: u32 = u32::MAX;
+/// Longest id, name or account kept in a deal's summary (the export itself is untouched).
+const MAX_TEXT: usize = u16::MAX as usize;
+
 impl Deal {
     pub fn completeness(&self) -> f64 {
         record_rate(self.filled, self.applicable)
     }
+
+    pub fn amount(&self) -> Option<Money> {
+        (self.amount != NO_AMOUNT).then_some(Money(self.amount))
+    }
+}
+
+/// `s` cut to at most `MAX_TEXT` bytes on a character boundary.
+fn capped(s: &str) -> &str {
+    if s.len() <= MAX_TEXT {
+        return s;
+    }
+    let mut end = MAX_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// Deals built by one batch chunk, with chunk-local owner and stage ids.
@@ -111,23 +133,20 @@ pub struct DealFacts {
 
 impl DealBuffer {
     pub fn push(&mut self, text: DealText<'_>, facts: DealFacts) -> u32 {
-        let start = self.arena.len();
-        self.arena.push_str(text.id);
-        self.arena.push_str(text.name);
-        self.arena.push_str(text.account);
+        let start = self.arena.len() as u32;
+        let (id, name, account) = (capped(text.id), capped(text.name), capped(text.account));
+        self.arena.push_str(id);
+        self.arena.push_str(name);
+        self.arena.push_str(account);
         let deal = Deal {
             file: facts.file,
             line: facts.line,
             arena: 0,
             start,
-            lens: [
-                text.id.len() as u32,
-                text.name.len() as u32,
-                text.account.len() as u32,
-            ],
-            owner: facts.owner,
+            lens: [id.len() as u16, name.len() as u16, account.len() as u16],
+            owner: facts.owner.unwrap_or(NO_OWNER),
             stage: facts.stage,
-            amount: facts.amount,
+            amount: facts.amount.map_or(NO_AMOUNT, |m| m.0),
             currency: facts.currency,
             close_date: facts.close_date,
             filled: facts.filled,
@@ -139,17 +158,24 @@ impl DealBuffer {
 
     /// The id of a deal in this buffer.
     pub fn id(&self, deal: u32) -> &str {
-        let d = &self.deals[deal as usize];
-        let s = d.start;
+        let Some(d) = self.deals.get(deal as usize) else {
+            return "";
+        };
+        let s = d.start as usize;
         self.arena.get(s..s + d.lens[0] as usize).unwrap_or("")
     }
 }
+
+/// Deals per storage segment. Fixed segments mean the store never reallocates (and never
+/// holds two copies of itself) as it grows.
+const SEGMENT: usize = 1 << 16;
 
 /// All deals of the audit, in input order.
 #[derive(Default)]
 pub struct DealStore {
     arenas: Vec<String>,
-    pub deals: Vec<Deal>,
+    segments: Vec<Vec<Deal>>,
+    len: usize,
     pub owners: Interner,
     pub unknown_stages: Interner,
 }
@@ -168,23 +194,40 @@ impl DealStore {
             .map(|(_, name)| self.unknown_stages.intern(name))
             .collect();
         let arena = self.arenas.len() as u32;
-        for d in &mut buffer.deals {
+        for mut d in buffer.deals.drain(..) {
             d.arena = arena;
-            d.owner = d.owner.map(|o| owner_ids[o as usize]);
+            if d.owner != NO_OWNER {
+                d.owner = owner_ids[d.owner as usize];
+            }
             if let StageKey::Unknown(s) = d.stage {
                 d.stage = StageKey::Unknown(stage_ids[s as usize]);
             }
+            if self.segments.last().is_none_or(|seg| seg.len() == SEGMENT) {
+                self.segments.push(Vec::with_capacity(SEGMENT));
+            }
+            if let Some(seg) = self.segments.last_mut() {
+                seg.push(d);
+                self.len += 1;
+            }
         }
+        buffer.arena.shrink_to_fit();
         self.arenas.push(std::mem::take(&mut buffer.arena));
-        self.deals.append(&mut buffer.deals);
         (owner_ids, stage_ids)
+    }
+
+    pub fn get(&self, index: usize) -> Option<&Deal> {
+        self.segments.get(index / SEGMENT)?.get(index % SEGMENT)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Deal> {
+        self.segments.iter().flatten()
     }
 
     fn text(&self, d: &Deal, which: usize) -> &str {
         let Some(arena) = self.arenas.get(d.arena as usize) else {
             return "";
         };
-        let start = d.start + d.lens[..which].iter().map(|l| *l as usize).sum::<usize>();
+        let start = d.start as usize + d.lens[..which].iter().map(|l| *l as usize).sum::<usize>();
         arena
             .get(start..start + d.lens[which] as usize)
             .unwrap_or("")
@@ -203,7 +246,7 @@ impl DealStore {
     }
 
     pub fn owner(&self, d: &Deal) -> Option<&str> {
-        d.owner.map(|o| self.owners.name(o))
+        (d.owner != NO_OWNER).then(|| self.owners.name(d.owner))
     }
 
     /// The stage as the report names it: the rules' name, or the spelling found.
@@ -223,10 +266,10 @@ impl DealStore {
     }
 
     pub fn len(&self) -> usize {
-        self.deals.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.deals.is_empty()
+        self.len == 0
     }
 }

@@ -26,7 +26,7 @@ use plan::Plan;
 use record::{ChunkOut, audit_chunk};
 
 /// Rows per batch handed from the reader thread.
-const BATCH_ROWS: usize = 16 * 1024;
+const BATCH_ROWS: usize = 8 * 1024;
 /// Rows per parallel work item. Fixed, so results do not depend on the thread count.
 const CHUNK_ROWS: usize = 1024;
 
@@ -171,33 +171,45 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
         };
         let name = export.name.clone();
         let stream = BatchStream::spawn(export.reader, BATCH_ROWS);
+        let mut into = MergeInto {
+            deals: &mut deals,
+            findings: &mut findings,
+            tallies: &mut tallies,
+            ids: &mut ids,
+            inputs: &inputs,
+            summary: &mut summary,
+            policy: &options.policy,
+            id_field,
+            id_column: mapping.column(id_field),
+        };
+        // While a batch is audited in parallel, the previous batch's results are merged:
+        // merging stays strictly in input order, and no core idles during it.
+        let mut pending: Vec<ChunkOut> = Vec::new();
         for batch in stream.batches.iter() {
             let batch = batch.map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
             let outs: Vec<ChunkOut> = pool.install(|| {
-                batch
-                    .filled()
-                    .par_chunks(CHUNK_ROWS)
-                    .map(|rows| audit_chunk(&plan, rows))
-                    .collect()
-            });
-            summary.records += batch.len as u64;
-            let _ = stream.recycle.send(batch);
-            for out in outs {
-                merge_chunk(
-                    out,
-                    MergeInto {
-                        deals: &mut deals,
-                        findings: &mut findings,
-                        tallies: &mut tallies,
-                        ids: &mut ids,
-                        inputs: &inputs,
-                        summary: &mut summary,
-                        policy: &options.policy,
-                        id_field,
-                        id_column: mapping.column(id_field),
+                let (outs, ()) = rayon::join(
+                    || {
+                        batch
+                            .filled()
+                            .par_chunks(CHUNK_ROWS)
+                            .map(|rows| audit_chunk(&plan, rows))
+                            .collect()
+                    },
+                    || {
+                        for out in pending.drain(..) {
+                            into.merge(out);
+                        }
                     },
                 );
-            }
+                outs
+            });
+            into.summary.records += batch.len as u64;
+            let _ = stream.recycle.send(batch);
+            pending = outs;
+        }
+        for out in pending {
+            into.merge(out);
         }
         drop(stream);
         inputs.push(summary);
@@ -227,9 +239,15 @@ struct MergeInto<'a> {
     id_column: Option<usize>,
 }
 
-/// Merge one chunk into the totals, in input order; DUP001 is decided here because it needs
-/// every earlier record.
-fn merge_chunk(out: ChunkOut, into: MergeInto<'_>) {
+impl MergeInto<'_> {
+    /// Merge one chunk into the totals, in input order; DUP001 is decided here because it
+    /// needs every earlier record.
+    fn merge(&mut self, out: ChunkOut) {
+        merge_chunk(out, self);
+    }
+}
+
+fn merge_chunk(out: ChunkOut, into: &mut MergeInto<'_>) {
     let offset = into.deals.len() as u32;
     into.summary.malformed += out.malformed;
     let (owner_ids, stage_ids) = into.deals.absorb(out.deals);
@@ -245,14 +263,14 @@ fn merge_chunk(out: ChunkOut, into: MergeInto<'_>) {
         };
         let deal = offset + i as u32;
         let store = &*into.deals;
-        let id = store.id(&store.deals[deal as usize]);
-        let Some(first) = into
-            .ids
-            .insert(id, hash, deal, |d| store.id(&store.deals[d as usize]))
-        else {
+        let id_of = |d: u32| store.get(d as usize).map_or("", |d| store.id(d));
+        let Some(first) = into.ids.insert(id_of(deal), hash, deal, id_of) else {
             continue;
         };
-        let (this, prev) = (&store.deals[deal as usize], &store.deals[first as usize]);
+        let (Some(this), Some(prev)) = (store.get(deal as usize), store.get(first as usize)) else {
+            continue;
+        };
+        let id = store.id(this);
         let prev_file = if prev.file == this.file {
             into.summary.path.as_str()
         } else {

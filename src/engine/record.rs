@@ -50,18 +50,30 @@ pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
     out
 }
 
-/// A cell as text: borrowed when it is UTF-8, else decoded lossily.
-fn cell_text(raw: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(raw) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(raw),
-    }
+/// A row's cells as text. The row is validated as UTF-8 once; a field is then a slice of it
+/// when its bounds are character boundaries, else (invalid bytes) it is decoded lossily.
+struct RowText<'r> {
+    row: &'r Row,
+    text: Option<&'r str>,
 }
 
-fn column_text(row: &Row, column: Option<usize>) -> Cow<'_, str> {
-    column
-        .and_then(|c| row.get(c))
-        .map_or(Cow::Borrowed(""), cell_text)
+impl<'r> RowText<'r> {
+    fn new(row: &'r Row) -> RowText<'r> {
+        RowText {
+            row,
+            text: std::str::from_utf8(row.bytes()).ok(),
+        }
+    }
+
+    fn field(&self, column: Option<usize>) -> Cow<'r, str> {
+        let Some(range) = column.and_then(|c| self.row.range(c)) else {
+            return Cow::Borrowed("");
+        };
+        if let Some(s) = self.text.and_then(|t| t.get(range.clone())) {
+            return Cow::Borrowed(s);
+        }
+        String::from_utf8_lossy(self.row.bytes().get(range).unwrap_or(&[]))
+    }
 }
 
 /// The record a finding is about.
@@ -102,10 +114,11 @@ fn emit(
 
 fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkOut) {
     let rules = plan.rules;
+    let texts = RowText::new(row);
     if let Some((code, message)) = ragged_row(row.len(), plan.header_len) {
         out.malformed += 1;
         if let Some(severity) = plan.policy.severity(code, None) {
-            let id = trim_cell(&column_text(row, plan.id_col)).to_string();
+            let id = trim_cell(&texts.field(plan.id_col)).to_string();
             out.findings.push(Finding {
                 code,
                 severity,
@@ -130,7 +143,7 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     // Values: parse and check every read column.
     let mut stage = StageKey::Missing;
     for (i, slot) in plan.slots.iter().enumerate() {
-        let text = column_text(row, Some(slot.column));
+        let text = texts.field(Some(slot.column));
         let t = trim_cell(&text);
         if placeholders.is_missing(t) {
             scratch.cells[i] = Cell::Missing {
@@ -163,7 +176,7 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     }
     if stage == StageKey::Missing && rules.stages.is_empty() {
         // Without [[stages]] the stage is only a label to group by.
-        let text = column_text(row, plan.stage_slot.map(|s| plan.slots[s].column));
+        let text = texts.field(plan.stage_slot.map(|s| plan.slots[s].column));
         let t = trim_cell(&text);
         if !placeholders.is_missing(t) {
             stage = StageKey::Unknown(out.deals.unknown_stages.intern(t));
@@ -183,7 +196,7 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     }
     for rule in &plan.conditional {
         let fires = rule.when.iter().all(|&(slot, test)| {
-            let text = column_text(row, Some(plan.slots[slot].column));
+            let text = texts.field(Some(plan.slots[slot].column));
             condition_holds(test, &scratch.cells[slot], trim_cell(&text))
         });
         if fires {
@@ -211,8 +224,7 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
                 tally.missing += 1;
                 if let Some((code, severity, because)) = demands.verdict(field, plan.policy) {
                     let how = if placeholder_text(cell) {
-                        let text =
-                            column_text(row, plan.slot_of[field].map(|s| plan.slots[s].column));
+                        let text = texts.field(plan.slot_of[field].map(|s| plan.slots[s].column));
                         format!(
                             "holds the placeholder {}",
                             crate::checks::values::quote(trim_cell(&text))
@@ -229,7 +241,7 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     }
 
     // The deal's summary.
-    let owner_text = column_text(row, plan.owner_col);
+    let owner_text = texts.field(plan.owner_col);
     let owner_t = trim_cell(&owner_text);
     let owner = (!placeholders.is_missing(owner_t)).then(|| out.deals.owners.intern(owner_t));
     let money = plan.amount_slot.and_then(|s| match scratch.cells[s] {
@@ -238,18 +250,17 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     });
     let currency = plan
         .currency_col
-        .and_then(|c| row.get(c))
-        .and_then(|raw| Currency::parse(&cell_text(raw)))
+        .and_then(|c| Currency::parse(&texts.field(Some(c))))
         .or(money.and_then(|m| m.currency))
         .or(rules.input.currency);
     let close_date = plan.close_date_slot.and_then(|s| match scratch.cells[s] {
         Cell::Valid(Parsed::Date(d)) => Some(d),
         _ => None,
     });
-    let id_text = column_text(row, plan.id_col);
+    let id_text = texts.field(plan.id_col);
     let id = trim_cell(&id_text);
-    let name_text = column_text(row, plan.name_col);
-    let account_text = column_text(row, plan.account_col);
+    let name_text = texts.field(plan.name_col);
+    let account_text = texts.field(plan.account_col);
     out.id_hashes.push((!id.is_empty()).then(|| id_hash(id)));
     out.deals.push(
         DealText {

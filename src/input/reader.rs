@@ -33,11 +33,26 @@ impl Row {
     }
 
     pub fn get(&self, i: usize) -> Option<&[u8]> {
+        self.data.get(self.range(i)?)
+    }
+
+    /// Where field `i` lies in the row's data.
+    pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
         if i >= self.len {
             return None;
         }
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.data.get(start..self.ends[i])
+        Some(start..self.ends[i])
+    }
+
+    /// All fields' bytes, concatenated.
+    pub fn bytes(&self) -> &[u8] {
+        let end = if self.len == 0 {
+            0
+        } else {
+            self.ends[self.len - 1]
+        };
+        self.data.get(..end).unwrap_or(&[])
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
@@ -162,7 +177,7 @@ impl BatchStream {
     where
         R: BufRead + Send + 'static,
     {
-        let (tx, rx): (SyncSender<io::Result<Batch>>, _) = sync_channel(4);
+        let (tx, rx): (SyncSender<io::Result<Batch>>, _) = sync_channel(2);
         let (recycle_tx, recycle_rx) = std::sync::mpsc::channel::<Batch>();
         let handle = std::thread::Builder::new()
             .name("pipelint-reader".into())

@@ -162,7 +162,7 @@ impl Serialize for Deals<'_> {
         let audit = self.0;
         let store = &audit.deals;
         let mut seq = s.serialize_seq(Some(store.len()))?;
-        for d in &store.deals {
+        for d in store.iter() {
             seq.serialize_element(&DealJson {
                 file: audit
                     .inputs
@@ -174,7 +174,7 @@ impl Serialize for Deals<'_> {
                 account: non_empty(store.account(d)),
                 owner: store.owner(d),
                 stage: store.stage(d, &audit.rules),
-                amount: d.amount.map(|a| a.to_string()),
+                amount: d.amount().map(|a| a.to_string()),
                 currency: d.currency.map(|c| c.to_string()),
                 close_date: d.close_date.map(|c| c.to_string()),
                 completeness: round1(d.completeness()),
@@ -205,7 +205,7 @@ impl Serialize for Findings<'_> {
         let mut seq = s.serialize_seq(Some(audit.findings.len()))?;
         for f in &audit.findings {
             let record_id = match f.deal {
-                Some(d) => audit.deals.deals.get(d as usize).map(|d| audit.deals.id(d)),
+                Some(d) => audit.deals.get(d as usize).map(|d| audit.deals.id(d)),
                 None => f.record_id.as_deref(),
             };
             seq.serialize_element(&FindingJson {

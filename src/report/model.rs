@@ -8,7 +8,7 @@ use crate::engine::Audit;
 use crate::gate::Verdict;
 use crate::score::completeness::WeightTally;
 use crate::score::round1;
-use crate::values::{Currency, Money};
+use crate::values::{Currency, MoneySum};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Amount {
@@ -98,7 +98,7 @@ pub fn severity_counts(audit: &Audit) -> SeverityCounts {
     c
 }
 
-pub fn amounts(sums: impl IntoIterator<Item = (Option<Currency>, Money)>) -> Vec<Amount> {
+pub fn amounts(sums: impl IntoIterator<Item = (Option<Currency>, MoneySum)>) -> Vec<Amount> {
     sums.into_iter()
         .map(|(currency, amount)| Amount {
             currency: currency.map(|c| c.to_string()),

@@ -135,7 +135,7 @@ impl Emitter for TableEmitter {
             let several_files = audit.inputs.len() > 1;
             let mut t = table(ctx, &["Line", "Deal", "Owner", "Code", "Field", "Message"]);
             for f in &audit.findings[..shown] {
-                let deal = f.deal.and_then(|d| audit.deals.deals.get(d as usize));
+                let deal = f.deal.and_then(|d| audit.deals.get(d as usize));
                 let deal_label = deal.map_or_else(
                     || f.record_id.clone().unwrap_or_default(),
                     |d| deal_label(audit, d),

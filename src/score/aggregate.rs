@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::completeness::{FieldTally, WeightTally};
-use crate::values::{Currency, Money};
+use crate::values::{Currency, Money, MoneySum};
 
 /// Sums for a set of records. `by_owner` and `by_unknown_stage` are indexed by the ids of
 /// the interner that produced them and are re-indexed on merge.
@@ -20,7 +20,7 @@ pub struct Tallies {
     pub no_stage: WeightTally,
     pub open: u64,
     /// Open amount per currency (`None`: the amount names no currency).
-    pub open_amount: BTreeMap<Option<Currency>, Money>,
+    pub open_amount: BTreeMap<Option<Currency>, MoneySum>,
 }
 
 impl Tallies {
@@ -33,8 +33,7 @@ impl Tallies {
     }
 
     pub fn add_open_amount(&mut self, currency: Option<Currency>, amount: Money) {
-        let sum = self.open_amount.entry(currency).or_default();
-        sum.0 = sum.0.saturating_add(amount.0);
+        self.open_amount.entry(currency).or_default().add(amount);
     }
 
     /// Merge `other`, whose owner and unknown-stage ids map to ours through `owner_ids` and
@@ -65,8 +64,8 @@ impl Tallies {
         }
         self.no_stage.merge(&other.no_stage);
         self.open += other.open;
-        for (currency, amount) in &other.open_amount {
-            self.add_open_amount(*currency, *amount);
+        for (currency, sum) in &other.open_amount {
+            self.open_amount.entry(*currency).or_default().merge(*sum);
         }
     }
 }

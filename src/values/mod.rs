@@ -5,7 +5,8 @@ pub mod number;
 
 pub use date::{DateFormat, parse_date};
 pub use number::{
-    Currency, DecimalMark, Money, MoneyValue, NumberError, parse_money, parse_number, parse_percent,
+    Currency, DecimalMark, Money, MoneySum, MoneyValue, NumberError, parse_money, parse_number,
+    parse_percent,
 };
 
 /// Placeholders that count as missing (`[input] empty_values`), compared ignoring case and
@@ -41,6 +42,10 @@ impl Placeholders {
         if trimmed.is_empty() {
             return true;
         }
+        // Most cells are longer than any placeholder: decide on length before looking.
+        if trimmed.len() > self.max_len * 4 {
+            return false;
+        }
         if trimmed.is_ascii() {
             trimmed.len() <= self.max_len
                 && self
@@ -67,7 +72,12 @@ impl Default for Placeholders {
 
 /// Trim the spaces CRMs and spreadsheets leave around values (including no-break spaces).
 pub fn trim_cell(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+    let b = s.as_bytes();
+    let clean_edge = |c: u8| c.is_ascii_graphic();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if clean_edge(f) && clean_edge(l) => s,
+        _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'),
+    }
 }
 
 #[cfg(test)]

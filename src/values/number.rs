@@ -39,7 +39,11 @@ pub struct Decimal {
 
 impl Decimal {
     pub fn to_f64(self) -> f64 {
-        self.mantissa as f64 / 10f64.powi(self.scale as i32)
+        let m = match i64::try_from(self.mantissa) {
+            Ok(small) => small as f64,
+            Err(_) => self.mantissa as f64,
+        };
+        m / 10f64.powi(self.scale as i32)
     }
 }
 
@@ -47,52 +51,74 @@ impl Decimal {
 pub const MONEY_SCALE: u32 = 4;
 const MONEY_UNIT: i128 = 10_000;
 
-/// An exact amount in ten-thousandths of its currency unit.
+/// An exact amount in ten-thousandths of its currency unit. Single amounts fit an `i64`
+/// (about ±922 trillion units); totals are [`MoneySum`]s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Money(pub i128);
+pub struct Money(pub i64);
 
 impl Money {
     pub fn from_decimal(d: Decimal) -> Result<Money, NumberError> {
-        if d.scale <= MONEY_SCALE {
+        let units = if d.scale <= MONEY_SCALE {
             let factor = 10i128.pow(MONEY_SCALE - d.scale);
             d.mantissa
                 .checked_mul(factor)
-                .map(Money)
-                .ok_or(NumberError::TooLarge)
+                .ok_or(NumberError::TooLarge)?
         } else {
             let divisor = 10i128.pow(d.scale - MONEY_SCALE);
             if d.mantissa % divisor != 0 {
                 return Err(NumberError::TooManyDecimals);
             }
-            Ok(Money(d.mantissa / divisor))
-        }
+            d.mantissa / divisor
+        };
+        i64::try_from(units)
+            .map(Money)
+            .map_err(|_| NumberError::TooLarge)
     }
 
     pub fn is_positive(self) -> bool {
         self.0 > 0
     }
 
-    pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0.checked_add(other.0).map(Money)
+    pub fn to_f64(self) -> f64 {
+        self.0 as f64 / MONEY_UNIT as f64
+    }
+}
+
+/// A total of amounts in one currency, exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct MoneySum(pub i128);
+
+impl MoneySum {
+    pub fn add(&mut self, m: Money) {
+        self.0 = self.0.saturating_add(i128::from(m.0));
     }
 
-    /// Major units rounded toward zero, for display in tables.
-    pub fn whole_units(self) -> i128 {
-        self.0 / MONEY_UNIT
+    pub fn merge(&mut self, other: MoneySum) {
+        self.0 = self.0.saturating_add(other.0);
     }
 }
 
 /// Plain decimal, at least two decimals: `120000.00`, `-1200.50`, `9225.225`.
+fn fmt_units(units: i128, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let sign = if units < 0 { "-" } else { "" };
+    let abs = units.unsigned_abs();
+    let unit = MONEY_UNIT as u128;
+    let mut frac = format!("{:04}", abs % unit);
+    while frac.len() > 2 && frac.ends_with('0') {
+        frac.pop();
+    }
+    write!(f, "{sign}{}.{frac}", abs / unit)
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        let unit = MONEY_UNIT as u128;
-        let mut frac = format!("{:04}", abs % unit);
-        while frac.len() > 2 && frac.ends_with('0') {
-            frac.pop();
-        }
-        write!(f, "{sign}{}.{frac}", abs / unit)
+        fmt_units(i128::from(self.0), f)
+    }
+}
+
+impl fmt::Display for MoneySum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_units(self.0, f)
     }
 }
 
@@ -285,9 +311,19 @@ fn parse_decimal_body(
     let mut group_len = 0usize;
     let mut separator: Option<&[u8]> = None;
     let mut groups = 0usize;
+    // Digits accumulate in a u64 (fast) and spill into i128 only past 19 digits.
     let push = |m: i128, d: u8| -> Result<i128, NumberError> {
+        let digit = i128::from(d - b'0');
+        if let Ok(small) = u64::try_from(m) {
+            if let Some(v) = small
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(digit as u64))
+            {
+                return Ok(i128::from(v));
+            }
+        }
         m.checked_mul(10)
-            .and_then(|m| m.checked_add(i128::from(d - b'0')))
+            .and_then(|m| m.checked_add(digit))
             .ok_or(NumberError::TooLarge)
     };
     while pos < b.len() {
@@ -447,8 +483,15 @@ mod tests {
 
     #[test]
     fn sums_are_exact() {
-        let a = parse_money("0.1", DecimalMark::Point, None).unwrap().amount;
-        let b = parse_money("0.2", DecimalMark::Point, None).unwrap().amount;
-        assert_eq!(a.checked_add(b).unwrap().to_string(), "0.30");
+        let mut sum = MoneySum::default();
+        for s in ["0.1", "0.2", "9225.225", "4612.6125"] {
+            sum.add(parse_money(s, DecimalMark::Point, None).unwrap().amount);
+        }
+        assert_eq!(sum.to_string(), "13838.1375");
+        let mut big = MoneySum::default();
+        for _ in 0..1000 {
+            big.add(Money(i64::MAX));
+        }
+        assert!(big.0 > i128::from(i64::MAX) * 999);
     }
 }
