@@ -9,7 +9,7 @@ use clap::CommandFactory;
 
 use crate::checks::{Code, Policy};
 use crate::cli::{AuditArgs, Cli, ColorWhen, Command, FailOnArg, Format, RulesCommand};
-use crate::engine::{self, AuditOptions};
+use crate::engine::{self, Audit, AuditOptions};
 use crate::gate::{self, GateInput, GateSettings};
 use crate::input::{self, Export};
 use crate::report::{self, PendingFile, RenderContext};
@@ -46,14 +46,51 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn audit(args: &AuditArgs) -> Result<u8> {
-    Policy::check_patterns(&args.select).map_err(anyhow::Error::msg)?;
-    Policy::check_patterns(&args.ignore).map_err(anyhow::Error::msg)?;
-    let stdin_count = args.files.iter().filter(|f| *f == "-").count();
-    if stdin_count > 1 {
+/// An audit as the library runs it: which files, which rules, which date.
+#[derive(Clone, Debug, Default)]
+pub struct AuditRequest {
+    pub files: Vec<String>,
+    /// A rules file; `None` looks for `./pipelint.toml`, then uses the detected preset.
+    pub rules: Option<PathBuf>,
+    /// `auto`, or a preset name, overriding the rules file's `[input] preset`.
+    pub preset: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub threads: usize,
+    pub delimiter: Option<String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// Resolve the rules, open the inputs and run the engine.
+pub fn load_and_audit(req: &AuditRequest) -> Result<Audit> {
+    Policy::check_patterns(&req.select).map_err(anyhow::Error::msg)?;
+    Policy::check_patterns(&req.ignore).map_err(anyhow::Error::msg)?;
+    if req.files.iter().filter(|f| *f == "-").count() > 1 {
         bail!("standard input (-) can be audited only once per run");
     }
+    let user = load_user_rules(req.rules.as_deref())?;
+    let delimiter = match &req.delimiter {
+        Some(d) => Some(parse_delimiter(d)?),
+        None => user
+            .as_ref()
+            .and_then(|u| u.raw.input.delimiter.as_ref())
+            .and_then(|d| rules::validate::delimiter_byte(d.get_ref())),
+    };
+    let exports = req
+        .files
+        .iter()
+        .map(|f| input::open(f, delimiter))
+        .collect::<Result<Vec<Export>>>()?;
+    let rules = resolve_rules(user.as_ref(), req.preset.as_deref(), &exports)?;
+    let options = AuditOptions {
+        threads: req.threads,
+        policy: Policy::new(&rules.checks, &req.select, &req.ignore),
+        as_of: req.as_of.unwrap_or_else(today),
+    };
+    engine::run(rules, exports, &options)
+}
 
+fn audit(args: &AuditArgs) -> Result<u8> {
     // Output files are created first, so a bad path fails before the work.
     let mut outputs = Vec::new();
     if let Some(path) = &args.output {
@@ -62,23 +99,17 @@ fn audit(args: &AuditArgs) -> Result<u8> {
     for (format, path) in &args.reports {
         outputs.push((*format, prepare_output(path, &args.files)?));
     }
-
-    let user = load_user_rules(args.rules.as_deref())?;
-    let delimiter = match &args.delimiter {
-        Some(d) => Some(parse_delimiter(d)?),
-        None => user
-            .as_ref()
-            .and_then(|u| u.raw.input.delimiter.as_ref())
-            .and_then(|d| rules::validate::delimiter_byte(d.get_ref())),
-    };
-    let exports = args
-        .files
-        .iter()
-        .map(|f| input::open(f, delimiter))
-        .collect::<Result<Vec<Export>>>()?;
-
-    let rules = resolve_rules(user.as_ref(), args.preset.map(|p| p.name()), &exports)?;
-    let policy = Policy::new(&rules.checks, &args.select, &args.ignore);
+    let audit = load_and_audit(&AuditRequest {
+        files: args.files.clone(),
+        rules: args.rules.clone(),
+        preset: args.preset.map(|p| p.name().to_string()),
+        as_of: args.as_of,
+        threads: args.threads,
+        delimiter: args.delimiter.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    })?;
+    let rules = &audit.rules;
     let settings = GateSettings {
         fail_on: match args.fail_on {
             Some(FailOnArg::Error) => FailOn::Error,
@@ -89,12 +120,6 @@ fn audit(args: &AuditArgs) -> Result<u8> {
         min_completeness: args.min_completeness.or(rules.gate.min_completeness),
         max_high_risk: rules.gate.max_high_risk,
     };
-    let options = AuditOptions {
-        threads: args.threads,
-        policy,
-        as_of: args.as_of.unwrap_or_else(today),
-    };
-    let audit = engine::run(rules, exports, &options)?;
 
     let counts = report::model::severity_counts(&audit);
     let verdict = gate::evaluate(

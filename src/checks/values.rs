@@ -164,14 +164,14 @@ pub fn check_stage(text: &str, rules: &RuleSet) -> Result<usize, Violation> {
         let names = rules.stages.iter().flat_map(|s| {
             std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str))
         });
-        let hint = suggest::hint(text, names);
-        (
-            Code::Val006,
-            format!(
-                "unknown stage {}{hint}; add it (or an alias) to [[stages]]",
+        let message = match suggest::did_you_mean(text, names) {
+            Some(near) => format!(
+                "unknown stage {}; did you mean `{near}`? If it is a new stage, add it (or an alias) to [[stages]]",
                 quote(text)
             ),
-        )
+            None => format!("unknown stage {}; add it (or an alias) to [[stages]]", quote(text)),
+        };
+        (Code::Val006, message)
     })
 }
 

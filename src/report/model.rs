@@ -98,7 +98,19 @@ pub fn severity_counts(audit: &Audit) -> SeverityCounts {
     c
 }
 
+/// Totals per currency for reports. Amounts that name no currency are taken to be in the
+/// only currency the others name (a `$` on some values of a one-currency export), so one
+/// pipeline is not split into "USD 1,000" and "2,000"; with several named currencies they
+/// stay apart, since adding across currencies needs a rate.
 pub fn amounts(sums: impl IntoIterator<Item = (Option<Currency>, MoneySum)>) -> Vec<Amount> {
+    let mut sums: Vec<(Option<Currency>, MoneySum)> = sums.into_iter().collect();
+    let named: Vec<usize> = (0..sums.len()).filter(|&i| sums[i].0.is_some()).collect();
+    if let ([only], Some(unlabelled)) = (named.as_slice(), sums.iter().position(|s| s.0.is_none()))
+    {
+        let (_, sum) = sums.remove(unlabelled);
+        let only = if unlabelled < *only { only - 1 } else { *only };
+        sums[only].1.merge(sum);
+    }
     sums.into_iter()
         .map(|(currency, amount)| Amount {
             currency: currency.map(|c| c.to_string()),

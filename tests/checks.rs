@@ -1,0 +1,176 @@
+//! One fixture per check code (fixtures/checks/<CODE>.csv), each asserting the exact finding:
+//! code, line and field, and nothing else.
+
+mod common;
+
+use common::{audit, finding, findings, try_audit};
+
+const RULES: &str = "fixtures/checks/rules.toml";
+
+fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
+    let path = format!("fixtures/checks/{code}.csv");
+    findings(&audit(&[&path], Some(RULES)))
+}
+
+#[test]
+fn clean_fixture_has_no_findings() {
+    let a = audit(&["fixtures/checks/clean.csv"], Some(RULES));
+    assert_eq!(findings(&a), vec![]);
+    assert_eq!(a.tallies.overall.records, 4);
+    assert_eq!(a.tallies.overall.rate(), 100.0);
+}
+
+#[test]
+fn in001_missing_mapped_column_stops_the_audit() {
+    let err = try_audit(&["fixtures/checks/IN001.csv"], Some(RULES))
+        .err()
+        .expect("IN001 must stop the audit");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("IN001"), "{msg}");
+    assert!(msg.contains("next_step (\"Next Action\")"), "{msg}");
+    assert!(msg.contains("closest headers: NextAction"), "{msg}");
+}
+
+#[test]
+fn in002_ragged_row() {
+    assert_eq!(check("IN002"), vec![finding("IN002", 3, None)]);
+    let a = audit(&["fixtures/checks/IN002.csv"], Some(RULES));
+    assert_eq!(a.inputs[0].records, 3);
+    assert_eq!(a.inputs[0].malformed, 1);
+    assert_eq!(a.deals.len(), 2, "the malformed row is left out of deals");
+    let f = &a.findings[0];
+    assert_eq!(f.record_id.as_deref(), Some("D-2"));
+    assert!(
+        f.message.contains("row has 12 fields, the header has 11"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn in005_duplicate_header() {
+    assert_eq!(check("IN005"), vec![finding("IN005", 1, Some("region"))]);
+}
+
+#[test]
+fn req001_required_field_missing() {
+    assert_eq!(check("REQ001"), vec![finding("REQ001", 3, Some("name"))]);
+}
+
+#[test]
+fn req002_stage_exit_criteria() {
+    assert_eq!(
+        check("REQ002"),
+        vec![finding("REQ002", 3, Some("next_step"))]
+    );
+    let a = audit(&["fixtures/checks/REQ002.csv"], Some(RULES));
+    assert!(
+        a.findings[0]
+            .message
+            .contains("stage `Contract` requires next_step, which holds the placeholder `TBD`")
+    );
+}
+
+#[test]
+fn req003_conditional_rule() {
+    assert_eq!(
+        check("REQ003"),
+        vec![finding("REQ003", 3, Some("PO Number"))]
+    );
+    let a = audit(&["fixtures/checks/REQ003.csv"], Some(RULES));
+    assert_eq!(
+        a.findings[0].message,
+        "Deals of 50k or more need a PO number (rule big-deal-po): PO Number is empty"
+    );
+}
+
+#[test]
+fn val001_unparseable_date() {
+    assert_eq!(
+        check("VAL001"),
+        vec![finding("VAL001", 2, Some("close_date"))]
+    );
+}
+
+#[test]
+fn val002_unparseable_amount() {
+    assert_eq!(check("VAL002"), vec![finding("VAL002", 2, Some("amount"))]);
+}
+
+#[test]
+fn val003_value_not_allowed() {
+    assert_eq!(check("VAL003"), vec![finding("VAL003", 2, Some("Region"))]);
+}
+
+#[test]
+fn val004_pattern_mismatch() {
+    assert_eq!(
+        check("VAL004"),
+        vec![finding("VAL004", 2, Some("PO Number"))]
+    );
+}
+
+#[test]
+fn val005_out_of_range() {
+    assert_eq!(
+        check("VAL005"),
+        vec![finding("VAL005", 2, Some("Discount"))]
+    );
+}
+
+#[test]
+fn val006_unknown_stage() {
+    assert_eq!(check("VAL006"), vec![finding("VAL006", 2, Some("stage"))]);
+}
+
+#[test]
+fn dup001_repeated_id() {
+    assert_eq!(check("DUP001"), vec![finding("DUP001", 4, Some("id"))]);
+    let a = audit(&["fixtures/checks/DUP001.csv"], Some(RULES));
+    assert!(a.findings[0].message.contains("already appears on line 2"));
+}
+
+#[test]
+fn dup001_across_files_names_the_first_file() {
+    let a = audit(
+        &["fixtures/checks/clean.csv", "fixtures/checks/DUP001.csv"],
+        Some(RULES),
+    );
+    let dups: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == "DUP001")
+        .collect();
+    // D-1 and D-2 are in clean.csv (lines 2, 3); DUP001.csv repeats D-1 (lines 2, 4) and D-2.
+    let at: Vec<(u32, u64)> = dups.iter().map(|f| (f.file, f.line)).collect();
+    assert_eq!(at, vec![(1, 2), (1, 3), (1, 4)]);
+    assert_eq!((dups[0].file, dups[0].line), (1, 2));
+    assert!(
+        dups[0].message.contains("fixtures/checks/clean.csv line 2"),
+        "{}",
+        dups[0].message
+    );
+}
+
+#[test]
+fn one_req_or_val_finding_per_record_and_field() {
+    // Contract deal of 75k: amount invalid (VAL002) must not also be REQ002; next step
+    // missing is required by the stage (REQ002) only; the big-deal rule does not fire on an
+    // invalid amount.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("mixed.csv");
+    std::fs::write(
+        &path,
+        "Ref,Deal,Customer,Rep,Phase,Value,Expected Close,Next Action,Region,PO Number,Discount\n\
+         D-1,Alpha,Alpha Ltd,Ann,Contract,75k,15/01/2027,,EMEA,,\n",
+    )
+    .expect("write");
+    let a = audit(&[path.to_str().expect("utf-8 path")], Some(RULES));
+    assert_eq!(
+        findings(&a),
+        vec![
+            finding("REQ002", 2, Some("next_step")),
+            finding("VAL002", 2, Some("amount")),
+        ]
+    );
+}
