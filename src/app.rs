@@ -219,7 +219,7 @@ fn load_user_rules(path: Option<&Path>) -> Result<Option<UserRules>> {
         }
     };
     let text = rules::read_rules_text(&path)?;
-    Ok(Some(UserRules::parse(text)?))
+    Ok(Some(UserRules::parse(text)))
 }
 
 /// Decide the preset (flag, else the file's `[input] preset`, else auto when there is no
@@ -252,7 +252,7 @@ fn resolve_rules(
 
 fn rules_check(path: &Path) -> Result<u8> {
     let text = rules::read_rules_text(path)?;
-    let user = UserRules::parse(text)?;
+    let user = UserRules::parse(text);
     let preset = match user.preset() {
         Some(PresetRef::Named(name)) => presets::find(name),
         _ => None,

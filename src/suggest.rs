@@ -21,7 +21,15 @@ where
             strsim::jaro_winkler(&folded, &other)
         };
         let distance = strsim::levenshtein(&folded, &other);
-        let close = score >= 0.85 || distance <= 2 || (folded.len() > 4 && other.contains(&folded));
+        // Short words get fewer edits: `B` is not a misspelling of `A`.
+        let max_edits = match folded.chars().count() {
+            0..=2 => 0,
+            3..=5 => 1,
+            _ => 2,
+        };
+        let close = distance <= max_edits
+            || (score >= 0.9 && folded.len() >= 4)
+            || (folded.len() > 4 && other.contains(&folded));
         if close && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }
@@ -44,7 +52,25 @@ where
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
-/// A ", did you mean `x`?" suffix, or nothing.
+/// A "; did you mean `x`? Rest" suffix, or "; rest" when nothing is close.
+pub fn hint_then<'a, I>(word: &str, candidates: I, rest: &str) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    match did_you_mean(word, candidates) {
+        Some(c) => {
+            let mut chars = rest.chars();
+            let capitalised: String = chars
+                .next()
+                .map(|f| f.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            format!("; did you mean `{c}`? {capitalised}")
+        }
+        None => format!("; {rest}"),
+    }
+}
+
+/// A "; did you mean `x`?" suffix, or nothing.
 pub fn hint<'a, I>(word: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
@@ -72,6 +98,8 @@ mod tests {
         assert_eq!(did_you_mean("requird", keys), Some("required"));
         assert_eq!(did_you_mean("patern", keys), Some("pattern"));
         assert_eq!(did_you_mean("colour", keys), None);
+        assert_eq!(did_you_mean("B", ["A", "C"]), None);
+        assert_eq!(did_you_mean("Comit", ["commit"]), Some("commit"));
     }
 
     #[test]

@@ -106,8 +106,12 @@ impl FromStr for Code {
             .find(|c| c.as_str() == upper)
             .ok_or_else(|| {
                 format!(
-                    "unknown check code `{s}`{}; `pipelint rules list` shows them all",
-                    crate::suggest::hint(&upper, Code::names())
+                    "unknown check code `{s}`{}",
+                    crate::suggest::hint_then(
+                        &upper,
+                        Code::names(),
+                        "`pipelint rules list` shows them all"
+                    )
                 )
             })
     }

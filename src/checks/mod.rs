@@ -48,8 +48,12 @@ impl FromStr for Severity {
             "warning" => Ok(Severity::Warning),
             "info" => Ok(Severity::Info),
             other => Err(format!(
-                "unknown severity `{other}`{}; use error, warning or info",
-                crate::suggest::hint(other, ["error", "warning", "info"])
+                "unknown severity `{other}`{}",
+                crate::suggest::hint_then(
+                    other,
+                    ["error", "warning", "info"],
+                    "use error, warning or info"
+                )
             )),
         }
     }
@@ -92,8 +96,12 @@ impl FromStr for CheckSetting {
             .map(CheckSetting::Severity)
             .map_err(|_| {
                 format!(
-                    "unknown setting `{s}`{}; use \"error\", \"warning\", \"info\" or \"off\"",
-                    crate::suggest::hint(s, ["error", "warning", "info", "off"])
+                    "unknown setting `{s}`{}",
+                    crate::suggest::hint_then(
+                        s,
+                        ["error", "warning", "info", "off"],
+                        "use \"error\", \"warning\", \"info\" or \"off\""
+                    )
                 )
             })
     }
@@ -169,8 +177,12 @@ impl Policy {
             let upper = p.trim().to_ascii_uppercase();
             if upper.is_empty() || !Code::ALL.iter().any(|c| c.as_str().starts_with(&upper)) {
                 return Err(format!(
-                    "`{p}` is not a check code or a prefix of one{}; `pipelint rules list` shows them all",
-                    crate::suggest::hint(&upper, Code::names())
+                    "`{p}` is not a check code or a prefix of one{}",
+                    crate::suggest::hint_then(
+                        &upper,
+                        Code::names(),
+                        "`pipelint rules list` shows them all"
+                    )
                 ));
             }
         }

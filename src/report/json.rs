@@ -69,7 +69,8 @@ impl Emitter for JsonEmitter {
             &mut *out,
             serde_json::ser::PrettyFormatter::with_indent(b"  "),
         );
-        report.serialize(&mut ser).map_err(io::Error::other)?;
+        // `io::Error::from` keeps an underlying I/O error's kind (a closed pipe stays one).
+        report.serialize(&mut ser).map_err(io::Error::from)?;
         out.write_all(b"\n")
     }
 }

@@ -358,25 +358,23 @@ pub fn read_rules_text(path: &Path) -> anyhow::Result<RulesText> {
     })
 }
 
-/// A user's rules file after phase one.
+/// A user's rules file after phase one: what could be read, and the syntax, unknown-key
+/// and type problems found, which [`build`] reports together with phase two's.
 #[derive(Clone, Debug)]
 pub struct UserRules {
     pub text: RulesText,
     pub raw: raw::RawRules,
+    pub problems: Vec<Problem>,
 }
 
 impl UserRules {
-    /// Parse a user's rules file; syntax, unknown-key and type problems fail here, all at once.
-    pub fn parse(text: RulesText) -> Result<UserRules, RulesError> {
+    pub fn parse(text: RulesText) -> UserRules {
         let mut problems = Problems::default();
         let raw = parse::parse_rules(&text.text, 0, &mut problems);
-        if problems.is_empty() {
-            Ok(UserRules { text, raw })
-        } else {
-            Err(RulesError {
-                docs: vec![text],
-                problems: problems.items,
-            })
+        UserRules {
+            text,
+            raw,
+            problems: problems.items,
         }
     }
 
@@ -397,7 +395,9 @@ pub fn build(
     preset: Option<&'static Preset>,
     detection: Option<Detection>,
 ) -> Result<RuleSet, RulesError> {
-    let mut problems = Problems::default();
+    let mut problems = Problems {
+        items: user.map(|u| u.problems.clone()).unwrap_or_default(),
+    };
     let mut docs = Vec::new();
     let mut merged = validate::Layer::default();
     let mut user_doc = None;

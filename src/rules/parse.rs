@@ -110,9 +110,12 @@ pub fn parse_rules(text: &str, doc: DocId, problems: &mut Problems) -> RawRules 
                 doc,
                 key_span,
                 format!(
-                    "unknown section `{other}`{}; sections are {}",
-                    suggest::hint(other, SECTIONS),
-                    SECTIONS.join(", ")
+                    "unknown section `{other}`{}",
+                    suggest::hint_then(
+                        other,
+                        SECTIONS,
+                        &format!("sections are {}", SECTIONS.join(", "))
+                    )
                 ),
             ),
         }
@@ -158,18 +161,18 @@ impl Ctx<'_> {
             .collect();
         for (key, key_span) in unknown {
             let candidates = allowed.iter().chain(extra).copied();
+            let valid = allowed
+                .iter()
+                .chain(extra)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
             self.problems.push(
                 self.doc,
                 key_span,
                 format!(
-                    "unknown key `{key}` in {context}{}; valid keys: {}",
-                    suggest::hint(&key, candidates),
-                    allowed
-                        .iter()
-                        .chain(extra)
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "unknown key `{key}` in {context}{}",
+                    suggest::hint_then(&key, candidates, &format!("valid keys: {valid}"))
                 ),
             );
             table.remove(key.as_str());

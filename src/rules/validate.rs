@@ -178,9 +178,15 @@ pub fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
             c.problem(
                 p.span(),
                 format!(
-                    "unknown preset `{name}`{}; presets are {}, auto",
-                    suggest::hint(name, names),
-                    super::presets::names().collect::<Vec<_>>().join(", ")
+                    "unknown preset `{name}`{}",
+                    suggest::hint_then(
+                        name,
+                        names,
+                        &format!(
+                            "presets are {}, auto",
+                            super::presets::names().collect::<Vec<_>>().join(", ")
+                        )
+                    )
                 ),
             );
         }
@@ -238,10 +244,16 @@ pub fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
             c.problem(
                 key.span(),
                 format!(
-                    "`{}` in [columns] is not a canonical field{}; [columns] maps canonical fields ({}) to headers",
+                    "`{}` in [columns] is not a canonical field{}",
                     key.get_ref(),
-                    suggest::hint(key.get_ref(), Canonical::names()),
-                    Canonical::names().collect::<Vec<_>>().join(", ")
+                    suggest::hint_then(
+                        key.get_ref(),
+                        Canonical::names(),
+                        &format!(
+                            "[columns] maps canonical fields ({}) to headers",
+                            Canonical::names().collect::<Vec<_>>().join(", ")
+                        )
+                    )
                 ),
             );
             continue;
@@ -429,10 +441,13 @@ fn field_layer(c: &mut Checker<'_>, key: &Spanned<String>, f: &RawField) -> Opti
                 c.problem(
                     k.span(),
                     format!(
-                        "unknown field type `{}`{}; types are {}",
+                        "unknown field type `{}`{}",
                         k.get_ref(),
-                        suggest::hint(k.get_ref(), FieldType::NAMES),
-                        FieldType::NAMES.join(", ")
+                        suggest::hint_then(
+                            k.get_ref(),
+                            FieldType::NAMES,
+                            &format!("types are {}", FieldType::NAMES.join(", "))
+                        )
                     ),
                 );
                 None

@@ -44,3 +44,70 @@ pub fn findings(audit: &Audit) -> Vec<(String, u64, Option<String>)> {
 pub fn finding(code: &str, line: u64, field: Option<&str>) -> (String, u64, Option<String>) {
     (code.to_string(), line, field.map(str::to_string))
 }
+
+/// A Salesforce-report-shaped export of `rows` deals with a few percent of defects
+/// (missing next steps, bad dates and amounts, unknown stages, repeated ids, ragged rows,
+/// quoted commas and newlines). Deterministic.
+pub fn salesforce_export(rows: usize) -> String {
+    const STAGES: [&str; 11] = [
+        "Prospecting",
+        "Qualification",
+        "Needs Analysis",
+        "Value Proposition",
+        "Id. Decision Makers",
+        "Perception Analysis",
+        "Proposal/Price Quote",
+        "Negotiation/Review",
+        "Closed Won",
+        "Closed Lost",
+        "Negotiation",
+    ];
+    const OWNERS: [&str; 5] = [
+        "Dana Whitfield",
+        "Marcus Oyelaran",
+        "Priya Raman",
+        "Tomás Ibáñez",
+        "",
+    ];
+    let mut out = String::from(
+        "\"Opportunity ID\",\"Opportunity Name\",\"Account Name\",\"Opportunity Owner\",\"Stage\",\
+         \"Amount\",\"Probability (%)\",\"Close Date\",\"Next Step\"\n",
+    );
+    for i in 0..rows {
+        let id = if i % 97 == 96 {
+            format!("006{:012}", i - 1)
+        } else {
+            format!("006{i:012}")
+        };
+        let stage = STAGES[(i * 7) % STAGES.len()];
+        let owner = OWNERS[(i * 3) % if i % 41 == 0 { 5 } else { 4 }];
+        let amount = match i % 53 {
+            0 => String::new(),
+            1 => "12k".to_string(),
+            _ => format!("\"{},{:03}.{:02}\"", 10 + i % 400, i % 1000, i % 100),
+        };
+        let close = if i % 61 == 0 {
+            "31/12/2026".to_string()
+        } else {
+            format!("{}/{}/2027", 1 + i % 12, 1 + i % 28)
+        };
+        let next = match i % 9 {
+            0 => String::new(),
+            1 => "\"Call back, then send quote\"".to_string(),
+            2 => "\"Exec briefing\nwith CFO\"".to_string(),
+            3 => "TBD".to_string(),
+            _ => "Demo".to_string(),
+        };
+        if i % 499 == 498 {
+            out.push_str(&format!("{id},Ragged row,Acme,{owner},{stage}\n"));
+            continue;
+        }
+        out.push_str(&format!(
+            "{id},\"Deal {i}, phase {}\",Account {},{owner},{stage},{amount},{},{close},{next}\n",
+            i % 5,
+            i % 300,
+            (i * 13) % 101,
+        ));
+    }
+    out
+}
