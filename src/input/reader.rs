@@ -82,12 +82,59 @@ impl Row {
 pub struct RecordReader<R> {
     input: R,
     core: CoreReader,
+    lines: LineCounter,
+}
+
+/// Counts physical lines in consumed bytes: `\n`, `\r\n` and a lone `\r` (old Mac files,
+/// which csv_core also ends records on) are one line break each. csv_core's own counter
+/// knows only `\n`.
+#[derive(Default)]
+struct LineCounter {
+    /// Line breaks seen so far.
+    breaks: u64,
+    /// The last byte seen was `\r`: one more break, unless a `\n` follows.
+    pending_cr: bool,
+}
+
+impl LineCounter {
+    /// Account for consumed bytes `b`, of which `lf` are `\n` (csv_core counts those for
+    /// free, so the common LF and CRLF cases cost one `memchr` scan for `\r`).
+    fn consume(&mut self, b: &[u8], lf: u64) {
+        let Some(&first) = b.first() else {
+            return;
+        };
+        if self.pending_cr && first != b'\n' {
+            self.breaks += 1;
+        }
+        self.pending_cr = false;
+        let mut n = lf;
+        if memchr::memchr(b'\r', b).is_some() {
+            let cr = memchr::memchr_iter(b'\r', b).count() as u64;
+            let crlf = memchr::memmem::find_iter(b, b"\r\n").count() as u64;
+            let mut lone = cr - crlf;
+            if b.last() == Some(&b'\r') {
+                lone -= 1;
+                self.pending_cr = true;
+            }
+            n += lone;
+        }
+        self.breaks += n;
+    }
+
+    /// The 1-based line of the next byte.
+    fn line(&self) -> u64 {
+        1 + self.breaks + u64::from(self.pending_cr)
+    }
 }
 
 impl<R: BufRead> RecordReader<R> {
     pub fn new(input: R, delimiter: u8) -> RecordReader<R> {
         let core = CoreBuilder::new().delimiter(delimiter).build();
-        RecordReader { input, core }
+        RecordReader {
+            input,
+            core,
+            lines: LineCounter::default(),
+        }
     }
 
     /// Read the next record into `row`; `false` at the end of the input.
@@ -103,15 +150,15 @@ impl<R: BufRead> RecordReader<R> {
                 .iter()
                 .take_while(|b| **b == b'\n' || **b == b'\r')
                 .count();
-            let newlines = buf[..gap].iter().filter(|b| **b == b'\n').count() as u64;
+            let lf = memchr::memchr_iter(b'\n', &buf[..gap]).count() as u64;
+            self.lines.consume(&buf[..gap], lf);
             let at_content = gap < buf.len();
             self.input.consume(gap);
-            self.core.set_line(self.core.line() + newlines);
             if at_content {
                 break;
             }
         }
-        row.line = self.core.line();
+        row.line = self.lines.line();
         if row.data.is_empty() {
             row.data.resize(1024, 0);
         }
@@ -121,9 +168,11 @@ impl<R: BufRead> RecordReader<R> {
         let (mut out, mut nends) = (0, 0);
         loop {
             let input = self.input.fill_buf()?;
+            let before = self.core.line();
             let (res, nin, nout, nend) =
                 self.core
                     .read_record(input, &mut row.data[out..], &mut row.ends[nends..]);
+            self.lines.consume(&input[..nin], self.core.line() - before);
             self.input.consume(nin);
             out += nout;
             nends += nend;
@@ -267,6 +316,14 @@ mod tests {
         let crlf = rows("a,b\r\n1,2\r\n\r\n3,4\r\n\"x\r\ny\",5\r\n6,7\r\n");
         let lines: Vec<u64> = crlf.iter().map(|r| r.0).collect();
         assert_eq!(lines, vec![1, 2, 4, 5, 7]);
+
+        // Old Mac line endings (lone CR), and a mix of all three.
+        let cr = rows("a,b\r1,2\r\r3,4\r");
+        let lines: Vec<u64> = cr.iter().map(|r| r.0).collect();
+        assert_eq!(lines, vec![1, 2, 4]);
+        let mixed = rows("a,b\n1,2\r\n3,4\r5,6\n\"q\rr\",7\n8,9");
+        let lines: Vec<u64> = mixed.iter().map(|r| r.0).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4, 5, 7]);
     }
 
     #[test]

@@ -1,0 +1,178 @@
+//! Report formats: snapshots of each format for the same audit, and the JSON parsed back
+//! against the `pipelint.report/1` contract (DESIGN.md).
+
+mod common;
+
+use assert_cmd::Command;
+use common::AS_OF;
+use serde_json::Value;
+
+fn render(format: &str, extra: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("pipelint")
+        .expect("binary")
+        .env_remove("NO_COLOR")
+        .args([
+            "audit",
+            "fixtures/custom/renewals.csv",
+            "-r",
+            "fixtures/custom/renewals.toml",
+            "--as-of",
+            AS_OF,
+            "-f",
+            format,
+        ])
+        .args(extra)
+        .output()
+        .expect("run");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8 output"),
+    )
+}
+
+#[test]
+fn json_snapshot() {
+    let (code, json) = render("json", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("renewals_json", json);
+}
+
+#[test]
+fn table_snapshot() {
+    let (code, table) = render("table", &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("renewals_table", table);
+}
+
+#[test]
+fn json_has_every_contract_key() {
+    let (_, text) = render("json", &[]);
+    let j: Value = serde_json::from_str(&text).expect("valid JSON");
+    let keys =
+        |v: &Value| -> Vec<String> { v.as_object().expect("object").keys().cloned().collect() };
+    assert_eq!(j["schema"], "pipelint.report/1");
+    assert_eq!(j["tool"]["name"], "pipelint");
+    assert_eq!(j["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(j["as_of"], AS_OF);
+    assert_eq!(j["rules"]["source"], "fixtures/custom/renewals.toml");
+    for k in [
+        "path",
+        "records",
+        "malformed",
+        "skipped",
+        "encoding",
+        "delimiter",
+    ] {
+        assert!(j["inputs"][0].get(k).is_some(), "inputs[].{k}");
+    }
+    for k in [
+        "records",
+        "open",
+        "completeness",
+        "findings",
+        "open_amount",
+        "at_risk_amount",
+        "risk",
+        "gate",
+    ] {
+        assert!(keys(&j["summary"]).contains(&k.to_string()), "summary.{k}");
+    }
+    for k in ["error", "warning", "info"] {
+        assert!(j["summary"]["findings"].get(k).is_some());
+    }
+    for k in ["high", "medium", "low"] {
+        assert!(j["summary"]["risk"].get(k).is_some());
+    }
+    assert_eq!(j["summary"]["gate"]["passed"], false);
+    assert_eq!(
+        j["summary"]["gate"]["reasons"].as_array().map(Vec::len),
+        Some(2)
+    );
+    for k in ["overall", "by_field", "by_owner", "by_stage"] {
+        assert!(j["completeness"].get(k).is_some(), "completeness.{k}");
+    }
+    for k in [
+        "field",
+        "column",
+        "applicable",
+        "filled",
+        "missing",
+        "invalid",
+        "rate",
+    ] {
+        assert!(
+            j["completeness"]["by_field"][0].get(k).is_some(),
+            "by_field[].{k}"
+        );
+    }
+    for k in ["owner", "records", "completeness"] {
+        assert!(j["completeness"]["by_owner"][0].get(k).is_some());
+    }
+    for k in ["stage", "records", "completeness"] {
+        assert!(j["completeness"]["by_stage"][0].get(k).is_some());
+    }
+    for k in [
+        "file",
+        "line",
+        "id",
+        "name",
+        "account",
+        "owner",
+        "stage",
+        "amount",
+        "close_date",
+        "completeness",
+        "risk",
+    ] {
+        assert!(j["deals"][0].get(k).is_some(), "deals[].{k}");
+    }
+    for k in [
+        "code",
+        "severity",
+        "file",
+        "line",
+        "record_id",
+        "field",
+        "column",
+        "message",
+    ] {
+        assert!(j["findings"][0].get(k).is_some(), "findings[].{k}");
+    }
+    // `field` is canonical where mapped, `column` is the header as written.
+    let f = &j["findings"][1];
+    assert_eq!(
+        (f["field"].as_str(), f["column"].as_str()),
+        (Some("next_step"), Some("Next Touch"))
+    );
+    // Percentages have one decimal; money is an exact decimal string.
+    assert_eq!(j["completeness"]["overall"], 85.2);
+    assert_eq!(j["deals"][2]["amount"], "95500.50");
+    assert_eq!(j["deals"][2]["close_date"], "2026-12-31");
+}
+
+#[test]
+fn findings_are_ordered_by_file_line_code_field() {
+    let (_, text) = render("json", &[]);
+    let j: Value = serde_json::from_str(&text).expect("json");
+    let keys: Vec<(String, u64, String, String)> = j["findings"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["code"].as_str().unwrap_or("").to_string(),
+                f["field"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
