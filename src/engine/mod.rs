@@ -1,13 +1,17 @@
 //! The audit engine: read → map → parse → check → score → aggregate.
 //!
-//! Each file is read on a background thread in batches of rows; each batch is split into
-//! fixed-size chunks audited in parallel on a rayon pool; chunk results are merged strictly
-//! in input order. Chunk boundaries do not depend on the thread count, so the result is
-//! identical at any `--threads`.
+//! Each file is read on a background thread in batches of rows; rayon workers audit whole
+//! batches in parallel as they arrive; the calling thread merges their results strictly in
+//! input order through a small reorder buffer. Nothing a batch produces depends on which
+//! worker audited it or when, so the result is identical at any `--threads`.
 
 pub mod deals;
 pub mod plan;
 pub mod record;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::sync::mpsc::sync_channel;
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
@@ -18,17 +22,16 @@ use crate::checks::input::duplicate_headers;
 use crate::checks::{Code, Finding, Policy};
 use crate::field::Canonical;
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
-use crate::input::{BatchStream, Export};
+use crate::input::{Batch, BatchStream, Export};
 use crate::rules::RuleSet;
 use crate::score::Tallies;
 pub use deals::{Deal, DealStore, StageKey};
 use plan::Plan;
 use record::{ChunkOut, audit_chunk};
 
-/// Rows per batch handed from the reader thread.
+/// Rows per batch: the unit the reader hands over and a worker audits. Results do not depend
+/// on how rows are split, only on the order batches are merged in.
 const BATCH_ROWS: usize = 8 * 1024;
-/// Rows per parallel work item. Fixed, so results do not depend on the thread count.
-const CHUNK_ROWS: usize = 1024;
 
 pub struct AuditOptions {
     /// Worker threads; 0 = one per core.
@@ -170,7 +173,9 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
             mapping: mapping.clone(),
         };
         let name = export.name.clone();
-        let stream = BatchStream::spawn(export.reader, BATCH_ROWS);
+        let mut stream = BatchStream::spawn(export.reader, BATCH_ROWS);
+        let batches = stream.take_batches();
+        let recycle = stream.recycle.clone();
         let mut into = MergeInto {
             deals: &mut deals,
             findings: &mut findings,
@@ -182,34 +187,42 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
             id_field,
             id_column: mapping.column(id_field),
         };
-        // While a batch is audited in parallel, the previous batch's results are merged:
-        // merging stays strictly in input order, and no core idles during it.
-        let mut pending: Vec<ChunkOut> = Vec::new();
-        for batch in stream.batches.iter() {
-            let batch = batch.map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
-            let outs: Vec<ChunkOut> = pool.install(|| {
-                let (outs, ()) = rayon::join(
-                    || {
-                        batch
-                            .filled()
-                            .par_chunks(CHUNK_ROWS)
-                            .map(|rows| audit_chunk(&plan, rows))
-                            .collect()
-                    },
-                    || {
-                        for out in pending.drain(..) {
-                            into.merge(out);
-                        }
-                    },
-                );
-                outs
+        let plan = &plan;
+        let read_error = std::thread::scope(|scope| {
+            let (done_tx, done_rx) = sync_channel::<(usize, io::Result<(ChunkOut, Batch)>)>(4);
+            // Workers take whole batches as they come (no barrier between batches)...
+            scope.spawn(|| {
+                pool.install(|| {
+                    batches.into_iter().enumerate().par_bridge().for_each_with(
+                        done_tx,
+                        |done, (seq, batch)| {
+                            let result = batch.map(|b| (audit_chunk(plan, b.filled()), b));
+                            let _ = done.send((seq, result));
+                        },
+                    );
+                });
             });
-            into.summary.records += batch.len as u64;
-            let _ = stream.recycle.send(batch);
-            pending = outs;
-        }
-        for out in pending {
-            into.merge(out);
+            // ...and this thread merges their results strictly in input order.
+            let mut waiting = BTreeMap::new();
+            let mut next = 0;
+            for (seq, result) in done_rx {
+                match result {
+                    Err(e) => return Some(e),
+                    Ok((out, batch)) => {
+                        into.summary.records += batch.len as u64;
+                        let _ = recycle.send(batch);
+                        waiting.insert(seq, out);
+                    }
+                }
+                while let Some(out) = waiting.remove(&next) {
+                    into.merge(out);
+                    next += 1;
+                }
+            }
+            None
+        });
+        if let Some(e) = read_error {
+            bail!("cannot read {name}: {e}");
         }
         drop(stream);
         inputs.push(summary);

@@ -30,6 +30,9 @@ pub struct ChunkOut {
 struct Scratch {
     cells: Vec<Cell>,
     demands: Demands,
+    /// VAL006 messages per chunk-local unknown stage: the same misspelt stage recurs, and
+    /// its "did you mean" is worth computing once.
+    unknown_stage_messages: Vec<Option<String>>,
 }
 
 pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
@@ -43,6 +46,7 @@ pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
     let mut scratch = Scratch {
         cells: vec![Cell::Missing { placeholder: false }; plan.slots.len()],
         demands: Demands::new(plan.table.len()),
+        unknown_stage_messages: Vec::new(),
     };
     for row in rows {
         audit_row(plan, row, &mut scratch, &mut out);
@@ -153,7 +157,27 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
         }
         let field_rule = plan.field_rule(slot);
         let checked = if slot.is_stage {
-            check_stage(t, rules).map(Parsed::Stage)
+            match rules.stage_index(t) {
+                Some(s) => Ok(Parsed::Stage(s)),
+                None => {
+                    let id = out.deals.unknown_stages.intern(t) as usize;
+                    stage = StageKey::Unknown(id as u32);
+                    let cache = &mut scratch.unknown_stage_messages;
+                    if cache.len() <= id {
+                        cache.resize(id + 1, None);
+                    }
+                    match &cache[id] {
+                        Some(message) => Err((Code::Val006, message.clone())),
+                        None => {
+                            let v = check_stage(t, rules).map(Parsed::Stage);
+                            if let Err((_, message)) = &v {
+                                cache[id] = Some(message.clone());
+                            }
+                            v
+                        }
+                    }
+                }
+            }
         } else {
             check_value(t, slot.kind, field_rule, &plan.values)
         };
@@ -165,9 +189,6 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
                 Cell::Valid(parsed)
             }
             Err((code, message)) => {
-                if slot.is_stage {
-                    stage = StageKey::Unknown(out.deals.unknown_stages.intern(t));
-                }
                 let severity = field_rule.and_then(|r| r.severity);
                 emit(plan, out, at, code, severity, slot.field, message);
                 Cell::Invalid
@@ -190,8 +211,10 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
         demands.demand(r);
     }
     if let StageKey::Known(s) = stage {
-        for r in plan.by_stage.get(s as usize).into_iter().flatten() {
-            demands.demand(r);
+        if let Some(reqs) = plan.by_stage.get(s as usize) {
+            for r in reqs {
+                demands.demand(r);
+            }
         }
     }
     for rule in &plan.conditional {

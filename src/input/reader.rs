@@ -276,6 +276,15 @@ impl BatchStream {
     }
 }
 
+impl BatchStream {
+    /// Take the receiving end of the batches (to hand to the workers); the stream keeps the
+    /// reader thread's handle and joins it when dropped.
+    pub fn take_batches(&mut self) -> Receiver<io::Result<Batch>> {
+        let (_, dead) = sync_channel(0);
+        std::mem::replace(&mut self.batches, dead)
+    }
+}
+
 impl Drop for BatchStream {
     fn drop(&mut self) {
         // Unblock the reader (its sends fail once the receiver is gone) and wait for it.

@@ -15,6 +15,9 @@ pub use number::{
 pub struct Placeholders {
     lowered: Vec<String>,
     max_len: usize,
+    max_chars: usize,
+    /// Bit `n` is set when some placeholder is `n` bytes long (n < 64): a quick reject.
+    lengths: u64,
 }
 
 /// The default `[input] empty_values`.
@@ -34,7 +37,17 @@ impl Placeholders {
         lowered.sort();
         lowered.dedup();
         let max_len = lowered.iter().map(String::len).max().unwrap_or(0);
-        Placeholders { lowered, max_len }
+        let lengths = lowered
+            .iter()
+            .filter(|p| p.len() < 64)
+            .fold(0u64, |m, p| m | (1 << p.len()));
+        let max_chars = lowered.iter().map(|p| p.chars().count()).max().unwrap_or(0);
+        Placeholders {
+            lowered,
+            max_len,
+            max_chars,
+            lengths,
+        }
     }
 
     /// Whether a trimmed cell is empty or a placeholder.
@@ -46,6 +59,9 @@ impl Placeholders {
         if trimmed.len() > self.max_len * 4 {
             return false;
         }
+        if trimmed.len() < 64 && self.lengths & (1 << trimmed.len()) == 0 && trimmed.is_ascii() {
+            return false;
+        }
         if trimmed.is_ascii() {
             trimmed.len() <= self.max_len
                 && self
@@ -53,9 +69,11 @@ impl Placeholders {
                     .iter()
                     .any(|p| p.len() == trimmed.len() && p.eq_ignore_ascii_case(trimmed))
         } else {
-            self.lowered
-                .iter()
-                .any(|p| p.chars().eq(trimmed.chars().flat_map(char::to_lowercase)))
+            trimmed.chars().count() <= self.max_chars
+                && self
+                    .lowered
+                    .iter()
+                    .any(|p| p.chars().eq(trimmed.chars().flat_map(char::to_lowercase)))
         }
     }
 
@@ -75,6 +93,7 @@ pub fn trim_cell(s: &str) -> &str {
     let b = s.as_bytes();
     let clean_edge = |c: u8| c.is_ascii_graphic();
     match (b.first(), b.last()) {
+        (None, _) => s,
         (Some(&f), Some(&l)) if clean_edge(f) && clean_edge(l) => s,
         _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'),
     }
