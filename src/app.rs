@@ -242,8 +242,12 @@ fn resolve_rules(
         Some(PresetRef::Named(name)) => (presets::find(name), None),
         Some(PresetRef::Auto) => {
             let first = exports.first().context("no input files were given")?;
-            let detection = presets::detect(&first.header.cells)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", first.name))?;
+            let detection = presets::detect(&first.header.cells).map_err(|e| {
+                match first.header.delimiter_hint() {
+                    Some(hint) => anyhow::anyhow!("{}: {e}\n  {hint}", first.name),
+                    None => anyhow::anyhow!("{}: {e}", first.name),
+                }
+            })?;
             (presets::find(detection.preset), Some(detection))
         }
     };

@@ -26,9 +26,11 @@ fn in001_missing_mapped_column_stops_the_audit() {
         .err()
         .expect("IN001 must stop the audit");
     let msg = format!("{err:#}");
-    assert!(msg.contains("IN001"), "{msg}");
-    assert!(msg.contains("next_step (\"Next Action\")"), "{msg}");
-    assert!(msg.contains("closest headers: NextAction"), "{msg}");
+    assert!(msg.contains("1 mapped column is missing (IN001)"), "{msg}");
+    assert!(
+        msg.contains("next_step: \"Next Action\" (named at fixtures/checks/rules.toml:15:1); closest headers: NextAction"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -296,7 +296,13 @@ fn missing_mapped_column_is_in001_and_exits_2() {
     let r = audit(&["fixtures/checks/IN001.csv", "-r", CHECK_RULES]);
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
-    assert!(r.stderr.contains("mapped column missing (IN001): next_step (\"Next Action\"); closest headers: NextAction"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: fixtures/checks/IN001.csv: 1 mapped column is missing (IN001)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("\n  next_step: \"Next Action\" (named at fixtures/checks/rules.toml:15:1); closest headers: NextAction"), "{}", r.stderr);
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! DUP001: a record id that appears more than once across the audited files.
 //!
-//! Ids are remembered as 64-bit hashes with the index of their first deal (16 bytes a deal,
-//! not a copy of every id); a hash match is confirmed by comparing the ids themselves, so a
-//! collision can never produce a false finding.
+//! Ids are remembered as 32-bit hashes with the index of their first deal (8 bytes a deal,
+//! not a copy of every id); a hash match is confirmed by comparing the ids themselves, and
+//! ids whose hash collides with a different id go to an exact fallback map, so a collision
+//! can never produce a false finding or hide a true one.
 
 use std::hash::{Hash, Hasher};
 
@@ -11,15 +12,16 @@ use rustc_hash::{FxHashMap, FxHasher};
 /// Where ids were first seen.
 #[derive(Default)]
 pub struct IdIndex {
-    first: FxHashMap<u64, u32>,
+    first: FxHashMap<u32, u32>,
     /// Ids whose hash collided with a different id: exact map as a fallback.
     collided: FxHashMap<String, u32>,
 }
 
-pub fn id_hash(id: &str) -> u64 {
+pub fn id_hash(id: &str) -> u32 {
     let mut h = FxHasher::default();
     id.hash(&mut h);
-    h.finish()
+    let full = h.finish();
+    (full ^ (full >> 32)) as u32
 }
 
 impl IdIndex {
@@ -28,7 +30,7 @@ impl IdIndex {
     pub fn insert<'a>(
         &mut self,
         id: &str,
-        hash: u64,
+        hash: u32,
         deal: u32,
         id_of: impl Fn(u32) -> &'a str,
     ) -> Option<u32> {

@@ -10,6 +10,7 @@ use super::Code;
 use crate::field::FieldType;
 use crate::rules::{Bound, FieldRule, RuleSet};
 use crate::suggest;
+pub use crate::values::eq_fold;
 use crate::values::{
     Currency, DateFormat, DecimalMark, MoneyValue, NumberError, parse_date, parse_money,
     parse_number, parse_percent,
@@ -198,18 +199,6 @@ fn number_message(text: &str, what: &str, e: NumberError) -> String {
             format!("{} has more than 4 decimal places", quote(text))
         }
         NumberError::TooLarge => format!("{} is too large", quote(text)),
-    }
-}
-
-/// Case-insensitive equality that also folds non-ASCII letters.
-pub fn eq_fold(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim(), b.trim());
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a.chars()
-            .flat_map(char::to_lowercase)
-            .eq(b.chars().flat_map(char::to_lowercase))
     }
 }
 

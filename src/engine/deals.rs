@@ -64,9 +64,11 @@ pub struct Deal {
     pub file: u32,
     arena: u32,
     start: u32,
-    lens: [u16; 3],
-    /// Interned owner; `u32::MAX` when there is none.
+    /// Lengths of the id and the name in the arena.
+    lens: [u16; 2],
+    /// Interned owner and account; `u32::MAX` when there is none.
     owner: u32,
+    account: u32,
     pub stage: StageKey,
     pub currency: Option<Currency>,
     pub close_date: Option<NaiveDate>,
@@ -108,6 +110,7 @@ pub struct DealBuffer {
     pub arena: String,
     pub deals: Vec<Deal>,
     pub owners: Interner,
+    pub accounts: Interner,
     pub unknown_stages: Interner,
 }
 
@@ -134,17 +137,22 @@ pub struct DealFacts {
 impl DealBuffer {
     pub fn push(&mut self, text: DealText<'_>, facts: DealFacts) -> u32 {
         let start = self.arena.len() as u32;
-        let (id, name, account) = (capped(text.id), capped(text.name), capped(text.account));
+        let (id, name) = (capped(text.id), capped(text.name));
         self.arena.push_str(id);
         self.arena.push_str(name);
-        self.arena.push_str(account);
+        let account = if text.account.is_empty() {
+            NO_OWNER
+        } else {
+            self.accounts.intern(capped(text.account))
+        };
         let deal = Deal {
             file: facts.file,
             line: facts.line,
             arena: 0,
             start,
-            lens: [id.len() as u16, name.len() as u16, account.len() as u16],
+            lens: [id.len() as u16, name.len() as u16],
             owner: facts.owner.unwrap_or(NO_OWNER),
+            account,
             stage: facts.stage,
             amount: facts.amount.map_or(NO_AMOUNT, |m| m.0),
             currency: facts.currency,
@@ -177,6 +185,7 @@ pub struct DealStore {
     segments: Vec<Vec<Deal>>,
     len: usize,
     pub owners: Interner,
+    pub accounts: Interner,
     pub unknown_stages: Interner,
 }
 
@@ -193,11 +202,19 @@ impl DealStore {
             .iter()
             .map(|(_, name)| self.unknown_stages.intern(name))
             .collect();
+        let account_ids: Vec<u32> = buffer
+            .accounts
+            .iter()
+            .map(|(_, name)| self.accounts.intern(name))
+            .collect();
         let arena = self.arenas.len() as u32;
         for mut d in buffer.deals.drain(..) {
             d.arena = arena;
             if d.owner != NO_OWNER {
                 d.owner = owner_ids[d.owner as usize];
+            }
+            if d.account != NO_OWNER {
+                d.account = account_ids[d.account as usize];
             }
             if let StageKey::Unknown(s) = d.stage {
                 d.stage = StageKey::Unknown(stage_ids[s as usize]);
@@ -242,7 +259,11 @@ impl DealStore {
     }
 
     pub fn account(&self, d: &Deal) -> &str {
-        self.text(d, 2)
+        if d.account == NO_OWNER {
+            ""
+        } else {
+            self.accounts.name(d.account)
+        }
     }
 
     pub fn owner(&self, d: &Deal) -> Option<&str> {

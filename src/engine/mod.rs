@@ -189,7 +189,7 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
         };
         let plan = &plan;
         let read_error = std::thread::scope(|scope| {
-            let (done_tx, done_rx) = sync_channel::<(usize, io::Result<(ChunkOut, Batch)>)>(4);
+            let (done_tx, done_rx) = sync_channel::<(usize, io::Result<(ChunkOut, Batch)>)>(2);
             // Workers take whole batches as they come (no barrier between batches)...
             scope.spawn(|| {
                 pool.install(|| {

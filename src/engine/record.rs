@@ -20,7 +20,7 @@ use crate::values::{Currency, trim_cell};
 pub struct ChunkOut {
     pub deals: DealBuffer,
     /// Per deal: hash of its id (for DUP001), `None` when it has no id.
-    pub id_hashes: Vec<Option<u64>>,
+    pub id_hashes: Vec<Option<u32>>,
     pub findings: Vec<Finding>,
     pub tallies: Tallies,
     pub malformed: u64,
@@ -273,7 +273,9 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     });
     let currency = plan
         .currency_col
-        .and_then(|c| Currency::parse(&texts.field(Some(c))))
+        .map(|c| texts.field(Some(c)))
+        .filter(|text| !placeholders.is_missing(trim_cell(text)))
+        .and_then(|text| Currency::parse(&text))
         .or(money.and_then(|m| m.currency))
         .or(rules.input.currency);
     let close_date = plan.close_date_slot.and_then(|s| match scratch.cells[s] {
@@ -284,7 +286,9 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     let id = trim_cell(&id_text);
     let name_text = texts.field(plan.name_col);
     let account_text = texts.field(plan.account_col);
-    out.id_hashes.push((!id.is_empty()).then(|| id_hash(id)));
+    // A placeholder id ("N/A") is no id: it must not make every such record a duplicate.
+    let has_id = !placeholders.is_missing(id);
+    out.id_hashes.push(has_id.then(|| id_hash(id)));
     out.deals.push(
         DealText {
             id,

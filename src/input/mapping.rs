@@ -45,7 +45,7 @@ impl FieldTable {
             .collect();
         let mut table = FieldTable { entries };
         for (i, f) in rules.fields.iter().enumerate() {
-            let id = table.intern(rules, &f.name);
+            let id = table.intern(&f.name);
             let e = &mut table.entries[id];
             e.rule = Some(i);
             e.kind = f.kind;
@@ -64,29 +64,20 @@ impl FieldTable {
                     .flat_map(|r| r.when.iter().map(|c| &c.field)),
             );
         for r in refs {
-            let id = table.intern(rules, &r.name);
+            let id = table.intern(&r.name);
             table.entries[id].refs.push(r.at.clone());
         }
         table
     }
 
-    /// The id of a field, adding header fields on first sight. A header name that is one of
-    /// a canonical field's mapped headers *is* that canonical field.
-    fn intern(&mut self, rules: &RuleSet, name: &FieldName) -> FieldId {
-        let canonical = match name {
-            FieldName::Canonical(c) => Some(*c),
-            FieldName::Header(h) => rules
-                .columns
-                .iter()
-                .find(|col| col.headers.iter().any(|x| x.eq_ignore_ascii_case(h.trim())))
-                .map(|col| col.field),
-        };
-        let name = canonical.map_or_else(|| name.clone(), FieldName::Canonical);
-        if let Some(i) = self.entries.iter().position(|e| e.name == name) {
+    /// The id of a field, adding header fields on first sight. Names are canonical already
+    /// (the rules resolved them against `[columns]`), so equal names are one field.
+    fn intern(&mut self, name: &FieldName) -> FieldId {
+        if let Some(i) = self.entries.iter().position(|e| &e.name == name) {
             return i;
         }
         self.entries.push(FieldEntry {
-            name,
+            name: name.clone(),
             rule: None,
             kind: FieldType::Text,
             weight: 1,
@@ -167,7 +158,13 @@ pub fn bind(
     for col in &rules.columns {
         let id = table.canonical(col.field);
         if columns[id].is_none() && rules.is_user(&col.at) {
-            missing_mapped.push(describe_missing(col.field.as_str(), &col.headers, &headers));
+            let at = format!("named at {}", rules.locate(&col.at));
+            missing_mapped.push(describe_missing(
+                col.field.as_str(),
+                &col.headers,
+                &headers,
+                &at,
+            ));
         }
     }
     let stage_id = table.canonical(Canonical::Stage);
@@ -202,7 +199,11 @@ pub fn bind(
                         .find(|col| col.field == *c)
                         .map(|col| col.headers.clone())
                         .unwrap_or_else(|| vec![c.as_str().to_string()]);
-                    missing_mapped.push(describe_missing(c.as_str(), &names, &headers));
+                    let at = match user_ref {
+                        Some(at) => format!("named at {}", rules.locate(at)),
+                        None => "needed to audit stages".to_string(),
+                    };
+                    missing_mapped.push(describe_missing(c.as_str(), &names, &headers, &at));
                 }
             }
             _ if !entry.refs.is_empty() => skipped.push(id),
@@ -210,14 +211,33 @@ pub fn bind(
         }
     }
     if !missing_mapped.is_empty() {
-        errors.insert(
-            0,
-            format!(
-                "{file}: mapped column{} missing (IN001): {}; map the export's header in [columns] or re-export with the column",
-                if missing_mapped.len() == 1 { "" } else { "s" },
-                missing_mapped.join("; ")
-            ),
+        let n = missing_mapped.len();
+        let mut message = format!(
+            "{file}: {n} mapped column{} missing (IN001); map the export's headers in [columns] or re-export with the column{}:",
+            if n == 1 { " is" } else { "s are" },
+            if n == 1 { "" } else { "s" },
         );
+        for m in &missing_mapped {
+            message.push_str("\n  ");
+            message.push_str(m);
+        }
+        if let Some(hint) = header.delimiter_hint() {
+            message.push_str("\n  ");
+            message.push_str(&hint);
+        }
+        errors.insert(0, message);
+    }
+    // One column is one field: two fields reading the same column would count it twice.
+    for (a, col_a) in columns.iter().enumerate() {
+        let Some(col_a) = col_a else { continue };
+        if let Some(b) = (a + 1..columns.len()).find(|&b| columns[b] == Some(*col_a)) {
+            errors.push(format!(
+                "{file}: fields `{}` and `{}` both read the column `{}`; map each field to its own column in [columns]",
+                table.name(a),
+                table.name(b),
+                header.cells.get(*col_a).map_or("?", String::as_str)
+            ));
+        }
     }
     if errors.is_empty() {
         Ok(Mapping { columns, skipped })
@@ -226,7 +246,8 @@ pub fn bind(
     }
 }
 
-fn describe_missing(field: &str, names: &[String], headers: &[&str]) -> String {
+/// `field: "Header" or "Other" (named at rules.toml:3:1); closest headers: A, B, C`.
+fn describe_missing(field: &str, names: &[String], headers: &[&str], at: &str) -> String {
     let wanted = names
         .iter()
         .map(|n| format!("\"{n}\""))
@@ -242,8 +263,11 @@ fn describe_missing(field: &str, names: &[String], headers: &[&str]) -> String {
     }
     near.truncate(3);
     if near.is_empty() {
-        format!("{field} ({wanted})")
+        format!("{field}: {wanted} ({at})")
     } else {
-        format!("{field} ({wanted}); closest headers: {}", near.join(", "))
+        format!(
+            "{field}: {wanted} ({at}); closest headers: {}",
+            near.join(", ")
+        )
     }
 }

@@ -57,6 +57,27 @@ impl Header {
     }
 }
 
+impl Header {
+    /// When the header is one cell holding `;`, tab or `|`, the file is most likely split on
+    /// another delimiter than the one used: say which.
+    pub fn delimiter_hint(&self) -> Option<String> {
+        let [only] = self.cells.as_slice() else {
+            return None;
+        };
+        let (name, flag) = [(';', ";"), ('\t', "tab"), ('|', "|")]
+            .into_iter()
+            .find(|(c, _)| only.contains(*c))?;
+        let shown = if name == '\t' {
+            "tab".to_string()
+        } else {
+            format!("`{name}`")
+        };
+        Some(format!(
+            "the header is a single column containing {shown}: the file looks {shown}-delimited; pass --delimiter '{flag}' or set [input] delimiter"
+        ))
+    }
+}
+
 pub fn display_name(path: &str) -> String {
     if path == "-" {
         "<stdin>".to_string()

@@ -83,6 +83,7 @@ pub struct RecordReader<R> {
     input: R,
     core: CoreReader,
     lines: LineCounter,
+    started: bool,
 }
 
 /// Counts physical lines in consumed bytes: `\n`, `\r\n` and a lone `\r` (old Mac files,
@@ -134,11 +135,20 @@ impl<R: BufRead> RecordReader<R> {
             input,
             core,
             lines: LineCounter::default(),
+            started: false,
         }
     }
 
     /// Read the next record into `row`; `false` at the end of the input.
     pub fn read_row(&mut self, row: &mut Row) -> io::Result<bool> {
+        if !self.started {
+            // A UTF-8 byte order mark belongs to the file, not the first line: drop it before
+            // skipping blank lines, so that a header after them keeps its line number.
+            self.started = true;
+            if self.input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+                self.input.consume(3);
+            }
+        }
         // Skip the line breaks between records (blank lines, a CRLF's pending `\n`),
         // counting them, so that the row's line is where its first byte is.
         loop {
@@ -160,10 +170,10 @@ impl<R: BufRead> RecordReader<R> {
         }
         row.line = self.lines.line();
         if row.data.is_empty() {
-            row.data.resize(1024, 0);
+            row.data.resize(256, 0);
         }
         if row.ends.is_empty() {
-            row.ends.resize(32, 0);
+            row.ends.resize(16, 0);
         }
         let (mut out, mut nends) = (0, 0);
         loop {
@@ -179,11 +189,11 @@ impl<R: BufRead> RecordReader<R> {
             match res {
                 ReadRecordResult::InputEmpty => continue,
                 ReadRecordResult::OutputFull => {
-                    let n = row.data.len().max(1024) * 2;
+                    let n = row.data.len().max(256) * 2;
                     row.data.resize(n, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
-                    let n = row.ends.len().max(32) * 2;
+                    let n = row.ends.len().max(16) * 2;
                     row.ends.resize(n, 0);
                 }
                 ReadRecordResult::Record => {
@@ -341,6 +351,13 @@ mod tests {
         assert_eq!(r[0].1, vec!["a", "b"]);
         assert_eq!(r[1].1.len(), 1);
         assert_eq!(r[2].1.len(), 3);
+    }
+
+    #[test]
+    fn bom_before_blank_lines_keeps_the_header_line() {
+        let r = rows("\u{feff}\n\nid,stage\n1,A\n");
+        assert_eq!((r[0].0, r[0].1[0].as_str()), (3, "id"));
+        assert_eq!(r[1].0, 4);
     }
 
     #[test]

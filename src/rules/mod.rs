@@ -70,8 +70,12 @@ impl RuleSet {
     /// The stage a value names (by name or alias, ignoring case and surrounding spaces).
     pub fn stage_index(&self, value: &str) -> Option<usize> {
         let v = value.trim();
-        self.stages.iter().position(|s| {
-            s.name.eq_ignore_ascii_case(v) || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(v))
+        // Exports mostly spell stages exactly as the rules do: try that first.
+        self.stages.iter().position(|s| s.name == v).or_else(|| {
+            self.stages.iter().position(|s| {
+                crate::values::eq_fold(&s.name, v)
+                    || s.aliases.iter().any(|a| crate::values::eq_fold(a, v))
+            })
         })
     }
 

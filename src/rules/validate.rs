@@ -21,7 +21,9 @@ use super::{
 use crate::checks::{CheckSetting, Code, Severity};
 use crate::field::{Canonical, FieldName, FieldType};
 use crate::suggest;
-use crate::values::{Currency, DEFAULT_EMPTY_VALUES, DateFormat, DecimalMark, Money, Placeholders};
+use crate::values::{
+    Currency, DEFAULT_EMPTY_VALUES, DateFormat, DecimalMark, Money, Placeholders, eq_fold,
+};
 
 /// `[input] preset` as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -523,7 +525,7 @@ fn stage_rule(
             c.problem(spelled.span(), "stage alias is empty");
             continue;
         }
-        if let Some((_, _)) = names.iter().find(|(n, _)| n.eq_ignore_ascii_case(v)) {
+        if let Some((_, _)) = names.iter().find(|(n, _)| eq_fold(n, v)) {
             c.problem(
                 spelled.span(),
                 format!("stage name or alias `{v}` is used by two stages"),
@@ -670,18 +672,7 @@ pub fn merge(base: Layer, over: Layer) -> Layer {
     let mut fields = base.fields;
     for f in over.fields {
         match fields.iter_mut().find(|b| b.name == f.name) {
-            Some(b) => {
-                b.at = f.at;
-                b.kind = f.kind.or(b.kind.take());
-                b.required = f.required.or(b.required);
-                b.values = f.values.or(b.values.take());
-                b.pattern = f.pattern.or(b.pattern.take());
-                b.min = f.min.or(b.min.take());
-                b.max = f.max.or(b.max.take());
-                b.weight = f.weight.or(b.weight);
-                b.severity = f.severity.or(b.severity);
-                b.fraction = f.fraction.or(b.fraction);
-            }
+            Some(b) => merge_field(b, f),
             None => fields.push(f),
         }
     }
@@ -731,6 +722,7 @@ pub fn finish(
     provenance: Provenance,
     mut problems: Problems,
 ) -> Result<RuleSet, RulesError> {
+    let layer = canonicalise(layer);
     let stages = layer.stages.unwrap_or_default();
     let fields: Vec<FieldRule> = layer
         .fields
@@ -840,6 +832,75 @@ pub fn finish(
     })
 }
 
+/// The field a name means once `[columns]` is known: a header that `[columns]` lists for a
+/// canonical field, or (when that field has no `[columns]` entry) a header spelled like the
+/// canonical name, *is* the canonical field. Every reference goes through here, so one
+/// column is one field for requirements, conditions, checks and completeness alike.
+pub fn canonical_name(name: &FieldName, columns: &[ColumnRule]) -> FieldName {
+    let FieldName::Header(h) = name else {
+        return name.clone();
+    };
+    let h = h.trim();
+    if let Some(col) = columns
+        .iter()
+        .find(|c| c.headers.iter().any(|x| eq_fold(x.trim(), h)))
+    {
+        return FieldName::Canonical(col.field);
+    }
+    match Canonical::ALL
+        .into_iter()
+        .find(|c| c.as_str().eq_ignore_ascii_case(h))
+    {
+        Some(c) if !columns.iter().any(|col| col.field == c) => FieldName::Canonical(c),
+        _ => name.clone(),
+    }
+}
+
+/// Rewrite every field reference to its canonical name; `[fields]` entries that turn out to
+/// be the same field are merged key by key, later (the user's) over earlier (the preset's).
+fn canonicalise(mut layer: Layer) -> Layer {
+    let columns = layer.columns.clone();
+    let canon = |name: &FieldName| canonical_name(name, &columns);
+    let mut fields: Vec<FieldLayer> = Vec::new();
+    for mut f in std::mem::take(&mut layer.fields) {
+        f.name = canon(&f.name);
+        match fields.iter_mut().find(|b| b.name == f.name) {
+            Some(b) => merge_field(b, f),
+            None => fields.push(f),
+        }
+    }
+    layer.fields = fields;
+    if let Some(stages) = &mut layer.stages {
+        for s in stages {
+            for r in &mut s.requires {
+                r.name = canon(&r.name);
+            }
+        }
+    }
+    for rule in &mut layer.rules {
+        for r in &mut rule.requires {
+            r.name = canon(&r.name);
+        }
+        for (field, _) in &mut rule.when {
+            field.name = canon(&field.name);
+        }
+    }
+    layer
+}
+
+fn merge_field(base: &mut FieldLayer, over: FieldLayer) {
+    base.at = over.at;
+    base.kind = over.kind.or(base.kind.take());
+    base.required = over.required.or(base.required);
+    base.values = over.values.or(base.values.take());
+    base.pattern = over.pattern.or(base.pattern.take());
+    base.min = over.min.or(base.min.take());
+    base.max = over.max.or(base.max.take());
+    base.weight = over.weight.or(base.weight);
+    base.severity = over.severity.or(base.severity);
+    base.fraction = over.fraction.or(base.fraction);
+}
+
 fn finish_field(f: FieldLayer, problems: &mut Problems) -> Option<FieldRule> {
     let default_kind = match &f.name {
         FieldName::Canonical(c) => c.default_type(),
@@ -911,8 +972,22 @@ fn finish_field(f: FieldLayer, problems: &mut Problems) -> Option<FieldRule> {
             }
             parsed
         };
+    let max_at = f.max.as_ref().map(|(_, at)| at.clone());
     let min = bound(f.min, "min", problems);
     let max = bound(f.max, "max", problems);
+    let inverted = match (&min, &max) {
+        (Some(Bound::Number { value: lo, .. }), Some(Bound::Number { value: hi, .. })) => lo > hi,
+        (Some(Bound::Date(lo)), Some(Bound::Date(hi))) => lo > hi,
+        _ => false,
+    };
+    if let (true, Some(at)) = (inverted, max_at) {
+        problems.push(
+            at.doc,
+            at.span,
+            format!("`{}` has min above max: no value could pass", f.name),
+        );
+        ok = false;
+    }
     if f.fraction.is_some() && kind != FieldType::Percent {
         problems.push(
             f.at.doc,
@@ -929,7 +1004,12 @@ fn finish_field(f: FieldLayer, problems: &mut Problems) -> Option<FieldRule> {
         at: f.at,
         kind,
         required: f.required.unwrap_or(false),
-        values: f.values.unwrap_or_default(),
+        values: f
+            .values
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.trim().to_string())
+            .collect(),
         pattern: f.pattern,
         min,
         max,
@@ -995,8 +1075,7 @@ fn type_test(
                 return Some(Operand::Text(s.trim().to_string()));
             }
             let found = stages.iter().position(|st| {
-                st.name.eq_ignore_ascii_case(s.trim())
-                    || st.aliases.iter().any(|a| a.eq_ignore_ascii_case(s.trim()))
+                eq_fold(&st.name, s.trim()) || st.aliases.iter().any(|a| eq_fold(a, s.trim()))
             });
             return match found {
                 Some(i) => Some(Operand::Stage(i)),

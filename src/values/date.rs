@@ -64,6 +64,16 @@ impl DateFormat {
             let Some(&spec) = bytes.get(i) else {
                 return Err(format!("date format `{source}` ends with a lone `%`"));
             };
+            if !spec.is_ascii() {
+                let shown = source
+                    .get(i..)
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or('?');
+                return Err(format!(
+                    "date format `{source}` uses `%{shown}`, which pipelint does not read; \
+                     supported: %Y %y %m %d %e %b %B %H %I %M %S %f %p %z %F %D %T %R"
+                ));
+            }
             i += 1;
             let expand: &[Item] = match spec {
                 b'Y' => &[Item::Year4],

@@ -88,6 +88,21 @@ impl Default for Placeholders {
     }
 }
 
+/// Equality ignoring case, Unicode-aware: how stage names, enum values and condition
+/// operands are compared. Both sides are trimmed already (cells by `trim_cell`, rules when
+/// they are validated).
+pub fn eq_fold(a: &str, b: &str) -> bool {
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return false;
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
 /// Trim the spaces CRMs and spreadsheets leave around values (including no-break spaces).
 pub fn trim_cell(s: &str) -> &str {
     let b = s.as_bytes();

@@ -70,9 +70,11 @@ impl Money {
             }
             d.mantissa / divisor
         };
-        i64::try_from(units)
-            .map(Money)
-            .map_err(|_| NumberError::TooLarge)
+        // i64::MIN is excluded so that a deal's 8-byte amount can use it to mean "none".
+        match i64::try_from(units) {
+            Ok(v) if v != i64::MIN => Ok(Money(v)),
+            _ => Err(NumberError::TooLarge),
+        }
     }
 
     pub fn is_positive(self) -> bool {
@@ -465,6 +467,11 @@ mod tests {
         assert_eq!(
             money("999999999999999999999999999999999999999"),
             Err(NumberError::TooLarge)
+        );
+        assert_eq!(money("-922337203685477.5808"), Err(NumberError::TooLarge));
+        assert_eq!(
+            money("-922337203685477.5807"),
+            Ok(("-922337203685477.5807".into(), None))
         );
     }
 
