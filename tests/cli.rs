@@ -37,6 +37,25 @@ fn audit(args: &[&str]) -> Run {
     run(pipelint().arg("audit").args(args).args(["--as-of", AS_OF]))
 }
 
+/// The run could not audit: exit 2, nothing on stdout, and `needle` in the error.
+fn assert_exit_2(r: &Run, needle: &str) {
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "expected {needle:?} in:\n{}",
+        r.stderr
+    );
+}
+
+/// Write `text` to `name` in `dir`; returns the path as a string.
+fn temp_file(dir: &tempfile::TempDir, name: &str, text: impl AsRef<[u8]>) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    path.to_str().expect("utf-8 path").to_string()
+}
+
 #[test]
 fn exit_0_when_the_gate_passes() {
     let r = audit(&["fixtures/checks/clean.csv", "-r", CHECK_RULES]);
@@ -172,18 +191,11 @@ fn unreadable_file_exits_2() {
 fn directory_and_empty_file_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let r = audit(&[dir.path().to_str().expect("path")]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("it is a directory"), "{}", r.stderr);
+    assert_exit_2(&r, "it is a directory");
 
-    let empty = dir.path().join("empty.csv");
-    std::fs::write(&empty, "").expect("write");
-    let r = audit(&[empty.to_str().expect("path")]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("is empty: there is no header row"),
-        "{}",
-        r.stderr
-    );
+    let empty = temp_file(&dir, "empty.csv", "");
+    let r = audit(&[&empty]);
+    assert_exit_2(&r, "is empty: there is no header row");
 }
 
 #[test]
@@ -203,13 +215,12 @@ fn header_only_file_audits_zero_records() {
 #[test]
 fn bad_utf8_in_rules_exits_2_with_position() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let rules = dir.path().join("rules.toml");
-    std::fs::write(&rules, b"[input]\npreset = \"sales\xE9force\"\n").expect("write");
-    let r = audit(&[
-        "fixtures/checks/clean.csv",
-        "-r",
-        rules.to_str().expect("path"),
-    ]);
+    let rules = temp_file(
+        &dir,
+        "rules.toml",
+        b"[input]\npreset = \"sales\xE9force\"\n",
+    );
+    let r = audit(&["fixtures/checks/clean.csv", "-r", &rules]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
@@ -222,15 +233,13 @@ fn bad_utf8_in_rules_exits_2_with_position() {
 #[test]
 fn toml_syntax_error_exits_2_with_line_and_column() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let rules = dir.path().join("rules.toml");
-    std::fs::write(&rules, "[input]\ndate_formats = [\"%m/%d/%Y\"\n").expect("write");
-    let r = audit(&[
-        "fixtures/checks/clean.csv",
-        "-r",
-        rules.to_str().expect("path"),
-    ]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("rules.toml:"), "{}", r.stderr);
+    let rules = temp_file(
+        &dir,
+        "rules.toml",
+        "[input]\ndate_formats = [\"%m/%d/%Y\"\n",
+    );
+    let r = audit(&["fixtures/checks/clean.csv", "-r", &rules]);
+    assert_exit_2(&r, "rules.toml:");
     assert!(r.stderr.contains("TOML syntax error"), "{}", r.stderr);
     let located = r
         .stderr
@@ -282,11 +291,9 @@ fn field_neither_canonical_nor_header_exits_2() {
         "-r",
         rules.to_str().expect("path"),
     ]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("`PO Numbr` is neither a canonical field nor a header of fixtures/checks/clean.csv; did you mean `PO Number`?"),
-        "{}",
-        r.stderr
+    assert_exit_2(
+        &r,
+        "`PO Numbr` is neither a canonical field nor a header of fixtures/checks/clean.csv; did you mean `PO Number`?",
     );
     assert!(r.stderr.contains("rules.toml:"), "{}", r.stderr);
 }
@@ -308,26 +315,15 @@ fn missing_mapped_column_is_in001_and_exits_2() {
 #[test]
 fn no_preset_fits_exits_2() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("odd.csv");
-    std::fs::write(&path, "a,b,c\n1,2,3\n").expect("write");
-    let r = audit(&[path.to_str().expect("path")]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("no built-in preset fits this header"),
-        "{}",
-        r.stderr
-    );
+    let path = temp_file(&dir, "odd.csv", "a,b,c\n1,2,3\n");
+    let r = audit(&[&path]);
+    assert_exit_2(&r, "no built-in preset fits this header");
 }
 
 #[test]
 fn bad_arguments_exit_2() {
     let r = audit(&["fixtures/checks/clean.csv", "--fail-on", "sometimes"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("invalid value 'sometimes'"),
-        "{}",
-        r.stderr
-    );
+    assert_exit_2(&r, "invalid value 'sometimes'");
     let r = audit(&[
         "fixtures/checks/clean.csv",
         "-r",
@@ -348,25 +344,14 @@ fn bad_arguments_exit_2() {
         "--as-of",
         "20/11/2026",
     ]));
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("is not a date in the form YYYY-MM-DD"),
-        "{}",
-        r.stderr
-    );
+    assert_exit_2(&r, "is not a date in the form YYYY-MM-DD");
 }
 
 #[test]
 fn explain_and_rules_list() {
     let r = run(pipelint().args(["explain", "req002"]));
     assert_eq!(r.code, 0);
-    for heading in [
-        "What it checks",
-        "Why it matters",
-        "Example",
-        "How to fix",
-        "Configuration",
-    ] {
+    for heading in pipelint::checks::codes::EXPLANATION_HEADINGS {
         assert!(r.stdout.contains(heading), "{heading}");
     }
     assert!(r.stdout.starts_with("REQ002 (stage-exit-criteria-unmet)"));
@@ -554,8 +539,7 @@ fn bad_output_path_fails_before_the_audit() {
         "-o",
         "fixtures/checks/clean.csv",
     ]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("it is one of the inputs"), "{}", r.stderr);
+    assert_exit_2(&r, "it is one of the inputs");
 }
 
 #[test]
@@ -631,17 +615,9 @@ fn json_is_byte_identical_at_any_thread_count() {
 #[test]
 fn broken_pipe_exits_quietly() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("big.csv");
-    std::fs::write(&path, common::salesforce_export(5_000)).expect("write");
+    let path = temp_file(&dir, "big.csv", common::salesforce_export(5_000));
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("pipelint"))
-        .args([
-            "audit",
-            path.to_str().expect("path"),
-            "--as-of",
-            AS_OF,
-            "-f",
-            "json",
-        ])
+        .args(["audit", &path, "--as-of", AS_OF, "-f", "json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -52,9 +52,17 @@ codes! {
     Val006 => "VAL006", "unknown-stage", Error, "unknown stage";
 }
 
+/// The headings every explanation has, in order.
+pub const EXPLANATION_HEADINGS: [&str; 5] = [
+    "What it checks",
+    "Why it matters",
+    "Example",
+    "How to fix",
+    "Configuration",
+];
+
 impl Code {
-    /// The long explanation, with the fixed headings What it checks / Why it matters /
-    /// Example / How to fix / Configuration.
+    /// The long explanation, with the fixed [`EXPLANATION_HEADINGS`].
     pub fn explanation(self) -> &'static str {
         match self {
             Code::In001 => IN001,
@@ -382,13 +390,7 @@ mod tests {
         for code in Code::ALL {
             assert!(seen.insert(code.as_str()), "duplicate {code}");
             let text = code.explanation();
-            for heading in [
-                "What it checks",
-                "Why it matters",
-                "Example",
-                "How to fix",
-                "Configuration",
-            ] {
+            for heading in EXPLANATION_HEADINGS {
                 assert!(text.contains(heading), "{code} lacks {heading}");
             }
             assert_eq!(code.as_str().parse::<Code>(), Ok(*code));
