@@ -118,7 +118,7 @@ fn audit(args: &AuditArgs) -> Result<u8> {
             None => rules.gate.fail_on,
         },
         min_completeness: args.min_completeness.or(rules.gate.min_completeness),
-        max_high_risk: rules.gate.max_high_risk,
+        max_high_risk: args.max_high_risk.or(rules.gate.max_high_risk),
     };
 
     let counts = report::model::severity_counts(&audit);
@@ -128,8 +128,8 @@ fn audit(args: &AuditArgs) -> Result<u8> {
             errors: counts.error,
             warnings: counts.warning,
             infos: counts.info,
-            completeness: audit.tallies.overall.rate(),
-            high_risk: 0,
+            completeness: audit.tallies.overall.completeness.rate(),
+            high_risk: audit.tallies.overall.pipeline.high(),
         },
     );
     let code = if verdict.passed {

@@ -19,6 +19,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the audit variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Audit one or more exports (audited as one pipeline)
@@ -88,6 +90,10 @@ pub struct AuditArgs {
     /// Fail the gate when overall completeness is below PCT (0-100)
     #[arg(long = "min-completeness", value_name = "PCT", value_parser = parse_percent)]
     pub min_completeness: Option<f64>,
+
+    /// Fail the gate when more than N open deals are high risk
+    #[arg(long = "max-high-risk", value_name = "N")]
+    pub max_high_risk: Option<u64>,
 
     /// Only these check codes or prefixes (comma-separated), e.g. REQ,VAL001
     #[arg(long, value_delimiter = ',', value_name = "CODES")]

@@ -20,10 +20,12 @@ pub enum Canonical {
     Probability,
     ForecastCategory,
     NextStep,
+    PushCount,
+    StageAge,
 }
 
 impl Canonical {
-    pub const ALL: [Canonical; 14] = [
+    pub const ALL: [Canonical; 16] = [
         Canonical::Id,
         Canonical::Name,
         Canonical::Account,
@@ -38,6 +40,8 @@ impl Canonical {
         Canonical::Probability,
         Canonical::ForecastCategory,
         Canonical::NextStep,
+        Canonical::PushCount,
+        Canonical::StageAge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +60,8 @@ impl Canonical {
             Canonical::Probability => "probability",
             Canonical::ForecastCategory => "forecast_category",
             Canonical::NextStep => "next_step",
+            Canonical::PushCount => "push_count",
+            Canonical::StageAge => "stage_age",
         }
     }
 
@@ -76,6 +82,7 @@ impl Canonical {
             | Canonical::LastActivity
             | Canonical::StageChanged => FieldType::Date,
             Canonical::Probability => FieldType::Percent,
+            Canonical::PushCount | Canonical::StageAge => FieldType::Number,
             _ => FieldType::Text,
         }
     }
@@ -151,5 +158,19 @@ impl FieldName {
 impl fmt::Display for FieldName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_canonical_fields_in_declaration_order() {
+        // The field table indexes canonical fields by `c as usize`.
+        for (i, c) in Canonical::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i);
+            assert_eq!(Canonical::parse(c.as_str()), Some(*c));
+        }
     }
 }

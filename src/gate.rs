@@ -58,8 +58,9 @@ pub fn evaluate(settings: &GateSettings, input: &GateInput) -> Verdict {
     if let Some(max) = settings.max_high_risk {
         if input.high_risk > max {
             reasons.push(format!(
-                "{} high-risk open deals, more than the maximum {max}",
-                input.high_risk
+                "{} high-risk open deal{}, more than the maximum {max}",
+                input.high_risk,
+                if input.high_risk == 1 { "" } else { "s" }
             ));
         }
     }

@@ -16,8 +16,8 @@ fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
 fn clean_fixture_has_no_findings() {
     let a = audit(&["fixtures/checks/clean.csv"], Some(RULES));
     assert_eq!(findings(&a), vec![]);
-    assert_eq!(a.tallies.overall.records, 4);
-    assert_eq!(a.tallies.overall.rate(), 100.0);
+    assert_eq!(a.tallies.overall.completeness.records, 4);
+    assert_eq!(a.tallies.overall.completeness.rate(), 100.0);
 }
 
 #[test]

@@ -77,7 +77,7 @@ fn exit_1_when_the_gate_fails_with_reasons() {
     );
     assert!(
         r.stdout
-            .contains("preset:salesforce (auto-detected: 13 of its 14 columns found)")
+            .contains("preset:salesforce (auto-detected: 13 of its 16 columns found)")
     );
     assert_eq!(r.stderr, "");
 }
@@ -144,6 +144,80 @@ fn min_completeness_fails_the_gate() {
         "never",
     ]);
     assert_eq!(ok.code, 0);
+}
+
+#[test]
+fn max_high_risk_fails_the_gate() {
+    let args = [
+        "fixtures/hygiene/risk.csv",
+        "-r",
+        "fixtures/hygiene/rules.toml",
+        "--fail-on",
+        "never",
+    ];
+    let ok = audit(&[&args[..], &["--max-high-risk", "1"]].concat());
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    let r = audit(&[&args[..], &["--max-high-risk", "0"]].concat());
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("Gate          FAILED: 1 high-risk open deal, more than the maximum 0"),
+        "{}",
+        r.stdout
+    );
+    let json = audit(&[&args[..], &["--max-high-risk", "0", "-f", "json"]].concat());
+    let j: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(
+        j["summary"]["gate"]["reasons"][0],
+        "1 high-risk open deal, more than the maximum 0"
+    );
+}
+
+#[test]
+fn deals_at_risk_table_explains_why() {
+    let r = audit(&[
+        "fixtures/hygiene/risk.csv",
+        "-r",
+        "fixtures/hygiene/rules.toml",
+    ]);
+    assert!(
+        r.stdout
+            .contains("Open deals    6 · 140,000.00 open · 80,000.00 at risk (high band)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Risk          1 high · 2 medium · 3 low"));
+    assert!(r.stdout.contains("Deals at risk (3, riskiest first)"));
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("Contoso renewal"))
+        .expect("R-2 listed");
+    for words in [
+        "100",
+        "high",
+        "overdue 10 days",
+        "no activity 19 days",
+        "50 days in Contract (max 14)",
+        "pushed 2 times",
+    ] {
+        assert!(line.contains(words), "{words} missing from {line}");
+    }
+    let top = audit(&[
+        "fixtures/hygiene/risk.csv",
+        "-r",
+        "fixtures/hygiene/rules.toml",
+        "--top",
+        "1",
+    ]);
+    assert!(
+        top.stdout
+            .contains("Deals at risk (first 1 of 3, riskiest first)")
+    );
+    assert!(
+        top.stdout
+            .contains("… and 2 more (--top N to list more, -f json for every deal's score)")
+    );
 }
 
 #[test]
@@ -572,13 +646,13 @@ fn colour_only_when_asked_or_on_a_terminal() {
 fn top_caps_the_findings_list() {
     let r = audit(&["fixtures/salesforce_q4_pipeline.csv", "--top", "3"]);
     assert!(
-        r.stdout.contains("Findings (first 3 of 13)"),
+        r.stdout.contains("Findings (first 3 of 35)"),
         "{}",
         r.stdout
     );
     assert!(
         r.stdout
-            .contains("… and 10 more (--top N to list more, -f json for all)")
+            .contains("… and 32 more (--top N to list more, -f json for all)")
     );
 }
 

@@ -132,6 +132,60 @@ fn json_has_every_contract_key() {
         assert!(j["deals"][0].get(k).is_some(), "deals[].{k}");
     }
     for k in [
+        "open",
+        "open_amount",
+        "at_risk_amount",
+        "risk",
+        "by_owner",
+        "by_stage",
+    ] {
+        assert!(j["pipeline"].get(k).is_some(), "pipeline.{k}");
+    }
+    for k in [
+        "owner",
+        "records",
+        "completeness",
+        "open",
+        "open_amount",
+        "high_risk",
+        "at_risk_amount",
+        "risk",
+    ] {
+        assert!(
+            j["pipeline"]["by_owner"][0].get(k).is_some(),
+            "pipeline.by_owner[].{k}"
+        );
+    }
+    for k in [
+        "stage",
+        "known",
+        "open",
+        "open_amount",
+        "high_risk",
+        "at_risk_amount",
+        "risk",
+    ] {
+        assert!(
+            j["pipeline"]["by_stage"][0].get(k).is_some(),
+            "pipeline.by_stage[].{k}"
+        );
+    }
+    // An open deal's risk has a score, a band and its signals in words; a closed one none.
+    let c101 = &j["deals"][1]["risk"];
+    assert_eq!(c101["score"], 30);
+    assert_eq!(c101["band"], "medium");
+    assert_eq!(c101["signals"][0]["signal"], "exit_criteria");
+    assert_eq!(c101["signals"][0]["weight"], 20);
+    assert_eq!(
+        c101["signals"][0]["detail"],
+        "exit criteria unmet for Outreach: next_step"
+    );
+    assert_eq!(
+        j["deals"][4]["risk"],
+        Value::Null,
+        "Renewed is closed: not scored"
+    );
+    for k in [
         "code",
         "severity",
         "file",

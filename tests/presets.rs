@@ -118,7 +118,7 @@ fn auto_detection_reports_its_choice() {
     ))
     .expect("fits");
     assert_eq!(d.preset, "salesforce");
-    assert_eq!((d.matched, d.total), (10, 14));
+    assert_eq!((d.matched, d.total), (10, 16));
     let hs = presets::detect(&header(
         "Record ID,Amount,Close Date,Create Date,Deal Name,Deal owner,Deal probability,Deal Stage,Forecast category,Last Activity Date,Next step",
     ))

@@ -38,6 +38,15 @@ macro_rules! codes {
 
 codes! {
     Dup001 => "DUP001", "duplicate-record-id", Error, "record id appears more than once";
+    Dup002 => "DUP002", "probable-duplicate-deal", Warning, "probable duplicate deal (same account and normalised name, both open)";
+    Hyg001 => "HYG001", "close-date-in-past", Warning, "open deal whose close date is in the past";
+    Hyg002 => "HYG002", "no-recent-activity", Warning, "open deal with no activity for more than stale_days (or none recorded)";
+    Hyg003 => "HYG003", "stuck-in-stage", Warning, "open deal in its stage longer than the stage's max_days";
+    Hyg004 => "HYG004", "probability-off-stage", Warning, "probability inconsistent with the stage's expected probability";
+    Hyg005 => "HYG005", "forecast-category-not-allowed", Warning, "forecast category not allowed for the stage (e.g. Commit in Prospecting)";
+    Hyg006 => "HYG006", "won-without-amount", Error, "won deal without a positive amount";
+    Hyg007 => "HYG007", "closes-before-created", Error, "close date before created date";
+    Hyg008 => "HYG008", "close-date-too-far", Warning, "open deal closing implausibly far out (default more than 365 days)";
     In001 => "IN001", "mapped-column-missing", Error, "a mapped column is missing from the header (fatal, exit 2)";
     In002 => "IN002", "malformed-row", Error, "a row has a different number of fields than the header";
     In005 => "IN005", "duplicate-header", Warning, "duplicate header name";
@@ -78,6 +87,15 @@ impl Code {
             Code::Val005 => VAL005,
             Code::Val006 => VAL006,
             Code::Dup001 => DUP001,
+            Code::Dup002 => DUP002,
+            Code::Hyg001 => HYG001,
+            Code::Hyg002 => HYG002,
+            Code::Hyg003 => HYG003,
+            Code::Hyg004 => HYG004,
+            Code::Hyg005 => HYG005,
+            Code::Hyg006 => HYG006,
+            Code::Hyg007 => HYG007,
+            Code::Hyg008 => HYG008,
         }
     }
 
@@ -379,6 +397,181 @@ How to fix
 Configuration
   [columns] id = \"…\"; [checks] DUP001 = ... .";
 
+const DUP002: &str = "\
+What it checks
+  Two open deals with the same account and the same name once case, punctuation and spacing
+  are folded (\"Acme - Renewal 2027\" and \"ACME renewal, 2027\").
+
+Why it matters
+  A deal entered twice doubles its amount in the forecast, and two reps may be working it.
+
+Example
+  Line 12 \"Globex — Expansion\" and line 31 \"globex expansion\", both open, account Globex:
+    DUP002 line 31 field name: probably the same deal as line 12 (Globex: \"Globex — Expansion\");
+    merge them or close one
+
+How to fix
+  Merge the two opportunities in the CRM, or rename one if they are really different.
+
+Configuration
+  Only open deals with an account are compared. [checks] DUP002 = \"error\" | \"off\".";
+
+const HYG001: &str = "\
+What it checks
+  An open deal (its stage has no outcome) whose close date is before the as-of date.
+
+Why it matters
+  A close date in the past is the commonest sign of a forecast nobody updates: the deal is
+  counted in a period that is already over.
+
+Example
+  As of 2026-11-20, an open deal closing 2026-10-31:
+    HYG001 line 7 field close_date: close date 2026-10-31 passed 20 days ago; set a new
+    date or close the deal
+
+How to fix
+  Move the close date to when the deal will really close, or mark it won or lost.
+
+Configuration
+  --as-of fixes today. Feeds the `overdue` risk signal (risk.weights.overdue, default 30).
+  [checks] HYG001 = \"error\" | \"off\".";
+
+const HYG002: &str = "\
+What it checks
+  An open deal whose last activity is more than `stale_days` before the as-of date, or that
+  has no activity recorded at all. The stage's own `stale_days` overrides risk.stale_days.
+
+Why it matters
+  Deals nobody has touched in weeks are going dark; a Commit-stage deal goes stale sooner
+  than a Prospecting one.
+
+Example
+  risk.stale_days = 14, last activity 2026-11-01, as of 2026-11-20:
+    HYG002 line 9 field last_activity: no activity for 19 days (limit 14 in Needs Analysis)
+
+How to fix
+  Log the latest activity, or follow up with the customer.
+
+Configuration
+  [risk] stale_days (default 14); [[stages]] stale_days. Needs a last_activity column; when
+  the export has none, the check is skipped. Feeds the `stale` signal (default weight 20).";
+
+const HYG003: &str = "\
+What it checks
+  An open deal that has sat in its stage longer than the stage's `max_days`, measured from
+  the stage_changed date (Salesforce \"Last Stage Change Date\") or read from a days-in-stage
+  column (stage_age, Salesforce \"Stage Duration\").
+
+Why it matters
+  A deal that stopped moving is a deal that stopped progressing; the longer it sits, the less
+  its stage probability means.
+
+Example
+  Proposal/Price Quote with max_days = 21, stage changed 2026-10-01, as of 2026-11-20:
+    HYG003 line 4 field stage_changed: in Proposal/Price Quote for 50 days (limit 21)
+
+How to fix
+  Advance the deal, move it back to where it really is, or close it.
+
+Configuration
+  [[stages]] max_days. Stages without max_days are not checked; exports with neither a
+  stage_changed nor a stage_age column are not checked. Feeds `stage_aged` (default 15).";
+
+const HYG004: &str = "\
+What it checks
+  The deal's probability differs from its stage's `probability` by more than
+  risk.probability_tolerance points. Fractions (HubSpot's 0.4) are read as percentages where
+  the field has fraction = true.
+
+Why it matters
+  A probability that contradicts the stage skews every weighted forecast built on it.
+
+Example
+  Proposal/Price Quote expects 75, tolerance 20, deal at 30:
+    HYG004 line 6 field probability: probability 30% but Proposal/Price Quote expects 75% (±20)
+
+How to fix
+  Set the probability the stage implies, or move the deal to the stage that matches it.
+
+Configuration
+  [[stages]] probability; [risk] probability_tolerance (default 20). Feeds
+  `forecast_mismatch` (default weight 10).";
+
+const HYG005: &str = "\
+What it checks
+  The deal's forecast category is one its stage allows (`forecast` in [[stages]]). Spellings
+  are folded: \"Best Case\" = \"BestCase\", Salesforce's API value \"Forecast\" = \"Commit\",
+  HubSpot's \"Not forecasted\" = \"Omitted\".
+
+Why it matters
+  \"Commit\" on a deal still in Prospecting is an optimistic forecast the pipeline cannot
+  support.
+
+Example
+  Prospecting allows Pipeline and Omitted:
+    HYG005 line 3 field forecast_category: Commit is not allowed in Prospecting (allowed:
+    Pipeline, Omitted)
+
+How to fix
+  Lower the forecast category, or advance the deal to a stage that supports it.
+
+Configuration
+  [[stages]] forecast. Feeds `forecast_mismatch` (default weight 10).";
+
+const HYG006: &str = "\
+What it checks
+  A deal in a won stage has an amount above zero.
+
+Why it matters
+  Won revenue of zero or less, or missing, breaks bookings and attainment reports.
+
+Example
+  Closed Won with amount 0:
+    HYG006 line 14 field amount: won deal has amount 0.00; record what was sold
+
+How to fix
+  Enter the booked amount.
+
+Configuration
+  A missing amount that a requirement already reports (REQ finding on amount) is not
+  reported again; an unreadable one is VAL002. [checks] HYG006 = ... .";
+
+const HYG007: &str = "\
+What it checks
+  The close date is not before the created date.
+
+Why it matters
+  A deal cannot close before it exists; one of the dates is wrong, and cycle-time reports
+  built on them go negative.
+
+Example
+    HYG007 line 8 field close_date: close date 2026-01-15 is before the created date
+    2026-02-01
+
+How to fix
+  Correct whichever date is wrong.
+
+Configuration
+  Needs close_date and created_date columns. [checks] HYG007 = ... .";
+
+const HYG008: &str = "\
+What it checks
+  An open deal whose close date lies more than risk.horizon_days after the as-of date.
+
+Why it matters
+  Far-future close dates park deals where no review looks at them, often to keep a dead deal
+  open.
+
+Example
+  horizon 365 days, as of 2026-11-20, close date 2028-03-01:
+    HYG008 line 5 field close_date: close date 2028-03-01 is 467 days out (horizon 365)
+
+How to fix
+  Bring the date in to a realistic quarter, or close the deal.
+
+Configuration
+  [risk] horizon_days (default 365). [checks] HYG008 = ... .";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +587,8 @@ mod tests {
                 assert!(text.contains(heading), "{code} lacks {heading}");
             }
             assert_eq!(code.as_str().parse::<Code>(), Ok(*code));
+            // Policy indexes settings by `code as usize`.
+            assert_eq!(Code::ALL[*code as usize], *code);
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod codes;
 pub mod duplicates;
+pub mod hygiene;
 pub mod input;
 pub mod required;
 pub mod values;

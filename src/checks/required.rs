@@ -45,6 +45,8 @@ pub struct Requirement {
     pub field: FieldId,
     pub because: Because,
     pub severity: Option<Severity>,
+    /// Position in the stage's `requires` list (stage requirements only).
+    pub pos: u8,
 }
 
 /// What one record's requirements demand of each field. Reused across records: only the
@@ -190,16 +192,19 @@ mod tests {
             field: 1,
             because: Because::Global,
             severity: Some(Severity::Error),
+            pos: 0,
         });
         d.demand(&Requirement {
             field: 1,
             because: Because::Rule(0),
             severity: Some(Severity::Warning),
+            pos: 0,
         });
         d.demand(&Requirement {
             field: 1,
             because: Because::Stage(2),
             severity: None,
+            pos: 0,
         });
         let policy = Policy::all_on();
         assert_eq!(

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use crate::rules::RuleSet;
+use crate::score::RiskFacts;
 use crate::score::completeness::record_rate;
 use crate::values::{Currency, Money};
 
@@ -55,7 +56,7 @@ pub enum StageKey {
     Missing,
 }
 
-/// One deal's summary: 64 bytes plus its texts.
+/// One deal's summary: 88 bytes plus its id and name.
 #[derive(Clone, Debug)]
 pub struct Deal {
     pub line: u64,
@@ -75,6 +76,8 @@ pub struct Deal {
     /// Completeness weights: filled and applicable.
     pub filled: u32,
     pub applicable: u32,
+    /// Forecast risk (open deals) and the facts behind its signals.
+    pub risk: RiskFacts,
 }
 
 const NO_AMOUNT: i64 = i64::MIN;
@@ -112,6 +115,7 @@ pub struct DealBuffer {
     pub owners: Interner,
     pub accounts: Interner,
     pub unknown_stages: Interner,
+    pub forecasts: Interner,
 }
 
 /// The texts of a deal as read.
@@ -123,6 +127,7 @@ pub struct DealText<'a> {
 
 /// What a deal is, apart from its texts.
 pub struct DealFacts {
+    pub risk: RiskFacts,
     pub file: u32,
     pub line: u64,
     pub owner: Option<u32>,
@@ -159,6 +164,7 @@ impl DealBuffer {
             close_date: facts.close_date,
             filled: facts.filled,
             applicable: facts.applicable,
+            risk: facts.risk,
         };
         self.deals.push(deal);
         (self.deals.len() - 1) as u32
@@ -187,6 +193,7 @@ pub struct DealStore {
     pub owners: Interner,
     pub accounts: Interner,
     pub unknown_stages: Interner,
+    pub forecasts: Interner,
 }
 
 impl DealStore {
@@ -202,6 +209,11 @@ impl DealStore {
             .iter()
             .map(|(_, name)| self.unknown_stages.intern(name))
             .collect();
+        let forecast_ids: Vec<u32> = buffer
+            .forecasts
+            .iter()
+            .map(|(_, name)| self.forecasts.intern(name))
+            .collect();
         let account_ids: Vec<u32> = buffer
             .accounts
             .iter()
@@ -215,6 +227,9 @@ impl DealStore {
             }
             if d.account != NO_OWNER {
                 d.account = account_ids[d.account as usize];
+            }
+            if d.risk.forecast != u32::MAX {
+                d.risk.forecast = forecast_ids[d.risk.forecast as usize];
             }
             if let StageKey::Unknown(s) = d.stage {
                 d.stage = StageKey::Unknown(stage_ids[s as usize]);
@@ -264,6 +279,10 @@ impl DealStore {
         } else {
             self.accounts.name(d.account)
         }
+    }
+
+    pub fn forecast(&self, d: &Deal) -> Option<&str> {
+        (d.risk.forecast != u32::MAX).then(|| self.forecasts.name(d.risk.forecast))
     }
 
     pub fn owner(&self, d: &Deal) -> Option<&str> {

@@ -17,9 +17,10 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::checks::duplicates::{self, IdIndex};
+use crate::checks::duplicates::{self, KeyIndex};
+use crate::checks::hygiene::normalize_name;
 use crate::checks::input::duplicate_headers;
-use crate::checks::{Code, Finding, Policy};
+use crate::checks::{Code, Finding, Policy, Severity};
 use crate::field::Canonical;
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
 use crate::input::{Batch, BatchStream, Export};
@@ -133,7 +134,8 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
     let mut deals = DealStore::default();
     let mut findings = Vec::new();
     let mut tallies = Tallies::new(table.len(), rules.stages.len());
-    let mut ids = IdIndex::default();
+    let mut ids = KeyIndex::default();
+    let mut same_deals = KeyIndex::default();
     let mut inputs = Vec::new();
     let id_field = table.canonical(Canonical::Id);
 
@@ -161,6 +163,7 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
             &options.policy,
             file,
             export.header.len(),
+            options.as_of,
         );
         let mut summary = InputSummary {
             path: export.name.clone(),
@@ -181,11 +184,13 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
             findings: &mut findings,
             tallies: &mut tallies,
             ids: &mut ids,
+            same_deals: &mut same_deals,
             inputs: &inputs,
             summary: &mut summary,
             policy: &options.policy,
             id_field,
-            id_column: mapping.column(id_field),
+            name_field: table.canonical(Canonical::Name),
+            mapping: &mapping,
         };
         let plan = &plan;
         let read_error = std::thread::scope(|scope| {
@@ -244,63 +249,103 @@ struct MergeInto<'a> {
     deals: &'a mut DealStore,
     findings: &'a mut Vec<Finding>,
     tallies: &'a mut Tallies,
-    ids: &'a mut IdIndex,
+    ids: &'a mut KeyIndex,
+    same_deals: &'a mut KeyIndex,
     inputs: &'a [InputSummary],
     summary: &'a mut InputSummary,
     policy: &'a Policy,
     id_field: FieldId,
-    id_column: Option<usize>,
+    name_field: FieldId,
+    mapping: &'a Mapping,
 }
 
 impl MergeInto<'_> {
-    /// Merge one chunk into the totals, in input order; DUP001 is decided here because it
-    /// needs every earlier record.
+    /// Merge one batch into the totals, in input order. DUP001 and DUP002 are decided here
+    /// because they need every earlier record.
     fn merge(&mut self, out: ChunkOut) {
-        merge_chunk(out, self);
+        let offset = self.deals.len() as u32;
+        self.summary.malformed += out.malformed;
+        let (owner_ids, stage_ids) = self.deals.absorb(out.deals);
+        self.tallies.merge(&out.tallies, &owner_ids, &stage_ids);
+        for mut f in out.findings {
+            f.deal = f.deal.map(|d| d + offset);
+            self.findings.push(f);
+        }
+        let dup001 = self.policy.severity(Code::Dup001, None);
+        let dup002 = self.policy.severity(Code::Dup002, None);
+        let keys = out.id_hashes.into_iter().zip(out.dup_keys);
+        for (i, (id_hash, deal_key)) in keys.enumerate() {
+            let deal = offset + i as u32;
+            let mut repeated_id = false;
+            if let (Some(hash), Some(severity)) = (id_hash, dup001) {
+                if let Some(first) = self.first_with_id(deal, hash) {
+                    repeated_id = true;
+                    self.report(Code::Dup001, severity, deal, first, self.id_field);
+                }
+            }
+            // A repeated row is DUP001's; DUP002 is for the same deal entered twice.
+            if let (Some(hash), Some(severity), false) = (deal_key, dup002, repeated_id) {
+                if let Some(first) = self.first_same_deal(deal, hash) {
+                    self.report(Code::Dup002, severity, deal, first, self.name_field);
+                }
+            }
+        }
     }
-}
 
-fn merge_chunk(out: ChunkOut, into: &mut MergeInto<'_>) {
-    let offset = into.deals.len() as u32;
-    into.summary.malformed += out.malformed;
-    let (owner_ids, stage_ids) = into.deals.absorb(out.deals);
-    into.tallies.merge(&out.tallies, &owner_ids, &stage_ids);
-    for mut f in out.findings {
-        f.deal = f.deal.map(|d| d + offset);
-        into.findings.push(f);
-    }
-    let dup_severity = into.policy.severity(Code::Dup001, None);
-    for (i, hash) in out.id_hashes.into_iter().enumerate() {
-        let (Some(hash), Some(severity)) = (hash, dup_severity) else {
-            continue;
-        };
-        let deal = offset + i as u32;
-        let store = &*into.deals;
+    fn first_with_id(&mut self, deal: u32, hash: u32) -> Option<u32> {
+        let store = &*self.deals;
         let id_of = |d: u32| store.get(d as usize).map_or("", |d| store.id(d));
-        let Some(first) = into.ids.insert(id_of(deal), hash, deal, id_of) else {
-            continue;
+        let id = id_of(deal);
+        self.ids
+            .insert(hash, deal, |prev| id_of(prev) == id, || id.to_string())
+    }
+
+    fn first_same_deal(&mut self, deal: u32, hash: u32) -> Option<u32> {
+        let store = &*self.deals;
+        let key_of = |d: u32| -> String {
+            let Some(d) = store.get(d as usize) else {
+                return String::new();
+            };
+            let (mut a, mut b) = (String::new(), String::new());
+            normalize_name(store.account(d), &mut a);
+            normalize_name(store.name(d), &mut b);
+            format!("{a}\u{0}{b}")
         };
+        self.same_deals.insert(
+            hash,
+            deal,
+            |prev| key_of(prev) == key_of(deal),
+            || key_of(deal),
+        )
+    }
+
+    fn report(&mut self, code: Code, severity: Severity, deal: u32, first: u32, field: FieldId) {
+        let store = &*self.deals;
         let (Some(this), Some(prev)) = (store.get(deal as usize), store.get(first as usize)) else {
-            continue;
+            return;
         };
-        let id = store.id(this);
         let prev_file = if prev.file == this.file {
-            into.summary.path.as_str()
+            self.summary.path.as_str()
         } else {
-            into.inputs
+            self.inputs
                 .get(prev.file as usize)
                 .map_or("?", |s| s.path.as_str())
         };
-        into.findings.push(Finding {
-            code: Code::Dup001,
+        let first_place = duplicates::place(prev_file, prev.line, prev.file == this.file);
+        let message = match code {
+            Code::Dup001 => duplicates::dup001_message(store.id(this), &first_place),
+            _ => duplicates::dup002_message(store.account(prev), store.name(prev), &first_place),
+        };
+        self.findings.push(Finding {
+            code,
             severity,
             file: this.file,
             line: this.line,
             deal: Some(deal),
             record_id: None,
-            field: Some(into.id_field as u32),
-            column: into.id_column.map(|c| c as u32),
-            message: duplicates::message(id, prev_file, prev.line, prev.file == this.file),
+            field: Some(field as u32),
+            column: self.mapping.column(field).map(|c| c as u32),
+            message,
         });
     }
 }

@@ -1,7 +1,10 @@
 //! A rule set compiled for one file: which columns to read, as what, and which requirements
 //! apply globally, per stage and per rule. Built once per file; read by every record.
 
+use chrono::NaiveDate;
+
 use crate::checks::Policy;
+use crate::checks::hygiene::HygieneFields;
 use crate::checks::required::{Because, Requirement};
 use crate::checks::values::ValueContext;
 use crate::field::{Canonical, FieldType};
@@ -27,6 +30,19 @@ pub struct BoundRule<'a> {
     pub requires: Vec<Requirement>,
 }
 
+/// Where the hygiene inputs are, among the slots.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HygieneSlots {
+    pub created_date: Option<usize>,
+    pub last_activity: Option<usize>,
+    pub stage_changed: Option<usize>,
+    pub stage_age: Option<usize>,
+    pub probability: Option<usize>,
+    pub forecast_category: Option<usize>,
+    pub next_step: Option<usize>,
+    pub push_count: Option<usize>,
+}
+
 pub struct Plan<'a> {
     pub rules: &'a RuleSet,
     pub table: &'a FieldTable,
@@ -44,6 +60,10 @@ pub struct Plan<'a> {
     pub stage_slot: Option<usize>,
     pub amount_slot: Option<usize>,
     pub close_date_slot: Option<usize>,
+    /// Slots the hygiene checks and risk signals read (each when the export has it).
+    pub hygiene: HygieneSlots,
+    pub hygiene_fields: HygieneFields,
+    pub as_of: NaiveDate,
     pub global: Vec<Requirement>,
     pub by_stage: Vec<Vec<Requirement>>,
     pub conditional: Vec<BoundRule<'a>>,
@@ -58,6 +78,7 @@ impl<'a> Plan<'a> {
         policy: &'a Policy,
         file: u32,
         header_len: usize,
+        as_of: NaiveDate,
     ) -> Plan<'a> {
         let field_rule = |id: FieldId| -> Option<&FieldRule> {
             table.entries[id].rule.and_then(|r| rules.fields.get(r))
@@ -67,19 +88,21 @@ impl<'a> Plan<'a> {
 
         let requirement = |name: &crate::field::FieldName,
                            because: Because,
-                           severity: Option<crate::checks::Severity>| {
+                           severity: Option<crate::checks::Severity>,
+                           pos: usize| {
             let id = table.id(name)?;
             mapped(id).then_some(Requirement {
                 field: id,
                 because,
                 severity: severity.or(field_severity(id)),
+                pos: pos.min(usize::from(u8::MAX)) as u8,
             })
         };
         let global: Vec<Requirement> = rules
             .fields
             .iter()
             .filter(|f| f.required)
-            .filter_map(|f| requirement(&f.name, Because::Global, None))
+            .filter_map(|f| requirement(&f.name, Because::Global, None, 0))
             .collect();
         let by_stage: Vec<Vec<Requirement>> = rules
             .stages
@@ -88,7 +111,8 @@ impl<'a> Plan<'a> {
             .map(|(i, s)| {
                 s.requires
                     .iter()
-                    .filter_map(|r| requirement(&r.name, Because::Stage(i), s.severity))
+                    .enumerate()
+                    .filter_map(|(pos, r)| requirement(&r.name, Because::Stage(i), s.severity, pos))
                     .collect()
             })
             .collect();
@@ -102,7 +126,22 @@ impl<'a> Plan<'a> {
             });
             wanted[id] = entry.kind != FieldType::Text || constrained;
         }
-        wanted[table.canonical(Canonical::Stage)] = true;
+        // The stage, and what hygiene and risk read, whenever the export has them.
+        for c in [
+            Canonical::Stage,
+            Canonical::Amount,
+            Canonical::CloseDate,
+            Canonical::CreatedDate,
+            Canonical::LastActivity,
+            Canonical::StageChanged,
+            Canonical::StageAge,
+            Canonical::Probability,
+            Canonical::ForecastCategory,
+            Canonical::NextStep,
+            Canonical::PushCount,
+        ] {
+            wanted[table.canonical(c)] = true;
+        }
         for r in global.iter().chain(by_stage.iter().flatten()) {
             wanted[r.field] = true;
         }
@@ -150,7 +189,7 @@ impl<'a> Plan<'a> {
                 let requires = r
                     .requires
                     .iter()
-                    .filter_map(|f| requirement(&f.name, Because::Rule(index), r.severity))
+                    .filter_map(|f| requirement(&f.name, Because::Rule(index), r.severity, 0))
                     .collect();
                 Some(BoundRule {
                     index,
@@ -177,6 +216,27 @@ impl<'a> Plan<'a> {
             amount_slot: slot(Canonical::Amount).filter(|&s| slots[s].kind == FieldType::Money),
             close_date_slot: slot(Canonical::CloseDate)
                 .filter(|&s| slots[s].kind == FieldType::Date),
+            hygiene: HygieneSlots {
+                created_date: slot(Canonical::CreatedDate)
+                    .filter(|&s| slots[s].kind == FieldType::Date),
+                last_activity: slot(Canonical::LastActivity)
+                    .filter(|&s| slots[s].kind == FieldType::Date),
+                stage_changed: slot(Canonical::StageChanged)
+                    .filter(|&s| slots[s].kind == FieldType::Date),
+                stage_age: slot(Canonical::StageAge).filter(|&s| slots[s].kind.is_numeric()),
+                probability: slot(Canonical::Probability).filter(|&s| slots[s].kind.is_numeric()),
+                forecast_category: slot(Canonical::ForecastCategory),
+                next_step: slot(Canonical::NextStep),
+                push_count: slot(Canonical::PushCount).filter(|&s| slots[s].kind.is_numeric()),
+            },
+            hygiene_fields: HygieneFields {
+                close_date: table.canonical(Canonical::CloseDate),
+                last_activity: table.canonical(Canonical::LastActivity),
+                probability: table.canonical(Canonical::Probability),
+                forecast_category: table.canonical(Canonical::ForecastCategory),
+                amount: table.canonical(Canonical::Amount),
+            },
+            as_of,
             slots,
             slot_of,
             global,

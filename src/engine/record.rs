@@ -7,13 +7,15 @@ use std::borrow::Cow;
 use super::deals::{DealBuffer, DealFacts, DealText, StageKey};
 use super::plan::Plan;
 use crate::checks::duplicates::id_hash;
+use crate::checks::hygiene::{self, Activity, DealState, StageTime, normalize_name};
 use crate::checks::input::ragged_row;
 use crate::checks::required::{self, Demands, condition_holds};
 use crate::checks::values::{Cell, Parsed, check_stage, check_value};
 use crate::checks::{Code, Finding, Severity};
 use crate::input::Row;
-use crate::score::Tallies;
-use crate::score::completeness::WeightTally;
+use crate::score::aggregate::grow;
+use crate::score::risk::{self, RiskInputs};
+use crate::score::{Band, GroupTally, Tallies};
 use crate::values::{Currency, trim_cell};
 
 /// What one chunk of rows produced.
@@ -21,6 +23,8 @@ pub struct ChunkOut {
     pub deals: DealBuffer,
     /// Per deal: hash of its id (for DUP001), `None` when it has no id.
     pub id_hashes: Vec<Option<u32>>,
+    /// Per deal: hash of its folded account and name when it is open (for DUP002).
+    pub dup_keys: Vec<Option<u32>>,
     pub findings: Vec<Finding>,
     pub tallies: Tallies,
     pub malformed: u64,
@@ -33,12 +37,16 @@ struct Scratch {
     /// VAL006 messages per chunk-local unknown stage: the same misspelt stage recurs, and
     /// its "did you mean" is worth computing once.
     unknown_stage_messages: Vec<Option<String>>,
+    /// Buffers for folding names (DUP002 keys).
+    fold_a: String,
+    fold_b: String,
 }
 
 pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
     let mut out = ChunkOut {
         deals: DealBuffer::default(),
         id_hashes: Vec::with_capacity(rows.len()),
+        dup_keys: Vec::with_capacity(rows.len()),
         findings: Vec::new(),
         tallies: Tallies::new(plan.table.len(), plan.rules.stages.len()),
         malformed: 0,
@@ -47,6 +55,8 @@ pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
         cells: vec![Cell::Missing { placeholder: false }; plan.slots.len()],
         demands: Demands::new(plan.table.len()),
         unknown_stage_messages: Vec::new(),
+        fold_a: String::new(),
+        fold_b: String::new(),
     };
     for row in rows {
         audit_row(plan, row, &mut scratch, &mut out);
@@ -231,6 +241,8 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
 
     // Completeness, and a REQ finding per missing demanded field.
     let (mut filled_w, mut applicable_w) = (0u32, 0u32);
+    let amount_field = plan.hygiene_fields.amount;
+    let mut amount_reported = false;
     for &field in demands.fields() {
         let weight = plan.table.entries[field].weight;
         applicable_w = applicable_w.saturating_add(weight);
@@ -258,19 +270,98 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
                     let name = plan.table.name(field);
                     let message = required::message(because, name, &how, rules);
                     emit(plan, out, at, code, Some(severity), field, message);
+                    amount_reported |= field == amount_field;
                 }
             }
         }
     }
 
-    // The deal's summary.
-    let owner_text = texts.field(plan.owner_col);
-    let owner_t = trim_cell(&owner_text);
-    let owner = (!placeholders.is_missing(owner_t)).then(|| out.deals.owners.intern(owner_t));
+    // Hygiene and forecast risk.
+    let cell = |slot: Option<usize>| slot.map(|s| scratch.cells[s]);
+    let date_of = |slot: Option<usize>| match cell(slot) {
+        Some(Cell::Valid(Parsed::Date(d))) => Some(d),
+        _ => None,
+    };
+    let number_of = |slot: Option<usize>| match cell(slot) {
+        Some(Cell::Valid(Parsed::Number(n))) => Some(n),
+        _ => None,
+    };
+    let h = &plan.hygiene;
     let money = plan.amount_slot.and_then(|s| match scratch.cells[s] {
         Cell::Valid(Parsed::Money(m)) => Some(m),
         _ => None,
     });
+    let close_date = date_of(plan.close_date_slot);
+    let known_stage = match stage {
+        StageKey::Known(s) => rules.stages.get(s as usize),
+        _ => None,
+    };
+    let forecast_text = h
+        .forecast_category
+        .map(|s| texts.field(Some(plan.slots[s].column)));
+    let forecast = forecast_text
+        .as_deref()
+        .map(trim_cell)
+        .filter(|t| !placeholders.is_missing(t));
+    let state = DealState {
+        stage: known_stage,
+        close_date,
+        created_date: date_of(h.created_date),
+        activity: match cell(h.last_activity) {
+            None => Activity::NotTracked,
+            Some(Cell::Valid(Parsed::Date(d))) => Activity::Last(d),
+            Some(Cell::Missing { .. }) => Activity::NoneRecorded,
+            Some(_) => Activity::Unreadable,
+        },
+        stage_time: match (date_of(h.stage_changed), number_of(h.stage_age)) {
+            (Some(since), _) => StageTime::Days {
+                days: (plan.as_of - since).num_days(),
+                field: plan.slots[h.stage_changed.unwrap_or(0)].field,
+            },
+            (None, Some(days)) if days.is_finite() => StageTime::Days {
+                days: days as i64,
+                field: plan.slots[h.stage_age.unwrap_or(0)].field,
+            },
+            _ => StageTime::Unknown,
+        },
+        probability: number_of(h.probability),
+        forecast,
+        amount: money.map(|m| m.amount),
+        amount_already_reported: amount_reported,
+        amount_unreadable: matches!(cell(plan.amount_slot), Some(Cell::Invalid)),
+    };
+    hygiene::check(
+        &state,
+        plan.as_of,
+        &rules.risk,
+        &plan.hygiene_fields,
+        |code| plan.policy.enabled(code),
+        |code, field, message| emit(plan, out, at, code, None, field, message),
+    );
+    let mut exit_unmet = 0u16;
+    if let StageKey::Known(s) = stage {
+        for r in plan.by_stage.get(s as usize).into_iter().flatten() {
+            let unmet = plan.slot_of[r.field]
+                .is_some_and(|slot| !matches!(scratch.cells[slot], Cell::Valid(_)));
+            if unmet && r.pos < 16 {
+                exit_unmet |= 1 << r.pos;
+            }
+        }
+    }
+    let inputs = RiskInputs {
+        exit_unmet,
+        next_step_missing: cell(h.next_step).map(|c| matches!(c, Cell::Missing { .. })),
+        push_count: number_of(h.push_count),
+    };
+    let signals = risk::assess(&state, &inputs, plan.as_of, &rules.risk);
+    let score = signals.score(&rules.risk.weights);
+    let forecast_id = forecast.map_or(u32::MAX, |f| out.deals.forecasts.intern(f));
+    let risk_facts = risk::facts(&state, &inputs, signals, score, forecast_id);
+
+    // The deal's summary.
+    let owner_text = texts.field(plan.owner_col);
+    let owner_t = trim_cell(&owner_text);
+    let owner = (!placeholders.is_missing(owner_t)).then(|| out.deals.owners.intern(owner_t));
     let currency = plan
         .currency_col
         .map(|c| texts.field(Some(c)))
@@ -278,23 +369,22 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
         .and_then(|text| Currency::parse(&text))
         .or(money.and_then(|m| m.currency))
         .or(rules.input.currency);
-    let close_date = plan.close_date_slot.and_then(|s| match scratch.cells[s] {
-        Cell::Valid(Parsed::Date(d)) => Some(d),
-        _ => None,
-    });
     let id_text = texts.field(plan.id_col);
     let id = trim_cell(&id_text);
     let name_text = texts.field(plan.name_col);
+    let name = trim_cell(&name_text);
     let account_text = texts.field(plan.account_col);
+    let account = trim_cell(&account_text);
     // A placeholder id ("N/A") is no id: it must not make every such record a duplicate.
     let has_id = !placeholders.is_missing(id);
     out.id_hashes.push(has_id.then(|| id_hash(id)));
+    // DUP002 compares open deals by account and folded name.
+    let open = state.is_open();
+    let dup_key = (open && !placeholders.is_missing(account) && !name.is_empty())
+        .then(|| deal_key_hash(account, name, &mut scratch.fold_a, &mut scratch.fold_b));
+    out.dup_keys.push(dup_key);
     out.deals.push(
-        DealText {
-            id,
-            name: trim_cell(&name_text),
-            account: trim_cell(&account_text),
-        },
+        DealText { id, name, account },
         DealFacts {
             file: plan.file,
             line: row.line,
@@ -305,32 +395,33 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
             close_date,
             filled: filled_w,
             applicable: applicable_w,
+            risk: risk_facts,
         },
     );
 
-    // Aggregates.
+    // Aggregates: completeness for every deal, the pipeline for open ones.
+    let band = Band::of(score, &rules.risk);
+    let amount = money.map(|m| m.amount);
     let t = &mut out.tallies;
-    t.overall.add(filled_w, applicable_w);
+    let add = |g: &mut GroupTally| {
+        g.completeness.add(filled_w, applicable_w);
+        if open {
+            g.pipeline.add_open(band, currency, amount);
+        }
+    };
+    add(&mut t.overall);
     match owner {
-        Some(o) => grow(&mut t.by_owner, o as usize).add(filled_w, applicable_w),
-        None => t.no_owner.add(filled_w, applicable_w),
+        Some(o) => add(grow(&mut t.by_owner, o as usize)),
+        None => add(&mut t.no_owner),
     }
     match stage {
         StageKey::Known(s) => {
-            if let Some(tally) = t.by_stage.get_mut(s as usize) {
-                tally.add(filled_w, applicable_w);
-            }
-            if rules.stages.get(s as usize).is_some_and(|st| st.is_open()) {
-                t.open += 1;
-                if let Some(m) = money {
-                    t.add_open_amount(currency, m.amount);
-                }
+            if let Some(g) = t.by_stage.get_mut(s as usize) {
+                add(g);
             }
         }
-        StageKey::Unknown(u) => {
-            grow(&mut t.by_unknown_stage, u as usize).add(filled_w, applicable_w)
-        }
-        StageKey::Missing => t.no_stage.add(filled_w, applicable_w),
+        StageKey::Unknown(u) => add(grow(&mut t.by_unknown_stage, u as usize)),
+        StageKey::Missing => add(&mut t.no_stage),
     }
 }
 
@@ -338,9 +429,14 @@ fn placeholder_text(cell: Option<Cell>) -> bool {
     matches!(cell, Some(Cell::Missing { placeholder: true }))
 }
 
-fn grow(v: &mut Vec<WeightTally>, i: usize) -> &mut WeightTally {
-    if v.len() <= i {
-        v.resize(i + 1, WeightTally::default());
-    }
-    &mut v[i]
+/// Hash of a deal's folded account and name (DUP002's key).
+fn deal_key_hash(account: &str, name: &str, a: &mut String, b: &mut String) -> u32 {
+    use std::hash::{Hash, Hasher};
+    normalize_name(account, a);
+    normalize_name(name, b);
+    let mut h = rustc_hash::FxHasher::default();
+    a.hash(&mut h);
+    b.hash(&mut h);
+    let full = h.finish();
+    (full ^ (full >> 32)) as u32
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::SerializeSeq;
 
-use super::model::{CodeRow, FieldRow, OwnerRow, StageRow, Summary};
+use super::model::{CodeRow, DealRisk, FieldRow, OwnerRow, StageRow, Summary, deal_risk};
 use super::{Emitter, RenderContext};
 use crate::engine::Audit;
 use crate::score::round1;
@@ -58,6 +58,32 @@ impl Emitter for JsonEmitter {
             completeness: CompletenessJson {
                 overall: model.summary.completeness,
                 by_field: &model.by_field,
+                by_owner: model
+                    .by_owner
+                    .iter()
+                    .map(|r| GroupCompleteness {
+                        owner: Some(r.owner.as_deref()),
+                        stage: None,
+                        records: r.records,
+                        completeness: r.completeness,
+                    })
+                    .collect(),
+                by_stage: model
+                    .by_stage
+                    .iter()
+                    .map(|r| GroupCompleteness {
+                        owner: None,
+                        stage: Some(r.stage.as_deref()),
+                        records: r.records,
+                        completeness: r.completeness,
+                    })
+                    .collect(),
+            },
+            pipeline: PipelineJson {
+                open: model.summary.open,
+                open_amount: &model.summary.open_amount,
+                at_risk_amount: &model.summary.at_risk_amount,
+                risk: &model.summary.risk,
                 by_owner: &model.by_owner,
                 by_stage: &model.by_stage,
             },
@@ -91,6 +117,7 @@ struct JsonReport<'a> {
     inputs: Vec<InputJson<'a>>,
     summary: &'a Summary,
     completeness: CompletenessJson<'a>,
+    pipeline: PipelineJson<'a>,
     findings_by_code: &'a [CodeRow],
     deals: Deals<'a>,
     findings: Findings<'a>,
@@ -132,6 +159,29 @@ struct InputJson<'a> {
 struct CompletenessJson<'a> {
     overall: f64,
     by_field: &'a [FieldRow],
+    by_owner: Vec<GroupCompleteness<'a>>,
+    by_stage: Vec<GroupCompleteness<'a>>,
+}
+
+/// `{owner, records, completeness}` or `{stage, records, completeness}`.
+#[derive(Serialize)]
+struct GroupCompleteness<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stage: Option<Option<&'a str>>,
+    records: u64,
+    completeness: f64,
+}
+
+/// The open pipeline: totals, and per owner and per stage (with completeness again, so each
+/// row stands alone).
+#[derive(Serialize)]
+struct PipelineJson<'a> {
+    open: u64,
+    open_amount: &'a [super::model::Amount],
+    at_risk_amount: &'a [super::model::Amount],
+    risk: &'a super::model::BandCounts,
     by_owner: &'a [OwnerRow],
     by_stage: &'a [StageRow],
 }
@@ -151,7 +201,7 @@ struct DealJson<'a> {
     currency: Option<String>,
     close_date: Option<String>,
     completeness: f64,
-    risk: Option<()>,
+    risk: Option<DealRisk>,
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -179,7 +229,7 @@ impl Serialize for Deals<'_> {
                 currency: d.currency.map(|c| c.to_string()),
                 close_date: d.close_date.map(|c| c.to_string()),
                 completeness: round1(d.completeness()),
-                risk: None,
+                risk: deal_risk(audit, d),
             })?;
         }
         seq.end()

@@ -1,12 +1,14 @@
 //! The figures every report shows, computed once from an [`Audit`]: the summary, completeness
-//! by field, owner and stage, and findings by code. Table-like formats share these rows.
+//! by field, the pipeline (completeness, open amount and risk) by owner and stage, findings by
+//! code, and the words that explain each deal's risk. Table-like formats share these rows.
 
 use serde::Serialize;
 
 use crate::checks::{Code, Severity};
-use crate::engine::Audit;
+use crate::engine::{Audit, Deal, StageKey};
 use crate::gate::Verdict;
-use crate::score::completeness::WeightTally;
+use crate::score::aggregate::{CurrencySums, GroupTally};
+use crate::score::risk::{self, Band, Describe};
 use crate::score::round1;
 use crate::values::{Currency, MoneySum};
 
@@ -28,6 +30,16 @@ pub struct BandCounts {
     pub high: u64,
     pub medium: u64,
     pub low: u64,
+}
+
+impl BandCounts {
+    fn of(bands: [u64; 3]) -> BandCounts {
+        BandCounts {
+            low: bands[Band::Low as usize],
+            medium: bands[Band::Medium as usize],
+            high: bands[Band::High as usize],
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -53,13 +65,20 @@ pub struct FieldRow {
     pub rate: Option<f64>,
 }
 
+/// An owner's deals: completeness and open pipeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct OwnerRow {
     pub owner: Option<String>,
     pub records: u64,
     pub completeness: f64,
+    pub open: u64,
+    pub open_amount: Vec<Amount>,
+    pub high_risk: u64,
+    pub at_risk_amount: Vec<Amount>,
+    pub risk: BandCounts,
 }
 
+/// A stage's deals: completeness and open pipeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct StageRow {
     pub stage: Option<String>,
@@ -67,6 +86,11 @@ pub struct StageRow {
     pub known: bool,
     pub records: u64,
     pub completeness: f64,
+    pub open: u64,
+    pub open_amount: Vec<Amount>,
+    pub high_risk: u64,
+    pub at_risk_amount: Vec<Amount>,
+    pub risk: BandCounts,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -79,6 +103,8 @@ pub struct CodeRow {
 
 /// Everything derived from the audit that more than one format shows.
 pub struct Model {
+    /// The currency of amounts that name none (see [`sole_currency`]).
+    pub currency: Option<Currency>,
     pub summary: Summary,
     pub by_field: Vec<FieldRow>,
     pub by_owner: Vec<OwnerRow>,
@@ -98,20 +124,35 @@ pub fn severity_counts(audit: &Audit) -> SeverityCounts {
     c
 }
 
-/// Totals per currency for reports. Amounts that name no currency are taken to be in the
-/// only currency the others name (a `$` on some values of a one-currency export), so one
-/// pipeline is not split into "USD 1,000" and "2,000"; with several named currencies they
-/// stay apart, since adding across currencies needs a rate.
-pub fn amounts(sums: impl IntoIterator<Item = (Option<Currency>, MoneySum)>) -> Vec<Amount> {
-    let mut sums: Vec<(Option<Currency>, MoneySum)> = sums.into_iter().collect();
-    let named: Vec<usize> = (0..sums.len()).filter(|&i| sums[i].0.is_some()).collect();
-    if let ([only], Some(unlabelled)) = (named.as_slice(), sums.iter().position(|s| s.0.is_none()))
-    {
-        let (_, sum) = sums.remove(unlabelled);
-        let only = if unlabelled < *only { only - 1 } else { *only };
-        sums[only].1.merge(sum);
+/// The currency amounts that name none are in: `[input] currency` if set (already applied
+/// as deals are read), else the one currency the export's deals name, if exactly one (a `$`
+/// on some values of a one-currency export). Decided once per audit, so every total in a
+/// report agrees; with several named currencies unlabelled amounts stay apart, since adding
+/// across currencies needs a rate.
+pub fn sole_currency(audit: &Audit) -> Option<Currency> {
+    let mut found: Option<Currency> = None;
+    for d in audit.deals.iter() {
+        match (found, d.currency) {
+            (_, None) => {}
+            (None, Some(c)) => found = Some(c),
+            (Some(f), Some(c)) if f != c => return None,
+            _ => {}
+        }
     }
-    sums.into_iter()
+    found
+}
+
+/// Totals per currency for reports, unlabelled amounts folded into `sole` when given.
+pub fn amounts(
+    sums: impl IntoIterator<Item = (Option<Currency>, MoneySum)>,
+    sole: Option<Currency>,
+) -> Vec<Amount> {
+    let mut folded = CurrencySums::default();
+    for (currency, sum) in sums {
+        folded.insert_sum(currency.or(sole), sum);
+    }
+    folded
+        .iter()
         .map(|(currency, amount)| Amount {
             currency: currency.map(|c| c.to_string()),
             amount: amount.to_string(),
@@ -121,14 +162,17 @@ pub fn amounts(sums: impl IntoIterator<Item = (Option<Currency>, MoneySum)>) -> 
 
 pub fn build(audit: &Audit, gate: Verdict) -> Model {
     let t = &audit.tallies;
+    let p = &t.overall.pipeline;
+    let sole = sole_currency(audit);
+    let sums = |s: &CurrencySums| amounts(s.iter(), sole);
     let summary = Summary {
-        records: t.overall.records,
-        open: t.open,
-        completeness: round1(t.overall.rate()),
+        records: t.overall.completeness.records,
+        open: p.open,
+        completeness: round1(t.overall.completeness.rate()),
         findings: severity_counts(audit),
-        open_amount: amounts(t.open_amount.iter().map(|(c, m)| (*c, *m))),
-        at_risk_amount: Vec::new(),
-        risk: BandCounts::default(),
+        open_amount: sums(&p.open_amount),
+        at_risk_amount: sums(&p.at_risk_amount),
+        risk: BandCounts::of(p.bands),
         gate,
     };
 
@@ -180,13 +224,13 @@ pub fn build(audit: &Audit, gate: Verdict) -> Model {
         .owners
         .iter()
         .filter_map(|(id, name)| {
-            let tally = t.by_owner.get(id as usize)?;
-            (tally.records > 0).then(|| owner_row(Some(name.to_string()), tally))
+            let g = t.by_owner.get(id as usize)?;
+            (g.completeness.records > 0).then(|| owner_row(Some(name.to_string()), g, sole))
         })
         .collect();
     by_owner.sort_by(|a, b| a.owner.cmp(&b.owner));
-    if t.no_owner.records > 0 {
-        by_owner.push(owner_row(None, &t.no_owner));
+    if t.no_owner.completeness.records > 0 {
+        by_owner.push(owner_row(None, &t.no_owner, sole));
     }
 
     let mut by_stage: Vec<StageRow> = audit
@@ -194,22 +238,22 @@ pub fn build(audit: &Audit, gate: Verdict) -> Model {
         .stages
         .iter()
         .zip(&t.by_stage)
-        .filter(|(_, tally)| tally.records > 0)
-        .map(|(s, tally)| stage_row(Some(s.name.clone()), true, tally))
+        .filter(|(_, g)| g.completeness.records > 0)
+        .map(|(s, g)| stage_row(Some(s.name.clone()), true, g, sole))
         .collect();
     let mut unknown: Vec<StageRow> = audit
         .deals
         .unknown_stages
         .iter()
         .filter_map(|(id, name)| {
-            let tally = t.by_unknown_stage.get(id as usize)?;
-            (tally.records > 0).then(|| stage_row(Some(name.to_string()), false, tally))
+            let g = t.by_unknown_stage.get(id as usize)?;
+            (g.completeness.records > 0).then(|| stage_row(Some(name.to_string()), false, g, sole))
         })
         .collect();
     unknown.sort_by(|a, b| a.stage.cmp(&b.stage));
     by_stage.append(&mut unknown);
-    if t.no_stage.records > 0 {
-        by_stage.push(stage_row(None, false, &t.no_stage));
+    if t.no_stage.completeness.records > 0 {
+        by_stage.push(stage_row(None, false, &t.no_stage, sole));
     }
 
     let mut by_code: Vec<CodeRow> = Vec::new();
@@ -241,6 +285,7 @@ pub fn build(audit: &Audit, gate: Verdict) -> Model {
     });
 
     Model {
+        currency: sole,
         summary,
         by_field,
         by_owner,
@@ -249,19 +294,167 @@ pub fn build(audit: &Audit, gate: Verdict) -> Model {
     }
 }
 
-fn owner_row(owner: Option<String>, t: &WeightTally) -> OwnerRow {
+fn owner_row(owner: Option<String>, g: &GroupTally, sole: Option<Currency>) -> OwnerRow {
+    let p = &g.pipeline;
+    let sums = |s: &CurrencySums| amounts(s.iter(), sole);
     OwnerRow {
         owner,
-        records: t.records,
-        completeness: round1(t.rate()),
+        records: g.completeness.records,
+        completeness: round1(g.completeness.rate()),
+        open: p.open,
+        open_amount: sums(&p.open_amount),
+        high_risk: p.high(),
+        at_risk_amount: sums(&p.at_risk_amount),
+        risk: BandCounts::of(p.bands),
     }
 }
 
-fn stage_row(stage: Option<String>, known: bool, t: &WeightTally) -> StageRow {
+fn stage_row(
+    stage: Option<String>,
+    known: bool,
+    g: &GroupTally,
+    sole: Option<Currency>,
+) -> StageRow {
+    let p = &g.pipeline;
+    let sums = |s: &CurrencySums| amounts(s.iter(), sole);
     StageRow {
         stage,
         known,
-        records: t.records,
-        completeness: round1(t.rate()),
+        records: g.completeness.records,
+        completeness: round1(g.completeness.rate()),
+        open: p.open,
+        open_amount: sums(&p.open_amount),
+        high_risk: p.high(),
+        at_risk_amount: sums(&p.at_risk_amount),
+        risk: BandCounts::of(p.bands),
     }
+}
+
+/// A deal's risk as reports show it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DealRisk {
+    /// `None` for a deal in an unknown stage, which is neither open nor closed.
+    pub score: Option<u8>,
+    pub band: Option<Band>,
+    pub signals: Vec<SignalRow>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SignalRow {
+    pub signal: &'static str,
+    pub weight: u32,
+    pub detail: String,
+}
+
+/// The risk of a deal, with its signals in words; `None` for closed deals (not scored).
+pub fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
+    let rules = &audit.rules;
+    match d.stage {
+        StageKey::Known(i) => {
+            let stage = rules.stages.get(i as usize)?;
+            if !stage.is_open() {
+                return None;
+            }
+            let describe = Describe {
+                as_of: audit.as_of,
+                risk: &rules.risk,
+                stage: Some(stage),
+                close_date: d.close_date,
+                forecast: audit.deals.forecast(d),
+                requires: stage
+                    .requires
+                    .iter()
+                    .map(|r| display_field(audit, r))
+                    .collect(),
+            };
+            let signals = d
+                .risk
+                .signals
+                .iter()
+                .map(|s| SignalRow {
+                    signal: s.name(),
+                    weight: s.weight(&rules.risk.weights),
+                    detail: risk::describe(s, &d.risk, &describe),
+                })
+                .collect();
+            Some(DealRisk {
+                score: Some(d.risk.score),
+                band: Some(Band::of(d.risk.score, &rules.risk)),
+                signals,
+            })
+        }
+        StageKey::Unknown(u) => {
+            let spelled = audit.deals.unknown_stages.name(u);
+            let detail = if rules.stages.is_empty() {
+                "no [[stages]] in the rules: not scored".to_string()
+            } else {
+                format!("unknown stage `{spelled}`: not scored as open or closed")
+            };
+            Some(DealRisk {
+                score: None,
+                band: None,
+                signals: vec![SignalRow {
+                    signal: "unknown_stage",
+                    weight: 0,
+                    detail,
+                }],
+            })
+        }
+        StageKey::Missing => Some(DealRisk {
+            score: None,
+            band: None,
+            signals: vec![SignalRow {
+                signal: "unknown_stage",
+                weight: 0,
+                detail: "no stage: not scored as open or closed".to_string(),
+            }],
+        }),
+    }
+}
+
+/// A field reference as reports name it: the canonical name, else the header.
+fn display_field<'a>(audit: &'a Audit, r: &'a crate::rules::FieldRef) -> &'a str {
+    audit
+        .table
+        .id(&r.name)
+        .map_or(r.name.as_str(), |id| audit.table.name(id))
+}
+
+/// Indices of open deals in the high and medium bands, riskiest first: score descending,
+/// then amount descending, then file and line. At most `limit` are sorted; the total is
+/// returned alongside.
+pub fn riskiest(audit: &Audit, limit: usize) -> (Vec<usize>, usize) {
+    let rules = &audit.rules;
+    let mut at_risk: Vec<usize> = (0..audit.deals.len())
+        .filter(|&i| {
+            audit.deals.get(i).is_some_and(|d| {
+                audit.deals.is_open(d, rules) && Band::of(d.risk.score, &rules.risk) >= Band::Medium
+            })
+        })
+        .collect();
+    let total = at_risk.len();
+    let key = |i: &usize| {
+        let d = audit.deals.get(*i);
+        (
+            std::cmp::Reverse(d.map_or(0, |d| d.risk.score)),
+            std::cmp::Reverse(d.and_then(|d| d.amount()).map_or(i64::MIN, |m| m.0)),
+            d.map_or(0, |d| d.file),
+            d.map_or(0, |d| d.line),
+        )
+    };
+    if limit < at_risk.len() {
+        at_risk.select_nth_unstable_by_key(limit, key);
+        at_risk.truncate(limit);
+    }
+    at_risk.sort_by_key(key);
+    (at_risk, total)
+}
+
+/// Signal words joined for a table cell.
+pub fn why(risk: &DealRisk) -> String {
+    risk.signals
+        .iter()
+        .map(|s| s.detail.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

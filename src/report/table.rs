@@ -4,10 +4,11 @@ use std::io::{self, Write};
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
-use super::model::Amount;
+use super::model::{Amount, deal_risk, riskiest, why};
 use super::{Emitter, RenderContext};
 use crate::checks::Severity;
 use crate::engine::Audit;
+use crate::score::Band;
 
 pub struct TableEmitter;
 
@@ -16,6 +17,9 @@ impl Emitter for TableEmitter {
         let audit = ctx.audit;
         let model = ctx.model;
         write_summary(ctx, out)?;
+        if !audit.rules.stages.is_empty() {
+            write_at_risk(ctx, out)?;
+        }
 
         if !model.by_field.is_empty() {
             heading(ctx, out, "Completeness by field")?;
@@ -45,42 +49,107 @@ impl Emitter for TableEmitter {
             writeln!(out, "{t}")?;
         }
 
+        let pipeline = !audit.rules.stages.is_empty();
         if !model.by_owner.is_empty() {
-            heading(ctx, out, "Completeness by owner (lowest first)")?;
             let mut rows: Vec<_> = model.by_owner.iter().collect();
-            rows.sort_by(|a, b| {
-                a.completeness
-                    .total_cmp(&b.completeness)
-                    .then_with(|| a.owner.cmp(&b.owner))
-            });
-            let mut t = table(ctx, &["Owner", "Records", "Completeness"]);
-            for r in rows {
-                t.add_row(vec![
-                    Cell::new(r.owner.as_deref().unwrap_or("(no owner)")),
-                    num(r.records),
-                    pct(Some(r.completeness)),
-                ]);
+            if pipeline {
+                heading(ctx, out, "Pipeline by owner (most high-risk deals first)")?;
+                rows.sort_by(|a, b| {
+                    b.high_risk
+                        .cmp(&a.high_risk)
+                        .then_with(|| a.completeness.total_cmp(&b.completeness))
+                        .then_with(|| a.owner.cmp(&b.owner))
+                });
+                let mut t = table(
+                    ctx,
+                    &[
+                        "Owner",
+                        "Deals",
+                        "Completeness",
+                        "Open",
+                        "Open amount",
+                        "High risk",
+                        "At risk",
+                    ],
+                );
+                for r in rows {
+                    t.add_row(vec![
+                        Cell::new(r.owner.as_deref().unwrap_or("(no owner)")),
+                        num(r.records),
+                        pct(Some(r.completeness)),
+                        num(r.open),
+                        Cell::new(amounts(&r.open_amount)).set_alignment(CellAlignment::Right),
+                        num(r.high_risk),
+                        Cell::new(amounts(&r.at_risk_amount)).set_alignment(CellAlignment::Right),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+            } else {
+                heading(ctx, out, "Completeness by owner (lowest first)")?;
+                rows.sort_by(|a, b| {
+                    a.completeness
+                        .total_cmp(&b.completeness)
+                        .then_with(|| a.owner.cmp(&b.owner))
+                });
+                let mut t = table(ctx, &["Owner", "Deals", "Completeness"]);
+                for r in rows {
+                    t.add_row(vec![
+                        Cell::new(r.owner.as_deref().unwrap_or("(no owner)")),
+                        num(r.records),
+                        pct(Some(r.completeness)),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
             }
-            writeln!(out, "{t}")?;
         }
 
         if !model.by_stage.is_empty() {
-            heading(ctx, out, "Completeness by stage (pipeline order)")?;
-            let mut t = table(ctx, &["Stage", "Records", "Completeness"]);
-            for r in &model.by_stage {
-                let name = match (&r.stage, r.known) {
-                    (Some(s), true) => s.clone(),
-                    (Some(s), false) if audit.rules.stages.is_empty() => s.clone(),
-                    (Some(s), false) => format!("{s} (unknown)"),
-                    (None, _) => "(no stage)".to_string(),
-                };
-                t.add_row(vec![
-                    Cell::new(name),
-                    num(r.records),
-                    pct(Some(r.completeness)),
-                ]);
+            let name = |r: &super::model::StageRow| match (&r.stage, r.known) {
+                (Some(s), true) => s.clone(),
+                (Some(s), false) if !pipeline => s.clone(),
+                (Some(s), false) => format!("{s} (unknown)"),
+                (None, _) => "(no stage)".to_string(),
+            };
+            if pipeline {
+                heading(ctx, out, "Pipeline by stage (pipeline order)")?;
+                let mut t = table(
+                    ctx,
+                    &[
+                        "Stage",
+                        "Deals",
+                        "Completeness",
+                        "Open amount",
+                        "High",
+                        "Medium",
+                        "Low",
+                        "At risk",
+                    ],
+                );
+                for r in &model.by_stage {
+                    t.add_row(vec![
+                        Cell::new(name(r)),
+                        num(r.records),
+                        pct(Some(r.completeness)),
+                        Cell::new(amounts(&r.open_amount)).set_alignment(CellAlignment::Right),
+                        num(r.risk.high),
+                        num(r.risk.medium),
+                        num(r.risk.low),
+                        Cell::new(amounts(&r.at_risk_amount)).set_alignment(CellAlignment::Right),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+            } else {
+                heading(ctx, out, "Completeness by stage")?;
+                let mut t = table(ctx, &["Stage", "Deals", "Completeness"]);
+                for r in &model.by_stage {
+                    t.add_row(vec![
+                        Cell::new(name(r)),
+                        num(r.records),
+                        pct(Some(r.completeness)),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
             }
-            writeln!(out, "{t}")?;
         }
 
         if model.by_code.is_empty() {
@@ -173,6 +242,85 @@ impl Emitter for TableEmitter {
     }
 }
 
+/// The riskiest open deals, with their reasons in words.
+fn write_at_risk(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let audit = ctx.audit;
+    let (riskiest, total) = riskiest(audit, ctx.top);
+    if total == 0 {
+        heading(ctx, out, "Deals at risk")?;
+        return writeln!(
+            out,
+            "None: no open deal scores {} or more.",
+            audit.rules.risk.medium
+        );
+    }
+    heading(
+        ctx,
+        out,
+        &if riskiest.len() < total {
+            format!(
+                "Deals at risk (first {} of {total}, riskiest first)",
+                riskiest.len()
+            )
+        } else {
+            format!("Deals at risk ({total}, riskiest first)")
+        },
+    )?;
+    let mut t = table(
+        ctx,
+        &[
+            "Score",
+            "Band",
+            "Deal",
+            "Owner",
+            "Stage",
+            "Amount",
+            "Close date",
+            "Why",
+        ],
+    );
+    for i in &riskiest {
+        let Some(d) = audit.deals.get(*i) else {
+            continue;
+        };
+        let Some(risk) = deal_risk(audit, d) else {
+            continue;
+        };
+        let band = risk.band.unwrap_or(Band::Low);
+        let severity = if band == Band::High {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let amount = d.amount().map_or(String::new(), |m| {
+            let shown = group_amount(&m.to_string());
+            match d.currency.or(ctx.model.currency) {
+                Some(c) => format!("{c} {shown}"),
+                None => shown,
+            }
+        });
+        t.add_row(vec![
+            num(u64::from(d.risk.score)),
+            severity_color(ctx, Cell::new(band.as_str()), severity),
+            Cell::new(deal_label(audit, d)),
+            Cell::new(audit.deals.owner(d).unwrap_or("")),
+            Cell::new(audit.deals.stage(d, &audit.rules).unwrap_or("")),
+            Cell::new(amount).set_alignment(CellAlignment::Right),
+            Cell::new(d.close_date.map_or(String::new(), |c| c.to_string())),
+            Cell::new(why(&risk)),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    if riskiest.len() < total {
+        writeln!(
+            out,
+            "… and {} more (--top N to list more, -f json for every deal's score)",
+            total - riskiest.len()
+        )?;
+    }
+    Ok(())
+}
+
 /// A deal as a sales manager recognises it: its name, else its id.
 fn deal_label(audit: &Audit, d: &crate::engine::Deal) -> String {
     let name = audit.deals.name(d);
@@ -242,9 +390,23 @@ fn write_summary(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()>
         lines.push((
             "Open deals",
             format!(
-                "{} · open amount {}",
+                "{} · {} open · {} at risk (high band)",
                 thousands(s.open),
-                amounts(&s.open_amount)
+                amounts(&s.open_amount),
+                if s.at_risk_amount.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    amounts(&s.at_risk_amount)
+                }
+            ),
+        ));
+        lines.push((
+            "Risk",
+            format!(
+                "{} high · {} medium · {} low",
+                thousands(s.risk.high),
+                thousands(s.risk.medium),
+                thousands(s.risk.low)
             ),
         ));
     }
@@ -268,7 +430,7 @@ fn write_summary(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()>
 
 fn amounts(list: &[Amount]) -> String {
     if list.is_empty() {
-        return "0".to_string();
+        return "-".to_string();
     }
     list.iter()
         .map(|a| {
@@ -355,8 +517,15 @@ fn table(ctx: &RenderContext<'_>, headers: &[&str]) -> Table {
                 | "Invalid"
                 | "Rate"
                 | "Records"
+                | "Deals"
                 | "Completeness"
                 | "Count"
+                | "Open"
+                | "High risk"
+                | "High"
+                | "Medium"
+                | "Low"
+                | "Score"
         ) {
             if let Some(col) = t.column_mut(i) {
                 col.set_cell_alignment(CellAlignment::Right);

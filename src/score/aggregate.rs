@@ -1,39 +1,126 @@
-//! Aggregates over deals: completeness by field, owner and stage; open deals and open amount
-//! per currency. Partial tallies from parallel batches merge in input order.
-
-use std::collections::BTreeMap;
+//! Aggregates over deals: completeness, and the open pipeline with its risk, overall, per
+//! owner and per stage. Partial tallies from parallel batches merge in input order; every sum
+//! is an integer (or exact money), so totals do not depend on how the work was split.
 
 use super::completeness::{FieldTally, WeightTally};
+use super::risk::Band;
 use crate::values::{Currency, Money, MoneySum};
+
+/// Exact sums per currency (`None`: the amount names no currency). A handful of entries at
+/// most, kept sorted by currency; never added across currencies.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CurrencySums(Vec<(Option<Currency>, MoneySum)>);
+
+impl CurrencySums {
+    pub fn add(&mut self, currency: Option<Currency>, amount: Money) {
+        match self.0.binary_search_by(|(c, _)| c.cmp(&currency)) {
+            Ok(i) => self.0[i].1.add(amount),
+            Err(i) => {
+                let mut sum = MoneySum::default();
+                sum.add(amount);
+                self.0.insert(i, (currency, sum));
+            }
+        }
+    }
+
+    /// Add a whole sum to `currency`'s.
+    pub fn insert_sum(&mut self, currency: Option<Currency>, sum: MoneySum) {
+        match self.0.binary_search_by(|(c, _)| c.cmp(&currency)) {
+            Ok(i) => self.0[i].1.merge(sum),
+            Err(i) => self.0.insert(i, (currency, sum)),
+        }
+    }
+
+    pub fn merge(&mut self, other: &CurrencySums) {
+        for (currency, sum) in &other.0 {
+            match self.0.binary_search_by(|(c, _)| c.cmp(currency)) {
+                Ok(i) => self.0[i].1.merge(*sum),
+                Err(i) => self.0.insert(i, (*currency, *sum)),
+            }
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Option<Currency>, MoneySum)> + '_ {
+        self.0.iter().copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The open pipeline of a group: open deals, their risk bands, open and at-risk (high band)
+/// amounts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PipelineTally {
+    pub open: u64,
+    /// Open deals per band: low, medium, high.
+    pub bands: [u64; 3],
+    pub open_amount: CurrencySums,
+    pub at_risk_amount: CurrencySums,
+}
+
+impl PipelineTally {
+    pub fn add_open(&mut self, band: Band, currency: Option<Currency>, amount: Option<Money>) {
+        self.open += 1;
+        self.bands[band as usize] += 1;
+        if let Some(amount) = amount {
+            self.open_amount.add(currency, amount);
+            if band == Band::High {
+                self.at_risk_amount.add(currency, amount);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &PipelineTally) {
+        self.open += other.open;
+        for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
+            *mine += theirs;
+        }
+        self.open_amount.merge(&other.open_amount);
+        self.at_risk_amount.merge(&other.at_risk_amount);
+    }
+
+    pub fn high(&self) -> u64 {
+        self.bands[Band::High as usize]
+    }
+}
+
+/// Completeness and pipeline of one group of deals.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupTally {
+    pub completeness: WeightTally,
+    pub pipeline: PipelineTally,
+}
+
+impl GroupTally {
+    pub fn merge(&mut self, other: &GroupTally) {
+        self.completeness.merge(&other.completeness);
+        self.pipeline.merge(&other.pipeline);
+    }
+}
 
 /// Sums for a set of records. `by_owner` and `by_unknown_stage` are indexed by the ids of
 /// the interner that produced them and are re-indexed on merge.
 #[derive(Clone, Debug, Default)]
 pub struct Tallies {
-    pub overall: WeightTally,
+    pub overall: GroupTally,
     pub fields: Vec<FieldTally>,
-    pub by_owner: Vec<WeightTally>,
+    pub by_owner: Vec<GroupTally>,
     /// Deals with no owner.
-    pub no_owner: WeightTally,
-    pub by_stage: Vec<WeightTally>,
-    pub by_unknown_stage: Vec<WeightTally>,
-    pub no_stage: WeightTally,
-    pub open: u64,
-    /// Open amount per currency (`None`: the amount names no currency).
-    pub open_amount: BTreeMap<Option<Currency>, MoneySum>,
+    pub no_owner: GroupTally,
+    pub by_stage: Vec<GroupTally>,
+    pub by_unknown_stage: Vec<GroupTally>,
+    pub no_stage: GroupTally,
 }
 
 impl Tallies {
     pub fn new(fields: usize, stages: usize) -> Tallies {
         Tallies {
             fields: vec![FieldTally::default(); fields],
-            by_stage: vec![WeightTally::default(); stages],
+            by_stage: vec![GroupTally::default(); stages],
             ..Tallies::default()
         }
-    }
-
-    pub fn add_open_amount(&mut self, currency: Option<Currency>, amount: Money) {
-        self.open_amount.entry(currency).or_default().add(amount);
     }
 
     /// Merge `other`, whose owner and unknown-stage ids map to ours through `owner_ids` and
@@ -44,28 +131,64 @@ impl Tallies {
             mine.merge(theirs);
         }
         for (local, tally) in other.by_owner.iter().enumerate() {
-            let global = owner_ids[local] as usize;
-            if self.by_owner.len() <= global {
-                self.by_owner.resize(global + 1, WeightTally::default());
-            }
-            self.by_owner[global].merge(tally);
+            grow(&mut self.by_owner, owner_ids[local] as usize).merge(tally);
         }
         self.no_owner.merge(&other.no_owner);
         for (mine, theirs) in self.by_stage.iter_mut().zip(&other.by_stage) {
             mine.merge(theirs);
         }
         for (local, tally) in other.by_unknown_stage.iter().enumerate() {
-            let global = stage_ids[local] as usize;
-            if self.by_unknown_stage.len() <= global {
-                self.by_unknown_stage
-                    .resize(global + 1, WeightTally::default());
-            }
-            self.by_unknown_stage[global].merge(tally);
+            grow(&mut self.by_unknown_stage, stage_ids[local] as usize).merge(tally);
         }
         self.no_stage.merge(&other.no_stage);
-        self.open += other.open;
-        for (currency, sum) in &other.open_amount {
-            self.open_amount.entry(*currency).or_default().merge(*sum);
-        }
+    }
+}
+
+/// The tally at `i`, growing the vector as needed.
+pub fn grow(v: &mut Vec<GroupTally>, i: usize) -> &mut GroupTally {
+    if v.len() <= i {
+        v.resize(i + 1, GroupTally::default());
+    }
+    &mut v[i]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_sums_stay_apart_and_sorted() {
+        let usd = Currency::parse("USD");
+        let eur = Currency::parse("EUR");
+        let mut a = CurrencySums::default();
+        a.add(usd, Money(10_000));
+        a.add(eur, Money(5_000));
+        let mut b = CurrencySums::default();
+        b.add(usd, Money(1));
+        b.add(None, Money(7));
+        a.merge(&b);
+        let shown: Vec<(Option<String>, String)> = a
+            .iter()
+            .map(|(c, m)| (c.map(|c| c.to_string()), m.to_string()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (None, "0.0007".to_string()),
+                (Some("EUR".into()), "0.50".into()),
+                (Some("USD".into()), "1.0001".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn high_band_amounts_are_at_risk() {
+        let mut p = PipelineTally::default();
+        p.add_open(Band::High, None, Some(Money(100)));
+        p.add_open(Band::Low, None, Some(Money(50)));
+        p.add_open(Band::Medium, None, None);
+        assert_eq!((p.open, p.bands), (3, [1, 1, 1]));
+        assert_eq!(p.open_amount.iter().next().map(|(_, m)| m.0), Some(150));
+        assert_eq!(p.at_risk_amount.iter().next().map(|(_, m)| m.0), Some(100));
     }
 }

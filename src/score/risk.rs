@@ -1,0 +1,330 @@
+//! Forecast risk of an open deal: the sum of the weights of the signals that fire, capped at
+//! 100, banded high / medium / low. Every score keeps its signals and the facts behind them,
+//! so "why is this deal at risk?" is always answered in words.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::checks::hygiene::{Activity, DealState, StageTime};
+use crate::checks::values::fmt_number;
+use crate::rules::{RiskRules, RiskWeights, StageRule, validate::forecast_label};
+
+/// A reason a deal is at risk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    Overdue,
+    Stale,
+    StageAged,
+    ExitCriteria,
+    ForecastMismatch,
+    NoNextStep,
+    Pushed,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 7] = [
+        Signal::Overdue,
+        Signal::Stale,
+        Signal::StageAged,
+        Signal::ExitCriteria,
+        Signal::ForecastMismatch,
+        Signal::NoNextStep,
+        Signal::Pushed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Overdue => "overdue",
+            Signal::Stale => "stale",
+            Signal::StageAged => "stage_aged",
+            Signal::ExitCriteria => "exit_criteria",
+            Signal::ForecastMismatch => "forecast_mismatch",
+            Signal::NoNextStep => "no_next_step",
+            Signal::Pushed => "pushed",
+        }
+    }
+
+    pub fn weight(self, w: &RiskWeights) -> u32 {
+        match self {
+            Signal::Overdue => w.overdue,
+            Signal::Stale => w.stale,
+            Signal::StageAged => w.stage_aged,
+            Signal::ExitCriteria => w.exit_criteria,
+            Signal::ForecastMismatch => w.forecast_mismatch,
+            Signal::NoNextStep => w.no_next_step,
+            Signal::Pushed => w.pushed,
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of signals, one bit each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Signals(pub u8);
+
+impl Signals {
+    pub fn insert(&mut self, s: Signal) {
+        self.0 |= s.bit();
+    }
+
+    pub fn contains(self, s: Signal) -> bool {
+        self.0 & s.bit() != 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Signal> {
+        Signal::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+
+    /// The sum of the fired signals' weights, capped at 100.
+    pub fn score(self, w: &RiskWeights) -> u8 {
+        self.iter().map(|s| s.weight(w)).sum::<u32>().min(100) as u8
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Low,
+    Medium,
+    High,
+}
+
+impl Band {
+    pub fn of(score: u8, risk: &RiskRules) -> Band {
+        let s = u32::from(score);
+        if s >= risk.high {
+            Band::High
+        } else if s >= risk.medium {
+            Band::Medium
+        } else {
+            Band::Low
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::High => "high",
+            Band::Medium => "medium",
+            Band::Low => "low",
+        }
+    }
+}
+
+/// What a deal's risk rests on, kept per deal (20 bytes) so the signals can be put into
+/// words when a report needs them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RiskFacts {
+    pub signals: Signals,
+    pub score: u8,
+    /// Bit i: the stage's i-th `requires` field is missing or invalid.
+    pub exit_unmet: u16,
+    pub push_count: u16,
+    pub last_activity: Option<NaiveDate>,
+    /// Days in the current stage; `i32::MIN` when unknown.
+    pub days_in_stage: i32,
+    /// Probability in points; NaN when unknown.
+    pub probability: f32,
+    /// Interned forecast category; `u32::MAX` when none.
+    pub forecast: u32,
+}
+
+impl Default for RiskFacts {
+    fn default() -> Self {
+        RiskFacts {
+            signals: Signals::default(),
+            score: 0,
+            exit_unmet: 0,
+            push_count: 0,
+            last_activity: None,
+            days_in_stage: i32::MIN,
+            probability: f32::NAN,
+            forecast: u32::MAX,
+        }
+    }
+}
+
+/// What the signals need beyond the hygiene state.
+pub struct RiskInputs {
+    pub exit_unmet: u16,
+    /// `None` when the export has no next-step column.
+    pub next_step_missing: Option<bool>,
+    pub push_count: Option<f64>,
+}
+
+/// The signals of an open deal (none for closed or unknown-stage deals).
+pub fn assess(
+    state: &DealState<'_>,
+    inputs: &RiskInputs,
+    as_of: NaiveDate,
+    risk: &RiskRules,
+) -> Signals {
+    let mut s = Signals::default();
+    if !state.is_open() {
+        return s;
+    }
+    if state.overdue(as_of) {
+        s.insert(Signal::Overdue);
+    }
+    if state.stale(as_of, risk) {
+        s.insert(Signal::Stale);
+    }
+    if state.stage_aged() {
+        s.insert(Signal::StageAged);
+    }
+    if inputs.exit_unmet != 0 {
+        s.insert(Signal::ExitCriteria);
+    }
+    if state.probability_off(risk).is_some() || state.forecast_not_allowed().is_some() {
+        s.insert(Signal::ForecastMismatch);
+    }
+    if inputs.next_step_missing == Some(true) {
+        s.insert(Signal::NoNextStep);
+    }
+    if inputs.push_count.is_some_and(|n| n > 0.0) {
+        s.insert(Signal::Pushed);
+    }
+    s
+}
+
+/// Everything needed to put a deal's signals into words.
+pub struct Describe<'a> {
+    pub as_of: NaiveDate,
+    pub risk: &'a RiskRules,
+    pub stage: Option<&'a StageRule>,
+    pub close_date: Option<NaiveDate>,
+    pub forecast: Option<&'a str>,
+    /// Display names of the stage's `requires`, in order.
+    pub requires: Vec<&'a str>,
+}
+
+/// One signal in words a sales manager reads without the docs: "overdue 20 days",
+/// "no activity 19 days", "Commit not allowed in Demo".
+pub fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
+    let stage = d.stage.map_or("?", |s| s.name.as_str());
+    match signal {
+        Signal::Overdue => match d.close_date {
+            Some(close) => {
+                let days = (d.as_of - close).num_days();
+                format!("overdue {days} day{}", if days == 1 { "" } else { "s" })
+            }
+            None => "overdue".to_string(),
+        },
+        Signal::Stale => match facts.last_activity {
+            Some(last) => format!("no activity {} days", (d.as_of - last).num_days()),
+            None => "no activity recorded".to_string(),
+        },
+        Signal::StageAged => {
+            let max = d.stage.and_then(|s| s.max_days).unwrap_or(0);
+            if facts.days_in_stage == i32::MIN {
+                format!("too long in {stage} (max {max} days)")
+            } else {
+                format!("{} days in {stage} (max {max})", facts.days_in_stage)
+            }
+        }
+        Signal::ExitCriteria => {
+            let unmet: Vec<&str> = d
+                .requires
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i < 16 && facts.exit_unmet & (1 << i) != 0)
+                .map(|(_, f)| *f)
+                .collect();
+            format!("exit criteria unmet for {stage}: {}", unmet.join(", "))
+        }
+        Signal::ForecastMismatch => {
+            let mut parts = Vec::new();
+            if let (Some(category), Some(allowed)) =
+                (d.forecast, d.stage.and_then(|s| s.forecast.as_ref()))
+            {
+                if !allowed.contains(&crate::rules::normalize_forecast(category)) {
+                    parts.push(format!("{category} not allowed in {stage}"));
+                }
+            }
+            if let Some(expected) = d.stage.and_then(|s| s.probability) {
+                let p = f64::from(facts.probability);
+                if !p.is_nan() && (p - expected).abs() > d.risk.probability_tolerance {
+                    parts.push(format!(
+                        "probability {}% vs {}% for {stage}",
+                        fmt_number(p),
+                        fmt_number(expected)
+                    ));
+                }
+            }
+            if parts.is_empty() {
+                "forecast does not fit the stage".to_string()
+            } else {
+                parts.join("; ")
+            }
+        }
+        Signal::NoNextStep => "no next step".to_string(),
+        Signal::Pushed => match facts.push_count {
+            0 => "close date pushed".to_string(),
+            1 => "pushed once".to_string(),
+            n => format!("pushed {n} times"),
+        },
+    }
+}
+
+/// The facts to keep for a deal, from its state and signals.
+pub fn facts(
+    state: &DealState<'_>,
+    inputs: &RiskInputs,
+    signals: Signals,
+    score: u8,
+    forecast: u32,
+) -> RiskFacts {
+    RiskFacts {
+        signals,
+        score,
+        exit_unmet: inputs.exit_unmet,
+        push_count: inputs
+            .push_count
+            .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16),
+        last_activity: match state.activity {
+            Activity::Last(d) => Some(d),
+            _ => None,
+        },
+        days_in_stage: match state.stage_time {
+            StageTime::Days { days, .. } => {
+                days.clamp(i64::from(i32::MIN) + 1, i64::from(i32::MAX)) as i32
+            }
+            StageTime::Unknown => i32::MIN,
+        },
+        probability: state.probability.map_or(f32::NAN, |p| p as f32),
+        forecast,
+    }
+}
+
+/// The label of a normalised forecast category, for messages.
+pub fn forecast_word(norm: &str) -> &str {
+    forecast_label(norm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_cap_at_100_and_band() {
+        let w = RiskWeights::default();
+        let mut s = Signals::default();
+        s.insert(Signal::Overdue);
+        s.insert(Signal::Stale);
+        assert_eq!(s.score(&w), 50);
+        for sig in Signal::ALL {
+            s.insert(sig);
+        }
+        assert_eq!(s.score(&w), 100);
+        let r = RiskRules::default();
+        assert_eq!(Band::of(60, &r), Band::High);
+        assert_eq!(Band::of(59, &r), Band::Medium);
+        assert_eq!(Band::of(30, &r), Band::Medium);
+        assert_eq!(Band::of(29, &r), Band::Low);
+        let names: Vec<&str> = s.iter().map(Signal::name).collect();
+        assert_eq!(names.len(), 7);
+    }
+}

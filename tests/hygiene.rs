@@ -1,0 +1,181 @@
+//! One fixture per hygiene check (fixtures/hygiene/<CODE>.csv), each asserting the exact
+//! finding: code, line and field, and nothing else. As of 2026-11-20.
+
+mod common;
+
+use common::{audit, finding, findings};
+
+const RULES: &str = "fixtures/hygiene/rules.toml";
+
+fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
+    findings(&audit(
+        &[&format!("fixtures/hygiene/{code}.csv")],
+        Some(RULES),
+    ))
+}
+
+fn messages(code: &str) -> Vec<String> {
+    audit(&[&format!("fixtures/hygiene/{code}.csv")], Some(RULES))
+        .findings
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
+}
+
+#[test]
+fn clean_hygiene_fixture_has_no_findings() {
+    // Includes `BestCase` and Salesforce's API value `Forecast` (= Commit), a won deal with an
+    // amount, and a lost deal whose old dates do not matter once closed.
+    assert_eq!(check("clean"), vec![]);
+}
+
+#[test]
+fn hyg001_close_date_in_the_past() {
+    assert_eq!(
+        check("HYG001"),
+        vec![finding("HYG001", 3, Some("close_date"))]
+    );
+    assert_eq!(
+        messages("HYG001"),
+        vec!["close date 2026-11-01 passed 19 days ago; set a new date or close the deal"]
+    );
+}
+
+#[test]
+fn hyg002_no_recent_activity_or_none_recorded() {
+    assert_eq!(
+        check("HYG002"),
+        vec![
+            finding("HYG002", 3, Some("last_activity")),
+            finding("HYG002", 4, Some("last_activity"))
+        ]
+    );
+    let m = messages("HYG002");
+    assert_eq!(
+        m[0],
+        "no activity for 50 days (limit 14 in Lead); log the latest activity or follow up"
+    );
+    assert_eq!(
+        m[1],
+        "no activity recorded; log the latest activity or follow up"
+    );
+}
+
+#[test]
+fn hyg003_stuck_in_stage() {
+    assert_eq!(
+        check("HYG003"),
+        vec![finding("HYG003", 3, Some("stage_changed"))]
+    );
+    assert_eq!(
+        messages("HYG003"),
+        vec!["in Lead for 80 days (limit 30); advance the deal, move it back, or close it"]
+    );
+}
+
+#[test]
+fn hyg003_reads_a_days_in_stage_column_when_there_is_no_stage_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = std::fs::read_to_string(RULES).expect("rules").replace(
+        "stage_changed = \"Phase Since\"",
+        "stage_age = \"Days In Phase\"",
+    );
+    let rules_path = dir.path().join("rules.toml");
+    std::fs::write(&rules_path, rules).expect("write");
+    let csv = std::fs::read_to_string("fixtures/hygiene/HYG003.csv")
+        .expect("csv")
+        .replace("Phase Since", "Days In Phase")
+        .replace("2026-11-05,10", "15,10")
+        .replace("2026-09-01,10", "80,10");
+    let csv_path = dir.path().join("export.csv");
+    std::fs::write(&csv_path, csv).expect("write");
+    let a = audit(
+        &[csv_path.to_str().expect("path")],
+        Some(rules_path.to_str().expect("path")),
+    );
+    assert_eq!(findings(&a), vec![finding("HYG003", 3, Some("stage_age"))]);
+}
+
+#[test]
+fn hyg004_probability_off_stage() {
+    assert_eq!(
+        check("HYG004"),
+        vec![finding("HYG004", 3, Some("probability"))]
+    );
+    assert_eq!(
+        messages("HYG004"),
+        vec!["probability 60% but Lead expects 10% (±20); align the probability or the stage"]
+    );
+}
+
+#[test]
+fn hyg005_forecast_category_not_allowed() {
+    assert_eq!(
+        check("HYG005"),
+        vec![finding("HYG005", 3, Some("forecast_category"))]
+    );
+    assert_eq!(
+        messages("HYG005"),
+        vec![
+            "Commit is not allowed in Lead (allowed: Pipeline, Omitted); lower the forecast category or advance the deal"
+        ]
+    );
+}
+
+#[test]
+fn hyg006_won_without_positive_amount() {
+    assert_eq!(check("HYG006"), vec![finding("HYG006", 3, Some("amount"))]);
+    assert_eq!(
+        messages("HYG006"),
+        vec!["won deal has amount 0.00; record what was sold"]
+    );
+}
+
+#[test]
+fn hyg007_closes_before_created() {
+    assert_eq!(
+        check("HYG007"),
+        vec![finding("HYG007", 3, Some("close_date"))]
+    );
+}
+
+#[test]
+fn hyg008_close_date_beyond_the_horizon() {
+    assert_eq!(
+        check("HYG008"),
+        vec![finding("HYG008", 3, Some("close_date"))]
+    );
+    assert_eq!(
+        messages("HYG008"),
+        vec!["close date 2028-03-01 is 467 days out (horizon 365); bring it in or close the deal"]
+    );
+}
+
+#[test]
+fn dup002_same_account_and_folded_name_both_open() {
+    // Line 3 folds to line 2 (case, punctuation, spacing); line 4 is closed; line 5 has
+    // another account.
+    assert_eq!(check("DUP002"), vec![finding("DUP002", 3, Some("name"))]);
+    assert_eq!(
+        messages("DUP002"),
+        vec![
+            "probably the same deal as line 2 (Acme Corp: `Acme - Renewal 2027`); merge them or close one"
+        ]
+    );
+}
+
+#[test]
+fn closed_deals_are_exempt_from_timing_checks() {
+    // Lost deal with a past close date, months without activity, long in its stage and a
+    // close date beyond the horizon: none of HYG001-003, HYG008 apply once closed.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("closed.csv");
+    std::fs::write(
+        &path,
+        "Ref,Deal,Customer,Rep,Phase,Value,Created,Expected Close,Last Touch,Phase Since,Probability,Forecast,Next Action,Pushes\n\
+         C-1,Old deal,Acme,Ana,Lost,0,2025-01-01,2028-06-01,2025-02-01,2025-02-01,0,Omitted,,\n",
+    )
+    .expect("write");
+    let a = audit(&[path.to_str().expect("path")], Some(RULES));
+    assert_eq!(findings(&a), vec![]);
+}

@@ -1,0 +1,286 @@
+//! Forecast risk on a hand-made pipeline (fixtures/hygiene/risk.csv, rules.toml beside it):
+//! every deal's score, band and signals, the aggregates, and the gate, predicted by hand.
+//!
+//! Default weights: overdue 30, stale 20, stage_aged 15, exit_criteria 20,
+//! forecast_mismatch 10, no_next_step 10, pushed 15; high ≥ 60, medium ≥ 30. As of 2026-11-20.
+//!
+//! | line | deal | stage | signals | score | band |
+//! |---|---|---|---|---|---|
+//! | 2 | R-1 | Lead | none | 0 | low |
+//! | 3 | R-2 | Contract | overdue 10 d, no activity 19 d, 50 d in stage (max 14), next_step unmet, no next step, pushed 2 | 110 → 100 | high |
+//! | 4 | R-3 | Demo | no activity 12 d (Demo's stale_days 10), probability 90 vs 40 | 30 | medium |
+//! | 5 | R-4 | Lead | Commit not allowed in Lead | 10 | low |
+//! | 6 | R-5 | Won | closed: not scored | – | – |
+//! | 7 | R-6 | Verbal Commit | unknown stage: not scored | – | – |
+//! | 8 | R-7 | Demo | amount unmet | 20 | low |
+//! | 9 | R-8 | Contract | no activity recorded, pushed once | 35 | medium |
+
+mod common;
+
+use common::{audit, finding, findings};
+use pipelint::gate::Verdict;
+use pipelint::report::model::{self, DealRisk};
+use pipelint::score::Band;
+
+const CSV: &str = "fixtures/hygiene/risk.csv";
+const RULES: &str = "fixtures/hygiene/rules.toml";
+
+fn risks(a: &pipelint::engine::Audit) -> Vec<(String, Option<DealRisk>)> {
+    a.deals
+        .iter()
+        .map(|d| (a.deals.id(d).to_string(), model::deal_risk(a, d)))
+        .collect()
+}
+
+fn words(r: &Option<DealRisk>) -> (Option<u8>, Option<Band>, Vec<(&'static str, String)>) {
+    match r {
+        Some(r) => (
+            r.score,
+            r.band,
+            r.signals
+                .iter()
+                .map(|s| (s.signal, s.detail.clone()))
+                .collect(),
+        ),
+        None => (None, None, vec![]),
+    }
+}
+
+#[test]
+fn every_deal_scores_as_predicted() {
+    let a = audit(&[CSV], Some(RULES));
+    let r = risks(&a);
+    let s = |x: &str| x.to_string();
+    assert_eq!(words(&r[0].1), (Some(0), Some(Band::Low), vec![]));
+    assert_eq!(
+        words(&r[1].1),
+        (
+            Some(100),
+            Some(Band::High),
+            vec![
+                ("overdue", s("overdue 10 days")),
+                ("stale", s("no activity 19 days")),
+                ("stage_aged", s("50 days in Contract (max 14)")),
+                (
+                    "exit_criteria",
+                    s("exit criteria unmet for Contract: next_step")
+                ),
+                ("no_next_step", s("no next step")),
+                ("pushed", s("pushed 2 times")),
+            ]
+        )
+    );
+    assert_eq!(
+        words(&r[2].1),
+        (
+            Some(30),
+            Some(Band::Medium),
+            vec![
+                ("stale", s("no activity 12 days")),
+                ("forecast_mismatch", s("probability 90% vs 40% for Demo")),
+            ]
+        )
+    );
+    assert_eq!(
+        words(&r[3].1),
+        (
+            Some(10),
+            Some(Band::Low),
+            vec![("forecast_mismatch", s("Commit not allowed in Lead"))]
+        )
+    );
+    assert_eq!(r[4].1, None, "closed deals are not scored");
+    assert_eq!(
+        words(&r[5].1),
+        (
+            None,
+            None,
+            vec![(
+                "unknown_stage",
+                s("unknown stage `Verbal Commit`: not scored as open or closed")
+            )]
+        )
+    );
+    assert_eq!(
+        words(&r[6].1),
+        (
+            Some(20),
+            Some(Band::Low),
+            vec![("exit_criteria", s("exit criteria unmet for Demo: amount"))]
+        )
+    );
+    assert_eq!(
+        words(&r[7].1),
+        (
+            Some(35),
+            Some(Band::Medium),
+            vec![
+                ("stale", s("no activity recorded")),
+                ("pushed", s("pushed once"))
+            ]
+        )
+    );
+}
+
+#[test]
+fn hygiene_findings_match_the_signals() {
+    let a = audit(&[CSV], Some(RULES));
+    assert_eq!(
+        findings(&a),
+        vec![
+            finding("HYG001", 3, Some("close_date")),
+            finding("HYG002", 3, Some("last_activity")),
+            finding("HYG003", 3, Some("stage_changed")),
+            finding("REQ002", 3, Some("next_step")),
+            finding("HYG002", 4, Some("last_activity")),
+            finding("HYG004", 4, Some("probability")),
+            finding("HYG005", 5, Some("forecast_category")),
+            finding("VAL006", 7, Some("stage")),
+            finding("REQ002", 8, Some("amount")),
+            finding("HYG002", 9, Some("last_activity")),
+        ]
+    );
+}
+
+#[test]
+fn aggregates_by_band_owner_and_stage() {
+    let a = audit(&[CSV], Some(RULES));
+    let m = model::build(
+        &a,
+        Verdict {
+            passed: true,
+            reasons: vec![],
+        },
+    );
+    assert_eq!(m.summary.open, 6);
+    assert_eq!(
+        (
+            m.summary.risk.high,
+            m.summary.risk.medium,
+            m.summary.risk.low
+        ),
+        (1, 2, 3)
+    );
+    assert_eq!(m.summary.open_amount[0].amount, "140000.00");
+    assert_eq!(m.summary.at_risk_amount[0].amount, "80000.00");
+
+    let owners: Vec<(String, u64, u64, String, String)> = m
+        .by_owner
+        .iter()
+        .map(|r| {
+            (
+                r.owner.clone().unwrap_or_default(),
+                r.open,
+                r.high_risk,
+                r.open_amount
+                    .first()
+                    .map(|x| x.amount.clone())
+                    .unwrap_or_default(),
+                r.at_risk_amount
+                    .first()
+                    .map(|x| x.amount.clone())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        owners,
+        vec![
+            ("Ana".into(), 2, 1, "85000.00".into(), "80000.00".into()),
+            ("Ben".into(), 2, 0, "15000.00".into(), String::new()),
+            ("Cara".into(), 2, 0, "40000.00".into(), String::new()),
+        ]
+    );
+    let stages: Vec<(String, u64, [u64; 3])> = m
+        .by_stage
+        .iter()
+        .map(|r| {
+            (
+                r.stage.clone().unwrap_or_default(),
+                r.open,
+                [r.risk.high, r.risk.medium, r.risk.low],
+            )
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        vec![
+            ("Lead".into(), 2, [0, 0, 2]),
+            ("Demo".into(), 2, [0, 1, 1]),
+            ("Contract".into(), 2, [1, 1, 0]),
+            ("Won".into(), 0, [0, 0, 0]),
+            ("Verbal Commit".into(), 0, [0, 0, 0]),
+        ]
+    );
+}
+
+#[test]
+fn riskiest_first_ties_by_amount() {
+    let a = audit(&[CSV], Some(RULES));
+    let (top, total) = model::riskiest(&a, 10);
+    let ids: Vec<&str> = top
+        .iter()
+        .filter_map(|i| a.deals.get(*i))
+        .map(|d| a.deals.id(d))
+        .collect();
+    // R-2 (100), then R-8 (35) before R-3 (30); low-band deals are not "at risk".
+    assert_eq!((ids, total), (vec!["R-2", "R-8", "R-3"], 3));
+    let (first, total) = model::riskiest(&a, 1);
+    assert_eq!((first.len(), total), (1, 3));
+}
+
+#[test]
+fn weights_thresholds_and_stage_limits_are_tunable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = std::fs::read_to_string(RULES).expect("rules").replace(
+        "[risk]\nstale_days = 14",
+        "[risk]\nstale_days = 14\nweights = { forecast_mismatch = 40, pushed = 0 }\nhigh = 40\nmedium = 20",
+    );
+    let path = dir.path().join("rules.toml");
+    std::fs::write(&path, rules).expect("write");
+    let a = audit(&[CSV], Some(path.to_str().expect("path")));
+    let scores: Vec<Option<u8>> = risks(&a)
+        .iter()
+        .map(|(_, r)| r.as_ref().and_then(|r| r.score))
+        .collect();
+    // 30+20+15+20+10, pushed now 0 = 95; R-3: stale 20 + mismatch 40; R-4: mismatch
+    // 40; R-8: stale 20, pushed now 0.
+    assert_eq!(
+        scores,
+        vec![
+            Some(0),
+            Some(95),
+            Some(60),
+            Some(40),
+            None,
+            None,
+            Some(20),
+            Some(20)
+        ]
+    );
+    let bands: Vec<Option<Band>> = risks(&a)
+        .iter()
+        .map(|(_, r)| r.as_ref().and_then(|r| r.band))
+        .collect();
+    assert_eq!(bands[3], Some(Band::High));
+    assert_eq!(bands[6], Some(Band::Medium));
+}
+
+#[test]
+fn signals_do_not_depend_on_which_findings_are_shown() {
+    let a = pipelint::app::load_and_audit(&pipelint::app::AuditRequest {
+        files: vec![CSV.into()],
+        rules: Some(RULES.into()),
+        as_of: Some(common::as_of()),
+        ignore: vec!["HYG".into()],
+        ..Default::default()
+    })
+    .expect("audit");
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| !f.code.as_str().starts_with("HYG"))
+    );
+    let r = risks(&a);
+    assert_eq!(r[1].1.as_ref().and_then(|r| r.score), Some(100));
+}
