@@ -6,7 +6,9 @@
 //! Rows look like a Salesforce report export ("Opportunity Name", "Stage", "Close Date" …,
 //! US dates, every value quoted), about 200 bytes each (1,000,000 rows ≈ 200 MB). About 3% carry a realistic defect:
 //! a missing next step or amount where the stage needs one, an unparseable date or amount,
-//! an unknown stage, a placeholder, a duplicated id, and (rarely) a row with a missing field.
+//! an unknown stage, a placeholder, a duplicated id, the same deal entered twice under a new
+//! id, and (rarely) a row with a missing field. Stage, activity and close dates spread over
+//! the year before 2026-11-20, so hygiene findings are frequent, as in a real pipeline.
 //! Next steps and descriptions contain commas and, now and then, a line break inside quotes.
 
 use std::io::{self, BufWriter, Write};
@@ -174,6 +176,8 @@ fn generate(rows: u64, seed: u64, out: &mut impl Write) -> io::Result<()> {
          \"Last Stage Change Date\",\"Next Step\",\"Forecast Category\",\"Lead Source\",\"Description\""
     )?;
     let mut last_id = String::new();
+    let mut last_company = String::new();
+    let mut last_name = String::new();
     for i in 0..rows {
         let mut id = format!(
             "0065g{:012X}AAA",
@@ -183,8 +187,20 @@ fn generate(rows: u64, seed: u64, out: &mut impl Write) -> io::Result<()> {
             id = last_id.clone(); // DUP001
         }
         last_id = id.clone();
-        let company = format!("{} {}", rng.pick(&COMPANY_A), rng.pick(&COMPANY_B));
-        let name = format!("{company} - {}", rng.pick(&PRODUCT));
+        let mut company = format!("{} {}", rng.pick(&COMPANY_A), rng.pick(&COMPANY_B));
+        // Names are unique per deal ("… 480 seats"); a few deals are entered twice under a
+        // new id (DUP002).
+        let mut name = format!(
+            "{company} - {} {} seats",
+            rng.pick(&PRODUCT),
+            10 + (i * 7919) % 99_990
+        );
+        if rng.chance(3) && !last_name.is_empty() {
+            company = last_company.clone();
+            name = last_name.clone();
+        }
+        last_company = company.clone();
+        last_name = name.clone();
         let owner = format!("{} {}", rng.pick(&FIRST), rng.pick(&LAST));
         let (stage, probability, forecast) = STAGES[rng.below(STAGES.len() as u64) as usize];
         let closed = stage.starts_with("Closed");

@@ -47,7 +47,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// An audit as the library runs it: which files, which rules, which date.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct AuditRequest {
     pub files: Vec<String>,
     /// A rules file; `None` looks for `./pipelint.toml`, then uses the detected preset.
@@ -59,6 +59,24 @@ pub struct AuditRequest {
     pub delimiter: Option<String>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// How many of the riskiest open deals to keep for reports.
+    pub top: usize,
+}
+
+impl Default for AuditRequest {
+    fn default() -> Self {
+        AuditRequest {
+            files: Vec::new(),
+            rules: None,
+            preset: None,
+            as_of: None,
+            threads: 0,
+            delimiter: None,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            top: 20,
+        }
+    }
 }
 
 /// Resolve the rules, open the inputs and run the engine.
@@ -86,6 +104,7 @@ pub fn load_and_audit(req: &AuditRequest) -> Result<Audit> {
         threads: req.threads,
         policy: Policy::new(&rules.checks, &req.select, &req.ignore),
         as_of: req.as_of.unwrap_or_else(today),
+        keep_riskiest: req.top,
     };
     engine::run(rules, exports, &options)
 }
@@ -108,6 +127,7 @@ fn audit(args: &AuditArgs) -> Result<u8> {
         delimiter: args.delimiter.clone(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        top: args.top,
     })?;
     let rules = &audit.rules;
     let settings = GateSettings {

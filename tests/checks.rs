@@ -41,11 +41,12 @@ fn in002_ragged_row() {
     assert_eq!(a.inputs[0].malformed, 1);
     assert_eq!(a.deals.len(), 2, "the malformed row is left out of deals");
     let f = &a.findings[0];
-    assert_eq!(f.record_id.as_deref(), Some("D-2"));
+    assert_eq!(a.finding_record_id(f), Some("D-2"));
     assert!(
-        f.message.contains("row has 12 fields, the header has 11"),
+        a.message(f)
+            .contains("row has 12 fields, the header has 11"),
         "{}",
-        f.message
+        a.message(f)
     );
 }
 
@@ -67,8 +68,7 @@ fn req002_stage_exit_criteria() {
     );
     let a = audit(&["fixtures/checks/REQ002.csv"], Some(RULES));
     assert!(
-        a.findings[0]
-            .message
+        a.message(&a.findings[0])
             .contains("stage `Contract` requires next_step, which holds the placeholder `TBD`")
     );
 }
@@ -81,7 +81,7 @@ fn req003_conditional_rule() {
     );
     let a = audit(&["fixtures/checks/REQ003.csv"], Some(RULES));
     assert_eq!(
-        a.findings[0].message,
+        a.message(&a.findings[0]),
         "Deals of 50k or more need a PO number (rule big-deal-po): PO Number is empty"
     );
 }
@@ -129,7 +129,10 @@ fn val006_unknown_stage() {
 fn dup001_repeated_id() {
     assert_eq!(check("DUP001"), vec![finding("DUP001", 4, Some("id"))]);
     let a = audit(&["fixtures/checks/DUP001.csv"], Some(RULES));
-    assert!(a.findings[0].message.contains("already appears on line 2"));
+    assert!(
+        a.message(&a.findings[0])
+            .contains("already appears on line 2")
+    );
 }
 
 #[test]
@@ -144,13 +147,17 @@ fn dup001_across_files_names_the_first_file() {
         .filter(|f| f.code.as_str() == "DUP001")
         .collect();
     // D-1 and D-2 are in clean.csv (lines 2, 3); DUP001.csv repeats D-1 (lines 2, 4) and D-2.
-    let at: Vec<(u32, u64)> = dups.iter().map(|f| (f.file, f.line)).collect();
+    let at: Vec<(u32, u64)> = dups
+        .iter()
+        .map(|f| (a.finding_file(f), a.finding_line(f)))
+        .collect();
     assert_eq!(at, vec![(1, 2), (1, 3), (1, 4)]);
-    assert_eq!((dups[0].file, dups[0].line), (1, 2));
+    assert_eq!((a.finding_file(dups[0]), a.finding_line(dups[0])), (1, 2));
     assert!(
-        dups[0].message.contains("fixtures/checks/clean.csv line 2"),
+        a.message(dups[0])
+            .contains("fixtures/checks/clean.csv line 2"),
         "{}",
-        dups[0].message
+        a.message(dups[0])
     );
 }
 

@@ -55,7 +55,7 @@ fn findings_are_exactly_the_hand_derived_ones() {
     // Line 3 next_step: the stage and the red-health rule both demand it; the rule's code
     // and message win.
     assert_eq!(
-        a.findings[1].message,
+        a.message(&a.findings[1]),
         "Accounts in red health need a next touch (rule red-needs-plan): next_step is empty"
     );
 }

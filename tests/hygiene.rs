@@ -15,10 +15,10 @@ fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
 }
 
 fn messages(code: &str) -> Vec<String> {
-    audit(&[&format!("fixtures/hygiene/{code}.csv")], Some(RULES))
-        .findings
-        .into_iter()
-        .map(|f| f.message)
+    let a = audit(&[&format!("fixtures/hygiene/{code}.csv")], Some(RULES));
+    a.findings
+        .iter()
+        .map(|f| a.message(f).into_owned())
         .collect()
 }
 

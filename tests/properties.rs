@@ -3,7 +3,7 @@
 
 mod common;
 
-use pipelint::input::{RecordReader, Row};
+use pipelint::input::{RecordReader, Rows};
 use pipelint::rules::{self, RulesText, UserRules};
 use pipelint::values::{
     DateFormat, DecimalMark, parse_date, parse_money, parse_number, parse_percent,
@@ -16,9 +16,10 @@ proptest! {
     #[test]
     fn reader_never_panics_and_lines_increase(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let mut reader = RecordReader::new(bytes.as_slice(), b',');
-        let mut row = Row::default();
+        let mut rows = Rows::default();
         let mut last = 0;
-        while let Ok(true) = reader.read_row(&mut row) {
+        while let Ok(true) = reader.read_into(&mut rows) {
+            let row = rows.get(rows.len() - 1).expect("the row just read");
             prop_assert!(row.line > last);
             last = row.line;
             for field in row.iter() {

@@ -590,6 +590,15 @@ mod tests {
             // Policy indexes settings by `code as usize`.
             assert_eq!(Code::ALL[*code as usize], *code);
         }
+        // Findings sort by `Code`, which must order like the codes' text.
+        for pair in Code::ALL.windows(2) {
+            assert!(
+                pair[0].as_str() < pair[1].as_str(),
+                "{} before {}",
+                pair[0],
+                pair[1]
+            );
+        }
     }
 
     #[test]

@@ -8,13 +8,40 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 
-/// Where keys were first seen.
-#[derive(Default)]
-pub struct KeyIndex {
-    first: FxHashMap<u32, u32>,
-    collided: FxHashMap<String, u32>,
+/// Records with the same key, earliest first: given every deal's `(hash, deal)` and a way
+/// to compare two deals' exact keys, the `(deal, first)` pairs for each deal whose key an
+/// earlier deal already had, sorted by deal.
+///
+/// One parallel sort groups equal hashes; within each (normally one-deal) run the exact keys
+/// decide, so a hash collision can neither invent a duplicate nor hide one. Cheaper than a
+/// hash table of a million keys probed at random, and it needs no table at all.
+pub fn repeats(keys: Vec<(u32, u32)>, same: impl Fn(u32, u32) -> bool + Sync) -> Vec<(u32, u32)> {
+    use rayon::prelude::*;
+    // Packed as hash << 32 | deal: one integer compare per step of the sort.
+    let mut packed: Vec<u64> = keys
+        .into_iter()
+        .map(|(hash, deal)| u64::from(hash) << 32 | u64::from(deal))
+        .collect();
+    packed.par_sort_unstable();
+    let mut out = Vec::new();
+    let mut firsts: Vec<u32> = Vec::new();
+    for run in packed.chunk_by(|a, b| a >> 32 == b >> 32) {
+        if run.len() < 2 {
+            continue;
+        }
+        // Distinct keys of this run, by their first deal (runs are in deal order).
+        firsts.clear();
+        for deal in run.iter().map(|k| *k as u32) {
+            match firsts.iter().find(|&&first| same(first, deal)) {
+                Some(&first) => out.push((deal, first)),
+                None => firsts.push(deal),
+            }
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 pub fn id_hash(id: &str) -> u32 {
@@ -22,37 +49,6 @@ pub fn id_hash(id: &str) -> u32 {
     id.hash(&mut h);
     let full = h.finish();
     (full ^ (full >> 32)) as u32
-}
-
-impl KeyIndex {
-    /// Record deal `deal` whose key hashes to `hash`; returns the first deal with the same
-    /// key, if any. `same_as(prev)` compares the keys of `deal` and `prev`; `key()` spells
-    /// the key out for the rare collision.
-    pub fn insert(
-        &mut self,
-        hash: u32,
-        deal: u32,
-        same_as: impl Fn(u32) -> bool,
-        key: impl Fn() -> String,
-    ) -> Option<u32> {
-        match self.first.get(&hash) {
-            None => {
-                self.first.insert(hash, deal);
-                None
-            }
-            Some(&prev) if same_as(prev) => Some(prev),
-            Some(_) => {
-                let key = key();
-                match self.collided.get(&key) {
-                    Some(&prev) => Some(prev),
-                    None => {
-                        self.collided.insert(key, deal);
-                        None
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Where an earlier record is, for a message: "line 12" or "other.csv line 12".
@@ -83,33 +79,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_repeats_and_survives_collisions() {
-        let ids = ["a", "b", "a", "c"];
-        let mut index = KeyIndex::default();
-        let mut found = Vec::new();
-        for (i, id) in ids.iter().enumerate() {
-            found.push(index.insert(
-                id_hash(id),
-                i as u32,
-                |p| ids[p as usize] == *id,
-                || id.to_string(),
-            ));
-        }
-        assert_eq!(found, vec![None, None, Some(0), None]);
+    fn earliest_wins_and_collisions_are_settled_by_the_keys() {
+        let ids = ["a", "b", "a", "c", "a"];
+        let keys = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id_hash(id), i as u32))
+            .collect();
+        let found = repeats(keys, |x, y| ids[x as usize] == ids[y as usize]);
+        assert_eq!(found, vec![(2, 0), (4, 0)]);
 
-        // Force a collision: different keys, same hash.
-        let ids = ["x", "y", "y"];
-        let mut index = KeyIndex::default();
-        let mut ins = |i: usize| {
-            index.insert(
-                7,
-                i as u32,
-                |p| ids[p as usize] == ids[i],
-                || ids[i].to_string(),
-            )
-        };
-        assert_eq!(ins(0), None);
-        assert_eq!(ins(1), None);
-        assert_eq!(ins(2), Some(1));
+        // Force collisions: every key hashes to 7.
+        let ids = ["x", "y", "y", "x", "z"];
+        let keys = (0..ids.len() as u32).map(|i| (7, i)).collect();
+        let found = repeats(keys, |x, y| ids[x as usize] == ids[y as usize]);
+        assert_eq!(found, vec![(2, 1), (3, 0)]);
     }
 }

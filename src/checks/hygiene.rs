@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::Code;
 use super::values::fmt_number;
 use crate::input::mapping::FieldId;
-use crate::rules::{RiskRules, StageRule, normalize_forecast, validate::forecast_label};
+use crate::rules::{RiskRules, StageRule, validate::forecast_label};
 use crate::values::Money;
 
 /// When the deal last had activity, as far as the export tells.
@@ -44,8 +44,10 @@ pub struct DealState<'a> {
     pub stage_time: StageTime,
     /// Probability in points (0–100), when present and valid.
     pub probability: Option<f64>,
-    /// The forecast category as written, when present.
+    /// The forecast category as written, when present, and normalised
+    /// ([`normalize_forecast`]).
     pub forecast: Option<&'a str>,
+    pub forecast_norm: Option<&'a str>,
     /// The amount, when present and valid.
     pub amount: Option<Money>,
     /// The amount cell was empty (or a placeholder) and a REQ finding already says so.
@@ -114,7 +116,8 @@ impl DealState<'_> {
     pub fn forecast_not_allowed(&self) -> Option<&str> {
         let allowed = self.stage?.forecast.as_ref()?;
         let category = self.forecast?;
-        (!allowed.contains(&normalize_forecast(category))).then_some(category)
+        let norm = self.forecast_norm?;
+        (!allowed.iter().any(|a| a == norm)).then_some(category)
     }
 }
 
@@ -128,97 +131,42 @@ pub struct HygieneFields {
     pub amount: FieldId,
 }
 
-/// Run HYG001–HYG008 on one record. `emit(code, field, message)` is called for each
-/// finding; `enabled(code)` lets a switched-off check skip building its message.
+/// Run HYG001–HYG008 on one record. `emit(code, field, stored)` is called for each
+/// finding: `stored` is the message when it cannot be rebuilt later from the deal's facts
+/// (HYG007 needs the created date, which deals do not keep); otherwise `None`, and
+/// [`message`] words it when the finding is shown. `enabled(code)` skips switched-off checks.
 pub fn check(
     state: &DealState<'_>,
     as_of: NaiveDate,
     risk: &RiskRules,
     fields: &HygieneFields,
     enabled: impl Fn(Code) -> bool,
-    mut emit: impl FnMut(Code, FieldId, String),
+    mut emit: impl FnMut(Code, FieldId, Option<String>),
 ) {
-    let stage_name = state.stage.map_or("?", |s| s.name.as_str());
     if enabled(Code::Hyg001) && state.overdue(as_of) {
-        if let (Some(date), Some(days)) = (state.close_date, state.days_overdue(as_of)) {
-            emit(
-                Code::Hyg001,
-                fields.close_date,
-                format!(
-                    "close date {date} passed {days} day{} ago; set a new date or close the deal",
-                    plural(days)
-                ),
-            );
-        }
+        emit(Code::Hyg001, fields.close_date, None);
     }
     if enabled(Code::Hyg002) && state.stale(as_of, risk) {
-        let message = match state.activity {
-            Activity::Last(d) => format!(
-                "no activity for {} days (limit {} in {stage_name}); log the latest activity or follow up",
-                (as_of - d).num_days(),
-                state.stale_limit(risk)
-            ),
-            _ => "no activity recorded; log the latest activity or follow up".to_string(),
-        };
-        emit(Code::Hyg002, fields.last_activity, message);
+        emit(Code::Hyg002, fields.last_activity, None);
     }
     if enabled(Code::Hyg003) && state.stage_aged() {
-        if let (StageTime::Days { days, field }, Some(max)) =
-            (state.stage_time, state.stage.and_then(|s| s.max_days))
-        {
-            emit(
-                Code::Hyg003,
-                field,
-                format!(
-                    "in {stage_name} for {days} days (limit {max}); advance the deal, move it back, or close it"
-                ),
-            );
+        if let StageTime::Days { field, .. } = state.stage_time {
+            emit(Code::Hyg003, field, None);
         }
     }
-    if enabled(Code::Hyg004) {
-        if let Some((actual, expected)) = state.probability_off(risk) {
-            emit(
-                Code::Hyg004,
-                fields.probability,
-                format!(
-                    "probability {}% but {stage_name} expects {}% (±{}); align the probability or the stage",
-                    fmt_number(actual),
-                    fmt_number(expected),
-                    fmt_number(risk.probability_tolerance)
-                ),
-            );
-        }
+    if enabled(Code::Hyg004) && state.probability_off(risk).is_some() {
+        emit(Code::Hyg004, fields.probability, None);
     }
-    if enabled(Code::Hyg005) {
-        if let Some(category) = state.forecast_not_allowed() {
-            let allowed = state
-                .stage
-                .and_then(|s| s.forecast.as_ref())
-                .map(|list| {
-                    list.iter()
-                        .map(|f| forecast_label(f))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            emit(
-                Code::Hyg005,
-                fields.forecast_category,
-                format!(
-                    "{category} is not allowed in {stage_name} (allowed: {allowed}); lower the forecast category or advance the deal"
-                ),
-            );
-        }
+    if enabled(Code::Hyg005) && state.forecast_not_allowed().is_some() {
+        emit(Code::Hyg005, fields.forecast_category, None);
     }
     if enabled(Code::Hyg006) && state.is_won() && !state.amount_unreadable {
-        let message = match state.amount {
-            Some(m) if m.is_positive() => None,
-            Some(m) => Some(format!("won deal has amount {m}; record what was sold")),
-            None if state.amount_already_reported => None,
-            None => Some("won deal has no amount; record what was sold".to_string()),
+        let fires = match state.amount {
+            Some(m) => !m.is_positive(),
+            None => !state.amount_already_reported,
         };
-        if let Some(message) = message {
-            emit(Code::Hyg006, fields.amount, message);
+        if fires {
+            emit(Code::Hyg006, fields.amount, None);
         }
     }
     if enabled(Code::Hyg007) {
@@ -227,27 +175,100 @@ pub fn check(
                 emit(
                     Code::Hyg007,
                     fields.close_date,
-                    format!(
+                    Some(format!(
                         "close date {close} is before the created date {created}; correct whichever is wrong"
-                    ),
+                    )),
                 );
             }
         }
     }
     if enabled(Code::Hyg008) && state.is_open() {
         if let Some(close) = state.close_date {
-            let ahead = (close - as_of).num_days();
-            if ahead > risk.horizon_days {
-                emit(
-                    Code::Hyg008,
-                    fields.close_date,
-                    format!(
-                        "close date {close} is {ahead} days out (horizon {}); bring it in or close the deal",
-                        risk.horizon_days
-                    ),
-                );
+            if (close - as_of).num_days() > risk.horizon_days {
+                emit(Code::Hyg008, fields.close_date, None);
             }
         }
+    }
+}
+
+/// What a hygiene message is worded from: the facts a deal keeps.
+pub struct Facts<'a> {
+    pub as_of: NaiveDate,
+    pub risk: &'a RiskRules,
+    pub stage: Option<&'a StageRule>,
+    pub close_date: Option<NaiveDate>,
+    pub last_activity: Option<NaiveDate>,
+    pub days_in_stage: Option<i64>,
+    pub probability: Option<f64>,
+    pub forecast: Option<&'a str>,
+    pub amount: Option<Money>,
+}
+
+/// The message of a hygiene finding, from the deal's facts.
+pub fn message(code: Code, f: &Facts<'_>) -> String {
+    let stage = f.stage.map_or("?", |s| s.name.as_str());
+    let date = |d: Option<NaiveDate>| d.map_or("?".to_string(), |d| d.to_string());
+    match code {
+        Code::Hyg001 => {
+            let days = f.close_date.map_or(0, |d| (f.as_of - d).num_days());
+            format!(
+                "close date {} passed {days} day{} ago; set a new date or close the deal",
+                date(f.close_date),
+                plural(days)
+            )
+        }
+        Code::Hyg002 => match f.last_activity {
+            Some(d) => format!(
+                "no activity for {} days (limit {} in {stage}); log the latest activity or follow up",
+                (f.as_of - d).num_days(),
+                f.stage
+                    .and_then(|s| s.stale_days)
+                    .unwrap_or(f.risk.stale_days)
+            ),
+            None => "no activity recorded; log the latest activity or follow up".to_string(),
+        },
+        Code::Hyg003 => format!(
+            "in {stage} for {} days (limit {}); advance the deal, move it back, or close it",
+            f.days_in_stage.map_or("?".to_string(), |d| d.to_string()),
+            f.stage.and_then(|s| s.max_days).unwrap_or(0)
+        ),
+        Code::Hyg004 => format!(
+            "probability {}% but {stage} expects {}% (±{}); align the probability or the stage",
+            f.probability.map_or("?".to_string(), fmt_number),
+            f.stage
+                .and_then(|s| s.probability)
+                .map_or("?".to_string(), fmt_number),
+            fmt_number(f.risk.probability_tolerance)
+        ),
+        Code::Hyg005 => {
+            let allowed = f
+                .stage
+                .and_then(|s| s.forecast.as_ref())
+                .map(|list| {
+                    list.iter()
+                        .map(|c| forecast_label(c))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            format!(
+                "{} is not allowed in {stage} (allowed: {allowed}); lower the forecast category or advance the deal",
+                f.forecast.unwrap_or("?")
+            )
+        }
+        Code::Hyg006 => match f.amount {
+            Some(m) => format!("won deal has amount {m}; record what was sold"),
+            None => "won deal has no amount; record what was sold".to_string(),
+        },
+        Code::Hyg008 => {
+            let ahead = f.close_date.map_or(0, |d| (d - f.as_of).num_days());
+            format!(
+                "close date {} is {ahead} days out (horizon {}); bring it in or close the deal",
+                date(f.close_date),
+                f.risk.horizon_days
+            )
+        }
+        other => format!("{other}"),
     }
 }
 
@@ -260,6 +281,21 @@ fn plural(n: i64) -> &'static str {
 pub fn normalize_name(s: &str, out: &mut String) {
     out.clear();
     let mut gap = false;
+    if s.is_ascii() {
+        // The common case, byte by byte.
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                gap = true;
+            }
+        }
+        return;
+    }
     for c in s.chars() {
         if c.is_alphanumeric() {
             if gap && !out.is_empty() {
@@ -273,9 +309,78 @@ pub fn normalize_name(s: &str, out: &mut String) {
     }
 }
 
+/// Hash of `s` as [`normalize_name`] folds it, without building the folded text (ASCII;
+/// `None` for other text, which takes the slower path).
+pub fn folded_hash(s: &str) -> Option<u64> {
+    use std::hash::Hasher;
+    if !s.is_ascii() {
+        return None;
+    }
+    let mut h = rustc_hash::FxHasher::default();
+    let (mut word, mut n, mut gap, mut any) = (0u64, 0u32, false, false);
+    let mut push = |b: u8, h: &mut rustc_hash::FxHasher| {
+        word |= u64::from(b) << (8 * n);
+        n += 1;
+        if n == 8 {
+            h.write_u64(word);
+            word = 0;
+            n = 0;
+        }
+    };
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if gap && any {
+                push(b' ', &mut h);
+            }
+            push(b.to_ascii_lowercase(), &mut h);
+            gap = false;
+            any = true;
+        } else {
+            gap = true;
+        }
+    }
+    h.write_u64(word);
+    h.write_u32(n);
+    Some(h.finish())
+}
+
+/// Hash of the folded text, for any text.
+pub fn folded_hash_any(s: &str, scratch: &mut String) -> u64 {
+    folded_hash(s).unwrap_or_else(|| {
+        normalize_name(s, scratch);
+        // Folded non-ASCII text hashes through the same word scheme when it folds to ASCII.
+        folded_hash(scratch).unwrap_or_else(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            scratch.hash(&mut h);
+            h.finish()
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folded_hash_agrees_with_folded_text() {
+        let mut buf = String::new();
+        for (a, b) in [
+            ("Acme - Renewal, 2027", "  ACME renewal 2027. "),
+            ("Globex Expansion", "globex   expansion"),
+        ] {
+            assert_eq!(folded_hash(a), folded_hash(b));
+            normalize_name(a, &mut buf);
+            assert_eq!(folded_hash(a), folded_hash(&buf.clone()));
+        }
+        assert_ne!(folded_hash("acme renewal"), folded_hash("acme renewals"));
+        assert_eq!(folded_hash("Société"), None);
+        let mut s = String::new();
+        assert_eq!(
+            folded_hash_any("Société  Générale", &mut s),
+            folded_hash_any("société générale", &mut s)
+        );
+    }
 
     #[test]
     fn names_fold_case_punctuation_and_spacing() {
@@ -287,5 +392,7 @@ mod tests {
         assert_eq!(a, b);
         normalize_name("Globex — Expansion", &mut a);
         assert_eq!(a, "globex expansion");
+        normalize_name("Société Générale  SA", &mut a);
+        assert_eq!(a, "société générale sa");
     }
 }

@@ -60,24 +60,55 @@ impl FromStr for Severity {
     }
 }
 
-/// One thing wrong with one record (or with the file), located by file index and line.
-///
-/// The record's id, name and owner are looked up from its deal at render time; `deal` is the
-/// index of the record in the report's deal list when the record is a deal.
-#[derive(Clone, Debug, PartialEq)]
+/// What a finding is about: a deal, or a row that is not one (a malformed row, a header).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// Index into the audit's deals.
+    Deal(u32),
+    /// Index into the audit's other rows ([`RowRef`]).
+    Row(u32),
+}
+
+/// A finding's message: stored text, or words rebuilt from the deal's facts when the finding
+/// is shown (hygiene findings, empty required fields), which keeps the millions of findings
+/// a messy pipeline produces free of per-finding text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// Index into the audit's stored messages.
+    Stored(u32),
+    /// Rebuilt from the deal; the payload says what the code needs (see `required::Because`).
+    Derived(u32),
+}
+
+/// One thing wrong with one record (or with the file): 24 bytes. Its file, line, record id
+/// and column come from its subject; its message from [`Message`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Finding {
+    pub subject: Subject,
+    pub message: Message,
+    /// The field (index into the field table), or [`NO_FIELD`].
+    pub field: u16,
     pub code: Code,
     pub severity: Severity,
+}
+
+/// `Finding::field` when the finding is about no field of the field table.
+pub const NO_FIELD: u16 = u16::MAX;
+
+impl Finding {
+    pub fn field(&self) -> Option<usize> {
+        (self.field != NO_FIELD).then_some(usize::from(self.field))
+    }
+}
+
+/// A record a finding is about that is not a deal: where it is, the id as read, and the
+/// column the finding concerns (a duplicated header).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowRef {
     pub file: u32,
     pub line: u64,
-    pub deal: Option<u32>,
-    /// Only for records that are not deals (malformed rows): the id as read.
-    pub record_id: Option<String>,
-    /// Index into the report's field table, if the finding is about a field.
-    pub field: Option<u32>,
-    /// The header cell as it appears in the file (0-based column index).
+    pub record_id: Option<Box<str>>,
     pub column: Option<u32>,
-    pub message: String,
 }
 
 /// What `[checks]`, `--select` and `--ignore` make of each code.

@@ -29,6 +29,24 @@ impl Because {
         }
     }
 
+    /// As a derived message's payload: 0 global, 1 the deal's stage, 2 + r rule r.
+    pub fn payload(self) -> u32 {
+        match self {
+            Because::Global => 0,
+            Because::Stage(_) => 1,
+            Because::Rule(r) => 2u32.saturating_add(u32::try_from(r).unwrap_or(u32::MAX - 2)),
+        }
+    }
+
+    /// Back from a payload; `stage` is the deal's stage.
+    pub fn from_payload(payload: u32, stage: Option<usize>) -> Because {
+        match payload {
+            0 => Because::Global,
+            1 => Because::Stage(stage.unwrap_or(usize::MAX)),
+            r => Because::Rule((r - 2) as usize),
+        }
+    }
+
     fn rank(self) -> usize {
         match self {
             Because::Global => 0,

@@ -9,6 +9,7 @@ pub mod deals;
 pub mod plan;
 pub mod record;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::mpsc::sync_channel;
@@ -17,15 +18,18 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::checks::duplicates::{self, KeyIndex};
+use crate::checks::duplicates;
+use crate::checks::hygiene;
 use crate::checks::hygiene::normalize_name;
 use crate::checks::input::duplicate_headers;
-use crate::checks::{Code, Finding, Policy, Severity};
+use crate::checks::required::{self, Because};
+use crate::checks::{Code, Finding, Message, NO_FIELD, Policy, RowRef, Severity, Subject};
 use crate::field::Canonical;
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
 use crate::input::{Batch, BatchStream, Export};
 use crate::rules::RuleSet;
 use crate::score::Tallies;
+use crate::score::risk::Riskiest;
 pub use deals::{Deal, DealStore, StageKey};
 use plan::Plan;
 use record::{ChunkOut, audit_chunk};
@@ -39,6 +43,8 @@ pub struct AuditOptions {
     pub threads: usize,
     pub policy: Policy,
     pub as_of: NaiveDate,
+    /// How many of the riskiest open deals to keep for reports (the table's `--top`).
+    pub keep_riskiest: usize,
 }
 
 /// What the report says about one input file.
@@ -65,11 +71,17 @@ pub struct Audit {
     pub deals: DealStore,
     /// Ordered by file, line, code, field.
     pub findings: Vec<Finding>,
+    /// Records findings are about that are not deals (malformed rows, headers).
+    pub rows: Vec<RowRef>,
+    /// Messages findings keep as text.
+    pub messages: Vec<Box<str>>,
     pub tallies: Tallies,
+    /// The riskiest open deals, riskiest first (up to `AuditOptions::keep_riskiest`).
+    pub riskiest: Riskiest,
 }
 
 impl Audit {
-    /// The header cell a finding's column refers to.
+    /// The header cell at `column` of `file`.
     pub fn column_name(&self, file: u32, column: Option<u32>) -> Option<&str> {
         let input = self.inputs.get(file as usize)?;
         input.header.get(column? as usize).map(String::as_str)
@@ -97,17 +109,139 @@ impl Audit {
         out
     }
 
+    /// The deal a finding is about, if it is about one.
+    pub fn finding_deal(&self, f: &Finding) -> Option<&Deal> {
+        match f.subject {
+            Subject::Deal(d) => self.deals.get(d as usize),
+            Subject::Row(_) => None,
+        }
+    }
+
+    fn finding_row(&self, f: &Finding) -> Option<&RowRef> {
+        match f.subject {
+            Subject::Row(r) => self.rows.get(r as usize),
+            Subject::Deal(_) => None,
+        }
+    }
+
+    /// Index of the file a finding is in.
+    pub fn finding_file(&self, f: &Finding) -> u32 {
+        match (self.finding_deal(f), self.finding_row(f)) {
+            (Some(d), _) => d.file,
+            (_, Some(r)) => r.file,
+            _ => 0,
+        }
+    }
+
+    /// The physical line where the finding's record starts.
+    pub fn finding_line(&self, f: &Finding) -> u64 {
+        match (self.finding_deal(f), self.finding_row(f)) {
+            (Some(d), _) => d.line,
+            (_, Some(r)) => r.line,
+            _ => 0,
+        }
+    }
+
+    /// The record's id as read.
+    pub fn finding_record_id(&self, f: &Finding) -> Option<&str> {
+        let id = match (self.finding_deal(f), self.finding_row(f)) {
+            (Some(d), _) => Some(self.deals.id(d)),
+            (_, Some(r)) => r.record_id.as_deref(),
+            _ => None,
+        };
+        id.filter(|id| !id.is_empty())
+    }
+
+    /// The header of the column the finding is about, as written in its file.
+    pub fn finding_column(&self, f: &Finding) -> Option<&str> {
+        let file = self.finding_file(f);
+        let column = match (f.field(), self.finding_row(f)) {
+            (_, Some(r)) if r.column.is_some() => r.column.map(|c| c as usize),
+            (Some(field), _) => self.inputs.get(file as usize)?.mapping.column(field),
+            _ => None,
+        };
+        self.column_name(file, column.map(|c| c as u32))
+    }
+
     /// A finding's field as the report names it: canonical name, else the header.
     pub fn finding_field(&self, f: &Finding) -> Option<&str> {
-        match f.field {
-            Some(id) => Some(self.table.name(id as usize)),
-            None => self.column_name(f.file, f.column),
+        match f.field() {
+            Some(id) => Some(self.table.name(id)),
+            None => self.finding_column(f),
+        }
+    }
+
+    /// What a finding says.
+    pub fn message(&self, f: &Finding) -> Cow<'_, str> {
+        match f.message {
+            Message::Stored(i) => Cow::Borrowed(self.messages.get(i as usize).map_or("", |m| m)),
+            Message::Derived(payload) => Cow::Owned(self.derived_message(f, payload)),
+        }
+    }
+
+    fn derived_message(&self, f: &Finding, payload: u32) -> String {
+        let Some(d) = self.finding_deal(f) else {
+            return String::new();
+        };
+        let stage_index = match d.stage {
+            StageKey::Known(i) => Some(i as usize),
+            _ => None,
+        };
+        let stage = stage_index.and_then(|i| self.rules.stages.get(i));
+        match f.code {
+            Code::Req001 | Code::Req002 | Code::Req003 => {
+                let because = Because::from_payload(payload, stage_index);
+                let field = f.field().map_or("?", |id| self.table.name(id));
+                required::message(because, field, "is empty", &self.rules)
+            }
+            Code::Dup001 | Code::Dup002 => {
+                let Some(prev) = self.deals.get(payload as usize) else {
+                    return String::new();
+                };
+                let prev_file = self
+                    .inputs
+                    .get(prev.file as usize)
+                    .map_or("?", |i| i.path.as_str());
+                let first = duplicates::place(prev_file, prev.line, prev.file == d.file);
+                if f.code == Code::Dup001 {
+                    duplicates::dup001_message(self.deals.id(d), &first)
+                } else {
+                    duplicates::dup002_message(
+                        self.deals.account(prev),
+                        self.deals.name(prev),
+                        &first,
+                    )
+                }
+            }
+            code => hygiene::message(
+                code,
+                &hygiene::Facts {
+                    as_of: self.as_of,
+                    risk: &self.rules.risk,
+                    stage,
+                    close_date: d.close_date,
+                    last_activity: d.risk.last_activity,
+                    days_in_stage: (d.risk.days_in_stage != i32::MIN)
+                        .then_some(i64::from(d.risk.days_in_stage)),
+                    probability: (!d.risk.probability.is_nan())
+                        .then_some(f64::from(d.risk.probability)),
+                    forecast: self.deals.forecast(d),
+                    amount: d.amount(),
+                },
+            ),
         }
     }
 }
 
 /// Bind the rules to every file's header. All problems of all files are reported at once.
 pub fn bind_all(rules: &RuleSet, table: &FieldTable, exports: &[Export]) -> Result<Vec<Mapping>> {
+    if table.len() >= usize::from(NO_FIELD) {
+        bail!(
+            "the rules name {} fields; pipelint audits at most {}",
+            table.len(),
+            NO_FIELD - 1
+        );
+    }
     let mut mappings = Vec::new();
     let mut errors = Vec::new();
     for e in exports {
@@ -133,38 +267,35 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
 
     let mut deals = DealStore::default();
     let mut findings = Vec::new();
+    let mut rows = Vec::new();
+    let mut messages = Vec::new();
     let mut tallies = Tallies::new(table.len(), rules.stages.len());
-    let mut ids = KeyIndex::default();
-    let mut same_deals = KeyIndex::default();
+    let mut riskiest = Riskiest::new(options.keep_riskiest);
+    let mut id_keys = Vec::new();
+    let mut deal_keys = Vec::new();
     let mut inputs = Vec::new();
-    let id_field = table.canonical(Canonical::Id);
 
     for (file, (export, mapping)) in exports.into_iter().zip(mappings).enumerate() {
         let file = file as u32;
         if let Some(severity) = options.policy.severity(Code::In005, None) {
             for (column, message) in duplicate_headers(&export.header) {
-                findings.push(Finding {
-                    code: Code::In005,
-                    severity,
+                rows.push(RowRef {
                     file,
                     line: export.header.line,
-                    deal: None,
                     record_id: None,
-                    field: None,
                     column: Some(column as u32),
-                    message,
+                });
+                messages.push(message.into_boxed_str());
+                findings.push(Finding {
+                    subject: Subject::Row(rows.len() as u32 - 1),
+                    message: Message::Stored(messages.len() as u32 - 1),
+                    field: NO_FIELD,
+                    code: Code::In005,
+                    severity,
                 });
             }
         }
-        let plan = Plan::new(
-            &rules,
-            &table,
-            &mapping,
-            &options.policy,
-            file,
-            export.header.len(),
-            options.as_of,
-        );
+        let plan = Plan::new(&rules, &table, &mapping, options, file, export.header.len());
         let mut summary = InputSummary {
             path: export.name.clone(),
             records: 0,
@@ -182,15 +313,13 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
         let mut into = MergeInto {
             deals: &mut deals,
             findings: &mut findings,
+            rows: &mut rows,
+            messages: &mut messages,
             tallies: &mut tallies,
-            ids: &mut ids,
-            same_deals: &mut same_deals,
-            inputs: &inputs,
+            riskiest: &mut riskiest,
+            id_keys: &mut id_keys,
+            deal_keys: &mut deal_keys,
             summary: &mut summary,
-            policy: &options.policy,
-            id_field,
-            name_field: table.canonical(Canonical::Name),
-            mapping: &mapping,
         };
         let plan = &plan;
         let read_error = std::thread::scope(|scope| {
@@ -201,7 +330,7 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
                     batches.into_iter().enumerate().par_bridge().for_each_with(
                         done_tx,
                         |done, (seq, batch)| {
-                            let result = batch.map(|b| (audit_chunk(plan, b.filled()), b));
+                            let result = batch.map(|b| (audit_chunk(plan, &b.rows), b));
                             let _ = done.send((seq, result));
                         },
                     );
@@ -214,7 +343,7 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
                 match result {
                     Err(e) => return Some(e),
                     Ok((out, batch)) => {
-                        into.summary.records += batch.len as u64;
+                        into.summary.records += batch.len() as u64;
                         let _ = recycle.send(batch);
                         waiting.insert(seq, out);
                     }
@@ -233,7 +362,10 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
         inputs.push(summary);
     }
 
-    sort_findings(&mut findings, &table);
+    let findings = pool.install(|| {
+        let repeats = find_duplicates(&deals, id_keys, deal_keys, &table, &options.policy);
+        merge_duplicates(findings, repeats, &deals, &rows)
+    });
     Ok(Audit {
         rules,
         table,
@@ -241,125 +373,155 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
         inputs,
         deals,
         findings,
+        rows,
+        messages,
         tallies,
+        riskiest,
     })
 }
 
 struct MergeInto<'a> {
     deals: &'a mut DealStore,
     findings: &'a mut Vec<Finding>,
+    rows: &'a mut Vec<RowRef>,
+    messages: &'a mut Vec<Box<str>>,
     tallies: &'a mut Tallies,
-    ids: &'a mut KeyIndex,
-    same_deals: &'a mut KeyIndex,
-    inputs: &'a [InputSummary],
+    riskiest: &'a mut Riskiest,
+    /// `(hash, deal)` of every deal's id and (open deals) folded account and name.
+    id_keys: &'a mut Vec<(u32, u32)>,
+    deal_keys: &'a mut Vec<(u32, u32)>,
     summary: &'a mut InputSummary,
-    policy: &'a Policy,
-    id_field: FieldId,
-    name_field: FieldId,
-    mapping: &'a Mapping,
 }
 
 impl MergeInto<'_> {
-    /// Merge one batch into the totals, in input order. DUP001 and DUP002 are decided here
-    /// because they need every earlier record.
+    /// Append one batch, in input order. Its findings are in row order with each record's
+    /// sorted already, so they are only relocated (deal, row and message indices shift).
     fn merge(&mut self, out: ChunkOut) {
         let offset = self.deals.len() as u32;
+        let row_offset = self.rows.len() as u32;
+        let message_offset = self.messages.len() as u32;
         self.summary.malformed += out.malformed;
         let (owner_ids, stage_ids) = self.deals.absorb(out.deals);
         self.tallies.merge(&out.tallies, &owner_ids, &stage_ids);
-        for mut f in out.findings {
-            f.deal = f.deal.map(|d| d + offset);
-            self.findings.push(f);
-        }
-        let dup001 = self.policy.severity(Code::Dup001, None);
-        let dup002 = self.policy.severity(Code::Dup002, None);
+        self.riskiest.merge(&out.riskiest, offset);
+        self.rows.extend(out.rows);
+        self.messages.extend(out.messages);
+        self.findings.extend(out.findings.into_iter().map(|mut f| {
+            f.subject = match f.subject {
+                Subject::Deal(d) => Subject::Deal(d + offset),
+                Subject::Row(r) => Subject::Row(r + row_offset),
+            };
+            if let Message::Stored(m) = f.message {
+                f.message = Message::Stored(m + message_offset);
+            }
+            f
+        }));
         let keys = out.id_hashes.into_iter().zip(out.dup_keys);
         for (i, (id_hash, deal_key)) in keys.enumerate() {
             let deal = offset + i as u32;
-            let mut repeated_id = false;
-            if let (Some(hash), Some(severity)) = (id_hash, dup001) {
-                if let Some(first) = self.first_with_id(deal, hash) {
-                    repeated_id = true;
-                    self.report(Code::Dup001, severity, deal, first, self.id_field);
-                }
+            if let Some(hash) = id_hash {
+                self.id_keys.push((hash, deal));
             }
-            // A repeated row is DUP001's; DUP002 is for the same deal entered twice.
-            if let (Some(hash), Some(severity), false) = (deal_key, dup002, repeated_id) {
-                if let Some(first) = self.first_same_deal(deal, hash) {
-                    self.report(Code::Dup002, severity, deal, first, self.name_field);
-                }
+            if let Some(hash) = deal_key {
+                self.deal_keys.push((hash, deal));
             }
         }
     }
+}
 
-    fn first_with_id(&mut self, deal: u32, hash: u32) -> Option<u32> {
-        let store = &*self.deals;
-        let id_of = |d: u32| store.get(d as usize).map_or("", |d| store.id(d));
-        let id = id_of(deal);
-        self.ids
-            .insert(hash, deal, |prev| id_of(prev) == id, || id.to_string())
+/// DUP001 (same id) and DUP002 (same open deal, not already a DUP001), as findings sorted by
+/// deal. Each finding's message is derived from the first deal's index.
+fn find_duplicates(
+    deals: &DealStore,
+    id_keys: Vec<(u32, u32)>,
+    deal_keys: Vec<(u32, u32)>,
+    table: &FieldTable,
+    policy: &Policy,
+) -> Vec<Finding> {
+    let finding = |code: Code, severity: Severity, deal: u32, first: u32, field: FieldId| Finding {
+        subject: Subject::Deal(deal),
+        message: Message::Derived(first),
+        field: u16::try_from(field).unwrap_or(NO_FIELD),
+        code,
+        severity,
+    };
+    let id_of = |d: u32| deals.get(d as usize).map_or("", |d| deals.id(d));
+    let same_id = duplicates::repeats(id_keys, |a, b| id_of(a) == id_of(b));
+    let mut out = Vec::new();
+    if let Some(severity) = policy.severity(Code::Dup001, None) {
+        let field = table.canonical(Canonical::Id);
+        out.extend(
+            same_id
+                .iter()
+                .map(|&(d, first)| finding(Code::Dup001, severity, d, first, field)),
+        );
     }
-
-    fn first_same_deal(&mut self, deal: u32, hash: u32) -> Option<u32> {
-        let store = &*self.deals;
-        let key_of = |d: u32| -> String {
-            let Some(d) = store.get(d as usize) else {
+    if let Some(severity) = policy.severity(Code::Dup002, None) {
+        // A repeated row is DUP001's; DUP002 is for the same deal entered twice.
+        let mut repeated = vec![0u64; deals.len().div_ceil(64)];
+        for &(d, _) in &same_id {
+            repeated[d as usize / 64] |= 1 << (d % 64);
+        }
+        let keys: Vec<(u32, u32)> = deal_keys
+            .into_iter()
+            .filter(|&(_, d)| repeated[d as usize / 64] & (1 << (d % 64)) == 0)
+            .collect();
+        let folded = |d: u32| -> String {
+            let Some(d) = deals.get(d as usize) else {
                 return String::new();
             };
             let (mut a, mut b) = (String::new(), String::new());
-            normalize_name(store.account(d), &mut a);
-            normalize_name(store.name(d), &mut b);
-            format!("{a}\u{0}{b}")
+            normalize_name(deals.account(d), &mut a);
+            normalize_name(deals.name(d), &mut b);
+            a.push('\u{0}');
+            a.push_str(&b);
+            a
         };
-        self.same_deals.insert(
-            hash,
-            deal,
-            |prev| key_of(prev) == key_of(deal),
-            || key_of(deal),
-        )
+        let same_deal = duplicates::repeats(keys, |a, b| folded(a) == folded(b));
+        let field = table.canonical(Canonical::Name);
+        out.extend(
+            same_deal
+                .iter()
+                .map(|&(d, first)| finding(Code::Dup002, severity, d, first, field)),
+        );
     }
-
-    fn report(&mut self, code: Code, severity: Severity, deal: u32, first: u32, field: FieldId) {
-        let store = &*self.deals;
-        let (Some(this), Some(prev)) = (store.get(deal as usize), store.get(first as usize)) else {
-            return;
-        };
-        let prev_file = if prev.file == this.file {
-            self.summary.path.as_str()
-        } else {
-            self.inputs
-                .get(prev.file as usize)
-                .map_or("?", |s| s.path.as_str())
-        };
-        let first_place = duplicates::place(prev_file, prev.line, prev.file == this.file);
-        let message = match code {
-            Code::Dup001 => duplicates::dup001_message(store.id(this), &first_place),
-            _ => duplicates::dup002_message(store.account(prev), store.name(prev), &first_place),
-        };
-        self.findings.push(Finding {
-            code,
-            severity,
-            file: this.file,
-            line: this.line,
-            deal: Some(deal),
-            record_id: None,
-            field: Some(field as u32),
-            column: self.mapping.column(field).map(|c| c as u32),
-            message,
-        });
-    }
+    out.sort_by_key(|f| match f.subject {
+        Subject::Deal(d) => (d, f.code),
+        Subject::Row(_) => (u32::MAX, f.code),
+    });
+    out
 }
 
-/// Findings are ordered by file, line, code, field.
-fn sort_findings(findings: &mut [Finding], table: &FieldTable) {
-    findings.sort_by(|a, b| {
-        (a.file, a.line, a.code.as_str())
-            .cmp(&(b.file, b.line, b.code.as_str()))
-            .then_with(|| {
-                let fa = a.field.map(|f| table.name(f as usize));
-                let fb = b.field.map(|f| table.name(f as usize));
-                fa.cmp(&fb)
-            })
-            .then_with(|| a.column.cmp(&b.column))
-    });
+/// Put the duplicate findings (sorted by deal) into the ordered findings: a record's DUP
+/// findings come before its others, since DUP sorts before HYG, IN, REQ and VAL. Merged in
+/// place from the back, so the long list is neither copied nor reallocated twice.
+fn merge_duplicates(
+    mut findings: Vec<Finding>,
+    dups: Vec<Finding>,
+    deals: &DealStore,
+    rows: &[RowRef],
+) -> Vec<Finding> {
+    if dups.is_empty() {
+        return findings;
+    }
+    let place = |f: &Finding| -> (u32, u64) {
+        match f.subject {
+            Subject::Deal(d) => deals.get(d as usize).map_or((0, 0), |d| (d.file, d.line)),
+            Subject::Row(r) => rows.get(r as usize).map_or((0, 0), |r| (r.file, r.line)),
+        }
+    };
+    let old = findings.len();
+    findings.extend_from_slice(&dups);
+    let (mut i, mut write) = (old, findings.len());
+    for d in dups.iter().rev() {
+        let at = place(d);
+        // Everything from the first finding at or after `d`'s record moves up past it.
+        let pos = findings[..i].partition_point(|f| place(f) < at);
+        write -= i - pos;
+        findings.copy_within(pos..i, write);
+        write -= 1;
+        findings[write] = *d;
+        i = pos;
+    }
+    findings
 }

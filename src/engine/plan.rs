@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::AuditOptions;
 use crate::checks::Policy;
 use crate::checks::hygiene::HygieneFields;
 use crate::checks::required::{Because, Requirement};
@@ -19,6 +20,8 @@ pub struct Slot {
     pub kind: FieldType,
     pub rule: Option<usize>,
     pub is_stage: bool,
+    /// A date column without constraints: its parses may be cached.
+    pub plain_date: bool,
 }
 
 /// A conditional rule bound to this file's slots.
@@ -64,6 +67,8 @@ pub struct Plan<'a> {
     pub hygiene: HygieneSlots,
     pub hygiene_fields: HygieneFields,
     pub as_of: NaiveDate,
+    /// How many of the riskiest deals to keep for reports.
+    pub keep_riskiest: usize,
     pub global: Vec<Requirement>,
     pub by_stage: Vec<Vec<Requirement>>,
     pub conditional: Vec<BoundRule<'a>>,
@@ -75,11 +80,12 @@ impl<'a> Plan<'a> {
         rules: &'a RuleSet,
         table: &'a FieldTable,
         mapping: &Mapping,
-        policy: &'a Policy,
+        options: &'a AuditOptions,
         file: u32,
         header_len: usize,
-        as_of: NaiveDate,
     ) -> Plan<'a> {
+        let policy = &options.policy;
+        let (as_of, keep_riskiest) = (options.as_of, options.keep_riskiest);
         let field_rule = |id: FieldId| -> Option<&FieldRule> {
             table.entries[id].rule.and_then(|r| rules.fields.get(r))
         };
@@ -162,11 +168,15 @@ impl<'a> Plan<'a> {
         for (id, entry) in table.entries.iter().enumerate() {
             if let (true, Some(column)) = (wanted[id], mapping.column(id)) {
                 slot_of[id] = Some(slots.len());
+                let unconstrained = field_rule(id).is_none_or(|r| {
+                    r.values.is_empty() && r.pattern.is_none() && r.min.is_none() && r.max.is_none()
+                });
                 slots.push(Slot {
                     field: id,
                     column,
                     kind: entry.kind,
                     rule: entry.rule,
+                    plain_date: entry.kind == FieldType::Date && unconstrained,
                     is_stage: id == table.canonical(Canonical::Stage) && !rules.stages.is_empty(),
                 });
             }
@@ -237,6 +247,7 @@ impl<'a> Plan<'a> {
                 amount: table.canonical(Canonical::Amount),
             },
             as_of,
+            keep_riskiest,
             slots,
             slot_of,
             global,

@@ -7,16 +7,17 @@ use std::borrow::Cow;
 use super::deals::{DealBuffer, DealFacts, DealText, StageKey};
 use super::plan::Plan;
 use crate::checks::duplicates::id_hash;
-use crate::checks::hygiene::{self, Activity, DealState, StageTime, normalize_name};
+use crate::checks::hygiene::{self, Activity, DealState, StageTime, folded_hash_any};
 use crate::checks::input::ragged_row;
 use crate::checks::required::{self, Demands, condition_holds};
 use crate::checks::values::{Cell, Parsed, check_stage, check_value};
-use crate::checks::{Code, Finding, Severity};
-use crate::input::Row;
+use crate::checks::{Code, Finding, Message, NO_FIELD, RowRef, Severity, Subject};
+use crate::input::{Row, Rows};
+use crate::rules::normalize_forecast;
 use crate::score::aggregate::grow;
-use crate::score::risk::{self, RiskInputs};
+use crate::score::risk::{self, RiskInputs, Riskiest, risk_key};
 use crate::score::{Band, GroupTally, Tallies};
-use crate::values::{Currency, trim_cell};
+use crate::values::{Currency, DateCache, trim_cell};
 
 /// What one chunk of rows produced.
 pub struct ChunkOut {
@@ -25,41 +26,80 @@ pub struct ChunkOut {
     pub id_hashes: Vec<Option<u32>>,
     /// Per deal: hash of its folded account and name when it is open (for DUP002).
     pub dup_keys: Vec<Option<u32>>,
+    /// In row order; subjects and stored messages index this chunk's `deals`, `rows` and
+    /// `messages`.
     pub findings: Vec<Finding>,
+    pub rows: Vec<RowRef>,
+    pub messages: Vec<Box<str>>,
     pub tallies: Tallies,
+    /// This batch's riskiest open deals (batch-local indices).
+    pub riskiest: Riskiest,
     pub malformed: u64,
 }
 
 /// Reusable per-worker state.
 struct Scratch {
     cells: Vec<Cell>,
+    /// Per slot, recently parsed dates (used by plain date columns).
+    dates: Vec<DateCache>,
     demands: Demands,
     /// VAL006 messages per chunk-local unknown stage: the same misspelt stage recurs, and
     /// its "did you mean" is worth computing once.
     unknown_stage_messages: Vec<Option<String>>,
+    /// Normalised forecast categories, by this batch's forecast interner id.
+    forecast_norms: Vec<Box<str>>,
+    /// Hash of each account's folded name, by this batch's account interner id.
+    folded_accounts: Vec<Option<u64>>,
     /// Buffers for folding names (DUP002 keys).
     fold_a: String,
     fold_b: String,
 }
 
-pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
+pub fn audit_chunk(plan: &Plan<'_>, rows: &Rows) -> ChunkOut {
+    let table = plan.table;
+    let field_name = |f: &Finding| f.field().map(|id| table.name(id));
     let mut out = ChunkOut {
         deals: DealBuffer::default(),
         id_hashes: Vec::with_capacity(rows.len()),
         dup_keys: Vec::with_capacity(rows.len()),
         findings: Vec::new(),
+        rows: Vec::new(),
+        messages: Vec::new(),
         tallies: Tallies::new(plan.table.len(), plan.rules.stages.len()),
+        riskiest: Riskiest::new(plan.keep_riskiest),
         malformed: 0,
     };
     let mut scratch = Scratch {
         cells: vec![Cell::Missing { placeholder: false }; plan.slots.len()],
+        dates: plan
+            .slots
+            .iter()
+            .map(|s| {
+                if s.plain_date {
+                    DateCache::default()
+                } else {
+                    DateCache::empty()
+                }
+            })
+            .collect(),
         demands: Demands::new(plan.table.len()),
         unknown_stage_messages: Vec::new(),
+        forecast_norms: Vec::new(),
+        folded_accounts: Vec::new(),
         fold_a: String::new(),
         fold_b: String::new(),
     };
-    for row in rows {
+    for row in rows.iter() {
+        let start = out.findings.len();
         audit_row(plan, row, &mut scratch, &mut out);
+        // A record's findings are ordered by code, then field (`Code` orders like its text).
+        if out.findings.len() - start > 1 {
+            out.findings[start..].sort_by(|a, b| {
+                a.code
+                    .cmp(&b.code)
+                    .then_with(|| field_name(a).cmp(&field_name(b)))
+            });
+        }
     }
     out
 }
@@ -67,12 +107,12 @@ pub fn audit_chunk(plan: &Plan<'_>, rows: &[Row]) -> ChunkOut {
 /// A row's cells as text. The row is validated as UTF-8 once; a field is then a slice of it
 /// when its bounds are character boundaries, else (invalid bytes) it is decoded lossily.
 struct RowText<'r> {
-    row: &'r Row,
+    row: Row<'r>,
     text: Option<&'r str>,
 }
 
 impl<'r> RowText<'r> {
-    fn new(row: &'r Row) -> RowText<'r> {
+    fn new(row: Row<'r>) -> RowText<'r> {
         RowText {
             row,
             text: std::str::from_utf8(row.bytes()).ok(),
@@ -90,11 +130,16 @@ impl<'r> RowText<'r> {
     }
 }
 
-/// The record a finding is about.
+/// The deal a finding is about.
 #[derive(Clone, Copy)]
 struct At {
-    line: u64,
     deal: u32,
+}
+
+/// What a finding says: text kept now, or words rebuilt from the deal when shown.
+enum Says {
+    Text(String),
+    Derived(u32),
 }
 
 fn emit(
@@ -104,54 +149,52 @@ fn emit(
     code: Code,
     specific: Option<Severity>,
     field: usize,
-    message: String,
+    says: Says,
 ) {
     if let Some(severity) = plan.policy.severity(code, specific) {
+        let message = match says {
+            Says::Text(text) => {
+                out.messages.push(text.into_boxed_str());
+                Message::Stored(out.messages.len() as u32 - 1)
+            }
+            Says::Derived(payload) => Message::Derived(payload),
+        };
         out.findings.push(Finding {
+            subject: Subject::Deal(at.deal),
+            message,
+            field: u16::try_from(field).unwrap_or(NO_FIELD),
             code,
             severity,
-            file: plan.file,
-            line: at.line,
-            deal: Some(at.deal),
-            record_id: None,
-            field: Some(field as u32),
-            column: plan
-                .slot_of
-                .get(field)
-                .copied()
-                .flatten()
-                .map(|s| plan.slots[s].column as u32),
-            message,
         });
     }
 }
 
-fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkOut) {
+fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut ChunkOut) {
     let rules = plan.rules;
     let texts = RowText::new(row);
     if let Some((code, message)) = ragged_row(row.len(), plan.header_len) {
         out.malformed += 1;
         if let Some(severity) = plan.policy.severity(code, None) {
             let id = trim_cell(&texts.field(plan.id_col)).to_string();
-            out.findings.push(Finding {
-                code,
-                severity,
+            out.rows.push(RowRef {
                 file: plan.file,
                 line: row.line,
-                deal: None,
-                record_id: (!id.is_empty()).then_some(id),
-                field: None,
+                record_id: (!id.is_empty()).then(|| id.into_boxed_str()),
                 column: None,
-                message,
+            });
+            out.messages.push(message.into_boxed_str());
+            out.findings.push(Finding {
+                subject: Subject::Row(out.rows.len() as u32 - 1),
+                message: Message::Stored(out.messages.len() as u32 - 1),
+                field: NO_FIELD,
+                code,
+                severity,
             });
         }
         return;
     }
     let deal = out.deals.deals.len() as u32;
-    let at = At {
-        line: row.line,
-        deal,
-    };
+    let at = At { deal };
     let placeholders = &rules.input.empty_values;
 
     // Values: parse and check every read column.
@@ -166,6 +209,16 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
             continue;
         }
         let field_rule = plan.field_rule(slot);
+        // Plain date columns: a cache hit skips the parse (errors are never cached).
+        let cache_key = if slot.plain_date {
+            DateCache::key(t)
+        } else {
+            None
+        };
+        if let Some(date) = cache_key.and_then(|k| scratch.dates[i].get(k)) {
+            scratch.cells[i] = Cell::Valid(Parsed::Date(date));
+            continue;
+        }
         let checked = if slot.is_stage {
             match rules.stage_index(t) {
                 Some(s) => Ok(Parsed::Stage(s)),
@@ -196,11 +249,22 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
                 if let Parsed::Stage(s) = parsed {
                     stage = StageKey::Known(s as u32);
                 }
+                if let (Some(k), Parsed::Date(d)) = (cache_key, parsed) {
+                    scratch.dates[i].put(k, d);
+                }
                 Cell::Valid(parsed)
             }
             Err((code, message)) => {
                 let severity = field_rule.and_then(|r| r.severity);
-                emit(plan, out, at, code, severity, slot.field, message);
+                emit(
+                    plan,
+                    out,
+                    at,
+                    code,
+                    severity,
+                    slot.field,
+                    Says::Text(message),
+                );
                 Cell::Invalid
             }
         };
@@ -258,18 +322,19 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
             Some(Cell::Missing { .. }) | None => {
                 tally.missing += 1;
                 if let Some((code, severity, because)) = demands.verdict(field, plan.policy) {
-                    let how = if placeholder_text(cell) {
+                    // An empty field is worded when shown; a placeholder's text is kept.
+                    let says = if placeholder_text(cell) {
                         let text = texts.field(plan.slot_of[field].map(|s| plan.slots[s].column));
-                        format!(
+                        let how = format!(
                             "holds the placeholder {}",
                             crate::checks::values::quote(trim_cell(&text))
-                        )
+                        );
+                        let name = plan.table.name(field);
+                        Says::Text(required::message(because, name, &how, rules))
                     } else {
-                        "is empty".to_string()
+                        Says::Derived(because.payload())
                     };
-                    let name = plan.table.name(field);
-                    let message = required::message(because, name, &how, rules);
-                    emit(plan, out, at, code, Some(severity), field, message);
+                    emit(plan, out, at, code, Some(severity), field, says);
                     amount_reported |= field == amount_field;
                 }
             }
@@ -303,6 +368,18 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
         .as_deref()
         .map(trim_cell)
         .filter(|t| !placeholders.is_missing(t));
+    // A handful of categories recur: normalise each once per batch.
+    let forecast_id = forecast.map(|f| out.deals.forecasts.intern(f));
+    if let Some(id) = forecast_id {
+        let norms = &mut scratch.forecast_norms;
+        while norms.len() <= id as usize {
+            let spelled = out.deals.forecasts.name(norms.len() as u32);
+            norms.push(normalize_forecast(spelled).into_boxed_str());
+        }
+    }
+    let forecast_norm = forecast_id
+        .and_then(|id| scratch.forecast_norms.get(id as usize))
+        .map(|n| &**n);
     let state = DealState {
         stage: known_stage,
         close_date,
@@ -326,6 +403,7 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
         },
         probability: number_of(h.probability),
         forecast,
+        forecast_norm,
         amount: money.map(|m| m.amount),
         amount_already_reported: amount_reported,
         amount_unreadable: matches!(cell(plan.amount_slot), Some(Cell::Invalid)),
@@ -336,7 +414,13 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
         &rules.risk,
         &plan.hygiene_fields,
         |code| plan.policy.enabled(code),
-        |code, field, message| emit(plan, out, at, code, None, field, message),
+        |code, field, stored| {
+            let says = match stored {
+                Some(text) => Says::Text(text),
+                None => Says::Derived(0),
+            };
+            emit(plan, out, at, code, None, field, says)
+        },
     );
     let mut exit_unmet = 0u16;
     if let StageKey::Known(s) = stage {
@@ -355,8 +439,13 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     };
     let signals = risk::assess(&state, &inputs, plan.as_of, &rules.risk);
     let score = signals.score(&rules.risk.weights);
-    let forecast_id = forecast.map_or(u32::MAX, |f| out.deals.forecasts.intern(f));
-    let risk_facts = risk::facts(&state, &inputs, signals, score, forecast_id);
+    let risk_facts = risk::facts(
+        &state,
+        &inputs,
+        signals,
+        score,
+        forecast_id.unwrap_or(u32::MAX),
+    );
 
     // The deal's summary.
     let owner_text = texts.field(plan.owner_col);
@@ -380,8 +469,18 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
     out.id_hashes.push(has_id.then(|| id_hash(id)));
     // DUP002 compares open deals by account and folded name.
     let open = state.is_open();
-    let dup_key = (open && !placeholders.is_missing(account) && !name.is_empty())
-        .then(|| deal_key_hash(account, name, &mut scratch.fold_a, &mut scratch.fold_b));
+    let dup_key = (open && !placeholders.is_missing(account) && !name.is_empty()).then(|| {
+        // Accounts recur: fold each once per batch.
+        let id = out.deals.accounts.intern(account) as usize;
+        let folded = &mut scratch.folded_accounts;
+        if folded.len() <= id {
+            folded.resize(id + 1, None);
+        }
+        let account_hash =
+            *folded[id].get_or_insert_with(|| folded_hash_any(account, &mut scratch.fold_a));
+        let full = account_hash.rotate_left(17) ^ folded_hash_any(name, &mut scratch.fold_b);
+        (full ^ (full >> 32)) as u32
+    });
     out.dup_keys.push(dup_key);
     out.deals.push(
         DealText { id, name, account },
@@ -401,6 +500,10 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
 
     // Aggregates: completeness for every deal, the pipeline for open ones.
     let band = Band::of(score, &rules.risk);
+    if open && band >= Band::Medium {
+        let key = risk_key(score, money.map(|m| m.amount.0), plan.file, row.line);
+        out.riskiest.offer(key, deal);
+    }
     let amount = money.map(|m| m.amount);
     let t = &mut out.tallies;
     let add = |g: &mut GroupTally| {
@@ -427,16 +530,4 @@ fn audit_row(plan: &Plan<'_>, row: &Row, scratch: &mut Scratch, out: &mut ChunkO
 
 fn placeholder_text(cell: Option<Cell>) -> bool {
     matches!(cell, Some(Cell::Missing { placeholder: true }))
-}
-
-/// Hash of a deal's folded account and name (DUP002's key).
-fn deal_key_hash(account: &str, name: &str, a: &mut String, b: &mut String) -> u32 {
-    use std::hash::{Hash, Hasher};
-    normalize_name(account, a);
-    normalize_name(name, b);
-    let mut h = rustc_hash::FxHasher::default();
-    a.hash(&mut h);
-    b.hash(&mut h);
-    let full = h.finish();
-    (full ^ (full >> 32)) as u32
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-pub use reader::{Batch, BatchStream, RecordReader, Row};
+pub use reader::{Batch, BatchStream, RecordReader, Row, Rows};
 
 const BUFFER: usize = 256 * 1024;
 
@@ -101,23 +101,21 @@ pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
     let buffered: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(BUFFER, raw));
     let delimiter = delimiter.unwrap_or(b',');
     let mut reader = RecordReader::new(buffered, delimiter);
-    let mut row = Row::default();
+    let mut first = Rows::default();
     let has_header = reader
-        .read_row(&mut row)
+        .read_into(&mut first)
         .with_context(|| format!("cannot read {name}"))?;
-    if !has_header {
+    let Some(row) = first.get(0).filter(|_| has_header) else {
         bail!("{name} is empty: there is no header row to audit");
-    }
+    };
     let cells = row
         .iter()
         .map(|c| String::from_utf8_lossy(c).trim().to_string())
         .collect();
+    let line = row.line;
     Ok(Export {
         name,
-        header: Header {
-            cells,
-            line: row.line,
-        },
+        header: Header { cells, line },
         delimiter,
         encoding: "utf-8",
         reader,

@@ -1,5 +1,6 @@
-//! The streaming record reader: `csv_core` driven over a buffered byte stream, producing
-//! reusable [`Row`]s that remember the physical line where each record starts.
+//! The streaming record reader: `csv_core` driven over a buffered byte stream, appending
+//! records to [`Rows`], a batch stored contiguously (one byte buffer, one offsets buffer),
+//! each record remembering the physical line where it starts.
 //!
 //! `csv::Reader` reports a record's position as where the previous one ended, which is off by
 //! the blank lines in between and, in CRLF files, by the pending `\n`. Findings must name the
@@ -12,69 +13,130 @@ use std::thread::JoinHandle;
 
 use csv_core::{ReadRecordResult, Reader as CoreReader, ReaderBuilder as CoreBuilder};
 
-/// One record's fields, stored contiguously. Reused across reads, so a steady-state read
-/// allocates nothing.
+/// Records stored contiguously: every field's bytes in one buffer, field ends (relative to
+/// their record) in another. Buffers keep their size when cleared, so a recycled batch is
+/// refilled without allocating or zero-filling.
 #[derive(Clone, Debug, Default)]
-pub struct Row {
+pub struct Rows {
     data: Vec<u8>,
+    used: usize,
     ends: Vec<usize>,
+    ends_used: usize,
+    meta: Vec<RowMeta>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RowMeta {
+    data: usize,
+    ends: usize,
     len: usize,
+    line: u64,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.meta.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_empty()
+    }
+
+    /// Bytes of field data held.
+    pub fn bytes_used(&self) -> usize {
+        self.used
+    }
+
+    pub fn clear(&mut self) {
+        self.used = 0;
+        self.ends_used = 0;
+        self.meta.clear();
+    }
+
+    pub fn get(&self, i: usize) -> Option<Row<'_>> {
+        let m = self.meta.get(i)?;
+        let ends = self.ends.get(m.ends..m.ends + m.len)?;
+        let size = ends.last().copied().unwrap_or(0);
+        Some(Row {
+            data: self.data.get(m.data..m.data + size)?,
+            ends,
+            line: m.line,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Append a record made of `fields` (tests and generated input).
+    pub fn push_fields<I, S>(&mut self, fields: I, line: u64)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        let (data, ends) = (self.used, self.ends_used);
+        let mut len = 0;
+        for f in fields {
+            let f = f.as_ref();
+            let end = self.used + f.len();
+            if self.data.len() < end {
+                self.data.resize(end, 0);
+            }
+            self.data[self.used..end].copy_from_slice(f);
+            self.used = end;
+            if self.ends.len() <= self.ends_used {
+                self.ends.resize(self.ends_used + 1, 0);
+            }
+            self.ends[self.ends_used] = self.used - data;
+            self.ends_used += 1;
+            len += 1;
+        }
+        self.meta.push(RowMeta {
+            data,
+            ends,
+            len,
+            line,
+        });
+    }
+}
+
+/// One record: a view into [`Rows`].
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    data: &'a [u8],
+    ends: &'a [usize],
     /// 1-based physical line where the record starts.
     pub line: u64,
 }
 
-impl Row {
+impl<'a> Row<'a> {
     pub fn len(&self) -> usize {
-        self.len
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.ends.is_empty()
     }
 
-    pub fn get(&self, i: usize) -> Option<&[u8]> {
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
         self.data.get(self.range(i)?)
     }
 
     /// Where field `i` lies in the row's data.
     pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        if i >= self.len {
-            return None;
-        }
+        let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(start..self.ends[i])
+        Some(start..end)
     }
 
     /// All fields' bytes, concatenated.
-    pub fn bytes(&self) -> &[u8] {
-        let end = if self.len == 0 {
-            0
-        } else {
-            self.ends[self.len - 1]
-        };
-        self.data.get(..end).unwrap_or(&[])
+    pub fn bytes(&self) -> &'a [u8] {
+        self.data
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.len).filter_map(|i| self.get(i))
-    }
-
-    /// Build a row from fields (tests and generated input).
-    pub fn from_fields<I, S>(fields: I, line: u64) -> Row
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<[u8]>,
-    {
-        let mut row = Row {
-            line,
-            ..Row::default()
-        };
-        for f in fields {
-            row.data.extend_from_slice(f.as_ref());
-            row.ends.push(row.data.len());
-            row.len += 1;
-        }
-        row
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let row = *self;
+        (0..row.len()).filter_map(move |i| row.get(i))
     }
 }
 
@@ -139,8 +201,8 @@ impl<R: BufRead> RecordReader<R> {
         }
     }
 
-    /// Read the next record into `row`; `false` at the end of the input.
-    pub fn read_row(&mut self, row: &mut Row) -> io::Result<bool> {
+    /// Append the next record to `rows`; `false` at the end of the input.
+    pub fn read_into(&mut self, rows: &mut Rows) -> io::Result<bool> {
         if !self.started {
             // A UTF-8 byte order mark belongs to the file, not the first line: drop it before
             // skipping blank lines, so that a header after them keeps its line number.
@@ -168,60 +230,72 @@ impl<R: BufRead> RecordReader<R> {
                 break;
             }
         }
-        row.line = self.lines.line();
-        if row.data.is_empty() {
-            row.data.resize(256, 0);
-        }
-        if row.ends.is_empty() {
-            row.ends.resize(16, 0);
-        }
+        let line = self.lines.line();
+        let (start, ends_start) = (rows.used, rows.ends_used);
         let (mut out, mut nends) = (0, 0);
         loop {
+            // Room to write: buffers only ever grow, so recycled batches are warm.
+            if rows.data.len() < start + out + 64 {
+                let n = (rows.data.len() * 2).max(start + out + 4096);
+                rows.data.resize(n, 0);
+            }
+            if rows.ends.len() < ends_start + nends + 4 {
+                let n = (rows.ends.len() * 2).max(ends_start + nends + 64);
+                rows.ends.resize(n, 0);
+            }
             let input = self.input.fill_buf()?;
             let before = self.core.line();
-            let (res, nin, nout, nend) =
-                self.core
-                    .read_record(input, &mut row.data[out..], &mut row.ends[nends..]);
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut rows.data[start + out..],
+                &mut rows.ends[ends_start + nends..],
+            );
             self.lines.consume(&input[..nin], self.core.line() - before);
             self.input.consume(nin);
             out += nout;
             nends += nend;
             match res {
-                ReadRecordResult::InputEmpty => continue,
-                ReadRecordResult::OutputFull => {
-                    let n = row.data.len().max(256) * 2;
-                    row.data.resize(n, 0);
-                }
-                ReadRecordResult::OutputEndsFull => {
-                    let n = row.ends.len().max(16) * 2;
-                    row.ends.resize(n, 0);
-                }
-                ReadRecordResult::Record => {
-                    row.len = nends;
+                ReadRecordResult::InputEmpty
+                | ReadRecordResult::OutputFull
+                | ReadRecordResult::OutputEndsFull => continue,
+                ReadRecordResult::Record | ReadRecordResult::End => {
+                    if res == ReadRecordResult::End && nends == 0 {
+                        return Ok(false);
+                    }
+                    rows.used = start + out;
+                    rows.ends_used = ends_start + nends;
+                    rows.meta.push(RowMeta {
+                        data: start,
+                        ends: ends_start,
+                        len: nends,
+                        line,
+                    });
                     return Ok(true);
-                }
-                ReadRecordResult::End => {
-                    row.len = nends;
-                    return Ok(nends > 0);
                 }
             }
         }
     }
 }
 
-/// A batch of rows in input order. `len` rows of `rows` are filled; the rest are spares kept
-/// for reuse.
+/// A batch of rows in input order.
 #[derive(Default)]
 pub struct Batch {
-    pub rows: Vec<Row>,
-    pub len: usize,
+    pub rows: Rows,
 }
 
 impl Batch {
-    pub fn filled(&self) -> &[Row] {
-        &self.rows[..self.len]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 }
+
+/// A batch also closes once it holds this many bytes, so a file of enormous rows does not
+/// make batches enormous.
+const BATCH_BYTES: usize = 16 << 20;
 
 /// Rows read on a background thread, in batches, with the batches recycled so the reader
 /// allocates nothing once warmed up.
@@ -242,15 +316,12 @@ impl BatchStream {
             .name("pipelint-reader".into())
             .spawn(move || {
                 loop {
-                    let mut batch = recycle_rx.try_recv().unwrap_or_default();
-                    batch.len = 0;
-                    if batch.rows.len() < batch_size {
-                        batch.rows.resize_with(batch_size, Row::default);
-                    }
+                    let mut batch: Batch = recycle_rx.try_recv().unwrap_or_default();
+                    batch.rows.clear();
                     let mut eof = false;
-                    while batch.len < batch_size {
-                        match reader.read_row(&mut batch.rows[batch.len]) {
-                            Ok(true) => batch.len += 1,
+                    while batch.rows.len() < batch_size && batch.rows.bytes_used() < BATCH_BYTES {
+                        match reader.read_into(&mut batch.rows) {
+                            Ok(true) => {}
                             Ok(false) => {
                                 eof = true;
                                 break;
@@ -261,7 +332,7 @@ impl BatchStream {
                             }
                         }
                     }
-                    if batch.len > 0 && tx.send(Ok(batch)).is_err() {
+                    if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
                         return;
                     }
                     if eof {
@@ -313,16 +384,17 @@ mod tests {
 
     fn rows(data: &str) -> Vec<(u64, Vec<String>)> {
         let mut r = RecordReader::new(data.as_bytes(), b',');
-        let mut row = Row::default();
-        let mut out = Vec::new();
-        while r.read_row(&mut row).unwrap() {
-            let fields = row
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect();
-            out.push((row.line, fields));
-        }
-        out
+        let mut rows = Rows::default();
+        while r.read_into(&mut rows).unwrap() {}
+        rows.iter()
+            .map(|row| {
+                let fields = row
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect();
+                (row.line, fields)
+            })
+            .collect()
     }
 
     #[test]
@@ -380,7 +452,7 @@ mod tests {
         let mut seen = Vec::new();
         for batch in stream.batches.iter() {
             let batch = batch.unwrap();
-            seen.extend(batch.filled().iter().map(|r| r.line));
+            seen.extend(batch.rows.iter().map(|r| r.line));
             let _ = stream.recycle.send(batch);
         }
         assert_eq!(seen.len(), 10_001);

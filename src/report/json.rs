@@ -255,22 +255,19 @@ impl Serialize for Findings<'_> {
         let audit = self.0;
         let mut seq = s.serialize_seq(Some(audit.findings.len()))?;
         for f in &audit.findings {
-            let record_id = match f.deal {
-                Some(d) => audit.deals.get(d as usize).map(|d| audit.deals.id(d)),
-                None => f.record_id.as_deref(),
-            };
+            let message = audit.message(f);
             seq.serialize_element(&FindingJson {
                 code: f.code.as_str(),
                 severity: f.severity.as_str(),
                 file: audit
                     .inputs
-                    .get(f.file as usize)
+                    .get(audit.finding_file(f) as usize)
                     .map_or("", |i| i.path.as_str()),
-                line: f.line,
-                record_id: record_id.and_then(non_empty),
+                line: audit.finding_line(f),
+                record_id: audit.finding_record_id(f),
                 field: audit.finding_field(f),
-                column: audit.column_name(f.file, f.column),
-                message: &f.message,
+                column: audit.finding_column(f),
+                message: &message,
             })?;
         }
         seq.end()

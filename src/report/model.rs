@@ -113,15 +113,15 @@ pub struct Model {
 }
 
 pub fn severity_counts(audit: &Audit) -> SeverityCounts {
-    let mut c = SeverityCounts::default();
+    let mut c = [0u64; 3];
     for f in &audit.findings {
-        match f.severity {
-            Severity::Error => c.error += 1,
-            Severity::Warning => c.warning += 1,
-            Severity::Info => c.info += 1,
-        }
+        c[f.severity as usize] += 1;
     }
-    c
+    SeverityCounts {
+        info: c[Severity::Info as usize],
+        warning: c[Severity::Warning as usize],
+        error: c[Severity::Error as usize],
+    }
 }
 
 /// The currency amounts that name none are in: `[input] currency` if set (already applied
@@ -256,28 +256,26 @@ pub fn build(audit: &Audit, gate: Verdict) -> Model {
         by_stage.push(stage_row(None, false, &t.no_stage, sole));
     }
 
-    let mut by_code: Vec<CodeRow> = Vec::new();
+    // Counted per code and severity in an array: millions of findings, a few dozen codes.
+    let mut counts = vec![[0u64; 3]; Code::ALL.len()];
     for f in &audit.findings {
-        let index = match by_code.iter().position(|r| r.code == f.code) {
-            Some(i) => i,
-            None => {
-                by_code.push(CodeRow {
-                    code: f.code,
-                    count: 0,
-                    severities: SeverityCounts::default(),
-                    summary: f.code.summary(),
-                });
-                by_code.len() - 1
-            }
-        };
-        let row = &mut by_code[index];
-        row.count += 1;
-        match f.severity {
-            Severity::Error => row.severities.error += 1,
-            Severity::Warning => row.severities.warning += 1,
-            Severity::Info => row.severities.info += 1,
-        }
+        counts[f.code as usize][f.severity as usize] += 1;
     }
+    let mut by_code: Vec<CodeRow> = Code::ALL
+        .iter()
+        .zip(&counts)
+        .filter(|(_, c)| c.iter().sum::<u64>() > 0)
+        .map(|(&code, c)| CodeRow {
+            code,
+            count: c.iter().sum(),
+            severities: SeverityCounts {
+                info: c[Severity::Info as usize],
+                warning: c[Severity::Warning as usize],
+                error: c[Severity::Error as usize],
+            },
+            summary: code.summary(),
+        })
+        .collect();
     by_code.sort_by(|a, b| {
         b.count
             .cmp(&a.count)
@@ -420,34 +418,19 @@ fn display_field<'a>(audit: &'a Audit, r: &'a crate::rules::FieldRef) -> &'a str
         .map_or(r.name.as_str(), |id| audit.table.name(id))
 }
 
-/// Indices of open deals in the high and medium bands, riskiest first: score descending,
-/// then amount descending, then file and line. At most `limit` are sorted; the total is
-/// returned alongside.
+/// Indices of open deals in the high and medium bands, riskiest first (score descending,
+/// then amount descending, then file and line), at most `limit` of the ones the audit kept;
+/// and how many there are in all.
 pub fn riskiest(audit: &Audit, limit: usize) -> (Vec<usize>, usize) {
-    let rules = &audit.rules;
-    let mut at_risk: Vec<usize> = (0..audit.deals.len())
-        .filter(|&i| {
-            audit.deals.get(i).is_some_and(|d| {
-                audit.deals.is_open(d, rules) && Band::of(d.risk.score, &rules.risk) >= Band::Medium
-            })
-        })
+    let bands = audit.tallies.overall.pipeline.bands;
+    let total = (bands[Band::High as usize] + bands[Band::Medium as usize]) as usize;
+    let deals = audit
+        .riskiest
+        .deals()
+        .take(limit)
+        .map(|d| d as usize)
         .collect();
-    let total = at_risk.len();
-    let key = |i: &usize| {
-        let d = audit.deals.get(*i);
-        (
-            std::cmp::Reverse(d.map_or(0, |d| d.risk.score)),
-            std::cmp::Reverse(d.and_then(|d| d.amount()).map_or(i64::MIN, |m| m.0)),
-            d.map_or(0, |d| d.file),
-            d.map_or(0, |d| d.line),
-        )
-    };
-    if limit < at_risk.len() {
-        at_risk.select_nth_unstable_by_key(limit, key);
-        at_risk.truncate(limit);
-    }
-    at_risk.sort_by_key(key);
-    (at_risk, total)
+    (deals, total)
 }
 
 /// Signal words joined for a table cell.

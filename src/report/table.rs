@@ -204,20 +204,20 @@ impl Emitter for TableEmitter {
             let several_files = audit.inputs.len() > 1;
             let mut t = table(ctx, &["Line", "Deal", "Owner", "Code", "Field", "Message"]);
             for f in &audit.findings[..shown] {
-                let deal = f.deal.and_then(|d| audit.deals.get(d as usize));
+                let deal = audit.finding_deal(f);
                 let deal_label = deal.map_or_else(
-                    || f.record_id.clone().unwrap_or_default(),
+                    || audit.finding_record_id(f).unwrap_or_default().to_string(),
                     |d| deal_label(audit, d),
                 );
                 let owner = deal.and_then(|d| audit.deals.owner(d)).unwrap_or("");
                 let line = if several_files {
                     let file = audit
                         .inputs
-                        .get(f.file as usize)
+                        .get(audit.finding_file(f) as usize)
                         .map_or("", |i| i.path.as_str());
-                    format!("{file}:{}", f.line)
+                    format!("{file}:{}", audit.finding_line(f))
                 } else {
-                    f.line.to_string()
+                    audit.finding_line(f).to_string()
                 };
                 let code = severity_color(ctx, Cell::new(f.code.as_str()), f.severity);
                 t.add_row(vec![
@@ -226,7 +226,7 @@ impl Emitter for TableEmitter {
                     Cell::new(owner),
                     code,
                     Cell::new(audit.finding_field(f).unwrap_or("")),
-                    Cell::new(&f.message),
+                    Cell::new(audit.message(f)),
                 ]);
             }
             writeln!(out, "{t}")?;

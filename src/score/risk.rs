@@ -299,6 +299,60 @@ pub fn facts(
     }
 }
 
+/// The riskiest open deals (high and medium band), riskiest first: score descending, then
+/// amount descending, then file and line. Kept as batches merge, so a report of a million
+/// deals need not sort them.
+#[derive(Clone, Debug, Default)]
+pub struct Riskiest {
+    limit: usize,
+    entries: Vec<(RiskKey, u32)>,
+}
+
+/// Orders deals riskiest first.
+pub type RiskKey = (std::cmp::Reverse<u8>, std::cmp::Reverse<i64>, u32, u64);
+
+pub fn risk_key(score: u8, amount: Option<i64>, file: u32, line: u64) -> RiskKey {
+    (
+        std::cmp::Reverse(score),
+        std::cmp::Reverse(amount.unwrap_or(i64::MIN)),
+        file,
+        line,
+    )
+}
+
+impl Riskiest {
+    pub fn new(limit: usize) -> Riskiest {
+        Riskiest {
+            limit,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Consider deal `deal` with sort key `key`.
+    pub fn offer(&mut self, key: RiskKey, deal: u32) {
+        if self.entries.len() == self.limit
+            && self.entries.last().is_none_or(|(last, _)| key >= *last)
+        {
+            return;
+        }
+        let pos = self.entries.partition_point(|(k, _)| *k < key);
+        self.entries.insert(pos, (key, deal));
+        self.entries.truncate(self.limit);
+    }
+
+    /// Take in another batch's, whose deal indices start at `offset` here.
+    pub fn merge(&mut self, other: &Riskiest, offset: u32) {
+        for &(key, deal) in &other.entries {
+            self.offer(key, deal + offset);
+        }
+    }
+
+    /// Deal indices, riskiest first.
+    pub fn deals(&self) -> impl Iterator<Item = u32> + '_ {
+        self.entries.iter().map(|(_, d)| *d)
+    }
+}
+
 /// The label of a normalised forecast category, for messages.
 pub fn forecast_word(norm: &str) -> &str {
     forecast_label(norm)

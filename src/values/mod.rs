@@ -3,7 +3,7 @@
 pub mod date;
 pub mod number;
 
-pub use date::{DateFormat, parse_date};
+pub use date::{DateCache, DateFormat, parse_date};
 pub use number::{
     Currency, DecimalMark, Money, MoneySum, MoneyValue, NumberError, parse_money, parse_number,
     parse_percent,
@@ -16,6 +16,9 @@ pub struct Placeholders {
     lowered: Vec<String>,
     max_len: usize,
     max_chars: usize,
+    /// Every placeholder is ASCII (the default list is): then a cell is one only if it
+    /// matches byte for byte, ignoring ASCII case.
+    all_ascii: bool,
     /// Bit `n` is set when some placeholder is `n` bytes long (n < 64): a quick reject.
     lengths: u64,
 }
@@ -42,10 +45,12 @@ impl Placeholders {
             .filter(|p| p.len() < 64)
             .fold(0u64, |m, p| m | (1 << p.len()));
         let max_chars = lowered.iter().map(|p| p.chars().count()).max().unwrap_or(0);
+        let all_ascii = lowered.iter().all(|p| p.is_ascii());
         Placeholders {
             lowered,
             max_len,
             max_chars,
+            all_ascii,
             lengths,
         }
     }
@@ -54,6 +59,15 @@ impl Placeholders {
     pub fn is_missing(&self, trimmed: &str) -> bool {
         if trimmed.is_empty() {
             return true;
+        }
+        if self.all_ascii {
+            let len = trimmed.len();
+            return len <= self.max_len
+                && (len >= 64 || self.lengths & (1 << len) != 0)
+                && self
+                    .lowered
+                    .iter()
+                    .any(|p| p.len() == len && p.eq_ignore_ascii_case(trimmed));
         }
         // Most cells are longer than any placeholder: decide on length before looking.
         if trimmed.len() > self.max_len * 4 {

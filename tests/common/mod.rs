@@ -34,7 +34,7 @@ pub fn findings(audit: &Audit) -> Vec<(String, u64, Option<String>)> {
         .map(|f| {
             (
                 f.code.as_str().to_string(),
-                f.line,
+                audit.finding_line(f),
                 audit.finding_field(f).map(str::to_string),
             )
         })
