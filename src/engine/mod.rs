@@ -272,6 +272,8 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
     let mut tallies = Tallies::new(table.len(), rules.stages.len());
     let mut riskiest = Riskiest::new(options.keep_riskiest);
     let mut id_keys = Vec::new();
+    // Findings known only once a file or the whole input is read (IN003, IN004, DUP).
+    let mut extras = Vec::new();
     let mut deal_keys = Vec::new();
     let mut inputs = Vec::new();
 
@@ -301,13 +303,13 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
             records: 0,
             malformed: 0,
             skipped: 0,
-            encoding: export.encoding,
+            encoding: export.encoding.name(),
             delimiter: export.delimiter,
             header: export.header.cells.clone(),
             mapping: mapping.clone(),
         };
         let name = export.name.clone();
-        let mut stream = BatchStream::spawn(export.reader, BATCH_ROWS);
+        let mut stream = BatchStream::spawn(export.reader, BATCH_ROWS, export.header.len());
         let batches = stream.take_batches();
         let recycle = stream.recycle.clone();
         let mut into = MergeInto {
@@ -320,6 +322,8 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
             id_keys: &mut id_keys,
             deal_keys: &mut deal_keys,
             summary: &mut summary,
+            first_skipped: None,
+            first_not_utf8: export.header_not_utf8.then_some(export.header.line),
         };
         let plan = &plan;
         let read_error = std::thread::scope(|scope| {
@@ -344,6 +348,9 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
                     Err(e) => return Some(e),
                     Ok((out, batch)) => {
                         into.summary.records += batch.len() as u64;
+                        if let Some((n, first)) = batch.footer {
+                            into.skipped(n, first);
+                        }
                         let _ = recycle.send(batch);
                         waiting.insert(seq, out);
                     }
@@ -355,16 +362,55 @@ pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Resu
             }
             None
         });
+        let (first_skipped, first_not_utf8) = (into.first_skipped, into.first_not_utf8);
         if let Some(e) = read_error {
             bail!("cannot read {name}: {e}");
         }
         drop(stream);
+        // File-level findings, placed at their lines once the file is read.
+        let mut file_finding = |code: Code, line: u64, message: String| {
+            if let Some(severity) = options.policy.severity(code, None) {
+                rows.push(RowRef {
+                    file,
+                    line,
+                    record_id: None,
+                    column: None,
+                });
+                messages.push(message.into_boxed_str());
+                extras.push(Finding {
+                    subject: Subject::Row(rows.len() as u32 - 1),
+                    message: Message::Stored(messages.len() as u32 - 1),
+                    field: NO_FIELD,
+                    code,
+                    severity,
+                });
+            }
+        };
+        if let Some(line) = first_not_utf8 {
+            summary.encoding = "windows-1252";
+            file_finding(
+                Code::In003,
+                line,
+                format!("text is not UTF-8 from line {line} on; read as Windows-1252"),
+            );
+        }
+        if let (Some(line), n) = (first_skipped, summary.skipped) {
+            file_finding(
+                Code::In004,
+                line,
+                format!(
+                    "skipped {n} report footer and summary row{} (first at line {line})",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+        }
         inputs.push(summary);
     }
 
     let findings = pool.install(|| {
-        let repeats = find_duplicates(&deals, id_keys, deal_keys, &table, &options.policy);
-        merge_duplicates(findings, repeats, &deals, &rows)
+        let mut repeats = find_duplicates(&deals, id_keys, deal_keys, &table, &options.policy);
+        repeats.append(&mut extras);
+        insert_ordered(findings, repeats, &deals, &rows, &table)
     });
     Ok(Audit {
         rules,
@@ -391,13 +437,30 @@ struct MergeInto<'a> {
     id_keys: &'a mut Vec<(u32, u32)>,
     deal_keys: &'a mut Vec<(u32, u32)>,
     summary: &'a mut InputSummary,
+    /// The first skipped row and the first non-UTF-8 row of this file, for IN004 and IN003.
+    first_skipped: Option<u64>,
+    first_not_utf8: Option<u64>,
 }
 
 impl MergeInto<'_> {
     /// Append one batch, in input order. Its findings are in row order with each record's
     /// sorted already, so they are only relocated (deal, row and message indices shift).
+    fn skipped(&mut self, n: u64, first: u64) {
+        self.summary.skipped += n;
+        let f = self.first_skipped.get_or_insert(first);
+        *f = (*f).min(first);
+    }
+
     fn merge(&mut self, out: ChunkOut) {
         let offset = self.deals.len() as u32;
+        self.summary.records -= out.skipped;
+        if let Some(first) = out.first_skipped {
+            self.skipped(out.skipped, first);
+        }
+        if let Some(line) = out.first_not_utf8 {
+            let f = self.first_not_utf8.get_or_insert(line);
+            *f = (*f).min(line);
+        }
         let row_offset = self.rows.len() as u32;
         let message_offset = self.messages.len() as u32;
         self.summary.malformed += out.malformed;
@@ -492,35 +555,38 @@ fn find_duplicates(
     out
 }
 
-/// Put the duplicate findings (sorted by deal) into the ordered findings: a record's DUP
-/// findings come before its others, since DUP sorts before HYG, IN, REQ and VAL. Merged in
-/// place from the back, so the long list is neither copied nor reallocated twice.
-fn merge_duplicates(
+/// Put findings known only at the end (duplicates, file-level IN003/IN004) into the ordered
+/// findings, each where it belongs by file, line, code and field. Merged in place from the
+/// back, so the long list is neither copied nor reallocated twice.
+fn insert_ordered(
     mut findings: Vec<Finding>,
-    dups: Vec<Finding>,
+    mut extras: Vec<Finding>,
     deals: &DealStore,
     rows: &[RowRef],
+    table: &FieldTable,
 ) -> Vec<Finding> {
-    if dups.is_empty() {
+    if extras.is_empty() {
         return findings;
     }
-    let place = |f: &Finding| -> (u32, u64) {
-        match f.subject {
+    let key = |f: &Finding| {
+        let (file, line) = match f.subject {
             Subject::Deal(d) => deals.get(d as usize).map_or((0, 0), |d| (d.file, d.line)),
             Subject::Row(r) => rows.get(r as usize).map_or((0, 0), |r| (r.file, r.line)),
-        }
+        };
+        (file, line, f.code, f.field().map(|id| table.name(id)))
     };
+    extras.sort_by(|a, b| key(a).cmp(&key(b)));
     let old = findings.len();
-    findings.extend_from_slice(&dups);
+    findings.extend_from_slice(&extras);
     let (mut i, mut write) = (old, findings.len());
-    for d in dups.iter().rev() {
-        let at = place(d);
-        // Everything from the first finding at or after `d`'s record moves up past it.
-        let pos = findings[..i].partition_point(|f| place(f) < at);
+    for e in extras.iter().rev() {
+        let at = key(e);
+        // Everything from the first finding after `e` moves up past it.
+        let pos = findings[..i].partition_point(|f| key(f) <= at);
         write -= i - pos;
         findings.copy_within(pos..i, write);
         write -= 1;
-        findings[write] = *d;
+        findings[write] = *e;
         i = pos;
     }
     findings

@@ -12,6 +12,8 @@ use crate::checks::input::ragged_row;
 use crate::checks::required::{self, Demands, condition_holds};
 use crate::checks::values::{Cell, Parsed, check_stage, check_value};
 use crate::checks::{Code, Finding, Message, NO_FIELD, RowRef, Severity, Subject};
+use crate::input::encoding;
+use crate::input::footer::is_summary_label;
 use crate::input::{Row, Rows};
 use crate::rules::normalize_forecast;
 use crate::score::aggregate::grow;
@@ -35,6 +37,11 @@ pub struct ChunkOut {
     /// This batch's riskiest open deals (batch-local indices).
     pub riskiest: Riskiest,
     pub malformed: u64,
+    /// Summary rows ("Total", "Grand Totals") skipped, and the line of the first.
+    pub skipped: u64,
+    pub first_skipped: Option<u64>,
+    /// The line of the first row that was not UTF-8 (read as Windows-1252).
+    pub first_not_utf8: Option<u64>,
 }
 
 /// Reusable per-worker state.
@@ -67,6 +74,9 @@ pub fn audit_chunk(plan: &Plan<'_>, rows: &Rows) -> ChunkOut {
         messages: Vec::new(),
         tallies: Tallies::new(plan.table.len(), plan.rules.stages.len()),
         riskiest: Riskiest::new(plan.keep_riskiest),
+        skipped: 0,
+        first_skipped: None,
+        first_not_utf8: None,
         malformed: 0,
     };
     let mut scratch = Scratch {
@@ -104,8 +114,8 @@ pub fn audit_chunk(plan: &Plan<'_>, rows: &Rows) -> ChunkOut {
     out
 }
 
-/// A row's cells as text. The row is validated as UTF-8 once; a field is then a slice of it
-/// when its bounds are character boundaries, else (invalid bytes) it is decoded lossily.
+/// A row's cells as text. The row is validated as UTF-8 once; a field is then a slice of it.
+/// A row that is not UTF-8 has each cell decoded as Windows-1252 (see `input::encoding`).
 struct RowText<'r> {
     row: Row<'r>,
     text: Option<&'r str>,
@@ -126,7 +136,7 @@ impl<'r> RowText<'r> {
         if let Some(s) = self.text.and_then(|t| t.get(range.clone())) {
             return Cow::Borrowed(s);
         }
-        String::from_utf8_lossy(self.row.bytes().get(range).unwrap_or(&[]))
+        encoding::cell_text(self.row.bytes().get(range).unwrap_or(&[]))
     }
 }
 
@@ -172,7 +182,21 @@ fn emit(
 fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut ChunkOut) {
     let rules = plan.rules;
     let texts = RowText::new(row);
-    if let Some((code, message)) = ragged_row(row.len(), plan.header_len) {
+    if texts.text.is_none() {
+        out.first_not_utf8.get_or_insert(row.line);
+    }
+    if is_summary_row(plan, &texts, row) {
+        out.skipped += 1;
+        out.first_skipped.get_or_insert(row.line);
+        return;
+    }
+    if let Some((code, mut message)) = ragged_row(row.len(), plan.header_len) {
+        if row.at_eof && row.iter().last().is_some_and(|c| c.contains(&b'\n')) {
+            message = format!(
+                "{message}; a quote opened on line {} is never closed, so the rest of the file was read as one field",
+                row.line
+            );
+        }
         out.malformed += 1;
         if let Some(severity) = plan.policy.severity(code, None) {
             let id = trim_cell(&texts.field(plan.id_col)).to_string();
@@ -526,6 +550,24 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
         StageKey::Unknown(u) => add(grow(&mut t.by_unknown_stage, u as usize)),
         StageKey::Missing => add(&mut t.no_stage),
     }
+}
+
+/// A "Total" / "Grand Totals" row of a formatted export: its first non-empty cell says so,
+/// and the id and stage it would need to be a deal are empty (at least one of them mapped).
+fn is_summary_row(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
+    let stage_col = plan.stage_slot.map(|s| plan.slots[s].column);
+    if plan.id_col.is_none() && stage_col.is_none() {
+        return false;
+    }
+    let empty =
+        |col: Option<usize>| col.is_none_or(|c| trim_cell(&texts.field(Some(c))).is_empty());
+    if !(empty(plan.id_col) && empty(stage_col)) {
+        return false;
+    }
+    (0..row.len())
+        .map(|c| texts.field(Some(c)))
+        .find(|t| !trim_cell(t).is_empty())
+        .is_some_and(|t| is_summary_label(&t))
 }
 
 fn placeholder_text(cell: Option<Cell>) -> bool {

@@ -2,6 +2,9 @@
 //!
 //! Every `csv_core` setting lives here (delimiter, quoting), decided once per file.
 
+pub mod dialect;
+pub mod encoding;
+pub mod footer;
 pub mod mapping;
 pub mod reader;
 
@@ -11,6 +14,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+pub use encoding::StreamEncoding;
 pub use reader::{Batch, BatchStream, RecordReader, Row, Rows};
 
 const BUFFER: usize = 256 * 1024;
@@ -21,9 +25,17 @@ pub struct Export {
     pub name: String,
     pub header: Header,
     pub delimiter: u8,
-    pub encoding: &'static str,
+    /// How the byte stream is decoded (rows that are not UTF-8 are read as Windows-1252).
+    pub encoding: StreamEncoding,
+    /// The header itself was not UTF-8 (read as Windows-1252).
+    pub header_not_utf8: bool,
+    /// The first data rows, decoded: what value sniffing (date formats, decimal mark) reads.
+    pub sample: Vec<Vec<String>>,
     pub reader: RecordReader<Box<dyn BufRead + Send>>,
 }
+
+/// How many data rows the sample keeps.
+const SAMPLE_ROWS: usize = 2000;
 
 /// The header row of an export.
 #[derive(Clone, Debug)]
@@ -86,7 +98,8 @@ pub fn display_name(path: &str) -> String {
     }
 }
 
-/// Open an export and read its header. `delimiter` defaults to `,`.
+/// Open an export and read its header. `delimiter` is detected from the first lines when
+/// not given.
 pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
     let name = display_name(path);
     let raw: Box<dyn Read + Send> = if path == "-" {
@@ -98,9 +111,35 @@ pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         }
         Box::new(File::open(p).with_context(|| format!("cannot open {name}"))?)
     };
-    let buffered: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(BUFFER, raw));
-    let delimiter = delimiter.unwrap_or(b',');
-    let mut reader = RecordReader::new(buffered, delimiter);
+    let mut peek = BufReader::with_capacity(BUFFER, raw);
+    let prefix = peek
+        .fill_buf()
+        .with_context(|| format!("cannot read {name}"))?;
+    let encoding = encoding::sniff(prefix);
+    let mut stream: Box<dyn BufRead + Send> = match encoding {
+        StreamEncoding::Utf16Le | StreamEncoding::Utf16Be => Box::new(BufReader::with_capacity(
+            BUFFER,
+            encoding::decoded(Box::new(peek), encoding),
+        )),
+        StreamEncoding::Utf8 | StreamEncoding::Utf8Bom => Box::new(peek),
+    };
+    // The start of the decoded text decides the dialect; nothing is consumed.
+    let sample_bytes = stream
+        .fill_buf()
+        .with_context(|| format!("cannot read {name}"))?
+        .to_vec();
+    if dialect::looks_binary(&sample_bytes) {
+        bail!(
+            "{name} does not look like a CSV export: its first lines hold binary data (NUL and \
+             control bytes); export the report as CSV"
+        );
+    }
+    let delimiter = delimiter
+        .or_else(|| dialect::detect_delimiter(&sample_bytes))
+        .unwrap_or(b',');
+    let sample = sample_rows(&sample_bytes, delimiter);
+
+    let mut reader = RecordReader::new(stream, delimiter);
     let mut first = Rows::default();
     let has_header = reader
         .read_into(&mut first)
@@ -108,16 +147,48 @@ pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
     let Some(row) = first.get(0).filter(|_| has_header) else {
         bail!("{name} is empty: there is no header row to audit");
     };
+    if row.at_eof && row.iter().any(|c| c.contains(&b'\n')) {
+        bail!(
+            "{name}: the header row starting at line {} never ends: a quote opened there is \
+             never closed",
+            row.line
+        );
+    }
+    let header_not_utf8 = std::str::from_utf8(row.bytes()).is_err();
     let cells = row
         .iter()
-        .map(|c| String::from_utf8_lossy(c).trim().to_string())
+        .map(|c| encoding::cell_text(c).trim().to_string())
         .collect();
     let line = row.line;
     Ok(Export {
         name,
         header: Header { cells, line },
         delimiter,
-        encoding: "utf-8",
+        encoding,
+        header_not_utf8,
+        sample,
         reader,
     })
+}
+
+/// The data rows at the start of the decoded text, each cell decoded (Windows-1252 where
+/// it is not UTF-8). The last, possibly cut-off, line is left out.
+fn sample_rows(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    let cut = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let mut reader = RecordReader::new(&bytes[..cut], delimiter);
+    let mut rows = Rows::default();
+    while rows.len() <= SAMPLE_ROWS {
+        match reader.read_into(&mut rows) {
+            Ok(true) => {}
+            _ => break,
+        }
+    }
+    rows.iter()
+        .skip(1)
+        .map(|r| {
+            r.iter()
+                .map(|c| encoding::cell_text(c).trim().to_string())
+                .collect()
+        })
+        .collect()
 }

@@ -31,6 +31,8 @@ struct RowMeta {
     ends: usize,
     len: usize,
     line: u64,
+    /// The record ended because the input did (no line break after it).
+    at_eof: bool,
 }
 
 impl Rows {
@@ -61,6 +63,7 @@ impl Rows {
             data: self.data.get(m.data..m.data + size)?,
             ends,
             line: m.line,
+            at_eof: m.at_eof,
         })
     }
 
@@ -96,7 +99,24 @@ impl Rows {
             ends,
             len,
             line,
+            at_eof: false,
         });
+    }
+
+    /// Remove the last record.
+    pub fn pop(&mut self) {
+        if let Some(m) = self.meta.pop() {
+            self.used = m.data;
+            self.ends_used = m.ends;
+        }
+    }
+
+    /// Append a copy of `row`.
+    pub fn push_row(&mut self, row: Row<'_>) {
+        self.push_fields(row.iter(), row.line);
+        if let Some(m) = self.meta.last_mut() {
+            m.at_eof = row.at_eof;
+        }
     }
 }
 
@@ -107,6 +127,9 @@ pub struct Row<'a> {
     ends: &'a [usize],
     /// 1-based physical line where the record starts.
     pub line: u64,
+    /// The record ended because the input did: with a line break inside its last field, the
+    /// sign of a quote that was never closed.
+    pub at_eof: bool,
 }
 
 impl<'a> Row<'a> {
@@ -244,6 +267,7 @@ impl<R: BufRead> RecordReader<R> {
                 rows.ends.resize(n, 0);
             }
             let input = self.input.fill_buf()?;
+            let eof = input.is_empty();
             let before = self.core.line();
             let (res, nin, nout, nend) = self.core.read_record(
                 input,
@@ -269,6 +293,7 @@ impl<R: BufRead> RecordReader<R> {
                         ends: ends_start,
                         len: nends,
                         line,
+                        at_eof: eof,
                     });
                     return Ok(true);
                 }
@@ -281,6 +306,9 @@ impl<R: BufRead> RecordReader<R> {
 #[derive(Default)]
 pub struct Batch {
     pub rows: Rows,
+    /// On the batch that ends the file: the report footer that was skipped (how many lines,
+    /// and the line of the first).
+    pub footer: Option<(u64, u64)>,
 }
 
 impl Batch {
@@ -297,6 +325,73 @@ impl Batch {
 /// make batches enormous.
 const BATCH_BYTES: usize = 16 << 20;
 
+/// Trailing single-cell lines held back in case they are a report footer. Footers are a
+/// handful of lines; past this many, the lines are rows after all.
+const FOOTER_HOLD: usize = 16;
+
+/// Single-cell lines after the last full row, held back until the file shows what they are:
+/// a report footer (when the file ends and one of them is a footer marker) or rows.
+#[derive(Default)]
+struct FooterWatch {
+    held: Rows,
+}
+
+impl FooterWatch {
+    /// Whether `rows`' last record should be held back (and move it here if so).
+    fn hold(&mut self, rows: &mut Rows, header_len: usize) -> bool {
+        let Some(last) = rows.get(rows.len().wrapping_sub(1)) else {
+            return false;
+        };
+        if header_len < 2 || last.len() > 1 {
+            if !self.held.is_empty() {
+                // A full row: the held lines were rows. Put them back before it.
+                let mut full = Rows::default();
+                full.push_row(last);
+                rows.pop();
+                for r in self.held.iter() {
+                    rows.push_row(r);
+                }
+                self.held.clear();
+                if let Some(r) = full.get(0) {
+                    rows.push_row(r);
+                }
+            }
+            return false;
+        }
+        self.held.push_row(last);
+        rows.pop();
+        if self.held.len() > FOOTER_HOLD {
+            self.release(rows);
+        }
+        true
+    }
+
+    fn release(&mut self, rows: &mut Rows) {
+        for r in self.held.iter() {
+            rows.push_row(r);
+        }
+        self.held.clear();
+    }
+
+    /// At the end of the file: a footer is dropped (returns its size and first line); other
+    /// held lines go back to the rows.
+    fn finish(&mut self, rows: &mut Rows) -> Option<(u64, u64)> {
+        let is_footer = self.held.iter().any(|r| {
+            r.get(0)
+                .is_some_and(|c| super::footer::is_footer_marker(&super::encoding::cell_text(c)))
+        });
+        let first = self.held.get(0).map(|r| r.line);
+        if is_footer {
+            let n = self.held.len() as u64;
+            self.held.clear();
+            first.map(|line| (n, line))
+        } else {
+            self.release(rows);
+            None
+        }
+    }
+}
+
 /// Rows read on a background thread, in batches, with the batches recycled so the reader
 /// allocates nothing once warmed up.
 pub struct BatchStream {
@@ -306,7 +401,14 @@ pub struct BatchStream {
 }
 
 impl BatchStream {
-    pub fn spawn<R>(mut reader: RecordReader<R>, batch_size: usize) -> BatchStream
+    /// Read `reader` in batches of `batch_size` rows on a new thread. Trailing single-cell
+    /// lines are held back and dropped if they are a report footer (files whose header has
+    /// more than one column; `header_len` says).
+    pub fn spawn<R>(
+        mut reader: RecordReader<R>,
+        batch_size: usize,
+        header_len: usize,
+    ) -> BatchStream
     where
         R: BufRead + Send + 'static,
     {
@@ -315,14 +417,19 @@ impl BatchStream {
         let handle = std::thread::Builder::new()
             .name("pipelint-reader".into())
             .spawn(move || {
+                let mut watch = FooterWatch::default();
                 loop {
                     let mut batch: Batch = recycle_rx.try_recv().unwrap_or_default();
                     batch.rows.clear();
+                    batch.footer = None;
                     let mut eof = false;
                     while batch.rows.len() < batch_size && batch.rows.bytes_used() < BATCH_BYTES {
                         match reader.read_into(&mut batch.rows) {
-                            Ok(true) => {}
+                            Ok(true) => {
+                                watch.hold(&mut batch.rows, header_len);
+                            }
                             Ok(false) => {
+                                batch.footer = watch.finish(&mut batch.rows);
                                 eof = true;
                                 break;
                             }
@@ -332,7 +439,8 @@ impl BatchStream {
                             }
                         }
                     }
-                    if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+                    let carries = !batch.is_empty() || batch.footer.is_some();
+                    if carries && tx.send(Ok(batch)).is_err() {
                         return;
                     }
                     if eof {
@@ -432,6 +540,36 @@ mod tests {
         assert_eq!(r[1].0, 4);
     }
 
+    fn stream(data: &str, header_len: usize) -> (Vec<u64>, Option<(u64, u64)>) {
+        let reader = RecordReader::new(std::io::Cursor::new(data.as_bytes().to_vec()), b',');
+        let stream = BatchStream::spawn(reader, 3, header_len);
+        let (mut lines, mut footer) = (Vec::new(), None);
+        for batch in stream.batches.iter() {
+            let batch = batch.unwrap();
+            lines.extend(batch.rows.iter().map(|r| r.line));
+            footer = footer.or(batch.footer);
+        }
+        (lines, footer)
+    }
+
+    #[test]
+    fn salesforce_footer_is_dropped_and_counted() {
+        let data = "1,a\n2,b\n3,c\n4,d\n\n\"Pipeline Report\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n\"Confidential Information - Do Not Distribute\"\n\"Generated By:  Jane Doe  11/20/2026 9:15 AM\"\n\"Acme Corp\"\n";
+        assert_eq!(stream(data, 2), (vec![1, 2, 3, 4], Some((5, 6))));
+    }
+
+    #[test]
+    fn single_cell_lines_that_are_not_a_footer_stay_rows() {
+        // A stray one-cell line mid-file, and one-cell lines at the end without a marker.
+        let (lines, footer) = stream("1,a\nnote\n2,b\n3,c\nx\ny\n", 2);
+        assert_eq!((lines, footer), (vec![1, 2, 3, 4, 5, 6], None));
+        // A one-column file holds nothing back.
+        assert_eq!(
+            stream("a\nb\nCopyright (c) salesforce.com\n", 1).0,
+            vec![1, 2, 3]
+        );
+    }
+
     #[test]
     fn long_fields_grow_buffers() {
         let long = "x".repeat(100_000);
@@ -448,7 +586,7 @@ mod tests {
             data.push_str(&format!("{i}\n"));
         }
         let reader = RecordReader::new(std::io::Cursor::new(data.into_bytes()), b',');
-        let stream = BatchStream::spawn(reader, 64);
+        let stream = BatchStream::spawn(reader, 64, 1);
         let mut seen = Vec::new();
         for batch in stream.batches.iter() {
             let batch = batch.unwrap();
