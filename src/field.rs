@@ -22,10 +22,12 @@ pub enum Canonical {
     NextStep,
     PushCount,
     StageAge,
+    /// Open/won/lost, where the CRM keeps it apart from the stage (Pipedrive's `Status`).
+    Status,
 }
 
 impl Canonical {
-    pub const ALL: [Canonical; 16] = [
+    pub const ALL: [Canonical; 17] = [
         Canonical::Id,
         Canonical::Name,
         Canonical::Account,
@@ -42,6 +44,7 @@ impl Canonical {
         Canonical::NextStep,
         Canonical::PushCount,
         Canonical::StageAge,
+        Canonical::Status,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +65,7 @@ impl Canonical {
             Canonical::NextStep => "next_step",
             Canonical::PushCount => "push_count",
             Canonical::StageAge => "stage_age",
+            Canonical::Status => "status",
         }
     }
 
@@ -103,10 +107,13 @@ pub enum FieldType {
     Money,
     Number,
     Percent,
+    Boolean,
 }
 
 impl FieldType {
-    pub const NAMES: [&'static str; 6] = ["text", "enum", "date", "money", "number", "percent"];
+    pub const NAMES: [&'static str; 7] = [
+        "text", "enum", "date", "money", "number", "percent", "boolean",
+    ];
 
     pub fn parse(name: &str) -> Option<FieldType> {
         Some(match name {
@@ -116,6 +123,7 @@ impl FieldType {
             "money" => FieldType::Money,
             "number" => FieldType::Number,
             "percent" => FieldType::Percent,
+            "boolean" => FieldType::Boolean,
             _ => return None,
         })
     }

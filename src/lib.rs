@@ -11,6 +11,7 @@ pub mod cli;
 pub mod engine;
 pub mod field;
 pub mod gate;
+pub mod infer;
 pub mod input;
 pub mod report;
 pub mod rules;

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::Code;
 use super::values::fmt_number;
 use crate::input::mapping::FieldId;
-use crate::rules::{RiskRules, StageRule, validate::forecast_label};
+use crate::rules::{Outcome, RiskRules, StageRule, validate::forecast_label};
 use crate::values::Money;
 
 /// When the deal last had activity, as far as the export tells.
@@ -38,6 +38,9 @@ pub enum StageTime {
 pub struct DealState<'a> {
     /// The deal's stage, when it is one of the rules' stages.
     pub stage: Option<&'a StageRule>,
+    /// Won or lost by the status column (Pipedrive keeps the outcome apart from the stage,
+    /// which stays where the deal closed).
+    pub closed_as: Option<Outcome>,
     pub close_date: Option<NaiveDate>,
     pub created_date: Option<NaiveDate>,
     pub activity: Activity,
@@ -56,14 +59,17 @@ pub struct DealState<'a> {
 }
 
 impl DealState<'_> {
-    /// Open: a known stage without an outcome. Unknown stages are neither open nor closed.
+    /// Open: a known stage without an outcome, not closed by the status column. Unknown
+    /// stages are neither open nor closed.
     pub fn is_open(&self) -> bool {
-        self.stage.is_some_and(StageRule::is_open)
+        self.closed_as.is_none() && self.stage.is_some_and(StageRule::is_open)
     }
 
     pub fn is_won(&self) -> bool {
-        self.stage
-            .is_some_and(|s| s.outcome == Some(crate::rules::Outcome::Won))
+        match self.closed_as {
+            Some(outcome) => outcome == Outcome::Won,
+            None => self.stage.is_some_and(|s| s.outcome == Some(Outcome::Won)),
+        }
     }
 
     /// Days past the close date (positive when overdue).

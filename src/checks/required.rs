@@ -189,6 +189,7 @@ pub fn condition_holds(test: &Test, cell: &Cell, text: &str) -> bool {
 fn compare(value: &Parsed, operand: &Operand, text: &str) -> Option<Ordering> {
     match (value, operand) {
         (Parsed::Stage(s), Operand::Stage(o)) => (s == o).then_some(Ordering::Equal),
+        (Parsed::Bool(b), Operand::Bool(o)) => (b == o).then_some(Ordering::Equal),
         (_, Operand::Text(t)) => eq_fold(t, text).then_some(Ordering::Equal),
         (Parsed::Money(m), Operand::Number { exact: Some(e), .. }) => Some(m.amount.cmp(e)),
         (Parsed::Money(m), Operand::Number { value, .. }) => m.amount.to_f64().partial_cmp(value),

@@ -12,8 +12,8 @@ use crate::rules::{Bound, FieldRule, RuleSet};
 use crate::suggest;
 pub use crate::values::eq_fold;
 use crate::values::{
-    Currency, DateFormat, DecimalMark, MoneyValue, NumberError, parse_date, parse_money,
-    parse_number, parse_percent,
+    Currency, DateFormat, DecimalMark, MoneyValue, NumberError, parse_bool, parse_date,
+    parse_money, parse_number, parse_percent,
 };
 
 /// A value that passed its checks, in the type it was read as.
@@ -26,6 +26,7 @@ pub enum Parsed {
     Number(f64),
     /// Index into the rules' stages.
     Stage(usize),
+    Bool(bool),
 }
 
 /// What one record holds in one read column, after its value checks.
@@ -78,6 +79,18 @@ pub fn check_value(
                 Err(e) => return Err((Code::Val002, number_message(text, "percentage", e))),
             }
         }
+        FieldType::Boolean => match parse_bool(text) {
+            Some(b) => Parsed::Bool(b),
+            None => {
+                return Err((
+                    Code::Val003,
+                    format!(
+                        "{} is not a yes/no value (true/false, yes/no or 1/0)",
+                        quote(text)
+                    ),
+                ));
+            }
+        },
     };
     let Some(rule) = rule else {
         return percent_range(kind, parsed, None).map(|_| parsed);

@@ -300,7 +300,10 @@ impl DealStore {
 
     pub fn is_open(&self, d: &Deal, rules: &RuleSet) -> bool {
         match d.stage {
-            StageKey::Known(i) => rules.stages.get(i as usize).is_some_and(|s| s.is_open()),
+            StageKey::Known(i) => {
+                d.risk.closed_as.is_none()
+                    && rules.stages.get(i as usize).is_some_and(|s| s.is_open())
+            }
             _ => false,
         }
     }
@@ -311,5 +314,20 @@ impl DealStore {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deal_summary_stays_compact() {
+        // Memory grows with deals, not bytes: keep the per-deal summary under 100 bytes.
+        assert!(
+            std::mem::size_of::<Deal>() <= 88,
+            "{}",
+            std::mem::size_of::<Deal>()
+        );
     }
 }

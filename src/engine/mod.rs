@@ -257,9 +257,10 @@ pub fn bind_all(rules: &RuleSet, table: &FieldTable, exports: &[Export]) -> Resu
 }
 
 /// Audit every export with `rules`.
-pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
+pub fn run(mut rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
     let table = FieldTable::new(&rules);
     let mappings = bind_all(&rules, &table, &exports)?;
+    crate::infer::adapt_input(&mut rules, &table, &mappings, &exports);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|i| format!("pipelint-worker-{i}"))

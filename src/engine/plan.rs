@@ -60,6 +60,8 @@ pub struct Plan<'a> {
     pub account_col: Option<usize>,
     pub owner_col: Option<usize>,
     pub currency_col: Option<usize>,
+    /// The open/won/lost status column, if the export has one.
+    pub status_col: Option<usize>,
     pub stage_slot: Option<usize>,
     pub amount_slot: Option<usize>,
     pub close_date_slot: Option<usize>,
@@ -222,6 +224,7 @@ impl<'a> Plan<'a> {
             account_col: col(Canonical::Account),
             owner_col: col(Canonical::Owner),
             currency_col: col(Canonical::Currency),
+            status_col: col(Canonical::Status),
             stage_slot: slot(Canonical::Stage),
             amount_slot: slot(Canonical::Amount).filter(|&s| slots[s].kind == FieldType::Money),
             close_date_slot: slot(Canonical::CloseDate)

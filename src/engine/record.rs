@@ -15,7 +15,7 @@ use crate::checks::{Code, Finding, Message, NO_FIELD, RowRef, Severity, Subject}
 use crate::input::encoding;
 use crate::input::footer::is_summary_label;
 use crate::input::{Row, Rows};
-use crate::rules::normalize_forecast;
+use crate::rules::{Outcome, normalize_forecast};
 use crate::score::aggregate::grow;
 use crate::score::risk::{self, RiskInputs, Riskiest, risk_key};
 use crate::score::{Band, GroupTally, Tallies};
@@ -404,8 +404,20 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
     let forecast_norm = forecast_id
         .and_then(|id| scratch.forecast_norms.get(id as usize))
         .map(|n| &**n);
+    let closed_as = plan.status_col.and_then(|c| {
+        let text = texts.field(Some(c));
+        let t = trim_cell(&text);
+        if t.eq_ignore_ascii_case("won") {
+            Some(Outcome::Won)
+        } else if t.eq_ignore_ascii_case("lost") || t.eq_ignore_ascii_case("deleted") {
+            Some(Outcome::Lost)
+        } else {
+            None
+        }
+    });
     let state = DealState {
         stage: known_stage,
+        closed_as,
         close_date,
         created_date: date_of(h.created_date),
         activity: match cell(h.last_activity) {

@@ -350,7 +350,7 @@ pub fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
     match d.stage {
         StageKey::Known(i) => {
             let stage = rules.stages.get(i as usize)?;
-            if !stage.is_open() {
+            if !stage.is_open() || d.risk.closed_as.is_some() {
                 return None;
             }
             let describe = Describe {

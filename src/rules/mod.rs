@@ -97,6 +97,13 @@ pub struct InputRules {
     pub empty_values: Placeholders,
     pub delimiter: Option<u8>,
     pub currency: Option<Currency>,
+    /// The user's rules set `date_formats` / `decimal` themselves: the values of the file
+    /// are not consulted. Otherwise the audit reads the head of each file for them and puts
+    /// what it finds before the preset's.
+    pub dates_given: bool,
+    pub decimal_given: bool,
+    /// What was read from the files' values, in words, for the report.
+    pub detected: Vec<String>,
 }
 
 /// `[columns]`: the headers a canonical field may appear under, first match wins.
@@ -216,6 +223,7 @@ pub enum Operand {
     Date(NaiveDate),
     /// A stage, resolved to its index in [`RuleSet::stages`].
     Stage(usize),
+    Bool(bool),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -418,8 +426,10 @@ pub fn build(
         let raw = parse::parse_rules(preset.text, doc, &mut problems);
         merged = validate::layer(&raw, doc, &mut problems);
     }
+    let mut given = (false, false);
     if let Some(user) = user {
         let over = validate::layer(&user.raw, 0, &mut problems);
+        given = (over.sets_date_formats(), over.sets_decimal());
         merged = validate::merge(merged, over);
     }
     let source = match (user, preset) {
@@ -435,5 +445,6 @@ pub fn build(
     };
     let mut rules = validate::finish(merged, provenance, problems)?;
     rules.detection = detection;
+    (rules.input.dates_given, rules.input.decimal_given) = given;
     Ok(rules)
 }

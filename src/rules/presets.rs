@@ -30,6 +30,11 @@ pub const PRESETS: &[Preset] = &[
         path: "rules/pipedrive.toml",
         text: include_str!("../../rules/pipedrive.toml"),
     },
+    Preset {
+        name: "generic",
+        path: "rules/generic.toml",
+        text: include_str!("../../rules/generic.toml"),
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Preset> {

@@ -662,6 +662,18 @@ fn raw_test(c: &mut Checker<'_>, cond: &Spanned<RawCondition>) -> Option<RawTest
     tests.pop()
 }
 
+impl Layer {
+    /// Whether this document sets `[input] date_formats` itself.
+    pub fn sets_date_formats(&self) -> bool {
+        self.date_formats.is_some()
+    }
+
+    /// Whether this document sets `[input] decimal` itself.
+    pub fn sets_decimal(&self) -> bool {
+        self.decimal.is_some()
+    }
+}
+
 /// Merge `over` (the user's file) onto `base` (its preset).
 pub fn merge(base: Layer, over: Layer) -> Layer {
     let mut columns = base.columns;
@@ -804,6 +816,9 @@ pub fn finish(
         },
         delimiter: layer.delimiter,
         currency: layer.currency,
+        dates_given: false,
+        decimal_given: false,
+        detected: Vec::new(),
     };
     if !problems.is_empty() {
         return Err(RulesError {
@@ -1115,6 +1130,22 @@ fn type_test(
                     None
                 }
             },
+            FieldType::Boolean => {
+                let b = match v {
+                    toml::Value::Boolean(b) => Some(*b),
+                    toml::Value::Integer(i) => crate::values::parse_bool(&i.to_string()),
+                    toml::Value::String(s) => crate::values::parse_bool(s.trim()),
+                    _ => None,
+                };
+                if b.is_none() {
+                    problems.push(
+                        at.doc,
+                        at.span.clone(),
+                        "this condition's field is boolean; compare it with true or false",
+                    );
+                }
+                b.map(Operand::Bool)
+            }
             FieldType::Text | FieldType::Enum => match v {
                 toml::Value::String(s) => Some(Operand::Text(s.trim().to_string())),
                 toml::Value::Integer(i) => Some(Operand::Text(i.to_string())),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::checks::hygiene::{Activity, DealState, StageTime};
 use crate::checks::values::fmt_number;
-use crate::rules::{RiskRules, RiskWeights, StageRule, validate::forecast_label};
+use crate::rules::{Outcome, RiskRules, RiskWeights, StageRule, validate::forecast_label};
 
 /// A reason a deal is at risk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -130,6 +130,8 @@ pub struct RiskFacts {
     pub probability: f32,
     /// Interned forecast category; `u32::MAX` when none.
     pub forecast: u32,
+    /// Won or lost by the status column, whatever the stage.
+    pub closed_as: Option<Outcome>,
 }
 
 impl Default for RiskFacts {
@@ -143,6 +145,7 @@ impl Default for RiskFacts {
             days_in_stage: i32::MIN,
             probability: f32::NAN,
             forecast: u32::MAX,
+            closed_as: None,
         }
     }
 }
@@ -296,6 +299,7 @@ pub fn facts(
         },
         probability: state.probability.map_or(f32::NAN, |p| p as f32),
         forecast,
+        closed_as: state.closed_as,
     }
 }
 

@@ -1,8 +1,10 @@
 //! Reading cell values: dates, money, numbers, percentages, and placeholders that mean "empty".
 
+pub mod boolean;
 pub mod date;
 pub mod number;
 
+pub use boolean::parse_bool;
 pub use date::{DateCache, DateFormat, parse_date};
 pub use number::{
     Currency, DecimalMark, Money, MoneySum, MoneyValue, NumberError, parse_money, parse_number,

@@ -1,0 +1,278 @@
+//! Reading an export's values for what they say about themselves: date formats, decimal
+//! marks, types, placeholders, fill rates. `profile` shows it, `init --from` drafts rules
+//! from it, and the audit uses the sample at the head of a file to read dates and decimals
+//! the way the file writes them when the rules do not say.
+
+pub mod column;
+pub mod dates;
+pub mod numbers;
+
+use std::io;
+
+use anyhow::{Context, Result};
+
+use crate::input::footer::is_summary_label;
+use crate::input::{BatchStream, Export, encoding};
+use crate::values::{DecimalMark, Placeholders, trim_cell};
+pub use column::{ColumnStats, ValueType};
+pub use dates::{Candidates, DateEvidence, DateVerdict};
+pub use numbers::NumberEvidence;
+
+/// Everything `profile` and `init --from` know about one file, from reading all of it.
+#[derive(Clone, Debug)]
+pub struct FileProfile {
+    pub name: String,
+    /// `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, or `windows-1252` when some text was
+    /// not UTF-8.
+    pub encoding: &'static str,
+    pub delimiter: u8,
+    pub header_line: u64,
+    /// Data rows read (records plus malformed rows; footers and summary rows excluded).
+    pub records: u64,
+    /// Rows with a different number of fields than the header, and the first one's line.
+    pub malformed: u64,
+    pub first_malformed: Option<u64>,
+    /// Report footer lines and Total rows skipped.
+    pub skipped: u64,
+    pub columns: Vec<ColumnStats>,
+}
+
+/// Rows per batch when profiling.
+const BATCH_ROWS: usize = 8 * 1024;
+
+impl FileProfile {
+    /// Read the whole export (streaming) and profile every column. `placeholders` are the
+    /// values that count as empty besides the well-known ones.
+    pub fn scan(export: Export, placeholders: &Placeholders) -> Result<FileProfile> {
+        let Export {
+            name,
+            header,
+            delimiter,
+            encoding: stream_encoding,
+            header_not_utf8,
+            reader,
+            ..
+        } = export;
+        let width = header.len();
+        let mut columns: Vec<ColumnStats> =
+            header.cells.iter().map(|h| ColumnStats::new(h)).collect();
+        let candidates = Candidates::new();
+        let mut profile = FileProfile {
+            name: name.clone(),
+            encoding: stream_encoding.name(),
+            delimiter,
+            header_line: header.line,
+            records: 0,
+            malformed: 0,
+            first_malformed: None,
+            skipped: 0,
+            columns: Vec::new(),
+        };
+        let mut not_utf8 = header_not_utf8;
+        let mut stream = BatchStream::spawn(reader, BATCH_ROWS, width);
+        let batches = stream.take_batches();
+        let mut cells: Vec<String> = Vec::with_capacity(width);
+        for batch in batches {
+            let batch = batch.map_err(|e| read_error(&name, e))?;
+            if let Some((n, _)) = batch.footer {
+                profile.skipped += n;
+            }
+            for row in batch.rows.iter() {
+                if !not_utf8 && std::str::from_utf8(row.bytes()).is_err() {
+                    not_utf8 = true;
+                }
+                cells.clear();
+                cells.extend(row.iter().map(|c| encoding::cell_text(c).into_owned()));
+                if is_summary(&cells) {
+                    profile.skipped += 1;
+                    continue;
+                }
+                profile.records += 1;
+                if row.len() != width {
+                    profile.malformed += 1;
+                    profile.first_malformed.get_or_insert(row.line);
+                    continue;
+                }
+                for (stats, cell) in columns.iter_mut().zip(&cells) {
+                    stats.observe(cell, placeholders, &candidates);
+                }
+            }
+            let _ = stream.recycle.send(batch);
+        }
+        if not_utf8 {
+            profile.encoding = "windows-1252";
+        }
+        profile.columns = columns;
+        Ok(profile)
+    }
+
+    /// The decimal mark the file's numbers use: `,` when some numeric column needs it and
+    /// none contradicts it.
+    pub fn decimal(&self) -> DecimalMark {
+        decimal_of(self.columns.iter().map(|c| &c.numbers))
+    }
+}
+
+fn read_error(name: &str, e: io::Error) -> anyhow::Error {
+    anyhow::Error::new(e).context(format!("cannot read {name}"))
+}
+
+/// A Total / Grand Totals row: its first non-empty cell says so and most cells are empty.
+pub fn is_summary(cells: &[String]) -> bool {
+    let filled = cells.iter().filter(|c| !trim_cell(c).is_empty()).count();
+    filled * 2 <= cells.len()
+        && cells
+            .iter()
+            .find(|c| !trim_cell(c).is_empty())
+            .is_some_and(|c| is_summary_label(c))
+}
+
+/// The decimal mark several numeric columns agree on.
+pub fn decimal_of<'a>(columns: impl Iterator<Item = &'a NumberEvidence>) -> DecimalMark {
+    let mut comma = false;
+    let mut point = false;
+    for n in columns {
+        match n.decimal() {
+            Some(DecimalMark::Comma) => comma = true,
+            Some(DecimalMark::Point) => point = true,
+            None => {}
+        }
+    }
+    if comma && !point {
+        DecimalMark::Comma
+    } else {
+        DecimalMark::Point
+    }
+}
+
+/// What the sample at the head of a file says about the columns the audit reads as dates
+/// and numbers.
+#[derive(Clone, Debug, Default)]
+pub struct SampleReading {
+    /// Per date column (in column order): the verdict on its format.
+    pub dates: Vec<(usize, DateVerdict)>,
+    /// Evidence from the numeric columns.
+    pub numbers: Vec<NumberEvidence>,
+}
+
+/// Read the sample's `date_columns` and `number_columns`.
+pub fn read_sample(
+    sample: &[Vec<String>],
+    date_columns: &[usize],
+    number_columns: &[usize],
+    placeholders: &Placeholders,
+) -> SampleReading {
+    let candidates = Candidates::new();
+    let mut reading = SampleReading::default();
+    for &col in date_columns {
+        let mut e = DateEvidence::default();
+        for row in sample {
+            if let Some(v) = row.get(col).map(|c| trim_cell(c)) {
+                if !column::is_placeholder(v, placeholders) {
+                    e.observe(v, &candidates);
+                }
+            }
+        }
+        if let Some(v) = e.verdict() {
+            reading.dates.push((col, v));
+        }
+    }
+    for &col in number_columns {
+        let mut e = NumberEvidence::default();
+        for row in sample {
+            if let Some(v) = row.get(col).map(|c| trim_cell(c)) {
+                if !column::is_placeholder(v, placeholders) {
+                    e.observe(v);
+                }
+            }
+        }
+        reading.numbers.push(e);
+    }
+    reading
+}
+
+/// Load a file for profiling: the context names the file on every error.
+pub fn scan_file(path: &str, delimiter: Option<u8>) -> Result<FileProfile> {
+    let export = crate::input::open(path, delimiter)?;
+    let name = export.name.clone();
+    FileProfile::scan(export, &Placeholders::default()).with_context(|| format!("profiling {name}"))
+}
+
+/// Read dates and decimals the way the files write them where the rules leave it open:
+/// formats the files' date columns decide are tried before the preset's, and a decimal
+/// comma is used when the numeric columns need one and none contradicts it. What was
+/// decided is noted in `rules.input.detected` for the report.
+pub fn adapt_input(
+    rules: &mut crate::rules::RuleSet,
+    table: &crate::input::mapping::FieldTable,
+    mappings: &[crate::input::mapping::Mapping],
+    exports: &[Export],
+) {
+    use crate::field::FieldType;
+    use crate::values::DateFormat;
+    let input = &mut rules.input;
+    if input.dates_given && input.decimal_given {
+        return;
+    }
+    let mut decided: Vec<&'static str> = Vec::new();
+    let mut numbers = Vec::new();
+    for (export, mapping) in exports.iter().zip(mappings) {
+        let columns_of = |want: fn(FieldType) -> bool| -> Vec<usize> {
+            let mut cols: Vec<usize> = table
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| want(e.kind))
+                .filter_map(|(id, _)| mapping.column(id))
+                .collect();
+            cols.sort_unstable();
+            cols.dedup();
+            cols
+        };
+        let date_cols = columns_of(|k| k == FieldType::Date);
+        let number_cols = columns_of(FieldType::is_numeric);
+        let reading = read_sample(
+            &export.sample,
+            &date_cols,
+            &number_cols,
+            &input.empty_values,
+        );
+        for (_, v) in reading.dates {
+            if v.format == "%Y-%m-%d" || decided.contains(&v.format) {
+                continue;
+            }
+            let known = |f: &str| input.date_formats.iter().any(|d| d.source == f);
+            if let Some(alt) = v.ambiguous_with {
+                // Nothing in the values decides the order: the rules' own order does, if
+                // they have either.
+                if known(v.format) || known(alt) {
+                    continue;
+                }
+            }
+            decided.push(v.format);
+        }
+        numbers.extend(reading.numbers);
+    }
+    if !input.dates_given && !decided.is_empty() {
+        let mut formats: Vec<DateFormat> = decided
+            .iter()
+            .filter_map(|f| DateFormat::compile(f).ok())
+            .collect();
+        for f in input.date_formats.drain(..) {
+            if !decided.contains(&f.source.as_str()) {
+                formats.push(f);
+            }
+        }
+        input.date_formats = formats;
+        input
+            .detected
+            .push(format!("dates as {}", decided.join(", ")));
+    }
+    if !input.decimal_given
+        && decimal_of(numbers.iter()) == DecimalMark::Comma
+        && input.decimal != DecimalMark::Comma
+    {
+        input.decimal = DecimalMark::Comma;
+        input.detected.push("decimal comma".to_string());
+    }
+}
