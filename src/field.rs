@@ -77,6 +77,28 @@ impl Canonical {
         Canonical::ALL.into_iter().map(Canonical::as_str)
     }
 
+    /// Whether `[fields]` may give this field type `kind`. Amounts are summed as money and
+    /// dates compared as dates, so those types are fixed; text fields may be enums.
+    pub fn accepts(self, kind: FieldType) -> bool {
+        match self.default_type() {
+            FieldType::Text => matches!(kind, FieldType::Text | FieldType::Enum),
+            FieldType::Percent => matches!(kind, FieldType::Percent | FieldType::Number),
+            fixed => kind == fixed,
+        }
+    }
+
+    /// The types [`Canonical::accepts`], in words.
+    pub fn accepted_types(self) -> &'static str {
+        match self.default_type() {
+            FieldType::Text => "text (or an enum)",
+            FieldType::Percent => "a percent (or a number)",
+            FieldType::Money => "money",
+            FieldType::Date => "a date",
+            FieldType::Number => "a number",
+            _ => "text",
+        }
+    }
+
     /// The type a canonical field has unless `[fields]` says otherwise.
     pub fn default_type(self) -> FieldType {
         match self {

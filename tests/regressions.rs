@@ -155,3 +155,175 @@ fn two_fields_on_one_column_are_refused() {
         "{err:#}"
     );
 }
+
+// --- Found reviewing the forecast-risk work -------------------------------------------
+
+/// A small pipeline: `Ref`, `Deal`, `Customer`, `Phase`; stages Demo (open) and Won.
+const SMALL: &str = r#"
+[columns]
+id = "Ref"
+name = "Deal"
+account = "Customer"
+stage = "Phase"
+[[stages]]
+name = "Demo"
+[[stages]]
+name = "Won"
+outcome = "won"
+"#;
+
+fn signals(a: &pipelint::engine::Audit, deal: usize) -> Vec<(String, String)> {
+    let d = a.deals.get(deal).expect("deal");
+    pipelint::report::model::deal_risk(a, d)
+        .map(|r| {
+            r.signals
+                .into_iter()
+                .map(|s| (s.signal.to_string(), s.detail))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn messages(a: &pipelint::engine::Audit, code: &str) -> Vec<String> {
+    a.findings
+        .iter()
+        .filter(|f| f.code.as_str() == code)
+        .map(|f| a.message(f).into_owned())
+        .collect()
+}
+
+#[test]
+fn an_unmet_requirement_past_the_sixteenth_still_fires_exit_criteria() {
+    let names: Vec<String> = (1..=17).map(|i| format!("F{i}")).collect();
+    let requires = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rules = format!(
+        "[columns]\nstage = \"Phase\"\n[[stages]]\nname = \"Demo\"\nrequires = [{requires}]\n"
+    );
+    let header = format!("Phase,{}\n", names.join(","));
+    let filled = vec!["x"; 16].join(",");
+    let a = audit(&format!("{header}Demo,{filled},\n"), &rules);
+    assert_eq!(findings(&a), vec![finding("REQ002", 2, Some("F17"))]);
+    let s = signals(&a, 0);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].0, "exit_criteria");
+    assert!(s[0].1.contains("past the 16th"), "{}", s[0].1);
+}
+
+#[test]
+fn no_won_deal_amount_finding_when_the_export_has_no_amount() {
+    let a = audit("Ref,Deal,Customer,Phase\nA,x,Acme,Won\n", SMALL);
+    assert_eq!(findings(&a), vec![]);
+}
+
+#[test]
+fn amount_must_be_read_as_money() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = write(&dir, "export.csv", "Ref,Phase,Value\nA,Won,5000\n");
+    let r = write(
+        &dir,
+        "rules.toml",
+        &format!("{SMALL}\n[fields]\namount = {{ type = \"number\" }}\n")
+            .replace("[columns]\n", "[columns]\namount = \"Value\"\n"),
+    );
+    let err = try_audit(&[&c], Some(&r)).err().expect("refused");
+    let text = format!("{err:#}");
+    assert!(text.contains("`amount` cannot be of type number"), "{text}");
+}
+
+#[test]
+fn a_deal_matching_a_repeated_row_is_still_a_probable_duplicate() {
+    let a = audit(
+        "Ref,Deal,Customer,Phase\nX,Bar,Acme,Demo\nX,Foo,Acme,Demo\nZ,Foo,Acme,Demo\n",
+        SMALL,
+    );
+    assert_eq!(
+        findings(&a),
+        vec![
+            finding("DUP001", 3, Some("id")),
+            finding("DUP002", 4, Some("name")),
+        ]
+    );
+    assert_eq!(messages(&a, "DUP002").len(), 1);
+    assert!(messages(&a, "DUP002")[0].contains("line 3"));
+}
+
+#[test]
+fn placeholder_and_punctuation_names_are_not_duplicates() {
+    let a = audit(
+        "Ref,Deal,Customer,Phase\nB,N/A,acme,Demo\nC,n/a,acme,Demo\nD,---,acme,Demo\nE,???,acme,Demo\n",
+        SMALL,
+    );
+    assert_eq!(findings(&a), vec![]);
+}
+
+const PROBABILITY: &str = r#"
+[columns]
+stage = "Phase"
+probability = "P"
+stage_age = "Age"
+push_count = "Pushes"
+[fields]
+probability = { type = "percent", fraction = true }
+[risk]
+probability_tolerance = 20
+[[stages]]
+name = "Demo"
+probability = 35
+max_days = 30
+"#;
+
+#[test]
+fn fraction_probabilities_exactly_at_the_tolerance_are_fine() {
+    let a = audit(
+        "Phase,P,Age,Pushes\nDemo,0.55,1,0\nDemo,0.15,1,0\n",
+        PROBABILITY,
+    );
+    assert_eq!(findings(&a), vec![]);
+}
+
+#[test]
+fn probability_words_agree_with_the_check() {
+    let a = audit("Phase,P,Age,Pushes\nDemo,0.6666665,1,0\n", PROBABILITY);
+    assert_eq!(
+        findings(&a),
+        vec![finding("HYG004", 2, Some("probability"))]
+    );
+    let m = &messages(&a, "HYG004")[0];
+    assert!(
+        m.starts_with("probability 66.6667% but Demo expects 35%"),
+        "{m}"
+    );
+    let s = signals(&a, 0);
+    assert_eq!(s[0].0, "forecast_mismatch");
+    assert!(
+        s[0].1.starts_with("probability 66.6667% vs 35%"),
+        "{}",
+        s[0].1
+    );
+}
+
+#[test]
+fn huge_stage_ages_and_push_counts_are_not_shown_as_caps() {
+    let a = audit(
+        "Phase,P,Age,Pushes\nDemo,0.35,5000000000,70000\n",
+        PROBABILITY,
+    );
+    let m = &messages(&a, "HYG003")[0];
+    assert!(m.starts_with("in Demo for over 2147483647 days"), "{m}");
+    let s = signals(&a, 0);
+    let pushed = s.iter().find(|(n, _)| n == "pushed").expect("pushed");
+    assert_eq!(pushed.1, "pushed over 65535 times");
+}
+
+#[test]
+fn a_fraction_of_a_day_past_max_days_counts() {
+    let a = audit(
+        "Phase,P,Age,Pushes\nDemo,0.35,30.9,0\nDemo,0.35,30,0\n",
+        PROBABILITY,
+    );
+    assert_eq!(findings(&a), vec![finding("HYG003", 2, Some("stage_age"))]);
+}

@@ -56,6 +56,8 @@ pub struct DealState<'a> {
     /// The amount cell was empty (or a placeholder) and a REQ finding already says so.
     pub amount_already_reported: bool,
     pub amount_unreadable: bool,
+    /// The export has an amount column read as money (else HYG006 cannot judge).
+    pub amount_tracked: bool,
 }
 
 impl DealState<'_> {
@@ -166,7 +168,7 @@ pub fn check(
     if enabled(Code::Hyg005) && state.forecast_not_allowed().is_some() {
         emit(Code::Hyg005, fields.forecast_category, None);
     }
-    if enabled(Code::Hyg006) && state.is_won() && !state.amount_unreadable {
+    if enabled(Code::Hyg006) && state.amount_tracked && state.is_won() && !state.amount_unreadable {
         let fires = match state.amount {
             Some(m) => !m.is_positive(),
             None => !state.amount_already_reported,
@@ -205,6 +207,8 @@ pub struct Facts<'a> {
     pub close_date: Option<NaiveDate>,
     pub last_activity: Option<NaiveDate>,
     pub days_in_stage: Option<i64>,
+    /// `days_in_stage` is a cap, not the value.
+    pub days_capped: bool,
     pub probability: Option<f64>,
     pub forecast: Option<&'a str>,
     pub amount: Option<Money>,
@@ -234,7 +238,8 @@ pub fn message(code: Code, f: &Facts<'_>) -> String {
             None => "no activity recorded; log the latest activity or follow up".to_string(),
         },
         Code::Hyg003 => format!(
-            "in {stage} for {} days (limit {}); advance the deal, move it back, or close it",
+            "in {stage} for {}{} days (limit {}); advance the deal, move it back, or close it",
+            if f.days_capped { "over " } else { "" },
             f.days_in_stage.map_or("?".to_string(), |d| d.to_string()),
             f.stage.and_then(|s| s.max_days).unwrap_or(0)
         ),

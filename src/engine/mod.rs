@@ -221,10 +221,9 @@ impl Audit {
                     stage,
                     close_date: d.close_date,
                     last_activity: d.risk.last_activity,
-                    days_in_stage: (d.risk.days_in_stage != i32::MIN)
-                        .then_some(i64::from(d.risk.days_in_stage)),
-                    probability: (!d.risk.probability.is_nan())
-                        .then_some(f64::from(d.risk.probability)),
+                    days_in_stage: d.risk.days_in_stage(),
+                    days_capped: d.risk.has(crate::score::RiskFacts::DAYS_CAPPED),
+                    probability: d.risk.probability(),
                     forecast: self.deals.forecast(d),
                     amount: d.amount(),
                 },
@@ -521,15 +520,13 @@ fn find_duplicates(
         );
     }
     if let Some(severity) = policy.severity(Code::Dup002, None) {
-        // A repeated row is DUP001's; DUP002 is for the same deal entered twice.
+        // A repeated row is DUP001's; DUP002 is for the same deal entered twice. Repeats
+        // stay among the keys (a later deal may match one of them) but get no DUP002.
         let mut repeated = vec![0u64; deals.len().div_ceil(64)];
         for &(d, _) in &same_id {
             repeated[d as usize / 64] |= 1 << (d % 64);
         }
-        let keys: Vec<(u32, u32)> = deal_keys
-            .into_iter()
-            .filter(|&(_, d)| repeated[d as usize / 64] & (1 << (d % 64)) == 0)
-            .collect();
+        let is_repeat = |d: u32| repeated[d as usize / 64] & (1 << (d % 64)) != 0;
         let folded = |d: u32| -> String {
             let Some(d) = deals.get(d as usize) else {
                 return String::new();
@@ -541,11 +538,12 @@ fn find_duplicates(
             a.push_str(&b);
             a
         };
-        let same_deal = duplicates::repeats(keys, |a, b| folded(a) == folded(b));
+        let same_deal = duplicates::repeats(deal_keys, |a, b| folded(a) == folded(b));
         let field = table.canonical(Canonical::Name);
         out.extend(
             same_deal
                 .iter()
+                .filter(|&&(d, _)| !is_repeat(d))
                 .map(|&(d, first)| finding(Code::Dup002, severity, d, first, field)),
         );
     }

@@ -431,8 +431,9 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
                 days: (plan.as_of - since).num_days(),
                 field: plan.slots[h.stage_changed.unwrap_or(0)].field,
             },
+            // A fraction of a day counts: 30.9 days is past a 30-day limit.
             (None, Some(days)) if days.is_finite() => StageTime::Days {
-                days: days as i64,
+                days: days.ceil() as i64,
                 field: plan.slots[h.stage_age.unwrap_or(0)].field,
             },
             _ => StageTime::Unknown,
@@ -443,6 +444,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
         amount: money.map(|m| m.amount),
         amount_already_reported: amount_reported,
         amount_unreadable: matches!(cell(plan.amount_slot), Some(Cell::Invalid)),
+        amount_tracked: plan.amount_slot.is_some(),
     };
     hygiene::check(
         &state,
@@ -459,17 +461,21 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
         },
     );
     let mut exit_unmet = 0u16;
+    let mut exit_more = false;
     if let StageKey::Known(s) = stage {
         for r in plan.by_stage.get(s as usize).into_iter().flatten() {
             let unmet = plan.slot_of[r.field]
                 .is_some_and(|slot| !matches!(scratch.cells[slot], Cell::Valid(_)));
             if unmet && r.pos < 16 {
                 exit_unmet |= 1 << r.pos;
+            } else if unmet {
+                exit_more = true;
             }
         }
     }
     let inputs = RiskInputs {
         exit_unmet,
+        exit_more,
         next_step_missing: cell(h.next_step).map(|c| matches!(c, Cell::Missing { .. })),
         push_count: number_of(h.push_count),
     };
@@ -478,6 +484,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
     let risk_facts = risk::facts(
         &state,
         &inputs,
+        &rules.risk,
         signals,
         score,
         forecast_id.unwrap_or(u32::MAX),
@@ -505,7 +512,10 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
     out.id_hashes.push(has_id.then(|| id_hash(id)));
     // DUP002 compares open deals by account and folded name.
     let open = state.is_open();
-    let dup_key = (open && !placeholders.is_missing(account) && !name.is_empty()).then(|| {
+    // Only real names count: a placeholder or punctuation ("N/A", "---") names no deal.
+    let names_something =
+        |s: &str| !placeholders.is_missing(s) && s.chars().any(char::is_alphanumeric);
+    let dup_key = (open && names_something(account) && names_something(name)).then(|| {
         // Accounts recur: fold each once per batch.
         let id = out.deals.accounts.intern(account) as usize;
         let folded = &mut scratch.folded_accounts;

@@ -928,6 +928,21 @@ fn finish_field(f: FieldLayer, problems: &mut Problems) -> Option<FieldRule> {
         (None, _) => default_kind,
     };
     let mut ok = true;
+    if let (FieldName::Canonical(c), Some((k, at))) = (&f.name, &f.kind) {
+        if !c.accepts(*k) {
+            problems.push(
+                at.doc,
+                at.span.clone(),
+                format!(
+                    "`{c}` cannot be of type {}: pipelint reads it as {}; remove `type` or set type = \"{}\"",
+                    k.as_str(),
+                    c.accepted_types(),
+                    c.default_type().as_str()
+                ),
+            );
+            ok = false;
+        }
+    }
     if kind == FieldType::Enum && f.values.as_ref().is_none_or(Vec::is_empty) {
         let at = f.kind.as_ref().map_or(&f.at, |(_, at)| at);
         problems.push(

@@ -120,18 +120,49 @@ impl Band {
 pub struct RiskFacts {
     pub signals: Signals,
     pub score: u8,
-    /// Bit i: the stage's i-th `requires` field is missing or invalid.
+    /// Bit i: the stage's i-th `requires` field is missing or invalid (the first 16;
+    /// [`RiskFacts::EXIT_MORE`] says whether later ones are too).
     pub exit_unmet: u16,
+    /// Pushes, up to `u16::MAX` ([`RiskFacts::PUSHES_CAPPED`] when more).
     pub push_count: u16,
     pub last_activity: Option<NaiveDate>,
-    /// Days in the current stage; `i32::MIN` when unknown.
+    /// Days in the current stage; `i32::MIN` when unknown ([`RiskFacts::DAYS_CAPPED`] when
+    /// beyond `i32`).
     pub days_in_stage: i32,
-    /// Probability in points; NaN when unknown.
-    pub probability: f32,
+    /// Probability in ten-thousandths of a point, as read (exact to the four decimals a
+    /// message shows); `i32::MIN` when unknown.
+    pub probability: i32,
+    /// What the checks decided, so that words never re-test rounded values.
+    pub flags: u8,
     /// Interned forecast category; `u32::MAX` when none.
     pub forecast: u32,
     /// Won or lost by the status column, whatever the stage.
     pub closed_as: Option<Outcome>,
+}
+
+impl RiskFacts {
+    /// The probability is off the stage's by more than the tolerance (HYG004).
+    pub const PROBABILITY_OFF: u8 = 1;
+    /// The forecast category is not allowed in the stage (HYG005).
+    pub const FORECAST_OFF: u8 = 2;
+    /// A stage requirement past the 16th is unmet too.
+    pub const EXIT_MORE: u8 = 4;
+    /// `days_in_stage` and `push_count` hold their type's maximum, not the value.
+    pub const DAYS_CAPPED: u8 = 8;
+    pub const PUSHES_CAPPED: u8 = 16;
+
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// The probability in points, as read.
+    pub fn probability(&self) -> Option<f64> {
+        (self.probability != i32::MIN).then(|| f64::from(self.probability) / 10_000.0)
+    }
+
+    pub fn days_in_stage(&self) -> Option<i64> {
+        (self.days_in_stage != i32::MIN).then_some(i64::from(self.days_in_stage))
+    }
 }
 
 impl Default for RiskFacts {
@@ -143,7 +174,8 @@ impl Default for RiskFacts {
             push_count: 0,
             last_activity: None,
             days_in_stage: i32::MIN,
-            probability: f32::NAN,
+            probability: i32::MIN,
+            flags: 0,
             forecast: u32::MAX,
             closed_as: None,
         }
@@ -153,6 +185,8 @@ impl Default for RiskFacts {
 /// What the signals need beyond the hygiene state.
 pub struct RiskInputs {
     pub exit_unmet: u16,
+    /// A stage requirement past the 16th is unmet.
+    pub exit_more: bool,
     /// `None` when the export has no next-step column.
     pub next_step_missing: Option<bool>,
     pub push_count: Option<f64>,
@@ -178,7 +212,7 @@ pub fn assess(
     if state.stage_aged() {
         s.insert(Signal::StageAged);
     }
-    if inputs.exit_unmet != 0 {
+    if inputs.exit_unmet != 0 || inputs.exit_more {
         s.insert(Signal::ExitCriteria);
     }
     if state.probability_off(risk).is_some() || state.forecast_not_allowed().is_some() {
@@ -222,40 +256,42 @@ pub fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
         },
         Signal::StageAged => {
             let max = d.stage.and_then(|s| s.max_days).unwrap_or(0);
-            if facts.days_in_stage == i32::MIN {
-                format!("too long in {stage} (max {max} days)")
-            } else {
-                format!("{} days in {stage} (max {max})", facts.days_in_stage)
+            match facts.days_in_stage() {
+                None => format!("too long in {stage} (max {max} days)"),
+                Some(days) if facts.has(RiskFacts::DAYS_CAPPED) => {
+                    format!("over {days} days in {stage} (max {max})")
+                }
+                Some(days) => format!("{days} days in {stage} (max {max})"),
             }
         }
         Signal::ExitCriteria => {
-            let unmet: Vec<&str> = d
+            let mut unmet: Vec<&str> = d
                 .requires
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i < 16 && facts.exit_unmet & (1 << i) != 0)
                 .map(|(_, f)| *f)
                 .collect();
+            if facts.has(RiskFacts::EXIT_MORE) {
+                unmet.push("and requirements past the 16th");
+            }
             format!("exit criteria unmet for {stage}: {}", unmet.join(", "))
         }
         Signal::ForecastMismatch => {
             let mut parts = Vec::new();
-            if let (Some(category), Some(allowed)) =
-                (d.forecast, d.stage.and_then(|s| s.forecast.as_ref()))
-            {
-                if !allowed.contains(&crate::rules::normalize_forecast(category)) {
-                    parts.push(format!("{category} not allowed in {stage}"));
-                }
+            if let (Some(category), true) = (d.forecast, facts.has(RiskFacts::FORECAST_OFF)) {
+                parts.push(format!("{category} not allowed in {stage}"));
             }
-            if let Some(expected) = d.stage.and_then(|s| s.probability) {
-                let p = f64::from(facts.probability);
-                if !p.is_nan() && (p - expected).abs() > d.risk.probability_tolerance {
-                    parts.push(format!(
-                        "probability {}% vs {}% for {stage}",
-                        fmt_number(p),
-                        fmt_number(expected)
-                    ));
-                }
+            if let (Some(expected), Some(p), true) = (
+                d.stage.and_then(|s| s.probability),
+                facts.probability(),
+                facts.has(RiskFacts::PROBABILITY_OFF),
+            ) {
+                parts.push(format!(
+                    "probability {}% vs {}% for {stage}",
+                    fmt_number(p),
+                    fmt_number(expected)
+                ));
             }
             if parts.is_empty() {
                 "forecast does not fit the stage".to_string()
@@ -267,6 +303,7 @@ pub fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
         Signal::Pushed => match facts.push_count {
             0 => "close date pushed".to_string(),
             1 => "pushed once".to_string(),
+            n if facts.has(RiskFacts::PUSHES_CAPPED) => format!("pushed over {n} times"),
             n => format!("pushed {n} times"),
         },
     }
@@ -276,11 +313,36 @@ pub fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
 pub fn facts(
     state: &DealState<'_>,
     inputs: &RiskInputs,
+    risk: &RiskRules,
     signals: Signals,
     score: u8,
     forecast: u32,
 ) -> RiskFacts {
+    let mut flags = 0;
+    let mut flag = |on: bool, f: u8| {
+        if on {
+            flags |= f;
+        }
+    };
+    flag(
+        state.probability_off(risk).is_some(),
+        RiskFacts::PROBABILITY_OFF,
+    );
+    flag(
+        state.forecast_not_allowed().is_some(),
+        RiskFacts::FORECAST_OFF,
+    );
+    flag(inputs.exit_more, RiskFacts::EXIT_MORE);
+    flag(
+        matches!(state.stage_time, StageTime::Days { days, .. } if days > i64::from(i32::MAX)),
+        RiskFacts::DAYS_CAPPED,
+    );
+    flag(
+        inputs.push_count.is_some_and(|n| n > f64::from(u16::MAX)),
+        RiskFacts::PUSHES_CAPPED,
+    );
     RiskFacts {
+        flags,
         signals,
         score,
         exit_unmet: inputs.exit_unmet,
@@ -297,7 +359,11 @@ pub fn facts(
             }
             StageTime::Unknown => i32::MIN,
         },
-        probability: state.probability.map_or(f32::NAN, |p| p as f32),
+        probability: state.probability.map_or(i32::MIN, |p| {
+            (p * 10_000.0)
+                .round()
+                .clamp(f64::from(i32::MIN) + 1.0, f64::from(i32::MAX)) as i32
+        }),
         forecast,
         closed_as: state.closed_as,
     }

@@ -258,8 +258,22 @@ pub fn parse_percent(s: &str, mark: DecimalMark, fraction: bool) -> Result<f64, 
     if let Some(body) = t.strip_suffix('%') {
         return parse_number(body, mark);
     }
-    let v = parse_number(t, mark)?;
-    Ok(if fraction { v * 100.0 } else { v })
+    let d = parse_decimal_body(t.as_bytes(), mark, true)?;
+    if !fraction {
+        return Ok(d.to_f64());
+    }
+    // Scaled exactly before the one rounding to f64: 0.55 is 55, not 55.00000000000001.
+    let points = match d.scale {
+        0 | 1 => Decimal {
+            mantissa: d.mantissa.checked_mul(100).ok_or(NumberError::TooLarge)?,
+            scale: d.scale,
+        },
+        s => Decimal {
+            mantissa: d.mantissa,
+            scale: s - 2,
+        },
+    };
+    Ok(points.to_f64())
 }
 
 fn trim(s: &str) -> &str {
@@ -510,6 +524,12 @@ mod tests {
         assert_eq!(parse_percent("40", DecimalMark::Point, false), Ok(40.0));
         assert_eq!(parse_percent("40%", DecimalMark::Point, true), Ok(40.0));
         assert_eq!(parse_percent("0.4", DecimalMark::Point, true), Ok(40.0));
+        // Exact: no binary-fraction residue that would tip a tolerance test.
+        assert_eq!(parse_percent("0.55", DecimalMark::Point, true), Ok(55.0));
+        assert_eq!(parse_percent("0.15", DecimalMark::Point, true), Ok(15.0));
+        assert_eq!(parse_percent("0.575", DecimalMark::Point, true), Ok(57.5));
+        assert_eq!(parse_percent("1", DecimalMark::Point, true), Ok(100.0));
+        assert_eq!(parse_percent("0,4", DecimalMark::Comma, true), Ok(40.0));
         assert_eq!(parse_percent("12,5 %", DecimalMark::Comma, false), Ok(12.5));
         assert!(parse_percent("high", DecimalMark::Point, false).is_err());
     }
