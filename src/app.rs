@@ -8,7 +8,10 @@ use chrono::NaiveDate;
 use clap::CommandFactory;
 
 use crate::checks::{Code, Policy};
-use crate::cli::{AuditArgs, Cli, ColorWhen, Command, FailOnArg, Format, RulesCommand};
+use crate::cli::{
+    AuditArgs, Cli, ColorWhen, Command, FailOnArg, Format, InitArgs, PresetArg, ProfileArgs,
+    ProfileFormat, RulesCommand,
+};
 use crate::engine::{self, Audit, AuditOptions};
 use crate::gate::{self, GateInput, GateSettings};
 use crate::input::{self, Export};
@@ -23,6 +26,8 @@ pub const EXIT_GATE_FAILED: u8 = 1;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit(args) => audit(&args),
+        Command::Profile(args) => profile(&args),
+        Command::Init(args) => init(&args),
         Command::Rules {
             command: RulesCommand::Check { rules },
         } => rules_check(&rules),
@@ -198,12 +203,79 @@ fn audit(args: &AuditArgs) -> Result<u8> {
     if !args.quiet && args.format != Format::Table {
         if let Some(d) = &audit.rules.detection {
             eprintln!(
-                "pipelint: using preset {} (auto-detected: {} of its {} columns found)",
-                d.preset, d.matched, d.total
+                "pipelint: using preset {} ({})",
+                d.preset,
+                report::table::detection_words(d)
             );
         }
     }
     Ok(code)
+}
+
+fn profile(args: &ProfileArgs) -> Result<u8> {
+    let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
+    let export = input::open(&args.file, delimiter)?;
+    let preset = presets::detect(&export.header.cells, &export.sample)
+        .ok()
+        .map(|d| format!("{} ({})", d.preset, report::table::detection_words(&d)));
+    let name = export.name.clone();
+    let profile =
+        crate::infer::FileProfile::scan(export, &crate::values::Placeholders::default(), None)
+            .with_context(|| format!("cannot profile {name}"))?;
+    let view = report::profile::ProfileView {
+        profile: &profile,
+        preset,
+        top: args.top,
+        terminal: io::stdout().is_terminal(),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        ProfileFormat::Table => report::profile::write_table(&view, &mut out),
+        ProfileFormat::Json => report::profile::write_json(&view, &mut out),
+    }
+    .and_then(|_| out.flush());
+    match written {
+        Ok(()) => Ok(EXIT_PASS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(EXIT_PASS),
+        Err(e) => Err(e).context("cannot write to standard output"),
+    }
+}
+
+fn init(args: &InitArgs) -> Result<u8> {
+    let preset = match args.preset {
+        None | Some(PresetArg::Auto) => None,
+        Some(p) => presets::find(p.name()),
+    };
+    let text = match &args.from {
+        Some(file) => {
+            let delimiter = args.delimiter.as_deref().map(parse_delimiter).transpose()?;
+            let export = input::open(file, delimiter)?;
+            let mut command = format!("pipelint init --from {file}");
+            if let Some(p) = preset {
+                command.push_str(&format!(" --preset {}", p.name));
+            }
+            crate::draft::draft(export, preset, &command)?
+        }
+        None => {
+            let p = preset
+                .or_else(|| presets::find("generic"))
+                .context("the generic preset is missing from this build")?;
+            format!(
+                "# pipelint rules: a copy of the built-in {} preset ({}) to edit.
+                 # To draft rules from an export's own values instead: pipelint init --from FILE
+                 #
+{}",
+                p.name, p.path, p.text
+            )
+        }
+    };
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(EXIT_PASS),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(EXIT_PASS),
+        Err(e) => Err(e).context("cannot write to standard output"),
+    }
 }
 
 fn prepare_output(path: &Path, inputs: &[String]) -> Result<PendingFile> {
@@ -262,12 +334,22 @@ fn resolve_rules(
         Some(PresetRef::Named(name)) => (presets::find(name), None),
         Some(PresetRef::Auto) => {
             let first = exports.first().context("no input files were given")?;
-            let detection = presets::detect(&first.header.cells).map_err(|e| {
-                match first.header.delimiter_hint() {
-                    Some(hint) => anyhow::anyhow!("{}: {e}\n  {hint}", first.name),
-                    None => anyhow::anyhow!("{}: {e}", first.name),
-                }
-            })?;
+            let detection =
+                presets::detect(&first.header.cells, &first.sample).map_err(|e| {
+                    let hint = match first.header.delimiter_hint() {
+                        Some(hint) => format!("\n  {hint}"),
+                        None => String::new(),
+                    };
+                    let path = if first.name == "<stdin>" {
+                        "FILE"
+                    } else {
+                        &first.name
+                    };
+                    anyhow::anyhow!(
+                        "{}: {e}; draft rules for this export with `pipelint init --from {path} > pipelint.toml`, then audit with `-r pipelint.toml`{hint}",
+                        first.name
+                    )
+                })?;
             (presets::find(detection.preset), Some(detection))
         }
     };

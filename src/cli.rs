@@ -25,6 +25,11 @@ pub struct Cli {
 pub enum Command {
     /// Audit one or more exports (audited as one pipeline)
     Audit(AuditArgs),
+    /// Profile an export: encoding, delimiter, records; per column the fill rate,
+    /// placeholders, distinct and top values, type and date format
+    Profile(ProfileArgs),
+    /// Print a rules file: drafted from an export's values (--from), or a preset to edit
+    Init(InitArgs),
     /// Validate or list rules
     Rules {
         #[command(subcommand)]
@@ -124,12 +129,54 @@ pub struct AuditArgs {
     pub color: ColorWhen,
 }
 
+#[derive(Args, Debug)]
+pub struct ProfileArgs {
+    /// Export file (CSV); `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: String,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = ProfileFormat::Table)]
+    pub format: ProfileFormat,
+
+    /// How many of the most common values to show per column
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub top: usize,
+
+    /// Field delimiter (default: detected): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProfileFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Draft the rules from this export's values (`-` reads standard input)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<String>,
+
+    /// Preset to start from (default with --from: the one that fits, if any; without:
+    /// generic)
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+
+    /// Field delimiter of the export (default: detected): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PresetArg {
     Auto,
     Salesforce,
     Hubspot,
     Pipedrive,
+    Generic,
 }
 
 impl PresetArg {
@@ -139,6 +186,7 @@ impl PresetArg {
             PresetArg::Salesforce => "salesforce",
             PresetArg::Hubspot => "hubspot",
             PresetArg::Pipedrive => "pipedrive",
+            PresetArg::Generic => "generic",
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
+pub mod draft;
 pub mod engine;
 pub mod field;
 pub mod gate;

@@ -28,7 +28,7 @@ fn in001_missing_mapped_column_stops_the_audit() {
     let msg = format!("{err:#}");
     assert!(msg.contains("1 mapped column is missing (IN001)"), "{msg}");
     assert!(
-        msg.contains("next_step: \"Next Action\" (named at fixtures/checks/rules.toml:15:1); closest headers: NextAction"),
+        msg.contains("next_step: \"Next Action\" (named at fixtures/checks/rules.toml:15:1); closest headers: Next Move, Region, Deal"),
         "{msg}"
     );
 }

@@ -77,7 +77,7 @@ fn exit_1_when_the_gate_fails_with_reasons() {
     );
     assert!(
         r.stdout
-            .contains("preset:salesforce (auto-detected: 13 of its 16 columns found)")
+            .contains("preset:salesforce (auto-detected, confidence 91%: 13 of its 16 columns, 10 of 11 stage values)")
     );
     assert_eq!(r.stderr, "");
 }
@@ -383,7 +383,7 @@ fn missing_mapped_column_is_in001_and_exits_2() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("\n  next_step: \"Next Action\" (named at fixtures/checks/rules.toml:15:1); closest headers: NextAction"), "{}", r.stderr);
+    assert!(r.stderr.contains("\n  next_step: \"Next Action\" (named at fixtures/checks/rules.toml:15:1); closest headers: Next Move, Region, Deal"), "{}", r.stderr);
 }
 
 #[test]

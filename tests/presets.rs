@@ -115,13 +115,13 @@ fn auto_detection_reports_its_choice() {
     let header = |s: &str| -> Vec<String> { s.split(',').map(str::to_string).collect() };
     let d = presets::detect(&header(
         "Id,AccountId,Name,Description,StageName,Amount,Probability,CloseDate,NextStep,CreatedDate,LastActivityDate",
-    ))
+    ), &[])
     .expect("fits");
     assert_eq!(d.preset, "salesforce");
     assert_eq!((d.matched, d.total), (10, 16));
     let hs = presets::detect(&header(
         "Record ID,Amount,Close Date,Create Date,Deal Name,Deal owner,Deal probability,Deal Stage,Forecast category,Last Activity Date,Next step",
-    ))
+    ), &[])
     .expect("fits");
     assert_eq!(hs.preset, "hubspot");
 }

@@ -35,6 +35,47 @@ pub struct FileProfile {
     /// Report footer lines and Total rows skipped.
     pub skipped: u64,
     pub columns: Vec<ColumnStats>,
+    /// Per distinct value of the grouping column (the stage), in order of first
+    /// appearance: see [`GroupSpec`].
+    pub groups: Vec<GroupStats>,
+}
+
+/// Rows grouped by one column's values (a stage column): how full every column is within
+/// each group, and the values of a few watched columns (probability, sort order, forecast
+/// category, won/closed flags).
+#[derive(Clone, Debug, Default)]
+pub struct GroupSpec {
+    pub by: usize,
+    pub watch: Vec<usize>,
+}
+
+/// Most groups kept; a column with more distinct values is no stage column.
+pub const GROUP_CAP: usize = 500;
+/// Most distinct values kept per watched column and group.
+const WATCH_CAP: usize = 64;
+
+#[derive(Clone, Debug, Default)]
+pub struct GroupStats {
+    pub value: String,
+    pub rows: u64,
+    /// Per column: rows of the group with a real value.
+    pub filled: Vec<u64>,
+    /// Per watched column (in [`GroupSpec::watch`] order): value → rows.
+    pub watched: Vec<Vec<(String, u64)>>,
+}
+
+impl GroupStats {
+    /// The most common value of a watched column (ties: the first seen).
+    pub fn mode(&self, watch_index: usize) -> Option<&str> {
+        let values = self.watched.get(watch_index)?;
+        let mut best: Option<&(String, u64)> = None;
+        for v in values {
+            if best.is_none_or(|b| v.1 > b.1) {
+                best = Some(v);
+            }
+        }
+        best.map(|b| b.0.as_str())
+    }
 }
 
 /// Rows per batch when profiling.
@@ -43,7 +84,11 @@ const BATCH_ROWS: usize = 8 * 1024;
 impl FileProfile {
     /// Read the whole export (streaming) and profile every column. `placeholders` are the
     /// values that count as empty besides the well-known ones.
-    pub fn scan(export: Export, placeholders: &Placeholders) -> Result<FileProfile> {
+    pub fn scan(
+        export: Export,
+        placeholders: &Placeholders,
+        group: Option<&GroupSpec>,
+    ) -> Result<FileProfile> {
         let Export {
             name,
             header,
@@ -67,7 +112,9 @@ impl FileProfile {
             first_malformed: None,
             skipped: 0,
             columns: Vec::new(),
+            groups: Vec::new(),
         };
+        let mut group_index: rustc_hash::FxHashMap<String, usize> = Default::default();
         let mut not_utf8 = header_not_utf8;
         let mut stream = BatchStream::spawn(reader, BATCH_ROWS, width);
         let batches = stream.take_batches();
@@ -96,6 +143,9 @@ impl FileProfile {
                 for (stats, cell) in columns.iter_mut().zip(&cells) {
                     stats.observe(cell, placeholders, &candidates);
                 }
+                if let Some(spec) = group {
+                    profile.add_to_group(spec, &cells, placeholders, &mut group_index);
+                }
             }
             let _ = stream.recycle.send(batch);
         }
@@ -104,6 +154,55 @@ impl FileProfile {
         }
         profile.columns = columns;
         Ok(profile)
+    }
+
+    fn add_to_group(
+        &mut self,
+        spec: &GroupSpec,
+        cells: &[String],
+        placeholders: &Placeholders,
+        index: &mut rustc_hash::FxHashMap<String, usize>,
+    ) {
+        let Some(key) = cells.get(spec.by).map(|c| trim_cell(c)) else {
+            return;
+        };
+        if column::is_placeholder(key, placeholders) {
+            return;
+        }
+        let g = match index.get(key) {
+            Some(&g) => g,
+            None if self.groups.len() < GROUP_CAP => {
+                index.insert(key.to_string(), self.groups.len());
+                self.groups.push(GroupStats {
+                    value: key.to_string(),
+                    rows: 0,
+                    filled: vec![0; cells.len()],
+                    watched: vec![Vec::new(); spec.watch.len()],
+                });
+                self.groups.len() - 1
+            }
+            None => return,
+        };
+        let stats = &mut self.groups[g];
+        stats.rows += 1;
+        for (filled, cell) in stats.filled.iter_mut().zip(cells) {
+            if !column::is_placeholder(trim_cell(cell), placeholders) {
+                *filled += 1;
+            }
+        }
+        for (values, &col) in stats.watched.iter_mut().zip(&spec.watch) {
+            let Some(v) = cells.get(col).map(|c| trim_cell(c)) else {
+                continue;
+            };
+            if column::is_placeholder(v, placeholders) {
+                continue;
+            }
+            match values.iter().position(|(k, _)| k == v) {
+                Some(i) => values[i].1 += 1,
+                None if values.len() < WATCH_CAP => values.push((v.to_string(), 1)),
+                None => {}
+            }
+        }
     }
 
     /// The decimal mark the file's numbers use: `,` when some numeric column needs it and
@@ -195,7 +294,8 @@ pub fn read_sample(
 pub fn scan_file(path: &str, delimiter: Option<u8>) -> Result<FileProfile> {
     let export = crate::input::open(path, delimiter)?;
     let name = export.name.clone();
-    FileProfile::scan(export, &Placeholders::default()).with_context(|| format!("profiling {name}"))
+    FileProfile::scan(export, &Placeholders::default(), None)
+        .with_context(|| format!("profiling {name}"))
 }
 
 /// Read dates and decimals the way the files write them where the rules leave it open:
@@ -241,13 +341,18 @@ pub fn adapt_input(
             if v.format == "%Y-%m-%d" || decided.contains(&v.format) {
                 continue;
             }
-            let known = |f: &str| input.date_formats.iter().any(|d| d.source == f);
+            let position = |f: &str| input.date_formats.iter().position(|d| d.source == f);
             if let Some(alt) = v.ambiguous_with {
                 // Nothing in the values decides the order: the rules' own order does, if
                 // they have either.
-                if known(v.format) || known(alt) {
+                if position(v.format).is_some() || position(alt).is_some() {
                     continue;
                 }
+            }
+            // Already read this way, and not by a swapped pattern first: nothing to change.
+            let swap = dates::swapped(v.format).and_then(position);
+            if position(v.format).is_some_and(|p| swap.is_none_or(|s| p < s)) {
+                continue;
             }
             decided.push(v.format);
         }

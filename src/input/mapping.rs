@@ -146,7 +146,7 @@ pub fn bind(
     for (id, entry) in table.entries.iter().enumerate() {
         columns[id] = match &entry.name {
             FieldName::Canonical(c) => match rules.columns.iter().find(|col| col.field == *c) {
-                Some(col) => col.headers.iter().find_map(|h| header.find(h)),
+                Some(col) => header.find_any(&col.headers),
                 // No [columns] entry: a header spelled like the canonical name maps itself.
                 None => header.find(c.as_str()),
             },

@@ -54,9 +54,25 @@ impl Header {
         self.cells.is_empty()
     }
 
-    /// The column index of a header name, ignoring case and surrounding spaces. The first of
-    /// duplicated names wins.
+    /// The column index of a header name, ignoring case and surrounding spaces, and then
+    /// spaces, underscores and punctuation (`close_date` finds `Close Date`, `StageName`
+    /// finds `STAGE_NAME`). The first of duplicated names wins.
     pub fn find(&self, name: &str) -> Option<usize> {
+        self.find_spelled(name).or_else(|| self.find_loose(name))
+    }
+
+    /// The first of `names` the header has: any spelled as written (ignoring case) wins
+    /// over one matching only loosely (`ForecastCategoryName` over `Forecast Category`
+    /// read as `ForecastCategory`).
+    pub fn find_any<S: AsRef<str>>(&self, names: &[S]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|n| self.find_spelled(n.as_ref()))
+            .or_else(|| names.iter().find_map(|n| self.find_loose(n.as_ref())))
+    }
+
+    /// Exactly, then ignoring case.
+    pub fn find_spelled(&self, name: &str) -> Option<usize> {
         let name = name.trim();
         self.cells
             .iter()
@@ -67,6 +83,24 @@ impl Header {
                 self.cells.iter().position(|c| c.to_lowercase() == lower)
             })
     }
+
+    /// Comparing letters and digits only.
+    pub fn find_loose(&self, name: &str) -> Option<usize> {
+        let key = header_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        self.cells.iter().position(|c| header_key(c) == key)
+    }
+}
+
+/// A header name with only its letters and digits, lower-cased: how header names compare
+/// when their spelling differs only in case, spaces, underscores and punctuation.
+pub fn header_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl Header {

@@ -34,6 +34,8 @@ impl Emitter for JsonEmitter {
                     preset: d.preset,
                     matched: d.matched,
                     total: d.total,
+                    stage_values: d.stage_values,
+                    stages_known: d.stages_known,
                     confidence: round1(d.confidence() * 100.0),
                 }),
                 skipped_fields: audit
@@ -41,6 +43,7 @@ impl Emitter for JsonEmitter {
                     .into_iter()
                     .map(|f| audit.table.name(f))
                     .collect(),
+                read_from_values: &audit.rules.input.detected,
             },
             inputs: audit
                 .inputs
@@ -135,6 +138,8 @@ struct RulesInfo<'a> {
     preset: Option<&'static str>,
     detected: Option<Detected>,
     skipped_fields: Vec<&'a str>,
+    /// Date formats and decimal mark read from the files' values ("dates as %d-%m-%Y").
+    read_from_values: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -142,6 +147,8 @@ struct Detected {
     preset: &'static str,
     matched: usize,
     total: usize,
+    stage_values: usize,
+    stages_known: usize,
     confidence: f64,
 }
 

@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod model;
+pub mod profile;
 pub mod table;
 
 use std::io::{self, BufWriter, Write};

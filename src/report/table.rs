@@ -352,10 +352,7 @@ fn write_summary(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()>
         format!("{} deals", thousands(s.records))
     };
     let rules = match &audit.rules.detection {
-        Some(d) => format!(
-            "{} (auto-detected: {} of its {} columns found)",
-            audit.rules.source, d.matched, d.total
-        ),
+        Some(d) => format!("{} ({})", audit.rules.source, detection_words(d)),
         None => match audit.rules.preset {
             Some(p) if !audit.rules.source.starts_with("preset:") => {
                 format!("{} (on preset:{p})", audit.rules.source)
@@ -412,8 +409,30 @@ fn write_summary(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()>
     }
     lines.push(("Findings", findings));
     lines.push(("Gate", gate));
+    if let Some(input) = input_words(audit) {
+        lines.insert(1, ("Input", input));
+    }
     for (label, value) in lines {
         writeln!(out, "  {label:<13} {value}")?;
+    }
+    if let Some(d) = audit
+        .rules
+        .detection
+        .as_ref()
+        // Most stage values unknown: the pipeline is not the preset's (one odd value is
+        // a VAL006 finding, not a different pipeline).
+        .filter(|d| d.stages_known * 4 < d.stage_values * 3)
+    {
+        writeln!(
+            out,
+            "  {:<13} {} of {} stage values are not {} stages ({}); draft rules for this pipeline with `pipelint init --from {}`",
+            "Note",
+            d.stage_values - d.stages_known,
+            d.stage_values,
+            d.preset,
+            d.unknown_stages.join(", "),
+            audit.inputs.first().map_or("FILE", |i| i.path.as_str())
+        )?;
     }
     let skipped = audit.skipped_fields();
     if !skipped.is_empty() {
@@ -426,6 +445,50 @@ fn write_summary(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()>
         )?;
     }
     Ok(())
+}
+
+/// "auto-detected, confidence 83%: 10 of its 16 columns, 7 of 7 stage values".
+pub fn detection_words(d: &crate::rules::Detection) -> String {
+    let stages = if d.stage_values == 0 {
+        String::new()
+    } else {
+        format!(", {} of {} stage values", d.stages_known, d.stage_values)
+    };
+    format!(
+        "auto-detected, confidence {:.0}%: {} of its {} columns{stages}",
+        d.confidence() * 100.0,
+        d.matched,
+        d.total
+    )
+}
+
+/// How the files were read, when it is worth saying: another encoding or delimiter than
+/// UTF-8 and commas, skipped report rows, date formats or decimals read from the values.
+fn input_words(audit: &crate::engine::Audit) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for i in &audit.inputs {
+        if i.encoding != "utf-8" {
+            parts.push(i.encoding.to_string());
+        }
+        if i.delimiter != b',' {
+            parts.push(format!(
+                "{}-delimited",
+                crate::report::json::delimiter_name(i.delimiter)
+            ));
+        }
+        if i.skipped > 0 {
+            parts.push(format!(
+                "{} report row{} skipped",
+                thousands(i.skipped),
+                if i.skipped == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    parts.dedup();
+    for d in &audit.rules.input.detected {
+        parts.push(format!("{d} (from the values)"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 fn amounts(list: &[Amount]) -> String {

@@ -47,7 +47,8 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     PRESETS.iter().map(|p| p.name)
 }
 
-/// How well a preset's `[columns]` fit a header.
+/// How well a preset fits an export: its columns against the header, its stages against
+/// the stage values at the head of the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Detection {
     pub preset: &'static str,
@@ -55,67 +56,128 @@ pub struct Detection {
     pub matched: usize,
     /// Canonical fields the preset maps.
     pub total: usize,
+    /// Distinct stage values in the sampled rows, and how many are the preset's stages.
+    pub stage_values: usize,
+    pub stages_known: usize,
+    /// Sampled stage values that are not the preset's stages (first few, in file order).
+    pub unknown_stages: Vec<String>,
 }
 
+/// Columns that make the column fit certain: an id or name, owner, stage, amount, close
+/// date and account.
+const KEY_COLUMNS: usize = 6;
+
 impl Detection {
+    /// 0–1: how many key columns map (six is full marks) times the share of stage values
+    /// the preset knows.
     pub fn confidence(&self) -> f64 {
-        if self.total == 0 {
-            0.0
+        let columns = self.matched.min(KEY_COLUMNS) as f64 / KEY_COLUMNS as f64;
+        let stages = if self.stage_values == 0 {
+            1.0
         } else {
-            self.matched as f64 / self.total as f64
-        }
+            self.stages_known as f64 / self.stage_values as f64
+        };
+        columns * stages
     }
 }
 
-/// Score one preset against a header: which of its canonical fields the header has.
-pub fn score(preset: &'static Preset, header: &[String]) -> (Detection, bool) {
+/// Score one preset against a header and the sampled rows. `None` when it does not find
+/// the stage column.
+pub fn score(
+    preset: &'static Preset,
+    header: &[String],
+    sample: &[Vec<String>],
+) -> Option<Detection> {
     let mut problems = Problems::default();
     let raw = parse_rules(preset.text, 0, &mut problems);
+    let header = crate::input::Header {
+        cells: header.to_vec(),
+        line: 1,
+    };
     let mut matched = 0;
-    let mut stage_found = false;
+    let mut stage_column = None;
     for (key, headers) in &raw.columns {
-        let hit = headers.iter().any(|h| {
-            header
-                .iter()
-                .any(|col| col.trim().eq_ignore_ascii_case(h.get_ref().trim()))
-        });
-        if hit {
+        let names: Vec<&str> = headers.iter().map(|h| h.get_ref().as_str()).collect();
+        let hit = header.find_any(&names);
+        if let Some(col) = hit {
             matched += 1;
             if Canonical::parse(key.get_ref()) == Some(Canonical::Stage) {
-                stage_found = true;
+                stage_column = Some(col);
             }
         }
     }
-    (
-        Detection {
-            preset: preset.name,
-            matched,
-            total: raw.columns.len(),
-        },
-        stage_found,
-    )
+    let stage_column = stage_column?;
+    let mut values: Vec<&str> = Vec::new();
+    for row in sample {
+        if let Some(v) = row.get(stage_column).map(|v| crate::values::trim_cell(v)) {
+            if !v.is_empty() && !values.contains(&v) && values.len() < 200 {
+                values.push(v);
+            }
+        }
+    }
+    let known = |v: &str| {
+        raw.stages.iter().flatten().any(|s| {
+            crate::values::eq_fold(s.name.get_ref().trim(), v)
+                || s.aliases
+                    .iter()
+                    .any(|a| crate::values::eq_fold(a.get_ref().trim(), v))
+        })
+    };
+    let unknown: Vec<String> = values
+        .iter()
+        .filter(|v| !known(v))
+        .map(|v| v.to_string())
+        .collect();
+    Some(Detection {
+        preset: preset.name,
+        matched,
+        total: raw.columns.len(),
+        stage_values: values.len(),
+        stages_known: values.len() - unknown.len(),
+        unknown_stages: unknown.into_iter().take(5).collect(),
+    })
 }
 
-/// Pick the preset that fits `header` best. It must find the stage column and at least three
-/// mapped columns; otherwise the export needs its own rules file.
-pub fn detect(header: &[String]) -> Result<Detection, String> {
+/// Pick the preset that fits best: most mapped columns, then most known stage values, then
+/// the earlier preset. It must find the stage column and three or more columns, and know at
+/// least one of the stage values sampled; otherwise the export needs rules of its own.
+pub fn detect(header: &[String], sample: &[Vec<String>]) -> Result<Detection, String> {
     let mut best: Option<Detection> = None;
+    let mut close: Option<Detection> = None;
     for preset in PRESETS {
-        let (d, stage_found) = score(preset, header);
-        if !stage_found || d.matched < 3 {
+        let Some(d) = score(preset, header, sample) else {
+            continue;
+        };
+        if d.matched < 3 {
+            continue;
+        }
+        if d.stage_values > 0 && d.stages_known == 0 {
+            if close.as_ref().is_none_or(|c| d.matched > c.matched) {
+                close = Some(d);
+            }
             continue;
         }
         let better = best
             .as_ref()
-            .is_none_or(|b| (d.matched, d.confidence()) > (b.matched, b.confidence()));
+            .is_none_or(|b| (d.matched, d.stages_known) > (b.matched, b.stages_known));
         if better {
             best = Some(d);
         }
     }
-    best.ok_or_else(|| {
-        "no built-in preset fits this header (none finds a stage column and three or more of \
-         its columns); write a rules file with [columns] for this export and pass it with -r"
-            .to_string()
+    if let Some(best) = best {
+        return Ok(best);
+    }
+    Err(match close {
+        Some(c) => format!(
+            "preset {} maps {} of its columns here, but none of the stage values in the first \
+             rows ({}) is one of its stages",
+            c.preset,
+            c.matched,
+            c.unknown_stages.join(", ")
+        ),
+        None => "no built-in preset fits this header (none finds a stage column and three or \
+                 more of its columns)"
+            .to_string(),
     })
 }
 
@@ -137,9 +199,9 @@ mod tests {
             "Close Date",
             "Opportunity Owner",
         ]);
-        assert_eq!(detect(&labels).unwrap().preset, "salesforce");
+        assert_eq!(detect(&labels, &[]).unwrap().preset, "salesforce");
         let api = header(&["ID", "NAME", "STAGENAME", "AMOUNT", "CLOSEDATE", "OWNERID"]);
-        assert_eq!(detect(&api).unwrap().preset, "salesforce");
+        assert_eq!(detect(&api, &[]).unwrap().preset, "salesforce");
     }
 
     #[test]
@@ -152,7 +214,7 @@ mod tests {
             "Close Date",
             "Deal owner",
         ]);
-        assert_eq!(detect(&hs).unwrap().preset, "hubspot");
+        assert_eq!(detect(&hs, &[]).unwrap().preset, "hubspot");
         let pd = header(&[
             "Deal - ID",
             "Deal - Title",
@@ -160,12 +222,51 @@ mod tests {
             "Deal - Value",
             "Deal - Owner",
         ]);
-        assert_eq!(detect(&pd).unwrap().preset, "pipedrive");
+        assert_eq!(detect(&pd, &[]).unwrap().preset, "pipedrive");
     }
 
     #[test]
     fn unknown_header_is_not_forced_onto_a_preset() {
         let custom = header(&["Ref", "Customer", "Phase", "Value"]);
-        assert!(detect(&custom).is_err());
+        assert!(detect(&custom, &[]).is_err());
+    }
+
+    fn rows(stages: &[&str]) -> Vec<Vec<String>> {
+        stages
+            .iter()
+            .map(|s| vec!["1".to_string(), s.to_string()])
+            .collect()
+    }
+
+    #[test]
+    fn snake_case_exports_get_the_generic_preset() {
+        let maven = header(&[
+            "opportunity_id",
+            "sales_agent",
+            "product",
+            "account",
+            "deal_stage",
+            "engage_date",
+            "close_date",
+            "close_value",
+        ]);
+        let d = detect(&maven, &[]).unwrap();
+        assert_eq!((d.preset, d.matched), ("generic", 6));
+    }
+
+    #[test]
+    fn stage_values_decide_ties_and_confidence() {
+        let h = header(&["Id", "StageName", "Amount", "CloseDate", "Name"]);
+        let sf = rows(&["Prospecting", "Id. Decision Makers", "Closed Won"]);
+        let d = detect(&h, &sf).unwrap();
+        assert_eq!(d.preset, "salesforce");
+        assert_eq!((d.stage_values, d.stages_known), (3, 3));
+        let spanish = rows(&["Interes", "Negociación", "Closed Won"]);
+        let d = score(find("salesforce").unwrap(), &h, &spanish).unwrap();
+        assert_eq!(d.unknown_stages, vec!["Interes", "Negociación"]);
+        assert!((d.confidence() - 5.0 / 6.0 / 3.0).abs() < 1e-9);
+        let none_known = rows(&["Fase A", "Fase B"]);
+        let err = detect(&h, &none_known).unwrap_err();
+        assert!(err.contains("none of the stage values"), "{err}");
     }
 }
