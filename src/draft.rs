@@ -436,14 +436,24 @@ impl Draft<'_> {
             .is_some_and(|v| c.dates.date_like == c.filled && v.parsed == c.filled)
     }
 
-    /// Whether every value of a numeric column reads with the draft's decimal mark.
-    fn all_numbers(&self, column: usize) -> bool {
-        let n = &self.stats(column).numbers;
-        let against = match self.decimal() {
-            DecimalMark::Point => n.comma_only,
-            DecimalMark::Comma => n.point_only,
+    /// Whether every value of a column reads as `kind` (money, number or percent) with the
+    /// draft's decimal mark.
+    fn all_read_as(&self, column: usize, kind: ValueType) -> bool {
+        let c = self.stats(column);
+        let n = &c.numbers;
+        let mark = match self.decimal() {
+            DecimalMark::Point => 0,
+            DecimalMark::Comma => 1,
         };
-        n.numeric() == self.stats(column).filled && against == 0
+        let read = match kind {
+            ValueType::Money => {
+                let against = [n.comma_only, n.point_only][mark];
+                if against == 0 { n.numeric() } else { 0 }
+            }
+            ValueType::Percent => n.percent[mark],
+            _ => n.number[mark],
+        };
+        read == c.filled
     }
 
     fn render(&self, command: &str) -> String {
@@ -559,7 +569,6 @@ impl Draft<'_> {
                 }
             }
         }
-        formats.retain(|f| *f != "%Y-%m-%d");
         if notes.is_empty() {
             let _ = writeln!(
                 out,
@@ -735,11 +744,15 @@ impl Draft<'_> {
                 ValueType::Date | ValueType::DateTime if self.all_dates(i) => {
                     parts.push("type = \"date\"".into());
                 }
-                ValueType::Money if self.all_numbers(i) => parts.push("type = \"money\"".into()),
-                ValueType::Percent if self.all_numbers(i) => {
+                ValueType::Money if self.all_read_as(i, ValueType::Money) => {
+                    parts.push("type = \"money\"".into());
+                }
+                ValueType::Percent if self.all_read_as(i, ValueType::Percent) => {
                     parts.push("type = \"percent\"".into());
                 }
-                ValueType::Integer | ValueType::Decimal if self.all_numbers(i) => {
+                ValueType::Integer | ValueType::Decimal
+                    if self.all_read_as(i, ValueType::Integer) =>
+                {
                     parts.push("type = \"number\"".into());
                 }
                 ValueType::Text

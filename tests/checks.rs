@@ -51,6 +51,29 @@ fn in002_ragged_row() {
 }
 
 #[test]
+fn in003_text_that_is_not_utf8() {
+    assert_eq!(check("IN003"), vec![finding("IN003", 4, None)]);
+    let a = audit(&["fixtures/checks/IN003.csv"], Some(RULES));
+    assert_eq!(a.inputs[0].encoding, "windows-1252");
+    let d = a.deals.get(2).expect("third deal");
+    assert_eq!(a.deals.account(d), "Société Gamma");
+    let message = a.message(&a.findings[0]);
+    assert!(message.contains("Windows-1252"), "{message}");
+}
+
+#[test]
+fn in004_report_footer_skipped() {
+    assert_eq!(check("IN004"), vec![finding("IN004", 7, None)]);
+    let a = audit(&["fixtures/checks/IN004.csv"], Some(RULES));
+    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (4, 5));
+    let message = a.message(&a.findings[0]);
+    assert_eq!(
+        message,
+        "skipped 5 report footer and summary rows (first at line 7)"
+    );
+}
+
+#[test]
 fn in005_duplicate_header() {
     assert_eq!(check("IN005"), vec![finding("IN005", 1, Some("region"))]);
 }

@@ -2,7 +2,7 @@
 //! mark they use, whether they carry currencies or percent signs, and whether a probability
 //! column holds fractions (HubSpot's `0.4`) or points (`40`).
 
-use crate::values::{DecimalMark, parse_bool, parse_money};
+use crate::values::{DecimalMark, parse_bool, parse_money, parse_number, parse_percent};
 
 /// Evidence gathered from a column's present values.
 #[derive(Clone, Debug, Default)]
@@ -27,6 +27,11 @@ pub struct NumberEvidence {
     pub bool_words: u64,
     /// Values that are exactly `0` or `1` (or `0.0`/`1.0`).
     pub zero_one: u64,
+    /// Values a number field reads, with `.` and with `,` as the mark (no currency or
+    /// accounting brackets: those are money).
+    pub number: [u64; 2],
+    /// Values a percent field reads (within 0–100), with `.` and with `,`.
+    pub percent: [u64; 2],
 }
 
 impl NumberEvidence {
@@ -38,6 +43,17 @@ impl NumberEvidence {
                 return;
             }
             self.zero_one += 1;
+        }
+        for (i, mark) in [DecimalMark::Point, DecimalMark::Comma]
+            .into_iter()
+            .enumerate()
+        {
+            if parse_number(value, mark).is_ok() {
+                self.number[i] += 1;
+            }
+            if parse_percent(value, mark, false).is_ok_and(|p| (0.0..=100.0).contains(&p)) {
+                self.percent[i] += 1;
+            }
         }
         let percent = value.trim_end().ends_with('%');
         let body = value.trim_end().trim_end_matches('%');
@@ -125,6 +141,10 @@ impl NumberEvidence {
         };
         self.bool_words += o.bool_words;
         self.zero_one += o.zero_one;
+        for i in 0..2 {
+            self.number[i] += o.number[i];
+            self.percent[i] += o.percent[i];
+        }
     }
 }
 

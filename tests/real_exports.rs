@@ -1,0 +1,275 @@
+//! Exports as analysts get them (fixtures/real/): each encoding, dialect, locale format and
+//! footer style, asserting records, lines, names, dates and money exactly.
+
+mod common;
+
+use common::{audit, finding, findings};
+use pipelint::engine::Audit;
+
+/// Every deal as (line, name, close date, amount).
+fn deals(a: &Audit) -> Vec<(u64, String, String, String)> {
+    a.deals
+        .iter()
+        .map(|d| {
+            (
+                d.line,
+                a.deals.name(d).to_string(),
+                d.close_date.map_or("-".into(), |c| c.to_string()),
+                d.amount().map_or("-".into(), |m| m.to_string()),
+            )
+        })
+        .collect()
+}
+
+fn deal(line: u64, name: &str, close: &str, amount: &str) -> (u64, String, String, String) {
+    (line, name.into(), close.into(), amount.into())
+}
+
+/// The open pipeline per currency, exactly.
+fn open_amounts(a: &Audit) -> Vec<(String, String)> {
+    a.tallies
+        .overall
+        .pipeline
+        .open_amount
+        .iter()
+        .map(|(c, s)| (c.map_or("-".into(), |c| c.to_string()), s.to_string()))
+        .collect()
+}
+
+/// The Salesforce report's six deals, as both the Windows-1252 CSV and the UTF-16 text
+/// file hold them. The second deal's next step spans two lines, so the deals after it start
+/// one line later than their position.
+fn report_deals() -> Vec<(u64, String, String, String)> {
+    vec![
+        deal(2, "Müller – Fleet Renewal", "2027-01-31", "120000.00"),
+        deal(3, "Café Olé – POS Rollout", "2026-12-15", "45500.50"),
+        deal(5, "Señor Pollo – Expansion", "2027-03-01", "9000.00"),
+        deal(6, "Zürich Rück – Pilot", "2026-10-20", "30250.25"),
+        deal(7, "Œuvre – Audit €", "2026-09-30", "0.00"),
+        deal(8, "Smørrebrød – Year 2", "2027-02-28", "18400.00"),
+    ]
+}
+
+#[test]
+fn salesforce_report_in_windows_1252_with_its_footer() {
+    let a = audit(&["fixtures/real/sf_report_cp1252_footer.csv"], None);
+    let input = &a.inputs[0];
+    assert_eq!(
+        (input.records, input.malformed, input.skipped),
+        (6, 0, 5),
+        "six deals; the footer's five lines are skipped, not deals"
+    );
+    assert_eq!((input.encoding, input.delimiter), ("windows-1252", b','));
+    assert_eq!(deals(&a), report_deals());
+    // IN003 once, on the first line that is not UTF-8; IN004 once, where the footer starts.
+    assert_eq!(
+        findings(&a),
+        vec![finding("IN003", 2, None), finding("IN004", 10, None)]
+    );
+    let messages: Vec<String> = a
+        .findings
+        .iter()
+        .map(|f| a.message(f).into_owned())
+        .collect();
+    assert!(messages[1].contains("5 "), "{}", messages[1]);
+    assert_eq!(
+        open_amounts(&a),
+        vec![("USD".to_string(), "192900.50".to_string())]
+    );
+    assert_eq!(
+        a.deals.owner(a.deals.get(2).expect("deal")),
+        Some("Tomás Ibáñez")
+    );
+}
+
+#[test]
+fn the_same_report_as_utf16_tab_text() {
+    let a = audit(&["fixtures/real/sf_report_utf16_tab.txt"], None);
+    let input = &a.inputs[0];
+    assert_eq!((input.records, input.malformed, input.skipped), (6, 0, 5));
+    assert_eq!((input.encoding, input.delimiter), ("utf-16le", b'\t'));
+    assert_eq!(deals(&a), report_deals());
+    // UTF-16 is decoded, not guessed: no IN003. The © footer is recognised.
+    assert_eq!(findings(&a), vec![finding("IN004", 10, None)]);
+    assert_eq!(
+        open_amounts(&a),
+        vec![("USD".to_string(), "192900.50".to_string())]
+    );
+}
+
+#[test]
+fn hubspot_export_with_datetimes_floats_and_fractions() {
+    let a = audit(&["fixtures/real/hubspot_deals_all_quoted.csv"], None);
+    assert_eq!(a.rules.preset, Some("hubspot"));
+    assert_eq!(a.inputs[0].records, 5);
+    assert_eq!(
+        deals(&a),
+        vec![
+            deal(2, "O’Brien Dental – 40 seats", "2026-12-18", "468.00"),
+            deal(3, "Kaffeehaus Wien", "2027-01-15", "12500.00"),
+            deal(4, "Lumen Labs expansion", "2026-11-28", "88000.50"),
+            deal(5, "Northwind renewal", "2026-10-30", "30000.00"),
+            deal(6, "Tailspin pilot", "2026-09-30", "0.00"),
+        ]
+    );
+    // Probabilities are fractions: 0.8 is 80%, within the stage's expectation.
+    let probabilities: Vec<Option<f64>> = a.deals.iter().map(|d| d.risk.probability()).collect();
+    assert_eq!(
+        probabilities,
+        vec![Some(20.0), Some(40.0), Some(80.0), Some(100.0), Some(0.0)]
+    );
+    assert_eq!(findings(&a), vec![]);
+    assert_eq!(
+        open_amounts(&a),
+        vec![("-".to_string(), "100968.50".to_string())]
+    );
+}
+
+#[test]
+fn excel_resave_with_semicolons_and_decimal_commas() {
+    let a = audit(&["fixtures/real/excel_semicolon_decimal_comma.csv"], None);
+    let input = &a.inputs[0];
+    assert_eq!(
+        (input.records, input.encoding, input.delimiter),
+        (5, "utf-8-bom", b';')
+    );
+    // Read from the values, since no rules file says: day-first dates, decimal comma.
+    assert_eq!(
+        a.rules.input.detected,
+        vec!["dates as %d.%m.%Y".to_string(), "decimal comma".to_string()]
+    );
+    assert_eq!(
+        deals(&a),
+        vec![
+            deal(2, "Stadtwerke Nord – Zähler", "2027-01-31", "12500.00"),
+            deal(3, "Bäckerei Huber", "2027-02-15", "9000.00"),
+            deal(4, "Alpen Solar Ausbau", "2027-03-02", "1250000.50"),
+            // (1.200,00) reads as -1200, below the preset's minimum: invalid, not kept.
+            deal(5, "Rhein Chemie Gutschrift", "2026-11-13", "-"),
+            deal(6, "Hafen Logistik", "2026-11-05", "7350.25"),
+        ]
+    );
+    assert_eq!(findings(&a), vec![finding("VAL005", 5, Some("amount"))]);
+    let f = &a.findings[0];
+    assert_eq!(a.message(f), "-1200.00 is below the minimum 0");
+    // `€` names the currency of the amounts that carry it; the others have none.
+    assert_eq!(
+        open_amounts(&a),
+        vec![
+            ("-".to_string(), "1250000.50".to_string()),
+            ("EUR".to_string(), "21500.00".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn pipedrive_status_closes_deals_whatever_their_stage() {
+    let a = audit(&["fixtures/real/pipedrive_status.csv"], None);
+    assert_eq!(a.rules.preset, Some("pipedrive"));
+    assert_eq!(a.inputs[0].records, 4);
+    // Won and Lost by status: not open, not scored, whatever the stage says.
+    let open: Vec<(u64, bool)> = a
+        .deals
+        .iter()
+        .map(|d| (d.line, pipelint::report::model::deal_risk(&a, d).is_some()))
+        .collect();
+    assert_eq!(open, vec![(2, true), (3, false), (4, false), (5, true)]);
+    assert_eq!(a.tallies.overall.pipeline.open, 2);
+    assert_eq!(
+        open_amounts(&a),
+        vec![("EUR".to_string(), "48000.00".to_string())]
+    );
+    assert_eq!(findings(&a), vec![finding("REQ002", 5, Some("amount"))]);
+}
+
+#[test]
+fn data_loader_caps_headers_bom_and_null_ids() {
+    let a = audit(&["fixtures/real/dataloader_caps_bom.csv"], None);
+    assert_eq!(a.rules.preset, Some("salesforce"));
+    assert_eq!(
+        (a.inputs[0].records, a.inputs[0].encoding),
+        (3, "utf-8-bom")
+    );
+    assert_eq!(
+        deals(&a),
+        vec![
+            deal(2, "Globex – Data platform", "2027-02-15", "250000.00"),
+            deal(3, "Initech – Licences", "2027-01-20", "80000.50"),
+            deal(4, "Umbrella – Renewal", "2026-10-30", "125000.00"),
+        ]
+    );
+    // The all-zero account id is Salesforce's "no account": Needs Analysis requires one.
+    assert_eq!(
+        findings(&a),
+        vec![
+            finding("HYG002", 3, Some("last_activity")),
+            finding("REQ002", 3, Some("account")),
+        ]
+    );
+}
+
+#[test]
+fn formatted_report_totals_are_skipped_but_total_named_deals_are_not() {
+    let a = audit(&["fixtures/real/formatted_report_totals.csv"], None);
+    let input = &a.inputs[0];
+    assert_eq!((input.records, input.skipped), (3, 3));
+    assert_eq!(
+        deals(&a),
+        vec![
+            deal(2, "Alpha renewal", "2027-01-15", "10000.00"),
+            deal(3, "Total Solutions – Upgrade", "2027-02-01", "5000.00"),
+            deal(5, "Gamma pilot", "2026-10-01", "2500.00"),
+        ]
+    );
+    assert_eq!(findings(&a), vec![finding("IN004", 4, None)]);
+    assert_eq!(
+        open_amounts(&a),
+        vec![("USD".to_string(), "15000.00".to_string())]
+    );
+}
+
+#[test]
+fn mixed_line_endings_and_quoted_newlines_keep_start_lines() {
+    let a = audit(&["fixtures/real/mixed_line_endings.csv"], None);
+    let lines: Vec<u64> = a.deals.iter().map(|d| d.line).collect();
+    assert_eq!(lines, vec![2, 3, 5, 6, 9]);
+    assert_eq!(a.inputs[0].records, 5);
+}
+
+#[test]
+fn us_spreadsheet_values() {
+    let a = audit(
+        &["fixtures/real/us_spreadsheet_values.csv"],
+        Some("fixtures/real/us_spreadsheet_values.toml"),
+    );
+    assert_eq!(
+        deals(&a),
+        vec![
+            deal(2, "Acme", "2024-02-03", "12500.00"),
+            deal(3, "Bolt", "2026-01-31", "12500.00"),
+            deal(4, "Core", "1999-12-31", "-1200.00"),
+            deal(5, "Dune", "2026-03-04", "-300.10"),
+        ]
+    );
+    let probabilities: Vec<Option<f64>> = a.deals.iter().map(|d| d.risk.probability()).collect();
+    // "40%", "40", "100 %" and "0".
+    assert_eq!(
+        probabilities,
+        vec![Some(40.0), Some(40.0), Some(100.0), Some(0.0)]
+    );
+    // Every value parsed: the only findings are about what the values say.
+    assert_eq!(
+        findings(&a),
+        vec![
+            finding("HYG001", 2, Some("close_date")),
+            finding("HYG007", 2, Some("close_date")),
+            finding("HYG001", 3, Some("close_date")),
+            finding("HYG006", 4, Some("amount")),
+            finding("HYG001", 5, Some("close_date")),
+        ]
+    );
+    assert_eq!(
+        open_amounts(&a),
+        vec![("USD".to_string(), "24699.90".to_string())]
+    );
+}

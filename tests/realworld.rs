@@ -1,0 +1,222 @@
+//! End to end over every export in ../shared/realworld (real files from public repositories;
+//! see SOURCES.md there): each audits with the right record count and readable names with
+//! the auto preset, and `init --from` drafts rules that audit it without a single
+//! date-format or unknown-stage finding (nor any other value finding the draft's typing
+//! could cause).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::try_audit;
+use pipelint::engine::Audit;
+
+fn realworld() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld")
+}
+
+/// Every CSV in the directory, sorted.
+fn files() -> Vec<PathBuf> {
+    let dir = realworld();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{} must exist beside the repository: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "expected the six real exports");
+    files
+}
+
+/// What each known file must give with the auto preset: (records, preset).
+fn expected(name: &str) -> Option<(u64, &'static str)> {
+    Some(match name {
+        "hubspot_deals_export_header_only.csv" => (0, "hubspot"),
+        "maven_crm_sales_pipeline.csv" => (8_800, "generic"),
+        "maven_crm_sales_pipeline_excel_ddmmyyyy_crlf.csv" => (8_800, "generic"),
+        "salesforce_opportunity_api_names_bom.csv" => (50, "salesforce"),
+        "salesforce_opportunity_devorg_excel_mmddyy.csv" => (36, "salesforce"),
+        "salesforce_opportunity_export_cp1252_multicurrency.csv" => (512, "salesforce"),
+        _ => return None,
+    })
+}
+
+fn codes(a: &Audit) -> BTreeMap<&'static str, usize> {
+    let mut m = BTreeMap::new();
+    for f in &a.findings {
+        *m.entry(f.code.as_str()).or_insert(0) += 1;
+    }
+    m
+}
+
+fn audit_path(path: &Path, rules: Option<&Path>) -> Audit {
+    let p = path.to_str().expect("utf-8 path");
+    let r = rules.map(|r| r.to_str().expect("utf-8 path"));
+    try_audit(&[p], r).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()))
+}
+
+#[test]
+fn every_real_export_audits_with_the_auto_preset() {
+    for path in files() {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let a = audit_path(&path, None);
+        let input = &a.inputs[0];
+        assert_eq!(input.malformed, 0, "{name}");
+        if let Some((records, preset)) = expected(name) {
+            assert_eq!(input.records, records, "{name}");
+            assert_eq!(a.rules.preset, Some(preset), "{name}");
+        }
+        // Dates are read in every file, whatever its convention.
+        assert_eq!(codes(&a).get("VAL001"), None, "{name}: {:?}", codes(&a));
+        // Names are text as written: no replacement characters from a wrong decoding.
+        for d in a.deals.iter() {
+            let n = a.deals.name(d);
+            assert!(!n.contains('\u{fffd}'), "{name}: line {}: {n}", d.line);
+        }
+    }
+}
+
+#[test]
+fn day_first_dates_are_read_as_day_first() {
+    // The same 8,800 deals, ISO in one file and DD-MM-YYYY in the other, give the same dates.
+    let iso = audit_path(&realworld().join("maven_crm_sales_pipeline.csv"), None);
+    let dmy = audit_path(
+        &realworld().join("maven_crm_sales_pipeline_excel_ddmmyyyy_crlf.csv"),
+        None,
+    );
+    assert_eq!(
+        dmy.rules.input.detected,
+        vec!["dates as %d-%m-%Y".to_string()]
+    );
+    let dates = |a: &Audit| -> Vec<Option<chrono::NaiveDate>> {
+        a.deals.iter().map(|d| d.close_date).collect()
+    };
+    assert_eq!(dates(&iso), dates(&dmy));
+    // CRLF shifts nothing: every deal starts on the same line in both.
+    let lines = |a: &Audit| -> Vec<u64> { a.deals.iter().map(|d| d.line).collect() };
+    assert_eq!(lines(&iso), lines(&dmy));
+}
+
+#[test]
+fn windows_1252_multicurrency_export_reads_names_and_exact_sums() {
+    let a = audit_path(
+        &realworld().join("salesforce_opportunity_export_cp1252_multicurrency.csv"),
+        None,
+    );
+    assert_eq!(a.inputs[0].encoding, "windows-1252");
+    assert_eq!(codes(&a).get("IN003"), Some(&1));
+    assert!(
+        a.deals
+            .iter()
+            .any(|d| a.deals.name(d) == "MEX-Nestlé-TBD-250")
+    );
+    // Every amount, summed per currency exactly (up to four decimals, as the file has).
+    let mut sums: BTreeMap<String, pipelint::values::MoneySum> = BTreeMap::new();
+    for d in a.deals.iter() {
+        if let Some(m) = d.amount() {
+            let c = d.currency.map_or("-".to_string(), |c| c.to_string());
+            sums.entry(c).or_default().add(m);
+        }
+    }
+    let shown: Vec<(String, String)> = sums
+        .iter()
+        .map(|(c, s)| (c.clone(), s.to_string()))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("COP".to_string(), "2409155000.00".to_string()),
+            ("MXN".to_string(), "42740019.64".to_string()),
+            ("PEN".to_string(), "921853.5765".to_string()),
+            ("USD".to_string(), "193613.29".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn drafted_rules_audit_every_real_export_without_value_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for path in files() {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        let export = pipelint::input::open(path.to_str().expect("utf-8"), None)
+            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        let text = pipelint::draft::draft(export, None, "pipelint init --from FILE")
+            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        let rules = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&rules, &text).expect("write draft");
+        let a = audit_path(&path, Some(&rules));
+        if let Some((records, _)) = expected(name) {
+            assert_eq!(a.inputs[0].records, records, "{name}");
+        }
+        let found = codes(&a);
+        for code in ["VAL001", "VAL002", "VAL003", "VAL004", "VAL005", "VAL006"] {
+            assert_eq!(found.get(code), None, "{name}: {found:?}\n{text}");
+        }
+        // The draft is the user's own file: no preset underneath, dates as the file writes.
+        assert_eq!(a.rules.preset, None, "{name}");
+        assert!(a.rules.input.dates_given, "{name}");
+    }
+}
+
+#[test]
+fn drafted_stages_follow_the_pipeline() {
+    let stages = |file: &str| -> Vec<(String, Option<&'static str>)> {
+        let path = realworld().join(file);
+        let export = pipelint::input::open(path.to_str().expect("utf-8"), None).expect("open");
+        let text = pipelint::draft::draft(export, None, "init").expect("draft");
+        let user = pipelint::rules::UserRules::parse(pipelint::rules::RulesText {
+            name: "draft.toml".into(),
+            text,
+        });
+        let rules = pipelint::rules::build(Some(&user), None, None).expect("valid draft");
+        rules
+            .stages
+            .iter()
+            .map(|s| (s.name.clone(), s.outcome.map(|o| o.as_str())))
+            .collect()
+    };
+    let s = |v: &[(&str, Option<&'static str>)]| -> Vec<(String, Option<&'static str>)> {
+        v.iter().map(|(n, o)| (n.to_string(), *o)).collect()
+    };
+    // Custom Spanish stages, ordered by the StageSortOrder column.
+    assert_eq!(
+        stages("salesforce_opportunity_export_cp1252_multicurrency.csv"),
+        s(&[
+            ("Interes", None),
+            ("Diseño Propuesta", None),
+            ("Presentación Propuesta", None),
+            ("Negociación", None),
+            ("Firmas", None),
+            ("Closed Won", Some("won")),
+            ("Closed Lost", Some("lost")),
+        ])
+    );
+    // Custom stages without a sort column, ordered by their names.
+    assert_eq!(
+        stages("salesforce_opportunity_api_names_bom.csv"),
+        s(&[
+            ("Qualification", None),
+            ("Discovery", None),
+            ("Proposal/Quote", None),
+            ("Negotiation", None),
+            ("Closed Won", Some("won")),
+            ("Closed Lost", Some("lost")),
+        ])
+    );
+    // Maven's pipeline: the generic preset's stages that have deals.
+    assert_eq!(
+        stages("maven_crm_sales_pipeline.csv"),
+        s(&[
+            ("Prospecting", None),
+            ("Engaging", None),
+            ("Won", Some("won")),
+            ("Lost", Some("lost")),
+        ])
+    );
+    // All ten Salesforce defaults, in Salesforce's order.
+    assert_eq!(
+        stages("salesforce_opportunity_devorg_excel_mmddyy.csv").len(),
+        10
+    );
+}
