@@ -104,10 +104,14 @@ pub fn draft(export: Export, preset: Option<&'static Preset>, command: &str) -> 
         base,
         detected: detected.as_ref(),
         watch,
-        grouped: stage_column.is_some()
-            && mapped
+        // Per-stage figures hold every stage value, unless there were more than a stage
+        // column can have (then the column's own distinct values are drafted).
+        grouped: stage_column.is_some_and(|c| {
+            mapped
                 .iter()
-                .any(|m| m.field == Canonical::Stage && Some(m.column) == stage_column),
+                .any(|m| m.field == Canonical::Stage && m.column == c)
+                && profile.groups.len() < crate::infer::GROUP_CAP
+        }),
     };
     Ok(draft.render(command))
 }
@@ -340,16 +344,6 @@ struct Draft<'a> {
     grouped: bool,
 }
 
-fn delimiter_word(d: u8) -> String {
-    match d {
-        b',' => "comma".into(),
-        b';' => "semicolon".into(),
-        b'\t' => "tab".into(),
-        b'|' => "pipe".into(),
-        other => crate::report::json::delimiter_name(other),
-    }
-}
-
 /// A TOML key: bare when it can be, else quoted.
 fn key(s: &str) -> String {
     let bare = !s.is_empty()
@@ -358,9 +352,31 @@ fn key(s: &str) -> String {
     if bare { s.to_string() } else { q(s) }
 }
 
-/// A TOML string (basic, escaped).
+/// A TOML basic string on one line (valid as a value and as a key): quotes, backslashes
+/// and control characters escaped.
 fn q(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text from the export shown in a `#` comment: on one line, whatever it holds.
+fn c(s: &str) -> String {
+    s.chars()
+        .map(|ch| if ch.is_control() { ' ' } else { ch })
+        .collect()
 }
 
 fn list(items: &[String]) -> String {
@@ -461,16 +477,17 @@ impl Draft<'_> {
         let p = self.profile;
         let _ = writeln!(
             out,
-            "# pipelint rules drafted by `{command}` (pipelint {}).",
+            "# pipelint rules drafted by `{}` (pipelint {}).",
+            c(command),
             env!("CARGO_PKG_VERSION")
         );
         let _ = writeln!(
             out,
             "# From {} records of {}: {}, {}-delimited, decimal {}.",
             thousands(self.records()),
-            p.name,
+            c(&p.name),
             p.encoding,
-            delimiter_word(p.delimiter),
+            crate::report::table::delimiter_word(p.delimiter),
             match self.decimal() {
                 DecimalMark::Point => "point",
                 DecimalMark::Comma => "comma",
@@ -539,7 +556,7 @@ impl Draft<'_> {
             let Some(v) = c.date_verdict() else { continue };
             let mut note = format!(
                 "{}: {} ({} of {} values)",
-                c.name,
+                self::c(&c.name),
                 v.format,
                 thousands(v.parsed),
                 thousands(c.filled)
@@ -624,7 +641,7 @@ impl Draft<'_> {
             let shown: Vec<String> = seen
                 .iter()
                 .take(8)
-                .map(|(v, n)| format!("{v} ({} cells)", thousands(*n)))
+                .map(|(v, n)| format!("{} ({} cells)", c(v), thousands(*n)))
                 .collect();
             let _ = writeln!(out, "# Placeholders seen: {}.", shown.join(", "));
         }
@@ -685,14 +702,11 @@ impl Draft<'_> {
             let mut parts: Vec<String> = Vec::new();
             match m.field {
                 Canonical::Probability => {
-                    if c.numbers.looks_fractional() {
+                    let fraction = self.probability_is_fraction();
+                    if fraction {
                         parts.push("type = \"percent\", fraction = true".into());
                     }
-                    let scale = if c.numbers.looks_fractional() {
-                        100.0
-                    } else {
-                        1.0
-                    };
+                    let scale = if fraction { 100.0 } else { 1.0 };
                     let within = c.numbers.min.is_none_or(|v| v * scale >= 0.0)
                         && c.numbers.max.is_none_or(|v| v * scale <= 100.0);
                     if within {
@@ -731,8 +745,27 @@ impl Draft<'_> {
                 format!("{} filled", pct(c.fill_rate())),
             ));
         }
+        // Other columns, by their header. A header that is empty, or spelled like a canonical
+        // field (which `[fields]` would take to mean that field), is left out with a note.
+        let mut skipped_names: Vec<String> = Vec::new();
         let others: Vec<usize> = (0..self.profile.columns.len())
             .filter(|&i| !self.is_mapped(i) && self.stats(i).filled > 0)
+            .filter(|&i| {
+                let name = self.stats(i).name.trim();
+                let clash = Canonical::parse(name).is_some()
+                    || Canonical::names().any(|n| header_key(n) == header_key(name));
+                let duplicate = self
+                    .header
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .any(|(j, h)| j != i && eq_fold(h.trim(), name));
+                if name.is_empty() || clash || duplicate {
+                    skipped_names.push(name.to_string());
+                    return false;
+                }
+                true
+            })
             .collect();
         let mut other_lines: Vec<(String, String)> = Vec::new();
         for i in others {
@@ -784,6 +817,23 @@ impl Draft<'_> {
             ));
         }
         write_aligned(out, &lines);
+        if !skipped_names.is_empty() {
+            let shown: Vec<String> = skipped_names
+                .iter()
+                .map(|n| {
+                    if n.is_empty() {
+                        "(empty)".to_string()
+                    } else {
+                        c(n)
+                    }
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "# Not typed here: {} (an empty or repeated header, or one named like a canonical field)",
+                shown.join(", ")
+            );
+        }
         if !other_lines.is_empty() {
             let _ = writeln!(
                 out,
@@ -803,6 +853,17 @@ impl Draft<'_> {
             );
             return;
         };
+        let column = self.stats(stage_col);
+        if column.distinct_overflow {
+            let _ = writeln!(
+                out,
+                "\n# The stage column {} holds more than {} distinct values, too many to be\n\
+                 # stages: no [[stages]] are drafted. List the pipeline's stages to audit them.",
+                c(&column.name),
+                thousands(crate::infer::column::DISTINCT_CAP as u64)
+            );
+            return;
+        }
         let (stages, order_source) = self.stages(stage_col);
         let _ = writeln!(
             out,
@@ -855,7 +916,7 @@ impl Draft<'_> {
                 let rare: Vec<String> = s
                     .rare_forecast
                     .iter()
-                    .map(|(c, n)| format!("{c} ({n})"))
+                    .map(|(v, n)| format!("{} ({n})", c(v)))
                     .collect();
                 let _ = writeln!(
                     out,
@@ -1021,6 +1082,30 @@ impl Draft<'_> {
         (stages, source)
     }
 
+    /// Whether the probability column holds fractions (0.4 for 40%): some value strictly
+    /// between 0 and 1, or (when only 0 and 1 occur, as in an export of closed deals) the
+    /// base preset says its CRM writes fractions.
+    fn probability_is_fraction(&self) -> bool {
+        let Some(col) = self.column_of(Canonical::Probability) else {
+            return false;
+        };
+        let n = &self.stats(col).numbers;
+        if n.looks_fractional() {
+            return true;
+        }
+        let within_unit = n.with_percent == 0
+            && n.min.is_some_and(|m| m >= 0.0)
+            && n.max.is_some_and(|m| m <= 1.0);
+        within_unit
+            && self.base.is_some_and(|p| {
+                let mut problems = Problems::default();
+                crate::rules::parse::parse_rules(p.text, 0, &mut problems)
+                    .fields
+                    .iter()
+                    .any(|(k, f)| k.get_ref() == "probability" && f.fraction == Some(true))
+            })
+    }
+
     /// Take a preset stage's name, aliases and settings (the deals and evidence stay).
     fn borrow_preset(&self, d: &mut StageDraft, s: &RawStage) {
         d.name = s.name.get_ref().trim().to_string();
@@ -1088,9 +1173,7 @@ impl Draft<'_> {
             rank: f64::NAN,
             first_seen,
         };
-        let fraction = self
-            .column_of(Canonical::Probability)
-            .is_some_and(|c| self.stats(c).numbers.looks_fractional());
+        let fraction = self.probability_is_fraction();
         if let (Some(g), Some(w)) = (group, self.watch.probability) {
             d.observed_probability = g
                 .mode(w)

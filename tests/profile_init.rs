@@ -340,3 +340,38 @@ fn empty_and_header_only_files() {
     let draft = run(&["init", "--from", &header]);
     assert_eq!(draft.code, 0, "{}", draft.stderr);
 }
+
+#[test]
+fn standard_input_arriving_in_pieces_is_sniffed_as_a_whole() {
+    use std::io::Write;
+    use std::process::{Command as StdCommand, Stdio};
+    let text = "Opportunity Name;Stage;Amount;Close Date\nAlpha;Prospecting;12.500,00;31.01.2027\nBeta;Qualification;9.000;15.02.2027\n";
+    let bin = assert_cmd::cargo::cargo_bin("pipelint");
+    let mut child = StdCommand::new(bin)
+        .args(["audit", "-", "--as-of", AS_OF, "-f", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(&text.as_bytes()[..10])
+        .expect("first piece");
+    stdin.flush().expect("flush");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(&text.as_bytes()[10..]).expect("rest");
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["inputs"][0]["delimiter"], ";");
+    assert_eq!(v["summary"]["records"], 2);
+    assert_eq!(v["summary"]["open_amount"][0]["amount"], "21500.00");
+}

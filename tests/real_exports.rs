@@ -135,8 +135,11 @@ fn excel_resave_with_semicolons_and_decimal_commas() {
     );
     // Read from the values, since no rules file says: day-first dates, decimal comma.
     assert_eq!(
-        a.rules.input.detected,
-        vec!["dates as %d.%m.%Y".to_string(), "decimal comma".to_string()]
+        a.inputs[0].detected,
+        vec![
+            "dates as %d.%m.%Y, read from the values".to_string(),
+            "decimal comma, read from the values".to_string()
+        ]
     );
     assert_eq!(
         deals(&a),

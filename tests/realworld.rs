@@ -86,8 +86,8 @@ fn day_first_dates_are_read_as_day_first() {
         None,
     );
     assert_eq!(
-        dmy.rules.input.detected,
-        vec!["dates as %d-%m-%Y".to_string()]
+        dmy.inputs[0].detected,
+        vec!["dates as %d-%m-%Y, read from the values".to_string()]
     );
     let dates = |a: &Audit| -> Vec<Option<chrono::NaiveDate>> {
         a.deals.iter().map(|d| d.close_date).collect()

@@ -327,3 +327,205 @@ fn a_fraction_of_a_day_past_max_days_counts() {
     );
     assert_eq!(findings(&a), vec![finding("HYG003", 2, Some("stage_age"))]);
 }
+
+// --- Found reviewing the real-exports work -----------------------------------------------
+
+fn auto(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> pipelint::engine::Audit {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    try_audit(&[path.to_str().expect("path")], None).unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+/// Draft rules from `bytes` (as file `name`), check them, and audit the file with them.
+fn drafted(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> (String, pipelint::engine::Audit) {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let p = path.to_str().expect("path");
+    let export = pipelint::input::open(p, None).expect("open");
+    let text =
+        pipelint::draft::draft(export, None, &format!("pipelint init --from {p}")).expect("draft");
+    let rules_path = dir.path().join(format!("{}.toml", name.replace('\n', "_")));
+    std::fs::write(&rules_path, &text).expect("write draft");
+    let audit = try_audit(&[p], Some(rules_path.to_str().expect("path")))
+        .unwrap_or_else(|e| panic!("{e:#}\n{text}"));
+    (text, audit)
+}
+
+fn codes(a: &pipelint::engine::Audit) -> Vec<&'static str> {
+    a.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+#[test]
+fn utf16_without_a_bom_is_decoded_and_split_on_tabs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "Opportunity ID\tOpportunity Name\tStage\tAmount\tClose Date\r\n0061\tA\tProspecting\t1500\t1/31/2027\r\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let a = auto(&dir, "t.csv", &bytes);
+    assert_eq!(
+        (
+            a.inputs[0].encoding,
+            a.inputs[0].delimiter,
+            a.inputs[0].records
+        ),
+        ("utf-16le", b'\t', 1)
+    );
+    assert_eq!(findings(&a), vec![]);
+}
+
+#[test]
+fn lone_cr_files_are_sampled_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "opportunity_id,sales_agent,deal_stage,close_date,close_value\r1,Ann,Won,20-10-2016,10\r2,Bo,Lost,01-03-2017,0\r";
+    let a = auto(&dir, "cr.csv", text.as_bytes());
+    assert_eq!(a.inputs[0].records, 2);
+    assert_eq!(
+        a.inputs[0].detected,
+        vec!["dates as %d-%m-%Y, read from the values".to_string()]
+    );
+    assert_eq!(codes(&a), Vec::<&str>::new());
+}
+
+#[test]
+fn an_unclosed_quote_before_a_footer_is_a_malformed_row_not_a_footer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "Opportunity Name,Stage,Amount,Close Date,Opportunity ID\nAcme,Prospecting,100,1/31/2027,006A\n\"Beta,Prospecting,200,2/28/2027,006B\nGamma,Qualification,300,3/1/2027,006C\n\n\"Pipeline Report\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n";
+    let a = auto(&dir, "open_quote.csv", text.as_bytes());
+    // The quote closes at the report name's opening quote: Beta and Gamma are one malformed
+    // row (IN002, reported, not dropped); the copyright line after it is the footer.
+    assert_eq!(
+        findings(&a),
+        vec![finding("IN002", 3, None), finding("IN004", 7, None)]
+    );
+    assert_eq!(
+        (
+            a.inputs[0].records,
+            a.inputs[0].malformed,
+            a.inputs[0].skipped
+        ),
+        (2, 1, 1)
+    );
+    // Without that quote to end it, the open quote runs to the end: all of it one row.
+    let unended = text.replace("\"Pipeline Report\"\n", "");
+    let a = auto(&dir, "open_quote_2.csv", unended.as_bytes());
+    assert_eq!(findings(&a), vec![finding("IN002", 3, None)]);
+    assert!(
+        a.message(&a.findings[0]).contains("quote"),
+        "{}",
+        a.message(&a.findings[0])
+    );
+    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (2, 0));
+}
+
+#[test]
+fn summary_rows_are_told_apart_from_deals_the_same_way_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // An account called Total on a real deal with most cells filled is a deal.
+    let deal = "account,deal_name,sales_agent,deal_stage,close_value,close_date\nAcme,Renewal,Ann,Engaging,100,2027-01-01\nTotal,Lubricants supply 2027,Ann,,250000,2027-03-01\n";
+    let a = auto(&dir, "total_account.csv", deal.as_bytes());
+    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (2, 0));
+    assert_eq!(findings(&a), vec![finding("REQ001", 3, Some("stage"))]);
+    // A Total row in the id column is a summary, for the audit and for profile alike.
+    let totals = "Opportunity ID,Opportunity Name,Stage,Amount,Close Date,Owner\n006A,Alpha,Prospecting,\"$1,000\",1/31/2027,Ann\nTotal,,,\"$1,000\",,\n";
+    let a = auto(&dir, "totals.csv", totals.as_bytes());
+    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (1, 1));
+    let path = dir.path().join("totals.csv");
+    let profile = pipelint::infer::scan_file(path.to_str().expect("path"), None).expect("profile");
+    assert_eq!((profile.records, profile.skipped), (1, 1));
+}
+
+#[test]
+fn drafts_leave_out_columns_named_like_canonical_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "opportunity_id,sales_agent,deal_stage,close_value,amount,stage,close_date\n1,Ann,Won,10,x,y,soon\n2,Bo,Lost,0,x,y,Q3\n";
+    let (draft, a) = drafted(&dir, "clash.csv", text.as_bytes());
+    assert!(draft.contains("# Not typed here: amount, stage"), "{draft}");
+    assert!(!codes(&a).contains(&"VAL006"), "{:?}", codes(&a));
+}
+
+#[test]
+fn drafts_survive_hostile_headers_and_file_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text =
+        "\"Deal\nName\",Stage,,\" \",\"quote\"\"d\",back\\slash\nA,Won,1,2,3,4\nB,Lost,1,2,3,4\n";
+    let (draft, a) = drafted(&dir, "weird\nname.csv", text.as_bytes());
+    assert!(
+        !codes(&a).iter().any(|c| c.starts_with("VAL")),
+        "{:?}\n{draft}",
+        codes(&a)
+    );
+}
+
+#[test]
+fn more_stage_values_than_groups_are_all_drafted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("Deal,Stage\n");
+    for i in 0..1_200 {
+        text.push_str(&format!("D{i},Stage {}\n", i % 600));
+    }
+    let (draft, a) = drafted(&dir, "many.csv", text.as_bytes());
+    assert_eq!(draft.matches("[[stages]]").count(), 600);
+    assert!(!codes(&a).contains(&"VAL006"));
+}
+
+#[test]
+fn hubspot_closed_only_probabilities_stay_fractions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Deal owner\",\"Amount\",\"Close Date\",\"Deal probability\"\n\"1\",\"A\",\"Closed Won\",\"Ann\",\"10.0\",\"2026-10-01 10:00\",\"1.0\"\n\"2\",\"B\",\"Closed Lost\",\"Ann\",\"0.0\",\"2026-10-02 10:00\",\"0.0\"\n";
+    let (draft, a) = drafted(&dir, "hs.csv", text.as_bytes());
+    assert!(draft.contains("fraction = true"), "{draft}");
+    assert!(!codes(&a).contains(&"HYG004"), "{:?}", codes(&a));
+}
+
+#[test]
+fn each_file_keeps_its_own_date_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = "opportunity_id,sales_agent,deal_stage,close_date\n";
+    let eu = dir.path().join("eu.csv");
+    std::fs::write(
+        &eu,
+        format!("{header}1,Ann,Engaging,25/12/2026\n2,Ann,Engaging,03/04/2027\n"),
+    )
+    .expect("write");
+    let us = dir.path().join("us.csv");
+    std::fs::write(
+        &us,
+        format!("{header}3,Bo,Engaging,12/25/2026\n4,Bo,Engaging,03/04/2027\n"),
+    )
+    .expect("write");
+    let a = try_audit(&[eu.to_str().expect("p"), us.to_str().expect("p")], None).expect("audit");
+    let dates: Vec<String> = a
+        .deals
+        .iter()
+        .map(|d| d.close_date.map_or("-".into(), |c| c.to_string()))
+        .collect();
+    assert_eq!(
+        dates,
+        ["2026-12-25", "2027-04-03", "2026-12-25", "2027-03-04"]
+    );
+}
+
+#[test]
+fn an_assumed_date_order_is_said_and_its_misreads_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("opportunity_id,sales_agent,deal_stage,close_date\n");
+    // More ambiguous rows than the sample holds, then one only month-first reads.
+    for i in 0..2_100 {
+        text.push_str(&format!("{i},Ann,Engaging,03-04-2027\n"));
+    }
+    text.push_str("99,Ann,Engaging,03-20-2027\n");
+    let a = auto(&dir, "dash.csv", text.as_bytes());
+    assert_eq!(
+        a.inputs[0].detected,
+        vec!["dates as %d-%m-%Y, assumed (no day above 12 in the first rows)".to_string()]
+    );
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "VAL001")
+        .expect("VAL001");
+    assert!(
+        a.message(f).ends_with("it reads as %m-%d-%Y: if the file writes dates that way, set [input] date_formats = [\"%m-%d-%Y\"]"),
+        "{}",
+        a.message(f)
+    );
+}

@@ -197,8 +197,19 @@ fn val001_message(text: &str, formats: &[DateFormat]) -> String {
             quote(text)
         )
     } else {
+        // Day and month the other way round: the file (or part of it) writes the other order.
+        let swapped = formats
+            .iter()
+            .filter_map(|f| crate::infer::dates::swapped(&f.source))
+            .find(|s| DateFormat::compile(s).is_ok_and(|d| d.parse(text).is_some()));
+        let hint = match swapped {
+            Some(s) => format!(
+                "; it reads as {s}: if the file writes dates that way, set [input] date_formats = [\"{s}\"]"
+            ),
+            None => String::new(),
+        };
         format!(
-            "{} is not a valid date (expected {} or ISO 8601)",
+            "{} is not a valid date (expected {} or ISO 8601){hint}",
             quote(text),
             expected.join(", ")
         )

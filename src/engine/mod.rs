@@ -60,6 +60,8 @@ pub struct InputSummary {
     pub delimiter: u8,
     pub header: Vec<String>,
     pub mapping: Mapping,
+    /// Date formats and decimal mark read from the file's values, in words.
+    pub detected: Vec<String>,
 }
 
 /// The outcome of an audit, before rendering.
@@ -256,10 +258,10 @@ pub fn bind_all(rules: &RuleSet, table: &FieldTable, exports: &[Export]) -> Resu
 }
 
 /// Audit every export with `rules`.
-pub fn run(mut rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
+pub fn run(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
     let table = FieldTable::new(&rules);
     let mappings = bind_all(&rules, &table, &exports)?;
-    crate::infer::adapt_input(&mut rules, &table, &mappings, &exports);
+    let readings = crate::infer::read_files(&rules, &table, &mappings, &exports);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|i| format!("pipelint-worker-{i}"))
@@ -277,7 +279,9 @@ pub fn run(mut rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> 
     let mut deal_keys = Vec::new();
     let mut inputs = Vec::new();
 
-    for (file, (export, mapping)) in exports.into_iter().zip(mappings).enumerate() {
+    for (file, ((export, mapping), reading)) in
+        exports.into_iter().zip(mappings).zip(&readings).enumerate()
+    {
         let file = file as u32;
         if let Some(severity) = options.policy.severity(Code::In005, None) {
             for (column, message) in duplicate_headers(&export.header) {
@@ -297,7 +301,15 @@ pub fn run(mut rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> 
                 });
             }
         }
-        let plan = Plan::new(&rules, &table, &mapping, options, file, export.header.len());
+        let plan = Plan::new(
+            &rules,
+            &table,
+            &mapping,
+            options,
+            reading,
+            file,
+            export.header.len(),
+        );
         let mut summary = InputSummary {
             path: export.name.clone(),
             records: 0,
@@ -307,6 +319,7 @@ pub fn run(mut rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> 
             delimiter: export.delimiter,
             header: export.header.cells.clone(),
             mapping: mapping.clone(),
+            detected: reading.detected.clone(),
         };
         let name = export.name.clone();
         let mut stream = BatchStream::spawn(export.reader, BATCH_ROWS, export.header.len());

@@ -83,6 +83,7 @@ impl<'a> Plan<'a> {
         table: &'a FieldTable,
         mapping: &Mapping,
         options: &'a AuditOptions,
+        reading: &'a crate::infer::FileReading,
         file: u32,
         header_len: usize,
     ) -> Plan<'a> {
@@ -257,8 +258,8 @@ impl<'a> Plan<'a> {
             by_stage,
             conditional,
             values: ValueContext {
-                formats: &rules.input.date_formats,
-                decimal: rules.input.decimal,
+                formats: &reading.date_formats,
+                decimal: reading.decimal,
                 dollar: rules.input.currency,
             },
         }

@@ -13,7 +13,6 @@ use crate::checks::required::{self, Demands, condition_holds};
 use crate::checks::values::{Cell, Parsed, check_stage, check_value};
 use crate::checks::{Code, Finding, Message, NO_FIELD, RowRef, Severity, Subject};
 use crate::input::encoding;
-use crate::input::footer::is_summary_label;
 use crate::input::{Row, Rows};
 use crate::rules::{Outcome, normalize_forecast};
 use crate::score::aggregate::grow;
@@ -574,22 +573,9 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
     }
 }
 
-/// A "Total" / "Grand Totals" row of a formatted export: its first non-empty cell says so,
-/// and the id and stage it would need to be a deal are empty (at least one of them mapped).
+/// A "Total" / "Grand Totals" row of a formatted export (see [`is_summary_row`]).
 fn is_summary_row(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
-    let stage_col = plan.stage_slot.map(|s| plan.slots[s].column);
-    if plan.id_col.is_none() && stage_col.is_none() {
-        return false;
-    }
-    let empty =
-        |col: Option<usize>| col.is_none_or(|c| trim_cell(&texts.field(Some(c))).is_empty());
-    if !(empty(plan.id_col) && empty(stage_col)) {
-        return false;
-    }
-    (0..row.len())
-        .map(|c| texts.field(Some(c)))
-        .find(|t| !trim_cell(t).is_empty())
-        .is_some_and(|t| is_summary_label(&t))
+    crate::input::footer::is_summary_row(|i| texts.field(Some(i)), row.len(), plan.id_col)
 }
 
 fn placeholder_text(cell: Option<Cell>) -> bool {

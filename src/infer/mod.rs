@@ -11,7 +11,6 @@ use std::io;
 
 use anyhow::{Context, Result};
 
-use crate::input::footer::is_summary_label;
 use crate::input::{BatchStream, Export, encoding};
 use crate::values::{DecimalMark, Placeholders, trim_cell};
 pub use column::{ColumnStats, ValueType};
@@ -216,14 +215,13 @@ fn read_error(name: &str, e: io::Error) -> anyhow::Error {
     anyhow::Error::new(e).context(format!("cannot read {name}"))
 }
 
-/// A Total / Grand Totals row: its first non-empty cell says so and most cells are empty.
+/// A Total / Grand Totals row (the audit's rule; `profile` knows no id column).
 pub fn is_summary(cells: &[String]) -> bool {
-    let filled = cells.iter().filter(|c| !trim_cell(c).is_empty()).count();
-    filled * 2 <= cells.len()
-        && cells
-            .iter()
-            .find(|c| !trim_cell(c).is_empty())
-            .is_some_and(|c| is_summary_label(c))
+    crate::input::footer::is_summary_row(
+        |i| std::borrow::Cow::Borrowed(cells[i].as_str()),
+        cells.len(),
+        None,
+    )
 }
 
 /// The decimal mark several numeric columns agree on.
@@ -298,86 +296,118 @@ pub fn scan_file(path: &str, delimiter: Option<u8>) -> Result<FileProfile> {
         .with_context(|| format!("profiling {name}"))
 }
 
-/// Read dates and decimals the way the files write them where the rules leave it open:
-/// formats the files' date columns decide are tried before the preset's, and a decimal
-/// comma is used when the numeric columns need one and none contradicts it. What was
-/// decided is noted in `rules.input.detected` for the report.
-pub fn adapt_input(
-    rules: &mut crate::rules::RuleSet,
+/// How one file's values are read: the rules' date formats and decimal mark, adapted to
+/// what the file's first rows show where the user's rules leave them open.
+#[derive(Clone, Debug)]
+pub struct FileReading {
+    pub date_formats: Vec<crate::values::DateFormat>,
+    pub decimal: DecimalMark,
+    /// What was read from the values, in words, for the report.
+    pub detected: Vec<String>,
+}
+
+/// Read dates and decimals the way each file writes them where the user's rules leave it
+/// open: formats a file's date columns decide are tried before the preset's, and a decimal
+/// comma is used when the file's numeric columns need one and none contradicts it. Each
+/// file is read its own way: an EU and a US export audited together keep their orders.
+pub fn read_files(
+    rules: &crate::rules::RuleSet,
     table: &crate::input::mapping::FieldTable,
     mappings: &[crate::input::mapping::Mapping],
     exports: &[Export],
-) {
+) -> Vec<FileReading> {
+    exports
+        .iter()
+        .zip(mappings)
+        .map(|(export, mapping)| read_file(rules, table, mapping, export))
+        .collect()
+}
+
+fn read_file(
+    rules: &crate::rules::RuleSet,
+    table: &crate::input::mapping::FieldTable,
+    mapping: &crate::input::mapping::Mapping,
+    export: &Export,
+) -> FileReading {
     use crate::field::FieldType;
     use crate::values::DateFormat;
-    let input = &mut rules.input;
+    let input = &rules.input;
+    let mut reading = FileReading {
+        date_formats: input.date_formats.clone(),
+        decimal: input.decimal,
+        detected: Vec::new(),
+    };
     if input.dates_given && input.decimal_given {
-        return;
+        return reading;
     }
+    let columns_of = |want: fn(FieldType) -> bool| -> Vec<usize> {
+        let mut cols: Vec<usize> = table
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| want(e.kind))
+            .filter_map(|(id, _)| mapping.column(id))
+            .collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    };
+    let sample = read_sample(
+        &export.sample,
+        &columns_of(|k| k == FieldType::Date),
+        &columns_of(FieldType::is_numeric),
+        &input.empty_values,
+    );
     let mut decided: Vec<&'static str> = Vec::new();
-    let mut numbers = Vec::new();
-    for (export, mapping) in exports.iter().zip(mappings) {
-        let columns_of = |want: fn(FieldType) -> bool| -> Vec<usize> {
-            let mut cols: Vec<usize> = table
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| want(e.kind))
-                .filter_map(|(id, _)| mapping.column(id))
-                .collect();
-            cols.sort_unstable();
-            cols.dedup();
-            cols
-        };
-        let date_cols = columns_of(|k| k == FieldType::Date);
-        let number_cols = columns_of(FieldType::is_numeric);
-        let reading = read_sample(
-            &export.sample,
-            &date_cols,
-            &number_cols,
-            &input.empty_values,
-        );
-        for (_, v) in reading.dates {
-            if v.format == "%Y-%m-%d" || decided.contains(&v.format) {
-                continue;
-            }
-            let position = |f: &str| input.date_formats.iter().position(|d| d.source == f);
-            if let Some(alt) = v.ambiguous_with {
-                // Nothing in the values decides the order: the rules' own order does, if
-                // they have either.
-                if position(v.format).is_some() || position(alt).is_some() {
-                    continue;
-                }
-            }
-            // Already read this way, and not by a swapped pattern first: nothing to change.
-            let swap = dates::swapped(v.format).and_then(position);
-            if position(v.format).is_some_and(|p| swap.is_none_or(|s| p < s)) {
-                continue;
-            }
-            decided.push(v.format);
+    let mut assumed = false;
+    for (_, v) in &sample.dates {
+        if v.format == "%Y-%m-%d" || decided.contains(&v.format) {
+            continue;
         }
-        numbers.extend(reading.numbers);
+        let position = |f: &str| input.date_formats.iter().position(|d| d.source == f);
+        if let Some(alt) = v.ambiguous_with {
+            // Nothing in the values decides the order: the rules' own order does, if they
+            // have either; else the separator's usual order is assumed, and said.
+            if position(v.format).is_some() || position(alt).is_some() {
+                continue;
+            }
+            assumed = true;
+        }
+        // Already read this way, and not by a swapped pattern first: nothing to change.
+        let swap = dates::swapped(v.format).and_then(position);
+        if position(v.format).is_some_and(|p| swap.is_none_or(|s| p < s)) {
+            continue;
+        }
+        decided.push(v.format);
     }
     if !input.dates_given && !decided.is_empty() {
         let mut formats: Vec<DateFormat> = decided
             .iter()
             .filter_map(|f| DateFormat::compile(f).ok())
             .collect();
-        for f in input.date_formats.drain(..) {
+        for f in &input.date_formats {
             if !decided.contains(&f.source.as_str()) {
-                formats.push(f);
+                formats.push(f.clone());
             }
         }
-        input.date_formats = formats;
-        input
-            .detected
-            .push(format!("dates as {}", decided.join(", ")));
+        reading.date_formats = formats;
+        reading.detected.push(if assumed {
+            format!(
+                "dates as {}, assumed (no day above 12 in the first rows)",
+                decided.join(", ")
+            )
+        } else {
+            format!("dates as {}, read from the values", decided.join(", "))
+        });
     }
     if !input.decimal_given
-        && decimal_of(numbers.iter()) == DecimalMark::Comma
+        && decimal_of(sample.numbers.iter()) == DecimalMark::Comma
         && input.decimal != DecimalMark::Comma
     {
-        input.decimal = DecimalMark::Comma;
-        input.detected.push("decimal comma".to_string());
+        reading.decimal = DecimalMark::Comma;
+        reading
+            .detected
+            .push("decimal comma, read from the values".to_string());
     }
+    reading
 }

@@ -12,7 +12,7 @@ pub fn detect_delimiter(sample: &[u8]) -> Option<u8> {
     // Only whole lines: the sample may end mid-record.
     let cut = sample
         .iter()
-        .rposition(|b| *b == b'\n')
+        .rposition(|b| matches!(*b, b'\n' | b'\r'))
         .map_or(sample.len(), |i| i + 1);
     let sample = &sample[..cut];
     let mut best: Option<(u8, (usize, usize, usize))> = None;

@@ -18,6 +18,10 @@ pub use encoding::StreamEncoding;
 pub use reader::{Batch, BatchStream, RecordReader, Row, Rows};
 
 const BUFFER: usize = 256 * 1024;
+/// Bytes read before the encoding is decided.
+const RAW_HEAD: usize = 8 * 1024;
+/// Decoded bytes read before the delimiter is decided and the sample taken.
+const SAMPLE_BYTES: usize = 256 * 1024;
 
 /// An opened export, positioned after its header.
 pub struct Export {
@@ -145,23 +149,22 @@ pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         }
         Box::new(File::open(p).with_context(|| format!("cannot open {name}"))?)
     };
-    let mut peek = BufReader::with_capacity(BUFFER, raw);
-    let prefix = peek
-        .fill_buf()
+    // The head of the file is read in full before anything is decided (a pipe hands data
+    // over in pieces), then put back in front of the rest: nothing is lost or re-read.
+    let mut raw = raw;
+    let mut raw_head = Vec::with_capacity(RAW_HEAD);
+    (&mut raw)
+        .take(RAW_HEAD as u64)
+        .read_to_end(&mut raw_head)
         .with_context(|| format!("cannot read {name}"))?;
-    let encoding = encoding::sniff(prefix);
-    let mut stream: Box<dyn BufRead + Send> = match encoding {
-        StreamEncoding::Utf16Le | StreamEncoding::Utf16Be => Box::new(BufReader::with_capacity(
-            BUFFER,
-            encoding::decoded(Box::new(peek), encoding),
-        )),
-        StreamEncoding::Utf8 | StreamEncoding::Utf8Bom => Box::new(peek),
-    };
-    // The start of the decoded text decides the dialect; nothing is consumed.
-    let sample_bytes = stream
-        .fill_buf()
-        .with_context(|| format!("cannot read {name}"))?
-        .to_vec();
+    let encoding = encoding::sniff(&raw_head);
+    let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(raw_head).chain(raw));
+    let mut decoded = encoding::decoded(raw, encoding);
+    let mut sample_bytes = Vec::with_capacity(SAMPLE_BYTES);
+    (&mut decoded)
+        .take(SAMPLE_BYTES as u64)
+        .read_to_end(&mut sample_bytes)
+        .with_context(|| format!("cannot read {name}"))?;
     if dialect::looks_binary(&sample_bytes) {
         bail!(
             "{name} does not look like a CSV export: its first lines hold binary data (NUL and \
@@ -172,6 +175,10 @@ pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         .or_else(|| dialect::detect_delimiter(&sample_bytes))
         .unwrap_or(b',');
     let sample = sample_rows(&sample_bytes, delimiter);
+    let stream: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
+        BUFFER,
+        io::Cursor::new(sample_bytes).chain(decoded),
+    ));
 
     let mut reader = RecordReader::new(stream, delimiter);
     let mut first = Rows::default();
@@ -208,7 +215,15 @@ pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
 /// The data rows at the start of the decoded text, each cell decoded (Windows-1252 where
 /// it is not UTF-8). The last, possibly cut-off, line is left out.
 fn sample_rows(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
-    let cut = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    // Whole lines only (LF, CRLF or a lone CR ends one), unless the text ends there.
+    let cut = if bytes.len() < SAMPLE_BYTES {
+        bytes.len()
+    } else {
+        bytes
+            .iter()
+            .rposition(|b| matches!(*b, b'\n' | b'\r'))
+            .map_or(0, |i| i + 1)
+    };
     let mut reader = RecordReader::new(&bytes[..cut], delimiter);
     let mut rows = Rows::default();
     while rows.len() <= SAMPLE_ROWS {

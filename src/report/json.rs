@@ -43,7 +43,6 @@ impl Emitter for JsonEmitter {
                     .into_iter()
                     .map(|f| audit.table.name(f))
                     .collect(),
-                read_from_values: &audit.rules.input.detected,
             },
             inputs: audit
                 .inputs
@@ -55,6 +54,7 @@ impl Emitter for JsonEmitter {
                     skipped: i.skipped,
                     encoding: i.encoding,
                     delimiter: delimiter_name(i.delimiter),
+                    read_from_values: &i.detected,
                 })
                 .collect(),
             summary: &model.summary,
@@ -138,8 +138,6 @@ struct RulesInfo<'a> {
     preset: Option<&'static str>,
     detected: Option<Detected>,
     skipped_fields: Vec<&'a str>,
-    /// Date formats and decimal mark read from the files' values ("dates as %d-%m-%Y").
-    read_from_values: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -160,6 +158,8 @@ struct InputJson<'a> {
     skipped: u64,
     encoding: &'static str,
     delimiter: String,
+    /// Date formats and decimal mark read from the file's values, in words.
+    read_from_values: &'a [String],
 }
 
 #[derive(Serialize)]

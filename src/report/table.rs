@@ -447,6 +447,17 @@ fn write_summary(ctx: &RenderContext<'_>, out: &mut dyn Write) -> io::Result<()>
     Ok(())
 }
 
+/// A delimiter in words: "semicolon", "tab".
+pub fn delimiter_word(d: u8) -> String {
+    match d {
+        b',' => "comma".into(),
+        b';' => "semicolon".into(),
+        b'\t' => "tab".into(),
+        b'|' => "pipe".into(),
+        other => crate::report::json::delimiter_name(other),
+    }
+}
+
 /// "auto-detected, confidence 83%: 10 of its 16 columns, 7 of 7 stage values".
 pub fn detection_words(d: &crate::rules::Detection) -> String {
     let stages = if d.stage_values == 0 {
@@ -471,10 +482,7 @@ fn input_words(audit: &crate::engine::Audit) -> Option<String> {
             parts.push(i.encoding.to_string());
         }
         if i.delimiter != b',' {
-            parts.push(format!(
-                "{}-delimited",
-                crate::report::json::delimiter_name(i.delimiter)
-            ));
+            parts.push(format!("{}-delimited", delimiter_word(i.delimiter)));
         }
         if i.skipped > 0 {
             parts.push(format!(
@@ -484,10 +492,10 @@ fn input_words(audit: &crate::engine::Audit) -> Option<String> {
             ));
         }
     }
-    parts.dedup();
-    for d in &audit.rules.input.detected {
-        parts.push(format!("{d} (from the values)"));
+    for i in &audit.inputs {
+        parts.extend(i.detected.iter().cloned());
     }
+    parts.dedup();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 

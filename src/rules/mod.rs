@@ -102,8 +102,6 @@ pub struct InputRules {
     /// what it finds before the preset's.
     pub dates_given: bool,
     pub decimal_given: bool,
-    /// What was read from the files' values, in words, for the report.
-    pub detected: Vec<String>,
 }
 
 /// `[columns]`: the headers a canonical field may appear under, first match wins.

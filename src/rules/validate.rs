@@ -818,7 +818,6 @@ pub fn finish(
         currency: layer.currency,
         dates_given: false,
         decimal_given: false,
-        detected: Vec::new(),
     };
     if !problems.is_empty() {
         return Err(RulesError {
