@@ -575,6 +575,16 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
 
 /// A "Total" / "Grand Totals" row of a formatted export (see [`is_summary_row`]).
 fn is_summary_row(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
+    // Nearly every row starts with a filled cell that is no summary label: one byte says
+    // so before any text is looked at.
+    if let Some(first) = row.get(0).and_then(|c| c.first()) {
+        if !matches!(
+            first.to_ascii_lowercase(),
+            b't' | b'g' | b's' | b' ' | b'\t' | b'"'
+        ) {
+            return false;
+        }
+    }
     crate::input::footer::is_summary_row(|i| texts.field(Some(i)), row.len(), plan.id_col)
 }
 

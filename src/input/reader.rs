@@ -346,10 +346,11 @@ impl FooterWatch {
         // ("Copyright (c) 2000-2026 salesforce.com, inc."): shorter than a row either way.
         // A footer line is short text on one line: a cell spanning lines is a quote left
         // open, and what it swallowed are rows (IN002), never a footer.
-        let footer_like = last
-            .iter()
-            .all(|c| c.len() <= 200 && !c.contains(&b'\n') && !c.contains(&b'\r'));
-        if header_len < 2 || last.len() >= header_len || !footer_like {
+        let footer_like = || {
+            last.iter()
+                .all(|c| c.len() <= 200 && !c.contains(&b'\n') && !c.contains(&b'\r'))
+        };
+        if header_len < 2 || last.len() >= header_len || !footer_like() {
             if !self.held.is_empty() {
                 // A full row: the held lines were rows. Put them back before it.
                 let mut full = Rows::default();
