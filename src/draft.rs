@@ -384,6 +384,16 @@ fn list(items: &[String]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
+/// `type = "enum", values = [...]`: every value the column holds, most common first.
+fn enum_of(c: &ColumnStats) -> String {
+    let values: Vec<String> = c
+        .top(usize::MAX)
+        .into_iter()
+        .map(|(v, _)| v.to_string())
+        .collect();
+    format!("type = \"enum\", values = {}", list(&values))
+}
+
 fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
@@ -725,12 +735,7 @@ impl Draft<'_> {
                     parts.push("weight = 2".into());
                 }
                 Canonical::Status if !c.distinct_overflow && c.distinct() > 0 => {
-                    let values: Vec<String> = c
-                        .top(usize::MAX)
-                        .into_iter()
-                        .map(|(v, _)| v.to_string())
-                        .collect();
-                    parts.push(format!("type = \"enum\", values = {}", list(&values)));
+                    parts.push(enum_of(c));
                 }
                 _ => {}
             }
@@ -795,12 +800,7 @@ impl Draft<'_> {
                         && c.distinct() as u64 * 5 <= c.filled
                         && !c.values.keys().all(|v| looks_like_id(v)) =>
                 {
-                    let values: Vec<String> = c
-                        .top(usize::MAX)
-                        .into_iter()
-                        .map(|(v, _)| v.to_string())
-                        .collect();
-                    parts.push(format!("type = \"enum\", values = {}", list(&values)));
+                    parts.push(enum_of(c));
                     why.push_str(&format!(", {} distinct values", c.distinct()));
                 }
                 _ => {}

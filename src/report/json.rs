@@ -22,10 +22,7 @@ impl Emitter for JsonEmitter {
         let model = ctx.model;
         let report = JsonReport {
             schema: SCHEMA,
-            tool: Tool {
-                name: "pipelint",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: Tool::this(),
             as_of: audit.as_of.to_string(),
             rules: RulesInfo {
                 source: &audit.rules.source,
@@ -127,9 +124,19 @@ struct JsonReport<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    /// This program, as every JSON document names it.
+    pub fn this() -> Tool {
+        Tool {
+            name: "pipelint",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::json::delimiter_name;
+use super::json::{Tool, delimiter_name};
 use super::table::thousands;
 use crate::infer::{ColumnStats, FileProfile, ValueType};
 use crate::values::DecimalMark;
@@ -61,12 +61,6 @@ struct ProfileJson<'a> {
     tool: Tool,
     file: FileJson<'a>,
     columns: Vec<ColumnView<'a>>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -134,10 +128,7 @@ pub fn write_json(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()>
     let p = view.profile;
     let doc = ProfileJson {
         schema: SCHEMA,
-        tool: Tool {
-            name: "pipelint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool::this(),
         file: FileJson {
             path: &p.name,
             encoding: p.encoding,
