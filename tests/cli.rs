@@ -7,53 +7,12 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
-use common::AS_OF;
+use common::{AS_OF, Run, assert_exit_2, pipelint, run, temp_file};
 
 const CHECK_RULES: &str = "fixtures/checks/rules.toml";
 
-fn pipelint() -> Command {
-    let mut cmd = Command::cargo_bin("pipelint").expect("binary");
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run pipelint");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 fn audit(args: &[&str]) -> Run {
     run(pipelint().arg("audit").args(args).args(["--as-of", AS_OF]))
-}
-
-/// The run could not audit: exit 2, nothing on stdout, and `needle` in the error.
-fn assert_exit_2(r: &Run, needle: &str) {
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert_eq!(r.stdout, "");
-    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
-    assert!(
-        r.stderr.contains(needle),
-        "expected {needle:?} in:\n{}",
-        r.stderr
-    );
-}
-
-/// Write `text` to `name` in `dir`; returns the path as a string.
-fn temp_file(dir: &tempfile::TempDir, name: &str, text: impl AsRef<[u8]>) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).expect("write");
-    path.to_str().expect("utf-8 path").to_string()
 }
 
 #[test]

@@ -3,46 +3,10 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::AS_OF;
-
-fn pipelint() -> Command {
-    let mut cmd = Command::cargo_bin("pipelint").expect("binary");
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use common::{AS_OF, Run, assert_exit_2, pipelint, temp_file};
 
 fn run(args: &[&str]) -> Run {
-    let out = pipelint().args(args).output().expect("run pipelint");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, bytes).expect("write");
-    path.to_str().expect("utf-8 path").to_string()
-}
-
-fn assert_exit_2(r: &Run, needle: &str) {
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert_eq!(r.stdout, "");
-    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
-    assert!(
-        r.stderr.contains(needle),
-        "expected {needle:?} in:\n{}",
-        r.stderr
-    );
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    common::run(pipelint().args(args))
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+use assert_cmd::Command;
 use chrono::NaiveDate;
 use pipelint::app::{AuditRequest, load_and_audit};
 use pipelint::engine::Audit;
@@ -9,6 +10,49 @@ pub const AS_OF: &str = "2026-11-20";
 
 pub fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date")
+}
+
+/// The binary, with colour left to its defaults.
+pub fn pipelint() -> Command {
+    let mut cmd = Command::cargo_bin("pipelint").expect("binary");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// Status, stdout and stderr of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run pipelint");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The run could not go on: exit 2, nothing on stdout, `needle` in the error, no panic.
+pub fn assert_exit_2(r: &Run, needle: &str) {
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "expected {needle:?} in:\n{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+/// Write `bytes` to `name` in `dir`; returns the path as a string.
+pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path.to_str().expect("utf-8 path").to_string()
 }
 
 /// Audit files with a rules file (or the auto preset), as of 2026-11-20.
