@@ -103,7 +103,7 @@ fn completeness_matches_hand_computation() {
     let owners: Vec<(Option<String>, u64, f64)> = m
         .by_owner
         .iter()
-        .map(|r| (r.owner.clone(), r.records, r.completeness))
+        .map(|r| (r.owner.clone(), r.figures.records, r.figures.completeness))
         .collect();
     assert_eq!(
         owners,
@@ -118,7 +118,14 @@ fn completeness_matches_hand_computation() {
     let stages: Vec<(Option<String>, bool, u64, f64)> = m
         .by_stage
         .iter()
-        .map(|r| (r.stage.clone(), r.known, r.records, r.completeness))
+        .map(|r| {
+            (
+                r.stage.clone(),
+                r.known,
+                r.figures.records,
+                r.figures.completeness,
+            )
+        })
         .collect();
     assert_eq!(
         stages,

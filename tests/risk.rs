@@ -170,13 +170,15 @@ fn aggregates_by_band_owner_and_stage() {
         .map(|r| {
             (
                 r.owner.clone().unwrap_or_default(),
-                r.open,
-                r.high_risk,
-                r.open_amount
+                r.figures.open,
+                r.figures.high_risk,
+                r.figures
+                    .open_amount
                     .first()
                     .map(|x| x.amount.clone())
                     .unwrap_or_default(),
-                r.at_risk_amount
+                r.figures
+                    .at_risk_amount
                     .first()
                     .map(|x| x.amount.clone())
                     .unwrap_or_default(),
@@ -197,8 +199,12 @@ fn aggregates_by_band_owner_and_stage() {
         .map(|r| {
             (
                 r.stage.clone().unwrap_or_default(),
-                r.open,
-                [r.risk.high, r.risk.medium, r.risk.low],
+                r.figures.open,
+                [
+                    r.figures.risk.high,
+                    r.figures.risk.medium,
+                    r.figures.risk.low,
+                ],
             )
         })
         .collect();

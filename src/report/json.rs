@@ -64,8 +64,8 @@ impl Emitter for JsonEmitter {
                     .map(|r| GroupCompleteness {
                         owner: Some(r.owner.as_deref()),
                         stage: None,
-                        records: r.records,
-                        completeness: r.completeness,
+                        records: r.figures.records,
+                        completeness: r.figures.completeness,
                     })
                     .collect(),
                 by_stage: model
@@ -74,8 +74,8 @@ impl Emitter for JsonEmitter {
                     .map(|r| GroupCompleteness {
                         owner: None,
                         stage: Some(r.stage.as_deref()),
-                        records: r.records,
-                        completeness: r.completeness,
+                        records: r.figures.records,
+                        completeness: r.figures.completeness,
                     })
                     .collect(),
             },

@@ -65,10 +65,9 @@ pub struct FieldRow {
     pub rate: Option<f64>,
 }
 
-/// An owner's deals: completeness and open pipeline.
+/// A group of deals (an owner's, a stage's): completeness and open pipeline.
 #[derive(Clone, Debug, Serialize)]
-pub struct OwnerRow {
-    pub owner: Option<String>,
+pub struct GroupFigures {
     pub records: u64,
     pub completeness: f64,
     pub open: u64,
@@ -78,19 +77,38 @@ pub struct OwnerRow {
     pub risk: BandCounts,
 }
 
-/// A stage's deals: completeness and open pipeline.
+impl GroupFigures {
+    fn of(g: &GroupTally, sole: Option<Currency>) -> GroupFigures {
+        let p = &g.pipeline;
+        let sums = |s: &CurrencySums| amounts(s.iter(), sole);
+        GroupFigures {
+            records: g.completeness.records,
+            completeness: round1(g.completeness.rate()),
+            open: p.open,
+            open_amount: sums(&p.open_amount),
+            high_risk: p.high(),
+            at_risk_amount: sums(&p.at_risk_amount),
+            risk: BandCounts::of(p.bands),
+        }
+    }
+}
+
+/// An owner's deals.
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnerRow {
+    pub owner: Option<String>,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
+}
+
+/// A stage's deals.
 #[derive(Clone, Debug, Serialize)]
 pub struct StageRow {
     pub stage: Option<String>,
     /// Whether the stage is one of the rules' stages.
     pub known: bool,
-    pub records: u64,
-    pub completeness: f64,
-    pub open: u64,
-    pub open_amount: Vec<Amount>,
-    pub high_risk: u64,
-    pub at_risk_amount: Vec<Amount>,
-    pub risk: BandCounts,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -293,17 +311,9 @@ pub fn build(audit: &Audit, gate: Verdict) -> Model {
 }
 
 fn owner_row(owner: Option<String>, g: &GroupTally, sole: Option<Currency>) -> OwnerRow {
-    let p = &g.pipeline;
-    let sums = |s: &CurrencySums| amounts(s.iter(), sole);
     OwnerRow {
         owner,
-        records: g.completeness.records,
-        completeness: round1(g.completeness.rate()),
-        open: p.open,
-        open_amount: sums(&p.open_amount),
-        high_risk: p.high(),
-        at_risk_amount: sums(&p.at_risk_amount),
-        risk: BandCounts::of(p.bands),
+        figures: GroupFigures::of(g, sole),
     }
 }
 
@@ -313,18 +323,10 @@ fn stage_row(
     g: &GroupTally,
     sole: Option<Currency>,
 ) -> StageRow {
-    let p = &g.pipeline;
-    let sums = |s: &CurrencySums| amounts(s.iter(), sole);
     StageRow {
         stage,
         known,
-        records: g.completeness.records,
-        completeness: round1(g.completeness.rate()),
-        open: p.open,
-        open_amount: sums(&p.open_amount),
-        high_risk: p.high(),
-        at_risk_amount: sums(&p.at_risk_amount),
-        risk: BandCounts::of(p.bands),
+        figures: GroupFigures::of(g, sole),
     }
 }
 

@@ -55,9 +55,10 @@ impl Emitter for TableEmitter {
             if pipeline {
                 heading(ctx, out, "Pipeline by owner (most high-risk deals first)")?;
                 rows.sort_by(|a, b| {
-                    b.high_risk
-                        .cmp(&a.high_risk)
-                        .then_with(|| a.completeness.total_cmp(&b.completeness))
+                    b.figures
+                        .high_risk
+                        .cmp(&a.figures.high_risk)
+                        .then_with(|| a.figures.completeness.total_cmp(&b.figures.completeness))
                         .then_with(|| a.owner.cmp(&b.owner))
                 });
                 let mut t = table(
@@ -75,28 +76,31 @@ impl Emitter for TableEmitter {
                 for r in rows {
                     t.add_row(vec![
                         Cell::new(r.owner.as_deref().unwrap_or("(no owner)")),
-                        num(r.records),
-                        pct(Some(r.completeness)),
-                        num(r.open),
-                        Cell::new(amounts(&r.open_amount)).set_alignment(CellAlignment::Right),
-                        num(r.high_risk),
-                        Cell::new(amounts(&r.at_risk_amount)).set_alignment(CellAlignment::Right),
+                        num(r.figures.records),
+                        pct(Some(r.figures.completeness)),
+                        num(r.figures.open),
+                        Cell::new(amounts(&r.figures.open_amount))
+                            .set_alignment(CellAlignment::Right),
+                        num(r.figures.high_risk),
+                        Cell::new(amounts(&r.figures.at_risk_amount))
+                            .set_alignment(CellAlignment::Right),
                     ]);
                 }
                 writeln!(out, "{t}")?;
             } else {
                 heading(ctx, out, "Completeness by owner (lowest first)")?;
                 rows.sort_by(|a, b| {
-                    a.completeness
-                        .total_cmp(&b.completeness)
+                    a.figures
+                        .completeness
+                        .total_cmp(&b.figures.completeness)
                         .then_with(|| a.owner.cmp(&b.owner))
                 });
                 let mut t = table(ctx, &["Owner", "Deals", "Completeness"]);
                 for r in rows {
                     t.add_row(vec![
                         Cell::new(r.owner.as_deref().unwrap_or("(no owner)")),
-                        num(r.records),
-                        pct(Some(r.completeness)),
+                        num(r.figures.records),
+                        pct(Some(r.figures.completeness)),
                     ]);
                 }
                 writeln!(out, "{t}")?;
@@ -128,13 +132,15 @@ impl Emitter for TableEmitter {
                 for r in &model.by_stage {
                     t.add_row(vec![
                         Cell::new(name(r)),
-                        num(r.records),
-                        pct(Some(r.completeness)),
-                        Cell::new(amounts(&r.open_amount)).set_alignment(CellAlignment::Right),
-                        num(r.risk.high),
-                        num(r.risk.medium),
-                        num(r.risk.low),
-                        Cell::new(amounts(&r.at_risk_amount)).set_alignment(CellAlignment::Right),
+                        num(r.figures.records),
+                        pct(Some(r.figures.completeness)),
+                        Cell::new(amounts(&r.figures.open_amount))
+                            .set_alignment(CellAlignment::Right),
+                        num(r.figures.risk.high),
+                        num(r.figures.risk.medium),
+                        num(r.figures.risk.low),
+                        Cell::new(amounts(&r.figures.at_risk_amount))
+                            .set_alignment(CellAlignment::Right),
                     ]);
                 }
                 writeln!(out, "{t}")?;
@@ -144,8 +150,8 @@ impl Emitter for TableEmitter {
                 for r in &model.by_stage {
                     t.add_row(vec![
                         Cell::new(name(r)),
-                        num(r.records),
-                        pct(Some(r.completeness)),
+                        num(r.figures.records),
+                        pct(Some(r.figures.completeness)),
                     ]);
                 }
                 writeln!(out, "{t}")?;
