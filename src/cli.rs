@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::report::Format;
+
+/// The `pipelint` command line; [`run`](crate::run) runs it.
 #[derive(Parser, Debug)]
 #[command(
     name = "pipelint",
@@ -16,13 +19,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 // Parsed once per run: the size of the audit variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Audit one or more exports (audited as one pipeline)
     Audit(AuditArgs),
     /// Profile an export: encoding, delimiter, records; per column the fill rate,
@@ -48,7 +51,7 @@ pub enum Command {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum RulesCommand {
+pub(crate) enum RulesCommand {
     /// Validate a rules file: exit 0 when valid, 2 with every problem listed
     Check {
         /// The rules file
@@ -59,119 +62,124 @@ pub enum RulesCommand {
 }
 
 #[derive(Args, Debug)]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     /// Export files (CSV); `-` reads standard input
     #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
 
     /// Rules file (default: ./pipelint.toml if present, else the detected preset)
     #[arg(short = 'r', long = "rules", value_name = "RULES")]
-    pub rules: Option<PathBuf>,
+    pub(crate) rules: Option<PathBuf>,
 
     /// Built-in preset to start from; `auto` picks the one matching the header
     #[arg(long, value_enum)]
-    pub preset: Option<PresetArg>,
+    pub(crate) preset: Option<PresetArg>,
 
     /// The date treated as today for every date check (default: today)
     #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
-    pub as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
 
     /// Output format on stdout (or to --output)
     #[arg(short = 'f', long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    pub(crate) format: Format,
 
     /// Write the report to PATH instead of stdout (atomically)
     #[arg(short = 'o', long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 
     /// Also write FORMAT to PATH, e.g. --report json=audit.json (repeatable)
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
-    pub reports: Vec<(Format, PathBuf)>,
+    pub(crate) reports: Vec<(Format, PathBuf)>,
 
     /// Lowest severity that fails the gate (default: [gate] fail_on, else error)
     #[arg(long = "fail-on", value_enum)]
-    pub fail_on: Option<FailOnArg>,
+    pub(crate) fail_on: Option<FailOnArg>,
 
     /// Fail the gate when overall completeness is below PCT (0-100)
     #[arg(long = "min-completeness", value_name = "PCT", value_parser = parse_percent)]
-    pub min_completeness: Option<f64>,
+    pub(crate) min_completeness: Option<f64>,
 
     /// Fail the gate when more than N open deals are high risk
     #[arg(long = "max-high-risk", value_name = "N")]
-    pub max_high_risk: Option<u64>,
+    pub(crate) max_high_risk: Option<u64>,
+
+    /// Pass the gate on an export with no deals (by default it fails: a sync that lost
+    /// its rows)
+    #[arg(long = "allow-empty")]
+    pub(crate) allow_empty: bool,
 
     /// Only these check codes or prefixes (comma-separated), e.g. REQ,VAL001
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub select: Vec<String>,
+    pub(crate) select: Vec<String>,
 
     /// Switch off these check codes or prefixes (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub ignore: Vec<String>,
+    pub(crate) ignore: Vec<String>,
 
     /// How many findings the table lists
     #[arg(long, default_value_t = 20, value_name = "N")]
-    pub top: usize,
+    pub(crate) top: usize,
 
-    /// Worker threads (0 = one per core)
+    /// Worker threads (0 = one per core; more than the machine runs at once are clamped)
     #[arg(long, default_value_t = 0, value_name = "N")]
-    pub threads: usize,
+    pub(crate) threads: usize,
 
     /// Field delimiter of the export (default: [input] delimiter, else ,): one character or `tab`
     #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
+    pub(crate) delimiter: Option<String>,
 
     /// Print nothing on stdout; the exit code (and any -o/--report files) carry the result
     #[arg(short, long)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// When to colour the table
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
+    pub(crate) color: ColorWhen,
 }
 
 #[derive(Args, Debug)]
-pub struct ProfileArgs {
+pub(crate) struct ProfileArgs {
     /// Export file (CSV); `-` reads standard input
     #[arg(value_name = "FILE")]
-    pub file: String,
+    pub(crate) file: String,
 
     /// Output format
     #[arg(short = 'f', long, value_enum, default_value_t = ProfileFormat::Table)]
-    pub format: ProfileFormat,
+    pub(crate) format: ProfileFormat,
 
     /// How many of the most common values to show per column
     #[arg(long, default_value_t = 3, value_name = "N")]
-    pub top: usize,
+    pub(crate) top: usize,
 
     /// Field delimiter (default: detected): one character or `tab`
     #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
+    pub(crate) delimiter: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ProfileFormat {
+pub(crate) enum ProfileFormat {
     Table,
     Json,
 }
 
 #[derive(Args, Debug)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Draft the rules from this export's values (`-` reads standard input)
     #[arg(long, value_name = "FILE")]
-    pub from: Option<String>,
+    pub(crate) from: Option<String>,
 
     /// Preset to start from (default with --from: the one that fits, if any; without:
     /// generic)
     #[arg(long, value_enum)]
-    pub preset: Option<PresetArg>,
+    pub(crate) preset: Option<PresetArg>,
 
     /// Field delimiter of the export (default: detected): one character or `tab`
     #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
+    pub(crate) delimiter: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum PresetArg {
+pub(crate) enum PresetArg {
     Auto,
     Salesforce,
     Hubspot,
@@ -180,7 +188,7 @@ pub enum PresetArg {
 }
 
 impl PresetArg {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             PresetArg::Auto => "auto",
             PresetArg::Salesforce => "salesforce",
@@ -191,22 +199,15 @@ impl PresetArg {
     }
 }
 
-/// Report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOnArg {
+pub(crate) enum FailOnArg {
     Error,
     Warning,
     Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
+pub(crate) enum ColorWhen {
     Auto,
     Always,
     Never,

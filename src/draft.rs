@@ -46,7 +46,11 @@ struct Watch {
 
 /// Draft rules for `export`. `preset` is the one the user named; otherwise the one that
 /// fits the header and the first rows, if any.
-pub fn draft(export: Export, preset: Option<&'static Preset>, command: &str) -> Result<String> {
+pub(crate) fn draft(
+    export: Export,
+    preset: Option<&'static Preset>,
+    command: &str,
+) -> Result<String> {
     let header = export.header.clone();
     let detected = presets::detect(&header.cells, &export.sample).ok();
     let base: Option<&'static Preset> =
@@ -398,13 +402,7 @@ fn pct(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-fn thousands(n: u64) -> String {
-    crate::report::table::thousands(n)
-}
-
-fn number(v: f64) -> String {
-    crate::checks::values::fmt_number(v)
-}
+use crate::words::{number, thousands};
 
 impl Draft<'_> {
     fn column_of(&self, field: Canonical) -> Option<usize> {
@@ -497,7 +495,7 @@ impl Draft<'_> {
             thousands(self.records()),
             c(&p.name),
             p.encoding,
-            crate::report::table::delimiter_word(p.delimiter),
+            crate::words::delimiter_word(p.delimiter),
             match self.decimal() {
                 DecimalMark::Point => "point",
                 DecimalMark::Comma => "comma",
@@ -509,7 +507,7 @@ impl Draft<'_> {
                     out,
                     "# Column names and stages start from preset {} ({}).",
                     b.name,
-                    crate::report::table::detection_words(d)
+                    d.words()
                 );
             }
             (Some(b), _) => {
@@ -621,7 +619,7 @@ impl Draft<'_> {
             let _ = writeln!(
                 out,
                 "delimiter = {}",
-                q(&crate::report::json::delimiter_name(self.profile.delimiter))
+                q(&crate::words::delimiter_name(self.profile.delimiter))
             );
         }
         // Placeholders: the defaults, plus every known one seen (as spelled, once).

@@ -5,7 +5,7 @@ use std::fmt;
 /// A field pipelint knows the meaning of. Exports name them differently (`Stage`, `StageName`,
 /// `Deal Stage`); `[columns]` and the presets map headers onto these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Canonical {
+pub(crate) enum Canonical {
     Id,
     Name,
     Account,
@@ -27,7 +27,7 @@ pub enum Canonical {
 }
 
 impl Canonical {
-    pub const ALL: [Canonical; 17] = [
+    pub(crate) const ALL: [Canonical; 17] = [
         Canonical::Id,
         Canonical::Name,
         Canonical::Account,
@@ -47,7 +47,7 @@ impl Canonical {
         Canonical::Status,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Canonical::Id => "id",
             Canonical::Name => "name",
@@ -69,17 +69,17 @@ impl Canonical {
         }
     }
 
-    pub fn parse(name: &str) -> Option<Canonical> {
+    pub(crate) fn parse(name: &str) -> Option<Canonical> {
         Canonical::ALL.into_iter().find(|c| c.as_str() == name)
     }
 
-    pub fn names() -> impl Iterator<Item = &'static str> {
+    pub(crate) fn names() -> impl Iterator<Item = &'static str> {
         Canonical::ALL.into_iter().map(Canonical::as_str)
     }
 
     /// Whether `[fields]` may give this field type `kind`. Amounts are summed as money and
     /// dates compared as dates, so those types are fixed; text fields may be enums.
-    pub fn accepts(self, kind: FieldType) -> bool {
+    pub(crate) fn accepts(self, kind: FieldType) -> bool {
         match self.default_type() {
             FieldType::Text => matches!(kind, FieldType::Text | FieldType::Enum),
             FieldType::Percent => matches!(kind, FieldType::Percent | FieldType::Number),
@@ -88,7 +88,7 @@ impl Canonical {
     }
 
     /// The types [`Canonical::accepts`], in words.
-    pub fn accepted_types(self) -> &'static str {
+    pub(crate) fn accepted_types(self) -> &'static str {
         match self.default_type() {
             FieldType::Text => "text (or an enum)",
             FieldType::Percent => "a percent (or a number)",
@@ -100,7 +100,7 @@ impl Canonical {
     }
 
     /// The type a canonical field has unless `[fields]` says otherwise.
-    pub fn default_type(self) -> FieldType {
+    pub(crate) fn default_type(self) -> FieldType {
         match self {
             Canonical::Amount => FieldType::Money,
             Canonical::CloseDate
@@ -122,7 +122,7 @@ impl fmt::Display for Canonical {
 
 /// How a field's values are read and validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldType {
+pub(crate) enum FieldType {
     Text,
     Enum,
     Date,
@@ -133,11 +133,11 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    pub const NAMES: [&'static str; 7] = [
+    pub(crate) const NAMES: [&'static str; 7] = [
         "text", "enum", "date", "money", "number", "percent", "boolean",
     ];
 
-    pub fn parse(name: &str) -> Option<FieldType> {
+    pub(crate) fn parse(name: &str) -> Option<FieldType> {
         Some(match name {
             "text" => FieldType::Text,
             "enum" => FieldType::Enum,
@@ -150,11 +150,11 @@ impl FieldType {
         })
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
     }
 
-    pub fn is_numeric(self) -> bool {
+    pub(crate) fn is_numeric(self) -> bool {
         matches!(
             self,
             FieldType::Money | FieldType::Number | FieldType::Percent
@@ -164,20 +164,20 @@ impl FieldType {
 
 /// A field as the rules name it: a canonical field, or a header of the export verbatim.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FieldName {
+pub(crate) enum FieldName {
     Canonical(Canonical),
     Header(String),
 }
 
 impl FieldName {
-    pub fn parse(name: &str) -> FieldName {
+    pub(crate) fn parse(name: &str) -> FieldName {
         match Canonical::parse(name) {
             Some(c) => FieldName::Canonical(c),
             None => FieldName::Header(name.to_string()),
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             FieldName::Canonical(c) => c.as_str(),
             FieldName::Header(h) => h,

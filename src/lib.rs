@@ -1,21 +1,226 @@
 //! pipelint: an auditor for CRM pipeline exports.
 //!
-//! Data flows one way: [`input`] reads and maps an export, [`values`] parses cells,
-//! [`checks`] find what is wrong, [`score`] measures completeness, [`engine`] runs it all in
-//! parallel and aggregates, [`gate`] decides pass or fail, and [`report`] renders. [`rules`]
-//! holds the declarative configuration everything above reads; [`app`] wires the commands.
+//! Data flows one way: an export is read and its columns mapped (`input`), its cells parsed
+//! (`values`), every record checked by the check families (`checks`, each pushing its
+//! findings through one sink that applies the severity settings, `diag`), scored for
+//! completeness and forecast risk (`score`), run in parallel and aggregated (`engine`),
+//! and rendered from one report view (`report`). `rules` holds the declarative
+//! configuration everything reads; `commands` is the command line.
+//!
+//! The library's API is small: open an export, load rules, run an audit, build the report
+//! view (which evaluates the gate), emit a format.
+//!
+//! ```
+//! use pipelint::{AuditOptions, EmitOptions, Format, GateSettings};
+//!
+//! # fn main() -> anyhow::Result<()> {
+//! let export = pipelint::open("fixtures/salesforce_q4_pipeline.csv")?;
+//! // No rules file: the built-in preset that fits the export (here Salesforce's).
+//! let rules = pipelint::load_rules(None, Some("auto"), std::slice::from_ref(&export))?;
+//! let options = AuditOptions::as_of(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+//! let audit = pipelint::audit(rules, vec![export], &options)?;
+//!
+//! let report = audit.report(&GateSettings::default());
+//! assert_eq!(report.summary().records, 19);
+//! assert!(!report.gate().passed);
+//! let first = report.findings().next().unwrap();
+//! assert_eq!((first.code.as_str(), first.line), ("HYG002", 3));
+//!
+//! let mut json = Vec::new();
+//! report.emit(Format::Json, &EmitOptions::default(), &mut json)?;
+//! assert!(json.starts_with(b"{"));
+//! # Ok(())
+//! # }
+//! ```
 
-pub mod app;
-pub mod checks;
-pub mod cli;
-pub mod draft;
-pub mod engine;
-pub mod field;
-pub mod gate;
-pub mod infer;
-pub mod input;
-pub mod report;
-pub mod rules;
-pub mod score;
-pub mod suggest;
-pub mod values;
+mod checks;
+mod cli;
+mod commands;
+mod deal;
+mod diag;
+mod draft;
+mod engine;
+mod field;
+mod gate;
+mod infer;
+mod input;
+mod report;
+mod rules;
+mod score;
+mod suggest;
+mod values;
+mod words;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+pub use cli::Cli;
+pub use diag::{Code, Severity};
+pub use engine::Audit;
+pub use gate::{FailOn, GateSettings, Verdict};
+pub use input::Export;
+pub use report::{
+    Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, EmitOptions, FieldRow,
+    FindingRow, Format, GroupFigures, InputRow, OwnerRow, Report, RulesRow, SCHEMA, SeverityCounts,
+    SignalRow, StageRow, Summary,
+};
+pub use rules::RuleSet;
+pub use score::Band;
+
+/// Run the `pipelint` command line; returns its exit code (0 the gate passed, 1 it failed,
+/// 2 the audit could not run). Errors are printed to standard error as one sentence.
+pub fn run(cli: Cli) -> ExitCode {
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if commands::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            commands::note(&format!("error: {e:#}"));
+            ExitCode::from(commands::EXIT_ERROR)
+        }
+    }
+}
+
+/// Open an export: detect its encoding and delimiter, read its header and a sample of its
+/// rows. `-` reads standard input.
+pub fn open(path: &str) -> Result<Export> {
+    input::open(path, None)
+}
+
+/// The rules for `exports`, as the command line loads them: `rules` (else `./pipelint.toml`
+/// if it exists) over a preset named by `preset` (or `auto`: the one that fits the first
+/// export), else the file's own `[input] preset`.
+pub fn load_rules(
+    rules: Option<&Path>,
+    preset: Option<&str>,
+    exports: &[Export],
+) -> Result<RuleSet> {
+    let user = rules::load_user(rules)?;
+    rules::resolve(user.as_ref(), preset, exports)
+}
+
+/// How an audit runs.
+#[derive(Clone, Debug)]
+pub struct AuditOptions {
+    /// "Today" for every date check.
+    pub as_of: NaiveDate,
+    /// Worker threads; 0 is one per core, and more than the machine runs are clamped.
+    pub threads: usize,
+    /// Only these check codes or prefixes (`REQ`, `VAL001`), if any.
+    pub select: Vec<String>,
+    /// Not these check codes or prefixes.
+    pub ignore: Vec<String>,
+    /// How many of the riskiest deals the report can list.
+    pub top: usize,
+}
+
+impl AuditOptions {
+    /// Every check, one thread per core, the 20 riskiest deals, as of `as_of`.
+    pub fn as_of(as_of: NaiveDate) -> AuditOptions {
+        AuditOptions {
+            as_of,
+            threads: 0,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            top: 20,
+        }
+    }
+}
+
+/// Audit `exports` with `rules`.
+pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
+    diag::Policy::check_patterns(&options.select).map_err(anyhow::Error::msg)?;
+    diag::Policy::check_patterns(&options.ignore).map_err(anyhow::Error::msg)?;
+    let run = engine::RunOptions {
+        threads: thread_count(options.threads).0,
+        policy: diag::Policy::new(&rules.checks, &options.select, &options.ignore),
+        as_of: options.as_of,
+        keep_riskiest: options.top,
+    };
+    engine::run(rules, exports, &run)
+}
+
+/// An audit as the command line runs it, in one call: which files, which rules, which date.
+#[derive(Clone, Debug)]
+pub struct AuditRequest {
+    pub files: Vec<String>,
+    /// A rules file; `None` looks for `./pipelint.toml`, then uses the detected preset.
+    pub rules: Option<PathBuf>,
+    /// `auto`, or a preset name, overriding the rules file's `[input] preset`.
+    pub preset: Option<String>,
+    /// "Today" (default: the current date).
+    pub as_of: Option<NaiveDate>,
+    pub threads: usize,
+    /// The field delimiter (default: the rules file's, else detected per file).
+    pub delimiter: Option<String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// How many of the riskiest open deals to keep for reports.
+    pub top: usize,
+}
+
+impl Default for AuditRequest {
+    fn default() -> Self {
+        AuditRequest {
+            files: Vec::new(),
+            rules: None,
+            preset: None,
+            as_of: None,
+            threads: 0,
+            delimiter: None,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            top: 20,
+        }
+    }
+}
+
+impl AuditRequest {
+    /// Load the rules, open the inputs and run the audit.
+    pub fn run(&self) -> Result<Audit> {
+        diag::Policy::check_patterns(&self.select).map_err(anyhow::Error::msg)?;
+        diag::Policy::check_patterns(&self.ignore).map_err(anyhow::Error::msg)?;
+        if self.files.iter().filter(|f| *f == "-").count() > 1 {
+            bail!("standard input (-) can be audited only once per run");
+        }
+        let user = rules::load_user(self.rules.as_deref())?;
+        let delimiter = match &self.delimiter {
+            Some(d) => Some(input::parse_delimiter(d)?),
+            None => user.as_ref().and_then(|u| u.delimiter()),
+        };
+        let exports = self
+            .files
+            .iter()
+            .map(|f| input::open(f, delimiter))
+            .collect::<Result<Vec<Export>>>()?;
+        let rules = rules::resolve(user.as_ref(), self.preset.as_deref(), &exports)?;
+        let options = AuditOptions {
+            as_of: self
+                .as_of
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            threads: self.threads,
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            top: self.top,
+        };
+        audit(rules, exports, &options)
+    }
+}
+
+/// The worker threads to use for `requested` (0: one per core), at most what the machine
+/// runs at once; with a sentence saying so when a request was cut.
+pub(crate) fn thread_count(requested: usize) -> (usize, Option<String>) {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match requested {
+        0 => (available, None),
+        n if n > available => (
+            available,
+            Some(format!(
+                "--threads {n} is more than the {available} this machine runs at once; using {available}"
+            )),
+        ),
+        n => (n, None),
+    }
+}

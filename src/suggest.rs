@@ -4,7 +4,7 @@
 ///
 /// Comparison folds case and ignores spaces, `_`, `-` and `.`, so `closedate` finds
 /// `close_date` and `STAGENAME` finds `StageName`.
-pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+pub(crate) fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -39,7 +39,7 @@ where
 
 /// Up to `n` candidates ordered by similarity to `word` (most similar first), whatever the
 /// distance: used to list "closest headers" when a column is missing.
-pub fn closest<'a, I>(word: &str, candidates: I, n: usize) -> Vec<&'a str>
+pub(crate) fn closest<'a, I>(word: &str, candidates: I, n: usize) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -53,7 +53,7 @@ where
 }
 
 /// A "; did you mean `x`? Rest" suffix, or "; rest" when nothing is close.
-pub fn hint_then<'a, I>(word: &str, candidates: I, rest: &str) -> String
+pub(crate) fn hint_then<'a, I>(word: &str, candidates: I, rest: &str) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {
@@ -71,7 +71,7 @@ where
 }
 
 /// A "; did you mean `x`?" suffix, or nothing.
-pub fn hint<'a, I>(word: &str, candidates: I) -> String
+pub(crate) fn hint<'a, I>(word: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {

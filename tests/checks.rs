@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{audit, finding, findings, try_audit};
+use common::{audit, finding, findings, messages, report, said, try_audit};
 
 const RULES: &str = "fixtures/checks/rules.toml";
 
@@ -16,8 +16,9 @@ fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
 fn clean_fixture_has_no_findings() {
     let a = audit(&["fixtures/checks/clean.csv"], Some(RULES));
     assert_eq!(findings(&a), vec![]);
-    assert_eq!(a.tallies.overall.completeness.records, 4);
-    assert_eq!(a.tallies.overall.completeness.rate(), 100.0);
+    let r = report(&a);
+    assert_eq!(r.summary().records, 4);
+    assert_eq!(r.summary().completeness, 100.0);
 }
 
 #[test]
@@ -37,16 +38,17 @@ fn in001_missing_mapped_column_stops_the_audit() {
 fn in002_ragged_row() {
     assert_eq!(check("IN002"), vec![finding("IN002", 3, None)]);
     let a = audit(&["fixtures/checks/IN002.csv"], Some(RULES));
-    assert_eq!(a.inputs[0].records, 3);
-    assert_eq!(a.inputs[0].malformed, 1);
-    assert_eq!(a.deals.len(), 2, "the malformed row is left out of deals");
-    let f = &a.findings[0];
-    assert_eq!(a.finding_record_id(f), Some("D-2"));
+    let r = report(&a);
+    assert_eq!(r.inputs()[0].records, 3);
+    assert_eq!(r.inputs()[0].malformed, 1);
+    assert_eq!(r.deal_count(), 2, "the malformed row is left out of deals");
+    let f = &said(&a)[0];
+    assert_eq!(f.file, "fixtures/checks/IN002.csv");
+    assert_eq!(f.record_id.as_deref(), Some("D-2"));
     assert!(
-        a.message(f)
-            .contains("row has 12 fields, the header has 11"),
+        f.message.contains("row has 12 fields, the header has 11"),
         "{}",
-        a.message(f)
+        f.message
     );
 }
 
@@ -54,10 +56,11 @@ fn in002_ragged_row() {
 fn in003_text_that_is_not_utf8() {
     assert_eq!(check("IN003"), vec![finding("IN003", 4, None)]);
     let a = audit(&["fixtures/checks/IN003.csv"], Some(RULES));
-    assert_eq!(a.inputs[0].encoding, "windows-1252");
-    let d = a.deals.get(2).expect("third deal");
-    assert_eq!(a.deals.account(d), "Société Gamma");
-    let message = a.message(&a.findings[0]);
+    let r = report(&a);
+    assert_eq!(r.inputs()[0].encoding, "windows-1252");
+    let d = r.deals().nth(2).expect("third deal");
+    assert_eq!(d.account, Some("Société Gamma"));
+    let message = &messages(&a, "IN003")[0];
     assert!(message.contains("Windows-1252"), "{message}");
 }
 
@@ -65,17 +68,25 @@ fn in003_text_that_is_not_utf8() {
 fn in004_report_footer_skipped() {
     assert_eq!(check("IN004"), vec![finding("IN004", 7, None)]);
     let a = audit(&["fixtures/checks/IN004.csv"], Some(RULES));
-    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (4, 5));
-    let message = a.message(&a.findings[0]);
+    let input = report(&a).inputs()[0].clone();
+    assert_eq!((input.records, input.skipped), (4, 5));
     assert_eq!(
-        message,
-        "skipped 5 report footer and summary rows (first at line 7)"
+        messages(&a, "IN004"),
+        vec!["skipped 5 report footer and summary rows (first at line 7)"]
     );
 }
 
 #[test]
 fn in005_duplicate_header() {
     assert_eq!(check("IN005"), vec![finding("IN005", 1, Some("region"))]);
+    let a = audit(&["fixtures/checks/IN005.csv"], Some(RULES));
+    let f = &said(&a)[0];
+    assert_eq!(f.column.as_deref(), Some("region"));
+    assert!(
+        f.message.starts_with("header `region` appears in columns"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -91,7 +102,7 @@ fn req002_stage_exit_criteria() {
     );
     let a = audit(&["fixtures/checks/REQ002.csv"], Some(RULES));
     assert!(
-        a.message(&a.findings[0])
+        messages(&a, "REQ002")[0]
             .contains("stage `Contract` requires next_step, which holds the placeholder `TBD`")
     );
 }
@@ -104,8 +115,8 @@ fn req003_conditional_rule() {
     );
     let a = audit(&["fixtures/checks/REQ003.csv"], Some(RULES));
     assert_eq!(
-        a.message(&a.findings[0]),
-        "Deals of 50k or more need a PO number (rule big-deal-po): PO Number is empty"
+        messages(&a, "REQ003"),
+        vec!["Deals of 50k or more need a PO number (rule big-deal-po): PO Number is empty"]
     );
 }
 
@@ -152,10 +163,7 @@ fn val006_unknown_stage() {
 fn dup001_repeated_id() {
     assert_eq!(check("DUP001"), vec![finding("DUP001", 4, Some("id"))]);
     let a = audit(&["fixtures/checks/DUP001.csv"], Some(RULES));
-    assert!(
-        a.message(&a.findings[0])
-            .contains("already appears on line 2")
-    );
+    assert!(messages(&a, "DUP001")[0].contains("already appears on line 2"));
 }
 
 #[test]
@@ -164,23 +172,18 @@ fn dup001_across_files_names_the_first_file() {
         &["fixtures/checks/clean.csv", "fixtures/checks/DUP001.csv"],
         Some(RULES),
     );
-    let dups: Vec<_> = a
-        .findings
-        .iter()
-        .filter(|f| f.code.as_str() == "DUP001")
+    let dups: Vec<_> = said(&a)
+        .into_iter()
+        .filter(|f| f.code == "DUP001")
         .collect();
     // D-1 and D-2 are in clean.csv (lines 2, 3); DUP001.csv repeats D-1 (lines 2, 4) and D-2.
-    let at: Vec<(u32, u64)> = dups
-        .iter()
-        .map(|f| (a.finding_file(f), a.finding_line(f)))
-        .collect();
-    assert_eq!(at, vec![(1, 2), (1, 3), (1, 4)]);
-    assert_eq!((a.finding_file(dups[0]), a.finding_line(dups[0])), (1, 2));
+    let at: Vec<(&str, u64)> = dups.iter().map(|f| (f.file.as_str(), f.line)).collect();
+    let dup = "fixtures/checks/DUP001.csv";
+    assert_eq!(at, vec![(dup, 2), (dup, 3), (dup, 4)]);
     assert!(
-        a.message(dups[0])
-            .contains("fixtures/checks/clean.csv line 2"),
+        dups[0].message.contains("fixtures/checks/clean.csv line 2"),
         "{}",
-        a.message(dups[0])
+        dups[0].message
     );
 }
 

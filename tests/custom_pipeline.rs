@@ -22,9 +22,8 @@
 
 mod common;
 
-use common::{audit, finding, findings};
-use pipelint::checks::Severity;
-use pipelint::report::model;
+use common::{audit, finding, findings, report};
+use pipelint::Severity;
 
 const CSV: &str = "fixtures/custom/renewals.csv";
 const RULES: &str = "fixtures/custom/renewals.toml";
@@ -46,7 +45,8 @@ fn findings_are_exactly_the_hand_derived_ones() {
             finding("VAL006", 10, Some("stage")),
         ]
     );
-    let severities: Vec<Severity> = a.findings.iter().map(|f| f.severity).collect();
+    let r = report(&a);
+    let severities: Vec<Severity> = r.findings().map(|f| f.severity).collect();
     // Line 3 Champion: only the warning rule demands it. Line 5 Champion: the stage (error)
     // and the warning rule demand it: most specific code (REQ003), highest severity (error).
     assert_eq!(severities[0], Severity::Warning);
@@ -55,28 +55,23 @@ fn findings_are_exactly_the_hand_derived_ones() {
     // Line 3 next_step: the stage and the red-health rule both demand it; the rule's code
     // and message win.
     assert_eq!(
-        a.message(&a.findings[1]),
-        "Accounts in red health need a next touch (rule red-needs-plan): next_step is empty"
+        r.findings()
+            .nth(1)
+            .map(|f| f.message.into_owned())
+            .as_deref(),
+        Some("Accounts in red health need a next touch (rule red-needs-plan): next_step is empty")
     );
 }
 
 #[test]
 fn completeness_matches_hand_computation() {
     let a = audit(&[CSV], Some(RULES));
-    let t = &a.tallies;
-    let c = &t.overall.completeness;
-    assert_eq!((c.filled, c.applicable), (52, 61));
-    let m = model::build(
-        &a,
-        pipelint::gate::Verdict {
-            passed: true,
-            reasons: vec![],
-        },
-    );
-    assert_eq!(m.summary.completeness, 85.2);
+    let m = report(&a);
+    // 52 / 61 pooled.
+    assert_eq!(m.summary().completeness, 85.2);
 
     let fields: Vec<(String, u64, u64, u64, u64, Option<f64>)> = m
-        .by_field
+        .by_field()
         .iter()
         .map(|r| {
             (
@@ -101,7 +96,7 @@ fn completeness_matches_hand_computation() {
     );
 
     let owners: Vec<(Option<String>, u64, f64)> = m
-        .by_owner
+        .by_owner()
         .iter()
         .map(|r| (r.owner.clone(), r.figures.records, r.figures.completeness))
         .collect();
@@ -116,7 +111,7 @@ fn completeness_matches_hand_computation() {
     );
 
     let stages: Vec<(Option<String>, bool, u64, f64)> = m
-        .by_stage
+        .by_stage()
         .iter()
         .map(|r| {
             (
@@ -139,11 +134,7 @@ fn completeness_matches_hand_computation() {
         ]
     );
 
-    let per_deal: Vec<f64> = a
-        .deals
-        .iter()
-        .map(|d| pipelint::score::round1(d.completeness()))
-        .collect();
+    let per_deal: Vec<f64> = m.deals().map(|d| d.completeness).collect();
     assert_eq!(
         per_deal,
         vec![100.0, 75.0, 100.0, 62.5, 83.3, 100.0, 57.1, 100.0, 100.0]
@@ -154,32 +145,28 @@ fn completeness_matches_hand_computation() {
 fn open_pipeline_and_amounts_are_exact() {
     let a = audit(&[CSV], Some(RULES));
     // Open = stages without an outcome (Not Started, Outreach, Negotiating): lines 2,3,4,5,8,9.
-    assert_eq!(a.tallies.overall.pipeline.open, 6);
-    let m = model::build(
-        &a,
-        pipelint::gate::Verdict {
-            passed: true,
-            reasons: vec![],
-        },
-    );
-    assert_eq!(m.summary.open_amount.len(), 1);
+    let m = report(&a);
+    assert_eq!(m.summary().open, 6);
+    let open = &m.summary().open_amount;
+    assert_eq!(open.len(), 1);
     // 48,000 + 120,000 + 95,500.50 + 210,000 + 10,000 (line 8's amount is N/A).
-    assert_eq!(m.summary.open_amount[0].amount, "483500.50");
-    assert_eq!(m.summary.open_amount[0].currency, None);
+    assert_eq!(open[0].amount, "483500.50");
+    assert_eq!(open[0].currency, None);
 }
 
 #[test]
 fn select_ignore_and_checks_settings_apply_in_one_place() {
-    use pipelint::app::{AuditRequest, load_and_audit};
+    use pipelint::AuditRequest;
     let run = |select: &[&str], ignore: &[&str]| {
-        let a = load_and_audit(&AuditRequest {
+        let a = AuditRequest {
             files: vec![CSV.into()],
             rules: Some(RULES.into()),
             as_of: Some(common::as_of()),
             select: select.iter().map(|s| s.to_string()).collect(),
             ignore: ignore.iter().map(|s| s.to_string()).collect(),
             ..AuditRequest::default()
-        })
+        }
+        .run()
         .expect("audit");
         findings(&a)
     };

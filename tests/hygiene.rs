@@ -16,10 +16,7 @@ fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
 
 fn messages(code: &str) -> Vec<String> {
     let a = audit(&[&format!("fixtures/hygiene/{code}.csv")], Some(RULES));
-    a.findings
-        .iter()
-        .map(|f| a.message(f).into_owned())
-        .collect()
+    common::messages(&a, "")
 }
 
 #[test]

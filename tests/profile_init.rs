@@ -295,9 +295,12 @@ fn empty_and_header_only_files() {
         "header.csv",
         "Opportunity Name,Stage,Amount,Close Date\r\n",
     );
+    // Audited, with no deals: the gate fails (a sync that lost its rows) unless allowed.
     let r = run(&["audit", &header, "--as-of", AS_OF]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.contains("Records       0 deals"), "{}", r.stdout);
+    let r = run(&["audit", &header, "--as-of", AS_OF, "--allow-empty"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let p = run(&["profile", &header, "-f", "json"]);
     let v: serde_json::Value = serde_json::from_str(&p.stdout).expect("json");
     assert_eq!(v["file"]["records"], 0);

@@ -3,36 +3,44 @@
 
 mod common;
 
-use common::{audit, finding, findings};
-use pipelint::engine::Audit;
+use common::{audit, finding, findings, messages, report};
+use pipelint::Audit;
 
 /// Every deal as (line, name, close date, amount).
 fn deals(a: &Audit) -> Vec<(u64, String, String, String)> {
-    a.deals
-        .iter()
+    report(a)
+        .deals()
         .map(|d| {
             (
                 d.line,
-                a.deals.name(d).to_string(),
-                d.close_date.map_or("-".into(), |c| c.to_string()),
-                d.amount().map_or("-".into(), |m| m.to_string()),
+                d.name.unwrap_or_default().to_string(),
+                d.close_date.unwrap_or_else(|| "-".into()),
+                d.amount.unwrap_or_else(|| "-".into()),
             )
         })
         .collect()
+}
+
+fn probabilities(a: &Audit) -> Vec<Option<f64>> {
+    report(a).deals().map(|d| d.probability).collect()
 }
 
 fn deal(line: u64, name: &str, close: &str, amount: &str) -> (u64, String, String, String) {
     (line, name.into(), close.into(), amount.into())
 }
 
-/// The open pipeline per currency, exactly.
+/// The open pipeline per currency, exactly (as the report totals it).
 fn open_amounts(a: &Audit) -> Vec<(String, String)> {
-    a.tallies
-        .overall
-        .pipeline
+    report(a)
+        .summary()
         .open_amount
         .iter()
-        .map(|(c, s)| (c.map_or("-".into(), |c| c.to_string()), s.to_string()))
+        .map(|x| {
+            (
+                x.currency.clone().unwrap_or_else(|| "-".into()),
+                x.amount.clone(),
+            )
+        })
         .collect()
 }
 
@@ -53,41 +61,42 @@ fn report_deals() -> Vec<(u64, String, String, String)> {
 #[test]
 fn salesforce_report_in_windows_1252_with_its_footer() {
     let a = audit(&["fixtures/real/sf_report_cp1252_footer.csv"], None);
-    let input = &a.inputs[0];
+    let r = report(&a);
+    let input = &r.inputs()[0];
     assert_eq!(
         (input.records, input.malformed, input.skipped),
         (6, 0, 5),
         "six deals; the footer's five lines are skipped, not deals"
     );
-    assert_eq!((input.encoding, input.delimiter), ("windows-1252", b','));
+    assert_eq!(
+        (input.encoding, input.delimiter.as_str()),
+        ("windows-1252", ",")
+    );
     assert_eq!(deals(&a), report_deals());
     // IN003 once, on the first line that is not UTF-8; IN004 once, where the footer starts.
     assert_eq!(
         findings(&a),
         vec![finding("IN003", 2, None), finding("IN004", 10, None)]
     );
-    let messages: Vec<String> = a
-        .findings
-        .iter()
-        .map(|f| a.message(f).into_owned())
-        .collect();
+    let messages = messages(&a, "");
     assert!(messages[1].contains("5 "), "{}", messages[1]);
     assert_eq!(
         open_amounts(&a),
         vec![("USD".to_string(), "192900.50".to_string())]
     );
-    assert_eq!(
-        a.deals.owner(a.deals.get(2).expect("deal")),
-        Some("Tomás Ibáñez")
-    );
+    assert_eq!(r.deals().nth(2).expect("deal").owner, Some("Tomás Ibáñez"));
 }
 
 #[test]
 fn the_same_report_as_utf16_tab_text() {
     let a = audit(&["fixtures/real/sf_report_utf16_tab.txt"], None);
-    let input = &a.inputs[0];
+    let r = report(&a);
+    let input = &r.inputs()[0];
     assert_eq!((input.records, input.malformed, input.skipped), (6, 0, 5));
-    assert_eq!((input.encoding, input.delimiter), ("utf-16le", b'\t'));
+    assert_eq!(
+        (input.encoding, input.delimiter.as_str()),
+        ("utf-16le", "tab")
+    );
     assert_eq!(deals(&a), report_deals());
     // UTF-16 is decoded, not guessed: no IN003. The © footer is recognised.
     assert_eq!(findings(&a), vec![finding("IN004", 10, None)]);
@@ -100,8 +109,9 @@ fn the_same_report_as_utf16_tab_text() {
 #[test]
 fn hubspot_export_with_datetimes_floats_and_fractions() {
     let a = audit(&["fixtures/real/hubspot_deals_all_quoted.csv"], None);
-    assert_eq!(a.rules.preset, Some("hubspot"));
-    assert_eq!(a.inputs[0].records, 5);
+    let r = report(&a);
+    assert_eq!(r.rules().preset, Some("hubspot"));
+    assert_eq!(r.inputs()[0].records, 5);
     assert_eq!(
         deals(&a),
         vec![
@@ -113,9 +123,8 @@ fn hubspot_export_with_datetimes_floats_and_fractions() {
         ]
     );
     // Probabilities are fractions: 0.8 is 80%, within the stage's expectation.
-    let probabilities: Vec<Option<f64>> = a.deals.iter().map(|d| d.risk.probability()).collect();
     assert_eq!(
-        probabilities,
+        probabilities(&a),
         vec![Some(20.0), Some(40.0), Some(80.0), Some(100.0), Some(0.0)]
     );
     assert_eq!(findings(&a), vec![]);
@@ -128,14 +137,15 @@ fn hubspot_export_with_datetimes_floats_and_fractions() {
 #[test]
 fn excel_resave_with_semicolons_and_decimal_commas() {
     let a = audit(&["fixtures/real/excel_semicolon_decimal_comma.csv"], None);
-    let input = &a.inputs[0];
+    let r = report(&a);
+    let input = &r.inputs()[0];
     assert_eq!(
-        (input.records, input.encoding, input.delimiter),
-        (5, "utf-8-bom", b';')
+        (input.records, input.encoding, input.delimiter.as_str()),
+        (5, "utf-8-bom", ";")
     );
     // Read from the values, since no rules file says: day-first dates, decimal comma.
     assert_eq!(
-        a.inputs[0].detected,
+        input.read_from_values,
         vec![
             "dates as %d.%m.%Y, read from the values".to_string(),
             "decimal comma, read from the values".to_string()
@@ -153,31 +163,31 @@ fn excel_resave_with_semicolons_and_decimal_commas() {
         ]
     );
     assert_eq!(findings(&a), vec![finding("VAL005", 5, Some("amount"))]);
-    let f = &a.findings[0];
-    assert_eq!(a.message(f), "-1200.00 is below the minimum 0");
-    // `€` names the currency of the amounts that carry it; the others have none.
+    assert_eq!(
+        messages(&a, "VAL005"),
+        vec!["-1200.00 is below the minimum 0"]
+    );
+    // `€` names the currency of the amounts that carry it; the others name none, and the
+    // report counts them in the export's only named currency (the fourth amount is invalid).
+    let currencies: Vec<Option<String>> = r.deals().map(|d| d.currency).collect();
+    let eur = || Some("EUR".to_string());
+    assert_eq!(currencies, vec![eur(), eur(), None, None, eur()]);
     assert_eq!(
         open_amounts(&a),
-        vec![
-            ("-".to_string(), "1250000.50".to_string()),
-            ("EUR".to_string(), "21500.00".to_string()),
-        ]
+        vec![("EUR".to_string(), "1271500.50".to_string())]
     );
 }
 
 #[test]
 fn pipedrive_status_closes_deals_whatever_their_stage() {
     let a = audit(&["fixtures/real/pipedrive_status.csv"], None);
-    assert_eq!(a.rules.preset, Some("pipedrive"));
-    assert_eq!(a.inputs[0].records, 4);
+    let r = report(&a);
+    assert_eq!(r.rules().preset, Some("pipedrive"));
+    assert_eq!(r.inputs()[0].records, 4);
     // Won and Lost by status: not open, not scored, whatever the stage says.
-    let open: Vec<(u64, bool)> = a
-        .deals
-        .iter()
-        .map(|d| (d.line, pipelint::report::model::deal_risk(&a, d).is_some()))
-        .collect();
+    let open: Vec<(u64, bool)> = r.deals().map(|d| (d.line, d.risk.is_some())).collect();
     assert_eq!(open, vec![(2, true), (3, false), (4, false), (5, true)]);
-    assert_eq!(a.tallies.overall.pipeline.open, 2);
+    assert_eq!(r.summary().open, 2);
     assert_eq!(
         open_amounts(&a),
         vec![("EUR".to_string(), "48000.00".to_string())]
@@ -188,9 +198,10 @@ fn pipedrive_status_closes_deals_whatever_their_stage() {
 #[test]
 fn data_loader_caps_headers_bom_and_null_ids() {
     let a = audit(&["fixtures/real/dataloader_caps_bom.csv"], None);
-    assert_eq!(a.rules.preset, Some("salesforce"));
+    let r = report(&a);
+    assert_eq!(r.rules().preset, Some("salesforce"));
     assert_eq!(
-        (a.inputs[0].records, a.inputs[0].encoding),
+        (r.inputs()[0].records, r.inputs()[0].encoding),
         (3, "utf-8-bom")
     );
     assert_eq!(
@@ -214,7 +225,8 @@ fn data_loader_caps_headers_bom_and_null_ids() {
 #[test]
 fn formatted_report_totals_are_skipped_but_total_named_deals_are_not() {
     let a = audit(&["fixtures/real/formatted_report_totals.csv"], None);
-    let input = &a.inputs[0];
+    let r = report(&a);
+    let input = &r.inputs()[0];
     assert_eq!((input.records, input.skipped), (3, 3));
     assert_eq!(
         deals(&a),
@@ -234,9 +246,10 @@ fn formatted_report_totals_are_skipped_but_total_named_deals_are_not() {
 #[test]
 fn mixed_line_endings_and_quoted_newlines_keep_start_lines() {
     let a = audit(&["fixtures/real/mixed_line_endings.csv"], None);
-    let lines: Vec<u64> = a.deals.iter().map(|d| d.line).collect();
+    let r = report(&a);
+    let lines: Vec<u64> = r.deals().map(|d| d.line).collect();
     assert_eq!(lines, vec![2, 3, 5, 6, 9]);
-    assert_eq!(a.inputs[0].records, 5);
+    assert_eq!(r.inputs()[0].records, 5);
 }
 
 #[test]
@@ -254,10 +267,9 @@ fn us_spreadsheet_values() {
             deal(5, "Dune", "2026-03-04", "-300.10"),
         ]
     );
-    let probabilities: Vec<Option<f64>> = a.deals.iter().map(|d| d.risk.probability()).collect();
     // "40%", "40", "100 %" and "0".
     assert_eq!(
-        probabilities,
+        probabilities(&a),
         vec![Some(40.0), Some(40.0), Some(100.0), Some(0.0)]
     );
     // Every value parsed: the only findings are about what the values say.

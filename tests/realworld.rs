@@ -9,8 +9,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::try_audit;
-use pipelint::engine::Audit;
+use common::{report, try_audit};
+use pipelint::Audit;
 
 fn realworld() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld")
@@ -44,10 +44,18 @@ fn expected(name: &str) -> Option<(u64, &'static str)> {
 
 fn codes(a: &Audit) -> BTreeMap<&'static str, usize> {
     let mut m = BTreeMap::new();
-    for f in &a.findings {
+    for f in report(a).findings() {
         *m.entry(f.code.as_str()).or_insert(0) += 1;
     }
     m
+}
+
+/// Rules drafted by `pipelint init --from FILE`.
+fn draft(path: &Path) -> String {
+    let run =
+        common::run(common::pipelint().args(["init", "--from", path.to_str().expect("utf-8")]));
+    assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
+    run.stdout
 }
 
 fn audit_path(path: &Path, rules: Option<&Path>) -> Audit {
@@ -61,17 +69,18 @@ fn every_real_export_audits_with_the_auto_preset() {
     for path in files() {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         let a = audit_path(&path, None);
-        let input = &a.inputs[0];
+        let r = report(&a);
+        let input = &r.inputs()[0];
         assert_eq!(input.malformed, 0, "{name}");
         if let Some((records, preset)) = expected(name) {
             assert_eq!(input.records, records, "{name}");
-            assert_eq!(a.rules.preset, Some(preset), "{name}");
+            assert_eq!(r.rules().preset, Some(preset), "{name}");
         }
         // Dates are read in every file, whatever its convention.
         assert_eq!(codes(&a).get("VAL001"), None, "{name}: {:?}", codes(&a));
         // Names are text as written: no replacement characters from a wrong decoding.
-        for d in a.deals.iter() {
-            let n = a.deals.name(d);
+        for d in r.deals() {
+            let n = d.name.unwrap_or_default();
             assert!(!n.contains('\u{fffd}'), "{name}: line {}: {n}", d.line);
         }
     }
@@ -86,15 +95,14 @@ fn day_first_dates_are_read_as_day_first() {
         None,
     );
     assert_eq!(
-        dmy.inputs[0].detected,
+        report(&dmy).inputs()[0].read_from_values,
         vec!["dates as %d-%m-%Y, read from the values".to_string()]
     );
-    let dates = |a: &Audit| -> Vec<Option<chrono::NaiveDate>> {
-        a.deals.iter().map(|d| d.close_date).collect()
-    };
+    let dates =
+        |a: &Audit| -> Vec<Option<String>> { report(a).deals().map(|d| d.close_date).collect() };
     assert_eq!(dates(&iso), dates(&dmy));
     // CRLF shifts nothing: every deal starts on the same line in both.
-    let lines = |a: &Audit| -> Vec<u64> { a.deals.iter().map(|d| d.line).collect() };
+    let lines = |a: &Audit| -> Vec<u64> { report(a).deals().map(|d| d.line).collect() };
     assert_eq!(lines(&iso), lines(&dmy));
 }
 
@@ -104,25 +112,20 @@ fn windows_1252_multicurrency_export_reads_names_and_exact_sums() {
         &realworld().join("salesforce_opportunity_export_cp1252_multicurrency.csv"),
         None,
     );
-    assert_eq!(a.inputs[0].encoding, "windows-1252");
+    let r = report(&a);
+    assert_eq!(r.inputs()[0].encoding, "windows-1252");
     assert_eq!(codes(&a).get("IN003"), Some(&1));
-    assert!(
-        a.deals
-            .iter()
-            .any(|d| a.deals.name(d) == "MEX-Nestlé-TBD-250")
-    );
-    // Every amount, summed per currency exactly (up to four decimals, as the file has).
-    let mut sums: BTreeMap<String, pipelint::values::MoneySum> = BTreeMap::new();
-    for d in a.deals.iter() {
-        if let Some(m) = d.amount() {
-            let c = d.currency.map_or("-".to_string(), |c| c.to_string());
-            sums.entry(c).or_default().add(m);
+    assert!(r.deals().any(|d| d.name == Some("MEX-Nestlé-TBD-250")));
+    // Every amount, summed per currency exactly (up to four decimals, as the file has), in
+    // integer ten-thousandths.
+    let mut sums: BTreeMap<String, i128> = BTreeMap::new();
+    for d in r.deals() {
+        if let Some(m) = &d.amount {
+            let c = d.currency.clone().unwrap_or_else(|| "-".to_string());
+            *sums.entry(c).or_default() += ten_thousandths(m);
         }
     }
-    let shown: Vec<(String, String)> = sums
-        .iter()
-        .map(|(c, s)| (c.clone(), s.to_string()))
-        .collect();
+    let shown: Vec<(String, String)> = sums.iter().map(|(c, s)| (c.clone(), decimal(*s))).collect();
     assert_eq!(
         shown,
         vec![
@@ -139,41 +142,51 @@ fn drafted_rules_audit_every_real_export_without_value_findings() {
     let dir = tempfile::tempdir().expect("tempdir");
     for path in files() {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-        let export = pipelint::input::open(path.to_str().expect("utf-8"), None)
-            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
-        let text = pipelint::draft::draft(export, None, "pipelint init --from FILE")
-            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        let text = draft(&path);
         let rules = dir.path().join(format!("{name}.toml"));
         std::fs::write(&rules, &text).expect("write draft");
         let a = audit_path(&path, Some(&rules));
+        let r = report(&a);
         if let Some((records, _)) = expected(name) {
-            assert_eq!(a.inputs[0].records, records, "{name}");
+            assert_eq!(r.inputs()[0].records, records, "{name}");
         }
         let found = codes(&a);
         for code in ["VAL001", "VAL002", "VAL003", "VAL004", "VAL005", "VAL006"] {
             assert_eq!(found.get(code), None, "{name}: {found:?}\n{text}");
         }
-        // The draft is the user's own file: no preset underneath, dates as the file writes.
-        assert_eq!(a.rules.preset, None, "{name}");
-        assert!(a.rules.input.dates_given, "{name}");
+        // The draft is the user's own file: no preset underneath, dates as it says (none
+        // read from the values).
+        assert_eq!(r.rules().preset, None, "{name}");
+        assert!(
+            !r.inputs()[0]
+                .read_from_values
+                .iter()
+                .any(|v| v.starts_with("dates as")),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn drafted_stages_follow_the_pipeline() {
     let stages = |file: &str| -> Vec<(String, Option<&'static str>)> {
-        let path = realworld().join(file);
-        let export = pipelint::input::open(path.to_str().expect("utf-8"), None).expect("open");
-        let text = pipelint::draft::draft(export, None, "init").expect("draft");
-        let user = pipelint::rules::UserRules::parse(pipelint::rules::RulesText {
-            name: "draft.toml".into(),
-            text,
-        });
-        let rules = pipelint::rules::build(Some(&user), None, None).expect("valid draft");
-        rules
-            .stages
+        let text = draft(&realworld().join(file));
+        let doc: toml::Table = toml::from_str(&text).expect("valid TOML");
+        let outcome = |s: &toml::Value| match s.get("outcome").and_then(|o| o.as_str()) {
+            Some("won") => Some("won"),
+            Some("lost") => Some("lost"),
+            _ => None,
+        };
+        doc["stages"]
+            .as_array()
+            .expect("stages")
             .iter()
-            .map(|s| (s.name.clone(), s.outcome.map(|o| o.as_str())))
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap_or_default().to_string(),
+                    outcome(s),
+                )
+            })
             .collect()
     };
     let s = |v: &[(&str, Option<&'static str>)]| -> Vec<(String, Option<&'static str>)> {
@@ -219,4 +232,24 @@ fn drafted_stages_follow_the_pipeline() {
         stages("salesforce_opportunity_devorg_excel_mmddyy.csv").len(),
         10
     );
+}
+
+/// `123.4567` as 1234567 ten-thousandths.
+fn ten_thousandths(amount: &str) -> i128 {
+    let (sign, digits) = amount
+        .strip_prefix('-')
+        .map_or((1, amount), |rest| (-1, rest));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = format!("{frac:0<4}");
+    sign * (int.parse::<i128>().expect("integer part") * 10_000
+        + frac[..4].parse::<i128>().expect("fraction"))
+}
+
+/// Ten-thousandths as a decimal with two to four decimals, as pipelint writes money.
+fn decimal(units: i128) -> String {
+    let sign = if units < 0 { "-" } else { "" };
+    let u = units.abs();
+    let frac = format!("{:04}", u % 10_000);
+    let frac = frac.trim_end_matches('0');
+    format!("{sign}{}.{frac:0<2}", u / 10_000)
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{finding, findings, try_audit};
+use common::{finding, findings, report, try_audit};
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let path = dir.path().join(name);
@@ -10,7 +10,7 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     path.to_str().expect("utf-8 path").to_string()
 }
 
-fn audit(csv: &str, rules: &str) -> pipelint::engine::Audit {
+fn audit(csv: &str, rules: &str) -> pipelint::Audit {
     let dir = tempfile::tempdir().expect("tempdir");
     let c = write(&dir, "export.csv", csv);
     let r = write(&dir, "rules.toml", rules);
@@ -44,7 +44,12 @@ requires = ["PO"]
         ]
     );
     // One field, counted once per record: amount (3 records) and PO (record 2).
-    let amount = &a.tallies.fields[pipelint::field::Canonical::Amount as usize];
+    let r = report(&a);
+    let amount = r
+        .by_field()
+        .iter()
+        .find(|f| f.field == "amount")
+        .expect("amount");
     assert_eq!(
         (
             amount.applicable,
@@ -90,22 +95,12 @@ fn placeholder_ids_are_not_duplicates() {
 fn a_placeholder_currency_is_no_currency() {
     let rules = "[[stages]]\nname = \"A\"\n";
     let a = audit("id,stage,amount,currency\n1,A,100,USD\n2,A,50,TBD\n", rules);
-    let currencies: Vec<Option<String>> = a
-        .deals
-        .iter()
-        .map(|d| d.currency.map(|c| c.to_string()))
-        .collect();
+    let m = report(&a);
+    let currencies: Vec<Option<String>> = m.deals().map(|d| d.currency).collect();
     assert_eq!(currencies, vec![Some("USD".into()), None]);
-    let m = pipelint::report::model::build(
-        &a,
-        pipelint::gate::Verdict {
-            passed: true,
-            reasons: vec![],
-        },
-    );
     // The unlabelled 50 counts in the export's only named currency.
-    assert_eq!(m.summary.open_amount.len(), 1);
-    assert_eq!(m.summary.open_amount[0].amount, "150.00");
+    assert_eq!(m.summary().open_amount.len(), 1);
+    assert_eq!(m.summary().open_amount[0].amount, "150.00");
 }
 
 #[test]
@@ -172,9 +167,9 @@ name = "Won"
 outcome = "won"
 "#;
 
-fn signals(a: &pipelint::engine::Audit, deal: usize) -> Vec<(String, String)> {
-    let d = a.deals.get(deal).expect("deal");
-    pipelint::report::model::deal_risk(a, d)
+fn signals(a: &pipelint::Audit, deal: usize) -> Vec<(String, String)> {
+    let d = report(a).deals().nth(deal).expect("deal");
+    d.risk
         .map(|r| {
             r.signals
                 .into_iter()
@@ -184,12 +179,8 @@ fn signals(a: &pipelint::engine::Audit, deal: usize) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn messages(a: &pipelint::engine::Audit, code: &str) -> Vec<String> {
-    a.findings
-        .iter()
-        .filter(|f| f.code.as_str() == code)
-        .map(|f| a.message(f).into_owned())
-        .collect()
+fn messages(a: &pipelint::Audit, code: &str) -> Vec<String> {
+    common::messages(a, code)
 }
 
 #[test]
@@ -330,20 +321,20 @@ fn a_fraction_of_a_day_past_max_days_counts() {
 
 // --- Found reviewing the real-exports work -----------------------------------------------
 
-fn auto(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> pipelint::engine::Audit {
+fn auto(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> pipelint::Audit {
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("write");
     try_audit(&[path.to_str().expect("path")], None).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// Draft rules from `bytes` (as file `name`), check them, and audit the file with them.
-fn drafted(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> (String, pipelint::engine::Audit) {
+fn drafted(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> (String, pipelint::Audit) {
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("write");
     let p = path.to_str().expect("path");
-    let export = pipelint::input::open(p, None).expect("open");
-    let text =
-        pipelint::draft::draft(export, None, &format!("pipelint init --from {p}")).expect("draft");
+    let run = common::run(common::pipelint().args(["init", "--from", p]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = run.stdout;
     let rules_path = dir.path().join(format!("{}.toml", name.replace('\n', "_")));
     std::fs::write(&rules_path, &text).expect("write draft");
     let audit = try_audit(&[p], Some(rules_path.to_str().expect("path")))
@@ -351,8 +342,8 @@ fn drafted(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> (String, pipeli
     (text, audit)
 }
 
-fn codes(a: &pipelint::engine::Audit) -> Vec<&'static str> {
-    a.findings.iter().map(|f| f.code.as_str()).collect()
+fn codes(a: &pipelint::Audit) -> Vec<&'static str> {
+    report(a).findings().map(|f| f.code.as_str()).collect()
 }
 
 #[test]
@@ -361,13 +352,11 @@ fn utf16_without_a_bom_is_decoded_and_split_on_tabs() {
     let text = "Opportunity ID\tOpportunity Name\tStage\tAmount\tClose Date\r\n0061\tA\tProspecting\t1500\t1/31/2027\r\n";
     let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
     let a = auto(&dir, "t.csv", &bytes);
+    let r = report(&a);
+    let input = &r.inputs()[0];
     assert_eq!(
-        (
-            a.inputs[0].encoding,
-            a.inputs[0].delimiter,
-            a.inputs[0].records
-        ),
-        ("utf-16le", b'\t', 1)
+        (input.encoding, input.delimiter.as_str(), input.records),
+        ("utf-16le", "tab", 1)
     );
     assert_eq!(findings(&a), vec![]);
 }
@@ -377,9 +366,10 @@ fn lone_cr_files_are_sampled_too() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = "opportunity_id,sales_agent,deal_stage,close_date,close_value\r1,Ann,Won,20-10-2016,10\r2,Bo,Lost,01-03-2017,0\r";
     let a = auto(&dir, "cr.csv", text.as_bytes());
-    assert_eq!(a.inputs[0].records, 2);
+    let r = report(&a);
+    assert_eq!(r.inputs()[0].records, 2);
     assert_eq!(
-        a.inputs[0].detected,
+        r.inputs()[0].read_from_values,
         vec!["dates as %d-%m-%Y, read from the values".to_string()]
     );
     assert_eq!(codes(&a), Vec::<&str>::new());
@@ -396,24 +386,16 @@ fn an_unclosed_quote_before_a_footer_is_a_malformed_row_not_a_footer() {
         findings(&a),
         vec![finding("IN002", 3, None), finding("IN004", 7, None)]
     );
-    assert_eq!(
-        (
-            a.inputs[0].records,
-            a.inputs[0].malformed,
-            a.inputs[0].skipped
-        ),
-        (2, 1, 1)
-    );
+    let input = report(&a).inputs()[0].clone();
+    assert_eq!((input.records, input.malformed, input.skipped), (2, 1, 1));
     // Without that quote to end it, the open quote runs to the end: all of it one row.
     let unended = text.replace("\"Pipeline Report\"\n", "");
     let a = auto(&dir, "open_quote_2.csv", unended.as_bytes());
     assert_eq!(findings(&a), vec![finding("IN002", 3, None)]);
-    assert!(
-        a.message(&a.findings[0]).contains("quote"),
-        "{}",
-        a.message(&a.findings[0])
-    );
-    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (2, 0));
+    let m = &messages(&a, "IN002")[0];
+    assert!(m.contains("quote"), "{m}");
+    let input = report(&a).inputs()[0].clone();
+    assert_eq!((input.records, input.skipped), (2, 0));
 }
 
 #[test]
@@ -422,15 +404,26 @@ fn summary_rows_are_told_apart_from_deals_the_same_way_everywhere() {
     // An account called Total on a real deal with most cells filled is a deal.
     let deal = "account,deal_name,sales_agent,deal_stage,close_value,close_date\nAcme,Renewal,Ann,Engaging,100,2027-01-01\nTotal,Lubricants supply 2027,Ann,,250000,2027-03-01\n";
     let a = auto(&dir, "total_account.csv", deal.as_bytes());
-    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (2, 0));
+    let input = report(&a).inputs()[0].clone();
+    assert_eq!((input.records, input.skipped), (2, 0));
     assert_eq!(findings(&a), vec![finding("REQ001", 3, Some("stage"))]);
     // A Total row in the id column is a summary, for the audit and for profile alike.
     let totals = "Opportunity ID,Opportunity Name,Stage,Amount,Close Date,Owner\n006A,Alpha,Prospecting,\"$1,000\",1/31/2027,Ann\nTotal,,,\"$1,000\",,\n";
     let a = auto(&dir, "totals.csv", totals.as_bytes());
-    assert_eq!((a.inputs[0].records, a.inputs[0].skipped), (1, 1));
+    let input = report(&a).inputs()[0].clone();
+    assert_eq!((input.records, input.skipped), (1, 1));
     let path = dir.path().join("totals.csv");
-    let profile = pipelint::infer::scan_file(path.to_str().expect("path"), None).expect("profile");
-    assert_eq!((profile.records, profile.skipped), (1, 1));
+    let run = common::run(common::pipelint().args([
+        "profile",
+        path.to_str().expect("path"),
+        "-f",
+        "json",
+    ]));
+    let profile: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        (&profile["file"]["records"], &profile["file"]["skipped"]),
+        (&serde_json::json!(1), &serde_json::json!(1))
+    );
 }
 
 #[test]
@@ -493,10 +486,9 @@ fn each_file_keeps_its_own_date_order() {
     )
     .expect("write");
     let a = try_audit(&[eu.to_str().expect("p"), us.to_str().expect("p")], None).expect("audit");
-    let dates: Vec<String> = a
-        .deals
-        .iter()
-        .map(|d| d.close_date.map_or("-".into(), |c| c.to_string()))
+    let dates: Vec<String> = report(&a)
+        .deals()
+        .map(|d| d.close_date.unwrap_or_else(|| "-".into()))
         .collect();
     assert_eq!(
         dates,
@@ -515,17 +507,12 @@ fn an_assumed_date_order_is_said_and_its_misreads_explained() {
     text.push_str("99,Ann,Engaging,03-20-2027\n");
     let a = auto(&dir, "dash.csv", text.as_bytes());
     assert_eq!(
-        a.inputs[0].detected,
+        report(&a).inputs()[0].read_from_values,
         vec!["dates as %d-%m-%Y, assumed (no day above 12 in the first rows)".to_string()]
     );
-    let f = a
-        .findings
-        .iter()
-        .find(|f| f.code.as_str() == "VAL001")
-        .expect("VAL001");
+    let m = &messages(&a, "VAL001")[0];
     assert!(
-        a.message(f).ends_with("it reads as %m-%d-%Y: if the file writes dates that way, set [input] date_formats = [\"%m-%d-%Y\"]"),
-        "{}",
-        a.message(f)
+        m.ends_with("it reads as %m-%d-%Y: if the file writes dates that way, set [input] date_formats = [\"%m-%d-%Y\"]"),
+        "{m}"
     );
 }

@@ -17,18 +17,16 @@
 
 mod common;
 
-use common::{audit, finding, findings};
-use pipelint::gate::Verdict;
-use pipelint::report::model::{self, DealRisk};
-use pipelint::score::Band;
+use common::{audit, finding, findings, report};
+use pipelint::{Band, DealRisk};
 
 const CSV: &str = "fixtures/hygiene/risk.csv";
 const RULES: &str = "fixtures/hygiene/rules.toml";
 
-fn risks(a: &pipelint::engine::Audit) -> Vec<(String, Option<DealRisk>)> {
-    a.deals
-        .iter()
-        .map(|d| (a.deals.id(d).to_string(), model::deal_risk(a, d)))
+fn risks(a: &pipelint::Audit) -> Vec<(String, Option<DealRisk>)> {
+    report(a)
+        .deals()
+        .map(|d| (d.id.unwrap_or_default().to_string(), d.risk))
         .collect()
 }
 
@@ -145,27 +143,15 @@ fn hygiene_findings_match_the_signals() {
 #[test]
 fn aggregates_by_band_owner_and_stage() {
     let a = audit(&[CSV], Some(RULES));
-    let m = model::build(
-        &a,
-        Verdict {
-            passed: true,
-            reasons: vec![],
-        },
-    );
-    assert_eq!(m.summary.open, 6);
-    assert_eq!(
-        (
-            m.summary.risk.high,
-            m.summary.risk.medium,
-            m.summary.risk.low
-        ),
-        (1, 2, 3)
-    );
-    assert_eq!(m.summary.open_amount[0].amount, "140000.00");
-    assert_eq!(m.summary.at_risk_amount[0].amount, "80000.00");
+    let m = report(&a);
+    let s = m.summary();
+    assert_eq!(s.open, 6);
+    assert_eq!((s.risk.high, s.risk.medium, s.risk.low), (1, 2, 3));
+    assert_eq!(s.open_amount[0].amount, "140000.00");
+    assert_eq!(s.at_risk_amount[0].amount, "80000.00");
 
     let owners: Vec<(String, u64, u64, String, String)> = m
-        .by_owner
+        .by_owner()
         .iter()
         .map(|r| {
             (
@@ -194,7 +180,7 @@ fn aggregates_by_band_owner_and_stage() {
         ]
     );
     let stages: Vec<(String, u64, [u64; 3])> = m
-        .by_stage
+        .by_stage()
         .iter()
         .map(|r| {
             (
@@ -223,15 +209,12 @@ fn aggregates_by_band_owner_and_stage() {
 #[test]
 fn riskiest_first_ties_by_amount() {
     let a = audit(&[CSV], Some(RULES));
-    let (top, total) = model::riskiest(&a, 10);
-    let ids: Vec<&str> = top
-        .iter()
-        .filter_map(|i| a.deals.get(*i))
-        .map(|d| a.deals.id(d))
-        .collect();
+    let r = report(&a);
+    let (top, total) = r.riskiest(10);
+    let ids: Vec<&str> = top.iter().filter_map(|d| d.id).collect();
     // R-2 (100), then R-8 (35) before R-3 (30); low-band deals are not "at risk".
     assert_eq!((ids, total), (vec!["R-2", "R-8", "R-3"], 3));
-    let (first, total) = model::riskiest(&a, 1);
+    let (first, total) = r.riskiest(1);
     assert_eq!((first.len(), total), (1, 3));
 }
 
@@ -274,19 +257,16 @@ fn weights_thresholds_and_stage_limits_are_tunable() {
 
 #[test]
 fn signals_do_not_depend_on_which_findings_are_shown() {
-    let a = pipelint::app::load_and_audit(&pipelint::app::AuditRequest {
+    let a = pipelint::AuditRequest {
         files: vec![CSV.into()],
         rules: Some(RULES.into()),
         as_of: Some(common::as_of()),
         ignore: vec!["HYG".into()],
         ..Default::default()
-    })
+    }
+    .run()
     .expect("audit");
-    assert!(
-        a.findings
-            .iter()
-            .all(|f| !f.code.as_str().starts_with("HYG"))
-    );
+    assert!(findings(&a).iter().all(|f| !f.0.starts_with("HYG")));
     let r = risks(&a);
     assert_eq!(r[1].1.as_ref().and_then(|r| r.score), Some(100));
 }

@@ -8,15 +8,78 @@
 
 use chrono::NaiveDate;
 
-use super::Code;
-use super::values::fmt_number;
+use super::plan::Plan;
+use super::required::Fulfilment;
+use super::values::{Cell, Parsed};
+use super::{CheckDoc, WordContext, Wording};
+use crate::deal::{Deal, Interner, RiskFacts, StageKey};
+use crate::diag::{About, Code, Finding, FindingSink, Says};
+use crate::input::RowText;
 use crate::input::mapping::FieldId;
-use crate::rules::{Outcome, RiskRules, StageRule, validate::forecast_label};
-use crate::values::Money;
+use crate::rules::{Outcome, RiskRules, StageRule, forecast_label, normalize_forecast};
+use crate::values::{Money, Placeholders, trim_cell};
+use crate::words::{number, plural};
+
+pub(crate) const CHECKS: &[CheckDoc] = &[
+    CheckDoc {
+        code: Code::Hyg001,
+        explanation: HYG001,
+        prompt: Some("The close date has passed: what date has the buyer committed to?"),
+        wording: Wording::Derived(word_hyg001),
+    },
+    CheckDoc {
+        code: Code::Hyg002,
+        explanation: HYG002,
+        prompt: Some(
+            "Nothing is logged lately: when did you last speak to the buyer, and what was agreed?",
+        ),
+        wording: Wording::Derived(word_hyg002),
+    },
+    CheckDoc {
+        code: Code::Hyg003,
+        explanation: HYG003,
+        prompt: Some(
+            "The deal has sat in this stage longer than usual: what is blocking the next step?",
+        ),
+        wording: Wording::Derived(word_hyg003),
+    },
+    CheckDoc {
+        code: Code::Hyg004,
+        explanation: HYG004,
+        prompt: Some("The probability does not fit the stage: which of the two is right?"),
+        wording: Wording::Derived(word_hyg004),
+    },
+    CheckDoc {
+        code: Code::Hyg005,
+        explanation: HYG005,
+        prompt: Some(
+            "The forecast category is ahead of the stage: what makes you sure enough to call it?",
+        ),
+        wording: Wording::Derived(word_hyg005),
+    },
+    CheckDoc {
+        code: Code::Hyg006,
+        explanation: HYG006,
+        prompt: Some("The deal is won: what was sold, and for how much?"),
+        wording: Wording::Derived(word_hyg006),
+    },
+    CheckDoc {
+        code: Code::Hyg007,
+        explanation: HYG007,
+        prompt: Some("The deal closes before it was created: which date is wrong?"),
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Hyg008,
+        explanation: HYG008,
+        prompt: Some("The close date is far out: is the deal still real, or should it be closed?"),
+        wording: Wording::Derived(word_hyg008),
+    },
+];
 
 /// When the deal last had activity, as far as the export tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activity {
+pub(crate) enum Activity {
     /// The export has no last-activity column: staleness cannot be judged.
     NotTracked,
     /// The column is empty (or a placeholder) for this deal.
@@ -28,46 +91,46 @@ pub enum Activity {
 
 /// How long the deal has been in its stage, and which field says so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StageTime {
+pub(crate) enum StageTime {
     Unknown,
     Days { days: i64, field: FieldId },
 }
 
 /// What the hygiene checks and the risk signals look at, for one record.
 #[derive(Clone, Copy, Debug)]
-pub struct DealState<'a> {
+pub(crate) struct DealState<'a> {
     /// The deal's stage, when it is one of the rules' stages.
-    pub stage: Option<&'a StageRule>,
+    pub(crate) stage: Option<&'a StageRule>,
     /// Won or lost by the status column (Pipedrive keeps the outcome apart from the stage,
     /// which stays where the deal closed).
-    pub closed_as: Option<Outcome>,
-    pub close_date: Option<NaiveDate>,
-    pub created_date: Option<NaiveDate>,
-    pub activity: Activity,
-    pub stage_time: StageTime,
+    pub(crate) closed_as: Option<Outcome>,
+    pub(crate) close_date: Option<NaiveDate>,
+    pub(crate) created_date: Option<NaiveDate>,
+    pub(crate) activity: Activity,
+    pub(crate) stage_time: StageTime,
     /// Probability in points (0–100), when present and valid.
-    pub probability: Option<f64>,
+    pub(crate) probability: Option<f64>,
     /// The forecast category as written, when present, and normalised
-    /// ([`normalize_forecast`]).
-    pub forecast: Option<&'a str>,
-    pub forecast_norm: Option<&'a str>,
+    /// ([`normalize_forecast`](crate::rules::normalize_forecast)).
+    pub(crate) forecast: Option<&'a str>,
+    pub(crate) forecast_norm: Option<&'a str>,
     /// The amount, when present and valid.
-    pub amount: Option<Money>,
+    pub(crate) amount: Option<Money>,
     /// The amount cell was empty (or a placeholder) and a REQ finding already says so.
-    pub amount_already_reported: bool,
-    pub amount_unreadable: bool,
+    pub(crate) amount_already_reported: bool,
+    pub(crate) amount_unreadable: bool,
     /// The export has an amount column read as money (else HYG006 cannot judge).
-    pub amount_tracked: bool,
+    pub(crate) amount_tracked: bool,
 }
 
 impl DealState<'_> {
     /// Open: a known stage without an outcome, not closed by the status column. Unknown
     /// stages are neither open nor closed.
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.closed_as.is_none() && self.stage.is_some_and(StageRule::is_open)
     }
 
-    pub fn is_won(&self) -> bool {
+    pub(crate) fn is_won(&self) -> bool {
         match self.closed_as {
             Some(outcome) => outcome == Outcome::Won,
             None => self.stage.is_some_and(|s| s.outcome == Some(Outcome::Won)),
@@ -75,24 +138,24 @@ impl DealState<'_> {
     }
 
     /// Days past the close date (positive when overdue).
-    pub fn days_overdue(&self, as_of: NaiveDate) -> Option<i64> {
+    pub(crate) fn days_overdue(&self, as_of: NaiveDate) -> Option<i64> {
         self.close_date.map(|d| (as_of - d).num_days())
     }
 
     /// The stale limit that applies: the stage's own, else the rules'.
-    pub fn stale_limit(&self, risk: &RiskRules) -> i64 {
+    pub(crate) fn stale_limit(&self, risk: &RiskRules) -> i64 {
         self.stage
             .and_then(|s| s.stale_days)
             .unwrap_or(risk.stale_days)
     }
 
     /// HYG001 / the `overdue` signal.
-    pub fn overdue(&self, as_of: NaiveDate) -> bool {
+    pub(crate) fn overdue(&self, as_of: NaiveDate) -> bool {
         self.is_open() && self.days_overdue(as_of).is_some_and(|d| d > 0)
     }
 
     /// HYG002 / the `stale` signal: idle days beyond the limit, or none recorded.
-    pub fn stale(&self, as_of: NaiveDate, risk: &RiskRules) -> bool {
+    pub(crate) fn stale(&self, as_of: NaiveDate, risk: &RiskRules) -> bool {
         self.is_open()
             && match self.activity {
                 Activity::NoneRecorded => true,
@@ -102,7 +165,7 @@ impl DealState<'_> {
     }
 
     /// HYG003 / the `stage_aged` signal.
-    pub fn stage_aged(&self) -> bool {
+    pub(crate) fn stage_aged(&self) -> bool {
         match (
             self.is_open(),
             self.stage.and_then(|s| s.max_days),
@@ -114,14 +177,14 @@ impl DealState<'_> {
     }
 
     /// HYG004: probability more than the tolerance away from the stage's.
-    pub fn probability_off(&self, risk: &RiskRules) -> Option<(f64, f64)> {
+    pub(crate) fn probability_off(&self, risk: &RiskRules) -> Option<(f64, f64)> {
         let expected = self.stage?.probability?;
         let actual = self.probability?;
         ((actual - expected).abs() > risk.probability_tolerance).then_some((actual, expected))
     }
 
     /// HYG005: the forecast category, when the stage does not allow it.
-    pub fn forecast_not_allowed(&self) -> Option<&str> {
+    pub(crate) fn forecast_not_allowed(&self) -> Option<&str> {
         let allowed = self.stage?.forecast.as_ref()?;
         let category = self.forecast?;
         let norm = self.forecast_norm?;
@@ -131,279 +194,459 @@ impl DealState<'_> {
 
 /// Field ids the hygiene findings are reported on.
 #[derive(Clone, Copy, Debug)]
-pub struct HygieneFields {
-    pub close_date: FieldId,
-    pub last_activity: FieldId,
-    pub probability: FieldId,
-    pub forecast_category: FieldId,
-    pub amount: FieldId,
+pub(crate) struct HygieneFields {
+    pub(crate) close_date: FieldId,
+    pub(crate) last_activity: FieldId,
+    pub(crate) probability: FieldId,
+    pub(crate) forecast_category: FieldId,
+    pub(crate) amount: FieldId,
 }
 
-/// Run HYG001–HYG008 on one record. `emit(code, field, stored)` is called for each
-/// finding: `stored` is the message when it cannot be rebuilt later from the deal's facts
-/// (HYG007 needs the created date, which deals do not keep); otherwise `None`, and
-/// [`message`] words it when the finding is shown. `enabled(code)` skips switched-off checks.
-pub fn check(
-    state: &DealState<'_>,
-    as_of: NaiveDate,
-    risk: &RiskRules,
-    fields: &HygieneFields,
-    enabled: impl Fn(Code) -> bool,
-    mut emit: impl FnMut(Code, FieldId, Option<String>),
-) {
-    if enabled(Code::Hyg001) && state.overdue(as_of) {
-        emit(Code::Hyg001, fields.close_date, None);
+/// A deal's forecast category: as written, its id in the batch's interner, and normalised.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Forecast<'a> {
+    pub(crate) id: u32,
+    pub(crate) text: &'a str,
+    pub(crate) norm: &'a str,
+}
+
+/// Read a deal's forecast category (`text` is its cell, when the export has the column).
+/// A handful of categories recur: each spelling is interned, and normalised once per batch
+/// into `norms` (by interner id).
+pub(crate) fn read_forecast<'a>(
+    text: Option<&'a str>,
+    placeholders: &Placeholders,
+    interner: &mut Interner,
+    norms: &'a mut Vec<Box<str>>,
+) -> Option<Forecast<'a>> {
+    let text = trim_cell(text?);
+    if placeholders.is_missing(text) {
+        return None;
     }
-    if enabled(Code::Hyg002) && state.stale(as_of, risk) {
-        emit(Code::Hyg002, fields.last_activity, None);
+    let id = interner.intern(text);
+    while norms.len() <= id as usize {
+        let spelled = interner.name(norms.len() as u32);
+        norms.push(normalize_forecast(spelled).into_boxed_str());
     }
-    if enabled(Code::Hyg003) && state.stage_aged() {
-        if let StageTime::Days { field, .. } = state.stage_time {
-            emit(Code::Hyg003, field, None);
+    let norm = norms.get(id as usize).map_or("", |n| &**n);
+    Some(Forecast { id, text, norm })
+}
+
+impl<'a> DealState<'a> {
+    /// What the checks so far found in a deal: its cells (the value checks'), its stage,
+    /// what its requirements came to, its forecast category and its status cell.
+    pub(crate) fn read(
+        plan: &Plan<'a>,
+        texts: &RowText<'_>,
+        cells: &[Cell],
+        stage: StageKey,
+        fulfilment: &Fulfilment,
+        forecast: Option<Forecast<'a>>,
+    ) -> DealState<'a> {
+        let cell = |slot: Option<usize>| slot.map(|s| cells[s]);
+        let date_of = |slot: Option<usize>| match cell(slot) {
+            Some(Cell::Valid(Parsed::Date(d))) => Some(d),
+            _ => None,
+        };
+        let number_of = |slot: Option<usize>| match cell(slot) {
+            Some(Cell::Valid(Parsed::Number(n))) => Some(n),
+            _ => None,
+        };
+        let h = &plan.hygiene;
+        let amount = match cell(plan.amount_slot) {
+            Some(Cell::Valid(Parsed::Money(m))) => Some(m.amount),
+            _ => None,
+        };
+        let closed_as = plan.status_col.and_then(|c| {
+            let text = texts.field(Some(c));
+            let t = trim_cell(&text);
+            if t.eq_ignore_ascii_case("won") {
+                Some(Outcome::Won)
+            } else if t.eq_ignore_ascii_case("lost") || t.eq_ignore_ascii_case("deleted") {
+                Some(Outcome::Lost)
+            } else {
+                None
+            }
+        });
+        DealState {
+            stage: match stage {
+                StageKey::Known(s) => plan.rules.stages.get(s as usize),
+                _ => None,
+            },
+            closed_as,
+            close_date: date_of(plan.close_date_slot),
+            created_date: date_of(h.created_date),
+            activity: match cell(h.last_activity) {
+                None => Activity::NotTracked,
+                Some(Cell::Valid(Parsed::Date(d))) => Activity::Last(d),
+                Some(Cell::Missing { .. }) => Activity::NoneRecorded,
+                Some(_) => Activity::Unreadable,
+            },
+            stage_time: match (date_of(h.stage_changed), number_of(h.stage_age)) {
+                (Some(since), _) => StageTime::Days {
+                    days: (plan.as_of - since).num_days(),
+                    field: plan.slots[h.stage_changed.unwrap_or(0)].field,
+                },
+                // A fraction of a day counts: 30.9 days is past a 30-day limit.
+                (None, Some(days)) if days.is_finite() => StageTime::Days {
+                    days: days.ceil() as i64,
+                    field: plan.slots[h.stage_age.unwrap_or(0)].field,
+                },
+                _ => StageTime::Unknown,
+            },
+            probability: number_of(h.probability),
+            forecast: forecast.map(|f| f.text),
+            forecast_norm: forecast.map(|f| f.norm),
+            amount,
+            amount_already_reported: fulfilment.amount_reported,
+            amount_unreadable: matches!(cell(plan.amount_slot), Some(Cell::Invalid)),
+            amount_tracked: plan.amount_slot.is_some(),
         }
     }
-    if enabled(Code::Hyg004) && state.probability_off(risk).is_some() {
-        emit(Code::Hyg004, fields.probability, None);
+}
+
+/// HYG001–HYG008 on deal `deal`. Findings are worded when shown, from the facts the deal
+/// keeps, except HYG007's (deals do not keep the created date).
+pub(crate) fn check_row(
+    state: &DealState<'_>,
+    plan: &Plan<'_>,
+    deal: u32,
+    sink: &mut FindingSink<'_>,
+) {
+    let (as_of, risk, fields) = (plan.as_of, &plan.rules.risk, &plan.hygiene_fields);
+    let mut push = |code: Code, field: FieldId| {
+        sink.push(code, None, About::Deal(deal), Some(field), || {
+            Says::Derived(0)
+        });
+    };
+    if state.overdue(as_of) {
+        push(Code::Hyg001, fields.close_date);
     }
-    if enabled(Code::Hyg005) && state.forecast_not_allowed().is_some() {
-        emit(Code::Hyg005, fields.forecast_category, None);
+    if state.stale(as_of, risk) {
+        push(Code::Hyg002, fields.last_activity);
     }
-    if enabled(Code::Hyg006) && state.amount_tracked && state.is_won() && !state.amount_unreadable {
+    if state.stage_aged() {
+        if let StageTime::Days { field, .. } = state.stage_time {
+            push(Code::Hyg003, field);
+        }
+    }
+    if state.probability_off(risk).is_some() {
+        push(Code::Hyg004, fields.probability);
+    }
+    if state.forecast_not_allowed().is_some() {
+        push(Code::Hyg005, fields.forecast_category);
+    }
+    if state.amount_tracked && state.is_won() && !state.amount_unreadable {
         let fires = match state.amount {
             Some(m) => !m.is_positive(),
             None => !state.amount_already_reported,
         };
         if fires {
-            emit(Code::Hyg006, fields.amount, None);
+            push(Code::Hyg006, fields.amount);
         }
     }
-    if enabled(Code::Hyg007) {
-        if let (Some(close), Some(created)) = (state.close_date, state.created_date) {
-            if close < created {
-                emit(
-                    Code::Hyg007,
-                    fields.close_date,
-                    Some(format!(
-                        "close date {close} is before the created date {created}; correct whichever is wrong"
-                    )),
-                );
-            }
-        }
-    }
-    if enabled(Code::Hyg008) && state.is_open() {
+    if state.is_open() {
         if let Some(close) = state.close_date {
             if (close - as_of).num_days() > risk.horizon_days {
-                emit(Code::Hyg008, fields.close_date, None);
+                push(Code::Hyg008, fields.close_date);
             }
+        }
+    }
+    if let (Some(close), Some(created)) = (state.close_date, state.created_date) {
+        if close < created {
+            sink.push(
+                Code::Hyg007,
+                None,
+                About::Deal(deal),
+                Some(fields.close_date),
+                || {
+                    Says::Text(format!(
+                        "close date {close} is before the created date {created}; correct whichever is wrong"
+                    ))
+                },
+            );
         }
     }
 }
 
 /// What a hygiene message is worded from: the facts a deal keeps.
-pub struct Facts<'a> {
-    pub as_of: NaiveDate,
-    pub risk: &'a RiskRules,
-    pub stage: Option<&'a StageRule>,
-    pub close_date: Option<NaiveDate>,
-    pub last_activity: Option<NaiveDate>,
-    pub days_in_stage: Option<i64>,
-    /// `days_in_stage` is a cap, not the value.
-    pub days_capped: bool,
-    pub probability: Option<f64>,
-    pub forecast: Option<&'a str>,
-    pub amount: Option<Money>,
+struct Facts<'a> {
+    as_of: NaiveDate,
+    risk: &'a RiskRules,
+    stage: Option<&'a StageRule>,
+    stage_name: &'a str,
+    close_date: Option<NaiveDate>,
+    facts: &'a RiskFacts,
+    forecast: Option<&'a str>,
+    amount: Option<Money>,
 }
 
-/// The message of a hygiene finding, from the deal's facts.
-pub fn message(code: Code, f: &Facts<'_>) -> String {
-    let stage = f.stage.map_or("?", |s| s.name.as_str());
-    let date = |d: Option<NaiveDate>| d.map_or("?".to_string(), |d| d.to_string());
-    match code {
-        Code::Hyg001 => {
-            let days = f.close_date.map_or(0, |d| (f.as_of - d).num_days());
-            format!(
-                "close date {} passed {days} day{} ago; set a new date or close the deal",
-                date(f.close_date),
-                plural(days)
-            )
+impl<'a> Facts<'a> {
+    fn of(deal: &'a Deal, ctx: &'a WordContext<'_>) -> Facts<'a> {
+        let stage = match deal.stage {
+            StageKey::Known(i) => ctx.rules.stages.get(i as usize),
+            _ => None,
+        };
+        Facts {
+            as_of: ctx.as_of,
+            risk: &ctx.rules.risk,
+            stage,
+            stage_name: stage.map_or("?", |s| s.name.as_str()),
+            close_date: deal.close_date,
+            facts: &deal.risk,
+            forecast: ctx.deals.forecast(deal),
+            amount: deal.amount(),
         }
-        Code::Hyg002 => match f.last_activity {
-            Some(d) => format!(
-                "no activity for {} days (limit {} in {stage}); log the latest activity or follow up",
-                (f.as_of - d).num_days(),
-                f.stage
-                    .and_then(|s| s.stale_days)
-                    .unwrap_or(f.risk.stale_days)
-            ),
-            None => "no activity recorded; log the latest activity or follow up".to_string(),
-        },
-        Code::Hyg003 => format!(
-            "in {stage} for {}{} days (limit {}); advance the deal, move it back, or close it",
-            if f.days_capped { "over " } else { "" },
-            f.days_in_stage.map_or("?".to_string(), |d| d.to_string()),
-            f.stage.and_then(|s| s.max_days).unwrap_or(0)
-        ),
-        Code::Hyg004 => format!(
-            "probability {}% but {stage} expects {}% (±{}); align the probability or the stage",
-            f.probability.map_or("?".to_string(), fmt_number),
+    }
+
+    fn close_date(&self) -> String {
+        self.close_date.map_or("?".to_string(), |d| d.to_string())
+    }
+}
+
+fn word_hyg001(_: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
+    let f = Facts::of(deal, ctx);
+    let days = f.close_date.map_or(0, |d| (f.as_of - d).num_days());
+    format!(
+        "close date {} passed {days} day{} ago; set a new date or close the deal",
+        f.close_date(),
+        plural(days)
+    )
+}
+
+fn word_hyg002(_: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
+    let f = Facts::of(deal, ctx);
+    match f.facts.last_activity {
+        Some(d) => format!(
+            "no activity for {} days (limit {} in {}); log the latest activity or follow up",
+            (f.as_of - d).num_days(),
             f.stage
-                .and_then(|s| s.probability)
-                .map_or("?".to_string(), fmt_number),
-            fmt_number(f.risk.probability_tolerance)
+                .and_then(|s| s.stale_days)
+                .unwrap_or(f.risk.stale_days),
+            f.stage_name
         ),
-        Code::Hyg005 => {
-            let allowed = f
-                .stage
-                .and_then(|s| s.forecast.as_ref())
-                .map(|list| {
-                    list.iter()
-                        .map(|c| forecast_label(c))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            format!(
-                "{} is not allowed in {stage} (allowed: {allowed}); lower the forecast category or advance the deal",
-                f.forecast.unwrap_or("?")
-            )
-        }
-        Code::Hyg006 => match f.amount {
-            Some(m) => format!("won deal has amount {m}; record what was sold"),
-            None => "won deal has no amount; record what was sold".to_string(),
+        None => "no activity recorded; log the latest activity or follow up".to_string(),
+    }
+}
+
+fn word_hyg003(_: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
+    let f = Facts::of(deal, ctx);
+    format!(
+        "in {} for {}{} days (limit {}); advance the deal, move it back, or close it",
+        f.stage_name,
+        if f.facts.has(RiskFacts::DAYS_CAPPED) {
+            "over "
+        } else {
+            ""
         },
-        Code::Hyg008 => {
-            let ahead = f.close_date.map_or(0, |d| (d - f.as_of).num_days());
-            format!(
-                "close date {} is {ahead} days out (horizon {}); bring it in or close the deal",
-                date(f.close_date),
-                f.risk.horizon_days
-            )
-        }
-        other => format!("{other}"),
-    }
+        f.facts
+            .days_in_stage()
+            .map_or("?".to_string(), |d| d.to_string()),
+        f.stage.and_then(|s| s.max_days).unwrap_or(0)
+    )
 }
 
-fn plural(n: i64) -> &'static str {
-    if n == 1 { "" } else { "s" }
+fn word_hyg004(_: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
+    let f = Facts::of(deal, ctx);
+    format!(
+        "probability {}% but {} expects {}% (±{}); align the probability or the stage",
+        f.facts.probability().map_or("?".to_string(), number),
+        f.stage_name,
+        f.stage
+            .and_then(|s| s.probability)
+            .map_or("?".to_string(), number),
+        number(f.risk.probability_tolerance)
+    )
 }
 
-/// DUP002's notion of "the same name": lower case, letters and digits only, words separated
-/// by single spaces ("Acme - Renewal, 2027" → "acme renewal 2027"). Written into `out`.
-pub fn normalize_name(s: &str, out: &mut String) {
-    out.clear();
-    let mut gap = false;
-    if s.is_ascii() {
-        // The common case, byte by byte.
-        for &b in s.as_bytes() {
-            if b.is_ascii_alphanumeric() {
-                if gap && !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-                out.push(char::from(b.to_ascii_lowercase()));
-            } else {
-                gap = true;
-            }
-        }
-        return;
-    }
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-}
-
-/// Hash of `s` as [`normalize_name`] folds it, without building the folded text (ASCII;
-/// `None` for other text, which takes the slower path).
-pub fn folded_hash(s: &str) -> Option<u64> {
-    use std::hash::Hasher;
-    if !s.is_ascii() {
-        return None;
-    }
-    let mut h = rustc_hash::FxHasher::default();
-    let (mut word, mut n, mut gap, mut any) = (0u64, 0u32, false, false);
-    let mut push = |b: u8, h: &mut rustc_hash::FxHasher| {
-        word |= u64::from(b) << (8 * n);
-        n += 1;
-        if n == 8 {
-            h.write_u64(word);
-            word = 0;
-            n = 0;
-        }
-    };
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() {
-            if gap && any {
-                push(b' ', &mut h);
-            }
-            push(b.to_ascii_lowercase(), &mut h);
-            gap = false;
-            any = true;
-        } else {
-            gap = true;
-        }
-    }
-    h.write_u64(word);
-    h.write_u32(n);
-    Some(h.finish())
-}
-
-/// Hash of the folded text, for any text.
-pub fn folded_hash_any(s: &str, scratch: &mut String) -> u64 {
-    folded_hash(s).unwrap_or_else(|| {
-        normalize_name(s, scratch);
-        // Folded non-ASCII text hashes through the same word scheme when it folds to ASCII.
-        folded_hash(scratch).unwrap_or_else(|| {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            scratch.hash(&mut h);
-            h.finish()
+fn word_hyg005(_: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
+    let f = Facts::of(deal, ctx);
+    let allowed = f
+        .stage
+        .and_then(|s| s.forecast.as_ref())
+        .map(|list| {
+            list.iter()
+                .map(|c| forecast_label(c))
+                .collect::<Vec<_>>()
+                .join(", ")
         })
-    })
+        .unwrap_or_default();
+    format!(
+        "{} is not allowed in {} (allowed: {allowed}); lower the forecast category or advance the deal",
+        f.forecast.unwrap_or("?"),
+        f.stage_name
+    )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folded_hash_agrees_with_folded_text() {
-        let mut buf = String::new();
-        for (a, b) in [
-            ("Acme - Renewal, 2027", "  ACME renewal 2027. "),
-            ("Globex Expansion", "globex   expansion"),
-        ] {
-            assert_eq!(folded_hash(a), folded_hash(b));
-            normalize_name(a, &mut buf);
-            assert_eq!(folded_hash(a), folded_hash(&buf.clone()));
-        }
-        assert_ne!(folded_hash("acme renewal"), folded_hash("acme renewals"));
-        assert_eq!(folded_hash("Société"), None);
-        let mut s = String::new();
-        assert_eq!(
-            folded_hash_any("Société  Générale", &mut s),
-            folded_hash_any("société générale", &mut s)
-        );
-    }
-
-    #[test]
-    fn names_fold_case_punctuation_and_spacing() {
-        let mut a = String::new();
-        let mut b = String::new();
-        normalize_name("Acme - Renewal, 2027", &mut a);
-        normalize_name("  ACME renewal 2027. ", &mut b);
-        assert_eq!(a, "acme renewal 2027");
-        assert_eq!(a, b);
-        normalize_name("Globex — Expansion", &mut a);
-        assert_eq!(a, "globex expansion");
-        normalize_name("Société Générale  SA", &mut a);
-        assert_eq!(a, "société générale sa");
+fn word_hyg006(_: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
+    match Facts::of(deal, ctx).amount {
+        Some(m) => format!("won deal has amount {m}; record what was sold"),
+        None => "won deal has no amount; record what was sold".to_string(),
     }
 }
+
+fn word_hyg008(_: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
+    let f = Facts::of(deal, ctx);
+    let ahead = f.close_date.map_or(0, |d| (d - f.as_of).num_days());
+    format!(
+        "close date {} is {ahead} days out (horizon {}); bring it in or close the deal",
+        f.close_date(),
+        f.risk.horizon_days
+    )
+}
+
+const HYG001: &str = "\
+What it checks
+  An open deal (its stage has no outcome) whose close date is before the as-of date.
+
+Why it matters
+  A close date in the past is the commonest sign of a forecast nobody updates: the deal is
+  counted in a period that is already over.
+
+Example
+  As of 2026-11-20, an open deal closing 2026-10-31:
+    HYG001 line 7 field close_date: close date 2026-10-31 passed 20 days ago; set a new
+    date or close the deal
+
+How to fix
+  Move the close date to when the deal will really close, or mark it won or lost.
+
+Configuration
+  --as-of fixes today. Feeds the `overdue` risk signal (risk.weights.overdue, default 30).
+  [checks] HYG001 = \"error\" | \"off\".";
+
+const HYG002: &str = "\
+What it checks
+  An open deal whose last activity is more than `stale_days` before the as-of date, or that
+  has no activity recorded at all. The stage's own `stale_days` overrides risk.stale_days.
+
+Why it matters
+  Deals nobody has touched in weeks are going dark; a Commit-stage deal goes stale sooner
+  than a Prospecting one.
+
+Example
+  risk.stale_days = 14, last activity 2026-11-01, as of 2026-11-20:
+    HYG002 line 9 field last_activity: no activity for 19 days (limit 14 in Needs Analysis)
+
+How to fix
+  Log the latest activity, or follow up with the customer.
+
+Configuration
+  [risk] stale_days (default 14); [[stages]] stale_days. Needs a last_activity column; when
+  the export has none, the check is skipped. Feeds the `stale` signal (default weight 20).";
+
+const HYG003: &str = "\
+What it checks
+  An open deal that has sat in its stage longer than the stage's `max_days`, measured from
+  the stage_changed date (Salesforce \"Last Stage Change Date\") or read from a days-in-stage
+  column (stage_age, Salesforce \"Stage Duration\").
+
+Why it matters
+  A deal that stopped moving is a deal that stopped progressing; the longer it sits, the less
+  its stage probability means.
+
+Example
+  Proposal/Price Quote with max_days = 21, stage changed 2026-10-01, as of 2026-11-20:
+    HYG003 line 4 field stage_changed: in Proposal/Price Quote for 50 days (limit 21)
+
+How to fix
+  Advance the deal, move it back to where it really is, or close it.
+
+Configuration
+  [[stages]] max_days. Stages without max_days are not checked; exports with neither a
+  stage_changed nor a stage_age column are not checked. Feeds `stage_aged` (default 15).";
+
+const HYG004: &str = "\
+What it checks
+  The deal's probability differs from its stage's `probability` by more than
+  risk.probability_tolerance points. Fractions (HubSpot's 0.4) are read as percentages where
+  the field has fraction = true.
+
+Why it matters
+  A probability that contradicts the stage skews every weighted forecast built on it.
+
+Example
+  Proposal/Price Quote expects 75, tolerance 20, deal at 30:
+    HYG004 line 6 field probability: probability 30% but Proposal/Price Quote expects 75% (±20)
+
+How to fix
+  Set the probability the stage implies, or move the deal to the stage that matches it.
+
+Configuration
+  [[stages]] probability; [risk] probability_tolerance (default 20). Feeds
+  `forecast_mismatch` (default weight 10).";
+
+const HYG005: &str = "\
+What it checks
+  The deal's forecast category is one its stage allows (`forecast` in [[stages]]). Spellings
+  are folded: \"Best Case\" = \"BestCase\", Salesforce's API value \"Forecast\" = \"Commit\",
+  HubSpot's \"Not forecasted\" = \"Omitted\".
+
+Why it matters
+  \"Commit\" on a deal still in Prospecting is an optimistic forecast the pipeline cannot
+  support.
+
+Example
+  Prospecting allows Pipeline and Omitted:
+    HYG005 line 3 field forecast_category: Commit is not allowed in Prospecting (allowed:
+    Pipeline, Omitted)
+
+How to fix
+  Lower the forecast category, or advance the deal to a stage that supports it.
+
+Configuration
+  [[stages]] forecast. Feeds `forecast_mismatch` (default weight 10).";
+
+const HYG006: &str = "\
+What it checks
+  A deal in a won stage has an amount above zero.
+
+Why it matters
+  Won revenue of zero or less, or missing, breaks bookings and attainment reports.
+
+Example
+  Closed Won with amount 0:
+    HYG006 line 14 field amount: won deal has amount 0.00; record what was sold
+
+How to fix
+  Enter the booked amount.
+
+Configuration
+  A missing amount that a requirement already reports (REQ finding on amount) is not
+  reported again; an unreadable one is VAL002. [checks] HYG006 = ... .";
+
+const HYG007: &str = "\
+What it checks
+  The close date is not before the created date.
+
+Why it matters
+  A deal cannot close before it exists; one of the dates is wrong, and cycle-time reports
+  built on them go negative.
+
+Example
+    HYG007 line 8 field close_date: close date 2026-01-15 is before the created date
+    2026-02-01
+
+How to fix
+  Correct whichever date is wrong.
+
+Configuration
+  Needs close_date and created_date columns. [checks] HYG007 = ... .";
+
+const HYG008: &str = "\
+What it checks
+  An open deal whose close date lies more than risk.horizon_days after the as-of date.
+
+Why it matters
+  Far-future close dates park deals where no review looks at them, often to keep a dead deal
+  open.
+
+Example
+  horizon 365 days, as of 2026-11-20, close date 2028-03-01:
+    HYG008 line 5 field close_date: close date 2028-03-01 is 467 days out (horizon 365)
+
+How to fix
+  Bring the date in to a realistic quarter, or close the deal.
+
+Configuration
+  [risk] horizon_days (default 365). [checks] HYG008 = ... .";

@@ -1,51 +1,326 @@
-//! IN001, IN002, IN005: problems with the file's shape rather than a value.
-//!
-//! IN001 (a mapped column missing) is raised while binding the rules to the header
-//! ([`crate::input::mapping::bind`]) and stops the audit; the other two are findings.
+//! IN001–IN005: the file's shape rather than a value: a mapped column missing (IN001, raised
+//! while binding the rules to the header, see [`crate::input::mapping::bind`], and fatal),
+//! malformed rows (IN002), text that is not UTF-8 (IN003), report furniture skipped (IN004)
+//! and repeated header names (IN005).
 
-use super::Code;
-use crate::input::Header;
+use super::plan::Plan;
+use super::{CheckDoc, Wording};
+use crate::diag::{About, Code, FindingSink, RowRef, Says};
+use crate::input::{Header, Row, RowText};
+use crate::values::trim_cell;
+use crate::words::plural;
 
-/// IN002: a row whose field count differs from the header's.
-pub fn ragged_row(fields: usize, header: usize) -> Option<(Code, String)> {
-    (fields != header).then(|| {
-        (
-            Code::In002,
-            format!(
+pub(crate) const CHECKS: &[CheckDoc] = &[
+    CheckDoc {
+        code: Code::In001,
+        explanation: IN001,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::In002,
+        explanation: IN002,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::In003,
+        explanation: IN003,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::In004,
+        explanation: IN004,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::In005,
+        explanation: IN005,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+];
+
+/// How a file's rows were read, tallied per batch and merged in input order: what IN002,
+/// IN003 and IN004 report once the file is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ReadTally {
+    /// Rows left out as malformed (IN002).
+    pub(crate) malformed: u64,
+    /// Report footer and summary rows skipped (IN004), and the line of the first.
+    pub(crate) skipped: u64,
+    pub(crate) first_skipped: Option<u64>,
+    /// The line of the first row that was not UTF-8 (IN003).
+    pub(crate) first_not_utf8: Option<u64>,
+}
+
+impl ReadTally {
+    /// Add `n` skipped rows, the first at `first`.
+    pub(crate) fn skip(&mut self, n: u64, first: u64) {
+        self.skipped += n;
+        let f = self.first_skipped.get_or_insert(first);
+        *f = (*f).min(first);
+    }
+
+    pub(crate) fn merge(&mut self, other: &ReadTally) {
+        self.malformed += other.malformed;
+        if let Some(first) = other.first_skipped {
+            self.skip(other.skipped, first);
+        }
+        if let Some(line) = other.first_not_utf8 {
+            self.not_utf8(line);
+        }
+    }
+
+    pub(crate) fn not_utf8(&mut self, line: u64) {
+        let f = self.first_not_utf8.get_or_insert(line);
+        *f = (*f).min(line);
+    }
+}
+
+/// What a row is, once its shape is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A record to audit as a deal.
+    Deal,
+    /// A summary row (skipped, IN004) or a malformed one (IN002): no deal.
+    NotADeal,
+}
+
+/// The shape checks of one row: where the text stops being UTF-8 (IN003), a Total row of a
+/// formatted export (IN004), and a row with the wrong number of fields (IN002).
+pub(crate) fn check_row(
+    plan: &Plan<'_>,
+    texts: &RowText<'_>,
+    tally: &mut ReadTally,
+    sink: &mut FindingSink<'_>,
+) -> Shape {
+    let row = texts.row();
+    if !texts.is_utf8() {
+        tally.not_utf8(row.line);
+    }
+    if is_summary_row(plan, texts, row) {
+        tally.skip(1, row.line);
+        return Shape::NotADeal;
+    }
+    let (fields, header) = (row.len(), plan.header_len);
+    if fields == header {
+        return Shape::Deal;
+    }
+    tally.malformed += 1;
+    let record_id = || {
+        let id = trim_cell(&texts.field(plan.id_col)).to_string();
+        (!id.is_empty()).then(|| id.into_boxed_str())
+    };
+    sink.push(
+        Code::In002,
+        None,
+        About::Row(RowRef {
+            file: plan.file,
+            line: row.line,
+            record_id: record_id(),
+            column: None,
+        }),
+        None,
+        || {
+            let mut message = format!(
                 "row has {fields} field{}, the header has {header}; the row is left out of scores \
                  (quote values that contain the delimiter)",
-                if fields == 1 { "" } else { "s" }
-            ),
-        )
-    })
+                plural(fields)
+            );
+            if row.at_eof && row.iter().last().is_some_and(|c| c.contains(&b'\n')) {
+                message.push_str(&format!(
+                    "; a quote opened on line {} is never closed, so the rest of the file was read as one field",
+                    row.line
+                ));
+            }
+            Says::Text(message)
+        },
+    );
+    Shape::NotADeal
+}
+
+/// A "Total" / "Grand Totals" row of a formatted export (see
+/// [`crate::input::footer::is_summary_row`]).
+fn is_summary_row(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
+    // Nearly every row starts with a filled cell that is no summary label: one byte says
+    // so before any text is looked at.
+    if let Some(first) = row.get(0).and_then(|c| c.first()) {
+        if !matches!(
+            first.to_ascii_lowercase(),
+            b't' | b'g' | b's' | b' ' | b'\t' | b'"'
+        ) {
+            return false;
+        }
+    }
+    crate::input::footer::is_summary_row(|i| texts.field(Some(i)), row.len(), plan.id_col)
 }
 
 /// IN005: header names that appear more than once (ignoring case and surrounding spaces).
-/// Returns, per repeated column, its index and the message.
-pub fn duplicate_headers(header: &Header) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
+pub(crate) fn check_header(header: &Header, file: u32, sink: &mut FindingSink<'_>) {
     for (i, name) in header.cells.iter().enumerate() {
         let first = header.cells[..i]
             .iter()
             .position(|c| c.trim().eq_ignore_ascii_case(name.trim()));
-        if let Some(first) = first {
-            out.push((
-                i,
-                format!(
-                    "header `{name}` appears in columns {} and {}; pipelint reads column {}",
-                    first + 1,
-                    i + 1,
-                    first + 1
-                ),
-            ));
-        }
+        let Some(first) = first else { continue };
+        let about = About::Row(RowRef {
+            file,
+            line: header.line,
+            record_id: None,
+            column: Some(i as u32),
+        });
+        sink.push(Code::In005, None, about, None, || {
+            Says::Text(format!(
+                "header `{name}` appears in columns {} and {}; pipelint reads column {}",
+                first + 1,
+                i + 1,
+                first + 1
+            ))
+        });
     }
-    out
 }
+
+/// IN003 and IN004, once the whole file is read: one finding each, at the first line
+/// concerned.
+pub(crate) fn check_file(file: u32, tally: &ReadTally, sink: &mut FindingSink<'_>) {
+    let at = |line: u64| {
+        About::Row(RowRef {
+            file,
+            line,
+            record_id: None,
+            column: None,
+        })
+    };
+    if let Some(line) = tally.first_not_utf8 {
+        sink.push(Code::In003, None, at(line), None, || {
+            Says::Text(format!(
+                "text is not UTF-8 from line {line} on; read as Windows-1252"
+            ))
+        });
+    }
+    if let Some(line) = tally.first_skipped {
+        let n = tally.skipped;
+        sink.push(Code::In004, None, at(line), None, || {
+            Says::Text(format!(
+                "skipped {n} report footer and summary row{} (first at line {line})",
+                plural(n)
+            ))
+        });
+    }
+}
+
+const IN001: &str = "\
+What it checks
+  Every column the rules rely on is present in the export's header: a column named in the
+  rules file's [columns], or a field the rules file names (in [fields], a stage's `requires`
+  or a rule) that maps to a header.
+
+Why it matters
+  A renamed or dropped column would silently turn every check on it into a pass. pipelint
+  refuses to audit instead: exit code 2, no report.
+
+Example
+  [columns] next_step = \"Next Step\" but the export's header says \"NextStep\":
+    error: export.csv: 1 mapped column is missing (IN001); …:
+      next_step: \"Next Step\" (named at pipelint.toml:12:1); closest headers: NextStep, Stage
+
+How to fix
+  Point [columns] at the header as the export spells it (case does not matter), or re-export
+  with the column included. Columns that only a built-in preset maps are optional: when they
+  are absent, the checks on them are skipped and the report says so.
+
+Configuration
+  None: a missing mapped column always stops the audit.";
+
+const IN002: &str = "\
+What it checks
+  Every row has as many fields as the header.
+
+Why it matters
+  A row with too many or too few fields has shifted columns: its amount may be its close date.
+  It is reported and left out of scores and deals; the rows around it are audited normally.
+
+Example
+  Header with 8 columns, line 14 has 9 fields (an unquoted comma in a name):
+    IN002 line 14: row has 9 fields, the header has 8; the row is left out of scores
+
+How to fix
+  Quote values that contain the delimiter, or re-export the file. Check that the delimiter is
+  the one the file uses.
+
+Configuration
+  [checks] IN002 = \"warning\" | \"info\" | \"off\"";
+
+const IN003: &str = "\
+What it checks
+  Whether the export's text is UTF-8. Rows that are not (Excel re-saves, older CRM exports in
+  ISO-8859-1 or Windows-1252) are read as Windows-1252, which maps every byte to a character,
+  so accented names and currency signs come out right and nothing is lost. Reported once per
+  file, at the first such line. UTF-16 files with a byte order mark are decoded as UTF-16 and
+  are not IN003.
+
+Why it matters
+  It tells you the file was read with a guess: if the text was in another single-byte
+  encoding (Cyrillic, Greek), names would be wrong.
+
+Example
+  A Salesforce dump with \"Negociaci\\xf3n\" on line 12:
+    IN003 line 12: text is not UTF-8 from line 12 on; read as Windows-1252
+
+How to fix
+  Nothing, if the names read right. Otherwise export the file as UTF-8.
+
+Configuration
+  [checks] IN003 = \"warning\" | \"off\".";
+
+const IN004: &str = "\
+What it checks
+  Rows that are not deals but report furniture, which are skipped: a Salesforce report's
+  footer (after the data, a blank line, the report name, \"Copyright (c) 2000-2026
+  salesforce.com, inc. All rights reserved.\", \"Confidential Information - Do Not
+  Distribute\", \"Generated By: …\" and the company name), and \"Total\" / \"Grand Totals\" /
+  \"Subtotal\" rows of formatted exports. One finding per file, with the count.
+
+Why it matters
+  Read as deals, footer lines would be malformed rows and total rows would double the pipeline.
+
+Example
+    IN004 line 214: skipped 5 report footer and summary rows (first at line 214)
+
+How to fix
+  Nothing to fix. A row is skipped only if it cannot be a deal: short one-line rows at the end
+  of the file among which one starts with a footer marker (Copyright, ©, Confidential
+  Information, Generated By:), or a row whose first filled cell says Total, Subtotal or Grand
+  Totals, with at most half of its cells filled and no id of its own. A quote left open that
+  runs into the footer makes a malformed row (IN002), never a skipped one.
+
+Configuration
+  [checks] IN004 = \"off\" hides the finding (the rows are still skipped).";
+
+const IN005: &str = "\
+What it checks
+  No two header cells have the same name (compared after trimming, ignoring case).
+
+Why it matters
+  When `Amount` appears twice, a mapping to `Amount` is ambiguous. pipelint reads the first
+  one and tells you which it used.
+
+Example
+  Header: Id,Name,Amount,Stage,Amount
+    IN005 line 1 field Amount: header `Amount` appears in columns 3 and 5; pipelint reads column 3
+
+How to fix
+  Rename or remove one of the columns in the export, then map the one you mean in [columns].
+
+Configuration
+  [checks] IN005 = \"error\" | \"info\" | \"off\"";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Policy;
 
     #[test]
     fn finds_repeated_headers() {
@@ -53,15 +328,28 @@ mod tests {
             cells: vec!["Id".into(), "Amount".into(), "amount".into()],
             line: 1,
         };
-        let d = duplicate_headers(&h);
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].0, 2);
-        assert!(d[0].1.contains("columns 2 and 3"));
+        let policy = Policy::new(&[], &[], &[]);
+        let mut sink = FindingSink::new(&policy);
+        check_header(&h, 0, &mut sink);
+        assert_eq!(sink.findings.len(), 1);
+        assert_eq!(sink.findings[0].code, Code::In005);
+        assert_eq!(sink.rows[0].column, Some(2));
+        assert!(sink.messages[0].contains("columns 2 and 3"));
     }
 
     #[test]
-    fn ragged_rows() {
-        assert!(ragged_row(3, 3).is_none());
-        assert_eq!(ragged_row(2, 3).map(|r| r.0), Some(Code::In002));
+    fn file_findings_sit_at_their_first_line() {
+        let mut tally = ReadTally::default();
+        tally.skip(2, 40);
+        let mut other = ReadTally::default();
+        other.skip(1, 12);
+        other.not_utf8(7);
+        tally.merge(&other);
+        let policy = Policy::new(&[], &[], &[]);
+        let mut sink = FindingSink::new(&policy);
+        check_file(0, &tally, &mut sink);
+        let lines: Vec<u64> = sink.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![7, 12]);
+        assert!(sink.messages[1].contains("skipped 3 report footer and summary rows"));
     }
 }

@@ -1,224 +1,117 @@
 //! Checks: what is wrong with a record, as findings with stable codes.
 //!
-//! One file per check family (`input`, `required`, `values`, `duplicates`); `codes` is the
-//! registry; [`Policy`] applies `[checks]`, `--select` and `--ignore` in one place.
+//! One file per check family. Each family runs its part of a row (or of a file, or of the
+//! whole audit), decides its codes, words its messages and pushes its findings through the
+//! one [`FindingSink`](crate::diag::FindingSink). Each family also registers, per code, its
+//! explanation, its coaching prompt and how its findings are worded when shown: [`registry`]
+//! lists the families, one line each.
+//!
+//! Adding a check: its line in `diag::code`'s registry, then in its family file the check
+//! itself (pushing through the sink), its [`CheckDoc`] in the family's `CHECKS`, a fixture
+//! named after the code and a test asserting the exact finding.
 
-pub mod codes;
-pub mod duplicates;
-pub mod hygiene;
-pub mod input;
-pub mod required;
-pub mod values;
+pub(crate) mod duplicates;
+pub(crate) mod hygiene;
+pub(crate) mod input;
+pub(crate) mod plan;
+pub(crate) mod required;
+pub(crate) mod values;
 
-use std::fmt;
-use std::str::FromStr;
+use std::borrow::Cow;
 
-use serde::Serialize;
+use chrono::NaiveDate;
 
-pub use codes::Code;
+use crate::deal::{Deal, DealStore};
+use crate::diag::{Code, Finding, Message, Subject};
+use crate::input::mapping::FieldTable;
+use crate::rules::RuleSet;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
+/// Everything a code owns beyond its registry line: what `pipelint explain` prints, the
+/// question a manager asks about it, and how its findings read.
+pub(crate) struct CheckDoc {
+    pub(crate) code: Code,
+    /// The long explanation, with the fixed [`EXPLANATION_HEADINGS`].
+    pub(crate) explanation: &'static str,
+    /// The question a manager can ask the seller about a deal with this finding.
+    pub(crate) prompt: Option<&'static str>,
+    pub(crate) wording: Wording,
 }
 
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
+/// How a code's findings get their words.
+pub(crate) enum Wording {
+    /// The check writes the text as it pushes the finding.
+    Stored,
+    /// Rebuilt when shown, from the deal and the finding's payload.
+    Derived(fn(&Finding, &Deal, &WordContext<'_>) -> String),
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// The headings every explanation has, in order.
+#[cfg(test)]
+const EXPLANATION_HEADINGS: [&str; 5] = [
+    "What it checks",
+    "Why it matters",
+    "Example",
+    "How to fix",
+    "Configuration",
+];
+
+/// Every family's checks: one line per family.
+fn registry() -> [&'static [CheckDoc]; 5] {
+    [
+        input::CHECKS,
+        required::CHECKS,
+        values::CHECKS,
+        duplicates::CHECKS,
+        hygiene::CHECKS,
+    ]
 }
 
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Severity, String> {
-        match s {
-            "error" => Ok(Severity::Error),
-            "warning" => Ok(Severity::Warning),
-            "info" => Ok(Severity::Info),
-            other => Err(format!(
-                "unknown severity `{other}`{}",
-                crate::suggest::hint_then(
-                    other,
-                    ["error", "warning", "info"],
-                    "use error, warning or info"
-                )
-            )),
-        }
-    }
+/// What a code's family registered for it.
+pub(crate) fn doc(code: Code) -> Option<&'static CheckDoc> {
+    registry()
+        .into_iter()
+        .flatten()
+        .find(|doc| doc.code == code)
 }
 
-/// What a finding is about: a deal, or a row that is not one (a malformed row, a header).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// Index into the audit's deals.
-    Deal(u32),
-    /// Index into the audit's other rows ([`RowRef`]).
-    Row(u32),
+/// What findings are worded from when they are shown.
+pub(crate) struct WordContext<'a> {
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) table: &'a FieldTable,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) deals: &'a DealStore,
+    /// Each input file's path, by file index.
+    pub(crate) files: Vec<&'a str>,
+    /// Texts of findings with stored messages.
+    pub(crate) messages: &'a [Box<str>],
 }
 
-/// A finding's message: stored text, or words rebuilt from the deal's facts when the finding
-/// is shown (hygiene findings, empty required fields), which keeps the millions of findings
-/// a messy pipeline produces free of per-finding text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Message {
-    /// Index into the audit's stored messages.
-    Stored(u32),
-    /// Rebuilt from the deal; the payload says what the code needs (see `required::Because`).
-    Derived(u32),
-}
-
-/// One thing wrong with one record (or with the file): 24 bytes. Its file, line, record id
-/// and column come from its subject; its message from [`Message`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Finding {
-    pub subject: Subject,
-    pub message: Message,
-    /// The field (index into the field table), or [`NO_FIELD`].
-    pub field: u16,
-    pub code: Code,
-    pub severity: Severity,
-}
-
-/// `Finding::field` when the finding is about no field of the field table.
-pub const NO_FIELD: u16 = u16::MAX;
-
-impl Finding {
-    pub fn field(&self) -> Option<usize> {
-        (self.field != NO_FIELD).then_some(usize::from(self.field))
-    }
-}
-
-/// A record a finding is about that is not a deal: where it is, the id as read, and the
-/// column the finding concerns (a duplicated header).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RowRef {
-    pub file: u32,
-    pub line: u64,
-    pub record_id: Option<Box<str>>,
-    pub column: Option<u32>,
-}
-
-/// What `[checks]`, `--select` and `--ignore` make of each code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CheckSetting {
-    Off,
-    Severity(Severity),
-}
-
-impl FromStr for CheckSetting {
-    type Err = String;
-    fn from_str(s: &str) -> Result<CheckSetting, String> {
-        if s == "off" {
-            return Ok(CheckSetting::Off);
-        }
-        s.parse::<Severity>()
-            .map(CheckSetting::Severity)
-            .map_err(|_| {
-                format!(
-                    "unknown setting `{s}`{}",
-                    crate::suggest::hint_then(
-                        s,
-                        ["error", "warning", "info", "off"],
-                        "use \"error\", \"warning\", \"info\" or \"off\""
-                    )
-                )
-            })
-    }
-}
-
-/// Severity policy, resolved once before the audit: each code is on (with an optional fixed
-/// severity) or off. Checks ask `severity(code, default)` as they emit.
-#[derive(Clone, Debug)]
-pub struct Policy {
-    settings: Vec<Option<Option<Severity>>>,
-}
-
-impl Policy {
-    /// `select`: only these codes or prefixes (`REQ`, `VAL00`) are on, if non-empty.
-    /// `ignore`: these codes or prefixes are off. `checks`: per-code settings from the rules.
-    pub fn new(checks: &[(Code, CheckSetting)], select: &[String], ignore: &[String]) -> Policy {
-        let matches = |code: Code, patterns: &[String]| {
-            patterns
-                .iter()
-                .any(|p| code.as_str().starts_with(&p.trim().to_ascii_uppercase()))
-        };
-        let settings = Code::ALL
-            .iter()
-            .map(|&code| {
-                let selected = select.is_empty() || matches(code, select);
-                let ignored = matches(code, ignore);
-                let configured = checks
-                    .iter()
-                    .rev()
-                    .find(|(c, _)| *c == code)
-                    .map(|(_, s)| s);
-                if code.can_disable()
-                    && (!selected || ignored || configured == Some(&CheckSetting::Off))
-                {
-                    None
-                } else {
-                    match configured {
-                        Some(CheckSetting::Severity(s)) => Some(Some(*s)),
-                        _ => Some(None),
-                    }
+impl WordContext<'_> {
+    /// What a finding says.
+    pub(crate) fn message(&self, f: &Finding) -> Cow<'_, str> {
+        match f.message {
+            Message::Stored(i) => Cow::Borrowed(self.messages.get(i as usize).map_or("", |m| m)),
+            Message::Derived(_) => {
+                let deal = match f.subject {
+                    Subject::Deal(d) => self.deals.get(d as usize),
+                    Subject::Row(_) => None,
+                };
+                match (doc(f.code).map(|d| &d.wording), deal) {
+                    (Some(Wording::Derived(word)), Some(deal)) => Cow::Owned(word(f, deal, self)),
+                    _ => Cow::Borrowed(""),
                 }
-            })
-            .collect();
-        Policy { settings }
-    }
-
-    pub fn all_on() -> Policy {
-        Policy::new(&[], &[], &[])
-    }
-
-    fn slot(&self, code: Code) -> Option<Option<Severity>> {
-        // `Code::ALL` lists the variants in declaration order.
-        self.settings.get(code as usize).copied().flatten()
-    }
-
-    pub fn enabled(&self, code: Code) -> bool {
-        self.slot(code).is_some()
-    }
-
-    /// The severity a finding of `code` is emitted with, or `None` when the code is off.
-    /// `specific` is the severity the rules give this finding (a field's or a rule's own);
-    /// a `[checks]` setting overrides it.
-    pub fn severity(&self, code: Code, specific: Option<Severity>) -> Option<Severity> {
-        match self.slot(code)? {
-            Some(fixed) => Some(fixed),
-            None => Some(specific.unwrap_or(code.default_severity())),
-        }
-    }
-
-    /// Validate `--select`/`--ignore` patterns: each must be a code or a prefix of one.
-    pub fn check_patterns(patterns: &[String]) -> Result<(), String> {
-        for p in patterns {
-            let upper = p.trim().to_ascii_uppercase();
-            if upper.is_empty() || !Code::ALL.iter().any(|c| c.as_str().starts_with(&upper)) {
-                return Err(format!(
-                    "`{p}` is not a check code or a prefix of one{}",
-                    crate::suggest::hint_then(
-                        &upper,
-                        Code::names(),
-                        "`pipelint rules list` shows them all"
-                    )
-                ));
             }
         }
-        Ok(())
+    }
+
+    /// Where a deal is, for a message about another one: "line 12" or "other.csv line 12".
+    pub(crate) fn place(&self, of: &Deal, from: &Deal) -> String {
+        if of.file == from.file {
+            format!("line {}", of.line)
+        } else {
+            let file = self.files.get(of.file as usize).copied().unwrap_or("?");
+            format!("{file} line {}", of.line)
+        }
     }
 }
 
@@ -227,36 +120,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn policy_applies_select_ignore_and_overrides() {
-        let checks = vec![
-            (Code::Val003, CheckSetting::Severity(Severity::Info)),
-            (Code::Dup001, CheckSetting::Off),
-        ];
-        let policy = Policy::new(&checks, &[], &["REQ00".to_string()]);
-        assert_eq!(policy.severity(Code::Req001, None), None);
+    fn every_code_is_registered_once_by_its_family_with_its_words() {
+        for &code in Code::ALL {
+            let docs: Vec<&CheckDoc> = registry()
+                .into_iter()
+                .flatten()
+                .filter(|d| d.code == code)
+                .collect();
+            assert_eq!(
+                docs.len(),
+                1,
+                "{code} must be registered by exactly one family"
+            );
+            let text = docs[0].explanation;
+            for heading in EXPLANATION_HEADINGS {
+                assert!(text.contains(heading), "{code} lacks {heading}");
+            }
+            // The example in each explanation names the code it explains.
+            assert!(
+                text.contains(code.as_str()) || code == Code::In001,
+                "{code}'s example does not show a finding"
+            );
+        }
         assert_eq!(
-            policy.severity(Code::Val003, Some(Severity::Warning)),
-            Some(Severity::Info)
-        );
-        assert_eq!(
-            policy.severity(Code::Val001, Some(Severity::Warning)),
-            Some(Severity::Warning)
-        );
-        assert_eq!(policy.severity(Code::Dup001, None), None);
-        assert!(policy.enabled(Code::In001));
-
-        let only_val = Policy::new(&[], &["val".to_string()], &[]);
-        assert!(only_val.enabled(Code::Val006));
-        assert!(!only_val.enabled(Code::Req002));
-        assert!(
-            only_val.enabled(Code::In001),
-            "IN001 cannot be switched off"
+            registry().iter().map(|f| f.len()).sum::<usize>(),
+            Code::ALL.len()
         );
     }
 
     #[test]
-    fn patterns_are_validated() {
-        assert!(Policy::check_patterns(&["REQ".into(), "VAL001".into()]).is_ok());
-        assert!(Policy::check_patterns(&["XYZ".into()]).is_err());
+    fn families_own_their_prefixes() {
+        let prefixes = [
+            (input::CHECKS, "IN"),
+            (required::CHECKS, "REQ"),
+            (values::CHECKS, "VAL"),
+            (duplicates::CHECKS, "DUP"),
+            (hygiene::CHECKS, "HYG"),
+        ];
+        for (docs, prefix) in prefixes {
+            for d in docs {
+                assert!(d.code.as_str().starts_with(prefix), "{}", d.code);
+            }
+        }
     }
 }

@@ -6,19 +6,175 @@
 
 use chrono::NaiveDate;
 
-use super::Code;
+use super::plan::Plan;
+use super::{CheckDoc, Wording};
+use crate::deal::{Interner, StageKey};
+use crate::diag::{About, Code, FindingSink, Says};
 use crate::field::FieldType;
+use crate::input::RowText;
 use crate::rules::{Bound, FieldRule, RuleSet};
 use crate::suggest;
-pub use crate::values::eq_fold;
 use crate::values::{
-    Currency, DateFormat, DecimalMark, MoneyValue, NumberError, parse_bool, parse_date,
-    parse_money, parse_number, parse_percent,
+    Currency, DateCache, DateFormat, DecimalMark, MoneyValue, NumberError, eq_fold, parse_bool,
+    parse_date, parse_money, parse_number, parse_percent, trim_cell,
 };
+use crate::words::{number as fmt_number, quote};
+
+pub(crate) const CHECKS: &[CheckDoc] = &[
+    CheckDoc {
+        code: Code::Val001,
+        explanation: VAL001,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Val002,
+        explanation: VAL002,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Val003,
+        explanation: VAL003,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Val004,
+        explanation: VAL004,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Val005,
+        explanation: VAL005,
+        prompt: None,
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Val006,
+        explanation: VAL006,
+        prompt: Some("This deal's stage is not one of ours: which stage has it really reached?"),
+        wording: Wording::Stored,
+    },
+];
+
+/// Per-batch state the value checks reuse from row to row.
+pub(crate) struct ValueScratch {
+    /// Per read column (slot): what the current record holds.
+    pub(crate) cells: Vec<Cell>,
+    /// Per slot, recently parsed dates (used by plain date columns).
+    dates: Vec<DateCache>,
+    /// VAL006 messages per batch-local unknown stage: the same misspelt stage recurs, and
+    /// its "did you mean" is worth computing once.
+    unknown_stage_messages: Vec<Option<String>>,
+}
+
+impl ValueScratch {
+    pub(crate) fn new(plan: &Plan<'_>) -> ValueScratch {
+        ValueScratch {
+            cells: vec![Cell::Missing { placeholder: false }; plan.slots.len()],
+            dates: plan
+                .slots
+                .iter()
+                .map(|s| {
+                    if s.plain_date {
+                        DateCache::default()
+                    } else {
+                        DateCache::empty()
+                    }
+                })
+                .collect(),
+            unknown_stage_messages: Vec::new(),
+        }
+    }
+}
+
+/// Parse and check every read column of deal `deal` (VAL001–VAL006), filling
+/// `scratch.cells`; returns the deal's stage. Unknown stage spellings are interned in
+/// `unknown_stages`.
+pub(crate) fn check_row(
+    plan: &Plan<'_>,
+    texts: &RowText<'_>,
+    deal: u32,
+    scratch: &mut ValueScratch,
+    unknown_stages: &mut Interner,
+    sink: &mut FindingSink<'_>,
+) -> StageKey {
+    let rules = plan.rules;
+    let placeholders = &rules.input.empty_values;
+    let mut stage = StageKey::Missing;
+    for (i, slot) in plan.slots.iter().enumerate() {
+        let text = texts.field(Some(slot.column));
+        let t = trim_cell(&text);
+        if placeholders.is_missing(t) {
+            scratch.cells[i] = Cell::Missing {
+                placeholder: !t.is_empty(),
+            };
+            continue;
+        }
+        let field_rule = plan.field_rule(slot);
+        // Plain date columns: a cache hit skips the parse (errors are never cached).
+        let cache_key = if slot.plain_date {
+            DateCache::key(t)
+        } else {
+            None
+        };
+        if let Some(date) = cache_key.and_then(|k| scratch.dates[i].get(k)) {
+            scratch.cells[i] = Cell::Valid(Parsed::Date(date));
+            continue;
+        }
+        let checked = if slot.is_stage {
+            match rules.stage_index(t) {
+                Some(s) => Ok(Parsed::Stage(s)),
+                None => {
+                    let id = unknown_stages.intern(t);
+                    stage = StageKey::Unknown(id);
+                    let cache = &mut scratch.unknown_stage_messages;
+                    let id = id as usize;
+                    if cache.len() <= id {
+                        cache.resize(id + 1, None);
+                    }
+                    let message = cache[id].get_or_insert_with(|| unknown_stage(t, rules));
+                    Err((Code::Val006, message.clone()))
+                }
+            }
+        } else {
+            check_value(t, slot.kind, field_rule, &plan.values)
+        };
+        scratch.cells[i] = match checked {
+            Ok(parsed) => {
+                if let Parsed::Stage(s) = parsed {
+                    stage = StageKey::Known(s as u32);
+                }
+                if let (Some(k), Parsed::Date(d)) = (cache_key, parsed) {
+                    scratch.dates[i].put(k, d);
+                }
+                Cell::Valid(parsed)
+            }
+            Err((code, message)) => {
+                let severity = field_rule.and_then(|r| r.severity);
+                sink.push(code, severity, About::Deal(deal), Some(slot.field), || {
+                    Says::Text(message)
+                });
+                Cell::Invalid
+            }
+        };
+    }
+    if stage == StageKey::Missing && rules.stages.is_empty() {
+        // Without [[stages]] the stage is only a label to group by.
+        let text = texts.field(plan.stage_slot.map(|s| plan.slots[s].column));
+        let t = trim_cell(&text);
+        if !placeholders.is_missing(t) {
+            stage = StageKey::Unknown(unknown_stages.intern(t));
+        }
+    }
+    stage
+}
 
 /// A value that passed its checks, in the type it was read as.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     Text,
     Date(NaiveDate),
     Money(MoneyValue),
@@ -31,7 +187,7 @@ pub enum Parsed {
 
 /// What one record holds in one read column, after its value checks.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     /// Empty, or a placeholder from `[input] empty_values`.
     Missing {
         placeholder: bool,
@@ -42,17 +198,17 @@ pub enum Cell {
 }
 
 /// A failed value check: its code and message.
-pub type Violation = (Code, String);
+pub(crate) type Violation = (Code, String);
 
 /// Settings that value parsing needs, borrowed from the rules.
-pub struct ValueContext<'a> {
-    pub formats: &'a [DateFormat],
-    pub decimal: DecimalMark,
-    pub dollar: Option<Currency>,
+pub(crate) struct ValueContext<'a> {
+    pub(crate) formats: &'a [DateFormat],
+    pub(crate) decimal: DecimalMark,
+    pub(crate) dollar: Option<Currency>,
 }
 
 /// Check one present (non-missing) value of a field typed `kind`, constrained by `rule`.
-pub fn check_value(
+pub(crate) fn check_value(
     text: &str,
     kind: FieldType,
     rule: Option<&FieldRule>,
@@ -172,21 +328,22 @@ fn money_f64(m: MoneyValue) -> f64 {
     m.amount.to_f64()
 }
 
-/// VAL006: the stage must be one of the rules' stages (by name or alias).
-pub fn check_stage(text: &str, rules: &RuleSet) -> Result<usize, Violation> {
-    rules.stage_index(text).ok_or_else(|| {
-        let names = rules.stages.iter().flat_map(|s| {
-            std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str))
-        });
-        let message = match suggest::did_you_mean(text, names) {
-            Some(near) => format!(
-                "unknown stage {}; did you mean `{near}`? If it is a new stage, add it (or an alias) to [[stages]]",
-                quote(text)
-            ),
-            None => format!("unknown stage {}; add it (or an alias) to [[stages]]", quote(text)),
-        };
-        (Code::Val006, message)
-    })
+/// VAL006's message for a stage that is none of the rules' stages (by name or alias).
+fn unknown_stage(text: &str, rules: &RuleSet) -> String {
+    let names = rules
+        .stages
+        .iter()
+        .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(String::as_str)));
+    match suggest::did_you_mean(text, names) {
+        Some(near) => format!(
+            "unknown stage {}; did you mean `{near}`? If it is a new stage, add it (or an alias) to [[stages]]",
+            quote(text)
+        ),
+        None => format!(
+            "unknown stage {}; add it (or an alias) to [[stages]]",
+            quote(text)
+        ),
+    }
 }
 
 fn val001_message(text: &str, formats: &[DateFormat]) -> String {
@@ -226,25 +383,118 @@ fn number_message(text: &str, what: &str, e: NumberError) -> String {
     }
 }
 
-/// A value quoted for a message, shortened when long.
-pub fn quote(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        format!("`{text}`")
-    } else {
-        let short: String = text.chars().take(MAX).collect();
-        format!("`{short}…`")
-    }
-}
+const VAL001: &str = "\
+What it checks
+  Date fields (close_date, created_date, last_activity, stage_changed and any [fields] entry of
+  type \"date\") parse with one of `[input] date_formats` or as ISO 8601 (2026-01-31,
+  2026-01-31T14:03:00Z, 2026-01-31 14:03). A time after the date is accepted.
 
-pub fn fmt_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
+Why it matters
+  An unreadable close date cannot be checked for being overdue, and it drops out of every
+  forecast that filters by quarter.
+
+Example
+  close_date = \"31/02/2026\" with date_formats = [\"%d/%m/%Y\"]:
+    VAL001 line 4 field close_date: `31/02/2026` is not a valid date (expected %d/%m/%Y or ISO 8601)
+
+How to fix
+  Correct the value, or add the export's format to `[input] date_formats`.
+
+Configuration
+  [input] date_formats = [\"%m/%d/%Y\", \"%d.%m.%Y\"] (strftime: %Y %y %m %d %e %b %B %H %I %M %S %p);
+  [checks] VAL001 = ... .";
+
+const VAL002: &str = "\
+What it checks
+  Money, number and percent fields parse. Money may carry a currency symbol or ISO code and
+  thousands separators (`$120,000`, `USD 45,000.00`, `(1,200.00)` for negatives); the decimal
+  separator is `[input] decimal`. Thousands groups must have three digits, so `12,50` with
+  decimal \".\" is rejected rather than read as 1250. Money keeps up to 4 decimal places exactly.
+
+Why it matters
+  Amounts feed every pipeline total; a value that cannot be read is a hole in the forecast.
+
+Example
+  amount = \"12k\":
+    VAL002 line 5 field amount: `12k` is not a valid amount
+
+How to fix
+  Correct the value; for European exports set `[input] decimal = \",\"`.
+
+Configuration
+  [input] decimal, currency; [fields] <field> = { type = \"money\" | \"number\" | \"percent\",
+  fraction = true }; [checks] VAL002 = ... .";
+
+const VAL003: &str = "\
+What it checks
+  Fields of type \"enum\" (or any field with `values`) hold one of the allowed values,
+  compared ignoring case and surrounding spaces.
+
+Why it matters
+  Free-text variants (\"web\", \"Website\", \"Web form\") split every report grouped by the field.
+
+Example
+  \"Lead Source\" = { type = \"enum\", values = [\"Web\", \"Partner\", \"Outbound\"] }
+    VAL003 line 3 field Lead Source: `Webinar` is not an allowed value (Web, Partner, Outbound)
+
+How to fix
+  Use one of the allowed values, or add the value to `values` if it is legitimate.
+
+Configuration
+  [fields] <field> = { values = [...], severity = ... }; [checks] VAL003 = ... .";
+
+const VAL004: &str = "\
+What it checks
+  Fields with a `pattern` match the regular expression in full.
+
+Why it matters
+  Ids, emails, territory codes and PO numbers follow formats that downstream systems rely on.
+
+Example
+  id = { pattern = \"006[A-Za-z0-9]{12,15}\" }
+    VAL004 line 8 field id: `A-17` does not match the pattern 006[A-Za-z0-9]{12,15}
+
+How to fix
+  Correct the value, or relax the pattern.
+
+Configuration
+  [fields] <field> = { pattern = \"…\" } (Rust regex syntax, matched against the whole value).";
+
+const VAL005: &str = "\
+What it checks
+  Numeric, money, percent and date fields lie within `min` and `max` (inclusive). Percent
+  fields are also checked to lie in 0–100.
+
+Why it matters
+  A negative amount, a 250% probability or a close date in 1900 is a typo that distorts totals.
+
+Example
+  amount = { type = \"money\", min = 0 }
+    VAL005 line 6 field amount: -500.00 is below the minimum 0
+
+How to fix
+  Correct the value, or adjust the bounds.
+
+Configuration
+  [fields] <field> = { min = 0, max = 1000000 } (dates: min = \"2020-01-01\").";
+
+const VAL006: &str = "\
+What it checks
+  The stage is one of the rules' [[stages]], matched by name or alias, ignoring case.
+
+Why it matters
+  A deal in an unknown stage cannot be judged against exit criteria, counted as open or closed,
+  or scored for risk. Renamed stages and new pipelines show up here first.
+
+Example
+  Stages Prospecting, Qualification, … and a deal in \"Qualifcation\":
+    VAL006 line 11 field stage: unknown stage `Qualifcation`; did you mean `Qualification`?
+
+How to fix
+  Correct the stage, or add it (or an alias) to [[stages]] in pipeline order.
+
+Configuration
+  [[stages]] name, aliases; [checks] VAL006 = ... .";
 
 #[cfg(test)]
 mod tests {
@@ -283,11 +533,5 @@ mod tests {
             check_value("2026-01-31", FieldType::Date, None, &c),
             Ok(Parsed::Date(_))
         ));
-    }
-
-    #[test]
-    fn quote_shortens() {
-        assert_eq!(quote("abc"), "`abc`");
-        assert!(quote(&"x".repeat(100)).ends_with("…`"));
     }
 }

@@ -5,14 +5,14 @@ use rustc_hash::FxHashMap;
 
 use super::dates::{Candidates, DateEvidence, DateVerdict};
 use super::numbers::NumberEvidence;
-use crate::values::{DecimalMark, Placeholders, trim_cell};
+use crate::values::{Placeholders, trim_cell};
 
 /// Distinct values tracked per column; past this the count is a lower bound.
-pub const DISTINCT_CAP: usize = 5_000;
+pub(crate) const DISTINCT_CAP: usize = 5_000;
 
 /// Placeholders pipelint recognises when drafting rules, besides an empty cell. Salesforce
 /// writes a null lookup id as fifteen zeros and `AAA`.
-pub const KNOWN_PLACEHOLDERS: [&str; 16] = [
+pub(crate) const KNOWN_PLACEHOLDERS: [&str; 16] = [
     "-",
     "--",
     "n/a",
@@ -33,7 +33,7 @@ pub const KNOWN_PLACEHOLDERS: [&str; 16] = [
 
 /// The type a column's values have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ValueType {
+pub(crate) enum ValueType {
     Empty,
     Boolean,
     Date,
@@ -46,7 +46,7 @@ pub enum ValueType {
 }
 
 impl ValueType {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ValueType::Empty => "empty",
             ValueType::Boolean => "boolean",
@@ -60,7 +60,7 @@ impl ValueType {
         }
     }
 
-    pub fn is_numeric(self) -> bool {
+    pub(crate) fn is_numeric(self) -> bool {
         matches!(
             self,
             ValueType::Integer | ValueType::Decimal | ValueType::Money | ValueType::Percent
@@ -70,27 +70,27 @@ impl ValueType {
 
 /// Everything observed about one column.
 #[derive(Clone, Debug, Default)]
-pub struct ColumnStats {
-    pub name: String,
+pub(crate) struct ColumnStats {
+    pub(crate) name: String,
     /// Rows that reached this column.
-    pub rows: u64,
+    pub(crate) rows: u64,
     /// Cells with a real value.
-    pub filled: u64,
+    pub(crate) filled: u64,
     /// Empty cells (nothing but spaces).
-    pub empty: u64,
+    pub(crate) empty: u64,
     /// Placeholder cells, by spelling as written.
-    pub placeholders: FxHashMap<String, u64>,
+    pub(crate) placeholders: FxHashMap<String, u64>,
     /// Distinct values and how often each occurs (up to [`DISTINCT_CAP`]).
-    pub values: FxHashMap<Box<str>, u64>,
+    pub(crate) values: FxHashMap<Box<str>, u64>,
     /// More distinct values than [`DISTINCT_CAP`] were seen.
-    pub distinct_overflow: bool,
-    pub longest: usize,
-    pub dates: DateEvidence,
-    pub numbers: NumberEvidence,
+    pub(crate) distinct_overflow: bool,
+    pub(crate) longest: usize,
+    pub(crate) dates: DateEvidence,
+    pub(crate) numbers: NumberEvidence,
 }
 
 impl ColumnStats {
-    pub fn new(name: &str) -> ColumnStats {
+    pub(crate) fn new(name: &str) -> ColumnStats {
         ColumnStats {
             name: name.to_string(),
             ..ColumnStats::default()
@@ -98,7 +98,7 @@ impl ColumnStats {
     }
 
     /// Look at one cell (as decoded, untrimmed).
-    pub fn observe(&mut self, cell: &str, known: &Placeholders, candidates: &Candidates) {
+    pub(crate) fn observe(&mut self, cell: &str, known: &Placeholders, candidates: &Candidates) {
         self.rows += 1;
         let v = trim_cell(cell);
         if v.is_empty() {
@@ -123,12 +123,8 @@ impl ColumnStats {
         self.numbers.observe(v);
     }
 
-    pub fn placeholder_count(&self) -> u64 {
-        self.placeholders.values().sum()
-    }
-
     /// Share of rows with a real value (0–1).
-    pub fn fill_rate(&self) -> f64 {
+    pub(crate) fn fill_rate(&self) -> f64 {
         if self.rows == 0 {
             0.0
         } else {
@@ -136,12 +132,12 @@ impl ColumnStats {
         }
     }
 
-    pub fn distinct(&self) -> usize {
+    pub(crate) fn distinct(&self) -> usize {
         self.values.len()
     }
 
     /// The most common values, most common first (ties by value), at most `n`.
-    pub fn top(&self, n: usize) -> Vec<(&str, u64)> {
+    pub(crate) fn top(&self, n: usize) -> Vec<(&str, u64)> {
         let mut all: Vec<(&str, u64)> = self.values.iter().map(|(k, v)| (&**k, *v)).collect();
         all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         all.truncate(n);
@@ -149,14 +145,14 @@ impl ColumnStats {
     }
 
     /// The date format of a date column.
-    pub fn date_verdict(&self) -> Option<DateVerdict> {
+    pub(crate) fn date_verdict(&self) -> Option<DateVerdict> {
         (self.kind() == ValueType::Date || self.kind() == ValueType::DateTime)
             .then(|| self.dates.verdict())
             .flatten()
     }
 
     /// The type nearly all present values have (98%; every value for yes/no).
-    pub fn kind(&self) -> ValueType {
+    pub(crate) fn kind(&self) -> ValueType {
         let seen = self.filled;
         if seen == 0 {
             return ValueType::Empty;
@@ -190,19 +186,10 @@ impl ColumnStats {
         }
         ValueType::Text
     }
-
-    /// The decimal mark the column's numbers use, when they say.
-    pub fn decimal(&self) -> Option<DecimalMark> {
-        if self.kind().is_numeric() {
-            self.numbers.decimal()
-        } else {
-            None
-        }
-    }
 }
 
 /// Whether a trimmed value is a known placeholder (or one of the rules' own).
-pub fn is_placeholder(v: &str, rules: &Placeholders) -> bool {
+pub(crate) fn is_placeholder(v: &str, rules: &Placeholders) -> bool {
     rules.is_missing(v)
         || KNOWN_PLACEHOLDERS
             .iter()
@@ -229,7 +216,7 @@ mod tests {
         assert_eq!(s.rows, 8);
         assert_eq!(s.filled, 4);
         assert_eq!(s.empty, 2);
-        assert_eq!(s.placeholder_count(), 2);
+        assert_eq!(s.placeholders.values().sum::<u64>(), 2);
         assert_eq!(s.distinct(), 2);
         assert_eq!(s.top(5), vec![("Won", 3), ("Lost", 1)]);
         assert_eq!(s.kind(), ValueType::Text);
@@ -239,7 +226,7 @@ mod tests {
     fn salesforce_null_ids_are_placeholders() {
         let s = column(&["000000000000000AAA", "7018a000000XyZ1AAK"]);
         assert_eq!(s.filled, 1);
-        assert_eq!(s.placeholder_count(), 1);
+        assert_eq!(s.placeholders.values().sum::<u64>(), 1);
     }
 
     #[test]

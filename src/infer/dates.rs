@@ -8,7 +8,7 @@
 use crate::values::DateFormat;
 
 /// Candidate patterns, in order of preference on a tie.
-pub const CANDIDATES: [&str; 20] = [
+pub(crate) const CANDIDATES: [&str; 20] = [
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%m/%d/%Y",
@@ -32,14 +32,14 @@ pub const CANDIDATES: [&str; 20] = [
 ];
 
 /// The patterns, compiled once.
-pub struct Candidates {
+pub(crate) struct Candidates {
     formats: Vec<DateFormat>,
     /// Per candidate: the index of its day/month-swapped partner.
     partner: Vec<Option<usize>>,
 }
 
 impl Candidates {
-    pub fn new() -> Candidates {
+    pub(crate) fn new() -> Candidates {
         let formats: Vec<DateFormat> = CANDIDATES
             .iter()
             .filter_map(|c| DateFormat::compile(c).ok())
@@ -59,7 +59,7 @@ impl Default for Candidates {
 }
 
 /// The same pattern with day and month swapped, if it has both as numbers.
-pub fn swapped(format: &str) -> Option<&'static str> {
+pub(crate) fn swapped(format: &str) -> Option<&'static str> {
     let swapped = if format.contains("%d") && format.contains("%m") {
         format
             .replace("%d", "\u{1}")
@@ -73,41 +73,41 @@ pub fn swapped(format: &str) -> Option<&'static str> {
 
 /// What a column's values say about dates.
 #[derive(Clone, Debug, Default)]
-pub struct DateEvidence {
+pub(crate) struct DateEvidence {
     /// Values looked at (present, not placeholders).
-    pub seen: u64,
+    pub(crate) seen: u64,
     /// Values some candidate reads.
-    pub date_like: u64,
+    pub(crate) date_like: u64,
     /// Per candidate: values it reads.
-    pub parsed: [u64; CANDIDATES.len()],
+    pub(crate) parsed: [u64; CANDIDATES.len()],
     /// Per candidate: values it reads and its day/month-swapped partner does not.
-    pub only: [u64; CANDIDATES.len()],
+    pub(crate) only: [u64; CANDIDATES.len()],
     /// Values with a time of day after the date.
-    pub with_time: u64,
+    pub(crate) with_time: u64,
     /// A value no candidate reads (the first seen).
-    pub unreadable: Option<String>,
+    pub(crate) unreadable: Option<String>,
     /// Gave up: the column is plainly not dates.
-    pub abandoned: bool,
+    pub(crate) abandoned: bool,
 }
 
 /// How a column's dates are written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DateVerdict {
-    pub format: &'static str,
+pub(crate) struct DateVerdict {
+    pub(crate) format: &'static str,
     /// Values the format reads, of those looked at.
-    pub parsed: u64,
-    pub seen: u64,
+    pub(crate) parsed: u64,
+    pub(crate) seen: u64,
     /// The day/month-swapped pattern reads every value this one does: nothing in the data
     /// tells them apart.
-    pub ambiguous_with: Option<&'static str>,
+    pub(crate) ambiguous_with: Option<&'static str>,
     /// Values that only the swapped pattern reads (mixed orders in one column).
-    pub contradicting: u64,
-    pub has_time: bool,
+    pub(crate) contradicting: u64,
+    pub(crate) has_time: bool,
 }
 
 impl DateEvidence {
     /// Look at one present value (trimmed).
-    pub fn observe(&mut self, value: &str, candidates: &Candidates) {
+    pub(crate) fn observe(&mut self, value: &str, candidates: &Candidates) {
         if self.abandoned {
             return;
         }
@@ -147,17 +147,8 @@ impl DateEvidence {
         }
     }
 
-    /// Share of the values looked at that read as dates.
-    pub fn share(&self) -> f64 {
-        if self.seen == 0 || self.abandoned {
-            0.0
-        } else {
-            self.date_like as f64 / self.seen as f64
-        }
-    }
-
     /// The format that reads the most values, when any does.
-    pub fn verdict(&self) -> Option<DateVerdict> {
+    pub(crate) fn verdict(&self) -> Option<DateVerdict> {
         if self.abandoned || self.date_like == 0 {
             return None;
         }
@@ -183,23 +174,6 @@ impl DateEvidence {
             contradicting,
             has_time: self.with_time > 0,
         })
-    }
-
-    /// Merge another column's evidence (the same column read in parts).
-    pub fn merge(&mut self, other: &DateEvidence) {
-        self.seen += other.seen;
-        self.date_like += other.date_like;
-        for (a, b) in self.parsed.iter_mut().zip(other.parsed) {
-            *a += b;
-        }
-        for (a, b) in self.only.iter_mut().zip(other.only) {
-            *a += b;
-        }
-        self.with_time += other.with_time;
-        if self.unreadable.is_none() {
-            self.unreadable.clone_from(&other.unreadable);
-        }
-        self.abandoned |= other.abandoned;
     }
 }
 

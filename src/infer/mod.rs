@@ -3,69 +3,70 @@
 //! from it, and the audit uses the sample at the head of a file to read dates and decimals
 //! the way the file writes them when the rules do not say.
 
-pub mod column;
-pub mod dates;
-pub mod numbers;
+pub(crate) mod column;
+pub(crate) mod dates;
+pub(crate) mod numbers;
 
 use std::io;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
+use crate::input::reader::BATCH_ROWS;
 use crate::input::{BatchStream, Export, encoding};
 use crate::values::{DecimalMark, Placeholders, trim_cell};
-pub use column::{ColumnStats, ValueType};
-pub use dates::{Candidates, DateEvidence, DateVerdict};
-pub use numbers::NumberEvidence;
+pub(crate) use column::{ColumnStats, ValueType};
+pub(crate) use dates::{Candidates, DateEvidence, DateVerdict};
+pub(crate) use numbers::NumberEvidence;
 
 /// Everything `profile` and `init --from` know about one file, from reading all of it.
 #[derive(Clone, Debug)]
-pub struct FileProfile {
-    pub name: String,
+pub(crate) struct FileProfile {
+    pub(crate) name: String,
     /// `utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, or `windows-1252` when some text was
     /// not UTF-8.
-    pub encoding: &'static str,
-    pub delimiter: u8,
-    pub header_line: u64,
+    pub(crate) encoding: &'static str,
+    pub(crate) delimiter: u8,
+    pub(crate) header_line: u64,
     /// Data rows read (records plus malformed rows; footers and summary rows excluded).
-    pub records: u64,
+    pub(crate) records: u64,
     /// Rows with a different number of fields than the header, and the first one's line.
-    pub malformed: u64,
-    pub first_malformed: Option<u64>,
+    pub(crate) malformed: u64,
+    pub(crate) first_malformed: Option<u64>,
     /// Report footer lines and Total rows skipped.
-    pub skipped: u64,
-    pub columns: Vec<ColumnStats>,
+    pub(crate) skipped: u64,
+    pub(crate) columns: Vec<ColumnStats>,
     /// Per distinct value of the grouping column (the stage), in order of first
     /// appearance: see [`GroupSpec`].
-    pub groups: Vec<GroupStats>,
+    pub(crate) groups: Vec<GroupStats>,
 }
 
 /// Rows grouped by one column's values (a stage column): how full every column is within
 /// each group, and the values of a few watched columns (probability, sort order, forecast
 /// category, won/closed flags).
 #[derive(Clone, Debug, Default)]
-pub struct GroupSpec {
-    pub by: usize,
-    pub watch: Vec<usize>,
+pub(crate) struct GroupSpec {
+    pub(crate) by: usize,
+    pub(crate) watch: Vec<usize>,
 }
 
 /// Most groups kept; a column with more distinct values is no stage column.
-pub const GROUP_CAP: usize = 500;
+pub(crate) const GROUP_CAP: usize = 500;
 /// Most distinct values kept per watched column and group.
 const WATCH_CAP: usize = 64;
 
 #[derive(Clone, Debug, Default)]
-pub struct GroupStats {
-    pub value: String,
-    pub rows: u64,
+pub(crate) struct GroupStats {
+    pub(crate) value: String,
+    pub(crate) rows: u64,
     /// Per column: rows of the group with a real value.
-    pub filled: Vec<u64>,
+    pub(crate) filled: Vec<u64>,
     /// Per watched column (in [`GroupSpec::watch`] order): value → rows.
-    pub watched: Vec<Vec<(String, u64)>>,
+    pub(crate) watched: Vec<Vec<(String, u64)>>,
 }
 
 impl GroupStats {
     /// The most common value of a watched column (ties: the first seen).
-    pub fn mode(&self, watch_index: usize) -> Option<&str> {
+    pub(crate) fn mode(&self, watch_index: usize) -> Option<&str> {
         let values = self.watched.get(watch_index)?;
         let mut best: Option<&(String, u64)> = None;
         for v in values {
@@ -77,13 +78,10 @@ impl GroupStats {
     }
 }
 
-/// Rows per batch when profiling.
-const BATCH_ROWS: usize = 8 * 1024;
-
 impl FileProfile {
     /// Read the whole export (streaming) and profile every column. `placeholders` are the
     /// values that count as empty besides the well-known ones.
-    pub fn scan(
+    pub(crate) fn scan(
         export: Export,
         placeholders: &Placeholders,
         group: Option<&GroupSpec>,
@@ -206,7 +204,7 @@ impl FileProfile {
 
     /// The decimal mark the file's numbers use: `,` when some numeric column needs it and
     /// none contradicts it.
-    pub fn decimal(&self) -> DecimalMark {
+    pub(crate) fn decimal(&self) -> DecimalMark {
         decimal_of(self.columns.iter().map(|c| &c.numbers))
     }
 }
@@ -216,7 +214,7 @@ fn read_error(name: &str, e: io::Error) -> anyhow::Error {
 }
 
 /// A Total / Grand Totals row (the audit's rule; `profile` knows no id column).
-pub fn is_summary(cells: &[String]) -> bool {
+pub(crate) fn is_summary(cells: &[String]) -> bool {
     crate::input::footer::is_summary_row(
         |i| std::borrow::Cow::Borrowed(cells[i].as_str()),
         cells.len(),
@@ -225,7 +223,7 @@ pub fn is_summary(cells: &[String]) -> bool {
 }
 
 /// The decimal mark several numeric columns agree on.
-pub fn decimal_of<'a>(columns: impl Iterator<Item = &'a NumberEvidence>) -> DecimalMark {
+pub(crate) fn decimal_of<'a>(columns: impl Iterator<Item = &'a NumberEvidence>) -> DecimalMark {
     let mut comma = false;
     let mut point = false;
     for n in columns {
@@ -245,15 +243,15 @@ pub fn decimal_of<'a>(columns: impl Iterator<Item = &'a NumberEvidence>) -> Deci
 /// What the sample at the head of a file says about the columns the audit reads as dates
 /// and numbers.
 #[derive(Clone, Debug, Default)]
-pub struct SampleReading {
+pub(crate) struct SampleReading {
     /// Per date column (in column order): the verdict on its format.
-    pub dates: Vec<(usize, DateVerdict)>,
+    pub(crate) dates: Vec<(usize, DateVerdict)>,
     /// Evidence from the numeric columns.
-    pub numbers: Vec<NumberEvidence>,
+    pub(crate) numbers: Vec<NumberEvidence>,
 }
 
 /// Read the sample's `date_columns` and `number_columns`.
-pub fn read_sample(
+pub(crate) fn read_sample(
     sample: &[Vec<String>],
     date_columns: &[usize],
     number_columns: &[usize],
@@ -288,29 +286,21 @@ pub fn read_sample(
     reading
 }
 
-/// Load a file for profiling: the context names the file on every error.
-pub fn scan_file(path: &str, delimiter: Option<u8>) -> Result<FileProfile> {
-    let export = crate::input::open(path, delimiter)?;
-    let name = export.name.clone();
-    FileProfile::scan(export, &Placeholders::default(), None)
-        .with_context(|| format!("profiling {name}"))
-}
-
 /// How one file's values are read: the rules' date formats and decimal mark, adapted to
 /// what the file's first rows show where the user's rules leave them open.
 #[derive(Clone, Debug)]
-pub struct FileReading {
-    pub date_formats: Vec<crate::values::DateFormat>,
-    pub decimal: DecimalMark,
+pub(crate) struct FileReading {
+    pub(crate) date_formats: Vec<crate::values::DateFormat>,
+    pub(crate) decimal: DecimalMark,
     /// What was read from the values, in words, for the report.
-    pub detected: Vec<String>,
+    pub(crate) detected: Vec<String>,
 }
 
 /// Read dates and decimals the way each file writes them where the user's rules leave it
 /// open: formats a file's date columns decide are tried before the preset's, and a decimal
 /// comma is used when the file's numeric columns need one and none contradicts it. Each
 /// file is read its own way: an EU and a US export audited together keep their orders.
-pub fn read_files(
+pub(crate) fn read_files(
     rules: &crate::rules::RuleSet,
     table: &crate::input::mapping::FieldTable,
     mappings: &[crate::input::mapping::Mapping],
@@ -410,4 +400,25 @@ fn read_file(
             .push("decimal comma, read from the values".to_string());
     }
     reading
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any cell text as evidence for dates and numbers: a verdict, never a panic.
+        #[test]
+        fn inference_never_panics(s in "\\PC{0,40}") {
+            let candidates = Candidates::new();
+            let mut dates = DateEvidence::default();
+            dates.observe(&s, &candidates);
+            let _ = dates.verdict();
+            let mut numbers = NumberEvidence::default();
+            numbers.observe(&s);
+            let _ = numbers.decimal();
+        }
+    }
 }

@@ -6,36 +6,36 @@ use crate::values::{DecimalMark, parse_bool, parse_money, parse_number, parse_pe
 
 /// Evidence gathered from a column's present values.
 #[derive(Clone, Debug, Default)]
-pub struct NumberEvidence {
-    pub seen: u64,
+pub(crate) struct NumberEvidence {
+    pub(crate) seen: u64,
     /// Values read with `.` as the decimal mark only (`1,234.50`, `12.5`).
-    pub point_only: u64,
+    pub(crate) point_only: u64,
     /// Values read with `,` as the decimal mark only (`1.234,50`, `12,5`).
-    pub comma_only: u64,
+    pub(crate) comma_only: u64,
     /// Values read either way (`1200`, `1,234` and `1.234` are both readings).
-    pub either: u64,
+    pub(crate) either: u64,
     /// Values with a currency symbol or code.
-    pub with_currency: u64,
+    pub(crate) with_currency: u64,
     /// Values ending in `%`.
-    pub with_percent: u64,
+    pub(crate) with_percent: u64,
     /// Values with a fractional part (under the winning mark, estimated by `.`/`,` presence).
-    pub with_fraction: u64,
+    pub(crate) with_fraction: u64,
     /// Smallest and largest values read (with `.` where both read).
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
     /// Values that read as yes/no words (`true`, `FALSE`, `yes`).
-    pub bool_words: u64,
+    pub(crate) bool_words: u64,
     /// Values that are exactly `0` or `1` (or `0.0`/`1.0`).
-    pub zero_one: u64,
+    pub(crate) zero_one: u64,
     /// Values a number field reads, with `.` and with `,` as the mark (no currency or
     /// accounting brackets: those are money).
-    pub number: [u64; 2],
+    pub(crate) number: [u64; 2],
     /// Values a percent field reads (within 0–100), with `.` and with `,`.
-    pub percent: [u64; 2],
+    pub(crate) percent: [u64; 2],
 }
 
 impl NumberEvidence {
-    pub fn observe(&mut self, value: &str) {
+    pub(crate) fn observe(&mut self, value: &str) {
         self.seen += 1;
         if parse_bool(value).is_some() {
             if value.bytes().any(|c| c.is_ascii_alphabetic()) {
@@ -90,13 +90,13 @@ impl NumberEvidence {
     }
 
     /// Values that read as numbers one way or the other.
-    pub fn numeric(&self) -> u64 {
+    pub(crate) fn numeric(&self) -> u64 {
         self.point_only + self.comma_only + self.either
     }
 
     /// The decimal mark the values use: `,` only when some value needs it and none
     /// contradicts it.
-    pub fn decimal(&self) -> Option<DecimalMark> {
+    pub(crate) fn decimal(&self) -> Option<DecimalMark> {
         match (self.point_only, self.comma_only) {
             (0, c) if c > 0 => Some(DecimalMark::Comma),
             (p, 0) if p > 0 => Some(DecimalMark::Point),
@@ -106,45 +106,21 @@ impl NumberEvidence {
 
     /// Every present value is a yes/no word, or every one is 0/1 with both seen or words
     /// mixed in.
-    pub fn is_boolean(&self) -> bool {
+    pub(crate) fn is_boolean(&self) -> bool {
         self.seen > 0 && self.bool_words + self.zero_one == self.seen && self.bool_words > 0
     }
 
     /// Every present value is 0 or 1 (a flag column written as digits).
-    pub fn is_zero_one(&self) -> bool {
+    pub(crate) fn is_zero_one(&self) -> bool {
         self.seen > 0 && self.zero_one == self.seen
     }
 
     /// A probability written as a fraction: every value in 0–1, some strictly between.
-    pub fn looks_fractional(&self) -> bool {
+    pub(crate) fn looks_fractional(&self) -> bool {
         self.with_percent == 0
             && self.min.is_some_and(|m| m >= 0.0)
             && self.max.is_some_and(|m| m <= 1.0)
             && self.with_fraction > 0
-    }
-
-    pub fn merge(&mut self, o: &NumberEvidence) {
-        self.seen += o.seen;
-        self.point_only += o.point_only;
-        self.comma_only += o.comma_only;
-        self.either += o.either;
-        self.with_currency += o.with_currency;
-        self.with_percent += o.with_percent;
-        self.with_fraction += o.with_fraction;
-        self.min = match (self.min, o.min) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.max = match (self.max, o.max) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        self.bool_words += o.bool_words;
-        self.zero_one += o.zero_one;
-        for i in 0..2 {
-            self.number[i] += o.number[i];
-            self.percent[i] += o.percent[i];
-        }
     }
 }
 

@@ -4,11 +4,11 @@
 use super::reader::{RecordReader, Rows};
 
 /// Delimiters pipelint recognises, in order of preference on a tie.
-pub const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+pub(crate) const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// The delimiter that splits `sample` (the start of the decoded file) most consistently: the
 /// header into more than one field, and the rows into as many fields as the header.
-pub fn detect_delimiter(sample: &[u8]) -> Option<u8> {
+pub(crate) fn detect_delimiter(sample: &[u8]) -> Option<u8> {
     // Only whole lines: the sample may end mid-record.
     let cut = sample
         .iter()
@@ -46,7 +46,7 @@ pub fn detect_delimiter(sample: &[u8]) -> Option<u8> {
 
 /// Whether the start of a file looks like binary data rather than text: many NUL or other
 /// control bytes. (A few NULs inside cells, as some CRM dumps have, are fine.)
-pub fn looks_binary(sample: &[u8]) -> bool {
+pub(crate) fn looks_binary(sample: &[u8]) -> bool {
     let sample = &sample[..sample.len().min(8192)];
     if sample.is_empty() {
         return false;
@@ -56,6 +56,17 @@ pub fn looks_binary(sample: &[u8]) -> bool {
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
         .count();
     control * 10 > sample.len()
+}
+
+/// A delimiter as written in rules or on the command line: one ASCII character, or `tab`.
+pub(crate) fn delimiter_byte(s: &str) -> Option<u8> {
+    match s {
+        "tab" | "\t" | "\\t" => Some(b'\t'),
+        s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
+            Some(s.as_bytes()[0])
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::io::Read;
 
 /// How a file's bytes become text, decided from its first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StreamEncoding {
+pub(crate) enum StreamEncoding {
     Utf8,
     Utf8Bom,
     Utf16Le,
@@ -19,7 +19,7 @@ pub enum StreamEncoding {
 }
 
 impl StreamEncoding {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             StreamEncoding::Utf8 => "utf-8",
             StreamEncoding::Utf8Bom => "utf-8-bom",
@@ -30,7 +30,7 @@ impl StreamEncoding {
 }
 
 /// Decide the stream encoding from the first bytes of a file.
-pub fn sniff(prefix: &[u8]) -> StreamEncoding {
+pub(crate) fn sniff(prefix: &[u8]) -> StreamEncoding {
     match prefix {
         [0xEF, 0xBB, 0xBF, ..] => StreamEncoding::Utf8Bom,
         [0xFF, 0xFE, ..] => StreamEncoding::Utf16Le,
@@ -67,7 +67,7 @@ fn utf16_without_bom(prefix: &[u8]) -> Option<StreamEncoding> {
 }
 
 /// Wrap a raw stream so that it yields UTF-8 (UTF-16 is transcoded; UTF-8 passes through).
-pub fn decoded(raw: Box<dyn Read + Send>, encoding: StreamEncoding) -> Box<dyn Read + Send> {
+pub(crate) fn decoded(raw: Box<dyn Read + Send>, encoding: StreamEncoding) -> Box<dyn Read + Send> {
     let utf16 = match encoding {
         StreamEncoding::Utf16Le => encoding_rs::UTF_16LE,
         StreamEncoding::Utf16Be => encoding_rs::UTF_16BE,
@@ -82,7 +82,7 @@ pub fn decoded(raw: Box<dyn Read + Send>, encoding: StreamEncoding) -> Box<dyn R
 }
 
 /// A cell's text: UTF-8 as is, anything else as Windows-1252.
-pub fn cell_text(bytes: &[u8]) -> Cow<'_, str> {
+pub(crate) fn cell_text(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => windows_1252(bytes),
@@ -90,7 +90,7 @@ pub fn cell_text(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 /// Decode bytes as Windows-1252 (every byte is a character: nothing is lost).
-pub fn windows_1252(bytes: &[u8]) -> Cow<'_, str> {
+pub(crate) fn windows_1252(bytes: &[u8]) -> Cow<'_, str> {
     encoding_rs::WINDOWS_1252
         .decode_without_bom_handling(bytes)
         .0

@@ -12,27 +12,27 @@ use crate::suggest;
 
 /// One field the audit knows about.
 #[derive(Clone, Debug)]
-pub struct FieldEntry {
-    pub name: FieldName,
+pub(crate) struct FieldEntry {
+    pub(crate) name: FieldName,
     /// Index of its `[fields]` entry, if any.
-    pub rule: Option<usize>,
-    pub kind: FieldType,
-    pub weight: u32,
+    pub(crate) rule: Option<usize>,
+    pub(crate) kind: FieldType,
+    pub(crate) weight: u32,
     /// Where the rules name this field; the user's references must resolve.
-    pub refs: Vec<Origin>,
+    pub(crate) refs: Vec<Origin>,
 }
 
 /// Every field the rules name, canonical ones first.
 #[derive(Clone, Debug)]
-pub struct FieldTable {
-    pub entries: Vec<FieldEntry>,
+pub(crate) struct FieldTable {
+    pub(crate) entries: Vec<FieldEntry>,
 }
 
 /// Index into [`FieldTable::entries`].
-pub type FieldId = usize;
+pub(crate) type FieldId = usize;
 
 impl FieldTable {
-    pub fn new(rules: &RuleSet) -> FieldTable {
+    pub(crate) fn new(rules: &RuleSet) -> FieldTable {
         let entries: Vec<FieldEntry> = Canonical::ALL
             .iter()
             .map(|&c| FieldEntry {
@@ -86,7 +86,7 @@ impl FieldTable {
         self.entries.len() - 1
     }
 
-    pub fn id(&self, name: &FieldName) -> Option<FieldId> {
+    pub(crate) fn id(&self, name: &FieldName) -> Option<FieldId> {
         self.entries
             .iter()
             .position(|e| &e.name == name)
@@ -99,40 +99,36 @@ impl FieldTable {
             })
     }
 
-    pub fn canonical(&self, c: Canonical) -> FieldId {
+    pub(crate) fn canonical(&self, c: Canonical) -> FieldId {
         c as usize
     }
 
-    pub fn name(&self, id: FieldId) -> &str {
+    pub(crate) fn name(&self, id: FieldId) -> &str {
         self.entries.get(id).map_or("?", |e| e.name.as_str())
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 
 /// Which column of one file holds each field.
 #[derive(Clone, Debug)]
-pub struct Mapping {
+pub(crate) struct Mapping {
     /// Per [`FieldId`]: the 0-based column, if the file has the field.
-    pub columns: Vec<Option<usize>>,
+    pub(crate) columns: Vec<Option<usize>>,
     /// Fields a preset uses that this file lacks (their checks are skipped).
-    pub skipped: Vec<FieldId>,
+    pub(crate) skipped: Vec<FieldId>,
 }
 
 impl Mapping {
-    pub fn column(&self, id: FieldId) -> Option<usize> {
+    pub(crate) fn column(&self, id: FieldId) -> Option<usize> {
         self.columns.get(id).copied().flatten()
     }
 }
 
 /// Bind the field table to a header. Errors (one line each) make the audit impossible.
-pub fn bind(
+pub(crate) fn bind(
     rules: &RuleSet,
     table: &FieldTable,
     header: &Header,

@@ -2,11 +2,11 @@
 //!
 //! Every `csv_core` setting lives here (delimiter, quoting), decided once per file.
 
-pub mod dialect;
-pub mod encoding;
-pub mod footer;
-pub mod mapping;
-pub mod reader;
+pub(crate) mod dialect;
+pub(crate) mod encoding;
+pub(crate) mod footer;
+pub(crate) mod mapping;
+pub(crate) mod reader;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -14,8 +14,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-pub use encoding::StreamEncoding;
-pub use reader::{Batch, BatchStream, RecordReader, Row, Rows};
+pub(crate) use encoding::StreamEncoding;
+pub(crate) use reader::RowText;
+pub(crate) use reader::{Batch, BatchStream, RecordReader, Row, Rows};
 
 const BUFFER: usize = 256 * 1024;
 /// Bytes read before the encoding is decided.
@@ -26,16 +27,16 @@ const SAMPLE_BYTES: usize = 256 * 1024;
 /// An opened export, positioned after its header.
 pub struct Export {
     /// The path as given (`-` is standard input, shown as `<stdin>`).
-    pub name: String,
-    pub header: Header,
-    pub delimiter: u8,
+    pub(crate) name: String,
+    pub(crate) header: Header,
+    pub(crate) delimiter: u8,
     /// How the byte stream is decoded (rows that are not UTF-8 are read as Windows-1252).
-    pub encoding: StreamEncoding,
+    pub(crate) encoding: StreamEncoding,
     /// The header itself was not UTF-8 (read as Windows-1252).
-    pub header_not_utf8: bool,
+    pub(crate) header_not_utf8: bool,
     /// The first data rows, decoded: what value sniffing (date formats, decimal mark) reads.
-    pub sample: Vec<Vec<String>>,
-    pub reader: RecordReader<Box<dyn BufRead + Send>>,
+    pub(crate) sample: Vec<Vec<String>>,
+    pub(crate) reader: RecordReader<Box<dyn BufRead + Send>>,
 }
 
 /// How many data rows the sample keeps.
@@ -43,32 +44,28 @@ const SAMPLE_ROWS: usize = 2000;
 
 /// The header row of an export.
 #[derive(Clone, Debug)]
-pub struct Header {
+pub(crate) struct Header {
     /// Header cells as written (trimmed of surrounding spaces).
-    pub cells: Vec<String>,
-    pub line: u64,
+    pub(crate) cells: Vec<String>,
+    pub(crate) line: u64,
 }
 
 impl Header {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.cells.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
     }
 
     /// The column index of a header name, ignoring case and surrounding spaces, and then
     /// spaces, underscores and punctuation (`close_date` finds `Close Date`, `StageName`
     /// finds `STAGE_NAME`). The first of duplicated names wins.
-    pub fn find(&self, name: &str) -> Option<usize> {
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
         self.find_spelled(name).or_else(|| self.find_loose(name))
     }
 
     /// The first of `names` the header has: any spelled as written (ignoring case) wins
     /// over one matching only loosely (`ForecastCategoryName` over `Forecast Category`
     /// read as `ForecastCategory`).
-    pub fn find_any<S: AsRef<str>>(&self, names: &[S]) -> Option<usize> {
+    pub(crate) fn find_any<S: AsRef<str>>(&self, names: &[S]) -> Option<usize> {
         names
             .iter()
             .find_map(|n| self.find_spelled(n.as_ref()))
@@ -76,7 +73,7 @@ impl Header {
     }
 
     /// Exactly, then ignoring case.
-    pub fn find_spelled(&self, name: &str) -> Option<usize> {
+    pub(crate) fn find_spelled(&self, name: &str) -> Option<usize> {
         let name = name.trim();
         self.cells
             .iter()
@@ -89,7 +86,7 @@ impl Header {
     }
 
     /// Comparing letters and digits only.
-    pub fn find_loose(&self, name: &str) -> Option<usize> {
+    pub(crate) fn find_loose(&self, name: &str) -> Option<usize> {
         let key = header_key(name);
         if key.is_empty() {
             return None;
@@ -100,7 +97,7 @@ impl Header {
 
 /// A header name with only its letters and digits, lower-cased: how header names compare
 /// when their spelling differs only in case, spaces, underscores and punctuation.
-pub fn header_key(name: &str) -> String {
+pub(crate) fn header_key(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -110,7 +107,7 @@ pub fn header_key(name: &str) -> String {
 impl Header {
     /// When the header is one cell holding `;`, tab or `|`, the file is most likely split on
     /// another delimiter than the one used: say which.
-    pub fn delimiter_hint(&self) -> Option<String> {
+    pub(crate) fn delimiter_hint(&self) -> Option<String> {
         let [only] = self.cells.as_slice() else {
             return None;
         };
@@ -128,7 +125,14 @@ impl Header {
     }
 }
 
-pub fn display_name(path: &str) -> String {
+/// `--delimiter` as given on the command line: one ASCII character, or `tab`.
+pub(crate) fn parse_delimiter(d: &str) -> Result<u8> {
+    dialect::delimiter_byte(d).with_context(|| {
+        format!("--delimiter must be one ASCII character such as , ; | or `tab`, not {d:?}")
+    })
+}
+
+pub(crate) fn display_name(path: &str) -> String {
     if path == "-" {
         "<stdin>".to_string()
     } else {
@@ -138,7 +142,7 @@ pub fn display_name(path: &str) -> String {
 
 /// Open an export and read its header. `delimiter` is detected from the first lines when
 /// not given.
-pub fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
+pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
     let name = display_name(path);
     let raw: Box<dyn Read + Send> = if path == "-" {
         Box::new(io::stdin())

@@ -7,6 +7,7 @@
 //! line an analyst sees in an editor, so this reader skips the gap between records itself and
 //! stamps each row with the line of its first byte.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, sync_channel};
 use std::thread::JoinHandle;
@@ -17,7 +18,7 @@ use csv_core::{ReadRecordResult, Reader as CoreReader, ReaderBuilder as CoreBuil
 /// their record) in another. Buffers keep their size when cleared, so a recycled batch is
 /// refilled without allocating or zero-filling.
 #[derive(Clone, Debug, Default)]
-pub struct Rows {
+pub(crate) struct Rows {
     data: Vec<u8>,
     used: usize,
     ends: Vec<usize>,
@@ -36,26 +37,26 @@ struct RowMeta {
 }
 
 impl Rows {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.meta.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.meta.is_empty()
     }
 
     /// Bytes of field data held.
-    pub fn bytes_used(&self) -> usize {
+    pub(crate) fn bytes_used(&self) -> usize {
         self.used
     }
 
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.used = 0;
         self.ends_used = 0;
         self.meta.clear();
     }
 
-    pub fn get(&self, i: usize) -> Option<Row<'_>> {
+    pub(crate) fn get(&self, i: usize) -> Option<Row<'_>> {
         let m = self.meta.get(i)?;
         let ends = self.ends.get(m.ends..m.ends + m.len)?;
         let size = ends.last().copied().unwrap_or(0);
@@ -67,12 +68,12 @@ impl Rows {
         })
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Row<'_>> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
     /// Append a record made of `fields` (tests and generated input).
-    pub fn push_fields<I, S>(&mut self, fields: I, line: u64)
+    pub(crate) fn push_fields<I, S>(&mut self, fields: I, line: u64)
     where
         I: IntoIterator<Item = S>,
         S: AsRef<[u8]>,
@@ -104,7 +105,7 @@ impl Rows {
     }
 
     /// Remove the last record.
-    pub fn pop(&mut self) {
+    pub(crate) fn pop(&mut self) {
         if let Some(m) = self.meta.pop() {
             self.used = m.data;
             self.ends_used = m.ends;
@@ -112,7 +113,7 @@ impl Rows {
     }
 
     /// Append a copy of `row`.
-    pub fn push_row(&mut self, row: Row<'_>) {
+    pub(crate) fn push_row(&mut self, row: Row<'_>) {
         self.push_fields(row.iter(), row.line);
         if let Some(m) = self.meta.last_mut() {
             m.at_eof = row.at_eof;
@@ -122,49 +123,45 @@ impl Rows {
 
 /// One record: a view into [`Rows`].
 #[derive(Clone, Copy, Debug)]
-pub struct Row<'a> {
+pub(crate) struct Row<'a> {
     data: &'a [u8],
     ends: &'a [usize],
     /// 1-based physical line where the record starts.
-    pub line: u64,
+    pub(crate) line: u64,
     /// The record ended because the input did: with a line break inside its last field, the
     /// sign of a quote that was never closed.
-    pub at_eof: bool,
+    pub(crate) at_eof: bool,
 }
 
 impl<'a> Row<'a> {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
         self.data.get(self.range(i)?)
     }
 
     /// Where field `i` lies in the row's data.
-    pub fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+    pub(crate) fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         Some(start..end)
     }
 
     /// All fields' bytes, concatenated.
-    pub fn bytes(&self) -> &'a [u8] {
+    pub(crate) fn bytes(&self) -> &'a [u8] {
         self.data
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
         let row = *self;
         (0..row.len()).filter_map(move |i| row.get(i))
     }
 }
 
 /// Reads rows from a CSV byte stream.
-pub struct RecordReader<R> {
+pub(crate) struct RecordReader<R> {
     input: R,
     core: CoreReader,
     lines: LineCounter,
@@ -214,7 +211,7 @@ impl LineCounter {
 }
 
 impl<R: BufRead> RecordReader<R> {
-    pub fn new(input: R, delimiter: u8) -> RecordReader<R> {
+    pub(crate) fn new(input: R, delimiter: u8) -> RecordReader<R> {
         let core = CoreBuilder::new().delimiter(delimiter).build();
         RecordReader {
             input,
@@ -225,7 +222,7 @@ impl<R: BufRead> RecordReader<R> {
     }
 
     /// Append the next record to `rows`; `false` at the end of the input.
-    pub fn read_into(&mut self, rows: &mut Rows) -> io::Result<bool> {
+    pub(crate) fn read_into(&mut self, rows: &mut Rows) -> io::Result<bool> {
         if !self.started {
             // A UTF-8 byte order mark belongs to the file, not the first line: drop it before
             // skipping blank lines, so that a header after them keeps its line number.
@@ -302,21 +299,61 @@ impl<R: BufRead> RecordReader<R> {
     }
 }
 
+/// Rows per batch: the unit the reader hands over and a worker audits (or profiles).
+/// Results never depend on how rows are split, only on the order batches are merged in.
+pub(crate) const BATCH_ROWS: usize = 8 * 1024;
+
+/// A row's cells as text. The row is validated as UTF-8 once; a field is then a slice of it.
+/// A row that is not UTF-8 has each cell decoded as Windows-1252 (see `input::encoding`).
+pub(crate) struct RowText<'r> {
+    row: Row<'r>,
+    text: Option<&'r str>,
+}
+
+impl<'r> RowText<'r> {
+    pub(crate) fn new(row: Row<'r>) -> RowText<'r> {
+        RowText {
+            row,
+            text: std::str::from_utf8(row.bytes()).ok(),
+        }
+    }
+
+    /// Whether the row is UTF-8 (else its cells are read as Windows-1252).
+    pub(crate) fn is_utf8(&self) -> bool {
+        self.text.is_some()
+    }
+
+    pub(crate) fn row(&self) -> Row<'r> {
+        self.row
+    }
+
+    /// The text of field `column` (empty when the row has no such field).
+    pub(crate) fn field(&self, column: Option<usize>) -> Cow<'r, str> {
+        let Some(range) = column.and_then(|c| self.row.range(c)) else {
+            return Cow::Borrowed("");
+        };
+        if let Some(s) = self.text.and_then(|t| t.get(range.clone())) {
+            return Cow::Borrowed(s);
+        }
+        super::encoding::cell_text(self.row.bytes().get(range).unwrap_or(&[]))
+    }
+}
+
 /// A batch of rows in input order.
 #[derive(Default)]
-pub struct Batch {
-    pub rows: Rows,
+pub(crate) struct Batch {
+    pub(crate) rows: Rows,
     /// On the batch that ends the file: the report footer that was skipped (how many lines,
     /// and the line of the first).
-    pub footer: Option<(u64, u64)>,
+    pub(crate) footer: Option<(u64, u64)>,
 }
 
 impl Batch {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rows.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
 }
@@ -405,9 +442,9 @@ impl FooterWatch {
 
 /// Rows read on a background thread, in batches, with the batches recycled so the reader
 /// allocates nothing once warmed up.
-pub struct BatchStream {
-    pub batches: Receiver<io::Result<Batch>>,
-    pub recycle: Sender<Batch>,
+pub(crate) struct BatchStream {
+    pub(crate) batches: Receiver<io::Result<Batch>>,
+    pub(crate) recycle: Sender<Batch>,
     handle: Option<JoinHandle<()>>,
 }
 
@@ -415,7 +452,7 @@ impl BatchStream {
     /// Read `reader` in batches of `batch_size` rows on a new thread. Trailing short
     /// lines are held back and dropped if they are a report footer (files whose header has
     /// more than one column; `header_len` says).
-    pub fn spawn<R>(
+    pub(crate) fn spawn<R>(
         mut reader: RecordReader<R>,
         batch_size: usize,
         header_len: usize,
@@ -479,7 +516,7 @@ impl BatchStream {
 impl BatchStream {
     /// Take the receiving end of the batches (to hand to the workers); the stream keeps the
     /// reader thread's handle and joins it when dropped.
-    pub fn take_batches(&mut self) -> Receiver<io::Result<Batch>> {
+    pub(crate) fn take_batches(&mut self) -> Receiver<io::Result<Batch>> {
         let (_, dead) = sync_channel(0);
         std::mem::replace(&mut self.batches, dead)
     }
@@ -614,5 +651,27 @@ mod tests {
         }
         assert_eq!(seen.len(), 10_001);
         assert!(seen.windows(2).all(|w| w[1] == w[0] + 1));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Arbitrary bytes never panic the reader, and each row starts after the last.
+        #[test]
+        fn reader_never_panics_and_lines_increase(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)
+        ) {
+            let mut reader = RecordReader::new(bytes.as_slice(), b',');
+            let mut rows = Rows::default();
+            let mut last = 0;
+            while let Ok(true) = reader.read_into(&mut rows) {
+                let row = rows.get(rows.len() - 1).expect("the row just read");
+                proptest::prop_assert!(row.line > last);
+                last = row.line;
+                for field in row.iter() {
+                    let _ = String::from_utf8_lossy(field);
+                }
+            }
+        }
     }
 }

@@ -5,22 +5,24 @@ use std::io::{self, Write};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::json::{Tool, delimiter_name};
-use super::table::thousands;
+use super::Tool;
+use super::escape::terminal;
 use crate::infer::{ColumnStats, FileProfile, ValueType};
+use crate::score::round1;
 use crate::values::DecimalMark;
+use crate::words::{delimiter_name, plural, thousands};
 
-pub const SCHEMA: &str = "pipelint.profile/1";
+pub(crate) const SCHEMA: &str = "pipelint.profile/1";
 
 /// How a profile is shown.
-pub struct ProfileView<'a> {
-    pub profile: &'a FileProfile,
+pub(crate) struct ProfileView<'a> {
+    pub(crate) profile: &'a FileProfile,
     /// The preset the header fits, in words, if any.
-    pub preset: Option<String>,
+    pub(crate) preset: Option<String>,
     /// Top values listed per column.
-    pub top: usize,
+    pub(crate) top: usize,
     /// Wrap the table to the terminal's width.
-    pub terminal: bool,
+    pub(crate) terminal: bool,
 }
 
 /// One column, as both formats show it.
@@ -76,10 +78,6 @@ struct FileJson<'a> {
     preset: Option<&'a str>,
 }
 
-fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
 fn column_view(c: &ColumnStats, top: usize) -> ColumnView<'_> {
     let kind = c.kind();
     let verdict = c.date_verdict();
@@ -124,7 +122,7 @@ fn decimal_name(p: &FileProfile) -> &'static str {
     }
 }
 
-pub fn write_json(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()> {
     let p = view.profile;
     let doc = ProfileJson {
         schema: SCHEMA,
@@ -142,12 +140,13 @@ pub fn write_json(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()>
         },
         columns: p.columns.iter().map(|c| column_view(c, view.top)).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }
 
-/// A value cut to `max` characters for a table cell.
+/// A value cut to `max` characters for a table cell, control characters escaped.
 fn clip(s: &str, max: usize) -> String {
+    let s = terminal(s);
     if s.chars().count() <= max {
         s.to_string()
     } else {
@@ -157,9 +156,9 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
-pub fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()> {
     let p = view.profile;
-    writeln!(out, "pipelint profile: {}", p.name)?;
+    writeln!(out, "pipelint profile: {}", terminal(&p.name))?;
     let mut records = thousands(p.records);
     if p.malformed > 0 {
         records.push_str(&format!(
@@ -172,7 +171,7 @@ pub fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()
         records.push_str(&format!(
             "; {} report row{} skipped (footer, totals)",
             thousands(p.skipped),
-            if p.skipped == 1 { "" } else { "s" }
+            plural(p.skipped)
         ));
     }
     let lines = [
@@ -186,9 +185,10 @@ pub fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()
         ),
         (
             "Preset",
-            view.preset
-                .clone()
-                .unwrap_or_else(|| "none fits; draft rules with `pipelint init --from`".into()),
+            view.preset.as_deref().map_or_else(
+                || "none fits; draft rules with `pipelint init --from`".into(),
+                |p| terminal(p).into_owned(),
+            ),
         ),
     ];
     for (label, value) in lines {
@@ -275,7 +275,7 @@ pub fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()
         writeln!(
             out,
             "? no value of {} has a day above 12, so day-first and month-first both read it; the format shown is assumed",
-            ambiguous.join(", ")
+            terminal(&ambiguous.join(", "))
         )?;
     }
     if p.columns.iter().any(|c| c.kind() == ValueType::Empty) && p.records > 0 {
@@ -289,7 +289,7 @@ pub fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()
             out,
             "{} column{} hold{} no values: {}",
             empty.len(),
-            if empty.len() == 1 { "" } else { "s" },
+            plural(empty.len()),
             if empty.len() == 1 { "s" } else { "" },
             clip(&empty.join(", "), 400)
         )?;

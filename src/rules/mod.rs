@@ -2,11 +2,11 @@
 //! rules, risk and gate settings), read in two phases: [`parse`] (TOML → raw serde structs,
 //! unknown keys rejected) and [`validate`] (raw → [`RuleSet`], every problem collected).
 
-pub mod parse;
-pub mod presets;
-pub mod problem;
-pub mod raw;
-pub mod validate;
+pub(crate) mod parse;
+pub(crate) mod presets;
+pub(crate) mod problem;
+pub(crate) mod raw;
+pub(crate) mod validate;
 
 use std::ops::Range;
 use std::path::Path;
@@ -14,61 +14,60 @@ use std::path::Path;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use crate::checks::{CheckSetting, Code, Severity};
+use crate::diag::{CheckSetting, Code, Severity};
 use crate::field::{Canonical, FieldName, FieldType};
+pub(crate) use crate::gate::FailOn;
 use crate::values::{Currency, DateFormat, DecimalMark, Money, Placeholders};
-pub use presets::{Detection, Preset};
-pub use problem::{DocId, Problem, Problems, RulesError, RulesText};
+pub(crate) use presets::{Detection, Preset};
+pub(crate) use problem::{DocId, Problem, Problems, RulesError, RulesText};
+pub(crate) use validate::PresetRef;
+pub(crate) use validate::forecast_label;
 
 /// Where in which rules document something was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Origin {
-    pub doc: DocId,
-    pub span: Range<usize>,
+pub(crate) struct Origin {
+    pub(crate) doc: DocId,
+    pub(crate) span: Range<usize>,
 }
 
 /// A field as a rule names it, with where it was named (for errors found once the export's
 /// header is known).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldRef {
-    pub name: FieldName,
-    pub at: Origin,
+pub(crate) struct FieldRef {
+    pub(crate) name: FieldName,
+    pub(crate) at: Origin,
 }
 
 /// A checked, complete rule set, ready to be bound to an export's header.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     /// How the report names the rules: a path, or `preset:salesforce`.
-    pub source: String,
+    pub(crate) source: String,
     /// The built-in preset the rules start from, if any.
-    pub preset: Option<&'static str>,
+    pub(crate) preset: Option<&'static str>,
     /// How the preset was chosen when `auto`.
-    pub detection: Option<Detection>,
+    pub(crate) detection: Option<Detection>,
     /// The documents the rules came from; `Origin::doc` indexes this.
-    pub docs: Vec<RulesText>,
+    pub(crate) docs: Vec<RulesText>,
     /// The user's own document (its references must resolve; a preset's may be skipped).
-    pub user_doc: Option<DocId>,
-    pub input: InputRules,
-    pub columns: Vec<ColumnRule>,
-    pub fields: Vec<FieldRule>,
-    pub stages: Vec<StageRule>,
-    pub rules: Vec<ConditionalRule>,
-    pub risk: RiskRules,
-    pub gate: GateRules,
-    pub checks: Vec<(Code, CheckSetting)>,
+    pub(crate) user_doc: Option<DocId>,
+    pub(crate) input: InputRules,
+    pub(crate) columns: Vec<ColumnRule>,
+    pub(crate) fields: Vec<FieldRule>,
+    pub(crate) stages: Vec<StageRule>,
+    pub(crate) rules: Vec<ConditionalRule>,
+    pub(crate) risk: RiskRules,
+    pub(crate) gate: GateRules,
+    pub(crate) checks: Vec<(Code, CheckSetting)>,
 }
 
 impl RuleSet {
-    pub fn is_user(&self, at: &Origin) -> bool {
+    pub(crate) fn is_user(&self, at: &Origin) -> bool {
         self.user_doc == Some(at.doc)
     }
 
-    pub fn field(&self, name: &FieldName) -> Option<&FieldRule> {
-        self.fields.iter().find(|f| &f.name == name)
-    }
-
     /// The stage a value names (by name or alias, ignoring case and surrounding spaces).
-    pub fn stage_index(&self, value: &str) -> Option<usize> {
+    pub(crate) fn stage_index(&self, value: &str) -> Option<usize> {
         let v = value.trim();
         // Exports mostly spell stages exactly as the rules do: try that first.
         self.stages.iter().position(|s| s.name == v).or_else(|| {
@@ -79,7 +78,7 @@ impl RuleSet {
         })
     }
 
-    pub fn locate(&self, at: &Origin) -> String {
+    pub(crate) fn locate(&self, at: &Origin) -> String {
         match self.docs.get(at.doc) {
             Some(doc) => {
                 let (line, col) = doc.line_col(at.span.start);
@@ -91,46 +90,45 @@ impl RuleSet {
 }
 
 #[derive(Clone, Debug)]
-pub struct InputRules {
-    pub date_formats: Vec<DateFormat>,
-    pub decimal: DecimalMark,
-    pub empty_values: Placeholders,
-    pub delimiter: Option<u8>,
-    pub currency: Option<Currency>,
+pub(crate) struct InputRules {
+    pub(crate) date_formats: Vec<DateFormat>,
+    pub(crate) decimal: DecimalMark,
+    pub(crate) empty_values: Placeholders,
+    pub(crate) currency: Option<Currency>,
     /// The user's rules set `date_formats` / `decimal` themselves: the values of the file
     /// are not consulted. Otherwise the audit reads the head of each file for them and puts
     /// what it finds before the preset's.
-    pub dates_given: bool,
-    pub decimal_given: bool,
+    pub(crate) dates_given: bool,
+    pub(crate) decimal_given: bool,
 }
 
 /// `[columns]`: the headers a canonical field may appear under, first match wins.
 #[derive(Clone, Debug)]
-pub struct ColumnRule {
-    pub field: Canonical,
-    pub headers: Vec<String>,
-    pub at: Origin,
+pub(crate) struct ColumnRule {
+    pub(crate) field: Canonical,
+    pub(crate) headers: Vec<String>,
+    pub(crate) at: Origin,
 }
 
 /// `[fields]`: typing and global requirements of one field.
 #[derive(Clone, Debug)]
-pub struct FieldRule {
-    pub name: FieldName,
-    pub at: Origin,
-    pub kind: FieldType,
-    pub required: bool,
-    pub values: Vec<String>,
-    pub pattern: Option<Regex>,
-    pub min: Option<Bound>,
-    pub max: Option<Bound>,
-    pub weight: u32,
-    pub severity: Option<Severity>,
-    pub fraction: bool,
+pub(crate) struct FieldRule {
+    pub(crate) name: FieldName,
+    pub(crate) at: Origin,
+    pub(crate) kind: FieldType,
+    pub(crate) required: bool,
+    pub(crate) values: Vec<String>,
+    pub(crate) pattern: Option<Regex>,
+    pub(crate) min: Option<Bound>,
+    pub(crate) max: Option<Bound>,
+    pub(crate) weight: u32,
+    pub(crate) severity: Option<Severity>,
+    pub(crate) fraction: bool,
 }
 
 /// A `min`/`max` bound.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Bound {
+pub(crate) enum Bound {
     Number { value: f64, exact: Option<Money> },
     Date(NaiveDate),
 }
@@ -145,62 +143,53 @@ impl std::fmt::Display for Bound {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Won,
     Lost,
 }
 
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Won => "won",
-            Outcome::Lost => "lost",
-        }
-    }
-}
+impl Outcome {}
 
 /// `[[stages]]`: one stage of the pipeline, in order.
 #[derive(Clone, Debug)]
-pub struct StageRule {
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub probability: Option<f64>,
+pub(crate) struct StageRule {
+    pub(crate) name: String,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) probability: Option<f64>,
     /// Allowed forecast categories, normalised (see [`normalize_forecast`]).
-    pub forecast: Option<Vec<String>>,
-    pub max_days: Option<i64>,
-    pub stale_days: Option<i64>,
-    pub requires: Vec<FieldRef>,
-    pub outcome: Option<Outcome>,
-    pub severity: Option<Severity>,
-    pub at: Origin,
+    pub(crate) forecast: Option<Vec<String>>,
+    pub(crate) max_days: Option<i64>,
+    pub(crate) stale_days: Option<i64>,
+    pub(crate) requires: Vec<FieldRef>,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) severity: Option<Severity>,
 }
 
 impl StageRule {
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.outcome.is_none()
     }
 }
 
 /// `[[rules]]`: fields required when all `when` conditions hold.
 #[derive(Clone, Debug)]
-pub struct ConditionalRule {
-    pub id: String,
-    pub when: Vec<Condition>,
-    pub requires: Vec<FieldRef>,
-    pub severity: Option<Severity>,
-    pub message: Option<String>,
-    pub at: Origin,
+pub(crate) struct ConditionalRule {
+    pub(crate) id: String,
+    pub(crate) when: Vec<Condition>,
+    pub(crate) requires: Vec<FieldRef>,
+    pub(crate) severity: Option<Severity>,
+    pub(crate) message: Option<String>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Condition {
-    pub field: FieldRef,
-    pub test: Test,
+pub(crate) struct Condition {
+    pub(crate) field: FieldRef,
+    pub(crate) test: Test,
 }
 
 /// What a condition tests. Operands are typed for the field they apply to.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Test {
+pub(crate) enum Test {
     Eq(Operand),
     In(Vec<Operand>),
     NotIn(Vec<Operand>),
@@ -212,7 +201,7 @@ pub enum Test {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Operand {
+pub(crate) enum Operand {
     Text(String),
     Number {
         value: f64,
@@ -225,14 +214,14 @@ pub enum Operand {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct RiskWeights {
-    pub overdue: u32,
-    pub stale: u32,
-    pub stage_aged: u32,
-    pub exit_criteria: u32,
-    pub forecast_mismatch: u32,
-    pub no_next_step: u32,
-    pub pushed: u32,
+pub(crate) struct RiskWeights {
+    pub(crate) overdue: u32,
+    pub(crate) stale: u32,
+    pub(crate) stage_aged: u32,
+    pub(crate) exit_criteria: u32,
+    pub(crate) forecast_mismatch: u32,
+    pub(crate) no_next_step: u32,
+    pub(crate) pushed: u32,
 }
 
 impl Default for RiskWeights {
@@ -250,13 +239,13 @@ impl Default for RiskWeights {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct RiskRules {
-    pub stale_days: i64,
-    pub probability_tolerance: f64,
-    pub horizon_days: i64,
-    pub weights: RiskWeights,
-    pub high: u32,
-    pub medium: u32,
+pub(crate) struct RiskRules {
+    pub(crate) stale_days: i64,
+    pub(crate) probability_tolerance: f64,
+    pub(crate) horizon_days: i64,
+    pub(crate) weights: RiskWeights,
+    pub(crate) high: u32,
+    pub(crate) medium: u32,
 }
 
 impl Default for RiskRules {
@@ -272,53 +261,18 @@ impl Default for RiskRules {
     }
 }
 
-/// `--fail-on`: the lowest severity that fails the gate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum FailOn {
-    #[default]
-    Error,
-    Warning,
-    Never,
-}
-
-impl FailOn {
-    pub fn parse(s: &str) -> Option<FailOn> {
-        match s {
-            "error" => Some(FailOn::Error),
-            "warning" => Some(FailOn::Warning),
-            "never" => Some(FailOn::Never),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailOn::Error => "error",
-            FailOn::Warning => "warning",
-            FailOn::Never => "never",
-        }
-    }
-
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Never => None,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct GateRules {
-    pub fail_on: FailOn,
-    pub min_completeness: Option<f64>,
-    pub max_high_risk: Option<u64>,
+pub(crate) struct GateRules {
+    pub(crate) fail_on: FailOn,
+    pub(crate) min_completeness: Option<f64>,
+    pub(crate) max_high_risk: Option<u64>,
+    pub(crate) allow_empty: bool,
 }
 
 /// Fold forecast-category spellings: `Best Case`/`BestCase`/`best_case` → `bestcase`;
 /// Salesforce's API value `Forecast` is the label `Commit`; HubSpot's `Not forecasted` is
 /// Salesforce's `Omitted`.
-pub fn normalize_forecast(s: &str) -> String {
+pub(crate) fn normalize_forecast(s: &str) -> String {
     let folded: String = s
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -333,7 +287,7 @@ pub fn normalize_forecast(s: &str) -> String {
 }
 
 /// Forecast categories pipelint knows (normalised), for "did you mean" on typos.
-pub const KNOWN_FORECAST: [&str; 6] = [
+pub(crate) const KNOWN_FORECAST: [&str; 6] = [
     "pipeline",
     "bestcase",
     "commit",
@@ -343,7 +297,7 @@ pub const KNOWN_FORECAST: [&str; 6] = [
 ];
 
 /// Read a rules file from disk: bad UTF-8 and unreadable files are errors naming the file.
-pub fn read_rules_text(path: &Path) -> anyhow::Result<RulesText> {
+pub(crate) fn read_rules_text(path: &Path) -> anyhow::Result<RulesText> {
     let bytes = std::fs::read(path)
         .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -371,14 +325,14 @@ pub fn read_rules_text(path: &Path) -> anyhow::Result<RulesText> {
 /// A user's rules file after phase one: what could be read, and the syntax, unknown-key
 /// and type problems found, which [`build`] reports together with phase two's.
 #[derive(Clone, Debug)]
-pub struct UserRules {
-    pub text: RulesText,
-    pub raw: raw::RawRules,
-    pub problems: Vec<Problem>,
+pub(crate) struct UserRules {
+    pub(crate) text: RulesText,
+    pub(crate) raw: raw::RawRules,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl UserRules {
-    pub fn parse(text: RulesText) -> UserRules {
+    pub(crate) fn parse(text: RulesText) -> UserRules {
         let mut problems = Problems::default();
         let raw = parse::parse_rules(&text.text, 0, &mut problems);
         UserRules {
@@ -389,18 +343,24 @@ impl UserRules {
     }
 
     /// The preset the file asks to start from (`[input] preset`), if a valid one.
-    pub fn preset(&self) -> Option<validate::PresetRef> {
+    pub(crate) fn preset(&self) -> Option<PresetRef> {
         let name = self.raw.input.preset.as_ref()?.get_ref().trim().to_string();
         if name == "auto" {
-            Some(validate::PresetRef::Auto)
+            Some(PresetRef::Auto)
         } else {
-            presets::find(&name).map(|p| validate::PresetRef::Named(p.name))
+            presets::find(&name).map(|p| PresetRef::Named(p.name))
         }
+    }
+
+    /// The delimiter the file sets (`[input] delimiter`), if a valid one.
+    pub(crate) fn delimiter(&self) -> Option<u8> {
+        let d = self.raw.input.delimiter.as_ref()?;
+        crate::input::dialect::delimiter_byte(d.get_ref())
     }
 }
 
 /// Build the rule set from a user's file, a preset, or the preset with the file on top.
-pub fn build(
+pub(crate) fn build(
     user: Option<&UserRules>,
     preset: Option<&'static Preset>,
     detection: Option<Detection>,
@@ -438,11 +398,89 @@ pub fn build(
     let provenance = validate::Provenance {
         source,
         preset: preset.map(|p| p.name),
+        detection,
         docs,
         user_doc,
+        dates_given: given.0,
+        decimal_given: given.1,
     };
-    let mut rules = validate::finish(merged, provenance, problems)?;
-    rules.detection = detection;
-    (rules.input.dates_given, rules.input.decimal_given) = given;
-    Ok(rules)
+    validate::finish(merged, provenance, problems)
+}
+
+/// The rules file used when none is named, if it exists in the current directory.
+pub(crate) const DEFAULT_RULES_FILE: &str = "pipelint.toml";
+
+/// The user's rules: `path`, else `./pipelint.toml` if present, else none.
+pub(crate) fn load_user(path: Option<&Path>) -> anyhow::Result<Option<UserRules>> {
+    let path = match path {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = std::path::PathBuf::from(DEFAULT_RULES_FILE);
+            if !default.is_file() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    let text = read_rules_text(&path)?;
+    Ok(Some(UserRules::parse(text)))
+}
+
+/// The rule set for `exports`: the user's rules over a preset chosen by `flag` (a name or
+/// `auto`), else by the file's `[input] preset`, else detected when there is no rules file.
+pub(crate) fn resolve(
+    user: Option<&UserRules>,
+    flag: Option<&str>,
+    exports: &[crate::input::Export],
+) -> anyhow::Result<RuleSet> {
+    use anyhow::Context;
+    let wanted = match flag {
+        Some("auto") => Some(PresetRef::Auto),
+        Some(name) => presets::find(name).map(|p| PresetRef::Named(p.name)),
+        None => match user {
+            Some(u) => u.preset(),
+            None => Some(PresetRef::Auto),
+        },
+    };
+    let (preset, detection) = match wanted {
+        None => (None, None),
+        Some(PresetRef::Named(name)) => (presets::find(name), None),
+        Some(PresetRef::Auto) => {
+            let first = exports.first().context("no input files were given")?;
+            let detection =
+                presets::detect(&first.header.cells, &first.sample).map_err(|e| {
+                    let hint = match first.header.delimiter_hint() {
+                        Some(hint) => format!("\n  {hint}"),
+                        None => String::new(),
+                    };
+                    let path = if first.name == "<stdin>" {
+                        "FILE"
+                    } else {
+                        &first.name
+                    };
+                    anyhow::anyhow!(
+                        "{}: {e}; draft rules for this export with `pipelint init --from {path} > pipelint.toml`, then audit with `-r pipelint.toml`{hint}",
+                        first.name
+                    )
+                })?;
+            (presets::find(detection.preset), Some(detection))
+        }
+    };
+    Ok(build(user, preset, detection)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any rules text through both phases: problems, never a panic.
+        #[test]
+        fn rules_text_never_panics(text in "(\\[[a-z]{1,8}\\]\n|[a-z_]{1,10} = (\"[^\"\n]{0,12}\"|[0-9]{1,4}|\\[\"[A-Za-z ]{0,8}\"\\]|true|\\{ field = \"amount\", gte = 1 \\})\n|\\[\\[(stages|rules)\\]\\]\n){0,12}") {
+            let user = UserRules::parse(RulesText { name: "fuzz.toml".into(), text });
+            let _ = build(Some(&user), None, None).map_err(|e| e.to_string());
+        }
+    }
 }

@@ -16,7 +16,7 @@ use super::raw::{
 use crate::suggest;
 
 /// Parse one rules document. Problems are added to `problems`; what could be read is returned.
-pub fn parse_rules(text: &str, doc: DocId, problems: &mut Problems) -> RawRules {
+pub(crate) fn parse_rules(text: &str, doc: DocId, problems: &mut Problems) -> RawRules {
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut raw = RawRules::default();
     if !errors.is_empty() {

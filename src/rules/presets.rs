@@ -7,14 +7,14 @@ use crate::field::Canonical;
 
 /// A built-in rules file.
 #[derive(Debug)]
-pub struct Preset {
-    pub name: &'static str,
+pub(crate) struct Preset {
+    pub(crate) name: &'static str,
     /// Where the file lives in the repository (for messages and `init --preset`).
-    pub path: &'static str,
-    pub text: &'static str,
+    pub(crate) path: &'static str,
+    pub(crate) text: &'static str,
 }
 
-pub const PRESETS: &[Preset] = &[
+pub(crate) const PRESETS: &[Preset] = &[
     Preset {
         name: "salesforce",
         path: "rules/salesforce.toml",
@@ -37,30 +37,30 @@ pub const PRESETS: &[Preset] = &[
     },
 ];
 
-pub fn find(name: &str) -> Option<&'static Preset> {
+pub(crate) fn find(name: &str) -> Option<&'static Preset> {
     PRESETS
         .iter()
         .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
 }
 
-pub fn names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     PRESETS.iter().map(|p| p.name)
 }
 
 /// How well a preset fits an export: its columns against the header, its stages against
 /// the stage values at the head of the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Detection {
-    pub preset: &'static str,
+pub(crate) struct Detection {
+    pub(crate) preset: &'static str,
     /// Canonical fields the preset maps that the header has.
-    pub matched: usize,
+    pub(crate) matched: usize,
     /// Canonical fields the preset maps.
-    pub total: usize,
+    pub(crate) total: usize,
     /// Distinct stage values in the sampled rows, and how many are the preset's stages.
-    pub stage_values: usize,
-    pub stages_known: usize,
+    pub(crate) stage_values: usize,
+    pub(crate) stages_known: usize,
     /// Sampled stage values that are not the preset's stages (first few, in file order).
-    pub unknown_stages: Vec<String>,
+    pub(crate) unknown_stages: Vec<String>,
 }
 
 /// Columns that make the column fit certain: an id or name, owner, stage, amount, close
@@ -68,9 +68,27 @@ pub struct Detection {
 const KEY_COLUMNS: usize = 6;
 
 impl Detection {
+    /// "auto-detected, confidence 83%: 10 of its 16 columns, 7 of 7 stage values".
+    pub(crate) fn words(&self) -> String {
+        let stages = if self.stage_values == 0 {
+            String::new()
+        } else {
+            format!(
+                ", {} of {} stage values",
+                self.stages_known, self.stage_values
+            )
+        };
+        format!(
+            "auto-detected, confidence {:.0}%: {} of its {} columns{stages}",
+            self.confidence() * 100.0,
+            self.matched,
+            self.total
+        )
+    }
+
     /// 0–1: how many key columns map (six is full marks) times the share of stage values
     /// the preset knows.
-    pub fn confidence(&self) -> f64 {
+    pub(crate) fn confidence(&self) -> f64 {
         let columns = self.matched.min(KEY_COLUMNS) as f64 / KEY_COLUMNS as f64;
         let stages = if self.stage_values == 0 {
             1.0
@@ -83,7 +101,7 @@ impl Detection {
 
 /// Score one preset against a header and the sampled rows. `None` when it does not find
 /// the stage column.
-pub fn score(
+pub(crate) fn score(
     preset: &'static Preset,
     header: &[String],
     sample: &[Vec<String>],
@@ -141,7 +159,7 @@ pub fn score(
 /// Pick the preset that fits best: most mapped columns, then most known stage values, then
 /// the earlier preset. It must find the stage column and three or more columns, and know at
 /// least one of the stage values sampled; otherwise the export needs rules of its own.
-pub fn detect(header: &[String], sample: &[Vec<String>]) -> Result<Detection, String> {
+pub(crate) fn detect(header: &[String], sample: &[Vec<String>]) -> Result<Detection, String> {
     let mut best: Option<Detection> = None;
     let mut close: Option<Detection> = None;
     for preset in PRESETS {
@@ -268,5 +286,131 @@ mod tests {
         let none_known = rows(&["Fase A", "Fase B"]);
         let err = detect(&h, &none_known).unwrap_err();
         assert!(err.contains("none of the stage values"), "{err}");
+    }
+
+    use crate::rules::{RulesText, UserRules};
+
+    #[test]
+    fn every_rules_file_validates_and_is_compiled_in() {
+        let mut seen = 0;
+        for entry in std::fs::read_dir("rules").expect("rules/") {
+            let path = entry.expect("entry").path();
+            if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+                continue;
+            }
+            seen += 1;
+            let text = std::fs::read_to_string(&path).expect("read");
+            let user = UserRules::parse(RulesText {
+                name: path.display().to_string(),
+                text: text.clone(),
+            });
+            assert!(
+                user.problems.is_empty(),
+                "{}: {:?}",
+                path.display(),
+                user.problems
+            );
+            let built = crate::rules::build(Some(&user), None, None)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                !built.stages.is_empty(),
+                "{} defines stages",
+                path.display()
+            );
+            assert!(
+                built
+                    .stages
+                    .iter()
+                    .any(|s| s.outcome == Some(crate::rules::Outcome::Won))
+            );
+            assert!(
+                built
+                    .stages
+                    .iter()
+                    .any(|s| s.outcome == Some(crate::rules::Outcome::Lost))
+            );
+            assert!(
+                built.stages.iter().all(|s| s.probability.is_some()),
+                "{}: probabilities",
+                path.display()
+            );
+
+            let name = path.file_stem().and_then(|s| s.to_str()).expect("name");
+            let preset = find(name).unwrap_or_else(|| panic!("{name} is not compiled in"));
+            assert_eq!(
+                preset.text, text,
+                "{name}: compiled text differs from the file"
+            );
+            assert!(crate::rules::build(None, Some(preset), None).is_ok());
+        }
+        assert_eq!(seen, PRESETS.len());
+    }
+
+    #[test]
+    fn salesforce_maps_report_labels_and_api_names() {
+        let preset = find("salesforce").expect("salesforce");
+        let rules = crate::rules::build(None, Some(preset), None).expect("valid");
+        let headers = |field: &str| -> Vec<String> {
+            rules
+                .columns
+                .iter()
+                .find(|c| c.field.as_str() == field)
+                .map(|c| c.headers.clone())
+                .unwrap_or_default()
+        };
+        for (field, label, api) in [
+            ("name", "Opportunity Name", "Name"),
+            ("stage", "Stage", "StageName"),
+            ("close_date", "Close Date", "CloseDate"),
+            ("owner", "Opportunity Owner", "OwnerId"),
+            ("created_date", "Created Date", "CreatedDate"),
+            ("last_activity", "Last Activity", "LastActivityDate"),
+            (
+                "forecast_category",
+                "Forecast Category",
+                "ForecastCategoryName",
+            ),
+            ("currency", "Opportunity Currency", "CurrencyIsoCode"),
+        ] {
+            let h = headers(field);
+            assert!(h.contains(&label.to_string()), "{field}: {label} in {h:?}");
+            assert!(h.contains(&api.to_string()), "{field}: {api} in {h:?}");
+        }
+        let stages: Vec<(&str, Option<f64>)> = rules
+            .stages
+            .iter()
+            .map(|s| (s.name.as_str(), s.probability))
+            .collect();
+        assert_eq!(
+            stages,
+            vec![
+                ("Prospecting", Some(10.0)),
+                ("Qualification", Some(10.0)),
+                ("Needs Analysis", Some(20.0)),
+                ("Value Proposition", Some(50.0)),
+                ("Id. Decision Makers", Some(60.0)),
+                ("Perception Analysis", Some(70.0)),
+                ("Proposal/Price Quote", Some(75.0)),
+                ("Negotiation/Review", Some(90.0)),
+                ("Closed Won", Some(100.0)),
+                ("Closed Lost", Some(0.0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn auto_detection_reports_its_choice() {
+        let header = |s: &str| -> Vec<String> { s.split(',').map(str::to_string).collect() };
+        let d = detect(&header(
+            "Id,AccountId,Name,Description,StageName,Amount,Probability,CloseDate,NextStep,CreatedDate,LastActivityDate",
+        ), &[])
+        .expect("fits");
+        assert_eq!(d.preset, "salesforce");
+        assert_eq!((d.matched, d.total), (10, 16));
+        let hs = detect(&header(
+            "Record ID,Amount,Close Date,Create Date,Deal Name,Deal owner,Deal probability,Deal Stage,Forecast category,Last Activity Date,Next step",
+        ), &[])
+        .expect("fits");
+        assert_eq!(hs.preset, "hubspot");
     }
 }

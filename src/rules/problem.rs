@@ -5,14 +5,14 @@ use std::ops::Range;
 
 /// The text of one rules document and the name it is reported under (a path or `preset:x`).
 #[derive(Clone, Debug)]
-pub struct RulesText {
-    pub name: String,
-    pub text: String,
+pub(crate) struct RulesText {
+    pub(crate) name: String,
+    pub(crate) text: String,
 }
 
 impl RulesText {
     /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = &self.text[..floor_char_boundary(&self.text, offset)];
         let line = before.matches('\n').count() + 1;
@@ -30,25 +30,25 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// Which rules document a span refers to: the user's file or a built-in preset.
-pub type DocId = usize;
+pub(crate) type DocId = usize;
 
 /// One thing wrong with the rules, where it is, and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub doc: DocId,
-    pub span: Option<Range<usize>>,
-    pub message: String,
+pub(crate) struct Problem {
+    pub(crate) doc: DocId,
+    pub(crate) span: Option<Range<usize>>,
+    pub(crate) message: String,
 }
 
 /// Every problem found, with the documents needed to locate them.
 #[derive(Debug)]
-pub struct RulesError {
-    pub docs: Vec<RulesText>,
-    pub problems: Vec<Problem>,
+pub(crate) struct RulesError {
+    pub(crate) docs: Vec<RulesText>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl RulesError {
-    pub fn located(&self) -> Vec<String> {
+    pub(crate) fn located(&self) -> Vec<String> {
         let mut items: Vec<(usize, String, usize, usize, &str)> = self
             .problems
             .iter()
@@ -97,12 +97,12 @@ impl std::error::Error for RulesError {}
 
 /// Collects problems while a rules document is walked, so that all are reported at once.
 #[derive(Default, Debug)]
-pub struct Problems {
-    pub items: Vec<Problem>,
+pub(crate) struct Problems {
+    pub(crate) items: Vec<Problem>,
 }
 
 impl Problems {
-    pub fn push(&mut self, doc: DocId, span: Range<usize>, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, doc: DocId, span: Range<usize>, message: impl Into<String>) {
         self.items.push(Problem {
             doc,
             span: Some(span),
@@ -110,7 +110,7 @@ impl Problems {
         });
     }
 
-    pub fn push_unlocated(&mut self, doc: DocId, message: impl Into<String>) {
+    pub(crate) fn push_unlocated(&mut self, doc: DocId, message: impl Into<String>) {
         self.items.push(Problem {
             doc,
             span: None,
@@ -118,7 +118,7 @@ impl Problems {
         });
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 }

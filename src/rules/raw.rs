@@ -8,131 +8,132 @@ use toml::Spanned;
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawInput {
-    pub preset: Option<Spanned<String>>,
-    pub date_formats: Option<Vec<Spanned<String>>>,
-    pub decimal: Option<Spanned<String>>,
-    pub empty_values: Option<Vec<String>>,
-    pub delimiter: Option<Spanned<String>>,
-    pub currency: Option<Spanned<String>>,
+pub(crate) struct RawInput {
+    pub(crate) preset: Option<Spanned<String>>,
+    pub(crate) date_formats: Option<Vec<Spanned<String>>>,
+    pub(crate) decimal: Option<Spanned<String>>,
+    pub(crate) empty_values: Option<Vec<String>>,
+    pub(crate) delimiter: Option<Spanned<String>>,
+    pub(crate) currency: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawField {
+pub(crate) struct RawField {
     #[serde(rename = "type")]
-    pub kind: Option<Spanned<String>>,
-    pub required: Option<bool>,
-    pub values: Option<Vec<String>>,
-    pub pattern: Option<Spanned<String>>,
-    pub min: Option<Spanned<toml::Value>>,
-    pub max: Option<Spanned<toml::Value>>,
-    pub weight: Option<Spanned<f64>>,
-    pub severity: Option<Spanned<String>>,
+    pub(crate) kind: Option<Spanned<String>>,
+    pub(crate) required: Option<bool>,
+    pub(crate) values: Option<Vec<String>>,
+    pub(crate) pattern: Option<Spanned<String>>,
+    pub(crate) min: Option<Spanned<toml::Value>>,
+    pub(crate) max: Option<Spanned<toml::Value>>,
+    pub(crate) weight: Option<Spanned<f64>>,
+    pub(crate) severity: Option<Spanned<String>>,
     /// Percent fields only: a bare number is a fraction (HubSpot writes 0.4 for 40%).
-    pub fraction: Option<bool>,
+    pub(crate) fraction: Option<bool>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawStage {
-    pub name: Spanned<String>,
+pub(crate) struct RawStage {
+    pub(crate) name: Spanned<String>,
     #[serde(default)]
-    pub aliases: Vec<Spanned<String>>,
-    pub probability: Option<Spanned<f64>>,
-    pub forecast: Option<Vec<Spanned<String>>>,
-    pub max_days: Option<Spanned<i64>>,
-    pub stale_days: Option<Spanned<i64>>,
+    pub(crate) aliases: Vec<Spanned<String>>,
+    pub(crate) probability: Option<Spanned<f64>>,
+    pub(crate) forecast: Option<Vec<Spanned<String>>>,
+    pub(crate) max_days: Option<Spanned<i64>>,
+    pub(crate) stale_days: Option<Spanned<i64>>,
     #[serde(default)]
-    pub requires: Vec<Spanned<String>>,
-    pub outcome: Option<Spanned<String>>,
+    pub(crate) requires: Vec<Spanned<String>>,
+    pub(crate) outcome: Option<Spanned<String>>,
     /// Severity of this stage's exit-criteria findings (REQ002); default error.
-    pub severity: Option<Spanned<String>>,
+    pub(crate) severity: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawRule {
-    pub id: Spanned<String>,
+pub(crate) struct RawRule {
+    pub(crate) id: Spanned<String>,
     /// A condition table, or an array of them that must all hold; walked separately so that
     /// its keys are checked with their spans.
     #[serde(skip)]
-    pub when: Vec<Spanned<RawCondition>>,
+    pub(crate) when: Vec<Spanned<RawCondition>>,
     #[serde(default)]
-    pub requires: Vec<Spanned<String>>,
-    pub severity: Option<Spanned<String>>,
-    pub message: Option<String>,
+    pub(crate) requires: Vec<Spanned<String>>,
+    pub(crate) severity: Option<Spanned<String>>,
+    pub(crate) message: Option<String>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawCondition {
-    pub field: Spanned<String>,
-    pub eq: Option<Spanned<toml::Value>>,
+pub(crate) struct RawCondition {
+    pub(crate) field: Spanned<String>,
+    pub(crate) eq: Option<Spanned<toml::Value>>,
     #[serde(rename = "in")]
-    pub in_: Option<Spanned<Vec<toml::Value>>>,
-    pub not_in: Option<Spanned<Vec<toml::Value>>>,
-    pub gt: Option<Spanned<toml::Value>>,
-    pub gte: Option<Spanned<toml::Value>>,
-    pub lt: Option<Spanned<toml::Value>>,
-    pub lte: Option<Spanned<toml::Value>>,
-    pub empty: Option<Spanned<bool>>,
-    pub not_empty: Option<Spanned<bool>>,
+    pub(crate) in_: Option<Spanned<Vec<toml::Value>>>,
+    pub(crate) not_in: Option<Spanned<Vec<toml::Value>>>,
+    pub(crate) gt: Option<Spanned<toml::Value>>,
+    pub(crate) gte: Option<Spanned<toml::Value>>,
+    pub(crate) lt: Option<Spanned<toml::Value>>,
+    pub(crate) lte: Option<Spanned<toml::Value>>,
+    pub(crate) empty: Option<Spanned<bool>>,
+    pub(crate) not_empty: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawRisk {
-    pub stale_days: Option<Spanned<i64>>,
-    pub probability_tolerance: Option<Spanned<f64>>,
-    pub horizon_days: Option<Spanned<i64>>,
-    pub weights: Option<RawWeights>,
-    pub high: Option<Spanned<i64>>,
-    pub medium: Option<Spanned<i64>>,
+pub(crate) struct RawRisk {
+    pub(crate) stale_days: Option<Spanned<i64>>,
+    pub(crate) probability_tolerance: Option<Spanned<f64>>,
+    pub(crate) horizon_days: Option<Spanned<i64>>,
+    pub(crate) weights: Option<RawWeights>,
+    pub(crate) high: Option<Spanned<i64>>,
+    pub(crate) medium: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawWeights {
-    pub overdue: Option<Spanned<i64>>,
-    pub stale: Option<Spanned<i64>>,
-    pub stage_aged: Option<Spanned<i64>>,
-    pub exit_criteria: Option<Spanned<i64>>,
-    pub forecast_mismatch: Option<Spanned<i64>>,
-    pub no_next_step: Option<Spanned<i64>>,
-    pub pushed: Option<Spanned<i64>>,
+pub(crate) struct RawWeights {
+    pub(crate) overdue: Option<Spanned<i64>>,
+    pub(crate) stale: Option<Spanned<i64>>,
+    pub(crate) stage_aged: Option<Spanned<i64>>,
+    pub(crate) exit_criteria: Option<Spanned<i64>>,
+    pub(crate) forecast_mismatch: Option<Spanned<i64>>,
+    pub(crate) no_next_step: Option<Spanned<i64>>,
+    pub(crate) pushed: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct RawGate {
-    pub fail_on: Option<Spanned<String>>,
-    pub min_completeness: Option<Spanned<f64>>,
-    pub max_high_risk: Option<Spanned<i64>>,
+pub(crate) struct RawGate {
+    pub(crate) fail_on: Option<Spanned<String>>,
+    pub(crate) min_completeness: Option<Spanned<f64>>,
+    pub(crate) max_high_risk: Option<Spanned<i64>>,
+    pub(crate) allow_empty: Option<Spanned<bool>>,
 }
 
 /// The whole document after phase one. Maps keep their key spans.
 #[derive(Default, Debug, Clone)]
-pub struct RawRules {
-    pub input: RawInput,
-    pub columns: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
-    pub fields: Vec<(Spanned<String>, RawField)>,
+pub(crate) struct RawRules {
+    pub(crate) input: RawInput,
+    pub(crate) columns: Vec<(Spanned<String>, Vec<Spanned<String>>)>,
+    pub(crate) fields: Vec<(Spanned<String>, RawField)>,
     /// `None` when the document has no `[[stages]]` (a preset's stages then apply).
-    pub stages: Option<Vec<RawStage>>,
-    pub rules: Vec<RawRule>,
-    pub risk: RawRisk,
-    pub gate: RawGate,
-    pub checks: Vec<(Spanned<String>, Spanned<String>)>,
+    pub(crate) stages: Option<Vec<RawStage>>,
+    pub(crate) rules: Vec<RawRule>,
+    pub(crate) risk: RawRisk,
+    pub(crate) gate: RawGate,
+    pub(crate) checks: Vec<(Spanned<String>, Spanned<String>)>,
 }
 
 /// The top-level tables of a rules file.
-pub const SECTIONS: [&str; 8] = [
+pub(crate) const SECTIONS: [&str; 8] = [
     "input", "columns", "fields", "stages", "rules", "risk", "gate", "checks",
 ];
 
 /// The keys a `Deserialize` struct accepts, read from serde's own field list so that the
 /// "unknown key" check can never drift from the structs above.
-pub fn struct_keys<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+pub(crate) fn struct_keys<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     struct Probe(&'static [&'static str]);
     #[derive(Debug)]
     struct Stop;
@@ -181,7 +182,12 @@ mod tests {
     fn struct_keys_reads_serde_field_names() {
         assert_eq!(
             struct_keys::<RawGate>(),
-            &["fail_on", "min_completeness", "max_high_risk"]
+            &[
+                "fail_on",
+                "min_completeness",
+                "max_high_risk",
+                "allow_empty"
+            ]
         );
         assert!(struct_keys::<RawField>().contains(&"type"));
         assert!(struct_keys::<RawCondition>().contains(&"in"));

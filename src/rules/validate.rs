@@ -18,7 +18,7 @@ use super::{
     InputRules, KNOWN_FORECAST, Operand, Origin, Outcome, RiskRules, RuleSet, StageRule, Test,
     normalize_forecast,
 };
-use crate::checks::{CheckSetting, Code, Severity};
+use crate::diag::{CheckSetting, Code, Severity};
 use crate::field::{Canonical, FieldName, FieldType};
 use crate::suggest;
 use crate::values::{
@@ -27,15 +27,15 @@ use crate::values::{
 
 /// `[input] preset` as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PresetRef {
+pub(crate) enum PresetRef {
     Auto,
     Named(&'static str),
 }
 
 /// One document's settings, all optional, before merging.
 #[derive(Clone, Debug, Default)]
-pub struct Layer {
-    pub preset: Option<PresetRef>,
+pub(crate) struct Layer {
+    pub(crate) preset: Option<PresetRef>,
     date_formats: Option<Vec<DateFormat>>,
     decimal: Option<DecimalMark>,
     empty_values: Option<Vec<String>>,
@@ -54,6 +54,7 @@ pub struct Layer {
     fail_on: Option<FailOn>,
     min_completeness: Option<f64>,
     max_high_risk: Option<u64>,
+    allow_empty: Option<bool>,
     checks: Vec<(Code, CheckSetting)>,
 }
 
@@ -79,7 +80,6 @@ struct RuleLayer {
     requires: Vec<FieldRef>,
     severity: Option<Severity>,
     message: Option<String>,
-    at: Origin,
 }
 
 /// A condition's test before its operands are typed against the field.
@@ -163,7 +163,7 @@ impl Checker<'_> {
 }
 
 /// Check one raw document into a layer.
-pub fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
+pub(crate) fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
     let mut c = Checker { doc, problems };
     let mut layer = Layer::default();
 
@@ -215,7 +215,7 @@ pub fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
     }
     layer.empty_values = input.empty_values.clone();
     if let Some(d) = &input.delimiter {
-        match delimiter_byte(d.get_ref()) {
+        match crate::input::dialect::delimiter_byte(d.get_ref()) {
             Some(b) => layer.delimiter = Some(b),
             None => c.problem(
                 d.span(),
@@ -330,7 +330,6 @@ pub fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
             requires: r.requires.iter().map(|f| c.field_ref(f)).collect(),
             severity: c.severity(&r.severity),
             message: r.message.clone(),
-            at: c.at(r.id.span()),
         });
     }
 
@@ -398,6 +397,7 @@ pub fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
             Err(_) => c.problem(m.span(), "gate.max_high_risk must be 0 or more"),
         }
     }
+    layer.allow_empty = gate.allow_empty.as_ref().map(|a| *a.get_ref());
 
     // [checks]
     for (key, value) in &raw.checks {
@@ -417,17 +417,6 @@ pub fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
         }
     }
     layer
-}
-
-/// A delimiter as written in rules or on the command line: one ASCII character, or `tab`.
-pub fn delimiter_byte(s: &str) -> Option<u8> {
-    match s {
-        "tab" | "\t" | "\\t" => Some(b'\t'),
-        s if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
-            Some(s.as_bytes()[0])
-        }
-        _ => None,
-    }
 }
 
 fn field_layer(c: &mut Checker<'_>, key: &Spanned<String>, f: &RawField) -> Option<FieldLayer> {
@@ -603,12 +592,11 @@ fn stage_rule(
         requires: s.requires.iter().map(|f| c.field_ref(f)).collect(),
         outcome,
         severity: c.severity(&s.severity),
-        at: c.at(s.name.span()),
     })
 }
 
 /// The usual spelling of a normalised forecast category.
-pub fn forecast_label(norm: &str) -> &str {
+pub(crate) fn forecast_label(norm: &str) -> &str {
     match norm {
         "pipeline" => "Pipeline",
         "bestcase" => "Best Case",
@@ -664,18 +652,18 @@ fn raw_test(c: &mut Checker<'_>, cond: &Spanned<RawCondition>) -> Option<RawTest
 
 impl Layer {
     /// Whether this document sets `[input] date_formats` itself.
-    pub fn sets_date_formats(&self) -> bool {
+    pub(crate) fn sets_date_formats(&self) -> bool {
         self.date_formats.is_some()
     }
 
     /// Whether this document sets `[input] decimal` itself.
-    pub fn sets_decimal(&self) -> bool {
+    pub(crate) fn sets_decimal(&self) -> bool {
         self.decimal.is_some()
     }
 }
 
 /// Merge `over` (the user's file) onto `base` (its preset).
-pub fn merge(base: Layer, over: Layer) -> Layer {
+pub(crate) fn merge(base: Layer, over: Layer) -> Layer {
     let mut columns = base.columns;
     for col in over.columns {
         columns.retain(|c| c.field != col.field);
@@ -716,20 +704,25 @@ pub fn merge(base: Layer, over: Layer) -> Layer {
         fail_on: over.fail_on.or(base.fail_on),
         min_completeness: over.min_completeness.or(base.min_completeness),
         max_high_risk: over.max_high_risk.or(base.max_high_risk),
+        allow_empty: over.allow_empty.or(base.allow_empty),
         checks,
     }
 }
 
-/// What a finished rule set is called and where it came from.
-pub struct Provenance {
-    pub source: String,
-    pub preset: Option<&'static str>,
-    pub docs: Vec<RulesText>,
-    pub user_doc: Option<DocId>,
+/// What a finished rule set is called, where it came from, and what the user's own
+/// document settles itself.
+pub(crate) struct Provenance {
+    pub(crate) source: String,
+    pub(crate) preset: Option<&'static str>,
+    pub(crate) detection: Option<super::Detection>,
+    pub(crate) docs: Vec<RulesText>,
+    pub(crate) user_doc: Option<DocId>,
+    pub(crate) dates_given: bool,
+    pub(crate) decimal_given: bool,
 }
 
 /// Apply defaults and check cross-references; every problem is reported at once.
-pub fn finish(
+pub(crate) fn finish(
     layer: Layer,
     provenance: Provenance,
     mut problems: Problems,
@@ -768,7 +761,6 @@ pub fn finish(
             requires: r.requires,
             severity: r.severity,
             message: r.message,
-            at: r.at,
         });
     }
     let defaults = RiskRules::default();
@@ -814,10 +806,9 @@ pub fn finish(
             Some(v) => Placeholders::new(v),
             None => Placeholders::new(DEFAULT_EMPTY_VALUES),
         },
-        delimiter: layer.delimiter,
         currency: layer.currency,
-        dates_given: false,
-        decimal_given: false,
+        dates_given: provenance.dates_given,
+        decimal_given: provenance.decimal_given,
     };
     if !problems.is_empty() {
         return Err(RulesError {
@@ -828,7 +819,7 @@ pub fn finish(
     Ok(RuleSet {
         source: provenance.source,
         preset: provenance.preset,
-        detection: None,
+        detection: provenance.detection,
         docs: provenance.docs,
         user_doc: provenance.user_doc,
         input,
@@ -841,6 +832,7 @@ pub fn finish(
             fail_on: layer.fail_on.unwrap_or_default(),
             min_completeness: layer.min_completeness,
             max_high_risk: layer.max_high_risk,
+            allow_empty: layer.allow_empty.unwrap_or(false),
         },
         checks: layer.checks,
     })
@@ -850,7 +842,7 @@ pub fn finish(
 /// canonical field, or (when that field has no `[columns]` entry) a header spelled like the
 /// canonical name, *is* the canonical field. Every reference goes through here, so one
 /// column is one field for requirements, conditions, checks and completeness alike.
-pub fn canonical_name(name: &FieldName, columns: &[ColumnRule]) -> FieldName {
+pub(crate) fn canonical_name(name: &FieldName, columns: &[ColumnRule]) -> FieldName {
     let FieldName::Header(h) = name else {
         return name.clone();
     };

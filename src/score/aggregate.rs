@@ -9,10 +9,10 @@ use crate::values::{Currency, Money, MoneySum};
 /// Exact sums per currency (`None`: the amount names no currency). A handful of entries at
 /// most, kept sorted by currency; never added across currencies.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CurrencySums(Vec<(Option<Currency>, MoneySum)>);
+pub(crate) struct CurrencySums(Vec<(Option<Currency>, MoneySum)>);
 
 impl CurrencySums {
-    pub fn add(&mut self, currency: Option<Currency>, amount: Money) {
+    pub(crate) fn add(&mut self, currency: Option<Currency>, amount: Money) {
         match self.0.binary_search_by(|(c, _)| c.cmp(&currency)) {
             Ok(i) => self.0[i].1.add(amount),
             Err(i) => {
@@ -24,14 +24,14 @@ impl CurrencySums {
     }
 
     /// Add a whole sum to `currency`'s.
-    pub fn insert_sum(&mut self, currency: Option<Currency>, sum: MoneySum) {
+    pub(crate) fn insert_sum(&mut self, currency: Option<Currency>, sum: MoneySum) {
         match self.0.binary_search_by(|(c, _)| c.cmp(&currency)) {
             Ok(i) => self.0[i].1.merge(sum),
             Err(i) => self.0.insert(i, (currency, sum)),
         }
     }
 
-    pub fn merge(&mut self, other: &CurrencySums) {
+    pub(crate) fn merge(&mut self, other: &CurrencySums) {
         for (currency, sum) in &other.0 {
             match self.0.binary_search_by(|(c, _)| c.cmp(currency)) {
                 Ok(i) => self.0[i].1.merge(*sum),
@@ -40,28 +40,29 @@ impl CurrencySums {
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (Option<Currency>, MoneySum)> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Option<Currency>, MoneySum)> + '_ {
         self.0.iter().copied()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
 /// The open pipeline of a group: open deals, their risk bands, open and at-risk (high band)
 /// amounts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PipelineTally {
-    pub open: u64,
+pub(crate) struct PipelineTally {
+    pub(crate) open: u64,
     /// Open deals per band: low, medium, high.
-    pub bands: [u64; 3],
-    pub open_amount: CurrencySums,
-    pub at_risk_amount: CurrencySums,
+    pub(crate) bands: [u64; 3],
+    pub(crate) open_amount: CurrencySums,
+    pub(crate) at_risk_amount: CurrencySums,
 }
 
 impl PipelineTally {
-    pub fn add_open(&mut self, band: Band, currency: Option<Currency>, amount: Option<Money>) {
+    pub(crate) fn add_open(
+        &mut self,
+        band: Band,
+        currency: Option<Currency>,
+        amount: Option<Money>,
+    ) {
         self.open += 1;
         self.bands[band as usize] += 1;
         if let Some(amount) = amount {
@@ -72,7 +73,7 @@ impl PipelineTally {
         }
     }
 
-    pub fn merge(&mut self, other: &PipelineTally) {
+    pub(crate) fn merge(&mut self, other: &PipelineTally) {
         self.open += other.open;
         for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
             *mine += theirs;
@@ -81,20 +82,20 @@ impl PipelineTally {
         self.at_risk_amount.merge(&other.at_risk_amount);
     }
 
-    pub fn high(&self) -> u64 {
+    pub(crate) fn high(&self) -> u64 {
         self.bands[Band::High as usize]
     }
 }
 
 /// Completeness and pipeline of one group of deals.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GroupTally {
-    pub completeness: WeightTally,
-    pub pipeline: PipelineTally,
+pub(crate) struct GroupTally {
+    pub(crate) completeness: WeightTally,
+    pub(crate) pipeline: PipelineTally,
 }
 
 impl GroupTally {
-    pub fn merge(&mut self, other: &GroupTally) {
+    pub(crate) fn merge(&mut self, other: &GroupTally) {
         self.completeness.merge(&other.completeness);
         self.pipeline.merge(&other.pipeline);
     }
@@ -103,19 +104,19 @@ impl GroupTally {
 /// Sums for a set of records. `by_owner` and `by_unknown_stage` are indexed by the ids of
 /// the interner that produced them and are re-indexed on merge.
 #[derive(Clone, Debug, Default)]
-pub struct Tallies {
-    pub overall: GroupTally,
-    pub fields: Vec<FieldTally>,
-    pub by_owner: Vec<GroupTally>,
+pub(crate) struct Tallies {
+    pub(crate) overall: GroupTally,
+    pub(crate) fields: Vec<FieldTally>,
+    pub(crate) by_owner: Vec<GroupTally>,
     /// Deals with no owner.
-    pub no_owner: GroupTally,
-    pub by_stage: Vec<GroupTally>,
-    pub by_unknown_stage: Vec<GroupTally>,
-    pub no_stage: GroupTally,
+    pub(crate) no_owner: GroupTally,
+    pub(crate) by_stage: Vec<GroupTally>,
+    pub(crate) by_unknown_stage: Vec<GroupTally>,
+    pub(crate) no_stage: GroupTally,
 }
 
 impl Tallies {
-    pub fn new(fields: usize, stages: usize) -> Tallies {
+    pub(crate) fn new(fields: usize, stages: usize) -> Tallies {
         Tallies {
             fields: vec![FieldTally::default(); fields],
             by_stage: vec![GroupTally::default(); stages],
@@ -125,7 +126,7 @@ impl Tallies {
 
     /// Merge `other`, whose owner and unknown-stage ids map to ours through `owner_ids` and
     /// `stage_ids`.
-    pub fn merge(&mut self, other: &Tallies, owner_ids: &[u32], stage_ids: &[u32]) {
+    pub(crate) fn merge(&mut self, other: &Tallies, owner_ids: &[u32], stage_ids: &[u32]) {
         self.overall.merge(&other.overall);
         for (mine, theirs) in self.fields.iter_mut().zip(&other.fields) {
             mine.merge(theirs);
@@ -145,7 +146,7 @@ impl Tallies {
 }
 
 /// The tally at `i`, growing the vector as needed.
-pub fn grow(v: &mut Vec<GroupTally>, i: usize) -> &mut GroupTally {
+pub(crate) fn grow(v: &mut Vec<GroupTally>, i: usize) -> &mut GroupTally {
     if v.len() <= i {
         v.resize(i + 1, GroupTally::default());
     }

@@ -6,15 +6,15 @@
 
 /// Per field: how often it was applicable, and what it held then.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FieldTally {
-    pub applicable: u64,
-    pub filled: u64,
-    pub missing: u64,
-    pub invalid: u64,
+pub(crate) struct FieldTally {
+    pub(crate) applicable: u64,
+    pub(crate) filled: u64,
+    pub(crate) missing: u64,
+    pub(crate) invalid: u64,
 }
 
 impl FieldTally {
-    pub fn merge(&mut self, other: &FieldTally) {
+    pub(crate) fn merge(&mut self, other: &FieldTally) {
         self.applicable += other.applicable;
         self.filled += other.filled;
         self.missing += other.missing;
@@ -23,34 +23,34 @@ impl FieldTally {
 
     /// Share of applicable records in which the field was filled, 0–100; `None` when the
     /// field never applied.
-    pub fn rate(&self) -> Option<f64> {
+    pub(crate) fn rate(&self) -> Option<f64> {
         (self.applicable > 0).then(|| percent(self.filled, self.applicable))
     }
 }
 
 /// Pooled weights for a group of records (all, an owner, a stage).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct WeightTally {
-    pub records: u64,
-    pub filled: u64,
-    pub applicable: u64,
+pub(crate) struct WeightTally {
+    pub(crate) records: u64,
+    pub(crate) filled: u64,
+    pub(crate) applicable: u64,
 }
 
 impl WeightTally {
-    pub fn add(&mut self, filled: u32, applicable: u32) {
+    pub(crate) fn add(&mut self, filled: u32, applicable: u32) {
         self.records += 1;
         self.filled += u64::from(filled);
         self.applicable += u64::from(applicable);
     }
 
-    pub fn merge(&mut self, other: &WeightTally) {
+    pub(crate) fn merge(&mut self, other: &WeightTally) {
         self.records += other.records;
         self.filled += other.filled;
         self.applicable += other.applicable;
     }
 
     /// Completeness 0–100; a group with nothing applicable is complete.
-    pub fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         if self.applicable == 0 {
             100.0
         } else {
@@ -60,7 +60,7 @@ impl WeightTally {
 }
 
 /// `part / whole` as a percentage (unrounded).
-pub fn percent(part: u64, whole: u64) -> f64 {
+pub(crate) fn percent(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         100.0
     } else {
@@ -69,12 +69,12 @@ pub fn percent(part: u64, whole: u64) -> f64 {
 }
 
 /// Round to one decimal, as every percentage in reports is.
-pub fn round1(x: f64) -> f64 {
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
 /// A single record's completeness, 0–100.
-pub fn record_rate(filled: u32, applicable: u32) -> f64 {
+pub(crate) fn record_rate(filled: u32, applicable: u32) -> f64 {
     percent(u64::from(filled), u64::from(applicable))
 }
 

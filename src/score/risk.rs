@@ -6,86 +6,14 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::checks::hygiene::{Activity, DealState, StageTime};
-use crate::checks::values::fmt_number;
-use crate::rules::{Outcome, RiskRules, RiskWeights, StageRule, validate::forecast_label};
-
-/// A reason a deal is at risk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Signal {
-    Overdue,
-    Stale,
-    StageAged,
-    ExitCriteria,
-    ForecastMismatch,
-    NoNextStep,
-    Pushed,
-}
-
-impl Signal {
-    pub const ALL: [Signal; 7] = [
-        Signal::Overdue,
-        Signal::Stale,
-        Signal::StageAged,
-        Signal::ExitCriteria,
-        Signal::ForecastMismatch,
-        Signal::NoNextStep,
-        Signal::Pushed,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::Overdue => "overdue",
-            Signal::Stale => "stale",
-            Signal::StageAged => "stage_aged",
-            Signal::ExitCriteria => "exit_criteria",
-            Signal::ForecastMismatch => "forecast_mismatch",
-            Signal::NoNextStep => "no_next_step",
-            Signal::Pushed => "pushed",
-        }
-    }
-
-    pub fn weight(self, w: &RiskWeights) -> u32 {
-        match self {
-            Signal::Overdue => w.overdue,
-            Signal::Stale => w.stale,
-            Signal::StageAged => w.stage_aged,
-            Signal::ExitCriteria => w.exit_criteria,
-            Signal::ForecastMismatch => w.forecast_mismatch,
-            Signal::NoNextStep => w.no_next_step,
-            Signal::Pushed => w.pushed,
-        }
-    }
-
-    fn bit(self) -> u8 {
-        1 << (self as u8)
-    }
-}
-
-/// A set of signals, one bit each.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Signals(pub u8);
-
-impl Signals {
-    pub fn insert(&mut self, s: Signal) {
-        self.0 |= s.bit();
-    }
-
-    pub fn contains(self, s: Signal) -> bool {
-        self.0 & s.bit() != 0
-    }
-
-    pub fn iter(self) -> impl Iterator<Item = Signal> {
-        Signal::ALL.into_iter().filter(move |s| self.contains(*s))
-    }
-
-    /// The sum of the fired signals' weights, capped at 100.
-    pub fn score(self, w: &RiskWeights) -> u8 {
-        self.iter().map(|s| s.weight(w)).sum::<u32>().min(100) as u8
-    }
-}
+use crate::checks::plan::Plan;
+use crate::checks::values::Cell;
+use crate::deal::{RiskFacts, Signal, Signals, StageKey};
+use crate::rules::{RiskRules, StageRule};
+use crate::words::{number as fmt_number, plural};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A forecast-risk band: high at `risk.high` or more, medium at `risk.medium` or more.
 #[serde(rename_all = "lowercase")]
 pub enum Band {
     Low,
@@ -94,7 +22,7 @@ pub enum Band {
 }
 
 impl Band {
-    pub fn of(score: u8, risk: &RiskRules) -> Band {
+    pub(crate) fn of(score: u8, risk: &RiskRules) -> Band {
         let s = u32::from(score);
         if s >= risk.high {
             Band::High
@@ -114,86 +42,50 @@ impl Band {
     }
 }
 
-/// What a deal's risk rests on, kept per deal (20 bytes) so the signals can be put into
-/// words when a report needs them.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct RiskFacts {
-    pub signals: Signals,
-    pub score: u8,
-    /// Bit i: the stage's i-th `requires` field is missing or invalid (the first 16;
-    /// [`RiskFacts::EXIT_MORE`] says whether later ones are too).
-    pub exit_unmet: u16,
-    /// Pushes, up to `u16::MAX` ([`RiskFacts::PUSHES_CAPPED`] when more).
-    pub push_count: u16,
-    pub last_activity: Option<NaiveDate>,
-    /// Days in the current stage; `i32::MIN` when unknown ([`RiskFacts::DAYS_CAPPED`] when
-    /// beyond `i32`).
-    pub days_in_stage: i32,
-    /// Probability in ten-thousandths of a point, as read (exact to the four decimals a
-    /// message shows); `i32::MIN` when unknown.
-    pub probability: i32,
-    /// What the checks decided, so that words never re-test rounded values.
-    pub flags: u8,
-    /// Interned forecast category; `u32::MAX` when none.
-    pub forecast: u32,
-    /// Won or lost by the status column, whatever the stage.
-    pub closed_as: Option<Outcome>,
+/// What the signals need beyond the hygiene state.
+pub(crate) struct RiskInputs {
+    pub(crate) exit_unmet: u16,
+    /// A stage requirement past the 16th is unmet.
+    pub(crate) exit_more: bool,
+    /// `None` when the export has no next-step column.
+    pub(crate) next_step_missing: Option<bool>,
+    pub(crate) push_count: Option<f64>,
 }
 
-impl RiskFacts {
-    /// The probability is off the stage's by more than the tolerance (HYG004).
-    pub const PROBABILITY_OFF: u8 = 1;
-    /// The forecast category is not allowed in the stage (HYG005).
-    pub const FORECAST_OFF: u8 = 2;
-    /// A stage requirement past the 16th is unmet too.
-    pub const EXIT_MORE: u8 = 4;
-    /// `days_in_stage` and `push_count` hold their type's maximum, not the value.
-    pub const DAYS_CAPPED: u8 = 8;
-    pub const PUSHES_CAPPED: u8 = 16;
-
-    pub fn has(&self, flag: u8) -> bool {
-        self.flags & flag != 0
-    }
-
-    /// The probability in points, as read.
-    pub fn probability(&self) -> Option<f64> {
-        (self.probability != i32::MIN).then(|| f64::from(self.probability) / 10_000.0)
-    }
-
-    pub fn days_in_stage(&self) -> Option<i64> {
-        (self.days_in_stage != i32::MIN).then_some(i64::from(self.days_in_stage))
-    }
-}
-
-impl Default for RiskFacts {
-    fn default() -> Self {
-        RiskFacts {
-            signals: Signals::default(),
-            score: 0,
-            exit_unmet: 0,
-            push_count: 0,
-            last_activity: None,
-            days_in_stage: i32::MIN,
-            probability: i32::MIN,
-            flags: 0,
-            forecast: u32::MAX,
-            closed_as: None,
+impl RiskInputs {
+    /// Read from a deal's cells (the value checks') and stage: which of the stage's exit
+    /// criteria are unmet, whether a next step is missing, the push count.
+    pub(crate) fn read(plan: &Plan<'_>, cells: &[Cell], stage: StageKey) -> RiskInputs {
+        let mut exit_unmet = 0u16;
+        let mut exit_more = false;
+        if let StageKey::Known(s) = stage {
+            for r in plan.by_stage.get(s as usize).into_iter().flatten() {
+                let unmet = plan.slot_of[r.field]
+                    .is_some_and(|slot| !matches!(cells[slot], Cell::Valid(_)));
+                if unmet && r.pos < 16 {
+                    exit_unmet |= 1 << r.pos;
+                } else if unmet {
+                    exit_more = true;
+                }
+            }
+        }
+        let h = &plan.hygiene;
+        RiskInputs {
+            exit_unmet,
+            exit_more,
+            next_step_missing: h
+                .next_step
+                .map(|s| matches!(cells[s], Cell::Missing { .. })),
+            push_count: h.push_count.and_then(|s| match cells[s] {
+                Cell::Valid(crate::checks::values::Parsed::Number(n)) => Some(n),
+                _ => None,
+            }),
         }
     }
 }
 
-/// What the signals need beyond the hygiene state.
-pub struct RiskInputs {
-    pub exit_unmet: u16,
-    /// A stage requirement past the 16th is unmet.
-    pub exit_more: bool,
-    /// `None` when the export has no next-step column.
-    pub next_step_missing: Option<bool>,
-    pub push_count: Option<f64>,
-}
-
 /// The signals of an open deal (none for closed or unknown-stage deals).
-pub fn assess(
+pub(crate) fn assess(
     state: &DealState<'_>,
     inputs: &RiskInputs,
     as_of: NaiveDate,
@@ -228,25 +120,24 @@ pub fn assess(
 }
 
 /// Everything needed to put a deal's signals into words.
-pub struct Describe<'a> {
-    pub as_of: NaiveDate,
-    pub risk: &'a RiskRules,
-    pub stage: Option<&'a StageRule>,
-    pub close_date: Option<NaiveDate>,
-    pub forecast: Option<&'a str>,
+pub(crate) struct Describe<'a> {
+    pub(crate) as_of: NaiveDate,
+    pub(crate) stage: Option<&'a StageRule>,
+    pub(crate) close_date: Option<NaiveDate>,
+    pub(crate) forecast: Option<&'a str>,
     /// Display names of the stage's `requires`, in order.
-    pub requires: Vec<&'a str>,
+    pub(crate) requires: Vec<&'a str>,
 }
 
 /// One signal in words a sales manager reads without the docs: "overdue 20 days",
 /// "no activity 19 days", "Commit not allowed in Demo".
-pub fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
+pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
     let stage = d.stage.map_or("?", |s| s.name.as_str());
     match signal {
         Signal::Overdue => match d.close_date {
             Some(close) => {
                 let days = (d.as_of - close).num_days();
-                format!("overdue {days} day{}", if days == 1 { "" } else { "s" })
+                format!("overdue {days} day{}", plural(days))
             }
             None => "overdue".to_string(),
         },
@@ -310,7 +201,7 @@ pub fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
 }
 
 /// The facts to keep for a deal, from its state and signals.
-pub fn facts(
+pub(crate) fn facts(
     state: &DealState<'_>,
     inputs: &RiskInputs,
     risk: &RiskRules,
@@ -373,15 +264,15 @@ pub fn facts(
 /// amount descending, then file and line. Kept as batches merge, so a report of a million
 /// deals need not sort them.
 #[derive(Clone, Debug, Default)]
-pub struct Riskiest {
+pub(crate) struct Riskiest {
     limit: usize,
     entries: Vec<(RiskKey, u32)>,
 }
 
 /// Orders deals riskiest first.
-pub type RiskKey = (std::cmp::Reverse<u8>, std::cmp::Reverse<i64>, u32, u64);
+pub(crate) type RiskKey = (std::cmp::Reverse<u8>, std::cmp::Reverse<i64>, u32, u64);
 
-pub fn risk_key(score: u8, amount: Option<i64>, file: u32, line: u64) -> RiskKey {
+pub(crate) fn risk_key(score: u8, amount: Option<i64>, file: u32, line: u64) -> RiskKey {
     (
         std::cmp::Reverse(score),
         std::cmp::Reverse(amount.unwrap_or(i64::MIN)),
@@ -391,7 +282,7 @@ pub fn risk_key(score: u8, amount: Option<i64>, file: u32, line: u64) -> RiskKey
 }
 
 impl Riskiest {
-    pub fn new(limit: usize) -> Riskiest {
+    pub(crate) fn new(limit: usize) -> Riskiest {
         Riskiest {
             limit,
             entries: Vec::new(),
@@ -399,7 +290,7 @@ impl Riskiest {
     }
 
     /// Consider deal `deal` with sort key `key`.
-    pub fn offer(&mut self, key: RiskKey, deal: u32) {
+    pub(crate) fn offer(&mut self, key: RiskKey, deal: u32) {
         if self.entries.len() == self.limit
             && self.entries.last().is_none_or(|(last, _)| key >= *last)
         {
@@ -411,26 +302,22 @@ impl Riskiest {
     }
 
     /// Take in another batch's, whose deal indices start at `offset` here.
-    pub fn merge(&mut self, other: &Riskiest, offset: u32) {
+    pub(crate) fn merge(&mut self, other: &Riskiest, offset: u32) {
         for &(key, deal) in &other.entries {
             self.offer(key, deal + offset);
         }
     }
 
     /// Deal indices, riskiest first.
-    pub fn deals(&self) -> impl Iterator<Item = u32> + '_ {
+    pub(crate) fn deals(&self) -> impl Iterator<Item = u32> + '_ {
         self.entries.iter().map(|(_, d)| *d)
     }
-}
-
-/// The label of a normalised forecast category, for messages.
-pub fn forecast_word(norm: &str) -> &str {
-    forecast_label(norm)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::RiskWeights;
 
     #[test]
     fn scores_cap_at_100_and_band() {

@@ -2,7 +2,7 @@
 //! (HubSpot), `1`/`0` (Data Loader), `yes`/`no`, and HubSpot's float-printed `1.0`/`0.0`.
 
 /// Read a trimmed cell as a boolean, ignoring ASCII case.
-pub fn parse_bool(s: &str) -> Option<bool> {
+pub(crate) fn parse_bool(s: &str) -> Option<bool> {
     const TRUE: [&str; 7] = ["true", "t", "yes", "y", "1", "1.0", "on"];
     const FALSE: [&str; 7] = ["false", "f", "no", "n", "0", "0.0", "off"];
     if s.len() > 5 {

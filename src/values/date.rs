@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 
 /// A compiled date pattern such as `%m/%d/%Y`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DateFormat {
-    pub source: String,
+pub(crate) struct DateFormat {
+    pub(crate) source: String,
     items: Vec<Item>,
 }
 
@@ -37,7 +37,7 @@ impl DateFormat {
     /// Compile a strftime pattern. Supported: `%Y %y %m %d %e %b %h %B %H %I %M %S %f %.f %p
     /// %P %z %:z %F %D %T %R %%`, with the `-`, `_` and `0` padding flags (widths are always
     /// lenient: `%m` reads `1` and `01`).
-    pub fn compile(source: &str) -> Result<DateFormat, String> {
+    pub(crate) fn compile(source: &str) -> Result<DateFormat, String> {
         let mut items = Vec::new();
         let bytes = source.as_bytes();
         let mut i = 0;
@@ -149,7 +149,7 @@ impl DateFormat {
     }
 
     /// Parse `s` (already trimmed). A time of day may follow the pattern's last item.
-    pub fn parse(&self, s: &str) -> Option<NaiveDate> {
+    pub(crate) fn parse(&self, s: &str) -> Option<NaiveDate> {
         let b = s.as_bytes();
         let mut pos = 0;
         let (mut year, mut month, mut day) = (None, None, None);
@@ -265,7 +265,7 @@ impl TimeOfDay {
 
 /// Parse an ISO 8601 date or datetime: `2026-01-31`, `2026-01-31T14:03:00.000+0000`,
 /// `2026-01-31 14:03`, `2026-01-31T14:03:00Z`.
-pub fn parse_iso(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_iso(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -441,7 +441,7 @@ fn pivot_two_digit_year(yy: u32) -> i32 {
 /// Recently parsed short dates, direct-mapped: an export repeats the same few hundred date
 /// strings, and a hit costs one 16-byte compare instead of a parse. One cache per date column
 /// per worker; only successful parses are kept.
-pub struct DateCache {
+pub(crate) struct DateCache {
     slots: Box<[(u128, Option<NaiveDate>)]>,
 }
 
@@ -455,14 +455,14 @@ impl Default for DateCache {
 
 impl DateCache {
     /// A cache that holds nothing (for columns that do not use one).
-    pub fn empty() -> DateCache {
+    pub(crate) fn empty() -> DateCache {
         DateCache {
             slots: Box::new([]),
         }
     }
 
     /// The cache key of a value up to 15 bytes: its bytes and its length (never 0).
-    pub fn key(s: &str) -> Option<u128> {
+    pub(crate) fn key(s: &str) -> Option<u128> {
         let b = s.as_bytes();
         if b.is_empty() || b.len() > 15 {
             return None;
@@ -478,14 +478,14 @@ impl DateCache {
         (mixed >> 54) as usize
     }
 
-    pub fn get(&self, key: u128) -> Option<NaiveDate> {
+    pub(crate) fn get(&self, key: u128) -> Option<NaiveDate> {
         match self.slots.get(Self::index(key)) {
             Some(&(k, date)) if k == key => date,
             _ => None,
         }
     }
 
-    pub fn put(&mut self, key: u128, date: NaiveDate) {
+    pub(crate) fn put(&mut self, key: u128, date: NaiveDate) {
         if let Some(slot) = self.slots.get_mut(Self::index(key)) {
             *slot = (key, Some(date));
         }
@@ -493,7 +493,7 @@ impl DateCache {
 }
 
 /// Parse with the configured formats in order, then ISO 8601.
-pub fn parse_date(s: &str, formats: &[DateFormat]) -> Option<NaiveDate> {
+pub(crate) fn parse_date(s: &str, formats: &[DateFormat]) -> Option<NaiveDate> {
     formats
         .iter()
         .find_map(|f| f.parse(s))

@@ -1,12 +1,12 @@
 //! Reading cell values: dates, money, numbers, percentages, and placeholders that mean "empty".
 
-pub mod boolean;
-pub mod date;
-pub mod number;
+pub(crate) mod boolean;
+pub(crate) mod date;
+pub(crate) mod number;
 
-pub use boolean::parse_bool;
-pub use date::{DateCache, DateFormat, parse_date};
-pub use number::{
+pub(crate) use boolean::parse_bool;
+pub(crate) use date::{DateCache, DateFormat, parse_date};
+pub(crate) use number::{
     Currency, DecimalMark, Money, MoneySum, MoneyValue, NumberError, parse_money, parse_number,
     parse_percent,
 };
@@ -14,7 +14,7 @@ pub use number::{
 /// Placeholders that count as missing (`[input] empty_values`), compared ignoring case and
 /// surrounding spaces.
 #[derive(Clone, Debug)]
-pub struct Placeholders {
+pub(crate) struct Placeholders {
     lowered: Vec<String>,
     max_len: usize,
     max_chars: usize,
@@ -26,10 +26,11 @@ pub struct Placeholders {
 }
 
 /// The default `[input] empty_values`.
-pub const DEFAULT_EMPTY_VALUES: [&str; 8] = ["", "-", "--", "n/a", "#n/a", "null", "none", "tbd"];
+pub(crate) const DEFAULT_EMPTY_VALUES: [&str; 8] =
+    ["", "-", "--", "n/a", "#n/a", "null", "none", "tbd"];
 
 impl Placeholders {
-    pub fn new<I, S>(values: I) -> Placeholders
+    pub(crate) fn new<I, S>(values: I) -> Placeholders
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -58,7 +59,7 @@ impl Placeholders {
     }
 
     /// Whether a trimmed cell is empty or a placeholder.
-    pub fn is_missing(&self, trimmed: &str) -> bool {
+    pub(crate) fn is_missing(&self, trimmed: &str) -> bool {
         if trimmed.is_empty() {
             return true;
         }
@@ -92,10 +93,6 @@ impl Placeholders {
                     .any(|p| p.chars().eq(trimmed.chars().flat_map(char::to_lowercase)))
         }
     }
-
-    pub fn values(&self) -> &[String] {
-        &self.lowered
-    }
 }
 
 impl Default for Placeholders {
@@ -107,7 +104,7 @@ impl Default for Placeholders {
 /// Equality ignoring case, Unicode-aware: how stage names, enum values and condition
 /// operands are compared. Both sides are trimmed already (cells by `trim_cell`, rules when
 /// they are validated).
-pub fn eq_fold(a: &str, b: &str) -> bool {
+pub(crate) fn eq_fold(a: &str, b: &str) -> bool {
     if a.eq_ignore_ascii_case(b) {
         return true;
     }
@@ -120,7 +117,7 @@ pub fn eq_fold(a: &str, b: &str) -> bool {
 }
 
 /// Trim the spaces CRMs and spreadsheets leave around values (including no-break spaces).
-pub fn trim_cell(s: &str) -> &str {
+pub(crate) fn trim_cell(s: &str) -> &str {
     let b = s.as_bytes();
     let clean_edge = |c: u8| c.is_ascii_graphic();
     match (b.first(), b.last()) {
@@ -145,5 +142,32 @@ mod tests {
         assert!(!p.is_missing("0"));
         let custom = Placeholders::new(["à définir"]);
         assert!(custom.is_missing("À DÉFINIR"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any cell text through every parser: an answer, never a panic.
+        #[test]
+        fn value_parsers_never_panic(s in "\\PC{0,40}", comma in proptest::prelude::any::<bool>()) {
+            let mark = if comma { DecimalMark::Comma } else { DecimalMark::Point };
+            let formats = [
+                DateFormat::compile("%m/%d/%Y").expect("format"),
+                DateFormat::compile("%d %b %Y %I:%M %p").expect("format"),
+            ];
+            let _ = parse_date(&s, &formats);
+            let _ = parse_money(&s, mark, None);
+            let _ = parse_number(&s, mark);
+            let _ = parse_percent(&s, mark, true);
+            let _ = parse_bool(&s);
+        }
+
+        /// Money written by pipelint reads back as the same amount.
+        #[test]
+        fn money_round_trips(units in -9_000_000_000_000_000i64..9_000_000_000_000_000i64) {
+            let m = Money(units);
+            let parsed = parse_money(&m.to_string(), DecimalMark::Point, None).expect("own output parses");
+            proptest::prop_assert_eq!(parsed.amount, m);
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 
 /// Which character separates the decimals: `.` (`12,500.00`) or `,` (`12.500,00`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum DecimalMark {
+pub(crate) enum DecimalMark {
     #[default]
     Point,
     Comma,
@@ -24,7 +24,7 @@ impl DecimalMark {
 
 /// Why a number could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NumberError {
+pub(crate) enum NumberError {
     Invalid,
     TooManyDecimals,
     TooLarge,
@@ -32,13 +32,13 @@ pub enum NumberError {
 
 /// A decimal as read: `mantissa / 10^scale`, with its sign folded in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Decimal {
-    pub mantissa: i128,
-    pub scale: u32,
+pub(crate) struct Decimal {
+    pub(crate) mantissa: i128,
+    pub(crate) scale: u32,
 }
 
 impl Decimal {
-    pub fn to_f64(self) -> f64 {
+    pub(crate) fn to_f64(self) -> f64 {
         let m = match i64::try_from(self.mantissa) {
             Ok(small) => small as f64,
             Err(_) => self.mantissa as f64,
@@ -48,16 +48,16 @@ impl Decimal {
 }
 
 /// Scale of [`Money`]: four decimal places (Salesforce stores amounts with up to four).
-pub const MONEY_SCALE: u32 = 4;
+pub(crate) const MONEY_SCALE: u32 = 4;
 const MONEY_UNIT: i128 = 10_000;
 
 /// An exact amount in ten-thousandths of its currency unit. Single amounts fit an `i64`
 /// (about ±922 trillion units); totals are [`MoneySum`]s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Money(pub i64);
+pub(crate) struct Money(pub(crate) i64);
 
 impl Money {
-    pub fn from_decimal(d: Decimal) -> Result<Money, NumberError> {
+    pub(crate) fn from_decimal(d: Decimal) -> Result<Money, NumberError> {
         let units = if d.scale <= MONEY_SCALE {
             let factor = 10i128.pow(MONEY_SCALE - d.scale);
             d.mantissa
@@ -77,25 +77,25 @@ impl Money {
         }
     }
 
-    pub fn is_positive(self) -> bool {
+    pub(crate) fn is_positive(self) -> bool {
         self.0 > 0
     }
 
-    pub fn to_f64(self) -> f64 {
+    pub(crate) fn to_f64(self) -> f64 {
         self.0 as f64 / MONEY_UNIT as f64
     }
 }
 
 /// A total of amounts in one currency, exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct MoneySum(pub i128);
+pub(crate) struct MoneySum(pub(crate) i128);
 
 impl MoneySum {
-    pub fn add(&mut self, m: Money) {
+    pub(crate) fn add(&mut self, m: Money) {
         self.0 = self.0.saturating_add(i128::from(m.0));
     }
 
-    pub fn merge(&mut self, other: MoneySum) {
+    pub(crate) fn merge(&mut self, other: MoneySum) {
         self.0 = self.0.saturating_add(other.0);
     }
 }
@@ -126,19 +126,19 @@ impl fmt::Display for MoneySum {
 
 /// Money as read from a cell: the amount and the currency it names, if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MoneyValue {
-    pub amount: Money,
-    pub currency: Option<Currency>,
+pub(crate) struct MoneyValue {
+    pub(crate) amount: Money,
+    pub(crate) currency: Option<Currency>,
 }
 
 /// An ISO 4217 code, upper case, packed big-endian into a `u32` so that it is 4 aligned
 /// bytes (values carrying it move through registers, not byte copies) and orders
 /// alphabetically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Currency(std::num::NonZeroU32);
+pub(crate) struct Currency(std::num::NonZeroU32);
 
 impl Currency {
-    pub fn parse(code: &str) -> Option<Currency> {
+    pub(crate) fn parse(code: &str) -> Option<Currency> {
         let b = code.trim().as_bytes();
         if b.len() != 3 || !b.iter().all(u8::is_ascii_alphabetic) {
             return None;
@@ -154,7 +154,7 @@ impl Currency {
         std::num::NonZeroU32::new(u32::from_be_bytes([0, code[0], code[1], code[2]])).map(Currency)
     }
 
-    pub fn code(self) -> [u8; 3] {
+    pub(crate) fn code(self) -> [u8; 3] {
         let [_, a, b, c] = self.0.get().to_be_bytes();
         [a, b, c]
     }
@@ -193,7 +193,7 @@ const SYMBOLS: [(&str, &str); 17] = [
 
 /// Parse an amount: `$120,000`, `USD 45,000.00`, `45000`, `-1,200.50`, `(1,200.00)`,
 /// `12.500,00 €` (with [`DecimalMark::Comma`]), `€ 9.000`.
-pub fn parse_money(
+pub(crate) fn parse_money(
     s: &str,
     mark: DecimalMark,
     dollar: Option<Currency>,
@@ -247,13 +247,17 @@ pub fn parse_money(
 }
 
 /// Parse a plain number with optional sign, grouping and the configured decimal mark.
-pub fn parse_number(s: &str, mark: DecimalMark) -> Result<f64, NumberError> {
+pub(crate) fn parse_number(s: &str, mark: DecimalMark) -> Result<f64, NumberError> {
     parse_decimal_body(trim(s).as_bytes(), mark, true).map(Decimal::to_f64)
 }
 
 /// Parse a percentage in points (0–100): `40`, `40%`, `40 %`; with `fraction`, a bare number
 /// is a fraction (`0.4` → 40), as HubSpot writes probabilities.
-pub fn parse_percent(s: &str, mark: DecimalMark, fraction: bool) -> Result<f64, NumberError> {
+pub(crate) fn parse_percent(
+    s: &str,
+    mark: DecimalMark,
+    fraction: bool,
+) -> Result<f64, NumberError> {
     let t = trim(s);
     if let Some(body) = t.strip_suffix('%') {
         return parse_number(body, mark);

@@ -3,8 +3,7 @@
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use pipelint::app::{AuditRequest, load_and_audit};
-use pipelint::engine::Audit;
+use pipelint::{Audit, AuditRequest, GateSettings, Report};
 
 pub const AS_OF: &str = "2026-11-20";
 
@@ -61,27 +60,69 @@ pub fn audit(files: &[&str], rules: Option<&str>) -> Audit {
 }
 
 pub fn try_audit(files: &[&str], rules: Option<&str>) -> anyhow::Result<Audit> {
-    load_and_audit(&AuditRequest {
+    AuditRequest {
         files: files.iter().map(|f| f.to_string()).collect(),
         rules: rules.map(Into::into),
         as_of: Some(as_of()),
         threads: 2,
         ..AuditRequest::default()
-    })
+    }
+    .run()
+}
+
+/// The report view with the default gate.
+pub fn report(audit: &Audit) -> Report<'_> {
+    audit.report(&GateSettings::default())
 }
 
 /// Findings as (code, line, field) — what every check test asserts.
 pub fn findings(audit: &Audit) -> Vec<(String, u64, Option<String>)> {
-    audit
-        .findings
-        .iter()
+    report(audit)
+        .findings()
         .map(|f| {
             (
                 f.code.as_str().to_string(),
-                audit.finding_line(f),
-                audit.finding_field(f).map(str::to_string),
+                f.line,
+                f.field.map(str::to_string),
             )
         })
+        .collect()
+}
+
+/// A finding with everything it says, owned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Said {
+    pub code: String,
+    pub file: String,
+    pub line: u64,
+    pub record_id: Option<String>,
+    pub field: Option<String>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// Every finding, in order, with its file, record id, column and message.
+pub fn said(audit: &Audit) -> Vec<Said> {
+    report(audit)
+        .findings()
+        .map(|f| Said {
+            code: f.code.as_str().to_string(),
+            file: f.file.to_string(),
+            line: f.line,
+            record_id: f.record_id.map(str::to_string),
+            field: f.field.map(str::to_string),
+            column: f.column.map(str::to_string),
+            message: f.message.into_owned(),
+        })
+        .collect()
+}
+
+/// The messages of every finding of `code` (all findings when `code` is empty).
+pub fn messages(audit: &Audit, code: &str) -> Vec<String> {
+    said(audit)
+        .into_iter()
+        .filter(|f| code.is_empty() || f.code == code)
+        .map(|f| f.message)
         .collect()
 }
 

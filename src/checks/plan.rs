@@ -3,110 +3,102 @@
 
 use chrono::NaiveDate;
 
-use super::AuditOptions;
-use crate::checks::Policy;
-use crate::checks::hygiene::HygieneFields;
-use crate::checks::required::{Because, Requirement};
-use crate::checks::values::ValueContext;
-use crate::field::{Canonical, FieldType};
+use super::hygiene::HygieneFields;
+use super::required::{Because, Requirement};
+use super::values::ValueContext;
+use crate::diag::Severity;
+use crate::field::{Canonical, FieldName, FieldType};
+use crate::infer::FileReading;
 use crate::input::mapping::{FieldId, FieldTable, Mapping};
 use crate::rules::{FieldRule, RuleSet, Test};
 
 /// A column read and checked for every record.
 #[derive(Clone, Debug)]
-pub struct Slot {
-    pub field: FieldId,
-    pub column: usize,
-    pub kind: FieldType,
-    pub rule: Option<usize>,
-    pub is_stage: bool,
+pub(crate) struct Slot {
+    pub(crate) field: FieldId,
+    pub(crate) column: usize,
+    pub(crate) kind: FieldType,
+    pub(crate) rule: Option<usize>,
+    pub(crate) is_stage: bool,
     /// A date column without constraints: its parses may be cached.
-    pub plain_date: bool,
+    pub(crate) plain_date: bool,
 }
 
 /// A conditional rule bound to this file's slots.
 #[derive(Clone, Debug)]
-pub struct BoundRule<'a> {
-    pub index: usize,
+pub(crate) struct BoundRule<'a> {
     /// Conditions: the slot of the tested field and the test.
-    pub when: Vec<(usize, &'a Test)>,
-    pub requires: Vec<Requirement>,
+    pub(crate) when: Vec<(usize, &'a Test)>,
+    pub(crate) requires: Vec<Requirement>,
 }
 
 /// Where the hygiene inputs are, among the slots.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct HygieneSlots {
-    pub created_date: Option<usize>,
-    pub last_activity: Option<usize>,
-    pub stage_changed: Option<usize>,
-    pub stage_age: Option<usize>,
-    pub probability: Option<usize>,
-    pub forecast_category: Option<usize>,
-    pub next_step: Option<usize>,
-    pub push_count: Option<usize>,
+pub(crate) struct HygieneSlots {
+    pub(crate) created_date: Option<usize>,
+    pub(crate) last_activity: Option<usize>,
+    pub(crate) stage_changed: Option<usize>,
+    pub(crate) stage_age: Option<usize>,
+    pub(crate) probability: Option<usize>,
+    pub(crate) forecast_category: Option<usize>,
+    pub(crate) next_step: Option<usize>,
+    pub(crate) push_count: Option<usize>,
 }
 
-pub struct Plan<'a> {
-    pub rules: &'a RuleSet,
-    pub table: &'a FieldTable,
-    pub policy: &'a Policy,
-    pub file: u32,
-    pub header_len: usize,
-    pub slots: Vec<Slot>,
+pub(crate) struct Plan<'a> {
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) table: &'a FieldTable,
+    pub(crate) file: u32,
+    pub(crate) header_len: usize,
+    pub(crate) slots: Vec<Slot>,
     /// Per field: its slot, if read.
-    pub slot_of: Vec<Option<usize>>,
-    pub id_col: Option<usize>,
-    pub name_col: Option<usize>,
-    pub account_col: Option<usize>,
-    pub owner_col: Option<usize>,
-    pub currency_col: Option<usize>,
+    pub(crate) slot_of: Vec<Option<usize>>,
+    pub(crate) id_col: Option<usize>,
+    pub(crate) name_col: Option<usize>,
+    pub(crate) account_col: Option<usize>,
+    pub(crate) owner_col: Option<usize>,
+    pub(crate) currency_col: Option<usize>,
     /// The open/won/lost status column, if the export has one.
-    pub status_col: Option<usize>,
-    pub stage_slot: Option<usize>,
-    pub amount_slot: Option<usize>,
-    pub close_date_slot: Option<usize>,
+    pub(crate) status_col: Option<usize>,
+    pub(crate) stage_slot: Option<usize>,
+    pub(crate) amount_slot: Option<usize>,
+    pub(crate) close_date_slot: Option<usize>,
     /// Slots the hygiene checks and risk signals read (each when the export has it).
-    pub hygiene: HygieneSlots,
-    pub hygiene_fields: HygieneFields,
-    pub as_of: NaiveDate,
-    /// How many of the riskiest deals to keep for reports.
-    pub keep_riskiest: usize,
-    pub global: Vec<Requirement>,
-    pub by_stage: Vec<Vec<Requirement>>,
-    pub conditional: Vec<BoundRule<'a>>,
-    pub values: ValueContext<'a>,
+    pub(crate) hygiene: HygieneSlots,
+    pub(crate) hygiene_fields: HygieneFields,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) global: Vec<Requirement>,
+    pub(crate) by_stage: Vec<Vec<Requirement>>,
+    pub(crate) conditional: Vec<BoundRule<'a>>,
+    pub(crate) values: ValueContext<'a>,
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(
+    pub(crate) fn new(
         rules: &'a RuleSet,
         table: &'a FieldTable,
         mapping: &Mapping,
-        options: &'a AuditOptions,
-        reading: &'a crate::infer::FileReading,
+        as_of: NaiveDate,
+        reading: &'a FileReading,
         file: u32,
         header_len: usize,
     ) -> Plan<'a> {
-        let policy = &options.policy;
-        let (as_of, keep_riskiest) = (options.as_of, options.keep_riskiest);
         let field_rule = |id: FieldId| -> Option<&FieldRule> {
             table.entries[id].rule.and_then(|r| rules.fields.get(r))
         };
         let field_severity = |id: FieldId| field_rule(id).and_then(|r| r.severity);
         let mapped = |id: FieldId| mapping.column(id).is_some();
 
-        let requirement = |name: &crate::field::FieldName,
-                           because: Because,
-                           severity: Option<crate::checks::Severity>,
-                           pos: usize| {
-            let id = table.id(name)?;
-            mapped(id).then_some(Requirement {
-                field: id,
-                because,
-                severity: severity.or(field_severity(id)),
-                pos: pos.min(usize::from(u8::MAX)) as u8,
-            })
-        };
+        let requirement =
+            |name: &FieldName, because: Because, severity: Option<Severity>, pos: usize| {
+                let id = table.id(name)?;
+                mapped(id).then_some(Requirement {
+                    field: id,
+                    because,
+                    severity: severity.or(field_severity(id)),
+                    pos: pos.min(usize::from(u8::MAX)) as u8,
+                })
+            };
         let global: Vec<Requirement> = rules
             .fields
             .iter()
@@ -204,11 +196,7 @@ impl<'a> Plan<'a> {
                     .iter()
                     .filter_map(|f| requirement(&f.name, Because::Rule(index), r.severity, 0))
                     .collect();
-                Some(BoundRule {
-                    index,
-                    when,
-                    requires,
-                })
+                Some(BoundRule { when, requires })
             })
             .collect();
 
@@ -217,7 +205,6 @@ impl<'a> Plan<'a> {
         Plan {
             rules,
             table,
-            policy,
             file,
             header_len,
             id_col: col(Canonical::Id),
@@ -251,7 +238,6 @@ impl<'a> Plan<'a> {
                 amount: table.canonical(Canonical::Amount),
             },
             as_of,
-            keep_riskiest,
             slots,
             slot_of,
             global,
@@ -265,7 +251,7 @@ impl<'a> Plan<'a> {
         }
     }
 
-    pub fn field_rule(&self, slot: &Slot) -> Option<&'a FieldRule> {
+    pub(crate) fn field_rule(&self, slot: &Slot) -> Option<&'a FieldRule> {
         slot.rule.and_then(|r| self.rules.fields.get(r))
     }
 }

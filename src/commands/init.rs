@@ -1,0 +1,83 @@
+//! `pipelint init`: print a rules file — drafted from an export's values (`--from`), or a
+//! built-in preset to edit.
+
+use anyhow::{Context, Result};
+
+use super::{EXIT_PASS, stdout};
+use crate::cli::{InitArgs, PresetArg};
+use crate::input;
+use crate::rules::presets::{self, Preset};
+
+pub(crate) fn run(args: &InitArgs) -> Result<u8> {
+    let preset = match args.preset {
+        None | Some(PresetArg::Auto) => None,
+        Some(p) => presets::find(p.name()),
+    };
+    let text = match &args.from {
+        Some(file) => {
+            let delimiter = args
+                .delimiter
+                .as_deref()
+                .map(input::parse_delimiter)
+                .transpose()?;
+            let export = input::open(file, delimiter)?;
+            let mut command = format!("pipelint init --from {file}");
+            if let Some(p) = preset {
+                command.push_str(&format!(" --preset {}", p.name));
+            }
+            crate::draft::draft(export, preset, &command)?
+        }
+        None => {
+            let p = preset
+                .or_else(|| presets::find("generic"))
+                .context("the generic preset is missing from this build")?;
+            printed_preset(p)
+        }
+    };
+    stdout(|out| out.write_all(text.as_bytes()))?;
+    Ok(EXIT_PASS)
+}
+
+/// A preset as a rules file of one's own: its text, starting from the preset itself
+/// (`[input] preset = "…"`), so that everything it repeats of the preset stays what it is
+/// in the preset (columns the export lacks are skipped, not missing) while every edit
+/// takes effect.
+fn printed_preset(p: &Preset) -> String {
+    let mut doc: toml_edit::DocumentMut = match p.text.parse() {
+        Ok(doc) => doc,
+        Err(_) => return p.text.to_string(),
+    };
+    let input = doc
+        .entry("input")
+        .or_insert_with(toml_edit::table)
+        .as_table_mut();
+    if let Some(input) = input {
+        input.insert("preset", toml_edit::value(p.name));
+        if let Some(mut key) = input.key_mut("preset") {
+            key.leaf_decor_mut().set_prefix(
+                "# Start from the built-in preset: what this file repeats of it stays optional\n\
+                 # (columns the export lacks are skipped); what you change takes effect.\n",
+            );
+        }
+    }
+    format!(
+        "# pipelint rules: a copy of the built-in {} preset ({}) to edit.\n\
+         # To draft rules from an export's own values instead: pipelint init --from FILE\n\
+         #\n{doc}",
+        p.name, p.path
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printed_preset_starts_from_the_preset() {
+        for p in presets::PRESETS {
+            let text = printed_preset(p);
+            let doc: toml_edit::DocumentMut = text.parse().expect("valid TOML");
+            assert_eq!(doc["input"]["preset"].as_str(), Some(p.name), "{}", p.name);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! One module per command, each with its `run(args) -> Result<u8>` returning the exit code;
+//! plus the two ways a command talks: standard output (where a reader that went away, as
+//! in `pipelint … | head`, ends the command quietly) and notes on standard error (which
+//! never fail a command, even when nobody reads them).
+
+mod audit;
+mod explain;
+mod init;
+mod profile;
+mod rules;
+
+use std::io::{self, Write};
+
+use anyhow::{Context, Result};
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command, RulesCommand};
+
+/// Exit codes (DESIGN.md).
+pub(crate) const EXIT_PASS: u8 = 0;
+pub(crate) const EXIT_GATE_FAILED: u8 = 1;
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+pub(crate) fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Audit(args) => audit::run(&args),
+        Command::Profile(args) => profile::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Rules {
+            command: RulesCommand::Check { rules },
+        } => rules::check(&rules),
+        Command::Rules {
+            command: RulesCommand::List,
+        } => rules::list(),
+        Command::Explain { code } => explain::run(&code),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            stdout(|w| {
+                clap_complete::generate(shell, &mut cmd, "pipelint", w);
+                Ok(())
+            })?;
+            Ok(EXIT_PASS)
+        }
+    }
+}
+
+/// What became of output to standard output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Delivered {
+    All,
+    /// The reader went away (`| head`): not a failure, but nothing more is wanted.
+    ReaderGone,
+}
+
+/// Write through `write` to standard output, buffered. A closed stdout is not a failure:
+/// the reader has what it wanted.
+pub(crate) fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<Delivered> {
+    let out = io::stdout();
+    let mut out = io::BufWriter::new(out.lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => Ok(Delivered::All),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Delivered::ReaderGone),
+        Err(e) => Err(e).context("cannot write to standard output"),
+    }
+}
+
+/// A line on standard error for the person running the command. A closed or full stderr
+/// is ignored: a note must never turn into a crash.
+pub(crate) fn note(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{}", crate::report::terminal(line));
+}
+
+/// Whether an error is a closed stdout (`pipelint … | head`), which is not a failure.
+pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

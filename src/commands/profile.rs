@@ -1,0 +1,39 @@
+//! `pipelint profile FILE`: what is in an export, per column.
+
+use std::io::IsTerminal;
+
+use anyhow::{Context, Result};
+
+use super::{EXIT_PASS, stdout};
+use crate::cli::{ProfileArgs, ProfileFormat};
+use crate::infer::FileProfile;
+use crate::input;
+use crate::report::profile::{self, ProfileView};
+use crate::rules::presets;
+use crate::values::Placeholders;
+
+pub(crate) fn run(args: &ProfileArgs) -> Result<u8> {
+    let delimiter = args
+        .delimiter
+        .as_deref()
+        .map(input::parse_delimiter)
+        .transpose()?;
+    let export = input::open(&args.file, delimiter)?;
+    let preset = presets::detect(&export.header.cells, &export.sample)
+        .ok()
+        .map(|d| format!("{} ({})", d.preset, d.words()));
+    let name = export.name.clone();
+    let profile = FileProfile::scan(export, &Placeholders::default(), None)
+        .with_context(|| format!("cannot profile {name}"))?;
+    let view = ProfileView {
+        profile: &profile,
+        preset,
+        top: args.top,
+        terminal: std::io::stdout().is_terminal(),
+    };
+    stdout(|out| match args.format {
+        ProfileFormat::Table => profile::write_table(&view, out),
+        ProfileFormat::Json => profile::write_json(&view, out),
+    })?;
+    Ok(EXIT_PASS)
+}

@@ -1,0 +1,362 @@
+//! Where reports go. Every target is checked (and a regular file's temporary file created)
+//! before the audit starts, so a bad path fails in a millisecond, not after the audit:
+//!
+//! - `-` is standard output;
+//! - a regular file, new or existing, is written atomically: into a temporary file beside
+//!   it, renamed over it when complete (through a symlink, the file it points to is
+//!   replaced and the link kept). A new file gets the umask's permissions, an existing one
+//!   keeps its own;
+//! - a character device (`/dev/null`, a terminal) or a FIFO is written to as a stream,
+//!   never replaced; so is anything named under `/dev/` or `/proc/` (`/dev/stdout`);
+//! - an input, the rules file, a directory or the same target twice is refused.
+//!
+//! A temporary file is removed if the run fails, and also if it is interrupted (Ctrl-C,
+//! SIGTERM, SIGHUP): a handler removes every pending temporary file, then lets the signal
+//! end the process as it would have.
+
+use std::fs::{self, File, OpenOptions, Permissions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
+
+use anyhow::{Context, Result, bail};
+use tempfile::NamedTempFile;
+
+use crate::commands::Delivered;
+
+/// Temporary report files not yet renamed into place, for the signal handler.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static HANDLER: Once = Once::new();
+
+/// A report target, checked and ready.
+pub(crate) struct Target {
+    /// The path as given (for messages).
+    shown: String,
+    kind: Kind,
+}
+
+enum Kind {
+    Stdout,
+    /// Written in place: a character device (opened already) or a FIFO (opened when
+    /// written, since opening one waits for a reader).
+    Stream {
+        path: PathBuf,
+        file: Option<File>,
+    },
+    /// Written to `temp`, then renamed over `path`.
+    Atomic {
+        path: PathBuf,
+        temp: PendingTemp,
+    },
+}
+
+/// A temporary file registered for removal on a signal.
+struct PendingTemp {
+    file: Option<NamedTempFile>,
+    path: PathBuf,
+}
+
+impl PendingTemp {
+    fn new(file: NamedTempFile) -> PendingTemp {
+        let path = file.path().to_path_buf();
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.push(path.clone());
+        }
+        PendingTemp {
+            file: Some(file),
+            path,
+        }
+    }
+}
+
+impl Drop for PendingTemp {
+    fn drop(&mut self) {
+        // Dropping the NamedTempFile removes it (unless it was persisted).
+        self.file.take();
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.retain(|p| p != &self.path);
+        }
+    }
+}
+
+/// What may not be overwritten, and what is already taken.
+pub(crate) struct Guard<'a> {
+    /// Input files and the rules file in use.
+    pub(crate) protected: &'a [PathBuf],
+    /// Standard output already carries the main report.
+    pub(crate) stdout_taken: bool,
+}
+
+/// Check and open every target, in order. `targets` are the paths as given.
+pub(crate) fn prepare(paths: &[&Path], guard: &Guard<'_>) -> Result<Vec<Target>> {
+    let mut out: Vec<Target> = Vec::new();
+    let mut seen: Vec<(PathBuf, Option<(u64, u64)>)> = Vec::new();
+    let mut stdout_taken = guard.stdout_taken;
+    for path in paths {
+        let shown = path.display().to_string();
+        if path.as_os_str() == "-" {
+            if stdout_taken {
+                bail!(
+                    "two reports would go to standard output (-); write one of them to a file, or pass -q to keep the table off stdout"
+                );
+            }
+            stdout_taken = true;
+            out.push(Target {
+                shown,
+                kind: Kind::Stdout,
+            });
+            continue;
+        }
+        if guard.protected.iter().any(|p| same_file(p, path)) {
+            bail!(
+                "refusing to write the report to {shown}: it is an input or the rules file in use"
+            );
+        }
+        let key = (normalised(path), identity(path));
+        if seen
+            .iter()
+            .any(|(p, id)| *p == key.0 || (id.is_some() && *id == key.1))
+        {
+            bail!("two reports would be written to {shown}; give each its own path");
+        }
+        seen.push(key);
+        let kind = classify(path).with_context(|| format!("cannot write report to {shown}"))?;
+        out.push(Target { shown, kind });
+    }
+    if out.iter().any(|t| matches!(t.kind, Kind::Atomic { .. })) {
+        install_handler();
+    }
+    Ok(out)
+}
+
+fn classify(path: &Path) -> Result<Kind> {
+    let special = path.starts_with("/dev") || path.starts_with("/proc");
+    let meta = match fs::metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    let Some(meta) = meta else {
+        if special {
+            bail!("it does not exist");
+        }
+        // A new file, beside which the temporary file is made.
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        return Ok(Kind::Atomic {
+            path: path.to_path_buf(),
+            temp: temp_in(dir, None)?,
+        });
+    };
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        bail!("it is a directory");
+    }
+    if kind.is_file() && !special {
+        // Through a symlink, replace the file it points to and keep the link.
+        let real = fs::canonicalize(path)?;
+        let dir = real.parent().unwrap_or(Path::new("/")).to_path_buf();
+        return Ok(Kind::Atomic {
+            temp: temp_in(&dir, Some(meta.permissions()))?,
+            path: real,
+        });
+    }
+    if kind.is_file() || is_stream(&kind) {
+        let file = if is_fifo(&kind) {
+            None
+        } else {
+            Some(open_stream(path, kind.is_file())?)
+        };
+        return Ok(Kind::Stream {
+            path: path.to_path_buf(),
+            file,
+        });
+    }
+    bail!("it is not a regular file, a character device or a FIFO")
+}
+
+fn open_stream(path: &Path, truncate: bool) -> io::Result<File> {
+    OpenOptions::new().write(true).truncate(truncate).open(path)
+}
+
+/// A temporary file in `dir`: with `keep` (an existing file's permissions), or else the
+/// umask's default for a new file.
+fn temp_in(dir: &Path, keep: Option<Permissions>) -> Result<PendingTemp> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pipelint-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // open(2) applies the umask to this mode, as for any new file.
+        builder.permissions(Permissions::from_mode(0o666));
+    }
+    let temp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    if let Some(perms) = keep {
+        fs::set_permissions(temp.path(), perms)?;
+    }
+    Ok(PendingTemp::new(temp))
+}
+
+#[cfg(unix)]
+fn is_stream(kind: &fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    kind.is_char_device() || kind.is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_stream(_: &fs::FileType) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn is_fifo(kind: &fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    kind.is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &fs::FileType) -> bool {
+    false
+}
+
+/// The device and inode of what `path` names (following symlinks), if it exists.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    let _ = path;
+    None
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (identity(a), identity(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => match (fs::canonicalize(a), fs::canonicalize(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// A path made absolute with its directory resolved, to compare targets that do not exist
+/// yet.
+fn normalised(path: &Path) -> PathBuf {
+    if let Ok(p) = fs::canonicalize(path) {
+        return p;
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (fs::canonicalize(dir), path.file_name()) {
+        (Ok(d), Some(name)) => d.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+impl Target {
+    pub(crate) fn is_stdout(&self) -> bool {
+        matches!(self.kind, Kind::Stdout)
+    }
+
+    /// Render into the target; a regular file is renamed into place only when complete.
+    pub(crate) fn write_with(
+        self,
+        render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<Delivered> {
+        let shown = self.shown;
+        let context = || format!("cannot write report to {shown}");
+        match self.kind {
+            Kind::Stdout => return crate::commands::stdout(render),
+            Kind::Stream { path, file } => {
+                let file = match file {
+                    Some(f) => f,
+                    None => open_stream(&path, false).with_context(context)?,
+                };
+                let mut w = BufWriter::new(file);
+                render(&mut w).with_context(context)?;
+                w.flush().with_context(context)?;
+            }
+            Kind::Atomic { path, mut temp } => {
+                let Some(file) = temp.file.take() else {
+                    bail!("cannot write report to {shown}: its temporary file is gone");
+                };
+                {
+                    let mut w = BufWriter::new(file.as_file());
+                    render(&mut w).with_context(context)?;
+                    w.flush().with_context(context)?;
+                }
+                file.as_file().sync_all().with_context(context)?;
+                file.persist(&path)
+                    .map_err(|e| e.error)
+                    .with_context(context)?;
+            }
+        }
+        Ok(Delivered::All)
+    }
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove every pending temporary file, then end as the
+/// signal would have.
+fn install_handler() {
+    HANDLER.call_once(|| {
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            else {
+                return;
+            };
+            let _ = std::thread::Builder::new()
+                .name("pipelint-signals".into())
+                .spawn(move || {
+                    if let Some(signal) = signals.forever().next() {
+                        if let Ok(pending) = PENDING.lock() {
+                            for path in pending.iter() {
+                                let _ = fs::remove_file(path);
+                            }
+                        }
+                        let _ = signal_hook::low_level::emulate_default_handler(signal);
+                        std::process::exit(128 + signal);
+                    }
+                });
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_checked_before_the_audit() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.csv");
+        fs::write(&input, "a\n1\n").unwrap();
+        let protected = vec![input.clone()];
+        let guard = Guard {
+            protected: &protected,
+            stdout_taken: true,
+        };
+        let err = |paths: &[&Path]| match prepare(paths, &guard) {
+            Ok(_) => String::new(),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(err(&[&input]).contains("an input or the rules file"));
+        let out = dir.path().join("out.json");
+        assert!(err(&[&out, &out]).contains("two reports"));
+        assert!(err(&[Path::new("-")]).contains("standard output"));
+        assert!(err(&[dir.path()]).contains("directory"));
+        assert!(err(&[&dir.path().join("nope/x.json")]).contains("cannot create a file"));
+        assert_eq!(err(&[&out]), "");
+    }
+}

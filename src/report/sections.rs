@@ -1,0 +1,603 @@
+//! What table-like formats show, defined once: the summary block and the sections that
+//! follow it (deals at risk, completeness by field, the pipeline by owner and stage,
+//! findings by code, the first findings), each as a title, columns and rows of cells with
+//! a tone. A format only decides how to draw them (the terminal table with comfy-table and
+//! ANSI colours; markdown and HTML likewise), and escapes cell text for its target.
+
+use super::view::{Amount, Report, StageRow};
+use crate::diag::Severity;
+use crate::score::Band;
+use crate::words::{delimiter_word, group_amount, plural, thousands};
+
+/// How a piece of text should stand out, in whatever way a format can show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tone {
+    Plain,
+    Severity(Severity),
+    Passed,
+    Failed,
+}
+
+/// Text with a tone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) text: String,
+    pub(crate) tone: Tone,
+}
+
+impl Span {
+    fn plain(text: impl Into<String>) -> Span {
+        Span {
+            text: text.into(),
+            tone: Tone::Plain,
+        }
+    }
+
+    fn toned(text: impl Into<String>, tone: Tone) -> Span {
+        Span {
+            text: text.into(),
+            tone,
+        }
+    }
+}
+
+/// A table column: its heading, and whether it holds figures (right-aligned).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Column {
+    pub(crate) name: &'static str,
+    pub(crate) numeric: bool,
+}
+
+const fn text(name: &'static str) -> Column {
+    Column {
+        name,
+        numeric: false,
+    }
+}
+
+const fn figure(name: &'static str) -> Column {
+    Column {
+        name,
+        numeric: true,
+    }
+}
+
+/// One section after the summary: a heading, then a table (or `empty` when it has no rows),
+/// then `more` ("… and 5 more").
+#[derive(Clone, Debug)]
+pub(crate) struct Section {
+    pub(crate) title: String,
+    pub(crate) columns: Vec<Column>,
+    pub(crate) rows: Vec<Vec<Span>>,
+    pub(crate) empty: Option<String>,
+    pub(crate) more: Option<String>,
+}
+
+/// The summary block: a title line, then labelled lines.
+#[derive(Clone, Debug)]
+pub(crate) struct SummaryBlock {
+    pub(crate) title: String,
+    pub(crate) lines: Vec<(&'static str, Vec<Span>)>,
+}
+
+/// Amounts per currency in words: `USD 1,200.00 + EUR 300.00`, `-` for none.
+pub(crate) fn amounts(list: &[Amount]) -> String {
+    if list.is_empty() {
+        return "-".to_string();
+    }
+    list.iter()
+        .map(|a| {
+            let amount = group_amount(&a.amount);
+            match &a.currency {
+                Some(c) => format!("{c} {amount}"),
+                None => amount,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn count(n: u64) -> Span {
+    Span::plain(thousands(n))
+}
+
+fn pct(rate: Option<f64>) -> Span {
+    Span::plain(rate.map_or("-".to_string(), |r| format!("{r:.1}%")))
+}
+
+/// The summary: what was audited with which rules as of when, and the answers in figures.
+pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
+    let s = report.summary();
+    let inputs = report.inputs();
+    let files: Vec<&str> = inputs.iter().map(|i| i.path).collect();
+    let malformed: u64 = inputs.iter().map(|i| i.malformed).sum();
+    let records = if malformed > 0 {
+        format!(
+            "{} deals ({} malformed row{} left out)",
+            thousands(s.records),
+            thousands(malformed),
+            plural(malformed)
+        )
+    } else {
+        format!("{} deals", thousands(s.records))
+    };
+    let r = report.rules();
+    let rules = match &r.detected {
+        Some(d) => format!("{} ({})", r.source, d.words),
+        None => match r.preset {
+            Some(p) if !r.source.starts_with("preset:") => format!("{} (on preset:{p})", r.source),
+            _ => r.source.to_string(),
+        },
+    };
+    let mut lines: Vec<(&'static str, Vec<Span>)> = vec![("Records", vec![Span::plain(records)])];
+    if let Some(input) = input_words(report) {
+        lines.push(("Input", vec![Span::plain(input)]));
+    }
+    lines.push(("Rules", vec![Span::plain(rules)]));
+    lines.push(("As of", vec![Span::plain(report.as_of().to_string())]));
+    lines.push((
+        "Completeness",
+        vec![Span::plain(format!("{:.1}%", s.completeness))],
+    ));
+    if report.has_stages() {
+        let at_risk = if s.at_risk_amount.is_empty() {
+            "nothing".to_string()
+        } else {
+            amounts(&s.at_risk_amount)
+        };
+        lines.push((
+            "Open deals",
+            vec![Span::plain(format!(
+                "{} · {} open · {at_risk} at risk (high band)",
+                thousands(s.open),
+                amounts(&s.open_amount),
+            ))],
+        ));
+        lines.push((
+            "Risk",
+            vec![Span::plain(format!(
+                "{} high · {} medium · {} low",
+                thousands(s.risk.high),
+                thousands(s.risk.medium),
+                thousands(s.risk.low)
+            ))],
+        ));
+    }
+    let f = &s.findings;
+    lines.push((
+        "Findings",
+        vec![Span::plain(format!(
+            "{} error{}, {} warning{}, {} info",
+            thousands(f.error),
+            plural(f.error),
+            thousands(f.warning),
+            plural(f.warning),
+            thousands(f.info)
+        ))],
+    ));
+    let gate = if s.gate.passed {
+        vec![Span::toned("PASSED", Tone::Passed)]
+    } else {
+        vec![
+            Span::toned("FAILED", Tone::Failed),
+            Span::plain(format!(": {}", s.gate.reasons.join("; "))),
+        ]
+    };
+    lines.push(("Gate", gate));
+    // Most stage values unknown: the pipeline is not the preset's (one odd value is a
+    // VAL006 finding, not a different pipeline).
+    if let Some(d) = r
+        .detected
+        .as_ref()
+        .filter(|d| d.stages_known * 4 < d.stage_values * 3)
+    {
+        lines.push((
+            "Note",
+            vec![Span::plain(format!(
+                "{} of {} stage values are not {} stages ({}); draft rules for this pipeline with `pipelint init --from {}`",
+                d.stage_values - d.stages_known,
+                d.stage_values,
+                d.preset,
+                d.unknown_stages.join(", "),
+                files.first().copied().unwrap_or("FILE")
+            ))],
+        ));
+    }
+    if !r.skipped_fields.is_empty() {
+        lines.push((
+            "Not checked",
+            vec![Span::plain(format!(
+                "{} (not in the export; the preset's checks on them were skipped)",
+                r.skipped_fields.join(", ")
+            ))],
+        ));
+    }
+    SummaryBlock {
+        title: format!("pipelint audit: {}", files.join(", ")),
+        lines,
+    }
+}
+
+/// How the files were read, when it is worth saying: another encoding or delimiter than
+/// UTF-8 and commas, skipped report rows, date formats or decimals read from the values.
+fn input_words(report: &Report<'_>) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for i in report.inputs() {
+        if i.encoding != "utf-8" {
+            parts.push(i.encoding.to_string());
+        }
+        if i.delimiter != "," {
+            let d = i.delimiter.as_bytes();
+            let word = if i.delimiter == "tab" {
+                "tab".to_string()
+            } else {
+                delimiter_word(d.first().copied().unwrap_or(b','))
+            };
+            parts.push(format!("{word}-delimited"));
+        }
+        if i.skipped > 0 {
+            parts.push(format!(
+                "{} report row{} skipped",
+                thousands(i.skipped),
+                plural(i.skipped)
+            ));
+        }
+    }
+    for i in report.inputs() {
+        parts.extend(i.read_from_values.iter().cloned());
+    }
+    parts.dedup();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// Every section after the summary, in order; `top` caps the deals and findings listed.
+pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
+    let mut out = Vec::new();
+    if report.has_stages() {
+        out.push(at_risk(report, top));
+    }
+    if !report.by_field().is_empty() {
+        out.push(by_field(report));
+    }
+    if !report.by_owner().is_empty() {
+        out.push(by_owner(report));
+    }
+    if !report.by_stage().is_empty() {
+        out.push(by_stage(report));
+    }
+    out.push(by_code(report));
+    if let Some(findings) = findings(report, top) {
+        out.push(findings);
+    }
+    out
+}
+
+/// The riskiest open deals, with their reasons in words.
+fn at_risk(report: &Report<'_>, top: usize) -> Section {
+    let (deals, total) = report.riskiest(top);
+    let shown = deals.len() as u64;
+    let title = if total == 0 {
+        "Deals at risk".to_string()
+    } else if shown < total {
+        format!("Deals at risk (first {shown} of {total}, riskiest first)")
+    } else {
+        format!("Deals at risk ({total}, riskiest first)")
+    };
+    let sole = report.sole_currency();
+    let rows = deals
+        .iter()
+        .filter_map(|d| {
+            let risk = d.risk.as_ref()?;
+            let band = risk.band.unwrap_or(Band::Low);
+            let severity = if band == Band::High {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let amount = d.amount.as_deref().map_or(String::new(), |m| {
+                let shown = group_amount(m);
+                match d.currency.as_deref().or(sole.as_deref()) {
+                    Some(c) => format!("{c} {shown}"),
+                    None => shown,
+                }
+            });
+            Some(vec![
+                Span::plain(risk.score.map_or(String::new(), |s| s.to_string())),
+                Span::toned(band.as_str(), Tone::Severity(severity)),
+                Span::plain(d.label()),
+                Span::plain(d.owner.unwrap_or("")),
+                Span::plain(d.stage.unwrap_or("")),
+                Span::plain(amount),
+                Span::plain(d.close_date.as_deref().unwrap_or("")),
+                Span::plain(risk.why()),
+            ])
+        })
+        .collect();
+    Section {
+        title,
+        columns: vec![
+            figure("Score"),
+            text("Band"),
+            text("Deal"),
+            text("Owner"),
+            text("Stage"),
+            figure("Amount"),
+            text("Close date"),
+            text("Why"),
+        ],
+        rows,
+        empty: (total == 0).then(|| {
+            format!(
+                "None: no open deal scores {} or more.",
+                report.at_risk_score()
+            )
+        }),
+        more: (shown < total).then(|| {
+            format!(
+                "… and {} more (--top N to list more, -f json for every deal's score)",
+                total - shown
+            )
+        }),
+    }
+}
+
+fn by_field(report: &Report<'_>) -> Section {
+    Section {
+        title: "Completeness by field".to_string(),
+        columns: vec![
+            text("Field"),
+            text("Column"),
+            figure("Applicable"),
+            figure("Filled"),
+            figure("Missing"),
+            figure("Invalid"),
+            figure("Rate"),
+        ],
+        rows: report
+            .by_field()
+            .iter()
+            .map(|r| {
+                vec![
+                    Span::plain(r.field.clone()),
+                    Span::plain(r.column.as_deref().unwrap_or("-")),
+                    count(r.applicable),
+                    count(r.filled),
+                    count(r.missing),
+                    count(r.invalid),
+                    pct(r.rate),
+                ]
+            })
+            .collect(),
+        empty: None,
+        more: None,
+    }
+}
+
+fn by_owner(report: &Report<'_>) -> Section {
+    let mut rows: Vec<_> = report.by_owner().iter().collect();
+    let name = |o: &Option<String>| Span::plain(o.as_deref().unwrap_or("(no owner)"));
+    if report.has_stages() {
+        rows.sort_by(|a, b| {
+            b.figures
+                .high_risk
+                .cmp(&a.figures.high_risk)
+                .then_with(|| a.figures.completeness.total_cmp(&b.figures.completeness))
+                .then_with(|| a.owner.cmp(&b.owner))
+        });
+        Section {
+            title: "Pipeline by owner (most high-risk deals first)".to_string(),
+            columns: vec![
+                text("Owner"),
+                figure("Deals"),
+                figure("Completeness"),
+                figure("Open"),
+                figure("Open amount"),
+                figure("High risk"),
+                figure("At risk"),
+            ],
+            rows: rows
+                .into_iter()
+                .map(|r| {
+                    let f = &r.figures;
+                    vec![
+                        name(&r.owner),
+                        count(f.records),
+                        pct(Some(f.completeness)),
+                        count(f.open),
+                        Span::plain(amounts(&f.open_amount)),
+                        count(f.high_risk),
+                        Span::plain(amounts(&f.at_risk_amount)),
+                    ]
+                })
+                .collect(),
+            empty: None,
+            more: None,
+        }
+    } else {
+        rows.sort_by(|a, b| {
+            a.figures
+                .completeness
+                .total_cmp(&b.figures.completeness)
+                .then_with(|| a.owner.cmp(&b.owner))
+        });
+        Section {
+            title: "Completeness by owner (lowest first)".to_string(),
+            columns: vec![text("Owner"), figure("Deals"), figure("Completeness")],
+            rows: rows
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        name(&r.owner),
+                        count(r.figures.records),
+                        pct(Some(r.figures.completeness)),
+                    ]
+                })
+                .collect(),
+            empty: None,
+            more: None,
+        }
+    }
+}
+
+fn by_stage(report: &Report<'_>) -> Section {
+    let pipeline = report.has_stages();
+    let name = |r: &StageRow| {
+        Span::plain(match (&r.stage, r.known) {
+            (Some(s), true) => s.clone(),
+            (Some(s), false) if !pipeline => s.clone(),
+            (Some(s), false) => format!("{s} (unknown)"),
+            (None, _) => "(no stage)".to_string(),
+        })
+    };
+    if pipeline {
+        Section {
+            title: "Pipeline by stage (pipeline order)".to_string(),
+            columns: vec![
+                text("Stage"),
+                figure("Deals"),
+                figure("Completeness"),
+                figure("Open amount"),
+                figure("High"),
+                figure("Medium"),
+                figure("Low"),
+                figure("At risk"),
+            ],
+            rows: report
+                .by_stage()
+                .iter()
+                .map(|r| {
+                    let f = &r.figures;
+                    vec![
+                        name(r),
+                        count(f.records),
+                        pct(Some(f.completeness)),
+                        Span::plain(amounts(&f.open_amount)),
+                        count(f.risk.high),
+                        count(f.risk.medium),
+                        count(f.risk.low),
+                        Span::plain(amounts(&f.at_risk_amount)),
+                    ]
+                })
+                .collect(),
+            empty: None,
+            more: None,
+        }
+    } else {
+        Section {
+            title: "Completeness by stage".to_string(),
+            columns: vec![text("Stage"), figure("Deals"), figure("Completeness")],
+            rows: report
+                .by_stage()
+                .iter()
+                .map(|r| {
+                    vec![
+                        name(r),
+                        count(r.figures.records),
+                        pct(Some(r.figures.completeness)),
+                    ]
+                })
+                .collect(),
+            empty: None,
+            more: None,
+        }
+    }
+}
+
+fn by_code(report: &Report<'_>) -> Section {
+    let codes = report.by_code();
+    Section {
+        title: if codes.is_empty() {
+            "Findings".to_string()
+        } else {
+            "Findings by code".to_string()
+        },
+        columns: vec![
+            text("Code"),
+            text("Severity"),
+            figure("Count"),
+            text("Check"),
+        ],
+        rows: codes
+            .iter()
+            .map(|r| {
+                let s = &r.severities;
+                let present: Vec<Severity> = [
+                    (s.error, Severity::Error),
+                    (s.warning, Severity::Warning),
+                    (s.info, Severity::Info),
+                ]
+                .into_iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(_, sev)| sev)
+                .collect();
+                let label = present
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let tone = present.first().map_or(Tone::Plain, |s| Tone::Severity(*s));
+                vec![
+                    Span::plain(r.code.as_str()),
+                    Span::toned(label, tone),
+                    count(r.count),
+                    Span::plain(r.summary),
+                ]
+            })
+            .collect(),
+        empty: Some("No findings.".to_string()),
+        more: None,
+    }
+}
+
+/// The first `top` findings, in order.
+fn findings(report: &Report<'_>, top: usize) -> Option<Section> {
+    let total = report.finding_count();
+    let shown = total.min(top);
+    if shown == 0 {
+        return None;
+    }
+    let several_files = report.inputs().len() > 1;
+    let rows = report
+        .findings()
+        .take(shown)
+        .map(|f| {
+            let line = if several_files {
+                format!("{}:{}", f.file, f.line)
+            } else {
+                f.line.to_string()
+            };
+            let deal = f.deal.map_or(f.record_id.unwrap_or_default(), |d| d.label);
+            vec![
+                Span::plain(line),
+                Span::plain(deal),
+                Span::plain(f.deal.and_then(|d| d.owner).unwrap_or("")),
+                Span::toned(f.code.as_str(), Tone::Severity(f.severity)),
+                Span::plain(f.field.unwrap_or("")),
+                Span::plain(f.message.into_owned()),
+            ]
+        })
+        .collect();
+    Some(Section {
+        title: if shown < total {
+            format!("Findings (first {shown} of {total})")
+        } else {
+            format!("Findings ({total})")
+        },
+        columns: vec![
+            figure("Line"),
+            text("Deal"),
+            text("Owner"),
+            text("Code"),
+            text("Field"),
+            text("Message"),
+        ],
+        rows,
+        empty: None,
+        more: (shown < total).then(|| {
+            format!(
+                "… and {} more (--top N to list more, -f json for all)",
+                total - shown
+            )
+        }),
+    })
+}

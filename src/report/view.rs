@@ -1,0 +1,911 @@
+//! The one view of an audit that every report format reads: the summary and gate verdict,
+//! completeness by field, the pipeline by owner and stage, findings by code, and every
+//! finding and deal resolved (file, line, record id, field, column) and worded, in the
+//! order reports list them. Small tables are computed once when the view is built; findings
+//! and deals, which may number millions, are resolved one at a time as an emitter walks
+//! them, so no report ever holds a second copy of them.
+//!
+//! Emitters see only this view, never the engine's internals.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq};
+
+use super::Tool;
+use crate::checks::WordContext;
+use crate::deal::{Deal, StageKey};
+use crate::diag::{Code, Finding, Severity};
+use crate::engine::Audit;
+use crate::gate::{self, GateInput, GateSettings, Verdict};
+use crate::score::aggregate::{CurrencySums, GroupTally};
+use crate::score::risk::{self, Band, Describe};
+use crate::score::round1;
+use crate::values::{Currency, MoneySum};
+use crate::words::delimiter_name;
+
+/// The version of the JSON report's shape.
+pub const SCHEMA: &str = "pipelint.report/1";
+
+/// An amount of money in one currency, as an exact decimal string.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Amount {
+    /// ISO 4217 code; `None` when the export names none.
+    pub currency: Option<String>,
+    pub amount: String,
+}
+
+/// Findings by severity.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct SeverityCounts {
+    pub error: u64,
+    pub warning: u64,
+    pub info: u64,
+}
+
+/// Open deals by risk band.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct BandCounts {
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+}
+
+impl BandCounts {
+    fn of(bands: [u64; 3]) -> BandCounts {
+        BandCounts {
+            low: bands[Band::Low as usize],
+            medium: bands[Band::Medium as usize],
+            high: bands[Band::High as usize],
+        }
+    }
+}
+
+/// The audit in figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Deals audited (malformed and skipped rows excluded).
+    pub records: u64,
+    /// Open deals.
+    pub open: u64,
+    /// Overall completeness, 0–100, one decimal.
+    pub completeness: f64,
+    pub findings: SeverityCounts,
+    pub open_amount: Vec<Amount>,
+    /// The high band's open amount.
+    pub at_risk_amount: Vec<Amount>,
+    pub risk: BandCounts,
+    pub gate: Verdict,
+}
+
+/// Completeness of one field.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldRow {
+    /// The canonical name where mapped, else the header.
+    pub field: String,
+    /// The header as the (first) file writes it.
+    pub column: Option<String>,
+    pub applicable: u64,
+    pub filled: u64,
+    pub missing: u64,
+    pub invalid: u64,
+    /// Filled share of applicable, 0–100; `None` when it never applied.
+    pub rate: Option<f64>,
+}
+
+/// A group of deals (an owner's, a stage's): completeness and open pipeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupFigures {
+    pub records: u64,
+    pub completeness: f64,
+    pub open: u64,
+    pub open_amount: Vec<Amount>,
+    pub high_risk: u64,
+    pub at_risk_amount: Vec<Amount>,
+    pub risk: BandCounts,
+}
+
+impl GroupFigures {
+    fn of(g: &GroupTally, sole: Option<Currency>) -> GroupFigures {
+        let p = &g.pipeline;
+        let sums = |s: &CurrencySums| amounts(s.iter(), sole);
+        GroupFigures {
+            records: g.completeness.records,
+            completeness: round1(g.completeness.rate()),
+            open: p.open,
+            open_amount: sums(&p.open_amount),
+            high_risk: p.high(),
+            at_risk_amount: sums(&p.at_risk_amount),
+            risk: BandCounts::of(p.bands),
+        }
+    }
+}
+
+/// An owner's deals (`owner` is `None` for deals without one).
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnerRow {
+    pub owner: Option<String>,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
+}
+
+/// A stage's deals (`stage` is `None` for deals without one).
+#[derive(Clone, Debug, Serialize)]
+pub struct StageRow {
+    pub stage: Option<String>,
+    /// Whether the stage is one of the rules' stages.
+    pub known: bool,
+    #[serde(flatten)]
+    pub figures: GroupFigures,
+}
+
+/// How many findings one code produced.
+#[derive(Clone, Debug, Serialize)]
+pub struct CodeRow {
+    pub code: Code,
+    pub count: u64,
+    pub severities: SeverityCounts,
+    pub summary: &'static str,
+}
+
+/// A deal's risk with its reasons in words.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DealRisk {
+    /// `None` for a deal in an unknown stage, which is neither open nor closed.
+    pub score: Option<u8>,
+    pub band: Option<Band>,
+    pub signals: Vec<SignalRow>,
+}
+
+/// One reason a deal is at risk.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SignalRow {
+    /// `overdue`, `stale`, `stage_aged`, …
+    pub signal: &'static str,
+    pub weight: u32,
+    /// The facts behind it, in words: "overdue 10 days".
+    pub detail: String,
+}
+
+impl DealRisk {
+    /// The signals' words joined, as a table cell shows them.
+    pub fn why(&self) -> String {
+        self.signals
+            .iter()
+            .map(|s| s.detail.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// One finding, resolved and worded.
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingRow<'a> {
+    pub code: Code,
+    pub severity: Severity,
+    pub file: &'a str,
+    /// The physical line where the record starts (1-based).
+    pub line: u64,
+    pub record_id: Option<&'a str>,
+    /// The canonical field where mapped, else the header.
+    pub field: Option<&'a str>,
+    /// The header as it appears in the file.
+    pub column: Option<&'a str>,
+    pub message: Cow<'a, str>,
+    /// The deal it is about, when it is about one.
+    #[serde(skip)]
+    pub deal: Option<DealRef<'a>>,
+}
+
+/// Who and what a finding's deal is, for tables that list findings by deal.
+#[derive(Clone, Copy, Debug)]
+pub struct DealRef<'a> {
+    /// Its name, else its id.
+    pub label: &'a str,
+    pub owner: Option<&'a str>,
+    pub stage: Option<&'a str>,
+}
+
+/// One deal, resolved, with its completeness and risk.
+#[derive(Clone, Debug, Serialize)]
+pub struct DealRow<'a> {
+    pub file: &'a str,
+    pub line: u64,
+    pub id: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub stage: Option<&'a str>,
+    /// Exact decimal string.
+    pub amount: Option<String>,
+    /// The currency the deal names, if any.
+    pub currency: Option<String>,
+    pub close_date: Option<String>,
+    pub completeness: f64,
+    /// `None` for closed deals (not scored).
+    pub risk: Option<DealRisk>,
+    /// The probability as read, in points (0–100); not in the JSON document.
+    #[serde(skip)]
+    pub probability: Option<f64>,
+}
+
+impl DealRow<'_> {
+    /// How tables name a deal: its name, else its id.
+    pub fn label(&self) -> &str {
+        self.name.or(self.id).unwrap_or("")
+    }
+}
+
+/// One input file, as read.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputRow<'a> {
+    pub path: &'a str,
+    pub records: u64,
+    pub malformed: u64,
+    pub skipped: u64,
+    pub encoding: &'static str,
+    pub delimiter: String,
+    /// Date formats and decimal mark read from the file's values, in words.
+    pub read_from_values: &'a [String],
+}
+
+/// Which rules ran.
+#[derive(Clone, Debug, Serialize)]
+pub struct RulesRow<'a> {
+    /// A path, or `preset:salesforce`.
+    pub source: &'a str,
+    pub preset: Option<&'static str>,
+    pub detected: Option<DetectedRow>,
+    /// Fields a preset uses that no file has: their checks were skipped.
+    pub skipped_fields: Vec<&'a str>,
+}
+
+/// How the preset was picked when auto-detected.
+#[derive(Clone, Debug, Serialize)]
+pub struct DetectedRow {
+    pub preset: &'static str,
+    pub matched: usize,
+    pub total: usize,
+    pub stage_values: usize,
+    pub stages_known: usize,
+    pub confidence: f64,
+    /// Sampled stage values that are not the preset's stages.
+    #[serde(skip)]
+    pub unknown_stages: Vec<String>,
+    /// The detection in words.
+    #[serde(skip)]
+    pub words: String,
+}
+
+/// The audit as every report shows it (see the module docs). Built by
+/// [`Audit::report`](crate::Audit::report).
+pub struct Report<'a> {
+    audit: &'a Audit,
+    words: WordContext<'a>,
+    /// The currency of amounts that name none (see [`sole_currency`]).
+    currency: Option<Currency>,
+    summary: Summary,
+    rules: RulesRow<'a>,
+    inputs: Vec<InputRow<'a>>,
+    by_field: Vec<FieldRow>,
+    by_owner: Vec<OwnerRow>,
+    by_stage: Vec<StageRow>,
+    by_code: Vec<CodeRow>,
+}
+
+impl Audit {
+    /// The report view of this audit, with the gate evaluated under `gate`.
+    pub fn report(&self, gate: &GateSettings) -> Report<'_> {
+        Report::build(self, gate)
+    }
+}
+
+impl<'a> Report<'a> {
+    fn build(audit: &'a Audit, settings: &GateSettings) -> Report<'a> {
+        let t = &audit.tallies;
+        let p = &t.overall.pipeline;
+        let sole = sole_currency(audit);
+        let sums = |s: &CurrencySums| amounts(s.iter(), sole);
+        let findings = severity_counts(audit);
+        let gate = gate::evaluate(
+            settings,
+            &GateInput {
+                errors: findings.error,
+                warnings: findings.warning,
+                infos: findings.info,
+                completeness: t.overall.completeness.rate(),
+                high_risk: p.high(),
+                deals: t.overall.completeness.records,
+            },
+        );
+        let summary = Summary {
+            records: t.overall.completeness.records,
+            open: p.open,
+            completeness: round1(t.overall.completeness.rate()),
+            findings,
+            open_amount: sums(&p.open_amount),
+            at_risk_amount: sums(&p.at_risk_amount),
+            risk: BandCounts::of(p.bands),
+            gate,
+        };
+        let rules = RulesRow {
+            source: &audit.rules.source,
+            preset: audit.rules.preset,
+            detected: audit.rules.detection.as_ref().map(|d| DetectedRow {
+                preset: d.preset,
+                matched: d.matched,
+                total: d.total,
+                stage_values: d.stage_values,
+                stages_known: d.stages_known,
+                confidence: round1(d.confidence() * 100.0),
+                unknown_stages: d.unknown_stages.clone(),
+                words: d.words(),
+            }),
+            skipped_fields: audit
+                .skipped_fields()
+                .into_iter()
+                .map(|f| audit.table.name(f))
+                .collect(),
+        };
+        let inputs = audit
+            .inputs
+            .iter()
+            .map(|i| InputRow {
+                path: &i.path,
+                records: i.records,
+                malformed: i.malformed,
+                skipped: i.skipped,
+                encoding: i.encoding,
+                delimiter: delimiter_name(i.delimiter),
+                read_from_values: &i.detected,
+            })
+            .collect();
+        Report {
+            audit,
+            words: audit.word_context(),
+            currency: sole,
+            summary,
+            rules,
+            inputs,
+            by_field: by_field(audit),
+            by_owner: by_owner(audit, sole),
+            by_stage: by_stage(audit, sole),
+            by_code: by_code(audit),
+        }
+    }
+
+    /// The date "today" was for every date check.
+    pub fn as_of(&self) -> chrono::NaiveDate {
+        self.audit.as_of
+    }
+
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// The gate's verdict.
+    pub fn gate(&self) -> &Verdict {
+        &self.summary.gate
+    }
+
+    pub fn rules(&self) -> &RulesRow<'a> {
+        &self.rules
+    }
+
+    pub fn inputs(&self) -> &[InputRow<'a>] {
+        &self.inputs
+    }
+
+    /// Completeness of every field some requirement names and some file has.
+    pub fn by_field(&self) -> &[FieldRow] {
+        &self.by_field
+    }
+
+    /// Owners by name, deals without an owner last.
+    pub fn by_owner(&self) -> &[OwnerRow] {
+        &self.by_owner
+    }
+
+    /// The rules' stages in pipeline order, then unknown stage spellings by name, then
+    /// deals without a stage.
+    pub fn by_stage(&self) -> &[StageRow] {
+        &self.by_stage
+    }
+
+    /// Codes with findings, most findings first.
+    pub fn by_code(&self) -> &[CodeRow] {
+        &self.by_code
+    }
+
+    /// Whether the rules have stages (so the pipeline and risk sections apply).
+    pub fn has_stages(&self) -> bool {
+        !self.audit.rules.stages.is_empty()
+    }
+
+    /// The score from which an open deal is at risk (the medium band's floor).
+    pub fn at_risk_score(&self) -> u32 {
+        self.audit.rules.risk.medium
+    }
+
+    /// The currency amounts that name none are in, if the export has exactly one.
+    pub fn sole_currency(&self) -> Option<String> {
+        self.currency.map(|c| c.to_string())
+    }
+
+    /// Every finding, in order: by file, line, code, field.
+    pub fn findings(&self) -> impl ExactSizeIterator<Item = FindingRow<'_>> + '_ {
+        self.audit.findings.list.iter().map(|f| self.finding(f))
+    }
+
+    /// How many findings there are.
+    pub fn finding_count(&self) -> usize {
+        self.audit.findings.list.len()
+    }
+
+    /// Every deal, in input order.
+    pub fn deals(&self) -> impl Iterator<Item = DealRow<'a>> + '_ {
+        self.audit.deals.iter().map(|d| self.deal(d))
+    }
+
+    /// How many deals there are.
+    pub fn deal_count(&self) -> usize {
+        self.audit.deals.len()
+    }
+
+    /// The riskiest open deals (high and medium band), riskiest first (score, then amount,
+    /// then file and line), at most `limit` of those the audit kept; and how many open
+    /// deals are at risk in all.
+    pub fn riskiest(&self, limit: usize) -> (Vec<DealRow<'a>>, u64) {
+        let bands = self.audit.tallies.overall.pipeline.bands;
+        let total = bands[Band::High as usize] + bands[Band::Medium as usize];
+        let deals = self
+            .audit
+            .riskiest
+            .deals()
+            .take(limit)
+            .filter_map(|d| self.audit.deals.get(d as usize))
+            .map(|d| self.deal(d))
+            .collect();
+        (deals, total)
+    }
+
+    fn file(&self, file: u32) -> &'a str {
+        self.audit
+            .inputs
+            .get(file as usize)
+            .map_or("", |i| i.path.as_str())
+    }
+
+    fn finding(&self, f: &Finding) -> FindingRow<'_> {
+        let audit = self.audit;
+        let deal = audit.finding_deal(f);
+        let row = audit.finding_row(f);
+        let (file, line) = match (deal, row) {
+            (Some(d), _) => (d.file, d.line),
+            (_, Some(r)) => (r.file, r.line),
+            _ => (0, 0),
+        };
+        let record_id = match (deal, row) {
+            (Some(d), _) => Some(audit.deals.id(d)),
+            (_, Some(r)) => r.record_id.as_deref(),
+            _ => None,
+        }
+        .filter(|id| !id.is_empty());
+        let column_index = match (f.field(), row) {
+            (_, Some(r)) if r.column.is_some() => r.column.map(|c| c as usize),
+            (Some(field), _) => audit
+                .inputs
+                .get(file as usize)
+                .and_then(|i| i.mapping.column(field)),
+            _ => None,
+        };
+        let column = column_index.and_then(|c| {
+            audit
+                .inputs
+                .get(file as usize)
+                .and_then(|i| i.header.get(c))
+                .map(String::as_str)
+        });
+        let field = match f.field() {
+            Some(id) => Some(audit.table.name(id)),
+            None => column,
+        };
+        FindingRow {
+            code: f.code,
+            severity: f.severity,
+            file: self.file(file),
+            line,
+            record_id,
+            field,
+            column,
+            message: self.words.message(f),
+            deal: deal.map(|d| DealRef {
+                label: deal_label(audit, d),
+                owner: audit.deals.owner(d),
+                stage: audit.deals.stage(d, &audit.rules),
+            }),
+        }
+    }
+
+    fn deal(&self, d: &'a Deal) -> DealRow<'a> {
+        let store = &self.audit.deals;
+        let non_empty = |s: &'a str| (!s.is_empty()).then_some(s);
+        DealRow {
+            file: self.file(d.file),
+            line: d.line,
+            id: non_empty(store.id(d)),
+            name: non_empty(store.name(d)),
+            account: non_empty(store.account(d)),
+            owner: store.owner(d),
+            stage: store.stage(d, &self.audit.rules),
+            amount: d.amount().map(|a| a.to_string()),
+            currency: d.currency.map(|c| c.to_string()),
+            close_date: d.close_date.map(|c| c.to_string()),
+            completeness: round1(d.completeness()),
+            risk: deal_risk(self.audit, d),
+            probability: d.risk.probability(),
+        }
+    }
+}
+
+/// A deal as a sales manager recognises it: its name, else its id.
+fn deal_label<'a>(audit: &'a Audit, d: &Deal) -> &'a str {
+    let name = audit.deals.name(d);
+    if name.is_empty() {
+        audit.deals.id(d)
+    } else {
+        name
+    }
+}
+
+fn severity_counts(audit: &Audit) -> SeverityCounts {
+    let mut c = [0u64; 3];
+    for f in &audit.findings.list {
+        c[f.severity as usize] += 1;
+    }
+    SeverityCounts {
+        info: c[Severity::Info as usize],
+        warning: c[Severity::Warning as usize],
+        error: c[Severity::Error as usize],
+    }
+}
+
+/// The currency amounts that name none are in: `[input] currency` if set (already applied
+/// as deals are read), else the one currency the export's deals name, if exactly one (a `$`
+/// on some values of a one-currency export). Decided once per audit, so every total in a
+/// report agrees; with several named currencies unlabelled amounts stay apart, since adding
+/// across currencies needs a rate.
+fn sole_currency(audit: &Audit) -> Option<Currency> {
+    let mut found: Option<Currency> = None;
+    for d in audit.deals.iter() {
+        match (found, d.currency) {
+            (_, None) => {}
+            (None, Some(c)) => found = Some(c),
+            (Some(f), Some(c)) if f != c => return None,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Totals per currency for reports, unlabelled amounts folded into `sole` when given.
+fn amounts(
+    sums: impl IntoIterator<Item = (Option<Currency>, MoneySum)>,
+    sole: Option<Currency>,
+) -> Vec<Amount> {
+    let mut folded = CurrencySums::default();
+    for (currency, sum) in sums {
+        folded.insert_sum(currency.or(sole), sum);
+    }
+    folded
+        .iter()
+        .map(|(currency, amount)| Amount {
+            currency: currency.map(|c| c.to_string()),
+            amount: amount.to_string(),
+        })
+        .collect()
+}
+
+/// Completeness by field: every field some requirement names and some file has.
+fn by_field(audit: &Audit) -> Vec<FieldRow> {
+    let t = &audit.tallies;
+    let demanded = |id: usize| {
+        let name = &audit.table.entries[id].name;
+        audit
+            .rules
+            .fields
+            .iter()
+            .any(|f| f.required && &f.name == name)
+            || audit
+                .rules
+                .stages
+                .iter()
+                .flat_map(|s| &s.requires)
+                .any(|r| audit.table.id(&r.name) == Some(id))
+            || audit
+                .rules
+                .rules
+                .iter()
+                .flat_map(|r| &r.requires)
+                .any(|r| audit.table.id(&r.name) == Some(id))
+    };
+    audit
+        .table
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| {
+            t.fields[*id].applicable > 0 || (demanded(*id) && audit.field_column(*id).is_some())
+        })
+        .map(|(id, entry)| {
+            let f = &t.fields[id];
+            FieldRow {
+                field: entry.name.to_string(),
+                column: audit.field_column(id).map(str::to_string),
+                applicable: f.applicable,
+                filled: f.filled,
+                missing: f.missing,
+                invalid: f.invalid,
+                rate: f.rate().map(round1),
+            }
+        })
+        .collect()
+}
+
+fn by_owner(audit: &Audit, sole: Option<Currency>) -> Vec<OwnerRow> {
+    let t = &audit.tallies;
+    let mut rows: Vec<OwnerRow> = audit
+        .deals
+        .owners
+        .iter()
+        .filter_map(|(id, name)| {
+            let g = t.by_owner.get(id as usize)?;
+            (g.completeness.records > 0).then(|| OwnerRow {
+                owner: Some(name.to_string()),
+                figures: GroupFigures::of(g, sole),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a.owner.cmp(&b.owner));
+    if t.no_owner.completeness.records > 0 {
+        rows.push(OwnerRow {
+            owner: None,
+            figures: GroupFigures::of(&t.no_owner, sole),
+        });
+    }
+    rows
+}
+
+fn by_stage(audit: &Audit, sole: Option<Currency>) -> Vec<StageRow> {
+    let t = &audit.tallies;
+    let row = |stage: Option<String>, known: bool, g: &GroupTally| StageRow {
+        stage,
+        known,
+        figures: GroupFigures::of(g, sole),
+    };
+    let mut rows: Vec<StageRow> = audit
+        .rules
+        .stages
+        .iter()
+        .zip(&t.by_stage)
+        .filter(|(_, g)| g.completeness.records > 0)
+        .map(|(s, g)| row(Some(s.name.clone()), true, g))
+        .collect();
+    let mut unknown: Vec<StageRow> = audit
+        .deals
+        .unknown_stages
+        .iter()
+        .filter_map(|(id, name)| {
+            let g = t.by_unknown_stage.get(id as usize)?;
+            (g.completeness.records > 0).then(|| row(Some(name.to_string()), false, g))
+        })
+        .collect();
+    unknown.sort_by(|a, b| a.stage.cmp(&b.stage));
+    rows.append(&mut unknown);
+    if t.no_stage.completeness.records > 0 {
+        rows.push(row(None, false, &t.no_stage));
+    }
+    rows
+}
+
+/// Findings per code and severity, most findings first. Counted in an array: millions of
+/// findings, a few dozen codes.
+fn by_code(audit: &Audit) -> Vec<CodeRow> {
+    let mut counts = vec![[0u64; 3]; Code::ALL.len()];
+    for f in &audit.findings.list {
+        counts[f.code as usize][f.severity as usize] += 1;
+    }
+    let mut rows: Vec<CodeRow> = Code::ALL
+        .iter()
+        .zip(&counts)
+        .filter(|(_, c)| c.iter().sum::<u64>() > 0)
+        .map(|(&code, c)| CodeRow {
+            code,
+            count: c.iter().sum(),
+            severities: SeverityCounts {
+                info: c[Severity::Info as usize],
+                warning: c[Severity::Warning as usize],
+                error: c[Severity::Error as usize],
+            },
+            summary: code.summary(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.code.as_str().cmp(b.code.as_str()))
+    });
+    rows
+}
+
+/// The risk of a deal, with its signals in words; `None` for closed deals (not scored).
+fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
+    let rules = &audit.rules;
+    let unscored = |detail: String| DealRisk {
+        score: None,
+        band: None,
+        signals: vec![SignalRow {
+            signal: "unknown_stage",
+            weight: 0,
+            detail,
+        }],
+    };
+    match d.stage {
+        StageKey::Known(i) => {
+            let stage = rules.stages.get(i as usize)?;
+            if !stage.is_open() || d.risk.closed_as.is_some() {
+                return None;
+            }
+            let describe = Describe {
+                as_of: audit.as_of,
+                stage: Some(stage),
+                close_date: d.close_date,
+                forecast: audit.deals.forecast(d),
+                requires: stage
+                    .requires
+                    .iter()
+                    .map(|r| {
+                        audit
+                            .table
+                            .id(&r.name)
+                            .map_or(r.name.as_str(), |id| audit.table.name(id))
+                    })
+                    .collect(),
+            };
+            let signals = d
+                .risk
+                .signals
+                .iter()
+                .map(|s| SignalRow {
+                    signal: s.name(),
+                    weight: s.weight(&rules.risk.weights),
+                    detail: risk::describe(s, &d.risk, &describe),
+                })
+                .collect();
+            Some(DealRisk {
+                score: Some(d.risk.score),
+                band: Some(Band::of(d.risk.score, &rules.risk)),
+                signals,
+            })
+        }
+        StageKey::Unknown(u) => {
+            let spelled = audit.deals.unknown_stages.name(u);
+            Some(unscored(if rules.stages.is_empty() {
+                "no [[stages]] in the rules: not scored".to_string()
+            } else {
+                format!("unknown stage `{spelled}`: not scored as open or closed")
+            }))
+        }
+        StageKey::Missing => Some(unscored(
+            "no stage: not scored as open or closed".to_string(),
+        )),
+    }
+}
+
+/// The whole report as the `pipelint.report/1` JSON document: every figure, then every deal
+/// and every finding, streamed from the view one at a time.
+impl Serialize for Report<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("schema", SCHEMA)?;
+        map.serialize_entry("tool", &Tool::this())?;
+        map.serialize_entry("as_of", &self.audit.as_of.to_string())?;
+        map.serialize_entry("rules", &self.rules)?;
+        map.serialize_entry("inputs", &self.inputs)?;
+        map.serialize_entry("summary", &self.summary)?;
+        map.serialize_entry(
+            "completeness",
+            &CompletenessJson {
+                overall: self.summary.completeness,
+                by_field: &self.by_field,
+                by_owner: self
+                    .by_owner
+                    .iter()
+                    .map(|r| GroupCompleteness {
+                        owner: Some(r.owner.as_deref()),
+                        stage: None,
+                        records: r.figures.records,
+                        completeness: r.figures.completeness,
+                    })
+                    .collect(),
+                by_stage: self
+                    .by_stage
+                    .iter()
+                    .map(|r| GroupCompleteness {
+                        owner: None,
+                        stage: Some(r.stage.as_deref()),
+                        records: r.figures.records,
+                        completeness: r.figures.completeness,
+                    })
+                    .collect(),
+            },
+        )?;
+        map.serialize_entry(
+            "pipeline",
+            &PipelineJson {
+                open: self.summary.open,
+                open_amount: &self.summary.open_amount,
+                at_risk_amount: &self.summary.at_risk_amount,
+                risk: &self.summary.risk,
+                by_owner: &self.by_owner,
+                by_stage: &self.by_stage,
+            },
+        )?;
+        map.serialize_entry("findings_by_code", &self.by_code)?;
+        map.serialize_entry("deals", &Streamed(self.deal_count(), || self.deals()))?;
+        map.serialize_entry(
+            "findings",
+            &Streamed(self.finding_count(), || self.findings()),
+        )?;
+        map.end()
+    }
+}
+
+/// A sequence of `len` items serialized as its iterator yields them, one at a time.
+struct Streamed<F>(usize, F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0))?;
+        for item in (self.1)() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct CompletenessJson<'a> {
+    overall: f64,
+    by_field: &'a [FieldRow],
+    by_owner: Vec<GroupCompleteness<'a>>,
+    by_stage: Vec<GroupCompleteness<'a>>,
+}
+
+/// `{owner, records, completeness}` or `{stage, records, completeness}`.
+#[derive(Serialize)]
+struct GroupCompleteness<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stage: Option<Option<&'a str>>,
+    records: u64,
+    completeness: f64,
+}
+
+/// The open pipeline: totals, and per owner and per stage (with completeness again, so each
+/// row stands alone).
+#[derive(Serialize)]
+struct PipelineJson<'a> {
+    open: u64,
+    open_amount: &'a [Amount],
+    at_risk_amount: &'a [Amount],
+    risk: &'a BandCounts,
+    by_owner: &'a [OwnerRow],
+    by_stage: &'a [StageRow],
+}
