@@ -516,3 +516,39 @@ fn an_assumed_date_order_is_said_and_its_misreads_explained() {
         "{m}"
     );
 }
+
+// --- Found trying it as a new user would (the core reshape) -------------------------------
+
+#[test]
+fn a_printed_preset_audits_what_the_built_in_one_audits() {
+    // `pipelint init --preset salesforce > pipelint.toml` used to break every audit: the
+    // copy's columns were the user's own, so the preset's optional ones became IN001.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        ("salesforce", "fixtures/salesforce_q4_pipeline.csv"),
+        ("salesforce", "fixtures/real/sf_report_cp1252_footer.csv"),
+        ("hubspot", "fixtures/real/hubspot_deals_all_quoted.csv"),
+        ("pipedrive", "fixtures/real/pipedrive_status.csv"),
+        ("generic", "../shared/realworld/maven_crm_sales_pipeline.csv"),
+    ];
+    let json = |args: &[&str]| -> serde_json::Value {
+        let run = common::run(common::pipelint().args(args));
+        assert!(run.code == 0 || run.code == 1, "{args:?}: {}", run.stderr);
+        serde_json::from_str(&run.stdout).expect("json")
+    };
+    for (preset, export) in cases {
+        let printed = common::run(common::pipelint().args(["init", "--preset", preset]));
+        assert_eq!(printed.code, 0, "{}", printed.stderr);
+        let rules = write(&dir, &format!("{preset}.toml"), &printed.stdout);
+        let base = ["audit", export, "--as-of", common::AS_OF, "-f", "json"];
+        let built_in = json(&[&base[..], &["--preset", preset]].concat());
+        let copy = json(&[&base[..], &["-r", &rules]].concat());
+        for key in ["summary", "completeness", "pipeline", "deals", "findings"] {
+            assert_eq!(built_in[key], copy[key], "{preset} on {export}: {key} differs");
+        }
+        assert_eq!(
+            built_in["rules"]["skipped_fields"],
+            copy["rules"]["skipped_fields"]
+        );
+    }
+}

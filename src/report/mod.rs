@@ -6,6 +6,7 @@ mod escape;
 mod json;
 pub(crate) mod output;
 pub(crate) mod profile;
+mod rows;
 mod sections;
 mod table;
 mod view;
@@ -16,11 +17,12 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 pub(crate) use escape::terminal;
-pub use view::{
+pub use json::SCHEMA;
+pub use rows::{
     Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow, FindingRow,
-    GroupFigures, InputRow, OwnerRow, Report, RulesRow, SCHEMA, SeverityCounts, SignalRow,
-    StageRow, Summary,
+    GroupFigures, InputRow, OwnerRow, RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
 };
+pub use view::Report;
 
 /// A report format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]

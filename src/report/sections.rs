@@ -4,7 +4,8 @@
 //! a tone. A format only decides how to draw them (the terminal table with comfy-table and
 //! ANSI colours; markdown and HTML likewise), and escapes cell text for its target.
 
-use super::view::{Amount, Report, StageRow};
+use super::rows::{Amount, StageRow};
+use super::view::Report;
 use crate::diag::Severity;
 use crate::score::Band;
 use crate::words::{delimiter_word, group_amount, plural, thousands};

@@ -7,12 +7,10 @@
 //!
 //! Emitters see only this view, never the engine's internals.
 
-use std::borrow::Cow;
-
-use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq};
-
-use super::Tool;
+use super::rows::{
+    Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow, FindingRow,
+    GroupFigures, InputRow, OwnerRow, RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
+};
 use crate::checks::WordContext;
 use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity};
@@ -23,259 +21,6 @@ use crate::score::risk::{self, Band, Describe};
 use crate::score::round1;
 use crate::values::{Currency, MoneySum};
 use crate::words::delimiter_name;
-
-/// The version of the JSON report's shape.
-pub const SCHEMA: &str = "pipelint.report/1";
-
-/// An amount of money in one currency, as an exact decimal string.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Amount {
-    /// ISO 4217 code; `None` when the export names none.
-    pub currency: Option<String>,
-    pub amount: String,
-}
-
-/// Findings by severity.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct SeverityCounts {
-    pub error: u64,
-    pub warning: u64,
-    pub info: u64,
-}
-
-/// Open deals by risk band.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-pub struct BandCounts {
-    pub high: u64,
-    pub medium: u64,
-    pub low: u64,
-}
-
-impl BandCounts {
-    fn of(bands: [u64; 3]) -> BandCounts {
-        BandCounts {
-            low: bands[Band::Low as usize],
-            medium: bands[Band::Medium as usize],
-            high: bands[Band::High as usize],
-        }
-    }
-}
-
-/// The audit in figures.
-#[derive(Clone, Debug, Serialize)]
-pub struct Summary {
-    /// Deals audited (malformed and skipped rows excluded).
-    pub records: u64,
-    /// Open deals.
-    pub open: u64,
-    /// Overall completeness, 0–100, one decimal.
-    pub completeness: f64,
-    pub findings: SeverityCounts,
-    pub open_amount: Vec<Amount>,
-    /// The high band's open amount.
-    pub at_risk_amount: Vec<Amount>,
-    pub risk: BandCounts,
-    pub gate: Verdict,
-}
-
-/// Completeness of one field.
-#[derive(Clone, Debug, Serialize)]
-pub struct FieldRow {
-    /// The canonical name where mapped, else the header.
-    pub field: String,
-    /// The header as the (first) file writes it.
-    pub column: Option<String>,
-    pub applicable: u64,
-    pub filled: u64,
-    pub missing: u64,
-    pub invalid: u64,
-    /// Filled share of applicable, 0–100; `None` when it never applied.
-    pub rate: Option<f64>,
-}
-
-/// A group of deals (an owner's, a stage's): completeness and open pipeline.
-#[derive(Clone, Debug, Serialize)]
-pub struct GroupFigures {
-    pub records: u64,
-    pub completeness: f64,
-    pub open: u64,
-    pub open_amount: Vec<Amount>,
-    pub high_risk: u64,
-    pub at_risk_amount: Vec<Amount>,
-    pub risk: BandCounts,
-}
-
-impl GroupFigures {
-    fn of(g: &GroupTally, sole: Option<Currency>) -> GroupFigures {
-        let p = &g.pipeline;
-        let sums = |s: &CurrencySums| amounts(s.iter(), sole);
-        GroupFigures {
-            records: g.completeness.records,
-            completeness: round1(g.completeness.rate()),
-            open: p.open,
-            open_amount: sums(&p.open_amount),
-            high_risk: p.high(),
-            at_risk_amount: sums(&p.at_risk_amount),
-            risk: BandCounts::of(p.bands),
-        }
-    }
-}
-
-/// An owner's deals (`owner` is `None` for deals without one).
-#[derive(Clone, Debug, Serialize)]
-pub struct OwnerRow {
-    pub owner: Option<String>,
-    #[serde(flatten)]
-    pub figures: GroupFigures,
-}
-
-/// A stage's deals (`stage` is `None` for deals without one).
-#[derive(Clone, Debug, Serialize)]
-pub struct StageRow {
-    pub stage: Option<String>,
-    /// Whether the stage is one of the rules' stages.
-    pub known: bool,
-    #[serde(flatten)]
-    pub figures: GroupFigures,
-}
-
-/// How many findings one code produced.
-#[derive(Clone, Debug, Serialize)]
-pub struct CodeRow {
-    pub code: Code,
-    pub count: u64,
-    pub severities: SeverityCounts,
-    pub summary: &'static str,
-}
-
-/// A deal's risk with its reasons in words.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct DealRisk {
-    /// `None` for a deal in an unknown stage, which is neither open nor closed.
-    pub score: Option<u8>,
-    pub band: Option<Band>,
-    pub signals: Vec<SignalRow>,
-}
-
-/// One reason a deal is at risk.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct SignalRow {
-    /// `overdue`, `stale`, `stage_aged`, …
-    pub signal: &'static str,
-    pub weight: u32,
-    /// The facts behind it, in words: "overdue 10 days".
-    pub detail: String,
-}
-
-impl DealRisk {
-    /// The signals' words joined, as a table cell shows them.
-    pub fn why(&self) -> String {
-        self.signals
-            .iter()
-            .map(|s| s.detail.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-}
-
-/// One finding, resolved and worded.
-#[derive(Clone, Debug, Serialize)]
-pub struct FindingRow<'a> {
-    pub code: Code,
-    pub severity: Severity,
-    pub file: &'a str,
-    /// The physical line where the record starts (1-based).
-    pub line: u64,
-    pub record_id: Option<&'a str>,
-    /// The canonical field where mapped, else the header.
-    pub field: Option<&'a str>,
-    /// The header as it appears in the file.
-    pub column: Option<&'a str>,
-    pub message: Cow<'a, str>,
-    /// The deal it is about, when it is about one.
-    #[serde(skip)]
-    pub deal: Option<DealRef<'a>>,
-}
-
-/// Who and what a finding's deal is, for tables that list findings by deal.
-#[derive(Clone, Copy, Debug)]
-pub struct DealRef<'a> {
-    /// Its name, else its id.
-    pub label: &'a str,
-    pub owner: Option<&'a str>,
-    pub stage: Option<&'a str>,
-}
-
-/// One deal, resolved, with its completeness and risk.
-#[derive(Clone, Debug, Serialize)]
-pub struct DealRow<'a> {
-    pub file: &'a str,
-    pub line: u64,
-    pub id: Option<&'a str>,
-    pub name: Option<&'a str>,
-    pub account: Option<&'a str>,
-    pub owner: Option<&'a str>,
-    pub stage: Option<&'a str>,
-    /// Exact decimal string.
-    pub amount: Option<String>,
-    /// The currency the deal names, if any.
-    pub currency: Option<String>,
-    pub close_date: Option<String>,
-    pub completeness: f64,
-    /// `None` for closed deals (not scored).
-    pub risk: Option<DealRisk>,
-    /// The probability as read, in points (0–100); not in the JSON document.
-    #[serde(skip)]
-    pub probability: Option<f64>,
-}
-
-impl DealRow<'_> {
-    /// How tables name a deal: its name, else its id.
-    pub fn label(&self) -> &str {
-        self.name.or(self.id).unwrap_or("")
-    }
-}
-
-/// One input file, as read.
-#[derive(Clone, Debug, Serialize)]
-pub struct InputRow<'a> {
-    pub path: &'a str,
-    pub records: u64,
-    pub malformed: u64,
-    pub skipped: u64,
-    pub encoding: &'static str,
-    pub delimiter: String,
-    /// Date formats and decimal mark read from the file's values, in words.
-    pub read_from_values: &'a [String],
-}
-
-/// Which rules ran.
-#[derive(Clone, Debug, Serialize)]
-pub struct RulesRow<'a> {
-    /// A path, or `preset:salesforce`.
-    pub source: &'a str,
-    pub preset: Option<&'static str>,
-    pub detected: Option<DetectedRow>,
-    /// Fields a preset uses that no file has: their checks were skipped.
-    pub skipped_fields: Vec<&'a str>,
-}
-
-/// How the preset was picked when auto-detected.
-#[derive(Clone, Debug, Serialize)]
-pub struct DetectedRow {
-    pub preset: &'static str,
-    pub matched: usize,
-    pub total: usize,
-    pub stage_values: usize,
-    pub stages_known: usize,
-    pub confidence: f64,
-    /// Sampled stage values that are not the preset's stages.
-    #[serde(skip)]
-    pub unknown_stages: Vec<String>,
-    /// The detection in words.
-    #[serde(skip)]
-    pub words: String,
-}
 
 /// The audit as every report shows it (see the module docs). Built by
 /// [`Audit::report`](crate::Audit::report).
@@ -802,110 +547,28 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
     }
 }
 
-/// The whole report as the `pipelint.report/1` JSON document: every figure, then every deal
-/// and every finding, streamed from the view one at a time.
-impl Serialize for Report<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("schema", SCHEMA)?;
-        map.serialize_entry("tool", &Tool::this())?;
-        map.serialize_entry("as_of", &self.audit.as_of.to_string())?;
-        map.serialize_entry("rules", &self.rules)?;
-        map.serialize_entry("inputs", &self.inputs)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry(
-            "completeness",
-            &CompletenessJson {
-                overall: self.summary.completeness,
-                by_field: &self.by_field,
-                by_owner: self
-                    .by_owner
-                    .iter()
-                    .map(|r| GroupCompleteness {
-                        owner: Some(r.owner.as_deref()),
-                        stage: None,
-                        records: r.figures.records,
-                        completeness: r.figures.completeness,
-                    })
-                    .collect(),
-                by_stage: self
-                    .by_stage
-                    .iter()
-                    .map(|r| GroupCompleteness {
-                        owner: None,
-                        stage: Some(r.stage.as_deref()),
-                        records: r.figures.records,
-                        completeness: r.figures.completeness,
-                    })
-                    .collect(),
-            },
-        )?;
-        map.serialize_entry(
-            "pipeline",
-            &PipelineJson {
-                open: self.summary.open,
-                open_amount: &self.summary.open_amount,
-                at_risk_amount: &self.summary.at_risk_amount,
-                risk: &self.summary.risk,
-                by_owner: &self.by_owner,
-                by_stage: &self.by_stage,
-            },
-        )?;
-        map.serialize_entry("findings_by_code", &self.by_code)?;
-        map.serialize_entry("deals", &Streamed(self.deal_count(), || self.deals()))?;
-        map.serialize_entry(
-            "findings",
-            &Streamed(self.finding_count(), || self.findings()),
-        )?;
-        map.end()
-    }
-}
-
-/// A sequence of `len` items serialized as its iterator yields them, one at a time.
-struct Streamed<F>(usize, F);
-
-impl<F, I> Serialize for Streamed<F>
-where
-    F: Fn() -> I,
-    I: Iterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0))?;
-        for item in (self.1)() {
-            seq.serialize_element(&item)?;
+impl BandCounts {
+    fn of(bands: [u64; 3]) -> BandCounts {
+        BandCounts {
+            low: bands[Band::Low as usize],
+            medium: bands[Band::Medium as usize],
+            high: bands[Band::High as usize],
         }
-        seq.end()
     }
 }
 
-#[derive(Serialize)]
-struct CompletenessJson<'a> {
-    overall: f64,
-    by_field: &'a [FieldRow],
-    by_owner: Vec<GroupCompleteness<'a>>,
-    by_stage: Vec<GroupCompleteness<'a>>,
-}
-
-/// `{owner, records, completeness}` or `{stage, records, completeness}`.
-#[derive(Serialize)]
-struct GroupCompleteness<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    owner: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stage: Option<Option<&'a str>>,
-    records: u64,
-    completeness: f64,
-}
-
-/// The open pipeline: totals, and per owner and per stage (with completeness again, so each
-/// row stands alone).
-#[derive(Serialize)]
-struct PipelineJson<'a> {
-    open: u64,
-    open_amount: &'a [Amount],
-    at_risk_amount: &'a [Amount],
-    risk: &'a BandCounts,
-    by_owner: &'a [OwnerRow],
-    by_stage: &'a [StageRow],
+impl GroupFigures {
+    fn of(g: &GroupTally, sole: Option<Currency>) -> GroupFigures {
+        let p = &g.pipeline;
+        let sums = |s: &CurrencySums| amounts(s.iter(), sole);
+        GroupFigures {
+            records: g.completeness.records,
+            completeness: round1(g.completeness.rate()),
+            open: p.open,
+            open_amount: sums(&p.open_amount),
+            high_risk: p.high(),
+            at_risk_amount: sums(&p.at_risk_amount),
+            risk: BandCounts::of(p.bands),
+        }
+    }
 }

@@ -1,0 +1,166 @@
+//! `[input]`: the preset to start from, date formats, decimal mark, placeholders, delimiter
+//! and currency.
+
+use super::Checker;
+use crate::rules::presets;
+use crate::rules::raw::RawInput;
+use crate::rules::{InputRules, PresetRef};
+use crate::suggest;
+use crate::values::{Currency, DEFAULT_EMPTY_VALUES, DateFormat, DecimalMark, Placeholders};
+
+/// One document's `[input]`, every setting optional.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InputLayer {
+    pub(crate) preset: Option<PresetRef>,
+    pub(crate) date_formats: Option<Vec<DateFormat>>,
+    pub(crate) decimal: Option<DecimalMark>,
+    empty_values: Option<Vec<String>>,
+    delimiter: Option<u8>,
+    currency: Option<Currency>,
+}
+
+pub(super) fn check(c: &mut Checker<'_>, input: &RawInput) -> InputLayer {
+    let mut layer = InputLayer::default();
+    if let Some(p) = &input.preset {
+        let name = p.get_ref().trim();
+        if name == "auto" {
+            layer.preset = Some(PresetRef::Auto);
+        } else if let Some(preset) = presets::find(name) {
+            layer.preset = Some(PresetRef::Named(preset.name));
+        } else {
+            let names = presets::names().chain(["auto"]);
+            c.problem(
+                p.span(),
+                format!(
+                    "unknown preset `{name}`{}",
+                    suggest::hint_then(
+                        name,
+                        names,
+                        &format!(
+                            "presets are {}, auto",
+                            presets::names().collect::<Vec<_>>().join(", ")
+                        )
+                    )
+                ),
+            );
+        }
+    }
+    if let Some(formats) = &input.date_formats {
+        let mut compiled = Vec::new();
+        for f in formats {
+            match DateFormat::compile(f.get_ref()) {
+                Ok(df) => compiled.push(df),
+                Err(e) => c.problem(f.span(), e),
+            }
+        }
+        layer.date_formats = Some(compiled);
+    }
+    if let Some(d) = &input.decimal {
+        match d.get_ref().as_str() {
+            "." => layer.decimal = Some(DecimalMark::Point),
+            "," => layer.decimal = Some(DecimalMark::Comma),
+            other => c.problem(
+                d.span(),
+                format!("decimal must be \".\" or \",\", not {other:?}"),
+            ),
+        }
+    }
+    layer.empty_values = input.empty_values.clone();
+    if let Some(d) = &input.delimiter {
+        match crate::input::dialect::delimiter_byte(d.get_ref()) {
+            Some(b) => layer.delimiter = Some(b),
+            None => c.problem(
+                d.span(),
+                format!(
+                    "delimiter must be one ASCII character such as \",\", \";\", \"|\" or \"tab\", not {:?}",
+                    d.get_ref()
+                ),
+            ),
+        }
+    }
+    if let Some(cur) = &input.currency {
+        match Currency::parse(cur.get_ref()) {
+            Some(code) => layer.currency = Some(code),
+            None => c.problem(
+                cur.span(),
+                format!(
+                    "currency must be an ISO 4217 code such as \"USD\", not {:?}",
+                    cur.get_ref()
+                ),
+            ),
+        }
+    }
+    layer
+}
+
+/// `over` (the user's file) onto `base` (its preset), key by key.
+pub(super) fn merge(base: InputLayer, over: InputLayer) -> InputLayer {
+    InputLayer {
+        preset: over.preset.or(base.preset),
+        date_formats: over.date_formats.or(base.date_formats),
+        decimal: over.decimal.or(base.decimal),
+        empty_values: over.empty_values.or(base.empty_values),
+        delimiter: over.delimiter.or(base.delimiter),
+        currency: over.currency.or(base.currency),
+    }
+}
+
+/// The checked `[input]`, with defaults. `given` says whether the user's own document set
+/// the date formats and the decimal mark (otherwise they are read from each file).
+pub(super) fn finish(layer: InputLayer, given: (bool, bool)) -> InputRules {
+    InputRules {
+        date_formats: layer.date_formats.unwrap_or_default(),
+        decimal: layer.decimal.unwrap_or_default(),
+        empty_values: match &layer.empty_values {
+            Some(v) => Placeholders::new(v),
+            None => Placeholders::new(DEFAULT_EMPTY_VALUES),
+        },
+        currency: layer.currency,
+        dates_given: given.0,
+        decimal_given: given.1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::problems;
+
+    #[test]
+    fn each_input_setting_is_checked_where_it_is_written() {
+        let p = problems(
+            "[input]\npreset = \"salesfroce\"\ndecimal = \";\"\ndelimiter = \"ab\"\ncurrency = \"dollars\"\ndate_formats = [\"%Q\"]\n",
+        );
+        assert_eq!(p.len(), 5, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "r.toml:2:10: unknown preset `salesfroce`; did you mean `salesforce`?"
+            ),
+            "{}",
+            p[0]
+        );
+        assert!(
+            p[1].starts_with("r.toml:3:11: decimal must be \".\" or \",\""),
+            "{}",
+            p[1]
+        );
+        assert!(
+            p[2].starts_with("r.toml:4:13: delimiter must be one ASCII character"),
+            "{}",
+            p[2]
+        );
+        assert!(
+            p[3].starts_with("r.toml:5:12: currency must be an ISO 4217 code"),
+            "{}",
+            p[3]
+        );
+        assert!(p[4].starts_with("r.toml:6:17:"), "{}", p[4]);
+    }
+
+    #[test]
+    fn valid_input_has_no_problems() {
+        let p = problems(
+            "[input]\npreset = \"auto\"\ndecimal = \",\"\ndelimiter = \"tab\"\ncurrency = \"EUR\"\ndate_formats = [\"%d.%m.%Y\"]\nempty_values = [\"-\"]\n",
+        );
+        assert_eq!(p, Vec::<String>::new());
+    }
+}

@@ -1,0 +1,158 @@
+//! `[risk]`: how forecast risk is scored — the staleness limit, probability tolerance and
+//! horizon, each signal's weight, and the band thresholds.
+
+use super::Checker;
+use crate::rules::problem::Problems;
+use crate::rules::raw::RawRisk;
+use crate::rules::{Origin, RiskRules, RiskWeights};
+
+/// One document's `[risk]`, every setting optional.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RiskLayer {
+    stale_days: Option<i64>,
+    probability_tolerance: Option<f64>,
+    horizon_days: Option<i64>,
+    /// In the order of [`WEIGHTS`].
+    weights: [Option<u32>; 7],
+    high: Option<(u32, Origin)>,
+    medium: Option<(u32, Origin)>,
+}
+
+/// The signals' weight keys, in the order a layer keeps them.
+const WEIGHTS: [&str; 7] = [
+    "overdue",
+    "stale",
+    "stage_aged",
+    "exit_criteria",
+    "forecast_mismatch",
+    "no_next_step",
+    "pushed",
+];
+
+pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
+    let mut layer = RiskLayer {
+        stale_days: c.days(&risk.stale_days, "risk.stale_days"),
+        horizon_days: c.days(&risk.horizon_days, "risk.horizon_days"),
+        ..RiskLayer::default()
+    };
+    if let Some(t) = &risk.probability_tolerance {
+        if (0.0..=100.0).contains(t.get_ref()) {
+            layer.probability_tolerance = Some(*t.get_ref());
+        } else {
+            c.problem(
+                t.span(),
+                "risk.probability_tolerance must be between 0 and 100 points",
+            );
+        }
+    }
+    if let Some(w) = &risk.weights {
+        let all = [
+            &w.overdue,
+            &w.stale,
+            &w.stage_aged,
+            &w.exit_criteria,
+            &w.forecast_mismatch,
+            &w.no_next_step,
+            &w.pushed,
+        ];
+        for (i, (v, name)) in all.into_iter().zip(WEIGHTS).enumerate() {
+            layer.weights[i] = c.points(v, &format!("risk.weights.{name}"));
+        }
+    }
+    let high = c.points(&risk.high, "risk.high");
+    layer.high = high.zip(risk.high.as_ref().map(|h| c.at(h.span())));
+    let medium = c.points(&risk.medium, "risk.medium");
+    layer.medium = medium.zip(risk.medium.as_ref().map(|m| c.at(m.span())));
+    layer
+}
+
+/// `over` (the user's file) onto `base` (its preset), key by key.
+pub(super) fn merge(base: RiskLayer, over: RiskLayer) -> RiskLayer {
+    let mut weights = base.weights;
+    for (w, o) in weights.iter_mut().zip(over.weights) {
+        *w = o.or(*w);
+    }
+    RiskLayer {
+        stale_days: over.stale_days.or(base.stale_days),
+        probability_tolerance: over.probability_tolerance.or(base.probability_tolerance),
+        horizon_days: over.horizon_days.or(base.horizon_days),
+        weights,
+        high: over.high.or(base.high),
+        medium: over.medium.or(base.medium),
+    }
+}
+
+/// The checked `[risk]`, with defaults; the medium band must not start above the high.
+pub(super) fn finish(layer: RiskLayer, problems: &mut Problems) -> RiskRules {
+    let defaults = RiskRules::default();
+    let w = layer.weights;
+    let dw = &defaults.weights;
+    let risk = RiskRules {
+        stale_days: layer.stale_days.unwrap_or(defaults.stale_days),
+        probability_tolerance: layer
+            .probability_tolerance
+            .unwrap_or(defaults.probability_tolerance),
+        horizon_days: layer.horizon_days.unwrap_or(defaults.horizon_days),
+        weights: RiskWeights {
+            overdue: w[0].unwrap_or(dw.overdue),
+            stale: w[1].unwrap_or(dw.stale),
+            stage_aged: w[2].unwrap_or(dw.stage_aged),
+            exit_criteria: w[3].unwrap_or(dw.exit_criteria),
+            forecast_mismatch: w[4].unwrap_or(dw.forecast_mismatch),
+            no_next_step: w[5].unwrap_or(dw.no_next_step),
+            pushed: w[6].unwrap_or(dw.pushed),
+        },
+        high: layer.high.as_ref().map_or(defaults.high, |h| h.0),
+        medium: layer.medium.as_ref().map_or(defaults.medium, |m| m.0),
+    };
+    if risk.medium > risk.high {
+        let at = layer
+            .medium
+            .as_ref()
+            .or(layer.high.as_ref())
+            .map(|(_, at)| at.clone());
+        let message = format!(
+            "risk.medium ({}) must not be above risk.high ({})",
+            risk.medium, risk.high
+        );
+        match at {
+            Some(at) => problems.push(at.doc, at.span, message),
+            None => problems.push_unlocated(0, message),
+        }
+    }
+    risk
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::problems;
+
+    #[test]
+    fn limits_weights_and_bands() {
+        let p = problems(
+            "[risk]\nstale_days = -3\nprobability_tolerance = 120\nweights = { overdue = 101 }\nhigh = 20\nmedium = 40\n",
+        );
+        assert_eq!(
+            p,
+            vec![
+                "r.toml:2:14: risk.stale_days must be 0 or more, not -3",
+                "r.toml:3:25: risk.probability_tolerance must be between 0 and 100 points",
+                "r.toml:4:23: risk.weights.overdue must be between 0 and 100, not 101",
+                "r.toml:6:10: risk.medium (40) must not be above risk.high (20)",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_weights_are_named_with_a_suggestion() {
+        let p = problems("[risk]\nweights = { overdu = 5 }\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "r.toml:2:13: unknown key `overdu` in [risk] weights; did you mean `overdue`?"
+            ),
+            "{}",
+            p[0]
+        );
+    }
+}
