@@ -529,7 +529,10 @@ fn a_printed_preset_audits_what_the_built_in_one_audits() {
         ("salesforce", "fixtures/real/sf_report_cp1252_footer.csv"),
         ("hubspot", "fixtures/real/hubspot_deals_all_quoted.csv"),
         ("pipedrive", "fixtures/real/pipedrive_status.csv"),
-        ("generic", "../shared/realworld/maven_crm_sales_pipeline.csv"),
+        (
+            "generic",
+            "../shared/realworld/maven_crm_sales_pipeline.csv",
+        ),
     ];
     let json = |args: &[&str]| -> serde_json::Value {
         let run = common::run(common::pipelint().args(args));
@@ -544,7 +547,10 @@ fn a_printed_preset_audits_what_the_built_in_one_audits() {
         let built_in = json(&[&base[..], &["--preset", preset]].concat());
         let copy = json(&[&base[..], &["-r", &rules]].concat());
         for key in ["summary", "completeness", "pipeline", "deals", "findings"] {
-            assert_eq!(built_in[key], copy[key], "{preset} on {export}: {key} differs");
+            assert_eq!(
+                built_in[key], copy[key],
+                "{preset} on {export}: {key} differs"
+            );
         }
         assert_eq!(
             built_in["rules"]["skipped_fields"],

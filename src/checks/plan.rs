@@ -73,39 +73,49 @@ pub(crate) struct Plan<'a> {
     pub(crate) values: ValueContext<'a>,
 }
 
-impl<'a> Plan<'a> {
-    pub(crate) fn new(
-        rules: &'a RuleSet,
-        table: &'a FieldTable,
-        mapping: &Mapping,
-        as_of: NaiveDate,
-        reading: &'a FileReading,
-        file: u32,
-        header_len: usize,
-    ) -> Plan<'a> {
-        let field_rule = |id: FieldId| -> Option<&FieldRule> {
-            table.entries[id].rule.and_then(|r| rules.fields.get(r))
-        };
-        let field_severity = |id: FieldId| field_rule(id).and_then(|r| r.severity);
-        let mapped = |id: FieldId| mapping.column(id).is_some();
+/// The rules and one file's mapping, while a plan is built.
+struct Binder<'a, 'm> {
+    rules: &'a RuleSet,
+    table: &'a FieldTable,
+    mapping: &'m Mapping,
+}
 
-        let requirement =
-            |name: &FieldName, because: Because, severity: Option<Severity>, pos: usize| {
-                let id = table.id(name)?;
-                mapped(id).then_some(Requirement {
-                    field: id,
-                    because,
-                    severity: severity.or(field_severity(id)),
-                    pos: pos.min(usize::from(u8::MAX)) as u8,
-                })
-            };
-        let global: Vec<Requirement> = rules
+impl<'a> Binder<'a, '_> {
+    fn field_rule(&self, id: FieldId) -> Option<&'a FieldRule> {
+        self.table.entries[id]
+            .rule
+            .and_then(|r| self.rules.fields.get(r))
+    }
+
+    /// A requirement of `name`, when the file has the field.
+    fn requirement(
+        &self,
+        name: &FieldName,
+        because: Because,
+        severity: Option<Severity>,
+        pos: usize,
+    ) -> Option<Requirement> {
+        let id = self.table.id(name)?;
+        self.mapping.column(id)?;
+        Some(Requirement {
+            field: id,
+            because,
+            severity: severity.or(self.field_rule(id).and_then(|r| r.severity)),
+            pos: pos.min(usize::from(u8::MAX)) as u8,
+        })
+    }
+
+    fn global(&self) -> Vec<Requirement> {
+        self.rules
             .fields
             .iter()
             .filter(|f| f.required)
-            .filter_map(|f| requirement(&f.name, Because::Global, None, 0))
-            .collect();
-        let by_stage: Vec<Vec<Requirement>> = rules
+            .filter_map(|f| self.requirement(&f.name, Because::Global, None, 0))
+            .collect()
+    }
+
+    fn by_stage(&self) -> Vec<Vec<Requirement>> {
+        self.rules
             .stages
             .iter()
             .enumerate()
@@ -113,21 +123,29 @@ impl<'a> Plan<'a> {
                 s.requires
                     .iter()
                     .enumerate()
-                    .filter_map(|(pos, r)| requirement(&r.name, Because::Stage(i), s.severity, pos))
+                    .filter_map(|(pos, r)| {
+                        self.requirement(&r.name, Because::Stage(i), s.severity, pos)
+                    })
                     .collect()
             })
-            .collect();
+            .collect()
+    }
 
-        // Which fields are read: typed or constrained ones, the stage, and every field a
-        // requirement or condition names.
-        let mut wanted = vec![false; table.len()];
-        for (id, entry) in table.entries.iter().enumerate() {
-            let constrained = field_rule(id).is_some_and(|r| {
-                !r.values.is_empty() || r.pattern.is_some() || r.min.is_some() || r.max.is_some()
-            });
-            wanted[id] = entry.kind != FieldType::Text || constrained;
-        }
-        // The stage, and what hygiene and risk read, whenever the export has them.
+    /// Which fields are read: typed or constrained ones, the stage and what hygiene and
+    /// risk read, and every field a requirement or condition names.
+    fn wanted(&self, required: &[&Requirement]) -> Vec<bool> {
+        let table = self.table;
+        let mut wanted: Vec<bool> = (0..table.len())
+            .map(|id| {
+                let constrained = self.field_rule(id).is_some_and(|r| {
+                    !r.values.is_empty()
+                        || r.pattern.is_some()
+                        || r.min.is_some()
+                        || r.max.is_some()
+                });
+                table.entries[id].kind != FieldType::Text || constrained
+            })
+            .collect();
         for c in [
             Canonical::Stage,
             Canonical::Amount,
@@ -143,27 +161,27 @@ impl<'a> Plan<'a> {
         ] {
             wanted[table.canonical(c)] = true;
         }
-        for r in global.iter().chain(by_stage.iter().flatten()) {
+        for r in required {
             wanted[r.field] = true;
         }
-        for r in &rules.rules {
-            for c in &r.when {
-                if let Some(id) = table.id(&c.field.name) {
-                    wanted[id] = true;
-                }
-            }
-            for f in &r.requires {
-                if let Some(id) = table.id(&f.name) {
-                    wanted[id] = true;
-                }
+        for r in &self.rules.rules {
+            let named = r.when.iter().map(|c| &c.field).chain(&r.requires);
+            for id in named.filter_map(|f| table.id(&f.name)) {
+                wanted[id] = true;
             }
         }
+        wanted
+    }
+
+    /// The slots (columns read), and per field its slot.
+    fn slots(&self, wanted: &[bool]) -> (Vec<Slot>, Vec<Option<usize>>) {
+        let table = self.table;
         let mut slots = Vec::new();
         let mut slot_of = vec![None; table.len()];
         for (id, entry) in table.entries.iter().enumerate() {
-            if let (true, Some(column)) = (wanted[id], mapping.column(id)) {
+            if let (true, Some(column)) = (wanted[id], self.mapping.column(id)) {
                 slot_of[id] = Some(slots.len());
-                let unconstrained = field_rule(id).is_none_or(|r| {
+                let unconstrained = self.field_rule(id).is_none_or(|r| {
                     r.values.is_empty() && r.pattern.is_none() && r.min.is_none() && r.max.is_none()
                 });
                 slots.push(Slot {
@@ -172,13 +190,17 @@ impl<'a> Plan<'a> {
                     kind: entry.kind,
                     rule: entry.rule,
                     plain_date: entry.kind == FieldType::Date && unconstrained,
-                    is_stage: id == table.canonical(Canonical::Stage) && !rules.stages.is_empty(),
+                    is_stage: id == table.canonical(Canonical::Stage)
+                        && !self.rules.stages.is_empty(),
                 });
             }
         }
+        (slots, slot_of)
+    }
 
-        // A rule applies only where every field it tests is in the file.
-        let conditional = rules
+    /// The conditional rules that apply: those whose every tested field is in the file.
+    fn conditional(&self, slot_of: &[Option<usize>]) -> Vec<BoundRule<'a>> {
+        self.rules
             .rules
             .iter()
             .enumerate()
@@ -187,21 +209,48 @@ impl<'a> Plan<'a> {
                     .when
                     .iter()
                     .map(|c| {
-                        let id = table.id(&c.field.name)?;
+                        let id = self.table.id(&c.field.name)?;
                         Some((slot_of[id]?, &c.test))
                     })
                     .collect::<Option<Vec<_>>>()?;
                 let requires = r
                     .requires
                     .iter()
-                    .filter_map(|f| requirement(&f.name, Because::Rule(index), r.severity, 0))
+                    .filter_map(|f| self.requirement(&f.name, Because::Rule(index), r.severity, 0))
                     .collect();
                 Some(BoundRule { when, requires })
             })
-            .collect();
+            .collect()
+    }
+}
+
+impl<'a> Plan<'a> {
+    pub(crate) fn new(
+        rules: &'a RuleSet,
+        table: &'a FieldTable,
+        mapping: &Mapping,
+        as_of: NaiveDate,
+        reading: &'a FileReading,
+        file: u32,
+        header_len: usize,
+    ) -> Plan<'a> {
+        let binder = Binder {
+            rules,
+            table,
+            mapping,
+        };
+        let global = binder.global();
+        let by_stage = binder.by_stage();
+        let required: Vec<&Requirement> = global.iter().chain(by_stage.iter().flatten()).collect();
+        let (slots, slot_of) = binder.slots(&binder.wanted(&required));
+        let conditional = binder.conditional(&slot_of);
 
         let col = |c: Canonical| mapping.column(table.canonical(c));
         let slot = |c: Canonical| slot_of[table.canonical(c)];
+        let typed =
+            |c: Canonical, fits: fn(FieldType) -> bool| slot(c).filter(|&s| fits(slots[s].kind));
+        let date = |k: FieldType| k == FieldType::Date;
+        let numeric = |k: FieldType| k.is_numeric();
         Plan {
             rules,
             table,
@@ -214,21 +263,17 @@ impl<'a> Plan<'a> {
             currency_col: col(Canonical::Currency),
             status_col: col(Canonical::Status),
             stage_slot: slot(Canonical::Stage),
-            amount_slot: slot(Canonical::Amount).filter(|&s| slots[s].kind == FieldType::Money),
-            close_date_slot: slot(Canonical::CloseDate)
-                .filter(|&s| slots[s].kind == FieldType::Date),
+            amount_slot: typed(Canonical::Amount, |k| k == FieldType::Money),
+            close_date_slot: typed(Canonical::CloseDate, date),
             hygiene: HygieneSlots {
-                created_date: slot(Canonical::CreatedDate)
-                    .filter(|&s| slots[s].kind == FieldType::Date),
-                last_activity: slot(Canonical::LastActivity)
-                    .filter(|&s| slots[s].kind == FieldType::Date),
-                stage_changed: slot(Canonical::StageChanged)
-                    .filter(|&s| slots[s].kind == FieldType::Date),
-                stage_age: slot(Canonical::StageAge).filter(|&s| slots[s].kind.is_numeric()),
-                probability: slot(Canonical::Probability).filter(|&s| slots[s].kind.is_numeric()),
+                created_date: typed(Canonical::CreatedDate, date),
+                last_activity: typed(Canonical::LastActivity, date),
+                stage_changed: typed(Canonical::StageChanged, date),
+                stage_age: typed(Canonical::StageAge, numeric),
+                probability: typed(Canonical::Probability, numeric),
                 forecast_category: slot(Canonical::ForecastCategory),
                 next_step: slot(Canonical::NextStep),
-                push_count: slot(Canonical::PushCount).filter(|&s| slots[s].kind.is_numeric()),
+                push_count: typed(Canonical::PushCount, numeric),
             },
             hygiene_fields: HygieneFields {
                 close_date: table.canonical(Canonical::CloseDate),

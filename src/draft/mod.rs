@@ -1,0 +1,221 @@
+//! `pipelint init --from FILE`: a complete, commented rules file drafted from an export.
+//!
+//! The whole file is profiled (every column's fill rate, type, date format, placeholders,
+//! and per stage the fill of every column and the values of probability, forecast, sort
+//! order and won/closed flags). The draft maps columns by name (the chosen preset's
+//! spellings first, then every preset's), lists the stages in their likely order with
+//! won/lost recognised, and sets only what the data supports, so that auditing the same
+//! file with the draft raises no unknown-stage or date-format finding the draft caused.
+
+mod mapping;
+mod render;
+mod stages;
+mod toml;
+
+use anyhow::Result;
+
+use crate::field::Canonical;
+use crate::infer::dates::{self, CANDIDATES};
+use crate::infer::{ColumnStats, FileProfile, GroupSpec, ValueType};
+use crate::input::{Export, Header, header_key};
+use crate::rules::presets::{self, Preset};
+use crate::values::{DecimalMark, Placeholders};
+use mapping::{Mapped, guess_stage, map_by_name, type_fits};
+
+/// Share of records a field must be filled in to be proposed as required.
+const REQUIRED_SHARE: f64 = 0.98;
+/// Deals a stage needs before its own exit criteria are read from the data.
+const STAGE_EVIDENCE: u64 = 5;
+
+/// Columns watched per stage, by their index in [`GroupSpec::watch`].
+#[derive(Clone, Copy, Debug, Default)]
+struct Watch {
+    probability: Option<usize>,
+    forecast: Option<usize>,
+    sort_order: Option<usize>,
+    is_won: Option<usize>,
+    is_closed: Option<usize>,
+}
+
+/// Draft rules for `export`. `preset` is the one the user named; otherwise the one that
+/// fits the header and the first rows, if any.
+pub(crate) fn draft(
+    export: Export,
+    preset: Option<&'static Preset>,
+    command: &str,
+) -> Result<String> {
+    let header = export.header.clone();
+    let detected = presets::detect(&header.cells, &export.sample).ok();
+    let base: Option<&'static Preset> =
+        preset.or_else(|| detected.as_ref().and_then(|d| presets::find(d.preset)));
+    let mut mapped = map_by_name(&header, base);
+
+    // Watch, per stage, the columns that tell its order and outcome.
+    let col = |c: Canonical| mapped.iter().find(|m| m.field == c).map(|m| m.column);
+    let by_key = |key: &str| header.cells.iter().position(|h| header_key(h) == key);
+    let mut spec = GroupSpec::default();
+    let mut watch = Watch::default();
+    let mut add = |column: Option<usize>, slot: &mut Option<usize>| {
+        if let Some(c) = column {
+            *slot = Some(spec.watch.len());
+            spec.watch.push(c);
+        }
+    };
+    add(col(Canonical::Probability), &mut watch.probability);
+    add(col(Canonical::ForecastCategory), &mut watch.forecast);
+    add(by_key("stagesortorder"), &mut watch.sort_order);
+    add(by_key("iswon"), &mut watch.is_won);
+    add(by_key("isclosed"), &mut watch.is_closed);
+    let stage_column = col(Canonical::Stage);
+    if let Some(c) = stage_column {
+        spec.by = c;
+    }
+    let profile = FileProfile::scan(
+        export,
+        &Placeholders::default(),
+        stage_column.map(|_| &spec),
+    )?;
+
+    // A name is not enough: a "date" column of text is no close date.
+    let mut dropped = Vec::new();
+    mapped.retain(|m| {
+        let kind = profile.columns[m.column].kind();
+        let fits = type_fits(m.field, kind);
+        if !fits {
+            dropped.push((m.clone(), kind));
+        }
+        fits
+    });
+    if !mapped.iter().any(|m| m.field == Canonical::Stage) {
+        if let Some(m) = guess_stage(&profile, &mapped) {
+            mapped.push(m);
+        }
+    }
+    mapped.sort_by_key(|m| m.field);
+
+    let draft = Draft {
+        profile: &profile,
+        header: &header,
+        mapped: &mapped,
+        dropped: &dropped,
+        base,
+        detected: detected.as_ref(),
+        watch,
+        // Per-stage figures hold every stage value, unless there were more than a stage
+        // column can have (then the column's own distinct values are drafted).
+        grouped: stage_column.is_some_and(|c| {
+            mapped
+                .iter()
+                .any(|m| m.field == Canonical::Stage && m.column == c)
+                && profile.groups.len() < crate::infer::GROUP_CAP
+        }),
+    };
+    Ok(draft.render(command))
+}
+
+struct Draft<'a> {
+    profile: &'a FileProfile,
+    header: &'a Header,
+    mapped: &'a [Mapped],
+    dropped: &'a [(Mapped, ValueType)],
+    base: Option<&'static Preset>,
+    detected: Option<&'a presets::Detection>,
+    watch: Watch,
+    /// Per-stage statistics were gathered for the mapped stage column.
+    grouped: bool,
+}
+
+impl Draft<'_> {
+    pub(super) fn column_of(&self, field: Canonical) -> Option<usize> {
+        self.mapped
+            .iter()
+            .find(|m| m.field == field)
+            .map(|m| m.column)
+    }
+
+    pub(super) fn stats(&self, column: usize) -> &ColumnStats {
+        &self.profile.columns[column]
+    }
+
+    pub(super) fn records(&self) -> u64 {
+        self.profile.records - self.profile.malformed
+    }
+
+    pub(super) fn required(&self, column: usize) -> bool {
+        let c = self.stats(column);
+        self.records() > 0 && c.filled as f64 >= c.rows as f64 * REQUIRED_SHARE && c.rows > 0
+    }
+
+    pub(super) fn decimal(&self) -> DecimalMark {
+        self.profile.decimal()
+    }
+
+    /// Formats that read a date column's values: its best, and others for values the
+    /// best does not read.
+    pub(super) fn formats_of(&self, column: usize) -> Vec<&'static str> {
+        let c = self.stats(column);
+        let Some(v) = c.date_verdict() else {
+            return Vec::new();
+        };
+        let mut out = vec![v.format];
+        if v.parsed < c.dates.date_like {
+            let partner = dates::swapped(v.format);
+            let mut rest: Vec<(u64, &'static str)> = CANDIDATES
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| **f != v.format && Some(**f) != partner)
+                .map(|(i, f)| (c.dates.only[i].max(c.dates.parsed[i]), *f))
+                .filter(|(n, _)| *n > 0)
+                .collect();
+            rest.sort_by_key(|r| std::cmp::Reverse(r.0));
+            out.extend(rest.into_iter().take(2).map(|(_, f)| f));
+        }
+        out
+    }
+
+    /// Whether a column may be typed as a date by the draft: every value reads with the
+    /// formats of its own verdict.
+    pub(super) fn all_dates(&self, column: usize) -> bool {
+        let c = self.stats(column);
+        c.date_verdict()
+            .is_some_and(|v| c.dates.date_like == c.filled && v.parsed == c.filled)
+    }
+
+    /// Whether every value of a column reads as `kind` (money, number or percent) with the
+    /// draft's decimal mark.
+    pub(super) fn all_read_as(&self, column: usize, kind: ValueType) -> bool {
+        let c = self.stats(column);
+        let n = &c.numbers;
+        let mark = match self.decimal() {
+            DecimalMark::Point => 0,
+            DecimalMark::Comma => 1,
+        };
+        let read = match kind {
+            ValueType::Money => {
+                let against = [n.comma_only, n.point_only][mark];
+                if against == 0 { n.numeric() } else { 0 }
+            }
+            ValueType::Percent => n.percent[mark],
+            _ => n.number[mark],
+        };
+        read == c.filled
+    }
+
+    /// Date columns the draft reads as dates: mapped date fields and other all-date columns.
+    pub(super) fn date_columns(&self) -> Vec<usize> {
+        (0..self.profile.columns.len())
+            .filter(|&i| {
+                let canonical_date = self.mapped.iter().any(|m| {
+                    m.column == i && m.field.default_type() == crate::field::FieldType::Date
+                });
+                let kind = self.stats(i).kind();
+                let is_date = matches!(kind, ValueType::Date | ValueType::DateTime);
+                (canonical_date && is_date) || (!self.is_mapped(i) && is_date && self.all_dates(i))
+            })
+            .collect()
+    }
+
+    pub(super) fn is_mapped(&self, column: usize) -> bool {
+        self.mapped.iter().any(|m| m.column == column)
+    }
+}

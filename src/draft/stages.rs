@@ -1,0 +1,504 @@
+//! The draft's stages: the stage values seen, in their likely pipeline order (a sort-order
+//! column, else words in their names, else their probabilities), won and lost recognised,
+//! each with what the data says of it (probability, forecast categories, exit criteria) or
+//! what the preset says when the preset knows it.
+
+use super::{Draft, REQUIRED_SHARE, STAGE_EVIDENCE};
+use crate::field::Canonical;
+use crate::infer::GroupStats;
+use crate::rules::problem::Problems;
+use crate::rules::raw::RawStage;
+use crate::rules::{KNOWN_FORECAST, normalize_forecast};
+use crate::values::{eq_fold, parse_percent};
+
+/// Won or lost, when a stage's name says so.
+pub(super) fn outcome_from_name(name: &str) -> Option<&'static str> {
+    let n = name.to_lowercase();
+    let words: Vec<&str> = n
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    if has("won")
+        || has("win")
+        || n.contains("ganad")
+        || n.contains("gagn")
+        || n.contains("gewonnen")
+    {
+        Some("won")
+    } else if has("lost")
+        || has("dead")
+        || n.contains("disqualif")
+        || n.contains("perdid")
+        || n.contains("verloren")
+        || n.contains("perdu")
+    {
+        Some("lost")
+    } else {
+        None
+    }
+}
+
+/// Where a stage usually sits, from words in its name (1 = first contact … 5 = signing).
+fn rank_from_name(name: &str) -> Option<f64> {
+    const WORDS: [(&str, f64); 34] = [
+        ("lead", 1.0),
+        ("new", 1.0),
+        ("prospect", 1.0),
+        ("interes", 1.0),
+        ("inbound", 1.0),
+        ("appointment", 1.5),
+        ("qualif", 2.0),
+        ("contact", 2.0),
+        ("engag", 2.0),
+        ("connect", 2.0),
+        ("intro", 2.0),
+        ("discover", 3.0),
+        ("needs", 3.0),
+        ("analysis", 3.0),
+        ("demo", 3.0),
+        ("meeting", 3.0),
+        ("evaluat", 3.0),
+        ("value", 3.0),
+        ("decision", 3.5),
+        ("perception", 3.5),
+        ("present", 3.8),
+        ("design", 3.9),
+        ("diseño", 3.9),
+        ("proposal", 4.0),
+        ("propuesta", 4.0),
+        ("quote", 4.0),
+        ("negotia", 5.0),
+        ("negocia", 5.0),
+        ("review", 5.0),
+        ("contract", 5.2),
+        ("verbal", 5.2),
+        ("commit", 5.2),
+        ("firma", 5.5),
+        ("sign", 5.5),
+    ];
+    let n = name.to_lowercase();
+    WORDS
+        .iter()
+        .filter(|(w, _)| n.contains(w))
+        .map(|(_, r)| *r)
+        .reduce(f64::max)
+}
+
+/// A stage of the draft.
+#[derive(Clone, Debug)]
+pub(super) struct StageDraft {
+    pub(super) name: String,
+    pub(super) aliases: Vec<String>,
+    pub(super) deals: u64,
+    pub(super) probability: Option<f64>,
+    /// The probability most deals of the stage carry, when it differs from `probability`.
+    pub(super) observed_probability: Option<f64>,
+    pub(super) forecast: Option<Vec<String>>,
+    /// Forecast categories seen on too few deals to be allowed (left to HYG005).
+    pub(super) rare_forecast: Vec<(String, u64)>,
+    pub(super) max_days: Option<i64>,
+    pub(super) stale_days: Option<i64>,
+    pub(super) requires: Vec<String>,
+    pub(super) outcome: Option<&'static str>,
+    /// Why the outcome is what it is.
+    pub(super) outcome_evidence: Option<String>,
+    pub(super) from_preset: bool,
+    pub(super) rank: f64,
+    pub(super) first_seen: usize,
+}
+
+impl Draft<'_> {
+    /// Stage values seen, as (value, deals, first seen), in file order.
+    fn observed(&self, stage_col: usize) -> Vec<(String, u64, &GroupStats)> {
+        let _ = stage_col;
+        self.profile
+            .groups
+            .iter()
+            .map(|g| (g.value.clone(), g.rows, g))
+            .collect()
+    }
+
+    pub(super) fn stages(&self, stage_col: usize) -> (Vec<StageDraft>, String) {
+        let observed: Vec<(String, u64, Option<&GroupStats>)> = if self.grouped {
+            self.observed(stage_col)
+                .into_iter()
+                .map(|(v, n, g)| (v, n, Some(g)))
+                .collect()
+        } else {
+            let c = self.stats(stage_col);
+            c.top(usize::MAX)
+                .into_iter()
+                .map(|(v, n)| (v.to_string(), n, None))
+                .collect()
+        };
+        // Spellings differing only in case are one stage.
+        let mut distinct: Vec<(String, u64, Option<&GroupStats>)> = Vec::new();
+        for (v, n, g) in observed {
+            match distinct.iter_mut().find(|(d, _, _)| eq_fold(d, &v)) {
+                Some(d) => d.1 += n,
+                None => distinct.push((v, n, g)),
+            }
+        }
+        let preset_stages: Vec<RawStage> = self
+            .base
+            .map(|p| {
+                let mut problems = Problems::default();
+                crate::rules::parse::parse_rules(p.text, 0, &mut problems)
+                    .stages
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        let matches = |s: &RawStage, v: &str| {
+            eq_fold(s.name.get_ref().trim(), v)
+                || s.aliases.iter().any(|a| eq_fold(a.get_ref().trim(), v))
+        };
+        // The preset's pipeline is this export's when it knows most of the open stages seen
+        // (every pipeline has a won and a lost stage; those tell nothing).
+        let all_deals: u64 = distinct.iter().map(|(_, n, _)| *n).sum();
+        let open_values: Vec<bool> = distinct
+            .iter()
+            .filter_map(
+                |(v, _, _)| match preset_stages.iter().find(|s| matches(s, v)) {
+                    Some(s) if s.outcome.is_some() => None,
+                    Some(_) => Some(true),
+                    None if outcome_from_name(v).is_some() => None,
+                    None => Some(false),
+                },
+            )
+            .collect();
+        let known_open = open_values.iter().filter(|k| **k).count();
+        let use_preset = !preset_stages.is_empty() && known_open * 2 >= open_values.len();
+
+        let mut stages: Vec<StageDraft> = Vec::new();
+        if use_preset {
+            // A CRM's default pipeline is real even where this export has no deals; the
+            // generic preset's stages are a catch-all, kept only where deals are.
+            let keep_unseen = self.base.is_some_and(|b| b.name != "generic");
+            for (i, s) in preset_stages.iter().enumerate() {
+                let seen: Vec<&(String, u64, Option<&GroupStats>)> =
+                    distinct.iter().filter(|(v, _, _)| matches(s, v)).collect();
+                let deals: u64 = seen.iter().map(|(_, n, _)| *n).sum();
+                if deals == 0 && !keep_unseen && all_deals > 0 {
+                    continue;
+                }
+                let group = seen.iter().find_map(|(_, _, g)| *g);
+                let mut d = self.stage_from_data(s.name.get_ref().trim(), deals, group, i);
+                self.borrow_preset(&mut d, s);
+                d.rank = i as f64;
+                stages.push(d);
+            }
+            // Values the preset does not know go before the closed stages.
+            let closed_at = stages
+                .iter()
+                .position(|s| s.outcome.is_some())
+                .unwrap_or(stages.len());
+            let mut extra: Vec<StageDraft> = distinct
+                .iter()
+                .enumerate()
+                .filter(|(_, (v, _, _))| !preset_stages.iter().any(|s| matches(s, v)))
+                .map(|(i, (v, n, g))| self.stage_from_data(v, *n, *g, i))
+                .collect();
+            order(&mut extra);
+            let (open_extra, closed_extra): (Vec<StageDraft>, Vec<StageDraft>) =
+                extra.into_iter().partition(|s| s.outcome.is_none());
+            let tail = stages.split_off(closed_at);
+            stages.extend(open_extra);
+            stages.extend(tail);
+            stages.extend(closed_extra);
+            let source = format!(
+                "preset {}'s order{}",
+                self.base.map_or("?", |b| b.name),
+                if stages.iter().any(|s| !s.from_preset) {
+                    "; stages it does not know placed by name (CHECK)"
+                } else {
+                    ""
+                }
+            );
+            return (stages, source);
+        }
+        for (i, (v, n, g)) in distinct.iter().enumerate() {
+            let mut d = self.stage_from_data(v, *n, *g, i);
+            // A value the preset knows keeps the preset's settings, not its place.
+            if let Some(s) = preset_stages.iter().find(|s| matches(s, v)) {
+                let rank = d.rank;
+                self.borrow_preset(&mut d, s);
+                d.rank = rank;
+            }
+            stages.push(d);
+        }
+        let source = if self.watch.sort_order.is_some() && self.grouped {
+            "from the StageSortOrder column".to_string()
+        } else if stages
+            .iter()
+            .all(|s| s.outcome.is_some() || rank_from_name(&s.name).is_some())
+        {
+            "from the stage names (CHECK)".to_string()
+        } else if self.watch.probability.is_some() && self.grouped {
+            "from the stage names and probabilities (CHECK)".to_string()
+        } else {
+            "guessed from the stage names; unknown ones in order of appearance (CHECK)".to_string()
+        };
+        order(&mut stages);
+        (stages, source)
+    }
+
+    /// Whether the probability column holds fractions (0.4 for 40%): some value strictly
+    /// between 0 and 1, or (when only 0 and 1 occur, as in an export of closed deals) the
+    /// base preset says its CRM writes fractions.
+    pub(super) fn probability_is_fraction(&self) -> bool {
+        let Some(col) = self.column_of(Canonical::Probability) else {
+            return false;
+        };
+        let n = &self.stats(col).numbers;
+        if n.looks_fractional() {
+            return true;
+        }
+        let within_unit = n.with_percent == 0
+            && n.min.is_some_and(|m| m >= 0.0)
+            && n.max.is_some_and(|m| m <= 1.0);
+        within_unit
+            && self.base.is_some_and(|p| {
+                let mut problems = Problems::default();
+                crate::rules::parse::parse_rules(p.text, 0, &mut problems)
+                    .fields
+                    .iter()
+                    .any(|(k, f)| k.get_ref() == "probability" && f.fraction == Some(true))
+            })
+    }
+
+    /// Take a preset stage's name, aliases and settings (the deals and evidence stay).
+    fn borrow_preset(&self, d: &mut StageDraft, s: &RawStage) {
+        d.name = s.name.get_ref().trim().to_string();
+        d.from_preset = true;
+        d.aliases = s
+            .aliases
+            .iter()
+            .map(|a| a.get_ref().trim().to_string())
+            .collect();
+        d.probability = s.probability.as_ref().map(|p| *p.get_ref());
+        if d.observed_probability == d.probability {
+            d.observed_probability = None;
+        }
+        d.forecast = s
+            .forecast
+            .as_ref()
+            .map(|f| f.iter().map(|c| c.get_ref().clone()).collect());
+        d.rare_forecast.clear();
+        d.max_days = s.max_days.as_ref().map(|v| *v.get_ref());
+        d.stale_days = s.stale_days.as_ref().map(|v| *v.get_ref());
+        d.requires = s
+            .requires
+            .iter()
+            .map(|r| r.get_ref().trim().to_string())
+            .filter(|r| self.resolves(r))
+            .collect();
+        d.outcome = s.outcome.as_ref().map(|o| match o.get_ref().as_str() {
+            "won" => "won",
+            _ => "lost",
+        });
+        d.outcome_evidence = None;
+    }
+
+    /// Whether a field name in a preset's `requires` exists in this export.
+    fn resolves(&self, name: &str) -> bool {
+        match Canonical::parse(name) {
+            Some(c) => self.mapped.iter().any(|m| m.field == c),
+            None => self.header.find(name).is_some(),
+        }
+    }
+
+    /// A stage as the data shows it: its outcome, probability, forecast categories, order
+    /// and exit criteria.
+    fn stage_from_data(
+        &self,
+        name: &str,
+        deals: u64,
+        group: Option<&GroupStats>,
+        first_seen: usize,
+    ) -> StageDraft {
+        let mut d = StageDraft {
+            name: name.to_string(),
+            aliases: Vec::new(),
+            deals,
+            probability: None,
+            observed_probability: None,
+            forecast: None,
+            rare_forecast: Vec::new(),
+            max_days: None,
+            stale_days: None,
+            requires: Vec::new(),
+            outcome: None,
+            outcome_evidence: None,
+            from_preset: false,
+            rank: f64::NAN,
+            first_seen,
+        };
+        let fraction = self.probability_is_fraction();
+        if let (Some(g), Some(w)) = (group, self.watch.probability) {
+            d.observed_probability = g
+                .mode(w)
+                .and_then(|v| parse_percent(v, self.decimal(), fraction).ok())
+                .filter(|p| (0.0..=100.0).contains(p));
+            d.probability = d.observed_probability;
+        }
+        // Outcome: the won/closed flags of its deals, else its name.
+        if let (Some(g), Some(wc)) = (group, self.watch.is_closed) {
+            let truthy = |w: usize| {
+                g.watched.get(w).map_or(0, |vals| {
+                    vals.iter()
+                        .filter(|(v, _)| crate::values::parse_bool(v) == Some(true))
+                        .map(|(_, n)| *n)
+                        .sum::<u64>()
+                })
+            };
+            let closed = truthy(wc);
+            if g.rows > 0 && closed * 10 >= g.rows * 9 {
+                let won = self.watch.is_won.map_or(0, truthy);
+                let is_won = won * 2 > closed;
+                d.outcome = Some(if is_won { "won" } else { "lost" });
+                d.outcome_evidence = Some(format!(
+                    "IsClosed on {} of {} deals, IsWon on {}",
+                    closed, g.rows, won
+                ));
+            }
+        }
+        if d.outcome.is_none() {
+            if let Some(o) = outcome_from_name(name) {
+                d.outcome = Some(o);
+                d.outcome_evidence = Some("from its name".to_string());
+            }
+        }
+        // Order: the sort-order column, else words in the name, else the probability.
+        let sort = group
+            .zip(self.watch.sort_order)
+            .and_then(|(g, w)| g.mode(w))
+            .and_then(|v| v.trim().parse::<f64>().ok());
+        d.rank = sort
+            .or_else(|| rank_from_name(name))
+            .or_else(|| d.probability.map(|p| 1.0 + p / 100.0 * 4.5))
+            .unwrap_or(f64::NAN);
+        if let (Some(g), Some(w)) = (group, self.watch.forecast) {
+            let total: u64 = g.watched[w].iter().map(|(_, n)| *n).sum();
+            let mut allowed: Vec<String> = Vec::new();
+            let mut norms: Vec<String> = Vec::new();
+            let mut values = g.watched[w].clone();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            for (v, n) in values {
+                let norm = normalize_forecast(&v);
+                if norm.is_empty() || norms.contains(&norm) {
+                    continue;
+                }
+                // A misspelling of a known category is a data problem, not a category.
+                let typo = !KNOWN_FORECAST.contains(&norm.as_str())
+                    && crate::suggest::did_you_mean(&norm, KNOWN_FORECAST).is_some();
+                if typo || (n * 20 < total && n < 2) {
+                    d.rare_forecast.push((v, n));
+                    continue;
+                }
+                norms.push(norm);
+                allowed.push(v);
+            }
+            if !allowed.is_empty() {
+                d.forecast = Some(allowed);
+            }
+        }
+        // Exit criteria: fields (not globally required) filled on nearly every deal here.
+        if let Some(g) = group.filter(|g| g.rows >= STAGE_EVIDENCE) {
+            for field in [
+                Canonical::Account,
+                Canonical::Amount,
+                Canonical::CloseDate,
+                Canonical::NextStep,
+            ] {
+                let Some(col) = self.column_of(field) else {
+                    continue;
+                };
+                if self.required(col) {
+                    continue;
+                }
+                let filled = g.filled.get(col).copied().unwrap_or(0);
+                if filled as f64 >= g.rows as f64 * REQUIRED_SHARE {
+                    d.requires.push(field.as_str().to_string());
+                }
+            }
+        }
+        d
+    }
+}
+
+/// Open stages by rank (unranked ones keep their order of appearance, after ranked ones
+/// of lower rank), then won, then lost.
+fn order(stages: &mut [StageDraft]) {
+    let key = |s: &StageDraft| match s.outcome {
+        Some("won") => 1,
+        Some(_) => 2,
+        None => 0,
+    };
+    stages.sort_by(|a, b| {
+        key(a).cmp(&key(b)).then_with(|| {
+            let (ra, rb) = (a.rank, b.rank);
+            match (ra.is_nan(), rb.is_nan()) {
+                (false, false) => ra.total_cmp(&rb),
+                (true, true) => std::cmp::Ordering::Equal,
+                // Unranked stages sort after ranked ones.
+                (false, true) => std::cmp::Ordering::Less,
+                (true, false) => std::cmp::Ordering::Greater,
+            }
+            .then(a.first_seen.cmp(&b.first_seen))
+        })
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_and_ranks_from_names() {
+        assert_eq!(outcome_from_name("Closed Won"), Some("won"));
+        assert_eq!(outcome_from_name("Won"), Some("won"));
+        assert_eq!(outcome_from_name("Closed Lost"), Some("lost"));
+        assert_eq!(outcome_from_name("Dead Deals"), Some("lost"));
+        assert_eq!(outcome_from_name("Ganada"), Some("won"));
+        assert_eq!(outcome_from_name("Wonderful"), None);
+        assert_eq!(outcome_from_name("Negotiation"), None);
+        assert!(rank_from_name("Prospecting") < rank_from_name("Engaging"));
+        assert!(rank_from_name("Qualification") < rank_from_name("Discovery"));
+        assert!(rank_from_name("Discovery") < rank_from_name("Proposal/Quote"));
+        assert!(rank_from_name("Proposal/Quote") < rank_from_name("Negotiation"));
+        assert!(rank_from_name("Negociación") < rank_from_name("Firmas"));
+        assert_eq!(rank_from_name("Zeta"), None);
+    }
+
+    #[test]
+    fn stages_sort_open_by_rank_then_won_then_lost() {
+        let s = |name: &str, rank: f64, outcome: Option<&'static str>, first: usize| StageDraft {
+            name: name.into(),
+            aliases: vec![],
+            deals: 1,
+            probability: None,
+            observed_probability: None,
+            forecast: None,
+            rare_forecast: vec![],
+            max_days: None,
+            stale_days: None,
+            requires: vec![],
+            outcome,
+            outcome_evidence: None,
+            from_preset: false,
+            rank,
+            first_seen: first,
+        };
+        let mut v = vec![
+            s("Lost", f64::NAN, Some("lost"), 0),
+            s("Mystery", f64::NAN, None, 1),
+            s("Won", f64::NAN, Some("won"), 2),
+            s("Engaging", 2.0, None, 3),
+            s("Prospecting", 1.0, None, 4),
+        ];
+        order(&mut v);
+        let names: Vec<&str> = v.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Prospecting", "Engaging", "Mystery", "Won", "Lost"]);
+    }
+}
