@@ -39,6 +39,22 @@ pub struct Export {
     pub(crate) reader: RecordReader<Box<dyn BufRead + Send>>,
 }
 
+/// The longest header row read. Column names are matched against every name the rules and
+/// presets know, so a header of megabytes (a file that is one long line, or split on the
+/// wrong delimiter) would take minutes to match; it is refused instead.
+const MAX_HEADER_BYTES: usize = 256 << 10;
+/// The most columns a header may have: a spreadsheet's limit.
+const MAX_COLUMNS: usize = 16_384;
+
+/// A byte count in words: "68.9 MB", "1.2 kB".
+fn size_words(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1e3),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// How many data rows the sample keeps.
 const SAMPLE_ROWS: usize = 2000;
 
@@ -197,6 +213,26 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
             "{name}: the header row starting at line {} never ends: a quote opened there is \
              never closed",
             row.line
+        );
+    }
+    if row.bytes().len() > MAX_HEADER_BYTES {
+        bail!(
+            "{name}: the header row (line {}) is {} long; an export's header is a line of column \
+             names, a few kB at most: is this a CSV export, and is its delimiter `{}`? (pass \
+             --delimiter if not)",
+            row.line,
+            size_words(row.bytes().len()),
+            crate::words::delimiter_name(delimiter)
+        );
+    }
+    if row.len() > MAX_COLUMNS {
+        bail!(
+            "{name}: the header row (line {}) has {} columns; pipelint reads at most {} (as many \
+             as a spreadsheet holds): is its delimiter `{}`? (pass --delimiter if not)",
+            row.line,
+            crate::words::thousands(row.len() as u64),
+            crate::words::thousands(MAX_COLUMNS as u64),
+            crate::words::delimiter_name(delimiter)
         );
     }
     let header_not_utf8 = std::str::from_utf8(row.bytes()).is_err();
