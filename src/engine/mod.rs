@@ -369,3 +369,21 @@ fn insert_ordered(
     }
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    /// The engine orchestrates; every check code belongs to a check family.
+    #[test]
+    fn the_engine_names_no_check_code() {
+        for (file, text) in [
+            ("engine/mod.rs", include_str!("mod.rs")),
+            ("engine/record.rs", include_str!("record.rs")),
+        ] {
+            let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+            assert!(!code.contains("Code::"), "{file} names a check code");
+            for prefix in ["\"IN0", "\"REQ0", "\"VAL0", "\"DUP0", "\"HYG0"] {
+                assert!(!code.contains(prefix), "{file} names a check code");
+            }
+        }
+    }
+}

@@ -109,3 +109,20 @@ impl Tool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Emitters read the report view, never the engine's internals.
+    #[test]
+    fn emitters_read_only_the_view() {
+        for (file, text) in [
+            ("report/table.rs", include_str!("table.rs")),
+            ("report/json.rs", include_str!("json.rs")),
+            ("report/sections.rs", include_str!("sections.rs")),
+        ] {
+            for internal in ["engine::", "Audit", "deal::", "checks::", "tallies"] {
+                assert!(!text.contains(internal), "{file} reaches into {internal}");
+            }
+        }
+    }
+}
