@@ -7,37 +7,70 @@
 //! (which fill in its risk).
 
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
 
 use crate::rules::{Outcome, RiskWeights, RuleSet};
 use crate::score::completeness::record_rate;
 use crate::values::{Currency, Money};
 
-/// Strings seen often (owners, unknown stage spellings), stored once.
+/// Strings seen often (owners, accounts, forecast categories, unknown stage spellings),
+/// stored once. The names live back to back in one buffer and the table holds only their
+/// ids, so interning a new name allocates nothing once the buffers are warm (every batch
+/// interns its thousands of accounts afresh).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Interner {
-    ids: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<usize>,
+    ids: HashTable<u32>,
+}
+
+fn name_hash(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// Name `id` of a buffer and its ends.
+fn name_in<'t>(text: &'t str, ends: &[usize], id: u32) -> &'t str {
+    let i = id as usize;
+    let Some(&end) = ends.get(i) else {
+        return "";
+    };
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    text.get(start..end).unwrap_or("")
 }
 
 impl Interner {
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
+        let hash = name_hash(s);
+        let (text, ends) = (&self.text, &self.ends);
+        if let Some(&id) = self.ids.find(hash, |&id| name_in(text, ends, id) == s) {
             return id;
         }
-        let id = self.names.len() as u32;
-        self.names.push(s.into());
-        self.ids.insert(s.into(), id);
+        let id = self.ends.len() as u32;
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        let (text, ends) = (&self.text, &self.ends);
+        self.ids
+            .insert_unique(hash, id, |&id| name_hash(name_in(text, ends, id)));
         id
     }
 
     pub(crate) fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("", |s| s)
+        name_in(&self.text, &self.ends, id)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
-        self.names.iter().enumerate().map(|(i, s)| (i as u32, &**s))
+        (0..self.ends.len() as u32).map(|id| (id, self.name(id)))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
     }
 }
 
@@ -107,10 +140,77 @@ fn capped(s: &str) -> &str {
 pub(crate) struct DealBuffer {
     pub(crate) arena: String,
     pub(crate) deals: Vec<Deal>,
+    /// Which worker's [`Names`] the deals' owner, account, stage and forecast ids are.
+    pub(crate) worker: usize,
+    /// The names that worker learnt while reading these deals.
+    pub(crate) new_names: NewNames,
+}
+
+/// The names a worker interns: owners, accounts, unknown stage spellings, forecast
+/// categories. A worker keeps them from batch to batch, so its tables stay warm and a batch
+/// carries only the names that were new to it.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
     pub(crate) owners: Interner,
     pub(crate) accounts: Interner,
     pub(crate) unknown_stages: Interner,
     pub(crate) forecasts: Interner,
+}
+
+/// Names added to a worker's [`Names`] by one batch, in id order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NewNames {
+    owners: Vec<Box<str>>,
+    accounts: Vec<Box<str>>,
+    unknown_stages: Vec<Box<str>>,
+    forecasts: Vec<Box<str>>,
+}
+
+/// How many names each of a worker's interners held: where a batch's new names start.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NamesMark([u32; 4]);
+
+impl Names {
+    fn all(&self) -> [&Interner; 4] {
+        [
+            &self.owners,
+            &self.accounts,
+            &self.unknown_stages,
+            &self.forecasts,
+        ]
+    }
+
+    pub(crate) fn mark(&self) -> NamesMark {
+        NamesMark(self.all().map(|i| i.len() as u32))
+    }
+
+    /// The names added since `mark`.
+    pub(crate) fn since(&self, mark: NamesMark) -> NewNames {
+        let new = |i: &Interner, from: u32| -> Vec<Box<str>> {
+            (from..i.len() as u32).map(|id| i.name(id).into()).collect()
+        };
+        let [owners, accounts, unknown_stages, forecasts] = mark.0;
+        NewNames {
+            owners: new(&self.owners, owners),
+            accounts: new(&self.accounts, accounts),
+            unknown_stages: new(&self.unknown_stages, unknown_stages),
+            forecasts: new(&self.forecasts, forecasts),
+        }
+    }
+
+    /// The interned id of an account as read; `None` when the cell is empty.
+    pub(crate) fn account_id(&mut self, account: &str) -> Option<u32> {
+        (!account.is_empty()).then(|| self.accounts.intern(capped(account)))
+    }
+}
+
+/// Per worker, its ids mapped to the store's (worker id → store id), for each interner.
+#[derive(Debug, Default)]
+struct IdMaps {
+    owners: Vec<u32>,
+    accounts: Vec<u32>,
+    unknown_stages: Vec<u32>,
+    forecasts: Vec<u32>,
 }
 
 /// The texts of a deal as read.
@@ -136,9 +236,14 @@ pub(crate) struct DealFacts {
 }
 
 impl DealBuffer {
-    /// The interned id of an account as read; `None` when the cell is empty.
-    pub(crate) fn account_id(&mut self, account: &str) -> Option<u32> {
-        (!account.is_empty()).then(|| self.accounts.intern(capped(account)))
+    /// Room for `deals` deals of `worker`, so a batch grows its buffers once.
+    pub(crate) fn with_capacity(deals: usize, worker: usize) -> DealBuffer {
+        DealBuffer {
+            arena: String::with_capacity(deals * 48),
+            deals: Vec::with_capacity(deals),
+            worker,
+            ..DealBuffer::default()
+        }
     }
 
     /// The index the next deal will have.
@@ -187,45 +292,49 @@ pub(crate) struct DealStore {
     pub(crate) accounts: Interner,
     pub(crate) unknown_stages: Interner,
     pub(crate) forecasts: Interner,
+    /// Per worker, how its ids map to these interners'.
+    maps: FxHashMap<usize, IdMaps>,
 }
 
 impl DealStore {
-    /// Append a chunk's deals; returns the chunk's owner and stage id maps (local → global).
+    /// Append a batch's deals, which must come after every earlier batch of the same
+    /// worker; returns the worker's owner and unknown-stage id maps (worker → store).
     pub(crate) fn absorb(&mut self, mut buffer: DealBuffer) -> (Vec<u32>, Vec<u32>) {
-        let owner_ids: Vec<u32> = buffer
-            .owners
-            .iter()
-            .map(|(_, name)| self.owners.intern(name))
-            .collect();
-        let stage_ids: Vec<u32> = buffer
-            .unknown_stages
-            .iter()
-            .map(|(_, name)| self.unknown_stages.intern(name))
-            .collect();
-        let forecast_ids: Vec<u32> = buffer
-            .forecasts
-            .iter()
-            .map(|(_, name)| self.forecasts.intern(name))
-            .collect();
-        let account_ids: Vec<u32> = buffer
-            .accounts
-            .iter()
-            .map(|(_, name)| self.accounts.intern(name))
-            .collect();
+        let maps = self.maps.entry(buffer.worker).or_default();
+        let new = std::mem::take(&mut buffer.new_names);
+        for (map, names, interner) in [
+            (&mut maps.owners, new.owners, &mut self.owners),
+            (&mut maps.accounts, new.accounts, &mut self.accounts),
+            (
+                &mut maps.unknown_stages,
+                new.unknown_stages,
+                &mut self.unknown_stages,
+            ),
+            (&mut maps.forecasts, new.forecasts, &mut self.forecasts),
+        ] {
+            map.extend(names.iter().map(|n| interner.intern(n)));
+        }
+        let (owner_ids, account_ids, stage_ids, forecast_ids) = (
+            &maps.owners,
+            &maps.accounts,
+            &maps.unknown_stages,
+            &maps.forecasts,
+        );
+        let id = |map: &[u32], i: u32| map.get(i as usize).copied().unwrap_or(NO_OWNER);
         let arena = self.arenas.len() as u32;
         for mut d in buffer.deals.drain(..) {
             d.arena = arena;
             if d.owner != NO_OWNER {
-                d.owner = owner_ids[d.owner as usize];
+                d.owner = id(owner_ids, d.owner);
             }
             if d.account != NO_OWNER {
-                d.account = account_ids[d.account as usize];
+                d.account = id(account_ids, d.account);
             }
             if d.risk.forecast != u32::MAX {
-                d.risk.forecast = forecast_ids[d.risk.forecast as usize];
+                d.risk.forecast = id(forecast_ids, d.risk.forecast);
             }
             if let StageKey::Unknown(s) = d.stage {
-                d.stage = StageKey::Unknown(stage_ids[s as usize]);
+                d.stage = StageKey::Unknown(id(stage_ids, s));
             }
             if self.segments.last().is_none_or(|seg| seg.len() == SEGMENT) {
                 self.segments.push(Vec::with_capacity(SEGMENT));
@@ -237,7 +346,7 @@ impl DealStore {
         }
         buffer.arena.shrink_to_fit();
         self.arenas.push(std::mem::take(&mut buffer.arena));
-        (owner_ids, stage_ids)
+        (owner_ids.clone(), stage_ids.clone())
     }
 
     pub(crate) fn get(&self, index: usize) -> Option<&Deal> {
@@ -443,6 +552,19 @@ impl Default for RiskFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interned_names_come_back_as_given() {
+        let mut i = Interner::default();
+        let names = ["Acme", "", "Globex", "acme", "Société", "Acme"];
+        let ids: Vec<u32> = names.iter().map(|n| i.intern(n)).collect();
+        assert_eq!(ids, vec![0, 1, 2, 3, 4, 0]);
+        for (n, id) in names.iter().zip(&ids) {
+            assert_eq!(i.name(*id), *n);
+        }
+        assert_eq!(i.name(99), "");
+        assert_eq!(i.iter().count(), 5);
+    }
 
     #[test]
     fn a_deal_summary_stays_compact() {

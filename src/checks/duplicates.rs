@@ -38,8 +38,9 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 pub(crate) struct FoldScratch {
     /// Hash of each account's folded name, by the batch's account interner id.
     folded_accounts: Vec<Option<u64>>,
-    fold_a: String,
-    fold_b: String,
+    /// The folded text being hashed, and a buffer for folding text that is not ASCII.
+    bytes: Vec<u8>,
+    text: String,
 }
 
 /// What duplicate detection keeps of one deal until every file is read.
@@ -77,15 +78,19 @@ pub(crate) fn keys(
             if names.open && names_something(names.account) && names_something(names.name) =>
         {
             // Accounts recur: fold each once per batch.
-            let folded = &mut scratch.folded_accounts;
             let i = account as usize;
-            if folded.len() <= i {
-                folded.resize(i + 1, None);
+            if scratch.folded_accounts.len() <= i {
+                scratch.folded_accounts.resize(i + 1, None);
             }
-            let account_hash = *folded[i]
-                .get_or_insert_with(|| folded_hash_any(names.account, &mut scratch.fold_a));
-            let full =
-                account_hash.rotate_left(17) ^ folded_hash_any(names.name, &mut scratch.fold_b);
+            let account_hash = match scratch.folded_accounts[i] {
+                Some(h) => h,
+                None => {
+                    let h = folded_hash(names.account, scratch);
+                    scratch.folded_accounts[i] = Some(h);
+                    h
+                }
+            };
+            let full = account_hash.rotate_left(17) ^ folded_hash(names.name, scratch);
             Some((full ^ (full >> 32)) as u32)
         }
         _ => None,
@@ -105,7 +110,7 @@ pub(crate) fn check(
 ) {
     let id_of = |d: u32| deals.get(d as usize).map_or("", |d| deals.id(d));
     let same_id = if sink.enabled(Code::Dup001) || sink.enabled(Code::Dup002) {
-        repeats(id_keys, |a, b| id_of(a) == id_of(b))
+        repeats(id_keys, |d, key| key.extend_from_slice(id_of(d).as_bytes()))
     } else {
         Vec::new()
     };
@@ -121,18 +126,16 @@ pub(crate) fn check(
             repeated[d as usize / 64] |= 1 << (d % 64);
         }
         let is_repeat = |d: u32| repeated[d as usize / 64] & (1 << (d % 64)) != 0;
-        let folded = |d: u32| -> String {
-            let Some(d) = deals.get(d as usize) else {
-                return String::new();
-            };
-            let (mut a, mut b) = (String::new(), String::new());
-            normalize_name(deals.account(d), &mut a);
-            normalize_name(deals.name(d), &mut b);
-            a.push('\u{0}');
-            a.push_str(&b);
-            a
-        };
-        let same_deal = repeats(deal_keys, |a, b| folded(a) == folded(b));
+        // A deal's folded account and name: worked out once per deal in a run of equal
+        // hashes (normally a real duplicate), then compared.
+        let mut text = String::new();
+        let same_deal = repeats(deal_keys, |d, key| {
+            if let Some(d) = deals.get(d as usize) {
+                fold_into(deals.account(d), key, &mut text);
+                key.push(0);
+                fold_into(deals.name(d), key, &mut text);
+            }
+        });
         found.extend(
             same_deal
                 .iter()
@@ -153,13 +156,14 @@ pub(crate) fn check(
 }
 
 /// Records with the same key, earliest first: given every deal's `(hash, deal)` and a way
-/// to compare two deals' exact keys, the `(deal, first)` pairs for each deal whose key an
-/// earlier deal already had, sorted by deal.
+/// to write a deal's exact key, the `(deal, first)` pairs for each deal whose key an earlier
+/// deal already had, sorted by deal.
 ///
-/// One parallel sort groups equal hashes; within each (normally one-deal) run the exact keys
-/// decide, so a hash collision can neither invent a duplicate nor hide one. Cheaper than a
-/// hash table of a million keys probed at random, and it needs no table at all.
-fn repeats(keys: Vec<(u32, u32)>, same: impl Fn(u32, u32) -> bool + Sync) -> Vec<(u32, u32)> {
+/// One parallel sort groups equal hashes. Exact keys are written only for the deals of a
+/// run of equal hashes (normally a real duplicate), in deal order so that the deals' text is
+/// read front to back, not at random; within each run the exact keys decide, so a hash
+/// collision can neither invent a duplicate nor hide one.
+fn repeats(keys: Vec<(u32, u32)>, mut key_into: impl FnMut(u32, &mut Vec<u8>)) -> Vec<(u32, u32)> {
     use rayon::prelude::*;
     // Packed as hash << 32 | deal: one integer compare per step of the sort.
     let mut packed: Vec<u64> = keys
@@ -167,18 +171,35 @@ fn repeats(keys: Vec<(u32, u32)>, same: impl Fn(u32, u32) -> bool + Sync) -> Vec
         .map(|(hash, deal)| u64::from(hash) << 32 | u64::from(deal))
         .collect();
     packed.par_sort_unstable();
-    let mut out = Vec::new();
-    let mut firsts: Vec<u32> = Vec::new();
+    // The deals of runs of two or more, run after run, each run in deal order.
+    let mut members: Vec<u32> = Vec::new();
+    let mut runs: Vec<usize> = vec![0];
     for run in packed.chunk_by(|a, b| a >> 32 == b >> 32) {
-        if run.len() < 2 {
-            continue;
+        if run.len() > 1 {
+            members.extend(run.iter().map(|k| *k as u32));
+            runs.push(members.len());
         }
-        // Distinct keys of this run, by their first deal (runs are in deal order).
+    }
+    drop(packed);
+    let mut order: Vec<u32> = (0..members.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&i| members[i as usize]);
+    let mut text: Vec<u8> = Vec::new();
+    let mut spans = vec![(0usize, 0usize); members.len()];
+    for i in order {
+        let start = text.len();
+        key_into(members[i as usize], &mut text);
+        spans[i as usize] = (start, text.len());
+    }
+    let key = |i: usize| text.get(spans[i].0..spans[i].1).unwrap_or(&[]);
+    let mut out = Vec::new();
+    let mut firsts: Vec<usize> = Vec::new();
+    for run in runs.windows(2) {
+        // Distinct keys of this run, by their first deal.
         firsts.clear();
-        for deal in run.iter().map(|k| *k as u32) {
-            match firsts.iter().find(|&&first| same(first, deal)) {
-                Some(&first) => out.push((deal, first)),
-                None => firsts.push(deal),
+        for i in run[0]..run[1] {
+            match firsts.iter().find(|&&f| key(f) == key(i)) {
+                Some(&f) => out.push((members[i], members[f])),
+                None => firsts.push(i),
             }
         }
     }
@@ -257,53 +278,59 @@ pub(crate) fn normalize_name(s: &str, out: &mut String) {
     }
 }
 
-/// Hash of `s` as [`normalize_name`] folds it, without building the folded text (ASCII;
-/// `None` for other text, which takes the slower path).
-pub(crate) fn folded_hash(s: &str) -> Option<u64> {
-    use std::hash::Hasher;
-    if !s.is_ascii() {
-        return None;
-    }
-    let mut h = rustc_hash::FxHasher::default();
-    let (mut word, mut n, mut gap, mut any) = (0u64, 0u32, false, false);
-    let mut push = |b: u8, h: &mut rustc_hash::FxHasher| {
-        word |= u64::from(b) << (8 * n);
-        n += 1;
-        if n == 8 {
-            h.write_u64(word);
-            word = 0;
-            n = 0;
-        }
-    };
-    for &b in s.as_bytes() {
+/// Each byte as [`normalize_name`] folds it: letters lower-cased, digits kept, anything
+/// else 0 (a separator).
+const FOLD: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
         if b.is_ascii_alphanumeric() {
-            if gap && any {
-                push(b' ', &mut h);
-            }
-            push(b.to_ascii_lowercase(), &mut h);
-            gap = false;
-            any = true;
-        } else {
-            gap = true;
+            table[i] = b.to_ascii_lowercase();
         }
+        i += 1;
     }
-    h.write_u64(word);
-    h.write_u32(n);
-    Some(h.finish())
+    table
+};
+
+/// Append `s` as [`normalize_name`] folds it to `out` (`text` is a buffer for text that
+/// is not ASCII).
+fn fold_into(s: &str, out: &mut Vec<u8>, text: &mut String) {
+    if !s.is_ascii() {
+        normalize_name(s, text);
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    // Folded text is never longer than the text: each run of separators becomes at most
+    // one space. Written into room made first, then cut to length.
+    let start = out.len();
+    out.resize(start + s.len(), 0);
+    let buf = &mut out[start..];
+    let (mut n, mut gap) = (0, false);
+    for &b in s.as_bytes() {
+        let f = FOLD[usize::from(b)];
+        if f == 0 {
+            gap = true;
+            continue;
+        }
+        if gap && n > 0 {
+            buf[n] = b' ';
+            n += 1;
+        }
+        gap = false;
+        buf[n] = f;
+        n += 1;
+    }
+    out.truncate(start + n);
 }
 
-/// Hash of the folded text, for any text.
-pub(crate) fn folded_hash_any(s: &str, scratch: &mut String) -> u64 {
-    folded_hash(s).unwrap_or_else(|| {
-        normalize_name(s, scratch);
-        // Folded non-ASCII text hashes through the same word scheme when it folds to ASCII.
-        folded_hash(scratch).unwrap_or_else(|| {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            scratch.hash(&mut h);
-            h.finish()
-        })
-    })
+/// Hash of `s` as [`normalize_name`] folds it.
+fn folded_hash(s: &str, scratch: &mut FoldScratch) -> u64 {
+    scratch.bytes.clear();
+    fold_into(s, &mut scratch.bytes, &mut scratch.text);
+    let mut h = FxHasher::default();
+    h.write(&scratch.bytes);
+    h.finish()
 }
 
 const DUP001: &str = "\
@@ -356,34 +383,38 @@ mod tests {
             .enumerate()
             .map(|(i, id)| (id_hash(id), i as u32))
             .collect();
-        let found = repeats(keys, |x, y| ids[x as usize] == ids[y as usize]);
+        let found = repeats(keys, |x, key| {
+            key.extend_from_slice(ids[x as usize].as_bytes())
+        });
         assert_eq!(found, vec![(2, 0), (4, 0)]);
 
         // Force collisions: every key hashes to 7.
         let ids = ["x", "y", "y", "x", "z"];
         let keys = (0..ids.len() as u32).map(|i| (7, i)).collect();
-        let found = repeats(keys, |x, y| ids[x as usize] == ids[y as usize]);
+        let found = repeats(keys, |x, key| {
+            key.extend_from_slice(ids[x as usize].as_bytes())
+        });
         assert_eq!(found, vec![(2, 1), (3, 0)]);
     }
 
     #[test]
     fn folded_hash_agrees_with_folded_text() {
-        let mut buf = String::new();
+        let mut scratch = FoldScratch::default();
+        let mut hash = |s: &str| folded_hash(s, &mut scratch);
         for (a, b) in [
             ("Acme - Renewal, 2027", "  ACME renewal 2027. "),
             ("Globex Expansion", "globex   expansion"),
+            ("Société  Générale", "société générale"),
         ] {
-            assert_eq!(folded_hash(a), folded_hash(b));
-            normalize_name(a, &mut buf);
-            assert_eq!(folded_hash(a), folded_hash(&buf.clone()));
+            assert_eq!(hash(a), hash(b));
+            let mut folded = String::new();
+            normalize_name(a, &mut folded);
+            assert_eq!(hash(a), hash(&folded));
         }
-        assert_ne!(folded_hash("acme renewal"), folded_hash("acme renewals"));
-        assert_eq!(folded_hash("Société"), None);
-        let mut s = String::new();
-        assert_eq!(
-            folded_hash_any("Société  Générale", &mut s),
-            folded_hash_any("société générale", &mut s)
-        );
+        assert_ne!(hash("acme renewal"), hash("acme renewals"));
+        let (mut out, mut text) = (Vec::new(), String::new());
+        fold_into("--Acme, Inc.--", &mut out, &mut text);
+        assert_eq!(out, b"acme inc");
     }
 
     #[test]

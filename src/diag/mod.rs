@@ -254,9 +254,14 @@ pub(crate) struct FindingSink<'p> {
 
 impl<'p> FindingSink<'p> {
     pub(crate) fn new(policy: &'p Policy) -> FindingSink<'p> {
+        FindingSink::with_capacity(policy, 0)
+    }
+
+    /// A sink with room for `findings` findings.
+    pub(crate) fn with_capacity(policy: &'p Policy, findings: usize) -> FindingSink<'p> {
         FindingSink {
             policy,
-            findings: Vec::new(),
+            findings: Vec::with_capacity(findings),
             rows: Vec::new(),
             messages: Vec::new(),
         }

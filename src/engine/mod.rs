@@ -29,7 +29,7 @@ use crate::input::{Batch, BatchStream, Export};
 use crate::rules::RuleSet;
 use crate::score::Tallies;
 use crate::score::risk::Riskiest;
-use record::{ChunkOut, audit_chunk};
+use record::{ChunkOut, Worker, audit_chunk};
 
 /// How an audit runs, beyond its rules and inputs.
 pub(crate) struct RunOptions {
@@ -256,14 +256,15 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
             // Workers take whole batches as they come (no barrier between batches)...
             scope.spawn(|| {
                 pool.install(|| {
-                    batches.into_iter().enumerate().par_bridge().for_each_with(
-                        done_tx,
-                        |done, (seq, batch)| {
-                            let result =
-                                batch.map(|b| (audit_chunk(plan, policy, keep, &b.rows), b));
+                    batches.into_iter().enumerate().par_bridge().for_each_init(
+                        || (done_tx.clone(), Worker::new(plan)),
+                        |(done, worker), (seq, batch)| {
+                            let result = batch
+                                .map(|b| (audit_chunk(plan, policy, keep, &b.rows, worker), b));
                             let _ = done.send((seq, result));
                         },
                     );
+                    drop(done_tx);
                 });
             });
             // ...and this thread merges their results strictly in input order.
@@ -334,8 +335,8 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
 }
 
 /// Put findings known only at the end (duplicates, file-level IN003/IN004) into the ordered
-/// findings, each where it belongs by file, line, code and field. Merged in place from the
-/// back, so the long list is neither copied nor reallocated twice.
+/// findings, each where it belongs by file, line, code and field: one merge from the back,
+/// in place, so the long list is neither copied nor reallocated twice.
 fn insert_ordered(
     mut findings: Vec<Finding>,
     mut extras: Vec<Finding>,
@@ -354,18 +355,19 @@ fn insert_ordered(
         (file, line, f.code, f.field().map(|id| table.name(id)))
     };
     extras.sort_by(|a, b| key(a).cmp(&key(b)));
-    let old = findings.len();
+    let (mut i, mut j) = (findings.len(), extras.len());
     findings.extend_from_slice(&extras);
-    let (mut i, mut write) = (old, findings.len());
-    for e in extras.iter().rev() {
-        let at = key(e);
-        // Everything from the first finding after `e` moves up past it.
-        let pos = findings[..i].partition_point(|f| key(f) <= at);
-        write -= i - pos;
-        findings.copy_within(pos..i, write);
+    let mut write = findings.len();
+    while j > 0 {
         write -= 1;
-        findings[write] = *e;
-        i = pos;
+        // An extra goes after the findings it ties with.
+        if i > 0 && key(&findings[i - 1]) > key(&extras[j - 1]) {
+            findings[write] = findings[i - 1];
+            i -= 1;
+        } else {
+            findings[write] = extras[j - 1];
+            j -= 1;
+        }
     }
     findings
 }

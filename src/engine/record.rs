@@ -10,7 +10,7 @@ use crate::checks::input::{self, ReadTally, Shape};
 use crate::checks::plan::Plan;
 use crate::checks::required::{self, Demands};
 use crate::checks::values::{self, Cell, Parsed, ValueScratch};
-use crate::deal::{DealBuffer, DealFacts, DealText, StageKey};
+use crate::deal::{DealBuffer, DealFacts, DealText, Names, StageKey};
 use crate::diag::{FindingSink, Policy};
 use crate::input::{Row, RowText, Rows};
 use crate::score::aggregate::grow;
@@ -32,13 +32,31 @@ pub(crate) struct ChunkOut<'p> {
     pub(crate) read: ReadTally,
 }
 
-/// Reusable per-worker state.
-struct Scratch {
+/// What a worker keeps from batch to batch of one file: the names it has interned (so its
+/// tables stay warm) and its buffers, with the caches keyed by those names' ids.
+pub(crate) struct Worker {
+    /// Tells this worker's ids apart from other workers' when batches are merged.
+    key: usize,
+    names: Names,
     values: ValueScratch,
     demands: Demands,
-    /// Normalised forecast categories, by this batch's forecast interner id.
+    /// Normalised forecast categories, by forecast id.
     forecast_norms: Vec<Box<str>>,
     fold: FoldScratch,
+}
+
+impl Worker {
+    pub(crate) fn new(plan: &Plan<'_>) -> Worker {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        Worker {
+            key: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            names: Names::default(),
+            values: ValueScratch::new(plan),
+            demands: Demands::new(plan.table.len()),
+            forecast_norms: Vec::new(),
+            fold: FoldScratch::default(),
+        }
+    }
 }
 
 pub(crate) fn audit_chunk<'p>(
@@ -46,26 +64,22 @@ pub(crate) fn audit_chunk<'p>(
     policy: &'p Policy,
     keep_riskiest: usize,
     rows: &Rows,
+    worker: &mut Worker,
 ) -> ChunkOut<'p> {
     let table = plan.table;
     let field_name = |f: &crate::diag::Finding| f.field().map(|id| table.name(id));
+    let mark = worker.names.mark();
     let mut out = ChunkOut {
-        deals: DealBuffer::default(),
+        deals: DealBuffer::with_capacity(rows.len(), worker.key),
         dup_keys: Vec::with_capacity(rows.len()),
-        sink: FindingSink::new(policy),
+        sink: FindingSink::with_capacity(policy, rows.len()),
         tallies: Tallies::new(plan.table.len(), plan.rules.stages.len()),
         riskiest: Riskiest::new(keep_riskiest),
         read: ReadTally::default(),
     };
-    let mut scratch = Scratch {
-        values: ValueScratch::new(plan),
-        demands: Demands::new(plan.table.len()),
-        forecast_norms: Vec::new(),
-        fold: FoldScratch::default(),
-    };
     for row in rows.iter() {
         let start = out.sink.findings.len();
-        audit_row(plan, row, &mut scratch, &mut out);
+        audit_row(plan, row, worker, &mut out);
         // A record's findings are ordered by code, then field (`Code` orders like its text).
         if out.sink.findings.len() - start > 1 {
             out.sink.findings[start..].sort_by(|a, b| {
@@ -75,10 +89,11 @@ pub(crate) fn audit_chunk<'p>(
             });
         }
     }
+    out.deals.new_names = worker.names.since(mark);
     out
 }
 
-fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut ChunkOut<'_>) {
+fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut ChunkOut<'_>) {
     let rules = plan.rules;
     let placeholders = &rules.input.empty_values;
     let texts = RowText::new(row);
@@ -93,7 +108,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
         &texts,
         deal,
         &mut scratch.values,
-        &mut out.deals.unknown_stages,
+        &mut scratch.names.unknown_stages,
         &mut out.sink,
     );
     let cells = &scratch.values.cells;
@@ -114,7 +129,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
     let forecast = hygiene::read_forecast(
         forecast_text.as_deref(),
         placeholders,
-        &mut out.deals.forecasts,
+        &mut scratch.names.forecasts,
         &mut scratch.forecast_norms,
     );
     let state = DealState::read(plan, &texts, cells, stage, &fulfilment, forecast);
@@ -131,7 +146,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
     let text = |column: Option<usize>| texts.field(column);
     let owner_text = text(plan.owner_col);
     let owner_t = trim_cell(&owner_text);
-    let owner = (!placeholders.is_missing(owner_t)).then(|| out.deals.owners.intern(owner_t));
+    let owner = (!placeholders.is_missing(owner_t)).then(|| scratch.names.owners.intern(owner_t));
     let money = plan.amount_slot.and_then(|s| match cells[s] {
         Cell::Valid(Parsed::Money(m)) => Some(m),
         _ => None,
@@ -153,7 +168,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Scratch, out: &mut Chu
         trim_cell(&name_text),
         trim_cell(&account_text),
     );
-    let account_id = out.deals.account_id(account);
+    let account_id = scratch.names.account_id(account);
     let open = state.is_open();
     let names = DealNames {
         id,

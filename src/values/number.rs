@@ -199,6 +199,12 @@ pub(crate) fn parse_money(
     dollar: Option<Currency>,
 ) -> Result<MoneyValue, NumberError> {
     let mut rest = trim(s);
+    if let Some(amount) = plain(rest.as_bytes(), mark).and_then(|d| Money::from_decimal(d).ok()) {
+        return Ok(MoneyValue {
+            amount,
+            currency: None,
+        });
+    }
     let mut negative = false;
     if rest.len() >= 2 && rest.starts_with('(') && rest.ends_with(')') {
         negative = true;
@@ -248,7 +254,42 @@ pub(crate) fn parse_money(
 
 /// Parse a plain number with optional sign, grouping and the configured decimal mark.
 pub(crate) fn parse_number(s: &str, mark: DecimalMark) -> Result<f64, NumberError> {
-    parse_decimal_body(trim(s).as_bytes(), mark, true).map(Decimal::to_f64)
+    let b = trim(s).as_bytes();
+    match plain(b, mark) {
+        Some(d) => Ok(d.to_f64()),
+        None => parse_decimal_body(b, mark, true).map(Decimal::to_f64),
+    }
+}
+
+/// Most numbers in most exports: digits with at most one decimal mark between them, no
+/// sign, grouping or currency, at most 18 digits. Read here without the general parser
+/// (which gives the same answer, more slowly); anything else is `None`.
+fn plain(b: &[u8], mark: DecimalMark) -> Option<Decimal> {
+    let (&first, &last) = (b.first()?, b.last()?);
+    if !first.is_ascii_digit() || !last.is_ascii_digit() || b.len() > 19 {
+        return None;
+    }
+    let mark = mark.byte();
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut scale: Option<u32> = None;
+    for &c in b {
+        if c.is_ascii_digit() {
+            mantissa = mantissa * 10 + u64::from(c - b'0');
+            digits += 1;
+            if let Some(s) = &mut scale {
+                *s += 1;
+            }
+        } else if c == mark && scale.is_none() {
+            scale = Some(0);
+        } else {
+            return None;
+        }
+    }
+    (digits <= 18).then(|| Decimal {
+        mantissa: i128::from(mantissa),
+        scale: scale.unwrap_or(0),
+    })
 }
 
 /// Parse a percentage in points (0–100): `40`, `40%`, `40 %`; with `fraction`, a bare number
@@ -262,7 +303,10 @@ pub(crate) fn parse_percent(
     if let Some(body) = t.strip_suffix('%') {
         return parse_number(body, mark);
     }
-    let d = parse_decimal_body(t.as_bytes(), mark, true)?;
+    let d = match plain(t.as_bytes(), mark) {
+        Some(d) => d,
+        None => parse_decimal_body(t.as_bytes(), mark, true)?,
+    };
     if !fraction {
         return Ok(d.to_f64());
     }
@@ -438,6 +482,39 @@ mod tests {
     fn euro(s: &str) -> Result<(String, Option<String>), NumberError> {
         parse_money(s, DecimalMark::Comma, None)
             .map(|m| (m.amount.to_string(), m.currency.map(|c| c.to_string())))
+    }
+
+    #[test]
+    fn plain_numbers_read_like_the_general_parser() {
+        for s in [
+            "0",
+            "7",
+            "9950.00",
+            "1475.3000000000002",
+            "12.",
+            ".5",
+            "123456789012345678",
+            "1234567890123456789",
+            "1,234",
+            "1.2.3",
+            "12a",
+            "007.50",
+        ] {
+            for mark in [DecimalMark::Point, DecimalMark::Comma] {
+                if let Some(fast) = plain(s.as_bytes(), mark) {
+                    assert_eq!(
+                        Ok(fast),
+                        parse_decimal_body(s.as_bytes(), mark, true),
+                        "{s}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            plain(b"9950.00", DecimalMark::Point).map(|d| d.scale),
+            Some(2)
+        );
+        assert_eq!(plain(b"-5", DecimalMark::Point), None);
     }
 
     #[test]
