@@ -18,15 +18,17 @@ use crate::score::completeness::record_rate;
 use crate::values::{Currency, Money};
 
 /// Strings seen often (owners, accounts, forecast categories, unknown stage spellings),
-/// stored once. The names live back to back in one buffer and the table holds only their
-/// ids, so interning a new name allocates nothing once the buffers are warm (every batch
-/// interns its thousands of accounts afresh).
+/// stored once. The names live back to back in one buffer; each table entry holds a name's
+/// id, place and length, so a lookup reads the table and the name's bytes and nothing else,
+/// and interning a new name allocates nothing once the buffers are warm.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Interner {
     text: String,
-    /// Where each name ends in `text`.
+    /// Where each name ends in `text`, by id.
     ends: Vec<usize>,
-    ids: HashTable<u32>,
+    /// `(id, start, len)` of each name, found by the name's hash: 12 bytes an entry, so
+    /// the table of a worker's ten thousand accounts stays in cache.
+    table: HashTable<(u32, u32, u32)>,
 }
 
 fn name_hash(s: &str) -> u64 {
@@ -35,34 +37,44 @@ fn name_hash(s: &str) -> u64 {
     h.finish()
 }
 
-/// Name `id` of a buffer and its ends.
-fn name_in<'t>(text: &'t str, ends: &[usize], id: u32) -> &'t str {
-    let i = id as usize;
-    let Some(&end) = ends.get(i) else {
-        return "";
-    };
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    text.get(start..end).unwrap_or("")
-}
-
 impl Interner {
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
         let hash = name_hash(s);
-        let (text, ends) = (&self.text, &self.ends);
-        if let Some(&id) = self.ids.find(hash, |&id| name_in(text, ends, id) == s) {
+        let text = self.text.as_bytes();
+        let span = |start: u32, len: u32| {
+            let start = start as usize;
+            text.get(start..start + len as usize)
+        };
+        let found = self.table.find(hash, |&(_, start, len)| {
+            len as usize == s.len() && span(start, len) == Some(s.as_bytes())
+        });
+        if let Some(&(id, _, _)) = found {
             return id;
         }
-        let id = self.ends.len() as u32;
+        let (id, start) = (self.ends.len() as u32, self.text.len());
         self.text.push_str(s);
         self.ends.push(self.text.len());
-        let (text, ends) = (&self.text, &self.ends);
-        self.ids
-            .insert_unique(hash, id, |&id| name_hash(name_in(text, ends, id)));
+        // Past 4 GB of names (never, in practice) a name is kept but not looked up again.
+        if let (Ok(start), Ok(len)) = (u32::try_from(start), u32::try_from(s.len())) {
+            if u32::try_from(self.text.len()).is_ok() {
+                let text = &self.text;
+                self.table
+                    .insert_unique(hash, (id, start, len), |&(_, start, len)| {
+                        let start = start as usize;
+                        name_hash(text.get(start..start + len as usize).unwrap_or(""))
+                    });
+            }
+        }
         id
     }
 
     pub(crate) fn name(&self, id: u32) -> &str {
-        name_in(&self.text, &self.ends, id)
+        let i = id as usize;
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end).unwrap_or("")
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &str)> {

@@ -110,7 +110,9 @@ pub(crate) fn check(
 ) {
     let id_of = |d: u32| deals.get(d as usize).map_or("", |d| deals.id(d));
     let same_id = if sink.enabled(Code::Dup001) || sink.enabled(Code::Dup002) {
-        repeats(id_keys, |d, key| key.extend_from_slice(id_of(d).as_bytes()))
+        repeats(id_keys, |d, key, _| {
+            key.extend_from_slice(id_of(d).as_bytes())
+        })
     } else {
         Vec::new()
     };
@@ -128,12 +130,11 @@ pub(crate) fn check(
         let is_repeat = |d: u32| repeated[d as usize / 64] & (1 << (d % 64)) != 0;
         // A deal's folded account and name: worked out once per deal in a run of equal
         // hashes (normally a real duplicate), then compared.
-        let mut text = String::new();
-        let same_deal = repeats(deal_keys, |d, key| {
+        let same_deal = repeats(deal_keys, |d, key, text| {
             if let Some(d) = deals.get(d as usize) {
-                fold_into(deals.account(d), key, &mut text);
+                fold_into(deals.account(d), key, text);
                 key.push(0);
-                fold_into(deals.name(d), key, &mut text);
+                fold_into(deals.name(d), key, text);
             }
         });
         found.extend(
@@ -163,7 +164,10 @@ pub(crate) fn check(
 /// run of equal hashes (normally a real duplicate), in deal order so that the deals' text is
 /// read front to back, not at random; within each run the exact keys decide, so a hash
 /// collision can neither invent a duplicate nor hide one.
-fn repeats(keys: Vec<(u32, u32)>, mut key_into: impl FnMut(u32, &mut Vec<u8>)) -> Vec<(u32, u32)> {
+fn repeats(
+    keys: Vec<(u32, u32)>,
+    key_into: impl Fn(u32, &mut Vec<u8>, &mut String) + Sync,
+) -> Vec<(u32, u32)> {
     use rayon::prelude::*;
     // Packed as hash << 32 | deal: one integer compare per step of the sort.
     let mut packed: Vec<u64> = keys
@@ -181,16 +185,38 @@ fn repeats(keys: Vec<(u32, u32)>, mut key_into: impl FnMut(u32, &mut Vec<u8>)) -
         }
     }
     drop(packed);
-    let mut order: Vec<u32> = (0..members.len() as u32).collect();
-    order.par_sort_unstable_by_key(|&i| members[i as usize]);
-    let mut text: Vec<u8> = Vec::new();
-    let mut spans = vec![(0usize, 0usize); members.len()];
-    for i in order {
-        let start = text.len();
-        key_into(members[i as usize], &mut text);
-        spans[i as usize] = (start, text.len());
+    // Their exact keys, written in parallel pieces, each piece in deal order.
+    let mut by_deal: Vec<(u32, u32)> = members
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| (d, i as u32))
+        .collect();
+    by_deal.par_sort_unstable();
+    let pieces: Vec<KeyPiece> = by_deal
+        .par_chunks(1 << 14)
+        .map(|chunk| {
+            let (mut text, mut scratch) = (Vec::new(), String::new());
+            let mut spans = Vec::with_capacity(chunk.len());
+            for &(deal, member) in chunk {
+                let start = text.len();
+                key_into(deal, &mut text, &mut scratch);
+                spans.push((member, start, text.len()));
+            }
+            KeyPiece { text, spans }
+        })
+        .collect();
+    drop(by_deal);
+    // Where each member's key is: its piece and span.
+    let mut at = vec![(0usize, 0usize, 0usize); members.len()];
+    for (p, piece) in pieces.iter().enumerate() {
+        for &(member, start, end) in &piece.spans {
+            at[member as usize] = (p, start, end);
+        }
     }
-    let key = |i: usize| text.get(spans[i].0..spans[i].1).unwrap_or(&[]);
+    let key = |i: usize| {
+        let (p, start, end) = at[i];
+        pieces[p].text.get(start..end).unwrap_or(&[])
+    };
     let mut out = Vec::new();
     let mut firsts: Vec<usize> = Vec::new();
     for run in runs.windows(2) {
@@ -205,6 +231,13 @@ fn repeats(keys: Vec<(u32, u32)>, mut key_into: impl FnMut(u32, &mut Vec<u8>)) -
     }
     out.sort_unstable();
     out
+}
+
+/// The exact keys of one piece of deals: their bytes end to end, and where each member's is.
+struct KeyPiece {
+    text: Vec<u8>,
+    /// (member, start, end) into `text`.
+    spans: Vec<(u32, usize, usize)>,
 }
 
 fn id_hash(id: &str) -> u32 {
@@ -383,7 +416,7 @@ mod tests {
             .enumerate()
             .map(|(i, id)| (id_hash(id), i as u32))
             .collect();
-        let found = repeats(keys, |x, key| {
+        let found = repeats(keys, |x, key, _| {
             key.extend_from_slice(ids[x as usize].as_bytes())
         });
         assert_eq!(found, vec![(2, 0), (4, 0)]);
@@ -391,7 +424,7 @@ mod tests {
         // Force collisions: every key hashes to 7.
         let ids = ["x", "y", "y", "x", "z"];
         let keys = (0..ids.len() as u32).map(|i| (7, i)).collect();
-        let found = repeats(keys, |x, key| {
+        let found = repeats(keys, |x, key, _| {
             key.extend_from_slice(ids[x as usize].as_bytes())
         });
         assert_eq!(found, vec![(2, 1), (3, 0)]);
