@@ -48,7 +48,7 @@ for rows in "${sizes[@]}"; do
     [ -f "$file" ] || generate "$kind" "$rows" "$file"
     bytes=$(stat -c %s "$file")
     cat "$file" > /dev/null   # warm the page cache for both contenders alike
-    count_t=(); audit_t=(); audit_m=()
+    count_t=(); audit_t=(); audit_m=(); ratios=()
     for _ in $(seq "$runs"); do
       # The two contenders alternate, so a slower minute of a shared machine hits both.
       read -r t _ < <(measure ./target/release/examples/csv_count "$file")
@@ -56,11 +56,13 @@ for rows in "${sizes[@]}"; do
       # shellcheck disable=SC2086
       read -r t m < <(measure ./target/release/pipelint audit "$file" --as-of 2026-11-20 $args)
       audit_t+=("$t"); audit_m+=("$m")
+      ratios+=("$(awk -v a="$t" -v c="${count_t[-1]}" 'BEGIN { printf "%.4f", a / c }')")
     done
     c=$(median "${count_t[@]}"); a=$(median "${audit_t[@]}"); m=$(median "${audit_m[@]}")
-    awk -v kind="$kind" -v rows="$rows" -v bytes="$bytes" -v c="$c" -v a="$a" -v m="$m" 'BEGIN {
+    r=$(median "${ratios[@]}")
+    awk -v kind="$kind" -v rows="$rows" -v bytes="$bytes" -v c="$c" -v a="$a" -v m="$m" -v r="$r" 'BEGIN {
       printf "%-7s %-10d %7.0f %9.2f %9.2f %6.2fx %11.0f %12.0f\n",
-        kind, rows, bytes/1e6, c, a, a/c, rows/a, m/1024 }'
+        kind, rows, bytes/1e6, c, a, r, rows/a, m/1024 }'
   done
 done
-echo "(median of $runs runs each; audit arguments: --as-of 2026-11-20 ${args:-(table)}; machine: $(nproc) cores, $(uname -m))"
+echo "(median of $runs runs each; ratio: the median of each run's audit/count, the two timed back to back; audit arguments: --as-of 2026-11-20 ${args:-(table)}; machine: $(nproc) cores, $(uname -m))"
