@@ -209,3 +209,41 @@ fn one_req_or_val_finding_per_record_and_field() {
         ]
     );
 }
+
+/// Every code has a fixture named after it that raises it (IN001 stops the audit instead),
+/// and every finding any fixture raises says something: a code whose wording is missing or
+/// does not match how its check pushes would show an empty message.
+#[test]
+fn every_code_has_a_fixture_and_every_finding_has_words() {
+    let mut raised = std::collections::BTreeSet::new();
+    for (dir, rules) in [
+        ("fixtures/checks", RULES),
+        ("fixtures/hygiene", "fixtures/hygiene/rules.toml"),
+    ] {
+        for entry in std::fs::read_dir(dir).expect("fixture dir") {
+            let path = entry.expect("entry").path();
+            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            if path.extension().is_none_or(|e| e != "csv") || name == "IN001" {
+                continue;
+            }
+            let path = path.to_str().expect("utf-8 path").to_string();
+            let a = audit(&[&path], Some(rules));
+            let said = said(&a);
+            if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                assert!(
+                    said.iter().any(|f| f.code == name),
+                    "{path} does not raise {name}"
+                );
+            }
+            for f in said {
+                assert!(!f.message.trim().is_empty(), "{path}: {f:?} says nothing");
+                raised.insert(f.code);
+            }
+        }
+    }
+    for code in pipelint::Code::ALL {
+        if *code != pipelint::Code::In001 {
+            assert!(raised.contains(code.as_str()), "no fixture raises {code}");
+        }
+    }
+}

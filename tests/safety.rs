@@ -16,6 +16,19 @@ fn audit(args: &[&str]) -> Run {
     run(pipelint().args(["audit", "--as-of", AS_OF]).args(args))
 }
 
+/// The clean fixture's JSON report written with `-o path`.
+fn json_to(path: &Path) -> Run {
+    audit(&[
+        CLEAN,
+        "-r",
+        RULES,
+        "-f",
+        "json",
+        "-o",
+        path.to_str().expect("path"),
+    ])
+}
+
 #[test]
 fn output_to_dev_stdout_writes_to_stdout_and_keeps_the_device_link() {
     let dev = Path::new("/dev/stdout");
@@ -80,15 +93,7 @@ fn output_to_a_fifo_is_written_into_it_not_replaced() {
             .expect("read fifo");
         text
     });
-    let r = audit(&[
-        CLEAN,
-        "-r",
-        RULES,
-        "-f",
-        "json",
-        "-o",
-        fifo.to_str().expect("path"),
-    ]);
+    let r = json_to(&fifo);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = reader.join().expect("reader");
     let report: serde_json::Value = serde_json::from_str(&text).expect("JSON through the FIFO");
@@ -108,15 +113,7 @@ fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
     let target = temp_file(&dir, "2026-11-20.json", "old");
     let link = dir.path().join("latest.json");
     std::os::unix::fs::symlink(&target, &link).expect("symlink");
-    let r = audit(&[
-        CLEAN,
-        "-r",
-        RULES,
-        "-f",
-        "json",
-        "-o",
-        link.to_str().expect("path"),
-    ]);
+    let r = json_to(&link);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         std::fs::symlink_metadata(&link)

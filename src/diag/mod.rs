@@ -359,6 +359,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_finding_stays_compact() {
+        // A million-row export carries over a million findings: 20 bytes each (README).
+        assert!(
+            std::mem::size_of::<Finding>() <= 20,
+            "{}",
+            std::mem::size_of::<Finding>()
+        );
+    }
+
+    #[test]
     fn policy_applies_select_ignore_and_overrides() {
         let checks = vec![
             (Code::Val003, CheckSetting::Severity(Severity::Info)),
