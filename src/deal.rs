@@ -387,6 +387,11 @@ impl DealStore {
         self.text(d, 1)
     }
 
+    /// The deal's account id in `accounts`, when it names one.
+    pub(crate) fn account_id(&self, d: &Deal) -> Option<u32> {
+        (d.account != NO_OWNER).then_some(d.account)
+    }
+
     pub(crate) fn account(&self, d: &Deal) -> &str {
         if d.account == NO_OWNER {
             ""

@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 use super::{CheckDoc, WordContext, Wording};
-use crate::deal::{Deal, DealStore};
+use crate::deal::{Deal, DealStore, Interner};
 use crate::diag::{About, Code, Finding, FindingSink, Message, Says};
 use crate::field::Canonical;
 use crate::input::mapping::FieldTable;
@@ -110,9 +110,7 @@ pub(crate) fn check(
 ) {
     let id_of = |d: u32| deals.get(d as usize).map_or("", |d| deals.id(d));
     let same_id = if sink.enabled(Code::Dup001) || sink.enabled(Code::Dup002) {
-        repeats(id_keys, |d, key, _| {
-            key.extend_from_slice(id_of(d).as_bytes())
-        })
+        Candidates::of(id_keys).confirm(|d, key, _| key.extend_from_slice(id_of(d).as_bytes()))
     } else {
         Vec::new()
     };
@@ -128,12 +126,18 @@ pub(crate) fn check(
             repeated[d as usize / 64] |= 1 << (d % 64);
         }
         let is_repeat = |d: u32| repeated[d as usize / 64] & (1 << (d % 64)) != 0;
-        // A deal's folded account and name: worked out once per deal in a run of equal
+        // A deal's exact key: its account's class (accounts that fold alike share one,
+        // each folded once) and its folded name, written once per deal in a run of equal
         // hashes (normally a real duplicate), then compared.
-        let same_deal = repeats(deal_keys, |d, key, text| {
+        let candidates = Candidates::of(deal_keys);
+        let classes = account_classes(deals, &candidates.members);
+        let same_deal = candidates.confirm(|d, key, text| {
             if let Some(d) = deals.get(d as usize) {
-                fold_into(deals.account(d), key, text);
-                key.push(0);
+                let class = deals
+                    .account_id(d)
+                    .and_then(|a| classes.get(a as usize).copied())
+                    .unwrap_or(u32::MAX);
+                key.extend_from_slice(&class.to_le_bytes());
                 fold_into(deals.name(d), key, text);
             }
         });
@@ -156,81 +160,129 @@ pub(crate) fn check(
     }
 }
 
-/// Records with the same key, earliest first: given every deal's `(hash, deal)` and a way
-/// to write a deal's exact key, the `(deal, first)` pairs for each deal whose key an earlier
-/// deal already had, sorted by deal.
-///
-/// One parallel sort groups equal hashes. Exact keys are written only for the deals of a
-/// run of equal hashes (normally a real duplicate), in deal order so that the deals' text is
-/// read front to back, not at random; within each run the exact keys decide, so a hash
-/// collision can neither invent a duplicate nor hide one.
-fn repeats(
-    keys: Vec<(u32, u32)>,
-    key_into: impl Fn(u32, &mut Vec<u8>, &mut String) + Sync,
-) -> Vec<(u32, u32)> {
-    use rayon::prelude::*;
-    // Packed as hash << 32 | deal: one integer compare per step of the sort.
-    let mut packed: Vec<u64> = keys
-        .into_iter()
-        .map(|(hash, deal)| u64::from(hash) << 32 | u64::from(deal))
-        .collect();
-    packed.par_sort_unstable();
-    // The deals of runs of two or more, run after run, each run in deal order.
-    let mut members: Vec<u32> = Vec::new();
-    let mut runs: Vec<usize> = vec![0];
-    for run in packed.chunk_by(|a, b| a >> 32 == b >> 32) {
-        if run.len() > 1 {
-            members.extend(run.iter().map(|k| *k as u32));
-            runs.push(members.len());
-        }
-    }
-    drop(packed);
-    // Their exact keys, written in parallel pieces, each piece in deal order.
-    let mut by_deal: Vec<(u32, u32)> = members
-        .iter()
-        .enumerate()
-        .map(|(i, &d)| (d, i as u32))
-        .collect();
-    by_deal.par_sort_unstable();
-    let pieces: Vec<KeyPiece> = by_deal
-        .par_chunks(1 << 14)
-        .map(|chunk| {
-            let (mut text, mut scratch) = (Vec::new(), String::new());
-            let mut spans = Vec::with_capacity(chunk.len());
-            for &(deal, member) in chunk {
-                let start = text.len();
-                key_into(deal, &mut text, &mut scratch);
-                spans.push((member, start, text.len()));
-            }
-            KeyPiece { text, spans }
-        })
-        .collect();
-    drop(by_deal);
-    // Where each member's key is: its piece and span.
-    let mut at = vec![(0usize, 0usize, 0usize); members.len()];
-    for (p, piece) in pieces.iter().enumerate() {
-        for &(member, start, end) in &piece.spans {
-            at[member as usize] = (p, start, end);
-        }
-    }
-    let key = |i: usize| {
-        let (p, start, end) = at[i];
-        pieces[p].text.get(start..end).unwrap_or(&[])
-    };
-    let mut out = Vec::new();
-    let mut firsts: Vec<usize> = Vec::new();
-    for run in runs.windows(2) {
-        // Distinct keys of this run, by their first deal.
-        firsts.clear();
-        for i in run[0]..run[1] {
-            match firsts.iter().find(|&&f| key(f) == key(i)) {
-                Some(&f) => out.push((members[i], members[f])),
-                None => firsts.push(i),
+/// The deals whose key hash an other deal shares, run by run: the candidates for being
+/// duplicates, which their exact keys then confirm or not.
+struct Candidates {
+    /// The deals of runs of two or more equal hashes, run after run, each run in deal order.
+    members: Vec<u32>,
+    /// Where each run starts in `members`, and where the last ends.
+    runs: Vec<usize>,
+}
+
+impl Candidates {
+    /// One parallel sort of every deal's `(hash, deal)` groups equal hashes.
+    fn of(keys: Vec<(u32, u32)>) -> Candidates {
+        use rayon::prelude::*;
+        // Packed as hash << 32 | deal: one integer compare per step of the sort.
+        let mut packed: Vec<u64> = keys
+            .into_iter()
+            .map(|(hash, deal)| u64::from(hash) << 32 | u64::from(deal))
+            .collect();
+        packed.par_sort_unstable();
+        let mut members: Vec<u32> = Vec::new();
+        let mut runs: Vec<usize> = vec![0];
+        for run in packed.chunk_by(|a, b| a >> 32 == b >> 32) {
+            if run.len() > 1 {
+                members.extend(run.iter().map(|k| *k as u32));
+                runs.push(members.len());
             }
         }
+        Candidates { members, runs }
     }
-    out.sort_unstable();
-    out
+
+    /// Records with the same exact key, earliest first: given a way to write a deal's exact
+    /// key, the `(deal, first)` pairs for each deal whose key an earlier deal already had,
+    /// sorted by deal.
+    ///
+    /// Exact keys are written only for the candidates, in deal order so that the deals'
+    /// text is read front to back, not at random; within each run the exact keys decide,
+    /// so a hash collision can neither invent a duplicate nor hide one.
+    fn confirm(self, key_into: impl Fn(u32, &mut Vec<u8>, &mut String) + Sync) -> Vec<(u32, u32)> {
+        use rayon::prelude::*;
+        let Candidates { members, runs } = self;
+        // Their exact keys, written in parallel pieces, each piece in deal order.
+        let mut by_deal: Vec<(u32, u32)> = members
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| (d, i as u32))
+            .collect();
+        by_deal.par_sort_unstable();
+        let pieces: Vec<KeyPiece> = by_deal
+            .par_chunks(1 << 14)
+            .map(|chunk| {
+                let (mut text, mut scratch) = (Vec::new(), String::new());
+                let mut spans = Vec::with_capacity(chunk.len());
+                for &(deal, member) in chunk {
+                    let start = text.len();
+                    key_into(deal, &mut text, &mut scratch);
+                    spans.push((member, start, text.len()));
+                }
+                KeyPiece { text, spans }
+            })
+            .collect();
+        drop(by_deal);
+        // Where each member's key is: its piece and span.
+        let mut at = vec![(0usize, 0usize, 0usize); members.len()];
+        for (p, piece) in pieces.iter().enumerate() {
+            for &(member, start, end) in &piece.spans {
+                at[member as usize] = (p, start, end);
+            }
+        }
+        let key = |i: usize| {
+            let (p, start, end) = at[i];
+            pieces[p].text.get(start..end).unwrap_or(&[])
+        };
+        let mut out = Vec::new();
+        let mut firsts: Vec<usize> = Vec::new();
+        for run in runs.windows(2) {
+            // Distinct keys of this run, by their first deal.
+            firsts.clear();
+            for i in run[0]..run[1] {
+                match firsts.iter().find(|&&f| key(f) == key(i)) {
+                    Some(&f) => out.push((members[i], members[f])),
+                    None => firsts.push(i),
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+/// The class of each account the `members` name, by account id (`u32::MAX` for accounts
+/// no member names): accounts whose names fold alike ("Acme, Inc." and "ACME Inc") share
+/// a class. Each account is folded once, however many deals name it.
+fn account_classes(deals: &DealStore, members: &[u32]) -> Vec<u32> {
+    let mut classes: Vec<u32> = Vec::new();
+    let mut folded = Interner::default();
+    let (mut bytes, mut text) = (Vec::new(), String::new());
+    for &m in members {
+        let Some(account) = deals.get(m as usize).and_then(|d| deals.account_id(d)) else {
+            continue;
+        };
+        let a = account as usize;
+        if classes.len() <= a {
+            classes.resize(a + 1, u32::MAX);
+        }
+        if classes[a] == u32::MAX {
+            classes[a] = class_of(deals, account, &mut folded, &mut bytes, &mut text);
+        }
+    }
+    classes
+}
+
+/// The class of account `account`: its folded name's id in `folded`.
+fn class_of(
+    deals: &DealStore,
+    account: u32,
+    folded: &mut Interner,
+    bytes: &mut Vec<u8>,
+    text: &mut String,
+) -> u32 {
+    bytes.clear();
+    fold_into(deals.accounts.name(account), bytes, text);
+    // Folded text is ASCII or the normalised (UTF-8) text.
+    folded.intern(std::str::from_utf8(bytes).unwrap_or(""))
 }
 
 /// The exact keys of one piece of deals: their bytes end to end, and where each member's is.
@@ -416,18 +468,30 @@ mod tests {
             .enumerate()
             .map(|(i, id)| (id_hash(id), i as u32))
             .collect();
-        let found = repeats(keys, |x, key, _| {
-            key.extend_from_slice(ids[x as usize].as_bytes())
-        });
+        let found = Candidates::of(keys)
+            .confirm(|x, key, _| key.extend_from_slice(ids[x as usize].as_bytes()));
         assert_eq!(found, vec![(2, 0), (4, 0)]);
 
         // Force collisions: every key hashes to 7.
         let ids = ["x", "y", "y", "x", "z"];
         let keys = (0..ids.len() as u32).map(|i| (7, i)).collect();
-        let found = repeats(keys, |x, key, _| {
-            key.extend_from_slice(ids[x as usize].as_bytes())
-        });
+        let found = Candidates::of(keys)
+            .confirm(|x, key, _| key.extend_from_slice(ids[x as usize].as_bytes()));
         assert_eq!(found, vec![(2, 1), (3, 0)]);
+    }
+
+    #[test]
+    fn accounts_that_fold_alike_share_a_class() {
+        let mut deals = DealStore::default();
+        let a = deals.accounts.intern("Acme, Inc.");
+        let b = deals.accounts.intern("ACME inc");
+        let c = deals.accounts.intern("Globex");
+        let mut folded = Interner::default();
+        let (mut bytes, mut text) = (Vec::new(), String::new());
+        let mut class = |id| class_of(&deals, id, &mut folded, &mut bytes, &mut text);
+        let (ca, cb, cc) = (class(a), class(b), class(c));
+        assert_eq!(ca, cb);
+        assert_ne!(ca, cc);
     }
 
     #[test]

@@ -344,24 +344,38 @@ fn insert_ordered(
     rows: &[RowRef],
     table: &FieldTable,
 ) -> Vec<Finding> {
+    use std::cmp::Ordering;
     if extras.is_empty() {
         return findings;
     }
-    let key = |f: &Finding| {
-        let (file, line) = match f.subject {
-            Subject::Deal(d) => deals.get(d as usize).map_or((0, 0), |d| (d.file, d.line)),
-            Subject::Row(r) => rows.get(r as usize).map_or((0, 0), |r| (r.file, r.line)),
-        };
-        (file, line, f.code, f.field().map(|id| table.name(id)))
+    let place = |f: &Finding| match f.subject {
+        Subject::Deal(d) => deals.get(d as usize).map_or((0, 0), |d| (d.file, d.line)),
+        Subject::Row(r) => rows.get(r as usize).map_or((0, 0), |r| (r.file, r.line)),
     };
-    extras.sort_by(|a, b| key(a).cmp(&key(b)));
+    // Deals are stored in input order, one per file and line: two findings about deals
+    // sort by their deals' indices, without looking the deals up.
+    let order = |a: &Finding, b: &Finding| -> Ordering {
+        let by_place = match (a.subject, b.subject) {
+            (Subject::Deal(x), Subject::Deal(y)) => x.cmp(&y),
+            _ => place(a).cmp(&place(b)),
+        };
+        by_place.then(a.code.cmp(&b.code)).then_with(|| {
+            a.field()
+                .map(|id| table.name(id))
+                .cmp(&b.field().map(|id| table.name(id)))
+        })
+    };
+    // Duplicates come in deal order already; file-level findings may not.
+    if !extras.is_sorted_by(|a, b| order(a, b) != Ordering::Greater) {
+        extras.sort_by(order);
+    }
     let (mut i, mut j) = (findings.len(), extras.len());
     findings.extend_from_slice(&extras);
     let mut write = findings.len();
     while j > 0 {
         write -= 1;
         // An extra goes after the findings it ties with.
-        if i > 0 && key(&findings[i - 1]) > key(&extras[j - 1]) {
+        if i > 0 && order(&findings[i - 1], &extras[j - 1]) == Ordering::Greater {
             findings[write] = findings[i - 1];
             i -= 1;
         } else {
