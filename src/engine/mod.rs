@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::checks::WordContext;
-use crate::checks::duplicates::{self, DupKeys};
+use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::plan::Plan;
 use crate::deal::{Deal, DealStore};
@@ -166,8 +166,8 @@ struct Merged<'p> {
     tallies: Tallies,
     riskiest: Riskiest,
     /// `(hash, deal)` of every deal's id and (open deals) folded account and name.
-    id_keys: Vec<(u32, u32)>,
-    deal_keys: Vec<(u32, u32)>,
+    id_keys: KeyBuckets,
+    deal_keys: KeyBuckets,
 }
 
 impl Merged<'_> {
@@ -184,10 +184,10 @@ impl Merged<'_> {
         for (i, DupKeys { id, deal }) in out.dup_keys.into_iter().enumerate() {
             let d = offset + i as u32;
             if let Some(hash) = id {
-                self.id_keys.push((hash, d));
+                self.id_keys.push(hash, d);
             }
             if let Some(hash) = deal {
-                self.deal_keys.push((hash, d));
+                self.deal_keys.push(hash, d);
             }
         }
     }
@@ -209,8 +209,8 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
         findings: FindingSink::new(policy),
         tallies: Tallies::new(table.len(), rules.stages.len()),
         riskiest: Riskiest::new(options.keep_riskiest),
-        id_keys: Vec::new(),
-        deal_keys: Vec::new(),
+        id_keys: KeyBuckets::default(),
+        deal_keys: KeyBuckets::default(),
     };
     // Findings known only once a file or the whole input is read (IN003, IN004, DUP).
     let mut later = FindingSink::new(policy);
