@@ -37,9 +37,69 @@ fn render(format: &str, extra: &[&str]) -> (i32, String) {
 
 #[test]
 fn json_snapshot() {
+    // Piped, the JSON is compact: one line. The snapshot shows it parsed and pretty-printed
+    // (keys sorted) so a change reads as a diff.
     let (code, json) = render("json", &[]);
     assert_eq!(code, 1);
-    insta::assert_snapshot!("renewals_json", json);
+    assert_eq!(json.lines().count(), 1, "compact JSON is one line");
+    let value: Value = serde_json::from_str(&json).expect("valid JSON");
+    insta::assert_snapshot!(
+        "renewals_json",
+        serde_json::to_string_pretty(&value).expect("json")
+    );
+}
+
+/// The compact JSON is rendered in parallel pieces by a hand-written writer: it must be
+/// byte for byte what serde_json's serializer writes for the same report view, and the
+/// pretty form (for a terminal) the same document.
+#[test]
+fn compact_json_is_what_serde_writes() {
+    use pipelint::{EmitOptions, Format};
+    let dir = tempfile::tempdir().expect("tempdir");
+    // More deals and findings than one piece of 2,048, and every kind of row.
+    let big = common::temp_file(&dir, "big.csv", common::salesforce_export(9_000));
+    for (files, rules) in [
+        (vec![big.as_str()], None),
+        (vec!["fixtures/salesforce_q4_pipeline.csv"], None),
+        (
+            vec!["fixtures/custom/renewals.csv"],
+            Some("fixtures/custom/renewals.toml"),
+        ),
+        (
+            vec!["fixtures/hygiene/risk.csv"],
+            Some("fixtures/hygiene/rules.toml"),
+        ),
+    ] {
+        let audit = common::audit(&files, rules);
+        let report = common::report(&audit);
+        let mut expected = serde_json::to_vec(&report).expect("serde");
+        expected.push(b'\n');
+        for threads in [1, 3] {
+            let mut ours = Vec::new();
+            let options = EmitOptions {
+                threads,
+                ..EmitOptions::default()
+            };
+            report
+                .emit(Format::Json, &options, &mut ours)
+                .expect("emit");
+            assert!(
+                ours == expected,
+                "{files:?} at {threads} threads differs from serde"
+            );
+        }
+        let mut pretty = Vec::new();
+        let options = EmitOptions {
+            terminal: true,
+            ..EmitOptions::default()
+        };
+        report
+            .emit(Format::Json, &options, &mut pretty)
+            .expect("emit");
+        let a: Value = serde_json::from_slice(&pretty).expect("pretty");
+        let b: Value = serde_json::from_slice(&expected).expect("compact");
+        assert_eq!(a, b);
+    }
 }
 
 #[test]

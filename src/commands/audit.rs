@@ -58,6 +58,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
             top: args.top,
             color: format == Format::Table && to_stdout && color(args.color, stdout_tty),
             terminal: to_stdout && stdout_tty,
+            threads,
         };
         if target.write_with(|w| report.emit(format, &options, w))? == Delivered::ReaderGone {
             return Ok(code);

@@ -4,7 +4,9 @@
 
 mod escape;
 mod json;
+mod jsonw;
 pub(crate) mod output;
+mod pieces;
 pub(crate) mod profile;
 mod rows;
 mod sections;
@@ -40,8 +42,10 @@ pub struct EmitOptions {
     pub top: usize,
     /// Colour with ANSI escapes (the table).
     pub color: bool,
-    /// Wrap tables to the terminal's width.
+    /// Output goes to a terminal: wrap tables to its width, pretty-print JSON.
     pub terminal: bool,
+    /// Threads that render large reports (0: one per core).
+    pub threads: usize,
 }
 
 impl Default for EmitOptions {
@@ -50,6 +54,7 @@ impl Default for EmitOptions {
             top: 20,
             color: false,
             terminal: false,
+            threads: 0,
         }
     }
 }

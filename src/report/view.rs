@@ -179,7 +179,16 @@ impl<'a> Report<'a> {
 
     /// Every finding, in order: by file, line, code, field.
     pub fn findings(&self) -> impl ExactSizeIterator<Item = FindingRow<'_>> + '_ {
-        self.audit.findings.list.iter().map(|f| self.finding(f))
+        self.audit.findings.list.iter().map(|f| self.finding_row(f))
+    }
+
+    /// The `index`th finding in that order (for emitters that render pieces in parallel).
+    pub fn finding(&self, index: usize) -> Option<FindingRow<'_>> {
+        self.audit
+            .findings
+            .list
+            .get(index)
+            .map(|f| self.finding_row(f))
     }
 
     /// How many findings there are.
@@ -189,7 +198,12 @@ impl<'a> Report<'a> {
 
     /// Every deal, in input order.
     pub fn deals(&self) -> impl Iterator<Item = DealRow<'a>> + '_ {
-        self.audit.deals.iter().map(|d| self.deal(d))
+        self.audit.deals.iter().map(|d| self.deal_row(d))
+    }
+
+    /// The `index`th deal in input order (for emitters that render pieces in parallel).
+    pub fn deal(&self, index: usize) -> Option<DealRow<'a>> {
+        self.audit.deals.get(index).map(|d| self.deal_row(d))
     }
 
     /// How many deals there are.
@@ -209,7 +223,7 @@ impl<'a> Report<'a> {
             .deals()
             .take(limit)
             .filter_map(|d| self.audit.deals.get(d as usize))
-            .map(|d| self.deal(d))
+            .map(|d| self.deal_row(d))
             .collect();
         (deals, total)
     }
@@ -221,7 +235,7 @@ impl<'a> Report<'a> {
             .map_or("", |i| i.path.as_str())
     }
 
-    fn finding(&self, f: &Finding) -> FindingRow<'_> {
+    fn finding_row(&self, f: &Finding) -> FindingRow<'_> {
         let audit = self.audit;
         let deal = audit.finding_deal(f);
         let row = audit.finding_row(f);
@@ -272,7 +286,7 @@ impl<'a> Report<'a> {
         }
     }
 
-    fn deal(&self, d: &'a Deal) -> DealRow<'a> {
+    fn deal_row(&self, d: &'a Deal) -> DealRow<'a> {
         let store = &self.audit.deals;
         let non_empty = |s: &'a str| (!s.is_empty()).then_some(s);
         DealRow {
