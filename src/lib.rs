@@ -64,8 +64,8 @@ pub use gate::{FailOn, GateSettings, Verdict};
 pub use input::Export;
 pub use report::{
     Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, EmitOptions, FieldRow,
-    FindingRow, Format, GroupFigures, InputRow, OwnerRow, Report, RulesRow, SCHEMA, SeverityCounts,
-    SignalRow, StageRow, Summary,
+    Files, FindingRow, Format, GroupFigures, InputRow, OwnerRow, Report, RulesRow, SCHEMA,
+    SeverityCounts, SignalRow, StageRow, Summary,
 };
 pub use rules::RuleSet;
 pub use score::Band;
@@ -129,6 +129,10 @@ impl AuditOptions {
     }
 }
 
+/// How many of the riskiest open deals an audit keeps at least, for the reports that list
+/// them (the HTML report lists up to this many; the table `--top`).
+const RISKIEST_KEPT: usize = 1_000;
+
 /// Audit `exports` with `rules`.
 pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
     diag::Policy::check_patterns(&options.select).map_err(anyhow::Error::msg)?;
@@ -137,7 +141,8 @@ pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Re
         threads: thread_count(options.threads).0,
         policy: diag::Policy::new(&rules.checks, &options.select, &options.ignore),
         as_of: options.as_of,
-        keep_riskiest: options.top,
+        // Reports that list more deals at risk than the table (HTML) read from these.
+        keep_riskiest: options.top.max(RISKIEST_KEPT),
     };
     engine::run(rules, exports, &run)
 }

@@ -21,7 +21,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use crate::deal::{Deal, DealStore};
+use crate::deal::{Deal, DealStore, Signal};
 use crate::diag::{Code, Finding, Message, Subject};
 use crate::input::mapping::FieldTable;
 use crate::rules::RuleSet;
@@ -64,6 +64,87 @@ fn registry() -> [&'static [CheckDoc]; 5] {
         duplicates::CHECKS,
         hygiene::CHECKS,
     ]
+}
+
+/// A forecast-risk signal as `explain` and the owner lists present it: what it means, the
+/// checks it corresponds to, and the question a manager asks the seller about it.
+pub(crate) struct SignalDoc {
+    pub(crate) signal: Signal,
+    pub(crate) meaning: &'static str,
+    /// The checks whose findings the signal mirrors (none yet for some).
+    pub(crate) codes: &'static [Code],
+    prompt: Prompt,
+}
+
+/// Where a signal's coaching prompt lives: with the check it mirrors, or with the signal
+/// when no single check raises it.
+enum Prompt {
+    Of(Code),
+    Own(&'static str),
+}
+
+impl SignalDoc {
+    pub(crate) fn prompt(&self) -> &'static str {
+        match self.prompt {
+            Prompt::Of(code) => doc(code).and_then(|d| d.prompt).unwrap_or(""),
+            Prompt::Own(text) => text,
+        }
+    }
+}
+
+/// Every risk signal, in the order [`Signal::ALL`] lists them.
+pub(crate) const SIGNALS: &[SignalDoc] = &[
+    SignalDoc {
+        signal: Signal::Overdue,
+        meaning: "the close date is before as-of",
+        codes: &[Code::Hyg001],
+        prompt: Prompt::Of(Code::Hyg001),
+    },
+    SignalDoc {
+        signal: Signal::Stale,
+        meaning: "no activity for more than stale_days (the stage's, else risk.stale_days), or none recorded",
+        codes: &[Code::Hyg002],
+        prompt: Prompt::Of(Code::Hyg002),
+    },
+    SignalDoc {
+        signal: Signal::StageAged,
+        meaning: "longer in its stage than the stage's max_days",
+        codes: &[Code::Hyg003],
+        prompt: Prompt::Of(Code::Hyg003),
+    },
+    SignalDoc {
+        signal: Signal::ExitCriteria,
+        meaning: "a field its stage requires is missing or invalid",
+        codes: &[Code::Req002],
+        prompt: Prompt::Of(Code::Req002),
+    },
+    SignalDoc {
+        signal: Signal::ForecastMismatch,
+        meaning: "probability or forecast category inconsistent with the stage",
+        codes: &[Code::Hyg004, Code::Hyg005],
+        prompt: Prompt::Own(
+            "The forecast does not fit the stage: which is right, the stage or the forecast, and why?",
+        ),
+    },
+    SignalDoc {
+        signal: Signal::NoNextStep,
+        meaning: "the next step is empty or a placeholder",
+        codes: &[],
+        prompt: Prompt::Own("What happens next on this deal, who does it, and by when?"),
+    },
+    SignalDoc {
+        signal: Signal::Pushed,
+        meaning: "the close date has been pushed before (a push count above zero)",
+        codes: &[],
+        prompt: Prompt::Own(
+            "The close date has moved before: what changed, and what makes the new date real?",
+        ),
+    },
+];
+
+/// The registered documentation of a signal.
+pub(crate) fn signal_doc(signal: Signal) -> Option<&'static SignalDoc> {
+    SIGNALS.iter().find(|d| d.signal == signal)
 }
 
 /// What a code's family registered for it.
@@ -146,6 +227,16 @@ mod tests {
             registry().iter().map(|f| f.len()).sum::<usize>(),
             Code::ALL.len()
         );
+    }
+
+    #[test]
+    fn every_signal_has_a_question_to_ask() {
+        assert_eq!(SIGNALS.len(), Signal::ALL.len());
+        for (doc, signal) in SIGNALS.iter().zip(Signal::ALL) {
+            assert_eq!(doc.signal, signal);
+            let prompt = doc.prompt();
+            assert!(prompt.ends_with('?'), "{}: {prompt:?}", signal.name());
+        }
     }
 
     #[test]

@@ -4,12 +4,12 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use super::{Delivered, EXIT_GATE_FAILED, EXIT_PASS, note};
 use crate::cli::{AuditArgs, ColorWhen, FailOnArg};
 use crate::gate::FailOn;
-use crate::report::output::{self, Guard, Target};
+use crate::report::output::{self, Guard, Target, Wanted};
 use crate::report::{EmitOptions, Format};
 use crate::{AuditRequest, thread_count};
 
@@ -59,7 +59,19 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
             color: format == Format::Table && to_stdout && color(args.color, stdout_tty),
             terminal: to_stdout && stdout_tty,
             threads,
+            // GitHub Actions names the job summary file; annotations add the report to it.
+            step_summary: (format == Format::Github)
+                .then(|| std::env::var_os("GITHUB_STEP_SUMMARY"))
+                .flatten()
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
         };
+        if format.is_directory() {
+            target.write_files(crate::report::FILES_MARKER, |files| {
+                report.emit_files(format, &options, files)
+            })?;
+            continue;
+        }
         if target.write_with(|w| report.emit(format, &options, w))? == Delivered::ReaderGone {
             return Ok(code);
         }
@@ -80,6 +92,11 @@ fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
     let mut wanted: Vec<(Format, &Path)> = Vec::new();
     match &args.output {
         Some(path) => wanted.push((args.format, path)),
+        None if args.format.is_directory() => bail!(
+            "the {} report is a directory of files: name it with -o DIR or --report {}=DIR",
+            args.format.name(),
+            args.format.name()
+        ),
         None if !args.quiet => wanted.push((args.format, Path::new("-"))),
         None => {}
     }
@@ -97,15 +114,21 @@ fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
             .clone()
             .unwrap_or_else(|| PathBuf::from(crate::rules::DEFAULT_RULES_FILE)),
     );
-    let paths: Vec<&Path> = wanted.iter().map(|(_, p)| *p).collect();
-    let targets = output::prepare(
-        &paths,
+    let targets: Vec<Wanted<'_>> = wanted
+        .iter()
+        .map(|(format, path)| Wanted {
+            path,
+            directory: format.is_directory(),
+        })
+        .collect();
+    let prepared = output::prepare(
+        &targets,
         &Guard {
             protected: &protected,
             stdout_taken: false,
         },
     )?;
-    Ok(wanted.into_iter().map(|(f, _)| f).zip(targets).collect())
+    Ok(wanted.into_iter().map(|(f, _)| f).zip(prepared).collect())
 }
 
 /// Whether to colour the table on stdout.

@@ -194,6 +194,15 @@ impl Policy {
         self.slot(code).is_some()
     }
 
+    /// Every code that is on, in code order.
+    pub(crate) fn codes_on(&self) -> Vec<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .filter(|&c| self.enabled(c))
+            .collect()
+    }
+
     /// The severity a finding of `code` is emitted with, or `None` when the code is off.
     /// `specific` is the severity the rules give this finding (a field's or a rule's own);
     /// a `[checks]` setting overrides it.

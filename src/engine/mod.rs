@@ -22,7 +22,7 @@ use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::plan::Plan;
 use crate::deal::{Deal, DealStore};
-use crate::diag::{Finding, FindingSink, Findings, NO_FIELD, Policy, RowRef, Subject};
+use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, RowRef, Subject};
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
 use crate::input::reader::BATCH_ROWS;
 use crate::input::{Batch, BatchStream, Export};
@@ -71,6 +71,8 @@ pub struct Audit {
     pub(crate) tallies: Tallies,
     /// The riskiest open deals, riskiest first (up to `RunOptions::keep_riskiest`).
     pub(crate) riskiest: Riskiest,
+    /// The codes that were on (not switched off by `[checks]`, `--select`, `--ignore`).
+    pub(crate) checks_run: Vec<Code>,
 }
 
 impl Audit {
@@ -322,6 +324,7 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
         &findings.rows,
         &table,
     );
+    let checks_run = policy.codes_on();
     Ok(Audit {
         rules,
         table,
@@ -331,6 +334,7 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
         findings,
         tallies,
         riskiest,
+        checks_run,
     })
 }
 

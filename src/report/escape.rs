@@ -1,6 +1,10 @@
 //! Escaping text from an export for each place it is shown, so that nothing a cell holds
 //! can drive the target. For a terminal: control characters (ESC, BEL, CR, …, the C1
-//! range) and bidirectional overrides are shown escaped instead of being sent.
+//! range) and bidirectional overrides are shown escaped instead of being sent. For
+//! Markdown: the characters that make tables, links, emphasis, code or HTML are
+//! backslash-escaped or written as entities, and line breaks become spaces. (HTML is
+//! escaped by its template library; CSV and XML by their writers; GitHub workflow commands
+//! in `github.rs`.)
 
 use std::borrow::Cow;
 
@@ -13,21 +17,57 @@ pub(crate) fn terminal(text: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if !needs_escape(c) {
+        if needs_escape(c) {
+            push_shown(&mut out, c);
+        } else {
             out.push(c);
-            continue;
-        }
-        match c {
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02X}", c as u32)),
-            c => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
         }
     }
     Cow::Owned(out)
 }
 
-fn needs_escape(c: char) -> bool {
+/// A control character or bidirectional override, written as the escape that shows it.
+pub(crate) fn push_shown(out: &mut String, c: char) {
+    match c {
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02X}", c as u32)),
+        c => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
+    }
+}
+
+/// Text safe inside GitHub-flavoured Markdown, table cells included: it renders as the
+/// same characters, never as markup. Control characters are shown as for a terminal.
+pub(crate) fn markdown(text: &str) -> Cow<'_, str> {
+    let special = |c: char| {
+        // Never at the start of a line (a pipelint cell or label comes first), so list
+        // and heading markers (`-`, `+`, `1.`, `#`) need no escape.
+        matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '&' | '~' | '\n'
+        )
+    };
+    if !text.chars().any(|c| special(c) || needs_escape(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in terminal(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push(' '),
+            c if special(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+pub(crate) fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\n')
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
@@ -44,5 +84,26 @@ mod tests {
         assert_eq!(terminal("\u{9b}31m"), "\\x9B31m");
         assert_eq!(terminal("x\u{202E}gpj.exe"), "x\\u{202E}gpj.exe");
         assert_eq!(terminal("Société"), "Société");
+    }
+
+    #[test]
+    fn markdown_shows_markup_as_text() {
+        assert!(matches!(markdown("Acme Corp 2026"), Cow::Borrowed(_)));
+        assert_eq!(markdown("a|b"), "a\\|b");
+        assert_eq!(
+            markdown("<script>x</script>"),
+            "&lt;script&gt;x&lt;/script&gt;"
+        );
+        assert_eq!(
+            markdown("[click](javascript:x)"),
+            "\\[click\\](javascript:x)"
+        );
+        assert_eq!(markdown("Closed-Won 1.5"), "Closed-Won 1.5");
+        assert_eq!(
+            markdown("*bold* _it_ `code`"),
+            "\\*bold\\* \\_it\\_ \\`code\\`"
+        );
+        assert_eq!(markdown("line\nbreak"), "line break");
+        assert_eq!(markdown("a\x1b[31m"), "a\\\\x1B\\[31m");
     }
 }

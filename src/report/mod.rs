@@ -2,13 +2,21 @@
 //! one emitter per format behind [`Emitter`], escaping per target, and the files reports
 //! are written to.
 
+mod csv;
 mod escape;
+mod github;
+mod html;
 mod json;
+mod jsonl;
 mod jsonw;
+mod junit;
+mod markdown;
 pub(crate) mod output;
+mod owners;
 mod pieces;
 pub(crate) mod profile;
 mod rows;
+mod sarif;
 mod sections;
 mod table;
 mod view;
@@ -19,6 +27,8 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 pub(crate) use escape::terminal;
+/// The first line of every file a directory report writes (see `output::write_files`).
+pub(crate) const FILES_MARKER: &str = owners::MARKER;
 pub use json::SCHEMA;
 pub use rows::{
     Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow, FindingRow,
@@ -29,10 +39,28 @@ pub use view::Report;
 /// A report format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
 pub enum Format {
-    /// The summary and tables, for a terminal (the default on stdout).
+    /// The summary and tables, for a terminal (the default on stdout)
     Table,
-    /// The full `pipelint.report/1` document.
+    /// The full `pipelint.report/1` document (compact unless on a terminal)
     Json,
+    /// One finding per line, with its deal's name, owner and stage (for jq, DuckDB, a warehouse)
+    Jsonl,
+    /// One finding per row, for a spreadsheet (UTF-8 with BOM, formula-safe)
+    Csv,
+    /// One deal per row with its completeness and risk, for a spreadsheet
+    Deals,
+    /// Summary, deals at risk, completeness and findings as GitHub-flavoured Markdown
+    Markdown,
+    /// One self-contained page with charts and sortable tables, for the pipeline meeting
+    Html,
+    /// JUnit XML: one suite per file, one case per check (for CI test reports)
+    Junit,
+    /// SARIF 2.1.0 (for code-scanning dashboards)
+    Sarif,
+    /// GitHub Actions workflow-command annotations
+    Github,
+    /// A directory of per-owner action lists (`--report owners=DIR`)
+    Owners,
 }
 
 /// How a report is rendered beyond its format.
@@ -46,6 +74,9 @@ pub struct EmitOptions {
     pub terminal: bool,
     /// Threads that render large reports (0: one per core).
     pub threads: usize,
+    /// Where the `github` format also appends the Markdown report (the job summary file
+    /// GitHub Actions names in `GITHUB_STEP_SUMMARY`).
+    pub step_summary: Option<std::path::PathBuf>,
 }
 
 impl Default for EmitOptions {
@@ -55,12 +86,13 @@ impl Default for EmitOptions {
             color: false,
             terminal: false,
             threads: 0,
+            step_summary: None,
         }
     }
 }
 
-/// One report format: renders the view, and only the view.
-pub(crate) trait Emitter {
+/// A format that renders the view, and only the view, to one stream.
+pub(crate) trait Emitter: Sync {
     fn emit(
         &self,
         report: &Report<'_>,
@@ -69,33 +101,108 @@ pub(crate) trait Emitter {
     ) -> io::Result<()>;
 }
 
+/// A format that renders the view as several files in a directory.
+pub(crate) trait FilesEmitter: Sync {
+    fn emit(
+        &self,
+        report: &Report<'_>,
+        options: &EmitOptions,
+        files: &mut dyn Files,
+    ) -> io::Result<()>;
+}
+
+/// Where a [`FilesEmitter`] writes: one named file at a time, each complete or not at all.
+pub trait Files {
+    /// Write the file `name` (a plain file name, no directories) through `render`.
+    fn file(
+        &mut self,
+        name: &str,
+        render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()>;
+}
+
+/// What a format writes: one stream, or files in a directory.
+pub(crate) enum Output {
+    Stream(&'static dyn Emitter),
+    Files(&'static dyn FilesEmitter),
+}
+
 impl Format {
     /// The emitter of a format: one registration line per format.
-    fn emitter(self) -> &'static dyn Emitter {
+    pub(crate) fn output(self) -> Output {
         match self {
-            Format::Table => &table::TableEmitter,
-            Format::Json => &json::JsonEmitter,
+            Format::Table => Output::Stream(&table::TableEmitter),
+            Format::Json => Output::Stream(&json::JsonEmitter),
+            Format::Jsonl => Output::Stream(&jsonl::JsonlEmitter),
+            Format::Csv => Output::Stream(&csv::FindingsCsv),
+            Format::Deals => Output::Stream(&csv::DealsCsv),
+            Format::Markdown => Output::Stream(&markdown::MarkdownEmitter),
+            Format::Html => Output::Stream(&html::HtmlEmitter),
+            Format::Junit => Output::Stream(&junit::JunitEmitter),
+            Format::Sarif => Output::Stream(&sarif::SarifEmitter),
+            Format::Github => Output::Stream(&github::GithubEmitter),
+            Format::Owners => Output::Files(&owners::OwnersEmitter),
         }
     }
 
-    /// The format's name on the command line: `table`, `json`.
+    /// The format's name on the command line: `table`, `json`, ….
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Deals => "deals",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Junit => "junit",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Owners => "owners",
         }
+    }
+
+    /// Whether the format writes a directory of files rather than one stream.
+    pub fn is_directory(self) -> bool {
+        matches!(self.output(), Output::Files(_))
     }
 }
 
 impl Report<'_> {
-    /// Render this report in `format` to `out`.
+    /// Render this report in `format` to `out`. A format that writes a directory
+    /// ([`Format::is_directory`]) is an error here: use [`Report::emit_files`].
     pub fn emit(
         &self,
         format: Format,
         options: &EmitOptions,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        format.emitter().emit(self, options, out)
+        match format.output() {
+            Output::Stream(emitter) => emitter.emit(self, options, out),
+            Output::Files(_) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "the {} format writes a directory, not a stream",
+                    format.name()
+                ),
+            )),
+        }
+    }
+
+    /// Render this report in a format that writes a directory, one file at a time.
+    pub fn emit_files(
+        &self,
+        format: Format,
+        options: &EmitOptions,
+        files: &mut dyn Files,
+    ) -> io::Result<()> {
+        match format.output() {
+            Output::Files(emitter) => emitter.emit(self, options, files),
+            Output::Stream(emitter) => {
+                let name = format!("report.{}", format.name());
+                files.file(&name, &mut |out| emitter.emit(self, options, out))
+            }
+        }
     }
 }
 

@@ -22,6 +22,7 @@ use std::sync::{Mutex, Once};
 use anyhow::{Context, Result, bail};
 use tempfile::NamedTempFile;
 
+use super::Files;
 use crate::commands::Delivered;
 
 /// Temporary report files not yet renamed into place, for the signal handler.
@@ -47,6 +48,10 @@ enum Kind {
     Atomic {
         path: PathBuf,
         temp: PendingTemp,
+    },
+    /// A directory of files, each written atomically.
+    Directory {
+        path: PathBuf,
     },
 }
 
@@ -87,13 +92,23 @@ pub(crate) struct Guard<'a> {
     pub(crate) stdout_taken: bool,
 }
 
-/// Check and open every target, in order. `targets` are the paths as given.
-pub(crate) fn prepare(paths: &[&Path], guard: &Guard<'_>) -> Result<Vec<Target>> {
+/// A report target as asked for: a path, and whether it names a directory of files.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Wanted<'p> {
+    pub(crate) path: &'p Path,
+    pub(crate) directory: bool,
+}
+
+/// Check and open every target, in order.
+pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Target>> {
     let mut out: Vec<Target> = Vec::new();
     let mut seen: Vec<(PathBuf, Option<(u64, u64)>)> = Vec::new();
     let mut stdout_taken = guard.stdout_taken;
-    for path in paths {
+    for &Wanted { path, directory } in wanted {
         let shown = path.display().to_string();
+        if directory && path.as_os_str() == "-" {
+            bail!("a directory of reports cannot go to standard output (-): name a directory");
+        }
         if path.as_os_str() == "-" {
             if stdout_taken {
                 bail!(
@@ -120,13 +135,38 @@ pub(crate) fn prepare(paths: &[&Path], guard: &Guard<'_>) -> Result<Vec<Target>>
             bail!("two reports would be written to {shown}; give each its own path");
         }
         seen.push(key);
-        let kind = classify(path).with_context(|| format!("cannot write report to {shown}"))?;
+        let kind = if directory {
+            directory_target(path)
+        } else {
+            classify(path)
+        }
+        .with_context(|| format!("cannot write report to {shown}"))?;
         out.push(Target { shown, kind });
     }
-    if out.iter().any(|t| matches!(t.kind, Kind::Atomic { .. })) {
+    if out
+        .iter()
+        .any(|t| matches!(t.kind, Kind::Atomic { .. } | Kind::Directory { .. }))
+    {
         install_handler();
     }
     Ok(out)
+}
+
+/// A directory for a report of several files: an existing directory, or one made now.
+/// Writing into it is tried at once, so a bad path fails before the audit.
+fn directory_target(path: &Path) -> Result<Kind> {
+    match fs::metadata(path) {
+        Ok(m) if !m.is_dir() => bail!("it is not a directory (this report writes several files)"),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(path).context("cannot create the directory")?;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    drop(temp_in(path, None)?);
+    Ok(Kind::Directory {
+        path: path.to_path_buf(),
+    })
 }
 
 fn classify(path: &Path) -> Result<Kind> {
@@ -268,6 +308,29 @@ impl Target {
         matches!(self.kind, Kind::Stdout)
     }
 
+    /// Write a report of several files into the directory target: each file atomically;
+    /// then files an earlier run of the same report left and this one did not write are
+    /// removed (only those that begin with `marker`, which the report writes first).
+    pub(crate) fn write_files(
+        self,
+        marker: &str,
+        render: impl FnOnce(&mut dyn Files) -> io::Result<()>,
+    ) -> Result<()> {
+        let shown = self.shown;
+        let Kind::Directory { path } = self.kind else {
+            bail!("cannot write a report of several files to {shown}: it is not a directory");
+        };
+        let mut files = DirectoryFiles {
+            dir: path,
+            written: Vec::new(),
+        };
+        render(&mut files).with_context(|| format!("cannot write report to {shown}"))?;
+        files
+            .remove_stale(marker)
+            .with_context(|| format!("cannot tidy {shown}"))?;
+        Ok(())
+    }
+
     /// Render into the target; a regular file is renamed into place only when complete.
     pub(crate) fn write_with(
         self,
@@ -286,6 +349,9 @@ impl Target {
                 render(&mut w).with_context(context)?;
                 w.flush().with_context(context)?;
             }
+            Kind::Directory { .. } => {
+                bail!("cannot write report to {shown}: it is a directory");
+            }
             Kind::Atomic { path, mut temp } => {
                 let Some(file) = temp.file.take() else {
                     bail!("cannot write report to {shown}: its temporary file is gone");
@@ -303,6 +369,71 @@ impl Target {
             }
         }
         Ok(Delivered::All)
+    }
+}
+
+/// The files of a directory report, each written to a temporary file and renamed into
+/// place when complete.
+struct DirectoryFiles {
+    dir: PathBuf,
+    written: Vec<String>,
+}
+
+impl Files for DirectoryFiles {
+    fn file(
+        &mut self,
+        name: &str,
+        render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        // A plain file name: nothing that could lead out of the directory.
+        let plain = !name.is_empty()
+            && !name.starts_with('.')
+            && !name.contains(['/', '\\', '\0'])
+            && Path::new(name).components().count() == 1;
+        if !plain {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write a report file named {name:?}"),
+            ));
+        }
+        let target = self.dir.join(name);
+        let keep = fs::metadata(&target)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.permissions());
+        let mut temp = temp_in(&self.dir, keep).map_err(io::Error::other)?;
+        let Some(file) = temp.file.take() else {
+            return Err(io::Error::other("temporary file is gone"));
+        };
+        {
+            let mut w = BufWriter::new(file.as_file());
+            render(&mut w)?;
+            w.flush()?;
+        }
+        file.persist(&target).map_err(|e| e.error)?;
+        self.written.push(name.to_string());
+        Ok(())
+    }
+}
+
+impl DirectoryFiles {
+    fn remove_stale(&self, marker: &str) -> io::Result<()> {
+        for entry in fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if self.written.contains(&name) || !entry.file_type()?.is_file() {
+                continue;
+            }
+            let mut head = vec![0u8; marker.len()];
+            let ours = File::open(entry.path())
+                .and_then(|mut f| io::Read::read_exact(&mut f, &mut head))
+                .is_ok()
+                && head == marker.as_bytes();
+            if ours {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -348,9 +479,18 @@ mod tests {
             protected: &protected,
             stdout_taken: true,
         };
-        let err = |paths: &[&Path]| match prepare(paths, &guard) {
-            Ok(_) => String::new(),
-            Err(e) => format!("{e:#}"),
+        let err = |paths: &[&Path]| {
+            let wanted: Vec<Wanted<'_>> = paths
+                .iter()
+                .map(|p| Wanted {
+                    path: p,
+                    directory: false,
+                })
+                .collect();
+            match prepare(&wanted, &guard) {
+                Ok(_) => String::new(),
+                Err(e) => format!("{e:#}"),
+            }
         };
         assert!(err(&[&input]).contains("an input or the rules file"));
         let out = dir.path().join("out.json");

@@ -25,6 +25,23 @@ pub(crate) fn write_in_order<R>(
 where
     R: Fn(usize, &mut Vec<u8>) -> io::Result<()> + Sync,
 {
+    write_pieces(out, threads, count, |records, buf| {
+        records.into_iter().try_for_each(|i| render(i, buf))
+    })
+}
+
+/// Write records `0..count` to `out`, in order, a piece at a time: `render(range, buf)`
+/// appends the records in `range` to `buf` (for formats with per-piece state, such as a
+/// CSV writer). Otherwise as [`write_in_order`].
+pub(crate) fn write_pieces<R>(
+    out: &mut dyn Write,
+    threads: usize,
+    count: usize,
+    render: R,
+) -> io::Result<()>
+where
+    R: Fn(std::ops::Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
+{
     if count == 0 {
         return Ok(());
     }
@@ -49,9 +66,7 @@ where
             .and_then(|mut s| s.pop())
             .unwrap_or_default();
         buf.clear();
-        for i in p * PIECE..((p + 1) * PIECE).min(count) {
-            render(i, &mut buf)?;
-        }
+        render(p * PIECE..((p + 1) * PIECE).min(count), &mut buf)?;
         Ok(buf)
     };
     std::thread::scope(|scope| {

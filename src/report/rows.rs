@@ -121,6 +121,9 @@ pub struct SignalRow {
     pub weight: u32,
     /// The facts behind it, in words: "overdue 10 days".
     pub detail: String,
+    /// The question a manager asks the seller about it (not in the JSON document).
+    #[serde(skip)]
+    pub prompt: &'static str,
 }
 
 impl DealRisk {

@@ -13,7 +13,7 @@ use super::rows::{
 };
 use crate::checks::WordContext;
 use crate::deal::{Deal, StageKey};
-use crate::diag::{Code, Finding, Severity};
+use crate::diag::{Code, Finding, Severity, Subject};
 use crate::engine::Audit;
 use crate::gate::{self, GateInput, GateSettings, Verdict};
 use crate::score::aggregate::{CurrencySums, GroupTally};
@@ -196,6 +196,74 @@ impl<'a> Report<'a> {
         self.audit.findings.list.len()
     }
 
+    /// What formats that count or pick findings before showing some need to know of the
+    /// `index`th finding, without wording it.
+    pub(crate) fn finding_key(&self, index: usize) -> Option<FindingKey> {
+        let f = self.audit.findings.list.get(index)?;
+        let (file, deal) = match f.subject {
+            Subject::Deal(d) => (self.audit.deals.get(d as usize)?.file, Some(d as usize)),
+            Subject::Row(_) => (self.audit.finding_row(f).map_or(0, |r| r.file), None),
+        };
+        Some(FindingKey {
+            file: file as usize,
+            deal,
+            code: f.code,
+            severity: f.severity,
+        })
+    }
+
+    /// The open amount in each risk band (high, medium, low), per currency: one pass over
+    /// the deals, for charts.
+    pub fn open_amount_by_band(&self) -> [(Band, Vec<Amount>); 3] {
+        let audit = self.audit;
+        let mut sums: [CurrencySums; 3] = Default::default();
+        for d in audit.deals.iter() {
+            let open = matches!(d.stage, StageKey::Known(i)
+                if audit.rules.stages.get(i as usize).is_some_and(|s| s.is_open()))
+                && d.risk.closed_as.is_none();
+            if let (true, Some(m)) = (open, d.amount()) {
+                let band = Band::of(d.risk.score, &audit.rules.risk);
+                sums[band as usize].add(d.currency, m);
+            }
+        }
+        let [low, medium, high] = sums;
+        let of = |s: CurrencySums| amounts(s.iter(), self.currency);
+        [
+            (Band::High, of(high)),
+            (Band::Medium, of(medium)),
+            (Band::Low, of(low)),
+        ]
+    }
+
+    /// What formats that pick deals need to know of the `index`th deal, without resolving
+    /// its text or wording its risk.
+    pub(crate) fn deal_key(&self, index: usize) -> Option<DealKey<'a>> {
+        let audit = self.audit;
+        let d = audit.deals.get(index)?;
+        let open = matches!(d.stage, StageKey::Known(i)
+            if audit.rules.stages.get(i as usize).is_some_and(|s| s.is_open()))
+            && d.risk.closed_as.is_none();
+        Some(DealKey {
+            owner: audit.deals.owner(d),
+            band: open.then(|| Band::of(d.risk.score, &audit.rules.risk)),
+            score: d.risk.score,
+            amount: d.amount().map_or(i64::MIN, |m| m.0),
+            line: d.line,
+        })
+    }
+
+    /// What a check is, in the fixed headings `pipelint explain` prints (for formats that
+    /// describe the checks they report on, such as SARIF's rules).
+    pub fn check_help(&self, code: Code) -> &'static str {
+        crate::checks::doc(code).map_or("", |d| d.explanation)
+    }
+
+    /// The codes that ran: every code not switched off by `[checks]`, `--select` or
+    /// `--ignore`, in code order.
+    pub fn checks_run(&self) -> &[Code] {
+        &self.audit.checks_run
+    }
+
     /// Every deal, in input order.
     pub fn deals(&self) -> impl Iterator<Item = DealRow<'a>> + '_ {
         self.audit.deals.iter().map(|d| self.deal_row(d))
@@ -305,6 +373,29 @@ impl<'a> Report<'a> {
             probability: d.risk.probability(),
         }
     }
+}
+
+/// A finding's place, code and severity (see [`Report::finding_key`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FindingKey {
+    /// Index into the report's inputs.
+    pub(crate) file: usize,
+    /// Index of its deal, when it is about one.
+    pub(crate) deal: Option<usize>,
+    pub(crate) code: Code,
+    pub(crate) severity: Severity,
+}
+
+/// A deal's owner, risk and amount (see [`Report::deal_key`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DealKey<'a> {
+    pub(crate) owner: Option<&'a str>,
+    /// The risk band of an open deal; `None` when the deal is not open.
+    pub(crate) band: Option<Band>,
+    pub(crate) score: u8,
+    /// The amount in ten-thousandths (for ordering); `i64::MIN` when there is none.
+    pub(crate) amount: i64,
+    pub(crate) line: u64,
 }
 
 /// A deal as a sales manager recognises it: its name, else its id.
@@ -507,6 +598,7 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
             signal: "unknown_stage",
             weight: 0,
             detail,
+            prompt: "Which stage is this deal really in?",
         }],
     };
     match d.stage {
@@ -539,6 +631,7 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
                     signal: s.name(),
                     weight: s.weight(&rules.risk.weights),
                     detail: risk::describe(s, &d.risk, &describe),
+                    prompt: crate::checks::signal_doc(s).map_or("", |doc| doc.prompt()),
                 })
                 .collect();
             Some(DealRisk {

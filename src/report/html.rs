@@ -1,0 +1,455 @@
+//! `-f html`: one self-contained page for the pipeline meeting. It works offline and with
+//! scripts off: no network, no external assets (a Content-Security-Policy forbids them and
+//! allows only this page's own style and script, by hash); charts are inline SVG drawn
+//! here (completeness by field; open deals and amount by risk band; open and at-risk
+//! amount by owner); the tables are the shared sections (`sections.rs`), made sortable and
+//! filterable by a small script when scripts run; every finding up to 10,000, then a note.
+//! It prints well. Every value is escaped by maud, which escapes by default.
+
+use std::io::{self, Write};
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::rows::Amount;
+use super::sections::{self, Section, Span, Tone};
+use super::view::Report;
+use super::{EmitOptions, Emitter};
+use crate::diag::Severity;
+use crate::score::Band;
+use crate::words::{group_amount, thousands};
+
+/// Findings (and deals at risk) the page lists at least; `--top` may ask for more.
+pub(crate) const LISTED: usize = 10_000;
+
+/// Owners charted (the largest open amounts).
+const CHARTED_OWNERS: usize = 12;
+
+pub(crate) struct HtmlEmitter;
+
+impl Emitter for HtmlEmitter {
+    fn emit(&self, report: &Report<'_>, o: &EmitOptions, out: &mut dyn Write) -> io::Result<()> {
+        let page = page(report, o.top.max(LISTED));
+        out.write_all(page.into_string().as_bytes())?;
+        out.write_all(b"\n")
+    }
+}
+
+/// The page's style sheet. Its SHA-256 is in the Content-Security-Policy: change both
+/// together (a test checks them).
+const STYLE: &str = r#"
+:root{--fg:#1d2430;--muted:#5b6576;--line:#d8dde6;--bg:#fff;--head:#f3f5f8;--high:#c62828;--medium:#ef8f00;--low:#2e7d32;--bar:#3b6fb6;--risk:#c62828;--err:#c62828;--warn:#a15c00;--info:#1f5fa8}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1200px;padding:24px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
+.sub{color:var(--muted);margin:0 0 16px}
+dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
+dl.summary dt{font-weight:600;color:var(--muted)}dl.summary dd{margin:0}
+.gate{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:700;color:#fff}
+.passed{background:var(--low)}.failed{background:var(--high)}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px;margin-top:16px}
+figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px}
+figcaption{font-weight:600;margin-bottom:6px}
+svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
+rect.bar{fill:var(--bar)}rect.risk{fill:var(--risk)}rect.high{fill:var(--high)}rect.medium{fill:var(--medium)}rect.low{fill:var(--low)}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;margin:4px 0}
+th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+th{background:var(--head);white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th[aria-sort]{cursor:pointer}th[aria-sort="ascending"]::after{content:" \25B2"}th[aria-sort="descending"]::after{content:" \25BC"}
+.error{color:var(--err);font-weight:600}.warning{color:var(--warn);font-weight:600}.info{color:var(--info)}
+.more,.empty{color:var(--muted);font-style:italic}
+input.filter{margin:4px 0;padding:4px 8px;width:280px;max-width:100%;border:1px solid var(--line);border-radius:4px}
+footer{margin-top:32px;color:var(--muted);font-size:12px}
+@media print{body{padding:0;max-width:none}input.filter{display:none}h2{break-after:avoid}tr,figure{break-inside:avoid}.table-wrap{overflow:visible}a{color:inherit;text-decoration:none}}
+"#;
+
+/// Sorting and filtering, added only when scripts run (the tables work without it). The
+/// page's address may carry `#q=TEXT` to start filtered. Its SHA-256 is in the policy.
+const SCRIPT: &str = r##"
+(function () {
+  "use strict";
+  function value(cell, numeric) {
+    var t = cell.textContent.trim();
+    if (!numeric) return t.toLowerCase();
+    var n = parseFloat(t.replace(/[^0-9.\-]/g, ""));
+    return isNaN(n) ? -Infinity : n;
+  }
+  function sort(table, index, th) {
+    var numeric = th.classList.contains("num");
+    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) {
+      c.setAttribute("aria-sort", "none");
+    });
+    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = value(a.cells[index], numeric), y = value(b.cells[index], numeric);
+      return x < y ? -dir : x > y ? dir : 0;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  var start = location.hash.indexOf("#q=") === 0 ? decodeURIComponent(location.hash.slice(3)) : "";
+  Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "filter";
+    input.placeholder = "Filter rows";
+    input.setAttribute("aria-label", "Filter rows of this table");
+    input.addEventListener("input", function () {
+      var q = input.value.toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        r.hidden = q !== "" && r.textContent.toLowerCase().indexOf(q) < 0;
+      });
+    });
+    table.parentNode.insertBefore(input, table);
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+      th.setAttribute("aria-sort", "none");
+      th.tabIndex = 0;
+      th.addEventListener("click", function () { sort(table, i, th); });
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(table, i, th); }
+      });
+    });
+    if (start) { input.value = start; input.dispatchEvent(new Event("input")); }
+  });
+  document.documentElement.classList.add("js");
+})();
+"##;
+
+/// `'sha256-…'` of [`STYLE`] and [`SCRIPT`], as the policy names them.
+const STYLE_HASH: &str = "sha256-V/YSz1vba2u79ENEx76YhQN56IUG7+n7kKHRWd1+TEY=";
+const SCRIPT_HASH: &str = "sha256-RXrpDagbdzhUsi/z9zVZZEVkLLWpGkgy0Oi7O0b5BNo=";
+
+fn policy() -> String {
+    format!(
+        "default-src 'none'; style-src '{STYLE_HASH}'; script-src '{SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+}
+
+fn page(report: &Report<'_>, top: usize) -> Markup {
+    let summary = sections::summary(report);
+    let gate = report.gate();
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="Content-Security-Policy" content=(policy());
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content=(concat!("pipelint ", env!("CARGO_PKG_VERSION")));
+                title { (summary.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { "Pipeline audit" }
+                    p.sub { (summary.title) " · as of " (report.as_of().to_string()) }
+                    p {
+                        @if gate.passed {
+                            span.gate.passed { "Gate passed" }
+                        } @else {
+                            span.gate.failed { "Gate failed" }
+                            " " (gate.reasons.join("; "))
+                        }
+                    }
+                    dl.summary {
+                        @for (label, spans) in &summary.lines {
+                            dt { (label) }
+                            dd { (spans_html(spans)) }
+                        }
+                    }
+                }
+                section.charts aria-label="Charts" {
+                    (completeness_chart(report))
+                    @if report.has_stages() {
+                        (band_chart(report))
+                        (owner_chart(report))
+                    }
+                }
+                @for section in sections::sections(report, top) {
+                    (section_html(&section))
+                }
+                footer {
+                    "Generated by pipelint " (env!("CARGO_PKG_VERSION"))
+                    ". Every figure is also in the JSON report (pipelint audit … -f json)."
+                }
+                script { (PreEscaped(SCRIPT)) }
+            }
+        }
+    }
+}
+
+fn tone_class(tone: Tone) -> Option<&'static str> {
+    match tone {
+        Tone::Plain | Tone::Passed => None,
+        Tone::Failed | Tone::Severity(Severity::Error) => Some("error"),
+        Tone::Severity(Severity::Warning) => Some("warning"),
+        Tone::Severity(Severity::Info) => Some("info"),
+    }
+}
+
+fn spans_html(spans: &[Span]) -> Markup {
+    html! {
+        @for s in spans {
+            @match tone_class(s.tone) {
+                Some(class) => span class=(class) { (s.text) },
+                None => (s.text),
+            }
+        }
+    }
+}
+
+fn section_html(section: &Section) -> Markup {
+    html! {
+        section {
+            h2 { (section.title) }
+            @if section.rows.is_empty() {
+                @if let Some(empty) = &section.empty { p.empty { (empty) } }
+            } @else {
+                div.table-wrap {
+                    table.data {
+                        thead { tr {
+                            @for c in &section.columns {
+                                th.num[c.numeric] scope="col" { (c.name) }
+                            }
+                        } }
+                        tbody {
+                            @for row in &section.rows {
+                                tr {
+                                    @for (c, span) in section.columns.iter().zip(row) {
+                                        td.num[c.numeric] class=[tone_class(span.tone)] { (span.text) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(more) = &section.more { p.more { (more) } }
+            }
+        }
+    }
+}
+
+/// One row of a bar chart: a label, and bars (value, colour class, text shown).
+struct Bars {
+    label: String,
+    bars: Vec<(f64, &'static str, String)>,
+}
+
+/// A horizontal bar chart drawn as SVG: labels on the left, bars scaled to `max`.
+fn bar_chart(title: &str, rows: &[Bars], max: f64, legend: &[(&'static str, &str)]) -> Markup {
+    const WIDTH: f64 = 560.0;
+    const LABEL: f64 = 170.0;
+    const BAR_AREA: f64 = 290.0;
+    const BAR: f64 = 14.0;
+    let row_height = |r: &Bars| r.bars.len().max(1) as f64 * (BAR + 2.0) + 8.0;
+    let legend_height = if legend.is_empty() { 0.0 } else { 22.0 };
+    let height: f64 = rows.iter().map(row_height).sum::<f64>() + legend_height + 4.0;
+    let scale = if max > 0.0 { BAR_AREA / max } else { 0.0 };
+    let mut y = legend_height;
+    html! {
+        figure {
+            figcaption { (title) }
+            svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {height:.0}"))
+                width="100%" role="img" aria-label=(title) {
+                @for (i, (var, name)) in legend.iter().enumerate() {
+                    rect class=(var) x=(format!("{:.0}", LABEL + i as f64 * 150.0)) y="4" width="12"
+                        height="12" {}
+                    text x=(format!("{:.0}", LABEL + 16.0 + i as f64 * 150.0)) y="14" { (name) }
+                }
+                @for r in rows {
+                    @let top = { let t = y; y += row_height(r); t };
+                    text x="0" y=(format!("{:.0}", top + BAR)) {
+                        title { (r.label) }
+                        (clip_label(&r.label))
+                    }
+                    @for (j, (value, var, shown)) in r.bars.iter().enumerate() {
+                        @let by = top + j as f64 * (BAR + 2.0);
+                        @let w = (value.max(0.0) * scale).max(if *value > 0.0 { 1.0 } else { 0.0 });
+                        rect class=(var) x=(format!("{LABEL:.0}")) y=(format!("{by:.0}"))
+                            width=(format!("{w:.1}")) height=(format!("{BAR:.0}")) {}
+                        text x=(format!("{:.1}", LABEL + w + 4.0)) y=(format!("{:.0}", by + BAR - 3.0)) { (shown) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Chart labels are cut to fit; the full text is the element's SVG title.
+fn clip_label(label: &str) -> String {
+    match label.char_indices().nth(24) {
+        Some((end, _)) => format!("{}…", &label[..end]),
+        None => label.to_string(),
+    }
+}
+
+fn completeness_chart(report: &Report<'_>) -> Markup {
+    let rows: Vec<Bars> = report
+        .by_field()
+        .iter()
+        .filter_map(|f| {
+            let rate = f.rate?;
+            Some(Bars {
+                label: f.field.clone(),
+                bars: vec![(rate, "bar", format!("{rate:.1}%"))],
+            })
+        })
+        .collect();
+    bar_chart("Completeness by field", &rows, 100.0, &[])
+}
+
+/// The amount of `currency` in a list of per-currency amounts, for drawing.
+fn amount_in(list: &[Amount], currency: Option<&str>) -> f64 {
+    list.iter()
+        .filter(|a| a.currency.as_deref() == currency)
+        .filter_map(|a| a.amount.parse::<f64>().ok())
+        .sum()
+}
+
+/// The currency charts draw: the one with the largest open amount.
+fn chart_currency(report: &Report<'_>) -> Option<Option<String>> {
+    report
+        .summary()
+        .open_amount
+        .iter()
+        .max_by(|a, b| {
+            let x = a.amount.parse::<f64>().unwrap_or(0.0);
+            let y = b.amount.parse::<f64>().unwrap_or(0.0);
+            x.total_cmp(&y)
+        })
+        .map(|a| a.currency.clone())
+}
+
+fn money(value: f64, currency: Option<&str>) -> String {
+    let shown = group_amount(&format!("{value:.0}"));
+    match currency {
+        Some(c) => format!("{c} {shown}"),
+        None => shown,
+    }
+}
+
+fn band_chart(report: &Report<'_>) -> Markup {
+    let s = report.summary();
+    let currency = chart_currency(report);
+    let by_band = report.open_amount_by_band();
+    let counts = [s.risk.high, s.risk.medium, s.risk.low];
+    let max_count = counts.iter().copied().max().unwrap_or(0) as f64;
+    let amounts: Vec<f64> = by_band
+        .iter()
+        .map(|(_, list)| {
+            currency
+                .as_ref()
+                .map_or(0.0, |c| amount_in(list, c.as_deref()))
+        })
+        .collect();
+    let max_amount = amounts.iter().copied().fold(0.0, f64::max);
+    // Both bars of a band share one scale: each is drawn as a share of its own maximum.
+    let rows: Vec<Bars> = by_band
+        .iter()
+        .zip(counts)
+        .zip(&amounts)
+        .map(|(((band, _), count), &amount)| {
+            let var = match band {
+                Band::High => "high",
+                Band::Medium => "medium",
+                Band::Low => "low",
+            };
+            let share = |v: f64, m: f64| if m > 0.0 { v / m } else { 0.0 };
+            let mut bars = vec![(
+                share(count as f64, max_count),
+                var,
+                format!("{} deals", thousands(count)),
+            )];
+            if let Some(c) = &currency {
+                bars.push((share(amount, max_amount), var, money(amount, c.as_deref())));
+            }
+            Bars {
+                label: format!("{} risk", band.as_str()),
+                bars,
+            }
+        })
+        .collect();
+    bar_chart("Open deals and amount by risk band", &rows, 1.0, &[])
+}
+
+fn owner_chart(report: &Report<'_>) -> Markup {
+    let Some(currency) = chart_currency(report) else {
+        return html! {};
+    };
+    let c = currency.as_deref();
+    let mut owners: Vec<(String, f64, f64)> = report
+        .by_owner()
+        .iter()
+        .map(|r| {
+            (
+                r.owner.clone().unwrap_or_else(|| "(no owner)".to_string()),
+                amount_in(&r.figures.open_amount, c),
+                amount_in(&r.figures.at_risk_amount, c),
+            )
+        })
+        .filter(|(_, open, _)| *open > 0.0)
+        .collect();
+    owners.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let more = owners.len().saturating_sub(CHARTED_OWNERS);
+    owners.truncate(CHARTED_OWNERS);
+    let max = owners.iter().map(|o| o.1).fold(0.0, f64::max);
+    let rows: Vec<Bars> = owners
+        .into_iter()
+        .map(|(owner, open, risk)| Bars {
+            label: owner,
+            bars: vec![
+                (open, "bar", money(open, c)),
+                (risk, "risk", money(risk, c)),
+            ],
+        })
+        .collect();
+    let title = match (c, more) {
+        (Some(c), 0) => format!("Open and at-risk amount by owner ({c})"),
+        (Some(c), n) => format!(
+            "Open and at-risk amount by owner ({c}; the {CHARTED_OWNERS} largest, {n} more in the table)"
+        ),
+        (None, 0) => "Open and at-risk amount by owner".to_string(),
+        (None, n) => format!(
+            "Open and at-risk amount by owner (the {CHARTED_OWNERS} largest, {n} more in the table)"
+        ),
+    };
+    bar_chart(
+        &title,
+        &rows,
+        max,
+        &[("bar", "open"), ("risk", "at risk (high band)")],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+
+    fn hash(text: &str) -> String {
+        let digest = Sha256::digest(text.as_bytes());
+        format!(
+            "sha256-{}",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    }
+
+    /// The policy allows exactly this page's style and script: if either changes, its
+    /// hash must too, or browsers refuse it.
+    #[test]
+    fn the_policy_names_the_page_style_and_script() {
+        assert_eq!(STYLE_HASH, hash(STYLE));
+        assert_eq!(SCRIPT_HASH, hash(SCRIPT));
+    }
+
+    #[test]
+    fn chart_labels_are_cut_to_fit() {
+        assert_eq!(clip_label("short"), "short");
+        assert_eq!(clip_label(&"é".repeat(30)).chars().count(), 25);
+    }
+}

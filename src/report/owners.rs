@@ -1,0 +1,369 @@
+//! `--report owners=DIR`: one Markdown action list per deal owner, and `index.md`. Each
+//! owner's file lists their deals that need action (open at high or medium risk, or with
+//! any error), the largest amount at risk first: why each is at risk, the fields to fill
+//! or correct, its findings, and for each risk signal the question a manager asks the
+//! seller. File names are made safely from owner names (no path separators, no `..`, no
+//! device names), deterministic, and never shared by two owners; deals without an owner
+//! go to `unassigned.md`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::io;
+
+use super::escape::markdown as md;
+use super::rows::{DealRow, FindingRow};
+use super::sections::amounts;
+use super::view::{DealKey, Report};
+use super::{Amount, EmitOptions, Files, FilesEmitter};
+use crate::diag::Severity;
+use crate::score::Band;
+use crate::words::{plural, thousands};
+
+/// The first line of every file this format writes: how a later run knows which files
+/// in the directory are its own to replace or remove.
+pub(crate) const MARKER: &str = "<!-- pipelint owners: generated, rewritten on every run -->";
+
+/// Deals listed per owner (the largest amounts at risk); the rest are counted.
+const PER_OWNER: usize = 200;
+
+pub(crate) struct OwnersEmitter;
+
+/// An owner's deals that need action.
+struct OwnerList<'a> {
+    owner: Option<&'a str>,
+    file: String,
+    /// Deal indices, the largest amount at risk first.
+    deals: Vec<usize>,
+    high: u64,
+}
+
+impl FilesEmitter for OwnersEmitter {
+    fn emit(&self, report: &Report<'_>, _: &EmitOptions, files: &mut dyn Files) -> io::Result<()> {
+        let lists = action_lists(report);
+        // The findings of the deals that will be listed, in report order.
+        let listed: BTreeSet<usize> = lists
+            .iter()
+            .flat_map(|l| l.deals.iter().take(PER_OWNER).copied())
+            .collect();
+        let mut findings: HashMap<usize, Vec<usize>> = HashMap::new();
+        for i in 0..report.finding_count() {
+            if let Some(deal) = report.finding_key(i).and_then(|k| k.deal) {
+                if listed.contains(&deal) {
+                    findings.entry(deal).or_default().push(i);
+                }
+            }
+        }
+        for list in &lists {
+            let text = owner_file(report, list, &findings);
+            files.file(&list.file, &mut |out| out.write_all(text.as_bytes()))?;
+        }
+        let index = index_file(report, &lists);
+        files.file("index.md", &mut |out| out.write_all(index.as_bytes()))
+    }
+}
+
+/// Every owner with deals that need action, by owner name (deals without an owner last),
+/// each with a file name of its own.
+fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
+    let mut has_error = vec![false; report.deal_count()];
+    for i in 0..report.finding_count() {
+        if let Some(k) = report.finding_key(i) {
+            if let (Some(d), Severity::Error) = (k.deal, k.severity) {
+                if let Some(flag) = has_error.get_mut(d) {
+                    *flag = true;
+                }
+            }
+        }
+    }
+    let mut by_owner: BTreeMap<Option<&'a str>, Vec<(usize, DealKey<'a>)>> = BTreeMap::new();
+    for (i, error) in has_error.iter().enumerate() {
+        let Some(key) = report.deal_key(i) else {
+            continue;
+        };
+        let at_risk = matches!(key.band, Some(Band::High | Band::Medium));
+        if at_risk || *error {
+            by_owner.entry(key.owner).or_default().push((i, key));
+        }
+    }
+    let mut names = FileNames::default();
+    // Named owners first (BTreeMap puts `None` first), then the unassigned.
+    let mut lists: Vec<OwnerList<'a>> = Vec::new();
+    let mut unassigned = None;
+    for (owner, mut deals) in by_owner {
+        deals.sort_by(|(_, a), (_, b)| {
+            at_risk_amount(b)
+                .cmp(&at_risk_amount(a))
+                .then(b.score.cmp(&a.score))
+                .then(a.line.cmp(&b.line))
+        });
+        let high = deals
+            .iter()
+            .filter(|(_, k)| k.band == Some(Band::High))
+            .count() as u64;
+        let list = OwnerList {
+            owner,
+            file: String::new(),
+            deals: deals.into_iter().map(|(i, _)| i).collect(),
+            high,
+        };
+        match owner {
+            None => unassigned = Some(list),
+            Some(_) => lists.push(list),
+        }
+    }
+    for list in &mut lists {
+        list.file = names.take(list.owner.unwrap_or(""));
+    }
+    if let Some(mut list) = unassigned {
+        list.file = "unassigned.md".to_string();
+        lists.push(list);
+    }
+    lists
+}
+
+/// The amount that orders an owner's list: open deals at risk by their amount, others
+/// (closed deals with errors) after them.
+fn at_risk_amount(k: &DealKey<'_>) -> (bool, i64) {
+    (matches!(k.band, Some(Band::High | Band::Medium)), k.amount)
+}
+
+/// File names for owners: made from the name, unique, in the order asked.
+#[derive(Default)]
+struct FileNames {
+    taken: BTreeSet<String>,
+}
+
+impl FileNames {
+    fn take(&mut self, owner: &str) -> String {
+        let base = slug(owner);
+        let mut name = format!("{base}.md");
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}-{n}.md");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+/// A file name stem made from an owner's name: letters and digits (any script, lower
+/// case), runs of anything else as one `-`; never empty, never a name this format uses
+/// itself, never a device name Windows reserves; at most 60 characters.
+pub(crate) fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_matches('-').chars().take(60).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    const RESERVED: [&str; 6] = ["index", "unassigned", "con", "prn", "aux", "nul"];
+    let device = (out.starts_with("com") || out.starts_with("lpt"))
+        && out.len() == 4
+        && out.ends_with(|c: char| c.is_ascii_digit());
+    if out.is_empty() {
+        "owner".to_string()
+    } else if RESERVED.contains(&out.as_str()) || device {
+        format!("{out}-owner")
+    } else {
+        out
+    }
+}
+
+fn owner_file(
+    report: &Report<'_>,
+    list: &OwnerList<'_>,
+    findings: &HashMap<usize, Vec<usize>>,
+) -> String {
+    let mut t = String::new();
+    let who = list
+        .owner
+        .map_or("Deals without an owner".to_string(), |o| md(o).into_owned());
+    let _ = writeln!(t, "{MARKER}\n# Action list: {who}\n");
+    let files: Vec<&str> = report.inputs().iter().map(|i| i.path).collect();
+    let total = list.deals.len();
+    let _ = writeln!(
+        t,
+        "From the pipelint audit of {} as of {}. {} deal{} need{} action ({} at high risk), the largest amounts at risk first.\n",
+        md(&files.join(", ")),
+        report.as_of(),
+        thousands(total as u64),
+        plural(total as u64),
+        if total == 1 { "s" } else { "" },
+        thousands(list.high)
+    );
+    let sole = report.sole_currency();
+    for (n, &i) in list.deals.iter().take(PER_OWNER).enumerate() {
+        let Some(deal) = report.deal(i) else { continue };
+        let rows: Vec<FindingRow<'_>> = findings
+            .get(&i)
+            .map(|f| f.iter().filter_map(|&j| report.finding(j)).collect())
+            .unwrap_or_default();
+        write_deal(&mut t, n + 1, &deal, &rows, sole.as_deref());
+    }
+    if total > PER_OWNER {
+        let _ = writeln!(
+            t,
+            "… and {} more deal{} (the full list: `pipelint audit … -f deals`).",
+            thousands((total - PER_OWNER) as u64),
+            plural((total - PER_OWNER) as u64)
+        );
+    }
+    t
+}
+
+fn write_deal(
+    t: &mut String,
+    n: usize,
+    d: &DealRow<'_>,
+    findings: &[FindingRow<'_>],
+    sole: Option<&str>,
+) {
+    let amount = d.amount.as_deref().map(|a| {
+        let currency = d.currency.as_deref().or(sole);
+        amounts(&[Amount {
+            currency: currency.map(str::to_string),
+            amount: a.to_string(),
+        }])
+    });
+    let risk = d.risk.as_ref();
+    let band = risk.and_then(|r| r.band.map(|b| (b, r.score.unwrap_or(0))));
+    let mut heading = format!("## {n}. {}", md(d.label()));
+    if let Some(a) = &amount {
+        let _ = write!(heading, " — {}", md(a));
+    }
+    if let Some((band, score)) = band {
+        let _ = write!(heading, " — {} risk ({score})", band.as_str());
+    }
+    let _ = writeln!(t, "{heading}\n");
+    let mut facts = Vec::new();
+    if let Some(stage) = d.stage {
+        facts.push(format!("Stage: {}", md(stage)));
+    }
+    if let Some(close) = &d.close_date {
+        facts.push(format!("Close date: {close}"));
+    }
+    if let Some(id) = d.id {
+        facts.push(format!("Id: {}", md(id)));
+    }
+    facts.push(format!("{} line {}", md(d.file), d.line));
+    let _ = writeln!(t, "{}\n", facts.join(" · "));
+    if let Some(risk) = risk.filter(|r| r.score.is_some() && !r.signals.is_empty()) {
+        let _ = writeln!(t, "Why it is at risk, and what to ask:\n");
+        for s in &risk.signals {
+            let _ = writeln!(t, "- {} — *{}*", md(&s.detail), md(s.prompt));
+        }
+        t.push('\n');
+    }
+    let missing: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.code.as_str().starts_with("REQ"))
+        .filter_map(|f| f.field)
+        .collect();
+    if !missing.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|f| format!("`{}`", f.replace('`', "'")))
+            .collect();
+        let _ = writeln!(t, "Fields to fill: {}\n", list.join(", "));
+    }
+    let invalid: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.code.as_str().starts_with("VAL"))
+        .filter_map(|f| f.field)
+        .collect();
+    if !invalid.is_empty() {
+        let list: Vec<String> = invalid
+            .iter()
+            .map(|f| format!("`{}`", f.replace('`', "'")))
+            .collect();
+        let _ = writeln!(t, "Values to correct: {}\n", list.join(", "));
+    }
+    if !findings.is_empty() {
+        let _ = writeln!(t, "Findings:\n");
+        for f in findings {
+            let _ = writeln!(
+                t,
+                "- {} {}{}: {}",
+                f.code,
+                f.severity.as_str(),
+                f.field
+                    .map_or(String::new(), |x| format!(" `{}`", x.replace('`', "'"))),
+                md(&f.message)
+            );
+        }
+        t.push('\n');
+    }
+}
+
+fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>]) -> String {
+    let mut t = String::new();
+    let files: Vec<&str> = report.inputs().iter().map(|i| i.path).collect();
+    let _ = writeln!(t, "{MARKER}\n# Action lists by owner\n");
+    let s = report.summary();
+    let _ = writeln!(
+        t,
+        "From the pipelint audit of {} as of {}: {} deals, {} open, {} at high risk. Each owner's list holds their deals that need action (open at high or medium risk, or with an error), the largest amounts at risk first, with the question to ask about each risk.\n",
+        md(&files.join(", ")),
+        report.as_of(),
+        thousands(s.records),
+        thousands(s.open),
+        thousands(s.risk.high)
+    );
+    if lists.is_empty() {
+        let _ = writeln!(t, "No deal needs action.");
+        return t;
+    }
+    let at_risk: HashMap<Option<&str>, String> = report
+        .by_owner()
+        .iter()
+        .map(|r| (r.owner.as_deref(), amounts(&r.figures.at_risk_amount)))
+        .collect();
+    let _ = writeln!(
+        t,
+        "| Owner | Deals needing action | High risk | At risk (high band) |\n|---|---:|---:|---:|"
+    );
+    for list in lists {
+        let who = list
+            .owner
+            .map_or("(no owner)".to_string(), |o| md(o).into_owned());
+        let _ = writeln!(
+            t,
+            "| [{who}]({}) | {} | {} | {} |",
+            list.file,
+            thousands(list.deals.len() as u64),
+            thousands(list.high),
+            md(at_risk.get(&list.owner).map_or("-", String::as_str))
+        );
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_names_make_safe_distinct_file_names() {
+        assert_eq!(slug("Dana Whitfield"), "dana-whitfield");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slug("CON"), "con-owner");
+        assert_eq!(slug("lpt1"), "lpt1-owner");
+        assert_eq!(slug("Ann|Lee"), "ann-lee");
+        assert_eq!(slug("Tomás Ibáñez"), "tomás-ibáñez");
+        assert_eq!(slug("..."), "owner");
+        assert_eq!(slug("Index"), "index-owner");
+        assert_eq!(slug("Unassigned"), "unassigned-owner");
+        assert_eq!(slug(&"x".repeat(100)).len(), 60);
+        let mut names = FileNames::default();
+        assert_eq!(names.take("Ann Lee"), "ann-lee.md");
+        assert_eq!(names.take("Ann|Lee"), "ann-lee-2.md");
+        assert_eq!(names.take("ann lee"), "ann-lee-3.md");
+    }
+}
