@@ -44,6 +44,7 @@ mod field;
 mod gate;
 mod infer;
 mod input;
+mod progress;
 mod report;
 mod rules;
 mod score;
@@ -164,6 +165,9 @@ pub struct AuditRequest {
     pub ignore: Vec<String>,
     /// How many of the riskiest open deals to keep for reports.
     pub top: usize,
+    /// Draw a progress bar on standard error while large inputs are read (the command
+    /// line sets it only for a person at a terminal).
+    pub progress: bool,
 }
 
 impl Default for AuditRequest {
@@ -178,6 +182,7 @@ impl Default for AuditRequest {
             select: Vec::new(),
             ignore: Vec::new(),
             top: 20,
+            progress: false,
         }
     }
 }
@@ -210,6 +215,10 @@ impl AuditRequest {
             ignore: self.ignore.clone(),
             top: self.top,
         };
+        let _progress = self
+            .progress
+            .then(|| progress::Progress::start(&exports))
+            .flatten();
         audit(rules, exports, &options)
     }
 }

@@ -30,6 +30,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         top: args.top,
+        progress: crate::progress::wanted(args.quiet),
     }
     .run()?;
 

@@ -37,6 +37,31 @@ pub struct Export {
     /// The first data rows, decoded: what value sniffing (date formats, decimal mark) reads.
     pub(crate) sample: Vec<Vec<String>>,
     pub(crate) reader: RecordReader<Box<dyn BufRead + Send>>,
+    /// How far reading has got: bytes of the file read so far, and its size when known
+    /// (for a progress bar).
+    pub(crate) progress: ReadProgress,
+}
+
+/// Bytes of an export read so far (shared with whoever shows progress), and its size.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ReadProgress {
+    pub(crate) read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) size: Option<u64>,
+}
+
+/// A reader that counts the bytes it hands over.
+struct Counted<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// The longest header row read. Column names are matched against every name the rules and
@@ -160,6 +185,7 @@ pub(crate) fn display_name(path: &str) -> String {
 /// not given.
 pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
     let name = display_name(path);
+    let mut progress = ReadProgress::default();
     let raw: Box<dyn Read + Send> = if path == "-" {
         Box::new(io::stdin())
     } else {
@@ -167,7 +193,16 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         if p.is_dir() {
             bail!("cannot read {name}: it is a directory; pass a CSV file");
         }
-        Box::new(File::open(p).with_context(|| format!("cannot open {name}"))?)
+        let file = File::open(p).with_context(|| format!("cannot open {name}"))?;
+        progress.size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        Box::new(Counted {
+            inner: file,
+            read: progress.read.clone(),
+        })
     };
     // The head of the file is read in full before anything is decided (a pipe hands data
     // over in pieces), then put back in front of the rest: nothing is lost or re-read.
@@ -249,6 +284,7 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         header_not_utf8,
         sample,
         reader,
+        progress,
     })
 }
 

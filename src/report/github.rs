@@ -21,14 +21,13 @@ pub(crate) struct GithubEmitter;
 
 impl Emitter for GithubEmitter {
     fn emit(&self, report: &Report<'_>, o: &EmitOptions, out: &mut dyn Write) -> io::Result<()> {
-        // The most severe first, in report order within a severity: pick by key, word only
-        // what is shown.
-        let mut picked: Vec<(Severity, usize)> = (0..report.finding_count())
-            .filter_map(|i| report.finding_key(i).map(|k| (k.severity, i)))
-            .collect();
-        picked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let total = picked.len();
-        for &(_, i) in picked.iter().take(MAX_ANNOTATIONS) {
+        // The most severe first, in report order within a severity; only what is shown is
+        // worded.
+        let total = report.finding_count();
+        let mut picked = report.most_severe(MAX_ANNOTATIONS);
+        let severity = |i: usize| report.finding_key(i).map(|k| k.severity);
+        picked.sort_by_key(|&i| std::cmp::Reverse(severity(i)));
+        for &i in &picked {
             let Some(f) = report.finding(i) else { continue };
             let level = match f.severity {
                 Severity::Error => "error",

@@ -11,12 +11,12 @@ use std::io::{self, Write};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::rows::Amount;
-use super::sections::{self, Section, Span, Tone};
+use super::sections::{self, Section, Span, Tone, amounts};
 use super::view::Report;
 use super::{EmitOptions, Emitter};
 use crate::diag::Severity;
 use crate::score::Band;
-use crate::words::{group_amount, thousands};
+use crate::words::{plural, thousands};
 
 /// Findings (and deals at risk) the page lists at least; `--top` may ask for more.
 pub(crate) const LISTED: usize = 10_000;
@@ -46,10 +46,10 @@ dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margi
 dl.summary dt{font-weight:600;color:var(--muted)}dl.summary dd{margin:0}
 .gate{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:700;color:#fff}
 .passed{background:var(--low)}.failed{background:var(--high)}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px;margin-top:16px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:16px;margin-top:16px}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:10px}
 figcaption{font-weight:600;margin-bottom:6px}
-svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
+svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 rect.bar{fill:var(--bar)}rect.risk{fill:var(--risk)}rect.high{fill:var(--high)}rect.medium{fill:var(--medium)}rect.low{fill:var(--low)}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;margin:4px 0}
@@ -119,13 +119,25 @@ const SCRIPT: &str = r##"
 })();
 "##;
 
-/// `'sha256-…'` of [`STYLE`] and [`SCRIPT`], as the policy names them.
-const STYLE_HASH: &str = "sha256-V/YSz1vba2u79ENEx76YhQN56IUG7+n7kKHRWd1+TEY=";
-const SCRIPT_HASH: &str = "sha256-RXrpDagbdzhUsi/z9zVZZEVkLLWpGkgy0Oi7O0b5BNo=";
-
+/// The Content-Security-Policy: nothing from the network, and of inline code only this
+/// page's own style sheet and script, named by their SHA-256 (computed here, so an edit to
+/// either can never leave the policy naming an old one).
 fn policy() -> String {
     format!(
-        "default-src 'none'; style-src '{STYLE_HASH}'; script-src '{SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'"
+        "default-src 'none'; style-src '{}'; script-src '{}'; img-src data:; base-uri 'none'; form-action 'none'",
+        csp_hash(STYLE),
+        csp_hash(SCRIPT)
+    )
+}
+
+/// `sha256-<base64>` of an inline element's text, as CSP names it.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
     )
 }
 
@@ -191,6 +203,16 @@ fn tone_class(tone: Tone) -> Option<&'static str> {
     }
 }
 
+/// A cell's classes: `num` for figures (right-aligned), and its tone.
+fn cell_class(numeric: bool, tone: Tone) -> Option<String> {
+    match (numeric, tone_class(tone)) {
+        (false, None) => None,
+        (true, None) => Some("num".to_string()),
+        (false, Some(t)) => Some(t.to_string()),
+        (true, Some(t)) => Some(format!("num {t}")),
+    }
+}
+
 fn spans_html(spans: &[Span]) -> Markup {
     html! {
         @for s in spans {
@@ -213,14 +235,14 @@ fn section_html(section: &Section) -> Markup {
                     table.data {
                         thead { tr {
                             @for c in &section.columns {
-                                th.num[c.numeric] scope="col" { (c.name) }
+                                th class=[c.numeric.then_some("num")] scope="col" { (c.name) }
                             }
                         } }
                         tbody {
                             @for row in &section.rows {
                                 tr {
                                     @for (c, span) in section.columns.iter().zip(row) {
-                                        td.num[c.numeric] class=[tone_class(span.tone)] { (span.text) }
+                                        td class=[cell_class(c.numeric, span.tone)] { (span.text) }
                                     }
                                 }
                             }
@@ -243,7 +265,7 @@ struct Bars {
 fn bar_chart(title: &str, rows: &[Bars], max: f64, legend: &[(&'static str, &str)]) -> Markup {
     const WIDTH: f64 = 560.0;
     const LABEL: f64 = 170.0;
-    const BAR_AREA: f64 = 290.0;
+    const BAR_AREA: f64 = 250.0;
     const BAR: f64 = 14.0;
     let row_height = |r: &Bars| r.bars.len().max(1) as f64 * (BAR + 2.0) + 8.0;
     let legend_height = if legend.is_empty() { 0.0 } else { 22.0 };
@@ -254,9 +276,9 @@ fn bar_chart(title: &str, rows: &[Bars], max: f64, legend: &[(&'static str, &str
         figure {
             figcaption { (title) }
             svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {height:.0}"))
-                width="100%" role="img" aria-label=(title) {
+                width=(WIDTH) height=(format!("{height:.0}")) font-size="12" role="img" aria-label=(title) {
                 @for (i, (var, name)) in legend.iter().enumerate() {
-                    rect class=(var) x=(format!("{:.0}", LABEL + i as f64 * 150.0)) y="4" width="12"
+                    rect class=(var) fill=(fill(var)) x=(format!("{:.0}", LABEL + i as f64 * 150.0)) y="4" width="12"
                         height="12" {}
                     text x=(format!("{:.0}", LABEL + 16.0 + i as f64 * 150.0)) y="14" { (name) }
                 }
@@ -269,13 +291,24 @@ fn bar_chart(title: &str, rows: &[Bars], max: f64, legend: &[(&'static str, &str
                     @for (j, (value, var, shown)) in r.bars.iter().enumerate() {
                         @let by = top + j as f64 * (BAR + 2.0);
                         @let w = (value.max(0.0) * scale).max(if *value > 0.0 { 1.0 } else { 0.0 });
-                        rect class=(var) x=(format!("{LABEL:.0}")) y=(format!("{by:.0}"))
+                        rect class=(var) fill=(fill(var)) x=(format!("{LABEL:.0}")) y=(format!("{by:.0}"))
                             width=(format!("{w:.1}")) height=(format!("{BAR:.0}")) {}
                         text x=(format!("{:.1}", LABEL + w + 4.0)) y=(format!("{:.0}", by + BAR - 3.0)) { (shown) }
                     }
                 }
             }
         }
+    }
+}
+
+/// A bar's colour as an SVG attribute too, so that a chart reads even where the style
+/// sheet is not applied (a mail client, a viewer that drops `<style>`).
+fn fill(class: &str) -> &'static str {
+    match class {
+        "high" | "risk" => "#c62828",
+        "medium" => "#ef8f00",
+        "low" => "#2e7d32",
+        _ => "#3b6fb6",
     }
 }
 
@@ -302,12 +335,19 @@ fn completeness_chart(report: &Report<'_>) -> Markup {
     bar_chart("Completeness by field", &rows, 100.0, &[])
 }
 
-/// The amount of `currency` in a list of per-currency amounts, for drawing.
-fn amount_in(list: &[Amount], currency: Option<&str>) -> f64 {
-    list.iter()
-        .filter(|a| a.currency.as_deref() == currency)
-        .filter_map(|a| a.amount.parse::<f64>().ok())
-        .sum()
+/// An amount as a chart shows it: a length to draw and the exact amount in words.
+type Drawn = (f64, String);
+
+/// The amount of `currency` in a list of per-currency amounts: a length to draw (a chart's
+/// bar needs no exactness) and the exact amount as the tables show it.
+fn amount_in(list: &[Amount], currency: Option<&str>) -> Drawn {
+    match list.iter().find(|a| a.currency.as_deref() == currency) {
+        Some(a) => (
+            a.amount.parse::<f64>().unwrap_or(0.0),
+            amounts(std::slice::from_ref(a)),
+        ),
+        None => (0.0, "none".to_string()),
+    }
 }
 
 /// The currency charts draw: the one with the largest open amount.
@@ -324,35 +364,27 @@ fn chart_currency(report: &Report<'_>) -> Option<Option<String>> {
         .map(|a| a.currency.clone())
 }
 
-fn money(value: f64, currency: Option<&str>) -> String {
-    let shown = group_amount(&format!("{value:.0}"));
-    match currency {
-        Some(c) => format!("{c} {shown}"),
-        None => shown,
-    }
-}
-
 fn band_chart(report: &Report<'_>) -> Markup {
     let s = report.summary();
     let currency = chart_currency(report);
     let by_band = report.open_amount_by_band();
     let counts = [s.risk.high, s.risk.medium, s.risk.low];
     let max_count = counts.iter().copied().max().unwrap_or(0) as f64;
-    let amounts: Vec<f64> = by_band
+    let sums: Vec<(f64, String)> = by_band
         .iter()
         .map(|(_, list)| {
             currency
                 .as_ref()
-                .map_or(0.0, |c| amount_in(list, c.as_deref()))
+                .map_or((0.0, String::new()), |c| amount_in(list, c.as_deref()))
         })
         .collect();
-    let max_amount = amounts.iter().copied().fold(0.0, f64::max);
+    let max_amount = sums.iter().map(|s| s.0).fold(0.0, f64::max);
     // Both bars of a band share one scale: each is drawn as a share of its own maximum.
     let rows: Vec<Bars> = by_band
         .iter()
         .zip(counts)
-        .zip(&amounts)
-        .map(|(((band, _), count), &amount)| {
+        .zip(sums)
+        .map(|(((band, _), count), (amount, shown))| {
             let var = match band {
                 Band::High => "high",
                 Band::Medium => "medium",
@@ -362,10 +394,10 @@ fn band_chart(report: &Report<'_>) -> Markup {
             let mut bars = vec![(
                 share(count as f64, max_count),
                 var,
-                format!("{} deals", thousands(count)),
+                format!("{} deal{}", thousands(count), plural(count)),
             )];
-            if let Some(c) = &currency {
-                bars.push((share(amount, max_amount), var, money(amount, c.as_deref())));
+            if currency.is_some() {
+                bars.push((share(amount, max_amount), var, shown));
             }
             Bars {
                 label: format!("{} risk", band.as_str()),
@@ -381,7 +413,7 @@ fn owner_chart(report: &Report<'_>) -> Markup {
         return html! {};
     };
     let c = currency.as_deref();
-    let mut owners: Vec<(String, f64, f64)> = report
+    let mut owners: Vec<(String, Drawn, Drawn)> = report
         .by_owner()
         .iter()
         .map(|r| {
@@ -391,20 +423,17 @@ fn owner_chart(report: &Report<'_>) -> Markup {
                 amount_in(&r.figures.at_risk_amount, c),
             )
         })
-        .filter(|(_, open, _)| *open > 0.0)
+        .filter(|(_, open, _)| open.0 > 0.0)
         .collect();
-    owners.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    owners.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
     let more = owners.len().saturating_sub(CHARTED_OWNERS);
     owners.truncate(CHARTED_OWNERS);
-    let max = owners.iter().map(|o| o.1).fold(0.0, f64::max);
+    let max = owners.iter().map(|o| o.1.0).fold(0.0, f64::max);
     let rows: Vec<Bars> = owners
         .into_iter()
         .map(|(owner, open, risk)| Bars {
             label: owner,
-            bars: vec![
-                (open, "bar", money(open, c)),
-                (risk, "risk", money(risk, c)),
-            ],
+            bars: vec![(open.0, "bar", open.1), (risk.0, "risk", risk.1)],
         })
         .collect();
     let title = match (c, more) {
@@ -428,23 +457,15 @@ fn owner_chart(report: &Report<'_>) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
-    use sha2::{Digest, Sha256};
-
-    fn hash(text: &str) -> String {
-        let digest = Sha256::digest(text.as_bytes());
-        format!(
-            "sha256-{}",
-            base64::engine::general_purpose::STANDARD.encode(digest)
-        )
-    }
-
-    /// The policy allows exactly this page's style and script: if either changes, its
-    /// hash must too, or browsers refuse it.
+    /// A known vector, so the hash is the one browsers compute (base64 of the raw digest).
     #[test]
-    fn the_policy_names_the_page_style_and_script() {
-        assert_eq!(STYLE_HASH, hash(STYLE));
-        assert_eq!(SCRIPT_HASH, hash(SCRIPT));
+    fn csp_hashes_are_base64_sha256() {
+        assert_eq!(
+            csp_hash("abc"),
+            "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+        );
+        let policy = policy();
+        assert!(policy.contains(&csp_hash(STYLE)) && policy.contains(&csp_hash(SCRIPT)));
     }
 
     #[test]

@@ -75,14 +75,18 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
             }
         }
     }
-    let mut by_owner: BTreeMap<Option<&'a str>, Vec<(usize, DealKey<'a>)>> = BTreeMap::new();
+    // 16 bytes a deal: an export where most deals need action stays small.
+    let mut by_owner: BTreeMap<Option<&'a str>, Vec<Entry>> = BTreeMap::new();
     for (i, error) in has_error.iter().enumerate() {
         let Some(key) = report.deal_key(i) else {
             continue;
         };
         let at_risk = matches!(key.band, Some(Band::High | Band::Medium));
         if at_risk || *error {
-            by_owner.entry(key.owner).or_default().push((i, key));
+            by_owner
+                .entry(key.owner)
+                .or_default()
+                .push(Entry::new(i, &key, at_risk));
         }
     }
     let mut names = FileNames::default();
@@ -90,20 +94,16 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
     let mut lists: Vec<OwnerList<'a>> = Vec::new();
     let mut unassigned = None;
     for (owner, mut deals) in by_owner {
-        deals.sort_by(|(_, a), (_, b)| {
-            at_risk_amount(b)
-                .cmp(&at_risk_amount(a))
-                .then(b.score.cmp(&a.score))
-                .then(a.line.cmp(&b.line))
+        // Open deals at risk first, the largest amount first, then the higher score, then
+        // input order.
+        deals.sort_unstable_by(|a, b| {
+            (b.at_risk, b.amount, b.score, a.index).cmp(&(a.at_risk, a.amount, a.score, b.index))
         });
-        let high = deals
-            .iter()
-            .filter(|(_, k)| k.band == Some(Band::High))
-            .count() as u64;
+        let high = deals.iter().filter(|e| e.high).count() as u64;
         let list = OwnerList {
             owner,
             file: String::new(),
-            deals: deals.into_iter().map(|(i, _)| i).collect(),
+            deals: deals.into_iter().map(|e| e.index as usize).collect(),
             high,
         };
         match owner {
@@ -121,10 +121,27 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
     lists
 }
 
-/// The amount that orders an owner's list: open deals at risk by their amount, others
-/// (closed deals with errors) after them.
-fn at_risk_amount(k: &DealKey<'_>) -> (bool, i64) {
-    (matches!(k.band, Some(Band::High | Band::Medium)), k.amount)
+/// What orders a deal in its owner's list.
+struct Entry {
+    /// In ten-thousandths; `i64::MIN` without an amount.
+    amount: i64,
+    index: u32,
+    score: u8,
+    /// Open at high or medium risk (else listed for an error).
+    at_risk: bool,
+    high: bool,
+}
+
+impl Entry {
+    fn new(index: usize, key: &DealKey<'_>, at_risk: bool) -> Entry {
+        Entry {
+            amount: key.amount,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            score: key.score,
+            at_risk,
+            high: key.band == Some(Band::High),
+        }
+    }
 }
 
 /// File names for owners: made from the name, unique, in the order asked.

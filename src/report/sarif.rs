@@ -10,10 +10,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ResultLevel, Run, Tool, ToolComponent,
 };
 
 use super::rows::FindingRow;
@@ -31,17 +32,17 @@ pub(crate) struct SarifEmitter;
 
 impl Emitter for SarifEmitter {
     fn emit(&self, report: &Report<'_>, o: &EmitOptions, out: &mut dyn Write) -> io::Result<()> {
-        let sarif = build(report);
+        let log = build(report);
         if o.terminal {
-            serde_json::to_writer_pretty(&mut *out, &sarif)?;
+            serde_json::to_writer_pretty(&mut *out, &log)?;
         } else {
-            serde_json::to_writer(&mut *out, &sarif)?;
+            serde_json::to_writer(&mut *out, &log)?;
         }
         out.write_all(b"\n")
     }
 }
 
-fn build(report: &Report<'_>) -> Sarif {
+fn build<'r>(report: &'r Report<'r>) -> Log<'r> {
     let codes = report.checks_run();
     let rules: Vec<ReportingDescriptor> = codes.iter().map(|&c| rule(report, c)).collect();
     let index: BTreeMap<Code, i64> = codes
@@ -49,20 +50,15 @@ fn build(report: &Report<'_>) -> Sarif {
         .enumerate()
         .map(|(i, &c)| (c, i as i64))
         .collect();
-    // The most severe first, in report order within a severity: picked by key, worded
-    // only when kept.
-    let mut picked: Vec<(Severity, usize)> = (0..report.finding_count())
-        .filter_map(|i| report.finding_key(i).map(|k| (k.severity, i)))
-        .collect();
-    picked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let total = picked.len();
-    picked.truncate(MAX_RESULTS);
-    picked.sort_by_key(|&(_, i)| i);
-    let results: Vec<SarifResult> = picked
-        .iter()
-        .filter_map(|&(_, i)| report.finding(i))
-        .map(|f| result(&f, index.get(&f.code).copied()))
-        .collect();
+    // The most severe first, in report order within a severity: picked by severity,
+    // worded only when written.
+    let total = report.finding_count();
+    let picked = report.most_severe(MAX_RESULTS);
+    let results = Results {
+        report,
+        picked,
+        index,
+    };
     let driver = ToolComponent::builder()
         .name("pipelint")
         .version(env!("CARGO_PKG_VERSION"))
@@ -72,7 +68,6 @@ fn build(report: &Report<'_>) -> Sarif {
         .build();
     let mut run = Run::builder()
         .tool(Tool::from(driver))
-        .results(results)
         .column_kind(serde_json::Value::from("unicodeCodePoints"))
         .build();
     if total > MAX_RESULTS {
@@ -92,11 +87,47 @@ fn build(report: &Report<'_>) -> Sarif {
                 .build(),
         ]);
     }
-    Sarif::builder()
-        .schema("https://json.schemastore.org/sarif-2.1.0.json")
-        .version(serde_json::Value::from("2.1.0"))
-        .runs(vec![run])
-        .build()
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [RunOut { run, results }],
+    }
+}
+
+/// The SARIF log as written: serde-sarif's typed run, with its results serialized one at
+/// a time as they are worded (25,000 of serde-sarif's `Result`s held at once would take
+/// about 100 MB).
+#[derive(Serialize)]
+struct Log<'r> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [RunOut<'r>; 1],
+}
+
+#[derive(Serialize)]
+struct RunOut<'r> {
+    #[serde(flatten)]
+    run: Run,
+    results: Results<'r>,
+}
+
+/// The findings a run reports, by index in report order, built when serialized.
+struct Results<'r> {
+    report: &'r Report<'r>,
+    picked: Vec<usize>,
+    index: BTreeMap<Code, i64>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.picked
+                .iter()
+                .filter_map(|&i| self.report.finding(i))
+                .map(|f| result(&f, self.index.get(&f.code).copied())),
+        )
+    }
 }
 
 fn rule(report: &Report<'_>, code: Code) -> ReportingDescriptor {

@@ -196,6 +196,42 @@ impl<'a> Report<'a> {
         self.audit.findings.list.len()
     }
 
+    /// The `cap` most severe findings (every error, then warnings, then info; in report
+    /// order within a severity), as indices in report order. Two passes over the
+    /// severities, so picking 25,000 of millions holds 25,000 indices, not millions.
+    pub(crate) fn most_severe(&self, cap: usize) -> Vec<usize> {
+        let list = &self.audit.findings.list;
+        let mut counts = [0usize; 3];
+        for f in list {
+            counts[f.severity as usize] += 1;
+        }
+        // Severities above `cut` are all taken; of `cut` itself, the first `room`.
+        let (mut cut, mut room) = (None, 0);
+        let mut left = cap;
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            let n = counts[severity as usize];
+            if n > left {
+                (cut, room) = (Some(severity), left);
+                break;
+            }
+            left -= n;
+        }
+        let mut picked = Vec::with_capacity(cap.min(list.len()));
+        for (i, f) in list.iter().enumerate() {
+            match cut {
+                Some(c) if f.severity < c => {}
+                Some(c) if f.severity == c => {
+                    if room > 0 {
+                        room -= 1;
+                        picked.push(i);
+                    }
+                }
+                _ => picked.push(i),
+            }
+        }
+        picked
+    }
+
     /// What formats that count or pick findings before showing some need to know of the
     /// `index`th finding, without wording it.
     pub(crate) fn finding_key(&self, index: usize) -> Option<FindingKey> {
@@ -248,7 +284,6 @@ impl<'a> Report<'a> {
             band: open.then(|| Band::of(d.risk.score, &audit.rules.risk)),
             score: d.risk.score,
             amount: d.amount().map_or(i64::MIN, |m| m.0),
-            line: d.line,
         })
     }
 
@@ -395,7 +430,6 @@ pub(crate) struct DealKey<'a> {
     pub(crate) score: u8,
     /// The amount in ten-thousandths (for ordering); `i64::MIN` when there is none.
     pub(crate) amount: i64,
-    pub(crate) line: u64,
 }
 
 /// A deal as a sales manager recognises it: its name, else its id.
