@@ -2,8 +2,8 @@
 //! RFC 4180 (the csv crate's writer), UTF-8 with a byte-order mark so that Excel shows
 //! accents, and safe to open: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a
 //! carriage return is neutralised with a leading `'` (OWASP's advice against CSV
-//! injection), while numbers (amounts, lines, scores) stay numbers, negative ones
-//! included. Rows are rendered in parallel pieces, in order.
+//! injection) and control characters are shown as escapes, while numbers (amounts, lines,
+//! scores) stay numbers, negative ones included. Rows are rendered in parallel pieces, in order.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -150,12 +150,14 @@ fn csv_error(e: csv::Error) -> io::Error {
     }
 }
 
-/// A text cell made safe to open in a spreadsheet: one that a spreadsheet would read as a
-/// formula gets a leading `'`.
+/// A text cell made safe to open in a spreadsheet, or to print: control characters and
+/// bidirectional overrides are shown as escapes (`\x1B`, `\t`; line breaks stay, quoted),
+/// and a cell that a spreadsheet would read as a formula gets a leading `'`.
 pub(crate) fn text(cell: &str) -> Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    let shown = super::escape::terminal(cell);
+    match shown.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{shown}")),
+        _ => shown,
     }
 }
 
@@ -170,8 +172,10 @@ mod tests {
             ("+1", "'+1"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tx", "'\tx"),
-            ("\rx", "'\rx"),
+            ("\tx", "\\tx"),
+            ("\rx", "\\rx"),
+            ("a\x1b[31mred", "a\\x1B[31mred"),
+            ("two\nlines", "two\nlines"),
             ("Acme = best", "Acme = best"),
             ("", ""),
         ] {

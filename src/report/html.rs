@@ -152,13 +152,13 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
                 meta http-equiv="Content-Security-Policy" content=(policy());
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content=(concat!("pipelint ", env!("CARGO_PKG_VERSION")));
-                title { (summary.title) }
+                title { (shown(&summary.title)) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
                 header {
                     h1 { "Pipeline audit" }
-                    p.sub { (summary.title) " · as of " (report.as_of().to_string()) }
+                    p.sub { (shown(&summary.title)) " · as of " (report.as_of().to_string()) }
                     p {
                         @if gate.passed {
                             span.gate.passed { "Gate passed" }
@@ -194,6 +194,13 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
     }
 }
 
+/// Text from the export as the page shows it: control characters and bidirectional
+/// overrides made visible (a right-to-left override could make a deal's name read as
+/// another's); maud then escapes it for HTML.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    super::escape::terminal(text)
+}
+
 fn tone_class(tone: Tone) -> Option<&'static str> {
     match tone {
         Tone::Plain | Tone::Passed => None,
@@ -217,8 +224,8 @@ fn spans_html(spans: &[Span]) -> Markup {
     html! {
         @for s in spans {
             @match tone_class(s.tone) {
-                Some(class) => span class=(class) { (s.text) },
-                None => (s.text),
+                Some(class) => span class=(class) { (shown(&s.text)) },
+                None => (shown(&s.text)),
             }
         }
     }
@@ -242,7 +249,7 @@ fn section_html(section: &Section) -> Markup {
                             @for row in &section.rows {
                                 tr {
                                     @for (c, span) in section.columns.iter().zip(row) {
-                                        td class=[cell_class(c.numeric, span.tone)] { (span.text) }
+                                        td class=[cell_class(c.numeric, span.tone)] { (shown(&span.text)) }
                                     }
                                 }
                             }
@@ -285,8 +292,8 @@ fn bar_chart(title: &str, rows: &[Bars], max: f64, legend: &[(&'static str, &str
                 @for r in rows {
                     @let top = { let t = y; y += row_height(r); t };
                     text x="0" y=(format!("{:.0}", top + BAR)) {
-                        title { (r.label) }
-                        (clip_label(&r.label))
+                        title { (shown(&r.label)) }
+                        (shown(&clip_label(&r.label)))
                     }
                     @for (j, (value, var, shown)) in r.bars.iter().enumerate() {
                         @let by = top + j as f64 * (BAR + 2.0);

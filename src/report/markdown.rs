@@ -12,8 +12,12 @@ use super::sections::{self, Section, Span, Tone};
 use super::view::Report;
 use super::{EmitOptions, Emitter};
 
-/// A GitHub comment's limit is 65,536 characters; this leaves room for the closing note.
+/// A GitHub comment's limit is 65,536 characters; the document stays under this, its
+/// closing note included.
 pub(crate) const LIMIT: usize = 65_000;
+
+/// Room kept for the note that says what was left out.
+const NOTE_ROOM: usize = 200;
 
 pub(crate) struct MarkdownEmitter;
 
@@ -50,7 +54,7 @@ impl Doc {
     /// Append `part` if it fits, else count it as left out.
     fn push(&mut self, part: &str) -> bool {
         let n = part.chars().count();
-        if self.chars + n > LIMIT {
+        if self.chars + n > LIMIT - NOTE_ROOM {
             return false;
         }
         self.text.push_str(part);
