@@ -5,6 +5,8 @@
 # Usage: bench/run.sh [ROWS...]              (default: 1000000)
 #        RUNS=5 bench/run.sh 1000000 2000000 (runs per measurement, median reported; default 3)
 #        ARGS="-f json -o /tmp/a.json" bench/run.sh   (extra audit arguments)
+#        KINDS=opps bench/run.sh                       (one generator's files only)
+#        bench/formats.sh                              (every report format, via this script)
 #
 # Each size is measured on both generators' files:
 #   opps   ../shared/bench/gen_opps.py --rows N --seed 42 (the project's reference export)
@@ -43,7 +45,7 @@ generate() {
 
 printf '%-7s %-10s %7s %9s %9s %7s %11s %12s\n' file rows MB count_s audit_s ratio rows/s peak_RSS_MB
 for rows in "${sizes[@]}"; do
-  for kind in opps export; do
+  for kind in ${KINDS:-opps export}; do
     file=bench/out/${kind}_${rows}.csv
     [ -f "$file" ] || generate "$kind" "$rows" "$file"
     bytes=$(stat -c %s "$file")

@@ -55,7 +55,7 @@ rect.bar{fill:var(--bar)}rect.risk{fill:var(--risk)}rect.high{fill:var(--high)}r
 table{border-collapse:collapse;width:100%;margin:4px 0}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--head);white-space:nowrap}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th[aria-sort]{cursor:pointer}th[aria-sort="ascending"]::after{content:" \25B2"}th[aria-sort="descending"]::after{content:" \25BC"}
 .error{color:var(--err);font-weight:600}.warning{color:var(--warn);font-weight:600}.info{color:var(--info)}
 .more,.empty{color:var(--muted);font-style:italic}

@@ -25,9 +25,6 @@ use crate::diag::{Code, Severity};
 /// Results per run: enough for any real export's problems, small enough for a dashboard.
 pub(crate) const MAX_RESULTS: usize = 25_000;
 
-/// Where the rule docs point.
-const INFORMATION_URI: &str = "https://github.com/pipelint/pipelint";
-
 pub(crate) struct SarifEmitter;
 
 impl Emitter for SarifEmitter {
@@ -63,7 +60,6 @@ fn build<'r>(report: &'r Report<'r>) -> Log<'r> {
         .name("pipelint")
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
-        .information_uri(INFORMATION_URI)
         .rules(rules)
         .build();
     let mut run = Run::builder()
