@@ -262,11 +262,16 @@ pub(crate) fn facts(
 
 /// The riskiest open deals (high and medium band), riskiest first: score descending, then
 /// amount descending, then file and line. Kept as batches merge, so a report of a million
-/// deals need not sort them.
+/// deals need not sort them: candidates are appended, and cut back to the `limit` best
+/// (a selection, not a sort) whenever twice that many have gathered, so an offer costs
+/// O(1) amortised whatever the limit (an insertion into a sorted list of 1,000 would move
+/// kilobytes per deal).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Riskiest {
     limit: usize,
     entries: Vec<(RiskKey, u32)>,
+    /// Keys at or after this cannot be among the best (the worst kept at the last cut).
+    bound: Option<RiskKey>,
 }
 
 /// Orders deals riskiest first.
@@ -286,19 +291,30 @@ impl Riskiest {
         Riskiest {
             limit,
             entries: Vec::new(),
+            bound: None,
         }
     }
 
     /// Consider deal `deal` with sort key `key`.
     pub(crate) fn offer(&mut self, key: RiskKey, deal: u32) {
-        if self.entries.len() == self.limit
-            && self.entries.last().is_none_or(|(last, _)| key >= *last)
-        {
+        if self.limit == 0 || self.bound.is_some_and(|b| key >= b) {
             return;
         }
-        let pos = self.entries.partition_point(|(k, _)| *k < key);
-        self.entries.insert(pos, (key, deal));
+        self.entries.push((key, deal));
+        if self.entries.len() >= 2 * self.limit {
+            self.cut();
+        }
+    }
+
+    /// Keep only the `limit` best.
+    fn cut(&mut self) {
+        if self.entries.len() <= self.limit {
+            return;
+        }
+        self.entries.select_nth_unstable(self.limit - 1);
         self.entries.truncate(self.limit);
+        // After the selection, the last kept is the worst of the best.
+        self.bound = self.entries.last().map(|(k, _)| *k);
     }
 
     /// Take in another batch's, whose deal indices start at `offset` here.
@@ -308,9 +324,12 @@ impl Riskiest {
         }
     }
 
-    /// Deal indices, riskiest first.
-    pub(crate) fn deals(&self) -> impl Iterator<Item = u32> + '_ {
-        self.entries.iter().map(|(_, d)| *d)
+    /// Deal indices, riskiest first (keys are unique: file and line tell any two apart).
+    pub(crate) fn deals(&self) -> impl Iterator<Item = u32> + use<> {
+        let mut best = self.entries.clone();
+        best.sort_unstable();
+        best.truncate(self.limit);
+        best.into_iter().map(|(_, d)| d)
     }
 }
 
@@ -337,5 +356,30 @@ mod tests {
         assert_eq!(Band::of(29, &r), Band::Low);
         let names: Vec<&str> = s.iter().map(Signal::name).collect();
         assert_eq!(names.len(), 7);
+    }
+
+    /// The best `limit` keys, in order, whatever order they are offered in and however
+    /// the offers are split between batches.
+    #[test]
+    fn riskiest_keeps_the_best_in_order() {
+        let key = |i: u64| risk_key((i * 37 % 101) as u8, Some((i * 7919 % 1000) as i64), 0, i);
+        let mut all: Vec<(RiskKey, u32)> = (0..5_000u64).map(|i| (key(i), i as u32)).collect();
+        all.sort_unstable();
+        let want: Vec<u32> = all.iter().take(300).map(|(_, d)| *d).collect();
+        let mut one = Riskiest::new(300);
+        for i in (0..5_000u64).rev() {
+            one.offer(key(i), i as u32);
+        }
+        assert_eq!(one.deals().collect::<Vec<_>>(), want);
+        let mut merged = Riskiest::new(300);
+        for start in (0..5_000u64).step_by(1_000) {
+            let mut batch = Riskiest::new(300);
+            for i in start..start + 1_000 {
+                batch.offer(key(i), (i - start) as u32);
+            }
+            merged.merge(&batch, start as u32);
+        }
+        assert_eq!(merged.deals().collect::<Vec<_>>(), want);
+        assert_eq!(Riskiest::new(0).deals().count(), 0);
     }
 }
