@@ -12,7 +12,8 @@ use std::borrow::Cow;
 /// control character and every bidirectional override is shown as an escape (`\x1B`,
 /// `\r`, `\t`, `\u{202E}`).
 pub(crate) fn terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    // Most cells are plain printable ASCII: one pass over the bytes says so.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n')) || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -38,6 +39,21 @@ pub(crate) fn push_shown(out: &mut String, c: char) {
 
 /// Text safe inside GitHub-flavoured Markdown, table cells included: it renders as the
 /// same characters, never as markup. Control characters are shown as for a terminal.
+/// Bytes that are printable ASCII and mean nothing to Markdown: text made only of these
+/// needs no escape (the common case, checked a byte at a time).
+const MARKDOWN_PLAIN: [bool; 256] = {
+    let mut plain = [false; 256];
+    let mut b = b' ';
+    while b <= b'~' {
+        plain[b as usize] = !matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'|' | b'<' | b'>' | b'&' | b'~'
+        );
+        b += 1;
+    }
+    plain
+};
+
 pub(crate) fn markdown(text: &str) -> Cow<'_, str> {
     let special = |c: char| {
         // Never at the start of a line (a pipelint cell or label comes first), so list
@@ -47,7 +63,9 @@ pub(crate) fn markdown(text: &str) -> Cow<'_, str> {
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '&' | '~' | '\n'
         )
     };
-    if !text.chars().any(|c| special(c) || needs_escape(c)) {
+    if text.bytes().all(|b| MARKDOWN_PLAIN[b as usize])
+        || !text.chars().any(|c| special(c) || needs_escape(c))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -6,9 +6,12 @@
 //! device names), deterministic, and never shared by two owners; deals without an owner
 //! go to `unassigned.md`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::escape::markdown as md;
 use super::rows::{DealRow, FindingRow};
@@ -26,6 +29,9 @@ pub(crate) const MARKER: &str = "<!-- pipelint owners: generated, rewritten on e
 /// Deals listed per owner (the largest amounts at risk); the rest are counted.
 const PER_OWNER: usize = 200;
 
+/// Owner lists worded at once: at most 200 deals each, so a window stays a few megabytes.
+const WINDOW: usize = 16;
+
 pub(crate) struct OwnersEmitter;
 
 /// An owner's deals that need action.
@@ -38,7 +44,7 @@ struct OwnerList<'a> {
 }
 
 impl FilesEmitter for OwnersEmitter {
-    fn emit(&self, report: &Report<'_>, _: &EmitOptions, files: &mut dyn Files) -> io::Result<()> {
+    fn emit(&self, report: &Report<'_>, o: &EmitOptions, files: &mut dyn Files) -> io::Result<()> {
         let lists = action_lists(report);
         // The findings of the deals that will be listed, in report order.
         let listed: BTreeSet<usize> = lists
@@ -53,9 +59,22 @@ impl FilesEmitter for OwnersEmitter {
                 }
             }
         }
-        for list in &lists {
-            let text = owner_file(report, list, &findings);
-            files.file(&list.file, &mut |out| out.write_all(text.as_bytes()))?;
+        // Lists are worded in parallel a window at a time (a few megabytes), and written
+        // in order.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(o.threads)
+            .build()
+            .map_err(io::Error::other)?;
+        for window in lists.chunks(WINDOW) {
+            let texts: Vec<String> = pool.install(|| {
+                window
+                    .par_iter()
+                    .map(|list| owner_file(report, list, &findings))
+                    .collect()
+            });
+            for (list, text) in window.iter().zip(texts) {
+                files.file(&list.file, &mut |out| out.write_all(text.as_bytes()))?;
+            }
         }
         let index = index_file(report, &lists);
         files.file("index.md", &mut |out| out.write_all(index.as_bytes()))
@@ -76,7 +95,8 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
         }
     }
     // 16 bytes a deal: an export where most deals need action stays small.
-    let mut by_owner: BTreeMap<Option<&'a str>, Vec<Entry>> = BTreeMap::new();
+    // Grouped by hash (a million lookups), then ordered by name once.
+    let mut by_owner: FxHashMap<Option<&'a str>, Vec<Entry>> = FxHashMap::default();
     for (i, error) in has_error.iter().enumerate() {
         let Some(key) = report.deal_key(i) else {
             continue;
@@ -93,6 +113,8 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
     // Named owners first (BTreeMap puts `None` first), then the unassigned.
     let mut lists: Vec<OwnerList<'a>> = Vec::new();
     let mut unassigned = None;
+    let mut by_owner: Vec<(Option<&'a str>, Vec<Entry>)> = by_owner.into_iter().collect();
+    by_owner.sort_unstable_by_key(|(owner, _)| *owner);
     for (owner, mut deals) in by_owner {
         // Open deals at risk first, the largest amount first, then the higher score, then
         // input order.
