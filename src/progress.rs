@@ -42,7 +42,8 @@ impl Progress {
         let stop = Arc::new(AtomicBool::new(false));
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(
-            "{spinner} reading {bytes}/{total_bytes} [{bar:30}] {percent}% {bytes_per_sec}, {eta} left",
+            // `wide_bar` takes what the terminal's width leaves, so the line never wraps.
+            "{spinner} reading {bytes}/{total_bytes} [{wide_bar}] {percent:>3}% {eta} left",
         )
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
