@@ -67,6 +67,15 @@ fn owners(file: &str, dir: &Path, extra: &[&str]) -> BTreeMap<String, String> {
     read_dir(dir)
 }
 
+/// What `pipelint rules list` prints: every check code with its summary.
+fn rules_list() -> String {
+    let out = pipelint()
+        .args(["rules", "list"])
+        .output()
+        .expect("rules list");
+    text(out.stdout)
+}
+
 fn schema_path() -> String {
     format!(
         "{}/../shared/schemas/sarif-schema-2.1.0.json",
@@ -510,13 +519,7 @@ fn sarif_rules_locations_and_fingerprints() {
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let codes: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
-    let listed = text(
-        pipelint()
-            .args(["rules", "list"])
-            .output()
-            .expect("rules list")
-            .stdout,
-    );
+    let listed = rules_list();
     for code in &codes {
         assert!(listed.contains(code), "{code}");
     }
@@ -651,13 +654,7 @@ fn junit_suites_cases_and_gate() {
         .collect();
     let names: Vec<&str> = suites.iter().filter_map(|s| s.attribute("name")).collect();
     assert_eq!(names, [Q4, big.as_str(), "gate"]);
-    let listed = text(
-        pipelint()
-            .args(["rules", "list"])
-            .output()
-            .expect("list")
-            .stdout,
-    );
+    let listed = rules_list();
     let code = regex::Regex::new(r"^[A-Z]+[0-9]{3} ").expect("regex");
     let codes = listed.lines().filter(|l| code.is_match(l)).count();
     assert!(codes > 20, "{listed}");

@@ -300,29 +300,10 @@ fn write_deal(
         }
         t.push('\n');
     }
-    let missing: BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| f.code.as_str().starts_with("REQ"))
-        .filter_map(|f| f.field)
-        .collect();
-    if !missing.is_empty() {
-        let list: Vec<String> = missing
-            .iter()
-            .map(|f| format!("`{}`", f.replace('`', "'")))
-            .collect();
-        let _ = writeln!(t, "Fields to fill: {}\n", list.join(", "));
-    }
-    let invalid: BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| f.code.as_str().starts_with("VAL"))
-        .filter_map(|f| f.field)
-        .collect();
-    if !invalid.is_empty() {
-        let list: Vec<String> = invalid
-            .iter()
-            .map(|f| format!("`{}`", f.replace('`', "'")))
-            .collect();
-        let _ = writeln!(t, "Values to correct: {}\n", list.join(", "));
+    for (family, label) in [("REQ", "Fields to fill"), ("VAL", "Values to correct")] {
+        if let Some(list) = fields_of(findings, family) {
+            let _ = writeln!(t, "{label}: {list}\n");
+        }
     }
     if !findings.is_empty() {
         let _ = writeln!(t, "Findings:\n");
@@ -339,6 +320,21 @@ fn write_deal(
         }
         t.push('\n');
     }
+}
+
+/// The fields that findings of a code family (`REQ`: missing, `VAL`: invalid) name, each
+/// once, as Markdown code spans; `None` when there are none.
+fn fields_of(findings: &[FindingRow<'_>], family: &str) -> Option<String> {
+    let fields: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| f.code.as_str().starts_with(family))
+        .filter_map(|f| f.field)
+        .collect();
+    let list: Vec<String> = fields
+        .iter()
+        .map(|f| format!("`{}`", f.replace('`', "'")))
+        .collect();
+    (!list.is_empty()).then(|| list.join(", "))
 }
 
 fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>]) -> String {
