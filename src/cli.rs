@@ -79,6 +79,20 @@ pub(crate) struct AuditArgs {
     #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub(crate) as_of: Option<NaiveDate>,
 
+    /// Compare with this earlier export of the same pipeline (last week's): the change checks
+    /// CHG001-CHG005 and what changed
+    #[arg(long, value_name = "FILE")]
+    pub(crate) previous: Option<String>,
+
+    /// The date the previous export is audited as of (default: --as-of minus 7 days)
+    #[arg(
+        long = "previous-as-of",
+        value_name = "YYYY-MM-DD",
+        value_parser = parse_as_of,
+        requires = "previous"
+    )]
+    pub(crate) previous_as_of: Option<NaiveDate>,
+
     /// Output format on stdout (or to --output)
     #[arg(short = 'f', long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,

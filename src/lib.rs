@@ -64,9 +64,9 @@ pub use engine::Audit;
 pub use gate::{FailOn, GateSettings, Verdict};
 pub use input::Export;
 pub use report::{
-    Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, EmitOptions, FieldRow,
-    Files, FindingRow, Format, GroupFigures, InputRow, OwnerRow, Report, RulesRow, SCHEMA,
-    SeverityCounts, SignalRow, StageRow, Summary,
+    Ambiguous, Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, EmitOptions,
+    FieldRow, Files, FindingRow, Format, GroupFigures, InputRow, NotCheckedRow, OwnerRow,
+    PreviousRow, Report, RulesRow, SCHEMA, SeverityCounts, SignalRow, StageRow, Summary,
 };
 pub use rules::RuleSet;
 pub use score::Band;
@@ -136,6 +136,37 @@ const RISKIEST_KEPT: usize = 1_000;
 
 /// Audit `exports` with `rules`.
 pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
+    audit_with(rules, exports, options, None)
+}
+
+/// A previous snapshot to compare an audit with, and the date it is audited as of.
+pub struct Previous {
+    pub export: Export,
+    pub as_of: NaiveDate,
+}
+
+/// Audit `exports` with `rules`, compared with `previous` (audited first, with the same
+/// rules, as of its own date): the change checks CHG001–CHG005 and the change view.
+pub fn audit_against(
+    rules: RuleSet,
+    exports: Vec<Export>,
+    previous: Previous,
+    options: &AuditOptions,
+) -> Result<Audit> {
+    let earlier = AuditOptions {
+        as_of: previous.as_of,
+        ..options.clone()
+    };
+    let old = audit_with(rules.clone(), vec![previous.export], &earlier, None)?;
+    audit_with(rules, exports, options, Some(old))
+}
+
+fn audit_with(
+    rules: RuleSet,
+    exports: Vec<Export>,
+    options: &AuditOptions,
+    previous: Option<Audit>,
+) -> Result<Audit> {
     diag::Policy::check_patterns(&options.select).map_err(anyhow::Error::msg)?;
     diag::Policy::check_patterns(&options.ignore).map_err(anyhow::Error::msg)?;
     let run = engine::RunOptions {
@@ -145,7 +176,7 @@ pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Re
         // Reports that list more deals at risk than the table (HTML) read from these.
         keep_riskiest: options.top.max(RISKIEST_KEPT),
     };
-    engine::run(rules, exports, &run)
+    engine::run(rules, exports, &run, previous)
 }
 
 /// An audit as the command line runs it, in one call: which files, which rules, which date.
@@ -168,6 +199,10 @@ pub struct AuditRequest {
     /// Draw a progress bar on standard error while large inputs are read (the command
     /// line sets it only for a person at a terminal).
     pub progress: bool,
+    /// The previous snapshot to compare with (`--previous`).
+    pub previous: Option<String>,
+    /// The date the previous snapshot is audited as of (default: a week before `as_of`).
+    pub previous_as_of: Option<NaiveDate>,
 }
 
 impl Default for AuditRequest {
@@ -183,6 +218,8 @@ impl Default for AuditRequest {
             ignore: Vec::new(),
             top: 20,
             progress: false,
+            previous: None,
+            previous_as_of: None,
         }
     }
 }
@@ -205,6 +242,19 @@ impl AuditRequest {
             .iter()
             .map(|f| input::open(f, delimiter))
             .collect::<Result<Vec<Export>>>()?;
+        if let Some(p) = &self.previous {
+            if self.files.iter().any(|f| f == p) {
+                bail!("the previous snapshot {p} is also an input: name last week's export");
+            }
+            if p == "-" && self.files.iter().any(|f| f == "-") {
+                bail!("standard input (-) can be audited only once per run");
+            }
+        }
+        let previous = self
+            .previous
+            .as_deref()
+            .map(|p| input::open(p, delimiter))
+            .transpose()?;
         let rules = rules::resolve(user.as_ref(), self.preset.as_deref(), &exports)?;
         let options = AuditOptions {
             as_of: self
@@ -217,9 +267,17 @@ impl AuditRequest {
         };
         let _progress = self
             .progress
-            .then(|| progress::Progress::start(&exports))
+            .then(|| progress::Progress::start(exports.iter().chain(previous.iter())))
             .flatten();
-        audit(rules, exports, &options)
+        match previous {
+            None => audit(rules, exports, &options),
+            Some(export) => {
+                let as_of = self
+                    .previous_as_of
+                    .unwrap_or(options.as_of - chrono::Days::new(7));
+                audit_against(rules, exports, Previous { export, as_of }, &options)
+            }
+        }
     }
 }
 

@@ -31,14 +31,13 @@ pub(crate) struct Progress {
 impl Progress {
     /// Start a bar over `exports` when their sizes add up to [`LARGE_INPUT`] or more
     /// (standard input, of unknown size, never shows one).
-    pub(crate) fn start(exports: &[Export]) -> Option<Progress> {
-        let sizes: Option<Vec<u64>> = exports.iter().map(|e| e.progress.size).collect();
+    pub(crate) fn start<'e>(exports: impl Iterator<Item = &'e Export> + Clone) -> Option<Progress> {
+        let sizes: Option<Vec<u64>> = exports.clone().map(|e| e.progress.size).collect();
         let total: u64 = sizes?.iter().sum();
         if total < LARGE_INPUT {
             return None;
         }
-        let counters: Vec<Arc<AtomicU64>> =
-            exports.iter().map(|e| e.progress.read.clone()).collect();
+        let counters: Vec<Arc<AtomicU64>> = exports.map(|e| e.progress.read.clone()).collect();
         let stop = Arc::new(AtomicBool::new(false));
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template(

@@ -241,6 +241,15 @@ fn every_code_has_a_fixture_and_every_finding_has_words() {
             }
         }
     }
+    // The change checks compare two snapshots: fixtures/changes holds a weekly pair.
+    let a = common::audit_against(
+        &["fixtures/changes/week_2026-11-20.csv"],
+        "fixtures/changes/week_2026-11-13.csv",
+    );
+    for f in said(&a) {
+        assert!(!f.message.trim().is_empty(), "{f:?} says nothing");
+        raised.insert(f.code);
+    }
     for code in pipelint::Code::ALL {
         if *code != pipelint::Code::In001 {
             assert!(raised.contains(code.as_str()), "no fixture raises {code}");

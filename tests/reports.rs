@@ -655,8 +655,12 @@ fn junit_suites_cases_and_gate() {
     let names: Vec<&str> = suites.iter().filter_map(|s| s.attribute("name")).collect();
     assert_eq!(names, [Q4, big.as_str(), "gate"]);
     let listed = rules_list();
+    // Every code runs but the change checks, which need a previous snapshot.
     let code = regex::Regex::new(r"^[A-Z]+[0-9]{3} ").expect("regex");
-    let codes = listed.lines().filter(|l| code.is_match(l)).count();
+    let codes = listed
+        .lines()
+        .filter(|l| code.is_match(l) && !l.starts_with("CHG"))
+        .count();
     assert!(codes > 20, "{listed}");
     for suite in &suites[..2] {
         let cases: Vec<roxmltree::Node> = suite

@@ -10,6 +10,7 @@
 //! itself (pushing through the sink), its [`CheckDoc`] in the family's `CHECKS`, a fixture
 //! named after the code and a test asserting the exact finding.
 
+pub(crate) mod changes;
 pub(crate) mod duplicates;
 pub(crate) mod hygiene;
 pub(crate) mod input;
@@ -56,8 +57,9 @@ const EXPLANATION_HEADINGS: [&str; 5] = [
 ];
 
 /// Every family's checks: one line per family.
-fn registry() -> [&'static [CheckDoc]; 5] {
+fn registry() -> [&'static [CheckDoc]; 6] {
     [
+        changes::CHECKS,
         input::CHECKS,
         required::CHECKS,
         values::CHECKS,

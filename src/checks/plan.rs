@@ -71,6 +71,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) by_stage: Vec<Vec<Requirement>>,
     pub(crate) conditional: Vec<BoundRule<'a>>,
     pub(crate) values: ValueContext<'a>,
+    /// The previous snapshot, when the audit compares with one (the change checks).
+    pub(crate) baseline: Option<&'a crate::checks::changes::Baseline<'a>>,
 }
 
 /// The rules and one file's mapping, while a plan is built.
@@ -293,6 +295,7 @@ impl<'a> Plan<'a> {
                 decimal: reading.decimal,
                 dollar: rules.input.currency,
             },
+            baseline: None,
         }
     }
 

@@ -31,6 +31,8 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         ignore: args.ignore.clone(),
         top: args.top,
         progress: crate::progress::wanted(args.quiet),
+        previous: args.previous.clone(),
+        previous_as_of: args.previous_as_of,
     }
     .run()?;
 
@@ -107,6 +109,7 @@ fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
     let mut protected: Vec<PathBuf> = args
         .files
         .iter()
+        .chain(args.previous.iter())
         .filter(|f| *f != "-")
         .map(PathBuf::from)
         .collect();

@@ -42,6 +42,11 @@ macro_rules! codes {
 }
 
 codes! {
+    Chg001 => "CHG001", "close-date-pushed", Warning, "close date pushed out since the previous snapshot";
+    Chg002 => "CHG002", "stage-moved-back", Warning, "stage moved backwards since the previous snapshot";
+    Chg003 => "CHG003", "amount-cut", Warning, "amount cut by more than [changes] amount_cut_pct (default 20%) since the previous snapshot";
+    Chg004 => "CHG004", "deal-vanished", Warning, "open deal vanished from the export without closing";
+    Chg005 => "CHG005", "deal-reopened", Warning, "closed deal reopened";
     Dup001 => "DUP001", "duplicate-record-id", Error, "record id appears more than once";
     Dup002 => "DUP002", "probable-duplicate-deal", Warning, "probable duplicate deal (same account and normalised name, both open)";
     Hyg001 => "HYG001", "close-date-in-past", Warning, "open deal whose close date is in the past";

@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::checks::WordContext;
+use crate::checks::changes::{self, Baseline, Pairing};
 use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::plan::Plan;
@@ -56,6 +57,8 @@ pub(crate) struct InputSummary {
     pub(crate) mapping: Mapping,
     /// Date formats and decimal mark read from the file's values, in words.
     pub(crate) detected: Vec<String>,
+    /// The previous snapshot's file, listed so that findings on it (CHG004) name it.
+    pub(crate) previous: bool,
 }
 
 /// The outcome of an audit: every deal's summary, every finding, the aggregates. Build its
@@ -71,8 +74,15 @@ pub struct Audit {
     pub(crate) tallies: Tallies,
     /// The riskiest open deals, riskiest first (up to `RunOptions::keep_riskiest`).
     pub(crate) riskiest: Riskiest,
-    /// The codes that were on (not switched off by `[checks]`, `--select`, `--ignore`).
+    /// The codes that ran: on (not switched off by `[checks]`, `--select`, `--ignore`)
+    /// and checkable (the change checks need a previous snapshot).
     pub(crate) checks_run: Vec<Code>,
+    /// The previous snapshot this one was compared with (`--previous`), audited in full.
+    pub(crate) previous: Option<Box<Audit>>,
+    /// How this snapshot's deals paired with the previous one's.
+    pub(crate) pairing: Option<Pairing>,
+    /// Codes that were on but could not be checked, with why.
+    pub(crate) not_checked: Vec<(Vec<Code>, &'static str)>,
 }
 
 impl Audit {
@@ -170,6 +180,8 @@ struct Merged<'p> {
     /// `(hash, deal)` of every deal's id and (open deals) folded account and name.
     id_keys: KeyBuckets,
     deal_keys: KeyBuckets,
+    /// `(deal, previous deal)` as rows paired, in input order.
+    pairs: Vec<(u32, u32)>,
 }
 
 impl Merged<'_> {
@@ -181,6 +193,8 @@ impl Merged<'_> {
         let (owner_ids, stage_ids) = self.deals.absorb(out.deals);
         self.tallies.merge(&out.tallies, &owner_ids, &stage_ids);
         self.riskiest.merge(&out.riskiest, offset);
+        self.pairs
+            .extend(out.pairs.iter().map(|&(d, old)| (d + offset, old)));
         let moved = self.findings.take_from(out.sink, offset);
         self.findings.findings.extend(moved);
         for (i, DupKeys { id, deal }) in out.dup_keys.into_iter().enumerate() {
@@ -195,10 +209,23 @@ impl Merged<'_> {
     }
 }
 
-/// Audit every export with `rules`.
-pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) -> Result<Audit> {
+/// Audit every export with `rules`; with `previous`, compared with that earlier audit of
+/// the same rules (the change checks).
+pub(crate) fn run(
+    rules: RuleSet,
+    exports: Vec<Export>,
+    options: &RunOptions,
+    previous: Option<Audit>,
+) -> Result<Audit> {
     let table = FieldTable::new(&rules);
     let mappings = bind_all(&rules, &table, &exports)?;
+    let current_files = exports.len() as u32;
+    let baseline = previous.as_ref().map(|p| {
+        let id = table.canonical(crate::field::Canonical::Id);
+        let by_id = p.inputs.iter().all(|i| i.mapping.column(id).is_some())
+            && mappings.iter().all(|m| m.column(id).is_some());
+        Baseline::new(p, by_id, current_files)
+    });
     let readings = crate::infer::read_files(&rules, &table, &mappings, &exports);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
@@ -213,6 +240,7 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
         riskiest: Riskiest::new(options.keep_riskiest),
         id_keys: KeyBuckets::default(),
         deal_keys: KeyBuckets::default(),
+        pairs: Vec::new(),
     };
     // Findings known only once a file or the whole input is read (IN003, IN004, DUP).
     let mut later = FindingSink::new(policy);
@@ -223,7 +251,7 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
     {
         let file = file as u32;
         input::check_header(&export.header, file, &mut merged.findings);
-        let plan = Plan::new(
+        let mut plan = Plan::new(
             &rules,
             &table,
             &mapping,
@@ -232,6 +260,7 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
             file,
             export.header.len(),
         );
+        plan.baseline = baseline.as_ref();
         let mut summary = InputSummary {
             path: export.name.clone(),
             records: 0,
@@ -242,6 +271,7 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
             header: export.header.cells.clone(),
             mapping: mapping.clone(),
             detected: reading.detected.clone(),
+            previous: false,
         };
         let mut read = ReadTally::default();
         if export.header_not_utf8 {
@@ -313,10 +343,26 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
         riskiest,
         id_keys,
         deal_keys,
+        pairs,
     } = merged;
     pool.install(|| duplicates::check(&deals, id_keys, deal_keys, &table, &mut later));
+    let (pairing, undone) = match &baseline {
+        Some(b) => {
+            let (pairing, undone) = changes::finish(b, &pairs, &table, &mut later);
+            (Some(pairing), undone)
+        }
+        None => (None, Vec::new()),
+    };
+    drop(baseline);
+    if let Some(p) = &previous {
+        inputs.extend(p.inputs.iter().map(|i| InputSummary {
+            previous: true,
+            ..i.clone()
+        }));
+    }
     let later: Vec<Finding> = findings.take_from(later, 0).collect();
     let mut findings = findings.finish();
+    changes::drop_findings(&mut findings.list, &undone);
     findings.list = insert_ordered(
         std::mem::take(&mut findings.list),
         later,
@@ -324,7 +370,15 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
         &findings.rows,
         &table,
     );
-    let checks_run = policy.codes_on();
+    let (checks_run, unchecked): (Vec<Code>, Vec<Code>) = policy
+        .codes_on()
+        .into_iter()
+        .partition(|&c| previous.is_some() || !changes::needs_previous(c));
+    let not_checked = if unchecked.is_empty() {
+        Vec::new()
+    } else {
+        vec![(unchecked, changes::NOT_CHECKED)]
+    };
     Ok(Audit {
         rules,
         table,
@@ -335,6 +389,9 @@ pub(crate) fn run(rules: RuleSet, exports: Vec<Export>, options: &RunOptions) ->
         tallies,
         riskiest,
         checks_run,
+        previous: previous.map(Box::new),
+        pairing,
+        not_checked,
     })
 }
 
@@ -401,7 +458,7 @@ mod tests {
         ] {
             let code = text.split("#[cfg(test)]").next().unwrap_or(text);
             assert!(!code.contains("Code::"), "{file} names a check code");
-            for prefix in ["\"IN0", "\"REQ0", "\"VAL0", "\"DUP0", "\"HYG0"] {
+            for prefix in ["\"IN0", "\"REQ0", "\"VAL0", "\"DUP0", "\"HYG0", "\"CHG0"] {
                 assert!(!code.contains(prefix), "{file} names a check code");
             }
         }

@@ -4,13 +4,14 @@
 //! every finding is a family's own, pushed through the batch's sink. Everything a batch
 //! produces is batch-local and merged later in input order.
 
+use crate::checks::changes::{self, KeyScratch, Now};
 use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
 use crate::checks::hygiene::{self, DealState};
 use crate::checks::input::{self, ReadTally, Shape};
 use crate::checks::plan::Plan;
 use crate::checks::required::{self, Demands};
 use crate::checks::values::{self, Cell, Parsed, ValueScratch};
-use crate::deal::{DealBuffer, DealFacts, DealText, Names, StageKey};
+use crate::deal::{DealBuffer, DealFacts, DealText, Names, Signal, StageKey};
 use crate::diag::{FindingSink, Policy};
 use crate::input::{Row, RowText, Rows};
 use crate::score::aggregate::grow;
@@ -30,6 +31,8 @@ pub(crate) struct ChunkOut<'p> {
     /// This batch's riskiest open deals (batch-local indices).
     pub(crate) riskiest: Riskiest,
     pub(crate) read: ReadTally,
+    /// `(deal, previous deal)` of every deal paired with the previous snapshot.
+    pub(crate) pairs: Vec<(u32, u32)>,
 }
 
 /// What a worker keeps from batch to batch of one file: the names it has interned (so its
@@ -43,6 +46,7 @@ pub(crate) struct Worker {
     /// Normalised forecast categories, by forecast id.
     forecast_norms: Vec<Box<str>>,
     fold: FoldScratch,
+    keys: KeyScratch,
 }
 
 impl Worker {
@@ -55,6 +59,7 @@ impl Worker {
             demands: Demands::new(plan.table.len()),
             forecast_norms: Vec::new(),
             fold: FoldScratch::default(),
+            keys: KeyScratch::default(),
         }
     }
 }
@@ -76,6 +81,7 @@ pub(crate) fn audit_chunk<'p>(
         tallies: Tallies::new(plan.table.len(), plan.rules.stages.len()),
         riskiest: Riskiest::new(keep_riskiest),
         read: ReadTally::default(),
+        pairs: Vec::new(),
     };
     for row in rows.iter() {
         let start = out.sink.findings.len();
@@ -135,18 +141,8 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     let state = DealState::read(plan, &texts, cells, stage, &fulfilment, forecast);
     hygiene::check_row(&state, plan, deal, &mut out.sink);
 
-    // Score: forecast risk.
-    let inputs = RiskInputs::read(plan, cells, stage);
-    let signals = risk::assess(&state, &inputs, plan.as_of, &rules.risk);
-    let score = signals.score(&rules.risk.weights);
-    let forecast_id = forecast.map_or(u32::MAX, |f| f.id);
-    let risk_facts = risk::facts(&state, &inputs, &rules.risk, signals, score, forecast_id);
-
-    // The deal's summary, and what duplicate detection needs of it.
+    // What the deal is called and worth: for the change checks, its summary and duplicates.
     let text = |column: Option<usize>| texts.field(column);
-    let owner_text = text(plan.owner_col);
-    let owner_t = trim_cell(&owner_text);
-    let owner = (!placeholders.is_missing(owner_t)).then(|| scratch.names.owners.intern(owner_t));
     let money = plan.amount_slot.and_then(|s| match cells[s] {
         Cell::Valid(Parsed::Money(m)) => Some(m),
         _ => None,
@@ -158,6 +154,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         .and_then(|t| Currency::parse(&t))
         .or(money.and_then(|m| m.currency))
         .or(rules.input.currency);
+    let amount = money.map(|m| m.amount);
     let (id_text, name_text, account_text) = (
         text(plan.id_col),
         text(plan.name_col),
@@ -168,8 +165,38 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         trim_cell(&name_text),
         trim_cell(&account_text),
     );
-    let account_id = scratch.names.account_id(account);
     let open = state.is_open();
+
+    // Check: what changed since the previous snapshot, if there is one.
+    let now = Now {
+        id,
+        name,
+        account,
+        stage,
+        open,
+        close_date: state.close_date,
+        amount,
+        currency,
+    };
+    let paired = changes::check_row(plan, &now, deal, &mut scratch.keys, &mut out.sink);
+
+    // Score: forecast risk.
+    let inputs = RiskInputs::read(plan, cells, stage);
+    let mut signals = risk::assess(&state, &inputs, plan.as_of, &rules.risk);
+    if paired.is_some_and(|p| p.pushed) {
+        signals.insert(Signal::Pushed);
+    }
+    let score = signals.score(&rules.risk.weights);
+    let forecast_id = forecast.map_or(u32::MAX, |f| f.id);
+    let risk_facts = risk::facts(&state, &inputs, &rules.risk, signals, score, forecast_id);
+    if let Some(p) = paired {
+        out.pairs.push((deal, p.old));
+    }
+
+    let owner_text = text(plan.owner_col);
+    let owner_t = trim_cell(&owner_text);
+    let owner = (!placeholders.is_missing(owner_t)).then(|| scratch.names.owners.intern(owner_t));
+    let account_id = scratch.names.account_id(account);
     let names = DealNames {
         id,
         name,
@@ -179,7 +206,6 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     };
     out.dup_keys
         .push(duplicates::keys(&names, placeholders, &mut scratch.fold));
-    let amount = money.map(|m| m.amount);
     out.deals.push(
         DealText { id, name },
         DealFacts {

@@ -104,6 +104,8 @@ fn head_entries<M: SerializeMap>(report: &Report<'_>, map: &mut M) -> Result<(),
     map.serialize_entry("as_of", &report.as_of().to_string())?;
     map.serialize_entry("rules", report.rules())?;
     map.serialize_entry("inputs", report.inputs())?;
+    map.serialize_entry("previous", &report.previous())?;
+    map.serialize_entry("not_checked", report.not_checked())?;
     map.serialize_entry("summary", summary)?;
     map.serialize_entry(
         "completeness",

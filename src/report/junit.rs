@@ -1,7 +1,8 @@
 //! `-f junit`: JUnit XML, written with quick-junit, which every CI system's test-report
 //! reader parses. One `<testsuite>` per input file; in it one `<testcase>` per check code
 //! that ran, passing when it found nothing there and failing with the count and the first
-//! 100 findings (line, deal, field, message); then a `gate` suite with one testcase that
+//! 100 findings (line, deal, field, message); with a previous snapshot, a suite for its file
+//! when findings sit there (CHG004); then a `gate` suite with one testcase that
 //! carries the gate's verdict and reasons. Deterministic: no timestamps, no ids.
 
 use std::collections::BTreeMap;
@@ -46,6 +47,20 @@ impl Emitter for JunitEmitter {
                 suite.add_test_case(case);
             }
             junit.add_test_suite(suite);
+        }
+        // Findings on the previous snapshot's file (a deal that vanished from it): a suite of
+        // its own, with a case for each code that found something there.
+        if let Some(previous) = report.previous() {
+            let file = report.inputs().len();
+            let mut suite = TestSuite::new(previous.input.path);
+            for (&(_, code), (count, first)) in found.range((file, Code::ALL[0])..) {
+                let mut case = failing(report, code, *count, first);
+                case.set_classname(format!("pipelint.{}", code.slug()));
+                suite.add_test_case(case);
+            }
+            if !suite.test_cases.is_empty() {
+                junit.add_test_suite(suite);
+            }
         }
         let verdict = report.gate();
         let mut gate = TestSuite::new("gate");

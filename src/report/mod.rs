@@ -31,8 +31,9 @@ pub(crate) use escape::terminal;
 pub(crate) const FILES_MARKER: &str = owners::MARKER;
 pub use json::SCHEMA;
 pub use rows::{
-    Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow, FindingRow,
-    GroupFigures, InputRow, OwnerRow, RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
+    Ambiguous, Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow,
+    FindingRow, GroupFigures, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
+    SeverityCounts, SignalRow, StageRow, Summary,
 };
 pub use view::Report;
 

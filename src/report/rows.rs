@@ -208,6 +208,37 @@ pub struct InputRow<'a> {
     pub read_from_values: &'a [String],
 }
 
+/// The previous snapshot a report compares with (`--previous`).
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviousRow<'a> {
+    #[serde(flatten)]
+    pub input: InputRow<'a>,
+    /// The date the previous snapshot was audited as of.
+    pub as_of: String,
+    /// How deals paired: `id`, or `account_and_name` (approximate: a renamed deal is new).
+    pub paired_by: &'static str,
+    /// Current deals paired with a previous one.
+    pub paired: u64,
+    /// Current deals repeating a record id another current deal paired with (DUP001).
+    pub repeated: u64,
+    /// Deals left unpaired because their account and name are not unique.
+    pub ambiguous: Ambiguous,
+}
+
+/// Deals that could not be paired by account and name, in each snapshot.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Ambiguous {
+    pub current: u64,
+    pub previous: u64,
+}
+
+/// Checks that could not be evaluated in this audit, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotCheckedRow {
+    pub codes: Vec<Code>,
+    pub why: &'static str,
+}
+
 /// Which rules ran.
 #[derive(Clone, Debug, Serialize)]
 pub struct RulesRow<'a> {

@@ -4,8 +4,9 @@
 //! a tone. A format only decides how to draw them (the terminal table with comfy-table and
 //! ANSI colours; markdown and HTML likewise), and escapes cell text for its target.
 
-use super::rows::{Amount, StageRow};
+use super::rows::{Amount, PreviousRow, StageRow};
 use super::view::Report;
+use crate::diag::Code;
 use crate::diag::Severity;
 use crate::score::Band;
 use crate::words::{delimiter_word, group_amount, plural, thousands};
@@ -106,6 +107,54 @@ fn pct(rate: Option<f64>) -> Span {
     Span::plain(rate.map_or("-".to_string(), |r| format!("{r:.1}%")))
 }
 
+/// Codes as a reader scans them: `CHG001–CHG005` for a run of one family, else a list.
+fn code_span(codes: &[Code]) -> String {
+    let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+    let run = names.len() > 2
+        && names.windows(2).all(|w| {
+            let (a, b) = (w[0], w[1]);
+            a.len() == b.len()
+                && a[..a.len() - 3] == b[..b.len() - 3]
+                && a[a.len() - 3..].parse::<u32>().ok().map(|n| n + 1)
+                    == b[b.len() - 3..].parse::<u32>().ok()
+        });
+    match (run, names.first(), names.last()) {
+        (true, Some(first), Some(last)) => format!("{first}–{last}"),
+        _ => names.join(", "),
+    }
+}
+
+/// The previous snapshot in words: which file, as of when, how its deals paired.
+fn previous_words(p: &PreviousRow<'_>) -> String {
+    let how = match p.paired_by {
+        "id" => "by record id",
+        _ => "by account and name (approximate: the export has no id column)",
+    };
+    let mut words = format!(
+        "{} as of {}: {} deal{}, {} paired {how}",
+        p.input.path,
+        p.as_of,
+        thousands(p.input.records - p.input.malformed),
+        plural(p.input.records - p.input.malformed),
+        thousands(p.paired)
+    );
+    if p.repeated > 0 {
+        words.push_str(&format!(
+            "; {} repeated id{} left unpaired",
+            thousands(p.repeated),
+            plural(p.repeated)
+        ));
+    }
+    let a = p.ambiguous;
+    if a.current + a.previous > 0 {
+        words.push_str(&format!(
+            "; {} ambiguous (same account and name) left unpaired",
+            thousands(a.current + a.previous)
+        ));
+    }
+    words
+}
+
 /// The summary: what was audited with which rules as of when, and the answers in figures.
 pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
     let s = report.summary();
@@ -136,6 +185,9 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
     }
     lines.push(("Rules", vec![Span::plain(rules)]));
     lines.push(("As of", vec![Span::plain(report.as_of().to_string())]));
+    if let Some(p) = report.previous() {
+        lines.push(("Previous", vec![Span::plain(previous_words(p))]));
+    }
     lines.push((
         "Completeness",
         vec![Span::plain(format!("{:.1}%", s.completeness))],
@@ -176,6 +228,12 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
             thousands(f.info)
         ))],
     ));
+    for n in report.not_checked() {
+        lines.push((
+            "Not checked",
+            vec![Span::plain(format!("{}: {}", code_span(&n.codes), n.why))],
+        ));
+    }
     let gate = if s.gate.passed {
         vec![Span::toned("PASSED", Tone::Passed)]
     } else {

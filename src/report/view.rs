@@ -8,10 +8,12 @@
 //! Emitters see only this view, never the engine's internals.
 
 use super::rows::{
-    Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow, FindingRow,
-    GroupFigures, InputRow, OwnerRow, RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
+    Ambiguous, Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow,
+    FindingRow, GroupFigures, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
+    SeverityCounts, SignalRow, StageRow, Summary,
 };
 use crate::checks::WordContext;
+use crate::checks::changes::PairBy;
 use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity, Subject};
 use crate::engine::Audit;
@@ -32,6 +34,8 @@ pub struct Report<'a> {
     summary: Summary,
     rules: RulesRow<'a>,
     inputs: Vec<InputRow<'a>>,
+    previous: Option<PreviousRow<'a>>,
+    not_checked: Vec<NotCheckedRow>,
     by_field: Vec<FieldRow>,
     by_owner: Vec<OwnerRow>,
     by_stage: Vec<StageRow>,
@@ -92,17 +96,50 @@ impl<'a> Report<'a> {
                 .map(|f| audit.table.name(f))
                 .collect(),
         };
+        let input_row = |i: &'a crate::engine::InputSummary| InputRow {
+            path: &i.path,
+            records: i.records,
+            malformed: i.malformed,
+            skipped: i.skipped,
+            encoding: i.encoding,
+            delimiter: delimiter_name(i.delimiter),
+            read_from_values: &i.detected,
+        };
         let inputs = audit
             .inputs
             .iter()
-            .map(|i| InputRow {
-                path: &i.path,
-                records: i.records,
-                malformed: i.malformed,
-                skipped: i.skipped,
-                encoding: i.encoding,
-                delimiter: delimiter_name(i.delimiter),
-                read_from_values: &i.detected,
+            .filter(|i| !i.previous)
+            .map(input_row)
+            .collect();
+        let previous = match (&audit.previous, &audit.pairing) {
+            (Some(p), Some(pairing)) => {
+                audit
+                    .inputs
+                    .iter()
+                    .find(|i| i.previous)
+                    .map(|i| PreviousRow {
+                        input: input_row(i),
+                        as_of: p.as_of.to_string(),
+                        paired_by: match pairing.by {
+                            Some(PairBy::Id) | None => "id",
+                            Some(PairBy::AccountAndName) => "account_and_name",
+                        },
+                        paired: pairing.pairs.len() as u64,
+                        repeated: pairing.repeated,
+                        ambiguous: Ambiguous {
+                            current: pairing.ambiguous.0,
+                            previous: pairing.ambiguous.1,
+                        },
+                    })
+            }
+            _ => None,
+        };
+        let not_checked = audit
+            .not_checked
+            .iter()
+            .map(|(codes, why)| NotCheckedRow {
+                codes: codes.clone(),
+                why,
             })
             .collect();
         Report {
@@ -112,6 +149,8 @@ impl<'a> Report<'a> {
             summary,
             rules,
             inputs,
+            previous,
+            not_checked,
             by_field: by_field(audit),
             by_owner: by_owner(audit, sole),
             by_stage: by_stage(audit, sole),
@@ -137,8 +176,19 @@ impl<'a> Report<'a> {
         &self.rules
     }
 
+    /// The files audited (the previous snapshot's is [`Report::previous`]).
     pub fn inputs(&self) -> &[InputRow<'a>] {
         &self.inputs
+    }
+
+    /// The previous snapshot this audit was compared with, and how its deals paired.
+    pub fn previous(&self) -> Option<&PreviousRow<'a>> {
+        self.previous.as_ref()
+    }
+
+    /// Checks that were on but could not be evaluated, and why (never silently skipped).
+    pub fn not_checked(&self) -> &[NotCheckedRow] {
+        &self.not_checked
     }
 
     /// Completeness of every field some requirement names and some file has.

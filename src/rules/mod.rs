@@ -59,6 +59,7 @@ pub struct RuleSet {
     pub(crate) risk: RiskRules,
     pub(crate) gate: GateRules,
     pub(crate) checks: Vec<(Code, CheckSetting)>,
+    pub(crate) changes: ChangesRules,
 }
 
 impl RuleSet {
@@ -267,6 +268,21 @@ pub(crate) struct GateRules {
     pub(crate) min_completeness: Option<f64>,
     pub(crate) max_high_risk: Option<u64>,
     pub(crate) allow_empty: bool,
+}
+
+/// `[changes]`: what counts as a material change against the previous snapshot.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ChangesRules {
+    /// CHG003: an amount cut by more than this share (percent) of the previous amount.
+    pub(crate) amount_cut_pct: f64,
+}
+
+impl Default for ChangesRules {
+    fn default() -> Self {
+        ChangesRules {
+            amount_cut_pct: 20.0,
+        }
+    }
 }
 
 /// Fold forecast-category spellings: `Best Case`/`BestCase`/`best_case` → `bestcase`;

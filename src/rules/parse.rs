@@ -10,8 +10,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::problem::{DocId, Problems};
 use super::raw::{
-    RawCondition, RawField, RawGate, RawInput, RawRisk, RawRule, RawRules, RawStage, RawWeights,
-    SECTIONS, struct_keys,
+    RawChanges, RawCondition, RawField, RawGate, RawInput, RawRisk, RawRule, RawRules, RawStage,
+    RawWeights, SECTIONS, struct_keys,
 };
 use crate::suggest;
 
@@ -95,6 +95,11 @@ pub(crate) fn parse_rules(text: &str, doc: DocId, problems: &mut Problems) -> Ra
             "gate" => {
                 if let Some(gate) = ctx.section::<RawGate>(value, "[gate]") {
                     raw.gate = gate;
+                }
+            }
+            "changes" => {
+                if let Some(changes) = ctx.section::<RawChanges>(value, "[changes]") {
+                    raw.changes = changes;
                 }
             }
             "checks" => {

@@ -112,6 +112,12 @@ pub(crate) struct RawGate {
     pub(crate) allow_empty: Option<Spanned<bool>>,
 }
 
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChanges {
+    pub(crate) amount_cut_pct: Option<Spanned<f64>>,
+}
+
 /// The whole document after phase one. Maps keep their key spans.
 #[derive(Default, Debug, Clone)]
 pub(crate) struct RawRules {
@@ -124,11 +130,12 @@ pub(crate) struct RawRules {
     pub(crate) risk: RawRisk,
     pub(crate) gate: RawGate,
     pub(crate) checks: Vec<(Spanned<String>, Spanned<String>)>,
+    pub(crate) changes: RawChanges,
 }
 
 /// The top-level tables of a rules file.
-pub(crate) const SECTIONS: [&str; 8] = [
-    "input", "columns", "fields", "stages", "rules", "risk", "gate", "checks",
+pub(crate) const SECTIONS: [&str; 9] = [
+    "input", "columns", "fields", "stages", "rules", "risk", "gate", "checks", "changes",
 ];
 
 /// The keys a `Deserialize` struct accepts, read from serde's own field list so that the

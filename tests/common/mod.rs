@@ -70,6 +70,20 @@ pub fn try_audit(files: &[&str], rules: Option<&str>) -> anyhow::Result<Audit> {
     .run()
 }
 
+/// Audit files (with the preset they fit) against a previous snapshot audited a week
+/// earlier, as of 2026-11-20.
+pub fn audit_against(files: &[&str], previous: &str) -> Audit {
+    AuditRequest {
+        files: files.iter().map(|f| f.to_string()).collect(),
+        as_of: Some(as_of()),
+        threads: 2,
+        previous: Some(previous.to_string()),
+        ..AuditRequest::default()
+    }
+    .run()
+    .unwrap_or_else(|e| panic!("audit failed: {e:#}"))
+}
+
 /// The report view with the default gate.
 pub fn report(audit: &Audit) -> Report<'_> {
     audit.report(&GateSettings::default())

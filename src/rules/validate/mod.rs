@@ -6,6 +6,7 @@
 //! conditions, bounds against field types). Every problem is collected; none stops the walk.
 //! The rule set is complete when [`finish`] returns it: nothing is set on it afterwards.
 
+mod changes;
 mod checks;
 mod columns;
 mod conditions;
@@ -45,6 +46,7 @@ pub(crate) struct Layer {
     risk: risk::RiskLayer,
     gate: gate::GateLayer,
     checks: Vec<(Code, CheckSetting)>,
+    changes: changes::ChangesLayer,
 }
 
 /// Where problems of the document being checked go, and what its settings share.
@@ -126,6 +128,7 @@ pub(crate) fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Laye
         risk: risk::check(&mut c, &raw.risk),
         gate: gate::check(&mut c, &raw.gate),
         checks: checks::check(&mut c, &raw.checks),
+        changes: changes::check(&mut c, &raw.changes),
     }
 }
 
@@ -163,6 +166,7 @@ pub(crate) fn merge(base: Layer, over: Layer) -> Layer {
         risk: risk::merge(base.risk, over.risk),
         gate: gate::merge(base.gate, over.gate),
         checks,
+        changes: changes::merge(base.changes, over.changes),
     }
 }
 
@@ -225,6 +229,7 @@ pub(crate) fn finish(
         risk,
         gate: gate::finish(layer.gate),
         checks: layer.checks,
+        changes: changes::finish(layer.changes),
     })
 }
 

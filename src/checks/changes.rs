@@ -1,0 +1,616 @@
+//! CHG001–CHG005: what changed since the previous snapshot (`--previous`).
+//!
+//! The previous snapshot is audited first, with the same rules and its own reading (its
+//! encoding, delimiter and column mapping), and its deals indexed by their pairing key: the
+//! record id when both snapshots map one, else the account and the folded deal name (an
+//! approximate pairing, said so in the report). Each current row is then paired as it is
+//! audited, so that a pushed close date feeds the `pushed` risk signal before the deal is
+//! scored; what can only be known once every row is read (which current row claimed an old
+//! deal first, which old deals nobody claimed) is settled in [`finish`].
+
+use std::hash::Hasher;
+
+use chrono::NaiveDate;
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use serde::Serialize;
+
+use super::duplicates::normalize_name;
+use super::plan::Plan;
+use super::{CheckDoc, Wording};
+use crate::deal::{Deal, DealStore, StageKey};
+use crate::diag::{About, Code, Finding, FindingSink, RowRef, Says, Subject};
+use crate::engine::Audit;
+use crate::field::Canonical;
+use crate::input::mapping::FieldTable;
+use crate::rules::{Outcome, RuleSet};
+use crate::values::{Currency, Money};
+use crate::words::{group_amount, plural, quote};
+
+pub(crate) const CHECKS: &[CheckDoc] = &[
+    CheckDoc {
+        code: Code::Chg001,
+        explanation: CHG001,
+        prompt: Some(
+            "The close date moved out: what changed on the buyer's side, and what makes the new date real?",
+        ),
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Chg002,
+        explanation: CHG002,
+        prompt: Some(
+            "The deal went back a stage: what did we learn that we did not know last week?",
+        ),
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Chg003,
+        explanation: CHG003,
+        prompt: Some(
+            "The amount was cut: what came out of the scope, and is the rest still committed?",
+        ),
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Chg004,
+        explanation: CHG004,
+        prompt: Some(
+            "This deal disappeared without closing: was it deleted, merged, or moved to someone else?",
+        ),
+        wording: Wording::Stored,
+    },
+    CheckDoc {
+        code: Code::Chg005,
+        explanation: CHG005,
+        prompt: Some(
+            "A closed deal is open again: is it the same opportunity, or a new one that needs its own record?",
+        ),
+        wording: Wording::Stored,
+    },
+];
+
+/// Whether a code needs a previous snapshot to be checked at all.
+pub(crate) fn needs_previous(code: Code) -> bool {
+    CHECKS.iter().any(|d| d.code == code)
+}
+
+/// Why the change checks were not run, for the reports' "not checked" list.
+pub(crate) const NOT_CHECKED: &str = "no previous snapshot to compare with (audit --previous FILE)";
+
+/// How the deals of two snapshots are paired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum PairBy {
+    /// By the mapped record id, exactly.
+    Id,
+    /// By account and folded deal name: approximate (a renamed deal is a new one).
+    AccountAndName,
+}
+
+/// Where a deal stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Standing {
+    Open,
+    Closed(Outcome),
+    /// An unknown or missing stage: neither open nor closed.
+    Unknown,
+}
+
+/// A deal's standing by its stage and its status column.
+pub(crate) fn standing(d: &Deal, rules: &RuleSet) -> Standing {
+    if let Some(outcome) = d.risk.closed_as {
+        return Standing::Closed(outcome);
+    }
+    match d.stage {
+        StageKey::Known(i) => match rules.stages.get(i as usize).and_then(|s| s.outcome) {
+            Some(outcome) => Standing::Closed(outcome),
+            None => Standing::Open,
+        },
+        _ => Standing::Unknown,
+    }
+}
+
+/// The previous snapshot, its deals indexed by pairing key (the first deal of each key).
+pub(crate) struct Baseline<'a> {
+    pub(crate) audit: &'a Audit,
+    pub(crate) by: PairBy,
+    /// `(key hash, old deal)`.
+    index: HashTable<(u64, u32)>,
+    /// Old deals whose key another old deal shares: pairing by name cannot tell them apart.
+    shared: Vec<bool>,
+    /// The previous file's index among the current audit's inputs.
+    pub(crate) file: u32,
+}
+
+fn hash_key(key: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish()
+}
+
+/// The pairing key of a deal into `out`; false when it has none (no id, or no account or
+/// name to pair by).
+fn key_into(
+    by: PairBy,
+    id: &str,
+    account: &str,
+    name: &str,
+    rules: &RuleSet,
+    out: &mut String,
+) -> bool {
+    out.clear();
+    let missing = |s: &str| rules.input.empty_values.is_missing(s);
+    match by {
+        PairBy::Id => {
+            if missing(id) {
+                return false;
+            }
+            out.push_str(id);
+        }
+        PairBy::AccountAndName => {
+            if missing(account) || missing(name) {
+                return false;
+            }
+            let mut folded = String::new();
+            normalize_name(account, &mut folded);
+            out.push_str(&folded);
+            out.push('\u{1}');
+            normalize_name(name, &mut folded);
+            out.push_str(&folded);
+            if out.len() < 3 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+impl<'a> Baseline<'a> {
+    /// Index `previous`'s deals. `by_id`: both snapshots map a record id.
+    pub(crate) fn new(previous: &'a Audit, by_id: bool, file: u32) -> Baseline<'a> {
+        let by = if by_id {
+            PairBy::Id
+        } else {
+            PairBy::AccountAndName
+        };
+        let deals = &previous.deals;
+        let mut index: HashTable<(u64, u32)> = HashTable::with_capacity(deals.len());
+        let mut shared = vec![false; deals.len()];
+        let (mut key, mut other) = (String::new(), String::new());
+        for (i, d) in deals.iter().enumerate() {
+            if !key_into(
+                by,
+                deals.id(d),
+                deals.account(d),
+                deals.name(d),
+                &previous.rules,
+                &mut key,
+            ) {
+                continue;
+            }
+            let hash = hash_key(&key);
+            let found = index.find(hash, |&(h, o)| {
+                h == hash && old_key(previous, by, o, &mut other) && other == key
+            });
+            match found {
+                // A repeated id pairs on its first occurrence (DUP001 flags the others); a
+                // repeated account and name cannot be told apart.
+                Some(&(_, first)) => {
+                    if by == PairBy::AccountAndName {
+                        shared[first as usize] = true;
+                        shared[i] = true;
+                    }
+                }
+                None => {
+                    index.insert_unique(hash, (hash, i as u32), |&(h, _)| h);
+                }
+            }
+        }
+        Baseline {
+            audit: previous,
+            by,
+            index,
+            shared,
+            file,
+        }
+    }
+
+    /// The old deal a current deal's key names, if any (and if pairable).
+    fn find(&self, key: &str, scratch: &mut String) -> Option<u32> {
+        let hash = hash_key(key);
+        let &(_, old) = self.index.find(hash, |&(h, o)| {
+            h == hash && old_key(self.audit, self.by, o, scratch) && scratch == key
+        })?;
+        (!self.shared[old as usize]).then_some(old)
+    }
+}
+
+/// The key of the previous snapshot's deal `old` into `out`.
+fn old_key(previous: &Audit, by: PairBy, old: u32, out: &mut String) -> bool {
+    let deals = &previous.deals;
+    match deals.get(old as usize) {
+        Some(d) => key_into(
+            by,
+            deals.id(d),
+            deals.account(d),
+            deals.name(d),
+            &previous.rules,
+            out,
+        ),
+        None => false,
+    }
+}
+
+/// What the current row is, as the change checks compare it.
+pub(crate) struct Now<'s> {
+    pub(crate) id: &'s str,
+    pub(crate) name: &'s str,
+    pub(crate) account: &'s str,
+    pub(crate) stage: StageKey,
+    pub(crate) open: bool,
+    pub(crate) close_date: Option<NaiveDate>,
+    pub(crate) amount: Option<Money>,
+    pub(crate) currency: Option<Currency>,
+}
+
+/// A current deal paired with a previous one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Paired {
+    pub(crate) old: u32,
+    /// Its close date was pushed out (CHG001): the `pushed` risk signal.
+    pub(crate) pushed: bool,
+}
+
+/// Per worker: buffers for keys.
+#[derive(Default)]
+pub(crate) struct KeyScratch {
+    key: String,
+    other: String,
+}
+
+/// Pair the current row with its previous self and push CHG001, CHG002, CHG003 and CHG005.
+pub(crate) fn check_row(
+    plan: &Plan<'_>,
+    now: &Now<'_>,
+    deal: u32,
+    scratch: &mut KeyScratch,
+    sink: &mut FindingSink<'_>,
+) -> Option<Paired> {
+    let baseline = plan.baseline?;
+    let rules = plan.rules;
+    if !key_into(
+        baseline.by,
+        now.id,
+        now.account,
+        now.name,
+        rules,
+        &mut scratch.key,
+    ) {
+        return None;
+    }
+    let old_index = baseline.find(&scratch.key, &mut scratch.other)?;
+    let previous = baseline.audit;
+    let old = previous.deals.get(old_index as usize)?;
+    let table = plan.table;
+    let field = |c: Canonical| Some(table.canonical(c));
+    let was = standing(old, &previous.rules);
+    let mut pushed = false;
+    if was == Standing::Open && now.open {
+        if let (Some(from), Some(to)) = (old.close_date, now.close_date) {
+            if to > from {
+                pushed = sink.push(Code::Chg001, None, About::Deal(deal), field(Canonical::CloseDate), || {
+                    let days = (to - from).num_days();
+                    Says::Text(format!(
+                        "close date pushed from {from} to {to} (+{days} day{}) since the previous snapshot; confirm the new date with the buyer",
+                        plural(days)
+                    ))
+                });
+            }
+        }
+        if let (StageKey::Known(was_at), StageKey::Known(now_at)) = (old.stage, now.stage) {
+            if now_at < was_at {
+                sink.push(Code::Chg002, None, About::Deal(deal), field(Canonical::Stage), || {
+                    Says::Text(format!(
+                        "stage moved back from {} to {} since the previous snapshot; note what changed, or correct the stage",
+                        stage_name(rules, was_at),
+                        stage_name(rules, now_at)
+                    ))
+                });
+            }
+        }
+        if let (Some(from), Some(to)) = (old.amount(), now.amount) {
+            let cut = from.0 > 0
+                && old.currency == now.currency
+                && to.0 < from.0
+                && (from.0 - to.0) as f64 / from.0 as f64 * 100.0 > rules.changes.amount_cut_pct;
+            if cut {
+                sink.push(Code::Chg003, None, About::Deal(deal), field(Canonical::Amount), || {
+                    Says::Text(format!(
+                        "amount cut from {} to {} (-{:.1}%, more than {}%) since the previous snapshot; confirm what came out of the deal",
+                        money(from, old.currency),
+                        money(to, now.currency),
+                        (from.0 - to.0) as f64 / from.0 as f64 * 100.0,
+                        crate::words::number(rules.changes.amount_cut_pct)
+                    ))
+                });
+            }
+        }
+    }
+    if let (Standing::Closed(outcome), true) = (was, now.open) {
+        sink.push(Code::Chg005, None, About::Deal(deal), field(Canonical::Stage), || {
+            let then = match old.stage {
+                StageKey::Known(i) => stage_name(rules, i).to_string(),
+                _ => outcome_word(outcome).to_string(),
+            };
+            let now_stage = match now.stage {
+                StageKey::Known(i) => stage_name(rules, i),
+                _ => "open",
+            };
+            Says::Text(format!(
+                "closed deal reopened: {then} in the previous snapshot, now {now_stage}; confirm it is the same opportunity, or record a new one"
+            ))
+        });
+    }
+    Some(Paired {
+        old: old_index,
+        pushed,
+    })
+}
+
+fn stage_name(rules: &RuleSet, i: u32) -> &str {
+    rules
+        .stages
+        .get(i as usize)
+        .map_or("?", |s| s.name.as_str())
+}
+
+fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Won => "won",
+        Outcome::Lost => "lost",
+    }
+}
+
+/// An amount as messages show it: `USD 12,500.00`, or `12,500.00` without a currency.
+pub(crate) fn money(m: Money, currency: Option<Currency>) -> String {
+    let amount = group_amount(&m.to_string());
+    match currency {
+        Some(c) => format!("{c} {amount}"),
+        None => amount,
+    }
+}
+
+/// How the current deals paired with the previous ones, once every row is read.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pairing {
+    pub(crate) by: Option<PairBy>,
+    /// `(current deal, previous deal)`, in current order.
+    pub(crate) pairs: Vec<(u32, u32)>,
+    /// Current deals that repeat an id another current deal already paired with.
+    pub(crate) repeated: u64,
+    /// Deals left unpaired because their account and name are not unique: current, then
+    /// previous.
+    pub(crate) ambiguous: (u64, u64),
+}
+
+/// Settle the pairs the rows proposed (in current order): a record id repeated in the
+/// current snapshot pairs on its first occurrence; an account and name claimed by two
+/// current deals pairs with neither. Then CHG004 for every open previous deal that no
+/// current deal claimed. Returns the pairing and the current deals whose row-time pairing
+/// was undone (their change findings must go: [`drop_findings`]).
+pub(crate) fn finish(
+    baseline: &Baseline<'_>,
+    proposed: &[(u32, u32)],
+    table: &FieldTable,
+    sink: &mut FindingSink<'_>,
+) -> (Pairing, Vec<u32>) {
+    let previous = baseline.audit;
+    let mut claimed: Vec<u32> = vec![u32::MAX; previous.deals.len()];
+    let mut contested = vec![false; previous.deals.len()];
+    let mut undone = Vec::new();
+    let mut repeated = 0;
+    for &(now, old) in proposed {
+        let slot = &mut claimed[old as usize];
+        if *slot == u32::MAX {
+            *slot = now;
+        } else {
+            if baseline.by == PairBy::AccountAndName {
+                contested[old as usize] = true;
+            } else {
+                repeated += 1;
+            }
+            undone.push(now);
+        }
+    }
+    let mut pairs = Vec::with_capacity(proposed.len());
+    for &(now, old) in proposed {
+        if claimed[old as usize] != now {
+            continue;
+        }
+        if contested[old as usize] {
+            undone.push(now);
+        } else {
+            pairs.push((now, old));
+        }
+    }
+    let ambiguous_now = proposed
+        .iter()
+        .filter(|(_, old)| contested[*old as usize])
+        .count() as u64;
+    let ambiguous_old = baseline.shared.iter().filter(|s| **s).count() as u64;
+    // CHG004: open before, not here now, and not merely unpairable.
+    if sink.enabled(Code::Chg004) {
+        let file = baseline.file;
+        for (i, d) in previous.deals.iter().enumerate() {
+            let gone = claimed[i] == u32::MAX && !contested[i] && !baseline.shared[i];
+            if !gone || standing(d, &previous.rules) != Standing::Open {
+                continue;
+            }
+            let deals = &previous.deals;
+            let row = RowRef {
+                file,
+                line: d.line,
+                record_id: Some(deals.id(d))
+                    .filter(|id| !id.is_empty())
+                    .map(Into::into),
+                column: None,
+            };
+            let field = match baseline.by {
+                PairBy::Id => table.canonical(Canonical::Id),
+                PairBy::AccountAndName => table.canonical(Canonical::Name),
+            };
+            sink.push(Code::Chg004, None, About::Row(row), Some(field), || {
+                Says::Text(vanished_words(d, deals, &previous.rules))
+            });
+        }
+    }
+    undone.sort_unstable();
+    undone.dedup();
+    (
+        Pairing {
+            by: Some(baseline.by),
+            pairs,
+            repeated,
+            ambiguous: (ambiguous_now, ambiguous_old),
+        },
+        undone,
+    )
+}
+
+fn vanished_words(d: &Deal, deals: &DealStore, rules: &RuleSet) -> String {
+    let name = deals.name(d);
+    let label = if name.is_empty() { deals.id(d) } else { name };
+    let mut what = Vec::new();
+    if let StageKey::Known(i) = d.stage {
+        what.push(stage_name(rules, i).to_string());
+    }
+    if let Some(m) = d.amount() {
+        what.push(money(m, d.currency));
+    }
+    let what = if what.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", what.join(", "))
+    };
+    format!(
+        "open deal {}{what} is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export",
+        quote(label)
+    )
+}
+
+/// Remove the change findings of `undone` deals (sorted), whose pairing did not hold.
+pub(crate) fn drop_findings(findings: &mut Vec<Finding>, undone: &[u32]) {
+    if undone.is_empty() {
+        return;
+    }
+    findings.retain(|f| match f.subject {
+        Subject::Deal(d) => !(needs_previous(f.code) && undone.binary_search(&d).is_ok()),
+        Subject::Row(_) => true,
+    });
+}
+
+const CHG001: &str = "\
+What it checks
+  A deal open in both snapshots whose close date is later now than in the previous
+  snapshot (--previous FILE). Deals pair by record id (or, without an id
+  column, by account and deal name).
+
+Why it matters
+  A pushed close date is the quietest way a forecast slips: the deal stays in the pipeline,
+  only later. Deals pushed again and again rarely close.
+
+Example
+  Closing 2026-11-30 last week, 2027-01-15 now:
+    CHG001 line 4 field close_date: close date pushed from 2026-11-30 to 2027-01-15
+    (+46 days) since the previous snapshot; confirm the new date with the buyer
+
+How to fix
+  Confirm the new date with the buyer and log why it moved; if the deal is no longer real,
+  close it lost.
+
+Configuration
+  Feeds the `pushed` risk signal (risk.weights.pushed, default 15).
+  [checks] CHG001 = \"error\" | \"info\" | \"off\".";
+
+const CHG002: &str = "\
+What it checks
+  A deal open in both snapshots whose stage is earlier in the rules' stage order now than in
+  the previous snapshot.
+
+Why it matters
+  A deal moving backwards lost something it had (a champion, a budget, a decision date);
+  the forecast should know before the quarter ends.
+
+Example
+  Negotiation/Review last week, Needs Analysis now:
+    CHG002 line 9 field stage: stage moved back from Negotiation/Review to Needs Analysis
+    since the previous snapshot; note what changed, or correct the stage
+
+How to fix
+  Record what changed in the next step, or correct the stage if it was set by mistake.
+
+Configuration
+  The order is the order of [[stages]]. [checks] CHG002 = \"error\" | \"info\" | \"off\".";
+
+const CHG003: &str = "\
+What it checks
+  A deal open in both snapshots whose amount, in the same currency, is lower now than in
+  the previous snapshot by more than [changes] amount_cut_pct of the previous amount.
+
+Why it matters
+  A cut amount shrinks the pipeline and the forecast as surely as a lost deal, and nobody
+  announces it.
+
+Example
+  USD 120,000.00 last week, USD 80,000.00 now (amount_cut_pct = 20):
+    CHG003 line 5 field amount: amount cut from USD 120,000.00 to USD 80,000.00 (-33.3%,
+    more than 20%) since the previous snapshot; confirm what came out of the deal
+
+How to fix
+  Confirm the new scope with the seller, or restore the amount if it was typed wrong.
+
+Configuration
+  [changes] amount_cut_pct = 20 (percent). [checks] CHG003 = \"error\" | \"info\" | \"off\".";
+
+const CHG004: &str = "\
+What it checks
+  A deal open in the previous snapshot that is not in the current one, and so never closed
+  won or lost. The finding sits on the previous file's line.
+
+Why it matters
+  Deleted, merged or filtered-out deals leave the pipeline without an outcome: the
+  forecast loses them, and the win rate never counts them.
+
+Example
+  An open deal on line 7 of last week's export, absent this week:
+    CHG004 last_week.csv line 7 field id: open deal `Acme - Renewal` (Proposal/Price Quote,
+    USD 12,000.00) is not in the current snapshot and did not close; find out whether it
+    was deleted, merged or left out of the export
+
+How to fix
+  Close it won or lost in the CRM if it ended; fix the export's filter if it left by
+  mistake.
+
+Configuration
+  Deals paired by account and name that two deals share are not reported.
+  [checks] CHG004 = \"error\" | \"info\" | \"off\".";
+
+const CHG005: &str = "\
+What it checks
+  A deal closed (won or lost) in the previous snapshot that is open now.
+
+Why it matters
+  Reopening a closed deal rewrites history: a lost deal coming back is good news, a won one
+  going back to the pipeline means a booking was undone.
+
+Example
+  Closed Lost last week, Prospecting now:
+    CHG005 line 3 field stage: closed deal reopened: Closed Lost in the previous snapshot,
+    now Prospecting; confirm it is the same opportunity, or record a new one
+
+How to fix
+  Confirm the reopening; a new opportunity with the same customer deserves its own record.
+
+Configuration
+  [checks] CHG005 = \"error\" | \"info\" | \"off\".";
