@@ -28,6 +28,9 @@ pub struct Cli {
 pub(crate) enum Command {
     /// Audit one or more exports (audited as one pipeline)
     Audit(AuditArgs),
+    /// What changed from one export of a pipeline to a later one: the open-pipeline
+    /// waterfall, slipped and pushed deals, movements, CHG findings
+    Diff(DiffArgs),
     /// Profile an export: encoding, delimiter, records; per column the fill rate,
     /// placeholders, distinct and top values, type and date format
     Profile(ProfileArgs),
@@ -149,6 +152,63 @@ pub(crate) struct AuditArgs {
     /// When to colour the table
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub(crate) color: ColorWhen,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DiffArgs {
+    /// The earlier export (last week's)
+    #[arg(value_name = "OLD")]
+    pub(crate) old: String,
+
+    /// The later export (this week's)
+    #[arg(value_name = "NEW")]
+    pub(crate) new: String,
+
+    /// Rules file (default: ./pipelint.toml if present, else the preset NEW fits)
+    #[arg(short = 'r', long, value_name = "RULES")]
+    pub(crate) rules: Option<PathBuf>,
+
+    /// Built-in preset to start from; `auto` picks the one matching NEW's header
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
+
+    /// The date NEW is audited as of (default: today)
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) as_of: Option<NaiveDate>,
+
+    /// The date OLD is audited as of (default: --as-of minus 7 days)
+    #[arg(long = "previous-as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) previous_as_of: Option<NaiveDate>,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = DiffFormat::Table)]
+    pub(crate) format: DiffFormat,
+
+    /// Write the change view to PATH instead of stdout (atomically)
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// How many deals each list shows
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) top: usize,
+
+    /// Worker threads (0 = one per core)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) threads: usize,
+
+    /// Colour: auto (a terminal, unless NO_COLOR), always, never
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub(crate) color: ColorWhen,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// The change view for a terminal
+    Table,
+    /// `pipelint.diff/1`: the change view's figures, every movement, the CHG findings
+    Json,
+    /// The change view as GitHub-flavoured Markdown
+    Markdown,
 }
 
 #[derive(Args, Debug)]

@@ -64,9 +64,11 @@ pub use engine::Audit;
 pub use gate::{FailOn, GateSettings, Verdict};
 pub use input::Export;
 pub use report::{
-    Ambiguous, Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, EmitOptions,
-    FieldRow, Files, FindingRow, Format, GroupFigures, InputRow, NotCheckedRow, OwnerRow,
-    PreviousRow, Report, RulesRow, SCHEMA, SeverityCounts, SignalRow, StageRow, Summary,
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DIFF_SCHEMA, DealRef, DealRisk, DealRow,
+    DealSide, DeltaByCode, DeltaByOwner, DetectedRow, DiffFormat, EmitOptions, FieldRow, Files,
+    FindingDeltaRow, FindingRow, Format, GroupFigures, InputRow, MoveCounts, MovementRow,
+    NotCheckedRow, OwnerRow, PreviousRow, QuarterRow, Report, RulesRow, SCHEMA, SeverityCounts,
+    SignalRow, SlipRow, StageRow, Summary, WaterfallRow,
 };
 pub use rules::RuleSet;
 pub use score::Band;

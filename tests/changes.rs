@@ -115,8 +115,12 @@ fn a_pushed_close_date_feeds_the_pushed_signal() {
         .expect("Acme");
     let risk = acme.risk.expect("open deal is scored");
     let signals: Vec<(&str, u32)> = risk.signals.iter().map(|s| (s.signal, s.weight)).collect();
-    assert_eq!(signals, [("pushed", 15)]);
-    assert_eq!(risk.score, Some(15));
+    // Acme also lost its next step this week (its stage requires one).
+    assert_eq!(
+        signals,
+        [("exit_criteria", 20), ("no_next_step", 10), ("pushed", 15)]
+    );
+    assert_eq!(risk.score, Some(45));
 }
 
 /// `[changes] amount_cut_pct` sets CHG003's threshold: 40% is not more than 40.
@@ -401,5 +405,250 @@ fn junit_has_a_suite_for_the_previous_file() {
     assert_eq!(
         this_week,
         ["CHG001", "CHG002", "CHG003", "CHG004", "CHG005"]
+    );
+}
+
+fn change_json() -> serde_json::Value {
+    let out = pipelint()
+        .args([
+            "audit",
+            THIS_WEEK,
+            "--as-of",
+            AS_OF,
+            "--previous",
+            LAST_WEEK,
+            "-f",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// The waterfall of the weekly pair, computed by hand (amounts in USD, the exports name no
+/// currency):
+/// - begin: the open deals of last week: Acme 100,000 + Globex 80,000 + Initech 50,000 +
+///   Umbrella 40,000 + Wayne 25,000 + Hooli 30,000 + Oscorp 20,000 + Soylent 10,000 =
+///   355,000 (Stark was lost, Cyberdyne won);
+/// - new: Massive Dynamic 15,000 (Aperture is new but closed won: not open);
+/// - reopened: Stark 60,000; increased: Oscorp 20,000 → 26,000 = 6,000;
+/// - decreased: Initech 50,000 → 30,000 = 20,000;
+/// - won: Wayne at last week's 25,000 (it closed at 27,000); lost: Hooli 30,000;
+/// - vanished: Umbrella 40,000;
+/// - end: 355,000 + 15,000 + 60,000 + 6,000 − 20,000 − 25,000 − 30,000 − 40,000 = 321,000,
+///   which is this week's open amount: Acme 100,000 + Globex 80,000 + Initech 30,000 +
+///   Stark 60,000 + Oscorp 26,000 + Soylent 10,000 + Massive Dynamic 15,000.
+#[test]
+fn the_waterfall_reconciles_with_the_figures_computed_by_hand() {
+    let json = change_json();
+    let c = &json["changes"];
+    assert_eq!(
+        c["waterfall"],
+        serde_json::json!([{
+            "currency": null, "begin": "355000.00", "new": "15000.00", "reopened": "60000.00",
+            "increased": "6000.00", "decreased": "20000.00", "won": "25000.00",
+            "lost": "30000.00", "vanished": "40000.00", "end": "321000.00"
+        }])
+    );
+    assert_eq!(json["summary"]["open_amount"][0]["amount"], "321000.00");
+    assert_eq!(c["deals_without_amount"], 0);
+    assert_eq!(
+        c["counts"],
+        serde_json::json!({
+            "new": 2, "won": 1, "lost": 1, "reopened": 1, "vanished": 1, "advanced": 0,
+            "moved_back": 1, "pushed": 1, "pulled_in": 1, "amount_up": 1, "amount_down": 1,
+            "forecast_up": 0, "forecast_down": 0, "owner_changed": 0
+        })
+    );
+    // FY2026-Q4 (the calendar year by default): Acme left it (due 2026-11-30, now
+    // 2027-01-15) with its 100,000; Soylent came into it (2027-02-15 → 2026-12-20).
+    assert_eq!(c["quarter"]["name"], "FY2026-Q4");
+    assert_eq!(
+        c["slipped"],
+        serde_json::json!({"deals": 1, "amount": [{"currency": null, "amount": "100000.00"}]})
+    );
+    assert_eq!(
+        c["pulled_in"],
+        serde_json::json!({"deals": 1, "amount": [{"currency": null, "amount": "10000.00"}]})
+    );
+}
+
+/// Findings since last week: Soylent's missing activity persists (HYG002); Oscorp's 90% in
+/// Qualification (HYG004) and Acme's missing next step (REQ002) are new; Initech's missing
+/// next step was filled (REQ002 cleared).
+#[test]
+fn findings_since_the_previous_snapshot() {
+    let json = change_json();
+    let f = &json["changes"]["findings"];
+    assert_eq!(
+        (&f["introduced"], &f["cleared"], &f["persisting"]),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(1),
+            &serde_json::json!(1)
+        )
+    );
+    assert_eq!(
+        f["by_code"],
+        serde_json::json!([
+            {"code": "HYG002", "introduced": 0, "cleared": 0, "persisting": 1},
+            {"code": "HYG004", "introduced": 1, "cleared": 0, "persisting": 0},
+            {"code": "REQ002", "introduced": 1, "cleared": 1, "persisting": 0}
+        ])
+    );
+    assert_eq!(
+        f["by_owner"],
+        serde_json::json!([
+            {"owner": "Dana Whitfield", "introduced": 1, "cleared": 0, "persisting": 1},
+            {"owner": "Priya Raman", "introduced": 0, "cleared": 1, "persisting": 0},
+            {"owner": "Tomás Ibáñez", "introduced": 1, "cleared": 0, "persisting": 0}
+        ])
+    );
+}
+
+/// Every moved deal, with its values before and now.
+#[test]
+fn movements_carry_old_and_new_values() {
+    let json = change_json();
+    let movements = json["changes"]["movements"].as_array().expect("movements");
+    let summary: Vec<(String, Vec<String>)> = movements
+        .iter()
+        .map(|m| {
+            (
+                m["deal"].as_str().unwrap_or("").to_string(),
+                m["moves"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expect = |deal: &str, moves: &[&str]| {
+        (
+            deal.to_string(),
+            moves.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        summary,
+        vec![
+            expect("Massive Dynamic - Cloud", &["new"]),
+            expect("Acme - Renewal", &["pushed"]),
+            expect("Globex - Expansion", &["moved_back"]),
+            expect("Initech - Add-on", &["amount_down"]),
+            expect("Stark - Seats", &["reopened"]),
+            expect("Wayne - Pilot", &["won"]),
+            expect("Hooli - Migration", &["lost"]),
+            expect("Oscorp - Lab", &["amount_up"]),
+            expect("Soylent - Renewal", &["pulled_in"]),
+            expect("Aperture - Chambers", &["new"]),
+            expect("Umbrella - Suite", &["vanished"]),
+        ]
+    );
+    let acme = &movements[1];
+    assert_eq!(acme["from"]["file"], LAST_WEEK);
+    assert_eq!(acme["from"]["line"], 2);
+    assert_eq!(acme["from"]["close_date"], "2026-11-30");
+    assert_eq!(acme["to"]["file"], THIS_WEEK);
+    assert_eq!(acme["to"]["line"], 3);
+    assert_eq!(acme["to"]["close_date"], "2027-01-15");
+    assert_eq!(movements[0]["from"], serde_json::Value::Null);
+    assert_eq!(movements[10]["to"], serde_json::Value::Null);
+}
+
+/// The table's "What changed" sections, as a person reads them.
+#[test]
+fn the_table_shows_what_changed() {
+    let r = run(pipelint().args([
+        "audit",
+        THIS_WEEK,
+        "--as-of",
+        AS_OF,
+        "--previous",
+        LAST_WEEK,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = &r.stdout;
+    for line in [
+        "What changed since fixtures/changes/week_2026-11-13.csv (as of 2026-11-13): the open pipeline",
+        "│ -        ┆ 355,000.00 ┆ 15,000.00 ┆  60,000.00 ┆    6,000.00 ┆  -20,000.00 ┆ -25,000.00 ┆ -30,000.00 ┆ -40,000.00 ┆ 321,000.00 │",
+        "Slipped out of FY2026-Q4 (2026-10-01 to 2026-12-31): 1 (100,000.00); pulled in: 1 (10,000.00)",
+        "│ Acme - Renewal ┆ Dana Whitfield ┆ 2026-11-30     ┆ 2027-01-15 ┆  +46 ┆ 100,000.00 │",
+        "Moved back (1)",
+        "Vanished without closing (1)",
+        "Findings since the previous snapshot: 2 introduced, 1 cleared, 1 persisting",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in\n{out}");
+    }
+}
+
+/// `diff OLD NEW` prints only the change view, in each of its formats, and exits 0.
+#[test]
+fn diff_prints_only_the_change_view() {
+    let table = run(pipelint().args(["diff", LAST_WEEK, THIS_WEEK, "--as-of", AS_OF]));
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.starts_with(
+        "pipelint diff: fixtures/changes/week_2026-11-13.csv → fixtures/changes/week_2026-11-20.csv\n"
+    ));
+    assert!(
+        table
+            .stdout
+            .contains("  Changes       11 deals moved; 5 change findings")
+    );
+    assert!(table.stdout.contains("Change findings (5)"));
+    assert!(
+        !table.stdout.contains("Completeness by field"),
+        "only the change view"
+    );
+    let json = run(pipelint().args(["diff", LAST_WEEK, THIS_WEEK, "--as-of", AS_OF, "-f", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(doc["schema"], "pipelint.diff/1");
+    assert_eq!(doc["changes"]["waterfall"][0]["end"], "321000.00");
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["CHG001", "CHG002", "CHG003", "CHG005", "CHG004"]);
+    assert!(doc.get("deals").is_none());
+    let md = run(pipelint().args([
+        "diff", LAST_WEEK, THIS_WEEK, "--as-of", AS_OF, "-f", "markdown",
+    ]));
+    assert!(
+        md.stdout.contains("| - | 355,000.00 | 15,000.00 |"),
+        "{}",
+        md.stdout
+    );
+}
+
+/// Each owner's action list says what changed on each listed deal.
+#[test]
+fn owner_lists_show_what_changed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("owners");
+    let r = run(pipelint()
+        .args([
+            "audit",
+            THIS_WEEK,
+            "--as-of",
+            AS_OF,
+            "--previous",
+            LAST_WEEK,
+            "-q",
+            "--report",
+        ])
+        .arg(format!("owners={}", out.display())));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dana = std::fs::read_to_string(out.join("dana-whitfield.md")).expect("Dana's list");
+    assert!(
+        dana.contains(
+            "What changed since the previous snapshot: close date 2026-11-30 → 2027-01-15"
+        ),
+        "{dana}"
     );
 }

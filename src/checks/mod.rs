@@ -136,8 +136,8 @@ pub(crate) const SIGNALS: &[SignalDoc] = &[
     },
     SignalDoc {
         signal: Signal::Pushed,
-        meaning: "the close date has been pushed before (a push count above zero)",
-        codes: &[],
+        meaning: "the close date moved out since the previous snapshot (CHG001), or a push-count column is above zero",
+        codes: &[Code::Chg001],
         prompt: Prompt::Own(
             "The close date has moved before: what changed, and what makes the new date real?",
         ),

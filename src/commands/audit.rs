@@ -136,7 +136,7 @@ fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
 }
 
 /// Whether to colour the table on stdout.
-fn color(when: ColorWhen, stdout_tty: bool) -> bool {
+pub(super) fn color(when: ColorWhen, stdout_tty: bool) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,

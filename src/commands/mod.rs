@@ -4,6 +4,7 @@
 //! never fail a command, even when nobody reads them).
 
 mod audit;
+mod diff;
 mod explain;
 mod init;
 mod profile;
@@ -24,6 +25,7 @@ pub(crate) const EXIT_ERROR: u8 = 2;
 pub(crate) fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit(args) => audit::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Profile(args) => profile::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Rules {

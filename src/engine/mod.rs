@@ -29,6 +29,7 @@ use crate::input::reader::BATCH_ROWS;
 use crate::input::{Batch, BatchStream, Export};
 use crate::rules::RuleSet;
 use crate::score::Tallies;
+use crate::score::changes::ChangeView;
 use crate::score::risk::Riskiest;
 use record::{ChunkOut, Worker, audit_chunk};
 
@@ -83,6 +84,8 @@ pub struct Audit {
     pub(crate) pairing: Option<Pairing>,
     /// Codes that were on but could not be checked, with why.
     pub(crate) not_checked: Vec<(Vec<Code>, &'static str)>,
+    /// What changed since the previous snapshot.
+    pub(crate) changes: Option<ChangeView>,
 }
 
 impl Audit {
@@ -370,6 +373,17 @@ pub(crate) fn run(
         &findings.rows,
         &table,
     );
+    let changes = match (&previous, &pairing) {
+        (Some(p), Some(pairing)) => Some(crate::score::changes::compare(
+            p,
+            pairing,
+            &deals,
+            &rules,
+            options.as_of,
+            &findings.list,
+        )?),
+        _ => None,
+    };
     let (checks_run, unchecked): (Vec<Code>, Vec<Code>) = policy
         .codes_on()
         .into_iter()
@@ -392,6 +406,7 @@ pub(crate) fn run(
         previous: previous.map(Box::new),
         pairing,
         not_checked,
+        changes,
     })
 }
 

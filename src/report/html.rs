@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::rows::Amount;
+use super::rows::{Amount, ChangesRow};
 use super::sections::{self, Section, Span, Tone, amounts};
 use super::view::Report;
 use super::{EmitOptions, Emitter};
@@ -179,6 +179,9 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
                     @if report.has_stages() {
                         (band_chart(report))
                         (owner_chart(report))
+                    }
+                    @if let Some(changes) = report.changes() {
+                        (waterfall_chart(changes))
                     }
                 }
                 @for section in sections::sections(report, top) {
@@ -413,6 +416,48 @@ fn band_chart(report: &Report<'_>) -> Markup {
         })
         .collect();
     bar_chart("Open deals and amount by risk band", &rows, 1.0, &[])
+}
+
+/// The open pipeline from the previous snapshot to this one, term by term: the additions
+/// in green, the subtractions in red, begin and end in blue (each currency its own chart
+/// row group; the first currency only when there are several, as the other charts do).
+fn waterfall_chart(changes: &ChangesRow) -> Markup {
+    let Some(w) = changes.waterfall.first() else {
+        return html! {};
+    };
+    let c = w.currency.as_deref();
+    let value = |v: &str| v.parse::<f64>().unwrap_or(0.0);
+    let shown = |v: &str, sign: &str| {
+        let amount = amounts(&[Amount {
+            currency: c.map(str::to_string),
+            amount: v.to_string(),
+        }]);
+        format!("{sign}{amount}")
+    };
+    let terms: [(&str, &str, &'static str, &str); 9] = [
+        ("begin", &w.begin, "bar", ""),
+        ("+ new", &w.new, "low", "+"),
+        ("+ reopened", &w.reopened, "low", "+"),
+        ("+ increased", &w.increased, "low", "+"),
+        ("- decreased", &w.decreased, "risk", "-"),
+        ("- won", &w.won, "risk", "-"),
+        ("- lost", &w.lost, "risk", "-"),
+        ("- vanished", &w.vanished, "risk", "-"),
+        ("end", &w.end, "bar", ""),
+    ];
+    let max = terms.iter().map(|t| value(t.1)).fold(0.0, f64::max);
+    let rows: Vec<Bars> = terms
+        .iter()
+        .map(|(label, v, class, sign)| Bars {
+            label: label.to_string(),
+            bars: vec![(value(v), *class, shown(v, sign))],
+        })
+        .collect();
+    let title = format!(
+        "Open pipeline since the previous snapshot{}",
+        c.map_or(String::new(), |c| format!(" ({c})"))
+    );
+    bar_chart(&title, &rows, max, &[])
 }
 
 fn owner_chart(report: &Report<'_>) -> Markup {

@@ -145,7 +145,32 @@ fn head_entries<M: SerializeMap>(report: &Report<'_>, map: &mut M) -> Result<(),
             by_stage: report.by_stage(),
         },
     )?;
-    map.serialize_entry("findings_by_code", report.by_code())
+    map.serialize_entry("findings_by_code", report.by_code())?;
+    map.serialize_entry("changes", &Changes(report))
+}
+
+/// The `changes` block: the change view's figures and every deal that moved; `null`
+/// without a previous snapshot.
+pub(crate) struct Changes<'r, 'a>(pub(crate) &'r Report<'a>);
+
+impl Serialize for Changes<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let Some(changes) = report.changes() else {
+            return s.serialize_none();
+        };
+        #[derive(Serialize)]
+        struct Block<'c, M> {
+            #[serde(flatten)]
+            figures: &'c crate::report::rows::ChangesRow,
+            movements: M,
+        }
+        Block {
+            figures: changes,
+            movements: Streamed(report.movement_count(), || report.movements()),
+        }
+        .serialize(s)
+    }
 }
 
 /// A sequence of `len` items serialized as its iterator yields them, one at a time.

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::markdown as md;
-use super::sections::{self, Section, Span, Tone};
+use super::sections::{self, Section, Span, SummaryBlock, Tone};
 use super::view::Report;
 use super::{EmitOptions, Emitter};
 
@@ -29,14 +29,18 @@ impl Emitter for MarkdownEmitter {
 
 /// The whole document.
 pub(crate) fn render(report: &Report<'_>, top: usize) -> String {
+    render_with(&sections::summary(report), sections::sections(report, top))
+}
+
+/// A summary block and sections as one document, under the same limit.
+pub(crate) fn render_with(summary: &SummaryBlock, sections: Vec<Section>) -> String {
     let mut doc = Doc::default();
-    let summary = sections::summary(report);
     doc.push(&format!("## {}\n\n", md(&summary.title)));
     doc.push("| | |\n|---|---|\n");
     for (label, spans) in &summary.lines {
         doc.push(&format!("| **{label}** | {} |\n", spans_md(spans)));
     }
-    for section in sections::sections(report, top) {
+    for section in sections {
         write_section(&mut doc, &section);
     }
     doc.finish()

@@ -2,7 +2,9 @@
 //! one emitter per format behind [`Emitter`], escaping per target, and the files reports
 //! are written to.
 
+mod change_sections;
 mod csv;
+mod diff;
 mod escape;
 mod github;
 mod html;
@@ -29,11 +31,13 @@ use serde::Serialize;
 pub(crate) use escape::terminal;
 /// The first line of every file a directory report writes (see `output::write_files`).
 pub(crate) const FILES_MARKER: &str = owners::MARKER;
+pub use diff::{DIFF_SCHEMA, DiffFormat};
 pub use json::SCHEMA;
 pub use rows::{
-    Ambiguous, Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow,
-    FindingRow, GroupFigures, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
-    SeverityCounts, SignalRow, StageRow, Summary,
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DealRef, DealRisk, DealRow, DealSide,
+    DeltaByCode, DeltaByOwner, DetectedRow, FieldRow, FindingDeltaRow, FindingRow, GroupFigures,
+    InputRow, MoveCounts, MovementRow, NotCheckedRow, OwnerRow, PreviousRow, QuarterRow, RulesRow,
+    SeverityCounts, SignalRow, SlipRow, StageRow, Summary, WaterfallRow,
 };
 pub use view::Report;
 

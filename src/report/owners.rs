@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::escape::markdown as md;
-use super::rows::{DealRow, FindingRow};
+use super::rows::{DealRow, FindingRow, MovementRow};
 use super::sections::amounts;
 use super::view::{DealKey, Report};
 use super::{Amount, EmitOptions, Files, FilesEmitter};
@@ -65,11 +65,12 @@ impl FilesEmitter for OwnersEmitter {
             .num_threads(o.threads)
             .build()
             .map_err(io::Error::other)?;
+        let changes = report.movements_of(&listed);
         for window in lists.chunks(WINDOW) {
             let texts: Vec<String> = pool.install(|| {
                 window
                     .par_iter()
-                    .map(|list| owner_file(report, list, &findings))
+                    .map(|list| owner_file(report, list, &findings, &changes))
                     .collect()
             });
             for (list, text) in window.iter().zip(texts) {
@@ -219,6 +220,7 @@ fn owner_file(
     report: &Report<'_>,
     list: &OwnerList<'_>,
     findings: &HashMap<usize, Vec<usize>>,
+    changes: &HashMap<usize, MovementRow<'_>>,
 ) -> String {
     let mut t = String::new();
     let who = list
@@ -245,6 +247,9 @@ fn owner_file(
             .map(|f| f.iter().filter_map(|&j| report.finding(j)).collect())
             .unwrap_or_default();
         write_deal(&mut t, n + 1, &deal, &rows, sole.as_deref());
+        if let Some(words) = changes.get(&i).and_then(changed_words) {
+            let _ = writeln!(t, "What changed since the previous snapshot: {words}\n");
+        }
     }
     if total > PER_OWNER {
         let _ = writeln!(
@@ -320,6 +325,46 @@ fn write_deal(
         }
         t.push('\n');
     }
+}
+
+/// What moved on a deal, in words: `close date 2026-11-30 → 2027-01-15; amount 50,000.00 →
+/// 30,000.00`; `None` when nothing a seller acts on changed.
+fn changed_words(m: &MovementRow<'_>) -> Option<String> {
+    let (from, to) = (m.from.as_ref()?, m.to.as_ref()?);
+    let mut parts = Vec::new();
+    let mut pair = |what: &str, a: Option<String>, b: Option<String>| {
+        if a != b {
+            let shown = |v: Option<String>| v.map_or("(none)".to_string(), |v| md(&v).into_owned());
+            parts.push(format!("{what} {} → {}", shown(a), shown(b)));
+        }
+    };
+    pair(
+        "stage",
+        from.stage.map(str::to_string),
+        to.stage.map(str::to_string),
+    );
+    pair("close date", from.close_date.clone(), to.close_date.clone());
+    let money = |s: &crate::report::rows::DealSide<'_>| {
+        s.amount.as_ref().map(|a| {
+            let amount = crate::words::group_amount(a);
+            match &s.currency {
+                Some(c) => format!("{c} {amount}"),
+                None => amount,
+            }
+        })
+    };
+    pair("amount", money(from), money(to));
+    pair(
+        "forecast category",
+        from.forecast_category.map(str::to_string),
+        to.forecast_category.map(str::to_string),
+    );
+    pair(
+        "owner",
+        from.owner.map(str::to_string),
+        to.owner.map(str::to_string),
+    );
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 /// The fields that findings of a code family (`REQ`: missing, `VAL`: invalid) name, each

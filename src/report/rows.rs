@@ -232,6 +232,134 @@ pub struct Ambiguous {
     pub previous: u64,
 }
 
+/// What changed since the previous snapshot: the figures (the deals are
+/// [`Report::movements`](crate::Report::movements)).
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangesRow {
+    /// The fiscal quarter of as-of, which "slipped" and "pulled in" are about.
+    pub quarter: QuarterRow,
+    /// How many deals made each movement (`new`, `won`, `pushed`, …), in a fixed order.
+    pub counts: MoveCounts,
+    /// The open pipeline per currency, reconciled:
+    /// `begin + new + reopened + increased - decreased - won - lost - vanished = end`.
+    pub waterfall: Vec<WaterfallRow>,
+    /// Deals open in either snapshot without a readable amount there (counted, not guessed).
+    pub deals_without_amount: u64,
+    /// Open deals due in the quarter before and after it now, with their previous amounts.
+    pub slipped: SlipRow,
+    /// Open deals due after the quarter before and in it now, with their current amounts.
+    pub pulled_in: SlipRow,
+    /// Findings since the previous snapshot (same deal, code and field).
+    pub findings: FindingDeltaRow,
+}
+
+/// A fiscal quarter.
+#[derive(Clone, Debug, Serialize)]
+pub struct QuarterRow {
+    /// `FY2026-Q4`.
+    pub name: String,
+    pub first_day: String,
+    pub last_day: String,
+}
+
+/// Deals per movement, serialized as an object in movement order.
+#[derive(Clone, Debug)]
+pub struct MoveCounts(pub Vec<(&'static str, u64)>);
+
+impl Serialize for MoveCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, n) in &self.0 {
+            map.serialize_entry(name, n)?;
+        }
+        map.end()
+    }
+}
+
+/// One currency's open-pipeline waterfall, exact decimals.
+#[derive(Clone, Debug, Serialize)]
+pub struct WaterfallRow {
+    pub currency: Option<String>,
+    pub begin: String,
+    pub new: String,
+    pub reopened: String,
+    pub increased: String,
+    pub decreased: String,
+    pub won: String,
+    pub lost: String,
+    pub vanished: String,
+    pub end: String,
+}
+
+/// Deals that left (or came into) the quarter, and their amounts per currency.
+#[derive(Clone, Debug, Serialize)]
+pub struct SlipRow {
+    pub deals: u64,
+    pub amount: Vec<Amount>,
+}
+
+/// Findings introduced, cleared and persisting since the previous snapshot.
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingDeltaRow {
+    pub introduced: u64,
+    pub cleared: u64,
+    pub persisting: u64,
+    pub by_code: Vec<DeltaByCode>,
+    pub by_owner: Vec<DeltaByOwner>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeltaByCode {
+    pub code: Code,
+    pub introduced: u64,
+    pub cleared: u64,
+    pub persisting: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeltaByOwner {
+    pub owner: Option<String>,
+    pub introduced: u64,
+    pub cleared: u64,
+    pub persisting: u64,
+}
+
+/// One deal that moved between the snapshots, with its values before and now.
+#[derive(Clone, Debug, Serialize)]
+pub struct MovementRow<'a> {
+    pub id: Option<&'a str>,
+    /// Its name, else its id.
+    pub deal: &'a str,
+    /// `new`, `won`, `lost`, `reopened`, `vanished`, `advanced`, `moved_back`, `pushed`,
+    /// `pulled_in`, `amount_up`, `amount_down`, `forecast_up`, `forecast_down`,
+    /// `owner_changed`.
+    pub moves: Vec<&'static str>,
+    /// In the previous snapshot (`None`: new).
+    pub from: Option<DealSide<'a>>,
+    /// Now (`None`: vanished).
+    pub to: Option<DealSide<'a>>,
+}
+
+impl MovementRow<'_> {
+    pub fn has(&self, movement: &str) -> bool {
+        self.moves.contains(&movement)
+    }
+}
+
+/// A deal as one snapshot has it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DealSide<'a> {
+    pub file: &'a str,
+    pub line: u64,
+    pub owner: Option<&'a str>,
+    pub stage: Option<&'a str>,
+    pub close_date: Option<String>,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub forecast_category: Option<&'a str>,
+}
+
 /// Checks that could not be evaluated in this audit, and why.
 #[derive(Clone, Debug, Serialize)]
 pub struct NotCheckedRow {

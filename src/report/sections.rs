@@ -28,14 +28,14 @@ pub(crate) struct Span {
 }
 
 impl Span {
-    fn plain(text: impl Into<String>) -> Span {
+    pub(crate) fn plain(text: impl Into<String>) -> Span {
         Span {
             text: text.into(),
             tone: Tone::Plain,
         }
     }
 
-    fn toned(text: impl Into<String>, tone: Tone) -> Span {
+    pub(crate) fn toned(text: impl Into<String>, tone: Tone) -> Span {
         Span {
             text: text.into(),
             tone,
@@ -50,14 +50,14 @@ pub(crate) struct Column {
     pub(crate) numeric: bool,
 }
 
-const fn text(name: &'static str) -> Column {
+pub(crate) const fn text(name: &'static str) -> Column {
     Column {
         name,
         numeric: false,
     }
 }
 
-const fn figure(name: &'static str) -> Column {
+pub(crate) const fn figure(name: &'static str) -> Column {
     Column {
         name,
         numeric: true,
@@ -125,7 +125,7 @@ fn code_span(codes: &[Code]) -> String {
 }
 
 /// The previous snapshot in words: which file, as of when, how its deals paired.
-fn previous_words(p: &PreviousRow<'_>) -> String {
+pub(crate) fn previous_words(p: &PreviousRow<'_>) -> String {
     let how = match p.paired_by {
         "id" => "by record id",
         _ => "by account and name (approximate: the export has no id column)",
@@ -315,6 +315,7 @@ pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
     if report.has_stages() {
         out.push(at_risk(report, top));
     }
+    out.extend(super::change_sections::sections(report, top));
     if !report.by_field().is_empty() {
         out.push(by_field(report));
     }
@@ -610,14 +611,30 @@ fn by_code(report: &Report<'_>) -> Section {
 
 /// The first `top` findings, in order.
 fn findings(report: &Report<'_>, top: usize) -> Option<Section> {
-    let total = report.finding_count();
+    finding_list(
+        report,
+        report.findings(),
+        report.finding_count(),
+        top,
+        "Findings",
+    )
+}
+
+/// The first `top` of `total` findings as a table titled `title`.
+pub(crate) fn finding_list<'r>(
+    report: &Report<'_>,
+    findings: impl Iterator<Item = super::rows::FindingRow<'r>>,
+    total: usize,
+    top: usize,
+    title: &str,
+) -> Option<Section> {
     let shown = total.min(top);
     if shown == 0 {
         return None;
     }
-    let several_files = report.inputs().len() > 1;
-    let rows = report
-        .findings()
+    // A previous snapshot's file can hold findings too (a deal that vanished from it).
+    let several_files = report.inputs().len() > 1 || report.previous().is_some();
+    let rows = findings
         .take(shown)
         .map(|f| {
             let line = if several_files {
@@ -638,9 +655,9 @@ fn findings(report: &Report<'_>, top: usize) -> Option<Section> {
         .collect();
     Some(Section {
         title: if shown < total {
-            format!("Findings (first {shown} of {total})")
+            format!("{title} (first {shown} of {total})")
         } else {
-            format!("Findings ({total})")
+            format!("{title} ({total})")
         },
         columns: vec![
             figure("Line"),

@@ -28,7 +28,11 @@ impl Emitter for TableEmitter {
     }
 }
 
-fn write_summary(block: &SummaryBlock, o: &EmitOptions, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_summary(
+    block: &SummaryBlock,
+    o: &EmitOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, "{}", paint(o, &terminal(&block.title), "1"))?;
     for (label, spans) in &block.lines {
         writeln!(out, "  {label:<13} {}", spans_text(o, spans))?;
@@ -60,7 +64,11 @@ fn sgr(tone: Tone) -> Option<&'static str> {
     }
 }
 
-fn write_section(section: &Section, o: &EmitOptions, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_section(
+    section: &Section,
+    o: &EmitOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", paint(o, &section.title, "1"))?;
     if section.rows.is_empty() {

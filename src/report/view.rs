@@ -7,9 +7,12 @@
 //!
 //! Emitters see only this view, never the engine's internals.
 
+#[path = "view_changes.rs"]
+mod changes;
+
 use super::rows::{
-    Ambiguous, Amount, BandCounts, CodeRow, DealRef, DealRisk, DealRow, DetectedRow, FieldRow,
-    FindingRow, GroupFigures, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DealRef, DealRisk, DealRow, DetectedRow,
+    FieldRow, FindingRow, GroupFigures, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
     SeverityCounts, SignalRow, StageRow, Summary,
 };
 use crate::checks::WordContext;
@@ -36,6 +39,7 @@ pub struct Report<'a> {
     inputs: Vec<InputRow<'a>>,
     previous: Option<PreviousRow<'a>>,
     not_checked: Vec<NotCheckedRow>,
+    changes: Option<ChangesRow>,
     by_field: Vec<FieldRow>,
     by_owner: Vec<OwnerRow>,
     by_stage: Vec<StageRow>,
@@ -151,6 +155,10 @@ impl<'a> Report<'a> {
             inputs,
             previous,
             not_checked,
+            changes: audit
+                .changes
+                .as_ref()
+                .map(|c| changes::changes_row(c, audit, sole)),
             by_field: by_field(audit),
             by_owner: by_owner(audit, sole),
             by_stage: by_stage(audit, sole),

@@ -60,6 +60,7 @@ pub struct RuleSet {
     pub(crate) gate: GateRules,
     pub(crate) checks: Vec<(Code, CheckSetting)>,
     pub(crate) changes: ChangesRules,
+    pub(crate) forecast: ForecastRules,
 }
 
 impl RuleSet {
@@ -282,6 +283,42 @@ impl Default for ChangesRules {
         ChangesRules {
             amount_cut_pct: 20.0,
         }
+    }
+}
+
+/// `[forecast]`: how the business counts its quarters.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ForecastRules {
+    /// The month (1–12) the fiscal year starts in; quarters follow it.
+    pub(crate) fiscal_year_start_month: u32,
+}
+
+impl ForecastRules {
+    /// The first and last day of the fiscal quarter that holds `day`, and its name
+    /// (`FY2027-Q1`: a fiscal year is named by the calendar year it ends in).
+    pub(crate) fn quarter_of(&self, day: NaiveDate) -> (NaiveDate, NaiveDate, String) {
+        use chrono::Datelike;
+        let start_month = self.fiscal_year_start_month.clamp(1, 12) as i32;
+        let months = day.year() * 12 + day.month0() as i32 - (start_month - 1);
+        let quarter_start = months - months.rem_euclid(3);
+        let date = |m: i32| {
+            let (y, m0) = (m.div_euclid(12), m.rem_euclid(12));
+            NaiveDate::from_ymd_opt(y, m0 as u32 + 1, 1).unwrap_or(day)
+        };
+        let first = date(quarter_start + start_month - 1);
+        let last = date(quarter_start + start_month - 1 + 3)
+            .pred_opt()
+            .unwrap_or(day);
+        let fiscal_year = {
+            let year_start = months.div_euclid(12);
+            if start_month == 1 {
+                year_start
+            } else {
+                year_start + 1
+            }
+        };
+        let q = months.rem_euclid(12) / 3 + 1;
+        (first, last, format!("FY{fiscal_year}-Q{q}"))
     }
 }
 

@@ -10,8 +10,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::problem::{DocId, Problems};
 use super::raw::{
-    RawChanges, RawCondition, RawField, RawGate, RawInput, RawRisk, RawRule, RawRules, RawStage,
-    RawWeights, SECTIONS, struct_keys,
+    RawChanges, RawCondition, RawField, RawForecast, RawGate, RawInput, RawRisk, RawRule, RawRules,
+    RawStage, RawWeights, SECTIONS, struct_keys,
 };
 use crate::suggest;
 
@@ -100,6 +100,11 @@ pub(crate) fn parse_rules(text: &str, doc: DocId, problems: &mut Problems) -> Ra
             "changes" => {
                 if let Some(changes) = ctx.section::<RawChanges>(value, "[changes]") {
                     raw.changes = changes;
+                }
+            }
+            "forecast" => {
+                if let Some(forecast) = ctx.section::<RawForecast>(value, "[forecast]") {
+                    raw.forecast = forecast;
                 }
             }
             "checks" => {

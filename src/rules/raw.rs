@@ -118,6 +118,12 @@ pub(crate) struct RawChanges {
     pub(crate) amount_cut_pct: Option<Spanned<f64>>,
 }
 
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawForecast {
+    pub(crate) fiscal_year_start_month: Option<Spanned<i64>>,
+}
+
 /// The whole document after phase one. Maps keep their key spans.
 #[derive(Default, Debug, Clone)]
 pub(crate) struct RawRules {
@@ -131,11 +137,13 @@ pub(crate) struct RawRules {
     pub(crate) gate: RawGate,
     pub(crate) checks: Vec<(Spanned<String>, Spanned<String>)>,
     pub(crate) changes: RawChanges,
+    pub(crate) forecast: RawForecast,
 }
 
 /// The top-level tables of a rules file.
-pub(crate) const SECTIONS: [&str; 9] = [
+pub(crate) const SECTIONS: [&str; 10] = [
     "input", "columns", "fields", "stages", "rules", "risk", "gate", "checks", "changes",
+    "forecast",
 ];
 
 /// The keys a `Deserialize` struct accepts, read from serde's own field list so that the

@@ -2,6 +2,7 @@
 //! audited in parallel combine, in input order, into identical totals.
 
 pub(crate) mod aggregate;
+pub(crate) mod changes;
 pub(crate) mod completeness;
 pub(crate) mod risk;
 

@@ -11,6 +11,7 @@ mod checks;
 mod columns;
 mod conditions;
 mod fields;
+mod forecast;
 mod gate;
 mod input;
 mod risk;
@@ -47,6 +48,7 @@ pub(crate) struct Layer {
     gate: gate::GateLayer,
     checks: Vec<(Code, CheckSetting)>,
     changes: changes::ChangesLayer,
+    forecast: forecast::ForecastLayer,
 }
 
 /// Where problems of the document being checked go, and what its settings share.
@@ -129,6 +131,7 @@ pub(crate) fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Laye
         gate: gate::check(&mut c, &raw.gate),
         checks: checks::check(&mut c, &raw.checks),
         changes: changes::check(&mut c, &raw.changes),
+        forecast: forecast::check(&mut c, &raw.forecast),
     }
 }
 
@@ -167,6 +170,7 @@ pub(crate) fn merge(base: Layer, over: Layer) -> Layer {
         gate: gate::merge(base.gate, over.gate),
         checks,
         changes: changes::merge(base.changes, over.changes),
+        forecast: forecast::merge(base.forecast, over.forecast),
     }
 }
 
@@ -230,6 +234,7 @@ pub(crate) fn finish(
         gate: gate::finish(layer.gate),
         checks: layer.checks,
         changes: changes::finish(layer.changes),
+        forecast: forecast::finish(layer.forecast),
     })
 }
 

@@ -1,0 +1,398 @@
+//! "What changed" in the table-like formats (terminal, Markdown, HTML): the open-pipeline
+//! waterfall, the deals that slipped out of the quarter or were pulled into it, the largest
+//! pushes, the deals that moved back or vanished, how many deals made each movement, and
+//! the findings since the previous snapshot. Shown when the audit has a previous snapshot.
+
+use chrono::NaiveDate;
+
+use super::rows::{ChangesRow, MovementRow, WaterfallRow};
+use super::sections::{Section, Span, Tone, amounts, figure, text};
+use super::view::Report;
+use crate::diag::Severity;
+use crate::words::{group_amount, thousands};
+
+/// Every change section, in the order a pipeline meeting reads them.
+pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
+    let Some(changes) = report.changes() else {
+        return Vec::new();
+    };
+    let previous = report.previous().map_or(String::new(), |p| {
+        format!(" since {} (as of {})", p.input.path, p.as_of)
+    });
+    let mut out = vec![waterfall(changes, &previous)];
+    let movements: Vec<MovementRow<'_>> = report.movements().collect();
+    out.push(slipped(report, changes, top));
+    out.push(pushes(&movements, top));
+    out.push(listed(
+        "Moved back",
+        "moved_back",
+        &movements,
+        top,
+        "No deal moved back a stage.",
+    ));
+    out.push(listed(
+        "Vanished without closing",
+        "vanished",
+        &movements,
+        top,
+        "No open deal left the export without closing.",
+    ));
+    out.push(counts(changes));
+    out.push(findings_since(changes));
+    out.push(findings_by_owner(changes));
+    out
+}
+
+fn money(amount: &str, currency: Option<&str>) -> String {
+    let shown = group_amount(amount);
+    match currency {
+        Some(c) => format!("{c} {shown}"),
+        None => shown,
+    }
+}
+
+fn waterfall(changes: &ChangesRow, since: &str) -> Section {
+    let row = |w: &WaterfallRow| {
+        let c = w.currency.as_deref();
+        let cell = |v: &str| Span::plain(money(v, c));
+        let minus = |v: &str| {
+            if v.trim_start_matches(['0', '.']).is_empty() {
+                cell(v)
+            } else {
+                Span::plain(format!("-{}", money(v, c)))
+            }
+        };
+        vec![
+            Span::plain(c.unwrap_or("-")),
+            cell(&w.begin),
+            cell(&w.new),
+            cell(&w.reopened),
+            cell(&w.increased),
+            minus(&w.decreased),
+            minus(&w.won),
+            minus(&w.lost),
+            minus(&w.vanished),
+            cell(&w.end),
+        ]
+    };
+    let note = (changes.deals_without_amount > 0).then(|| {
+        format!(
+            "{} open deal{} without a readable amount in one snapshot or the other add nothing to these figures.",
+            thousands(changes.deals_without_amount),
+            crate::words::plural(changes.deals_without_amount)
+        )
+    });
+    Section {
+        title: format!("What changed{since}: the open pipeline"),
+        columns: vec![
+            text("Currency"),
+            figure("Begin"),
+            figure("+ New"),
+            figure("+ Reopened"),
+            figure("+ Increased"),
+            figure("- Decreased"),
+            figure("- Won"),
+            figure("- Lost"),
+            figure("- Vanished"),
+            figure("End"),
+        ],
+        rows: changes.waterfall.iter().map(row).collect(),
+        empty: Some("No open pipeline in either snapshot.".to_string()),
+        more: note,
+    }
+}
+
+/// Days between two ISO dates, when both parse.
+fn days(from: Option<&str>, to: Option<&str>) -> Option<i64> {
+    let parse = |s: Option<&str>| s.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    Some((parse(to)? - parse(from)?).num_days())
+}
+
+fn amount_of(m: &MovementRow<'_>, before: bool) -> String {
+    let side = if before {
+        m.from.as_ref()
+    } else {
+        m.to.as_ref()
+    };
+    side.and_then(|s| s.amount.as_deref().map(|a| money(a, s.currency.as_deref())))
+        .unwrap_or_default()
+}
+
+fn owner_of<'a>(m: &MovementRow<'a>) -> &'a str {
+    m.to.as_ref()
+        .or(m.from.as_ref())
+        .and_then(|s| s.owner)
+        .unwrap_or("")
+}
+
+fn more(shown: usize, total: usize) -> Option<String> {
+    (total > shown).then(|| {
+        format!(
+            "… and {} more (--top N to list more, -f json for every movement)",
+            thousands((total - shown) as u64)
+        )
+    })
+}
+
+/// Open deals whose close date left the quarter of as-of, and those pulled into it.
+fn slipped(report: &Report<'_>, changes: &ChangesRow, top: usize) -> Section {
+    let q = &changes.quarter;
+    let (out, into) = report.slips();
+    let rows: Vec<(bool, &MovementRow<'_>)> = out
+        .iter()
+        .map(|m| (true, m))
+        .chain(into.iter().map(|m| (false, m)))
+        .collect();
+    let total = rows.len();
+    let words = |s: &super::rows::SlipRow| {
+        if s.deals == 0 {
+            "none".to_string()
+        } else {
+            format!("{} ({})", thousands(s.deals), amounts(&s.amount))
+        }
+    };
+    Section {
+        title: format!(
+            "Slipped out of {} ({} to {}): {}; pulled in: {}",
+            q.name,
+            q.first_day,
+            q.last_day,
+            words(&changes.slipped),
+            words(&changes.pulled_in)
+        ),
+        columns: vec![
+            text("Direction"),
+            text("Deal"),
+            text("Owner"),
+            text("Close date was"),
+            text("Now"),
+            figure("Amount"),
+        ],
+        rows: rows
+            .iter()
+            .take(top)
+            .map(|(slipped, m)| {
+                let was = m.from.as_ref().and_then(|s| s.close_date.clone());
+                let now = m.to.as_ref().and_then(|s| s.close_date.clone());
+                vec![
+                    if *slipped {
+                        Span::toned("slipped", Tone::Severity(Severity::Warning))
+                    } else {
+                        Span::plain("pulled in")
+                    },
+                    Span::plain(m.deal),
+                    Span::plain(owner_of(m)),
+                    Span::plain(was.unwrap_or_default()),
+                    Span::plain(now.unwrap_or_default()),
+                    Span::plain(amount_of(m, *slipped)),
+                ]
+            })
+            .collect(),
+        empty: Some(format!(
+            "No open deal's close date left {} or came into it.",
+            q.name
+        )),
+        more: more(top.min(total), total),
+    }
+}
+
+/// The largest pushes: open deals whose close date moved out, by how far.
+fn pushes(movements: &[MovementRow<'_>], top: usize) -> Section {
+    let mut pushed: Vec<(i64, &MovementRow<'_>)> = movements
+        .iter()
+        .filter(|m| m.has("pushed"))
+        .filter_map(|m| {
+            let was = m.from.as_ref()?.close_date.as_deref();
+            let now = m.to.as_ref()?.close_date.as_deref();
+            Some((days(was, now)?, m))
+        })
+        .collect();
+    // Furthest first; ties in report order (the sort is stable).
+    pushed.sort_by_key(|(days, _)| std::cmp::Reverse(*days));
+    let total = pushed.len();
+    Section {
+        title: "Largest pushes".to_string(),
+        columns: vec![
+            text("Deal"),
+            text("Owner"),
+            text("Close date was"),
+            text("Now"),
+            figure("Days"),
+            figure("Amount"),
+        ],
+        rows: pushed
+            .iter()
+            .take(top)
+            .map(|(days, m)| {
+                vec![
+                    Span::plain(m.deal),
+                    Span::plain(owner_of(m)),
+                    Span::plain(
+                        m.from
+                            .as_ref()
+                            .and_then(|s| s.close_date.clone())
+                            .unwrap_or_default(),
+                    ),
+                    Span::plain(
+                        m.to.as_ref()
+                            .and_then(|s| s.close_date.clone())
+                            .unwrap_or_default(),
+                    ),
+                    Span::plain(format!("+{days}")),
+                    Span::plain(amount_of(m, false)),
+                ]
+            })
+            .collect(),
+        empty: Some("No open deal's close date moved out.".to_string()),
+        more: more(top.min(total), total),
+    }
+}
+
+/// Deals that made `movement`, with their stage and amount before and now.
+fn listed(
+    title: &str,
+    movement: &str,
+    movements: &[MovementRow<'_>],
+    top: usize,
+    empty: &str,
+) -> Section {
+    let rows: Vec<&MovementRow<'_>> = movements.iter().filter(|m| m.has(movement)).collect();
+    let total = rows.len();
+    fn stage<'a>(s: Option<&super::rows::DealSide<'a>>) -> &'a str {
+        s.and_then(|s| s.stage).unwrap_or("")
+    }
+    Section {
+        title: format!("{title} ({})", thousands(total as u64)),
+        columns: vec![
+            text("Deal"),
+            text("Owner"),
+            text("Stage was"),
+            text("Now"),
+            figure("Amount was"),
+            text("Previous line"),
+        ],
+        rows: rows
+            .iter()
+            .take(top)
+            .map(|m| {
+                let now = match &m.to {
+                    Some(s) => stage(Some(s)).to_string(),
+                    None => "(not in the export)".to_string(),
+                };
+                vec![
+                    Span::plain(m.deal),
+                    Span::plain(owner_of(m)),
+                    Span::plain(stage(m.from.as_ref())),
+                    Span::plain(now),
+                    Span::plain(amount_of(m, true)),
+                    Span::plain(
+                        m.from
+                            .as_ref()
+                            .map_or(String::new(), |s| s.line.to_string()),
+                    ),
+                ]
+            })
+            .collect(),
+        empty: Some(empty.to_string()),
+        more: more(top.min(total), total),
+    }
+}
+
+/// How many deals made each movement.
+fn counts(changes: &ChangesRow) -> Section {
+    fn words(name: &'static str) -> &'static str {
+        match name {
+            "new" => "new (not in the previous snapshot)",
+            "won" => "won",
+            "lost" => "lost",
+            "reopened" => "reopened (closed before, open now)",
+            "vanished" => "vanished without closing",
+            "advanced" => "advanced a stage",
+            "moved_back" => "moved back a stage",
+            "pushed" => "close date pushed out",
+            "pulled_in" => "close date pulled in",
+            "amount_up" => "amount up",
+            "amount_down" => "amount down",
+            "forecast_up" => "forecast category up",
+            "forecast_down" => "forecast category down",
+            "owner_changed" => "owner changed",
+            other => other,
+        }
+    }
+    Section {
+        title: "Deals that moved".to_string(),
+        columns: vec![text("Movement"), figure("Deals")],
+        rows: changes
+            .counts
+            .0
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(name, n)| vec![Span::plain(words(name)), Span::plain(thousands(*n))])
+            .collect(),
+        empty: Some("No deal moved.".to_string()),
+        more: None,
+    }
+}
+
+/// Findings since the previous snapshot: what is new this week, what was fixed.
+fn findings_since(changes: &ChangesRow) -> Section {
+    let f = &changes.findings;
+    Section {
+        title: format!(
+            "Findings since the previous snapshot: {} introduced, {} cleared, {} persisting",
+            thousands(f.introduced),
+            thousands(f.cleared),
+            thousands(f.persisting)
+        ),
+        columns: vec![
+            text("Code"),
+            figure("Introduced"),
+            figure("Cleared"),
+            figure("Persisting"),
+            text("Check"),
+        ],
+        rows: f
+            .by_code
+            .iter()
+            .map(|c| {
+                vec![
+                    Span::plain(c.code.as_str()),
+                    Span::plain(thousands(c.introduced)),
+                    Span::plain(thousands(c.cleared)),
+                    Span::plain(thousands(c.persisting)),
+                    Span::plain(c.code.summary()),
+                ]
+            })
+            .collect(),
+        empty: Some("No findings in either snapshot.".to_string()),
+        more: None,
+    }
+}
+
+/// The same, per owner: who has new work this week, and who cleared theirs.
+fn findings_by_owner(changes: &ChangesRow) -> Section {
+    Section {
+        title: "Findings since the previous snapshot, by owner".to_string(),
+        columns: vec![
+            text("Owner"),
+            figure("Introduced"),
+            figure("Cleared"),
+            figure("Persisting"),
+        ],
+        rows: changes
+            .findings
+            .by_owner
+            .iter()
+            .map(|o| {
+                vec![
+                    Span::plain(o.owner.as_deref().unwrap_or("(no owner)")),
+                    Span::plain(thousands(o.introduced)),
+                    Span::plain(thousands(o.cleared)),
+                    Span::plain(thousands(o.persisting)),
+                ]
+            })
+            .collect(),
+        empty: Some("No findings in either snapshot.".to_string()),
+        more: None,
+    }
+}
