@@ -408,6 +408,16 @@ impl DealStore {
         (d.owner != NO_OWNER).then(|| self.owners.name(d.owner))
     }
 
+    /// The deal's owner id in `owners`, when it names one.
+    pub(crate) fn owner_id(&self, d: &Deal) -> Option<u32> {
+        (d.owner != NO_OWNER).then_some(d.owner)
+    }
+
+    /// The deal's forecast category id in `forecasts`, when it names one.
+    pub(crate) fn forecast_id(&self, d: &Deal) -> Option<u32> {
+        (d.risk.forecast != u32::MAX).then_some(d.risk.forecast)
+    }
+
     /// The stage as the report names it: the rules' name, or the spelling found.
     pub(crate) fn stage<'a>(&'a self, d: &Deal, rules: &'a RuleSet) -> Option<&'a str> {
         match d.stage {

@@ -159,7 +159,8 @@ pub fn audit_against(
         as_of: previous.as_of,
         ..options.clone()
     };
-    let old = audit_with(rules.clone(), vec![previous.export], &earlier, None)?;
+    let mut old = audit_with(rules.clone(), vec![previous.export], &earlier, None)?;
+    old.keep_for_comparison();
     audit_with(rules, exports, options, Some(old))
 }
 

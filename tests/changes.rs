@@ -652,3 +652,83 @@ fn owner_lists_show_what_changed() {
         "{dana}"
     );
 }
+
+/// A weekly series written by another tool (fixtures/changes/series, made by
+/// `bench/edit_snapshot.py --make-series`: snake_case columns, its own stage names, ISO
+/// dates), audited with rules drafted by `init --from`: pipelint finds exactly the pushes,
+/// wins, losses, cuts, raises, removals and new deals the tool's own log records.
+#[test]
+fn a_series_from_another_tool_gives_what_its_log_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let series = "fixtures/changes/series";
+    let (old, new) = (
+        format!("{series}/week_2026-11-13.csv"),
+        format!("{series}/week_2026-11-20.csv"),
+    );
+    let drafted = run(pipelint().args(["init", "--from", &old]));
+    assert_eq!(drafted.code, 0, "{}", drafted.stderr);
+    let rules = common::temp_file(&dir, "series.toml", &drafted.stdout);
+    let out = run(pipelint().args([
+        "audit",
+        &new,
+        "--previous",
+        &old,
+        "-r",
+        &rules,
+        "--as-of",
+        AS_OF,
+        "-f",
+        "json",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{series}/log.json")).expect("log"))
+            .expect("log is JSON");
+    let ids = |key: &str| -> std::collections::BTreeSet<String> {
+        log[key]
+            .as_array()
+            .expect("ids")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let moved = |movement: &str| -> std::collections::BTreeSet<String> {
+        json["changes"]["movements"]
+            .as_array()
+            .expect("movements")
+            .iter()
+            .filter(|m| {
+                m["moves"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|v| v == movement))
+            })
+            .filter_map(|m| m["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(json["previous"]["paired_by"], "id");
+    for (movement, key) in [
+        ("pushed", "pushed"),
+        ("won", "won"),
+        ("lost", "lost"),
+        ("new", "new"),
+        ("vanished", "removed"),
+        ("amount_down", "cut"),
+        ("amount_up", "raised"),
+    ] {
+        assert_eq!(moved(movement), ids(key), "{movement}");
+        assert!(!ids(key).is_empty(), "the series has some {key}");
+    }
+    let flagged = |code: &str| -> std::collections::BTreeSet<String> {
+        json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["code"] == code)
+            .filter_map(|f| f["record_id"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(flagged("CHG001"), ids("pushed"));
+    assert_eq!(flagged("CHG004"), ids("removed"));
+    // Every cut is 30–70%: more than the default 20%.
+    assert_eq!(flagged("CHG003"), ids("cut"));
+}

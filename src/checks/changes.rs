@@ -191,7 +191,7 @@ impl<'a> Baseline<'a> {
             }
             let hash = hash_key(&key);
             let found = index.find(hash, |&(h, o)| {
-                h == hash && old_key(previous, by, o, &mut other) && other == key
+                h == hash && same_key(previous, by, o, &key, &mut other)
             });
             match found {
                 // A repeated id pairs on its first occurrence (DUP001 flags the others); a
@@ -220,25 +220,31 @@ impl<'a> Baseline<'a> {
     fn find(&self, key: &str, scratch: &mut String) -> Option<u32> {
         let hash = hash_key(key);
         let &(_, old) = self.index.find(hash, |&(h, o)| {
-            h == hash && old_key(self.audit, self.by, o, scratch) && scratch == key
+            h == hash && same_key(self.audit, self.by, o, key, scratch)
         })?;
         (!self.shared[old as usize]).then_some(old)
     }
 }
 
-/// The key of the previous snapshot's deal `old` into `out`.
-fn old_key(previous: &Audit, by: PairBy, old: u32, out: &mut String) -> bool {
+/// Whether the previous snapshot's deal `old` has the pairing key `key` (`scratch` is a
+/// buffer for keys that must be built: an id is compared as it is stored).
+fn same_key(previous: &Audit, by: PairBy, old: u32, key: &str, scratch: &mut String) -> bool {
     let deals = &previous.deals;
-    match deals.get(old as usize) {
-        Some(d) => key_into(
-            by,
-            deals.id(d),
-            deals.account(d),
-            deals.name(d),
-            &previous.rules,
-            out,
-        ),
-        None => false,
+    let Some(d) = deals.get(old as usize) else {
+        return false;
+    };
+    match by {
+        PairBy::Id => deals.id(d) == key,
+        PairBy::AccountAndName => {
+            key_into(
+                by,
+                deals.id(d),
+                deals.account(d),
+                deals.name(d),
+                &previous.rules,
+                scratch,
+            ) && scratch == key
+        }
     }
 }
 

@@ -100,6 +100,19 @@ impl Audit {
         }
     }
 
+    /// Let go of what a comparison never reads of this audit (it is the previous snapshot:
+    /// its findings are compared by deal, code and field, never shown), so that the next
+    /// audit reuses that memory.
+    pub(crate) fn keep_for_comparison(&mut self) {
+        self.findings.messages = Vec::new();
+        self.findings.rows = Vec::new();
+        self.riskiest = Riskiest::new(0);
+        self.findings
+            .list
+            .retain(|f| matches!(f.subject, Subject::Deal(_)));
+        self.findings.list.shrink_to_fit();
+    }
+
     /// What findings are worded from.
     pub(crate) fn word_context(&self) -> WordContext<'_> {
         WordContext {

@@ -3,8 +3,6 @@
 //! pushes, the deals that moved back or vanished, how many deals made each movement, and
 //! the findings since the previous snapshot. Shown when the audit has a previous snapshot.
 
-use chrono::NaiveDate;
-
 use super::rows::{ChangesRow, MovementRow, WaterfallRow};
 use super::sections::{Section, Span, Tone, amounts, figure, text};
 use super::view::Report;
@@ -20,20 +18,27 @@ pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
         format!(" since {} (as of {})", p.input.path, p.as_of)
     });
     let mut out = vec![waterfall(changes, &previous)];
-    let movements: Vec<MovementRow<'_>> = report.movements().collect();
     out.push(slipped(report, changes, top));
-    out.push(pushes(&movements, top));
+    out.push(pushes(report, top));
+    let count = |name: &str| {
+        changes
+            .counts
+            .0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |(_, c)| *c as usize)
+    };
     out.push(listed(
         "Moved back",
-        "moved_back",
-        &movements,
+        report.movements_where("moved_back").take(top).collect(),
+        count("moved_back"),
         top,
         "No deal moved back a stage.",
     ));
     out.push(listed(
         "Vanished without closing",
-        "vanished",
-        &movements,
+        report.movements_where("vanished").take(top).collect(),
+        count("vanished"),
         top,
         "No open deal left the export without closing.",
     ));
@@ -100,12 +105,6 @@ fn waterfall(changes: &ChangesRow, since: &str) -> Section {
         empty: Some("No open pipeline in either snapshot.".to_string()),
         more: note,
     }
-}
-
-/// Days between two ISO dates, when both parse.
-fn days(from: Option<&str>, to: Option<&str>) -> Option<i64> {
-    let parse = |s: Option<&str>| s.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    Some((parse(to)? - parse(from)?).num_days())
 }
 
 fn amount_of(m: &MovementRow<'_>, before: bool) -> String {
@@ -197,19 +196,8 @@ fn slipped(report: &Report<'_>, changes: &ChangesRow, top: usize) -> Section {
 }
 
 /// The largest pushes: open deals whose close date moved out, by how far.
-fn pushes(movements: &[MovementRow<'_>], top: usize) -> Section {
-    let mut pushed: Vec<(i64, &MovementRow<'_>)> = movements
-        .iter()
-        .filter(|m| m.has("pushed"))
-        .filter_map(|m| {
-            let was = m.from.as_ref()?.close_date.as_deref();
-            let now = m.to.as_ref()?.close_date.as_deref();
-            Some((days(was, now)?, m))
-        })
-        .collect();
-    // Furthest first; ties in report order (the sort is stable).
-    pushed.sort_by_key(|(days, _)| std::cmp::Reverse(*days));
-    let total = pushed.len();
+fn pushes(report: &Report<'_>, top: usize) -> Section {
+    let (pushed, total) = report.largest_pushes(top);
     Section {
         title: "Largest pushes".to_string(),
         columns: vec![
@@ -222,7 +210,6 @@ fn pushes(movements: &[MovementRow<'_>], top: usize) -> Section {
         ],
         rows: pushed
             .iter()
-            .take(top)
             .map(|(days, m)| {
                 vec![
                     Span::plain(m.deal),
@@ -244,20 +231,19 @@ fn pushes(movements: &[MovementRow<'_>], top: usize) -> Section {
             })
             .collect(),
         empty: Some("No open deal's close date moved out.".to_string()),
-        more: more(top.min(total), total),
+        more: more(pushed.len(), total),
     }
 }
 
-/// Deals that made `movement`, with their stage and amount before and now.
+/// Deals that made a movement (the first `top` of `total`), with their stage and amount
+/// before and now.
 fn listed(
     title: &str,
-    movement: &str,
-    movements: &[MovementRow<'_>],
+    rows: Vec<MovementRow<'_>>,
+    total: usize,
     top: usize,
     empty: &str,
 ) -> Section {
-    let rows: Vec<&MovementRow<'_>> = movements.iter().filter(|m| m.has(movement)).collect();
-    let total = rows.len();
     fn stage<'a>(s: Option<&super::rows::DealSide<'a>>) -> &'a str {
         s.and_then(|s| s.stage).unwrap_or("")
     }

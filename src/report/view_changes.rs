@@ -185,6 +185,49 @@ impl<'a> Report<'a> {
             .collect()
     }
 
+    /// The deals that made `movement` (`pushed`, `vanished`, …), in order: picked by the
+    /// movement before anything is resolved.
+    pub fn movements_where(&self, movement: &str) -> impl Iterator<Item = MovementRow<'a>> + '_ {
+        let wanted = Move::ALL.into_iter().find(|m| m.name() == movement);
+        let list: &'a [Movement] = self
+            .audit
+            .changes
+            .as_ref()
+            .map_or(&[], |c| c.movements.as_slice());
+        list.iter()
+            .filter(move |m| wanted.is_some_and(|w| m.moves.contains(w)))
+            .filter_map(|m| self.movement_row(m))
+    }
+
+    /// The `top` pushes that moved a close date furthest (days, deal), furthest first, ties
+    /// in report order; and how many deals were pushed.
+    pub fn largest_pushes(&self, top: usize) -> (Vec<(i64, MovementRow<'a>)>, usize) {
+        let (Some(c), Some(previous)) =
+            (self.audit.changes.as_ref(), self.audit.previous.as_deref())
+        else {
+            return (Vec::new(), 0);
+        };
+        let mut pushed: Vec<(i64, usize)> = c
+            .movements
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.moves.contains(Move::Pushed))
+            .filter_map(|(i, m)| {
+                let now = self.audit.deals.get(m.now? as usize)?.close_date?;
+                let was = previous.deals.get(m.was? as usize)?.close_date?;
+                Some(((now - was).num_days(), i))
+            })
+            .collect();
+        let total = pushed.len();
+        pushed.sort_by_key(|&(days, i)| (std::cmp::Reverse(days), i));
+        let rows = pushed
+            .into_iter()
+            .take(top)
+            .filter_map(|(days, i)| Some((days, self.movement_row(&c.movements[i])?)))
+            .collect();
+        (rows, total)
+    }
+
     /// How many deals moved (this snapshot's in input order, then vanished ones).
     pub fn movement_count(&self) -> usize {
         self.audit.changes.as_ref().map_or(0, |c| c.movements.len())

@@ -196,6 +196,15 @@ fn forecast_rank(category: &str) -> Option<u8> {
     }
 }
 
+/// The rank of every forecast category a store interned, by its id.
+fn forecast_ranks(deals: &DealStore) -> Vec<Option<u8>> {
+    deals
+        .forecasts
+        .iter()
+        .map(|(_, name)| forecast_rank(name))
+        .collect()
+}
+
 fn amount(d: &Deal) -> Option<i128> {
     d.amount().map(|m| i128::from(m.0))
 }
@@ -223,6 +232,10 @@ pub(crate) fn compare(
     view.slips.quarter = (name, first, last);
     let in_quarter = |d: Option<NaiveDate>| d.is_some_and(|d| d >= first && d <= last);
     let after_quarter = |d: Option<NaiveDate>| d.is_some_and(|d| d > last);
+    let (ranks_was, ranks_now) = (forecast_ranks(was), forecast_ranks(now));
+    let rank = |ranks: &[Option<u8>], id: Option<u32>| {
+        id.and_then(|i| ranks.get(i as usize).copied().flatten())
+    };
     let mut without_amount = 0;
     let mut note_amount = |d: &Deal| {
         if d.amount().is_none() {
@@ -280,8 +293,10 @@ pub(crate) fn compare(
                             _ => {}
                         }
                     }
-                    let rank = |f: Option<&str>| f.and_then(forecast_rank);
-                    match (rank(was.forecast(old)), rank(now.forecast(d))) {
+                    match (
+                        rank(&ranks_was, was.forecast_id(old)),
+                        rank(&ranks_now, now.forecast_id(d)),
+                    ) {
                         (Some(x), Some(y)) if y > x => moves.insert(Move::ForecastUp),
                         (Some(x), Some(y)) if y < x => moves.insert(Move::ForecastDown),
                         _ => {}
@@ -408,28 +423,52 @@ fn finding_delta(
         .collect();
     before.sort_unstable();
     before.dedup();
+    // Where each previous deal's findings start in `before` (sorted by deal): a finding
+    // now is looked up among its paired deal's few findings, not in the whole list.
+    let old_deals = previous.deals.len();
+    let mut starts: Vec<u32> = Vec::with_capacity(old_deals + 1);
+    let mut at = 0usize;
+    for deal in 0..=old_deals as u64 {
+        while at < before.len() && (before[at] >> 32) < deal {
+            at += 1;
+        }
+        starts.push(at as u32);
+    }
+    let find = |was: u32, k: u64| -> Option<usize> {
+        let w = was as usize;
+        let (from, to) = (*starts.get(w)? as usize, *starts.get(w + 1)? as usize);
+        before[from..to]
+            .iter()
+            .position(|b| *b == k)
+            .map(|i| from + i)
+    };
     let mut matched = vec![false; before.len()];
     let mut by_code: Vec<[u64; 3]> = vec![[0; 3]; Code::ALL.len()];
-    let mut by_owner: std::collections::BTreeMap<Option<String>, [u64; 3]> = Default::default();
+    // Per owner id of each store (the last slot: no owner), named once at the end.
+    let mut by_owner_now: Vec<[u64; 3]> = vec![[0; 3]; now.owners.len() + 1];
+    let mut by_owner_was: Vec<[u64; 3]> = vec![[0; 3]; previous.deals.owners.len() + 1];
     for f in findings.iter().filter(|f| counted(f)) {
         let Subject::Deal(d) = f.subject else {
             continue;
         };
-        let owner = now.get(d as usize).and_then(|deal| now.owner(deal));
+        let owner = now
+            .get(d as usize)
+            .and_then(|deal| now.owner_id(deal))
+            .map_or(now.owners.len(), |o| o as usize);
         let was = paired_now.get(d as usize).copied().unwrap_or(u32::MAX);
         let slot = if was == u32::MAX {
             0
         } else {
-            match before.binary_search(&key(was, f)) {
-                Ok(i) => {
+            match find(was, key(was, f)) {
+                Some(i) => {
                     matched[i] = true;
                     2
                 }
-                Err(_) => 0,
+                None => 0,
             }
         };
         by_code[f.code as usize][slot] += 1;
-        by_owner.entry(owner.map(str::to_string)).or_default()[slot] += 1;
+        by_owner_now[owner][slot] += 1;
     }
     // Cleared: a previous finding with no match now, under its code and its deal's owner.
     let was_deals = &previous.deals;
@@ -441,9 +480,25 @@ fn finding_delta(
         by_code[code_index][1] += 1;
         let owner = was_deals
             .get((k >> 32) as usize)
-            .and_then(|d| was_deals.owner(d))
-            .map(str::to_string);
-        by_owner.entry(owner).or_default()[1] += 1;
+            .and_then(|d| was_deals.owner_id(d))
+            .map_or(was_deals.owners.len(), |o| o as usize);
+        by_owner_was[owner][1] += 1;
+    }
+    let mut by_owner: std::collections::BTreeMap<Option<String>, [u64; 3]> = Default::default();
+    for (counts, names) in [
+        (&by_owner_now, &now.owners),
+        (&by_owner_was, &was_deals.owners),
+    ] {
+        for (id, c) in counts.iter().enumerate() {
+            if c.iter().all(|n| *n == 0) {
+                continue;
+            }
+            let name = (id < names.len()).then(|| names.name(id as u32).to_string());
+            let slot = by_owner.entry(name).or_default();
+            for (total, n) in slot.iter_mut().zip(c) {
+                *total += n;
+            }
+        }
     }
     FindingDelta {
         by_code: Code::ALL
