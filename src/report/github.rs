@@ -52,11 +52,18 @@ impl Emitter for GithubEmitter {
         }
         let s = report.summary();
         let shown = total.min(MAX_ANNOTATIONS);
-        let gate = if s.gate.passed {
+        let mut gate = if s.gate.passed {
             "gate passed".to_string()
         } else {
             format!("gate FAILED: {}", s.gate.reasons.join("; "))
         };
+        for n in report.not_checked() {
+            gate.push_str(&format!(
+                "; not checked: {}: {}",
+                super::sections::code_span(&n.codes),
+                n.why
+            ));
+        }
         writeln!(
             out,
             "pipelint: {} deal{} audited; {} error{}, {} warning{}, {} info; {} annotation{} shown of {}; {}",

@@ -46,6 +46,16 @@ impl Emitter for JunitEmitter {
                 case.set_classname(format!("pipelint.{}", code.slug()));
                 suite.add_test_case(case);
             }
+            // Checks that could not run are skipped cases, with why: never silently left out.
+            for n in report.not_checked() {
+                for &code in &n.codes {
+                    let mut status = TestCaseStatus::skipped();
+                    status.set_message(n.why);
+                    let mut case = TestCase::new(code.as_str(), status);
+                    case.set_classname(format!("pipelint.{}", code.slug()));
+                    suite.add_test_case(case);
+                }
+            }
             junit.add_test_suite(suite);
         }
         // Findings on the previous snapshot's file (a deal that vanished from it): a suite of

@@ -1,7 +1,8 @@
 //! `-f sarif`: SARIF 2.1.0 through serde-sarif's typed structures, for code-scanning
 //! dashboards (GitHub code scanning, Azure DevOps, GitLab). One rule per check code that
 //! ran, with its summary and its explanation as help text; one result per finding, the
-//! most severe first, at most 25,000 (then a note says how many were left out); each with
+//! at most 25,000, picked most severe first (then a note says how many were left out), and a
+//! note per check that could not run; each result with
 //! its level, message, the file as a relative URI and the line. `partialFingerprints` are
 //! made from the record id, code and field, so that a dashboard tracks the same problem on
 //! the same deal from one weekly export to the next.
@@ -47,7 +48,7 @@ fn build<'r>(report: &'r Report<'r>) -> Log<'r> {
         .enumerate()
         .map(|(i, &c)| (c, i as i64))
         .collect();
-    // The most severe first, in report order within a severity: picked by severity,
+    // The most severe are kept, in report order: picked by severity,
     // worded only when written.
     let total = report.finding_count();
     let picked = report.most_severe(MAX_RESULTS);
@@ -66,20 +67,37 @@ fn build<'r>(report: &'r Report<'r>) -> Log<'r> {
         .tool(Tool::from(driver))
         .column_kind(serde_json::Value::from("unicodeCodePoints"))
         .build();
+    // Checks that could not run, said as notifications: never silently left out.
+    let mut notes: Vec<Notification> = report
+        .not_checked()
+        .iter()
+        .map(|n| {
+            let codes: Vec<&str> = n.codes.iter().map(|c| c.as_str()).collect();
+            Notification::builder()
+                .message(Message::from(
+                    format!("not checked: {}: {}", codes.join(", "), n.why).as_str(),
+                ))
+                .level(serde_json::Value::from("note"))
+                .build()
+        })
+        .collect();
     if total > MAX_RESULTS {
         let note = Notification::builder()
             .message(Message::from(
                 format!(
-                    "{MAX_RESULTS} of {total} findings are shown (the most severe first); the full list is in pipelint's JSON report (-f json)"
+                    "{MAX_RESULTS} of {total} findings are shown (every error first, then warnings, then info); the full list is in pipelint's JSON report (-f json)"
                 )
                 .as_str(),
             ))
             .level(serde_json::Value::from("warning"))
             .build();
+        notes.insert(0, note);
+    }
+    if !notes.is_empty() {
         run.invocations = Some(vec![
             Invocation::builder()
                 .execution_successful(true)
-                .tool_execution_notifications(vec![note])
+                .tool_execution_notifications(notes)
                 .build(),
         ]);
     }

@@ -108,7 +108,7 @@ fn pct(rate: Option<f64>) -> Span {
 }
 
 /// Codes as a reader scans them: `CHG001–CHG005` for a run of one family, else a list.
-fn code_span(codes: &[Code]) -> String {
+pub(crate) fn code_span(codes: &[Code]) -> String {
     let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
     let run = names.len() > 2
         && names.windows(2).all(|w| {
