@@ -732,3 +732,34 @@ fn a_series_from_another_tool_gives_what_its_log_says() {
     // Every cut is 30–70%: more than the default 20%.
     assert_eq!(flagged("CHG003"), ids("cut"));
 }
+
+/// A push-count column (`close_date_changes` in a snake_case export) is drafted by `init
+/// --from` and feeds the `pushed` signal without any previous snapshot.
+#[test]
+fn a_push_count_column_is_mapped_and_scored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = common::temp_file(
+        &dir,
+        "pushes.csv",
+        "deal_id,deal_name,company,rep,pipeline_stage,deal_value,expected_close,close_date_changes\n\
+         D1,Alpha,Acme,Ana,discovery,100,2026-12-01,2\n\
+         D2,Beta,Acme,Ana,closed_won,200,2026-11-01,0\n",
+    );
+    let drafted = run(pipelint().args(["init", "--from", &export]));
+    assert!(
+        drafted
+            .stdout
+            .contains("push_count = \"close_date_changes\""),
+        "{}",
+        drafted.stdout
+    );
+    let rules = common::temp_file(&dir, "rules.toml", &drafted.stdout);
+    let out = run(pipelint().args([
+        "audit", &export, "-r", &rules, "--as-of", AS_OF, "-f", "json",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(
+        json["deals"][0]["risk"]["signals"],
+        serde_json::json!([{"signal": "pushed", "weight": 15, "detail": "pushed 2 times"}])
+    );
+}
