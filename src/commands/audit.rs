@@ -106,17 +106,9 @@ fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
     for (format, path) in &args.reports {
         wanted.push((*format, path));
     }
-    let mut protected: Vec<PathBuf> = args
-        .files
-        .iter()
-        .chain(args.previous.iter())
-        .filter(|f| *f != "-")
-        .map(PathBuf::from)
-        .collect();
-    protected.push(
-        args.rules
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(crate::rules::DEFAULT_RULES_FILE)),
+    let protected = super::protected_paths(
+        args.files.iter().chain(args.previous.iter()),
+        args.rules.as_ref(),
     );
     let targets: Vec<Wanted<'_>> = wanted
         .iter()

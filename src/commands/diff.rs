@@ -14,16 +14,7 @@ use crate::report::{DiffFormat, EmitOptions};
 use crate::{AuditRequest, thread_count};
 
 pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
-    let mut protected: Vec<PathBuf> = [&args.old, &args.new]
-        .into_iter()
-        .filter(|f| *f != "-")
-        .map(PathBuf::from)
-        .collect();
-    protected.push(
-        args.rules
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(crate::rules::DEFAULT_RULES_FILE)),
-    );
+    let protected = super::protected_paths([&args.old, &args.new].into_iter(), args.rules.as_ref());
     let path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     let target = output::prepare(
         &[Wanted {

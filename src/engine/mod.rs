@@ -295,50 +295,16 @@ pub(crate) fn run(
         }
         let name = export.name.clone();
         let mut stream = BatchStream::spawn(export.reader, BATCH_ROWS, export.header.len());
-        let batches = stream.take_batches();
-        let recycle = stream.recycle.clone();
-        let (plan, keep) = (&plan, options.keep_riskiest);
-        let merged = &mut merged;
-        let read_error = std::thread::scope(|scope| {
-            let (done_tx, done_rx) = sync_channel::<(usize, io::Result<(ChunkOut, Batch)>)>(2);
-            // Workers take whole batches as they come (no barrier between batches)...
-            scope.spawn(|| {
-                pool.install(|| {
-                    batches.into_iter().enumerate().par_bridge().for_each_init(
-                        || (done_tx.clone(), Worker::new(plan)),
-                        |(done, worker), (seq, batch)| {
-                            let result = batch
-                                .map(|b| (audit_chunk(plan, policy, keep, &b.rows, worker), b));
-                            let _ = done.send((seq, result));
-                        },
-                    );
-                    drop(done_tx);
-                });
-            });
-            // ...and this thread merges their results strictly in input order.
-            let mut waiting = BTreeMap::new();
-            let mut next = 0;
-            for (seq, result) in done_rx {
-                match result {
-                    Err(e) => return Some(e),
-                    Ok((out, batch)) => {
-                        summary.records += batch.len() as u64;
-                        if let Some((n, first)) = batch.footer {
-                            read.skip(n, first);
-                        }
-                        let _ = recycle.send(batch);
-                        waiting.insert(seq, out);
-                    }
-                }
-                while let Some(out) = waiting.remove(&next) {
-                    // Summary rows were counted as read; they are not records.
-                    summary.records -= out.read.skipped;
-                    merged.merge(out, &mut read);
-                    next += 1;
-                }
-            }
-            None
-        });
+        let read_error = read_batches(
+            &pool,
+            &plan,
+            policy,
+            options.keep_riskiest,
+            &mut stream,
+            &mut merged,
+            &mut summary,
+            &mut read,
+        );
         if let Some(e) = read_error {
             bail!("cannot read {name}: {e}");
         }
@@ -354,21 +320,23 @@ pub(crate) fn run(
 
     let Merged {
         deals,
-        mut findings,
+        findings,
         tallies,
         riskiest,
         id_keys,
         deal_keys,
         pairs,
     } = merged;
-    pool.install(|| duplicates::check(&deals, id_keys, deal_keys, &table, &mut later));
-    let (pairing, undone) = match &baseline {
-        Some(b) => {
-            let (pairing, undone) = changes::finish(b, &pairs, &table, &mut later);
-            (Some(pairing), undone)
-        }
-        None => (None, Vec::new()),
-    };
+    let (findings, pairing) = pool.install(|| {
+        settle(
+            &deals,
+            findings,
+            later,
+            (id_keys, deal_keys),
+            baseline.as_ref().map(|b| (b, pairs.as_slice())),
+            &table,
+        )
+    });
     drop(baseline);
     if let Some(p) = &previous {
         inputs.extend(p.inputs.iter().map(|i| InputSummary {
@@ -376,16 +344,6 @@ pub(crate) fn run(
             ..i.clone()
         }));
     }
-    let later: Vec<Finding> = findings.take_from(later, 0).collect();
-    let mut findings = findings.finish();
-    changes::drop_findings(&mut findings.list, &undone);
-    findings.list = insert_ordered(
-        std::mem::take(&mut findings.list),
-        later,
-        &deals,
-        &findings.rows,
-        &table,
-    );
     let changes = match (&previous, &pairing) {
         (Some(p), Some(pairing)) => Some(crate::score::changes::compare(
             p,
@@ -397,15 +355,7 @@ pub(crate) fn run(
         )?),
         _ => None,
     };
-    let (checks_run, unchecked): (Vec<Code>, Vec<Code>) = policy
-        .codes_on()
-        .into_iter()
-        .partition(|&c| previous.is_some() || !changes::needs_previous(c));
-    let not_checked = if unchecked.is_empty() {
-        Vec::new()
-    } else {
-        vec![(unchecked, changes::NOT_CHECKED)]
-    };
+    let (checks_run, not_checked) = which_checks(policy, previous.is_some());
     Ok(Audit {
         rules,
         table,
@@ -421,6 +371,113 @@ pub(crate) fn run(
         not_checked,
         changes,
     })
+}
+
+/// Audit one file's batches in parallel and merge them in input order into `merged`;
+/// `summary` and `read` count its records. Returns the first read error, if any.
+#[allow(clippy::too_many_arguments)]
+fn read_batches(
+    pool: &rayon::ThreadPool,
+    plan: &Plan<'_>,
+    policy: &Policy,
+    keep: usize,
+    stream: &mut BatchStream,
+    merged: &mut Merged<'_>,
+    summary: &mut InputSummary,
+    read: &mut ReadTally,
+) -> Option<io::Error> {
+    let batches = stream.take_batches();
+    let recycle = stream.recycle.clone();
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = sync_channel::<(usize, io::Result<(ChunkOut, Batch)>)>(2);
+        // Workers take whole batches as they come (no barrier between batches)...
+        scope.spawn(|| {
+            pool.install(|| {
+                batches.into_iter().enumerate().par_bridge().for_each_init(
+                    || (done_tx.clone(), Worker::new(plan)),
+                    |(done, worker), (seq, batch)| {
+                        let result =
+                            batch.map(|b| (audit_chunk(plan, policy, keep, &b.rows, worker), b));
+                        let _ = done.send((seq, result));
+                    },
+                );
+                drop(done_tx);
+            });
+        });
+        // ...and this thread merges their results strictly in input order.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (seq, result) in done_rx {
+            match result {
+                Err(e) => return Some(e),
+                Ok((out, batch)) => {
+                    summary.records += batch.len() as u64;
+                    if let Some((n, first)) = batch.footer {
+                        read.skip(n, first);
+                    }
+                    let _ = recycle.send(batch);
+                    waiting.insert(seq, out);
+                }
+            }
+            while let Some(out) = waiting.remove(&next) {
+                // Summary rows were counted as read; they are not records.
+                summary.records -= out.read.skipped;
+                merged.merge(out, read);
+                next += 1;
+            }
+        }
+        None
+    })
+}
+
+/// The whole-audit checks once every file is read (duplicates; the pairing with the previous
+/// snapshot and CHG004), and every finding in its place: the audit's findings, and how its
+/// deals paired.
+fn settle(
+    deals: &DealStore,
+    mut findings: FindingSink<'_>,
+    mut later: FindingSink<'_>,
+    (id_keys, deal_keys): (KeyBuckets, KeyBuckets),
+    previous: Option<(&Baseline<'_>, &[(u32, u32)])>,
+    table: &FieldTable,
+) -> (Findings, Option<Pairing>) {
+    duplicates::check(deals, id_keys, deal_keys, table, &mut later);
+    let (pairing, undone) = match previous {
+        Some((b, pairs)) => {
+            let (pairing, undone) = changes::finish(b, pairs, table, &mut later);
+            (Some(pairing), undone)
+        }
+        None => (None, Vec::new()),
+    };
+    let later: Vec<Finding> = findings.take_from(later, 0).collect();
+    let mut findings = findings.finish();
+    changes::drop_findings(&mut findings.list, &undone);
+    findings.list = insert_ordered(
+        std::mem::take(&mut findings.list),
+        later,
+        deals,
+        &findings.rows,
+        table,
+    );
+    (findings, pairing)
+}
+
+/// The codes that run (those on, and checkable), and those on that cannot be checked, with
+/// why (the change checks without a previous snapshot).
+fn which_checks(
+    policy: &Policy,
+    has_previous: bool,
+) -> (Vec<Code>, Vec<(Vec<Code>, &'static str)>) {
+    let (run, unchecked): (Vec<Code>, Vec<Code>) = policy
+        .codes_on()
+        .into_iter()
+        .partition(|&c| has_previous || !changes::needs_previous(c));
+    let not_checked = if unchecked.is_empty() {
+        Vec::new()
+    } else {
+        vec![(unchecked, changes::NOT_CHECKED)]
+    };
+    (run, not_checked)
 }
 
 /// Put findings known only at the end (duplicates, file-level IN003/IN004) into the ordered

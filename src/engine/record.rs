@@ -229,10 +229,22 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         let key = risk_key(score, amount.map(|m| m.0), plan.file, row.line);
         out.riskiest.offer(key, deal);
     }
-    let t = &mut out.tallies;
+    let pipeline = open.then_some((band, currency, amount));
+    tally(&mut out.tallies, owner, stage, &fulfilment, pipeline);
+}
+
+/// A deal's completeness into every group it belongs to (overall, its owner, its stage), and
+/// its open pipeline (`band, currency, amount`) when it is open.
+fn tally(
+    t: &mut Tallies,
+    owner: Option<u32>,
+    stage: StageKey,
+    fulfilment: &required::Fulfilment,
+    pipeline: Option<(Band, Option<Currency>, Option<crate::values::Money>)>,
+) {
     let add = |g: &mut GroupTally| {
         g.completeness.add(fulfilment.filled, fulfilment.applicable);
-        if open {
+        if let Some((band, currency, amount)) = pipeline {
             g.pipeline.add_open(band, currency, amount);
         }
     };

@@ -209,6 +209,69 @@ fn amount(d: &Deal) -> Option<i128> {
     d.amount().map(|m| i128::from(m.0))
 }
 
+/// A deal open in both snapshots: its amount change in the waterfall (a currency change
+/// leaves one currency's pipeline and enters the other's), and its movements. `ranks`:
+/// its forecast category's rank before and now.
+fn open_in_both(
+    old: &Deal,
+    d: &Deal,
+    ranks: (Option<u8>, Option<u8>),
+    flows: &mut Vec<Flow>,
+) -> Moves {
+    let mut moves = Moves::default();
+    let (a, b) = (amount(old).unwrap_or(0), amount(d).unwrap_or(0));
+    if old.currency == d.currency {
+        let f = flow(flows, d.currency);
+        if b > a {
+            f.increased += b - a;
+        } else {
+            f.decreased += a - b;
+        }
+    } else {
+        flow(flows, old.currency).decreased += a;
+        flow(flows, d.currency).increased += b;
+    }
+    match (old.stage, d.stage) {
+        (StageKey::Known(x), StageKey::Known(y)) if y > x => moves.insert(Move::Advanced),
+        (StageKey::Known(x), StageKey::Known(y)) if y < x => moves.insert(Move::MovedBack),
+        _ => {}
+    }
+    match (old.close_date, d.close_date) {
+        (Some(x), Some(y)) if y > x => moves.insert(Move::Pushed),
+        (Some(x), Some(y)) if y < x => moves.insert(Move::PulledIn),
+        _ => {}
+    }
+    if old.currency == d.currency {
+        match (old.amount(), d.amount()) {
+            (Some(x), Some(y)) if y.0 > x.0 => moves.insert(Move::AmountUp),
+            (Some(x), Some(y)) if y.0 < x.0 => moves.insert(Move::AmountDown),
+            _ => {}
+        }
+    }
+    match ranks {
+        (Some(x), Some(y)) if y > x => moves.insert(Move::ForecastUp),
+        (Some(x), Some(y)) if y < x => moves.insert(Move::ForecastDown),
+        _ => {}
+    }
+    moves
+}
+
+/// Begin and end: each snapshot's open amount per currency, summed apart from the flows
+/// so that the identity is checked, not assumed.
+fn add_open_sums(flows: &mut Vec<Flow>, deals: &DealStore, rules: &RuleSet, begin: bool) {
+    for d in deals.iter() {
+        if standing(d, rules) == Standing::Open {
+            let f = flow(flows, d.currency);
+            let a = amount(d).unwrap_or(0);
+            if begin {
+                f.begin += a;
+            } else {
+                f.end += a;
+            }
+        }
+    }
+}
+
 /// The change view of `now` (this snapshot's deals) against `previous`.
 pub(crate) fn compare(
     previous: &Audit,
@@ -259,48 +322,11 @@ pub(crate) fn compare(
                 (Standing::Open, Standing::Open) => {
                     note_amount(old);
                     note_amount(d);
-                    let (a, b) = (amount(old).unwrap_or(0), amount(d).unwrap_or(0));
-                    if old.currency == d.currency {
-                        let f = flow(&mut view.waterfall, d.currency);
-                        if b > a {
-                            f.increased += b - a;
-                        } else {
-                            f.decreased += a - b;
-                        }
-                    } else {
-                        // Leaves one currency's pipeline and enters the other's.
-                        flow(&mut view.waterfall, old.currency).decreased += a;
-                        flow(&mut view.waterfall, d.currency).increased += b;
-                    }
-                    match (old.stage, d.stage) {
-                        (StageKey::Known(x), StageKey::Known(y)) if y > x => {
-                            moves.insert(Move::Advanced)
-                        }
-                        (StageKey::Known(x), StageKey::Known(y)) if y < x => {
-                            moves.insert(Move::MovedBack)
-                        }
-                        _ => {}
-                    }
-                    match (old.close_date, d.close_date) {
-                        (Some(x), Some(y)) if y > x => moves.insert(Move::Pushed),
-                        (Some(x), Some(y)) if y < x => moves.insert(Move::PulledIn),
-                        _ => {}
-                    }
-                    if old.currency == d.currency {
-                        match (old.amount(), d.amount()) {
-                            (Some(x), Some(y)) if y.0 > x.0 => moves.insert(Move::AmountUp),
-                            (Some(x), Some(y)) if y.0 < x.0 => moves.insert(Move::AmountDown),
-                            _ => {}
-                        }
-                    }
-                    match (
+                    let ranks = (
                         rank(&ranks_was, was.forecast_id(old)),
                         rank(&ranks_now, now.forecast_id(d)),
-                    ) {
-                        (Some(x), Some(y)) if y > x => moves.insert(Move::ForecastUp),
-                        (Some(x), Some(y)) if y < x => moves.insert(Move::ForecastDown),
-                        _ => {}
-                    }
+                    );
+                    moves = open_in_both(old, d, ranks, &mut view.waterfall);
                     if in_quarter(old.close_date) && after_quarter(d.close_date) {
                         view.slips.slipped.push((i as u32, o));
                     }
@@ -370,21 +396,8 @@ pub(crate) fn compare(
         });
     }
     view.without_amount = without_amount;
-    // Begin and end are the snapshots' own open amounts, summed independently of the
-    // flows: the identity is checked, not assumed.
-    for (stood_in, deals, deal_rules) in [(0, was, &previous.rules), (1, now, rules)] {
-        for d in deals.iter() {
-            if standing(d, deal_rules) == Standing::Open {
-                let f = flow(&mut view.waterfall, d.currency);
-                let a = amount(d).unwrap_or(0);
-                if stood_in == 0 {
-                    f.begin += a;
-                } else {
-                    f.end += a;
-                }
-            }
-        }
-    }
+    add_open_sums(&mut view.waterfall, was, &previous.rules, true);
+    add_open_sums(&mut view.waterfall, now, rules, false);
     if let Some(f) = view.waterfall.iter().find(|f| !f.reconciles()) {
         bail!(
             "internal error: the pipeline waterfall does not reconcile ({f:?}); please report it"
