@@ -30,6 +30,24 @@ fn changes(found: &[Said]) -> Vec<Change<'_>> {
         .collect()
 }
 
+/// stdout of `audit THIS_WEEK --as-of AS_OF --previous LAST_WEEK -f FORMAT`.
+fn against_last_week(format: &str) -> Vec<u8> {
+    pipelint()
+        .args([
+            "audit",
+            THIS_WEEK,
+            "--as-of",
+            AS_OF,
+            "--previous",
+            LAST_WEEK,
+            "-f",
+            format,
+        ])
+        .output()
+        .expect("run")
+        .stdout
+}
+
 #[test]
 fn each_change_check_fires_where_the_snapshots_differ() {
     let a = audit_against(&[THIS_WEEK], LAST_WEEK);
@@ -369,20 +387,7 @@ fn change_checks_are_the_same_at_any_thread_count() {
 /// JUnit gives the previous file a suite of its own for the findings that sit there.
 #[test]
 fn junit_has_a_suite_for_the_previous_file() {
-    let out = pipelint()
-        .args([
-            "audit",
-            THIS_WEEK,
-            "--as-of",
-            AS_OF,
-            "--previous",
-            LAST_WEEK,
-            "-f",
-            "junit",
-        ])
-        .output()
-        .expect("run");
-    let xml = String::from_utf8(out.stdout).expect("utf-8");
+    let xml = String::from_utf8(against_last_week("junit")).expect("utf-8");
     let doc = roxmltree::Document::parse(&xml).expect("XML");
     let suites: Vec<roxmltree::Node> = doc
         .descendants()
@@ -409,20 +414,7 @@ fn junit_has_a_suite_for_the_previous_file() {
 }
 
 fn change_json() -> serde_json::Value {
-    let out = pipelint()
-        .args([
-            "audit",
-            THIS_WEEK,
-            "--as-of",
-            AS_OF,
-            "--previous",
-            LAST_WEEK,
-            "-f",
-            "json",
-        ])
-        .output()
-        .expect("run");
-    serde_json::from_slice(&out.stdout).expect("json")
+    serde_json::from_slice(&against_last_week("json")).expect("json")
 }
 
 /// The waterfall of the weekly pair, computed by hand (amounts in USD, the exports name no

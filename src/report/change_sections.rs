@@ -4,10 +4,10 @@
 //! the findings since the previous snapshot. Shown when the audit has a previous snapshot.
 
 use super::rows::{ChangesRow, MovementRow, WaterfallRow};
-use super::sections::{Section, Span, Tone, amounts, figure, text};
+use super::sections::{Section, Span, Tone, amounts, figure, money, text};
 use super::view::Report;
 use crate::diag::Severity;
-use crate::words::{group_amount, thousands};
+use crate::words::thousands;
 
 /// Every change section, in the order a pipeline meeting reads them.
 pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
@@ -46,14 +46,6 @@ pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
     out.push(findings_since(changes));
     out.push(findings_by_owner(changes));
     out
-}
-
-fn money(amount: &str, currency: Option<&str>) -> String {
-    let shown = group_amount(amount);
-    match currency {
-        Some(c) => format!("{c} {shown}"),
-        None => shown,
-    }
 }
 
 fn waterfall(changes: &ChangesRow, since: &str) -> Section {

@@ -345,13 +345,9 @@ fn changed_words(m: &MovementRow<'_>) -> Option<String> {
     );
     pair("close date", from.close_date.clone(), to.close_date.clone());
     let money = |s: &crate::report::rows::DealSide<'_>| {
-        s.amount.as_ref().map(|a| {
-            let amount = crate::words::group_amount(a);
-            match &s.currency {
-                Some(c) => format!("{c} {amount}"),
-                None => amount,
-            }
-        })
+        s.amount
+            .as_deref()
+            .map(|a| super::sections::money(a, s.currency.as_deref()))
     };
     pair("amount", money(from), money(to));
     pair(

@@ -82,19 +82,22 @@ pub(crate) struct SummaryBlock {
     pub(crate) lines: Vec<(&'static str, Vec<Span>)>,
 }
 
+/// An exact amount in words, with its currency when it names one: `USD 1,200.00`.
+pub(crate) fn money(amount: &str, currency: Option<&str>) -> String {
+    let shown = group_amount(amount);
+    match currency {
+        Some(c) => format!("{c} {shown}"),
+        None => shown,
+    }
+}
+
 /// Amounts per currency in words: `USD 1,200.00 + EUR 300.00`, `-` for none.
 pub(crate) fn amounts(list: &[Amount]) -> String {
     if list.is_empty() {
         return "-".to_string();
     }
     list.iter()
-        .map(|a| {
-            let amount = group_amount(&a.amount);
-            match &a.currency {
-                Some(c) => format!("{c} {amount}"),
-                None => amount,
-            }
-        })
+        .map(|a| money(&a.amount, a.currency.as_deref()))
         .collect::<Vec<_>>()
         .join(" + ")
 }
@@ -355,11 +358,7 @@ fn at_risk(report: &Report<'_>, top: usize) -> Section {
                 Severity::Warning
             };
             let amount = d.amount.as_deref().map_or(String::new(), |m| {
-                let shown = group_amount(m);
-                match d.currency.as_deref().or(sole.as_deref()) {
-                    Some(c) => format!("{c} {shown}"),
-                    None => shown,
-                }
+                money(m, d.currency.as_deref().or(sole.as_deref()))
             });
             Some(vec![
                 Span::plain(risk.score.map_or(String::new(), |s| s.to_string())),
