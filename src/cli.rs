@@ -31,6 +31,11 @@ pub(crate) enum Command {
     /// What changed from one export of a pipeline to a later one: the open-pipeline
     /// waterfall, slipped and pushed deals, movements, CHG findings
     Diff(DiffArgs),
+    /// Store weekly snapshots in a SQLite history, list them, and backtest the risk signals
+    History {
+        #[command(subcommand)]
+        command: HistoryCommand,
+    },
     /// Profile an export: encoding, delimiter, records; per column the fill rate,
     /// placeholders, distinct and top values, type and date format
     Profile(ProfileArgs),
@@ -51,6 +56,66 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum HistoryCommand {
+    /// Audit an export and store its snapshot (replacing one stored for the same as-of)
+    Add(HistoryAddArgs),
+    /// List the stored snapshots
+    List(HistoryDbArgs),
+    /// Which risk signals predicted losses: for deals that closed within the stored history,
+    /// the loss rate of deals with each signal against those without (lift), with counts
+    Backtest(HistoryDbArgs),
+}
+
+/// The default history file, in the current directory.
+pub(crate) const DEFAULT_DB: &str = "pipelint-history.sqlite";
+
+#[derive(Args, Debug)]
+pub(crate) struct HistoryAddArgs {
+    /// Export files (CSV) of one snapshot; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<String>,
+
+    /// The history file (created when missing)
+    #[arg(long, value_name = "DB", default_value = DEFAULT_DB)]
+    pub(crate) db: PathBuf,
+
+    /// The snapshot's date ("today" for its date checks; default: the current date)
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) as_of: Option<NaiveDate>,
+
+    /// Rules file (default: ./pipelint.toml, else the detected preset)
+    #[arg(short = 'r', long = "rules", value_name = "RULES")]
+    pub(crate) rules: Option<PathBuf>,
+
+    /// Built-in preset, overriding the rules file's
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
+
+    /// Field delimiter (default: detected): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<String>,
+
+    /// Worker threads (0 = one per core)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) threads: usize,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct HistoryDbArgs {
+    /// The history file
+    #[arg(long, value_name = "DB", default_value = DEFAULT_DB)]
+    pub(crate) db: PathBuf,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = ProfileFormat::Table)]
+    pub(crate) format: ProfileFormat,
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,6 +160,22 @@ pub(crate) struct AuditArgs {
         requires = "previous"
     )]
     pub(crate) previous_as_of: Option<NaiveDate>,
+
+    /// Compare with the latest snapshot stored in this history before --as-of (as
+    /// --previous), and add serial slippage (HYG009), streaks, owner trends and commit
+    /// accuracy from the whole stored history
+    #[arg(long, value_name = "DB", conflicts_with = "previous")]
+    pub(crate) history: Option<PathBuf>,
+
+    /// Quota file (CSV: owner, period such as FY2027-Q1, amount, currency): coverage of the
+    /// fiscal quarter that holds --as-of
+    #[arg(long, value_name = "FILE")]
+    pub(crate) quota: Option<String>,
+
+    /// Break the win rate, cycle and won size down by this column (a field or any header,
+    /// e.g. "Lead Source")
+    #[arg(long, value_name = "FIELD")]
+    pub(crate) by: Option<String>,
 
     /// Output format on stdout (or to --output)
     #[arg(short = 'f', long, value_enum, default_value_t = Format::Table)]

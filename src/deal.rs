@@ -116,9 +116,14 @@ pub(crate) struct Deal {
     /// Completeness weights: filled and applicable.
     pub(crate) filled: u32,
     pub(crate) applicable: u32,
+    /// The created date in days from the common era ([`NO_DAY`] when unknown): the sales
+    /// cycle is measured from it.
+    created: i32,
     /// Forecast risk (open deals) and the facts behind its signals.
     pub(crate) risk: RiskFacts,
 }
+
+const NO_DAY: i32 = i32::MIN;
 
 const NO_AMOUNT: i64 = i64::MIN;
 const NO_OWNER: u32 = u32::MAX;
@@ -133,6 +138,17 @@ impl Deal {
     pub(crate) fn amount(&self) -> Option<Money> {
         (self.amount != NO_AMOUNT).then_some(Money(self.amount))
     }
+
+    pub(crate) fn created_date(&self) -> Option<NaiveDate> {
+        (self.created != NO_DAY)
+            .then(|| NaiveDate::from_num_days_from_ce_opt(self.created))
+            .flatten()
+    }
+}
+
+fn day_number(d: Option<NaiveDate>) -> i32 {
+    use chrono::Datelike;
+    d.map_or(NO_DAY, |d| d.num_days_from_ce())
 }
 
 /// `s` cut to at most `MAX_TEXT` bytes on a character boundary.
@@ -152,6 +168,8 @@ fn capped(s: &str) -> &str {
 pub(crate) struct DealBuffer {
     pub(crate) arena: String,
     pub(crate) deals: Vec<Deal>,
+    /// Per deal, its interned `--by` value (empty when no deal has one).
+    groups: Vec<u32>,
     /// Which worker's [`Names`] the deals' owner, account, stage and forecast ids are.
     pub(crate) worker: usize,
     /// The names that worker learnt while reading these deals.
@@ -167,6 +185,8 @@ pub(crate) struct Names {
     pub(crate) accounts: Interner,
     pub(crate) unknown_stages: Interner,
     pub(crate) forecasts: Interner,
+    /// Values of the `--by` column.
+    pub(crate) groups: Interner,
 }
 
 /// Names added to a worker's [`Names`] by one batch, in id order.
@@ -176,19 +196,21 @@ pub(crate) struct NewNames {
     accounts: Vec<Box<str>>,
     unknown_stages: Vec<Box<str>>,
     forecasts: Vec<Box<str>>,
+    groups: Vec<Box<str>>,
 }
 
 /// How many names each of a worker's interners held: where a batch's new names start.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct NamesMark([u32; 4]);
+pub(crate) struct NamesMark([u32; 5]);
 
 impl Names {
-    fn all(&self) -> [&Interner; 4] {
+    fn all(&self) -> [&Interner; 5] {
         [
             &self.owners,
             &self.accounts,
             &self.unknown_stages,
             &self.forecasts,
+            &self.groups,
         ]
     }
 
@@ -201,12 +223,13 @@ impl Names {
         let new = |i: &Interner, from: u32| -> Vec<Box<str>> {
             (from..i.len() as u32).map(|id| i.name(id).into()).collect()
         };
-        let [owners, accounts, unknown_stages, forecasts] = mark.0;
+        let [owners, accounts, unknown_stages, forecasts, groups] = mark.0;
         NewNames {
             owners: new(&self.owners, owners),
             accounts: new(&self.accounts, accounts),
             unknown_stages: new(&self.unknown_stages, unknown_stages),
             forecasts: new(&self.forecasts, forecasts),
+            groups: new(&self.groups, groups),
         }
     }
 
@@ -223,6 +246,7 @@ struct IdMaps {
     accounts: Vec<u32>,
     unknown_stages: Vec<u32>,
     forecasts: Vec<u32>,
+    groups: Vec<u32>,
 }
 
 /// The texts of a deal as read.
@@ -245,6 +269,9 @@ pub(crate) struct DealFacts {
     pub(crate) close_date: Option<NaiveDate>,
     pub(crate) filled: u32,
     pub(crate) applicable: u32,
+    pub(crate) created_date: Option<NaiveDate>,
+    /// Interned `--by` value ([`Names::groups`]).
+    pub(crate) group: Option<u32>,
 }
 
 impl DealBuffer {
@@ -283,9 +310,15 @@ impl DealBuffer {
             close_date: facts.close_date,
             filled: facts.filled,
             applicable: facts.applicable,
+            created: day_number(facts.created_date),
             risk: facts.risk,
         };
         self.deals.push(deal);
+        // The `--by` values live beside the deals, only when there is a `--by` column.
+        if facts.group.is_some() || !self.groups.is_empty() {
+            self.groups.resize(self.deals.len() - 1, NO_OWNER);
+            self.groups.push(facts.group.unwrap_or(NO_OWNER));
+        }
         (self.deals.len() - 1) as u32
     }
 }
@@ -304,6 +337,9 @@ pub(crate) struct DealStore {
     pub(crate) accounts: Interner,
     pub(crate) unknown_stages: Interner,
     pub(crate) forecasts: Interner,
+    pub(crate) groups: Interner,
+    /// Per deal, its `--by` value id in `groups` (empty when no deal has one).
+    group_of: Vec<u32>,
     /// Per worker, how its ids map to these interners'.
     maps: FxHashMap<usize, IdMaps>,
 }
@@ -323,17 +359,30 @@ impl DealStore {
                 &mut self.unknown_stages,
             ),
             (&mut maps.forecasts, new.forecasts, &mut self.forecasts),
+            (&mut maps.groups, new.groups, &mut self.groups),
         ] {
             map.extend(names.iter().map(|n| interner.intern(n)));
         }
-        let (owner_ids, account_ids, stage_ids, forecast_ids) = (
+        let (owner_ids, account_ids, stage_ids, forecast_ids, group_ids) = (
             &maps.owners,
             &maps.accounts,
             &maps.unknown_stages,
             &maps.forecasts,
+            &maps.groups,
         );
         let id = |map: &[u32], i: u32| map.get(i as usize).copied().unwrap_or(NO_OWNER);
         let arena = self.arenas.len() as u32;
+        if !buffer.groups.is_empty() || !self.group_of.is_empty() {
+            self.group_of.resize(self.len, NO_OWNER);
+            self.group_of.extend(
+                buffer
+                    .groups
+                    .iter()
+                    .map(|&g| if g == NO_OWNER { g } else { id(group_ids, g) }),
+            );
+            self.group_of
+                .resize(self.len + buffer.deals.len(), NO_OWNER);
+        }
         for mut d in buffer.deals.drain(..) {
             d.arena = arena;
             if d.owner != NO_OWNER {
@@ -413,6 +462,11 @@ impl DealStore {
         (d.owner != NO_OWNER).then_some(d.owner)
     }
 
+    /// The `--by` value id (in `groups`) of the `index`th deal, when it has one.
+    pub(crate) fn group_id(&self, index: usize) -> Option<u32> {
+        self.group_of.get(index).copied().filter(|&g| g != NO_OWNER)
+    }
+
     /// The deal's forecast category id in `forecasts`, when it names one.
     pub(crate) fn forecast_id(&self, d: &Deal) -> Option<u32> {
         (d.risk.forecast != u32::MAX).then_some(d.risk.forecast)
@@ -443,10 +497,11 @@ pub(crate) enum Signal {
     ForecastMismatch,
     NoNextStep,
     Pushed,
+    Slipping,
 }
 
 impl Signal {
-    pub(crate) const ALL: [Signal; 7] = [
+    pub(crate) const ALL: [Signal; 8] = [
         Signal::Overdue,
         Signal::Stale,
         Signal::StageAged,
@@ -454,6 +509,7 @@ impl Signal {
         Signal::ForecastMismatch,
         Signal::NoNextStep,
         Signal::Pushed,
+        Signal::Slipping,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -465,6 +521,7 @@ impl Signal {
             Signal::ForecastMismatch => "forecast_mismatch",
             Signal::NoNextStep => "no_next_step",
             Signal::Pushed => "pushed",
+            Signal::Slipping => "slipping",
         }
     }
 
@@ -477,6 +534,7 @@ impl Signal {
             Signal::ForecastMismatch => w.forecast_mismatch,
             Signal::NoNextStep => w.no_next_step,
             Signal::Pushed => w.pushed,
+            Signal::Slipping => w.slipping,
         }
     }
 
@@ -517,8 +575,11 @@ pub(crate) struct RiskFacts {
     /// Bit i: the stage's i-th `requires` field is missing or invalid (the first 16;
     /// [`RiskFacts::EXIT_MORE`] says whether later ones are too).
     pub(crate) exit_unmet: u16,
-    /// Pushes, up to `u16::MAX` ([`RiskFacts::PUSHES_CAPPED`] when more).
+    /// Pushes, up to `u16::MAX` ([`RiskFacts::PUSHES_CAPPED`] when more): the push-count
+    /// column's, or the stored history's with this snapshot's, whichever is more.
     pub(crate) push_count: u16,
+    /// Days the close date was pushed in all across the stored history (up to `u16::MAX`).
+    pub(crate) push_days: u16,
     pub(crate) last_activity: Option<NaiveDate>,
     /// Days in the current stage; `i32::MIN` when unknown ([`RiskFacts::DAYS_CAPPED`] when
     /// beyond `i32`).
@@ -566,6 +627,7 @@ impl Default for RiskFacts {
             score: 0,
             exit_unmet: 0,
             push_count: 0,
+            push_days: 0,
             last_activity: None,
             days_in_stage: i32::MIN,
             probability: i32::MIN,
@@ -595,9 +657,10 @@ mod tests {
 
     #[test]
     fn a_deal_summary_stays_compact() {
-        // Memory grows with deals, not bytes: keep the per-deal summary under 100 bytes.
+        // Memory grows with deals, not bytes: keep the per-deal summary under 100 bytes
+        // (96 since it keeps the created date and the pushed days).
         assert!(
-            std::mem::size_of::<Deal>() <= 88,
+            std::mem::size_of::<Deal>() <= 96,
             "{}",
             std::mem::size_of::<Deal>()
         );

@@ -42,6 +42,7 @@ mod draft;
 mod engine;
 mod field;
 mod gate;
+mod history;
 mod infer;
 mod input;
 mod progress;
@@ -62,7 +63,10 @@ pub use cli::Cli;
 pub use diag::{Code, Severity};
 pub use engine::Audit;
 pub use gate::{FailOn, GateSettings, Verdict};
+pub use history::backtest::{Backtest, SignalLift};
+pub use history::view::{HistoryView, OwnerTrend, QuarterAccuracy, TrendPoint};
 pub use input::Export;
+pub use input::quota::Quotas;
 pub use report::{
     Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DIFF_SCHEMA, DealRef, DealRisk, DealRow,
     DealSide, DeltaByCode, DeltaByOwner, DetectedRow, DiffFormat, EmitOptions, FieldRow, Files,
@@ -72,6 +76,10 @@ pub use report::{
 };
 pub use rules::RuleSet;
 pub use score::Band;
+pub use score::health::{
+    Basis, CategoryRow, Coverage, CoverageRow, CurrencyRate, Cycle, ForecastCall, Health, NamedWin,
+    OwnerCategories, WinRates, WinRow,
+};
 
 /// Run the `pipelint` command line; returns its exit code (0 the gate passed, 1 it failed,
 /// 2 the audit could not run). Errors are printed to standard error as one sentence.
@@ -117,6 +125,9 @@ pub struct AuditOptions {
     pub ignore: Vec<String>,
     /// How many of the riskiest deals the report can list.
     pub top: usize,
+    /// A column (`--by FIELD`: a field the rules name, or any header) to break the win rate
+    /// down by.
+    pub by: Option<String>,
 }
 
 impl AuditOptions {
@@ -128,6 +139,7 @@ impl AuditOptions {
             select: Vec::new(),
             ignore: Vec::new(),
             top: 20,
+            by: None,
         }
     }
 }
@@ -178,6 +190,7 @@ fn audit_with(
         as_of: options.as_of,
         // Reports that list more deals at risk than the table (HTML) read from these.
         keep_riskiest: options.top.max(RISKIEST_KEPT),
+        by: options.by.clone(),
     };
     engine::run(rules, exports, &run, previous)
 }
@@ -206,6 +219,12 @@ pub struct AuditRequest {
     pub previous: Option<String>,
     /// The date the previous snapshot is audited as of (default: a week before `as_of`).
     pub previous_as_of: Option<NaiveDate>,
+    /// Break the win rate down by this column (`--by`).
+    pub by: Option<String>,
+    /// A quota file to measure coverage against (`--quota`).
+    pub quota: Option<String>,
+    /// A snapshot history to compare with and learn from (`--history`).
+    pub history: Option<PathBuf>,
 }
 
 impl Default for AuditRequest {
@@ -223,6 +242,9 @@ impl Default for AuditRequest {
             progress: false,
             previous: None,
             previous_as_of: None,
+            by: None,
+            quota: None,
+            history: None,
         }
     }
 }
@@ -230,6 +252,16 @@ impl Default for AuditRequest {
 impl AuditRequest {
     /// Load the rules, open the inputs and run the audit.
     pub fn run(&self) -> Result<Audit> {
+        Ok(self.run_in(false)?.0)
+    }
+
+    /// Run the audit; with a history, also return the store, created when `create`.
+    pub(crate) fn run_in(&self, create: bool) -> Result<(Audit, Option<history::Store>)> {
+        let store = self
+            .history
+            .as_deref()
+            .map(|db| history::Store::open(db, create))
+            .transpose()?;
         diag::Policy::check_patterns(&self.select).map_err(anyhow::Error::msg)?;
         diag::Policy::check_patterns(&self.ignore).map_err(anyhow::Error::msg)?;
         if self.files.iter().filter(|f| *f == "-").count() > 1 {
@@ -267,21 +299,60 @@ impl AuditRequest {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             top: self.top,
+            by: self.by.clone(),
         };
+        let quotas = self
+            .quota
+            .as_deref()
+            .map(|q| input::quota::read(q, &rules))
+            .transpose()?;
         let _progress = self
             .progress
             .then(|| progress::Progress::start(exports.iter().chain(previous.iter())))
             .flatten();
-        match previous {
-            None => audit(rules, exports, &options),
-            Some(export) => {
+        let mut audit = match (previous, store.as_ref()) {
+            (None, Some(store)) => history_audit(store, rules, exports, &options),
+            (None, None) => audit(rules, exports, &options),
+            (Some(export), _) => {
                 let as_of = self
                     .previous_as_of
                     .unwrap_or(options.as_of - chrono::Days::new(7));
                 audit_against(rules, exports, Previous { export, as_of }, &options)
             }
+        }?;
+        audit.quotas = quotas;
+        Ok((audit, store))
+    }
+}
+
+/// An audit compared with the latest snapshot stored before its as-of, with what the
+/// whole stored history adds.
+fn history_audit(
+    store: &history::Store,
+    rules: RuleSet,
+    exports: Vec<Export>,
+    options: &AuditOptions,
+) -> Result<Audit> {
+    let day = options.as_of.to_string();
+    let stored: Vec<history::SnapshotMeta> = store
+        .list()?
+        .into_iter()
+        .filter(|s| s.as_of.as_str() < day.as_str())
+        .collect();
+    let previous = stored
+        .last()
+        .map(|meta| history::load::previous(store, meta, &rules))
+        .transpose()?;
+    let mut audit = audit_with(rules, exports, options, previous)?;
+    for (_, why) in &mut audit.not_checked {
+        if *why == checks::changes::NOT_CHECKED {
+            *why = history::NO_EARLIER_SNAPSHOT;
         }
     }
+    let sole = report::sole_currency(&audit);
+    let view = history::view::build(store, &audit, &stored, sole)?;
+    audit.history = Some(Box::new(view));
+    Ok(audit)
 }
 
 /// The worker threads to use for `requested` (0: one per core), at most what the machine

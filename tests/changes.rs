@@ -133,12 +133,18 @@ fn a_pushed_close_date_feeds_the_pushed_signal() {
         .expect("Acme");
     let risk = acme.risk.expect("open deal is scored");
     let signals: Vec<(&str, u32)> = risk.signals.iter().map(|s| (s.signal, s.weight)).collect();
-    // Acme also lost its next step this week (its stage requires one).
+    // Acme also lost its next step this week (its stage requires one); its one push of 46
+    // days passes push_alarm_days (30) on its own: serial slippage (HYG009) too.
     assert_eq!(
         signals,
-        [("exit_criteria", 20), ("no_next_step", 10), ("pushed", 15)]
+        [
+            ("exit_criteria", 20),
+            ("no_next_step", 10),
+            ("pushed", 15),
+            ("slipping", 20)
+        ]
     );
-    assert_eq!(risk.score, Some(45));
+    assert_eq!(risk.score, Some(65));
 }
 
 /// `[changes] amount_cut_pct` sets CHG003's threshold: 40% is not more than 40.
@@ -177,6 +183,9 @@ fn without_a_previous_snapshot_the_change_checks_are_not_checked() {
         serde_json::json!([{
             "codes": ["CHG001", "CHG002", "CHG003", "CHG004", "CHG005"],
             "why": "no previous snapshot to compare with (audit --previous FILE)"
+        }, {
+            "codes": ["HYG009"],
+            "why": "no push history: no stored history (audit --history DB), no previous snapshot and no push-count column"
         }])
     );
     assert_eq!(json["previous"], serde_json::Value::Null);
@@ -466,8 +475,8 @@ fn the_waterfall_reconciles_with_the_figures_computed_by_hand() {
 }
 
 /// Findings since last week: Soylent's missing activity persists (HYG002); Oscorp's 90% in
-/// Qualification (HYG004) and Acme's missing next step (REQ002) are new; Initech's missing
-/// next step was filled (REQ002 cleared).
+/// Qualification (HYG004), Acme's missing next step (REQ002) and its 46-day push (HYG009)
+/// are new; Initech's missing next step was filled (REQ002 cleared).
 #[test]
 fn findings_since_the_previous_snapshot() {
     let json = change_json();
@@ -475,7 +484,7 @@ fn findings_since_the_previous_snapshot() {
     assert_eq!(
         (&f["introduced"], &f["cleared"], &f["persisting"]),
         (
-            &serde_json::json!(2),
+            &serde_json::json!(3),
             &serde_json::json!(1),
             &serde_json::json!(1)
         )
@@ -485,13 +494,14 @@ fn findings_since_the_previous_snapshot() {
         serde_json::json!([
             {"code": "HYG002", "introduced": 0, "cleared": 0, "persisting": 1},
             {"code": "HYG004", "introduced": 1, "cleared": 0, "persisting": 0},
+            {"code": "HYG009", "introduced": 1, "cleared": 0, "persisting": 0},
             {"code": "REQ002", "introduced": 1, "cleared": 1, "persisting": 0}
         ])
     );
     assert_eq!(
         f["by_owner"],
         serde_json::json!([
-            {"owner": "Dana Whitfield", "introduced": 1, "cleared": 0, "persisting": 1},
+            {"owner": "Dana Whitfield", "introduced": 2, "cleared": 0, "persisting": 1},
             {"owner": "Priya Raman", "introduced": 0, "cleared": 1, "persisting": 0},
             {"owner": "Tomás Ibáñez", "introduced": 1, "cleared": 0, "persisting": 0}
         ])
@@ -572,7 +582,7 @@ fn the_table_shows_what_changed() {
         "│ Acme - Renewal ┆ Dana Whitfield ┆ 2026-11-30     ┆ 2027-01-15 ┆  +46 ┆ 100,000.00 │",
         "Moved back (1)",
         "Vanished without closing (1)",
-        "Findings since the previous snapshot: 2 introduced, 1 cleared, 1 persisting",
+        "Findings since the previous snapshot: 3 introduced, 1 cleared, 1 persisting",
     ] {
         assert!(out.contains(line), "missing {line:?} in\n{out}");
     }
@@ -752,6 +762,10 @@ fn a_push_count_column_is_mapped_and_scored() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(
         json["deals"][0]["risk"]["signals"],
-        serde_json::json!([{"signal": "pushed", "weight": 15, "detail": "pushed 2 times"}])
+        // Two pushes reach serial_pushes (2): HYG009's `slipping` signal too.
+        serde_json::json!([
+            {"signal": "pushed", "weight": 15, "detail": "pushed 2 times"},
+            {"signal": "slipping", "weight": 20, "detail": "slipping: pushed 2 times"}
+        ])
     );
 }

@@ -65,6 +65,7 @@ fn every_deal_scores_as_predicted() {
                 ),
                 ("no_next_step", s("no next step")),
                 ("pushed", s("pushed 2 times")),
+                ("slipping", s("slipping: pushed 2 times")),
             ]
         )
     );
@@ -129,6 +130,8 @@ fn hygiene_findings_match_the_signals() {
             finding("HYG001", 3, Some("close_date")),
             finding("HYG002", 3, Some("last_activity")),
             finding("HYG003", 3, Some("stage_changed")),
+            // Pushed twice by its push-count column: serial slippage.
+            finding("HYG009", 3, Some("close_date")),
             finding("REQ002", 3, Some("next_step")),
             finding("HYG002", 4, Some("last_activity")),
             finding("HYG004", 4, Some("probability")),
@@ -232,13 +235,13 @@ fn weights_thresholds_and_stage_limits_are_tunable() {
         .iter()
         .map(|(_, r)| r.as_ref().and_then(|r| r.score))
         .collect();
-    // 30+20+15+20+10, pushed now 0 = 95; R-3: stale 20 + mismatch 40; R-4: mismatch
+    // 30+20+15+20+10, pushed now 0, slipping 20 = 115, capped at 100; R-3: stale 20 + mismatch 40; R-4: mismatch
     // 40; R-8: stale 20, pushed now 0.
     assert_eq!(
         scores,
         vec![
             Some(0),
-            Some(95),
+            Some(100),
             Some(60),
             Some(40),
             None,

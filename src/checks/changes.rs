@@ -166,6 +166,17 @@ fn key_into(
     true
 }
 
+/// The pairing key of a stored deal into `out`; false when it has none.
+pub(crate) fn pairing_key(
+    by: PairBy,
+    d: &Deal,
+    deals: &DealStore,
+    rules: &RuleSet,
+    out: &mut String,
+) -> bool {
+    key_into(by, deals.id(d), deals.account(d), deals.name(d), rules, out)
+}
+
 impl<'a> Baseline<'a> {
     /// Index `previous`'s deals. `by_id`: both snapshots map a record id.
     pub(crate) fn new(previous: &'a Audit, by_id: bool, file: u32) -> Baseline<'a> {
@@ -266,6 +277,10 @@ pub(crate) struct Paired {
     pub(crate) old: u32,
     /// Its close date was pushed out (CHG001): the `pushed` risk signal.
     pub(crate) pushed: bool,
+    /// By how many days (0 when not pushed).
+    pub(crate) pushed_days: u32,
+    /// The previous self's push totals: count and days.
+    pub(crate) carried: (u16, u16),
 }
 
 /// Per worker: buffers for keys.
@@ -302,9 +317,11 @@ pub(crate) fn check_row(
     let field = |c: Canonical| Some(table.canonical(c));
     let was = standing(old, &previous.rules);
     let mut pushed = false;
+    let mut pushed_days = 0;
     if was == Standing::Open && now.open {
         if let (Some(from), Some(to)) = (old.close_date, now.close_date) {
             if to > from {
+                pushed_days = u32::try_from((to - from).num_days()).unwrap_or(u32::MAX);
                 pushed = sink.push(Code::Chg001, None, About::Deal(deal), field(Canonical::CloseDate), || {
                     let days = (to - from).num_days();
                     Says::Text(format!(
@@ -358,9 +375,12 @@ pub(crate) fn check_row(
             ))
         });
     }
+    // A push counts towards serial slippage even when CHG001 itself is switched off.
     Some(Paired {
         old: old_index,
-        pushed,
+        pushed: pushed || pushed_days > 0,
+        pushed_days,
+        carried: (old.risk.push_count, old.risk.push_days),
     })
 }
 

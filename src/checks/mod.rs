@@ -16,6 +16,7 @@ pub(crate) mod hygiene;
 pub(crate) mod input;
 pub(crate) mod plan;
 pub(crate) mod required;
+pub(crate) mod slippage;
 pub(crate) mod values;
 
 use std::borrow::Cow;
@@ -57,7 +58,7 @@ const EXPLANATION_HEADINGS: [&str; 5] = [
 ];
 
 /// Every family's checks: one line per family.
-fn registry() -> [&'static [CheckDoc]; 6] {
+fn registry() -> [&'static [CheckDoc]; 7] {
     [
         changes::CHECKS,
         input::CHECKS,
@@ -65,6 +66,7 @@ fn registry() -> [&'static [CheckDoc]; 6] {
         values::CHECKS,
         duplicates::CHECKS,
         hygiene::CHECKS,
+        slippage::CHECKS,
     ]
 }
 
@@ -141,6 +143,12 @@ pub(crate) const SIGNALS: &[SignalDoc] = &[
         prompt: Prompt::Own(
             "The close date has moved before: what changed, and what makes the new date real?",
         ),
+    },
+    SignalDoc {
+        signal: Signal::Slipping,
+        meaning: "serial slippage: the close date pushed [changes] serial_pushes times or push_alarm_days days in all (HYG009)",
+        codes: &[Code::Hyg009],
+        prompt: Prompt::Of(Code::Hyg009),
     },
 ];
 

@@ -73,6 +73,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) values: ValueContext<'a>,
     /// The previous snapshot, when the audit compares with one (the change checks).
     pub(crate) baseline: Option<&'a crate::checks::changes::Baseline<'a>>,
+    /// The `--by` column, whose value each deal keeps for the pipeline-health breakdowns.
+    pub(crate) group_col: Option<usize>,
 }
 
 /// The rules and one file's mapping, while a plan is built.
@@ -296,6 +298,7 @@ impl<'a> Plan<'a> {
                 dollar: rules.input.currency,
             },
             baseline: None,
+            group_col: None,
         }
     }
 

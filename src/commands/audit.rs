@@ -33,6 +33,9 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         progress: crate::progress::wanted(args.quiet),
         previous: args.previous.clone(),
         previous_as_of: args.previous_as_of,
+        by: args.by.clone(),
+        quota: args.quota.clone(),
+        history: args.history.clone(),
     }
     .run()?;
 

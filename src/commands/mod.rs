@@ -6,6 +6,7 @@
 mod audit;
 mod diff;
 mod explain;
+mod history;
 mod init;
 mod profile;
 mod rules;
@@ -26,6 +27,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit(args) => audit::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::History { command } => history::run(&command),
         Command::Profile(args) => profile::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Rules {

@@ -57,6 +57,7 @@ codes! {
     Hyg006 => "HYG006", "won-without-amount", Error, "won deal without a positive amount";
     Hyg007 => "HYG007", "closes-before-created", Error, "close date before created date";
     Hyg008 => "HYG008", "close-date-too-far", Warning, "open deal closing implausibly far out (default more than 365 days)";
+    Hyg009 => "HYG009", "serial-slippage", Warning, "serial slippage: close date pushed serial_pushes times or push_alarm_days days in all";
     In001 => "IN001", "mapped-column-missing", Error, "a mapped column is missing from the header (fatal, exit 2)";
     In002 => "IN002", "malformed-row", Error, "a row has a different number of fields than the header";
     In003 => "IN003", "not-utf8", Info, "text was not UTF-8 and was decoded as Windows-1252";

@@ -22,6 +22,7 @@ use crate::checks::changes::{self, Baseline, Pairing};
 use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::plan::Plan;
+use crate::checks::slippage;
 use crate::deal::{Deal, DealStore};
 use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, RowRef, Subject};
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
@@ -41,6 +42,45 @@ pub(crate) struct RunOptions {
     pub(crate) as_of: NaiveDate,
     /// How many of the riskiest open deals to keep for reports (the table's `--top`).
     pub(crate) keep_riskiest: usize,
+    /// The column (`--by FIELD`) whose value each deal keeps for the health breakdowns.
+    pub(crate) by: Option<String>,
+}
+
+/// The column of `by` in each file: a field the rules name (canonical or header), else a
+/// header spelt any case. An error when no file has it.
+fn group_columns(
+    by: &str,
+    table: &FieldTable,
+    mappings: &[Mapping],
+    exports: &[Export],
+) -> Result<Vec<Option<usize>>> {
+    let id = table.id(&crate::field::FieldName::parse(by));
+    let columns: Vec<Option<usize>> = mappings
+        .iter()
+        .zip(exports)
+        .map(|(m, e)| {
+            id.and_then(|id| m.column(id)).or_else(|| {
+                e.header
+                    .cells
+                    .iter()
+                    .position(|h| h.trim().eq_ignore_ascii_case(by.trim()))
+            })
+        })
+        .collect();
+    if columns.iter().all(Option::is_none) {
+        let headers = exports
+            .iter()
+            .flat_map(|e| e.header.cells.iter().map(String::as_str));
+        bail!(
+            "--by {by}: no input has that column{}",
+            crate::suggest::hint_then(
+                by,
+                headers,
+                "; name a header of the export, such as Lead Source"
+            )
+        );
+    }
+    Ok(columns)
 }
 
 /// What the report says about one input file.
@@ -86,6 +126,12 @@ pub struct Audit {
     pub(crate) not_checked: Vec<(Vec<Code>, &'static str)>,
     /// What changed since the previous snapshot.
     pub(crate) changes: Option<ChangeView>,
+    /// The `--by FIELD` the health breakdowns group by.
+    pub(crate) by: Option<String>,
+    /// The quotas coverage is measured against (`--quota FILE`).
+    pub(crate) quotas: Option<crate::input::quota::Quotas>,
+    /// What the stored history adds (`--history`), or a stored snapshot's streaks.
+    pub(crate) history: Option<Box<crate::history::view::HistoryView>>,
 }
 
 impl Audit {
@@ -242,6 +288,10 @@ pub(crate) fn run(
             && mappings.iter().all(|m| m.column(id).is_some());
         Baseline::new(p, by_id, current_files)
     });
+    let groups = match &options.by {
+        Some(by) => group_columns(by, &table, &mappings, &exports)?,
+        None => vec![None; exports.len()],
+    };
     let readings = crate::infer::read_files(&rules, &table, &mappings, &exports);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
@@ -277,6 +327,7 @@ pub(crate) fn run(
             export.header.len(),
         );
         plan.baseline = baseline.as_ref();
+        plan.group_col = groups.get(file as usize).copied().flatten();
         let mut summary = InputSummary {
             path: export.name.clone(),
             records: 0,
@@ -355,7 +406,12 @@ pub(crate) fn run(
         )?),
         _ => None,
     };
-    let (checks_run, not_checked) = which_checks(policy, previous.is_some());
+    let push_column = table.canonical(crate::field::Canonical::PushCount);
+    let push_history = previous.is_some()
+        || inputs
+            .iter()
+            .any(|i| !i.previous && i.mapping.column(push_column).is_some());
+    let (checks_run, not_checked) = which_checks(policy, previous.is_some(), push_history);
     Ok(Audit {
         rules,
         table,
@@ -370,6 +426,9 @@ pub(crate) fn run(
         pairing,
         not_checked,
         changes,
+        by: options.by.clone(),
+        quotas: None,
+        history: None,
     })
 }
 
@@ -467,16 +526,26 @@ fn settle(
 fn which_checks(
     policy: &Policy,
     has_previous: bool,
+    push_history: bool,
 ) -> (Vec<Code>, Vec<(Vec<Code>, &'static str)>) {
-    let (run, unchecked): (Vec<Code>, Vec<Code>) = policy
-        .codes_on()
-        .into_iter()
-        .partition(|&c| has_previous || !changes::needs_previous(c));
-    let not_checked = if unchecked.is_empty() {
-        Vec::new()
-    } else {
-        vec![(unchecked, changes::NOT_CHECKED)]
-    };
+    let mut not_checked: Vec<(Vec<Code>, &'static str)> = Vec::new();
+    let mut run = Vec::new();
+    for c in policy.codes_on() {
+        let why = if changes::needs_previous(c) && !has_previous {
+            Some(changes::NOT_CHECKED)
+        } else if slippage::needs_push_history(c) && !push_history {
+            Some(slippage::NOT_CHECKED)
+        } else {
+            None
+        };
+        match why {
+            None => run.push(c),
+            Some(why) => match not_checked.iter_mut().find(|(_, w)| *w == why) {
+                Some((codes, _)) => codes.push(c),
+                None => not_checked.push((vec![c], why)),
+            },
+        }
+    }
     (run, not_checked)
 }
 

@@ -10,6 +10,7 @@ use crate::checks::hygiene::{self, DealState};
 use crate::checks::input::{self, ReadTally, Shape};
 use crate::checks::plan::Plan;
 use crate::checks::required::{self, Demands};
+use crate::checks::slippage::{self, Slippage};
 use crate::checks::values::{self, Cell, Parsed, ValueScratch};
 use crate::deal::{DealBuffer, DealFacts, DealText, Names, Signal, StageKey};
 use crate::diag::{FindingSink, Policy};
@@ -186,9 +187,18 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     if paired.is_some_and(|p| p.pushed) {
         signals.insert(Signal::Pushed);
     }
+    let column_pushes = inputs
+        .push_count
+        .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16);
+    let slip = Slippage::of(column_pushes, paired.as_ref());
+    if slippage::check_row(plan, deal, open, slip, &mut out.sink) {
+        signals.insert(Signal::Slipping);
+    }
     let score = signals.score(&rules.risk.weights);
     let forecast_id = forecast.map_or(u32::MAX, |f| f.id);
-    let risk_facts = risk::facts(&state, &inputs, &rules.risk, signals, score, forecast_id);
+    let mut risk_facts = risk::facts(&state, &inputs, &rules.risk, signals, score, forecast_id);
+    risk_facts.push_count = slip.pushes.min(u32::from(u16::MAX)) as u16;
+    risk_facts.push_days = slip.days.min(u32::from(u16::MAX)) as u16;
     if let Some(p) = paired {
         out.pairs.push((deal, p.old));
     }
@@ -197,6 +207,11 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     let owner_t = trim_cell(&owner_text);
     let owner = (!placeholders.is_missing(owner_t)).then(|| scratch.names.owners.intern(owner_t));
     let account_id = scratch.names.account_id(account);
+    let group = plan.group_col.and_then(|c| {
+        let t = text(Some(c));
+        let t = trim_cell(&t);
+        (!placeholders.is_missing(t)).then(|| scratch.names.groups.intern(t))
+    });
     let names = DealNames {
         id,
         name,
@@ -219,6 +234,8 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
             close_date: state.close_date,
             filled: fulfilment.filled,
             applicable: fulfilment.applicable,
+            created_date: state.created_date,
+            group,
             risk: risk_facts,
         },
     );

@@ -146,6 +146,8 @@ fn head_entries<M: SerializeMap>(report: &Report<'_>, map: &mut M) -> Result<(),
         },
     )?;
     map.serialize_entry("findings_by_code", report.by_code())?;
+    map.serialize_entry("health", report.health())?;
+    map.serialize_entry("history", &report.history())?;
     map.serialize_entry("changes", &Changes(report))
 }
 

@@ -7,6 +7,7 @@ mod csv;
 mod diff;
 mod escape;
 mod github;
+mod health_sections;
 mod html;
 mod json;
 mod jsonl;
@@ -40,6 +41,7 @@ pub use rows::{
     SeverityCounts, SignalRow, SlipRow, StageRow, Summary, WaterfallRow,
 };
 pub use view::Report;
+pub(crate) use view::sole_currency;
 
 /// A report format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]

@@ -314,11 +314,15 @@ fn input_words(report: &Report<'_>) -> Option<String> {
 
 /// Every section after the summary, in order; `top` caps the deals and findings listed.
 pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
-    let mut out = Vec::new();
+    // The pipeline meeting's four questions first: how are we tracking, which deals are at
+    // risk, what is slipping, is the pipeline healthy.
+    let mut out = super::health_sections::first(report);
     if report.has_stages() {
         out.push(at_risk(report, top));
     }
     out.extend(super::change_sections::sections(report, top));
+    out.extend(super::health_sections::history(report, top));
+    out.push(super::health_sections::win_rate(report));
     if !report.by_field().is_empty() {
         out.push(by_field(report));
     }

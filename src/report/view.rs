@@ -44,6 +44,7 @@ pub struct Report<'a> {
     by_owner: Vec<OwnerRow>,
     by_stage: Vec<StageRow>,
     by_code: Vec<CodeRow>,
+    health: crate::score::health::Health,
 }
 
 impl Audit {
@@ -163,6 +164,7 @@ impl<'a> Report<'a> {
             by_owner: by_owner(audit, sole),
             by_stage: by_stage(audit, sole),
             by_code: by_code(audit),
+            health: crate::score::health::compute(audit, sole, audit.quotas.as_ref()),
         }
     }
 
@@ -213,6 +215,21 @@ impl<'a> Report<'a> {
     /// deals without a stage.
     pub fn by_stage(&self) -> &[StageRow] {
         &self.by_stage
+    }
+
+    /// What the stored history adds (`--history`): trends, commit accuracy, streaks.
+    pub fn history(&self) -> Option<&crate::history::view::HistoryView> {
+        self.audit.history.as_deref()
+    }
+
+    /// How many snapshots in a row the `index`th finding has been flagged (with a history).
+    pub fn streak(&self, index: usize) -> Option<u16> {
+        self.audit.history.as_ref()?.streaks.get(index).copied()
+    }
+
+    /// Pipeline health: the forecast call, win rate, cycle and coverage.
+    pub fn health(&self) -> &crate::score::health::Health {
+        &self.health
     }
 
     /// Codes with findings, most findings first.
@@ -517,7 +534,7 @@ fn severity_counts(audit: &Audit) -> SeverityCounts {
 /// on some values of a one-currency export). Decided once per audit, so every total in a
 /// report agrees; with several named currencies unlabelled amounts stay apart, since adding
 /// across currencies needs a rate.
-fn sole_currency(audit: &Audit) -> Option<Currency> {
+pub(crate) fn sole_currency(audit: &Audit) -> Option<Currency> {
     let mut found: Option<Currency> = None;
     for d in audit.deals.iter() {
         match (found, d.currency) {
@@ -531,7 +548,7 @@ fn sole_currency(audit: &Audit) -> Option<Currency> {
 }
 
 /// Totals per currency for reports, unlabelled amounts folded into `sole` when given.
-fn amounts(
+pub(crate) fn amounts(
     sums: impl IntoIterator<Item = (Option<Currency>, MoneySum)>,
     sole: Option<Currency>,
 ) -> Vec<Amount> {

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use regex::Regex;
+use serde::Serialize;
 
 use crate::diag::{CheckSetting, Code, Severity};
 use crate::field::{Canonical, FieldName, FieldType};
@@ -224,6 +225,7 @@ pub(crate) struct RiskWeights {
     pub(crate) forecast_mismatch: u32,
     pub(crate) no_next_step: u32,
     pub(crate) pushed: u32,
+    pub(crate) slipping: u32,
 }
 
 impl Default for RiskWeights {
@@ -236,6 +238,7 @@ impl Default for RiskWeights {
             forecast_mismatch: 10,
             no_next_step: 10,
             pushed: 15,
+            slipping: 20,
         }
     }
 }
@@ -276,12 +279,18 @@ pub(crate) struct GateRules {
 pub(crate) struct ChangesRules {
     /// CHG003: an amount cut by more than this share (percent) of the previous amount.
     pub(crate) amount_cut_pct: f64,
+    /// HYG009: a close date pushed this many times (stored history or a push-count column).
+    pub(crate) serial_pushes: u32,
+    /// HYG009 also fires when the pushes add up to this many days.
+    pub(crate) push_alarm_days: u32,
 }
 
 impl Default for ChangesRules {
     fn default() -> Self {
         ChangesRules {
             amount_cut_pct: 20.0,
+            serial_pushes: 2,
+            push_alarm_days: 30,
         }
     }
 }
@@ -291,9 +300,97 @@ impl Default for ChangesRules {
 pub(crate) struct ForecastRules {
     /// The month (1–12) the fiscal year starts in; quarters follow it.
     pub(crate) fiscal_year_start_month: u32,
+    /// The trailing window (days up to as-of) for win rate, cycle length and coverage's basis.
+    pub(crate) win_rate_days: u32,
+    /// Extra spellings per class (normalised with [`normalize_forecast`]), from
+    /// `[forecast] categories`; they are tried before the built-in spellings.
+    pub(crate) categories: Vec<(ForecastClass, Vec<String>)>,
+}
+
+impl Default for ForecastRules {
+    fn default() -> Self {
+        ForecastRules {
+            fiscal_year_start_month: 1,
+            win_rate_days: 365,
+            categories: Vec::new(),
+        }
+    }
+}
+
+/// A forecast category as the pipeline meeting counts it, whatever the CRM calls it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ForecastClass {
+    Commit,
+    BestCase,
+    Pipeline,
+    Omitted,
+    Closed,
+}
+
+impl ForecastClass {
+    pub(crate) const ALL: [ForecastClass; 5] = [
+        ForecastClass::Commit,
+        ForecastClass::BestCase,
+        ForecastClass::Pipeline,
+        ForecastClass::Omitted,
+        ForecastClass::Closed,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ForecastClass::Commit => "commit",
+            ForecastClass::BestCase => "best_case",
+            ForecastClass::Pipeline => "pipeline",
+            ForecastClass::Omitted => "omitted",
+            ForecastClass::Closed => "closed",
+        }
+    }
+
+    /// How the class is shown: `Best case`.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            ForecastClass::Commit => "Commit",
+            ForecastClass::BestCase => "Best case",
+            ForecastClass::Pipeline => "Pipeline",
+            ForecastClass::Omitted => "Omitted",
+            ForecastClass::Closed => "Closed",
+        }
+    }
+
+    pub(crate) fn parse(name: &str) -> Option<ForecastClass> {
+        ForecastClass::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The built-in spellings of each class (Salesforce, HubSpot, Dynamics 365, Zoho),
+    /// normalised.
+    fn built_in(self) -> &'static [&'static str] {
+        match self {
+            ForecastClass::Commit => &["commit", "committed"],
+            ForecastClass::BestCase => &["bestcase", "upside", "mostlikely", "probable"],
+            ForecastClass::Pipeline => &["pipeline"],
+            ForecastClass::Omitted => &["omitted", "excluded", "removed"],
+            ForecastClass::Closed => &["closed", "won", "lost", "closedlost"],
+        }
+    }
 }
 
 impl ForecastRules {
+    /// The class of a forecast category as read: the rules' spellings first, then the
+    /// built-in ones; `None` for a category nobody named.
+    pub(crate) fn class_of(&self, category: &str) -> Option<ForecastClass> {
+        let n = normalize_forecast(category);
+        self.categories
+            .iter()
+            .find(|(_, spellings)| spellings.contains(&n))
+            .map(|(c, _)| *c)
+            .or_else(|| {
+                ForecastClass::ALL
+                    .into_iter()
+                    .find(|c| c.built_in().contains(&n.as_str()))
+            })
+    }
+
     /// The first and last day of the fiscal quarter that holds `day`, and its name
     /// (`FY2027-Q1`: a fiscal year is named by the calendar year it ends in).
     pub(crate) fn quarter_of(&self, day: NaiveDate) -> (NaiveDate, NaiveDate, String) {

@@ -101,6 +101,7 @@ pub(crate) struct RawWeights {
     pub(crate) forecast_mismatch: Option<Spanned<i64>>,
     pub(crate) no_next_step: Option<Spanned<i64>>,
     pub(crate) pushed: Option<Spanned<i64>>,
+    pub(crate) slipping: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -116,12 +117,17 @@ pub(crate) struct RawGate {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawChanges {
     pub(crate) amount_cut_pct: Option<Spanned<f64>>,
+    pub(crate) serial_pushes: Option<Spanned<i64>>,
+    pub(crate) push_alarm_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawForecast {
     pub(crate) fiscal_year_start_month: Option<Spanned<i64>>,
+    pub(crate) win_rate_days: Option<Spanned<i64>>,
+    /// Normalised class (`commit`, `best_case`, …) → the spellings that mean it.
+    pub(crate) categories: Option<Spanned<std::collections::BTreeMap<String, Vec<String>>>>,
 }
 
 /// The whole document after phase one. Maps keep their key spans.

@@ -537,6 +537,7 @@ mod tests {
     fn fiscal_quarters_follow_the_year_start() {
         let calendar = ForecastRules {
             fiscal_year_start_month: 1,
+            ..ForecastRules::default()
         };
         assert_eq!(
             calendar.quarter_of(day(2026, 11, 20)),
@@ -544,6 +545,7 @@ mod tests {
         );
         let february = ForecastRules {
             fiscal_year_start_month: 2,
+            ..ForecastRules::default()
         };
         assert_eq!(
             february.quarter_of(day(2026, 11, 20)),
@@ -555,6 +557,7 @@ mod tests {
         );
         let july = ForecastRules {
             fiscal_year_start_month: 7,
+            ..ForecastRules::default()
         };
         assert_eq!(
             july.quarter_of(day(2026, 6, 30)),

@@ -4,6 +4,7 @@
 pub(crate) mod aggregate;
 pub(crate) mod changes;
 pub(crate) mod completeness;
+pub(crate) mod health;
 pub(crate) mod risk;
 
 pub(crate) use aggregate::{GroupTally, Tallies};

@@ -197,6 +197,10 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
             n if facts.has(RiskFacts::PUSHES_CAPPED) => format!("pushed over {n} times"),
             n => format!("pushed {n} times"),
         },
+        Signal::Slipping => match (facts.push_count, facts.push_days) {
+            (n, 0) => format!("slipping: pushed {n} times"),
+            (n, days) => format!("slipping: pushed {n} times, {days} days in all"),
+        },
     }
 }
 
@@ -240,6 +244,7 @@ pub(crate) fn facts(
         push_count: inputs
             .push_count
             .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16),
+        push_days: 0,
         last_activity: match state.activity {
             Activity::Last(d) => Some(d),
             _ => None,
@@ -355,7 +360,7 @@ mod tests {
         assert_eq!(Band::of(30, &r), Band::Medium);
         assert_eq!(Band::of(29, &r), Band::Low);
         let names: Vec<&str> = s.iter().map(Signal::name).collect();
-        assert_eq!(names.len(), 7);
+        assert_eq!(names.len(), 8);
     }
 
     /// The best `limit` keys, in order, whatever order they are offered in and however

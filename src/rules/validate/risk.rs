@@ -13,13 +13,13 @@ pub(crate) struct RiskLayer {
     probability_tolerance: Option<f64>,
     horizon_days: Option<i64>,
     /// In the order of [`WEIGHTS`].
-    weights: [Option<u32>; 7],
+    weights: [Option<u32>; 8],
     high: Option<(u32, Origin)>,
     medium: Option<(u32, Origin)>,
 }
 
 /// The signals' weight keys, in the order a layer keeps them.
-const WEIGHTS: [&str; 7] = [
+const WEIGHTS: [&str; 8] = [
     "overdue",
     "stale",
     "stage_aged",
@@ -27,6 +27,7 @@ const WEIGHTS: [&str; 7] = [
     "forecast_mismatch",
     "no_next_step",
     "pushed",
+    "slipping",
 ];
 
 pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
@@ -54,6 +55,7 @@ pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
             &w.forecast_mismatch,
             &w.no_next_step,
             &w.pushed,
+            &w.slipping,
         ];
         for (i, (v, name)) in all.into_iter().zip(WEIGHTS).enumerate() {
             layer.weights[i] = c.points(v, &format!("risk.weights.{name}"));
@@ -101,6 +103,7 @@ pub(super) fn finish(layer: RiskLayer, problems: &mut Problems) -> RiskRules {
             forecast_mismatch: w[4].unwrap_or(dw.forecast_mismatch),
             no_next_step: w[5].unwrap_or(dw.no_next_step),
             pushed: w[6].unwrap_or(dw.pushed),
+            slipping: w[7].unwrap_or(dw.slipping),
         },
         high: layer.high.as_ref().map_or(defaults.high, |h| h.0),
         medium: layer.medium.as_ref().map_or(defaults.medium, |m| m.0),

@@ -1,0 +1,242 @@
+//! `pipelint history add|list|backtest`: the snapshot store.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+
+use super::{EXIT_PASS, note, stdout};
+use crate::cli::{HistoryAddArgs, HistoryCommand, HistoryDbArgs, ProfileFormat};
+use crate::history::{Store, backtest};
+use crate::report::terminal;
+use crate::{AuditRequest, thread_count};
+
+pub(crate) fn run(command: &HistoryCommand) -> Result<u8> {
+    match command {
+        HistoryCommand::Add(args) => add(args),
+        HistoryCommand::List(args) => list(args),
+        HistoryCommand::Backtest(args) => backtest(args),
+    }
+}
+
+fn add(args: &HistoryAddArgs) -> Result<u8> {
+    let (threads, clamped) = thread_count(args.threads);
+    if let Some(message) = clamped {
+        note(&format!("pipelint: {message}"));
+    }
+    let request = AuditRequest {
+        files: args.files.clone(),
+        rules: args.rules.clone(),
+        preset: args.preset.map(|p| p.name().to_string()),
+        as_of: args.as_of,
+        threads,
+        delimiter: args.delimiter.clone(),
+        progress: crate::progress::wanted(args.quiet),
+        history: Some(args.db.clone()),
+        ..AuditRequest::default()
+    };
+    let (audit, store) = request.run_in(true)?;
+    let Some(mut store) = store else {
+        anyhow::bail!("no history was opened");
+    };
+    let report = audit.report(&audit.gate_settings());
+    let summary = serde_json::to_string(report.summary())?;
+    let streaks = audit
+        .history
+        .as_ref()
+        .map(|h| h.streaks.clone())
+        .unwrap_or_default();
+    let later = store
+        .list()?
+        .into_iter()
+        .filter(|s| s.as_of > audit.as_of.to_string())
+        .count();
+    let done = store.add(&audit, &streaks, &summary)?;
+    if !args.quiet {
+        let compared = audit
+            .history
+            .as_ref()
+            .and_then(|h| h.compared_with.clone())
+            .map_or_else(
+                || "the first snapshot stored".to_string(),
+                |p| format!("compared with {p}"),
+            );
+        note(&format!(
+            "pipelint: {} snapshot {} in {}: {} deals, {compared}",
+            if done.replaced { "replaced" } else { "stored" },
+            audit.as_of,
+            store.path.display(),
+            done.deals
+        ));
+        if later > 0 {
+            note(&format!(
+                "pipelint: {later} later snapshot{} were stored before this one: their push counts and streaks do not count it; add them again, in order, to include it",
+                if later == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    Ok(EXIT_PASS)
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t
+}
+
+fn list(args: &HistoryDbArgs) -> Result<u8> {
+    let store = Store::open(&args.db, false)?;
+    let snapshots = store.list()?;
+    stdout(|out| match args.format {
+        ProfileFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &serde_json::json!({
+                    "schema": "pipelint.history/1",
+                    "db": store.path.display().to_string(),
+                    "snapshots": snapshots,
+                }),
+            )?;
+            writeln!(out)
+        }
+        ProfileFormat::Table => {
+            writeln!(
+                out,
+                "{} snapshot{} in {}",
+                snapshots.len(),
+                if snapshots.len() == 1 { "" } else { "s" },
+                terminal(&store.path.display().to_string())
+            )?;
+            if snapshots.is_empty() {
+                return Ok(());
+            }
+            let mut t = table();
+            t.set_header(vec![
+                "as of",
+                "deals",
+                "open",
+                "completeness",
+                "findings",
+                "rules",
+                "files",
+            ]);
+            for s in &snapshots {
+                let get = |k: &str| s.summary.get(k).cloned().unwrap_or_default();
+                let findings = get("findings");
+                let total = ["error", "warning", "info"]
+                    .iter()
+                    .filter_map(|k| findings.get(k).and_then(|v| v.as_u64()))
+                    .sum::<u64>();
+                t.add_row(vec![
+                    s.as_of.clone(),
+                    s.deals.to_string(),
+                    get("open").to_string(),
+                    format!("{}%", get("completeness")),
+                    total.to_string(),
+                    terminal(&s.rules).into_owned(),
+                    terminal(&s.files.join(", ")).into_owned(),
+                ]);
+            }
+            for i in [1, 2, 3, 4] {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            writeln!(out, "{t}")
+        }
+    })?;
+    Ok(EXIT_PASS)
+}
+
+fn backtest(args: &HistoryDbArgs) -> Result<u8> {
+    let store = Store::open(&args.db, false)?;
+    let b = backtest::run(&store)?;
+    stdout(|out| match args.format {
+        ProfileFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &serde_json::json!({
+                    "schema": "pipelint.backtest/1",
+                    "db": store.path.display().to_string(),
+                    "backtest": b,
+                }),
+            )?;
+            writeln!(out)
+        }
+        ProfileFormat::Table => write_backtest(&b, out),
+    })?;
+    Ok(EXIT_PASS)
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or("–".to_string(), |r| format!("{r:.1}%"))
+}
+
+fn write_backtest(b: &backtest::Backtest, out: &mut dyn Write) -> std::io::Result<()> {
+    let span = match (&b.first, &b.last) {
+        (Some(f), Some(l)) => format!(" ({f} to {l})"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "Backtest over {} stored snapshot{}{span}: {} deals seen open and then closed, {} lost ({})",
+        b.snapshots,
+        if b.snapshots == 1 { "" } else { "s" },
+        b.closed,
+        b.lost,
+        pct(b.loss_rate)
+    )?;
+    if b.closed == 0 {
+        return writeln!(
+            out,
+            "No deal closed within the stored history yet: add more weekly snapshots (pipelint history add)."
+        );
+    }
+    let mut t = table();
+    t.set_header(vec![
+        "signal",
+        "deals with it",
+        "lost",
+        "loss rate",
+        "deals without",
+        "lost",
+        "loss rate",
+        "lift",
+    ]);
+    let mut rows = b.signals.clone();
+    rows.sort_by(|x, y| {
+        y.lift
+            .unwrap_or(-1.0)
+            .total_cmp(&x.lift.unwrap_or(-1.0))
+            .then(x.signal.cmp(y.signal))
+    });
+    for s in &rows {
+        let lift = match s.lift {
+            Some(l) if s.small_sample => format!("{l:.2}× (small sample)"),
+            Some(l) => format!("{l:.2}×"),
+            None => "–".to_string(),
+        };
+        t.add_row(vec![
+            s.signal.to_string(),
+            s.with.to_string(),
+            s.lost_with.to_string(),
+            pct(s.loss_rate_with),
+            s.without.to_string(),
+            s.lost_without.to_string(),
+            pct(s.loss_rate_without),
+            lift,
+        ]);
+    }
+    for i in 1..8 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{t}")?;
+    writeln!(
+        out,
+        "Lift = loss rate with the signal ÷ loss rate without. Above 1× the signal preceded losses here; near 1× it told you nothing; below {} deals on a side the sample is small.",
+        backtest::SMALL_SAMPLE
+    )
+}

@@ -1,0 +1,190 @@
+//! A stored snapshot read back as the previous audit a new one is compared with: the same
+//! deal summaries an audit of last week's file would hold (ids, names, accounts, owners,
+//! stages by name under today's rules, amounts, dates, risk and push totals), and its
+//! findings by deal, code and field with their streaks.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use super::{FINDING_SEP, PART_SEP, SnapshotMeta, Store};
+use crate::deal::{
+    DealBuffer, DealFacts, DealStore, DealText, Names, RiskFacts, Signals, StageKey,
+};
+use crate::diag::{Code, Finding, Findings, Message, NO_FIELD, Subject};
+use crate::engine::{Audit, InputSummary};
+use crate::field::{Canonical, FieldName};
+use crate::input::mapping::{FieldTable, Mapping};
+use crate::rules::{Outcome, RuleSet};
+use crate::score::Tallies;
+use crate::score::risk::Riskiest;
+use crate::values::{Currency, Money};
+
+/// Deals per buffer, as the engine's batches are.
+const CHUNK: usize = 1 << 16;
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+/// The snapshot `meta` as a previous audit under `rules`; its streaks are in
+/// `history.streaks`.
+pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<Audit> {
+    let table = FieldTable::new(rules);
+    let pair_by: String = store.conn.query_row(
+        "SELECT pair_by FROM snapshots WHERE id = ?1",
+        [meta.id],
+        |r| r.get(0),
+    )?;
+    let mut stmt = store.conn.prepare(
+        "SELECT file, line, record_id, name, account, owner, stage, closed_as, amount, currency,
+                close_date, created_date, forecast, filled, applicable, risk_score, signals,
+                push_count, push_days, findings
+         FROM deals WHERE snapshot = ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([meta.id])?;
+    let mut deals = DealStore::default();
+    let mut names = Names::default();
+    let mut mark = names.mark();
+    let mut buffer = DealBuffer::with_capacity(CHUNK, usize::MAX);
+    let mut list: Vec<Finding> = Vec::new();
+    let mut streaks: Vec<u16> = Vec::new();
+    let mut index: u32 = 0;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<Option<String>> { r.get(i) };
+        let stage = match text(6)? {
+            Some(s) => match rules.stage_index(&s) {
+                Some(i) => StageKey::Known(i as u32),
+                None => StageKey::Unknown(names.unknown_stages.intern(&s)),
+            },
+            None => StageKey::Missing,
+        };
+        let owner = text(5)?.map(|o| names.owners.intern(&o));
+        let account = text(4)?.and_then(|a| names.account_id(&a));
+        let forecast = text(12)?.map_or(u32::MAX, |f| names.forecasts.intern(&f));
+        let closed_as = match text(7)?.as_deref() {
+            Some("won") => Some(Outcome::Won),
+            Some("lost") => Some(Outcome::Lost),
+            _ => None,
+        };
+        let int = |i: usize| -> rusqlite::Result<i64> { r.get(i) };
+        let risk = RiskFacts {
+            signals: Signals(int(16)? as u8),
+            score: int(15)?.clamp(0, 100) as u8,
+            push_count: int(17)?.clamp(0, i64::from(u16::MAX)) as u16,
+            push_days: int(18)?.clamp(0, i64::from(u16::MAX)) as u16,
+            forecast,
+            closed_as,
+            ..RiskFacts::default()
+        };
+        let id: String = r.get(2)?;
+        let name: String = r.get(3)?;
+        buffer.push(
+            DealText {
+                id: &id,
+                name: &name,
+            },
+            DealFacts {
+                risk,
+                file: int(0)?.clamp(0, i64::from(u32::MAX)) as u32,
+                line: int(1)?.max(0) as u64,
+                owner,
+                account,
+                stage,
+                amount: r.get::<_, Option<i64>>(8)?.map(Money),
+                currency: text(9)?.and_then(|c| Currency::parse(&c)),
+                close_date: date(text(10)?),
+                filled: int(13)?.clamp(0, i64::from(u32::MAX)) as u32,
+                applicable: int(14)?.clamp(0, i64::from(u32::MAX)) as u32,
+                created_date: date(text(11)?),
+                group: None,
+            },
+        );
+        let said: String = r.get(19)?;
+        for part in said.split(FINDING_SEP).filter(|p| !p.is_empty()) {
+            let mut bits = part.split(PART_SEP);
+            let (Some(code), field, streak) = (bits.next(), bits.next(), bits.next()) else {
+                continue;
+            };
+            let Ok(code) = code.parse::<Code>() else {
+                continue;
+            };
+            let field = field
+                .filter(|f| !f.is_empty())
+                .and_then(|f| table.id(&FieldName::parse(f)))
+                .and_then(|f| u16::try_from(f).ok())
+                .unwrap_or(NO_FIELD);
+            list.push(Finding {
+                subject: Subject::Deal(index),
+                message: Message::Derived(0),
+                field,
+                code,
+                severity: code.default_severity(),
+            });
+            streaks.push(streak.and_then(|s| s.parse().ok()).unwrap_or(1));
+        }
+        index += 1;
+        if buffer.deals.len() == CHUNK {
+            buffer.new_names = names.since(mark);
+            mark = names.mark();
+            deals.absorb(std::mem::replace(
+                &mut buffer,
+                DealBuffer::with_capacity(CHUNK, usize::MAX),
+            ));
+        }
+    }
+    buffer.new_names = names.since(mark);
+    deals.absorb(buffer);
+
+    let mut columns = vec![None; table.len()];
+    if pair_by == "id" {
+        columns[table.canonical(Canonical::Id)] = Some(0);
+    }
+    let mapping = Mapping {
+        columns,
+        skipped: Vec::new(),
+    };
+    let inputs = meta
+        .files
+        .iter()
+        .zip(meta.records.iter().chain(std::iter::repeat(&0)))
+        .map(|(path, &records)| InputSummary {
+            path: path.clone(),
+            records,
+            malformed: 0,
+            skipped: 0,
+            encoding: "stored",
+            delimiter: b',',
+            header: Vec::new(),
+            mapping: mapping.clone(),
+            detected: Vec::new(),
+            previous: false,
+        })
+        .collect();
+    let as_of = NaiveDate::parse_from_str(&meta.as_of, "%Y-%m-%d")?;
+    let stages = rules.stages.len();
+    Ok(Audit {
+        rules: rules.clone(),
+        tallies: Tallies::new(table.len(), stages),
+        table,
+        as_of,
+        inputs,
+        deals,
+        findings: Findings {
+            list,
+            rows: Vec::new(),
+            messages: Vec::new(),
+        },
+        riskiest: Riskiest::new(0),
+        checks_run: Vec::new(),
+        previous: None,
+        pairing: None,
+        not_checked: Vec::new(),
+        changes: None,
+        by: None,
+        quotas: None,
+        history: Some(Box::new(super::view::HistoryView {
+            streaks,
+            ..super::view::HistoryView::default()
+        })),
+    })
+}

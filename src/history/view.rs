@@ -1,0 +1,456 @@
+//! What the stored history adds to an audit (`audit --history`): how long each finding has
+//! been flagged, each owner's trend over the last snapshots, and commit accuracy per fiscal
+//! quarter.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::{PairBy, SnapshotMeta, Store, commit_quarter};
+use crate::checks::changes::{pairing_key, standing};
+use crate::diag::Subject;
+use crate::engine::Audit;
+use crate::field::Canonical;
+use crate::report::Amount;
+use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};
+use crate::score::round1;
+use crate::values::{Currency, Money};
+
+/// How many snapshots an owner's trend spans, this one included.
+pub(crate) const TREND_SNAPSHOTS: usize = 8;
+
+/// The history's part of a report (`history` in JSON).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct HistoryView {
+    /// The history file.
+    pub db: String,
+    /// Stored snapshots before this audit's as-of, oldest first.
+    pub snapshots: Vec<String>,
+    /// The one this audit was compared with (the latest of them).
+    pub compared_with: Option<String>,
+    pub trends: Vec<OwnerTrend>,
+    pub commit_accuracy: Vec<QuarterAccuracy>,
+    /// Per finding of the audit (in report order), snapshots in a row it has been flagged.
+    #[serde(skip)]
+    pub(crate) streaks: Vec<u16>,
+}
+
+/// One owner over the last snapshots, oldest first (this audit last).
+#[derive(Clone, Debug, Serialize)]
+pub struct OwnerTrend {
+    pub owner: Option<String>,
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TrendPoint {
+    pub as_of: String,
+    pub records: u64,
+    /// 0–100, one decimal; `None` when nothing applied.
+    pub completeness: Option<f64>,
+    pub open: u64,
+    pub high_risk: u64,
+    pub open_amount: Vec<Amount>,
+    pub at_risk_amount: Vec<Amount>,
+}
+
+/// Deals first called commit for one fiscal quarter, and how many closed won in it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct QuarterAccuracy {
+    pub quarter: String,
+    /// Whether the quarter is over at as-of.
+    pub ended: bool,
+    pub called: u64,
+    pub called_amount: Vec<Amount>,
+    /// Closed won with a close date in the quarter.
+    pub won: u64,
+    pub won_amount: Vec<Amount>,
+    pub lost: u64,
+    /// Still open, or closed after the quarter, or no longer in the exports.
+    pub not_won: u64,
+    /// Won ÷ called, 0–100.
+    pub accuracy: Option<f64>,
+}
+
+/// Per finding of `audit`, the snapshots in a row it has been flagged: one more than its
+/// paired previous self's streak for the same code and field, else 1.
+pub(crate) fn streaks(audit: &Audit) -> Vec<u16> {
+    let list = &audit.findings.list;
+    let (Some(previous), Some(pairing)) = (audit.previous.as_deref(), audit.pairing.as_ref())
+    else {
+        return vec![1; list.len()];
+    };
+    let before = previous
+        .history
+        .as_deref()
+        .map_or(&[][..], |h| h.streaks.as_slice());
+    let key = |deal: u32, code: crate::diag::Code, field: u16| {
+        (u64::from(deal) << 32) | ((code as u64) << 16) | u64::from(field)
+    };
+    let mut was: Vec<(u64, u16)> = previous
+        .findings
+        .list
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f.subject {
+            Subject::Deal(d) => {
+                Some((key(d, f.code, f.field), before.get(i).copied().unwrap_or(1)))
+            }
+            Subject::Row(_) => None,
+        })
+        .collect();
+    was.sort_unstable();
+    let mut old_of = vec![u32::MAX; audit.deals.len()];
+    for &(now, old) in &pairing.pairs {
+        if let Some(slot) = old_of.get_mut(now as usize) {
+            *slot = old;
+        }
+    }
+    list.iter()
+        .map(|f| {
+            let Subject::Deal(d) = f.subject else {
+                return 1;
+            };
+            let old = old_of.get(d as usize).copied().unwrap_or(u32::MAX);
+            if old == u32::MAX {
+                return 1;
+            }
+            let k = key(old, f.code, f.field);
+            match was.binary_search_by(|(w, _)| w.cmp(&k)) {
+                Ok(i) => was[i].1.saturating_add(1),
+                Err(_) => 1,
+            }
+        })
+        .collect()
+}
+
+/// Every owner's group of the audit (`""` for deals without an owner).
+pub(crate) fn owner_groups(audit: &Audit) -> Vec<(String, &GroupTally)> {
+    let t = &audit.tallies;
+    let mut out: Vec<(String, &GroupTally)> = t
+        .by_owner
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.completeness.records > 0)
+        .map(|(i, g)| (audit.deals.owners.name(i as u32).to_string(), g))
+        .collect();
+    if t.no_owner.completeness.records > 0 {
+        out.push((String::new(), &t.no_owner));
+    }
+    out
+}
+
+/// Open and at-risk amounts as stored: `{"open": [["USD", units]], "at_risk": [...]}`.
+pub(crate) fn amounts_json(p: &PipelineTally) -> String {
+    let list = |s: &CurrencySums| -> Vec<(Option<String>, String)> {
+        s.iter()
+            .map(|(c, m)| (c.map(|c| c.to_string()), m.0.to_string()))
+            .collect()
+    };
+    serde_json::json!({"open": list(&p.open_amount), "at_risk": list(&p.at_risk_amount)})
+        .to_string()
+}
+
+fn amounts_from_json(v: &serde_json::Value, key: &str, sole: Option<Currency>) -> Vec<Amount> {
+    let mut sums = CurrencySums::default();
+    for pair in v.get(key).and_then(|x| x.as_array()).into_iter().flatten() {
+        let currency = pair
+            .get(0)
+            .and_then(|c| c.as_str())
+            .and_then(Currency::parse);
+        let units = pair
+            .get(1)
+            .and_then(|u| u.as_str())
+            .and_then(|u| u.parse::<i128>().ok());
+        if let Some(units) = units {
+            sums.insert_sum(currency.or(sole), crate::values::MoneySum(units));
+        }
+    }
+    words(&sums)
+}
+
+fn words(sums: &CurrencySums) -> Vec<Amount> {
+    sums.iter()
+        .map(|(c, s)| Amount {
+            currency: c.map(|c| c.to_string()),
+            amount: s.to_string(),
+        })
+        .collect()
+}
+
+/// The history view of `audit` from `store`: `stored` are the snapshots before its as-of.
+pub(crate) fn build(
+    store: &Store,
+    audit: &Audit,
+    stored: &[SnapshotMeta],
+    sole: Option<Currency>,
+) -> Result<HistoryView> {
+    let trends = trends(store, audit, stored, sole)?;
+    let commit_accuracy = commit_accuracy(store, audit, stored, sole)?;
+    Ok(HistoryView {
+        db: store.path.display().to_string(),
+        snapshots: stored.iter().map(|s| s.as_of.clone()).collect(),
+        compared_with: audit.previous.as_ref().map(|p| p.as_of.to_string()),
+        trends,
+        commit_accuracy,
+        streaks: streaks(audit),
+    })
+}
+
+fn trends(
+    store: &Store,
+    audit: &Audit,
+    stored: &[SnapshotMeta],
+    sole: Option<Currency>,
+) -> Result<Vec<OwnerTrend>> {
+    let recent = &stored[stored.len().saturating_sub(TREND_SNAPSHOTS - 1)..];
+    let mut by_owner: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
+    let mut stmt = store.conn.prepare(
+        "SELECT owner, records, filled, applicable, open, high, amounts FROM owner_stats WHERE snapshot = ?1",
+    )?;
+    let rate = |filled: u64, applicable: u64| {
+        (applicable > 0).then(|| round1(filled as f64 * 100.0 / applicable as f64))
+    };
+    for s in recent {
+        let rows = stmt.query_map([s.id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        for row in rows {
+            let (owner, records, filled, applicable, open, high, amounts) = row?;
+            let v: serde_json::Value = serde_json::from_str(&amounts).unwrap_or_default();
+            by_owner.entry(owner).or_default().push(TrendPoint {
+                as_of: s.as_of.clone(),
+                records: records as u64,
+                completeness: rate(filled as u64, applicable as u64),
+                open: open as u64,
+                high_risk: high as u64,
+                open_amount: amounts_from_json(&v, "open", sole),
+                at_risk_amount: amounts_from_json(&v, "at_risk", sole),
+            });
+        }
+    }
+    let fold = |s: &CurrencySums| {
+        let mut f = CurrencySums::default();
+        for (c, m) in s.iter() {
+            f.insert_sum(c.or(sole), m);
+        }
+        words(&f)
+    };
+    for (owner, g) in owner_groups(audit) {
+        by_owner.entry(owner).or_default().push(TrendPoint {
+            as_of: audit.as_of.to_string(),
+            records: g.completeness.records,
+            completeness: rate(g.completeness.filled, g.completeness.applicable),
+            open: g.pipeline.open,
+            high_risk: g.pipeline.high(),
+            open_amount: fold(&g.pipeline.open_amount),
+            at_risk_amount: fold(&g.pipeline.at_risk_amount),
+        });
+    }
+    let mut out: Vec<OwnerTrend> = by_owner
+        .into_iter()
+        .map(|(owner, points)| OwnerTrend {
+            owner: (!owner.is_empty()).then_some(owner),
+            points,
+        })
+        .collect();
+    out.sort_by(|a, b| match (&a.owner, &b.owner) {
+        (Some(x), Some(y)) => x.to_lowercase().cmp(&y.to_lowercase()).then(x.cmp(y)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(out)
+}
+
+/// A deal's first commit call for a quarter: when, and for how much.
+struct Call {
+    amount: Option<(Option<Currency>, Money)>,
+}
+
+/// A deal's last known standing: its outcome, close date and amount.
+#[derive(Clone)]
+struct Last {
+    stands: &'static str,
+    close: Option<String>,
+    amount: Option<(Option<Currency>, Money)>,
+}
+
+fn commit_accuracy(
+    store: &Store,
+    audit: &Audit,
+    stored: &[SnapshotMeta],
+    sole: Option<Currency>,
+) -> Result<Vec<QuarterAccuracy>> {
+    let before = audit.as_of.to_string();
+    let rules = &audit.rules;
+    // (key, quarter) → first call, in as-of order.
+    let mut calls: BTreeMap<(String, String), Call> = BTreeMap::new();
+    {
+        let mut stmt = store.conn.prepare(
+            "SELECT d.pair_key, d.commit_quarter, d.amount, d.currency
+             FROM snapshots s JOIN deals d ON d.snapshot = s.id
+             WHERE d.commit_quarter IS NOT NULL AND d.pair_key IS NOT NULL AND s.as_of < ?1
+             ORDER BY s.as_of, d.seq",
+        )?;
+        let mut rows = stmt.query([&before])?;
+        while let Some(r) = rows.next()? {
+            let (key, quarter): (String, String) = (r.get(0)?, r.get(1)?);
+            let amount = r.get::<_, Option<i64>>(2)?.map(|a| {
+                (
+                    r.get::<_, Option<String>>(3)
+                        .ok()
+                        .flatten()
+                        .and_then(|c| Currency::parse(&c))
+                        .or(sole),
+                    Money(a),
+                )
+            });
+            calls.entry((key, quarter)).or_insert(Call { amount });
+        }
+    }
+    // The current audit's calls and standings.
+    let id = audit.table.canonical(Canonical::Id);
+    let by = if audit
+        .inputs
+        .iter()
+        .filter(|i| !i.previous)
+        .all(|i| i.mapping.column(id).is_some())
+    {
+        PairBy::Id
+    } else {
+        PairBy::AccountAndName
+    };
+    let deals = &audit.deals;
+    let mut last: FxHashMap<String, Last> = FxHashMap::default();
+    let mut key = String::new();
+    let mut now: FxHashMap<String, Last> = FxHashMap::default();
+    for d in deals.iter() {
+        if !pairing_key(by, d, deals, rules, &mut key) {
+            continue;
+        }
+        let stands = standing(d, rules);
+        let amount = d.amount().map(|m| (d.currency.or(sole), m));
+        if let Some(q) = commit_quarter(d, stands, deals.forecast(d), rules) {
+            calls.entry((key.clone(), q)).or_insert(Call { amount });
+        }
+        now.insert(
+            key.clone(),
+            Last {
+                stands: super::standing_name(stands),
+                close: d.close_date.map(|c| c.to_string()),
+                amount,
+            },
+        );
+    }
+    let called: std::collections::HashSet<&str> = calls.keys().map(|(k, _)| k.as_str()).collect();
+    {
+        let mut stmt = store.conn.prepare(
+            "SELECT d.pair_key, d.standing, d.close_date, d.amount, d.currency
+             FROM snapshots s JOIN deals d ON d.snapshot = s.id
+             WHERE d.standing IN ('won', 'lost') AND d.pair_key IS NOT NULL AND s.as_of < ?1
+             ORDER BY s.as_of, d.seq",
+        )?;
+        let mut rows = stmt.query([&before])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            if !called.contains(key.as_str()) {
+                continue;
+            }
+            let stands = if r.get::<_, String>(1)? == "won" {
+                "won"
+            } else {
+                "lost"
+            };
+            let amount = r.get::<_, Option<i64>>(3)?.map(|a| {
+                (
+                    r.get::<_, Option<String>>(4)
+                        .ok()
+                        .flatten()
+                        .and_then(|c| Currency::parse(&c))
+                        .or(sole),
+                    Money(a),
+                )
+            });
+            last.insert(
+                key,
+                Last {
+                    stands,
+                    close: r.get(2)?,
+                    amount,
+                },
+            );
+        }
+    }
+    let _ = stored;
+    // The current export is the latest word on every deal it holds.
+    last.extend(now);
+    let mut quarters: BTreeMap<String, (u64, CurrencySums, u64, CurrencySums, u64)> =
+        BTreeMap::new();
+    for ((k, q), call) in &calls {
+        let e = quarters.entry(q.clone()).or_default();
+        e.0 += 1;
+        if let Some((c, m)) = call.amount {
+            e.1.add(c, m);
+        }
+        let Some(l) = last.get(k) else { continue };
+        let in_quarter = l.close.as_deref().is_some_and(|c| {
+            chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d")
+                .is_ok_and(|day| rules.forecast.quarter_of(day).2 == *q)
+        });
+        match l.stands {
+            "won" if in_quarter => {
+                e.2 += 1;
+                if let Some((c, m)) = l.amount {
+                    e.3.add(c, m);
+                }
+            }
+            "lost" => e.4 += 1,
+            _ => {}
+        }
+    }
+    let (_, today_last, _) = rules.forecast.quarter_of(audit.as_of);
+    Ok(quarters
+        .into_iter()
+        .map(
+            |(quarter, (called, called_amount, won, won_amount, lost))| {
+                let ended = quarter_end(&quarter, rules)
+                    .is_some_and(|end| end < audit.as_of && end < today_last);
+                QuarterAccuracy {
+                    ended,
+                    called,
+                    called_amount: words(&called_amount),
+                    won,
+                    won_amount: words(&won_amount),
+                    lost,
+                    not_won: called - won,
+                    accuracy: (called > 0).then(|| round1(won as f64 * 100.0 / called as f64)),
+                    quarter,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The last day of a named fiscal quarter (`FY2027-Q1`).
+fn quarter_end(name: &str, rules: &crate::rules::RuleSet) -> Option<chrono::NaiveDate> {
+    let year: i32 = name.get(2..6)?.parse().ok()?;
+    let q: u32 = name.get(8..9)?.parse().ok()?;
+    // Walk the months of the fiscal year's calendar span and find the quarter's days.
+    let start = rules.forecast.fiscal_year_start_month;
+    let first_year = if start == 1 { year } else { year - 1 };
+    let month0 = (start - 1) + (q - 1) * 3;
+    let (y, m) = (first_year + (month0 / 12) as i32, month0 % 12 + 1);
+    let day = chrono::NaiveDate::from_ymd_opt(y, m, 1)?;
+    Some(rules.forecast.quarter_of(day).1)
+}

@@ -1,0 +1,458 @@
+//! The snapshot history and pipeline health, end to end: a four-week series whose figures
+//! were worked out by hand (fixtures/history/README.md), the store's transactions (a killed
+//! add, two adds at once, a store from a newer pipelint), and the backtest.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{pipelint, run};
+use serde_json::Value;
+
+const WEEKS: [(&str, &str); 4] = [
+    ("week1_2026-11-06.csv", "2026-11-06"),
+    ("week2_2026-11-13.csv", "2026-11-13"),
+    ("week3_2026-11-20.csv", "2026-11-20"),
+    ("week4_2026-11-27.csv", "2026-11-27"),
+];
+
+fn fixture(name: &str) -> String {
+    format!("fixtures/history/{name}")
+}
+
+fn add(db: &Path, file: &str, as_of: &str) -> common::Run {
+    run(pipelint()
+        .args([
+            "history",
+            "add",
+            file,
+            "-r",
+            "fixtures/history/rules.toml",
+            "--as-of",
+            as_of,
+            "--db",
+        ])
+        .arg(db))
+}
+
+/// The four weeks stored in a fresh history.
+fn series() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("h.sqlite");
+    for (file, as_of) in WEEKS {
+        let r = add(&db, &fixture(file), as_of);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    (dir, db)
+}
+
+fn week4_json(db: &Path, extra: &[&str]) -> Value {
+    let r = run(pipelint()
+        .args([
+            "audit",
+            &fixture("week4_2026-11-27.csv"),
+            "-r",
+            "fixtures/history/rules.toml",
+            "--as-of",
+            "2026-11-27",
+            "-f",
+            "json",
+            "--history",
+        ])
+        .arg(db)
+        .args(extra));
+    assert!(r.code <= 1, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("json")
+}
+
+fn count(db: &Path) -> i64 {
+    let c = rusqlite::Connection::open(db).expect("open");
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity");
+    assert_eq!(ok, "ok");
+    c.query_row("SELECT count(*) FROM snapshots", [], |r| r.get(0))
+        .expect("count")
+}
+
+#[test]
+fn four_weeks_give_serial_slippage_streaks_and_commit_accuracy() {
+    let (_dir, db) = series();
+    let list = run(pipelint()
+        .args(["history", "list", "-f", "json", "--db"])
+        .arg(&db));
+    let list: Value = serde_json::from_str(&list.stdout).expect("json");
+    let days: Vec<&str> = list["snapshots"]
+        .as_array()
+        .expect("snapshots")
+        .iter()
+        .map(|s| s["as_of"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        days,
+        ["2026-11-06", "2026-11-13", "2026-11-20", "2026-11-27"]
+    );
+
+    let d = week4_json(&db, &[]);
+    // Compared with the latest snapshot before as-of.
+    assert_eq!(d["history"]["compared_with"], "2026-11-20");
+    // Acme's close date: 12/01 → 12/10 → 12/20 → 1/15: pushed 3 times, 9 + 10 + 26 = 45 days.
+    let findings = d["findings"].as_array().expect("findings");
+    let hyg009: Vec<&Value> = findings.iter().filter(|f| f["code"] == "HYG009").collect();
+    assert_eq!(hyg009.len(), 1);
+    let f = hyg009[0];
+    assert_eq!(
+        (&f["file"], &f["line"], &f["record_id"], &f["field"]),
+        (
+            &Value::from("fixtures/history/week4_2026-11-27.csv"),
+            &Value::from(2),
+            &Value::from("006A"),
+            &Value::from("close_date")
+        )
+    );
+    assert_eq!(
+        f["message"],
+        "close date pushed 3 times, 45 days in all (serial slippage: 2 pushes or 30 days); ask what would make this date hold, or take the deal out of the forecast"
+    );
+    let acme = d["deals"]
+        .as_array()
+        .expect("deals")
+        .iter()
+        .find(|x| x["id"] == "006A")
+        .expect("acme");
+    let signals: Vec<&str> = acme["risk"]["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .map(|s| s["signal"].as_str().unwrap_or(""))
+        .collect();
+    assert!(signals.contains(&"slipping"), "{signals:?}");
+
+    // Delta has had no activity since 9/01 in all four weeks: HYG002 four snapshots in a row.
+    let table = run(pipelint()
+        .args([
+            "audit",
+            &fixture("week4_2026-11-27.csv"),
+            "-r",
+            "fixtures/history/rules.toml",
+            "--as-of",
+            "2026-11-27",
+            "--color",
+            "never",
+            "--history",
+        ])
+        .arg(&db));
+    let line = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("HYG002") && l.contains("in a row"))
+        .expect("streak row");
+    assert!(
+        line.contains("4 in a row") && line.contains("Delta - Pilot"),
+        "{line}"
+    );
+    assert!(table.stdout.contains("Serial slippage (HYG009, 1 deals)"));
+
+    // Commit accuracy, FY starting in July: FY2027-Q2 is Oct–Dec 2026. Called commit for
+    // it: Acme (100k), Bolt (50k), Cargo (80k); Bolt won 11/25, Cargo lost: 1 of 3.
+    let q = &d["history"]["commit_accuracy"];
+    assert_eq!(q[0]["quarter"], "FY2027-Q2");
+    assert_eq!(
+        (
+            q[0]["called"].as_u64(),
+            q[0]["won"].as_u64(),
+            q[0]["lost"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1))
+    );
+    assert_eq!(q[0]["called_amount"][0]["amount"], "230000.00");
+    assert_eq!(q[0]["won_amount"][0]["amount"], "50000.00");
+    assert_eq!(q[0]["accuracy"], 33.3);
+    // Acme, pushed into January, is called commit for FY2027-Q3 from week 4.
+    assert_eq!(q[1]["quarter"], "FY2027-Q3");
+    assert_eq!(q[1]["called"], 1);
+
+    // Trends: Ann's open amount 150k (Acme + Bolt) for three weeks, then 100k.
+    let ann = d["history"]["trends"]
+        .as_array()
+        .expect("trends")
+        .iter()
+        .find(|t| t["owner"] == "Ann Lee")
+        .expect("ann");
+    let open: Vec<&str> = ann["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .map(|p| p["open_amount"][0]["amount"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(open, ["150000.00", "150000.00", "150000.00", "100000.00"]);
+}
+
+#[test]
+fn coverage_and_win_rate_match_the_hand_computation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("h.sqlite");
+    add(&db, &fixture("week4_2026-11-27.csv"), "2026-11-27");
+    let d = week4_json(
+        &db,
+        &[
+            "--quota",
+            "fixtures/history/quotas.csv",
+            "--by",
+            "Lead Source",
+        ],
+    );
+    let w = &d["health"]["win_rate"]["overall"];
+    // Closed in the trailing 365 days: Bolt, Echo, Gull won; Cargo, Fox lost.
+    assert_eq!(
+        (w["closed"].as_u64(), w["won"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(w["win_rate"], 60.0);
+    // 120,000 won of 210,000 closed.
+    assert_eq!(w["win_rate_by_amount"][0]["rate"], 57.1);
+    assert_eq!(w["average_won"][0]["amount"], "40000.00");
+    // Cycles 85 (Bolt), 106 (Echo), 111 (Gull): median 106, mean 100.7.
+    assert_eq!(w["cycle"]["median_days"], 106.0);
+    assert_eq!(w["cycle"]["mean_days"], 100.7);
+    let partner = &d["health"]["win_rate"]["by_value"][0];
+    assert_eq!(
+        (
+            partner["name"].as_str(),
+            partner["won"].as_u64(),
+            partner["closed"].as_u64()
+        ),
+        (Some("Partner"), Some(1), Some(3))
+    );
+
+    let c = &d["health"]["coverage"];
+    assert_eq!(c["period"], "FY2027-Q2");
+    assert_eq!(
+        c["basis"]["text"],
+        "trailing win rate 3/5 closed won (60.0%) over 365 days → required 1.67×"
+    );
+    let owners = c["owners"].as_array().expect("owners");
+    let ann = &owners[0];
+    // Ann: quota 200k − won 50k (Bolt) = 150k; Acme closes in January: no pipeline.
+    assert_eq!(
+        (
+            ann["owner"].as_str(),
+            ann["remaining"].as_str(),
+            ann["coverage"].as_f64(),
+            ann["below_required"].as_bool()
+        ),
+        (Some("Ann Lee"), Some("150000.00"), Some(0.0), Some(true))
+    );
+    // Bo: Iris 180k closes 12/30 against 100k remaining: 1.80×, above 1.67×.
+    let bo = &owners[1];
+    assert_eq!(
+        (
+            bo["pipeline"].as_str(),
+            bo["coverage"].as_f64(),
+            bo["below_required"].as_bool()
+        ),
+        (Some("180000.00"), Some(1.8), Some(false))
+    );
+    assert_eq!(c["team"][0]["coverage"], 0.6);
+    assert_eq!(c["quota_without_deals"], serde_json::json!(["Dee Park"]));
+    assert_eq!(c["deals_without_quota"], serde_json::json!(["Cy Diaz"]));
+    // The forecast call: Commit 100k, Best case 180k, Pipeline 35k (Delta, Hawk).
+    let call = &d["health"]["forecast"]["overall"];
+    assert_eq!(
+        (
+            call[0]["category"].as_str(),
+            call[0]["amount"][0]["amount"].as_str()
+        ),
+        (Some("commit"), Some("100000.00"))
+    );
+    assert_eq!(
+        (call[2]["category"].as_str(), call[2]["deals"].as_u64()),
+        (Some("pipeline"), Some(2))
+    );
+}
+
+#[test]
+fn backtest_counts_deals_that_closed_within_the_history() {
+    let (_dir, db) = series();
+    let r = run(pipelint()
+        .args(["history", "backtest", "-f", "json", "--db"])
+        .arg(&db));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b: Value = serde_json::from_str(&r.stdout).expect("json");
+    let b = &b["backtest"];
+    // Bolt (open, then won in week 4) and Cargo (open, then lost in week 3).
+    assert_eq!(
+        (b["closed"].as_u64(), b["lost"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let stale = b["signals"]
+        .as_array()
+        .expect("signals")
+        .iter()
+        .find(|s| s["signal"] == "stale")
+        .expect("stale");
+    // Cargo was stale and lost; Bolt was active and won.
+    assert_eq!(
+        (
+            stale["with"].as_u64(),
+            stale["lost_with"].as_u64(),
+            stale["without"].as_u64(),
+            stale["lost_without"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1), Some(0))
+    );
+    assert_eq!(stale["small_sample"], true);
+    let table = run(pipelint().args(["history", "backtest", "--db"]).arg(&db));
+    assert!(
+        table
+            .stdout
+            .contains("2 deals seen open and then closed, 1 lost (50.0%)"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn re_adding_an_as_of_replaces_it_and_a_newer_store_is_refused() {
+    let (_dir, db) = series();
+    let r = add(&db, &fixture("week4_2026-11-27.csv"), "2026-11-27");
+    assert!(
+        r.stderr.contains("replaced snapshot 2026-11-27"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(count(&db), 4);
+    let c = rusqlite::Connection::open(&db).expect("open");
+    c.pragma_update(None, "user_version", 99).expect("version");
+    drop(c);
+    let r = run(pipelint().args(["history", "list", "--db"]).arg(&db));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("was written by a newer pipelint (history schema 99"),
+        "{}",
+        r.stderr
+    );
+    let missing = run(pipelint().args(["history", "list", "--db", "no-such.sqlite"]));
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no history at no-such.sqlite"),
+        "{}",
+        missing.stderr
+    );
+}
+
+/// A large export, so that an add takes long enough to be interrupted.
+fn big_export(dir: &Path, rows: usize) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let header = std::fs::read_to_string(fixture("week1_2026-11-06.csv")).expect("read");
+    let header = header.lines().next().unwrap_or("");
+    writeln!(f, "{header}").expect("write");
+    for i in 0..rows {
+        writeln!(
+            f,
+            "\"0{i:09}\",\"Deal {i}\",\"Acct {}\",\"Owner {}\",\"Prospecting\",\"{}.00\",\"10\",\"2/28/2027\",\"10/01/2026\",\"9/01/2026\",\"10/01/2026\",\"\",\"Pipeline\",\"Web\"",
+            i % 997,
+            i % 13,
+            1000 + i % 5000
+        )
+        .expect("write");
+    }
+    drop(f);
+    path
+}
+
+#[test]
+fn a_killed_add_leaves_the_store_as_it_was() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("h.sqlite");
+    assert_eq!(
+        add(&db, &fixture("week1_2026-11-06.csv"), "2026-11-06").code,
+        0
+    );
+    let big = big_export(dir.path(), 150_000);
+    let wal = dir.path().join("h.sqlite-wal");
+    let before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pipelint"))
+        .args([
+            "history",
+            "add",
+            "-r",
+            "fixtures/history/rules.toml",
+            "--as-of",
+            "2026-11-13",
+            "--db",
+        ])
+        .arg(&db)
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it while its transaction is being written (the WAL grows), or at the deadline.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        if size > before + 64 * 1024 || Instant::now() > deadline {
+            break;
+        }
+        if child.try_wait().expect("wait").is_some() {
+            panic!("the add finished before it could be killed; make the export larger");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    assert_eq!(count(&db), 1, "the interrupted snapshot must not be stored");
+    // The store still works.
+    assert_eq!(
+        add(&db, &fixture("week2_2026-11-13.csv"), "2026-11-13").code,
+        0
+    );
+    assert_eq!(count(&db), 2);
+}
+
+#[test]
+fn two_adds_at_once_both_land() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("h.sqlite");
+    assert_eq!(
+        add(&db, &fixture("week1_2026-11-06.csv"), "2026-11-06").code,
+        0
+    );
+    let big = big_export(dir.path(), 20_000);
+    let spawn = |file: &Path, as_of: &str| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("pipelint"))
+            .args([
+                "history",
+                "add",
+                "-q",
+                "-r",
+                "fixtures/history/rules.toml",
+                "--as-of",
+                as_of,
+                "--db",
+            ])
+            .arg(&db)
+            .arg(file)
+            .output()
+            .expect("run")
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn(&big, "2026-11-13"));
+        let b = s.spawn(|| {
+            spawn(
+                Path::new("fixtures/history/week3_2026-11-20.csv"),
+                "2026-11-20",
+            )
+        });
+        (a.join().expect("a"), b.join().expect("b"))
+    });
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    assert_eq!(count(&db), 3);
+}
