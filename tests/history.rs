@@ -456,3 +456,22 @@ fn two_adds_at_once_both_land() {
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
     assert_eq!(count(&db), 3);
 }
+
+#[test]
+fn a_by_column_the_export_lacks_is_an_error_with_a_suggestion() {
+    let r = run(pipelint().args([
+        "audit",
+        &fixture("week4_2026-11-27.csv"),
+        "--as-of",
+        "2026-11-27",
+        "--by",
+        "Lead Sorce",
+    ]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--by Lead Sorce: no input has that column; did you mean `Lead Source`?"),
+        "{}",
+        r.stderr
+    );
+}

@@ -47,13 +47,16 @@ pub(crate) struct RunOptions {
 }
 
 /// The column of `by` in each file: a field the rules name (canonical or header), else a
-/// header spelt any case. An error when no file has it.
+/// header spelt any case. An error when no file has it; none without `--by`.
 fn group_columns(
-    by: &str,
+    by: Option<&str>,
     table: &FieldTable,
     mappings: &[Mapping],
     exports: &[Export],
 ) -> Result<Vec<Option<usize>>> {
+    let Some(by) = by else {
+        return Ok(vec![None; exports.len()]);
+    };
     let id = table.id(&crate::field::FieldName::parse(by));
     let columns: Vec<Option<usize>> = mappings
         .iter()
@@ -73,11 +76,7 @@ fn group_columns(
             .flat_map(|e| e.header.cells.iter().map(String::as_str));
         bail!(
             "--by {by}: no input has that column{}",
-            crate::suggest::hint_then(
-                by,
-                headers,
-                "; name a header of the export, such as Lead Source"
-            )
+            crate::suggest::hint_then(by, headers, "name one of the export's headers")
         );
     }
     Ok(columns)
@@ -288,10 +287,7 @@ pub(crate) fn run(
             && mappings.iter().all(|m| m.column(id).is_some());
         Baseline::new(p, by_id, current_files)
     });
-    let groups = match &options.by {
-        Some(by) => group_columns(by, &table, &mappings, &exports)?,
-        None => vec![None; exports.len()],
-    };
+    let groups = group_columns(options.by.as_deref(), &table, &mappings, &exports)?;
     let readings = crate::infer::read_files(&rules, &table, &mappings, &exports);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
@@ -406,11 +402,7 @@ pub(crate) fn run(
         )?),
         _ => None,
     };
-    let push_column = table.canonical(crate::field::Canonical::PushCount);
-    let push_history = previous.is_some()
-        || inputs
-            .iter()
-            .any(|i| !i.previous && i.mapping.column(push_column).is_some());
+    let push_history = has_push_history(previous.is_some(), &inputs, &table);
     let (checks_run, not_checked) = which_checks(policy, previous.is_some(), push_history);
     Ok(Audit {
         rules,
@@ -519,6 +511,15 @@ fn settle(
         table,
     );
     (findings, pairing)
+}
+
+/// Whether pushes can be counted: a previous snapshot, or a push-count column in an input.
+fn has_push_history(has_previous: bool, inputs: &[InputSummary], table: &FieldTable) -> bool {
+    let push_column = table.canonical(crate::field::Canonical::PushCount);
+    has_previous
+        || inputs
+            .iter()
+            .any(|i| !i.previous && i.mapping.column(push_column).is_some())
 }
 
 /// The codes that run (those on, and checkable), and those on that cannot be checked, with

@@ -100,28 +100,7 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
             },
         );
         let said: String = r.get(19)?;
-        for part in said.split(FINDING_SEP).filter(|p| !p.is_empty()) {
-            let mut bits = part.split(PART_SEP);
-            let (Some(code), field, streak) = (bits.next(), bits.next(), bits.next()) else {
-                continue;
-            };
-            let Ok(code) = code.parse::<Code>() else {
-                continue;
-            };
-            let field = field
-                .filter(|f| !f.is_empty())
-                .and_then(|f| table.id(&FieldName::parse(f)))
-                .and_then(|f| u16::try_from(f).ok())
-                .unwrap_or(NO_FIELD);
-            list.push(Finding {
-                subject: Subject::Deal(index),
-                message: Message::Derived(0),
-                field,
-                code,
-                severity: code.default_severity(),
-            });
-            streaks.push(streak.and_then(|s| s.parse().ok()).unwrap_or(1));
-        }
+        stored_findings(&said, index, &table, &mut list, &mut streaks);
         index += 1;
         if buffer.deals.len() == CHUNK {
             buffer.new_names = names.since(mark);
@@ -135,31 +114,7 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
     buffer.new_names = names.since(mark);
     deals.absorb(buffer);
 
-    let mut columns = vec![None; table.len()];
-    if pair_by == "id" {
-        columns[table.canonical(Canonical::Id)] = Some(0);
-    }
-    let mapping = Mapping {
-        columns,
-        skipped: Vec::new(),
-    };
-    let inputs = meta
-        .files
-        .iter()
-        .zip(meta.records.iter().chain(std::iter::repeat(&0)))
-        .map(|(path, &records)| InputSummary {
-            path: path.clone(),
-            records,
-            malformed: 0,
-            skipped: 0,
-            encoding: "stored",
-            delimiter: b',',
-            header: Vec::new(),
-            mapping: mapping.clone(),
-            detected: Vec::new(),
-            previous: false,
-        })
-        .collect();
+    let inputs = stored_inputs(meta, &pair_by, &table);
     let as_of = NaiveDate::parse_from_str(&meta.as_of, "%Y-%m-%d")?;
     let stages = rules.stages.len();
     Ok(Audit {
@@ -187,4 +142,67 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
             ..super::view::HistoryView::default()
         })),
     })
+}
+
+/// The stored snapshot's files as inputs: paths and record counts; the id column counts as
+/// mapped when the snapshot paired by id.
+fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<InputSummary> {
+    let mut columns = vec![None; table.len()];
+    if pair_by == "id" {
+        columns[table.canonical(Canonical::Id)] = Some(0);
+    }
+    let mapping = Mapping {
+        columns,
+        skipped: Vec::new(),
+    };
+    meta.files
+        .iter()
+        .zip(meta.records.iter().chain(std::iter::repeat(&0)))
+        .map(|(path, &records)| InputSummary {
+            path: path.clone(),
+            records,
+            malformed: 0,
+            skipped: 0,
+            encoding: "stored",
+            delimiter: b',',
+            header: Vec::new(),
+            mapping: mapping.clone(),
+            detected: Vec::new(),
+            previous: false,
+        })
+        .collect()
+}
+
+/// One stored deal's findings (`CODE␁field␁streak`, separated by `␂`) into `list`, with
+/// their streaks; codes this pipelint does not know, or fields today's rules lack, are
+/// skipped or kept without a field.
+fn stored_findings(
+    said: &str,
+    deal: u32,
+    table: &FieldTable,
+    list: &mut Vec<Finding>,
+    streaks: &mut Vec<u16>,
+) {
+    for part in said.split(FINDING_SEP).filter(|p| !p.is_empty()) {
+        let mut bits = part.split(PART_SEP);
+        let (Some(code), field, streak) = (bits.next(), bits.next(), bits.next()) else {
+            continue;
+        };
+        let Ok(code) = code.parse::<Code>() else {
+            continue;
+        };
+        let field = field
+            .filter(|f| !f.is_empty())
+            .and_then(|f| table.id(&FieldName::parse(f)))
+            .and_then(|f| u16::try_from(f).ok())
+            .unwrap_or(NO_FIELD);
+        list.push(Finding {
+            subject: Subject::Deal(deal),
+            message: Message::Derived(0),
+            field,
+            code,
+            severity: code.default_severity(),
+        });
+        streaks.push(streak.and_then(|s| s.parse().ok()).unwrap_or(1));
+    }
 }

@@ -395,9 +395,19 @@ fn commit_accuracy(
     let _ = stored;
     // The current export is the latest word on every deal it holds.
     last.extend(now);
+    Ok(tally_quarters(&calls, &last, audit))
+}
+
+/// Per quarter, the calls and what became of them.
+fn tally_quarters(
+    calls: &BTreeMap<(String, String), Call>,
+    last: &FxHashMap<String, Last>,
+    audit: &Audit,
+) -> Vec<QuarterAccuracy> {
+    let rules = &audit.rules;
     let mut quarters: BTreeMap<String, (u64, CurrencySums, u64, CurrencySums, u64)> =
         BTreeMap::new();
-    for ((k, q), call) in &calls {
+    for ((k, q), call) in calls {
         let e = quarters.entry(q.clone()).or_default();
         e.0 += 1;
         if let Some((c, m)) = call.amount {
@@ -420,7 +430,7 @@ fn commit_accuracy(
         }
     }
     let (_, today_last, _) = rules.forecast.quarter_of(audit.as_of);
-    Ok(quarters
+    quarters
         .into_iter()
         .map(
             |(quarter, (called, called_amount, won, won_amount, lost))| {
@@ -439,7 +449,7 @@ fn commit_accuracy(
                 }
             },
         )
-        .collect())
+        .collect()
 }
 
 /// The last day of a named fiscal quarter (`FY2027-Q1`).

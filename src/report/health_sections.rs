@@ -131,13 +131,21 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
     let Some(h) = report.history() else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    // Serial slippage: the HYG009 findings.
+    vec![
+        serial_slippage(report, top),
+        flagged(report, top),
+        trends(h),
+        commit_accuracy(h),
+    ]
+}
+
+/// Serial slippage: the HYG009 findings.
+fn serial_slippage(report: &Report<'_>, top: usize) -> Section {
     let slipping: Vec<_> = report
         .findings()
         .filter(|f| f.code == Code::Hyg009)
         .collect();
-    out.push(Section {
+    Section {
         title: format!("Serial slippage (HYG009, {} deals)", slipping.len()),
         columns: vec![text("Deal"), text("Owner"), text("Pushes")],
         rows: slipping
@@ -153,14 +161,17 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
             .collect(),
         empty: slipping.is_empty().then(|| "None.".to_string()),
         more: (slipping.len() > top).then(|| format!("… and {} more", slipping.len() - top)),
-    });
-    // The longest-flagged findings.
+    }
+}
+
+/// The findings flagged in the most snapshots in a row.
+fn flagged(report: &Report<'_>, top: usize) -> Section {
     let mut long: Vec<(u16, usize)> = (0..report.finding_count())
         .filter_map(|i| report.streak(i).filter(|s| *s > 1).map(|s| (s, i)))
         .collect();
     long.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let total = long.len();
-    out.push(Section {
+    Section {
         title: format!(
             "Flagged week after week ({total} findings in more than one snapshot in a row)"
         ),
@@ -188,8 +199,11 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
         empty: (total == 0)
             .then(|| "None: no finding persisted from the previous snapshot.".to_string()),
         more: (total > top).then(|| format!("… and {} more", total - top)),
-    });
-    // Owner trends.
+    }
+}
+
+/// Each owner's trend as sparklines.
+fn trends(h: &crate::history::view::HistoryView) -> Section {
     let spark = |points: &[TrendPoint], f: &dyn Fn(&TrendPoint) -> Option<f64>| {
         let values: Vec<Option<f64>> = points.iter().map(f).collect();
         sparkline(&values)
@@ -202,7 +216,7 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
         (_, Some(b)) => f(b),
         _ => String::new(),
     };
-    out.push(Section {
+    Section {
         title: format!(
             "Owner trends (last {} snapshots)",
             h.trends.iter().map(|t| t.points.len()).max().unwrap_or(0)
@@ -240,9 +254,12 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
             .collect(),
         empty: h.trends.is_empty().then(|| "No owners.".to_string()),
         more: None,
-    });
-    // Commit accuracy.
-    out.push(Section {
+    }
+}
+
+/// Commit accuracy per quarter.
+fn commit_accuracy(h: &crate::history::view::HistoryView) -> Section {
+    Section {
         title: "Commit accuracy (deals first called commit for a quarter, and how many closed won in it)".to_string(),
         columns: vec![
             text("Quarter"),
@@ -277,8 +294,7 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
             .is_empty()
             .then(|| "No deal was called commit in the stored history.".to_string()),
         more: None,
-    });
-    out
+    }
 }
 
 /// Win rate, cycle and won size over the trailing window, overall, per owner and `--by`.
