@@ -125,6 +125,16 @@ pub(crate) struct Deal {
 
 const NO_DAY: i32 = i32::MIN;
 
+/// Each interned forecast spelling's class ([`DealStore::forecast_classes`]).
+pub(crate) struct ForecastClasses(Vec<Option<crate::rules::ForecastClass>>);
+
+impl ForecastClasses {
+    /// The class of the deal's forecast category, when it has one pipelint knows.
+    pub(crate) fn of(&self, d: &Deal) -> Option<crate::rules::ForecastClass> {
+        self.0.get(d.risk.forecast as usize).copied().flatten()
+    }
+}
+
 const NO_AMOUNT: i64 = i64::MIN;
 const NO_OWNER: u32 = u32::MAX;
 /// Longest id, name or account kept in a deal's summary (the export itself is untouched).
@@ -470,6 +480,16 @@ impl DealStore {
     /// The deal's forecast category id in `forecasts`, when it names one.
     pub(crate) fn forecast_id(&self, d: &Deal) -> Option<u32> {
         (d.risk.forecast != u32::MAX).then_some(d.risk.forecast)
+    }
+
+    /// The forecast class of each forecast spelling interned, worked out once.
+    pub(crate) fn forecast_classes(&self, rules: &crate::rules::ForecastRules) -> ForecastClasses {
+        ForecastClasses(
+            self.forecasts
+                .iter()
+                .map(|(_, name)| rules.class_of(name))
+                .collect(),
+        )
     }
 
     /// The stage as the report names it: the rules' name, or the spelling found.

@@ -53,10 +53,10 @@ struct Track {
 /// Read every stored snapshot in as-of order and tally the signals of deals that closed.
 pub(crate) fn run(store: &Store) -> Result<Backtest> {
     let mut stmt = store.conn.prepare(
-        "SELECT d.pair_key, d.standing, d.signals
-         FROM snapshots s JOIN deals d ON d.snapshot = s.id
-         WHERE d.pair_key IS NOT NULL
-         ORDER BY s.as_of, d.seq",
+        "SELECT coalesce(d.pair_key, d.record_id), d.standing, d.signals
+         FROM snapshots s JOIN deals d ON d.id >= (s.id << 32) AND d.id < ((s.id + 1) << 32)
+         WHERE d.pair_key IS NOT ''
+         ORDER BY s.as_of, d.id",
     )?;
     let mut tracks: FxHashMap<String, Track> = FxHashMap::default();
     let mut rows = stmt.query([])?;

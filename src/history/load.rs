@@ -5,6 +5,7 @@
 
 use anyhow::Result;
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use super::{FINDING_SEP, PART_SEP, SnapshotMeta, Store};
 use crate::deal::{
@@ -22,8 +23,8 @@ use crate::values::{Currency, Money};
 /// Deals per buffer, as the engine's batches are.
 const CHUNK: usize = 1 << 16;
 
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+fn date(day: Option<i64>) -> Option<NaiveDate> {
+    day.and_then(super::from_julian_day)
 }
 
 /// The snapshot `meta` as a previous audit under `rules`; its streaks are in
@@ -36,12 +37,13 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
         |r| r.get(0),
     )?;
     let mut stmt = store.conn.prepare(
-        "SELECT file, line, record_id, name, account, owner, stage, closed_as, amount, currency,
-                close_date, created_date, forecast, filled, applicable, risk_score, signals,
+        "SELECT file, line, record_id, name, account, owner, stage, standing, amount, currency,
+                close_day, created_day, forecast, filled, applicable, risk_score, signals,
                 push_count, push_days, findings
-         FROM deals WHERE snapshot = ?1 ORDER BY seq",
+         FROM deals WHERE id >= ?1 AND id < ?2 ORDER BY id",
     )?;
-    let mut rows = stmt.query([meta.id])?;
+    let (from, to) = super::deal_ids(meta.id);
+    let mut rows = stmt.query([from, to])?;
     let mut deals = DealStore::default();
     let mut names = Names::default();
     let mut mark = names.mark();
@@ -49,19 +51,32 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
     let mut list: Vec<Finding> = Vec::new();
     let mut streaks: Vec<u16> = Vec::new();
     let mut index: u32 = 0;
+    // A stage or a finding's field is looked up once per spelling, not once per row.
+    let mut stage_of: FxHashMap<String, StageKey> = FxHashMap::default();
+    let mut fields = FieldIds::default();
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<Option<String>> { r.get(i) };
+        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+            Ok(r.get_ref(i)?.as_str_or_null().ok().flatten())
+        };
         let stage = match text(6)? {
-            Some(s) => match rules.stage_index(&s) {
-                Some(i) => StageKey::Known(i as u32),
-                None => StageKey::Unknown(names.unknown_stages.intern(&s)),
+            Some(s) => match stage_of.get(s) {
+                Some(&k) => k,
+                None => {
+                    let k = match rules.stage_index(s) {
+                        Some(i) => StageKey::Known(i as u32),
+                        None => StageKey::Unknown(names.unknown_stages.intern(s)),
+                    };
+                    stage_of.insert(s.to_string(), k);
+                    k
+                }
             },
             None => StageKey::Missing,
         };
-        let owner = text(5)?.map(|o| names.owners.intern(&o));
-        let account = text(4)?.and_then(|a| names.account_id(&a));
-        let forecast = text(12)?.map_or(u32::MAX, |f| names.forecasts.intern(&f));
-        let closed_as = match text(7)?.as_deref() {
+        let owner = text(5)?.map(|o| names.owners.intern(o));
+        let account = text(4)?.and_then(|a| names.account_id(a));
+        let forecast = text(12)?.map_or(u32::MAX, |f| names.forecasts.intern(f));
+        // A closed standing, whatever decided it (a status column or the stage), restores it.
+        let closed_as = match text(7)? {
             Some("won") => Some(Outcome::Won),
             Some("lost") => Some(Outcome::Lost),
             _ => None,
@@ -76,12 +91,10 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
             closed_as,
             ..RiskFacts::default()
         };
-        let id: String = r.get(2)?;
-        let name: String = r.get(3)?;
         buffer.push(
             DealText {
-                id: &id,
-                name: &name,
+                id: text(2)?.unwrap_or(""),
+                name: text(3)?.unwrap_or(""),
             },
             DealFacts {
                 risk,
@@ -91,16 +104,16 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
                 account,
                 stage,
                 amount: r.get::<_, Option<i64>>(8)?.map(Money),
-                currency: text(9)?.and_then(|c| Currency::parse(&c)),
-                close_date: date(text(10)?),
+                currency: text(9)?.and_then(Currency::parse),
+                close_date: date(r.get(10)?),
                 filled: int(13)?.clamp(0, i64::from(u32::MAX)) as u32,
                 applicable: int(14)?.clamp(0, i64::from(u32::MAX)) as u32,
-                created_date: date(text(11)?),
+                created_date: date(r.get(11)?),
                 group: None,
             },
         );
-        let said: String = r.get(19)?;
-        stored_findings(&said, index, &table, &mut list, &mut streaks);
+        let said = text(19)?.unwrap_or("");
+        stored_findings(said, index, &table, &mut fields, &mut list, &mut streaks);
         index += 1;
         if buffer.deals.len() == CHUNK {
             buffer.new_names = names.since(mark);
@@ -173,6 +186,24 @@ fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<
         .collect()
 }
 
+/// A stored field name's id in today's field table, looked up once per name.
+#[derive(Default)]
+struct FieldIds(FxHashMap<String, u16>);
+
+impl FieldIds {
+    fn of(&mut self, name: &str, table: &FieldTable) -> u16 {
+        if let Some(&id) = self.0.get(name) {
+            return id;
+        }
+        let id = table
+            .id(&FieldName::parse(name))
+            .and_then(|f| u16::try_from(f).ok())
+            .unwrap_or(NO_FIELD);
+        self.0.insert(name.to_string(), id);
+        id
+    }
+}
+
 /// One stored deal's findings (`CODE␁field␁streak`, separated by `␂`) into `list`, with
 /// their streaks; codes this pipelint does not know, or fields today's rules lack, are
 /// skipped or kept without a field.
@@ -180,6 +211,7 @@ fn stored_findings(
     said: &str,
     deal: u32,
     table: &FieldTable,
+    fields: &mut FieldIds,
     list: &mut Vec<Finding>,
     streaks: &mut Vec<u16>,
 ) {
@@ -193,9 +225,7 @@ fn stored_findings(
         };
         let field = field
             .filter(|f| !f.is_empty())
-            .and_then(|f| table.id(&FieldName::parse(f)))
-            .and_then(|f| u16::try_from(f).ok())
-            .unwrap_or(NO_FIELD);
+            .map_or(NO_FIELD, |f| fields.of(f, table));
         list.push(Finding {
             subject: Subject::Deal(deal),
             message: Message::Derived(0),

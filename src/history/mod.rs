@@ -13,17 +13,17 @@
 
 pub(crate) mod backtest;
 pub(crate) mod load;
+mod rows;
 pub(crate) mod view;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 
-use crate::checks::changes::{PairBy, Standing, pairing_key, standing};
+use crate::checks::changes::{PairBy, Standing};
 use crate::deal::Deal;
-use crate::diag::Subject;
 use crate::engine::Audit;
 use crate::field::Canonical;
 
@@ -32,7 +32,7 @@ pub(crate) const NO_EARLIER_SNAPSHOT: &str =
     "no snapshot stored in the history before as-of (pipelint history add an earlier export)";
 
 /// The schema this pipelint writes. Each version's migration is in [`MIGRATIONS`].
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -97,6 +97,81 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (snapshot, owner)
     ) WITHOUT ROWID;
     ",
+    // 1 → 2: deals keyed by snapshot << 32 | seq in a rowid table (appends stay appends,
+    // no foreign key to check per row), and a pair key stored only where it is not the
+    // record id ('' for a deal with none); dates as Julian day numbers (`date(close_day)`
+    // in SQL), the outcome in `standing` alone. Commit accuracy reads two narrow tables
+    // instead of every stored deal: each snapshot's commit calls, and its closed deals whose
+    // key had been called commit by then.
+    "
+    CREATE TABLE deals_v2 (
+        id INTEGER PRIMARY KEY,
+        snapshot INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        file INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        pair_key TEXT,
+        record_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        account TEXT,
+        owner TEXT,
+        stage TEXT,
+        standing TEXT NOT NULL,
+        amount INTEGER,
+        currency TEXT,
+        close_day INTEGER,
+        created_day INTEGER,
+        forecast TEXT,
+        filled INTEGER NOT NULL,
+        applicable INTEGER NOT NULL,
+        risk_score INTEGER NOT NULL,
+        signals INTEGER NOT NULL,
+        push_count INTEGER NOT NULL,
+        push_days INTEGER NOT NULL,
+        findings TEXT NOT NULL
+    );
+    CREATE TABLE commit_calls (
+        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        pair_key TEXT NOT NULL,
+        quarter TEXT NOT NULL,
+        amount INTEGER,
+        currency TEXT,
+        PRIMARY KEY (snapshot, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE called_closings (
+        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        pair_key TEXT NOT NULL,
+        standing TEXT NOT NULL,
+        close_day INTEGER,
+        amount INTEGER,
+        currency TEXT,
+        PRIMARY KEY (snapshot, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO commit_calls
+    SELECT snapshot, seq, coalesce(pair_key, ''), commit_quarter, amount, currency FROM deals
+    WHERE commit_quarter IS NOT NULL AND pair_key IS NOT NULL;
+    CREATE INDEX v1_calls_key ON commit_calls (pair_key);
+    INSERT INTO called_closings
+    SELECT d.snapshot, d.seq, d.pair_key, d.standing,
+        CAST(julianday(d.close_date) + 0.5 AS INTEGER), d.amount, d.currency
+    FROM deals d JOIN snapshots s ON s.id = d.snapshot
+    WHERE d.standing IN ('won', 'lost') AND d.pair_key IS NOT NULL AND EXISTS (
+        SELECT 1 FROM commit_calls c JOIN snapshots cs ON cs.id = c.snapshot
+        WHERE c.pair_key = d.pair_key AND cs.as_of <= s.as_of);
+    DROP INDEX v1_calls_key;
+    INSERT INTO deals_v2
+    SELECT (snapshot << 32) | seq, snapshot, seq, file, line,
+        CASE WHEN pair_key IS NULL THEN '' WHEN pair_key = record_id THEN NULL ELSE pair_key END,
+        record_id, name, account, owner, stage, standing, amount, currency,
+        CAST(julianday(close_date) + 0.5 AS INTEGER), CAST(julianday(created_date) + 0.5 AS INTEGER),
+        forecast, filled, applicable, risk_score,
+        signals, push_count, push_days, findings
+    FROM deals ORDER BY snapshot, seq;
+    DROP TABLE deals;
+    ALTER TABLE deals_v2 RENAME TO deals;
+    ",
 ];
 
 /// A history file, open.
@@ -149,8 +224,15 @@ impl Store {
                 "{shown} is not a pipelint history (SQLite says: {e}); name another --db"
             )
         };
+        // Larger pages: fewer splits and headers for a table of short rows (only takes on
+        // a new file, before its first write).
+        conn.pragma_update(None, "page_size", 16384)
+            .map_err(not_sqlite)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(not_sqlite)?;
+        conn.pragma_update(None, "cache_size", -65536)?;
+        // Reads map the file rather than copy each page in.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Store {
@@ -268,7 +350,17 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let replaced = tx.execute("DELETE FROM snapshots WHERE as_of = ?1", [&as_of])? > 0;
+        let old: Option<i64> = tx
+            .query_row("SELECT id FROM snapshots WHERE as_of = ?1", [&as_of], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(old) = old {
+            let (from, to) = deal_ids(old);
+            tx.execute("DELETE FROM deals WHERE id >= ?1 AND id < ?2", [from, to])?;
+            tx.execute("DELETE FROM snapshots WHERE id = ?1", [old])?;
+        }
+        let replaced = old.is_some();
         tx.execute(
             "INSERT INTO snapshots (as_of, rules, tool_version, pair_by, fiscal_year_start_month, deals, summary)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -295,51 +387,8 @@ impl Store {
                     input.records as i64
                 ])?;
             }
-            let findings = findings_by_deal(audit, streaks);
-            let mut insert = tx.prepare(
-                "INSERT INTO deals (snapshot, seq, file, line, pair_key, record_id, name, account, owner,
-                    stage, standing, closed_as, amount, currency, close_date, created_date, forecast,
-                    commit_quarter, filled, applicable, risk_score, signals, push_count, push_days, findings)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
-            )?;
-            let mut key = String::new();
-            let mut said = String::new();
-            for (seq, d) in deals.iter().enumerate() {
-                let has_key = pairing_key(by, d, deals, rules, &mut key);
-                let stands = standing(d, rules);
-                let forecast = deals.forecast(d);
-                let commit = commit_quarter(d, stands, forecast, rules);
-                said.clear();
-                findings.words(seq, &mut said);
-                insert.execute(params![
-                    snapshot,
-                    seq as i64,
-                    i64::from(d.file),
-                    d.line as i64,
-                    has_key.then_some(key.as_str()),
-                    deals.id(d),
-                    deals.name(d),
-                    Some(deals.account(d)).filter(|a| !a.is_empty()),
-                    deals.owner(d),
-                    deals.stage(d, rules),
-                    standing_name(stands),
-                    d.risk.closed_as.map(outcome_name),
-                    d.amount().map(|m| m.0),
-                    d.currency.map(|c| c.to_string()),
-                    d.close_date.map(|c| c.to_string()),
-                    d.created_date().map(|c| c.to_string()),
-                    forecast,
-                    commit,
-                    i64::from(d.filled),
-                    i64::from(d.applicable),
-                    i64::from(d.risk.score),
-                    i64::from(d.risk.signals.0),
-                    i64::from(d.risk.push_count),
-                    i64::from(d.risk.push_days),
-                    said.as_str(),
-                ])?;
-            }
+            rows::insert(&tx, audit, streaks, snapshot, by)?;
+            rows::insert_calls(&tx, audit, snapshot, by)?;
             let mut owners = tx.prepare(
                 "INSERT INTO owner_stats (snapshot, owner, records, filled, applicable, open, high, amounts)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -365,6 +414,27 @@ impl Store {
     }
 }
 
+/// The range `[from, to)` of the `deals` ids of a snapshot: `snapshot << 32 | seq`.
+pub(crate) fn deal_ids(snapshot: i64) -> (i64, i64) {
+    (snapshot << 32, (snapshot + 1) << 32)
+}
+
+/// Julian day number of 0000-12-31, the day before chrono's day 1 of the common era.
+const JULIAN_CE: i64 = 1_721_425;
+
+/// `day` as a Julian day number, as SQLite's `date()` reads it.
+pub(crate) fn julian_day(day: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(day.num_days_from_ce()) + JULIAN_CE
+}
+
+/// The day of a stored Julian day number.
+pub(crate) fn from_julian_day(n: i64) -> Option<chrono::NaiveDate> {
+    n.checked_sub(JULIAN_CE)
+        .and_then(|days| i32::try_from(days).ok())
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+}
+
 /// What `add` did.
 pub(crate) struct AddOutcome {
     pub(crate) replaced: bool,
@@ -387,22 +457,14 @@ pub(crate) fn standing_name(s: Standing) -> &'static str {
     }
 }
 
-pub(crate) fn outcome_name(o: crate::rules::Outcome) -> &'static str {
-    match o {
-        crate::rules::Outcome::Won => "won",
-        crate::rules::Outcome::Lost => "lost",
-    }
-}
-
 /// The fiscal quarter an open deal called commit is called for (its close date's).
 pub(crate) fn commit_quarter(
     d: &Deal,
     stands: Standing,
-    forecast: Option<&str>,
+    class: Option<crate::rules::ForecastClass>,
     rules: &crate::rules::RuleSet,
 ) -> Option<String> {
-    let commit = forecast.and_then(|f| rules.forecast.class_of(f))
-        == Some(crate::rules::ForecastClass::Commit);
+    let commit = class == Some(crate::rules::ForecastClass::Commit);
     (stands == Standing::Open && commit)
         .then_some(d.close_date)
         .flatten()
@@ -414,61 +476,101 @@ pub(crate) const PART_SEP: char = '\u{1}';
 /// Between a deal's stored findings.
 pub(crate) const FINDING_SEP: char = '\u{2}';
 
-/// Each deal's findings (code, field, streak), ready to store.
-struct DealFindings<'a> {
-    audit: &'a Audit,
-    streaks: &'a [u16],
-    /// Per deal, where its findings start in the audit's list.
-    starts: Vec<u32>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn findings_by_deal<'a>(audit: &'a Audit, streaks: &'a [u16]) -> DealFindings<'a> {
-    let list = &audit.findings.list;
-    let mut starts = vec![u32::MAX; audit.deals.len()];
-    for (i, f) in list.iter().enumerate() {
-        if let Subject::Deal(d) = f.subject {
-            if let Some(s) = starts.get_mut(d as usize) {
-                if *s == u32::MAX {
-                    *s = i as u32;
-                }
-            }
-        }
+    /// A store written by the first schema: two weeks of one deal, called commit for
+    /// FY2027-Q2 in the first, won in the second; and one deal paired by account and name.
+    fn v1_store(path: &Path) {
+        let conn = Connection::open(path).expect("open");
+        conn.execute_batch(MIGRATIONS[0]).expect("v1 schema");
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO snapshots VALUES (1, '2026-11-13', 'preset:salesforce', '0.1.0', 'id', 7, 2, '{}');
+             INSERT INTO snapshots VALUES (2, '2026-11-20', 'preset:salesforce', '0.1.0', 'id', 7, 2, '{}');
+             INSERT INTO deals VALUES (1, 0, 0, 2, '006A', '006A', 'Big', 'Acme', 'Ann', 'Negotiation',
+                 'open', NULL, 1000000, 'USD', '2026-12-15', '2026-08-01', 'Commit', 'FY2027-Q2',
+                 9, 10, 40, 3, 1, 14, 'HYG001' || char(1) || 'close_date' || char(1) || '1');
+             INSERT INTO deals VALUES (1, 1, 0, 3, NULL, '', 'Nameless', NULL, NULL, NULL,
+                 'unknown', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 10, 0, 0, 0, 0, '');
+             INSERT INTO deals VALUES (2, 0, 0, 2, '006A', '006A', 'Big', 'Acme', 'Ann', 'Closed Won',
+                 'won', 'won', 1200000, 'USD', '2026-11-18', '2026-08-01', 'Closed', NULL,
+                 10, 10, 0, 0, 1, 14, '');
+             INSERT INTO deals VALUES (2, 1, 0, 3, 'acme' || char(1) || 'renewal', '', 'Renewal', 'Acme', NULL, NULL,
+                 'unknown', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 10, 0, 0, 0, 0, '');",
+        )
+        .expect("v1 rows");
     }
-    DealFindings {
-        audit,
-        streaks,
-        starts,
-    }
-}
 
-impl DealFindings<'_> {
-    fn words(&self, deal: usize, out: &mut String) {
-        use std::fmt::Write;
-        let Some(&start) = self.starts.get(deal) else {
-            return;
-        };
-        if start == u32::MAX {
-            return;
-        }
-        let list = &self.audit.findings.list;
-        for (i, f) in list.iter().enumerate().skip(start as usize) {
-            if f.subject != Subject::Deal(deal as u32) {
-                break;
-            }
-            if !out.is_empty() {
-                out.push(FINDING_SEP);
-            }
-            let field = f.field().map_or("", |id| self.audit.table.name(id));
-            let streak = self.streaks.get(i).copied().unwrap_or(1);
-            let field: String = field
-                .chars()
-                .filter(|c| *c != PART_SEP && *c != FINDING_SEP)
-                .collect();
-            let _ = write!(
-                out,
-                "{}{PART_SEP}{field}{PART_SEP}{streak}",
-                f.code.as_str()
-            );
-        }
+    #[test]
+    fn a_first_schema_store_migrates_with_its_deals_calls_and_closings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("h.sqlite");
+        v1_store(&path);
+        let store = Store::open(&path, false).expect("migrates");
+        let c = &store.conn;
+        let version: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+        let deals: Vec<(i64, Option<String>, String, Option<i64>)> = c
+            .prepare("SELECT id, pair_key, standing, close_day FROM deals ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let day =
+            |s: &str| julian_day(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date"));
+        assert_eq!(
+            deals,
+            vec![
+                (1 << 32, None, "open".into(), Some(day("2026-12-15"))),
+                ((1 << 32) | 1, Some(String::new()), "unknown".into(), None),
+                (2 << 32, None, "won".into(), Some(day("2026-11-18"))),
+                (
+                    (2 << 32) | 1,
+                    Some("acme\u{1}renewal".into()),
+                    "unknown".into(),
+                    None
+                ),
+            ]
+        );
+        let date: String = c
+            .query_row(
+                "SELECT date(close_day) FROM deals WHERE id = ?1",
+                [2i64 << 32],
+                |r| r.get(0),
+            )
+            .expect("date()");
+        assert_eq!(date, "2026-11-18");
+        let calls: Vec<(i64, String, String, i64)> = c
+            .prepare("SELECT snapshot, pair_key, quarter, amount FROM commit_calls")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            calls,
+            vec![(1, "006A".into(), "FY2027-Q2".into(), 1_000_000)]
+        );
+        let closings: Vec<(i64, String, String, i64)> = c
+            .prepare("SELECT snapshot, pair_key, standing, amount FROM called_closings")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(closings, vec![(2, "006A".into(), "won".into(), 1_200_000)]);
+    }
+
+    #[test]
+    fn julian_days_round_trip_and_match_sqlite() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+        assert_eq!(julian_day(d), 2_461_365);
+        assert_eq!(from_julian_day(julian_day(d)), Some(d));
+        assert_eq!(from_julian_day(i64::MIN), None);
     }
 }

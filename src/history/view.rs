@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{PairBy, SnapshotMeta, Store, commit_quarter};
+use super::{PairBy, SnapshotMeta, Store};
 use crate::checks::changes::{pairing_key, standing};
 use crate::diag::Subject;
 use crate::engine::Audit;
@@ -282,7 +282,7 @@ struct Call {
 #[derive(Clone)]
 struct Last {
     stands: &'static str,
-    close: Option<String>,
+    close: Option<chrono::NaiveDate>,
     amount: Option<(Option<Currency>, Money)>,
 }
 
@@ -298,10 +298,10 @@ fn commit_accuracy(
     let mut calls: BTreeMap<(String, String), Call> = BTreeMap::new();
     {
         let mut stmt = store.conn.prepare(
-            "SELECT d.pair_key, d.commit_quarter, d.amount, d.currency
-             FROM snapshots s JOIN deals d ON d.snapshot = s.id
-             WHERE d.commit_quarter IS NOT NULL AND d.pair_key IS NOT NULL AND s.as_of < ?1
-             ORDER BY s.as_of, d.seq",
+            "SELECT c.pair_key, c.quarter, c.amount, c.currency
+             FROM snapshots s JOIN commit_calls c ON c.snapshot = s.id
+             WHERE s.as_of < ?1
+             ORDER BY s.as_of, c.seq",
         )?;
         let mut rows = stmt.query([&before])?;
         while let Some(r) = rows.next()? {
@@ -332,7 +332,9 @@ fn commit_accuracy(
         PairBy::AccountAndName
     };
     let deals = &audit.deals;
-    let mut last: FxHashMap<String, Last> = FxHashMap::default();
+    let classes = deals.forecast_classes(&rules.forecast);
+    // Keys called commit so far; the current export's word is kept only on those.
+    let mut called: FxHashSet<String> = calls.keys().map(|(k, _)| k.clone()).collect();
     let mut key = String::new();
     let mut now: FxHashMap<String, Last> = FxHashMap::default();
     for d in deals.iter() {
@@ -341,25 +343,32 @@ fn commit_accuracy(
         }
         let stands = standing(d, rules);
         let amount = d.amount().map(|m| (d.currency.or(sole), m));
-        if let Some(q) = commit_quarter(d, stands, deals.forecast(d), rules) {
+        if let Some(q) = super::commit_quarter(d, stands, classes.of(d), rules) {
             calls.entry((key.clone(), q)).or_insert(Call { amount });
+            if !called.contains(key.as_str()) {
+                called.insert(key.clone());
+            }
         }
-        now.insert(
-            key.clone(),
-            Last {
-                stands: super::standing_name(stands),
-                close: d.close_date.map(|c| c.to_string()),
-                amount,
-            },
-        );
+        // A key called by an earlier row or snapshot: this row is its latest word (the
+        // last row of a key wins, as it would if every row were kept).
+        if called.contains(key.as_str()) {
+            now.insert(
+                key.clone(),
+                Last {
+                    stands: super::standing_name(stands),
+                    close: d.close_date,
+                    amount,
+                },
+            );
+        }
     }
-    let called: std::collections::HashSet<&str> = calls.keys().map(|(k, _)| k.as_str()).collect();
+    let mut last: FxHashMap<String, Last> = FxHashMap::default();
     {
         let mut stmt = store.conn.prepare(
-            "SELECT d.pair_key, d.standing, d.close_date, d.amount, d.currency
-             FROM snapshots s JOIN deals d ON d.snapshot = s.id
-             WHERE d.standing IN ('won', 'lost') AND d.pair_key IS NOT NULL AND s.as_of < ?1
-             ORDER BY s.as_of, d.seq",
+            "SELECT c.pair_key, c.standing, c.close_day, c.amount, c.currency
+             FROM snapshots s JOIN called_closings c ON c.snapshot = s.id
+             WHERE s.as_of < ?1
+             ORDER BY s.as_of, c.seq",
         )?;
         let mut rows = stmt.query([&before])?;
         while let Some(r) = rows.next()? {
@@ -386,7 +395,7 @@ fn commit_accuracy(
                 key,
                 Last {
                     stands,
-                    close: r.get(2)?,
+                    close: r.get::<_, Option<i64>>(2)?.and_then(super::from_julian_day),
                     amount,
                 },
             );
@@ -414,10 +423,9 @@ fn tally_quarters(
             e.1.add(c, m);
         }
         let Some(l) = last.get(k) else { continue };
-        let in_quarter = l.close.as_deref().is_some_and(|c| {
-            chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d")
-                .is_ok_and(|day| rules.forecast.quarter_of(day).2 == *q)
-        });
+        let in_quarter = l
+            .close
+            .is_some_and(|day| rules.forecast.quarter_of(day).2 == *q);
         match l.stands {
             "won" if in_quarter => {
                 e.2 += 1;

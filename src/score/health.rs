@@ -347,11 +347,7 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
     let (q_first, q_last, q_name) = rules.forecast.quarter_of(as_of);
 
     // Forecast classes per forecast id, decided once.
-    let classes: Vec<Option<ForecastClass>> = deals
-        .forecasts
-        .iter()
-        .map(|(_, name)| rules.forecast.class_of(name))
-        .collect();
+    let classes = deals.forecast_classes(&rules.forecast);
     let owners = deals.owners.len();
     let slot_of = |o: Option<u32>| o.map_or(owners, |o| o as usize);
     let mut call = CallTally::default();
@@ -373,9 +369,7 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
         match standing(d, rules) {
             Standing::Open => {
                 has_open[owner] = true;
-                let class = deals
-                    .forecast_id(d)
-                    .and_then(|f| classes.get(f as usize).copied().flatten());
+                let class = classes.of(d);
                 let slot = class.map_or(5, |c| c as usize);
                 let high = Band::of(d.risk.score, &rules.risk) == Band::High;
                 call.add(slot, high, d, currency);

@@ -1,0 +1,285 @@
+//! A snapshot's deals into the `deals` table. A million deals is a million inserts, so the
+//! words each row needs (its pairing key, its standing, its findings) are made on a
+//! second thread, a chunk ahead of the one binding and stepping the insert.
+
+use std::sync::mpsc;
+
+use anyhow::Result;
+use rusqlite::Transaction;
+use rustc_hash::FxHashSet;
+
+use super::{FINDING_SEP, PART_SEP, commit_quarter, deal_ids, julian_day, standing_name};
+use crate::checks::changes::{PairBy, Standing, pairing_key, standing};
+use crate::diag::Subject;
+use crate::engine::Audit;
+
+/// Deals per prepared chunk.
+const CHUNK: usize = 4096;
+
+/// How a row's pairing key is stored.
+#[derive(Clone, Copy)]
+enum Key {
+    /// No key: stored as ''.
+    None,
+    /// The record id: stored as NULL.
+    Id,
+    /// Its own: the next span of `Prepared::keys`.
+    Own(u32),
+}
+
+/// The words of `CHUNK` consecutive deals.
+#[derive(Default)]
+struct Prepared {
+    first: usize,
+    keys: String,
+    key: Vec<Key>,
+    said: String,
+    said_ends: Vec<u32>,
+    stands: Vec<Standing>,
+}
+
+/// Insert every deal of `audit` as snapshot `snapshot`'s.
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    audit: &Audit,
+    streaks: &[u16],
+    snapshot: i64,
+    by: PairBy,
+) -> Result<()> {
+    let mut insert = tx.prepare(
+        "INSERT INTO deals (id, snapshot, seq, file, line, pair_key, record_id, name, account,
+            owner, stage, standing, amount, currency, close_day, created_day, forecast, filled,
+            applicable, risk_score, signals, push_count, push_days, findings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+    )?;
+    let deals = &audit.deals;
+    let rules = &audit.rules;
+    let (first_id, _) = deal_ids(snapshot);
+    let all: Vec<&crate::deal::Deal> = deals.iter().collect();
+    std::thread::scope(|scope| -> Result<()> {
+        // Two chunks in flight at most; spent chunks come back to be refilled.
+        let (ready, chunks) = mpsc::sync_channel::<Prepared>(2);
+        let (give_back, spent) = mpsc::channel::<Prepared>();
+        let all = &all;
+        scope.spawn(move || {
+            let findings = findings_by_deal(audit, streaks);
+            let mut key = String::new();
+            for (n, part) in all.chunks(CHUNK).enumerate() {
+                let mut p = spent.try_recv().unwrap_or_default();
+                p.first = n * CHUNK;
+                p.keys.clear();
+                p.key.clear();
+                p.said.clear();
+                p.said_ends.clear();
+                p.stands.clear();
+                for (i, d) in part.iter().enumerate() {
+                    let k = if !pairing_key(by, d, deals, rules, &mut key) {
+                        Key::None
+                    } else if key == deals.id(d) {
+                        Key::Id
+                    } else {
+                        p.keys.push_str(&key);
+                        Key::Own(p.keys.len() as u32)
+                    };
+                    p.key.push(k);
+                    p.stands.push(standing(d, rules));
+                    findings.words(p.first + i, &mut p.said);
+                    p.said_ends.push(p.said.len() as u32);
+                }
+                if ready.send(p).is_err() {
+                    // The writer stopped (an SQLite error): it reports why.
+                    return;
+                }
+            }
+        });
+        for p in chunks {
+            let (mut key_at, mut said_at) = (0usize, 0usize);
+            let part = all.get(p.first..).unwrap_or_default();
+            for (i, d) in part.iter().take(p.key.len()).enumerate() {
+                let seq = p.first + i;
+                let id = deals.id(d);
+                let key = match p.key[i] {
+                    Key::None => Some(""),
+                    Key::Id => None,
+                    Key::Own(end) => {
+                        let k = p.keys.get(key_at..end as usize);
+                        key_at = end as usize;
+                        k
+                    }
+                };
+                let said_end = p.said_ends[i] as usize;
+                let said = p.said.get(said_at..said_end).unwrap_or("");
+                said_at = said_end;
+                let s = &mut insert;
+                s.raw_bind_parameter(1, first_id + seq as i64)?;
+                s.raw_bind_parameter(2, snapshot)?;
+                s.raw_bind_parameter(3, seq as i64)?;
+                s.raw_bind_parameter(4, i64::from(d.file))?;
+                s.raw_bind_parameter(5, d.line as i64)?;
+                s.raw_bind_parameter(6, key)?;
+                s.raw_bind_parameter(7, id)?;
+                s.raw_bind_parameter(8, deals.name(d))?;
+                s.raw_bind_parameter(9, Some(deals.account(d)).filter(|a| !a.is_empty()))?;
+                s.raw_bind_parameter(10, deals.owner(d))?;
+                s.raw_bind_parameter(11, deals.stage(d, rules))?;
+                s.raw_bind_parameter(12, standing_name(p.stands[i]))?;
+                s.raw_bind_parameter(13, d.amount().map(|m| m.0))?;
+                let code = d.currency.map(|c| c.code());
+                s.raw_bind_parameter(14, code.as_ref().and_then(|c| std::str::from_utf8(c).ok()))?;
+                s.raw_bind_parameter(15, d.close_date.map(julian_day))?;
+                s.raw_bind_parameter(16, d.created_date().map(julian_day))?;
+                s.raw_bind_parameter(17, deals.forecast(d))?;
+                s.raw_bind_parameter(18, i64::from(d.filled))?;
+                s.raw_bind_parameter(19, i64::from(d.applicable))?;
+                s.raw_bind_parameter(20, i64::from(d.risk.score))?;
+                s.raw_bind_parameter(21, i64::from(d.risk.signals.0))?;
+                s.raw_bind_parameter(22, i64::from(d.risk.push_count))?;
+                s.raw_bind_parameter(23, i64::from(d.risk.push_days))?;
+                s.raw_bind_parameter(24, said)?;
+                s.raw_execute()?;
+            }
+            let _ = give_back.send(p);
+        }
+        Ok(())
+    })
+}
+
+/// Store the snapshot's commit calls (open deals in a commit-class forecast category, with
+/// the quarter of their close date) and its closed deals whose key was called commit in this
+/// or an earlier stored snapshot: what commit accuracy reads.
+pub(super) fn insert_calls(
+    tx: &Transaction<'_>,
+    audit: &Audit,
+    snapshot: i64,
+    by: PairBy,
+) -> Result<()> {
+    let deals = &audit.deals;
+    let rules = &audit.rules;
+    let mut called: FxHashSet<String> = FxHashSet::default();
+    {
+        let mut earlier = tx.prepare(
+            "SELECT DISTINCT c.pair_key FROM commit_calls c JOIN snapshots s ON s.id = c.snapshot
+             WHERE s.as_of < ?1",
+        )?;
+        let mut rows = earlier.query([audit.as_of.to_string()])?;
+        while let Some(r) = rows.next()? {
+            called.insert(r.get(0)?);
+        }
+    }
+    let classes = deals.forecast_classes(&rules.forecast);
+    let mut key = String::new();
+    let mut calls = tx.prepare(
+        "INSERT INTO commit_calls (snapshot, seq, pair_key, quarter, amount, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (seq, d) in deals.iter().enumerate() {
+        let stands = standing(d, rules);
+        let Some(quarter) = commit_quarter(d, stands, classes.of(d), rules) else {
+            continue;
+        };
+        if !pairing_key(by, d, deals, rules, &mut key) {
+            continue;
+        }
+        let code = d.currency.map(|c| c.code());
+        calls.execute(rusqlite::params![
+            snapshot,
+            seq as i64,
+            key,
+            quarter,
+            d.amount().map(|m| m.0),
+            code.as_ref().and_then(|c| std::str::from_utf8(c).ok()),
+        ])?;
+        if !called.contains(&key) {
+            called.insert(key.clone());
+        }
+    }
+    if called.is_empty() {
+        return Ok(());
+    }
+    let mut closings = tx.prepare(
+        "INSERT INTO called_closings (snapshot, seq, pair_key, standing, close_day, amount, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (seq, d) in deals.iter().enumerate() {
+        let stands = standing(d, rules);
+        if !matches!(stands, Standing::Closed(_)) || !pairing_key(by, d, deals, rules, &mut key) {
+            continue;
+        }
+        if !called.contains(&key) {
+            continue;
+        }
+        let code = d.currency.map(|c| c.code());
+        closings.execute(rusqlite::params![
+            snapshot,
+            seq as i64,
+            key,
+            standing_name(stands),
+            d.close_date.map(julian_day),
+            d.amount().map(|m| m.0),
+            code.as_ref().and_then(|c| std::str::from_utf8(c).ok()),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Each deal's findings (code, field, streak), ready to store.
+struct DealFindings<'a> {
+    audit: &'a Audit,
+    streaks: &'a [u16],
+    /// Per deal, where its findings start in the audit's list.
+    starts: Vec<u32>,
+}
+
+fn findings_by_deal<'a>(audit: &'a Audit, streaks: &'a [u16]) -> DealFindings<'a> {
+    let list = &audit.findings.list;
+    let mut starts = vec![u32::MAX; audit.deals.len()];
+    for (i, f) in list.iter().enumerate() {
+        if let Subject::Deal(d) = f.subject {
+            if let Some(s) = starts.get_mut(d as usize) {
+                if *s == u32::MAX {
+                    *s = i as u32;
+                }
+            }
+        }
+    }
+    DealFindings {
+        audit,
+        streaks,
+        starts,
+    }
+}
+
+impl DealFindings<'_> {
+    /// Append the deal's findings to `out`.
+    fn words(&self, deal: usize, out: &mut String) {
+        use std::fmt::Write;
+        let Some(&start) = self.starts.get(deal) else {
+            return;
+        };
+        if start == u32::MAX {
+            return;
+        }
+        let list = &self.audit.findings.list;
+        let begun = out.len();
+        for (i, f) in list.iter().enumerate().skip(start as usize) {
+            if f.subject != Subject::Deal(deal as u32) {
+                break;
+            }
+            if out.len() > begun {
+                out.push(FINDING_SEP);
+            }
+            let field = f.field().map_or("", |id| self.audit.table.name(id));
+            let streak = self.streaks.get(i).copied().unwrap_or(1);
+            let field: String = field
+                .chars()
+                .filter(|c| *c != PART_SEP && *c != FINDING_SEP)
+                .collect();
+            let _ = write!(
+                out,
+                "{}{PART_SEP}{field}{PART_SEP}{streak}",
+                f.code.as_str()
+            );
+        }
+    }
+}
