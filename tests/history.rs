@@ -475,3 +475,79 @@ fn a_by_column_the_export_lacks_is_an_error_with_a_suggestion() {
         r.stderr
     );
 }
+
+/// The HTML report charts each owner's trend: one row per owner with its completeness line
+/// drawn from the same figures as the JSON `history.trends` (0–100 top to bottom of a 30
+/// high plot), and the open and at-risk amount lines over as many snapshots.
+#[test]
+fn html_charts_the_owner_trends_from_the_json_figures() {
+    let (dir, db) = series();
+    let out = dir.path().join("week4.html");
+    let r = run(pipelint()
+        .args([
+            "audit",
+            &fixture("week4_2026-11-27.csv"),
+            "-r",
+            "fixtures/history/rules.toml",
+            "--as-of",
+            "2026-11-27",
+            "-f",
+            "html",
+            "-o",
+        ])
+        .arg(&out)
+        .arg("--history")
+        .arg(&db));
+    assert!(r.code <= 1, "{}", r.stderr);
+    let html = std::fs::read_to_string(&out).expect("html");
+    let start = html
+        .find(r#"<figure class="trends">"#)
+        .expect("a trend chart");
+    let figure = &html[start..start + html[start..].find("</figure>").expect("closed")];
+    assert!(
+        figure.contains("Owner trends, 2026-11-06 to 2026-11-27"),
+        "{figure}"
+    );
+    let json = week4_json(&db, &[]);
+    let trends = json["history"]["trends"].as_array().expect("trends");
+    let group = regex::Regex::new(r"<g><title>([^<]*)</title>(.*?)</g>").expect("regex");
+    let rect = regex::Regex::new(r#"<rect x="150" y="(\d+)""#).expect("regex");
+    let line = regex::Regex::new(r#"<polyline points="([^"]*)""#).expect("regex");
+    let mut charted = 0;
+    for g in group.captures_iter(figure) {
+        charted += 1;
+        let owner = &g[1];
+        let trend = trends
+            .iter()
+            .find(|t| t["owner"].as_str() == Some(owner))
+            .unwrap_or_else(|| panic!("{owner} charted but not in the JSON"));
+        let points = trend["points"].as_array().expect("points");
+        let top: f64 = rect.captures(&g[2]).expect("plot frame")[1]
+            .parse()
+            .expect("y");
+        let lines: Vec<&str> = line
+            .captures_iter(&g[2])
+            .map(|c| c.get(1).map_or("", |m| m.as_str()))
+            .collect();
+        assert_eq!(lines.len(), 3, "{owner}: completeness, open, at risk");
+        let ys: Vec<f64> = lines[0]
+            .split(' ')
+            .map(|xy| xy.split(',').nth(1).expect("y").parse().expect("number"))
+            .collect();
+        let want: Vec<f64> = points
+            .iter()
+            .filter_map(|p| p["completeness"].as_f64())
+            .map(|c| ((top + 30.0 * (1.0 - c / 100.0)) * 10.0).round() / 10.0)
+            .collect();
+        assert_eq!(ys, want, "{owner}");
+        for l in &lines[1..] {
+            assert_eq!(l.split(' ').count(), points.len(), "{owner}: {l}");
+        }
+    }
+    let with_history = trends
+        .iter()
+        .filter(|t| t["points"].as_array().is_some_and(|p| p.len() > 1))
+        .count();
+    assert_eq!(charted, with_history.min(10));
+    assert!(charted >= 3);
+}

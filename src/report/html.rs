@@ -183,6 +183,9 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
                     @if let Some(changes) = report.changes() {
                         (waterfall_chart(changes))
                     }
+                    @if let Some(history) = report.history() {
+                        (super::html_trends::trend_chart(&history.trends, chart_currency(report).flatten().as_deref()))
+                    }
                 }
                 @for section in sections::sections(report, top) {
                     (section_html(&section))
@@ -200,7 +203,7 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
 /// Text from the export as the page shows it: control characters and bidirectional
 /// overrides made visible (a right-to-left override could make a deal's name read as
 /// another's); maud then escapes it for HTML.
-fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     super::escape::terminal(text)
 }
 
@@ -323,7 +326,7 @@ fn fill(class: &str) -> &'static str {
 }
 
 /// Chart labels are cut to fit; the full text is the element's SVG title.
-fn clip_label(label: &str) -> String {
+pub(super) fn clip_label(label: &str) -> String {
     match label.char_indices().nth(24) {
         Some((end, _)) => format!("{}…", &label[..end]),
         None => label.to_string(),

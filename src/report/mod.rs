@@ -9,6 +9,7 @@ mod escape;
 mod github;
 mod health_sections;
 mod html;
+mod html_trends;
 mod json;
 mod jsonl;
 mod jsonw;
