@@ -551,3 +551,101 @@ fn html_charts_the_owner_trends_from_the_json_figures() {
     assert_eq!(charted, with_history.min(10));
     assert!(charted >= 3);
 }
+
+/// `n` deals in the fixture's columns; `week` moves some close dates and stages, so that
+/// the second week has pushes, moves back and vanished deals against the first.
+fn weekly_export(path: &Path, n: usize, week: usize) {
+    use std::fmt::Write;
+    let stages = [
+        "Prospecting",
+        "Qualification",
+        "Proposal/Price Quote",
+        "Negotiation/Review",
+        "Closed Won",
+        "Closed Lost",
+    ];
+    let owners = ["Ann Lee", "Bo Chen", "Cy Diaz", "Dee Park"];
+    let mut csv = String::from(
+        "\"Opportunity ID\",\"Opportunity Name\",\"Account Name\",\"Opportunity Owner\",\"Stage\",\"Amount\",\"Probability (%)\",\"Close Date\",\"Created Date\",\"Last Activity\",\"Last Stage Change Date\",\"Next Step\",\"Forecast Category\",\"Lead Source\"\n",
+    );
+    for i in 0..n {
+        if week == 2 && i % 97 == 0 {
+            continue; // vanished
+        }
+        let moved = week == 2 && i % 13 == 0;
+        let stage = stages[(i + usize::from(moved)) % stages.len()];
+        let day = 1 + (i % 27) + if moved { 1 } else { 0 };
+        let month = if moved && i % 2 == 0 { 2 } else { 1 };
+        let forecast = ["Commit", "Best Case", "Pipeline"][i % 3];
+        let _ = writeln!(
+            csv,
+            "\"006{i:07}\",\"Deal {i}\",\"Account {}\",\"{}\",\"{stage}\",\"{}.00\",\"50\",\"{month}/{day}/2027\",\"6/01/2026\",\"11/20/2026\",\"11/01/2026\",\"{}\",\"{forecast}\",\"Web\"",
+            i % 5000,
+            owners[i % owners.len()],
+            1000 + (i % 50) * 100,
+            if i % 7 == 0 { "" } else { "Call" },
+        );
+    }
+    std::fs::write(path, csv).expect("write export");
+}
+
+/// A stored snapshot big enough to be read back in two halves at once gives exactly the
+/// change view and findings that comparing with its export (`--previous`) gives.
+#[test]
+fn a_large_stored_snapshot_reads_back_as_its_export() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (one, two) = (dir.path().join("w1.csv"), dir.path().join("w2.csv"));
+    weekly_export(&one, 30_000, 1);
+    weekly_export(&two, 30_000, 2);
+    let db = dir.path().join("h.sqlite");
+    let r = add(&db, one.to_str().expect("path"), "2026-11-20");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let audit = |extra: &[&std::ffi::OsStr]| -> Value {
+        let r = run(pipelint()
+            .arg("audit")
+            .arg(&two)
+            .args([
+                "-r",
+                "fixtures/history/rules.toml",
+                "--as-of",
+                "2026-11-27",
+                "-f",
+                "json",
+            ])
+            .args(extra));
+        assert!(r.code <= 1, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).expect("json")
+    };
+    let stored = audit(&["--history".as_ref(), db.as_os_str()]);
+    let file = audit(&[
+        "--previous".as_ref(),
+        one.as_os_str(),
+        "--previous-as-of".as_ref(),
+        "2026-11-20".as_ref(),
+    ]);
+    let changes = &stored["changes"];
+    assert!(
+        changes["movements"]
+            .as_array()
+            .is_some_and(|m| m.len() > 1000)
+    );
+    assert_eq!(changes, &file["changes"]);
+    let codes = |v: &Value| -> Vec<(String, String, u64)> {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap_or("").to_string(),
+                    f["record_id"].as_str().unwrap_or("").to_string(),
+                    f["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .filter(|(c, _, _)| c.starts_with("CHG"))
+            .collect()
+    };
+    let (a, b) = (codes(&stored), codes(&file));
+    assert!(a.len() > 1000, "{}", a.len());
+    assert_eq!(a, b);
+}

@@ -36,21 +36,111 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
         [meta.id],
         |r| r.get(0),
     )?;
-    let mut stmt = store.conn.prepare(
+    let (from, to) = super::deal_ids(meta.id);
+    let n = meta.deals;
+    // Two halves read at once, each on its own connection, when there is enough to share;
+    // read as one when the halves do not add up (the snapshot replaced meanwhile).
+    let halves = if n >= PARALLEL_FROM {
+        let mid = from + (n / 2) as i64;
+        let path = store.path.clone();
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| -> Result<Part> {
+                let conn = super::open_reader(&path)?;
+                read_part(&conn, rules, &table, (mid, to), (n / 2) as u32, 1)
+            });
+            let first = read_part(&store.conn, rules, &table, (from, mid), 0, 0);
+            let second = second
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the stored deals failed")));
+            (first, second)
+        });
+        let (first, second) = (first?, second?);
+        (first.deals == n / 2 && first.deals + second.deals == n).then(|| vec![first, second])
+    } else {
+        None
+    };
+    let parts = match halves {
+        Some(parts) => parts,
+        None => vec![read_part(&store.conn, rules, &table, (from, to), 0, 0)?],
+    };
+    let mut deals = DealStore::default();
+    let mut list: Vec<Finding> = Vec::new();
+    let mut streaks: Vec<u16> = Vec::new();
+    for part in parts {
+        for buffer in part.buffers {
+            deals.absorb(buffer);
+        }
+        list.extend(part.list);
+        streaks.extend(part.streaks);
+    }
+
+    let inputs = stored_inputs(meta, &pair_by, &table);
+    let as_of = NaiveDate::parse_from_str(&meta.as_of, "%Y-%m-%d")?;
+    let stages = rules.stages.len();
+    Ok(Audit {
+        rules: rules.clone(),
+        tallies: Tallies::new(table.len(), stages),
+        table,
+        as_of,
+        inputs,
+        deals,
+        findings: Findings {
+            list,
+            rows: Vec::new(),
+            messages: Vec::new(),
+        },
+        riskiest: Riskiest::new(0),
+        checks_run: Vec::new(),
+        previous: None,
+        pairing: None,
+        not_checked: Vec::new(),
+        changes: None,
+        by: None,
+        quotas: None,
+        history: Some(Box::new(super::view::HistoryView {
+            streaks,
+            ..super::view::HistoryView::default()
+        })),
+    })
+}
+
+/// Stored deals from this many up are read in two halves at once.
+const PARALLEL_FROM: u64 = 20_000;
+
+/// The deals with ids in `[range.0, range.1)`, read by `worker` into buffers of its own
+/// names; their findings name deals from `first` on.
+struct Part {
+    buffers: Vec<DealBuffer>,
+    list: Vec<Finding>,
+    streaks: Vec<u16>,
+    deals: u64,
+}
+
+fn read_part(
+    conn: &rusqlite::Connection,
+    rules: &RuleSet,
+    table: &FieldTable,
+    range: (i64, i64),
+    first: u32,
+    worker: usize,
+) -> Result<Part> {
+    let mut stmt = conn.prepare_cached(
         "SELECT file, line, record_id, name, account, owner, stage, standing, amount, currency,
                 close_day, created_day, forecast, filled, applicable, risk_score, signals,
                 push_count, push_days, findings
          FROM deals WHERE id >= ?1 AND id < ?2 ORDER BY id",
     )?;
-    let (from, to) = super::deal_ids(meta.id);
-    let mut rows = stmt.query([from, to])?;
-    let mut deals = DealStore::default();
+    let mut rows = stmt.query([range.0, range.1])?;
+    let mut part = Part {
+        buffers: Vec::new(),
+        list: Vec::new(),
+        streaks: Vec::new(),
+        deals: 0,
+    };
     let mut names = Names::default();
     let mut mark = names.mark();
-    let mut buffer = DealBuffer::with_capacity(CHUNK, usize::MAX);
-    let mut list: Vec<Finding> = Vec::new();
-    let mut streaks: Vec<u16> = Vec::new();
-    let mut index: u32 = 0;
+    let mut buffer = DealBuffer::with_capacity(CHUNK, worker);
+    let mut index: u32 = first;
     // A stage or a finding's field is looked up once per spelling, not once per row.
     let mut stage_of: FxHashMap<String, StageKey> = FxHashMap::default();
     let mut fields = FieldIds::default();
@@ -113,48 +203,28 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
             },
         );
         let said = text(19)?.unwrap_or("");
-        stored_findings(said, index, &table, &mut fields, &mut list, &mut streaks);
+        stored_findings(
+            said,
+            index,
+            table,
+            &mut fields,
+            &mut part.list,
+            &mut part.streaks,
+        );
         index += 1;
         if buffer.deals.len() == CHUNK {
             buffer.new_names = names.since(mark);
             mark = names.mark();
-            deals.absorb(std::mem::replace(
+            part.buffers.push(std::mem::replace(
                 &mut buffer,
-                DealBuffer::with_capacity(CHUNK, usize::MAX),
+                DealBuffer::with_capacity(CHUNK, worker),
             ));
         }
     }
     buffer.new_names = names.since(mark);
-    deals.absorb(buffer);
-
-    let inputs = stored_inputs(meta, &pair_by, &table);
-    let as_of = NaiveDate::parse_from_str(&meta.as_of, "%Y-%m-%d")?;
-    let stages = rules.stages.len();
-    Ok(Audit {
-        rules: rules.clone(),
-        tallies: Tallies::new(table.len(), stages),
-        table,
-        as_of,
-        inputs,
-        deals,
-        findings: Findings {
-            list,
-            rows: Vec::new(),
-            messages: Vec::new(),
-        },
-        riskiest: Riskiest::new(0),
-        checks_run: Vec::new(),
-        previous: None,
-        pairing: None,
-        not_checked: Vec::new(),
-        changes: None,
-        by: None,
-        quotas: None,
-        history: Some(Box::new(super::view::HistoryView {
-            streaks,
-            ..super::view::HistoryView::default()
-        })),
-    })
+    part.buffers.push(buffer);
+    part.deals = u64::from(index - first);
+    Ok(part)
 }
 
 /// The stored snapshot's files as inputs: paths and record counts; the id column counts as

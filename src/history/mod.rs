@@ -414,6 +414,18 @@ impl Store {
     }
 }
 
+/// A second, read-only connection to the history at `path` (for reading in parallel).
+pub(crate) fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("cannot open the history {}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(120))?;
+    conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+    Ok(conn)
+}
+
 /// The range `[from, to)` of the `deals` ids of a snapshot: `snapshot << 32 | seq`.
 pub(crate) fn deal_ids(snapshot: i64) -> (i64, i64) {
     (snapshot << 32, (snapshot + 1) << 32)
