@@ -336,17 +336,7 @@ impl Store {
         let as_of = audit.as_of.to_string();
         let rules = &audit.rules;
         let deals = &audit.deals;
-        let id_field = audit.table.canonical(Canonical::Id);
-        let by = if audit
-            .inputs
-            .iter()
-            .filter(|i| !i.previous)
-            .all(|i| i.mapping.column(id_field).is_some())
-        {
-            PairBy::Id
-        } else {
-            PairBy::AccountAndName
-        };
+        let by = pair_by(audit);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -451,6 +441,22 @@ pub(crate) fn from_julian_day(n: i64) -> Option<chrono::NaiveDate> {
 pub(crate) struct AddOutcome {
     pub(crate) replaced: bool,
     pub(crate) deals: u64,
+}
+
+/// How the audit's deals are keyed in the store: by record id when every export it read
+/// maps one, else by account and name.
+pub(crate) fn pair_by(audit: &Audit) -> PairBy {
+    let id = audit.table.canonical(Canonical::Id);
+    if audit
+        .inputs
+        .iter()
+        .filter(|i| !i.previous)
+        .all(|i| i.mapping.column(id).is_some())
+    {
+        PairBy::Id
+    } else {
+        PairBy::AccountAndName
+    }
 }
 
 pub(crate) fn pair_by_name(by: PairBy) -> &'static str {

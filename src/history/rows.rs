@@ -126,7 +126,7 @@ pub(super) fn insert(
                 s.raw_bind_parameter(12, standing_name(p.stands[i]))?;
                 s.raw_bind_parameter(13, d.amount().map(|m| m.0))?;
                 let code = d.currency.map(|c| c.code());
-                s.raw_bind_parameter(14, code.as_ref().and_then(|c| std::str::from_utf8(c).ok()))?;
+                s.raw_bind_parameter(14, code_text(&code))?;
                 s.raw_bind_parameter(15, d.close_date.map(julian_day))?;
                 s.raw_bind_parameter(16, d.created_date().map(julian_day))?;
                 s.raw_bind_parameter(17, deals.forecast(d))?;
@@ -188,7 +188,7 @@ pub(super) fn insert_calls(
             key,
             quarter,
             d.amount().map(|m| m.0),
-            code.as_ref().and_then(|c| std::str::from_utf8(c).ok()),
+            code_text(&code),
         ])?;
         if !called.contains(&key) {
             called.insert(key.clone());
@@ -217,10 +217,15 @@ pub(super) fn insert_calls(
             standing_name(stands),
             d.close_date.map(julian_day),
             d.amount().map(|m| m.0),
-            code.as_ref().and_then(|c| std::str::from_utf8(c).ok()),
+            code_text(&code),
         ])?;
     }
     Ok(())
+}
+
+/// A currency's ISO code as stored text.
+fn code_text(code: &Option<[u8; 3]>) -> Option<&str> {
+    code.as_ref().and_then(|c| std::str::from_utf8(c).ok())
 }
 
 /// Each deal's findings (code, field, streak), ready to store.

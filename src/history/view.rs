@@ -8,11 +8,10 @@ use anyhow::Result;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{PairBy, SnapshotMeta, Store};
+use super::{SnapshotMeta, Store};
 use crate::checks::changes::{pairing_key, standing};
 use crate::diag::Subject;
 use crate::engine::Audit;
-use crate::field::Canonical;
 use crate::report::Amount;
 use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};
 use crate::score::round1;
@@ -320,17 +319,7 @@ fn commit_accuracy(
         }
     }
     // The current audit's calls and standings.
-    let id = audit.table.canonical(Canonical::Id);
-    let by = if audit
-        .inputs
-        .iter()
-        .filter(|i| !i.previous)
-        .all(|i| i.mapping.column(id).is_some())
-    {
-        PairBy::Id
-    } else {
-        PairBy::AccountAndName
-    };
+    let by = super::pair_by(audit);
     let deals = &audit.deals;
     let classes = deals.forecast_classes(&rules.forecast);
     // Keys called commit so far; the current export's word is kept only on those.
