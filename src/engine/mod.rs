@@ -270,6 +270,29 @@ impl Merged<'_> {
     }
 }
 
+impl InputSummary {
+    /// What is known of an export before its rows are read: its name, encoding, delimiter,
+    /// header and mapping; the counts start at zero.
+    fn before_reading(
+        export: &Export,
+        mapping: &Mapping,
+        reading: &crate::infer::FileReading,
+    ) -> InputSummary {
+        InputSummary {
+            path: export.name.clone(),
+            records: 0,
+            malformed: 0,
+            skipped: 0,
+            encoding: export.encoding.name(),
+            delimiter: export.delimiter,
+            header: export.header.cells.clone(),
+            mapping: mapping.clone(),
+            detected: reading.detected.clone(),
+            previous: false,
+        }
+    }
+}
+
 /// Audit every export with `rules`; with `previous`, compared with that earlier audit of
 /// the same rules (the change checks).
 pub(crate) fn run(
@@ -324,18 +347,7 @@ pub(crate) fn run(
         );
         plan.baseline = baseline.as_ref();
         plan.group_col = groups.get(file as usize).copied().flatten();
-        let mut summary = InputSummary {
-            path: export.name.clone(),
-            records: 0,
-            malformed: 0,
-            skipped: 0,
-            encoding: export.encoding.name(),
-            delimiter: export.delimiter,
-            header: export.header.cells.clone(),
-            mapping: mapping.clone(),
-            detected: reading.detected.clone(),
-            previous: false,
-        };
+        let mut summary = InputSummary::before_reading(&export, &mapping, reading);
         let mut read = ReadTally::default();
         if export.header_not_utf8 {
             read.not_utf8(export.header.line);
