@@ -272,9 +272,40 @@ fn trends(
     Ok(out)
 }
 
-/// A deal's first commit call for a quarter: when, and for how much.
+/// A deal's first commit call for a quarter: for how much.
 struct Call {
     amount: Option<(Option<Currency>, Money)>,
+}
+
+/// First calls by deal key and quarter.
+#[derive(Default)]
+struct Calls(FxHashMap<String, FxHashMap<String, Call>>);
+
+impl Calls {
+    fn has(&self, key: &str, quarter: &str) -> bool {
+        self.0.get(key).is_some_and(|q| q.contains_key(quarter))
+    }
+
+    /// Keep `amount` as the first call of `key` for `quarter` (unless one is kept).
+    fn first(&mut self, key: &str, quarter: &str, amount: Option<(Option<Currency>, Money)>) {
+        let quarters = match self.0.get_mut(key) {
+            Some(q) => q,
+            None => self.0.entry(key.to_string()).or_default(),
+        };
+        quarters
+            .entry(quarter.to_string())
+            .or_insert(Call { amount });
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &str, &Call)> {
+        self.0
+            .iter()
+            .flat_map(|(k, qs)| qs.iter().map(move |(q, c)| (k.as_str(), q.as_str(), c)))
+    }
 }
 
 /// A deal's last known standing: its outcome, close date and amount.
@@ -293,8 +324,9 @@ fn commit_accuracy(
 ) -> Result<Vec<QuarterAccuracy>> {
     let before = audit.as_of.to_string();
     let rules = &audit.rules;
-    // (key, quarter) → first call, in as-of order.
-    let mut calls: BTreeMap<(String, String), Call> = BTreeMap::new();
+    // (key, quarter) → first call, in as-of order. Most calls repeat week after week, so
+    // a key is looked up borrowed and copied only when it is new.
+    let mut calls = Calls::default();
     {
         let mut stmt = store.conn.prepare(
             "SELECT c.pair_key, c.quarter, c.amount, c.currency
@@ -304,18 +336,21 @@ fn commit_accuracy(
         )?;
         let mut rows = stmt.query([&before])?;
         while let Some(r) = rows.next()? {
-            let (key, quarter): (String, String) = (r.get(0)?, r.get(1)?);
+            let text = |i: usize| -> rusqlite::Result<&str> {
+                Ok(r.get_ref(i)?.as_str_or_null().ok().flatten().unwrap_or(""))
+            };
+            let (key, quarter) = (text(0)?, text(1)?);
+            if calls.has(key, quarter) {
+                continue;
+            }
             let amount = r.get::<_, Option<i64>>(2)?.map(|a| {
-                (
-                    r.get::<_, Option<String>>(3)
-                        .ok()
-                        .flatten()
-                        .and_then(|c| Currency::parse(&c))
-                        .or(sole),
-                    Money(a),
-                )
+                let currency = r
+                    .get_ref(3)
+                    .ok()
+                    .and_then(|v| v.as_str_or_null().ok().flatten());
+                (currency.and_then(Currency::parse).or(sole), Money(a))
             });
-            calls.entry((key, quarter)).or_insert(Call { amount });
+            calls.first(key, quarter, amount);
         }
     }
     // The current audit's calls and standings.
@@ -323,7 +358,7 @@ fn commit_accuracy(
     let deals = &audit.deals;
     let classes = deals.forecast_classes(&rules.forecast);
     // Keys called commit so far; the current export's word is kept only on those.
-    let mut called: FxHashSet<String> = calls.keys().map(|(k, _)| k.clone()).collect();
+    let mut called: FxHashSet<String> = calls.keys().map(str::to_string).collect();
     let mut key = String::new();
     let mut now: FxHashMap<String, Last> = FxHashMap::default();
     for d in deals.iter() {
@@ -333,7 +368,9 @@ fn commit_accuracy(
         let stands = standing(d, rules);
         let amount = d.amount().map(|m| (d.currency.or(sole), m));
         if let Some(q) = super::commit_quarter(d, stands, classes.of(d), rules) {
-            calls.entry((key.clone(), q)).or_insert(Call { amount });
+            if !calls.has(&key, &q) {
+                calls.first(&key, &q, amount);
+            }
             if !called.contains(key.as_str()) {
                 called.insert(key.clone());
             }
@@ -361,10 +398,11 @@ fn commit_accuracy(
         )?;
         let mut rows = stmt.query([&before])?;
         while let Some(r) = rows.next()? {
-            let key: String = r.get(0)?;
-            if !called.contains(key.as_str()) {
+            let key = r.get_ref(0)?.as_str_or_null().ok().flatten().unwrap_or("");
+            if !called.contains(key) {
                 continue;
             }
+            let key = key.to_string();
             let stands = if r.get::<_, String>(1)? == "won" {
                 "won"
             } else {
@@ -398,15 +436,19 @@ fn commit_accuracy(
 
 /// Per quarter, the calls and what became of them.
 fn tally_quarters(
-    calls: &BTreeMap<(String, String), Call>,
+    calls: &Calls,
     last: &FxHashMap<String, Last>,
     audit: &Audit,
 ) -> Vec<QuarterAccuracy> {
     let rules = &audit.rules;
     let mut quarters: BTreeMap<String, (u64, CurrencySums, u64, CurrencySums, u64)> =
         BTreeMap::new();
-    for ((k, q), call) in calls {
-        let e = quarters.entry(q.clone()).or_default();
+    // Sums are exact and order-free, so the map's order does not show.
+    for (k, q, call) in calls.iter() {
+        let e = match quarters.get_mut(q) {
+            Some(e) => e,
+            None => quarters.entry(q.to_string()).or_default(),
+        };
         e.0 += 1;
         if let Some((c, m)) = call.amount {
             e.1.add(c, m);

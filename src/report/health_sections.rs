@@ -141,10 +141,7 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
 
 /// Serial slippage: the HYG009 findings.
 fn serial_slippage(report: &Report<'_>, top: usize) -> Section {
-    let slipping: Vec<_> = report
-        .findings()
-        .filter(|f| f.code == Code::Hyg009)
-        .collect();
+    let slipping: Vec<_> = report.findings_of(Code::Hyg009).collect();
     Section {
         title: format!("Serial slippage (HYG009, {} deals)", slipping.len()),
         columns: vec![text("Deal"), text("Owner"), text("Pushes")],

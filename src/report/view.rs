@@ -257,6 +257,16 @@ impl<'a> Report<'a> {
         self.audit.findings.list.iter().map(|f| self.finding_row(f))
     }
 
+    /// The findings of one code, in the same order (resolved only for that code).
+    pub fn findings_of(&self, code: Code) -> impl Iterator<Item = FindingRow<'_>> + '_ {
+        self.audit
+            .findings
+            .list
+            .iter()
+            .filter(move |f| f.code == code)
+            .map(|f| self.finding_row(f))
+    }
+
     /// The `index`th finding in that order (for emitters that render pieces in parallel).
     pub fn finding(&self, index: usize) -> Option<FindingRow<'_>> {
         self.audit
