@@ -24,10 +24,14 @@ pub(crate) enum Canonical {
     StageAge,
     /// Open/won/lost, where the CRM keeps it apart from the stage (Pipedrive's `Status`).
     Status,
+    /// When the next step is due.
+    NextStepDate,
+    /// How many contacts (buyers) are engaged on the deal.
+    Contacts,
 }
 
 impl Canonical {
-    pub(crate) const ALL: [Canonical; 17] = [
+    pub(crate) const ALL: [Canonical; 19] = [
         Canonical::Id,
         Canonical::Name,
         Canonical::Account,
@@ -45,6 +49,8 @@ impl Canonical {
         Canonical::PushCount,
         Canonical::StageAge,
         Canonical::Status,
+        Canonical::NextStepDate,
+        Canonical::Contacts,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -66,6 +72,8 @@ impl Canonical {
             Canonical::PushCount => "push_count",
             Canonical::StageAge => "stage_age",
             Canonical::Status => "status",
+            Canonical::NextStepDate => "next_step_date",
+            Canonical::Contacts => "contacts",
         }
     }
 
@@ -106,9 +114,10 @@ impl Canonical {
             Canonical::CloseDate
             | Canonical::CreatedDate
             | Canonical::LastActivity
-            | Canonical::StageChanged => FieldType::Date,
+            | Canonical::StageChanged
+            | Canonical::NextStepDate => FieldType::Date,
             Canonical::Probability => FieldType::Percent,
-            Canonical::PushCount | Canonical::StageAge => FieldType::Number,
+            Canonical::PushCount | Canonical::StageAge | Canonical::Contacts => FieldType::Number,
             _ => FieldType::Text,
         }
     }
