@@ -81,6 +81,12 @@ impl Code {
         self != Code::In001
     }
 
+    /// The code written exactly as [`Code::as_str`] writes it (as the history stores it),
+    /// without the case folding and suggestions of parsing what a user typed.
+    pub(crate) fn exact(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
     pub(crate) fn names() -> impl Iterator<Item = &'static str> {
         Code::ALL.iter().map(|c| c.as_str())
     }

@@ -1,16 +1,16 @@
-//! A stored snapshot read back as the previous audit a new one is compared with: the same
-//! deal summaries an audit of last week's file would hold (ids, names, accounts, owners,
-//! stages by name under today's rules, amounts, dates, risk and push totals), and its
-//! findings by deal, code and field with their streaks.
+//! A stored snapshot read back as the previous audit a new one is compared with: what the
+//! change view and the change checks read of last week's deals (ids, names, accounts,
+//! owners, stages by name under today's rules, standings, amounts, close dates, forecast
+//! categories and push totals), and its findings by deal, code and field with their
+//! streaks. What they do not read (completeness, risk score and signals, created date) is
+//! left unread: a stored week is read back on every history audit, and each column costs.
 
 use anyhow::Result;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use super::{FINDING_SEP, PART_SEP, SnapshotMeta, Store};
-use crate::deal::{
-    DealBuffer, DealFacts, DealStore, DealText, Names, RiskFacts, Signals, StageKey,
-};
+use crate::deal::{DealBuffer, DealFacts, DealStore, DealText, Names, RiskFacts, StageKey};
 use crate::diag::{Code, Finding, Findings, Message, NO_FIELD, Subject};
 use crate::engine::{Audit, InputSummary};
 use crate::field::{Canonical, FieldName};
@@ -126,8 +126,7 @@ fn read_part(
 ) -> Result<Part> {
     let mut stmt = conn.prepare_cached(
         "SELECT file, line, record_id, name, account, owner, stage, standing, amount, currency,
-                close_day, created_day, forecast, filled, applicable, risk_score, signals,
-                push_count, push_days, findings
+                close_day, forecast, push_count, push_days, findings
          FROM deals WHERE id >= ?1 AND id < ?2 ORDER BY id",
     )?;
     let mut rows = stmt.query([range.0, range.1])?;
@@ -164,7 +163,7 @@ fn read_part(
         };
         let owner = text(5)?.map(|o| names.owners.intern(o));
         let account = text(4)?.and_then(|a| names.account_id(a));
-        let forecast = text(12)?.map_or(u32::MAX, |f| names.forecasts.intern(f));
+        let forecast = text(11)?.map_or(u32::MAX, |f| names.forecasts.intern(f));
         // A closed standing, whatever decided it (a status column or the stage), restores it.
         let closed_as = match text(7)? {
             Some("won") => Some(Outcome::Won),
@@ -173,10 +172,8 @@ fn read_part(
         };
         let int = |i: usize| -> rusqlite::Result<i64> { r.get(i) };
         let risk = RiskFacts {
-            signals: Signals(int(16)? as u8),
-            score: int(15)?.clamp(0, 100) as u8,
-            push_count: int(17)?.clamp(0, i64::from(u16::MAX)) as u16,
-            push_days: int(18)?.clamp(0, i64::from(u16::MAX)) as u16,
+            push_count: int(12)?.clamp(0, i64::from(u16::MAX)) as u16,
+            push_days: int(13)?.clamp(0, i64::from(u16::MAX)) as u16,
             forecast,
             closed_as,
             ..RiskFacts::default()
@@ -196,13 +193,13 @@ fn read_part(
                 amount: r.get::<_, Option<i64>>(8)?.map(Money),
                 currency: text(9)?.and_then(Currency::parse),
                 close_date: date(r.get(10)?),
-                filled: int(13)?.clamp(0, i64::from(u32::MAX)) as u32,
-                applicable: int(14)?.clamp(0, i64::from(u32::MAX)) as u32,
-                created_date: date(r.get(11)?),
+                filled: 0,
+                applicable: 0,
+                created_date: None,
                 group: None,
             },
         );
-        let said = text(19)?.unwrap_or("");
+        let said = text(14)?.unwrap_or("");
         stored_findings(
             said,
             index,
@@ -290,7 +287,7 @@ fn stored_findings(
         let (Some(code), field, streak) = (bits.next(), bits.next(), bits.next()) else {
             continue;
         };
-        let Ok(code) = code.parse::<Code>() else {
+        let Some(code) = Code::exact(code) else {
             continue;
         };
         let field = field
