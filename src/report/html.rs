@@ -431,6 +431,8 @@ fn waterfall_chart(changes: &ChangesRow) -> Markup {
     let c = w.currency.as_deref();
     let value = |v: &str| v.parse::<f64>().unwrap_or(0.0);
     let shown = |v: &str, sign: &str| {
+        // Nothing added or taken away is shown as 0.00, not "-0.00".
+        let sign = if value(v) == 0.0 { "" } else { sign };
         let amount = amounts(&[Amount {
             currency: c.map(str::to_string),
             amount: v.to_string(),
