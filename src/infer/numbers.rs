@@ -25,6 +25,8 @@ pub(crate) struct NumberEvidence {
     pub(crate) max: Option<f64>,
     /// Values that read as yes/no words (`true`, `FALSE`, `yes`).
     pub(crate) bool_words: u64,
+    /// Digit strings with a leading zero (`0060000001042`, `007`): codes, not quantities.
+    pub(crate) leading_zero: u64,
     /// Values that are exactly `0` or `1` (or `0.0`/`1.0`).
     pub(crate) zero_one: u64,
     /// Values a number field reads, with `.` and with `,` as the mark (no currency or
@@ -54,6 +56,11 @@ impl NumberEvidence {
             if parse_percent(value, mark, false).is_ok_and(|p| (0.0..=100.0).contains(&p)) {
                 self.percent[i] += 1;
             }
+        }
+        let b = value.as_bytes();
+        if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() && b.iter().all(u8::is_ascii_digit)
+        {
+            self.leading_zero += 1;
         }
         let percent = value.trim_end().ends_with('%');
         let body = value.trim_end().trim_end_matches('%');
