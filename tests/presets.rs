@@ -329,3 +329,65 @@ fn presets_are_named_on_the_command_line() {
         assert_eq!(json["summary"]["findings"]["warning"], 4);
     }
 }
+
+/// `profile` types and date formats per column, as (name, type, date format).
+fn profile(file: &str) -> Vec<(String, String, Option<String>)> {
+    let r = run(pipelint().args(["profile", file, "-f", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    json["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or_default().to_string(),
+                c["type"].as_str().unwrap_or_default().to_string(),
+                c["date_format"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn col(name: &str, kind: &str, format: Option<&str>) -> (String, String, Option<String>) {
+    (name.into(), kind.into(), format.map(str::to_string))
+}
+
+#[test]
+fn profile_keeps_identifiers_as_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = temp_file(
+        &dir,
+        "ids.csv",
+        "Opportunity ID,Salesforce Id,Legacy Id,Amount\n\
+         OPP1900001042,006A000001abcD,0060000001042,\"$1,200.00\"\n\
+         OPP1900001043,006A000001abcE,0060000001043,900\n\
+         OPP-000123,006A000002XyZq,0060000001044,1475.3000000000002\n",
+    );
+    assert_eq!(
+        profile(&path),
+        vec![
+            col("Opportunity ID", "text", None),
+            col("Salesforce Id", "text", None),
+            col("Legacy Id", "text", None),
+            col("Amount", "money", None),
+        ]
+    );
+}
+
+#[test]
+fn profile_and_init_read_zoho_and_dynamics_dates() {
+    let zoho = profile(ZOHO);
+    assert!(zoho.contains(&col("Closing Date", "date", Some("%d %b, %Y"))));
+    assert!(zoho.contains(&col("Created Time", "datetime", Some("%d %b, %Y"))));
+    let dynamics = profile(DYNAMICS);
+    assert!(dynamics.contains(&col("Created On", "datetime", Some("%m/%d/%Y"))));
+    assert!(dynamics.contains(&col("Est. close date", "date", Some("%m/%d/%Y"))));
+    let init = run(pipelint().args(["init", "--from", ZOHO]));
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    assert!(
+        init.stdout.contains("date_formats = [\"%d %b, %Y\"]"),
+        "{}",
+        init.stdout
+    );
+}
