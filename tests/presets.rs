@@ -135,9 +135,19 @@ fn dynamics365_values_read_exactly() {
         deal_on(&a, 6),
         deal("Wide World Importers ERP", "2026-10-31", "18500.00", "EUR")
     );
+    // No symbol on these amounts: the currency is the `Currency` column's name as a code.
     assert_eq!(
         deal_on(&a, 9),
         deal("Coho Winery POS", "2027-01-29", "9750.50", "USD")
+    );
+    assert_eq!(
+        deal_on(&a, 11),
+        deal(
+            "Blue Yonder Airlines loyalty",
+            "2026-12-31",
+            "72000.00",
+            "EUR"
+        )
     );
     assert_eq!(
         deal_on(&a, 14),
@@ -390,4 +400,68 @@ fn profile_and_init_read_zoho_and_dynamics_dates() {
         "{}",
         init.stdout
     );
+}
+
+#[test]
+fn printed_presets_audit_what_the_built_in_ones_audit() {
+    // `init --preset NAME > pipelint.toml` starts a team's own rules: the copy must read the
+    // fixtures exactly as the built-in preset does, `Actual Revenue`/`Expected Revenue`
+    // (named in [fields]) included, and also where an export lacks them.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let without_actual: String = std::fs::read_to_string(DYNAMICS)
+        .expect("fixture")
+        .lines()
+        .map(|line| {
+            let mut cells = csv_cells(line);
+            cells.remove(9);
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let trimmed = temp_file(&dir, "no_actual_revenue.csv", without_actual);
+    let json = |args: &[&str]| -> serde_json::Value {
+        let r = run(pipelint().args(args));
+        assert!(r.code == 0 || r.code == 1, "{args:?}: {}", r.stderr);
+        serde_json::from_str(&r.stdout).expect("json")
+    };
+    for (preset, export, warnings) in [
+        ("dynamics365", DYNAMICS, 4),
+        ("dynamics365", trimmed.as_str(), 4),
+        ("zoho", ZOHO, 4),
+        ("hubspot", HUBSPOT_API, 7),
+    ] {
+        let printed = run(pipelint().args(["init", "--preset", preset]));
+        assert_eq!(printed.code, 0, "{}", printed.stderr);
+        let rules = temp_file(&dir, &format!("{preset}.toml"), &printed.stdout);
+        let base = ["audit", export, "--as-of", AS_OF, "-f", "json"];
+        let built_in = json(&[&base[..], &["--preset", preset]].concat());
+        let copy = json(&[&base[..], &["-r", &rules]].concat());
+        assert_eq!(copy["rules"]["source"], rules.as_str());
+        assert_eq!(
+            built_in["summary"]["findings"]["warning"], warnings,
+            "{export}"
+        );
+        for key in ["summary", "completeness", "deals", "findings"] {
+            assert_eq!(built_in[key], copy[key], "{preset} on {export}: {key}");
+        }
+    }
+}
+
+/// The cells of one CSV line, quotes kept (enough for the fixture's quoted amounts).
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                cells.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = cells.last_mut() {
+            last.push(c);
+        }
+    }
+    cells
 }
