@@ -201,8 +201,8 @@ impl Currency {
     }
 }
 
-/// ISO 4217 currency codes in use (the active list, funds codes included, plus `HRK`,
-/// withdrawn in 2023, which older exports still carry), sorted for binary search. A const
+/// ISO 4217 currency codes: those in use (funds codes included) and a few lately withdrawn
+/// that older exports still carry (`HRK`, `SLL`, `ZWL`), sorted for binary search. A const
 /// list rather than a crate: pipelint needs only "is this a code", and the list changes a
 /// few times a decade.
 const ISO_4217: &[[u8; 3]] = &[
