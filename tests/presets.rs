@@ -170,9 +170,16 @@ fn dynamics365_values_read_exactly() {
 #[test]
 fn dynamics365_status_closes_deals_whatever_their_sales_stage() {
     let a = audit(&[DYNAMICS], None);
-    // Lines 4 and 12 are Won at stage Close; 5 (Develop) and 10 (Qualify) are Lost: only
-    // the Status column says so.
+    // Lines 4 and 12 are Won at stage Close; 5 (Propose) and 10 (Qualify) are Lost: only
+    // the Status column says so. Line 5's 0% is no HYG004 against Propose's 60%: the stage's
+    // probability stops applying once the status closes the deal.
     assert_eq!(open_lines(&a), vec![2, 3, 6, 7, 8, 9, 11, 13, 14]);
+    assert_eq!(
+        said(&a).iter().filter(|f| f.code == "HYG004").count(),
+        0,
+        "{:?}",
+        said(&a)
+    );
     assert_eq!(
         outcomes(&a),
         vec![
