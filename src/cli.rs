@@ -339,6 +339,8 @@ pub(crate) enum PresetArg {
     Salesforce,
     Hubspot,
     Pipedrive,
+    Dynamics365,
+    Zoho,
     Generic,
 }
 
@@ -349,6 +351,8 @@ impl PresetArg {
             PresetArg::Salesforce => "salesforce",
             PresetArg::Hubspot => "hubspot",
             PresetArg::Pipedrive => "pipedrive",
+            PresetArg::Dynamics365 => "dynamics365",
+            PresetArg::Zoho => "zoho",
             PresetArg::Generic => "generic",
         }
     }

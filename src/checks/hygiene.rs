@@ -176,15 +176,24 @@ impl DealState<'_> {
         }
     }
 
-    /// HYG004: probability more than the tolerance away from the stage's.
+    /// HYG004: probability more than the tolerance away from the stage's. A deal closed by
+    /// its status (Dynamics 365, Pipedrive) keeps the stage it closed in, whose probability
+    /// no longer applies (a deal lost in Propose is at 0%, not 60%).
     pub(crate) fn probability_off(&self, risk: &RiskRules) -> Option<(f64, f64)> {
+        if self.closed_as.is_some() {
+            return None;
+        }
         let expected = self.stage?.probability?;
         let actual = self.probability?;
         ((actual - expected).abs() > risk.probability_tolerance).then_some((actual, expected))
     }
 
-    /// HYG005: the forecast category, when the stage does not allow it.
+    /// HYG005: the forecast category, when the stage does not allow it (not for a deal
+    /// closed by its status, as above).
     pub(crate) fn forecast_not_allowed(&self) -> Option<&str> {
+        if self.closed_as.is_some() {
+            return None;
+        }
         let allowed = self.stage?.forecast.as_ref()?;
         let category = self.forecast?;
         let norm = self.forecast_norm?;

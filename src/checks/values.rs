@@ -376,9 +376,6 @@ fn val001_message(text: &str, formats: &[DateFormat]) -> String {
 fn number_message(text: &str, what: &str, e: NumberError) -> String {
     match e {
         NumberError::Invalid => format!("{} is not a valid {what}", quote(text)),
-        NumberError::TooManyDecimals => {
-            format!("{} has more than 4 decimal places", quote(text))
-        }
         NumberError::TooLarge => format!("{} is too large", quote(text)),
     }
 }
@@ -409,7 +406,10 @@ What it checks
   Money, number and percent fields parse. Money may carry a currency symbol or ISO code and
   thousands separators (`$120,000`, `USD 45,000.00`, `(1,200.00)` for negatives); the decimal
   separator is `[input] decimal`. Thousands groups must have three digits, so `12,50` with
-  decimal \".\" is rejected rather than read as 1250. Money keeps up to 4 decimal places exactly.
+  decimal \".\" is rejected rather than read as 1250. Decimals of any length are read exactly
+  and money is rounded half to even to the cent (`1475.3000000000002` is 1475.30). A currency
+  is an ISO 4217 code, a symbol or a currency name (`US Dollar`, `Euro`): `OPP-000123` is not
+  an amount.
 
 Why it matters
   Amounts feed every pipeline total; a value that cannot be read is a hole in the forecast.

@@ -172,7 +172,10 @@ impl ColumnStats {
                 };
             }
         }
-        if most(n.numeric()) {
+        // Identifiers are text: a digit string with a leading zero is a code (`00601042`);
+        // letters and digits together (`OPP1900001042`, `006A000001abcD`) never read as
+        // numbers, and three letters that are not an ISO 4217 code are no currency.
+        if most(n.numeric()) && n.leading_zero == 0 {
             if n.with_percent > 0 {
                 return ValueType::Percent;
             }
@@ -248,5 +251,26 @@ mod tests {
         );
         assert_eq!(column(&["2016", "2017"]).kind(), ValueType::Integer);
         assert_eq!(column(&["Acme", "Globex"]).kind(), ValueType::Text);
+    }
+
+    #[test]
+    fn identifiers_are_not_numbers_or_money() {
+        let ids = column(&["OPP1900001042", "OPP1900001043", "OPP1900001044"]);
+        assert_eq!(ids.kind(), ValueType::Text);
+        assert_eq!(ids.numbers.with_currency, 0);
+        let sf = column(&["006A000001abcD", "006A000001abcE", "006A000002XyZq"]);
+        assert_eq!(sf.kind(), ValueType::Text);
+        let padded = column(&["0060000001042", "0060000001043", "0060000001044"]);
+        assert_eq!(padded.kind(), ValueType::Text);
+        assert_eq!(
+            column(&["OPP-000123", "OPP-000124"]).kind(),
+            ValueType::Text
+        );
+        // Real amounts still are: a zero, a decimal below one, an ISO code.
+        assert_eq!(column(&["0", "0.50", "1200"]).kind(), ValueType::Decimal);
+        assert_eq!(
+            column(&["USD 1,200.00", "EUR 900"]).kind(),
+            ValueType::Money
+        );
     }
 }

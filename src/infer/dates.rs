@@ -8,7 +8,7 @@
 use crate::values::DateFormat;
 
 /// Candidate patterns, in order of preference on a tie.
-pub(crate) const CANDIDATES: [&str; 20] = [
+pub(crate) const CANDIDATES: [&str; 21] = [
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%m/%d/%Y",
@@ -24,6 +24,7 @@ pub(crate) const CANDIDATES: [&str; 20] = [
     "%d.%m.%y",
     "%Y.%m.%d",
     "%d %b %Y",
+    "%d %b, %Y",
     "%d-%b-%Y",
     "%d-%b-%y",
     "%b %d, %Y",
@@ -243,6 +244,23 @@ mod tests {
         let numbers: Vec<String> = (0..150).map(|i| format!("{}", 1000 + i)).collect();
         let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
         assert_eq!(verdict(&refs), None);
+    }
+
+    #[test]
+    fn crm_date_shapes() {
+        // Zoho: `16 Apr, 2021 00:03:00`.
+        let v = verdict(&["16 Apr, 2021 00:03:00", "02 Sep, 2026 17:45:10"]).unwrap();
+        assert_eq!((v.format, v.parsed, v.has_time), ("%d %b, %Y", 2, true));
+        let v = verdict(&["Apr 16, 2021", "Sep 2, 2026"]).unwrap();
+        assert_eq!((v.format, v.parsed), ("%b %d, %Y", 2));
+        let v = verdict(&["16-Apr-2021", "02-Sep-2026"]).unwrap();
+        assert_eq!((v.format, v.parsed), ("%d-%b-%Y", 2));
+        let v = verdict(&["2021/04/16", "2026/09/02"]).unwrap();
+        assert_eq!((v.format, v.ambiguous_with), ("%Y/%m/%d", None));
+        // Dynamics 365: `5/20/2024 7:42`, a one-digit hour.
+        let v = verdict(&["5/20/2024 7:42", "11/3/2026 16:05"]).unwrap();
+        assert_eq!((v.format, v.parsed, v.has_time), ("%m/%d/%Y", 2, true));
+        assert_eq!(v.ambiguous_with, None);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub(crate) struct NumberEvidence {
     pub(crate) max: Option<f64>,
     /// Values that read as yes/no words (`true`, `FALSE`, `yes`).
     pub(crate) bool_words: u64,
+    /// Digit strings with a leading zero (`0060000001042`, `007`): codes, not quantities.
+    pub(crate) leading_zero: u64,
     /// Values that are exactly `0` or `1` (or `0.0`/`1.0`).
     pub(crate) zero_one: u64,
     /// Values a number field reads, with `.` and with `,` as the mark (no currency or
@@ -55,23 +57,28 @@ impl NumberEvidence {
                 self.percent[i] += 1;
             }
         }
+        let b = value.as_bytes();
+        if b.len() > 1 && b[0] == b'0' && b[1].is_ascii_digit() && b.iter().all(u8::is_ascii_digit)
+        {
+            self.leading_zero += 1;
+        }
         let percent = value.trim_end().ends_with('%');
         let body = value.trim_end().trim_end_matches('%');
         let point = parse_money(body, DecimalMark::Point, None).ok();
         let comma = parse_money(body, DecimalMark::Comma, None).ok();
-        let read = match (point, comma) {
+        let (read, mark) = match (point, comma) {
             (Some(p), Some(_)) => {
                 // `1,234` reads as 1234 or 1.234; the range uses the point reading.
                 self.either += 1;
-                p
+                (p, b'.')
             }
             (Some(p), None) => {
                 self.point_only += 1;
-                p
+                (p, b'.')
             }
             (None, Some(c)) => {
                 self.comma_only += 1;
-                c
+                (c, b',')
             }
             (None, None) => return,
         };
@@ -81,7 +88,9 @@ impl NumberEvidence {
         if read.currency.is_some() {
             self.with_currency += 1;
         }
-        if read.amount.0 % 10_000 != 0 {
+        // From the text: an amount is rounded to the cent as it is read, and `0.001` still
+        // has a fraction.
+        if has_fraction(body, mark) {
             self.with_fraction += 1;
         }
         let v = read.amount.to_f64();
@@ -124,6 +133,18 @@ impl NumberEvidence {
     }
 }
 
+/// Whether the digits after the last decimal mark hold anything but zeros (`12.50`, not
+/// `12.00` or `1,234` read with a point).
+fn has_fraction(text: &str, mark: u8) -> bool {
+    let b = text.as_bytes();
+    b.iter().rposition(|&c| c == mark).is_some_and(|at| {
+        b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .any(|&c| c != b'0')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +183,13 @@ mod tests {
         assert!(evidence(&["0.4", "0.0", "1.0", "0.25"]).looks_fractional());
         assert!(!evidence(&["40", "10", "100"]).looks_fractional());
         assert_eq!(evidence(&["40%", "10 %"]).with_percent, 2);
+        // Fractions come from the text, not from the amount rounded to the cent.
+        assert_eq!(
+            evidence(&["0.001", "12.00", "1,234", "1475.3000000000002"]).with_fraction,
+            2
+        );
+        assert_eq!(evidence(&["12.500,50 €", "9.000"]).with_fraction, 1);
+        assert_eq!(evidence(&["OPP-000123", "OPP1900001042"]).numeric(), 0);
     }
 
     #[test]

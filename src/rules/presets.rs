@@ -31,6 +31,16 @@ pub(crate) const PRESETS: &[Preset] = &[
         text: include_str!("../../rules/pipedrive.toml"),
     },
     Preset {
+        name: "dynamics365",
+        path: "rules/dynamics365.toml",
+        text: include_str!("../../rules/dynamics365.toml"),
+    },
+    Preset {
+        name: "zoho",
+        path: "rules/zoho.toml",
+        text: include_str!("../../rules/zoho.toml"),
+    },
+    Preset {
         name: "generic",
         path: "rules/generic.toml",
         text: include_str!("../../rules/generic.toml"),
@@ -241,6 +251,52 @@ mod tests {
             "Deal - Owner",
         ]);
         assert_eq!(detect(&pd, &[]).unwrap().preset, "pipedrive");
+    }
+
+    #[test]
+    fn detects_dynamics365_zoho_and_hubspot_property_names() {
+        // Stage values sit in the second column (see `rows`).
+        let dynamics = header(&[
+            "(Do Not Modify) Opportunity",
+            "Sales Stage",
+            "Topic",
+            "Potential Customer",
+            "Owner",
+            "Est. close date",
+            "Est. revenue",
+            "Probability",
+            "Status",
+            "Currency",
+        ]);
+        let d = detect(&dynamics, &rows(&["Develop", "Close"])).unwrap();
+        assert_eq!(
+            (d.preset, d.matched, d.stages_known),
+            ("dynamics365", 10, 2)
+        );
+        // Zoho's stages are mostly Salesforce's: its columns decide.
+        let zoho = header(&[
+            "Potential Name",
+            "Stage",
+            "Potential Owner",
+            "Account Name",
+            "Amount",
+            "Closing Date",
+        ]);
+        let sample = rows(&["Needs Analysis", "Closed Lost to Competition"]);
+        let d = detect(&zoho, &sample).unwrap();
+        assert_eq!((d.preset, d.matched, d.stages_known), ("zoho", 6, 2));
+        let api = header(&[
+            "hs_object_id",
+            "dealstage",
+            "dealname",
+            "amount",
+            "closedate",
+            "createdate",
+            "hubspot_owner_id",
+            "hs_deal_stage_probability",
+        ]);
+        let d = detect(&api, &rows(&["appointmentscheduled", "closedwon"])).unwrap();
+        assert_eq!((d.preset, d.matched, d.stages_known), ("hubspot", 8, 2));
     }
 
     #[test]

@@ -558,6 +558,38 @@ mod tests {
     }
 
     #[test]
+    fn crm_date_shapes() {
+        let f = |p: &str| DateFormat::compile(p).expect("format");
+        // Zoho writes `16 Apr, 2021 00:03:00`.
+        let zoho = f("%d %b, %Y");
+        assert_eq!(zoho.parse("16 Apr, 2021 00:03:00"), d(2021, 4, 16));
+        assert_eq!(zoho.parse("16 Apr, 2021"), d(2021, 4, 16));
+        assert_eq!(zoho.parse("02 Sep, 2026 17:45:10"), d(2026, 9, 2));
+        assert_eq!(zoho.parse("31 Apr, 2021 00:03:00"), None);
+        assert_eq!(zoho.parse("16 Apr, 2021 24:03:00"), None);
+        assert_eq!(zoho.parse("16 Apr 2021"), None);
+        let us_named = f("%b %d, %Y");
+        assert_eq!(us_named.parse("Apr 16, 2021"), d(2021, 4, 16));
+        assert_eq!(us_named.parse("April 16, 2021"), d(2021, 4, 16));
+        assert_eq!(us_named.parse("Apr 16 2021"), None);
+        let dashed = f("%d-%b-%Y");
+        assert_eq!(dashed.parse("16-Apr-2021"), d(2021, 4, 16));
+        assert_eq!(dashed.parse("16-apr-2021"), d(2021, 4, 16));
+        assert_eq!(dashed.parse("16-Apx-2021"), None);
+        let slashed = f("%Y/%m/%d");
+        assert_eq!(slashed.parse("2021/04/16"), d(2021, 4, 16));
+        assert_eq!(slashed.parse("2021/16/04"), None);
+        // Dynamics 365 writes `5/20/2024 7:42`: a one-digit hour, no seconds.
+        let dynamics = f("%m/%d/%Y");
+        assert_eq!(dynamics.parse("5/20/2024 7:42"), d(2024, 5, 20));
+        assert_eq!(dynamics.parse("5/20/2024 17:42"), d(2024, 5, 20));
+        assert_eq!(dynamics.parse("5/20/2024 7:42 PM"), d(2024, 5, 20));
+        assert_eq!(dynamics.parse("5/20/2024 7:4"), None);
+        // HubSpot's API writes UTC datetimes with milliseconds.
+        assert_eq!(parse_iso("2024-03-01T17:20:11.123Z"), d(2024, 3, 1));
+    }
+
+    #[test]
     fn rejects_unsupported_or_incomplete_formats() {
         assert!(DateFormat::compile("%j/%Y").is_err());
         assert!(DateFormat::compile("%m/%Y").is_err());

@@ -162,10 +162,11 @@ mod tests {
             let _ = parse_bool(&s);
         }
 
-        /// Money written by pipelint reads back as the same amount.
+        /// Money written by pipelint reads back as the same amount (amounts are whole cents,
+        /// 100 units).
         #[test]
-        fn money_round_trips(units in -9_000_000_000_000_000i64..9_000_000_000_000_000i64) {
-            let m = Money(units);
+        fn money_round_trips(cents in -90_000_000_000_000_000i64..90_000_000_000_000_000i64) {
+            let m = Money(cents * 100);
             let parsed = parse_money(&m.to_string(), DecimalMark::Point, None).expect("own output parses");
             proptest::prop_assert_eq!(parsed.amount, m);
         }

@@ -1,7 +1,9 @@
 //! Numbers, money and percentages as exports write them.
 //!
-//! Money is held exactly as integer ten-thousandths ([`Money`]); it is never summed in
-//! binary floating point. Plain numbers and percentages, which are only compared, are `f64`.
+//! Decimals are read digit by digit from the text, whatever their length (`1475.3000000000002`),
+//! never through a binary float. Money is rounded half to even to the cent as it is read and
+//! held exactly as an integer ([`Money`]); it is never summed in binary floating point. Plain
+//! numbers and percentages, which are only compared, are `f64`.
 
 use std::fmt;
 
@@ -26,7 +28,6 @@ impl DecimalMark {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NumberError {
     Invalid,
-    TooManyDecimals,
     TooLarge,
 }
 
@@ -47,9 +48,13 @@ impl Decimal {
     }
 }
 
-/// Scale of [`Money`]: four decimal places (Salesforce stores amounts with up to four).
+/// Scale of [`Money`]: four decimal places, of which amounts read from cells use two (they are
+/// rounded to the cent); the two spare places keep stored histories and exact sums of
+/// earlier versions readable.
 pub(crate) const MONEY_SCALE: u32 = 4;
 const MONEY_UNIT: i128 = 10_000;
+/// Decimal places an amount keeps when it is read: cents.
+const CENT_SCALE: u32 = 2;
 
 /// An exact amount in ten-thousandths of its currency unit. Single amounts fit an `i64`
 /// (about ±922 trillion units); totals are [`MoneySum`]s.
@@ -57,19 +62,23 @@ const MONEY_UNIT: i128 = 10_000;
 pub(crate) struct Money(pub(crate) i64);
 
 impl Money {
+    /// The amount a decimal names, rounded half to even to the cent (`9225.225` is
+    /// 9225.22, `9225.235` is 9225.24): an export's 4-decimal or float-noise amounts
+    /// (`1475.3000000000002`) are read, and totals stay in whole cents.
     pub(crate) fn from_decimal(d: Decimal) -> Result<Money, NumberError> {
-        let units = if d.scale <= MONEY_SCALE {
-            let factor = 10i128.pow(MONEY_SCALE - d.scale);
+        let cents = if d.scale <= CENT_SCALE {
             d.mantissa
-                .checked_mul(factor)
+                .checked_mul(10i128.pow(CENT_SCALE - d.scale))
                 .ok_or(NumberError::TooLarge)?
         } else {
-            let divisor = 10i128.pow(d.scale - MONEY_SCALE);
-            if d.mantissa % divisor != 0 {
-                return Err(NumberError::TooManyDecimals);
-            }
-            d.mantissa / divisor
+            let divisor = 10i128
+                .checked_pow(d.scale - CENT_SCALE)
+                .ok_or(NumberError::TooLarge)?;
+            round_half_even(d.mantissa, divisor)
         };
+        let units = cents
+            .checked_mul(10i128.pow(MONEY_SCALE - CENT_SCALE))
+            .ok_or(NumberError::TooLarge)?;
         // i64::MIN is excluded so that a deal's 8-byte amount can use it to mean "none".
         match i64::try_from(units) {
             Ok(v) if v != i64::MIN => Ok(Money(v)),
@@ -83,6 +92,19 @@ impl Money {
 
     pub(crate) fn to_f64(self) -> f64 {
         self.0 as f64 / MONEY_UNIT as f64
+    }
+}
+
+/// `value / divisor` rounded half to even (banker's rounding: no drift up or down over many
+/// amounts). `divisor` is a power of ten, at least 10.
+fn round_half_even(value: i128, divisor: i128) -> i128 {
+    let (q, r) = (value / divisor, value % divisor);
+    let (r2, d) = (r.unsigned_abs() * 2, divisor.unsigned_abs());
+    let away = r2 > d || (r2 == d && q % 2 != 0);
+    match (away, value < 0) {
+        (false, _) => q,
+        (true, false) => q + 1,
+        (true, true) => q - 1,
     }
 }
 
@@ -138,16 +160,35 @@ pub(crate) struct MoneyValue {
 pub(crate) struct Currency(std::num::NonZeroU32);
 
 impl Currency {
-    pub(crate) fn parse(code: &str) -> Option<Currency> {
-        let b = code.trim().as_bytes();
-        if b.len() != 3 || !b.iter().all(u8::is_ascii_alphabetic) {
-            return None;
+    /// A currency as a currency column or a rules file names it: an ISO 4217 code (`usd`,
+    /// `EUR`), a symbol that names one currency (`€`, `US$`; a bare `$` does not), or a
+    /// currency's English name (`US Dollar`, `Pound Sterling`), ignoring case. Three
+    /// letters that are not an ISO 4217 code (`OPP`) are not a currency.
+    pub(crate) fn parse(text: &str) -> Option<Currency> {
+        let t = text.trim();
+        let b = t.as_bytes();
+        if b.len() == 3 && b.iter().all(u8::is_ascii_alphabetic) {
+            return Currency::iso([
+                b[0].to_ascii_uppercase(),
+                b[1].to_ascii_uppercase(),
+                b[2].to_ascii_uppercase(),
+            ]);
         }
-        Currency::from_bytes([
-            b[0].to_ascii_uppercase(),
-            b[1].to_ascii_uppercase(),
-            b[2].to_ascii_uppercase(),
-        ])
+        if let Some((_, code)) = SYMBOLS.iter().find(|(s, code)| *s == t && !code.is_empty()) {
+            return Currency::parse(code);
+        }
+        let name = CURRENCY_NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(t))?;
+        Currency::parse(name.1)
+    }
+
+    /// The currency of an ISO 4217 code in upper case, if it is one.
+    fn iso(code: [u8; 3]) -> Option<Currency> {
+        ISO_4217
+            .binary_search(&code)
+            .ok()
+            .and_then(|_| Currency::from_bytes(code))
     }
 
     fn from_bytes(code: [u8; 3]) -> Option<Currency> {
@@ -159,6 +200,108 @@ impl Currency {
         [a, b, c]
     }
 }
+
+/// ISO 4217 currency codes: those in use (funds codes included) and a few lately withdrawn
+/// that older exports still carry (`HRK`, `SLL`, `ZWL`), sorted for binary search. A const
+/// list rather than a crate: pipelint needs only "is this a code", and the list changes a
+/// few times a decade.
+const ISO_4217: &[[u8; 3]] = &[
+    *b"AED", *b"AFN", *b"ALL", *b"AMD", *b"ANG", *b"AOA", *b"ARS", *b"AUD", *b"AWG", *b"AZN",
+    *b"BAM", *b"BBD", *b"BDT", *b"BGN", *b"BHD", *b"BIF", *b"BMD", *b"BND", *b"BOB", *b"BOV",
+    *b"BRL", *b"BSD", *b"BTN", *b"BWP", *b"BYN", *b"BZD", *b"CAD", *b"CDF", *b"CHE", *b"CHF",
+    *b"CHW", *b"CLF", *b"CLP", *b"CNY", *b"COP", *b"COU", *b"CRC", *b"CUC", *b"CUP", *b"CVE",
+    *b"CZK", *b"DJF", *b"DKK", *b"DOP", *b"DZD", *b"EGP", *b"ERN", *b"ETB", *b"EUR", *b"FJD",
+    *b"FKP", *b"GBP", *b"GEL", *b"GHS", *b"GIP", *b"GMD", *b"GNF", *b"GTQ", *b"GYD", *b"HKD",
+    *b"HNL", *b"HRK", *b"HTG", *b"HUF", *b"IDR", *b"ILS", *b"INR", *b"IQD", *b"IRR", *b"ISK",
+    *b"JMD", *b"JOD", *b"JPY", *b"KES", *b"KGS", *b"KHR", *b"KMF", *b"KPW", *b"KRW", *b"KWD",
+    *b"KYD", *b"KZT", *b"LAK", *b"LBP", *b"LKR", *b"LRD", *b"LSL", *b"LYD", *b"MAD", *b"MDL",
+    *b"MGA", *b"MKD", *b"MMK", *b"MNT", *b"MOP", *b"MRU", *b"MUR", *b"MVR", *b"MWK", *b"MXN",
+    *b"MXV", *b"MYR", *b"MZN", *b"NAD", *b"NGN", *b"NIO", *b"NOK", *b"NPR", *b"NZD", *b"OMR",
+    *b"PAB", *b"PEN", *b"PGK", *b"PHP", *b"PKR", *b"PLN", *b"PYG", *b"QAR", *b"RON", *b"RSD",
+    *b"RUB", *b"RWF", *b"SAR", *b"SBD", *b"SCR", *b"SDG", *b"SEK", *b"SGD", *b"SHP", *b"SLE",
+    *b"SLL", *b"SOS", *b"SRD", *b"SSP", *b"STN", *b"SVC", *b"SYP", *b"SZL", *b"THB", *b"TJS",
+    *b"TMT", *b"TND", *b"TOP", *b"TRY", *b"TTD", *b"TWD", *b"TZS", *b"UAH", *b"UGX", *b"USD",
+    *b"USN", *b"UYI", *b"UYU", *b"UYW", *b"UZS", *b"VED", *b"VES", *b"VND", *b"VUV", *b"WST",
+    *b"XAF", *b"XCD", *b"XCG", *b"XDR", *b"XOF", *b"XPF", *b"YER", *b"ZAR", *b"ZMW", *b"ZWG",
+    *b"ZWL",
+];
+
+/// English currency names as CRMs write them in a currency column (Dynamics 365 writes
+/// `US Dollar`, `Euro`) or around an amount, and their codes. Matched ignoring case.
+const CURRENCY_NAMES: &[(&str, &str)] = &[
+    ("US Dollar", "USD"),
+    ("U.S. Dollar", "USD"),
+    ("United States Dollar", "USD"),
+    ("US Dollars", "USD"),
+    ("Euro", "EUR"),
+    ("Euros", "EUR"),
+    ("British Pound", "GBP"),
+    ("British Pound Sterling", "GBP"),
+    ("Pound Sterling", "GBP"),
+    ("Pounds Sterling", "GBP"),
+    ("Japanese Yen", "JPY"),
+    ("Canadian Dollar", "CAD"),
+    ("Australian Dollar", "AUD"),
+    ("New Zealand Dollar", "NZD"),
+    ("Hong Kong Dollar", "HKD"),
+    ("Singapore Dollar", "SGD"),
+    ("New Taiwan Dollar", "TWD"),
+    ("Taiwan Dollar", "TWD"),
+    ("Swiss Franc", "CHF"),
+    ("Indian Rupee", "INR"),
+    ("Pakistani Rupee", "PKR"),
+    ("Sri Lankan Rupee", "LKR"),
+    ("Indonesian Rupiah", "IDR"),
+    ("Russian Ruble", "RUB"),
+    ("Russian Rouble", "RUB"),
+    ("Brazilian Real", "BRL"),
+    ("Mexican Peso", "MXN"),
+    ("Colombian Peso", "COP"),
+    ("Chilean Peso", "CLP"),
+    ("Argentine Peso", "ARS"),
+    ("Philippine Peso", "PHP"),
+    ("Peruvian Sol", "PEN"),
+    ("Peruvian Nuevo Sol", "PEN"),
+    ("Chinese Yuan", "CNY"),
+    ("Chinese Yuan Renminbi", "CNY"),
+    ("Yuan Renminbi", "CNY"),
+    ("Renminbi", "CNY"),
+    ("South Korean Won", "KRW"),
+    ("Korean Won", "KRW"),
+    ("Swedish Krona", "SEK"),
+    ("Norwegian Krone", "NOK"),
+    ("Danish Krone", "DKK"),
+    ("Icelandic Krona", "ISK"),
+    ("Polish Zloty", "PLN"),
+    ("Czech Koruna", "CZK"),
+    ("Hungarian Forint", "HUF"),
+    ("Romanian Leu", "RON"),
+    ("Bulgarian Lev", "BGN"),
+    ("Ukrainian Hryvnia", "UAH"),
+    ("Turkish Lira", "TRY"),
+    ("Israeli New Shekel", "ILS"),
+    ("New Israeli Sheqel", "ILS"),
+    ("Israeli Shekel", "ILS"),
+    ("South African Rand", "ZAR"),
+    ("Nigerian Naira", "NGN"),
+    ("Kenyan Shilling", "KES"),
+    ("Egyptian Pound", "EGP"),
+    ("Moroccan Dirham", "MAD"),
+    ("UAE Dirham", "AED"),
+    ("United Arab Emirates Dirham", "AED"),
+    ("Saudi Riyal", "SAR"),
+    ("Saudi Arabian Riyal", "SAR"),
+    ("Qatari Riyal", "QAR"),
+    ("Kuwaiti Dinar", "KWD"),
+    ("Bahraini Dinar", "BHD"),
+    ("Omani Rial", "OMR"),
+    ("Thai Baht", "THB"),
+    ("Malaysian Ringgit", "MYR"),
+    ("Vietnamese Dong", "VND"),
+    ("Bangladeshi Taka", "BDT"),
+    ("Uruguayan Peso", "UYU"),
+    ("Dominican Peso", "DOP"),
+];
 
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -343,6 +486,17 @@ fn strip_currency_prefix(s: &str, dollar: Option<Currency>) -> Option<(Currency,
     if b.len() > 3 && b[..3].iter().all(u8::is_ascii_uppercase) && !b[3].is_ascii_alphabetic() {
         return Currency::parse(&s[..3]).map(|c| (c, &s[3..]));
     }
+    if b.first().is_some_and(u8::is_ascii_alphabetic) {
+        for (name, code) in CURRENCY_NAMES {
+            let n = name.len();
+            let named = b.len() > n
+                && b[..n].eq_ignore_ascii_case(name.as_bytes())
+                && !b[n].is_ascii_alphabetic();
+            if named {
+                return Currency::parse(code).map(|c| (c, &s[n..]));
+            }
+        }
+    }
     None
 }
 
@@ -357,12 +511,26 @@ fn strip_currency_suffix(s: &str, dollar: Option<Currency>) -> Option<(Currency,
     if n > 3 && b[n - 3..].iter().all(u8::is_ascii_uppercase) && !b[n - 4].is_ascii_alphabetic() {
         return Currency::parse(&s[n - 3..]).map(|c| (c, &s[..n - 3]));
     }
+    if b.last().is_some_and(u8::is_ascii_alphabetic) {
+        for (name, code) in CURRENCY_NAMES {
+            let len = name.len();
+            let named = n > len
+                && b[n - len..].eq_ignore_ascii_case(name.as_bytes())
+                && !b[n - len - 1].is_ascii_alphabetic();
+            if named {
+                return Currency::parse(code).map(|c| (c, &s[..n - len]));
+            }
+        }
+    }
     None
 }
 
 fn symbol_currency(code: &str, dollar: Option<Currency>) -> Option<Currency> {
     Currency::parse(code).or(dollar).or(Currency::parse("USD"))
 }
+
+/// Decimals read exactly; any further digits only say whether the value lies above them.
+const KEPT_DECIMALS: u32 = 18;
 
 /// The digits of a number: `[sign]int[mark frac]` where `int` is plain digits or groups of
 /// three separated by one consistent separator (`,` ` ` `'` or `.` for a comma mark).
@@ -438,13 +606,21 @@ fn parse_decimal_body(
     let mut scale = 0u32;
     if pos < b.len() && b[pos] == mark_byte {
         pos += 1;
+        // Past KEPT_DECIMALS digits only whether something non-zero follows can still
+        // change a rounding (to the cent, or to an f64): that is kept as one final `1`.
+        let mut beyond = false;
         while pos < b.len() && b[pos].is_ascii_digit() {
-            mantissa = push(mantissa, b[pos])?;
-            scale += 1;
+            if scale < KEPT_DECIMALS {
+                mantissa = push(mantissa, b[pos])?;
+                scale += 1;
+            } else {
+                beyond |= b[pos] != b'0';
+            }
             pos += 1;
         }
-        if scale > 30 {
-            return Err(NumberError::TooManyDecimals);
+        if beyond {
+            mantissa = push(mantissa, b'1')?;
+            scale += 1;
         }
     }
     if pos != b.len() || int_digits + scale as usize == 0 {
@@ -534,8 +710,8 @@ mod tests {
             money("-$1,200"),
             Ok(("-1200.00".into(), Some("USD".into())))
         );
-        assert_eq!(money("9225.225"), Ok(("9225.225".into(), None)));
-        assert_eq!(money("4612.6125"), Ok(("4612.6125".into(), None)));
+        assert_eq!(money("9225.225"), Ok(("9225.22".into(), None)));
+        assert_eq!(money("4612.6125"), Ok(("4612.61".into(), None)));
         assert_eq!(money("468.0"), Ok(("468.00".into(), None)));
         assert_eq!(money("1 250 000"), Ok(("1250000.00".into(), None)));
         assert_eq!(
@@ -557,17 +733,109 @@ mod tests {
         assert_eq!(money("1.2E+05"), Err(NumberError::Invalid));
         assert_eq!(money("$"), Err(NumberError::Invalid));
         assert_eq!(money("1,000 200"), Err(NumberError::Invalid));
-        assert_eq!(money("0.00001"), Err(NumberError::TooManyDecimals));
-        assert_eq!(money("0.00010"), Ok(("0.0001".into(), None)));
+        assert_eq!(money("OPP-000123"), Err(NumberError::Invalid));
+        assert_eq!(money("OPP1900001042"), Err(NumberError::Invalid));
+        assert_eq!(money("000123 OPP"), Err(NumberError::Invalid));
         assert_eq!(
             money("999999999999999999999999999999999999999"),
             Err(NumberError::TooLarge)
         );
-        assert_eq!(money("-922337203685477.5808"), Err(NumberError::TooLarge));
+        assert_eq!(money("-922337203685477.59"), Err(NumberError::TooLarge));
         assert_eq!(
-            money("-922337203685477.5807"),
-            Ok(("-922337203685477.5807".into(), None))
+            money("-922337203685477.5808"),
+            Ok(("-922337203685477.58".into(), None))
         );
+    }
+
+    #[test]
+    fn long_decimals_are_read_exactly_and_rounded_half_to_even() {
+        assert_eq!(money("1475.3000000000002"), Ok(("1475.30".into(), None)));
+        assert_eq!(money("0.125"), Ok(("0.12".into(), None)));
+        assert_eq!(money("0.135"), Ok(("0.14".into(), None)));
+        assert_eq!(money("-0.125"), Ok(("-0.12".into(), None)));
+        assert_eq!(money("-0.135"), Ok(("-0.14".into(), None)));
+        assert_eq!(money("2.675"), Ok(("2.68".into(), None)));
+        assert_eq!(money("0.00001"), Ok(("0.00".into(), None)));
+        // A tie only at the 3rd decimal; a digit far beyond it breaks the tie upwards.
+        assert_eq!(
+            money("0.1250000000000000000000000000000000000001"),
+            Ok(("0.13".into(), None))
+        );
+        assert_eq!(
+            money("0.1249999999999999999999999999999999999999"),
+            Ok(("0.12".into(), None))
+        );
+        assert_eq!(
+            money("$1,475.30000000000000000000000000000000000000000000"),
+            Ok(("1475.30".into(), Some("USD".into())))
+        );
+        // Numbers are read from the digits too: no binary residue before the one rounding.
+        assert_eq!(
+            parse_number("1475.3000000000002", DecimalMark::Point),
+            Ok(1475.3000000000002)
+        );
+        assert_eq!(parse_number("0.1", DecimalMark::Point), Ok(0.1));
+    }
+
+    #[test]
+    fn only_iso_4217_codes_are_currencies() {
+        assert!(ISO_4217.windows(2).all(|w| w[0] < w[1]), "sorted, unique");
+        assert!(ISO_4217.len() > 170);
+        for code in ["USD", "eur", "MXN", "PEN", "COP", "chf", "XOF", "ZWG"] {
+            assert!(Currency::parse(code).is_some(), "{code}");
+        }
+        for code in ["OPP", "ABC", "XXX", "US", "USDD", "", "DEM"] {
+            assert_eq!(Currency::parse(code), None, "{code}");
+        }
+        for (_, code) in CURRENCY_NAMES {
+            assert!(Currency::parse(code).is_some(), "{code} named but not ISO");
+        }
+    }
+
+    #[test]
+    fn currency_names_and_symbols() {
+        let code = |s: &str| Currency::parse(s).map(|c| c.to_string());
+        for (text, iso) in [
+            ("US Dollar", "USD"),
+            ("us dollar", "USD"),
+            (" Euro ", "EUR"),
+            ("British Pound", "GBP"),
+            ("Pound Sterling", "GBP"),
+            ("JAPANESE YEN", "JPY"),
+            ("Canadian Dollar", "CAD"),
+            ("Australian Dollar", "AUD"),
+            ("Swiss Franc", "CHF"),
+            ("Indian Rupee", "INR"),
+            ("Russian Ruble", "RUB"),
+            ("Brazilian Real", "BRL"),
+            ("Mexican Peso", "MXN"),
+            ("€", "EUR"),
+            ("£", "GBP"),
+            ("US$", "USD"),
+        ] {
+            assert_eq!(code(text), Some(iso.to_string()), "{text}");
+        }
+        assert_eq!(code("$"), None, "a bare dollar sign names no one currency");
+        assert_eq!(code("Dollar"), None);
+        assert_eq!(code("Monopoly Money"), None);
+        assert_eq!(
+            money("US Dollar 1,200.50"),
+            Ok(("1200.50".into(), Some("USD".into())))
+        );
+        assert_eq!(
+            money("1,200.50 euro"),
+            Ok(("1200.50".into(), Some("EUR".into())))
+        );
+        assert_eq!(
+            money("-British Pound 5"),
+            Ok(("-5.00".into(), Some("GBP".into())))
+        );
+        assert_eq!(
+            euro("12.500,00 Euros"),
+            Ok(("12500.00".into(), Some("EUR".into())))
+        );
+        assert_eq!(money("1,200.50 Dollarydoos"), Err(NumberError::Invalid));
+        assert_eq!(money("Euroland 5"), Err(NumberError::Invalid));
     }
 
     #[test]
@@ -621,7 +889,8 @@ mod tests {
         for s in ["0.1", "0.2", "9225.225", "4612.6125"] {
             sum.add(parse_money(s, DecimalMark::Point, None).unwrap().amount);
         }
-        assert_eq!(sum.to_string(), "13838.1375");
+        // 0.10 + 0.20 + 9225.22 + 4612.61, each rounded to the cent as read.
+        assert_eq!(sum.to_string(), "13838.13");
         let mut big = MoneySum::default();
         for _ in 0..1000 {
             big.add(Money(i64::MAX));
