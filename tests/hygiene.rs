@@ -278,3 +278,39 @@ fn hyg010_tbd_is_filler_where_it_is_not_a_placeholder_and_the_list_is_tunable() 
         ]
     );
 }
+
+/// The Pipedrive preset reads "Deal - Next activity date" as the next step's date: an open
+/// deal whose next activity lapsed is HYG010 with no rules file at all.
+#[test]
+fn hyg010_from_the_pipedrive_preset_next_activity_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = common::temp_file(
+        &dir,
+        "deals.csv",
+        "Deal - ID,Deal - Title,Deal - Organization,Deal - Owner,Deal - Stage,Deal - Status,Deal - Value,Deal - Currency of Value,Deal - Expected close date,Deal - Next activity subject,Deal - Next activity date\n\
+         101,Fjord Fisheries fleet tracking,Fjord Fisheries AS,Ingrid Dahl,Negotiations Started,Open,48000,EUR,2026-12-20,Contract review with legal,2026-11-10\n\
+         102,Kappa Print refresh,Kappa Print Srl,Luca Bianchi,Negotiations Started,Won,12500,EUR,2026-11-02,Follow up,2026-10-01\n\
+         103,Orbit Gyms trial,Orbit Gyms Ltd,Ingrid Dahl,Demo Scheduled,Open,3000,GBP,2026-12-10,Email,2026-11-25\n",
+    );
+    let a = audit(&[&csv], None);
+    let hyg010: Vec<(u64, Option<String>, String)> = common::said(&a)
+        .into_iter()
+        .filter(|f| f.code == "HYG010")
+        .map(|f| (f.line, f.field, f.message))
+        .collect();
+    assert_eq!(
+        hyg010,
+        vec![
+            (
+                2,
+                Some("next_step_date".to_string()),
+                "next step was due 2026-11-10, 10 days ago; log what happened and set the next step and its date".to_string()
+            ),
+            (
+                4,
+                Some("next_step".to_string()),
+                "next step `Email` says nothing; write what happens next, who does it and by when".to_string()
+            ),
+        ]
+    );
+}
