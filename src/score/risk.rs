@@ -201,7 +201,8 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
                 why.push("next step is filler".to_string());
             }
             if why.is_empty() {
-                "no next step".to_string()
+                // A deal read back from stored history keeps its signals, not their facts.
+                "next step missing, expired or filler".to_string()
             } else {
                 why.join("; ")
             }
