@@ -223,6 +223,16 @@ fn rul001_conditional_value_tests() {
         ]
     );
     assert_eq!(code, 1, "error findings fail the default gate");
+
+    // A `then` field is tested, not required: only R-7's stage requirement counts towards
+    // completeness (1 of 1 applicable next_step_date, missing).
+    let a = audit(&[CSV], Some("fixtures/checks/RUL001.toml"));
+    let fields: Vec<(String, u64, u64)> = report(&a)
+        .by_field()
+        .iter()
+        .map(|f| (f.field.clone(), f.applicable, f.filled))
+        .collect();
+    assert_eq!(fields, vec![("next_step_date".to_string(), 1, 0)]);
 }
 
 #[test]
