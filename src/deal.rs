@@ -600,6 +600,8 @@ pub(crate) struct RiskFacts {
     pub(crate) push_count: u16,
     /// Days the close date was pushed in all across the stored history (up to `u16::MAX`).
     pub(crate) push_days: u16,
+    /// Days since the next step was due, when it expired (HYG010; up to `u16::MAX`).
+    pub(crate) next_step_late: u16,
     pub(crate) last_activity: Option<NaiveDate>,
     /// Days in the current stage; `i32::MIN` when unknown ([`RiskFacts::DAYS_CAPPED`] when
     /// beyond `i32`).
@@ -625,6 +627,10 @@ impl RiskFacts {
     /// `days_in_stage` and `push_count` hold their type's maximum, not the value.
     pub(crate) const DAYS_CAPPED: u8 = 8;
     pub(crate) const PUSHES_CAPPED: u8 = 16;
+    /// Why `no_next_step` fired: the next step is missing, expired or filler (any of them).
+    pub(crate) const NEXT_STEP_MISSING: u8 = 32;
+    pub(crate) const NEXT_STEP_EXPIRED: u8 = 64;
+    pub(crate) const NEXT_STEP_FILLER: u8 = 128;
 
     pub(crate) fn has(&self, flag: u8) -> bool {
         self.flags & flag != 0
@@ -648,6 +654,7 @@ impl Default for RiskFacts {
             exit_unmet: 0,
             push_count: 0,
             push_days: 0,
+            next_step_late: 0,
             last_activity: None,
             days_in_stage: i32::MIN,
             probability: i32::MIN,

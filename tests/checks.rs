@@ -120,6 +120,183 @@ fn req003_conditional_rule() {
     );
 }
 
+/// Every finding of `csv` audited with `rules` through the binary, as JSON lines: (code,
+/// severity, file, line, record id, field, message), and the exit code.
+fn jsonl(csv: &str, rules: &str) -> (i32, Vec<[String; 7]>) {
+    let r = common::run(common::pipelint().args([
+        "audit",
+        csv,
+        "-r",
+        rules,
+        "--as-of",
+        common::AS_OF,
+        "-f",
+        "jsonl",
+    ]));
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let rows = r
+        .stdout
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            let s = |k: &str| match &v[k] {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            [
+                s("code"),
+                s("severity"),
+                s("file"),
+                s("line"),
+                s("record_id"),
+                s("field"),
+                s("message"),
+            ]
+        })
+        .collect();
+    (r.code, rows)
+}
+
+fn row(fields: [&str; 7]) -> [String; 7] {
+    fields.map(str::to_string)
+}
+
+#[test]
+fn rul001_conditional_value_tests() {
+    const CSV: &str = "fixtures/checks/RUL001.csv";
+    let (code, rows) = jsonl(CSV, "fixtures/checks/RUL001.toml");
+    assert_eq!(
+        rows,
+        vec![
+            // amount 120,000 with one contact; the rule has no message: one is made.
+            row([
+                "RUL001",
+                "warning",
+                CSV,
+                "2",
+                "R-1",
+                "contacts",
+                "amount ≥ 100,000 needs contacts ≥ 2 (has 1)",
+            ]),
+            // R-2 (150,000 with 3 contacts, Commit with a date) passes both tests.
+            // Commit without a next-step date: the rule's severity and message.
+            row([
+                "RUL001",
+                "error",
+                CSV,
+                "4",
+                "R-3",
+                "next_step_date",
+                "Commit deals need a dated next step (rule commit-has-a-date: next_step_date filled, next_step_date is empty)",
+            ]),
+            // An empty value fails a `then` test, and the message says it is empty.
+            row([
+                "RUL001",
+                "warning",
+                CSV,
+                "5",
+                "R-4",
+                "contacts",
+                "amount ≥ 100,000 needs contacts ≥ 2 (contacts is empty)",
+            ]),
+            // An unreadable value is VAL002 only.
+            row([
+                "VAL002",
+                "error",
+                CSV,
+                "6",
+                "R-5",
+                "contacts",
+                "`two` is not a valid number",
+            ]),
+            // R-6 is under 100,000: the rule does not apply. R-7 is Commit without a date,
+            // which its stage requires: REQ002 reports it, RUL001 does not repeat it.
+            row([
+                "REQ002",
+                "error",
+                CSV,
+                "8",
+                "R-7",
+                "next_step_date",
+                "stage `Contract` requires next_step_date, which is empty; fill it in or move the deal back",
+            ]),
+        ]
+    );
+    assert_eq!(code, 1, "error findings fail the default gate");
+
+    // A `then` field is tested, not required: only R-7's stage requirement counts towards
+    // completeness (1 of 1 applicable next_step_date, missing).
+    let a = audit(&[CSV], Some("fixtures/checks/RUL001.toml"));
+    let fields: Vec<(String, u64, u64)> = report(&a)
+        .by_field()
+        .iter()
+        .map(|f| (f.field.clone(), f.applicable, f.filled))
+        .collect();
+    assert_eq!(fields, vec![("next_step_date".to_string(), 1, 0)]);
+}
+
+#[test]
+fn rul001_then_field_must_be_in_the_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = common::temp_file(
+        &dir,
+        "r.toml",
+        "[[stages]]\nname = \"Lead\"\n\n[[rules]]\nid = \"r\"\nwhen = { field = \"Value\", eq = \"1\" }\nthen = { field = \"Contact Count\", eq = \"2\" }\n",
+    );
+    let csv = common::temp_file(
+        &dir,
+        "e.csv",
+        "id,stage,Value,Contact Counts\nA-1,Lead,1,2\n",
+    );
+    let r = common::run(common::pipelint().args([
+        "audit",
+        &csv,
+        "-r",
+        &rules,
+        "--as-of",
+        common::AS_OF,
+    ]));
+    common::assert_exit_2(
+        &r,
+        "r.toml:7:18: `Contact Count` is neither a canonical field nor a header of",
+    );
+    assert!(
+        r.stderr.contains("did you mean `Contact Counts`?"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn rul001_rules_check_errors_for_a_bad_then() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = common::temp_file(
+        &dir,
+        "bad.toml",
+        "[[rules]]\nid = \"multithreaded\"\nwhen = { field = \"amount\", gte = 100000 }\nthen = { field = \"contact\", gte = 2 }\n\n[[rules]]\nid = \"dated\"\nwhen = { field = \"forecast_category\", eq = \"Commit\" }\nthen = { field = \"next_step_date\", gte = \"soon\" }\n\n[[rules]]\nid = \"typo\"\nwhen = { field = \"amount\", gte = 1 }\nthen = { field = \"contacts\", gtee = 2 }\n\n[[rules]]\nid = \"empty\"\nwhen = { field = \"amount\", gte = 1 }\n",
+    );
+    let r = common::run(common::pipelint().args(["rules", "check", &rules]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let lines: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(&format!("{rules}:")))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            "4:18: `contact` is neither a canonical field nor typed in [fields], so gt, gte, lt and lte cannot compare it; did you mean `contacts`? Type it, e.g. [fields] \"contact\" = { type = \"number\" }",
+            "9:42: this condition's field is a date; compare it with a date such as \"2026-01-31\"",
+            "14:8: a condition on `contacts` needs exactly one test (eq, in, not_in, gt, gte, lt, lte, empty, not_empty); found 0",
+            "14:30: unknown key `gtee` in [[rules]] \"typo\" then; did you mean `gte`? Valid keys: field, eq, in, not_in, gt, gte, lt, lte, empty, not_empty",
+            "17:6: rule `empty` has neither requires nor then; add requires = [\"field\", ...] or then = { field = \"contacts\", gte = 2 }",
+        ],
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn val001_unparseable_date() {
     assert_eq!(
@@ -227,6 +404,13 @@ fn every_code_has_a_fixture_and_every_finding_has_words() {
                 continue;
             }
             let path = path.to_str().expect("utf-8 path").to_string();
+            // A fixture whose checks need columns the others lack has its own rules beside it.
+            let own = format!("{dir}/{name}.toml");
+            let rules = if std::path::Path::new(&own).is_file() {
+                own.as_str()
+            } else {
+                rules
+            };
             let a = audit(&[&path], Some(rules));
             let said = said(&a);
             if name.starts_with(|c: char| c.is_ascii_uppercase()) {

@@ -176,3 +176,141 @@ fn closed_deals_are_exempt_from_timing_checks() {
     let a = audit(&[path.to_str().expect("path")], Some(RULES));
     assert_eq!(findings(&a), vec![]);
 }
+
+#[test]
+fn hyg010_next_step_expired_or_filler() {
+    const CSV: &str = "fixtures/hygiene/HYG010.csv";
+    let a = audit(&[CSV], Some(RULES));
+    let said = |line: u64, id: &str, field: &str, column: &str, message: &str| common::Said {
+        code: "HYG010".to_string(),
+        file: CSV.to_string(),
+        line,
+        record_id: Some(id.to_string()),
+        field: Some(field.to_string()),
+        column: Some(column.to_string()),
+        message: message.to_string(),
+    };
+    assert_eq!(
+        common::said(&a),
+        vec![
+            // H-1 has a real next step due in five days: nothing.
+            said(
+                3,
+                "H-2",
+                "next_step_date",
+                "next_step_date",
+                "next step was due 2026-11-02, 18 days ago; log what happened and set the next step and its date"
+            ),
+            said(
+                4,
+                "H-3",
+                "next_step",
+                "Next Action",
+                "next step `Follow up!` says nothing; write what happens next, who does it and by when"
+            ),
+            // H-4's "TBD" is a placeholder ([input] empty_values): a missing next step, not
+            // filler. H-5's "Follow up with CFO on budget" says something. H-6 is won.
+            said(
+                8,
+                "H-7",
+                "next_step",
+                "Next Action",
+                "next step `Check-in.` says nothing; write what happens next, who does it and by when"
+            ),
+            // Both at once: one finding per field.
+            said(
+                9,
+                "H-8",
+                "next_step",
+                "Next Action",
+                "next step `ping` says nothing; write what happens next, who does it and by when"
+            ),
+            said(
+                9,
+                "H-8",
+                "next_step_date",
+                "next_step_date",
+                "next step was due 2026-11-19, 1 day ago; log what happened and set the next step and its date"
+            ),
+        ]
+    );
+    let report = common::report(&a);
+    assert!(
+        report
+            .findings()
+            .all(|f| f.severity == pipelint::Severity::Warning)
+    );
+}
+
+#[test]
+fn hyg010_tbd_is_filler_where_it_is_not_a_placeholder_and_the_list_is_tunable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = std::fs::read_to_string(RULES).expect("rules");
+    let rules = common::temp_file(
+        &dir,
+        "r.toml",
+        format!("[input]\nempty_values = [\"\", \"-\"]\n\n{base}"),
+    );
+    let a = audit(&["fixtures/hygiene/HYG010.csv"], Some(&rules));
+    assert!(
+        findings(&a).contains(&finding("HYG010", 5, Some("next_step"))),
+        "{:?}",
+        findings(&a)
+    );
+    assert_eq!(
+        common::messages(&a, "HYG010")[2],
+        "next step `TBD` says nothing; write what happens next, who does it and by when"
+    );
+
+    // [risk] next_step_filler replaces the built-in list.
+    let rules = common::temp_file(
+        &dir,
+        "own.toml",
+        format!("{base}next_step_filler = [\"Circle back\", \"ping\"]\n"),
+    );
+    let a = audit(&["fixtures/hygiene/HYG010.csv"], Some(&rules));
+    assert_eq!(
+        findings(&a),
+        vec![
+            finding("HYG010", 3, Some("next_step_date")),
+            finding("HYG010", 9, Some("next_step")),
+            finding("HYG010", 9, Some("next_step_date")),
+        ]
+    );
+}
+
+/// The Pipedrive preset reads "Deal - Next activity date" as the next step's date: an open
+/// deal whose next activity lapsed is HYG010 with no rules file at all.
+#[test]
+fn hyg010_from_the_pipedrive_preset_next_activity_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = common::temp_file(
+        &dir,
+        "deals.csv",
+        "Deal - ID,Deal - Title,Deal - Organization,Deal - Owner,Deal - Stage,Deal - Status,Deal - Value,Deal - Currency of Value,Deal - Expected close date,Deal - Next activity subject,Deal - Next activity date\n\
+         101,Fjord Fisheries fleet tracking,Fjord Fisheries AS,Ingrid Dahl,Negotiations Started,Open,48000,EUR,2026-12-20,Contract review with legal,2026-11-10\n\
+         102,Kappa Print refresh,Kappa Print Srl,Luca Bianchi,Negotiations Started,Won,12500,EUR,2026-11-02,Follow up,2026-10-01\n\
+         103,Orbit Gyms trial,Orbit Gyms Ltd,Ingrid Dahl,Demo Scheduled,Open,3000,GBP,2026-12-10,Email,2026-11-25\n",
+    );
+    let a = audit(&[&csv], None);
+    let hyg010: Vec<(u64, Option<String>, String)> = common::said(&a)
+        .into_iter()
+        .filter(|f| f.code == "HYG010")
+        .map(|f| (f.line, f.field, f.message))
+        .collect();
+    assert_eq!(
+        hyg010,
+        vec![
+            (
+                2,
+                Some("next_step_date".to_string()),
+                "next step was due 2026-11-10, 10 days ago; log what happened and set the next step and its date".to_string()
+            ),
+            (
+                4,
+                Some("next_step".to_string()),
+                "next step `Email` says nothing; write what happens next, who does it and by when".to_string()
+            ),
+        ]
+    );
+}

@@ -273,3 +273,55 @@ fn signals_do_not_depend_on_which_findings_are_shown() {
     let r = risks(&a);
     assert_eq!(r[1].1.as_ref().and_then(|r| r.score), Some(100));
 }
+
+/// `no_next_step` says which: missing, expired or filler (fixtures/hygiene/HYG010.csv), in
+/// the JSON report as a CI job reads it.
+#[test]
+fn no_next_step_says_missing_expired_or_filler_in_json() {
+    let r = common::run(common::pipelint().args([
+        "audit",
+        "fixtures/hygiene/HYG010.csv",
+        "-r",
+        RULES,
+        "--as-of",
+        common::AS_OF,
+        "-f",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let deals = json["deals"].as_array().expect("deals");
+    let signals: Vec<(String, serde_json::Value)> = deals
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap_or("").to_string(),
+                d["risk"]["signals"].clone(),
+            )
+        })
+        .collect();
+    let next_step = |detail: &str| serde_json::json!([{"signal": "no_next_step", "weight": 10, "detail": detail}]);
+    let none = serde_json::json!([]);
+    assert_eq!(
+        signals,
+        vec![
+            ("H-1".to_string(), none.clone()),
+            (
+                "H-2".to_string(),
+                next_step("next step expired 18 days ago")
+            ),
+            ("H-3".to_string(), next_step("next step is filler")),
+            // "TBD" is a placeholder: the next step is missing (not HYG010).
+            ("H-4".to_string(), next_step("no next step")),
+            ("H-5".to_string(), none),
+            // Closed deals are not scored.
+            ("H-6".to_string(), serde_json::Value::Null),
+            ("H-7".to_string(), next_step("next step is filler")),
+            (
+                "H-8".to_string(),
+                next_step("next step expired 1 day ago; next step is filler")
+            ),
+        ]
+    );
+    assert_eq!(json["deals"][1]["risk"]["score"], 10);
+}

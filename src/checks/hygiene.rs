@@ -1,7 +1,8 @@
-//! HYG001–HYG008: pipeline hygiene. Data that parses and is present but tells an
+//! HYG001–HYG008 and HYG010: pipeline hygiene. Data that parses and is present but tells an
 //! implausible story: close dates in the past or years out, deals nobody touched, stages
 //! nobody left, probabilities and forecast categories the stage cannot support, won deals
-//! worth nothing, deals that close before they were created.
+//! worth nothing, deals that close before they were created, next steps long due or saying
+//! nothing.
 //!
 //! The same [`DealState`] feeds the forecast-risk signals (`score::risk`), so a finding and
 //! the signal it corresponds to can never disagree.
@@ -18,7 +19,7 @@ use crate::input::RowText;
 use crate::input::mapping::FieldId;
 use crate::rules::{Outcome, RiskRules, StageRule, forecast_label, normalize_forecast};
 use crate::values::{Money, Placeholders, trim_cell};
-use crate::words::{number, plural};
+use crate::words::{number, plural, quote};
 
 pub(crate) const CHECKS: &[CheckDoc] = &[
     CheckDoc {
@@ -75,6 +76,14 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         prompt: Some("The close date is far out: is the deal still real, or should it be closed?"),
         wording: Wording::Derived(word_hyg008),
     },
+    CheckDoc {
+        code: Code::Hyg010,
+        explanation: HYG010,
+        prompt: Some(
+            "The next step is overdue or says nothing: what exactly happens next, who does it, and by when?",
+        ),
+        wording: Wording::Stored,
+    },
 ];
 
 /// When the deal last had activity, as far as the export tells.
@@ -94,6 +103,18 @@ pub(crate) enum Activity {
 pub(crate) enum StageTime {
     Unknown,
     Days { days: i64, field: FieldId },
+}
+
+/// A deal's next step, as far as the export tells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct NextStep {
+    /// Whether there is none: the next-step text is empty or a placeholder (or, in an
+    /// export with a next-step date but no text, the date is). `None`: neither is exported.
+    pub(crate) missing: Option<bool>,
+    /// The text is one of `[risk] next_step_filler` (judged for open deals only).
+    pub(crate) filler: bool,
+    /// When it is due, when present and valid.
+    pub(crate) due: Option<NaiveDate>,
 }
 
 /// What the hygiene checks and the risk signals look at, for one record.
@@ -121,6 +142,7 @@ pub(crate) struct DealState<'a> {
     pub(crate) amount_unreadable: bool,
     /// The export has an amount column read as money (else HYG006 cannot judge).
     pub(crate) amount_tracked: bool,
+    pub(crate) next_step: NextStep,
 }
 
 impl DealState<'_> {
@@ -188,6 +210,23 @@ impl DealState<'_> {
         ((actual - expected).abs() > risk.probability_tolerance).then_some((actual, expected))
     }
 
+    /// The `no_next_step` signal, for a missing next step (no HYG010: a requirement on
+    /// next_step reports it where one applies).
+    pub(crate) fn next_step_missing(&self) -> bool {
+        self.is_open() && self.next_step.missing == Some(true)
+    }
+
+    /// HYG010: days since an open deal's next step was due, when that is before as-of.
+    pub(crate) fn next_step_late(&self, as_of: NaiveDate) -> Option<i64> {
+        let late = (as_of - self.next_step.due?).num_days();
+        (self.is_open() && late > 0).then_some(late)
+    }
+
+    /// HYG010: an open deal's next step says nothing.
+    pub(crate) fn next_step_filler(&self) -> bool {
+        self.is_open() && self.next_step.filler
+    }
+
     /// HYG005: the forecast category, when the stage does not allow it (not for a deal
     /// closed by its status, as above).
     pub(crate) fn forecast_not_allowed(&self) -> Option<&str> {
@@ -209,6 +248,8 @@ pub(crate) struct HygieneFields {
     pub(crate) probability: FieldId,
     pub(crate) forecast_category: FieldId,
     pub(crate) amount: FieldId,
+    pub(crate) next_step: FieldId,
+    pub(crate) next_step_date: FieldId,
 }
 
 /// A deal's forecast category: as written, its id in the batch's interner, and normalised.
@@ -277,7 +318,16 @@ impl<'a> DealState<'a> {
                 None
             }
         });
-        DealState {
+        let next_step = NextStep {
+            missing: match (cell(h.next_step), cell(h.next_step_date)) {
+                (Some(text), _) => Some(matches!(text, Cell::Missing { .. })),
+                (None, Some(date)) => Some(matches!(date, Cell::Missing { .. })),
+                (None, None) => None,
+            },
+            filler: false,
+            due: date_of(h.next_step_date),
+        };
+        let mut state = DealState {
             stage: match stage {
                 StageKey::Known(s) => plan.rules.stages.get(s as usize),
                 _ => None,
@@ -310,15 +360,24 @@ impl<'a> DealState<'a> {
             amount_already_reported: fulfilment.amount_reported,
             amount_unreadable: matches!(cell(plan.amount_slot), Some(Cell::Invalid)),
             amount_tracked: plan.amount_slot.is_some(),
+            next_step,
+        };
+        // Only an open deal's next step is judged: most rows of a large export are closed.
+        if let (true, Some(Cell::Valid(_))) = (state.is_open(), cell(h.next_step)) {
+            let text = texts.field(h.next_step.map(|s| plan.slots[s].column));
+            state.next_step.filler = plan.rules.risk.is_filler(trim_cell(&text));
         }
+        state
     }
 }
 
-/// HYG001–HYG008 on deal `deal`. Findings are worded when shown, from the facts the deal
-/// keeps, except HYG007's (deals do not keep the created date).
+/// HYG001–HYG008 and HYG010 on deal `deal` (`texts` its row). Findings are worded when
+/// shown, from the facts the deal keeps, except HYG007's and HYG010's (deals keep neither
+/// the created date nor the next step).
 pub(crate) fn check_row(
     state: &DealState<'_>,
     plan: &Plan<'_>,
+    texts: &RowText<'_>,
     deal: u32,
     sink: &mut FindingSink<'_>,
 ) {
@@ -375,6 +434,35 @@ pub(crate) fn check_row(
                 },
             );
         }
+    }
+    if let (Some(late), Some(due)) = (state.next_step_late(as_of), state.next_step.due) {
+        sink.push(
+            Code::Hyg010,
+            None,
+            About::Deal(deal),
+            Some(fields.next_step_date),
+            || {
+                Says::Text(format!(
+                    "next step was due {due}, {late} day{} ago; log what happened and set the next step and its date",
+                    plural(late)
+                ))
+            },
+        );
+    }
+    if state.next_step_filler() {
+        sink.push(
+            Code::Hyg010,
+            None,
+            About::Deal(deal),
+            Some(fields.next_step),
+            || {
+                let text = texts.field(plan.hygiene.next_step.map(|s| plan.slots[s].column));
+                Says::Text(format!(
+                    "next step {} says nothing; write what happens next, who does it and by when",
+                    quote(trim_cell(&text))
+                ))
+            },
+        );
     }
 }
 
@@ -659,3 +747,32 @@ How to fix
 
 Configuration
   [risk] horizon_days (default 365). [checks] HYG008 = ... .";
+
+const HYG010: &str = "\
+What it checks
+  An open deal whose next step is long due or says nothing: its next_step_date is before
+  the as-of date, or its next_step text is filler from [risk] next_step_filler (default
+  \"follow up\", \"follow-up\", \"followup\", \"tbd\", \"check in\", \"check-in\", \"touch base\",
+  \"sync soon\", \"n/a\", \"call\", \"email\", \"ping\", \"?\"). Filler is matched on the whole
+  text, ignoring case, extra spaces and trailing punctuation: \"Follow up!\" is filler,
+  \"Follow up with the CFO on pricing\" is not.
+
+Why it matters
+  A next step is the seller's plan for the deal. One that lapsed weeks ago, or that reads
+  \"follow up\", means nobody knows what happens next.
+
+Example
+  As of 2026-11-20:
+    HYG010 line 3 field next_step_date: next step was due 2026-11-02, 18 days ago; log what
+    happened and set the next step and its date
+    HYG010 line 4 field next_step: next step `Follow up!` says nothing; write what happens
+    next, who does it and by when
+
+How to fix
+  Write the real next step (what, who, when) and its date.
+
+Configuration
+  [risk] next_step_filler = [...] replaces the list. A missing next step (empty, or a
+  placeholder from [input] empty_values such as \"TBD\") is not HYG010: a requirement on
+  next_step reports it (REQ), and it feeds the same `no_next_step` signal (default weight
+  10). Needs a next_step or next_step_date column. [checks] HYG010 = ... .";

@@ -11,6 +11,7 @@
 //! named after the code and a test asserting the exact finding.
 
 pub(crate) mod changes;
+pub(crate) mod conditions;
 pub(crate) mod duplicates;
 pub(crate) mod hygiene;
 pub(crate) mod input;
@@ -58,11 +59,12 @@ const EXPLANATION_HEADINGS: [&str; 5] = [
 ];
 
 /// Every family's checks: one line per family.
-fn registry() -> [&'static [CheckDoc]; 7] {
+fn registry() -> [&'static [CheckDoc]; 8] {
     [
         changes::CHECKS,
         input::CHECKS,
         required::CHECKS,
+        conditions::CHECKS,
         values::CHECKS,
         duplicates::CHECKS,
         hygiene::CHECKS,
@@ -132,8 +134,8 @@ pub(crate) const SIGNALS: &[SignalDoc] = &[
     },
     SignalDoc {
         signal: Signal::NoNextStep,
-        meaning: "the next step is empty or a placeholder",
-        codes: &[],
+        meaning: "the next step is missing (empty or a placeholder), expired (next_step_date before as-of) or filler such as \"follow up\" (HYG010)",
+        codes: &[Code::Hyg010],
         prompt: Prompt::Own("What happens next on this deal, who does it, and by when?"),
     },
     SignalDoc {
@@ -254,6 +256,7 @@ mod tests {
         let prefixes = [
             (input::CHECKS, "IN"),
             (required::CHECKS, "REQ"),
+            (conditions::CHECKS, "RUL"),
             (values::CHECKS, "VAL"),
             (duplicates::CHECKS, "DUP"),
             (hygiene::CHECKS, "HYG"),

@@ -4,13 +4,15 @@
 use chrono::NaiveDate;
 
 use super::hygiene::HygieneFields;
-use super::required::{Because, Requirement};
-use super::values::ValueContext;
+use super::required::{Because, Requirement, condition_holds};
+use super::values::{Cell, ValueContext};
 use crate::diag::Severity;
 use crate::field::{Canonical, FieldName, FieldType};
 use crate::infer::FileReading;
+use crate::input::RowText;
 use crate::input::mapping::{FieldId, FieldTable, Mapping};
 use crate::rules::{FieldRule, RuleSet, Test};
+use crate::values::trim_cell;
 
 /// A column read and checked for every record.
 #[derive(Clone, Debug)]
@@ -27,9 +29,24 @@ pub(crate) struct Slot {
 /// A conditional rule bound to this file's slots.
 #[derive(Clone, Debug)]
 pub(crate) struct BoundRule<'a> {
+    /// Index of the rule in [`RuleSet::rules`].
+    pub(crate) index: usize,
     /// Conditions: the slot of the tested field and the test.
     pub(crate) when: Vec<(usize, &'a Test)>,
     pub(crate) requires: Vec<Requirement>,
+    /// The value test (RUL001): the slot of its field and the test; `None` when the rule
+    /// has none, or this file lacks its field.
+    pub(crate) then: Option<(usize, &'a Test)>,
+}
+
+impl BoundRule<'_> {
+    /// Whether every `when` condition holds for a record (`cells` are the value checks').
+    pub(crate) fn fires(&self, plan: &Plan<'_>, texts: &RowText<'_>, cells: &[Cell]) -> bool {
+        self.when.iter().all(|&(slot, test)| {
+            let text = texts.field(Some(plan.slots[slot].column));
+            condition_holds(test, &cells[slot], trim_cell(&text))
+        })
+    }
 }
 
 /// Where the hygiene inputs are, among the slots.
@@ -42,6 +59,7 @@ pub(crate) struct HygieneSlots {
     pub(crate) probability: Option<usize>,
     pub(crate) forecast_category: Option<usize>,
     pub(crate) next_step: Option<usize>,
+    pub(crate) next_step_date: Option<usize>,
     pub(crate) push_count: Option<usize>,
 }
 
@@ -161,6 +179,7 @@ impl<'a> Binder<'a, '_> {
             Canonical::Probability,
             Canonical::ForecastCategory,
             Canonical::NextStep,
+            Canonical::NextStepDate,
             Canonical::PushCount,
         ] {
             wanted[table.canonical(c)] = true;
@@ -169,7 +188,7 @@ impl<'a> Binder<'a, '_> {
             wanted[r.field] = true;
         }
         for r in &self.rules.rules {
-            let named = r.when.iter().map(|c| &c.field).chain(&r.requires);
+            let named = r.conditions().map(|c| &c.field).chain(&r.requires);
             for id in named.filter_map(|f| table.id(&f.name)) {
                 wanted[id] = true;
             }
@@ -222,7 +241,16 @@ impl<'a> Binder<'a, '_> {
                     .iter()
                     .filter_map(|f| self.requirement(&f.name, Because::Rule(index), r.severity, 0))
                     .collect();
-                Some(BoundRule { when, requires })
+                let then = r.then.as_ref().and_then(|c| {
+                    let id = self.table.id(&c.field.name)?;
+                    Some((slot_of[id]?, &c.test))
+                });
+                Some(BoundRule {
+                    index,
+                    when,
+                    requires,
+                    then,
+                })
             })
             .collect()
     }
@@ -277,6 +305,7 @@ impl<'a> Plan<'a> {
                 probability: typed(Canonical::Probability, numeric),
                 forecast_category: slot(Canonical::ForecastCategory),
                 next_step: slot(Canonical::NextStep),
+                next_step_date: typed(Canonical::NextStepDate, date),
                 push_count: typed(Canonical::PushCount, numeric),
             },
             hygiene_fields: HygieneFields {
@@ -285,6 +314,8 @@ impl<'a> Plan<'a> {
                 probability: table.canonical(Canonical::Probability),
                 forecast_category: table.canonical(Canonical::ForecastCategory),
                 amount: table.canonical(Canonical::Amount),
+                next_step: table.canonical(Canonical::NextStep),
+                next_step_date: table.canonical(Canonical::NextStepDate),
             },
             as_of,
             slots,

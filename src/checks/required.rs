@@ -77,11 +77,7 @@ pub(crate) fn check_row(
         }
     }
     for rule in &plan.conditional {
-        let fires = rule.when.iter().all(|&(slot, test)| {
-            let text = texts.field(Some(plan.slots[slot].column));
-            condition_holds(test, &cells[slot], trim_cell(&text))
-        });
-        if fires {
+        if !rule.requires.is_empty() && rule.fires(plan, texts, cells) {
             for r in &rule.requires {
                 demands.demand(r);
             }

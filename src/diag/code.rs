@@ -58,6 +58,7 @@ codes! {
     Hyg007 => "HYG007", "closes-before-created", Error, "close date before created date";
     Hyg008 => "HYG008", "close-date-too-far", Warning, "open deal closing implausibly far out (default more than 365 days)";
     Hyg009 => "HYG009", "serial-slippage", Warning, "serial slippage: close date pushed serial_pushes times or push_alarm_days days in all";
+    Hyg010 => "HYG010", "next-step-stale-or-filler", Warning, "next step expired (its date is before as-of) or says nothing (filler such as \"follow up\", \"tbd\")";
     In001 => "IN001", "mapped-column-missing", Error, "a mapped column is missing from the header (fatal, exit 2)";
     In002 => "IN002", "malformed-row", Error, "a row has a different number of fields than the header";
     In003 => "IN003", "not-utf8", Info, "text was not UTF-8 and was decoded as Windows-1252";
@@ -66,6 +67,7 @@ codes! {
     Req001 => "REQ001", "missing-required-field", Error, "a required field is missing (empty or placeholder)";
     Req002 => "REQ002", "stage-exit-criteria-unmet", Error, "stage exit criteria unmet: a field the deal's stage requires is missing";
     Req003 => "REQ003", "conditional-requirement-unmet", Error, "a conditional rule's required field is missing";
+    Rul001 => "RUL001", "conditional-value-test-failed", Warning, "a conditional rule's then test fails (e.g. amount ≥ 100,000 but fewer than 2 contacts)";
     Val001 => "VAL001", "unparseable-date", Error, "date could not be parsed";
     Val002 => "VAL002", "unparseable-number", Error, "number / money / percent could not be parsed";
     Val003 => "VAL003", "value-not-allowed", Error, "value not among the allowed values";

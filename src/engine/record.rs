@@ -1,10 +1,11 @@
 //! A batch of rows through the checks, on a rayon worker. Each row goes through the check
-//! families in turn (shape, values, requirements, hygiene), then its risk is scored, its
-//! duplicate keys taken and its summary and aggregates kept. This file only orchestrates:
-//! every finding is a family's own, pushed through the batch's sink. Everything a batch
-//! produces is batch-local and merged later in input order.
+//! families in turn (shape, values, requirements, conditional value rules, hygiene), then
+//! its risk is scored, its duplicate keys taken and its summary and aggregates kept. This
+//! file only orchestrates: every finding is a family's own, pushed through the batch's sink.
+//! Everything a batch produces is batch-local and merged later in input order.
 
 use crate::checks::changes::{self, KeyScratch, Now};
+use crate::checks::conditions;
 use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
 use crate::checks::hygiene::{self, DealState};
 use crate::checks::input::{self, ReadTally, Shape};
@@ -129,6 +130,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         &mut out.tallies.fields,
         &mut out.sink,
     );
+    conditions::check_row(plan, &texts, deal, cells, &scratch.demands, &mut out.sink);
     let forecast_text = plan
         .hygiene
         .forecast_category
@@ -140,7 +142,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         &mut scratch.forecast_norms,
     );
     let state = DealState::read(plan, &texts, cells, stage, &fulfilment, forecast);
-    hygiene::check_row(&state, plan, deal, &mut out.sink);
+    hygiene::check_row(&state, plan, &texts, deal, &mut out.sink);
 
     // What the deal is called and worth: for the change checks, its summary and duplicates.
     let text = |column: Option<usize>| texts.field(column);
@@ -196,7 +198,15 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     }
     let score = signals.score(&rules.risk.weights);
     let forecast_id = forecast.map_or(u32::MAX, |f| f.id);
-    let mut risk_facts = risk::facts(&state, &inputs, &rules.risk, signals, score, forecast_id);
+    let mut risk_facts = risk::facts(
+        &state,
+        &inputs,
+        plan.as_of,
+        &rules.risk,
+        signals,
+        score,
+        forecast_id,
+    );
     risk_facts.push_count = slip.pushes.min(u32::from(u16::MAX)) as u16;
     risk_facts.push_days = slip.days.min(u32::from(u16::MAX)) as u16;
     if let Some(p) = paired {

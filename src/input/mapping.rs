@@ -61,7 +61,7 @@ impl FieldTable {
                 rules
                     .rules
                     .iter()
-                    .flat_map(|r| r.when.iter().map(|c| &c.field)),
+                    .flat_map(|r| r.conditions().map(|c| &c.field)),
             );
         for r in refs {
             let id = table.intern(&r.name);

@@ -174,14 +174,23 @@ impl StageRule {
     }
 }
 
-/// `[[rules]]`: fields required when all `when` conditions hold.
+/// `[[rules]]`: when all `when` conditions hold, the fields in `requires` must be filled
+/// (REQ003) and the `then` test must pass (RUL001). A rule has at least one of the two.
 #[derive(Clone, Debug)]
 pub(crate) struct ConditionalRule {
     pub(crate) id: String,
     pub(crate) when: Vec<Condition>,
     pub(crate) requires: Vec<FieldRef>,
+    pub(crate) then: Option<Condition>,
     pub(crate) severity: Option<Severity>,
     pub(crate) message: Option<String>,
+}
+
+impl ConditionalRule {
+    /// Every condition the rule tests: its `when`, then its `then`.
+    pub(crate) fn conditions(&self) -> impl Iterator<Item = &Condition> {
+        self.when.iter().chain(&self.then)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -251,7 +260,26 @@ pub(crate) struct RiskRules {
     pub(crate) weights: RiskWeights,
     pub(crate) high: u32,
     pub(crate) medium: u32,
+    /// Next-step texts that say nothing (HYG010), folded with [`normalize_filler`].
+    pub(crate) next_step_filler: Vec<String>,
 }
+
+/// The built-in `[risk] next_step_filler`.
+pub(crate) const NEXT_STEP_FILLER: [&str; 13] = [
+    "follow up",
+    "follow-up",
+    "followup",
+    "tbd",
+    "check in",
+    "check-in",
+    "touch base",
+    "sync soon",
+    "n/a",
+    "call",
+    "email",
+    "ping",
+    "?",
+];
 
 impl Default for RiskRules {
     fn default() -> Self {
@@ -262,8 +290,40 @@ impl Default for RiskRules {
             weights: RiskWeights::default(),
             high: 60,
             medium: 30,
+            next_step_filler: NEXT_STEP_FILLER
+                .iter()
+                .map(|f| normalize_filler(f))
+                .collect(),
         }
     }
+}
+
+impl RiskRules {
+    /// Whether a next step (as written, not empty) is one of the filler texts. Compared
+    /// folded, without allocating: this runs for every open deal.
+    pub(crate) fn is_filler(&self, next_step: &str) -> bool {
+        self.next_step_filler
+            .iter()
+            .any(|f| filler_chars(next_step).eq(f.chars()))
+    }
+}
+
+/// Fold a next step for the filler comparison: case and surrounding spaces ignored, runs of
+/// spaces as one, and trailing punctuation dropped, so "Follow up!", "follow  up." and
+/// "FOLLOW UP" are one text. A text of punctuation only ("?", "...") folds to "".
+pub(crate) fn normalize_filler(text: &str) -> String {
+    filler_chars(text).collect()
+}
+
+fn filler_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let core =
+        text.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || c == '…');
+    core.split_whitespace().enumerate().flat_map(|(i, word)| {
+        (i > 0)
+            .then_some(' ')
+            .into_iter()
+            .chain(word.chars().flat_map(char::to_lowercase))
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -317,7 +317,8 @@ fn parse_rule_list(value: Spanned<DeValue<'_>>, mut ctx: Ctx<'_>) -> Vec<RawRule
     {
         let context = format!("[[rules]] #{}", i + 1);
         let item_span = item.span();
-        let Some(item) = ctx.known_keys_only(item, struct_keys::<RawRule>(), &["when"], &context)
+        let Some(item) =
+            ctx.known_keys_only(item, struct_keys::<RawRule>(), &["when", "then"], &context)
         else {
             continue;
         };
@@ -325,6 +326,7 @@ fn parse_rule_list(value: Spanned<DeValue<'_>>, mut ctx: Ctx<'_>) -> Vec<RawRule
             continue;
         };
         let when = table.remove("when");
+        let then = table.remove("then");
         let item = Spanned::new(item_span.clone(), DeValue::Table(table));
         let Some(mut rule) = ctx.deserialize::<RawRule>(item, &context) else {
             continue;
@@ -345,24 +347,41 @@ fn parse_rule_list(value: Spanned<DeValue<'_>>, mut ctx: Ctx<'_>) -> Vec<RawRule
                     _ => vec![when],
                 };
                 for condition in conditions {
-                    let span = condition.span();
-                    let Some(condition) = ctx.known_keys_only(
-                        condition,
-                        struct_keys::<RawCondition>(),
-                        &[],
-                        &context,
-                    ) else {
-                        continue;
-                    };
-                    if let Some(c) = ctx.deserialize::<RawCondition>(condition, &context) {
-                        rule.when.push(Spanned::new(span, c));
+                    if let Some(c) = condition_of(condition, &mut ctx, &context) {
+                        rule.when.push(c);
                     }
                 }
+            }
+        }
+        if let Some(then) = then {
+            let context = format!("[[rules]] {:?} then", rule.id.get_ref());
+            if let DeValue::Array(_) = then.get_ref() {
+                ctx.problems.push(
+                    ctx.doc,
+                    then.span(),
+                    format!(
+                        "{context} is one test, such as {{ field = \"contacts\", gte = 2 }}; write one rule per test"
+                    ),
+                );
+            } else {
+                rule.then = condition_of(then, &mut ctx, &context);
             }
         }
         out.push(rule);
     }
     out
+}
+
+/// One `{ field, <test> }` table of a rule, its keys checked.
+fn condition_of(
+    condition: Spanned<DeValue<'_>>,
+    ctx: &mut Ctx<'_>,
+    context: &str,
+) -> Option<Spanned<RawCondition>> {
+    let span = condition.span();
+    let condition = ctx.known_keys_only(condition, struct_keys::<RawCondition>(), &[], context)?;
+    ctx.deserialize::<RawCondition>(condition, context)
+        .map(|c| Spanned::new(span, c))
 }
 
 fn parse_risk(value: Spanned<DeValue<'_>>, mut ctx: Ctx<'_>) -> Option<RawRisk> {

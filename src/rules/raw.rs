@@ -58,6 +58,9 @@ pub(crate) struct RawRule {
     /// its keys are checked with their spans.
     #[serde(skip)]
     pub(crate) when: Vec<Spanned<RawCondition>>,
+    /// The value test a deal that matches `when` must pass (RUL001); walked like `when`.
+    #[serde(skip)]
+    pub(crate) then: Option<Spanned<RawCondition>>,
     #[serde(default)]
     pub(crate) requires: Vec<Spanned<String>>,
     pub(crate) severity: Option<Spanned<String>>,
@@ -89,6 +92,8 @@ pub(crate) struct RawRisk {
     pub(crate) weights: Option<RawWeights>,
     pub(crate) high: Option<Spanned<i64>>,
     pub(crate) medium: Option<Spanned<i64>>,
+    /// Next-step texts that say nothing (HYG010), replacing the built-in list.
+    pub(crate) next_step_filler: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -212,7 +217,8 @@ mod tests {
         );
         assert!(struct_keys::<RawField>().contains(&"type"));
         assert!(struct_keys::<RawCondition>().contains(&"in"));
-        // `when` is skipped by serde but still a valid key of a rule.
+        // `when` and `then` are skipped by serde but still valid keys of a rule.
         assert!(!struct_keys::<RawRule>().contains(&"when"));
+        assert!(!struct_keys::<RawRule>().contains(&"then"));
     }
 }

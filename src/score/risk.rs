@@ -47,14 +47,12 @@ pub(crate) struct RiskInputs {
     pub(crate) exit_unmet: u16,
     /// A stage requirement past the 16th is unmet.
     pub(crate) exit_more: bool,
-    /// `None` when the export has no next-step column.
-    pub(crate) next_step_missing: Option<bool>,
     pub(crate) push_count: Option<f64>,
 }
 
 impl RiskInputs {
     /// Read from a deal's cells (the value checks') and stage: which of the stage's exit
-    /// criteria are unmet, whether a next step is missing, the push count.
+    /// criteria are unmet, the push count.
     pub(crate) fn read(plan: &Plan<'_>, cells: &[Cell], stage: StageKey) -> RiskInputs {
         let mut exit_unmet = 0u16;
         let mut exit_more = false;
@@ -73,9 +71,6 @@ impl RiskInputs {
         RiskInputs {
             exit_unmet,
             exit_more,
-            next_step_missing: h
-                .next_step
-                .map(|s| matches!(cells[s], Cell::Missing { .. })),
             push_count: h.push_count.and_then(|s| match cells[s] {
                 Cell::Valid(crate::checks::values::Parsed::Number(n)) => Some(n),
                 _ => None,
@@ -110,7 +105,10 @@ pub(crate) fn assess(
     if state.probability_off(risk).is_some() || state.forecast_not_allowed().is_some() {
         s.insert(Signal::ForecastMismatch);
     }
-    if inputs.next_step_missing == Some(true) {
+    if state.next_step_missing()
+        || state.next_step_late(as_of).is_some()
+        || state.next_step_filler()
+    {
         s.insert(Signal::NoNextStep);
     }
     if inputs.push_count.is_some_and(|n| n > 0.0) {
@@ -190,7 +188,25 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
                 parts.join("; ")
             }
         }
-        Signal::NoNextStep => "no next step".to_string(),
+        Signal::NoNextStep => {
+            let mut why = Vec::new();
+            if facts.has(RiskFacts::NEXT_STEP_MISSING) {
+                why.push("no next step".to_string());
+            }
+            if facts.has(RiskFacts::NEXT_STEP_EXPIRED) {
+                let late = facts.next_step_late;
+                why.push(format!("next step expired {late} day{} ago", plural(late)));
+            }
+            if facts.has(RiskFacts::NEXT_STEP_FILLER) {
+                why.push("next step is filler".to_string());
+            }
+            if why.is_empty() {
+                // A deal read back from stored history keeps its signals, not their facts.
+                "next step missing, expired or filler".to_string()
+            } else {
+                why.join("; ")
+            }
+        }
         Signal::Pushed => match facts.push_count {
             0 => "close date pushed".to_string(),
             1 => "pushed once".to_string(),
@@ -208,6 +224,7 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
 pub(crate) fn facts(
     state: &DealState<'_>,
     inputs: &RiskInputs,
+    as_of: NaiveDate,
     risk: &RiskRules,
     signals: Signals,
     score: u8,
@@ -236,6 +253,10 @@ pub(crate) fn facts(
         inputs.push_count.is_some_and(|n| n > f64::from(u16::MAX)),
         RiskFacts::PUSHES_CAPPED,
     );
+    let late = state.next_step_late(as_of);
+    flag(state.next_step_missing(), RiskFacts::NEXT_STEP_MISSING);
+    flag(late.is_some(), RiskFacts::NEXT_STEP_EXPIRED);
+    flag(state.next_step_filler(), RiskFacts::NEXT_STEP_FILLER);
     RiskFacts {
         flags,
         signals,
@@ -245,6 +266,7 @@ pub(crate) fn facts(
             .push_count
             .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16),
         push_days: 0,
+        next_step_late: late.map_or(0, |d| d.clamp(0, i64::from(u16::MAX)) as u16),
         last_activity: match state.activity {
             Activity::Last(d) => Some(d),
             _ => None,

@@ -1,6 +1,7 @@
-//! `[[rules]]`: conditional requirements. Each rule's `when` tests are checked for their
-//! shape here and typed against their field once every document is merged (a stage name in
-//! a condition must be one of the stages that apply, a date field compares with dates).
+//! `[[rules]]`: conditional requirements (`requires`) and value tests (`then`). Each rule's
+//! `when` and `then` tests are checked for their shape here and typed against their field
+//! once every document is merged (a stage name in a condition must be one of the stages that
+//! apply, a date field compares with dates), the `then` exactly as a `when`.
 
 use std::collections::HashSet;
 
@@ -22,6 +23,7 @@ pub(crate) struct RuleLayer {
     id: String,
     pub(super) when: Vec<(FieldRef, RawTest)>,
     pub(super) requires: Vec<FieldRef>,
+    pub(super) then: Option<(FieldRef, RawTest)>,
     severity: Option<Severity>,
     message: Option<String>,
 }
@@ -54,10 +56,12 @@ pub(super) fn check(c: &mut Checker<'_>, rules: &[RawRule]) -> Vec<RuleLayer> {
         } else if !ids.insert(id.clone()) {
             c.problem(r.id.span(), format!("rule id `{id}` is used twice"));
         }
-        if r.requires.is_empty() {
+        if r.requires.is_empty() && r.then.is_none() {
             c.problem(
                 r.id.span(),
-                format!("rule `{id}` requires nothing; add requires = [\"field\", ...]"),
+                format!(
+                    "rule `{id}` has neither requires nor then; add requires = [\"field\", ...] or then = {{ field = \"contacts\", gte = 2 }}"
+                ),
             );
         }
         let mut when = Vec::new();
@@ -66,9 +70,14 @@ pub(super) fn check(c: &mut Checker<'_>, rules: &[RawRule]) -> Vec<RuleLayer> {
                 when.push((c.field_ref(&cond.get_ref().field), test));
             }
         }
+        let then = r.then.as_ref().and_then(|cond| {
+            let test = raw_test(c, cond)?;
+            Some((c.field_ref(&cond.get_ref().field), test))
+        });
         out.push(RuleLayer {
             id,
             when,
+            then,
             requires: r.requires.iter().map(|f| c.field_ref(f)).collect(),
             severity: c.severity(&r.severity),
             message: r.message.clone(),
@@ -119,35 +128,38 @@ fn raw_test(c: &mut Checker<'_>, cond: &Spanned<RawCondition>) -> Option<RawTest
     tests.pop()
 }
 
-/// The rules with their tests typed: `kind_of` gives each field's type, `stages` the
-/// stages that apply.
+/// The rules with their tests typed: `kind_of` gives each field's type (`None`: a header
+/// neither canonical nor typed in [fields]), `stages` the stages that apply.
 pub(super) fn finish(
     rules: Vec<RuleLayer>,
-    kind_of: impl Fn(&FieldName) -> FieldType,
+    kind_of: impl Fn(&FieldName) -> Option<FieldType>,
     stages: &[StageRule],
     problems: &mut Problems,
 ) -> Vec<ConditionalRule> {
+    let condition = |(field, test): (FieldRef, RawTest), problems: &mut Problems| {
+        let typed = Typed {
+            kind: kind_of(&field.name),
+            field: &field,
+            is_stage: field.name == FieldName::Canonical(Canonical::Stage),
+            stages,
+        };
+        typed
+            .test(test, problems)
+            .map(|test| Condition { field, test })
+    };
     rules
         .into_iter()
         .map(|r| {
             let when = r
                 .when
                 .into_iter()
-                .filter_map(|(field, test)| {
-                    let typed = Typed {
-                        kind: kind_of(&field.name),
-                        is_stage: field.name == FieldName::Canonical(Canonical::Stage),
-                        stages,
-                    };
-                    typed
-                        .test(test, problems)
-                        .map(|test| Condition { field, test })
-                })
+                .filter_map(|c| condition(c, problems))
                 .collect();
             ConditionalRule {
                 id: r.id,
                 when,
                 requires: r.requires,
+                then: r.then.and_then(|c| condition(c, problems)),
                 severity: r.severity,
                 message: r.message,
             }
@@ -157,7 +169,9 @@ pub(super) fn finish(
 
 /// What a condition's operands are typed against.
 struct Typed<'a> {
-    kind: FieldType,
+    /// `None`: a header the rules give no type (text, unless it is a misspelt field).
+    kind: Option<FieldType>,
+    field: &'a FieldRef,
     is_stage: bool,
     stages: &'a [StageRule],
 }
@@ -174,7 +188,26 @@ impl Typed<'_> {
             RawTest::In(vs, at) => Test::In(list(&vs, &at, problems)?),
             RawTest::NotIn(vs, at) => Test::NotIn(list(&vs, &at, problems)?),
             RawTest::Cmp(op, v, at) => {
-                if self.is_stage || !(self.kind.is_numeric() || self.kind == FieldType::Date) {
+                let Some(kind) = self.kind else {
+                    // A comparison needs a type: an untyped header is either a misspelt
+                    // canonical field or a column [fields] should type.
+                    let name = self.field.name.as_str();
+                    let at = &self.field.at;
+                    problems.push(
+                        at.doc,
+                        at.span.clone(),
+                        format!(
+                            "`{name}` is neither a canonical field nor typed in [fields], so gt, gte, lt and lte cannot compare it{}",
+                            suggest::hint_then(
+                                name,
+                                Canonical::names(),
+                                &format!("type it, e.g. [fields] \"{name}\" = {{ type = \"number\" }}")
+                            )
+                        ),
+                    );
+                    return None;
+                };
+                if self.is_stage || !(kind.is_numeric() || kind == FieldType::Date) {
                     problems.push(
                         at.doc,
                         at.span.clone(),
@@ -198,7 +231,7 @@ impl Typed<'_> {
         if self.is_stage {
             return self.stage(v, at, problems);
         }
-        let kind = self.kind;
+        let kind = self.kind.unwrap_or(FieldType::Text);
         let wrong = |problems: &mut Problems, message: String| {
             problems.push(at.doc, at.span.clone(), message);
             None
@@ -293,7 +326,7 @@ mod tests {
             p,
             vec![
                 "r.toml:3:8: a condition on `amount` needs exactly one test (eq, in, not_in, gt, gte, lt, lte, empty, not_empty); found 2",
-                "r.toml:6:6: rule `a` requires nothing; add requires = [\"field\", ...]",
+                "r.toml:6:6: rule `a` has neither requires nor then; add requires = [\"field\", ...] or then = { field = \"contacts\", gte = 2 }",
                 "r.toml:6:6: rule id `a` is used twice",
             ]
         );
@@ -312,6 +345,31 @@ mod tests {
                 "r.toml:5:102: unknown stage `Dmeo` in condition; did you mean `Demo`?",
                 "r.toml:5:136: gt, gte, lt and lte compare number, money, percent and date fields",
             ]
+        );
+    }
+
+    #[test]
+    fn then_is_checked_like_when() {
+        let p = problems(
+            "[[rules]]\nid = \"a\"\nwhen = { field = \"amount\", gte = 100000 }\nthen = { field = \"contact\", gte = 2 }\n[[rules]]\nid = \"b\"\nwhen = { field = \"amount\", gte = 1 }\nthen = { field = \"close_date\", gte = \"soon\" }\n[[rules]]\nid = \"c\"\nwhen = { field = \"amount\", gte = 1 }\nthen = { field = \"contacts\", atleast = 2 }\n[[rules]]\nid = \"d\"\nwhen = { field = \"amount\", gte = 1 }\nthen = [{ field = \"contacts\", gte = 2 }]\n",
+        );
+        assert_eq!(
+            p,
+            vec![
+                "r.toml:4:18: `contact` is neither a canonical field nor typed in [fields], so gt, gte, lt and lte cannot compare it; did you mean `contacts`? Type it, e.g. [fields] \"contact\" = { type = \"number\" }",
+                "r.toml:8:38: this condition's field is a date; compare it with a date such as \"2026-01-31\"",
+                "r.toml:12:8: a condition on `contacts` needs exactly one test (eq, in, not_in, gt, gte, lt, lte, empty, not_empty); found 0",
+                "r.toml:12:30: unknown key `atleast` in [[rules]] \"c\" then; valid keys: field, eq, in, not_in, gt, gte, lt, lte, empty, not_empty",
+                "r.toml:14:6: rule `d` has neither requires nor then; add requires = [\"field\", ...] or then = { field = \"contacts\", gte = 2 }",
+                "r.toml:16:8: [[rules]] \"d\" then is one test, such as { field = \"contacts\", gte = 2 }; write one rule per test",
+            ]
+        );
+        // A rule with only a `then`, or with both, is valid.
+        assert_eq!(
+            problems(
+                "[[rules]]\nid = \"a\"\nwhen = { field = \"amount\", gte = 100000 }\nthen = { field = \"contacts\", gte = 2 }\n[[rules]]\nid = \"b\"\nwhen = { field = \"forecast_category\", eq = \"Commit\" }\nrequires = [\"next_step\"]\nthen = { field = \"next_step_date\", not_empty = true }\n"
+            ),
+            Vec::<String>::new()
         );
     }
 }

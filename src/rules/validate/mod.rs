@@ -199,7 +199,7 @@ pub(crate) fn finish(
         .into_iter()
         .filter_map(|f| fields::finish(f, &mut problems))
         .collect();
-    let kind_of = |name: &FieldName| -> FieldType {
+    let kind_of = |name: &FieldName| -> Option<FieldType> {
         fields
             .iter()
             .find(|f| &f.name == name)
@@ -208,7 +208,6 @@ pub(crate) fn finish(
                 FieldName::Canonical(c) => Some(c.default_type()),
                 FieldName::Header(_) => None,
             })
-            .unwrap_or(FieldType::Text)
     };
     let rules = conditions::finish(layer.rules, kind_of, &stages, &mut problems);
     let risk = risk::finish(layer.risk, &mut problems);
@@ -287,7 +286,7 @@ fn canonicalise(mut layer: Layer) -> Layer {
         for r in &mut rule.requires {
             r.name = canon(&r.name);
         }
-        for (field, _) in &mut rule.when {
+        for (field, _) in rule.when.iter_mut().chain(&mut rule.then) {
             field.name = canon(&field.name);
         }
     }

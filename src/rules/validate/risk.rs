@@ -1,10 +1,10 @@
 //! `[risk]`: how forecast risk is scored — the staleness limit, probability tolerance and
-//! horizon, each signal's weight, and the band thresholds.
+//! horizon, each signal's weight, the band thresholds, and which next steps say nothing.
 
 use super::Checker;
 use crate::rules::problem::Problems;
 use crate::rules::raw::RawRisk;
-use crate::rules::{Origin, RiskRules, RiskWeights};
+use crate::rules::{Origin, RiskRules, RiskWeights, normalize_filler};
 
 /// One document's `[risk]`, every setting optional.
 #[derive(Clone, Debug, Default)]
@@ -16,6 +16,8 @@ pub(crate) struct RiskLayer {
     weights: [Option<u32>; 8],
     high: Option<(u32, Origin)>,
     medium: Option<(u32, Origin)>,
+    /// Folded; replaces the built-in list when set.
+    next_step_filler: Option<Vec<String>>,
 }
 
 /// The signals' weight keys, in the order a layer keeps them.
@@ -65,6 +67,30 @@ pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
     layer.high = high.zip(risk.high.as_ref().map(|h| c.at(h.span())));
     let medium = c.points(&risk.medium, "risk.medium");
     layer.medium = medium.zip(risk.medium.as_ref().map(|m| c.at(m.span())));
+    if let Some(list) = &risk.next_step_filler {
+        let mut folded: Vec<String> = Vec::new();
+        for text in list {
+            let key = normalize_filler(text.get_ref());
+            if key.is_empty() && !text.get_ref().chars().any(|c| c.is_ascii_punctuation()) {
+                // An empty next step is missing, not filler: REQ and no_next_step say so.
+                c.problem(
+                    text.span(),
+                    "risk.next_step_filler: an empty text is a missing next step, not filler; remove it",
+                );
+            } else if folded.contains(&key) {
+                c.problem(
+                    text.span(),
+                    format!(
+                        "risk.next_step_filler lists {:?} twice (case, spaces and trailing punctuation are ignored)",
+                        text.get_ref()
+                    ),
+                );
+            } else {
+                folded.push(key);
+            }
+        }
+        layer.next_step_filler = Some(folded);
+    }
     layer
 }
 
@@ -81,6 +107,7 @@ pub(super) fn merge(base: RiskLayer, over: RiskLayer) -> RiskLayer {
         weights,
         high: over.high.or(base.high),
         medium: over.medium.or(base.medium),
+        next_step_filler: over.next_step_filler.or(base.next_step_filler),
     }
 }
 
@@ -107,6 +134,10 @@ pub(super) fn finish(layer: RiskLayer, problems: &mut Problems) -> RiskRules {
         },
         high: layer.high.as_ref().map_or(defaults.high, |h| h.0),
         medium: layer.medium.as_ref().map_or(defaults.medium, |m| m.0),
+        next_step_filler: layer
+            .next_step_filler
+            .clone()
+            .unwrap_or(defaults.next_step_filler.clone()),
     };
     if risk.medium > risk.high {
         let at = layer
@@ -144,6 +175,47 @@ mod tests {
                 "r.toml:6:10: risk.medium (40) must not be above risk.high (20)",
             ]
         );
+    }
+
+    #[test]
+    fn next_step_filler_replaces_the_built_in_list() {
+        use crate::rules::{RulesText, UserRules, build};
+        let p = problems("[risk]\nnext_step_filler = [\"Follow up\", \"  \", \"follow up!\", 3]\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("r.toml:2:54: [risk]: invalid type: integer `3`, expected a string"),
+            "{}",
+            p[0]
+        );
+        assert_eq!(
+            problems("[risk]\nnext_step_filler = [\"Follow up\", \"  \", \"follow up!\"]\n"),
+            vec![
+                "r.toml:2:34: risk.next_step_filler: an empty text is a missing next step, not filler; remove it",
+                "r.toml:2:40: risk.next_step_filler lists \"follow up!\" twice (case, spaces and trailing punctuation are ignored)",
+            ]
+        );
+        let user = UserRules::parse(RulesText {
+            name: "r.toml".into(),
+            text: "[risk]\nnext_step_filler = [\"Circle back\", \"?\"]\n".into(),
+        });
+        let risk = build(Some(&user), None, None).expect("valid").risk;
+        assert!(risk.is_filler("  circle   BACK!! "));
+        assert!(risk.is_filler("..."));
+        assert!(
+            !risk.is_filler("Follow up"),
+            "the list replaces the built-in one"
+        );
+        let defaults = crate::rules::RiskRules::default();
+        for filler in ["Follow up!", "TBD", "check-in.", "Sync soon", "?", "Call"] {
+            assert!(defaults.is_filler(filler), "{filler}");
+        }
+        for real in [
+            "Follow up with CFO on pricing",
+            "Call Dana Tue re legal",
+            "Demo 12/3",
+        ] {
+            assert!(!defaults.is_filler(real), "{real}");
+        }
     }
 
     #[test]
