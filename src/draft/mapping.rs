@@ -3,8 +3,9 @@
 //! guessed from won/lost values when no header names it.
 
 use super::stages::outcome_from_name;
+use super::vocabulary;
 use crate::field::Canonical;
-use crate::infer::{FileProfile, ValueType};
+use crate::infer::{ColumnStats, FileProfile, ValueType};
 use crate::input::Header;
 use crate::rules::presets::{PRESETS, Preset};
 use crate::rules::problem::Problems;
@@ -100,6 +101,83 @@ pub(super) fn map_by_name(header: &Header, base: Option<&'static Preset>) -> Vec
         }
     }
     mapped
+}
+
+/// Map the fields no preset spelling found by the vocabulary of common column names
+/// (`opp_name`, `Est. revenue`, `stage_entered_date`), each checked against the column's
+/// values in `stats`: an "amount" whose values are not money is not the amount.
+pub(super) fn map_by_vocabulary(header: &Header, stats: &[ColumnStats], mapped: &mut Vec<Mapped>) {
+    for (column, written) in header.cells.iter().enumerate() {
+        if mapped.iter().any(|m| m.column == column) {
+            continue;
+        }
+        let Some(field) = vocabulary::field_for(written) else {
+            continue;
+        };
+        if mapped.iter().any(|m| m.field == field) {
+            continue;
+        }
+        let Some(c) = stats.get(column) else { continue };
+        if !values_fit(field, c) {
+            continue;
+        }
+        mapped.push(Mapped {
+            field,
+            column,
+            evidence: format!("a common name for {}", field.as_str()),
+        });
+    }
+}
+
+/// Whether a column's values can be what a field the vocabulary names holds: stricter than
+/// [`type_fits`], since a common word (`value`, `total`, `result`) is weaker evidence than a
+/// preset's spelling.
+fn values_fit(field: Canonical, c: &ColumnStats) -> bool {
+    use crate::field::FieldType;
+    let kind = c.kind();
+    if kind == ValueType::Empty {
+        return true;
+    }
+    let n = &c.numbers;
+    let counts = || {
+        matches!(kind, ValueType::Integer | ValueType::Boolean) && n.min.is_none_or(|m| m >= 0.0)
+    };
+    match field {
+        Canonical::Amount => matches!(
+            kind,
+            ValueType::Money | ValueType::Integer | ValueType::Decimal
+        ),
+        Canonical::Probability => {
+            matches!(
+                kind,
+                ValueType::Percent | ValueType::Integer | ValueType::Decimal | ValueType::Boolean
+            ) && n.min.is_none_or(|m| m >= 0.0)
+                && n.max.is_none_or(|m| m <= 100.0)
+        }
+        Canonical::PushCount | Canonical::Contacts => counts(),
+        Canonical::StageAge => {
+            matches!(kind, ValueType::Integer | ValueType::Decimal)
+                && n.min.is_none_or(|m| m >= 0.0)
+        }
+        Canonical::Id => {
+            !matches!(
+                kind,
+                ValueType::Date | ValueType::DateTime | ValueType::Money
+            ) && c.distinct() as u64 * 10 >= c.filled * 9
+        }
+        Canonical::Name
+        | Canonical::Account
+        | Canonical::Owner
+        | Canonical::Stage
+        | Canonical::Status
+        | Canonical::ForecastCategory
+        | Canonical::NextStep => kind == ValueType::Text,
+        Canonical::Currency => kind == ValueType::Text && c.longest <= 3,
+        _ => match field.default_type() {
+            FieldType::Date => matches!(kind, ValueType::Date | ValueType::DateTime),
+            _ => type_fits(field, kind),
+        },
+    }
 }
 
 /// A column whose few values include won/lost words, when no header names the stage.

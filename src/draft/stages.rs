@@ -40,8 +40,8 @@ pub(super) fn outcome_from_name(name: &str) -> Option<&'static str> {
 }
 
 /// Where a stage usually sits, from words in its name (1 = first contact … 5 = signing).
-fn rank_from_name(name: &str) -> Option<f64> {
-    const WORDS: [(&str, f64); 34] = [
+pub(super) fn rank_from_name(name: &str) -> Option<f64> {
+    const WORDS: [(&str, f64); 37] = [
         ("lead", 1.0),
         ("new", 1.0),
         ("prospect", 1.0),
@@ -62,10 +62,12 @@ fn rank_from_name(name: &str) -> Option<f64> {
         ("value", 3.0),
         ("decision", 3.5),
         ("perception", 3.5),
+        ("develop", 3.5),
         ("present", 3.8),
         ("design", 3.9),
         ("diseño", 3.9),
         ("proposal", 4.0),
+        ("propose", 4.0),
         ("propuesta", 4.0),
         ("quote", 4.0),
         ("negotia", 5.0),
@@ -76,6 +78,7 @@ fn rank_from_name(name: &str) -> Option<f64> {
         ("commit", 5.2),
         ("firma", 5.5),
         ("sign", 5.5),
+        ("close", 5.5),
     ];
     let n = name.to_lowercase();
     WORDS
@@ -227,8 +230,11 @@ impl Draft<'_> {
             }
             stages.push(d);
         }
+        let groups: Vec<Option<&GroupStats>> = distinct.iter().map(|(_, _, g)| *g).collect();
         let source = if self.watch.sort_order.is_some() && self.grouped {
             "from the StageSortOrder column".to_string()
+        } else if let Some(source) = self.order_from_data(&mut stages, &groups) {
+            source
         } else if stages
             .iter()
             .all(|s| s.outcome.is_some() || rank_from_name(&s.name).is_some())
