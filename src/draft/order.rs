@@ -149,20 +149,8 @@ impl Draft<'_> {
         stages: &mut [StageDraft],
         groups: &[Option<&GroupStats>],
     ) -> Option<String> {
-        let open: Vec<usize> = (0..stages.len())
-            .filter(|&i| stages[i].outcome.is_none())
-            .collect();
         let figures = |f: &dyn Fn(&GroupStats) -> Option<f64>| -> Vec<Option<f64>> {
             groups.iter().map(|g| g.and_then(f)).collect()
-        };
-        // A signal orders the stages when they mostly differ by it: probabilities left at 0
-        // on most stages (a sandbox export) say nothing of the order.
-        let discriminates = |v: &[Option<f64>]| {
-            let mut seen: Vec<f64> = open.iter().filter_map(|&i| v[i]).collect();
-            let with_data = seen.len();
-            seen.sort_by(f64::total_cmp);
-            seen.dedup();
-            with_data >= 2 && seen.len() >= 2 && seen.len() * 3 >= with_data * 2
         };
         let candidates = [
             (
@@ -172,58 +160,86 @@ impl Draft<'_> {
             (Signal::Forecast, figures(&|g| self.median_forecast(g))),
             (Signal::Age, self.median_ages(groups)),
         ];
-        let (signal, values) = candidates.into_iter().find(|(_, v)| discriminates(v))?;
-        let seen: Vec<f64> = open.iter().filter_map(|&i| values[i]).collect();
-        let lo = seen.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = seen.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        for &i in &open {
-            let data = values[i].map(|v| (v - lo) / (hi - lo));
-            let name = name_rank(&stages[i].name);
-            stages[i].rank = match (data, name, signal) {
-                // The probability a CRM sets per stage is its order; names only break ties.
-                (Some(d), n, Signal::Probability | Signal::Forecast) => {
-                    SCALE * d + 0.99 * n.unwrap_or(0.5)
-                }
-                // Ages are noisy: they and the name count alike.
-                (Some(d), Some(n), Signal::Age) => SCALE * (d + n) / 2.0,
-                (Some(d), None, Signal::Age) => SCALE * d,
-                (None, Some(n), _) => SCALE * n,
-                (None, None, _) => f64::NAN,
-            };
-        }
-        let mut shown: Vec<(f64, String)> = open
-            .iter()
-            .filter_map(|&i| {
-                let v = values[i]?;
-                let figure = match signal {
-                    Signal::Probability => crate::words::number(v.round()),
-                    Signal::Forecast => match v.round() as i64 {
-                        1 => "pipeline".to_string(),
-                        2 => "best case".to_string(),
-                        _ => "commit".to_string(),
-                    },
-                    Signal::Age => format!("{} days", v.round()),
-                };
-                Some((stages[i].rank, format!("{} {figure}", stages[i].name)))
-            })
-            .collect();
-        shown.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let list: Vec<String> = shown.into_iter().map(|(_, s)| s).collect();
-        Some(match signal {
-            Signal::Probability => format!(
-                "ordered by median probability: {}; stage names break ties",
-                list.join(", ")
-            ),
-            Signal::Forecast => format!(
-                "ordered by median forecast category: {}; stage names break ties (CHECK)",
-                list.join(", ")
-            ),
-            Signal::Age => format!(
-                "ordered by median age in the pipeline on reaching the stage: {}; combined with the stage names (CHECK)",
-                list.join(", ")
-            ),
-        })
+        order_by(stages, candidates)
     }
+}
+
+/// Rank the open stages by the first signal that orders them (see
+/// [`Draft::order_from_data`]), and say how.
+fn order_by(
+    stages: &mut [StageDraft],
+    candidates: [(Signal, Vec<Option<f64>>); 3],
+) -> Option<String> {
+    let open: Vec<usize> = (0..stages.len())
+        .filter(|&i| stages[i].outcome.is_none())
+        .collect();
+    // A signal orders the stages when they mostly differ by it: probabilities left at 0
+    // on most stages (a sandbox export) say nothing of the order.
+    let discriminates = |v: &[Option<f64>]| {
+        let mut seen: Vec<f64> = open.iter().filter_map(|&i| v[i]).collect();
+        let with_data = seen.len();
+        seen.sort_by(f64::total_cmp);
+        seen.dedup();
+        with_data >= 2 && seen.len() >= 2 && seen.len() * 3 >= with_data * 2
+    };
+    // An open stage at 0% is a probability nobody set (0% is what a lost deal carries).
+    let candidates = candidates.map(|(signal, mut values)| {
+        if signal == Signal::Probability {
+            values.iter_mut().for_each(|v| *v = v.filter(|p| *p > 0.0));
+        }
+        (signal, values)
+    });
+    let (signal, values) = candidates.into_iter().find(|(_, v)| discriminates(v))?;
+    let seen: Vec<f64> = open.iter().filter_map(|&i| values[i]).collect();
+    let lo = seen.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = seen.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    for &i in &open {
+        let data = values[i].map(|v| (v - lo) / (hi - lo));
+        let name = name_rank(&stages[i].name);
+        stages[i].rank = match (data, name, signal) {
+            // The probability a CRM sets per stage is its order; names only break ties.
+            (Some(d), n, Signal::Probability | Signal::Forecast) => {
+                SCALE * d + 0.99 * n.unwrap_or(0.5)
+            }
+            // Ages are noisy: they and the name count alike.
+            (Some(d), Some(n), Signal::Age) => SCALE * (d + n) / 2.0,
+            (Some(d), None, Signal::Age) => SCALE * d,
+            (None, Some(n), _) => SCALE * n,
+            (None, None, _) => f64::NAN,
+        };
+    }
+    let mut shown: Vec<(f64, String)> = open
+        .iter()
+        .filter_map(|&i| {
+            let v = values[i]?;
+            let figure = match signal {
+                Signal::Probability => crate::words::number(v.round()),
+                Signal::Forecast => match v.round() as i64 {
+                    1 => "pipeline".to_string(),
+                    2 => "best case".to_string(),
+                    _ => "commit".to_string(),
+                },
+                Signal::Age => format!("{} days", v.round()),
+            };
+            Some((stages[i].rank, format!("{} {figure}", stages[i].name)))
+        })
+        .collect();
+    shown.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let list: Vec<String> = shown.into_iter().map(|(_, s)| s).collect();
+    Some(match signal {
+        Signal::Probability => format!(
+            "ordered by median probability: {}; stage names break ties",
+            list.join(", ")
+        ),
+        Signal::Forecast => format!(
+            "ordered by median forecast category: {}; stage names break ties (CHECK)",
+            list.join(", ")
+        ),
+        Signal::Age => format!(
+            "ordered by median age in the pipeline on reaching the stage: {}; combined with the stage names (CHECK)",
+            list.join(", ")
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -243,5 +259,125 @@ mod tests {
         assert!(forecast_rank("Best case") < forecast_rank("Committed"));
         assert_eq!(forecast_rank("Commit"), forecast_rank("Forecast"));
         assert_eq!(forecast_rank("Omitted"), None);
+    }
+
+    fn stage(name: &str, outcome: Option<&'static str>, first_seen: usize) -> StageDraft {
+        StageDraft {
+            name: name.into(),
+            aliases: vec![],
+            deals: 1,
+            probability: None,
+            observed_probability: None,
+            forecast: None,
+            rare_forecast: vec![],
+            max_days: None,
+            stale_days: None,
+            requires: vec![],
+            outcome,
+            outcome_evidence: None,
+            from_preset: false,
+            rank: f64::NAN,
+            first_seen,
+        }
+    }
+
+    /// Order `names` (in file order, "Won"/"Lost" closed) by the signals, as `stages` does.
+    fn ordered(
+        names: &[&str],
+        probability: &[Option<f64>],
+        forecast: &[Option<f64>],
+        age: &[Option<f64>],
+    ) -> (Vec<String>, Option<String>) {
+        let mut stages: Vec<StageDraft> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let outcome = match *n {
+                    "Won" => Some("won"),
+                    "Lost" => Some("lost"),
+                    _ => None,
+                };
+                stage(n, outcome, i)
+            })
+            .collect();
+        let how = order_by(
+            &mut stages,
+            [
+                (Signal::Probability, probability.to_vec()),
+                (Signal::Forecast, forecast.to_vec()),
+                (Signal::Age, age.to_vec()),
+            ],
+        );
+        super::super::stages::order(&mut stages);
+        (stages.into_iter().map(|s| s.name).collect(), how)
+    }
+
+    #[test]
+    fn probabilities_order_stages_over_first_appearance_and_names() {
+        // Commit first in the file, Qualify before 1-Discover: the deals' probabilities say
+        // 1-Discover (10) comes first although "qualify" usually precedes "discover".
+        let names = [
+            "Commit",
+            "Propose",
+            "Won",
+            "Qualify",
+            "1-Discover",
+            "Develop",
+            "Lost",
+        ];
+        let p = [
+            Some(90.0),
+            Some(60.0),
+            Some(100.0),
+            Some(20.0),
+            Some(10.0),
+            Some(40.0),
+            Some(0.0),
+        ];
+        let (order, how) = ordered(&names, &p, &[None; 7], &[None; 7]);
+        assert_eq!(
+            order,
+            [
+                "1-Discover",
+                "Qualify",
+                "Develop",
+                "Propose",
+                "Commit",
+                "Won",
+                "Lost"
+            ]
+        );
+        assert_eq!(
+            how.as_deref(),
+            Some(
+                "ordered by median probability: 1-Discover 10, Qualify 20, Develop 40, \
+                 Propose 60, Commit 90; stage names break ties"
+            )
+        );
+    }
+
+    #[test]
+    fn equal_probabilities_fall_back_to_forecast_then_names_break_ties() {
+        // Probabilities left at 0 are unset, and one stage's 10 orders nothing; the
+        // forecast category orders, and within one category the names do.
+        let names = ["Negotiate", "Propose", "Prospect", "Won"];
+        let p = [Some(0.0), Some(0.0), Some(10.0), Some(100.0)];
+        let f = [Some(3.0), Some(3.0), Some(1.0), None];
+        let (order, how) = ordered(&names, &p, &f, &[None; 4]);
+        assert_eq!(order, ["Prospect", "Propose", "Negotiate", "Won"]);
+        assert!(how.is_some_and(|h| {
+            h.starts_with("ordered by median forecast category: Prospect pipeline")
+        }),);
+    }
+
+    #[test]
+    fn ages_order_stages_without_names_and_nothing_orders_alike_stages() {
+        let names = ["Gamma", "Alpha", "Beta", "Lost"];
+        let age = [Some(60.0), Some(3.0), Some(21.0), None];
+        let (order, how) = ordered(&names, &[None; 4], &[None; 4], &age);
+        assert_eq!(order, ["Alpha", "Beta", "Gamma", "Lost"]);
+        assert!(how.is_some_and(|h| h.contains("Alpha 3 days, Beta 21 days, Gamma 60 days")));
+        let alike = [Some(5.0), Some(5.0), Some(5.0), None];
+        assert_eq!(ordered(&names, &alike, &[None; 4], &[None; 4]).1, None);
     }
 }

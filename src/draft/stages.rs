@@ -435,7 +435,7 @@ impl Draft<'_> {
 
 /// Open stages by rank (unranked ones keep their order of appearance, after ranked ones
 /// of lower rank), then won, then lost.
-fn order(stages: &mut [StageDraft]) {
+pub(super) fn order(stages: &mut [StageDraft]) {
     let key = |s: &StageDraft| match s.outcome {
         Some("won") => 1,
         Some(_) => 2,
