@@ -304,3 +304,36 @@ fn drafts_of_every_fixture_and_real_export_read_every_value_they_type() {
         assert!(caused.is_empty(), "{file}: {caused:?}\n{text}");
     }
 }
+
+/// A status column written "Closed Won" / "Closed Lost" beside the pipeline's stages is the
+/// status, and the audit closes deals from it: past close dates of closed deals are no
+/// overdue finding, an open deal's is.
+#[test]
+fn a_closed_won_closed_lost_status_closes_deals() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "Deal,Company,Owner,Pipeline Step,Result,Value,Close Date\n\
+               North,Acme,Ann,Prospecting,Open,1000,2026-12-15\n\
+               East,Initech,Ann,Negotiation,Open,2000,2026-11-02\n\
+               South,Globex,Bo,Negotiation,Closed Won,3000,2026-10-01\n\
+               West,Umbrella,Bo,Proposal,Closed-Lost,4000,2026-09-01\n\
+               Central,Hooli,Ann,Proposal,Open,5000,2026-12-01\n";
+    let file = temp_file(&dir, "outcomes.csv", csv);
+    let text = draft(&file);
+    let mapped = columns(&text);
+    for expected in owned(&[("stage", "Pipeline Step"), ("status", "Result")]) {
+        assert!(
+            mapped.contains(&expected),
+            "{expected:?} not in {mapped:?}\n{text}"
+        );
+    }
+    let rules = temp_file(&dir, "outcomes.toml", &text);
+    let report = audit_json(&file, &rules);
+    let overdue: Vec<u64> = findings(&report)
+        .into_iter()
+        .filter(|(c, _, _)| c == "HYG001")
+        .map(|(_, line, _)| line)
+        .collect();
+    // Only East (line 3, open, due 2026-11-02); South and West closed by their status.
+    assert_eq!(overdue, [3], "{text}");
+    assert_eq!(report["summary"]["open"], 3);
+}
