@@ -178,6 +178,10 @@ impl DealState<'_> {
 
     /// HYG004: probability more than the tolerance away from the stage's.
     pub(crate) fn probability_off(&self, risk: &RiskRules) -> Option<(f64, f64)> {
+        // A deal its status closed is no longer held to its stage's open-deal figures.
+        if self.closed_as.is_some() {
+            return None;
+        }
         let expected = self.stage?.probability?;
         let actual = self.probability?;
         ((actual - expected).abs() > risk.probability_tolerance).then_some((actual, expected))
@@ -185,6 +189,9 @@ impl DealState<'_> {
 
     /// HYG005: the forecast category, when the stage does not allow it.
     pub(crate) fn forecast_not_allowed(&self) -> Option<&str> {
+        if self.closed_as.is_some() {
+            return None;
+        }
         let allowed = self.stage?.forecast.as_ref()?;
         let category = self.forecast?;
         let norm = self.forecast_norm?;
