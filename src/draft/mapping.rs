@@ -124,7 +124,7 @@ pub(super) fn map_by_vocabulary(header: &Header, stats: &[ColumnStats], mapped: 
         mapped.push(Mapped {
             field,
             column,
-            evidence: format!("a common name for {}", field.as_str()),
+            evidence: format!("a common column name for {}", field.as_str()),
         });
     }
 }
