@@ -56,7 +56,7 @@ pub(super) fn rank_from_name(name: &str) -> Option<f64> {
         ("discover", 3.0),
         ("needs", 3.0),
         ("analysis", 3.0),
-        ("demo", 3.0),
+        ("demo", 3.7),
         ("meeting", 3.0),
         ("evaluat", 3.0),
         ("value", 3.0),
@@ -475,6 +475,20 @@ mod tests {
         assert!(rank_from_name("Proposal/Quote") < rank_from_name("Negotiation"));
         assert!(rank_from_name("Negociación") < rank_from_name("Firmas"));
         assert_eq!(rank_from_name("Zeta"), None);
+        // The common pipeline, word by word.
+        let pipeline = [
+            "Prospect", "Qualify", "Needs", "Develop", "Demo", "Present", "Propose", "Review",
+            "Commit", "Close",
+        ];
+        for pair in pipeline.windows(2) {
+            assert!(
+                rank_from_name(pair[0]) < rank_from_name(pair[1]),
+                "{} before {}",
+                pair[0],
+                pair[1]
+            );
+        }
+        assert_eq!(rank_from_name("Discover"), rank_from_name("Needs"));
     }
 
     #[test]
