@@ -335,3 +335,45 @@ fn a_closed_won_closed_lost_status_closes_deals() {
     assert_eq!(overdue, [3], "{text}");
     assert_eq!(report["summary"]["open"], 3);
 }
+
+/// Stages a preset does not know go among its stages where their deals' probabilities put
+/// them, not after the last open one.
+#[test]
+fn a_stage_the_preset_lacks_is_placed_among_its_stages_by_probability() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "Potential Name,Account Name,Stage,Amount,Closing Date,Potential Owner,Probability (%)\n\
+               A,Acme,Qualification,1000,2026-12-01,Ann,10\n\
+               B,Beta,Needs Analysis,2000,2026-11-21,Bo,20\n\
+               C,Ceta,Value Proposition,3000,2026-12-15,Ann,40\n\
+               D,Deta,Closed Won,4000,2026-09-13,Bo,100\n\
+               E,Eta,Closed Lost,5000,2026-09-14,Ann,0\n\
+               F,Feta,Negotiation/Review,6000,2026-12-14,Bo,90\n";
+    let file = temp_file(&dir, "zoho.csv", csv);
+    let text = draft(&file);
+    let mapped = columns(&text);
+    for expected in owned(&[("name", "Potential Name"), ("owner", "Potential Owner")]) {
+        assert!(
+            mapped.contains(&expected),
+            "{expected:?} not in {mapped:?}\n{text}"
+        );
+    }
+    let names: Vec<String> = stages(&text).into_iter().map(|(n, _)| n).collect();
+    // The generic preset's Qualification, Discovery (Needs Analysis), Negotiation; Value
+    // Proposition (40%) between Discovery (20%) and Negotiation (90%).
+    assert_eq!(
+        names,
+        [
+            "Qualification",
+            "Discovery",
+            "Value Proposition",
+            "Negotiation",
+            "Won",
+            "Lost"
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("stages it does not know placed among them by their deals, ordered by median probability"),
+        "{text}"
+    );
+}

@@ -162,6 +162,51 @@ impl Draft<'_> {
         ];
         order_by(stages, candidates)
     }
+
+    /// Add open stages a preset does not know to its open stages (`known`, in the preset's
+    /// order, with their deals' `groups`): each goes before the first known stage its deals
+    /// rank below. Without a signal in the data they go last, in the order given; `None`
+    /// then, else how they were placed.
+    pub(super) fn place_among(
+        &self,
+        known: &mut Vec<StageDraft>,
+        groups: &[Option<&GroupStats>],
+        extra: Vec<(StageDraft, Option<&GroupStats>)>,
+    ) -> Option<String> {
+        if extra.is_empty() {
+            return None;
+        }
+        let mut all: Vec<StageDraft> = known.clone();
+        let mut all_groups: Vec<Option<&GroupStats>> = groups.to_vec();
+        all.extend(extra.iter().map(|(s, _)| s.clone()));
+        all_groups.extend(extra.iter().map(|(_, g)| *g));
+        let how = self.order_from_data(&mut all, &all_groups);
+        let mut extra: Vec<StageDraft> = extra.into_iter().map(|(s, _)| s).collect();
+        if how.is_none() {
+            known.extend(extra);
+            return None;
+        }
+        let known_ranks: Vec<f64> = all[..known.len()].iter().map(|s| s.rank).collect();
+        for (s, ranked) in extra.iter_mut().zip(&all[known_ranks.len()..]) {
+            s.rank = ranked.rank;
+        }
+        // Placed from the last, so that earlier insert positions stay valid.
+        let mut at: Vec<(usize, StageDraft)> = extra
+            .into_iter()
+            .map(|s| {
+                let before = (!s.rank.is_nan())
+                    .then(|| known_ranks.iter().position(|k| *k > s.rank))
+                    .flatten()
+                    .unwrap_or(known_ranks.len());
+                (before, s)
+            })
+            .collect();
+        at.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.rank.total_cmp(&b.1.rank)));
+        for (before, s) in at.into_iter().rev() {
+            known.insert(before, s);
+        }
+        how
+    }
 }
 
 /// Rank the open stages by the first signal that orders them (see

@@ -178,6 +178,7 @@ impl Draft<'_> {
             // A CRM's default pipeline is real even where this export has no deals; the
             // generic preset's stages are a catch-all, kept only where deals are.
             let keep_unseen = self.base.is_some_and(|b| b.name != "generic");
+            let mut groups: Vec<Option<&GroupStats>> = Vec::new();
             for (i, s) in preset_stages.iter().enumerate() {
                 let seen: Vec<&(String, u64, Option<&GroupStats>)> =
                     distinct.iter().filter(|(v, _, _)| matches(s, v)).collect();
@@ -190,32 +191,38 @@ impl Draft<'_> {
                 self.borrow_preset(&mut d, s);
                 d.rank = i as f64;
                 stages.push(d);
+                groups.push(group);
             }
             // Values the preset does not know go before the closed stages.
             let closed_at = stages
                 .iter()
                 .position(|s| s.outcome.is_some())
                 .unwrap_or(stages.len());
-            let mut extra: Vec<StageDraft> = distinct
+            let mut extra: Vec<(StageDraft, Option<&GroupStats>)> = distinct
                 .iter()
                 .enumerate()
                 .filter(|(_, (v, _, _))| !preset_stages.iter().any(|s| matches(s, v)))
-                .map(|(i, (v, n, g))| self.stage_from_data(v, *n, *g, i))
+                .map(|(i, (v, n, g))| (self.stage_from_data(v, *n, *g, i), *g))
                 .collect();
-            order(&mut extra);
-            let (open_extra, closed_extra): (Vec<StageDraft>, Vec<StageDraft>) =
-                extra.into_iter().partition(|s| s.outcome.is_none());
+            extra.sort_by(|a, b| compare(&a.0, &b.0));
+            let (open_extra, closed_extra): (Vec<_>, Vec<_>) =
+                extra.into_iter().partition(|(s, _)| s.outcome.is_none());
             let tail = stages.split_off(closed_at);
-            stages.extend(open_extra);
+            groups.truncate(closed_at);
+            let placed = self.place_among(&mut stages, &groups, open_extra);
             stages.extend(tail);
-            stages.extend(closed_extra);
+            stages.extend(closed_extra.into_iter().map(|(s, _)| s));
             let source = format!(
                 "preset {}'s order{}",
                 self.base.map_or("?", |b| b.name),
-                if stages.iter().any(|s| !s.from_preset) {
-                    "; stages it does not know placed by name (CHECK)"
-                } else {
-                    ""
+                match placed {
+                    Some(how) => format!(
+                        "; stages it does not know placed among them by their deals, {how} (CHECK)"
+                    ),
+                    None if stages.iter().any(|s| !s.from_preset) => {
+                        "; stages it does not know placed by name (CHECK)".to_string()
+                    }
+                    None => String::new(),
                 }
             );
             return (stages, source);
@@ -436,24 +443,27 @@ impl Draft<'_> {
 /// Open stages by rank (unranked ones keep their order of appearance, after ranked ones
 /// of lower rank), then won, then lost.
 pub(super) fn order(stages: &mut [StageDraft]) {
+    stages.sort_by(compare);
+}
+
+/// The order of [`order`].
+fn compare(a: &StageDraft, b: &StageDraft) -> std::cmp::Ordering {
     let key = |s: &StageDraft| match s.outcome {
         Some("won") => 1,
         Some(_) => 2,
         None => 0,
     };
-    stages.sort_by(|a, b| {
-        key(a).cmp(&key(b)).then_with(|| {
-            let (ra, rb) = (a.rank, b.rank);
-            match (ra.is_nan(), rb.is_nan()) {
-                (false, false) => ra.total_cmp(&rb),
-                (true, true) => std::cmp::Ordering::Equal,
-                // Unranked stages sort after ranked ones.
-                (false, true) => std::cmp::Ordering::Less,
-                (true, false) => std::cmp::Ordering::Greater,
-            }
-            .then(a.first_seen.cmp(&b.first_seen))
-        })
-    });
+    key(a).cmp(&key(b)).then_with(|| {
+        let (ra, rb) = (a.rank, b.rank);
+        match (ra.is_nan(), rb.is_nan()) {
+            (false, false) => ra.total_cmp(&rb),
+            (true, true) => std::cmp::Ordering::Equal,
+            // Unranked stages sort after ranked ones.
+            (false, true) => std::cmp::Ordering::Less,
+            (true, false) => std::cmp::Ordering::Greater,
+        }
+        .then(a.first_seen.cmp(&b.first_seen))
+    })
 }
 
 #[cfg(test)]
