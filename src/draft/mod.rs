@@ -73,6 +73,9 @@ pub(crate) fn draft(
     };
     add(col(Canonical::Probability), &mut watch.probability);
     add(col(Canonical::ForecastCategory), &mut watch.forecast);
+    // Probability and forecast are watched first: they count open deals only.
+    let open_only =
+        usize::from(watch.probability.is_some()) + usize::from(watch.forecast.is_some());
     add(by_key("stagesortorder"), &mut watch.sort_order);
     add(by_key("iswon"), &mut watch.is_won);
     add(by_key("isclosed"), &mut watch.is_closed);
@@ -87,6 +90,7 @@ pub(crate) fn draft(
         }
     }
     spec.closed_by = col(Canonical::Status);
+    spec.open_only = open_only;
     let stage_column = col(Canonical::Stage);
     if let Some(c) = stage_column {
         spec.by = c;

@@ -51,9 +51,11 @@ pub(crate) struct GroupSpec {
     /// that pair two cells of one deal (its age when it entered the stage).
     pub(crate) keep: Vec<usize>,
     /// A status column: deals it says are won or lost still count in their group, but feed
-    /// no watched or kept value, since a stage's typical probability or age is its open
-    /// deals' (a won deal carries 100% in whatever stage it closed).
+    /// no kept value nor the first [`GroupSpec::open_only`] watched columns, since a stage's
+    /// typical probability or age is its open deals' (a won deal carries 100% in whatever
+    /// stage it closed). Flags such as IsClosed are watched on every deal.
     pub(crate) closed_by: Option<usize>,
+    pub(crate) open_only: usize,
 }
 
 /// Whether a status cell says the deal is closed: Won, Lost or Deleted (any case and
@@ -218,10 +220,7 @@ impl FileProfile {
             .closed_by
             .and_then(|c| cells.get(c))
             .is_some_and(|v| status_closes(trim_cell(v)));
-        if closed {
-            return;
-        }
-        if stats.kept.len() < KEEP_ROWS && !spec.keep.is_empty() {
+        if !closed && stats.kept.len() < KEEP_ROWS && !spec.keep.is_empty() {
             let row = spec
                 .keep
                 .iter()
@@ -229,7 +228,8 @@ impl FileProfile {
                 .collect();
             stats.kept.push(row);
         }
-        for (values, &col) in stats.watched.iter_mut().zip(&spec.watch) {
+        let skip = if closed { spec.open_only } else { 0 };
+        for (values, &col) in stats.watched.iter_mut().zip(&spec.watch).skip(skip) {
             let Some(v) = cells.get(col).map(|c| trim_cell(c)) else {
                 continue;
             };
