@@ -377,3 +377,36 @@ fn a_stage_the_preset_lacks_is_placed_among_its_stages_by_probability() {
         "{text}"
     );
 }
+
+/// An export sorted by stage shows one stage in its first 2,000 rows: the whole file still
+/// decides which column holds the stages and which the outcome.
+#[test]
+fn a_sorted_export_is_settled_on_the_whole_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut csv = String::from("Deal,Step Name,Result,Close Date\n");
+    let mut add = |n: usize, step: &str, result: &str| {
+        for i in 0..n {
+            csv.push_str(&format!("{step} {i},{step},{result},2026-12-01\n"));
+        }
+    };
+    add(2_100, "Qualify", "Open");
+    add(30, "Develop", "Open");
+    add(30, "Propose", "Open");
+    add(30, "Negotiate", "Won");
+    add(30, "Negotiate", "Lost");
+    let file = temp_file(&dir, "sorted.csv", &csv);
+    let text = draft(&file);
+    let mapped = columns(&text);
+    for expected in owned(&[("stage", "Step Name"), ("status", "Result")]) {
+        assert!(
+            mapped.contains(&expected),
+            "{expected:?} not in {mapped:?}\n{text}"
+        );
+    }
+    let names: Vec<String> = stages(&text).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        ["Qualify", "Develop", "Propose", "Negotiate"],
+        "{text}"
+    );
+}

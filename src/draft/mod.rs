@@ -111,6 +111,10 @@ pub(crate) fn draft(
         }
         fits
     });
+    // The whole file may tell otherwise than its head (an export sorted by stage shows few
+    // stages in its first rows): settled again, a stage column that changes loses only the
+    // per-stage figures, gathered for the first choice.
+    roles::settle(&profile.columns, &header.cells, &mut mapped);
     if !mapped.iter().any(|m| m.field == Canonical::Stage) {
         if let Some(m) = guess_stage(&profile, &mapped) {
             mapped.push(m);
