@@ -213,3 +213,65 @@ pub(super) fn looks_like_id(v: &str) -> bool {
         && v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::infer::Candidates;
+    use crate::values::Placeholders;
+
+    /// Columns named `name` holding `values`, mapped by the vocabulary alone.
+    fn by_vocabulary(columns: &[(&str, &[&str])]) -> Vec<(Canonical, String)> {
+        let (c, p) = (Candidates::new(), Placeholders::default());
+        let stats: Vec<ColumnStats> = columns
+            .iter()
+            .map(|(name, values)| {
+                let mut s = ColumnStats::new(name);
+                for v in *values {
+                    s.observe(v, &p, &c);
+                }
+                s
+            })
+            .collect();
+        let header = Header {
+            cells: columns.iter().map(|(n, _)| n.to_string()).collect(),
+            line: 1,
+        };
+        let mut mapped = Vec::new();
+        map_by_vocabulary(&header, &stats, &mut mapped);
+        mapped
+            .into_iter()
+            .map(|m| (m.field, header.cells[m.column].clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_common_name_is_taken_only_when_the_values_fit() {
+        let mapped = by_vocabulary(&[
+            ("value", &["High", "Low", "High"]),
+            ("Est. revenue", &["$1,200.00", "$950.00", "$80.00"]),
+            ("Confidence", &["High", "Medium", "Low"]),
+            ("Push Count", &["1.5", "2", "0"]),
+            ("num_contacts", &["1", "3", "2"]),
+            ("Stage Since", &["2026-10-01", "2026-11-02", "2026-09-30"]),
+            ("Next Step Due", &["soon", "next week", "2026-12-01"]),
+        ]);
+        assert_eq!(
+            mapped,
+            [
+                (Canonical::Amount, "Est. revenue".to_string()),
+                (Canonical::Contacts, "num_contacts".to_string()),
+                (Canonical::StageChanged, "Stage Since".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_already_mapped_is_not_mapped_twice() {
+        let mapped = by_vocabulary(&[
+            ("deal_value", &["100", "200", "300"]),
+            ("value", &["5", "6", "7"]),
+        ]);
+        assert_eq!(mapped, [(Canonical::Amount, "deal_value".to_string())]);
+    }
+}
