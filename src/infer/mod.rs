@@ -55,6 +55,7 @@ pub(crate) struct GroupSpec {
     /// typical probability or age is its open deals' (a won deal carries 100% in whatever
     /// stage it closed). Flags such as IsClosed are watched on every deal.
     pub(crate) closed_by: Option<usize>,
+    /// How many of the watched columns, from the first, count open deals only.
     pub(crate) open_only: usize,
 }
 
