@@ -310,9 +310,11 @@ impl<'a> DealState<'a> {
         let closed_as = plan.status_col.and_then(|c| {
             let text = texts.field(Some(c));
             let t = trim_cell(&text);
-            if t.eq_ignore_ascii_case("won") {
+            // "Closed Won" as a status (init --from maps such a column) closes as "Won" does.
+            let is = |word: &str| letters_eq(t, word);
+            if is("won") || is("closedwon") {
                 Some(Outcome::Won)
-            } else if t.eq_ignore_ascii_case("lost") || t.eq_ignore_ascii_case("deleted") {
+            } else if is("lost") || is("closedlost") || is("deleted") {
                 Some(Outcome::Lost)
             } else {
                 None
@@ -463,6 +465,20 @@ pub(crate) fn check_row(
                 ))
             },
         );
+    }
+}
+
+/// Whether `text`'s letters and digits, ignoring case, are `word` (lower-case ASCII):
+/// "Closed-Won" is `closedwon`. Compared without allocating, once per deal.
+fn letters_eq(text: &str, word: &str) -> bool {
+    let mut letters = text.chars().filter(|c| c.is_alphanumeric());
+    let mut expected = word.chars();
+    loop {
+        match (letters.next(), expected.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.to_ascii_lowercase() == b => {}
+            _ => return false,
+        }
     }
 }
 

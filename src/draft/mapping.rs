@@ -3,8 +3,9 @@
 //! guessed from won/lost values when no header names it.
 
 use super::stages::outcome_from_name;
+use super::vocabulary;
 use crate::field::Canonical;
-use crate::infer::{FileProfile, ValueType};
+use crate::infer::{ColumnStats, FileProfile, ValueType};
 use crate::input::Header;
 use crate::rules::presets::{PRESETS, Preset};
 use crate::rules::problem::Problems;
@@ -102,6 +103,83 @@ pub(super) fn map_by_name(header: &Header, base: Option<&'static Preset>) -> Vec
     mapped
 }
 
+/// Map the fields no preset spelling found by the vocabulary of common column names
+/// (`opp_name`, `Est. revenue`, `stage_entered_date`), each checked against the column's
+/// values in `stats`: an "amount" whose values are not money is not the amount.
+pub(super) fn map_by_vocabulary(header: &Header, stats: &[ColumnStats], mapped: &mut Vec<Mapped>) {
+    for (column, written) in header.cells.iter().enumerate() {
+        if mapped.iter().any(|m| m.column == column) {
+            continue;
+        }
+        let Some(field) = vocabulary::field_for(written) else {
+            continue;
+        };
+        if mapped.iter().any(|m| m.field == field) {
+            continue;
+        }
+        let Some(c) = stats.get(column) else { continue };
+        if !values_fit(field, c) {
+            continue;
+        }
+        mapped.push(Mapped {
+            field,
+            column,
+            evidence: format!("a common column name for {}", field.as_str()),
+        });
+    }
+}
+
+/// Whether a column's values can be what a field the vocabulary names holds: stricter than
+/// [`type_fits`], since a common word (`value`, `total`, `result`) is weaker evidence than a
+/// preset's spelling.
+fn values_fit(field: Canonical, c: &ColumnStats) -> bool {
+    use crate::field::FieldType;
+    let kind = c.kind();
+    if kind == ValueType::Empty {
+        return true;
+    }
+    let n = &c.numbers;
+    let counts = || {
+        matches!(kind, ValueType::Integer | ValueType::Boolean) && n.min.is_none_or(|m| m >= 0.0)
+    };
+    match field {
+        Canonical::Amount => matches!(
+            kind,
+            ValueType::Money | ValueType::Integer | ValueType::Decimal
+        ),
+        Canonical::Probability => {
+            matches!(
+                kind,
+                ValueType::Percent | ValueType::Integer | ValueType::Decimal | ValueType::Boolean
+            ) && n.min.is_none_or(|m| m >= 0.0)
+                && n.max.is_none_or(|m| m <= 100.0)
+        }
+        Canonical::PushCount | Canonical::Contacts => counts(),
+        Canonical::StageAge => {
+            matches!(kind, ValueType::Integer | ValueType::Decimal)
+                && n.min.is_none_or(|m| m >= 0.0)
+        }
+        Canonical::Id => {
+            !matches!(
+                kind,
+                ValueType::Date | ValueType::DateTime | ValueType::Money
+            ) && c.distinct() as u64 * 10 >= c.filled * 9
+        }
+        Canonical::Name
+        | Canonical::Account
+        | Canonical::Owner
+        | Canonical::Stage
+        | Canonical::Status
+        | Canonical::ForecastCategory
+        | Canonical::NextStep => kind == ValueType::Text,
+        Canonical::Currency => kind == ValueType::Text && c.longest <= 3,
+        _ => match field.default_type() {
+            FieldType::Date => matches!(kind, ValueType::Date | ValueType::DateTime),
+            _ => type_fits(field, kind),
+        },
+    }
+}
+
 /// A column whose few values include won/lost words, when no header names the stage.
 pub(super) fn guess_stage(profile: &FileProfile, mapped: &[Mapped]) -> Option<Mapped> {
     profile
@@ -134,4 +212,66 @@ pub(super) fn looks_like_id(v: &str) -> bool {
         && v.chars().all(|c| c.is_ascii_alphanumeric())
         && v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::infer::Candidates;
+    use crate::values::Placeholders;
+
+    /// Columns named `name` holding `values`, mapped by the vocabulary alone.
+    fn by_vocabulary(columns: &[(&str, &[&str])]) -> Vec<(Canonical, String)> {
+        let (c, p) = (Candidates::new(), Placeholders::default());
+        let stats: Vec<ColumnStats> = columns
+            .iter()
+            .map(|(name, values)| {
+                let mut s = ColumnStats::new(name);
+                for v in *values {
+                    s.observe(v, &p, &c);
+                }
+                s
+            })
+            .collect();
+        let header = Header {
+            cells: columns.iter().map(|(n, _)| n.to_string()).collect(),
+            line: 1,
+        };
+        let mut mapped = Vec::new();
+        map_by_vocabulary(&header, &stats, &mut mapped);
+        mapped
+            .into_iter()
+            .map(|m| (m.field, header.cells[m.column].clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_common_name_is_taken_only_when_the_values_fit() {
+        let mapped = by_vocabulary(&[
+            ("value", &["High", "Low", "High"]),
+            ("Est. revenue", &["$1,200.00", "$950.00", "$80.00"]),
+            ("Confidence", &["High", "Medium", "Low"]),
+            ("Push Count", &["1.5", "2", "0"]),
+            ("num_contacts", &["1", "3", "2"]),
+            ("Stage Since", &["2026-10-01", "2026-11-02", "2026-09-30"]),
+            ("Next Step Due", &["soon", "next week", "2026-12-01"]),
+        ]);
+        assert_eq!(
+            mapped,
+            [
+                (Canonical::Amount, "Est. revenue".to_string()),
+                (Canonical::Contacts, "num_contacts".to_string()),
+                (Canonical::StageChanged, "Stage Since".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_already_mapped_is_not_mapped_twice() {
+        let mapped = by_vocabulary(&[
+            ("deal_value", &["100", "200", "300"]),
+            ("value", &["5", "6", "7"]),
+        ]);
+        assert_eq!(mapped, [(Canonical::Amount, "deal_value".to_string())]);
+    }
 }

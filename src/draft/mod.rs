@@ -3,24 +3,29 @@
 //! The whole file is profiled (every column's fill rate, type, date format, placeholders,
 //! and per stage the fill of every column and the values of probability, forecast, sort
 //! order and won/closed flags). The draft maps columns by name (the chosen preset's
-//! spellings first, then every preset's), lists the stages in their likely order with
-//! won/lost recognised, and sets only what the data supports, so that auditing the same
-//! file with the draft raises no unknown-stage or date-format finding the draft caused.
+//! spellings first, then every preset's, then common column names checked against the
+//! values), picks the stage and status columns by their values, lists the stages in the
+//! order their deals show with won/lost recognised, and sets only what the data supports,
+//! so that auditing the same file with the draft raises no unknown-stage or date-format
+//! finding the draft caused.
 
 mod mapping;
+mod order;
 mod render;
+mod roles;
 mod stages;
 mod toml;
+mod vocabulary;
 
 use anyhow::Result;
 
 use crate::field::Canonical;
 use crate::infer::dates::{self, CANDIDATES};
-use crate::infer::{ColumnStats, FileProfile, GroupSpec, ValueType};
+use crate::infer::{Candidates, ColumnStats, FileProfile, GroupSpec, ValueType, is_summary};
 use crate::input::{Export, Header, header_key};
 use crate::rules::presets::{self, Preset};
 use crate::values::{DecimalMark, Placeholders};
-use mapping::{Mapped, guess_stage, map_by_name, type_fits};
+use mapping::{Mapped, guess_stage, map_by_name, map_by_vocabulary, type_fits};
 
 /// Share of records a field must be filled in to be proposed as required.
 const REQUIRED_SHARE: f64 = 0.98;
@@ -49,6 +54,11 @@ pub(crate) fn draft(
     let base: Option<&'static Preset> =
         preset.or_else(|| detected.as_ref().and_then(|d| presets::find(d.preset)));
     let mut mapped = map_by_name(&header, base);
+    // Roles are settled on the rows at the head of the file (the whole file, for most
+    // exports), so that the one full read can group by the stage column they choose.
+    let sample = sample_stats(&export);
+    map_by_vocabulary(&header, &sample, &mut mapped);
+    roles::settle(&sample, &header.cells, &mut mapped);
 
     // Watch, per stage, the columns that tell its order and outcome.
     let col = |c: Canonical| mapped.iter().find(|m| m.field == c).map(|m| m.column);
@@ -63,9 +73,24 @@ pub(crate) fn draft(
     };
     add(col(Canonical::Probability), &mut watch.probability);
     add(col(Canonical::ForecastCategory), &mut watch.forecast);
+    // Probability and forecast are watched first: they count open deals only.
+    let open_only =
+        usize::from(watch.probability.is_some()) + usize::from(watch.forecast.is_some());
     add(by_key("stagesortorder"), &mut watch.sort_order);
     add(by_key("iswon"), &mut watch.is_won);
     add(by_key("isclosed"), &mut watch.is_closed);
+    let mut kept = [None, None];
+    for (slot, field) in kept
+        .iter_mut()
+        .zip([Canonical::CreatedDate, Canonical::StageChanged])
+    {
+        if let Some(c) = col(field) {
+            *slot = Some(spec.keep.len());
+            spec.keep.push(c);
+        }
+    }
+    spec.closed_by = col(Canonical::Status);
+    spec.open_only = open_only;
     let stage_column = col(Canonical::Stage);
     if let Some(c) = stage_column {
         spec.by = c;
@@ -86,6 +111,10 @@ pub(crate) fn draft(
         }
         fits
     });
+    // The whole file may tell otherwise than its head (an export sorted by stage shows few
+    // stages in its first rows): settled again, a stage column that changes loses only the
+    // per-stage figures, gathered for the first choice.
+    roles::settle(&profile.columns, &header.cells, &mut mapped);
     if !mapped.iter().any(|m| m.field == Canonical::Stage) {
         if let Some(m) = guess_stage(&profile, &mapped) {
             mapped.push(m);
@@ -101,6 +130,7 @@ pub(crate) fn draft(
         base,
         detected: detected.as_ref(),
         watch,
+        kept,
         // Per-stage figures hold every stage value, unless there were more than a stage
         // column can have (then the column's own distinct values are drafted).
         grouped: stage_column.is_some_and(|c| {
@@ -113,6 +143,28 @@ pub(crate) fn draft(
     Ok(draft.render(command))
 }
 
+/// Every column's profile over the rows at the head of the export.
+fn sample_stats(export: &Export) -> Vec<ColumnStats> {
+    let (candidates, placeholders) = (Candidates::new(), Placeholders::default());
+    let mut stats: Vec<ColumnStats> = export
+        .header
+        .cells
+        .iter()
+        .map(|h| ColumnStats::new(h))
+        .collect();
+    let width = stats.len();
+    for row in export
+        .sample
+        .iter()
+        .filter(|r| r.len() == width && !is_summary(r))
+    {
+        for (c, cell) in stats.iter_mut().zip(row) {
+            c.observe(cell, &placeholders, &candidates);
+        }
+    }
+    stats
+}
+
 struct Draft<'a> {
     profile: &'a FileProfile,
     header: &'a Header,
@@ -121,6 +173,8 @@ struct Draft<'a> {
     base: Option<&'static Preset>,
     detected: Option<&'a presets::Detection>,
     watch: Watch,
+    /// Where the created and stage-changed dates sit in [`GroupSpec::keep`].
+    kept: [Option<usize>; 2],
     /// Per-stage statistics were gathered for the mapped stage column.
     grouped: bool,
 }

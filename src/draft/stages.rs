@@ -40,8 +40,8 @@ pub(super) fn outcome_from_name(name: &str) -> Option<&'static str> {
 }
 
 /// Where a stage usually sits, from words in its name (1 = first contact … 5 = signing).
-fn rank_from_name(name: &str) -> Option<f64> {
-    const WORDS: [(&str, f64); 34] = [
+pub(super) fn rank_from_name(name: &str) -> Option<f64> {
+    const WORDS: [(&str, f64); 37] = [
         ("lead", 1.0),
         ("new", 1.0),
         ("prospect", 1.0),
@@ -56,16 +56,18 @@ fn rank_from_name(name: &str) -> Option<f64> {
         ("discover", 3.0),
         ("needs", 3.0),
         ("analysis", 3.0),
-        ("demo", 3.0),
+        ("demo", 3.7),
         ("meeting", 3.0),
         ("evaluat", 3.0),
         ("value", 3.0),
         ("decision", 3.5),
         ("perception", 3.5),
+        ("develop", 3.5),
         ("present", 3.8),
         ("design", 3.9),
         ("diseño", 3.9),
         ("proposal", 4.0),
+        ("propose", 4.0),
         ("propuesta", 4.0),
         ("quote", 4.0),
         ("negotia", 5.0),
@@ -76,6 +78,7 @@ fn rank_from_name(name: &str) -> Option<f64> {
         ("commit", 5.2),
         ("firma", 5.5),
         ("sign", 5.5),
+        ("close", 5.5),
     ];
     let n = name.to_lowercase();
     WORDS
@@ -175,6 +178,7 @@ impl Draft<'_> {
             // A CRM's default pipeline is real even where this export has no deals; the
             // generic preset's stages are a catch-all, kept only where deals are.
             let keep_unseen = self.base.is_some_and(|b| b.name != "generic");
+            let mut groups: Vec<Option<&GroupStats>> = Vec::new();
             for (i, s) in preset_stages.iter().enumerate() {
                 let seen: Vec<&(String, u64, Option<&GroupStats>)> =
                     distinct.iter().filter(|(v, _, _)| matches(s, v)).collect();
@@ -187,32 +191,38 @@ impl Draft<'_> {
                 self.borrow_preset(&mut d, s);
                 d.rank = i as f64;
                 stages.push(d);
+                groups.push(group);
             }
             // Values the preset does not know go before the closed stages.
             let closed_at = stages
                 .iter()
                 .position(|s| s.outcome.is_some())
                 .unwrap_or(stages.len());
-            let mut extra: Vec<StageDraft> = distinct
+            let mut extra: Vec<(StageDraft, Option<&GroupStats>)> = distinct
                 .iter()
                 .enumerate()
                 .filter(|(_, (v, _, _))| !preset_stages.iter().any(|s| matches(s, v)))
-                .map(|(i, (v, n, g))| self.stage_from_data(v, *n, *g, i))
+                .map(|(i, (v, n, g))| (self.stage_from_data(v, *n, *g, i), *g))
                 .collect();
-            order(&mut extra);
-            let (open_extra, closed_extra): (Vec<StageDraft>, Vec<StageDraft>) =
-                extra.into_iter().partition(|s| s.outcome.is_none());
+            extra.sort_by(|a, b| compare(&a.0, &b.0));
+            let (open_extra, closed_extra): (Vec<_>, Vec<_>) =
+                extra.into_iter().partition(|(s, _)| s.outcome.is_none());
             let tail = stages.split_off(closed_at);
-            stages.extend(open_extra);
+            groups.truncate(closed_at);
+            let placed = self.place_among(&mut stages, &groups, open_extra);
             stages.extend(tail);
-            stages.extend(closed_extra);
+            stages.extend(closed_extra.into_iter().map(|(s, _)| s));
             let source = format!(
                 "preset {}'s order{}",
                 self.base.map_or("?", |b| b.name),
-                if stages.iter().any(|s| !s.from_preset) {
-                    "; stages it does not know placed by name (CHECK)"
-                } else {
-                    ""
+                match placed {
+                    Some(how) => format!(
+                        "; stages it does not know placed among them by their deals, {how} (CHECK)"
+                    ),
+                    None if stages.iter().any(|s| !s.from_preset) => {
+                        "; stages it does not know placed by name (CHECK)".to_string()
+                    }
+                    None => String::new(),
                 }
             );
             return (stages, source);
@@ -227,8 +237,11 @@ impl Draft<'_> {
             }
             stages.push(d);
         }
+        let groups: Vec<Option<&GroupStats>> = distinct.iter().map(|(_, _, g)| *g).collect();
         let source = if self.watch.sort_order.is_some() && self.grouped {
             "from the StageSortOrder column".to_string()
+        } else if let Some(source) = self.order_from_data(&mut stages, &groups) {
+            source
         } else if stages
             .iter()
             .all(|s| s.outcome.is_some() || rank_from_name(&s.name).is_some())
@@ -429,25 +442,28 @@ impl Draft<'_> {
 
 /// Open stages by rank (unranked ones keep their order of appearance, after ranked ones
 /// of lower rank), then won, then lost.
-fn order(stages: &mut [StageDraft]) {
+pub(super) fn order(stages: &mut [StageDraft]) {
+    stages.sort_by(compare);
+}
+
+/// The order of [`order`].
+fn compare(a: &StageDraft, b: &StageDraft) -> std::cmp::Ordering {
     let key = |s: &StageDraft| match s.outcome {
         Some("won") => 1,
         Some(_) => 2,
         None => 0,
     };
-    stages.sort_by(|a, b| {
-        key(a).cmp(&key(b)).then_with(|| {
-            let (ra, rb) = (a.rank, b.rank);
-            match (ra.is_nan(), rb.is_nan()) {
-                (false, false) => ra.total_cmp(&rb),
-                (true, true) => std::cmp::Ordering::Equal,
-                // Unranked stages sort after ranked ones.
-                (false, true) => std::cmp::Ordering::Less,
-                (true, false) => std::cmp::Ordering::Greater,
-            }
-            .then(a.first_seen.cmp(&b.first_seen))
-        })
-    });
+    key(a).cmp(&key(b)).then_with(|| {
+        let (ra, rb) = (a.rank, b.rank);
+        match (ra.is_nan(), rb.is_nan()) {
+            (false, false) => ra.total_cmp(&rb),
+            (true, true) => std::cmp::Ordering::Equal,
+            // Unranked stages sort after ranked ones.
+            (false, true) => std::cmp::Ordering::Less,
+            (true, false) => std::cmp::Ordering::Greater,
+        }
+        .then(a.first_seen.cmp(&b.first_seen))
+    })
 }
 
 #[cfg(test)]
@@ -469,6 +485,20 @@ mod tests {
         assert!(rank_from_name("Proposal/Quote") < rank_from_name("Negotiation"));
         assert!(rank_from_name("Negociación") < rank_from_name("Firmas"));
         assert_eq!(rank_from_name("Zeta"), None);
+        // The common pipeline, word by word.
+        let pipeline = [
+            "Prospect", "Qualify", "Needs", "Develop", "Demo", "Present", "Propose", "Review",
+            "Commit", "Close",
+        ];
+        for pair in pipeline.windows(2) {
+            assert!(
+                rank_from_name(pair[0]) < rank_from_name(pair[1]),
+                "{} before {}",
+                pair[0],
+                pair[1]
+            );
+        }
+        assert_eq!(rank_from_name("Discover"), rank_from_name("Needs"));
     }
 
     #[test]

@@ -47,7 +47,34 @@ pub(crate) struct FileProfile {
 pub(crate) struct GroupSpec {
     pub(crate) by: usize,
     pub(crate) watch: Vec<usize>,
+    /// Columns whose values are kept row by row (up to [`KEEP_ROWS`] per group), for figures
+    /// that pair two cells of one deal (its age when it entered the stage).
+    pub(crate) keep: Vec<usize>,
+    /// A status column: deals it says are won or lost still count in their group, but feed
+    /// no kept value nor the first [`GroupSpec::open_only`] watched columns, since a stage's
+    /// typical probability or age is its open deals' (a won deal carries 100% in whatever
+    /// stage it closed). Flags such as IsClosed are watched on every deal.
+    pub(crate) closed_by: Option<usize>,
+    /// How many of the watched columns, from the first, count open deals only.
+    pub(crate) open_only: usize,
 }
+
+/// Whether a status cell says the deal is closed: Won, Lost or Deleted (any case and
+/// punctuation, also "Closed Won").
+pub(crate) fn status_closes(value: &str) -> bool {
+    let key: String = value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        key.as_str(),
+        "won" | "lost" | "deleted" | "closedwon" | "closedlost"
+    )
+}
+
+/// Rows kept per group for [`GroupSpec::keep`].
+pub(crate) const KEEP_ROWS: usize = 2_000;
 
 /// Most groups kept; a column with more distinct values is no stage column.
 pub(crate) const GROUP_CAP: usize = 500;
@@ -62,6 +89,8 @@ pub(crate) struct GroupStats {
     pub(crate) filled: Vec<u64>,
     /// Per watched column (in [`GroupSpec::watch`] order): value → rows.
     pub(crate) watched: Vec<Vec<(String, u64)>>,
+    /// The first open rows' cells of the kept columns (in [`GroupSpec::keep`] order).
+    pub(crate) kept: Vec<Vec<Box<str>>>,
 }
 
 impl GroupStats {
@@ -175,6 +204,7 @@ impl FileProfile {
                     rows: 0,
                     filled: vec![0; cells.len()],
                     watched: vec![Vec::new(); spec.watch.len()],
+                    kept: Vec::new(),
                 });
                 self.groups.len() - 1
             }
@@ -187,7 +217,20 @@ impl FileProfile {
                 *filled += 1;
             }
         }
-        for (values, &col) in stats.watched.iter_mut().zip(&spec.watch) {
+        let closed = spec
+            .closed_by
+            .and_then(|c| cells.get(c))
+            .is_some_and(|v| status_closes(trim_cell(v)));
+        if !closed && stats.kept.len() < KEEP_ROWS && !spec.keep.is_empty() {
+            let row = spec
+                .keep
+                .iter()
+                .map(|&c| cells.get(c).map_or("", |v| trim_cell(v)).into())
+                .collect();
+            stats.kept.push(row);
+        }
+        let skip = if closed { spec.open_only } else { 0 };
+        for (values, &col) in stats.watched.iter_mut().zip(&spec.watch).skip(skip) {
             let Some(v) = cells.get(col).map(|c| trim_cell(c)) else {
                 continue;
             };
