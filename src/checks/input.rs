@@ -187,8 +187,12 @@ fn is_summary_row(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
 fn holds_no_deal(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
     let cell = |i| texts.field(Some(i));
     // Nearly every row's first cell is filled and is not a figure: decided on one cell.
-    if let Some(first) = row.get(0) {
-        if !first.is_empty() && !crate::input::footer::is_figure(&cell(0)) {
+    if row
+        .get(0)
+        .is_some_and(|first| !first.trim_ascii().is_empty())
+    {
+        let first = cell(0);
+        if !crate::input::footer::is_figure(&first) {
             return false;
         }
     }
@@ -296,18 +300,23 @@ pub(crate) fn check_file(file: u32, tally: &ReadTally, sink: &mut FindingSink<'_
     if let Some(line) = tally.first_skipped {
         let n = tally.skipped;
         sink.push(Code::In004, None, at(line), None, || {
+            let furniture = n - tally.no_deal;
             Says::Text(if tally.no_deal == 0 {
                 format!(
                     "skipped {n} report footer and summary row{} (first at line {line})",
                     plural(n)
                 )
+            } else if furniture == 0 {
+                format!(
+                    "skipped {n} row{} that hold no deal: bare delimiters or unlabelled totals \
+                     (first at line {line})",
+                    plural(n)
+                )
             } else {
                 format!(
-                    "skipped {n} row{} that hold no deal: {} of bare delimiters or unlabelled \
-                     totals, {} report footer and summary (first at line {line})",
-                    plural(n),
-                    tally.no_deal,
-                    n - tally.no_deal
+                    "skipped {n} rows that hold no deal: {} of bare delimiters or unlabelled \
+                     totals, {furniture} of report footer and summary (first at line {line})",
+                    tally.no_deal
                 )
             })
         });

@@ -141,13 +141,17 @@ impl Legacy {
 /// few enough that a guess costs milliseconds.
 pub(crate) const DETECT_BYTES: usize = 1 << 20;
 
+/// Fewer bytes outside ASCII than this, and the detector's guess is no better than a coin.
+const MIN_NON_ASCII: usize = 16;
+
 /// Guess the legacy encoding of `chunks` (the file's text that is not UTF-8, in order).
 pub(crate) fn detect<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Legacy {
     let mut detector = chardetng::EncodingDetector::new();
-    let mut fed = 0;
+    let (mut fed, mut non_ascii) = (0, 0);
     for chunk in chunks {
         let take = chunk.len().min(DETECT_BYTES - fed);
         detector.feed(&chunk[..take], false);
+        non_ascii += chunk[..take].iter().filter(|b| !b.is_ascii()).count();
         fed += take;
         if fed >= DETECT_BYTES {
             break;
@@ -155,6 +159,15 @@ pub(crate) fn detect<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> Legacy {
     }
     detector.feed(&[], true);
     let (encoding, confident) = detector.guess_assess(None, false);
+    if non_ascii < MIN_NON_ASCII {
+        // A handful of accented letters says little about the encoding (one é is a letter
+        // in a dozen of them): keep to the one that loses nothing and is by far the most
+        // common in exports, and say it is a guess.
+        return Legacy {
+            decided: Decided::Unsure,
+            ..Legacy::default()
+        };
+    }
     if !encoding.is_ascii_compatible() || encoding == encoding_rs::UTF_8 {
         // Only a stateful 7-bit encoding could be guessed here, and a CSV's delimiters
         // and quotes must be ASCII: fall back to the encoding that loses nothing.
