@@ -124,11 +124,12 @@ pub(crate) fn check_row(
         tally.no_deal += 1;
         return Shape::NotADeal;
     }
-    if let Some(field) = row.quoting.malformed {
-        malformed_quoting(plan, texts, field as usize, sink);
-    }
     let (fields, header) = (row.len(), plan.header_len);
     if fields == header {
+        // On a malformed row, stray quotes are a symptom of what IN002 reports.
+        if let Some(field) = row.quoting.malformed {
+            malformed_quoting(plan, texts, field as usize, sink);
+        }
         return Shape::Deal;
     }
     tally.malformed += 1;
@@ -211,7 +212,7 @@ fn holds_no_deal(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
     .flatten()
     .collect();
     crate::input::footer::is_blank_row(cell, row.len())
-        || crate::input::footer::is_unlabelled_total(cell, row.len(), Some(&deal_cols))
+        || crate::input::footer::is_unlabelled_total(cell, row.len(), &deal_cols)
 }
 
 /// IN006: a quote inside an unquoted value, or text after a closing quote, in `field`.

@@ -214,14 +214,13 @@ fn read_error(name: &str, e: io::Error) -> anyhow::Error {
     anyhow::Error::new(e).context(format!("cannot read {name}"))
 }
 
-/// A row that holds no deal: a Total / Grand Totals row, bare delimiters, figures only (the
-/// audit's rules; `profile` knows no id column).
+/// A row that holds no deal: a Total / Grand Totals row, or bare delimiters (the audit's
+/// rules; `profile` knows no id column, nor which columns name a deal, so it cannot tell an
+/// unlabelled totals row from a deal of figures).
 pub(crate) fn is_summary(cells: &[String]) -> bool {
     use crate::input::footer;
     let cell = |i: usize| std::borrow::Cow::Borrowed(cells[i].as_str());
-    footer::is_summary_row(cell, cells.len(), None)
-        || footer::is_blank_row(cell, cells.len())
-        || footer::is_unlabelled_total(cell, cells.len(), None)
+    footer::is_summary_row(cell, cells.len(), None) || footer::is_blank_row(cell, cells.len())
 }
 
 /// The decimal mark several numeric columns agree on.

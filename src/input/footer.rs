@@ -110,18 +110,19 @@ pub(crate) fn is_figure(text: &str) -> bool {
 
 /// An unlabelled totals row: no label, only figures (a sum of amounts under the amount
 /// column), and none of the cells that make a deal a deal filled. `deal_cols` are the
-/// columns of the id, name, account, stage and owner, as mapped; `None` when no mapping is
-/// known (`profile`), where the row must also be at most half filled.
+/// columns of the id, name, account, stage and owner, as mapped.
 pub(crate) fn is_unlabelled_total<'a>(
     cell: impl Fn(usize) -> std::borrow::Cow<'a, str>,
     len: usize,
-    deal_cols: Option<&[usize]>,
+    deal_cols: &[usize],
 ) -> bool {
-    if let Some(cols) = deal_cols {
-        // Without a column that names deals, a row of figures cannot be told from a deal.
-        if cols.is_empty() || cols.iter().any(|&c| c < len && !cell(c).trim().is_empty()) {
-            return false;
-        }
+    // Without a column that names deals, a row of figures cannot be told from a deal.
+    if deal_cols.is_empty()
+        || deal_cols
+            .iter()
+            .any(|&c| c < len && !cell(c).trim().is_empty())
+    {
+        return false;
     }
     let mut filled = 0;
     for i in 0..len {
@@ -134,7 +135,7 @@ pub(crate) fn is_unlabelled_total<'a>(
         }
         filled += 1;
     }
-    filled > 0 && (deal_cols.is_some() || filled * 2 <= len)
+    filled > 0
 }
 
 #[cfg(test)]
@@ -240,23 +241,15 @@ mod tests {
         // id, name, stage, owner at 0..4, amount at 4, count at 5.
         let deal_cols = [0, 1, 2, 3];
         let total = ["", "", "", "", "$1,250,000.00", "42"];
-        assert!(is_unlabelled_total(cells(&total), 6, Some(&deal_cols)));
+        assert!(is_unlabelled_total(cells(&total), 6, &deal_cols));
         // A deal without a name, but with an id or a stage, is a deal.
         let with_id = ["006A1", "", "", "", "$1,000", ""];
-        assert!(!is_unlabelled_total(cells(&with_id), 6, Some(&deal_cols)));
+        assert!(!is_unlabelled_total(cells(&with_id), 6, &deal_cols));
         let with_stage = ["", "", "Prospecting", "", "$1,000", ""];
-        assert!(!is_unlabelled_total(
-            cells(&with_stage),
-            6,
-            Some(&deal_cols)
-        ));
+        assert!(!is_unlabelled_total(cells(&with_stage), 6, &deal_cols));
         // A date makes it possibly a deal; no mapped deal column: cannot tell.
         let dated = ["", "", "", "", "1000", "2026-03-01"];
-        assert!(!is_unlabelled_total(cells(&dated), 6, Some(&deal_cols)));
-        assert!(!is_unlabelled_total(cells(&total), 6, Some(&[])));
-        // Without a mapping (profile): figures only, at most half the cells.
-        assert!(is_unlabelled_total(cells(&total), 6, None));
-        let full = ["1", "2", "3", "4", "5", "6"];
-        assert!(!is_unlabelled_total(cells(&full), 6, None));
+        assert!(!is_unlabelled_total(cells(&dated), 6, &deal_cols));
+        assert!(!is_unlabelled_total(cells(&total), 6, &[]));
     }
 }
