@@ -391,6 +391,26 @@ fn an_unclosed_quote_names_where_it_opened() {
     );
 
     let dir = tempfile::tempdir().expect("tempdir");
+    // The last value of the last row, open to the end: the row keeps its fields (IN006).
+    let text = std::fs::read_to_string("fixtures/checks/IN006.csv").expect("fixture")
+        + "D-3,Gamma,Gamma Inc,Ann,Lead,,31/12/2026,,APAC,,\"5";
+    let file = common::temp_file(&dir, "last.csv", text);
+    let a = audit(&[&file], Some(RULES));
+    assert_eq!(
+        findings(&a),
+        vec![
+            finding("IN006", 3, Some("Deal")),
+            finding("IN006", 4, Some("Discount")),
+        ]
+    );
+    assert!(
+        said(&a)[1]
+            .message
+            .contains("the quote opened at line 4, column 49 is never closed"),
+        "{}",
+        said(&a)[1].message
+    );
+
     let file = common::temp_file(&dir, "h.csv", "Ref,Deal,\"Customer\nRep\n1,2,3\n");
     let r = run(pipelint().args(["audit", &file, "-r", RULES, "--as-of", AS_OF]));
     assert_exit_2(&r, "the quote opened at line 1, column 10 is never closed");

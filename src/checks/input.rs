@@ -128,7 +128,10 @@ pub(crate) fn check_row(
     if fields == header {
         // On a malformed row, stray quotes are a symptom of what IN002 reports.
         if let Some(field) = row.quoting.malformed {
-            malformed_quoting(plan, texts, field as usize, sink);
+            malformed_quoting(plan, texts, field as usize, None, sink);
+        } else if let Some(opened) = row.quoting.unclosed {
+            // The last value's quote ran to the end of the file without swallowing a row.
+            malformed_quoting(plan, texts, fields - 1, Some(opened), sink);
         }
         return Shape::Deal;
     }
@@ -215,11 +218,13 @@ fn holds_no_deal(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
         || crate::input::footer::is_unlabelled_total(cell, row.len(), &deal_cols)
 }
 
-/// IN006: a quote inside an unquoted value, or text after a closing quote, in `field`.
+/// IN006: a quote inside an unquoted value, or text after a closing quote, in `field`; or,
+/// with `unclosed`, a quote opened there (line, column) and never closed.
 fn malformed_quoting(
     plan: &Plan<'_>,
     texts: &RowText<'_>,
     field: usize,
+    unclosed: Option<(u64, u64)>,
     sink: &mut FindingSink<'_>,
 ) {
     let row = texts.row();
@@ -232,6 +237,15 @@ fn malformed_quoting(
     });
     sink.push(Code::In006, None, about, None, || {
         let value = texts.field(Some(field));
+        if let Some((line, column)) = unclosed {
+            return Says::Text(format!(
+                "malformed quoting in field {}: the quote opened at line {line}, column {column} \
+                 is never closed (the file ends inside it); the value is kept as read: {}; close \
+                 the quote",
+                field + 1,
+                crate::words::quote(&value)
+            ));
+        }
         Says::Text(format!(
             "malformed quoting in field {}: a quote inside a value that does not start with one, \
              or text after a value's closing quote; the value is kept as read: {}; quote the \
