@@ -701,7 +701,8 @@ impl BatchStream {
                         }
                     }
                     if not_utf8 {
-                        // Decided once for the file, before any row that needs it is read.
+                        // Decided once for the file, before any row that needs it is handed
+                        // over: later batches carry the same decision.
                         let legacy = detect_in(&batch.rows, &watch.held);
                         reader.legacy = Some(legacy);
                         batch.rows.legacy = legacy;
