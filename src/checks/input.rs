@@ -475,8 +475,9 @@ Example
 
 How to fix
   Quote the whole value and write each quote inside it twice: \"Acme \"\"Phase 2\"\"\".
-  A quote that is opened and never closed is IN002 instead, which names the line and column
-  where it was opened.
+  A quote that is opened and never closed swallows the rows after it: that is IN002, which
+  names the line and column where the quote was opened (IN006 when it opens the file's very
+  last value, which is kept as read).
 
 Configuration
   [checks] IN006 = \"error\" | \"info\" | \"off\"";
