@@ -98,6 +98,10 @@ pub(crate) struct HistoryAddArgs {
     #[arg(long, value_name = "CHAR")]
     pub(crate) delimiter: Option<String>,
 
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
+
     /// Worker threads (0 = one per core)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub(crate) threads: usize,
@@ -226,6 +230,10 @@ pub(crate) struct AuditArgs {
     #[arg(long, value_name = "CHAR")]
     pub(crate) delimiter: Option<String>,
 
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
+
     /// Print nothing on stdout; the exit code (and any -o/--report files) carry the result
     #[arg(short, long)]
     pub(crate) quiet: bool,
@@ -280,6 +288,10 @@ pub(crate) struct DiffArgs {
     /// Colour: auto (a terminal, unless NO_COLOR), always, never
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub(crate) color: ColorWhen,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -309,6 +321,10 @@ pub(crate) struct ProfileArgs {
     /// Field delimiter (default: detected): one character or `tab`
     #[arg(long, value_name = "CHAR")]
     pub(crate) delimiter: Option<String>,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -331,6 +347,10 @@ pub(crate) struct InitArgs {
     /// Field delimiter of the export (default: detected): one character or `tab`
     #[arg(long, value_name = "CHAR")]
     pub(crate) delimiter: Option<String>,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -208,6 +208,9 @@ pub struct AuditRequest {
     pub threads: usize,
     /// The field delimiter (default: the rules file's, else detected per file).
     pub delimiter: Option<String>,
+    /// The encoding of text that is not UTF-8 (default: the rules file's, else detected per
+    /// file).
+    pub encoding: Option<String>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     /// How many of the riskiest open deals to keep for reports.
@@ -236,6 +239,7 @@ impl Default for AuditRequest {
             as_of: None,
             threads: 0,
             delimiter: None,
+            encoding: None,
             select: Vec::new(),
             ignore: Vec::new(),
             top: 20,
@@ -272,10 +276,14 @@ impl AuditRequest {
             Some(d) => Some(input::parse_delimiter(d)?),
             None => user.as_ref().and_then(|u| u.delimiter()),
         };
+        let encoding = match &self.encoding {
+            Some(e) => Some(input::parse_encoding(e)?),
+            None => user.as_ref().and_then(|u| u.encoding()),
+        };
         let exports = self
             .files
             .iter()
-            .map(|f| input::open(f, delimiter))
+            .map(|f| input::open_as(f, delimiter, encoding))
             .collect::<Result<Vec<Export>>>()?;
         if let Some(p) = &self.previous {
             if self.files.iter().any(|f| f == p) {
@@ -288,7 +296,7 @@ impl AuditRequest {
         let previous = self
             .previous
             .as_deref()
-            .map(|p| input::open(p, delimiter))
+            .map(|p| input::open_as(p, delimiter, encoding))
             .transpose()?;
         let rules = rules::resolve(user.as_ref(), self.preset.as_deref(), &exports)?;
         let options = AuditOptions {

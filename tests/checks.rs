@@ -61,7 +61,7 @@ fn in003_text_that_is_not_utf8() {
     let d = r.deals().nth(2).expect("third deal");
     assert_eq!(d.account, Some("Société Gamma"));
     let message = &messages(&a, "IN003")[0];
-    assert!(message.contains("Windows-1252"), "{message}");
+    assert!(message.contains("decoded as windows-1252"), "{message}");
 }
 
 #[test]

@@ -1,12 +1,13 @@
-//! IN001–IN005: the file's shape rather than a value: a mapped column missing (IN001, raised
+//! IN001–IN006: the file's shape rather than a value: a mapped column missing (IN001, raised
 //! while binding the rules to the header, see [`crate::input::mapping::bind`], and fatal),
-//! malformed rows (IN002), text that is not UTF-8 (IN003), report furniture skipped (IN004)
-//! and repeated header names (IN005).
+//! malformed rows (IN002), text that is not UTF-8 (IN003), rows that hold no deal skipped
+//! (IN004), repeated header names (IN005) and malformed quoting (IN006).
 
 use super::plan::Plan;
 use super::{CheckDoc, Wording};
-use crate::diag::{About, Code, FindingSink, RowRef, Says};
-use crate::input::{Header, Row, RowText};
+use crate::diag::{About, Code, FindingSink, RowRef, Says, Severity};
+use crate::input::encoding::Decided;
+use crate::input::{Header, Legacy, Row, RowText};
 use crate::values::trim_cell;
 use crate::words::plural;
 
@@ -41,6 +42,12 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         prompt: None,
         wording: Wording::Stored,
     },
+    CheckDoc {
+        code: Code::In006,
+        explanation: IN006,
+        prompt: None,
+        wording: Wording::Stored,
+    },
 ];
 
 /// How a file's rows were read, tallied per batch and merged in input order: what IN002,
@@ -52,8 +59,11 @@ pub(crate) struct ReadTally {
     /// Report footer and summary rows skipped (IN004), and the line of the first.
     pub(crate) skipped: u64,
     pub(crate) first_skipped: Option<u64>,
-    /// The line of the first row that was not UTF-8 (IN003).
+    /// Of those, rows of bare delimiters and unlabelled totals rows.
+    pub(crate) no_deal: u64,
+    /// The line of the first row that was not UTF-8 (IN003), and how such rows were read.
     pub(crate) first_not_utf8: Option<u64>,
+    pub(crate) legacy: Option<Legacy>,
 }
 
 impl ReadTally {
@@ -66,17 +76,20 @@ impl ReadTally {
 
     pub(crate) fn merge(&mut self, other: &ReadTally) {
         self.malformed += other.malformed;
+        self.no_deal += other.no_deal;
         if let Some(first) = other.first_skipped {
             self.skip(other.skipped, first);
         }
-        if let Some(line) = other.first_not_utf8 {
-            self.not_utf8(line);
+        if let (Some(line), Some(legacy)) = (other.first_not_utf8, other.legacy) {
+            self.not_utf8(line, legacy);
         }
     }
 
-    pub(crate) fn not_utf8(&mut self, line: u64) {
+    /// A row at `line` was not UTF-8 and was read as `legacy` (one encoding per file).
+    pub(crate) fn not_utf8(&mut self, line: u64, legacy: Legacy) {
         let f = self.first_not_utf8.get_or_insert(line);
         *f = (*f).min(line);
+        self.legacy = Some(legacy);
     }
 }
 
@@ -85,12 +98,13 @@ impl ReadTally {
 pub(crate) enum Shape {
     /// A record to audit as a deal.
     Deal,
-    /// A summary row (skipped, IN004) or a malformed one (IN002): no deal.
+    /// A row that holds no deal (skipped, IN004) or a malformed one (IN002): no deal.
     NotADeal,
 }
 
-/// The shape checks of one row: where the text stops being UTF-8 (IN003), a Total row of a
-/// formatted export (IN004), and a row with the wrong number of fields (IN002).
+/// The shape checks of one row: where the text stops being UTF-8 (IN003), a row that holds
+/// no deal (IN004: a Total row, bare delimiters, an unlabelled totals row), malformed quoting
+/// (IN006) and a row with the wrong number of fields (IN002).
 pub(crate) fn check_row(
     plan: &Plan<'_>,
     texts: &RowText<'_>,
@@ -99,14 +113,26 @@ pub(crate) fn check_row(
 ) -> Shape {
     let row = texts.row();
     if !texts.is_utf8() {
-        tally.not_utf8(row.line);
+        tally.not_utf8(row.line, row.legacy);
     }
     if is_summary_row(plan, texts, row) {
         tally.skip(1, row.line);
         return Shape::NotADeal;
     }
+    if holds_no_deal(plan, texts, row) {
+        tally.skip(1, row.line);
+        tally.no_deal += 1;
+        return Shape::NotADeal;
+    }
     let (fields, header) = (row.len(), plan.header_len);
     if fields == header {
+        // On a malformed row, stray quotes are a symptom of what IN002 reports.
+        if let Some(field) = row.quoting.malformed {
+            malformed_quoting(plan, texts, field as usize, None, sink);
+        } else if let Some(opened) = row.quoting.unclosed {
+            // The last value's quote ran to the end of the file without swallowing a row.
+            malformed_quoting(plan, texts, fields - 1, Some(opened), sink);
+        }
         return Shape::Deal;
     }
     tally.malformed += 1;
@@ -130,10 +156,11 @@ pub(crate) fn check_row(
                  (quote values that contain the delimiter)",
                 plural(fields)
             );
-            if row.at_eof && row.iter().last().is_some_and(|c| c.contains(&b'\n')) {
+            if let Some((line, column)) = row.quoting.unclosed {
                 message.push_str(&format!(
-                    "; a quote opened on line {} is never closed, so the rest of the file was read as one field",
-                    row.line
+                    "; the quote opened at line {line}, column {column} is never closed, so the \
+                     rest of the file was read as one field (close it, and write a quote inside a \
+                     value twice: \"\")"
                 ));
             }
             Says::Text(message)
@@ -156,6 +183,77 @@ fn is_summary_row(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
         }
     }
     crate::input::footer::is_summary_row(|i| texts.field(Some(i)), row.len(), plan.id_col)
+}
+
+/// Bare delimiters (`,,,,,`) or an unlabelled totals row: figures only, with none of the
+/// cells that name a deal (id, name, account, stage, owner) filled. See
+/// [`crate::input::footer`].
+fn holds_no_deal(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
+    let cell = |i| texts.field(Some(i));
+    // Nearly every row's first cell is filled and is not a figure: decided on one cell.
+    if row
+        .get(0)
+        .is_some_and(|first| !first.trim_ascii().is_empty())
+    {
+        let first = cell(0);
+        if !crate::input::footer::is_figure(&first) {
+            return false;
+        }
+    }
+    let stage = plan
+        .stage_slot
+        .and_then(|s| plan.slots.get(s))
+        .map(|s| s.column);
+    let deal_cols: Vec<usize> = [
+        plan.id_col,
+        plan.name_col,
+        plan.account_col,
+        plan.owner_col,
+        stage,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    crate::input::footer::is_blank_row(cell, row.len())
+        || crate::input::footer::is_unlabelled_total(cell, row.len(), &deal_cols)
+}
+
+/// IN006: a quote inside an unquoted value, or text after a closing quote, in `field`; or,
+/// with `unclosed`, a quote opened there (line, column) and never closed.
+fn malformed_quoting(
+    plan: &Plan<'_>,
+    texts: &RowText<'_>,
+    field: usize,
+    unclosed: Option<(u64, u64)>,
+    sink: &mut FindingSink<'_>,
+) {
+    let row = texts.row();
+    let id = trim_cell(&texts.field(plan.id_col)).to_string();
+    let about = About::Row(RowRef {
+        file: plan.file,
+        line: row.line,
+        record_id: (!id.is_empty()).then(|| id.into_boxed_str()),
+        column: Some(field as u32),
+    });
+    sink.push(Code::In006, None, about, None, || {
+        let value = texts.field(Some(field));
+        if let Some((line, column)) = unclosed {
+            return Says::Text(format!(
+                "malformed quoting in field {}: the quote opened at line {line}, column {column} \
+                 is never closed (the file ends inside it); the value is kept as read: {}; close \
+                 the quote",
+                field + 1,
+                crate::words::quote(&value)
+            ));
+        }
+        Says::Text(format!(
+            "malformed quoting in field {}: a quote inside a value that does not start with one, \
+             or text after a value's closing quote; the value is kept as read: {}; quote the \
+             whole value and write a quote inside it twice (\"\")",
+            field + 1,
+            crate::words::quote(&value)
+        ))
+    });
 }
 
 /// IN005: header names that appear more than once (ignoring case and surrounding spaces).
@@ -194,19 +292,48 @@ pub(crate) fn check_file(file: u32, tally: &ReadTally, sink: &mut FindingSink<'_
         })
     };
     if let Some(line) = tally.first_not_utf8 {
-        sink.push(Code::In003, None, at(line), None, || {
-            Says::Text(format!(
-                "text is not UTF-8 from line {line} on; read as Windows-1252"
-            ))
+        let legacy = tally.legacy.unwrap_or_default();
+        let severity = (legacy.decided == Decided::Unsure).then_some(Severity::Warning);
+        sink.push(Code::In003, severity, at(line), None, || {
+            let name = legacy.name();
+            Says::Text(match legacy.decided {
+                Decided::Confident => {
+                    format!("text is not UTF-8 from line {line} on; decoded as {name}")
+                }
+                Decided::Unsure => format!(
+                    "text is not UTF-8 from line {line} on; decoded as {name}, a guess the \
+                     detector is not confident of: if names read wrong, pass --encoding NAME or \
+                     set [input] encoding"
+                ),
+                Decided::Named => format!(
+                    "text is not UTF-8 from line {line} on; decoded as {name}, as --encoding or \
+                     [input] encoding says"
+                ),
+            })
         });
     }
     if let Some(line) = tally.first_skipped {
         let n = tally.skipped;
         sink.push(Code::In004, None, at(line), None, || {
-            Says::Text(format!(
-                "skipped {n} report footer and summary row{} (first at line {line})",
-                plural(n)
-            ))
+            let furniture = n - tally.no_deal;
+            Says::Text(if tally.no_deal == 0 {
+                format!(
+                    "skipped {n} report footer and summary row{} (first at line {line})",
+                    plural(n)
+                )
+            } else if furniture == 0 {
+                format!(
+                    "skipped {n} row{} that hold no deal: bare delimiters or unlabelled totals \
+                     (first at line {line})",
+                    plural(n)
+                )
+            } else {
+                format!(
+                    "skipped {n} rows that hold no deal: {} of bare delimiters or unlabelled \
+                     totals, {furniture} of report footer and summary (first at line {line})",
+                    tally.no_deal
+                )
+            })
         });
     }
 }
@@ -255,36 +382,46 @@ Configuration
 
 const IN003: &str = "\
 What it checks
-  Whether the export's text is UTF-8. Rows that are not (Excel re-saves, older CRM exports in
-  ISO-8859-1 or Windows-1252) are read as Windows-1252, which maps every byte to a character,
-  so accented names and currency signs come out right and nothing is lost. Reported once per
-  file, at the first such line. UTF-16 files with a byte order mark are decoded as UTF-16 and
-  are not IN003.
+  Whether the export's text is UTF-8. When rows are not (Excel re-saves, older CRM exports),
+  the file's legacy 8-bit encoding is detected once, from a large sample of that text, with
+  chardetng (the detector Firefox uses): Windows-1252 for Western names, Windows-1251 for
+  Cyrillic, ISO-8859-7 or Windows-1253 for Greek, and so on. Those rows are decoded with it;
+  rows that are valid UTF-8 stay UTF-8. Reported once per file, at the first such line,
+  naming the encoding: info when the detector is confident, a warning when it is not (little
+  text, or no candidate stood out). UTF-16 files with a byte order mark are decoded as UTF-16
+  and are not IN003. The JSON report's inputs[].encoding names the encoding used.
 
 Why it matters
-  It tells you the file was read with a guess: if the text was in another single-byte
-  encoding (Cyrillic, Greek), names would be wrong.
+  It tells you the file was read with a guess: if the guess is wrong, names and owners read
+  wrong (\"Ñäåëêà\" for \"Сделка\"), and owners' lists and duplicate checks go astray.
 
 Example
-  A Salesforce dump with \"Negociaci\\xf3n\" on line 12:
-    IN003 line 12: text is not UTF-8 from line 12 on; read as Windows-1252
+  A Windows-1251 export with \"Сделка\" on line 2:
+    IN003 line 2: text is not UTF-8 from line 2 on; decoded as windows-1251
 
 How to fix
-  Nothing, if the names read right. Otherwise export the file as UTF-8.
+  Nothing, if the names read right. Otherwise name the encoding: --encoding windows-1251 (on
+  audit, diff, profile, init and history add) or [input] encoding = \"windows-1251\" in the
+  rules file; or export the file as UTF-8.
 
 Configuration
-  [checks] IN003 = \"warning\" | \"off\".";
+  [input] encoding = \"NAME\" (any WHATWG label: windows-1251, cp1251, iso-8859-7, latin1,
+  utf-16le, ...); [checks] IN003 = \"warning\" | \"info\" | \"off\".";
 
 const IN004: &str = "\
 What it checks
   Rows that are not deals but report furniture, which are skipped: a Salesforce report's
   footer (after the data, a blank line, the report name, \"Copyright (c) 2000-2026
   salesforce.com, inc. All rights reserved.\", \"Confidential Information - Do Not
-  Distribute\", \"Generated By: …\" and the company name), and \"Total\" / \"Grand Totals\" /
-  \"Subtotal\" rows of formatted exports. One finding per file, with the count.
+  Distribute\", \"Generated By: …\" and the company name), \"Total\" / \"Grand Totals\" /
+  \"Subtotal\" rows of formatted exports, rows of only delimiters or blanks (`,,,,,` that a
+  spreadsheet leaves after the data), and unlabelled totals rows (figures only, such as a sum
+  of amounts, with no id, name, account, stage or owner). One finding per file, with the
+  count and the first line. Skipped rows are never audited and never counted as records.
 
 Why it matters
-  Read as deals, footer lines would be malformed rows and total rows would double the pipeline.
+  Read as deals, footer lines would be malformed rows, blank rows would be deals missing every
+  field, and total rows would double the pipeline.
 
 Example
     IN004 line 214: skipped 5 report footer and summary rows (first at line 214)
@@ -292,9 +429,12 @@ Example
 How to fix
   Nothing to fix. A row is skipped only if it cannot be a deal: short one-line rows at the end
   of the file among which one starts with a footer marker (Copyright, ©, Confidential
-  Information, Generated By:), or a row whose first filled cell says Total, Subtotal or Grand
-  Totals, with at most half of its cells filled and no id of its own. A quote left open that
-  runs into the footer makes a malformed row (IN002), never a skipped one.
+  Information, Generated By:); a row whose first filled cell says Total, Subtotal or Grand
+  Totals, with at most half of its cells filled and no id of its own; a row whose cells are
+  all blank; or a row whose filled cells are all figures (numbers, amounts, percentages; not
+  dates) while the id, name, account, stage and owner columns the rules map are all empty. A
+  deal with a missing name but an id or a stage is a deal. A quote left open that runs into
+  the footer makes a malformed row (IN002), never a skipped one.
 
 Configuration
   [checks] IN004 = \"off\" hides the finding (the rows are still skipped).";
@@ -316,6 +456,31 @@ How to fix
 
 Configuration
   [checks] IN005 = \"error\" | \"info\" | \"off\"";
+
+const IN006: &str = "\
+What it checks
+  Quotes where the CSV format does not allow them: a quote inside a value that does not start
+  with one (ab\"c), or text after a value's closing quote (\"abc\"def). Such a value is kept
+  as read (ab\"c, and abcdef), never dropped; the row is audited normally. One finding per
+  row, naming the first such field.
+
+Why it matters
+  It is the sign of an export or a hand edit that did not escape quotes: the value may not be
+  what the CRM holds (a quote lost, two values run together), and another tool may split the
+  row differently.
+
+Example
+  Line 3 reads: 006A3,\"Acme \"Phase 2\"\",Prospecting
+    IN006 line 3 field Name: malformed quoting in field 2: …; the value is kept as read: `Acme Phase 2\"\"`
+
+How to fix
+  Quote the whole value and write each quote inside it twice: \"Acme \"\"Phase 2\"\"\".
+  A quote that is opened and never closed swallows the rows after it: that is IN002, which
+  names the line and column where the quote was opened (IN006 when it opens the file's very
+  last value, which is kept as read).
+
+Configuration
+  [checks] IN006 = \"error\" | \"info\" | \"off\"";
 
 #[cfg(test)]
 mod tests {
@@ -343,7 +508,7 @@ mod tests {
         tally.skip(2, 40);
         let mut other = ReadTally::default();
         other.skip(1, 12);
-        other.not_utf8(7);
+        other.not_utf8(7, Legacy::default());
         tally.merge(&other);
         let policy = Policy::new(&[], &[], &[]);
         let mut sink = FindingSink::new(&policy);

@@ -27,6 +27,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         as_of: args.as_of,
         threads,
         delimiter: args.delimiter.clone(),
+        encoding: args.encoding.clone(),
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         top: args.top,

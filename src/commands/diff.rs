@@ -40,6 +40,7 @@ pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
         top: args.top,
         previous: Some(args.old.clone()),
         previous_as_of: args.previous_as_of,
+        encoding: args.encoding.clone(),
         ..AuditRequest::default()
     }
     .run()?;

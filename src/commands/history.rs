@@ -31,6 +31,7 @@ fn add(args: &HistoryAddArgs) -> Result<u8> {
         as_of: args.as_of,
         threads,
         delimiter: args.delimiter.clone(),
+        encoding: args.encoding.clone(),
         progress: crate::progress::wanted(args.quiet),
         history: Some(args.db.clone()),
         ..AuditRequest::default()

@@ -20,7 +20,8 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8> {
                 .as_deref()
                 .map(input::parse_delimiter)
                 .transpose()?;
-            let export = input::open(file, delimiter)?;
+            let encoding = args.encoding.as_deref().map(input::parse_encoding);
+            let export = input::open_as(file, delimiter, encoding.transpose()?)?;
             let mut command = format!("pipelint init --from {file}");
             if let Some(p) = preset {
                 command.push_str(&format!(" --preset {}", p.name));

@@ -18,7 +18,8 @@ pub(crate) fn run(args: &ProfileArgs) -> Result<u8> {
         .as_deref()
         .map(input::parse_delimiter)
         .transpose()?;
-    let export = input::open(&args.file, delimiter)?;
+    let encoding = args.encoding.as_deref().map(input::parse_encoding);
+    let export = input::open_as(&args.file, delimiter, encoding.transpose()?)?;
     let preset = presets::detect(&export.header.cells, &export.sample)
         .ok()
         .map(|d| format!("{} ({})", d.preset, d.words()));

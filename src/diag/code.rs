@@ -61,9 +61,10 @@ codes! {
     Hyg010 => "HYG010", "next-step-stale-or-filler", Warning, "next step expired (its date is before as-of) or says nothing (filler such as \"follow up\", \"tbd\")";
     In001 => "IN001", "mapped-column-missing", Error, "a mapped column is missing from the header (fatal, exit 2)";
     In002 => "IN002", "malformed-row", Error, "a row has a different number of fields than the header";
-    In003 => "IN003", "not-utf8", Info, "text was not UTF-8 and was decoded as Windows-1252";
+    In003 => "IN003", "not-utf8", Info, "text was not UTF-8 and was decoded as the legacy encoding detected (named in the finding; a warning when the guess is not confident)";
     In004 => "IN004", "footer-skipped", Info, "report footer / summary rows were skipped (e.g. Salesforce \"Grand Totals\", copyright lines)";
     In005 => "IN005", "duplicate-header", Warning, "duplicate header name";
+    In006 => "IN006", "malformed-quoting", Warning, "malformed quoting (a quote inside an unquoted value, text after a closing quote): the value is kept as read";
     Req001 => "REQ001", "missing-required-field", Error, "a required field is missing (empty or placeholder)";
     Req002 => "REQ002", "stage-exit-criteria-unmet", Error, "stage exit criteria unmet: a field the deal's stage requires is missing";
     Req003 => "REQ003", "conditional-requirement-unmet", Error, "a conditional rule's required field is missing";

@@ -350,7 +350,7 @@ pub(crate) fn run(
         let mut summary = InputSummary::before_reading(&export, &mapping, reading);
         let mut read = ReadTally::default();
         if export.header_not_utf8 {
-            read.not_utf8(export.header.line);
+            read.not_utf8(export.header.line, export.legacy.unwrap_or_default());
         }
         let name = export.name.clone();
         let mut stream = BatchStream::spawn(export.reader, BATCH_ROWS, export.header.len());
@@ -371,8 +371,8 @@ pub(crate) fn run(
         input::check_file(file, &read, &mut later);
         summary.malformed = read.malformed;
         summary.skipped = read.skipped;
-        if read.first_not_utf8.is_some() {
-            summary.encoding = "windows-1252";
+        if let Some(legacy) = read.legacy {
+            summary.encoding = legacy.name();
         }
         inputs.push(summary);
     }

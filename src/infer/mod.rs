@@ -12,7 +12,7 @@ use std::io;
 use anyhow::Result;
 
 use crate::input::reader::BATCH_ROWS;
-use crate::input::{BatchStream, Export, encoding};
+use crate::input::{BatchStream, Export};
 use crate::values::{DecimalMark, Placeholders, trim_cell};
 pub(crate) use column::{ColumnStats, ValueType};
 pub(crate) use dates::{Candidates, DateEvidence, DateVerdict};
@@ -121,6 +121,7 @@ impl FileProfile {
             delimiter,
             encoding: stream_encoding,
             header_not_utf8,
+            legacy,
             reader,
             ..
         } = export;
@@ -141,7 +142,7 @@ impl FileProfile {
             groups: Vec::new(),
         };
         let mut group_index: rustc_hash::FxHashMap<String, usize> = Default::default();
-        let mut not_utf8 = header_not_utf8;
+        let mut not_utf8 = header_not_utf8.then(|| legacy.unwrap_or_default());
         let mut stream = BatchStream::spawn(reader, BATCH_ROWS, width);
         let batches = stream.take_batches();
         let mut cells: Vec<String> = Vec::with_capacity(width);
@@ -151,11 +152,11 @@ impl FileProfile {
                 profile.skipped += n;
             }
             for row in batch.rows.iter() {
-                if !not_utf8 && std::str::from_utf8(row.bytes()).is_err() {
-                    not_utf8 = true;
+                if not_utf8.is_none() && std::str::from_utf8(row.bytes()).is_err() {
+                    not_utf8 = Some(row.legacy);
                 }
                 cells.clear();
-                cells.extend(row.iter().map(|c| encoding::cell_text(c).into_owned()));
+                cells.extend((0..row.len()).map(|i| row.text(i).into_owned()));
                 if is_summary(&cells) {
                     profile.skipped += 1;
                     continue;
@@ -175,8 +176,8 @@ impl FileProfile {
             }
             let _ = stream.recycle.send(batch);
         }
-        if not_utf8 {
-            profile.encoding = "windows-1252";
+        if let Some(legacy) = not_utf8 {
+            profile.encoding = legacy.name();
         }
         profile.columns = columns;
         Ok(profile)
@@ -256,13 +257,13 @@ fn read_error(name: &str, e: io::Error) -> anyhow::Error {
     anyhow::Error::new(e).context(format!("cannot read {name}"))
 }
 
-/// A Total / Grand Totals row (the audit's rule; `profile` knows no id column).
+/// A row that holds no deal: a Total / Grand Totals row, or bare delimiters (the audit's
+/// rules; `profile` knows no id column, nor which columns name a deal, so it cannot tell an
+/// unlabelled totals row from a deal of figures).
 pub(crate) fn is_summary(cells: &[String]) -> bool {
-    crate::input::footer::is_summary_row(
-        |i| std::borrow::Cow::Borrowed(cells[i].as_str()),
-        cells.len(),
-        None,
-    )
+    use crate::input::footer;
+    let cell = |i: usize| std::borrow::Cow::Borrowed(cells[i].as_str());
+    footer::is_summary_row(cell, cells.len(), None) || footer::is_blank_row(cell, cells.len())
 }
 
 /// The decimal mark several numeric columns agree on.

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-pub(crate) use encoding::StreamEncoding;
+pub(crate) use encoding::{Legacy, StreamEncoding};
 pub(crate) use reader::RowText;
 pub(crate) use reader::{Batch, BatchStream, RecordReader, Row, Rows};
 
@@ -31,9 +31,13 @@ pub struct Export {
     pub(crate) name: String,
     pub(crate) header: Header,
     pub(crate) delimiter: u8,
-    /// How the byte stream is decoded (rows that are not UTF-8 are read as Windows-1252).
+    /// How the byte stream is decoded.
     pub(crate) encoding: StreamEncoding,
-    /// The header itself was not UTF-8 (read as Windows-1252).
+    /// How text that is not UTF-8 is decoded, when decided before the rows are read (named,
+    /// or detected in the head of the file); otherwise the reader decides at the first such
+    /// row.
+    pub(crate) legacy: Option<Legacy>,
+    /// The header itself was not UTF-8 (read in the legacy encoding).
     pub(crate) header_not_utf8: bool,
     /// The first data rows, decoded: what value sniffing (date formats, decimal mark) reads.
     pub(crate) sample: Vec<Vec<String>>,
@@ -185,6 +189,21 @@ pub(crate) fn display_name(path: &str) -> String {
 /// Open an export and read its header. `delimiter` is detected from the first lines when
 /// not given.
 pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
+    open_as(path, delimiter, None)
+}
+
+/// `--encoding NAME` as given on the command line.
+pub(crate) fn parse_encoding(name: &str) -> Result<encoding::Named> {
+    encoding::named(name).map_err(|e| anyhow::anyhow!("--encoding: {e}"))
+}
+
+/// [`open`], with the encoding named (`--encoding`, `[input] encoding`) rather than
+/// detected.
+pub(crate) fn open_as(
+    path: &str,
+    delimiter: Option<u8>,
+    named: Option<encoding::Named>,
+) -> Result<Export> {
     let name = display_name(path);
     let mut progress = ReadProgress::default();
     let raw: Box<dyn Read + Send> = if path == "-" {
@@ -213,7 +232,11 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         .take(RAW_HEAD as u64)
         .read_to_end(&mut raw_head)
         .with_context(|| format!("cannot read {name}"))?;
-    let encoding = encoding::sniff(&raw_head);
+    let encoding = match named {
+        // A byte order mark says what the file is, whatever was named.
+        Some(encoding::Named::Stream(e)) if encoding::sniff(&raw_head) == StreamEncoding::Utf8 => e,
+        _ => encoding::sniff(&raw_head),
+    };
     let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(raw_head).chain(raw));
     let mut decoded = encoding::decoded(raw, encoding);
     let mut sample_bytes = Vec::with_capacity(SAMPLE_BYTES);
@@ -227,27 +250,36 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
              control bytes); export the report as CSV"
         );
     }
+    let legacy = match named {
+        Some(encoding::Named::Legacy(l)) => Some(l),
+        _ if head_is_utf8(&sample_bytes) => None,
+        // Most legacy exports show it in their first rows: decide on the whole head.
+        _ => Some(encoding::detect([sample_bytes.as_slice()])),
+    };
     let delimiter = delimiter
         .or_else(|| dialect::detect_delimiter(&sample_bytes))
         .unwrap_or(b',');
-    let sample = sample_rows(&sample_bytes, delimiter);
+    let sample = sample_rows(&sample_bytes, delimiter, legacy.unwrap_or_default());
     let stream: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
         BUFFER,
         io::Cursor::new(sample_bytes).chain(decoded),
     ));
 
     let mut reader = RecordReader::new(stream, delimiter);
+    reader.legacy = legacy;
     let mut first = Rows::default();
+    first.legacy = legacy.unwrap_or_default();
     let has_header = reader
         .read_into(&mut first)
         .with_context(|| format!("cannot read {name}"))?;
     let Some(row) = first.get(0).filter(|_| has_header) else {
         bail!("{name} is empty: there is no header row to audit");
     };
-    if row.at_eof && row.iter().any(|c| c.contains(&b'\n')) {
+    if let Some((line, column)) = row.quoting.unclosed {
         bail!(
-            "{name}: the header row starting at line {} never ends: a quote opened there is \
-             never closed",
+            "{name}: the header row starting at line {} never ends: the quote opened at line \
+             {line}, column {column} is never closed; close it (a quote inside a value is \
+             written twice: \"\")",
             row.line
         );
     }
@@ -272,9 +304,8 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         );
     }
     let header_not_utf8 = std::str::from_utf8(row.bytes()).is_err();
-    let cells = row
-        .iter()
-        .map(|c| encoding::cell_text(c).trim().to_string())
+    let cells = (0..row.len())
+        .map(|i| row.text(i).trim().to_string())
         .collect();
     let line = row.line;
     Ok(Export {
@@ -282,6 +313,7 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
         header: Header { cells, line },
         delimiter,
         encoding,
+        legacy,
         header_not_utf8,
         sample,
         reader,
@@ -289,9 +321,18 @@ pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
     })
 }
 
-/// The data rows at the start of the decoded text, each cell decoded (Windows-1252 where
-/// it is not UTF-8). The last, possibly cut-off, line is left out.
-fn sample_rows(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+/// Whether the head of a file is UTF-8: a character cut at the end of the head does not
+/// count against it.
+fn head_is_utf8(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && bytes.len() >= SAMPLE_BYTES,
+    }
+}
+
+/// The data rows at the start of the decoded text, each cell decoded (`legacy` where it is
+/// not UTF-8). The last, possibly cut-off, line is left out.
+fn sample_rows(bytes: &[u8], delimiter: u8, legacy: Legacy) -> Vec<Vec<String>> {
     // Whole lines only (LF, CRLF or a lone CR ends one), unless the text ends there.
     let cut = if bytes.len() < SAMPLE_BYTES {
         bytes.len()
@@ -303,6 +344,7 @@ fn sample_rows(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
     };
     let mut reader = RecordReader::new(&bytes[..cut], delimiter);
     let mut rows = Rows::default();
+    rows.legacy = legacy;
     while rows.len() <= SAMPLE_ROWS {
         match reader.read_into(&mut rows) {
             Ok(true) => {}
@@ -311,10 +353,6 @@ fn sample_rows(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
     }
     rows.iter()
         .skip(1)
-        .map(|r| {
-            r.iter()
-                .map(|c| encoding::cell_text(c).trim().to_string())
-                .collect()
-        })
+        .map(|r| (0..r.len()).map(|i| r.text(i).trim().to_string()).collect())
         .collect()
 }

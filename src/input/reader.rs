@@ -14,6 +14,8 @@ use std::thread::JoinHandle;
 
 use csv_core::{ReadRecordResult, Reader as CoreReader, ReaderBuilder as CoreBuilder};
 
+use super::encoding::Legacy;
+
 /// Records stored contiguously: every field's bytes in one buffer, field ends (relative to
 /// their record) in another. Buffers keep their size when cleared, so a recycled batch is
 /// refilled without allocating or zero-filling.
@@ -24,6 +26,8 @@ pub(crate) struct Rows {
     ends: Vec<usize>,
     ends_used: usize,
     meta: Vec<RowMeta>,
+    /// How the batch's rows that are not UTF-8 are decoded (decided once per file).
+    pub(crate) legacy: Legacy,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -34,6 +38,18 @@ struct RowMeta {
     line: u64,
     /// The record ended because the input did (no line break after it).
     at_eof: bool,
+    quoting: Quoting,
+}
+
+/// What the reader saw of a record's quotes beyond the values themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Quoting {
+    /// The first field (0-based) with a quote inside an unquoted value (`ab"c`) or text
+    /// after its closing quote (`"abc"def`): IN006. The value is kept as read.
+    pub(crate) malformed: Option<u32>,
+    /// Where the quote that was still open when the input ended was opened: its line and
+    /// 1-based column (in bytes).
+    pub(crate) unclosed: Option<(u64, u64)>,
 }
 
 impl Rows {
@@ -65,6 +81,8 @@ impl Rows {
             ends,
             line: m.line,
             at_eof: m.at_eof,
+            quoting: m.quoting,
+            legacy: self.legacy,
         })
     }
 
@@ -101,6 +119,7 @@ impl Rows {
             len,
             line,
             at_eof: false,
+            quoting: Quoting::default(),
         });
     }
 
@@ -117,6 +136,7 @@ impl Rows {
         self.push_fields(row.iter(), row.line);
         if let Some(m) = self.meta.last_mut() {
             m.at_eof = row.at_eof;
+            m.quoting = row.quoting;
         }
     }
 }
@@ -131,6 +151,9 @@ pub(crate) struct Row<'a> {
     /// The record ended because the input did: with a line break inside its last field, the
     /// sign of a quote that was never closed.
     pub(crate) at_eof: bool,
+    pub(crate) quoting: Quoting,
+    /// How the row's cells are decoded when they are not UTF-8.
+    pub(crate) legacy: Legacy,
 }
 
 impl<'a> Row<'a> {
@@ -158,6 +181,11 @@ impl<'a> Row<'a> {
         let row = *self;
         (0..row.len()).filter_map(move |i| row.get(i))
     }
+
+    /// Field `i` as text (UTF-8, else the file's legacy encoding).
+    pub(crate) fn text(&self, i: usize) -> Cow<'a, str> {
+        self.legacy.cell_text(self.get(i).unwrap_or(&[]))
+    }
 }
 
 /// Reads rows from a CSV byte stream.
@@ -166,6 +194,11 @@ pub(crate) struct RecordReader<R> {
     core: CoreReader,
     lines: LineCounter,
     started: bool,
+    delimiter: u8,
+    quotes: QuoteScan,
+    /// The legacy encoding, when decided before the rows are read (named by the user, or
+    /// detected in the sample at the head of the file).
+    pub(crate) legacy: Option<Legacy>,
 }
 
 /// Counts physical lines in consumed bytes: `\n`, `\r\n` and a lone `\r` (old Mac files,
@@ -175,6 +208,8 @@ pub(crate) struct RecordReader<R> {
 struct LineCounter {
     /// Line breaks seen so far.
     breaks: u64,
+    /// Bytes since the last line break.
+    column: u64,
     /// The last byte seen was `\r`: one more break, unless a `\n` follows.
     pending_cr: bool,
 }
@@ -190,6 +225,10 @@ impl LineCounter {
             self.breaks += 1;
         }
         self.pending_cr = false;
+        match memchr::memrchr2(b'\n', b'\r', b) {
+            Some(i) => self.column = (b.len() - i - 1) as u64,
+            None => self.column += b.len() as u64,
+        }
         let mut n = lf;
         if memchr::memchr(b'\r', b).is_some() {
             let cr = memchr::memchr_iter(b'\r', b).count() as u64;
@@ -208,6 +247,139 @@ impl LineCounter {
     fn line(&self) -> u64 {
         1 + self.breaks + u64::from(self.pending_cr)
     }
+
+    /// The line and 1-based column of byte `at` of `b`, the bytes about to be consumed.
+    fn position_in(&self, b: &[u8], at: usize) -> (u64, u64) {
+        let before = &b[..at.min(b.len())];
+        let mut probe = LineCounter {
+            breaks: self.breaks,
+            column: self.column,
+            pending_cr: self.pending_cr,
+        };
+        let lf = memchr::memchr_iter(b'\n', before).count() as u64;
+        probe.consume(before, lf);
+        (probe.line(), probe.column + 1)
+    }
+}
+
+/// Follows a record's quotes as its bytes stream through, to find what csv_core reads
+/// silently: a quote inside an unquoted value (`ab"c`, kept literally) and text after a
+/// closing quote (`"abc"def`, read as `abcdef`). Only quote bytes are looked at (found with
+/// memchr), so a file with few quotes pays next to nothing.
+#[derive(Clone, Copy, Debug, Default)]
+struct QuoteScan {
+    in_quotes: bool,
+    /// The last byte seen before the current chunk (the delimiter at a record's start).
+    prev: u8,
+    /// The previous chunk ended on a quote inside a quoted value: the next byte says
+    /// whether it closed the value or began a doubled quote.
+    pending: bool,
+    /// Where the quote still open was opened, once known: line and column.
+    open_at: Option<(u64, u64)>,
+    malformed: Option<u32>,
+}
+
+impl QuoteScan {
+    fn start(&mut self, delimiter: u8) {
+        *self = QuoteScan {
+            prev: delimiter,
+            ..QuoteScan::default()
+        };
+    }
+
+    /// Scan `b`, the next bytes of the record, of which `fields_before` fields were
+    /// complete before it. `lines` is the line counter before `b` is consumed.
+    fn scan(&mut self, b: &[u8], delimiter: u8, fields_before: usize, lines: &LineCounter) {
+        if b.is_empty() {
+            return;
+        }
+        let ends_value = |c: u8| c == delimiter || c == b'\n' || c == b'\r';
+        let entry = (self.in_quotes && !self.pending, self.pending);
+        let mut skip = None;
+        let mut opened = None;
+        if self.pending {
+            self.pending = false;
+            if b[0] == b'"' {
+                skip = Some(0);
+            } else {
+                self.in_quotes = false;
+                if !ends_value(b[0]) {
+                    self.flag(b, 0, delimiter, fields_before, entry);
+                }
+            }
+        }
+        if memchr::memchr(b'"', b).is_some() {
+            for q in memchr::memchr_iter(b'"', b) {
+                if skip == Some(q) {
+                    continue;
+                }
+                if !self.in_quotes {
+                    let before = if q == 0 { self.prev } else { b[q - 1] };
+                    if before == delimiter {
+                        self.in_quotes = true;
+                        opened = Some(q);
+                    } else {
+                        self.flag(b, q, delimiter, fields_before, entry);
+                    }
+                    continue;
+                }
+                match b.get(q + 1) {
+                    None => self.pending = true,
+                    Some(b'"') => skip = Some(q + 1),
+                    Some(&c) => {
+                        self.in_quotes = false;
+                        if !ends_value(c) {
+                            self.flag(b, q + 1, delimiter, fields_before, entry);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(q) = opened.filter(|_| self.in_quotes) {
+            // Still open at the end of the chunk: remember where, in case it never closes.
+            // (Rare enough to count its line here rather than track every quote's.)
+            self.open_at = Some(lines.position_in(b, q));
+        }
+        self.prev = b[b.len() - 1];
+    }
+
+    /// Note malformed quoting at byte `at` of `b` (the first in the record counts).
+    /// `entry` is the state `b` began in: inside a quoted value, and just after a quote
+    /// that closed one.
+    fn flag(
+        &mut self,
+        b: &[u8],
+        at: usize,
+        delimiter: u8,
+        fields_before: usize,
+        entry: (bool, bool),
+    ) {
+        if self.malformed.is_some() {
+            return;
+        }
+        // Which field: the delimiters outside quotes before it. This runs once per flagged
+        // record, so a plain byte walk is fine.
+        let mut field = fields_before;
+        let (mut quoted, mut closed) = entry;
+        let mut at_start = !quoted && !closed && self.prev == delimiter;
+        for &c in &b[..at] {
+            if c == b'"' {
+                if quoted {
+                    (quoted, closed) = (false, true);
+                } else if closed || at_start {
+                    // A doubled quote inside the value, or the opening one.
+                    (quoted, closed) = (true, false);
+                }
+            } else {
+                closed = false;
+                if c == delimiter && !quoted {
+                    field += 1;
+                }
+            }
+            at_start = c == delimiter && !quoted;
+        }
+        self.malformed = Some(field as u32);
+    }
 }
 
 impl<R: BufRead> RecordReader<R> {
@@ -218,6 +390,9 @@ impl<R: BufRead> RecordReader<R> {
             core,
             lines: LineCounter::default(),
             started: false,
+            delimiter,
+            quotes: QuoteScan::default(),
+            legacy: None,
         }
     }
 
@@ -251,6 +426,7 @@ impl<R: BufRead> RecordReader<R> {
             }
         }
         let line = self.lines.line();
+        self.quotes.start(self.delimiter);
         let (start, ends_start) = (rows.used, rows.ends_used);
         let (mut out, mut nends) = (0, 0);
         loop {
@@ -271,6 +447,8 @@ impl<R: BufRead> RecordReader<R> {
                 &mut rows.data[start + out..],
                 &mut rows.ends[ends_start + nends..],
             );
+            self.quotes
+                .scan(&input[..nin], self.delimiter, nends, &self.lines);
             self.lines.consume(&input[..nin], self.core.line() - before);
             self.input.consume(nin);
             out += nout;
@@ -285,12 +463,21 @@ impl<R: BufRead> RecordReader<R> {
                     }
                     rows.used = start + out;
                     rows.ends_used = ends_start + nends;
+                    let quoting = Quoting {
+                        malformed: self.quotes.malformed,
+                        unclosed: if eof && self.quotes.in_quotes && !self.quotes.pending {
+                            self.quotes.open_at.or(Some((line, 1)))
+                        } else {
+                            None
+                        },
+                    };
                     rows.meta.push(RowMeta {
                         data: start,
                         ends: ends_start,
                         len: nends,
                         line,
                         at_eof: eof,
+                        quoting,
                     });
                     return Ok(true);
                 }
@@ -304,7 +491,8 @@ impl<R: BufRead> RecordReader<R> {
 pub(crate) const BATCH_ROWS: usize = 8 * 1024;
 
 /// A row's cells as text. The row is validated as UTF-8 once; a field is then a slice of it.
-/// A row that is not UTF-8 has each cell decoded as Windows-1252 (see `input::encoding`).
+/// A row that is not UTF-8 has each cell decoded in the file's legacy encoding (see
+/// `input::encoding`).
 pub(crate) struct RowText<'r> {
     row: Row<'r>,
     text: Option<&'r str>,
@@ -318,7 +506,7 @@ impl<'r> RowText<'r> {
         }
     }
 
-    /// Whether the row is UTF-8 (else its cells are read as Windows-1252).
+    /// Whether the row is UTF-8 (else its cells are read in the file's legacy encoding).
     pub(crate) fn is_utf8(&self) -> bool {
         self.text.is_some()
     }
@@ -335,7 +523,9 @@ impl<'r> RowText<'r> {
         if let Some(s) = self.text.and_then(|t| t.get(range.clone())) {
             return Cow::Borrowed(s);
         }
-        super::encoding::cell_text(self.row.bytes().get(range).unwrap_or(&[]))
+        self.row
+            .legacy
+            .cell_text(self.row.bytes().get(range).unwrap_or(&[]))
     }
 }
 
@@ -422,10 +612,7 @@ impl FooterWatch {
     /// held lines go back to the rows.
     fn finish(&mut self, rows: &mut Rows) -> Option<(u64, u64)> {
         let is_footer = self.held.iter().any(|r| {
-            let text: Vec<String> = r
-                .iter()
-                .map(|c| super::encoding::cell_text(c).into_owned())
-                .collect();
+            let text: Vec<String> = (0..r.len()).map(|i| r.text(i).into_owned()).collect();
             super::footer::is_footer_marker(&text.join(","))
         });
         let first = self.held.get(0).map(|r| r.line);
@@ -438,6 +625,21 @@ impl FooterWatch {
             None
         }
     }
+}
+
+/// Guess the legacy encoding from the rows (read or held back) that are not UTF-8.
+fn detect_in(rows: &Rows, held: &Rows) -> Legacy {
+    let not_utf8 = rows
+        .iter()
+        .chain(held.iter())
+        .filter(|r| std::str::from_utf8(r.bytes()).is_err());
+    // Cells apart, so that the last letter of one and the first of the next do not count
+    // as a pair of letters.
+    super::encoding::detect(
+        not_utf8.flat_map(|r| {
+            (0..r.len()).flat_map(move |i| [r.get(i).unwrap_or(&[]), b" ".as_slice()])
+        }),
+    )
 }
 
 /// Rows read on a background thread, in batches, with the batches recycled so the reader
@@ -470,10 +672,21 @@ impl BatchStream {
                     let mut batch: Batch = recycle_rx.try_recv().unwrap_or_default();
                     batch.rows.clear();
                     batch.footer = None;
+                    batch.rows.legacy = reader.legacy.unwrap_or_default();
+                    watch.held.legacy = batch.rows.legacy;
                     let mut eof = false;
+                    let mut not_utf8 = false;
                     while batch.rows.len() < batch_size && batch.rows.bytes_used() < BATCH_BYTES {
                         match reader.read_into(&mut batch.rows) {
                             Ok(true) => {
+                                // Until the file's legacy encoding is decided, look for
+                                // the first row that needs one (while its bytes are hot).
+                                if reader.legacy.is_none() && !not_utf8 {
+                                    not_utf8 = batch
+                                        .rows
+                                        .get(batch.rows.len() - 1)
+                                        .is_some_and(|r| std::str::from_utf8(r.bytes()).is_err());
+                                }
                                 watch.hold(&mut batch.rows, header_len);
                             }
                             Ok(false) => {
@@ -486,6 +699,14 @@ impl BatchStream {
                                 return;
                             }
                         }
+                    }
+                    if not_utf8 {
+                        // Decided once for the file, before any row that needs it is handed
+                        // over: later batches carry the same decision.
+                        let legacy = detect_in(&batch.rows, &watch.held);
+                        reader.legacy = Some(legacy);
+                        batch.rows.legacy = legacy;
+                        watch.held.legacy = legacy;
                     }
                     let carries = !batch.is_empty() || batch.footer.is_some();
                     if carries && tx.send(Ok(batch)).is_err() {
@@ -571,6 +792,109 @@ mod tests {
         let mixed = rows("a,b\n1,2\r\n3,4\r5,6\n\"q\rr\",7\n8,9");
         let lines: Vec<u64> = mixed.iter().map(|r| r.0).collect();
         assert_eq!(lines, vec![1, 2, 3, 4, 5, 7]);
+    }
+
+    /// Each record's quoting, read through a buffer of `capacity` bytes (1: every byte is a
+    /// chunk of its own, so state carried across chunks is exercised).
+    fn quoting(data: &str, capacity: usize) -> Vec<(Vec<String>, Quoting)> {
+        let input = std::io::BufReader::with_capacity(capacity, data.as_bytes());
+        let mut r = RecordReader::new(input, b',');
+        let mut rows = Rows::default();
+        while r.read_into(&mut rows).unwrap() {}
+        rows.iter()
+            .map(|row| {
+                let fields = row.iter().map(|f| String::from_utf8_lossy(f).into_owned());
+                (fields.collect(), row.quoting)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn malformed_quotes_are_noted_with_their_field_and_values_kept() {
+        let data = "a,b,c\n1,ab\"c,x\n\"abc\"def,2,3\n\"ok\",\"a\"\"b\",\"x,\ny\"\r\n\"\",\"\"\"\",z\n4,5, \"c\"\n";
+        for capacity in [1, 2, 3, 7, 4096] {
+            let q = quoting(data, capacity);
+            let malformed: Vec<Option<u32>> = q.iter().map(|r| r.1.malformed).collect();
+            assert_eq!(
+                malformed,
+                vec![None, Some(1), Some(0), None, None, Some(2)],
+                "capacity {capacity}"
+            );
+            assert_eq!(q[1].0, vec!["1", "ab\"c", "x"]);
+            assert_eq!(q[2].0, vec!["abcdef", "2", "3"]);
+            assert_eq!(q[3].0, vec!["ok", "a\"b", "x,\ny"]);
+            assert_eq!(q[4].0, vec!["", "\"", "z"]);
+            assert!(q.iter().all(|r| r.1.unclosed.is_none()));
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_placed_where_it_opened() {
+        let data = "a,b,c\n1,\"two\nlines\",3\n4,5,\"open\n6,7,8\n";
+        for capacity in [1, 5, 4096] {
+            let q = quoting(data, capacity);
+            assert_eq!(q.len(), 3, "capacity {capacity}");
+            assert_eq!(q[1].1.unclosed, None);
+            assert_eq!(q[2].1.unclosed, Some((4, 5)), "capacity {capacity}");
+        }
+        // Opened after a multi-line value on the same record, on CRLF lines.
+        let q = quoting("a,b\r\n\"x\r\ny\",\"never\r\nz\r\n", 3);
+        assert_eq!(q[1].1.unclosed, Some((3, 4)));
+        // A quoted last value with no line break after it is closed.
+        assert_eq!(quoting("a,b\n1,\"x\"", 1)[1].1.unclosed, None);
+    }
+
+    /// csv-spectrum (max-mapper/csv-spectrum, see /work/shared/suites/README.md): every CSV
+    /// read by this reader gives, record for record, the objects its JSON twin lists.
+    #[test]
+    fn csv_spectrum_reads_record_for_record() {
+        let suite = std::path::Path::new("/work/shared/suites/csv-spectrum");
+        let mut files: Vec<_> = std::fs::read_dir(suite.join("csvs"))
+            .expect("the csv-spectrum suite at /work/shared/suites/csv-spectrum")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 12, "{files:?}");
+        for csv in files {
+            let stem = csv.file_stem().and_then(|s| s.to_str()).expect("name");
+            let bytes = std::fs::read(&csv).expect("read csv");
+            let mut reader = RecordReader::new(bytes.as_slice(), b',');
+            let mut rows = Rows::default();
+            while reader.read_into(&mut rows).expect("read") {}
+            let mut records = rows.iter().map(|r| {
+                (0..r.len())
+                    .map(|i| r.text(i).into_owned())
+                    .collect::<Vec<_>>()
+            });
+            let header = records.next().expect("a header");
+            let got: Vec<serde_json::Map<String, serde_json::Value>> = records
+                .map(|r| {
+                    header
+                        .iter()
+                        .cloned()
+                        .zip(r.into_iter().map(serde_json::Value::String))
+                        .collect()
+                })
+                .collect();
+            let json = std::fs::read_to_string(suite.join("json").join(format!("{stem}.json")))
+                .expect("read json");
+            // One file holds a single object rather than a list of them.
+            let mut want = match serde_json::from_str(&json).expect("json") {
+                serde_json::Value::Array(items) => items,
+                one => vec![one],
+            };
+            if stem == "location_coordinates" {
+                // The suite's README: "json/location_coordinates.json holds a phone number
+                // that is not the one in its CSV" (upstream's mistake). Check that it is
+                // still the mistake, then expect what the CSV says.
+                let phone = &mut want[0]["Contact Phone Number"];
+                assert_eq!(phone, "1234567890");
+                *phone = "2095257564".into();
+            }
+            let want: Vec<serde_json::Value> = want;
+            let got: Vec<serde_json::Value> = got.into_iter().map(Into::into).collect();
+            assert_eq!(got, want, "{stem}");
+        }
     }
 
     #[test]

@@ -567,6 +567,12 @@ impl UserRules {
         let d = self.raw.input.delimiter.as_ref()?;
         crate::input::dialect::delimiter_byte(d.get_ref())
     }
+
+    /// The encoding the file names (`[input] encoding`), if a known one.
+    pub(crate) fn encoding(&self) -> Option<crate::input::encoding::Named> {
+        let e = self.raw.input.encoding.as_ref()?;
+        crate::input::encoding::named(e.get_ref()).ok()
+    }
 }
 
 /// Build the rule set from a user's file, a preset, or the preset with the file on top.

@@ -14,6 +14,8 @@ pub(crate) struct RawInput {
     pub(crate) decimal: Option<Spanned<String>>,
     pub(crate) empty_values: Option<Vec<String>>,
     pub(crate) delimiter: Option<Spanned<String>>,
+    /// The encoding of text that is not UTF-8 (default: detected per file).
+    pub(crate) encoding: Option<Spanned<String>>,
     pub(crate) currency: Option<Spanned<String>>,
 }
 

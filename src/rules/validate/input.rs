@@ -1,5 +1,5 @@
-//! `[input]`: the preset to start from, date formats, decimal mark, placeholders, delimiter
-//! and currency.
+//! `[input]`: the preset to start from, date formats, decimal mark, placeholders, delimiter,
+//! encoding and currency.
 
 use super::Checker;
 use crate::rules::presets;
@@ -76,6 +76,12 @@ pub(super) fn check(c: &mut Checker<'_>, input: &RawInput) -> InputLayer {
                     d.get_ref()
                 ),
             ),
+        }
+    }
+    if let Some(e) = &input.encoding {
+        // Read before the rules are resolved (the files are opened first); checked here.
+        if let Err(problem) = crate::input::encoding::named(e.get_ref()) {
+            c.problem(e.span(), problem);
         }
     }
     if let Some(cur) = &input.currency {
