@@ -366,8 +366,13 @@ impl<'a> DealState<'a> {
         };
         // Only an open deal's next step is judged: most rows of a large export are closed.
         if let (true, Some(Cell::Valid(_))) = (state.is_open(), cell(h.next_step)) {
-            let text = texts.field(h.next_step.map(|s| plan.slots[s].column));
-            state.next_step.filler = plan.rules.risk.is_filler(trim_cell(&text));
+            let column = h.next_step.map(|s| plan.slots[s].column);
+            // Most next steps are too long to be filler: told from the raw bytes, unread.
+            let raw = column.and_then(|c| texts.row().get(c)).unwrap_or(&[]);
+            if plan.rules.risk.may_be_filler(raw) {
+                let text = texts.field(column);
+                state.next_step.filler = plan.rules.risk.is_filler(trim_cell(&text));
+            }
         }
         state
     }

@@ -191,10 +191,12 @@ fn is_summary_row(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
 fn holds_no_deal(plan: &Plan<'_>, texts: &RowText<'_>, row: Row<'_>) -> bool {
     let cell = |i| texts.field(Some(i));
     // Nearly every row's first cell is filled and is not a figure: decided on one cell.
-    if row
-        .get(0)
-        .is_some_and(|first| !first.trim_ascii().is_empty())
-    {
+    if let Some(first) = row.get(0).filter(|f| !f.trim_ascii().is_empty()) {
+        // A lower-case letter is in no figure: ids and names, most first cells, are told
+        // apart on their bytes, undecoded (see `footer::is_figure`).
+        if first.iter().any(u8::is_ascii_lowercase) {
+            return false;
+        }
         let first = cell(0);
         if !crate::input::footer::is_figure(&first) {
             return false;

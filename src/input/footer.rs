@@ -78,6 +78,11 @@ pub(crate) fn is_blank_row<'a>(
 /// `1/31/2026`): a row with a date may be a deal.
 pub(crate) fn is_figure(text: &str) -> bool {
     let t = text.trim();
+    // A lower-case letter is in no figure (currency codes are upper case): most cells, ids
+    // and names among them, are told apart on that alone.
+    if t.bytes().any(|b| b.is_ascii_lowercase()) {
+        return false;
+    }
     let code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase());
     let t = match t.split_once(' ') {
         Some((a, rest)) if code(a) => rest.trim(),

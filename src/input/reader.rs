@@ -62,6 +62,11 @@ impl Rows {
     }
 
     /// Bytes of field data held.
+    /// Whether every byte of the batch's rows is ASCII (and so every row UTF-8).
+    pub(crate) fn is_ascii(&self) -> bool {
+        self.data[..self.used].is_ascii()
+    }
+
     pub(crate) fn bytes_used(&self) -> usize {
         self.used
     }
@@ -679,14 +684,6 @@ impl BatchStream {
                     while batch.rows.len() < batch_size && batch.rows.bytes_used() < BATCH_BYTES {
                         match reader.read_into(&mut batch.rows) {
                             Ok(true) => {
-                                // Until the file's legacy encoding is decided, look for
-                                // the first row that needs one (while its bytes are hot).
-                                if reader.legacy.is_none() && !not_utf8 {
-                                    not_utf8 = batch
-                                        .rows
-                                        .get(batch.rows.len() - 1)
-                                        .is_some_and(|r| std::str::from_utf8(r.bytes()).is_err());
-                                }
                                 watch.hold(&mut batch.rows, header_len);
                             }
                             Ok(false) => {
@@ -699,6 +696,16 @@ impl BatchStream {
                                 return;
                             }
                         }
+                    }
+                    // Until the file's legacy encoding is decided, look for a row that
+                    // needs one: a batch of ASCII (most are) is cleared in one pass.
+                    if reader.legacy.is_none() && !batch.rows.is_ascii() {
+                        not_utf8 = (0..batch.rows.len()).any(|i| {
+                            batch
+                                .rows
+                                .get(i)
+                                .is_some_and(|r| std::str::from_utf8(r.bytes()).is_err())
+                        });
                     }
                     if not_utf8 {
                         // Decided once for the file, before any row that needs it is handed

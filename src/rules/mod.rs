@@ -299,12 +299,58 @@ impl Default for RiskRules {
 }
 
 impl RiskRules {
+    /// Whether a next step's raw bytes may be filler: ASCII text with more letters (outside
+    /// spaces and trailing punctuation) than the longest filler is not, and is not decoded.
+    pub(crate) fn may_be_filler(&self, raw: &[u8]) -> bool {
+        if !raw.is_ascii() {
+            return true;
+        }
+        let longest = self
+            .next_step_filler
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        let end = raw
+            .iter()
+            .rposition(|b| !(b.is_ascii_whitespace() || b.is_ascii_punctuation()))
+            .map_or(0, |i| i + 1);
+        raw[..end]
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .count()
+            <= longest
+    }
+
     /// Whether a next step (as written, not empty) is one of the filler texts. Compared
     /// folded, without allocating: this runs for every open deal.
     pub(crate) fn is_filler(&self, next_step: &str) -> bool {
-        self.next_step_filler
-            .iter()
-            .any(|f| filler_chars(next_step).eq(f.chars()))
+        // Filler is short and real next steps are long: fold once into a small buffer, and
+        // stop folding as soon as the text is longer than the longest filler.
+        const ROOM: usize = 64;
+        let longest = self.next_step_filler.iter().map(String::len).max();
+        let Some(longest) = longest.filter(|&n| n <= ROOM - 4) else {
+            return self
+                .next_step_filler
+                .iter()
+                .any(|f| filler_chars(next_step).eq(f.chars()));
+        };
+        // ASCII text folds to as many bytes as it has outside spaces, or more: longer than
+        // the longest filler without them, it is no filler (decided on bytes, not chars).
+        let core = filler_core(next_step);
+        if core.is_ascii() && core.bytes().filter(|b| !b.is_ascii_whitespace()).count() > longest {
+            return false;
+        }
+        let mut folded = [0u8; ROOM];
+        let mut len = 0;
+        for c in filler_chars(next_step) {
+            if len + c.len_utf8() > longest {
+                return false;
+            }
+            len += c.encode_utf8(&mut folded[len..]).len();
+        }
+        let folded = &folded[..len];
+        self.next_step_filler.iter().any(|f| f.as_bytes() == folded)
     }
 }
 
@@ -315,15 +361,21 @@ pub(crate) fn normalize_filler(text: &str) -> String {
     filler_chars(text).collect()
 }
 
+/// A next step without its trailing spaces and punctuation.
+fn filler_core(text: &str) -> &str {
+    text.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || c == '…')
+}
+
 fn filler_chars(text: &str) -> impl Iterator<Item = char> + '_ {
-    let core =
-        text.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation() || c == '…');
-    core.split_whitespace().enumerate().flat_map(|(i, word)| {
-        (i > 0)
-            .then_some(' ')
-            .into_iter()
-            .chain(word.chars().flat_map(char::to_lowercase))
-    })
+    filler_core(text)
+        .split_whitespace()
+        .enumerate()
+        .flat_map(|(i, word)| {
+            (i > 0)
+                .then_some(' ')
+                .into_iter()
+                .chain(word.chars().flat_map(char::to_lowercase))
+        })
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]

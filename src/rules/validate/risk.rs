@@ -216,6 +216,23 @@ mod tests {
         ] {
             assert!(!defaults.is_filler(real), "{real}");
         }
+        // The raw-bytes pre-check never turns filler away, however it is spaced or
+        // punctuated, and turns long ASCII next steps away undecoded.
+        for filler in [
+            "Follow up!",
+            "  follow      up  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+            "TBD",
+            "check-in.",
+            "?",
+            "Call",
+            "Sync soon…",
+        ] {
+            assert!(defaults.may_be_filler(filler.as_bytes()), "{filler}");
+            assert!(defaults.is_filler(filler), "{filler}");
+        }
+        assert!(!defaults.may_be_filler(b"Follow up with CFO on pricing"));
+        assert!(!risk.may_be_filler(b"Circle back with the buying committee"));
+        assert!(risk.may_be_filler(b"circle   BACK!! "));
     }
 
     #[test]
