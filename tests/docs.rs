@@ -71,10 +71,13 @@ fn every_check_explains_itself() {
 
 /// DESIGN.md: every risk signal has a question a manager can ask the seller, kept with the
 /// check's explanation. The signals with a check of their own today: overdue (HYG001), stale
-/// (HYG002), stage_aged (HYG003), forecast_mismatch (HYG004, HYG005), exit_criteria (REQ002).
+/// (HYG002), stage_aged (HYG003), forecast_mismatch (HYG004, HYG005), exit_criteria (REQ002),
+/// no_next_step (HYG010), slipping (HYG009).
 #[test]
 fn every_risk_signal_check_has_a_coaching_prompt() {
-    for code in ["HYG001", "HYG002", "HYG003", "HYG004", "HYG005", "REQ002"] {
+    for code in [
+        "HYG001", "HYG002", "HYG003", "HYG004", "HYG005", "HYG009", "HYG010", "REQ002",
+    ] {
         let r = run(pipelint().args(["explain", code]));
         let prompt = r
             .stdout

@@ -62,7 +62,7 @@ codes! {
     In001 => "IN001", "mapped-column-missing", Error, "a mapped column is missing from the header (fatal, exit 2)";
     In002 => "IN002", "malformed-row", Error, "a row has a different number of fields than the header";
     In003 => "IN003", "not-utf8", Info, "text was not UTF-8 and was decoded as the legacy encoding detected (named in the finding; a warning when the guess is not confident)";
-    In004 => "IN004", "footer-skipped", Info, "report footer / summary rows were skipped (e.g. Salesforce \"Grand Totals\", copyright lines)";
+    In004 => "IN004", "footer-skipped", Info, "rows that hold no deal were skipped: report footers and summary rows (e.g. Salesforce \"Grand Totals\", copyright lines), rows of bare delimiters, unlabelled totals rows";
     In005 => "IN005", "duplicate-header", Warning, "duplicate header name";
     In006 => "IN006", "malformed-quoting", Warning, "malformed quoting (a quote inside an unquoted value, text after a closing quote): the value is kept as read";
     Req001 => "REQ001", "missing-required-field", Error, "a required field is missing (empty or placeholder)";
