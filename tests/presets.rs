@@ -472,3 +472,52 @@ fn csv_cells(line: &str) -> Vec<String> {
     }
     cells
 }
+
+/// A currency column holds a currency: an ISO 4217 code, a symbol or a name. Anything else
+/// is VAL002 on that cell (never a currency of its own), and the deal's amount keeps the
+/// currency its own cell names.
+#[test]
+fn a_currency_column_names_a_currency_or_is_val002() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "opportunity_id,opportunity_name,account,owner,stage,amount,currency,close_date\n\
+               A1,Alpha,Acme,Ann,Qualify,1000,US Dollar,2026-12-01\n\
+               A2,Beta,Beta Co,Bo,Qualify,2000,OPP,2026-12-02\n\
+               A3,Gamma,Gamma Co,Ann,Qualify,EUR 3000,XYZ-1,2026-12-03\n\
+               A4,Delta,Delta Co,Bo,Qualify,4000,€,2026-12-04\n";
+    let file = temp_file(&dir, "currencies.csv", csv);
+    let a = audit(&[&file], None);
+    let val002: Vec<(u64, Option<String>, Option<String>, String)> = said(&a)
+        .into_iter()
+        .filter(|f| f.code == "VAL002")
+        .map(|f| (f.line, f.record_id, f.field, f.message))
+        .collect();
+    let not = |v: &str| {
+        format!(
+            "`{v}` is not a currency: write an ISO 4217 code (USD, EUR), a symbol (€, £) or a currency's name (US Dollar)"
+        )
+    };
+    assert_eq!(
+        val002,
+        vec![
+            (3, Some("A2".into()), Some("currency".into()), not("OPP")),
+            (4, Some("A3".into()), Some("currency".into()), not("XYZ-1")),
+        ]
+    );
+    let r = report(&a);
+    let open: Vec<(Option<String>, String)> = r
+        .summary()
+        .open_amount
+        .iter()
+        .map(|m| (m.currency.clone(), m.amount.clone()))
+        .collect();
+    // A1 in USD (its name), A4 in EUR (its symbol), A3 in EUR (its amount says so), A2
+    // without one: no currency called "OPP".
+    assert_eq!(
+        open,
+        vec![
+            (None, "2000.00".to_string()),
+            (Some("EUR".into()), "7000.00".to_string()),
+            (Some("USD".into()), "1000.00".to_string()),
+        ]
+    );
+}

@@ -22,6 +22,8 @@ pub(crate) struct Slot {
     pub(crate) kind: FieldType,
     pub(crate) rule: Option<usize>,
     pub(crate) is_stage: bool,
+    /// The currency column: its value must name a currency (VAL002), never a new one.
+    pub(crate) is_currency: bool,
     /// A date column without constraints: its parses may be cached.
     pub(crate) plain_date: bool,
 }
@@ -171,6 +173,7 @@ impl<'a> Binder<'a, '_> {
         for c in [
             Canonical::Stage,
             Canonical::Amount,
+            Canonical::Currency,
             Canonical::CloseDate,
             Canonical::CreatedDate,
             Canonical::LastActivity,
@@ -215,6 +218,7 @@ impl<'a> Binder<'a, '_> {
                     plain_date: entry.kind == FieldType::Date && unconstrained,
                     is_stage: id == table.canonical(Canonical::Stage)
                         && !self.rules.stages.is_empty(),
+                    is_currency: id == table.canonical(Canonical::Currency),
                 });
             }
         }

@@ -139,6 +139,8 @@ pub(crate) fn check_row(
                     Err((Code::Val006, message.clone()))
                 }
             }
+        } else if slot.is_currency && !names_a_currency(t, plan.values.dollar) {
+            Err((Code::Val002, not_a_currency(t)))
         } else {
             check_value(t, slot.kind, field_rule, &plan.values)
         };
@@ -170,6 +172,19 @@ pub(crate) fn check_row(
         }
     }
     stage
+}
+
+/// Whether a currency column's value names a currency: an ISO 4217 code, a symbol or a
+/// name (`USD`, `€`, `US Dollar`), or a bare `$` where `[input] currency` says which dollar.
+fn names_a_currency(text: &str, dollar: Option<Currency>) -> bool {
+    Currency::parse(text).is_some() || (text == "$" && dollar.is_some())
+}
+
+fn not_a_currency(text: &str) -> String {
+    format!(
+        "{} is not a currency: write an ISO 4217 code (USD, EUR), a symbol (€, £) or a currency's name (US Dollar)",
+        quote(text)
+    )
 }
 
 /// A value that passed its checks, in the type it was read as.
