@@ -323,34 +323,11 @@ impl RiskRules {
     }
 
     /// Whether a next step (as written, not empty) is one of the filler texts. Compared
-    /// folded, without allocating: this runs for every open deal.
+    /// folded, without allocating; [`RiskRules::may_be_filler`] turns most away first.
     pub(crate) fn is_filler(&self, next_step: &str) -> bool {
-        // Filler is short and real next steps are long: fold once into a small buffer, and
-        // stop folding as soon as the text is longer than the longest filler.
-        const ROOM: usize = 64;
-        let longest = self.next_step_filler.iter().map(String::len).max();
-        let Some(longest) = longest.filter(|&n| n <= ROOM - 4) else {
-            return self
-                .next_step_filler
-                .iter()
-                .any(|f| filler_chars(next_step).eq(f.chars()));
-        };
-        // ASCII text folds to as many bytes as it has outside spaces, or more: longer than
-        // the longest filler without them, it is no filler (decided on bytes, not chars).
-        let core = filler_core(next_step);
-        if core.is_ascii() && core.bytes().filter(|b| !b.is_ascii_whitespace()).count() > longest {
-            return false;
-        }
-        let mut folded = [0u8; ROOM];
-        let mut len = 0;
-        for c in filler_chars(next_step) {
-            if len + c.len_utf8() > longest {
-                return false;
-            }
-            len += c.encode_utf8(&mut folded[len..]).len();
-        }
-        let folded = &folded[..len];
-        self.next_step_filler.iter().any(|f| f.as_bytes() == folded)
+        self.next_step_filler
+            .iter()
+            .any(|f| filler_chars(next_step).eq(f.chars()))
     }
 }
 
