@@ -1,6 +1,7 @@
 //! Reading cell values: dates, money, numbers, percentages, and placeholders that mean "empty".
 
 pub(crate) mod boolean;
+pub(crate) mod currency;
 pub(crate) mod date;
 pub(crate) mod number;
 
