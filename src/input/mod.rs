@@ -8,6 +8,7 @@ pub(crate) mod footer;
 pub(crate) mod mapping;
 pub(crate) mod quota;
 pub(crate) mod reader;
+mod scan;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
