@@ -307,23 +307,7 @@ mod tests {
     }
 
     fn stage(name: &str, outcome: Option<&'static str>, first_seen: usize) -> StageDraft {
-        StageDraft {
-            name: name.into(),
-            aliases: vec![],
-            deals: 1,
-            probability: None,
-            observed_probability: None,
-            forecast: None,
-            rare_forecast: vec![],
-            max_days: None,
-            stale_days: None,
-            requires: vec![],
-            outcome,
-            outcome_evidence: None,
-            from_preset: false,
-            rank: f64::NAN,
-            first_seen,
-        }
+        StageDraft::bare(name, outcome, first_seen, f64::NAN)
     }
 
     /// Order `names` (in file order, "Won"/"Lost" closed) by the signals, as `stages` does.

@@ -111,6 +111,35 @@ pub(super) struct StageDraft {
     pub(super) first_seen: usize,
 }
 
+#[cfg(test)]
+impl StageDraft {
+    /// A stage seen with one deal and nothing else known of it (for ordering tests).
+    pub(super) fn bare(
+        name: &str,
+        outcome: Option<&'static str>,
+        first_seen: usize,
+        rank: f64,
+    ) -> StageDraft {
+        StageDraft {
+            name: name.into(),
+            aliases: vec![],
+            deals: 1,
+            probability: None,
+            observed_probability: None,
+            forecast: None,
+            rare_forecast: vec![],
+            max_days: None,
+            stale_days: None,
+            requires: vec![],
+            outcome,
+            outcome_evidence: None,
+            from_preset: false,
+            rank,
+            first_seen,
+        }
+    }
+}
+
 impl Draft<'_> {
     /// Stage values seen, as (value, deals, first seen), in file order.
     fn observed(&self, stage_col: usize) -> Vec<(String, u64, &GroupStats)> {
@@ -503,22 +532,8 @@ mod tests {
 
     #[test]
     fn stages_sort_open_by_rank_then_won_then_lost() {
-        let s = |name: &str, rank: f64, outcome: Option<&'static str>, first: usize| StageDraft {
-            name: name.into(),
-            aliases: vec![],
-            deals: 1,
-            probability: None,
-            observed_probability: None,
-            forecast: None,
-            rare_forecast: vec![],
-            max_days: None,
-            stale_days: None,
-            requires: vec![],
-            outcome,
-            outcome_evidence: None,
-            from_preset: false,
-            rank,
-            first_seen: first,
+        let s = |name: &str, rank: f64, outcome: Option<&'static str>, first: usize| {
+            StageDraft::bare(name, outcome, first, rank)
         };
         let mut v = vec![
             s("Lost", f64::NAN, Some("lost"), 0),

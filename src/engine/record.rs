@@ -4,7 +4,7 @@
 //! file only orchestrates: every finding is a family's own, pushed through the batch's sink.
 //! Everything a batch produces is batch-local and merged later in input order.
 
-use crate::checks::changes::{self, KeyScratch, Now};
+use crate::checks::changes::{self, KeyScratch, Now, Paired};
 use crate::checks::conditions;
 use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
 use crate::checks::hygiene::{self, DealState};
@@ -13,7 +13,7 @@ use crate::checks::plan::Plan;
 use crate::checks::required::{self, Demands};
 use crate::checks::slippage::{self, Slippage};
 use crate::checks::values::{self, Cell, Parsed, ValueScratch};
-use crate::deal::{DealBuffer, DealFacts, DealText, Names, Signal, StageKey};
+use crate::deal::{DealBuffer, DealFacts, DealText, Names, RiskFacts, Signal, StageKey};
 use crate::diag::{FindingSink, Policy};
 use crate::input::{Row, RowText, Rows};
 use crate::score::aggregate::grow;
@@ -184,31 +184,16 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     let paired = changes::check_row(plan, &now, deal, &mut scratch.keys, &mut out.sink);
 
     // Score: forecast risk.
-    let inputs = RiskInputs::read(plan, cells, stage);
-    let mut signals = risk::assess(&state, &inputs, plan.as_of, &rules.risk);
-    if paired.is_some_and(|p| p.pushed) {
-        signals.insert(Signal::Pushed);
-    }
-    let column_pushes = inputs
-        .push_count
-        .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16);
-    let slip = Slippage::of(column_pushes, paired.as_ref());
-    if slippage::check_row(plan, deal, open, slip, &mut out.sink) {
-        signals.insert(Signal::Slipping);
-    }
-    let score = signals.score(&rules.risk.weights);
     let forecast_id = forecast.map_or(u32::MAX, |f| f.id);
-    let mut risk_facts = risk::facts(
+    let (risk_facts, score) = score_risk(
+        plan,
         &state,
-        &inputs,
-        plan.as_of,
-        &rules.risk,
-        signals,
-        score,
-        forecast_id,
+        cells,
+        stage,
+        paired.as_ref(),
+        (deal, forecast_id),
+        &mut out.sink,
     );
-    risk_facts.push_count = slip.pushes.min(u32::from(u16::MAX)) as u16;
-    risk_facts.push_days = slip.days.min(u32::from(u16::MAX)) as u16;
     if let Some(p) = paired {
         out.pairs.push((deal, p.old));
     }
@@ -258,6 +243,45 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     }
     let pipeline = open.then_some((band, currency, amount));
     tally(&mut out.tallies, owner, stage, &fulfilment, pipeline);
+}
+
+/// The deal's forecast risk: its signals (a push since the previous snapshot and serial
+/// slippage among them, HYG009 pushed to `sink`), score and the facts kept with it.
+fn score_risk(
+    plan: &Plan<'_>,
+    state: &DealState<'_>,
+    cells: &[Cell],
+    stage: StageKey,
+    paired: Option<&Paired>,
+    (deal, forecast_id): (u32, u32),
+    sink: &mut FindingSink<'_>,
+) -> (RiskFacts, u8) {
+    let rules = plan.rules;
+    let inputs = RiskInputs::read(plan, cells, stage);
+    let mut signals = risk::assess(state, &inputs, plan.as_of, &rules.risk);
+    if paired.is_some_and(|p| p.pushed) {
+        signals.insert(Signal::Pushed);
+    }
+    let column_pushes = inputs
+        .push_count
+        .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16);
+    let slip = Slippage::of(column_pushes, paired);
+    if slippage::check_row(plan, deal, state.is_open(), slip, sink) {
+        signals.insert(Signal::Slipping);
+    }
+    let score = signals.score(&rules.risk.weights);
+    let mut facts = risk::facts(
+        state,
+        &inputs,
+        plan.as_of,
+        &rules.risk,
+        signals,
+        score,
+        forecast_id,
+    );
+    facts.push_count = slip.pushes.min(u32::from(u16::MAX)) as u16;
+    facts.push_days = slip.days.min(u32::from(u16::MAX)) as u16;
+    (facts, score)
 }
 
 /// A deal's completeness into every group it belongs to (overall, its owner, its stage), and
