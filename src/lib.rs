@@ -347,18 +347,32 @@ fn history_audit(
         .into_iter()
         .filter(|s| s.as_of.as_str() < day.as_str())
         .collect();
-    let previous = stored
-        .last()
-        .map(|meta| history::load::previous(store, meta, &rules))
-        .transpose()?;
-    let mut audit = audit_with(rules, exports, options, previous)?;
+    // The stored commit calls depend on nothing the audit finds: they are read on a
+    // connection of their own while last week is read back and this week audited.
+    let path = store.path.clone();
+    let (audit, calls) = std::thread::scope(|scope| {
+        let calls = scope.spawn(|| {
+            let conn = history::open_reader(&path)?;
+            history::view::stored_calls(&conn, &day)
+        });
+        let audit = stored
+            .last()
+            .map(|meta| history::load::previous(store, meta, &rules))
+            .transpose()
+            .and_then(|previous| audit_with(rules, exports, options, previous));
+        let calls = calls
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the stored commit calls failed")));
+        (audit, calls)
+    });
+    let mut audit = audit?;
     for (_, why) in &mut audit.not_checked {
         if *why == checks::changes::NOT_CHECKED {
             *why = history::NO_EARLIER_SNAPSHOT;
         }
     }
     let sole = report::sole_currency(&audit);
-    let view = history::view::build(store, &audit, &stored, sole)?;
+    let view = history::view::build(store, &audit, &stored, calls?, sole)?;
     audit.history = Some(Box::new(view));
     Ok(audit)
 }

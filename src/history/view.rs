@@ -184,17 +184,28 @@ pub(crate) fn build(
     store: &Store,
     audit: &Audit,
     stored: &[SnapshotMeta],
+    calls: StoredCalls,
     sole: Option<Currency>,
 ) -> Result<HistoryView> {
-    let trends = trends(store, audit, stored, sole)?;
-    let commit_accuracy = commit_accuracy(store, audit, stored, sole)?;
+    // Commit accuracy walks every deal of the audit: it runs beside the trends (which read
+    // the store on this thread) and the streaks.
+    let (commit_accuracy, trends, streaks) = std::thread::scope(|scope| {
+        let accuracy = scope.spawn(|| commit_accuracy(calls, audit, sole));
+        let trends = trends(store, audit, stored, sole);
+        let streaks = streaks(audit);
+        let accuracy = accuracy
+            .join()
+            .map_err(|_| anyhow::anyhow!("tallying commit accuracy failed"));
+        (accuracy, trends, streaks)
+    });
+    let commit_accuracy = commit_accuracy?;
     Ok(HistoryView {
         db: store.path.display().to_string(),
         snapshots: stored.iter().map(|s| s.as_of.clone()).collect(),
         compared_with: audit.previous.as_ref().map(|p| p.as_of.to_string()),
-        trends,
+        trends: trends?,
         commit_accuracy,
-        streaks: streaks(audit),
+        streaks,
     })
 }
 
@@ -316,44 +327,96 @@ struct Last {
     amount: Option<(Option<Currency>, Money)>,
 }
 
-fn commit_accuracy(
-    store: &Store,
-    audit: &Audit,
-    stored: &[SnapshotMeta],
-    sole: Option<Currency>,
-) -> Result<Vec<QuarterAccuracy>> {
-    let before = audit.as_of.to_string();
-    let rules = &audit.rules;
+/// What the store says of commit calls before an as-of: each key's first call for each
+/// quarter, and the last closing of each called key; amounts in their stored currency (the
+/// audit's sole currency fills a missing one when they are tallied). It reads only the
+/// store, so a history audit reads it on its own connection while the export is audited.
+#[derive(Default)]
+pub(crate) struct StoredCalls {
+    calls: Calls,
+    closings: FxHashMap<String, Last>,
+}
+
+/// The commit calls and closings stored in snapshots before `before` (an as-of).
+pub(crate) fn stored_calls(conn: &rusqlite::Connection, before: &str) -> Result<StoredCalls> {
+    let currency = |r: &rusqlite::Row<'_>, i: usize| {
+        r.get_ref(i)
+            .ok()
+            .and_then(|v| v.as_str_or_null().ok().flatten())
+            .and_then(Currency::parse)
+    };
     // (key, quarter) → first call, in as-of order. Most calls repeat week after week, so
     // a key is looked up borrowed and copied only when it is new.
     let mut calls = Calls::default();
-    {
-        let mut stmt = store.conn.prepare(
-            "SELECT c.pair_key, c.quarter, c.amount, c.currency
-             FROM snapshots s JOIN commit_calls c ON c.snapshot = s.id
-             WHERE s.as_of < ?1
-             ORDER BY s.as_of, c.seq",
-        )?;
-        let mut rows = stmt.query([&before])?;
-        while let Some(r) = rows.next()? {
-            let text = |i: usize| -> rusqlite::Result<&str> {
-                Ok(r.get_ref(i)?.as_str_or_null().ok().flatten().unwrap_or(""))
-            };
-            let (key, quarter) = (text(0)?, text(1)?);
-            if calls.has(key, quarter) {
-                continue;
+    let mut stmt = conn.prepare(
+        "SELECT c.pair_key, c.quarter, c.amount, c.currency
+         FROM snapshots s JOIN commit_calls c ON c.snapshot = s.id
+         WHERE s.as_of < ?1
+         ORDER BY s.as_of, c.seq",
+    )?;
+    let mut rows = stmt.query([before])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            Ok(r.get_ref(i)?.as_str_or_null().ok().flatten().unwrap_or(""))
+        };
+        let (key, quarter) = (text(0)?, text(1)?);
+        if calls.has(key, quarter) {
+            continue;
+        }
+        let amount = r
+            .get::<_, Option<i64>>(2)?
+            .map(|a| (currency(r, 3), Money(a)));
+        calls.first(key, quarter, amount);
+    }
+    // A snapshot stores the closings of keys called commit by then, so every stored closing
+    // is of a key called above.
+    let mut closings: FxHashMap<String, Last> = FxHashMap::default();
+    let mut stmt = conn.prepare(
+        "SELECT c.pair_key, c.standing, c.close_day, c.amount, c.currency
+         FROM snapshots s JOIN called_closings c ON c.snapshot = s.id
+         WHERE s.as_of < ?1
+         ORDER BY s.as_of, c.seq",
+    )?;
+    let mut rows = stmt.query([before])?;
+    while let Some(r) = rows.next()? {
+        let key = r.get_ref(0)?.as_str_or_null().ok().flatten().unwrap_or("");
+        if !calls.0.contains_key(key) {
+            continue;
+        }
+        let stands = if r.get_ref(1)?.as_str_or_null().ok().flatten() == Some("won") {
+            "won"
+        } else {
+            "lost"
+        };
+        let last = Last {
+            stands,
+            close: r.get::<_, Option<i64>>(2)?.and_then(super::from_julian_day),
+            amount: r
+                .get::<_, Option<i64>>(3)?
+                .map(|a| (currency(r, 4), Money(a))),
+        };
+        match closings.get_mut(key) {
+            Some(slot) => *slot = last,
+            None => {
+                closings.insert(key.to_string(), last);
             }
-            let amount = r.get::<_, Option<i64>>(2)?.map(|a| {
-                let currency = r
-                    .get_ref(3)
-                    .ok()
-                    .and_then(|v| v.as_str_or_null().ok().flatten());
-                (currency.and_then(Currency::parse).or(sole), Money(a))
-            });
-            calls.first(key, quarter, amount);
         }
     }
-    // The current audit's calls and standings.
+    Ok(StoredCalls { calls, closings })
+}
+
+/// Commit accuracy per fiscal quarter: the stored calls and closings, then the current
+/// audit's calls and standings (its export is the latest word on every deal it holds).
+fn commit_accuracy(
+    stored: StoredCalls,
+    audit: &Audit,
+    sole: Option<Currency>,
+) -> Vec<QuarterAccuracy> {
+    let rules = &audit.rules;
+    let StoredCalls {
+        mut calls,
+        closings: mut last,
+    } = stored;
     let by = super::pair_by(audit);
     let deals = &audit.deals;
     let classes = deals.forecast_classes(&rules.forecast);
@@ -366,7 +429,7 @@ fn commit_accuracy(
             continue;
         }
         let stands = standing(d, rules);
-        let amount = d.amount().map(|m| (d.currency.or(sole), m));
+        let amount = d.amount().map(|m| (d.currency, m));
         if let Some(q) = super::commit_quarter(d, stands, classes.of(d), rules) {
             if !calls.has(&key, &q) {
                 calls.first(&key, &q, amount);
@@ -388,50 +451,8 @@ fn commit_accuracy(
             );
         }
     }
-    let mut last: FxHashMap<String, Last> = FxHashMap::default();
-    {
-        let mut stmt = store.conn.prepare(
-            "SELECT c.pair_key, c.standing, c.close_day, c.amount, c.currency
-             FROM snapshots s JOIN called_closings c ON c.snapshot = s.id
-             WHERE s.as_of < ?1
-             ORDER BY s.as_of, c.seq",
-        )?;
-        let mut rows = stmt.query([&before])?;
-        while let Some(r) = rows.next()? {
-            let key = r.get_ref(0)?.as_str_or_null().ok().flatten().unwrap_or("");
-            if !called.contains(key) {
-                continue;
-            }
-            let key = key.to_string();
-            let stands = if r.get::<_, String>(1)? == "won" {
-                "won"
-            } else {
-                "lost"
-            };
-            let amount = r.get::<_, Option<i64>>(3)?.map(|a| {
-                (
-                    r.get::<_, Option<String>>(4)
-                        .ok()
-                        .flatten()
-                        .and_then(|c| Currency::parse(&c))
-                        .or(sole),
-                    Money(a),
-                )
-            });
-            last.insert(
-                key,
-                Last {
-                    stands,
-                    close: r.get::<_, Option<i64>>(2)?.and_then(super::from_julian_day),
-                    amount,
-                },
-            );
-        }
-    }
-    let _ = stored;
-    // The current export is the latest word on every deal it holds.
     last.extend(now);
-    Ok(tally_quarters(&calls, &last, audit))
+    tally_quarters(&calls, &last, audit, sole)
 }
 
 /// Per quarter, the calls and what became of them.
@@ -439,6 +460,7 @@ fn tally_quarters(
     calls: &Calls,
     last: &FxHashMap<String, Last>,
     audit: &Audit,
+    sole: Option<Currency>,
 ) -> Vec<QuarterAccuracy> {
     let rules = &audit.rules;
     let mut quarters: BTreeMap<String, (u64, CurrencySums, u64, CurrencySums, u64)> =
@@ -451,7 +473,7 @@ fn tally_quarters(
         };
         e.0 += 1;
         if let Some((c, m)) = call.amount {
-            e.1.add(c, m);
+            e.1.add(c.or(sole), m);
         }
         let Some(l) = last.get(k) else { continue };
         let in_quarter = l
@@ -461,7 +483,7 @@ fn tally_quarters(
             "won" if in_quarter => {
                 e.2 += 1;
                 if let Some((c, m)) = l.amount {
-                    e.3.add(c, m);
+                    e.3.add(c.or(sole), m);
                 }
             }
             "lost" => e.4 += 1,
