@@ -46,6 +46,10 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Compile the rules to one SQL query over a warehouse table whose columns are the
+    /// export's headers: the findings of every check SQL evaluates (the rest are named in
+    /// its opening comment)
+    Sql(SqlArgs),
     /// Explain a check code: what it checks, why, an example, how to fix, configuration
     Explain {
         /// A check code such as REQ002
@@ -331,6 +335,34 @@ pub(crate) struct ProfileArgs {
 pub(crate) enum ProfileFormat {
     Table,
     Json,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct SqlArgs {
+    /// The rules file to compile
+    #[arg(short = 'r', long, value_name = "RULES")]
+    pub(crate) rules: PathBuf,
+
+    /// The SQL dialect to write
+    #[arg(long, value_enum)]
+    pub(crate) dialect: crate::sql::Dialect,
+
+    /// The table (or `schema.table`) holding one row per deal
+    #[arg(long, value_name = "NAME", default_value = "deals")]
+    pub(crate) table: String,
+
+    /// "Today" for the date checks (default: the current date)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) as_of: Option<NaiveDate>,
+
+    /// An export whose header the table's columns follow, bound to the rules exactly as
+    /// `pipelint audit` binds it (default: the columns the rules name)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) like: Option<String>,
+
+    /// A column holding each record's line in its export, returned as `line`
+    #[arg(long, value_name = "NAME")]
+    pub(crate) line_column: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -49,6 +49,7 @@ mod progress;
 mod report;
 mod rules;
 mod score;
+pub mod sql;
 mod suggest;
 mod values;
 mod words;

@@ -10,6 +10,7 @@ mod history;
 mod init;
 mod profile;
 mod rules;
+mod sql;
 
 use std::io::{self, Write};
 
@@ -36,6 +37,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::Rules {
             command: RulesCommand::List,
         } => rules::list(),
+        Command::Sql(args) => sql::run(&args),
         Command::Explain { code } => explain::run(&code),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();

@@ -340,6 +340,17 @@ pub(crate) struct FileReading {
     pub(crate) detected: Vec<String>,
 }
 
+impl FileReading {
+    /// Dates and decimals as the rules alone say (no file to read them from).
+    pub(crate) fn of_rules(rules: &crate::rules::RuleSet) -> FileReading {
+        FileReading {
+            date_formats: rules.input.date_formats.clone(),
+            decimal: rules.input.decimal,
+            detected: Vec::new(),
+        }
+    }
+}
+
 /// Read dates and decimals the way each file writes them where the user's rules leave it
 /// open: formats a file's date columns decide are tried before the preset's, and a decimal
 /// comma is used when the file's numeric columns need one and none contradicts it. Each

@@ -59,6 +59,11 @@ impl Placeholders {
         }
     }
 
+    /// The placeholders, lower-cased.
+    pub(crate) fn lowered(&self) -> &[String] {
+        &self.lowered
+    }
+
     /// Whether a trimmed cell is empty or a placeholder.
     pub(crate) fn is_missing(&self, trimmed: &str) -> bool {
         if trimmed.is_empty() {

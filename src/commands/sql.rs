@@ -1,0 +1,66 @@
+//! `pipelint sql -r RULES --dialect D`: the rules compiled to one query, bound to the
+//! columns the rules name or to an export's header (`--like`), exactly as an audit binds them.
+
+use anyhow::{Context, Result, bail};
+
+use super::{EXIT_PASS, stdout};
+use crate::cli::SqlArgs;
+use crate::infer::FileReading;
+use crate::input::mapping::{FieldTable, bind};
+use crate::sql::{Target, findings_query, header_from_rules};
+
+pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
+    let user = crate::rules::load_user(Some(&args.rules))?
+        .with_context(|| format!("cannot read the rules {}", args.rules.display()))?;
+    let like = args
+        .like
+        .as_deref()
+        .map(|f| crate::input::open_as(f, user.delimiter(), user.encoding()))
+        .transpose()?;
+    let rules = crate::rules::resolve(Some(&user), None, like.as_slice()).map_err(|e| {
+        if like.is_none() {
+            anyhow::anyhow!(
+                "{e}; the rules leave the preset to detection: name one (`[input] preset`) or give an export with --like FILE"
+            )
+        } else {
+            e
+        }
+    })?;
+    let table = FieldTable::new(&rules);
+    let (header, name) = match &like {
+        Some(export) => (export.header.clone(), export.name.clone()),
+        None => (
+            header_from_rules(&rules, &table),
+            args.rules.display().to_string(),
+        ),
+    };
+    let mapping = match bind(&rules, &table, &header, &name) {
+        Ok(m) => m,
+        Err(errors) => bail!("{}", errors.join("\n")),
+    };
+    let reading = match &like {
+        Some(export) => crate::infer::read_files(
+            &rules,
+            &table,
+            std::slice::from_ref(&mapping),
+            std::slice::from_ref(export),
+        )
+        .pop()
+        .unwrap_or_else(|| FileReading::of_rules(&rules)),
+        None => FileReading::of_rules(&rules),
+    };
+    let target = Target {
+        rules: &rules,
+        header: &header,
+        reading: &reading,
+        dialect: args.dialect,
+        table: &args.table,
+        as_of: args
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        line_column: args.line_column.as_deref(),
+    };
+    let query = findings_query(&target, &table, &mapping);
+    stdout(|out| out.write_all(query.as_bytes()))?;
+    Ok(EXIT_PASS)
+}

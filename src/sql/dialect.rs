@@ -1,0 +1,160 @@
+//! What differs between the warehouses a rule set compiles for: how identifiers and string
+//! literals are quoted, how a cell is trimmed and lower-cased, how a regular expression is
+//! matched against a whole value. Everything a rules file or a header supplies reaches the
+//! query through [`Dialect::ident`] or [`Dialect::literal`], never spliced in raw.
+
+use clap::ValueEnum;
+
+/// A SQL dialect `pipelint sql` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Dialect {
+    Duckdb,
+    Postgres,
+    Snowflake,
+    Bigquery,
+}
+
+/// The characters `trim_cell` takes off a value's edges: Rust's `char::is_whitespace` set
+/// and the byte-order mark.
+const TRIMMED: &[u32] = &[
+    0x9, 0xA, 0xB, 0xC, 0xD, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
+    0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF,
+];
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "duckdb",
+            Dialect::Postgres => "postgres",
+            Dialect::Snowflake => "snowflake",
+            Dialect::Bigquery => "bigquery",
+        }
+    }
+
+    /// An identifier, quoted: any header, however hostile, names one column.
+    pub(crate) fn ident(self, name: &str) -> String {
+        // NUL cannot appear in an identifier in any of the four; no header holds one after
+        // reading, but a rules file could.
+        let name = name.replace('\0', "");
+        match self {
+            Dialect::Bigquery => format!("`{}`", escape_backslashed(&name, '`')),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A string literal holding exactly `text`.
+    pub(crate) fn literal(self, text: &str) -> String {
+        let text = text.replace('\0', "");
+        match self {
+            // Snowflake and BigQuery read backslash escapes inside single quotes.
+            Dialect::Snowflake | Dialect::Bigquery => {
+                format!("'{}'", escape_backslashed(&text, '\''))
+            }
+            // DuckDB and PostgreSQL (standard_conforming_strings) take backslashes as they are.
+            Dialect::Duckdb | Dialect::Postgres => format!("'{}'", text.replace('\'', "''")),
+        }
+    }
+
+    /// A table name as given (`schema.table` is split on dots, each part quoted).
+    pub(crate) fn table(self, name: &str) -> String {
+        name.split('.')
+            .map(|p| self.ident(p))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// The set of characters a cell is trimmed of, as an expression.
+    fn trim_set(self) -> String {
+        match self {
+            Dialect::Bigquery => format!(
+                "CODE_POINTS_TO_STRING([{}])",
+                TRIMMED
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => TRIMMED
+                .iter()
+                .map(|c| format!("CHR({c})"))
+                .collect::<Vec<_>>()
+                .join(" || "),
+        }
+    }
+
+    /// `expr` (text, maybe NULL) trimmed as the engine trims a cell; NULL reads as empty.
+    pub(crate) fn trimmed(self, expr: &str, set: &str) -> String {
+        let text = self.as_text(expr);
+        match self {
+            Dialect::Postgres => format!("BTRIM(COALESCE({text}, ''), {set})"),
+            _ => format!("TRIM(COALESCE({text}, ''), {set})"),
+        }
+    }
+
+    /// A column as text, whatever the warehouse typed it.
+    fn as_text(self, expr: &str) -> String {
+        match self {
+            Dialect::Bigquery => format!("CAST({expr} AS STRING)"),
+            Dialect::Snowflake => format!("TO_VARCHAR({expr})"),
+            Dialect::Duckdb | Dialect::Postgres => format!("CAST({expr} AS VARCHAR)"),
+        }
+    }
+
+    /// Whether the whole of `expr` matches the regular expression `pattern` (as the rules
+    /// wrote it, without the engine's anchors).
+    pub(crate) fn full_match(self, expr: &str, pattern: &str) -> String {
+        let anchored = format!("^(?:{pattern})$");
+        match self {
+            Dialect::Duckdb => format!("regexp_full_match({expr}, {})", self.literal(pattern)),
+            Dialect::Postgres => format!("({expr} ~ {})", self.literal(&anchored)),
+            // REGEXP_LIKE matches the whole subject.
+            Dialect::Snowflake => format!("REGEXP_LIKE({expr}, {})", self.literal(pattern)),
+            Dialect::Bigquery => format!("REGEXP_CONTAINS({expr}, {})", self.literal(&anchored)),
+        }
+    }
+}
+
+/// A CTE-level definition of the trim set, named once and used by every cell.
+pub(crate) fn trim_set(dialect: Dialect) -> String {
+    dialect.trim_set()
+}
+
+fn escape_backslashed(text: &str, quote: char) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_literals_are_closed_in_every_dialect() {
+        let hostile = "x\"; DROP TABLE deals; --";
+        assert_eq!(
+            Dialect::Duckdb.ident(hostile),
+            "\"x\"\"; DROP TABLE deals; --\""
+        );
+        assert_eq!(
+            Dialect::Bigquery.ident("a`b\\"),
+            "`a\\`b\\\\`",
+            "a backtick and a backslash are escaped"
+        );
+        assert_eq!(Dialect::Postgres.literal("it's \\"), "'it''s \\'");
+        assert_eq!(Dialect::Snowflake.literal("it's \\"), "'it\\'s \\\\'");
+        assert_eq!(Dialect::Bigquery.literal("a\nb"), "'a\\nb'");
+        assert_eq!(Dialect::Duckdb.table("crm.deals"), "\"crm\".\"deals\"");
+    }
+}
