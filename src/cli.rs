@@ -339,9 +339,14 @@ pub(crate) enum ProfileFormat {
 
 #[derive(Args, Debug)]
 pub(crate) struct SqlArgs {
-    /// The rules file to compile
+    /// The rules file to compile (default: ./pipelint.toml if present, else the preset)
     #[arg(short = 'r', long, value_name = "RULES")]
-    pub(crate) rules: PathBuf,
+    pub(crate) rules: Option<PathBuf>,
+
+    /// Preset to compile, overriding the rules file's `[input] preset` (`auto` detects it
+    /// from the --like export)
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
 
     /// The SQL dialect to write
     #[arg(long, value_enum)]

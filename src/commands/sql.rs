@@ -1,7 +1,7 @@
 //! `pipelint sql -r RULES --dialect D`: the rules compiled to one query, bound to the
 //! columns the rules name or to an export's header (`--like`), exactly as an audit binds them.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::{EXIT_PASS, stdout};
 use crate::cli::SqlArgs;
@@ -10,14 +10,21 @@ use crate::input::mapping::{FieldTable, bind};
 use crate::sql::{Target, findings_query, header_from_rules};
 
 pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
-    let user = crate::rules::load_user(Some(&args.rules))?
-        .with_context(|| format!("cannot read the rules {}", args.rules.display()))?;
+    let user = crate::rules::load_user(args.rules.as_deref())?;
     let like = args
         .like
         .as_deref()
-        .map(|f| crate::input::open_as(f, user.delimiter(), user.encoding()))
+        .map(|f| {
+            let user = user.as_ref();
+            crate::input::open_as(
+                f,
+                user.and_then(|u| u.delimiter()),
+                user.and_then(|u| u.encoding()),
+            )
+        })
         .transpose()?;
-    let rules = crate::rules::resolve(Some(&user), None, like.as_slice()).map_err(|e| {
+    let preset = args.preset.map(|p| p.name());
+    let rules = crate::rules::resolve(user.as_ref(), preset, like.as_slice()).map_err(|e| {
         if like.is_none() {
             anyhow::anyhow!(
                 "{e}; the rules leave the preset to detection: name one (`[input] preset`) or give an export with --like FILE"
@@ -29,10 +36,7 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
     let table = FieldTable::new(&rules);
     let (header, name) = match &like {
         Some(export) => (export.header.clone(), export.name.clone()),
-        None => (
-            header_from_rules(&rules, &table),
-            args.rules.display().to_string(),
-        ),
+        None => (header_from_rules(&rules, &table), rules.source.clone()),
     };
     let mapping = match bind(&rules, &table, &header, &name) {
         Ok(m) => m,

@@ -16,7 +16,7 @@ pub use dialect::Dialect;
 use crate::checks::plan::{Plan, Slot};
 use crate::checks::required::Requirement;
 use crate::diag::{Code, Policy, Severity};
-use crate::field::FieldType;
+use crate::field::{Canonical, FieldType};
 use crate::infer::FileReading;
 use crate::input::Header;
 use crate::input::mapping::{FieldTable, Mapping};
@@ -317,6 +317,20 @@ impl Compiler<'_, '_> {
             checks.retain(|c| c.code == "VAL006");
         }
 
+        // DUP001: a record id seen on an earlier record (in line order, when the table has
+        // a line column); placeholders name no record.
+        if let (Some(col), Some(sev)) = (plan.id_col, self.severity_of(Code::Dup001, None)) {
+            checks.push(Check {
+                code: Code::Dup001.as_str().to_string(),
+                severity: self.lit(sev.as_str()),
+                field: self.lit(plan.table.name(plan.table.canonical(Canonical::Id))),
+                column: self.lit(self.column_name(col)),
+                when: "NOT pl_id_m AND pl_seen > 1".to_string(),
+                message: "'record id ' || pl_id || ' appears more than once'".to_string(),
+            });
+            evaluated.push(Code::Dup001);
+        }
+
         // REQ001–REQ003: one finding per missing field under its most specific code.
         match self.requirements() {
             Some(req) => {
@@ -535,6 +549,14 @@ impl Compiler<'_, '_> {
             .map(|p| self.lit(p))
             .collect::<Vec<_>>();
         let mut flags = vec!["cells.*".to_string()];
+        flags.push(format!(
+            "(pl_id = ''{}) AS pl_id_m",
+            if placeholders.is_empty() {
+                String::new()
+            } else {
+                format!(" OR LOWER(pl_id) IN ({})", placeholders.join(", "))
+            }
+        ));
         for i in 0..plan.slots.len() {
             let c = self.cell(i);
             let placeholder = if placeholders.is_empty() {
@@ -581,7 +603,7 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "checked AS (\n  SELECT flagged.*, {stage} AS pl_stage\n  FROM flagged\n),"
+            "checked AS (\n  SELECT flagged.*, {stage} AS pl_stage,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen\n  FROM flagged\n),"
         );
         let _ = writeln!(q, "findings AS (");
         if checks.is_empty() {
