@@ -83,12 +83,24 @@ impl Dialect {
     }
 
     /// `expr` (text, maybe NULL) trimmed as the engine trims a cell; NULL reads as empty.
+    /// As in the engine, a value that starts and ends with a printable ASCII character is
+    /// taken as it is: trimming by a set of characters is slow, and most cells need none.
     pub(crate) fn trimmed(self, expr: &str, set: &str) -> String {
-        let text = self.as_text(expr);
-        match self {
-            Dialect::Postgres => format!("BTRIM(COALESCE({text}, ''), {set})"),
-            _ => format!("TRIM(COALESCE({text}, ''), {set})"),
-        }
+        let text = format!("COALESCE({}, '')", self.as_text(expr));
+        let trim = match self {
+            Dialect::Postgres => format!("BTRIM({text}, {set})"),
+            _ => format!("TRIM({text}, {set})"),
+        };
+        let code = |e: String| match self {
+            Dialect::Duckdb => format!("UNICODE({e})"),
+            Dialect::Postgres => format!("ASCII({e})"),
+            Dialect::Snowflake | Dialect::Bigquery => format!("UNICODE({e})"),
+        };
+        format!(
+            "CASE WHEN {first} BETWEEN 33 AND 126 AND {last} BETWEEN 33 AND 126 THEN {text} ELSE {trim} END",
+            first = code(text.clone()),
+            last = code(format!("RIGHT({text}, 1)")),
+        )
     }
 
     /// A column as text, whatever the warehouse typed it.

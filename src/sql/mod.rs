@@ -548,6 +548,16 @@ impl Compiler<'_, '_> {
             .iter()
             .map(|p| self.lit(p))
             .collect::<Vec<_>>();
+        let longest = self
+            .target
+            .rules
+            .input
+            .empty_values
+            .lowered()
+            .iter()
+            .map(|p| p.chars().count())
+            .max()
+            .unwrap_or(0);
         let mut flags = vec!["cells.*".to_string()];
         flags.push(format!(
             "(pl_id = ''{}) AS pl_id_m",
@@ -559,10 +569,14 @@ impl Compiler<'_, '_> {
         ));
         for i in 0..plan.slots.len() {
             let c = self.cell(i);
+            // Placeholders are short: a longer cell is never one, and is not lower-cased.
             let placeholder = if placeholders.is_empty() {
                 String::new()
             } else {
-                format!(" OR LOWER({c}) IN ({})", placeholders.join(", "))
+                format!(
+                    " OR (LENGTH({c}) <= {longest} AND LOWER({c}) IN ({}))",
+                    placeholders.join(", ")
+                )
             };
             flags.push(format!("({c} = ''{placeholder}) AS {}", self.missing(i)));
         }
