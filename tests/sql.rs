@@ -34,11 +34,11 @@ fn the_opening_comment_names_what_is_and_is_not_evaluated() {
     let lines: Vec<&str> = q.lines().collect();
     assert_eq!(
         lines[1],
-        "-- evaluated: DUP001 REQ001 REQ002 REQ003 VAL003 VAL004 VAL006"
+        "-- evaluated: DUP001 HYG001 HYG002 HYG003 HYG007 HYG008 HYG010 REQ001 REQ002 REQ003 VAL001 VAL003 VAL004 VAL006"
     );
     assert!(lines[2].starts_with("-- not evaluated: "), "{}", lines[2]);
     for code in [
-        "IN002", "HYG001", "DUP002", "CHG001", "HYG009", "VAL001", "RUL001",
+        "IN002", "HYG004", "DUP002", "CHG001", "HYG009", "VAL002", "RUL001",
     ] {
         assert!(
             lines[2].contains(&format!("{code} (")),
@@ -51,7 +51,9 @@ fn the_opening_comment_names_what_is_and_is_not_evaluated() {
     let q = sql("fixtures/checks/rules.toml", "duckdb", None);
     assert_eq!(
         q.lines().nth(1),
-        Some("-- evaluated: DUP001 VAL003 VAL004 VAL006")
+        Some(
+            "-- evaluated: DUP001 HYG001 HYG002 HYG003 HYG007 HYG008 HYG010 VAL001 VAL003 VAL004 VAL006"
+        )
     );
     assert!(
         q.lines()

@@ -126,6 +126,34 @@ impl Dialect {
     }
 }
 
+impl Dialect {
+    /// Whole days from `from` to `to` (two DATE expressions).
+    pub(crate) fn days_between(self, from: &str, to: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("date_diff('day', {from}, {to})"),
+            Dialect::Postgres => format!("({to} - {from})"),
+            Dialect::Snowflake => format!("DATEDIFF(day, {from}, {to})"),
+            Dialect::Bigquery => format!("DATE_DIFF({to}, {from}, DAY)"),
+        }
+    }
+
+    /// A date literal.
+    pub(crate) fn date(self, day: chrono::NaiveDate) -> String {
+        format!("DATE '{day}'")
+    }
+
+    /// `expr` with every match of `pattern` replaced by `with`.
+    pub(crate) fn replace_all(self, expr: &str, pattern: &str, with: &str) -> String {
+        let (p, w) = (self.literal(pattern), self.literal(with));
+        match self {
+            Dialect::Duckdb | Dialect::Postgres => {
+                format!("regexp_replace({expr}, {p}, {w}, 'g')")
+            }
+            Dialect::Snowflake | Dialect::Bigquery => format!("REGEXP_REPLACE({expr}, {p}, {w})"),
+        }
+    }
+}
+
 /// A CTE-level definition of the trim set, named once and used by every cell.
 pub(crate) fn trim_set(dialect: Dialect) -> String {
     dialect.trim_set()

@@ -5,6 +5,7 @@
 //! warehouse. Checks the compiler does not evaluate are named in the query's opening
 //! comment, with why; none is dropped silently.
 
+mod dates;
 pub mod dialect;
 
 use std::fmt::Write as _;
@@ -67,6 +68,9 @@ fn not_evaluated_why(code: Code) -> &'static str {
     }
 }
 
+/// A value test: its code, the condition on which it fails, and its message.
+type ValueTest = (Code, String, String);
+
 struct Compiler<'p, 'a> {
     plan: &'p Plan<'a>,
     target: &'p Target<'a>,
@@ -120,14 +124,22 @@ impl Compiler<'_, '_> {
         self.plan.field_rule(slot)
     }
 
-    /// The value test of a text-like slot that fails first, as the engine orders them:
-    /// allowed values (VAL003), then the pattern (VAL004). `None` when it has none we
-    /// evaluate; `Err` when its kind needs parsing SQL does not do yet.
-    fn value_tests(&self, i: usize) -> Result<Vec<(Code, String, String)>, ()> {
+    /// The value tests of slot `i`, in the engine's order (a date read, yes/no, allowed
+    /// values, the pattern): each as its code, the condition on which it fails and its
+    /// message. `Err` holds those SQL evaluates when some it does not (a number's parse,
+    /// allowed values or a pattern on a typed field) follow them.
+    fn value_tests(&self, i: usize) -> Result<Vec<ValueTest>, Vec<ValueTest>> {
         let slot = &self.plan.slots[i];
         let c = self.cell(i);
         let rule = self.field_rule(slot);
         let mut tests = Vec::new();
+        if slot.kind == FieldType::Date {
+            tests.push((
+                Code::Val001,
+                format!("d{i} IS NULL"),
+                format!("{c} || ' is not a date in a format the rules read'"),
+            ));
+        }
         if slot.is_stage {
             tests.push((
                 Code::Val006,
@@ -157,7 +169,7 @@ impl Compiler<'_, '_> {
             FieldType::Text | FieldType::Enum | FieldType::Boolean
         );
         if !text_like && (!rule.values.is_empty() || rule.pattern.is_some()) {
-            return Err(());
+            return Err(tests);
         }
         if !rule.values.is_empty() {
             let allowed = rule
@@ -201,10 +213,19 @@ impl Compiler<'_, '_> {
     fn valid(&self, i: usize) -> Option<String> {
         let tests = self.value_tests(i).ok()?;
         let slot = &self.plan.slots[i];
+        // A date's range (VAL005) is not compiled yet: whether it is valid cannot be told.
+        if self
+            .field_rule(slot)
+            .is_some_and(|r| r.min.is_some() || r.max.is_some())
+            && !slot.is_stage
+            && slot.kind == FieldType::Date
+        {
+            return None;
+        }
         if !(slot.is_stage
             || matches!(
                 slot.kind,
-                FieldType::Text | FieldType::Enum | FieldType::Boolean
+                FieldType::Text | FieldType::Enum | FieldType::Boolean | FieldType::Date
             ))
         {
             return None;
@@ -226,8 +247,17 @@ impl Compiler<'_, '_> {
         }
         let valid = self.valid(i)?;
         let c = self.cell(i);
+        let date = format!("d{i}");
+        let is_date = self.plan.slots[i].kind == FieldType::Date;
+        let versus = |o: &Operand, op: &str| -> Option<String> {
+            match o {
+                Operand::Date(day) if is_date => Some(format!("{date} {op} {}", self.d.date(*day))),
+                _ => None,
+            }
+        };
         let equal = |o: &Operand| -> Option<String> {
             match o {
+                Operand::Date(_) => versus(o, "="),
                 Operand::Text(t) => Some(format!("LOWER({c}) = {}", self.lit(&t.to_lowercase()))),
                 Operand::Stage(s) if self.plan.slots[i].is_stage => Some(format!("pl_stage = {s}")),
                 Operand::Bool(b) => {
@@ -254,7 +284,11 @@ impl Compiler<'_, '_> {
             Test::Eq(o) => equal(o)?,
             Test::In(os) => any(os)?,
             Test::NotIn(os) => format!("NOT {}", any(os)?),
-            _ => return None,
+            Test::Gt(o) => versus(o, ">")?,
+            Test::Gte(o) => versus(o, ">=")?,
+            Test::Lt(o) => versus(o, "<")?,
+            Test::Lte(o) => versus(o, "<=")?,
+            Test::Empty(_) => return None,
         };
         Some(format!("({valid} AND {holds})"))
     }
@@ -277,9 +311,12 @@ impl Compiler<'_, '_> {
         // VAL003, VAL004, VAL006: per slot, the first value test that fails.
         let mut val_ok = true;
         for (i, slot) in plan.slots.iter().enumerate() {
-            let Ok(tests) = self.value_tests(i) else {
-                val_ok = false;
-                continue;
+            let tests = match self.value_tests(i) {
+                Ok(tests) => tests,
+                Err(first) => {
+                    val_ok = false;
+                    first
+                }
             };
             let specific = self.field_rule(slot).and_then(|r| r.severity);
             let mut passed: Vec<String> = Vec::new();
@@ -300,11 +337,11 @@ impl Compiler<'_, '_> {
                 passed.push(fails);
             }
         }
-        for code in [Code::Val003, Code::Val004, Code::Val006] {
+        for code in [Code::Val001, Code::Val003, Code::Val004, Code::Val006] {
             if !self.policy.enabled(code) {
                 continue;
             }
-            if val_ok || code == Code::Val006 {
+            if val_ok || matches!(code, Code::Val001 | Code::Val006) {
                 evaluated.push(code);
             } else {
                 left.push((
@@ -314,8 +351,9 @@ impl Compiler<'_, '_> {
             }
         }
         if !val_ok {
-            checks.retain(|c| c.code == "VAL006");
+            checks.retain(|c| c.code == "VAL001" || c.code == "VAL006");
         }
+        self.hygiene(&mut checks, &mut evaluated, &mut left);
 
         // DUP001: a record id seen on an earlier record (in line order, when the table has
         // a line column); placeholders name no record.
@@ -513,6 +551,168 @@ impl Compiler<'_, '_> {
         Some(checks)
     }
 
+    /// HYG001–HYG003, HYG007, HYG008 and HYG010: the hygiene checks that read dates, the
+    /// deal's stage and its status. Those that read numbers (HYG004, HYG006, a stage age in
+    /// days) or a forecast category's normal form (HYG005) are left to the audit.
+    fn hygiene(
+        &self,
+        checks: &mut Vec<Check>,
+        evaluated: &mut Vec<Code>,
+        left: &mut Vec<(Code, String)>,
+    ) {
+        let plan = self.plan;
+        let (d, h, fields) = (self.d, &plan.hygiene, &plan.hygiene_fields);
+        let as_of = d.date(plan.as_of);
+        let risk = &self.target.rules.risk;
+        let stages = &self.target.rules.stages;
+        let mut add =
+            |code: Code, field: usize, slot: Option<usize>, when: String, message: String| {
+                let Some(sev) = self.severity_of(code, None) else {
+                    return;
+                };
+                let column = slot.map_or("", |s| self.column_name(plan.slots[s].column));
+                checks.push(Check {
+                    code: code.as_str().to_string(),
+                    severity: self.lit(sev.as_str()),
+                    field: self.lit(plan.table.name(field)),
+                    column: self.lit(column),
+                    when,
+                    message,
+                });
+            };
+        let close = plan.close_date_slot;
+        if let Some(c) = close {
+            add(
+                Code::Hyg001,
+                fields.close_date,
+                close,
+                format!("pl_open AND d{c} < {as_of}"),
+                format!("'open deal whose close date ' || c{c} || ' has passed'"),
+            );
+            add(
+                Code::Hyg008,
+                fields.close_date,
+                close,
+                format!(
+                    "pl_open AND {} > {}",
+                    d.days_between(&as_of, &format!("d{c}")),
+                    risk.horizon_days
+                ),
+                format!("'open deal closing ' || c{c} || ', implausibly far out'"),
+            );
+        }
+        if let (Some(c), Some(k)) = (close, h.created_date) {
+            add(
+                Code::Hyg007,
+                fields.close_date,
+                close,
+                format!("d{c} < d{k}"),
+                format!("'close date ' || c{c} || ' is before the created date ' || c{k}"),
+            );
+        }
+        if let Some(a) = h.last_activity {
+            let limits: Vec<String> = stages
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some(format!("WHEN pl_stage = {i} THEN {}", s.stale_days?)))
+                .collect();
+            let limit = if limits.is_empty() {
+                risk.stale_days.to_string()
+            } else {
+                format!("(CASE {} ELSE {} END)", limits.join(" "), risk.stale_days)
+            };
+            add(
+                Code::Hyg002,
+                fields.last_activity,
+                Some(a),
+                format!(
+                    "pl_open AND (m{a} OR (d{a} IS NOT NULL AND {} > {limit}))",
+                    d.days_between(&format!("d{a}"), &as_of)
+                ),
+                "'open deal without recent activity'".to_string(),
+            );
+        }
+        match (h.stage_changed, h.stage_age) {
+            (_, Some(_)) => left.push((
+                Code::Hyg003,
+                "the export has a days-in-stage column; SQL does not parse numbers yet".to_string(),
+            )),
+            (Some(s), None) => {
+                let limits: Vec<String> = stages
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, st)| {
+                        Some(format!("WHEN pl_stage = {i} THEN {}", st.max_days?))
+                    })
+                    .collect();
+                if !limits.is_empty() {
+                    add(
+                        Code::Hyg003,
+                        plan.slots[s].field,
+                        Some(s),
+                        format!(
+                            "pl_open AND d{s} IS NOT NULL AND {} > (CASE {} END)",
+                            d.days_between(&format!("d{s}"), &as_of),
+                            limits.join(" ")
+                        ),
+                        "'open deal in its stage longer than the stage allows'".to_string(),
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        if let Some(n) = h.next_step_date {
+            add(
+                Code::Hyg010,
+                fields.next_step_date,
+                Some(n),
+                format!("pl_open AND d{n} < {as_of}"),
+                format!("'next step was due ' || c{n}"),
+            );
+        }
+        if let (Some(n), Some(valid)) = (h.next_step, h.next_step.and_then(|n| self.valid(n))) {
+            let fillers: Vec<String> = risk.next_step_filler.iter().map(|f| self.lit(f)).collect();
+            if !fillers.is_empty() {
+                // Folded as the engine folds a next step: trailing spaces and punctuation off,
+                // runs of spaces as one, case ignored.
+                let core = d.replace_all(&format!("c{n}"), "[[:space:][:punct:]…]+$", "");
+                let folded = format!("LOWER({})", d.replace_all(&core, "[[:space:]]+", " "));
+                add(
+                    Code::Hyg010,
+                    fields.next_step,
+                    Some(n),
+                    format!(
+                        "pl_open AND {valid} AND {folded} IN ({})",
+                        fillers.join(", ")
+                    ),
+                    format!("'next step ' || c{n} || ' says nothing'"),
+                );
+            }
+        }
+        let _ = &mut *left;
+        for code in [
+            Code::Hyg001,
+            Code::Hyg002,
+            Code::Hyg003,
+            Code::Hyg007,
+            Code::Hyg008,
+            Code::Hyg010,
+        ] {
+            let held = code == Code::Hyg003 && h.stage_age.is_some()
+                || code == Code::Hyg010 && h.next_step.is_some_and(|n| self.valid(n).is_none());
+            if self.policy.enabled(code) && !held {
+                evaluated.push(code);
+            }
+        }
+        if h.next_step.is_some_and(|n| self.valid(n).is_none()) && self.policy.enabled(Code::Hyg010)
+        {
+            left.push((
+                Code::Hyg010,
+                "the next step's field has value checks SQL does not evaluate yet".to_string(),
+            ));
+        }
+    }
+
     /// Whether `[checks]` fixes the severity of `code`.
     fn fixed(&self, code: Code) -> bool {
         self.target
@@ -520,6 +720,32 @@ impl Compiler<'_, '_> {
             .checks
             .iter()
             .any(|(c, s)| *c == code && matches!(s, crate::diag::CheckSetting::Severity(_)))
+    }
+
+    /// Whether a deal is open: a stage of the rules without an outcome, and no status
+    /// (Won, Lost, Closed Won, …) that closed it.
+    fn open(&self) -> String {
+        let plan = self.plan;
+        let Some(_) = plan.stage_slot.filter(|&s| plan.slots[s].is_stage) else {
+            return "FALSE".to_string();
+        };
+        let open: Vec<String> = self
+            .target
+            .rules
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_open())
+            .map(|(i, _)| i.to_string())
+            .collect();
+        if open.is_empty() {
+            return "FALSE".to_string();
+        }
+        let letters = self.d.replace_all("LOWER(pl_status)", "[^a-z0-9]", "");
+        format!(
+            "(pl_stage IN ({}) AND {letters} NOT IN ('won', 'closedwon', 'lost', 'closedlost', 'deleted'))",
+            open.join(", ")
+        )
     }
 
     fn body(&self, checks: &[Check]) -> String {
@@ -534,7 +760,14 @@ impl Compiler<'_, '_> {
         let id = plan.id_col.map_or("''".to_string(), |c| {
             d.trimmed(&d.ident(self.column_name(c)), &set)
         });
-        let mut cells = vec![format!("{line} AS pl_line"), format!("{id} AS pl_id")];
+        let status = plan.status_col.map_or("''".to_string(), |c| {
+            d.trimmed(&d.ident(self.column_name(c)), &set)
+        });
+        let mut cells = vec![
+            format!("{line} AS pl_line"),
+            format!("{id} AS pl_id"),
+            format!("{status} AS pl_status"),
+        ];
         for (i, slot) in plan.slots.iter().enumerate() {
             let col = d.ident(self.column_name(slot.column));
             cells.push(format!("{} AS {}", d.trimmed(&col, &set), self.cell(i)));
@@ -601,6 +834,18 @@ impl Compiler<'_, '_> {
             }
             None => "CAST(NULL AS INTEGER)".to_string(),
         };
+        let dates: String = plan
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == FieldType::Date)
+            .map(|(i, _)| {
+                format!(
+                    ",\n    {} AS d{i}",
+                    dates::date_of(d, &self.cell(i), &self.target.reading.date_formats)
+                )
+            })
+            .collect();
         let mut q = String::new();
         let _ = writeln!(q, "WITH cells AS (");
         let _ = writeln!(
@@ -617,20 +862,25 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "checked AS (\n  SELECT flagged.*, {stage} AS pl_stage,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen\n  FROM flagged\n),"
+            "checked AS (\n  SELECT flagged.*, {stage} AS pl_stage,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen{dates}\n  FROM flagged\n),"
+        );
+        let _ = writeln!(
+            q,
+            "stated AS (\n  SELECT checked.*, {} AS pl_open\n  FROM checked\n),",
+            self.open()
         );
         let _ = writeln!(q, "findings AS (");
         if checks.is_empty() {
             let _ = writeln!(
                 q,
-                "  SELECT CAST(NULL AS VARCHAR) AS code, CAST(NULL AS VARCHAR) AS severity, CAST(NULL AS VARCHAR) AS record_id, CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS col, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS message FROM checked WHERE FALSE"
+                "  SELECT CAST(NULL AS VARCHAR) AS code, CAST(NULL AS VARCHAR) AS severity, CAST(NULL AS VARCHAR) AS record_id, CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS col, CAST(NULL AS BIGINT) AS line, CAST(NULL AS VARCHAR) AS message FROM stated WHERE FALSE"
             );
         }
         let arms: Vec<String> = checks
             .iter()
             .map(|c| {
                 format!(
-                    "  SELECT {} AS code, {} AS severity, pl_id AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM checked WHERE {}",
+                    "  SELECT {} AS code, {} AS severity, pl_id AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM stated WHERE {}",
                     if c.code.starts_with("CASE") {
                         c.code.clone()
                     } else {

@@ -15,8 +15,9 @@ pub(crate) struct DateFormat {
     items: Vec<Item>,
 }
 
+/// One piece of a compiled date format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Item {
+pub(crate) enum Item {
     Year4,
     Year2,
     Month,
@@ -146,6 +147,11 @@ impl DateFormat {
             source: source.to_string(),
             items,
         })
+    }
+
+    /// The pieces the format reads, in order (the SQL compiler writes them as a pattern).
+    pub(crate) fn items(&self) -> &[Item] {
+        &self.items
     }
 
     /// Parse `s` (already trimmed). A time of day may follow the pattern's last item.
