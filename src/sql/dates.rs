@@ -262,28 +262,58 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// `cell` (trimmed text) as a DATE, or NULL when no format reads it.
-pub(crate) fn date_of(d: Dialect, cell: &str, formats: &[DateFormat]) -> String {
+/// A date column read in three steps, each a list of select items over the row before:
+/// which formats match, the parts of those that do, then the date. Each pattern runs once
+/// per cell, and a part is extracted only from the format that matched.
+pub(crate) struct DateSteps {
+    pub(crate) matched: Vec<String>,
+    pub(crate) parts: Vec<String>,
+    /// The DATE (NULL when no format reads the cell), over the parts.
+    pub(crate) date: String,
+}
+
+/// `cell` (trimmed text) read as a date: columns are named from `name`.
+pub(crate) fn date_steps(d: Dialect, cell: &str, name: &str, formats: &[DateFormat]) -> DateSteps {
     let patterns: Vec<Vec<Piece>> = formats
         .iter()
         .map(format_pattern)
         .chain(std::iter::once(iso_pattern()))
         .collect();
-    let arms: Vec<String> = patterns.iter().map(|pieces| arm(d, cell, pieces)).collect();
-    format!("COALESCE({})", arms.join(", "))
+    let mut steps = DateSteps {
+        matched: Vec::new(),
+        parts: Vec::new(),
+        date: String::new(),
+    };
+    let mut arms = Vec::new();
+    for (k, pieces) in patterns.iter().enumerate() {
+        arms.push(arm(d, cell, &format!("{name}_{k}"), pieces, &mut steps));
+    }
+    steps.date = format!("COALESCE({})", arms.join(", "));
+    steps
 }
 
-/// One format's date: NULL unless it matches and names a real day at a real time.
-fn arm(d: Dialect, cell: &str, pieces: &[Piece]) -> String {
+/// One format: its match and parts pushed to `steps`, and its date over them (NULL unless
+/// it matched and names a real day at a real time).
+fn arm(d: Dialect, cell: &str, name: &str, pieces: &[Piece], steps: &mut DateSteps) -> String {
     let c = Compiled::new(d, pieces);
+    steps.matched.push(format!("{} AS {name}", c.matches(cell)));
+    let mut part = |suffix: &str, expr: String| -> String {
+        steps.parts.push(format!(
+            "CASE WHEN {name} THEN {expr} END AS {name}_{suffix}"
+        ));
+        format!("{name}_{suffix}")
+    };
     let year = if has(pieces, Tag::Year4) {
-        c.int(cell, Tag::Year4)
+        part("y", c.int(cell, Tag::Year4))
     } else {
         let yy = c.int(cell, Tag::Year2);
-        format!("(CASE WHEN {yy} >= 69 THEN 1900 + {yy} ELSE 2000 + {yy} END)")
+        part(
+            "y",
+            format!("(CASE WHEN {yy} >= 69 THEN 1900 + {yy} ELSE 2000 + {yy} END)"),
+        )
     };
     let month = if has(pieces, Tag::MonthName) {
-        let name = format!("LOWER({})", c.extract(cell, Tag::MonthName));
+        let lowered = format!("LOWER({})", c.extract(cell, Tag::MonthName));
         let mut arms: Vec<String> = Vec::new();
         for (i, m) in MONTHS.iter().enumerate() {
             arms.push(format!("WHEN {} THEN {}", d.literal(m), i + 1));
@@ -292,32 +322,29 @@ fn arm(d: Dialect, cell: &str, pieces: &[Piece]) -> String {
         arms.push(format!("WHEN {} THEN 9", d.literal("sept")));
         // "may" is both a name and its abbreviation.
         arms.dedup();
-        format!("(CASE {name} {} END)", arms.join(" "))
+        part("m", format!("(CASE {lowered} {} END)", arms.join(" ")))
     } else {
-        c.int(cell, Tag::Month)
+        part("m", c.int(cell, Tag::Month))
     };
-    let day = c.int(cell, Tag::Day);
-    let leap = format!("(MOD({year}, 4) = 0 AND (MOD({year}, 100) <> 0 OR MOD({year}, 400) = 0))");
-    let days = format!(
-        "(CASE WHEN {month} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN {month} IN (4, 6, 9, 11) THEN 30 WHEN {leap} THEN 29 ELSE 28 END)"
-    );
+    let day = part("d", c.int(cell, Tag::Day));
     let mut valid = vec![
-        c.matches(cell),
+        name.to_string(),
         format!("{month} BETWEEN 1 AND 12"),
-        format!("{day} BETWEEN 1 AND {days}"),
+        format!("{day} BETWEEN 1 AND {}", days_in_month(&year, &month)),
     ];
     if has(pieces, Tag::Hour24) {
-        valid.push(format!("{} < 24", c.int(cell, Tag::Hour24)));
+        let h = part("h", c.int(cell, Tag::Hour24));
+        valid.push(format!("{h} < 24"));
     }
     if has(pieces, Tag::Hour12) {
-        valid.push(format!("{} BETWEEN 1 AND 12", c.int(cell, Tag::Hour12)));
+        let h = part("h12", c.int(cell, Tag::Hour12));
+        valid.push(format!("{h} BETWEEN 1 AND 12"));
     }
     // The time after the date: 1–12 with AM/PM, else below 24.
-    let hour = c.int(cell, Tag::TailHour);
+    let hour = part("th", c.int(cell, Tag::TailHour));
+    let am = part("tam", c.extract(cell, Tag::TailAmPm));
     valid.push(format!(
-        "({e} = '' OR (CASE WHEN {am} = '' THEN {hour} < 24 ELSE {hour} BETWEEN 1 AND 12 END))",
-        e = c.extract(cell, Tag::TailHour),
-        am = c.extract(cell, Tag::TailAmPm),
+        "({hour} IS NULL OR (CASE WHEN {am} = '' THEN {hour} < 24 ELSE {hour} BETWEEN 1 AND 12 END))"
     ));
     let make = match d {
         Dialect::Duckdb | Dialect::Postgres => format!("MAKE_DATE({year}, {month}, {day})"),
@@ -331,6 +358,13 @@ fn arm(d: Dialect, cell: &str, pieces: &[Piece]) -> String {
         expr = format!("CASE WHEN {v} THEN {expr} END");
     }
     expr
+}
+
+fn days_in_month(year: &str, month: &str) -> String {
+    let leap = format!("(MOD({year}, 4) = 0 AND (MOD({year}, 100) <> 0 OR MOD({year}, 400) = 0))");
+    format!(
+        "(CASE WHEN {month} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN {month} IN (4, 6, 9, 11) THEN 30 WHEN {leap} THEN 29 ELSE 28 END)"
+    )
 }
 
 #[cfg(test)]

@@ -834,18 +834,26 @@ impl Compiler<'_, '_> {
             }
             None => "CAST(NULL AS INTEGER)".to_string(),
         };
-        let dates: String = plan
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.kind == FieldType::Date)
-            .map(|(i, _)| {
-                format!(
-                    ",\n    {} AS d{i}",
-                    dates::date_of(d, &self.cell(i), &self.target.reading.date_formats)
-                )
-            })
-            .collect();
+        // Date columns: which formats match, their parts, then the dates (d0, d1, …).
+        let mut matched: Vec<String> = Vec::new();
+        let mut parts: Vec<String> = Vec::new();
+        let mut dates = String::new();
+        for (i, slot) in plan.slots.iter().enumerate() {
+            if slot.kind != FieldType::Date {
+                continue;
+            }
+            let steps = dates::date_steps(
+                d,
+                &self.cell(i),
+                &format!("pd{i}"),
+                &self.target.reading.date_formats,
+            );
+            matched.extend(steps.matched);
+            parts.extend(steps.parts);
+            let _ = write!(dates, ",\n    {} AS d{i}", steps.date);
+        }
+        let step =
+            |items: &[String]| -> String { items.iter().map(|i| format!(",\n    {i}")).collect() };
         let mut q = String::new();
         let _ = writeln!(q, "WITH cells AS (");
         let _ = writeln!(
@@ -862,7 +870,13 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "checked AS (\n  SELECT flagged.*, {stage} AS pl_stage,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen{dates}\n  FROM flagged\n),"
+            "matched AS (\n  SELECT flagged.*{}\n  FROM flagged\n),\nparted AS (\n  SELECT matched.*{}\n  FROM matched\n),",
+            step(&matched),
+            step(&parts)
+        );
+        let _ = writeln!(
+            q,
+            "checked AS (\n  SELECT parted.*, {stage} AS pl_stage,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen{dates}\n  FROM parted\n),"
         );
         let _ = writeln!(
             q,
