@@ -352,11 +352,13 @@ pub(crate) struct SqlArgs {
     #[arg(long, value_enum)]
     pub(crate) dialect: crate::sql::Dialect,
 
-    /// The table (or `schema.table`) holding one row per deal
+    /// The table (or `schema.table`) holding one row per deal; a dbt relation such as
+    /// `{{ ref('opportunities') }}` is kept as written
     #[arg(long, value_name = "NAME", default_value = "deals")]
     pub(crate) table: String,
 
-    /// "Today" for the date checks (default: the current date)
+    /// "Today" for the date checks (default: the warehouse's CURRENT_DATE when the query
+    /// runs)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub(crate) as_of: Option<NaiveDate>,
 

@@ -150,3 +150,30 @@ fn an_auto_preset_without_an_export_is_explained() {
     let r = run(pipelint().args(["sql", "-r", &rules, "--dialect", "duckdb", "--as-of", AS_OF]));
     common::assert_exit_2(&r, "--like FILE");
 }
+
+/// examples/dbt's model is what `pipelint sql` writes today for its rules.
+#[test]
+fn the_dbt_example_model_is_current() {
+    let r = run(pipelint().current_dir("examples/dbt").args([
+        "sql",
+        "-r",
+        "pipelint.toml",
+        "--dialect",
+        "duckdb",
+        "--table",
+        "{{ ref('opportunities') }}",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let model =
+        std::fs::read_to_string("examples/dbt/models/pipelint_findings.sql").expect("model");
+    let generated: String = model.lines().skip(2).map(|l| format!("{l}\n")).collect();
+    assert_eq!(
+        generated,
+        r.stdout.replace(";\n", "\n"),
+        "regenerate examples/dbt/models/pipelint_findings.sql (see examples/dbt/README.md)"
+    );
+    assert!(
+        model.contains("FROM {{ ref('opportunities') }} CROSS JOIN"),
+        "{model}"
+    );
+}

@@ -59,9 +59,7 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
         reading: &reading,
         dialect: args.dialect,
         table: &args.table,
-        as_of: args
-            .as_of
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        as_of: args.as_of,
         line_column: args.line_column.as_deref(),
     };
     let query = findings_query(&target, &table, &mapping);

@@ -55,8 +55,13 @@ impl Dialect {
         }
     }
 
-    /// A table name as given (`schema.table` is split on dots, each part quoted).
+    /// A table name as given (`schema.table` is split on dots, each part quoted). A dbt
+    /// relation (`{{ ref('opportunities') }}`) is written as it is, for dbt to fill in.
     pub(crate) fn table(self, name: &str) -> String {
+        let name = name.trim();
+        if name.starts_with("{{") && name.ends_with("}}") && !name.contains(';') {
+            return name.to_string();
+        }
         name.split('.')
             .map(|p| self.ident(p))
             .collect::<Vec<_>>()

@@ -30,7 +30,9 @@ pub(crate) struct Target<'a> {
     pub(crate) reading: &'a FileReading,
     pub(crate) dialect: Dialect,
     pub(crate) table: &'a str,
-    pub(crate) as_of: NaiveDate,
+    /// "Today" for the date checks; `None`: the warehouse's current date when the query
+    /// runs (a dbt model or a scheduled check stays current).
+    pub(crate) as_of: Option<NaiveDate>,
     /// A column holding each record's line in its export, copied to the `line` output.
     pub(crate) line_column: Option<&'a str>,
 }
@@ -41,7 +43,9 @@ pub(crate) fn findings_query(target: &Target<'_>, table: &FieldTable, mapping: &
         target.rules,
         table,
         mapping,
-        target.as_of,
+        target
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
         target.reading,
         0,
         target.header.len(),
@@ -404,7 +408,10 @@ impl Compiler<'_, '_> {
             "-- pipelint sql: {} for {}, as of {}",
             self.target.rules.source.replace(['\n', '\r'], " "),
             d.name(),
-            self.target.as_of
+            self.target
+                .as_of
+                .map_or("the warehouse's current date".to_string(), |d| d
+                    .to_string())
         );
         let _ = writeln!(
             q,
@@ -562,7 +569,10 @@ impl Compiler<'_, '_> {
     ) {
         let plan = self.plan;
         let (d, h, fields) = (self.d, &plan.hygiene, &plan.hygiene_fields);
-        let as_of = d.date(plan.as_of);
+        let as_of = self
+            .target
+            .as_of
+            .map_or("CURRENT_DATE".to_string(), |day| d.date(day));
         let risk = &self.target.rules.risk;
         let stages = &self.target.rules.stages;
         let mut add =
