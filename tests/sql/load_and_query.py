@@ -2,7 +2,7 @@
 """Load a CSV export into a real SQL engine as table `deals` and run one query on it.
 
     python3 tests/sql/load_and_query.py --engine duckdb|postgres --csv FILE --query FILE
-        [--delimiter ,] [--only-lines FILE] [--empty null|text]
+        [--delimiter ,] [--encoding utf-8] [--only-lines FILE] [--empty null|text]
 
 The harness of tests/sql_engines.rs: it proves that the SQL `pipelint sql` writes finds what
 `pipelint audit` finds, on the engines themselves rather than on a model of them.
@@ -12,6 +12,10 @@ name trimmed of surrounding spaces, as pipelint reads headers; a UTF-8 byte orde
 dropped), plus `pipelint_line` (BIGINT): the 1-based physical line where the record starts.
 `\\n`, `\\r\\n` and a lone `\\r` each end a line, as in pipelint's reader, and blank lines
 between records are skipped but counted.
+
+--encoding is the encoding pipelint's JSON report names for the file (`inputs[].encoding`):
+the text is decoded as pipelint decodes it, so that the table holds the text the engine
+audited, as a warehouse holds text already decoded.
 
 --only-lines names a file of line numbers (one a line): only the records starting on those
 lines are loaded. The harness passes the lines of the deals `pipelint audit` read, so that rows
@@ -34,11 +38,13 @@ parallel runs never see each other's rows.
 """
 
 import argparse
+import codecs
 import csv
 import datetime
 import decimal
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -63,24 +69,17 @@ class Failure(Exception):
         self.status = status
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def physical_lines(text):
     """Yield the text's physical lines, each with its line break, as pipelint counts them:
     `\\n`, `\\r\\n` and a lone `\\r` each end one."""
     start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            yield text[start : i + 1]
-            start = i + 1
-        elif c == "\r":
-            if i + 1 < n and text[i + 1] == "\n":
-                i += 1
-            yield text[start : i + 1]
-            start = i + 1
-        i += 1
-    if start < n:
+    for m in LINE_BREAK.finditer(text):
+        yield text[start : m.end()]
+        start = m.end()
+    if start < len(text):
         yield text[start:]
 
 
@@ -100,23 +99,82 @@ class LineCounting:
         return line
 
 
-def read_records(path, delimiter):
+def c1_as_is(error):
+    """WHATWG's windows-1252 (what pipelint decodes with) reads the five bytes Python's cp1252
+    leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) as the C1 controls of the same number."""
+    bad = error.object[error.start : error.end]
+    return "".join(chr(b) if 0x80 <= b <= 0x9F else "\ufffd" for b in bad), error.end
+
+
+codecs.register_error("pipelint_c1", c1_as_is)
+
+
+class Decoding:
+    """How the file's text is decoded, as pipelint decodes it (input/encoding.rs).
+
+    UTF-8 (with or without a byte order mark) and UTF-16 are decoded as a whole before the
+    CSV is parsed. A legacy single- or multi-byte encoding (windows-1252, ...) is not: the
+    bytes are parsed (delimiters, quotes and line breaks are ASCII in all of them), then each
+    cell is read as UTF-8 when it is, else in the legacy encoding."""
+
+    def __init__(self, name):
+        name = (name or "utf-8").lower()
+        self.stream = None
+        self.legacy = None
+        if name in ("utf-8", "utf-8-bom", "utf8"):
+            self.stream = "utf-8"
+        elif name in ("utf-16le", "utf-16be"):
+            self.stream = name
+        else:
+            try:
+                self.legacy = codecs.lookup(name).name
+            except LookupError:
+                raise Failure(f"unknown encoding {name!r}")
+
+    def text(self, path, raw):
+        """The file as text to parse: decoded, or each byte as the code point of its value."""
+        if self.legacy is not None:
+            return raw.decode("latin-1")
+        if self.stream == "utf-8":
+            if raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                line = raw[: e.start].count(b"\n") + 1
+                raise Failure(
+                    f"{path}: not UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); "
+                    "pass the encoding pipelint reports with --encoding"
+                )
+        text = raw.decode(self.stream, errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text
+
+    def cells(self, cells):
+        if self.legacy is None:
+            return cells
+        # A record that is UTF-8 as a whole has UTF-8 cells (cells split at ASCII bytes), so
+        # deciding cell by cell reads it the same.
+        return [self.cell(c.encode("latin-1")) for c in cells]
+
+    def cell(self, raw):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            errors = "pipelint_c1" if self.legacy == "cp1252" else "replace"
+            return raw.decode(self.legacy, errors=errors)
+
+
+def read_records(path, delimiter, decoding):
     """The header (trimmed cells) and the records, each as (starting line, cells)."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as e:
         raise Failure(f"cannot read {path}: {e.strerror}")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise Failure(
-            f"{path}: not UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); "
-            "this loader reads UTF-8 exports only"
-        )
+    text = decoding.text(path, raw)
+    if decoding.legacy is not None and text.startswith("\xef\xbb\xbf"):
+        # A UTF-8 byte order mark before legacy text (read byte for byte here).
+        text = text[3:]
     source = LineCounting(text)
     reader = csv.reader(source, delimiter=delimiter, strict=False)
     header = None
@@ -134,6 +192,7 @@ def read_records(path, delimiter):
         if not cells:
             # A blank line: skipped, as pipelint's reader skips it, but counted.
             continue
+        cells = decoding.cells(cells)
         if header is None:
             header = [c.strip() for c in cells]
         else:
@@ -157,13 +216,12 @@ def check_header(path, header, engine):
                 f"{path}: header column {i} is named {LINE_COLUMN}, the column the loader adds",
                 EXIT_BAD_HEADER,
             )
-        if engine == "postgres" and len(name.encode("utf-8")) > PG_MAX_IDENTIFIER:
-            key = name.encode("utf-8")[:PG_MAX_IDENTIFIER]
-        else:
-            key = name
-        # DuckDB's identifiers are case-insensitive even when quoted.
         if engine == "duckdb":
+            # DuckDB's identifiers are case-insensitive even when quoted.
             key = name.lower()
+        else:
+            # PostgreSQL keeps a quoted name's case but cuts it to 63 bytes.
+            key = name.encode("utf-8")[:PG_MAX_IDENTIFIER]
         if key in seen:
             raise Failure(
                 f"{path}: header columns {seen[key]} and {i} ({header[seen[key] - 1]!r}, "
@@ -255,6 +313,17 @@ def run_duckdb(header, rows, query):
     return [{n: json_value(v) for n, v in zip(names, r)} for r in result]
 
 
+def copy_value(v):
+    """One value of COPY's CSV: quoted, so that no line of the data is ever read as COPY's
+    `\\.` end marker and an empty string stays distinct from NULL (an unquoted empty field).
+
+    PostgreSQL's text cannot hold NUL; like the sync tools that land exports in a warehouse,
+    the loader drops it (a Salesforce export's rich-text fields start with one)."""
+    if v is None:
+        return ""
+    return '"' + str(v).replace("\0", "").replace('"', '""') + '"'
+
+
 def run_postgres(header, rows, query):
     body = query.strip()
     while body.endswith(";"):
@@ -264,15 +333,8 @@ def run_postgres(header, rows, query):
     with tempfile.TemporaryDirectory(prefix="pipelint-sql-") as tmp:
         data = os.path.join(tmp, "deals.csv")
         with open(data, "w", encoding="utf-8", newline="") as f:
-            # Every value quoted, so no line of the data is ever read as COPY's `\.` marker
-            # and an empty string stays distinct from NULL (an unquoted empty field).
             for row in rows:
-                f.write(
-                    ",".join(
-                        "" if v is None else '"' + str(v).replace('"', '""') + '"' for v in row
-                    )
-                    + "\n"
-                )
+                f.write(",".join(copy_value(v) for v in row) + "\n")
         script = os.path.join(tmp, "run.sql")
         with open(script, "w", encoding="utf-8") as f:
             f.write(create_table_sql(header, temporary=True) + ";\n")
@@ -315,6 +377,12 @@ def main(argv):
     p.add_argument("--delimiter", default=",", help="one character, or `tab`")
     p.add_argument("--only-lines", help="a file of record lines to load (default: all)")
     p.add_argument("--empty", choices=["null", "text"], default="null")
+    p.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="as pipelint's JSON report names it: utf-8 (default), utf-8-bom, utf-16le, "
+        "windows-1252, ...",
+    )
     args = p.parse_args(argv)
     delimiter = "\t" if args.delimiter == "tab" else args.delimiter
     try:
@@ -325,7 +393,7 @@ def main(argv):
                 query = f.read()
         except (OSError, UnicodeDecodeError) as e:
             raise Failure(f"cannot read the query {args.query}: {e}")
-        header, records = read_records(args.csv, delimiter)
+        header, records = read_records(args.csv, delimiter, Decoding(args.encoding))
         check_header(args.csv, header, args.engine)
         rows = table_rows(header, records, wanted_lines(args.only_lines), args.empty == "null")
         if args.engine == "duckdb":
