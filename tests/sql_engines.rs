@@ -621,6 +621,9 @@ fn check_case(case: &Case, engines: &[Engine]) -> Outcome {
             AS_OF.as_ref(),
             "--like".as_ref(),
             case.csv.as_os_str(),
+            // The loader's column of each record's line, which the query returns as `line`.
+            "--line-column".as_ref(),
+            "pipelint_line".as_ref(),
         ]));
         if r.code != 0 {
             let _ = writeln!(
