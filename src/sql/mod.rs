@@ -904,7 +904,7 @@ impl Compiler<'_, '_> {
             .iter()
             .map(|c| {
                 format!(
-                    "  SELECT {} AS code, {} AS severity, pl_id AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM stated WHERE {}",
+                    "  SELECT {} AS code, {} AS severity, NULLIF(pl_id, '') AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM stated WHERE {}",
                     if c.code.starts_with("CASE") {
                         c.code.clone()
                     } else {
