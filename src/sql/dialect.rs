@@ -108,6 +108,14 @@ impl Dialect {
         )
     }
 
+    /// The text type's name.
+    pub(crate) fn text_type(self) -> &'static str {
+        match self {
+            Dialect::Bigquery => "STRING",
+            _ => "VARCHAR",
+        }
+    }
+
     /// A column as text, whatever the warehouse typed it.
     fn as_text(self, expr: &str) -> String {
         match self {

@@ -1,0 +1,228 @@
+//! The query's text: the table's cells trimmed, their missing flags, the stage, the dates and
+//! whether the deal is open, step by step in CTEs; then one arm per check, joined.
+
+use std::fmt::Write as _;
+
+use super::{Check, Compiler, dates, dialect};
+use crate::field::FieldType;
+
+impl Compiler<'_, '_> {
+    /// Whether a deal is open: a stage of the rules without an outcome, and no status
+    /// (Won, Lost, Closed Won, …) that closed it.
+    pub(super) fn open(&self) -> String {
+        let plan = self.plan;
+        let Some(_) = plan.stage_slot.filter(|&s| plan.slots[s].is_stage) else {
+            return "FALSE".to_string();
+        };
+        let open: Vec<String> = self
+            .target
+            .rules
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_open())
+            .map(|(i, _)| i.to_string())
+            .collect();
+        if open.is_empty() {
+            return "FALSE".to_string();
+        }
+        let letters = self.d.replace_all("LOWER(pl_status)", "[^a-z0-9]", "");
+        format!(
+            "(pl_stage IN ({}) AND {letters} NOT IN ('won', 'closedwon', 'lost', 'closedlost', 'deleted'))",
+            open.join(", ")
+        )
+    }
+
+    pub(super) fn body(&self, checks: &[Check]) -> String {
+        let d = self.d;
+        let plan = self.plan;
+        // The characters a cell is trimmed of, spelled once in a one-row table.
+        let set = "pl_ws.chars".to_string();
+        let line = self
+            .target
+            .line_column
+            .map_or("CAST(NULL AS BIGINT)".to_string(), |c| d.ident(c));
+        let id = plan.id_col.map_or("''".to_string(), |c| {
+            d.trimmed(&d.ident(self.column_name(c)), &set)
+        });
+        let status = plan.status_col.map_or("''".to_string(), |c| {
+            d.trimmed(&d.ident(self.column_name(c)), &set)
+        });
+        let mut cells = vec![
+            format!("{line} AS pl_line"),
+            format!("{id} AS pl_id"),
+            format!("{status} AS pl_status"),
+        ];
+        for (i, slot) in plan.slots.iter().enumerate() {
+            let col = d.ident(self.column_name(slot.column));
+            cells.push(format!("{} AS {}", d.trimmed(&col, &set), self.cell(i)));
+        }
+        let flags = self.flags();
+        let stage = self.stage_index();
+        // Date columns: which formats match, their parts, then the dates (d0, d1, …).
+        let mut matched: Vec<String> = Vec::new();
+        let mut parts: Vec<String> = Vec::new();
+        let mut dates = String::new();
+        for (i, slot) in plan.slots.iter().enumerate() {
+            if slot.kind != FieldType::Date {
+                continue;
+            }
+            let steps = dates::date_steps(
+                d,
+                &self.cell(i),
+                &format!("pd{i}"),
+                &self.target.reading.date_formats,
+            );
+            matched.extend(steps.matched);
+            parts.extend(steps.parts);
+            let _ = write!(dates, ",\n    {} AS d{i}", steps.date);
+        }
+        let step =
+            |items: &[String]| -> String { items.iter().map(|i| format!(",\n    {i}")).collect() };
+        let mut q = String::new();
+        let _ = writeln!(q, "WITH cells AS (");
+        let _ = writeln!(
+            q,
+            "  SELECT {}\n  FROM {} CROSS JOIN (SELECT {} AS chars) AS pl_ws\n),",
+            cells.join(",\n    "),
+            d.table(self.target.table),
+            dialect::trim_set(d)
+        );
+        let _ = writeln!(
+            q,
+            "flagged AS (\n  SELECT {}\n  FROM cells\n),",
+            flags.join(",\n    ")
+        );
+        let _ = writeln!(
+            q,
+            "matched AS (\n  SELECT flagged.*{}\n  FROM flagged\n),\nparted AS (\n  SELECT matched.*{}\n  FROM matched\n),",
+            step(&matched),
+            step(&parts)
+        );
+        let _ = writeln!(
+            q,
+            "checked AS (\n  SELECT parted.*, {stage} AS pl_stage,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen{dates}\n  FROM parted\n),"
+        );
+        let _ = writeln!(
+            q,
+            "stated AS (\n  SELECT checked.*, {} AS pl_open\n  FROM checked\n),",
+            self.open()
+        );
+        q.push_str(&self.findings(checks));
+        let _ = write!(
+            q,
+            "SELECT code, severity, record_id, field, col AS {}, line, message\nFROM findings\nORDER BY line, record_id, field, code;\n",
+            d.ident("column")
+        );
+        q
+    }
+
+    /// Per cell, whether it is missing (empty or a placeholder), and the same of the id.
+    fn flags(&self) -> Vec<String> {
+        let plan = self.plan;
+        let placeholders = self
+            .target
+            .rules
+            .input
+            .empty_values
+            .lowered()
+            .iter()
+            .map(|p| self.lit(p))
+            .collect::<Vec<_>>();
+        let longest = self
+            .target
+            .rules
+            .input
+            .empty_values
+            .lowered()
+            .iter()
+            .map(|p| p.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut flags = vec!["cells.*".to_string()];
+        flags.push(format!(
+            "(pl_id = ''{}) AS pl_id_m",
+            if placeholders.is_empty() {
+                String::new()
+            } else {
+                format!(" OR LOWER(pl_id) IN ({})", placeholders.join(", "))
+            }
+        ));
+        for i in 0..plan.slots.len() {
+            let c = self.cell(i);
+            // Placeholders are short: a longer cell is never one, and is not lower-cased.
+            let placeholder = if placeholders.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " OR (LENGTH({c}) <= {longest} AND LOWER({c}) IN ({}))",
+                    placeholders.join(", ")
+                )
+            };
+            flags.push(format!("({c} = ''{placeholder}) AS {}", self.missing(i)));
+        }
+        flags
+    }
+
+    /// The deal's stage as its index in the rules (-1: a stage the rules lack; NULL: none),
+    /// matched by name first, then by name or alias ignoring case, as the engine matches.
+    fn stage_index(&self) -> String {
+        let plan = self.plan;
+        match plan.stage_slot.filter(|&s| plan.slots[s].is_stage) {
+            Some(s) => {
+                let c = self.cell(s);
+                let stages = &self.target.rules.stages;
+                let mut arms: Vec<String> = stages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, st)| format!("WHEN {c} = {} THEN {i}", self.lit(&st.name)))
+                    .collect();
+                arms.extend(stages.iter().enumerate().map(|(i, st)| {
+                    let names = std::iter::once(&st.name)
+                        .chain(&st.aliases)
+                        .map(|n| self.lit(&n.to_lowercase()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!("WHEN LOWER({c}) IN ({names}) THEN {i}")
+                }));
+                format!("CASE {} ELSE -1 END", arms.join(" "))
+            }
+            None => "CAST(NULL AS INTEGER)".to_string(),
+        }
+    }
+
+    /// The `findings` CTE: one arm per check over the `stated` rows.
+    fn findings(&self, checks: &[Check]) -> String {
+        let mut q = String::new();
+        let _ = writeln!(q, "findings AS (");
+        if checks.is_empty() {
+            // No check to run: the same columns, no rows.
+            let text = format!("CAST(NULL AS {})", self.d.text_type());
+            let _ = writeln!(
+                q,
+                "  SELECT {text} AS code, {text} AS severity, {text} AS record_id, {text} AS field, {text} AS col, CAST(NULL AS BIGINT) AS line, {text} AS message FROM stated WHERE FALSE"
+            );
+        }
+        let arms: Vec<String> = checks
+            .iter()
+            .map(|c| {
+                format!(
+                    "  SELECT {} AS code, {} AS severity, NULLIF(pl_id, '') AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM stated WHERE {}",
+                    if c.code.starts_with("CASE") {
+                        c.code.clone()
+                    } else {
+                        self.lit(&c.code)
+                    },
+                    c.severity,
+                    c.field,
+                    c.column,
+                    c.message,
+                    c.when
+                )
+            })
+            .collect();
+        q.push_str(&arms.join("\n  UNION ALL\n"));
+        let _ = writeln!(q, "\n)");
+        q
+    }
+}

@@ -1,0 +1,142 @@
+//! REQ001–REQ003 in SQL: per field, the severity each kind of requirement gives it (global,
+//! the deal's stage, the rules whose `when` holds), and one finding for a missing field under
+//! the most specific code at the highest of those severities, as the engine's `Demands`.
+
+use super::{Check, Compiler};
+use crate::checks::required::Requirement;
+use crate::diag::{Code, Severity};
+
+impl Compiler<'_, '_> {
+    /// The REQ checks, or `None` when a rule that requires fields has a condition SQL
+    /// cannot evaluate (the precedence between codes would then be guessed).
+    pub(super) fn requirements(&self) -> Option<Vec<Check>> {
+        let plan = self.plan;
+        let mut fields: Vec<usize> = Vec::new();
+        let mut note = |f: usize| {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        };
+        plan.global.iter().for_each(|r| note(r.field));
+        plan.by_stage.iter().flatten().for_each(|r| note(r.field));
+        let mut fires: Vec<Option<String>> = Vec::new();
+        for rule in &plan.conditional {
+            rule.requires.iter().for_each(|r| note(r.field));
+            if rule.requires.is_empty() {
+                fires.push(None);
+                continue;
+            }
+            let parts = rule
+                .when
+                .iter()
+                .map(|&(slot, test)| self.condition(slot, test))
+                .collect::<Option<Vec<_>>>()?;
+            fires.push(Some(if parts.is_empty() {
+                "TRUE".to_string()
+            } else {
+                parts.join(" AND ")
+            }));
+        }
+        let rank = |r: &Requirement, code: Code| -> u8 {
+            self.severity_of(code, None).map_or(0, |_| {
+                Self::severity_rank(r.severity.unwrap_or(code.default_severity()))
+            })
+        };
+        let mut checks = Vec::new();
+        for f in fields {
+            let Some(slot) = plan.slot_of[f] else {
+                continue;
+            };
+            let global = plan
+                .global
+                .iter()
+                .filter(|r| r.field == f)
+                .map(|r| rank(r, Code::Req001))
+                .max()
+                .unwrap_or(0);
+            let stages: Vec<String> = plan
+                .by_stage
+                .iter()
+                .enumerate()
+                .filter_map(|(i, reqs)| {
+                    let s = reqs
+                        .iter()
+                        .filter(|r| r.field == f)
+                        .map(|r| rank(r, Code::Req002))
+                        .max()?;
+                    (s > 0).then(|| format!("WHEN pl_stage = {i} THEN {s}"))
+                })
+                .collect();
+            let stage = if stages.is_empty() {
+                "0".to_string()
+            } else {
+                format!("CASE {} ELSE 0 END", stages.join(" "))
+            };
+            let rules: Vec<String> = plan
+                .conditional
+                .iter()
+                .zip(&fires)
+                .filter_map(|(rule, fires)| {
+                    let fires = fires.as_ref()?;
+                    let s = rule
+                        .requires
+                        .iter()
+                        .filter(|r| r.field == f)
+                        .map(|r| rank(r, Code::Req003))
+                        .max()?;
+                    (s > 0).then(|| format!("CASE WHEN {fires} THEN {s} ELSE 0 END"))
+                })
+                .collect();
+            let rule = match rules.len() {
+                0 => "0".to_string(),
+                1 => rules[0].clone(),
+                _ => format!("GREATEST({})", rules.join(", ")),
+            };
+            let (g, s, r) = (
+                global.to_string(),
+                format!("({stage})"),
+                format!("({rule})"),
+            );
+            let code = format!(
+                "CASE WHEN {r} > 0 THEN 'REQ003' WHEN {s} > 0 THEN 'REQ002' WHEN {g} > 0 THEN 'REQ001' END"
+            );
+            let fixed = |c: Code| self.severity_of(c, None).filter(|_| self.fixed(c));
+            let highest = format!("GREATEST({g}, {s}, {r})");
+            let by_rank =
+                format!("CASE {highest} WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END");
+            let severity = format!(
+                "CASE WHEN {r} > 0 THEN {} WHEN {s} > 0 THEN {} ELSE {} END",
+                fixed(Code::Req003).map_or(by_rank.clone(), |s| self.lit(s.as_str())),
+                fixed(Code::Req002).map_or(by_rank.clone(), |s| self.lit(s.as_str())),
+                fixed(Code::Req001).map_or(by_rank.clone(), |s| self.lit(s.as_str())),
+            );
+            let name = plan.table.name(f);
+            checks.push(Check {
+                code,
+                severity,
+                field: self.lit(name),
+                column: self.lit(self.column_name(plan.slots[slot].column)),
+                when: format!("{} AND {highest} > 0", self.missing(slot)),
+                message: self.lit(&format!("required field {name} is missing")),
+            });
+        }
+        Some(checks)
+    }
+
+    /// Whether `[checks]` fixes the severity of `code`.
+    pub(super) fn fixed(&self, code: Code) -> bool {
+        self.target
+            .rules
+            .checks
+            .iter()
+            .any(|(c, s)| *c == code && matches!(s, crate::diag::CheckSetting::Severity(_)))
+    }
+
+    pub(super) fn severity_rank(s: Severity) -> u8 {
+        match s {
+            Severity::Info => 1,
+            Severity::Warning => 2,
+            Severity::Error => 3,
+        }
+    }
+}
