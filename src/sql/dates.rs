@@ -5,7 +5,7 @@
 
 use super::dialect::Dialect;
 use crate::values::DateFormat;
-use crate::values::date::Item;
+use crate::values::date::{Item, MONTHS};
 
 /// What a group of a pattern holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,21 +246,6 @@ impl<'a> Compiled<'a> {
         format!("CAST(NULLIF({}, '') AS {ty})", self.extract(cell, tag))
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// A date column read in three steps, each a list of select items over the row before:
 /// which formats match, the parts of those that do, then the date. Each pattern runs once

@@ -13,8 +13,11 @@ impl Compiler<'_, '_> {
         evaluated: &mut Vec<Code>,
         left: &mut Vec<(Code, String)>,
     ) {
-        checks.extend(self.dated_hygiene());
-        checks.extend(self.next_step_hygiene());
+        let mut add = |code: Code, field: usize, slot: Option<usize>, when, message| {
+            checks.extend(self.hygiene_check(code, field, slot, when, message));
+        };
+        self.dated_hygiene(&mut add);
+        self.next_step_hygiene(&mut add);
         let h = &self.plan.hygiene;
         for code in [
             Code::Hyg001,
@@ -76,16 +79,10 @@ impl Compiler<'_, '_> {
 
     /// HYG001, HYG008, HYG007, HYG002 and HYG003: the close, created, activity and
     /// stage-changed dates against as-of and the stage's limits.
-    fn dated_hygiene(&self) -> Vec<Check> {
+    fn dated_hygiene(&self, add: &mut impl FnMut(Code, usize, Option<usize>, String, String)) {
         let plan = self.plan;
         let (d, h, fields) = (self.d, &plan.hygiene, &plan.hygiene_fields);
-        let as_of = self.as_of_sql();
-        let risk = &self.target.rules.risk;
-        let mut out = Vec::new();
-        let mut add =
-            |code: Code, field: usize, slot: Option<usize>, when: String, message: String| {
-                out.extend(self.hygiene_check(code, field, slot, when, message));
-            };
+        let (as_of, risk) = (self.as_of_sql(), &self.target.rules.risk);
         let stages = &self.target.rules.stages;
         let close = plan.close_date_slot;
         if let Some(c) = close {
@@ -166,20 +163,13 @@ impl Compiler<'_, '_> {
             }
             (None, None) => {}
         }
-        out
     }
 
     /// HYG010: an open deal's next step overdue, or filler.
-    fn next_step_hygiene(&self) -> Vec<Check> {
+    fn next_step_hygiene(&self, add: &mut impl FnMut(Code, usize, Option<usize>, String, String)) {
         let plan = self.plan;
         let (d, h, fields) = (self.d, &plan.hygiene, &plan.hygiene_fields);
-        let as_of = self.as_of_sql();
-        let risk = &self.target.rules.risk;
-        let mut out = Vec::new();
-        let mut add =
-            |code: Code, field: usize, slot: Option<usize>, when: String, message: String| {
-                out.extend(self.hygiene_check(code, field, slot, when, message));
-            };
+        let (as_of, risk) = (self.as_of_sql(), &self.target.rules.risk);
         if let Some(n) = h.next_step_date {
             add(
                 Code::Hyg010,
@@ -208,6 +198,5 @@ impl Compiler<'_, '_> {
                 );
             }
         }
-        out
     }
 }

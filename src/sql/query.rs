@@ -139,27 +139,23 @@ impl Compiler<'_, '_> {
             .map(|p| p.chars().count())
             .max()
             .unwrap_or(0);
-        let mut flags = vec!["cells.*".to_string()];
-        flags.push(format!(
-            "(pl_id = ''{}) AS pl_id_m",
+        // Placeholders are short: a longer cell is never one, and is not lower-cased.
+        let missing = |c: &str| {
             if placeholders.is_empty() {
-                String::new()
-            } else {
-                format!(" OR LOWER(pl_id) IN ({})", placeholders.join(", "))
-            }
-        ));
-        for i in 0..plan.slots.len() {
-            let c = self.cell(i);
-            // Placeholders are short: a longer cell is never one, and is not lower-cased.
-            let placeholder = if placeholders.is_empty() {
-                String::new()
+                format!("({c} = '')")
             } else {
                 format!(
-                    " OR (LENGTH({c}) <= {longest} AND LOWER({c}) IN ({}))",
+                    "({c} = '' OR (LENGTH({c}) <= {longest} AND LOWER({c}) IN ({})))",
                     placeholders.join(", ")
                 )
-            };
-            flags.push(format!("({c} = ''{placeholder}) AS {}", self.missing(i)));
+            }
+        };
+        let mut flags = vec![
+            "cells.*".to_string(),
+            format!("{} AS pl_id_m", missing("pl_id")),
+        ];
+        for i in 0..plan.slots.len() {
+            flags.push(format!("{} AS {}", missing(&self.cell(i)), self.missing(i)));
         }
         flags
     }

@@ -400,7 +400,8 @@ fn am_pm(b: &[u8]) -> Option<(bool, usize)> {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// Month names, January first (a three-letter abbreviation is the first three letters).
+pub(crate) const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

@@ -19,7 +19,7 @@ WITH cells AS (
 ),
 flagged AS (
   SELECT cells.*,
-    (pl_id = '' OR LOWER(pl_id) IN ('#n/a', '-', '--', 'n/a', 'none', 'null', 'tbd')) AS pl_id_m,
+    (pl_id = '' OR (LENGTH(pl_id) <= 4 AND LOWER(pl_id) IN ('#n/a', '-', '--', 'n/a', 'none', 'null', 'tbd'))) AS pl_id_m,
     (c0 = '' OR (LENGTH(c0) <= 4 AND LOWER(c0) IN ('#n/a', '-', '--', 'n/a', 'none', 'null', 'tbd'))) AS m0,
     (c1 = '' OR (LENGTH(c1) <= 4 AND LOWER(c1) IN ('#n/a', '-', '--', 'n/a', 'none', 'null', 'tbd'))) AS m1,
     (c2 = '' OR (LENGTH(c2) <= 4 AND LOWER(c2) IN ('#n/a', '-', '--', 'n/a', 'none', 'null', 'tbd'))) AS m2,
