@@ -120,25 +120,9 @@ impl Compiler<'_, '_> {
     /// Per cell, whether it is missing (empty or a placeholder), and the same of the id.
     fn flags(&self) -> Vec<String> {
         let plan = self.plan;
-        let placeholders = self
-            .target
-            .rules
-            .input
-            .empty_values
-            .lowered()
-            .iter()
-            .map(|p| self.lit(p))
-            .collect::<Vec<_>>();
-        let longest = self
-            .target
-            .rules
-            .input
-            .empty_values
-            .lowered()
-            .iter()
-            .map(|p| p.chars().count())
-            .max()
-            .unwrap_or(0);
+        let lowered = self.target.rules.input.empty_values.lowered();
+        let placeholders: Vec<String> = lowered.iter().map(|p| self.lit(p)).collect();
+        let longest = lowered.iter().map(|p| p.chars().count()).max().unwrap_or(0);
         // Placeholders are short: a longer cell is never one, and is not lower-cased.
         let missing = |c: &str| {
             if placeholders.is_empty() {
