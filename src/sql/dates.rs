@@ -4,6 +4,7 @@
 //! DATE or TIMESTAMP is read through its text, which is ISO 8601, so it reads the same.
 
 use super::dialect::Dialect;
+use super::pattern::{Compiled, Piece, group, has, plain, raw};
 use crate::values::DateFormat;
 use crate::values::date::{Item, MONTHS};
 
@@ -21,53 +22,28 @@ enum Tag {
     /// The time after the date: its hour, and its AM/PM marker.
     TailHour,
     TailAmPm,
-    Other,
-}
-
-/// A pattern as groups and text, so that each dialect can be given the groups it can
-/// capture (BigQuery extracts one group per call).
-enum Piece {
-    Raw(String),
-    Group(Tag, Vec<Piece>),
-}
-
-fn raw(s: &str) -> Piece {
-    Piece::Raw(s.to_string())
-}
-
-fn group(tag: Tag, pieces: Vec<Piece>) -> Piece {
-    Piece::Group(tag, pieces)
 }
 
 const WS: &str = r"\s";
 const AM_PM: &str = "[AaPp]([Mm]|\\.[Mm]\\.)";
 
-fn offset() -> Piece {
-    group(
-        Tag::Other,
-        vec![raw(
-            "Z|z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?|[Uu][Tt][Cc]|[Gg][Mm][Tt]",
-        )],
-    )
+fn offset() -> Piece<Tag> {
+    plain(vec![raw(
+        "Z|z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?|[Uu][Tt][Cc]|[Gg][Mm][Tt]",
+    )])
 }
 
 /// `[ |T]HH:MM[:SS[.fff]][ ][AM|PM][ ][offset]`, as the engine's time tail.
-fn time_tail() -> Piece {
-    group(
-        Tag::Other,
-        vec![
-            raw(&format!("({WS}+|[Tt])")),
-            group(Tag::TailHour, vec![raw("[0-9]{1,2}")]),
-            raw(":[0-5][0-9](:([0-5][0-9]|60)([.,][0-9]{1,9})?)? *"),
-            group(
-                Tag::Other,
-                vec![group(Tag::TailAmPm, vec![raw(AM_PM)]), raw(" *")],
-            ),
-            raw("?"),
-            offset(),
-            raw("?"),
-        ],
-    )
+fn time_tail() -> Piece<Tag> {
+    plain(vec![
+        raw(&format!("({WS}+|[Tt])")),
+        group(Tag::TailHour, vec![raw("[0-9]{1,2}")]),
+        raw(":[0-5][0-9](:([0-5][0-9]|60)([.,][0-9]{1,9})?)? *"),
+        plain(vec![group(Tag::TailAmPm, vec![raw(AM_PM)]), raw(" *")]),
+        raw("?"),
+        offset(),
+        raw("?"),
+    ])
 }
 
 fn escape(c: u8) -> String {
@@ -80,30 +56,24 @@ fn escape(c: u8) -> String {
 }
 
 /// The pattern of one format, with an optional time tail.
-fn format_pattern(format: &DateFormat) -> Vec<Piece> {
+fn format_pattern(format: &DateFormat) -> Vec<Piece<Tag>> {
     let mut out = vec![raw("^")];
     for item in format.items() {
         out.push(match *item {
             Item::Year4 => group(Tag::Year4, vec![raw("[0-9]{4}")]),
             Item::Year2 => group(Tag::Year2, vec![raw("[0-9]{2}")]),
             Item::Month => group(Tag::Month, vec![raw("[0-9]{1,2}")]),
-            Item::Day => group(
-                Tag::Other,
-                vec![raw(" ?"), group(Tag::Day, vec![raw("[0-9]{1,2}")])],
-            ),
-            Item::MonthName => group(
-                Tag::Other,
-                vec![
-                    group(Tag::MonthName, vec![raw("[A-Za-z]{3,}")]),
-                    raw("[.]?"),
-                ],
-            ),
+            Item::Day => plain(vec![raw(" ?"), group(Tag::Day, vec![raw("[0-9]{1,2}")])]),
+            Item::MonthName => plain(vec![
+                group(Tag::MonthName, vec![raw("[A-Za-z]{3,}")]),
+                raw("[.]?"),
+            ]),
             Item::Hour24 => group(Tag::Hour24, vec![raw("[0-9]{1,2}")]),
             Item::Hour12 => group(Tag::Hour12, vec![raw("[0-9]{1,2}")]),
             Item::Minute => raw("[0-5][0-9]"),
-            Item::Second => group(Tag::Other, vec![raw("[0-5][0-9]|60")]),
+            Item::Second => plain(vec![raw("[0-5][0-9]|60")]),
             Item::Fraction => raw("[0-9]{1,9}"),
-            Item::AmPm => group(Tag::Other, vec![raw(AM_PM)]),
+            Item::AmPm => plain(vec![raw(AM_PM)]),
             Item::Offset => offset(),
             Item::Space => raw(&format!("{WS}+")),
             Item::Lit(c) => raw(&escape(c)),
@@ -114,7 +84,7 @@ fn format_pattern(format: &DateFormat) -> Vec<Piece> {
     out
 }
 
-fn iso_pattern() -> Vec<Piece> {
+fn iso_pattern() -> Vec<Piece<Tag>> {
     vec![
         raw("^"),
         group(Tag::Year4, vec![raw("[0-9]{4}")]),
@@ -125,126 +95,6 @@ fn iso_pattern() -> Vec<Piece> {
         time_tail(),
         raw("?$"),
     ]
-}
-
-/// Render `pieces`: every group capturing (`only` None), or only the groups tagged `only`
-/// (the rest non-capturing). Returns the text and, in capture order, the tags captured.
-fn render(pieces: &[Piece], only: Option<Tag>, out: &mut String, tags: &mut Vec<Tag>) {
-    for p in pieces {
-        match p {
-            Piece::Raw(s) => {
-                // Groups written in the text capture too: count them, so that the tagged
-                // groups' numbers stay right; for one group alone, none of them captures.
-                if only.is_some() {
-                    out.push_str(&s.replace("(", "(?:").replace("\\(?:", "\\("));
-                } else {
-                    tags.extend(std::iter::repeat_n(Tag::Other, captures_in(s)));
-                    out.push_str(s);
-                }
-            }
-            Piece::Group(tag, inner) => {
-                let capture = only.is_none_or(|t| t == *tag);
-                if capture {
-                    tags.push(*tag);
-                    out.push('(');
-                } else {
-                    out.push_str("(?:");
-                }
-                render(inner, only, out, tags);
-                out.push(')');
-            }
-        }
-    }
-}
-
-/// How many capturing groups a piece of pattern text opens (outside classes and escapes).
-fn captures_in(s: &str) -> usize {
-    let (mut n, mut class, mut escaped) = (0, false, false);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '[' if !class => class = true,
-            ']' if class => class = false,
-            '(' if !class && chars.peek() != Some(&'?') => n += 1,
-            _ => {}
-        }
-    }
-    n
-}
-
-fn has(pieces: &[Piece], tag: Tag) -> bool {
-    pieces.iter().any(|p| match p {
-        Piece::Raw(_) => false,
-        Piece::Group(t, inner) => *t == tag || has(inner, tag),
-    })
-}
-
-/// A compiled pattern: what matches, and how to extract each tagged group.
-struct Compiled<'a> {
-    d: Dialect,
-    pieces: &'a [Piece],
-    all: String,
-    tags: Vec<Tag>,
-}
-
-impl<'a> Compiled<'a> {
-    fn new(d: Dialect, pieces: &'a [Piece]) -> Compiled<'a> {
-        let (mut all, mut tags) = (String::new(), Vec::new());
-        render(pieces, None, &mut all, &mut tags);
-        Compiled {
-            d,
-            pieces,
-            all,
-            tags,
-        }
-    }
-
-    fn matches(&self, cell: &str) -> String {
-        let p = self.d.literal(&self.all);
-        match self.d {
-            Dialect::Duckdb => format!("regexp_matches({cell}, {p})"),
-            Dialect::Postgres => format!("({cell} ~ {p})"),
-            Dialect::Snowflake => format!("REGEXP_LIKE({cell}, {p})"),
-            Dialect::Bigquery => format!("REGEXP_CONTAINS({cell}, {p})"),
-        }
-    }
-
-    /// The text of the first group tagged `tag` ('' when it took no part). Where the
-    /// dialect has non-capturing groups, the pattern captures that group alone (DuckDB
-    /// numbers at most nine groups; BigQuery extracts only one); Snowflake, which has none,
-    /// numbers every group.
-    fn extract(&self, cell: &str, tag: Tag) -> String {
-        let one = || {
-            let (mut one, mut tags) = (String::new(), Vec::new());
-            render(self.pieces, Some(tag), &mut one, &mut tags);
-            self.d.literal(&one)
-        };
-        let e = match self.d {
-            Dialect::Duckdb => format!("regexp_extract({cell}, {}, 1)", one()),
-            Dialect::Postgres => format!("(regexp_match({cell}, {}))[1]", one()),
-            Dialect::Bigquery => format!("REGEXP_EXTRACT({cell}, {})", one()),
-            Dialect::Snowflake => {
-                let index = self
-                    .tags
-                    .iter()
-                    .position(|t| *t == tag)
-                    .map_or(1, |i| i + 1);
-                let p = self.d.literal(&self.all);
-                format!("REGEXP_SUBSTR({cell}, {p}, 1, 1, 'e', {index})")
-            }
-        };
-        format!("COALESCE({e}, '')")
-    }
-
-    fn int(&self, cell: &str, tag: Tag) -> String {
-        let ty = match self.d {
-            Dialect::Bigquery => "INT64",
-            _ => "INTEGER",
-        };
-        format!("CAST(NULLIF({}, '') AS {ty})", self.extract(cell, tag))
-    }
 }
 
 /// A date column read in three steps, each a list of select items over the row before:
@@ -259,7 +109,7 @@ pub(crate) struct DateSteps {
 
 /// `cell` (trimmed text) read as a date: columns are named from `name`.
 pub(crate) fn date_steps(d: Dialect, cell: &str, name: &str, formats: &[DateFormat]) -> DateSteps {
-    let patterns: Vec<Vec<Piece>> = formats
+    let patterns: Vec<Vec<Piece<Tag>>> = formats
         .iter()
         .map(format_pattern)
         .chain(std::iter::once(iso_pattern()))
@@ -279,7 +129,7 @@ pub(crate) fn date_steps(d: Dialect, cell: &str, name: &str, formats: &[DateForm
 
 /// One format: its match and parts pushed to `steps`, and its date over them (NULL unless
 /// it matched and names a real day at a real time).
-fn arm(d: Dialect, cell: &str, name: &str, pieces: &[Piece], steps: &mut DateSteps) -> String {
+fn arm(d: Dialect, cell: &str, name: &str, pieces: &[Piece<Tag>], steps: &mut DateSteps) -> String {
     let c = Compiled::new(d, pieces);
     steps.matched.push(format!("{} AS {name}", c.matches(cell)));
     let mut part = |suffix: &str, expr: String| -> String {
@@ -357,15 +207,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_group_is_captured_or_named_for_bigquery() {
+    fn a_format_tags_its_year_month_and_day() {
         let f = DateFormat::compile("%d %b %Y %I:%M %p").expect("format");
         let pieces = format_pattern(&f);
-        let c = Compiled::new(Dialect::Duckdb, &pieces);
-        assert!(c.tags.contains(&Tag::MonthName));
-        assert!(c.all.starts_with('^') && c.all.ends_with('$'), "{}", c.all);
-        let (mut one, mut tags) = (String::new(), Vec::new());
-        render(&pieces, Some(Tag::Day), &mut one, &mut tags);
-        assert!(tags.contains(&Tag::Day), "{one}");
-        assert_eq!(captures_in(r"(a|[(])\((b)(?:c)"), 2);
+        for tag in [
+            Tag::Day,
+            Tag::MonthName,
+            Tag::Year4,
+            Tag::Hour12,
+            Tag::TailHour,
+        ] {
+            assert!(has(&pieces, tag), "{tag:?}");
+        }
+        assert!(!has(&pieces, Tag::Month));
     }
 }

@@ -8,6 +8,7 @@
 mod dates;
 pub mod dialect;
 mod hygiene;
+mod pattern;
 mod query;
 mod required;
 
