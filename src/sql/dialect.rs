@@ -108,6 +108,16 @@ impl Dialect {
         )
     }
 
+    /// The exact decimal type numbers are read into.
+    pub(crate) fn decimal_type(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "DECIMAL(38, 10)",
+            Dialect::Postgres => "NUMERIC(38, 10)",
+            Dialect::Snowflake => "NUMBER(38, 10)",
+            Dialect::Bigquery => "BIGNUMERIC",
+        }
+    }
+
     /// The text type's name.
     pub(crate) fn text_type(self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@
 mod dates;
 pub mod dialect;
 mod hygiene;
+mod numbers;
 mod pattern;
 mod query;
 mod required;
@@ -131,115 +132,141 @@ impl Compiler<'_, '_> {
         self.plan.field_rule(slot)
     }
 
-    /// The value tests of slot `i`, in the engine's order (a date read, yes/no, allowed
-    /// values, the pattern): each as its code, the condition on which it fails and its
-    /// message. `Err` holds those SQL evaluates when some it does not (a number's parse,
-    /// allowed values or a pattern on a typed field) follow them.
-    fn value_tests(&self, i: usize) -> Result<Vec<ValueTest>, Vec<ValueTest>> {
+    /// The value tests of slot `i`, in the engine's order (the value read as its type, the
+    /// allowed values, the pattern, a percentage's 0–100, the bounds): each as its code,
+    /// the condition on which it fails and its message.
+    fn value_tests(&self, i: usize) -> Vec<ValueTest> {
         let slot = &self.plan.slots[i];
         let c = self.cell(i);
+        let v = format!("v{i}");
         let rule = self.field_rule(slot);
         let mut tests = Vec::new();
-        if slot.kind == FieldType::Date {
-            tests.push((
-                Code::Val001,
-                format!("d{i} IS NULL"),
-                format!("{c} || ' is not a date in a format the rules read'"),
-            ));
-        }
         if slot.is_stage {
             tests.push((
                 Code::Val006,
                 "pl_stage < 0".to_string(),
                 format!("{c} || ' is not a stage of the rules'"),
             ));
-            return Ok(tests);
+            return tests;
         }
-        if slot.kind == FieldType::Boolean {
-            let words = BOOL_TRUE
-                .iter()
-                .chain(BOOL_FALSE)
-                .map(|w| self.lit(w))
-                .collect::<Vec<_>>()
-                .join(", ");
+        let unread = |what: &str| format!("{c} || ' is not {what} the rules read'");
+        if slot.is_currency {
+            let dollar = self.plan.values.dollar;
             tests.push((
-                Code::Val003,
-                format!("LOWER({c}) NOT IN ({words})"),
-                format!("{c} || ' is not a yes/no value (true/false, yes/no or 1/0)'"),
+                Code::Val002,
+                format!("NOT {}", numbers::is_currency(self.d, &c, dollar)),
+                unread("a currency"),
+            ));
+        } else {
+            match slot.kind {
+                FieldType::Date => tests.push((
+                    Code::Val001,
+                    format!("d{i} IS NULL"),
+                    unread("a date in a format"),
+                )),
+                FieldType::Money | FieldType::Number | FieldType::Percent => {
+                    tests.push((Code::Val002, format!("{v} IS NULL"), unread("a number")))
+                }
+                FieldType::Boolean => {
+                    let words = BOOL_TRUE
+                        .iter()
+                        .chain(BOOL_FALSE)
+                        .map(|w| self.lit(w))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    tests.push((
+                        Code::Val003,
+                        format!("LOWER({c}) NOT IN ({words})"),
+                        format!("{c} || ' is not a yes/no value (true/false, yes/no or 1/0)'"),
+                    ));
+                }
+                FieldType::Text | FieldType::Enum => {}
+            }
+        }
+        if let Some(rule) = rule {
+            if !rule.values.is_empty() {
+                let allowed = rule
+                    .values
+                    .iter()
+                    .map(|v| self.lit(&v.to_lowercase()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                tests.push((
+                    Code::Val003,
+                    format!("LOWER({c}) NOT IN ({allowed})"),
+                    format!(
+                        "{c} || {}",
+                        self.lit(&format!(
+                            " is not an allowed value ({})",
+                            rule.values.join(", ")
+                        ))
+                    ),
+                ));
+            }
+            if let Some(re) = &rule.pattern {
+                let pattern = re.as_str();
+                let pattern = pattern
+                    .strip_prefix("^(?:")
+                    .and_then(|p| p.strip_suffix(")$"))
+                    .unwrap_or(pattern);
+                tests.push((
+                    Code::Val004,
+                    format!("NOT {}", self.d.full_match(&c, pattern)),
+                    format!(
+                        "{c} || {}",
+                        self.lit(&format!(" does not match the pattern {pattern}"))
+                    ),
+                ));
+            }
+        }
+        let bounded = rule.is_some_and(|r| r.min.is_some() || r.max.is_some());
+        if slot.kind == FieldType::Percent && !slot.is_currency && !bounded {
+            tests.push((
+                Code::Val005,
+                format!("({v} < 0 OR {v} > 100)"),
+                format!("{c} || ' is outside 0–100%'"),
             ));
         }
-        let Some(rule) = rule else {
-            return Ok(tests);
-        };
-        let text_like = matches!(
-            slot.kind,
-            FieldType::Text | FieldType::Enum | FieldType::Boolean
-        );
-        if !text_like && (!rule.values.is_empty() || rule.pattern.is_some()) {
-            return Err(tests);
+        if let (Some(rule), false) = (rule, slot.is_currency) {
+            for (bound, op, side) in [(&rule.min, "<", "below the minimum"), (&rule.max, ">", "above the maximum")] {
+                let Some(bound) = bound else { continue };
+                if let Some(limit) = self.bound(i, bound) {
+                    let value = if slot.kind == FieldType::Date { format!("d{i}") } else { v.clone() };
+                    tests.push((
+                        Code::Val005,
+                        format!("{value} {op} {limit}"),
+                        format!("{c} || {}", self.lit(&format!(" is {side} {bound}"))),
+                    ));
+                }
+            }
         }
-        if !rule.values.is_empty() {
-            let allowed = rule
-                .values
-                .iter()
-                .map(|v| self.lit(&v.to_lowercase()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            tests.push((
-                Code::Val003,
-                format!("LOWER({c}) NOT IN ({allowed})"),
-                format!(
-                    "{c} || {}",
-                    self.lit(&format!(
-                        " is not an allowed value ({})",
-                        rule.values.join(", ")
-                    ))
-                ),
-            ));
-        }
-        if let Some(re) = &rule.pattern {
-            let pattern = re.as_str();
-            let pattern = pattern
-                .strip_prefix("^(?:")
-                .and_then(|p| p.strip_suffix(")$"))
-                .unwrap_or(pattern);
-            tests.push((
-                Code::Val004,
-                format!("NOT {}", self.d.full_match(&c, pattern)),
-                format!(
-                    "{c} || {}",
-                    self.lit(&format!(" does not match the pattern {pattern}"))
-                ),
-            ));
-        }
-        Ok(tests)
+        tests
     }
 
-    /// Whether slot `i` holds a valid value (what a rule's condition needs), when SQL can
-    /// tell.
+    /// A `min`/`max` bound as a literal to compare slot `i`'s value with, when its type has
+    /// one (the engine skips a bound of the other type).
+    fn bound(&self, i: usize, bound: &crate::rules::Bound) -> Option<String> {
+        use crate::rules::Bound;
+        let kind = self.plan.slots[i].kind;
+        match (kind, bound) {
+            (FieldType::Money, Bound::Number { exact: Some(m), .. }) => {
+                Some(format!("CAST('{m}' AS {})", self.d.decimal_type()))
+            }
+            (FieldType::Money | FieldType::Number | FieldType::Percent, Bound::Number { value, .. })
+                if value.is_finite() =>
+            {
+                Some(format!("CAST('{value}' AS {})", self.d.decimal_type()))
+            }
+            (FieldType::Date, Bound::Date(day)) => Some(self.d.date(*day)),
+            _ => None,
+        }
+    }
+
+    /// Whether slot `i` holds a valid value (what a rule's condition needs).
     fn valid(&self, i: usize) -> Option<String> {
-        let tests = self.value_tests(i).ok()?;
-        let slot = &self.plan.slots[i];
-        // A date's range (VAL005) is not compiled yet: whether it is valid cannot be told.
-        if self
-            .field_rule(slot)
-            .is_some_and(|r| r.min.is_some() || r.max.is_some())
-            && !slot.is_stage
-            && slot.kind == FieldType::Date
-        {
-            return None;
-        }
-        if !(slot.is_stage
-            || matches!(
-                slot.kind,
-                FieldType::Text | FieldType::Enum | FieldType::Boolean | FieldType::Date
-            ))
-        {
-            return None;
-        }
         let mut parts = vec![format!("NOT {}", self.missing(i))];
         parts.extend(
-            tests
+            self.value_tests(i)
                 .into_iter()
                 .map(|(_, fails, _)| format!("NOT ({fails})")),
         );
@@ -256,15 +283,26 @@ impl Compiler<'_, '_> {
         let c = self.cell(i);
         let date = format!("d{i}");
         let is_date = self.plan.slots[i].kind == FieldType::Date;
+        let kind = self.plan.slots[i].kind;
+        let number = matches!(kind, FieldType::Money | FieldType::Number | FieldType::Percent)
+            && !self.plan.slots[i].is_currency;
         let versus = |o: &Operand, op: &str| -> Option<String> {
             match o {
                 Operand::Date(day) if is_date => Some(format!("{date} {op} {}", self.d.date(*day))),
+                Operand::Number { value, exact } if number => {
+                    let limit = match (kind, exact) {
+                        (FieldType::Money, Some(m)) => m.to_string(),
+                        _ if value.is_finite() => value.to_string(),
+                        _ => return None,
+                    };
+                    Some(format!("v{i} {op} CAST('{limit}' AS {})", self.d.decimal_type()))
+                }
                 _ => None,
             }
         };
         let equal = |o: &Operand| -> Option<String> {
             match o {
-                Operand::Date(_) => versus(o, "="),
+                Operand::Date(_) | Operand::Number { .. } => versus(o, "="),
                 Operand::Text(t) => Some(format!("LOWER({c}) = {}", self.lit(&t.to_lowercase()))),
                 Operand::Stage(s) if self.plan.slots[i].is_stage => Some(format!("pl_stage = {s}")),
                 Operand::Bool(b) => {
@@ -307,16 +345,9 @@ impl Compiler<'_, '_> {
         let mut left: Vec<(Code, String)> = Vec::new();
         let mut checks: Vec<Check> = Vec::new();
 
-        // VAL003, VAL004, VAL006: per slot, the first value test that fails.
-        let mut val_ok = true;
+        // VAL001–VAL006: per slot, the first value test that fails.
         for (i, slot) in plan.slots.iter().enumerate() {
-            let tests = match self.value_tests(i) {
-                Ok(tests) => tests,
-                Err(first) => {
-                    val_ok = false;
-                    first
-                }
-            };
+            let tests = self.value_tests(i);
             let specific = self.field_rule(slot).and_then(|r| r.severity);
             let mut passed: Vec<String> = Vec::new();
             for (code, fails, message) in tests {
@@ -336,22 +367,18 @@ impl Compiler<'_, '_> {
                 passed.push(fails);
             }
         }
-        for code in [Code::Val001, Code::Val003, Code::Val004, Code::Val006] {
-            if !self.policy.enabled(code) {
-                continue;
-            }
-            if val_ok || matches!(code, Code::Val001 | Code::Val006) {
-                evaluated.push(code);
-            } else {
-                left.push((
-                    code,
-                    "a typed field (date, number, money) has allowed values or a pattern; SQL does not parse values yet".to_string(),
-                ));
-            }
-        }
-        if !val_ok {
-            checks.retain(|c| c.code == "VAL001" || c.code == "VAL006");
-        }
+        evaluated.extend(
+            [
+                Code::Val001,
+                Code::Val002,
+                Code::Val003,
+                Code::Val004,
+                Code::Val005,
+                Code::Val006,
+            ]
+            .into_iter()
+            .filter(|&c| self.policy.enabled(c)),
+        );
         self.hygiene(&mut checks, &mut evaluated, &mut left);
 
         // DUP001: a record id seen on an earlier record (in line order, when the table has

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Check, Compiler, dates, dialect};
+use super::{Check, Compiler, dates, dialect, numbers};
 use crate::field::FieldType;
 
 impl Compiler<'_, '_> {
@@ -59,23 +59,42 @@ impl Compiler<'_, '_> {
         }
         let flags = self.flags();
         let stage = self.stage_index();
-        // Date columns: which formats match, their parts, then the dates (d0, d1, …).
+        // Typed columns: which shapes match, their parts, then the values: dates (d0, d1,
+        // …), numbers and amounts (v0, v1, …; amounts rounded to the cent a step later).
         let mut matched: Vec<String> = Vec::new();
         let mut parts: Vec<String> = Vec::new();
         let mut dates = String::new();
+        let mut rounded = String::new();
+        let mark = self.target.reading.decimal;
         for (i, slot) in plan.slots.iter().enumerate() {
-            if slot.kind != FieldType::Date {
-                continue;
-            }
-            let steps = dates::date_steps(
-                d,
-                &self.cell(i),
-                &format!("pd{i}"),
-                &self.target.reading.date_formats,
-            );
-            matched.extend(steps.matched);
-            parts.extend(steps.parts);
-            let _ = write!(dates, ",\n    {} AS d{i}", steps.date);
+            let cell = self.cell(i);
+            let name = format!("pd{i}");
+            let (m, p, value) = match slot.kind {
+                _ if slot.is_currency || slot.is_stage => continue,
+                FieldType::Date => {
+                    let steps =
+                        dates::date_steps(d, &cell, &name, &self.target.reading.date_formats);
+                    (steps.matched, steps.parts, format!("{} AS d{i}", steps.date))
+                }
+                FieldType::Number => {
+                    let steps = numbers::number(d, &cell, &name, mark);
+                    (steps.matched, steps.parts, format!("{} AS v{i}", steps.value))
+                }
+                FieldType::Percent => {
+                    let fraction = self.field_rule(slot).is_some_and(|r| r.fraction);
+                    let steps = numbers::percent(d, &cell, &name, mark, fraction);
+                    (steps.matched, steps.parts, format!("{} AS v{i}", steps.value))
+                }
+                FieldType::Money => {
+                    let steps = numbers::money(d, &cell, &name, mark);
+                    let _ = write!(rounded, ", {} AS v{i}", numbers::cents(&format!("v{i}_raw")));
+                    (steps.matched, steps.parts, format!("{} AS v{i}_raw", steps.value))
+                }
+                FieldType::Text | FieldType::Enum | FieldType::Boolean => continue,
+            };
+            matched.extend(m);
+            parts.extend(p);
+            let _ = write!(dates, ",\n    {value}");
         }
         let step =
             |items: &[String]| -> String { items.iter().map(|i| format!(",\n    {i}")).collect() };
@@ -105,7 +124,7 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "stated AS (\n  SELECT checked.*, {} AS pl_open\n  FROM checked\n),",
+            "stated AS (\n  SELECT checked.*, {} AS pl_open{rounded}\n  FROM checked\n),",
             self.open()
         );
         q.push_str(&self.findings(checks));
