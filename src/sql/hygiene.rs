@@ -12,40 +12,35 @@ impl Compiler<'_, '_> {
         checks: &mut Vec<Check>,
         evaluated: &mut Vec<Code>,
         left: &mut Vec<(Code, String)>,
+        amount_reported: Option<String>,
     ) {
         let mut add = |code: Code, field: usize, slot: Option<usize>, when, message| {
             checks.extend(self.hygiene_check(code, field, slot, when, message));
         };
         self.dated_hygiene(&mut add);
         self.next_step_hygiene(&mut add);
-        let h = &self.plan.hygiene;
-        for code in [
+        if let Some(reported) = &amount_reported {
+            self.won_hygiene(reported, &mut add);
+        }
+        let mut codes = vec![
             Code::Hyg001,
             Code::Hyg002,
             Code::Hyg003,
+            Code::Hyg004,
             Code::Hyg007,
             Code::Hyg008,
             Code::Hyg010,
-        ] {
-            let held = code == Code::Hyg003 && h.stage_age.is_some()
-                || code == Code::Hyg010 && h.next_step.is_some_and(|n| self.valid(n).is_none());
-            if self.policy.enabled(code) && !held {
-                evaluated.push(code);
-            }
+        ];
+        match amount_reported {
+            Some(_) => codes.push(Code::Hyg006),
+            None if self.policy.enabled(Code::Hyg006) => left.push((
+                Code::Hyg006,
+                "whether a REQ finding already reports the amount missing is not evaluated"
+                    .to_string(),
+            )),
+            None => {}
         }
-        if h.stage_age.is_some() && self.policy.enabled(Code::Hyg003) {
-            left.push((
-                Code::Hyg003,
-                "the export has a days-in-stage column; SQL does not parse numbers yet".to_string(),
-            ));
-        }
-        if h.next_step.is_some_and(|n| self.valid(n).is_none()) && self.policy.enabled(Code::Hyg010)
-        {
-            left.push((
-                Code::Hyg010,
-                "the next step's field has value checks SQL does not evaluate yet".to_string(),
-            ));
-        }
+        evaluated.extend(codes.into_iter().filter(|&c| self.policy.enabled(c)));
     }
 
     /// "Today": the as-of date, else the warehouse's current date.
@@ -90,7 +85,7 @@ impl Compiler<'_, '_> {
                 Code::Hyg001,
                 fields.close_date,
                 close,
-                format!("pl_open AND d{c} < {as_of}"),
+                format!("pl_open AND {} AND d{c} < {as_of}", self.holds(c)),
                 format!("'open deal whose close date ' || c{c} || ' has passed'"),
             );
             add(
@@ -98,7 +93,8 @@ impl Compiler<'_, '_> {
                 fields.close_date,
                 close,
                 format!(
-                    "pl_open AND {} > {}",
+                    "pl_open AND {} AND {} > {}",
+                    self.holds(c),
                     d.days_between(&as_of, &format!("d{c}")),
                     risk.horizon_days
                 ),
@@ -110,7 +106,7 @@ impl Compiler<'_, '_> {
                 Code::Hyg007,
                 fields.close_date,
                 close,
-                format!("d{c} < d{k}"),
+                format!("{} AND {} AND d{c} < d{k}", self.holds(c), self.holds(k)),
                 format!("'close date ' || c{c} || ' is before the created date ' || c{k}"),
             );
         }
@@ -130,39 +126,125 @@ impl Compiler<'_, '_> {
                 fields.last_activity,
                 Some(a),
                 format!(
-                    "pl_open AND (m{a} OR (d{a} IS NOT NULL AND {} > {limit}))",
+                    "pl_open AND (m{a} OR ({} AND {} > {limit}))",
+                    self.holds(a),
                     d.days_between(&format!("d{a}"), &as_of)
                 ),
                 "'open deal without recent activity'".to_string(),
             );
         }
-        match (h.stage_changed, h.stage_age) {
-            // A days-in-stage column needs numbers parsed: hygiene() says so.
-            (_, Some(_)) => {}
-            (Some(s), None) => {
-                let limits: Vec<String> = stages
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, st)| {
-                        Some(format!("WHEN pl_stage = {i} THEN {}", st.max_days?))
-                    })
-                    .collect();
-                if !limits.is_empty() {
-                    add(
-                        Code::Hyg003,
-                        plan.slots[s].field,
-                        Some(s),
-                        format!(
-                            "pl_open AND d{s} IS NOT NULL AND {} > (CASE {} END)",
-                            d.days_between(&format!("d{s}"), &as_of),
-                            limits.join(" ")
-                        ),
-                        "'open deal in its stage longer than the stage allows'".to_string(),
-                    );
-                }
+        let limits: Vec<String> = stages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", st.max_days?)))
+            .collect();
+        if !limits.is_empty() {
+            let max = format!("(CASE {} END)", limits.join(" "));
+            // Days in the stage: since the stage-changed date, else a days-in-stage number
+            // (a fraction of a day counts), each reported on its own field.
+            if let Some(s) = h.stage_changed {
+                add(
+                    Code::Hyg003,
+                    plan.slots[s].field,
+                    Some(s),
+                    format!(
+                        "pl_open AND {} AND {} > {max}",
+                        self.holds(s),
+                        d.days_between(&format!("d{s}"), &as_of)
+                    ),
+                    "'open deal in its stage longer than the stage allows'".to_string(),
+                );
             }
-            (None, None) => {}
+            if let Some(a) = h.stage_age.filter(|&a| self.reads_a_number(a)) {
+                let no_date = h
+                    .stage_changed
+                    .map_or(String::new(), |s| format!("NOT {} AND ", self.holds(s)));
+                add(
+                    Code::Hyg003,
+                    plan.slots[a].field,
+                    Some(a),
+                    format!(
+                        "pl_open AND {no_date}{} AND CEIL(v{a}) > {max}",
+                        self.holds(a)
+                    ),
+                    "'open deal in its stage longer than the stage allows'".to_string(),
+                );
+            }
         }
+        // HYG004: the probability away from the stage's by more than the tolerance (not
+        // for a deal its status closed: its stage's probability no longer applies).
+        if let Some(p) = h.probability.filter(|&p| self.reads_a_number(p)) {
+            let expected: Vec<String> = stages
+                .iter()
+                .enumerate()
+                .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", st.probability?)))
+                .collect();
+            if !expected.is_empty() {
+                add(
+                    Code::Hyg004,
+                    fields.probability,
+                    Some(p),
+                    format!(
+                        "pl_closed_as IS NULL AND {} AND ABS(v{p} - (CASE {} END)) > {}",
+                        self.holds(p),
+                        expected.join(" "),
+                        risk.probability_tolerance
+                    ),
+                    format!("'probability ' || c{p} || ' is off the stage''s'"),
+                );
+            }
+        }
+    }
+
+    /// Whether slot `i` holds a valid value, as the engine's checks read it.
+    fn holds(&self, i: usize) -> String {
+        self.valid(i)
+    }
+
+    /// Whether slot `i` reads as a plain number (the engine's number or percentage).
+    fn reads_a_number(&self, i: usize) -> bool {
+        let slot = &self.plan.slots[i];
+        !slot.is_currency
+            && matches!(
+                slot.kind,
+                crate::field::FieldType::Number | crate::field::FieldType::Percent
+            )
+    }
+
+    /// HYG006: a won deal without a positive amount (one a REQ finding already reports
+    /// missing, or whose amount is unreadable, is left to those findings).
+    fn won_hygiene(
+        &self,
+        amount_reported: &str,
+        add: &mut impl FnMut(Code, usize, Option<usize>, String, String),
+    ) {
+        let plan = self.plan;
+        let Some(a) = plan.amount_slot else { return };
+        let won: Vec<String> = self
+            .target
+            .rules
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.outcome == Some(crate::rules::Outcome::Won))
+            .map(|(i, _)| i.to_string())
+            .collect();
+        let by_stage = if won.is_empty() || !plan.stage_slot.is_some_and(|s| plan.slots[s].is_stage)
+        {
+            "FALSE".to_string()
+        } else {
+            format!("pl_stage IN ({})", won.join(", "))
+        };
+        let valid = self.holds(a);
+        add(
+            Code::Hyg006,
+            plan.hygiene_fields.amount,
+            Some(a),
+            format!(
+                "(pl_closed_as = 'won' OR (pl_closed_as IS NULL AND {by_stage})) AND (m{a} OR {valid}) AND (CASE WHEN {valid} THEN v{a} <= 0 ELSE NOT {amount_reported} END)"
+            ),
+            "'won deal without a positive amount'".to_string(),
+        );
     }
 
     /// HYG010: an open deal's next step overdue, or filler.
@@ -175,11 +257,12 @@ impl Compiler<'_, '_> {
                 Code::Hyg010,
                 fields.next_step_date,
                 Some(n),
-                format!("pl_open AND d{n} < {as_of}"),
+                format!("pl_open AND {} AND d{n} < {as_of}", self.holds(n)),
                 format!("'next step was due ' || c{n}"),
             );
         }
-        if let (Some(n), Some(valid)) = (h.next_step, h.next_step.and_then(|n| self.valid(n))) {
+        if let Some(n) = h.next_step {
+            let valid = self.holds(n);
             let fillers: Vec<String> = risk.next_step_filler.iter().map(|f| self.lit(f)).collect();
             if !fillers.is_empty() {
                 // Folded as the engine folds a next step: trailing spaces and punctuation off,

@@ -228,10 +228,17 @@ impl Compiler<'_, '_> {
             ));
         }
         if let (Some(rule), false) = (rule, slot.is_currency) {
-            for (bound, op, side) in [(&rule.min, "<", "below the minimum"), (&rule.max, ">", "above the maximum")] {
+            for (bound, op, side) in [
+                (&rule.min, "<", "below the minimum"),
+                (&rule.max, ">", "above the maximum"),
+            ] {
                 let Some(bound) = bound else { continue };
                 if let Some(limit) = self.bound(i, bound) {
-                    let value = if slot.kind == FieldType::Date { format!("d{i}") } else { v.clone() };
+                    let value = if slot.kind == FieldType::Date {
+                        format!("d{i}")
+                    } else {
+                        v.clone()
+                    };
                     tests.push((
                         Code::Val005,
                         format!("{value} {op} {limit}"),
@@ -252,25 +259,24 @@ impl Compiler<'_, '_> {
             (FieldType::Money, Bound::Number { exact: Some(m), .. }) => {
                 Some(format!("CAST('{m}' AS {})", self.d.decimal_type()))
             }
-            (FieldType::Money | FieldType::Number | FieldType::Percent, Bound::Number { value, .. })
-                if value.is_finite() =>
-            {
-                Some(format!("CAST('{value}' AS {})", self.d.decimal_type()))
-            }
+            (
+                FieldType::Money | FieldType::Number | FieldType::Percent,
+                Bound::Number { value, .. },
+            ) if value.is_finite() => Some(format!("CAST('{value}' AS {})", self.d.decimal_type())),
             (FieldType::Date, Bound::Date(day)) => Some(self.d.date(*day)),
             _ => None,
         }
     }
 
     /// Whether slot `i` holds a valid value (what a rule's condition needs).
-    fn valid(&self, i: usize) -> Option<String> {
+    fn valid(&self, i: usize) -> String {
         let mut parts = vec![format!("NOT {}", self.missing(i))];
         parts.extend(
             self.value_tests(i)
                 .into_iter()
                 .map(|(_, fails, _)| format!("NOT ({fails})")),
         );
-        Some(format!("({})", parts.join(" AND ")))
+        format!("({})", parts.join(" AND "))
     }
 
     /// A rule's condition on slot `i`, or `None` when SQL cannot evaluate it yet.
@@ -279,13 +285,15 @@ impl Compiler<'_, '_> {
             let m = self.missing(i);
             return Some(if *want { m } else { format!("NOT {m}") });
         }
-        let valid = self.valid(i)?;
+        let valid = self.valid(i);
         let c = self.cell(i);
         let date = format!("d{i}");
         let is_date = self.plan.slots[i].kind == FieldType::Date;
         let kind = self.plan.slots[i].kind;
-        let number = matches!(kind, FieldType::Money | FieldType::Number | FieldType::Percent)
-            && !self.plan.slots[i].is_currency;
+        let number = matches!(
+            kind,
+            FieldType::Money | FieldType::Number | FieldType::Percent
+        ) && !self.plan.slots[i].is_currency;
         let versus = |o: &Operand, op: &str| -> Option<String> {
             match o {
                 Operand::Date(day) if is_date => Some(format!("{date} {op} {}", self.d.date(*day))),
@@ -295,7 +303,10 @@ impl Compiler<'_, '_> {
                         _ if value.is_finite() => value.to_string(),
                         _ => return None,
                     };
-                    Some(format!("v{i} {op} CAST('{limit}' AS {})", self.d.decimal_type()))
+                    Some(format!(
+                        "v{i} {op} CAST('{limit}' AS {})",
+                        self.d.decimal_type()
+                    ))
                 }
                 _ => None,
             }
@@ -379,7 +390,36 @@ impl Compiler<'_, '_> {
             .into_iter()
             .filter(|&c| self.policy.enabled(c)),
         );
-        self.hygiene(&mut checks, &mut evaluated, &mut left);
+        // REQ001–REQ003: one finding per missing field under its most specific code.
+        let required = self.requirements();
+        // Whether a REQ finding reports the amount missing (HYG006 does not repeat it).
+        let amount_reported = required.as_ref().map(|req| {
+            let amount = plan.hygiene_fields.amount;
+            req.iter()
+                .find(|c| c.field == self.lit(plan.table.name(amount)))
+                .map_or("FALSE".to_string(), |c| format!("({})", c.when))
+        });
+        match required {
+            Some(req) => {
+                checks.extend(req);
+                evaluated.extend(
+                    [Code::Req001, Code::Req002, Code::Req003]
+                        .into_iter()
+                        .filter(|&c| self.policy.enabled(c)),
+                );
+            }
+            None => {
+                for code in [Code::Req001, Code::Req002, Code::Req003] {
+                    if self.policy.enabled(code) {
+                        left.push((
+                            code,
+                            "a rule's `when` has a test SQL does not evaluate yet".to_string(),
+                        ));
+                    }
+                }
+            }
+        }
+        self.hygiene(&mut checks, &mut evaluated, &mut left, amount_reported);
 
         // DUP001: a record id seen on an earlier record (in line order, when the table has
         // a line column); placeholders name no record.
@@ -395,24 +435,6 @@ impl Compiler<'_, '_> {
             evaluated.push(Code::Dup001);
         }
 
-        // REQ001–REQ003: one finding per missing field under its most specific code.
-        match self.requirements() {
-            Some(req) => {
-                checks.extend(req);
-                evaluated.extend(
-                    [Code::Req001, Code::Req002, Code::Req003]
-                        .into_iter()
-                        .filter(|&c| self.policy.enabled(c)),
-                );
-            }
-            None => {
-                for code in [Code::Req001, Code::Req002, Code::Req003] {
-                    if self.policy.enabled(code) {
-                        left.push((code, "a rule's `when` compares a number or a date; SQL does not parse values yet".to_string()));
-                    }
-                }
-            }
-        }
         for &code in Code::ALL {
             if self.policy.enabled(code)
                 && !evaluated.contains(&code)

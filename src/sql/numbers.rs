@@ -114,7 +114,11 @@ pub(crate) fn percent(
             pc.matches(cell),
             has_digit(d, cell)
         ),
-        format!("({} AND {}) AS {name}", bc.matches(cell), has_digit(d, cell)),
+        format!(
+            "({} AND {}) AS {name}",
+            bc.matches(cell),
+            has_digit(d, cell)
+        ),
     ];
     let parts = vec![format!(
         "CASE WHEN {name}_pc THEN {} END AS {name}_p",

@@ -26,10 +26,19 @@ impl Compiler<'_, '_> {
         if open.is_empty() {
             return "FALSE".to_string();
         }
+        format!(
+            "(pl_stage IN ({}) AND {} IS NULL)",
+            open.join(", "),
+            self.closed_as()
+        )
+    }
+
+    /// 'won' or 'lost' when the status column closed the deal (Won, Closed Won, Lost,
+    /// Deleted, …, read by their letters), else NULL.
+    pub(super) fn closed_as(&self) -> String {
         let letters = self.d.replace_all("LOWER(pl_status)", "[^a-z0-9]", "");
         format!(
-            "(pl_stage IN ({}) AND {letters} NOT IN ('won', 'closedwon', 'lost', 'closedlost', 'deleted'))",
-            open.join(", ")
+            "(CASE WHEN {letters} IN ('won', 'closedwon') THEN 'won' WHEN {letters} IN ('lost', 'closedlost', 'deleted') THEN 'lost' END)"
         )
     }
 
@@ -74,21 +83,41 @@ impl Compiler<'_, '_> {
                 FieldType::Date => {
                     let steps =
                         dates::date_steps(d, &cell, &name, &self.target.reading.date_formats);
-                    (steps.matched, steps.parts, format!("{} AS d{i}", steps.date))
+                    (
+                        steps.matched,
+                        steps.parts,
+                        format!("{} AS d{i}", steps.date),
+                    )
                 }
                 FieldType::Number => {
                     let steps = numbers::number(d, &cell, &name, mark);
-                    (steps.matched, steps.parts, format!("{} AS v{i}", steps.value))
+                    (
+                        steps.matched,
+                        steps.parts,
+                        format!("{} AS v{i}", steps.value),
+                    )
                 }
                 FieldType::Percent => {
                     let fraction = self.field_rule(slot).is_some_and(|r| r.fraction);
                     let steps = numbers::percent(d, &cell, &name, mark, fraction);
-                    (steps.matched, steps.parts, format!("{} AS v{i}", steps.value))
+                    (
+                        steps.matched,
+                        steps.parts,
+                        format!("{} AS v{i}", steps.value),
+                    )
                 }
                 FieldType::Money => {
                     let steps = numbers::money(d, &cell, &name, mark);
-                    let _ = write!(rounded, ", {} AS v{i}", numbers::cents(&format!("v{i}_raw")));
-                    (steps.matched, steps.parts, format!("{} AS v{i}_raw", steps.value))
+                    let _ = write!(
+                        rounded,
+                        ", {} AS v{i}",
+                        numbers::cents(&format!("v{i}_raw"))
+                    );
+                    (
+                        steps.matched,
+                        steps.parts,
+                        format!("{} AS v{i}_raw", steps.value),
+                    )
                 }
                 FieldType::Text | FieldType::Enum | FieldType::Boolean => continue,
             };
@@ -124,8 +153,9 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "stated AS (\n  SELECT checked.*, {} AS pl_open{rounded}\n  FROM checked\n),",
-            self.open()
+            "stated AS (\n  SELECT checked.*, {} AS pl_open, {} AS pl_closed_as{rounded}\n  FROM checked\n),",
+            self.open(),
+            self.closed_as()
         );
         q.push_str(&self.findings(checks));
         let _ = write!(
