@@ -22,11 +22,13 @@ impl Compiler<'_, '_> {
         if let Some(reported) = &amount_reported {
             self.won_hygiene(reported, &mut add);
         }
+        self.forecast_hygiene(&mut add);
         let mut codes = vec![
             Code::Hyg001,
             Code::Hyg002,
             Code::Hyg003,
             Code::Hyg004,
+            Code::Hyg005,
             Code::Hyg007,
             Code::Hyg008,
             Code::Hyg010,
@@ -194,6 +196,53 @@ impl Compiler<'_, '_> {
                 );
             }
         }
+    }
+
+    /// HYG005: a forecast category the deal's stage does not allow, compared in its normal
+    /// form (letters and digits, lower case; Forecast is Commit, Omit is Omitted, Closed Won
+    /// is Closed); not for a deal its status closed.
+    fn forecast_hygiene(&self, add: &mut impl FnMut(Code, usize, Option<usize>, String, String)) {
+        let plan = self.plan;
+        let Some(f) = plan.hygiene.forecast_category else {
+            return;
+        };
+        let letters = format!(
+            "LOWER({})",
+            self.d.replace_all(&format!("c{f}"), "[^[:alnum:]]", "")
+        );
+        let norm = format!(
+            "(CASE {letters} WHEN 'forecast' THEN 'commit' WHEN 'notforecasted' THEN 'omitted' WHEN 'omit' THEN 'omitted' WHEN 'closedwon' THEN 'closed' ELSE {letters} END)"
+        );
+        let arms: Vec<String> = self
+            .target
+            .rules
+            .stages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, st)| {
+                let allowed = st.forecast.as_ref()?;
+                let outside = if allowed.is_empty() {
+                    "TRUE".to_string()
+                } else {
+                    let list: Vec<String> = allowed.iter().map(|a| self.lit(a)).collect();
+                    format!("{norm} NOT IN ({})", list.join(", "))
+                };
+                Some(format!("WHEN pl_stage = {i} THEN {outside}"))
+            })
+            .collect();
+        if arms.is_empty() {
+            return;
+        }
+        add(
+            Code::Hyg005,
+            plan.hygiene_fields.forecast_category,
+            Some(f),
+            format!(
+                "NOT m{f} AND pl_closed_as IS NULL AND (CASE {} ELSE FALSE END)",
+                arms.join(" ")
+            ),
+            format!("'forecast category ' || c{f} || ' is not one the stage allows'"),
+        );
     }
 
     /// Whether slot `i` holds a valid value, as the engine's checks read it.

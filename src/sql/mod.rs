@@ -396,12 +396,32 @@ impl Compiler<'_, '_> {
         let amount_reported = required.as_ref().map(|req| {
             let amount = plan.hygiene_fields.amount;
             req.iter()
-                .find(|c| c.field == self.lit(plan.table.name(amount)))
-                .map_or("FALSE".to_string(), |c| format!("({})", c.when))
+                .find(|(f, _)| *f == amount)
+                .map_or("FALSE".to_string(), |(_, c)| format!("({})", c.when))
         });
+        // RUL001, with each field's REQ condition (a missing value REQ reports is not
+        // reported again).
+        let reported: Vec<(usize, String)> = required
+            .iter()
+            .flatten()
+            .map(|(f, c)| (*f, c.when.clone()))
+            .collect();
+        match (required.is_some(), self.then_checks(&reported)) {
+            (true, Some(then)) => {
+                checks.extend(then);
+                if self.policy.enabled(Code::Rul001) {
+                    evaluated.push(Code::Rul001);
+                }
+            }
+            _ if self.policy.enabled(Code::Rul001) => left.push((
+                Code::Rul001,
+                "a rule's test is one the compiler does not write yet".to_string(),
+            )),
+            _ => {}
+        }
         match required {
             Some(req) => {
-                checks.extend(req);
+                checks.extend(req.into_iter().map(|(_, c)| c));
                 evaluated.extend(
                     [Code::Req001, Code::Req002, Code::Req003]
                         .into_iter()
@@ -433,6 +453,22 @@ impl Compiler<'_, '_> {
                 message: "'record id ' || pl_id || ' appears more than once'".to_string(),
             });
             evaluated.push(Code::Dup001);
+        }
+        // DUP002: the same open deal again (same folded account and name) on a later
+        // record, unless that record repeats an earlier id (DUP001's).
+        if let (Some(col), Some(sev)) = (plan.name_col, self.severity_of(Code::Dup002, None)) {
+            if plan.account_col.is_some() {
+                checks.push(Check {
+                    code: Code::Dup002.as_str().to_string(),
+                    severity: self.lit(sev.as_str()),
+                    field: self.lit(plan.table.name(plan.table.canonical(Canonical::Name))),
+                    column: self.lit(self.column_name(col)),
+                    when: "pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)".to_string(),
+                    message: "'probably the same deal as an earlier record of ' || pl_account"
+                        .to_string(),
+                });
+            }
+            evaluated.push(Code::Dup002);
         }
 
         for &code in Code::ALL {

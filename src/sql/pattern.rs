@@ -109,13 +109,15 @@ impl<'a, T: Copy + PartialEq> Compiled<'a, T> {
         }
     }
 
-    /// Whether `cell` matches (the pattern carries its own anchors).
+    /// Whether the pattern is found in `cell` (it carries its own anchors where it needs
+    /// them; Snowflake's REGEXP_LIKE would match the whole value only, so there it is
+    /// REGEXP_INSTR).
     pub(super) fn matches(&self, cell: &str) -> String {
         let p = self.d.literal(&self.all);
         match self.d {
             Dialect::Duckdb => format!("regexp_matches({cell}, {p})"),
             Dialect::Postgres => format!("({cell} ~ {p})"),
-            Dialect::Snowflake => format!("REGEXP_LIKE({cell}, {p})"),
+            Dialect::Snowflake => format!("(REGEXP_INSTR({cell}, {p}) > 0)"),
             Dialect::Bigquery => format!("REGEXP_CONTAINS({cell}, {p})"),
         }
     }

@@ -51,16 +51,17 @@ impl Compiler<'_, '_> {
             .target
             .line_column
             .map_or("CAST(NULL AS BIGINT)".to_string(), |c| d.ident(c));
-        let id = plan.id_col.map_or("''".to_string(), |c| {
-            d.trimmed(&d.ident(self.column_name(c)), &set)
-        });
-        let status = plan.status_col.map_or("''".to_string(), |c| {
-            d.trimmed(&d.ident(self.column_name(c)), &set)
-        });
+        let text = |col: Option<usize>| {
+            col.map_or("''".to_string(), |c| {
+                d.trimmed(&d.ident(self.column_name(c)), &set)
+            })
+        };
         let mut cells = vec![
             format!("{line} AS pl_line"),
-            format!("{id} AS pl_id"),
-            format!("{status} AS pl_status"),
+            format!("{} AS pl_id", text(plan.id_col)),
+            format!("{} AS pl_status", text(plan.status_col)),
+            format!("{} AS pl_name", text(plan.name_col)),
+            format!("{} AS pl_account", text(plan.account_col)),
         ];
         for (i, slot) in plan.slots.iter().enumerate() {
             let col = d.ident(self.column_name(slot.column));
@@ -157,6 +158,22 @@ impl Compiler<'_, '_> {
             self.open(),
             self.closed_as()
         );
+        // DUP002's key: an open deal's folded account and name (both naming something).
+        let fold = |c: &str| {
+            format!(
+                "TRIM({})",
+                d.replace_all(&format!("LOWER({c})"), "[^[:alnum:]]+", " ")
+            )
+        };
+        let names = |c: &str| names_something(d, c);
+        let _ = writeln!(
+            q,
+            "keyed AS (\n  SELECT stated.*, CASE WHEN pl_open AND NOT pl_name_m AND NOT pl_account_m AND {} AND {} THEN {} || '|' || {} END AS pl_dkey\n  FROM stated\n),\nranked AS (\n  SELECT keyed.*, CASE WHEN pl_dkey IS NULL THEN 0 ELSE ROW_NUMBER() OVER (PARTITION BY pl_dkey ORDER BY pl_line) END AS pl_dseen\n  FROM keyed\n),",
+            names("pl_account"),
+            names("pl_name"),
+            fold("pl_account"),
+            fold("pl_name")
+        );
         q.push_str(&self.findings(checks));
         let _ = write!(
             q,
@@ -186,6 +203,8 @@ impl Compiler<'_, '_> {
         let mut flags = vec![
             "cells.*".to_string(),
             format!("{} AS pl_id_m", missing("pl_id")),
+            format!("{} AS pl_name_m", missing("pl_name")),
+            format!("{} AS pl_account_m", missing("pl_account")),
         ];
         for i in 0..plan.slots.len() {
             flags.push(format!("{} AS {}", missing(&self.cell(i)), self.missing(i)));
@@ -229,14 +248,14 @@ impl Compiler<'_, '_> {
             let text = format!("CAST(NULL AS {})", self.d.text_type());
             let _ = writeln!(
                 q,
-                "  SELECT {text} AS code, {text} AS severity, {text} AS record_id, {text} AS field, {text} AS col, CAST(NULL AS BIGINT) AS line, {text} AS message FROM stated WHERE FALSE"
+                "  SELECT {text} AS code, {text} AS severity, {text} AS record_id, {text} AS field, {text} AS col, CAST(NULL AS BIGINT) AS line, {text} AS message FROM ranked WHERE FALSE"
             );
         }
         let arms: Vec<String> = checks
             .iter()
             .map(|c| {
                 format!(
-                    "  SELECT {} AS code, {} AS severity, NULLIF(pl_id, '') AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM stated WHERE {}",
+                    "  SELECT {} AS code, {} AS severity, NULLIF(pl_id, '') AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM ranked WHERE {}",
                     if c.code.starts_with("CASE") {
                         c.code.clone()
                     } else {
@@ -254,4 +273,9 @@ impl Compiler<'_, '_> {
         let _ = writeln!(q, "\n)");
         q
     }
+}
+
+/// Whether `cell` holds a letter or digit (a name that names something).
+fn names_something(d: super::dialect::Dialect, cell: &str) -> String {
+    super::pattern::Compiled::<()>::new(d, &[super::pattern::raw("[[:alnum:]]")]).matches(cell)
 }

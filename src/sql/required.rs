@@ -9,7 +9,7 @@ use crate::diag::{Code, Severity};
 impl Compiler<'_, '_> {
     /// The REQ checks, or `None` when a rule that requires fields has a condition SQL
     /// cannot evaluate (the precedence between codes would then be guessed).
-    pub(super) fn requirements(&self) -> Option<Vec<Check>> {
+    pub(super) fn requirements(&self) -> Option<Vec<(usize, Check)>> {
         let plan = self.plan;
         let mut fields: Vec<usize> = Vec::new();
         let mut note = |f: usize| {
@@ -26,16 +26,7 @@ impl Compiler<'_, '_> {
                 fires.push(None);
                 continue;
             }
-            let parts = rule
-                .when
-                .iter()
-                .map(|&(slot, test)| self.condition(slot, test))
-                .collect::<Option<Vec<_>>>()?;
-            fires.push(Some(if parts.is_empty() {
-                "TRUE".to_string()
-            } else {
-                parts.join(" AND ")
-            }));
+            fires.push(Some(self.fires(rule)?));
         }
         let rank = |r: &Requirement, code: Code| -> u8 {
             self.severity_of(code, None).map_or(0, |_| {
@@ -111,13 +102,73 @@ impl Compiler<'_, '_> {
                 fixed(Code::Req001).map_or(by_rank.clone(), |s| self.lit(s.as_str())),
             );
             let name = plan.table.name(f);
+            checks.push((
+                f,
+                Check {
+                    code,
+                    severity,
+                    field: self.lit(name),
+                    column: self.lit(self.column_name(plan.slots[slot].column)),
+                    when: format!("{} AND {highest} > 0", self.missing(slot)),
+                    message: self.lit(&format!("required field {name} is missing")),
+                },
+            ));
+        }
+        Some(checks)
+    }
+
+    /// Whether a rule's `when` holds for the row, or `None` when a test is not compiled.
+    fn fires(&self, rule: &crate::checks::plan::BoundRule<'_>) -> Option<String> {
+        let parts = rule
+            .when
+            .iter()
+            .map(|&(slot, test)| self.condition(slot, test))
+            .collect::<Option<Vec<_>>>()?;
+        Some(if parts.is_empty() {
+            "TRUE".to_string()
+        } else {
+            parts.join(" AND ")
+        })
+    }
+
+    /// RUL001: a rule whose `when` holds and whose `then` test fails, unless a VAL finding
+    /// (the value is invalid) or a REQ finding (it is missing and required) already says
+    /// so. `reported` is, per field, the condition its REQ finding fires on. `None` when a
+    /// test is not compiled.
+    pub(super) fn then_checks(&self, reported: &[(usize, String)]) -> Option<Vec<Check>> {
+        let plan = self.plan;
+        let mut checks = Vec::new();
+        for rule in &plan.conditional {
+            let Some((slot, test)) = rule.then else {
+                continue;
+            };
+            let Some(r) = self.target.rules.rules.get(rule.index) else {
+                continue;
+            };
+            let Some(sev) = self.severity_of(Code::Rul001, r.severity) else {
+                continue;
+            };
+            let field = plan.slots[slot].field;
+            let (fires, holds) = (self.fires(rule)?, self.condition(slot, test)?);
+            let missing = self.missing(slot);
+            let required = reported
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or("FALSE".to_string(), |(_, when)| format!("({when})"));
             checks.push(Check {
-                code,
-                severity,
-                field: self.lit(name),
+                code: Code::Rul001.as_str().to_string(),
+                severity: self.lit(sev.as_str()),
+                field: self.lit(plan.table.name(field)),
                 column: self.lit(self.column_name(plan.slots[slot].column)),
-                when: format!("{} AND {highest} > 0", self.missing(slot)),
-                message: self.lit(&format!("required field {name} is missing")),
+                when: format!(
+                    "({fires}) AND NOT ({holds}) AND (CASE WHEN {missing} THEN NOT {required} ELSE {} END)",
+                    self.valid(slot)
+                ),
+                message: self.lit(&format!(
+                    "rule {} is not met by {}",
+                    r.id,
+                    plan.table.name(field)
+                )),
             });
         }
         Some(checks)
