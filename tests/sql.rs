@@ -167,3 +167,58 @@ fn the_dbt_example_model_is_current() {
         "{model}"
     );
 }
+
+/// A warehouse that typed its columns (DATE, BIGINT) gets the findings a text table gets:
+/// typed values are read through their text, which the engine's formats read.
+#[test]
+fn typed_columns_give_the_findings_text_columns_give() {
+    let script = r#"
+import sys, duckdb
+q = sys.stdin.read()
+con = duckdb.connect()
+con.execute("CREATE TABLE text_t AS SELECT * FROM read_csv('fixtures/hygiene/risk.csv', all_varchar = true, header = true)")
+con.execute("CREATE TABLE typed_t AS SELECT * FROM read_csv('fixtures/hygiene/risk.csv', header = true)")
+kinds = {t for _, t, *rest in con.execute("DESCRIBE typed_t").fetchall()}
+assert "DATE" in kinds and "BIGINT" in kinds, kinds
+text = sorted(con.execute(q.replace('"deals"', 'text_t')).fetchall())
+typed = sorted(con.execute(q.replace('"deals"', 'typed_t')).fetchall())
+assert len(text) >= 5 and text == typed, (text, typed)
+print(len(text))
+"#;
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import duckdb"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("PIPELINT_REQUIRE_SQL_ENGINES").is_none(),
+            "DuckDB's Python package is required here (pip install -r tests/sql/requirements.txt)"
+        );
+        eprintln!("skipped: no duckdb Python package");
+        return;
+    }
+    let query = sql(
+        "fixtures/hygiene/rules.toml",
+        "duckdb",
+        Some("fixtures/hygiene/risk.csv"),
+    );
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(query.as_bytes())
+        .expect("query to python");
+    let out = child.wait_with_output().expect("python3 ran");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
