@@ -351,7 +351,6 @@ impl Compiler<'_, '_> {
 
     fn query(&self) -> String {
         let plan = self.plan;
-        let d = self.d;
         let mut evaluated: Vec<Code> = Vec::new();
         let mut left: Vec<(Code, String)> = Vec::new();
         let mut checks: Vec<Check> = Vec::new();
@@ -441,6 +440,27 @@ impl Compiler<'_, '_> {
         }
         self.hygiene(&mut checks, &mut evaluated, &mut left, amount_reported);
 
+        checks.extend(self.duplicates(&mut evaluated));
+        for &code in Code::ALL {
+            if self.policy.enabled(code)
+                && !evaluated.contains(&code)
+                && !left.iter().any(|(c, _)| *c == code)
+            {
+                left.push((code, not_evaluated_why(code).to_string()));
+            }
+        }
+        evaluated.sort();
+        left.sort_by_key(|(c, _)| *c);
+
+        let mut q = self.header(&evaluated, &left);
+        q.push_str(&self.body(&checks));
+        q
+    }
+
+    /// DUP001 and DUP002, each added to `evaluated` when it is on.
+    fn duplicates(&self, evaluated: &mut Vec<Code>) -> Vec<Check> {
+        let plan = self.plan;
+        let mut checks = Vec::new();
         // DUP001: a record id seen on an earlier record (in line order, when the table has
         // a line column); placeholders name no record.
         if let (Some(col), Some(sev)) = (plan.id_col, self.severity_of(Code::Dup001, None)) {
@@ -471,17 +491,13 @@ impl Compiler<'_, '_> {
             evaluated.push(Code::Dup002);
         }
 
-        for &code in Code::ALL {
-            if self.policy.enabled(code)
-                && !evaluated.contains(&code)
-                && !left.iter().any(|(c, _)| *c == code)
-            {
-                left.push((code, not_evaluated_why(code).to_string()));
-            }
-        }
-        evaluated.sort();
-        left.sort_by_key(|(c, _)| *c);
+        checks
+    }
 
+    /// The query's opening comment: the rules, the dialect and as-of, what it evaluates and
+    /// what it leaves to the audit, with why.
+    fn header(&self, evaluated: &[Code], left: &[(Code, String)]) -> String {
+        let d = self.d;
         let mut q = String::new();
         let _ = writeln!(
             q,
@@ -510,7 +526,6 @@ impl Compiler<'_, '_> {
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        q.push_str(&self.body(&checks));
         q
     }
 
