@@ -7,13 +7,17 @@
 //!
 //! Emitters see only this view, never the engine's internals.
 
+#[path = "view_breakdowns.rs"]
+mod breakdowns;
 #[path = "view_changes.rs"]
 mod changes;
 
+use breakdowns::{by_code, by_field, by_owner, by_stage};
+
 use super::rows::{
     Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DealRef, DealRisk, DealRow, DetectedRow,
-    FieldRow, FindingRow, GroupFigures, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
-    SeverityCounts, SignalRow, StageRow, Summary,
+    FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow, SeverityCounts,
+    SignalRow, StageRow, Summary,
 };
 use crate::checks::WordContext;
 use crate::checks::changes::PairBy;
@@ -21,7 +25,7 @@ use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity, Subject};
 use crate::engine::Audit;
 use crate::gate::{self, GateInput, GateSettings, Verdict};
-use crate::score::aggregate::{CurrencySums, GroupTally};
+use crate::score::aggregate::CurrencySums;
 use crate::score::risk::{self, Band, Describe};
 use crate::score::round1;
 use crate::values::{Currency, MoneySum};
@@ -575,138 +579,6 @@ pub(crate) fn amounts(
         .collect()
 }
 
-/// Completeness by field: every field some requirement names and some file has.
-fn by_field(audit: &Audit) -> Vec<FieldRow> {
-    let t = &audit.tallies;
-    let demanded = |id: usize| {
-        let name = &audit.table.entries[id].name;
-        audit
-            .rules
-            .fields
-            .iter()
-            .any(|f| f.required && &f.name == name)
-            || audit
-                .rules
-                .stages
-                .iter()
-                .flat_map(|s| &s.requires)
-                .any(|r| audit.table.id(&r.name) == Some(id))
-            || audit
-                .rules
-                .rules
-                .iter()
-                .flat_map(|r| &r.requires)
-                .any(|r| audit.table.id(&r.name) == Some(id))
-    };
-    audit
-        .table
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(id, _)| {
-            t.fields[*id].applicable > 0 || (demanded(*id) && audit.field_column(*id).is_some())
-        })
-        .map(|(id, entry)| {
-            let f = &t.fields[id];
-            FieldRow {
-                field: entry.name.to_string(),
-                column: audit.field_column(id).map(str::to_string),
-                applicable: f.applicable,
-                filled: f.filled,
-                missing: f.missing,
-                invalid: f.invalid,
-                rate: f.rate().map(round1),
-            }
-        })
-        .collect()
-}
-
-fn by_owner(audit: &Audit, sole: Option<Currency>) -> Vec<OwnerRow> {
-    let t = &audit.tallies;
-    let mut rows: Vec<OwnerRow> = audit
-        .deals
-        .owners
-        .iter()
-        .filter_map(|(id, name)| {
-            let g = t.by_owner.get(id as usize)?;
-            (g.completeness.records > 0).then(|| OwnerRow {
-                owner: Some(name.to_string()),
-                figures: GroupFigures::of(g, sole),
-            })
-        })
-        .collect();
-    rows.sort_by(|a, b| a.owner.cmp(&b.owner));
-    if t.no_owner.completeness.records > 0 {
-        rows.push(OwnerRow {
-            owner: None,
-            figures: GroupFigures::of(&t.no_owner, sole),
-        });
-    }
-    rows
-}
-
-fn by_stage(audit: &Audit, sole: Option<Currency>) -> Vec<StageRow> {
-    let t = &audit.tallies;
-    let row = |stage: Option<String>, known: bool, g: &GroupTally| StageRow {
-        stage,
-        known,
-        figures: GroupFigures::of(g, sole),
-    };
-    let mut rows: Vec<StageRow> = audit
-        .rules
-        .stages
-        .iter()
-        .zip(&t.by_stage)
-        .filter(|(_, g)| g.completeness.records > 0)
-        .map(|(s, g)| row(Some(s.name.clone()), true, g))
-        .collect();
-    let mut unknown: Vec<StageRow> = audit
-        .deals
-        .unknown_stages
-        .iter()
-        .filter_map(|(id, name)| {
-            let g = t.by_unknown_stage.get(id as usize)?;
-            (g.completeness.records > 0).then(|| row(Some(name.to_string()), false, g))
-        })
-        .collect();
-    unknown.sort_by(|a, b| a.stage.cmp(&b.stage));
-    rows.append(&mut unknown);
-    if t.no_stage.completeness.records > 0 {
-        rows.push(row(None, false, &t.no_stage));
-    }
-    rows
-}
-
-/// Findings per code and severity, most findings first. Counted in an array: millions of
-/// findings, a few dozen codes.
-fn by_code(audit: &Audit) -> Vec<CodeRow> {
-    let mut counts = vec![[0u64; 3]; Code::ALL.len()];
-    for f in &audit.findings.list {
-        counts[f.code as usize][f.severity as usize] += 1;
-    }
-    let mut rows: Vec<CodeRow> = Code::ALL
-        .iter()
-        .zip(&counts)
-        .filter(|(_, c)| c.iter().sum::<u64>() > 0)
-        .map(|(&code, c)| CodeRow {
-            code,
-            count: c.iter().sum(),
-            severities: SeverityCounts {
-                info: c[Severity::Info as usize],
-                warning: c[Severity::Warning as usize],
-                error: c[Severity::Error as usize],
-            },
-            summary: code.summary(),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then(a.code.as_str().cmp(b.code.as_str()))
-    });
-    rows
-}
-
 /// The risk of a deal, with its signals in words; `None` for closed deals (not scored).
 fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
     let rules = &audit.rules;
@@ -770,31 +642,5 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
         StageKey::Missing => Some(unscored(
             "no stage: not scored as open or closed".to_string(),
         )),
-    }
-}
-
-impl BandCounts {
-    fn of(bands: [u64; 3]) -> BandCounts {
-        BandCounts {
-            low: bands[Band::Low as usize],
-            medium: bands[Band::Medium as usize],
-            high: bands[Band::High as usize],
-        }
-    }
-}
-
-impl GroupFigures {
-    fn of(g: &GroupTally, sole: Option<Currency>) -> GroupFigures {
-        let p = &g.pipeline;
-        let sums = |s: &CurrencySums| amounts(s.iter(), sole);
-        GroupFigures {
-            records: g.completeness.records,
-            completeness: round1(g.completeness.rate()),
-            open: p.open,
-            open_amount: sums(&p.open_amount),
-            high_risk: p.high(),
-            at_risk_amount: sums(&p.at_risk_amount),
-            risk: BandCounts::of(p.bands),
-        }
     }
 }
