@@ -2,6 +2,7 @@
 //!
 //! Every `csv_core` setting lives here (delimiter, quoting), decided once per file.
 
+mod batch;
 pub(crate) mod dialect;
 pub(crate) mod encoding;
 pub(crate) mod footer;
