@@ -194,6 +194,11 @@ impl Policy {
         self.slot(code).is_some()
     }
 
+    /// The severity `[checks]` fixes for `code`, whatever the rules give its findings.
+    pub(crate) fn fixed(&self, code: Code) -> Option<Severity> {
+        self.slot(code).flatten()
+    }
+
     /// Every code that is on, in code order.
     pub(crate) fn codes_on(&self) -> Vec<Code> {
         Code::ALL
@@ -206,7 +211,7 @@ impl Policy {
     /// The severity a finding of `code` is emitted with, or `None` when the code is off.
     /// `specific` is the severity the rules give this finding (a field's or a rule's own);
     /// a `[checks]` setting overrides it.
-    fn severity(&self, code: Code, specific: Option<Severity>) -> Option<Severity> {
+    pub(crate) fn severity(&self, code: Code, specific: Option<Severity>) -> Option<Severity> {
         match self.slot(code)? {
             Some(fixed) => Some(fixed),
             None => Some(specific.unwrap_or(code.default_severity())),

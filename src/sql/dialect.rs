@@ -69,7 +69,7 @@ impl Dialect {
     }
 
     /// The set of characters a cell is trimmed of, as an expression.
-    fn trim_set(self) -> String {
+    pub(crate) fn trim_set(self) -> String {
         match self {
             Dialect::Bigquery => format!(
                 "CODE_POINTS_TO_STRING([{}])",
@@ -175,11 +175,6 @@ impl Dialect {
             Dialect::Snowflake | Dialect::Bigquery => format!("REGEXP_REPLACE({expr}, {p}, {w})"),
         }
     }
-}
-
-/// A CTE-level definition of the trim set, named once and used by every cell.
-pub(crate) fn trim_set(dialect: Dialect) -> String {
-    dialect.trim_set()
 }
 
 fn escape_backslashed(text: &str, quote: char) -> String {

@@ -110,22 +110,10 @@ impl Compiler<'_, '_> {
         format!("m{slot}")
     }
 
+    /// The severity findings of `code` get (`specific`: the rules' own for them), as the
+    /// engine's sink gives it; `None` when the code is off.
     fn severity_of(&self, code: Code, specific: Option<Severity>) -> Option<Severity> {
-        if !self.policy.enabled(code) {
-            return None;
-        }
-        // A [checks] severity replaces the rules' own, as the sink does.
-        let fixed = self
-            .target
-            .rules
-            .checks
-            .iter()
-            .rev()
-            .find_map(|(c, s)| match s {
-                crate::diag::CheckSetting::Severity(s) if *c == code => Some(*s),
-                _ => None,
-            });
-        Some(fixed.unwrap_or(specific.unwrap_or(code.default_severity())))
+        self.policy.severity(code, specific)
     }
 
     fn field_rule(&self, slot: &Slot) -> Option<&crate::rules::FieldRule> {

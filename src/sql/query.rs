@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Check, Compiler, dates, dialect, numbers};
+use super::{Check, Compiler, dates, numbers};
 use crate::field::FieldType;
 
 impl Compiler<'_, '_> {
@@ -135,7 +135,7 @@ impl Compiler<'_, '_> {
             "  SELECT {}\n  FROM {} CROSS JOIN (SELECT {} AS chars) AS pl_ws\n),",
             cells.join(",\n    "),
             d.table(self.target.table),
-            dialect::trim_set(d)
+            d.trim_set()
         );
         let _ = writeln!(
             q,

@@ -91,7 +91,7 @@ impl Compiler<'_, '_> {
             let code = format!(
                 "CASE WHEN {r} > 0 THEN 'REQ003' WHEN {s} > 0 THEN 'REQ002' WHEN {g} > 0 THEN 'REQ001' END"
             );
-            let fixed = |c: Code| self.severity_of(c, None).filter(|_| self.fixed(c));
+            let fixed = |c: Code| self.policy.fixed(c);
             let highest = format!("GREATEST({g}, {s}, {r})");
             let by_rank =
                 format!("CASE {highest} WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END");
@@ -172,15 +172,6 @@ impl Compiler<'_, '_> {
             });
         }
         Some(checks)
-    }
-
-    /// Whether `[checks]` fixes the severity of `code`.
-    pub(super) fn fixed(&self, code: Code) -> bool {
-        self.target
-            .rules
-            .checks
-            .iter()
-            .any(|(c, s)| *c == code && matches!(s, crate::diag::CheckSetting::Severity(_)))
     }
 
     pub(super) fn severity_rank(s: Severity) -> u8 {
