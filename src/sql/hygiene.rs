@@ -2,6 +2,7 @@
 
 use super::{Check, Compiler};
 use crate::diag::Code;
+use crate::rules::StageRule;
 
 impl Compiler<'_, '_> {
     /// HYG001–HYG003, HYG007, HYG008 and HYG010: the hygiene checks that read dates, the
@@ -80,7 +81,6 @@ impl Compiler<'_, '_> {
         let plan = self.plan;
         let (d, h, fields) = (self.d, &plan.hygiene, &plan.hygiene_fields);
         let (as_of, risk) = (self.as_of_sql(), &self.target.rules.risk);
-        let stages = &self.target.rules.stages;
         let close = plan.close_date_slot;
         if let Some(c) = close {
             add(
@@ -113,16 +113,12 @@ impl Compiler<'_, '_> {
             );
         }
         if let Some(a) = h.last_activity {
-            let limits: Vec<String> = stages
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| Some(format!("WHEN pl_stage = {i} THEN {}", s.stale_days?)))
-                .collect();
-            let limit = if limits.is_empty() {
-                risk.stale_days.to_string()
-            } else {
-                format!("(CASE {} ELSE {} END)", limits.join(" "), risk.stale_days)
-            };
+            let limit = self
+                .per_stage(
+                    |s| s.stale_days.map(|d| d.to_string()),
+                    Some(&risk.stale_days.to_string()),
+                )
+                .unwrap_or_else(|| risk.stale_days.to_string());
             add(
                 Code::Hyg002,
                 fields.last_activity,
@@ -135,13 +131,7 @@ impl Compiler<'_, '_> {
                 "'open deal without recent activity'".to_string(),
             );
         }
-        let limits: Vec<String> = stages
-            .iter()
-            .enumerate()
-            .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", st.max_days?)))
-            .collect();
-        if !limits.is_empty() {
-            let max = format!("(CASE {} END)", limits.join(" "));
+        if let Some(max) = self.per_stage(|s| s.max_days.map(|d| d.to_string()), None) {
             // Days in the stage: since the stage-changed date, else a days-in-stage number
             // (a fraction of a day counts), each reported on its own field.
             if let Some(s) = h.stage_changed {
@@ -176,20 +166,14 @@ impl Compiler<'_, '_> {
         // HYG004: the probability away from the stage's by more than the tolerance (not
         // for a deal its status closed: its stage's probability no longer applies).
         if let Some(p) = h.probability.filter(|&p| self.reads_a_number(p)) {
-            let expected: Vec<String> = stages
-                .iter()
-                .enumerate()
-                .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", st.probability?)))
-                .collect();
-            if !expected.is_empty() {
+            if let Some(expected) = self.per_stage(|s| s.probability.map(|p| p.to_string()), None) {
                 add(
                     Code::Hyg004,
                     fields.probability,
                     Some(p),
                     format!(
-                        "pl_closed_as IS NULL AND {} AND ABS(v{p} - (CASE {} END)) > {}",
+                        "pl_closed_as IS NULL AND {} AND ABS(v{p} - {expected}) > {}",
                         self.holds(p),
-                        expected.join(" "),
                         risk.probability_tolerance
                     ),
                     format!("'probability ' || c{p} || ' is off the stage''s'"),
@@ -213,36 +197,47 @@ impl Compiler<'_, '_> {
         let norm = format!(
             "(CASE {letters} WHEN 'forecast' THEN 'commit' WHEN 'notforecasted' THEN 'omitted' WHEN 'omit' THEN 'omitted' WHEN 'closedwon' THEN 'closed' ELSE {letters} END)"
         );
+        let outside = |st: &StageRule| {
+            let allowed = st.forecast.as_ref()?;
+            Some(if allowed.is_empty() {
+                "TRUE".to_string()
+            } else {
+                let list: Vec<String> = allowed.iter().map(|a| self.lit(a)).collect();
+                format!("{norm} NOT IN ({})", list.join(", "))
+            })
+        };
+        let Some(outside) = self.per_stage(outside, Some("FALSE")) else {
+            return;
+        };
+        add(
+            Code::Hyg005,
+            plan.hygiene_fields.forecast_category,
+            Some(f),
+            format!("NOT m{f} AND pl_closed_as IS NULL AND {outside}"),
+            format!("'forecast category ' || c{f} || ' is not one the stage allows'"),
+        );
+    }
+
+    /// A value per stage of the rules, as `(CASE WHEN pl_stage = i THEN … [ELSE otherwise]
+    /// END)` over the stages that have one; `None` when none has.
+    pub(super) fn per_stage(
+        &self,
+        value: impl Fn(&StageRule) -> Option<String>,
+        otherwise: Option<&str>,
+    ) -> Option<String> {
         let arms: Vec<String> = self
             .target
             .rules
             .stages
             .iter()
             .enumerate()
-            .filter_map(|(i, st)| {
-                let allowed = st.forecast.as_ref()?;
-                let outside = if allowed.is_empty() {
-                    "TRUE".to_string()
-                } else {
-                    let list: Vec<String> = allowed.iter().map(|a| self.lit(a)).collect();
-                    format!("{norm} NOT IN ({})", list.join(", "))
-                };
-                Some(format!("WHEN pl_stage = {i} THEN {outside}"))
-            })
+            .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", value(st)?)))
             .collect();
         if arms.is_empty() {
-            return;
+            return None;
         }
-        add(
-            Code::Hyg005,
-            plan.hygiene_fields.forecast_category,
-            Some(f),
-            format!(
-                "NOT m{f} AND pl_closed_as IS NULL AND (CASE {} ELSE FALSE END)",
-                arms.join(" ")
-            ),
-            format!("'forecast category ' || c{f} || ' is not one the stage allows'"),
-        );
+        let otherwise = otherwise.map_or(String::new(), |o| format!(" ELSE {o}"));
+        Some(format!("(CASE {}{otherwise} END)", arms.join(" ")))
     }
 
     /// Whether slot `i` holds a valid value, as the engine's checks read it.

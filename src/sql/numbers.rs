@@ -146,53 +146,55 @@ fn symbols() -> String {
         .join("|")
 }
 
+/// The currency vocabulary as SQL lists: ISO 4217 codes, symbols (with `$` only when
+/// `bare_dollar`: it names a currency only where the rules say which dollar), and
+/// lower-cased names.
+fn currency_lists(d: Dialect, bare_dollar: bool) -> [String; 3] {
+    let list = |items: Vec<String>| items.join(", ");
+    [
+        list(
+            ISO_4217
+                .iter()
+                .map(|c| d.literal(&String::from_utf8_lossy(c)))
+                .collect(),
+        ),
+        list(
+            SYMBOLS
+                .iter()
+                .filter(|(_, code)| bare_dollar || !code.is_empty())
+                .map(|(s, _)| d.literal(s))
+                .collect(),
+        ),
+        list(
+            CURRENCY_NAMES
+                .iter()
+                .map(|(n, _)| d.literal(&n.to_lowercase()))
+                .collect(),
+        ),
+    ]
+}
+
 /// Whether `text` (a captured prefix or suffix) names a currency as the engine reads one
 /// there: an ISO 4217 code in capitals, a symbol, or a currency's name.
 fn names_currency(d: Dialect, text: &str) -> String {
-    let iso: Vec<String> = ISO_4217
-        .iter()
-        .map(|c| d.literal(&String::from_utf8_lossy(c)))
-        .collect();
-    let symbols: Vec<String> = SYMBOLS.iter().map(|(s, _)| d.literal(s)).collect();
-    let names: Vec<String> = CURRENCY_NAMES
-        .iter()
-        .map(|(n, _)| d.literal(&n.to_lowercase()))
-        .collect();
+    let [iso, symbols, names] = currency_lists(d, true);
     let three = Compiled::<Tag>::new(d, &[raw("^[A-Z]{3}$")]).matches(text);
     format!(
-        "(CASE WHEN {three} THEN {text} IN ({}) ELSE ({text} IN ({}) OR LOWER({text}) IN ({})) END)",
-        iso.join(", "),
-        symbols.join(", "),
-        names.join(", ")
+        "(CASE WHEN {three} THEN {text} IN ({iso}) ELSE ({text} IN ({symbols}) OR LOWER({text}) IN ({names})) END)"
     )
 }
 
 /// Whether a currency column's cell names a currency (else VAL002): a code in any case, a
 /// symbol that names one, a currency's name; a bare `$` where the rules name the dollar.
 pub(crate) fn is_currency(d: Dialect, cell: &str, dollar: Option<Currency>) -> String {
-    let iso: Vec<String> = ISO_4217
-        .iter()
-        .map(|c| d.literal(&String::from_utf8_lossy(c)))
-        .collect();
-    let symbols: Vec<String> = SYMBOLS
-        .iter()
-        .filter(|(_, code)| !code.is_empty())
-        .map(|(s, _)| d.literal(s))
-        .collect();
-    let names: Vec<String> = CURRENCY_NAMES
-        .iter()
-        .map(|(n, _)| d.literal(&n.to_lowercase()))
-        .collect();
+    let [iso, symbols, names] = currency_lists(d, false);
     let dollar = if dollar.is_some() {
         format!(" OR {cell} = '$'")
     } else {
         String::new()
     };
     format!(
-        "(UPPER({cell}) IN ({}) OR {cell} IN ({}) OR LOWER({cell}) IN ({}){dollar})",
-        iso.join(", "),
-        symbols.join(", "),
-        names.join(", ")
+        "(UPPER({cell}) IN ({iso}) OR {cell} IN ({symbols}) OR LOWER({cell}) IN ({names}){dollar})"
     )
 }
 
