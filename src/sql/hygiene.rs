@@ -75,21 +75,23 @@ impl Compiler<'_, '_> {
         })
     }
 
-    /// HYG001, HYG008, HYG007, HYG002 and HYG003: the close, created, activity and
-    /// stage-changed dates against as-of and the stage's limits.
+    /// HYG001, HYG008, HYG007, HYG002, HYG003 and HYG004: the close, created, activity and
+    /// stage-changed dates against as-of and the stage's limits, and the probability.
     fn dated_hygiene(&self, add: &mut impl FnMut(Code, usize, Option<usize>, String, String)) {
         let plan = self.plan;
         let (d, h, fields) = (self.d, &plan.hygiene, &plan.hygiene_fields);
         let (as_of, risk) = (self.as_of_sql(), &self.target.rules.risk);
         let close = plan.close_date_slot;
-        if let Some(c) = close {
+        if let (Some(c), Some(when)) = (close, self.overdue()) {
             add(
                 Code::Hyg001,
                 fields.close_date,
                 close,
-                format!("pl_open AND {} AND d{c} < {as_of}", self.holds(c)),
+                when,
                 format!("'open deal whose close date ' || c{c} || ' has passed'"),
             );
+        }
+        if let Some(c) = close {
             add(
                 Code::Hyg008,
                 fields.close_date,
@@ -112,74 +114,111 @@ impl Compiler<'_, '_> {
                 format!("'close date ' || c{c} || ' is before the created date ' || c{k}"),
             );
         }
-        if let Some(a) = h.last_activity {
-            let limit = self
-                .per_stage(
-                    |s| s.stale_days.map(|d| d.to_string()),
-                    Some(&risk.stale_days.to_string()),
-                )
-                .unwrap_or_else(|| risk.stale_days.to_string());
+        if let (Some(a), Some(when)) = (h.last_activity, self.stale()) {
             add(
                 Code::Hyg002,
                 fields.last_activity,
                 Some(a),
-                format!(
-                    "pl_open AND (m{a} OR ({} AND {} > {limit}))",
-                    self.holds(a),
-                    d.days_between(&format!("d{a}"), &as_of)
-                ),
+                when,
                 "'open deal without recent activity'".to_string(),
             );
         }
-        if let Some(max) = self.per_stage(|s| s.max_days.map(|d| d.to_string()), None) {
-            // Days in the stage: since the stage-changed date, else a days-in-stage number
-            // (a fraction of a day counts), each reported on its own field.
-            if let Some(s) = h.stage_changed {
-                add(
-                    Code::Hyg003,
-                    plan.slots[s].field,
-                    Some(s),
-                    format!(
-                        "pl_open AND {} AND {} > {max}",
-                        self.holds(s),
-                        d.days_between(&format!("d{s}"), &as_of)
-                    ),
-                    "'open deal in its stage longer than the stage allows'".to_string(),
-                );
-            }
-            if let Some(a) = h.stage_age.filter(|&a| self.reads_a_number(a)) {
-                let no_date = h
-                    .stage_changed
-                    .map_or(String::new(), |s| format!("NOT {} AND ", self.holds(s)));
-                add(
-                    Code::Hyg003,
-                    plan.slots[a].field,
-                    Some(a),
-                    format!(
-                        "pl_open AND {no_date}{} AND CEIL(v{a}) > {max}",
-                        self.holds(a)
-                    ),
-                    "'open deal in its stage longer than the stage allows'".to_string(),
-                );
-            }
+        for (s, when) in self.stage_aged() {
+            add(
+                Code::Hyg003,
+                plan.slots[s].field,
+                Some(s),
+                when,
+                "'open deal in its stage longer than the stage allows'".to_string(),
+            );
         }
-        // HYG004: the probability away from the stage's by more than the tolerance (not
-        // for a deal its status closed: its stage's probability no longer applies).
-        if let Some(p) = h.probability.filter(|&p| self.reads_a_number(p)) {
-            if let Some(expected) = self.per_stage(|s| s.probability.map(|p| p.to_string()), None) {
-                add(
-                    Code::Hyg004,
-                    fields.probability,
-                    Some(p),
-                    format!(
-                        "pl_closed_as IS NULL AND {} AND ABS(v{p} - {expected}) > {}",
-                        self.holds(p),
-                        risk.probability_tolerance
-                    ),
-                    format!("'probability ' || c{p} || ' is off the stage''s'"),
-                );
-            }
+        if let (Some(p), Some(when)) = (h.probability, self.probability_off()) {
+            add(
+                Code::Hyg004,
+                fields.probability,
+                Some(p),
+                when,
+                format!("'probability ' || c{p} || ' is off the stage''s'"),
+            );
         }
+    }
+
+    /// HYG001 and the `overdue` signal: an open deal whose close date has passed.
+    pub(super) fn overdue(&self) -> Option<String> {
+        let c = self.plan.close_date_slot?;
+        Some(format!(
+            "pl_open AND {} AND d{c} < {}",
+            self.holds(c),
+            self.as_of_sql()
+        ))
+    }
+
+    /// HYG002 and the `stale` signal: an open deal idle past its stage's (or the rules')
+    /// limit, or with no activity recorded.
+    pub(super) fn stale(&self) -> Option<String> {
+        let a = self.plan.hygiene.last_activity?;
+        let risk = &self.target.rules.risk;
+        let limit = self
+            .per_stage(
+                |s| s.stale_days.map(|d| d.to_string()),
+                Some(&risk.stale_days.to_string()),
+            )
+            .unwrap_or_else(|| risk.stale_days.to_string());
+        Some(format!(
+            "pl_open AND (m{a} OR ({} AND {} > {limit}))",
+            self.holds(a),
+            self.d.days_between(&format!("d{a}"), &self.as_of_sql())
+        ))
+    }
+
+    /// HYG003 and the `stage_aged` signal, per slot it is judged on: days in the stage
+    /// since the stage-changed date, else a days-in-stage number (a fraction of a day
+    /// counts), past the stage's `max_days`.
+    pub(super) fn stage_aged(&self) -> Vec<(usize, String)> {
+        let h = &self.plan.hygiene;
+        let Some(max) = self.per_stage(|s| s.max_days.map(|d| d.to_string()), None) else {
+            return Vec::new();
+        };
+        let mut arms = Vec::new();
+        if let Some(s) = h.stage_changed {
+            arms.push((
+                s,
+                format!(
+                    "pl_open AND {} AND {} > {max}",
+                    self.holds(s),
+                    self.d.days_between(&format!("d{s}"), &self.as_of_sql())
+                ),
+            ));
+        }
+        if let Some(a) = h.stage_age.filter(|&a| self.reads_a_number(a)) {
+            let no_date = h
+                .stage_changed
+                .map_or(String::new(), |s| format!("NOT {} AND ", self.holds(s)));
+            arms.push((
+                a,
+                format!(
+                    "pl_open AND {no_date}{} AND CEIL(v{a}) > {max}",
+                    self.holds(a)
+                ),
+            ));
+        }
+        arms
+    }
+
+    /// HYG004: the probability away from the stage's by more than the tolerance (not for a
+    /// deal its status closed: its stage's probability no longer applies).
+    pub(super) fn probability_off(&self) -> Option<String> {
+        let p = self
+            .plan
+            .hygiene
+            .probability
+            .filter(|&p| self.reads_a_number(p))?;
+        let expected = self.per_stage(|s| s.probability.map(|p| p.to_string()), None)?;
+        Some(format!(
+            "pl_closed_as IS NULL AND {} AND ABS(v{p} - {expected}) > {}",
+            self.holds(p),
+            self.target.rules.risk.probability_tolerance
+        ))
     }
 
     /// HYG005: a forecast category the deal's stage does not allow, compared in its normal
@@ -187,9 +226,20 @@ impl Compiler<'_, '_> {
     /// is Closed); not for a deal its status closed.
     fn forecast_hygiene(&self, add: &mut impl FnMut(Code, usize, Option<usize>, String, String)) {
         let plan = self.plan;
-        let Some(f) = plan.hygiene.forecast_category else {
-            return;
-        };
+        if let (Some(f), Some(when)) = (plan.hygiene.forecast_category, self.forecast_off()) {
+            add(
+                Code::Hyg005,
+                plan.hygiene_fields.forecast_category,
+                Some(f),
+                when,
+                format!("'forecast category ' || c{f} || ' is not one the stage allows'"),
+            );
+        }
+    }
+
+    /// HYG005's condition: the forecast category is one the deal's stage does not allow.
+    pub(super) fn forecast_off(&self) -> Option<String> {
+        let f = self.plan.hygiene.forecast_category?;
         let letters = format!(
             "LOWER({})",
             self.d.replace_all(&format!("c{f}"), "[^[:alnum:]]", "")
@@ -206,16 +256,8 @@ impl Compiler<'_, '_> {
                 format!("{norm} NOT IN ({})", list.join(", "))
             })
         };
-        let Some(outside) = self.per_stage(outside, Some("FALSE")) else {
-            return;
-        };
-        add(
-            Code::Hyg005,
-            plan.hygiene_fields.forecast_category,
-            Some(f),
-            format!("NOT m{f} AND pl_closed_as IS NULL AND {outside}"),
-            format!("'forecast category ' || c{f} || ' is not one the stage allows'"),
-        );
+        let outside = self.per_stage(outside, Some("FALSE"))?;
+        Some(format!("NOT m{f} AND pl_closed_as IS NULL AND {outside}"))
     }
 
     /// A value per stage of the rules, as `(CASE WHEN pl_stage = i THEN … [ELSE otherwise]
@@ -294,36 +336,60 @@ impl Compiler<'_, '_> {
     /// HYG010: an open deal's next step overdue, or filler.
     fn next_step_hygiene(&self, add: &mut impl FnMut(Code, usize, Option<usize>, String, String)) {
         let plan = self.plan;
-        let (d, h, fields) = (self.d, &plan.hygiene, &plan.hygiene_fields);
-        let (as_of, risk) = (self.as_of_sql(), &self.target.rules.risk);
-        if let Some(n) = h.next_step_date {
+        let (h, fields) = (&plan.hygiene, &plan.hygiene_fields);
+        if let (Some(n), Some(when)) = (h.next_step_date, self.next_step_late()) {
             add(
                 Code::Hyg010,
                 fields.next_step_date,
                 Some(n),
-                format!("pl_open AND {} AND d{n} < {as_of}", self.holds(n)),
+                when,
                 format!("'next step was due ' || c{n}"),
             );
         }
-        if let Some(n) = h.next_step {
-            let valid = self.holds(n);
-            let fillers: Vec<String> = risk.next_step_filler.iter().map(|f| self.lit(f)).collect();
-            if !fillers.is_empty() {
-                // Folded as the engine folds a next step: trailing spaces and punctuation off,
-                // runs of spaces as one, case ignored.
-                let core = d.replace_all(&format!("c{n}"), "[[:space:][:punct:]…]+$", "");
-                let folded = format!("LOWER({})", d.replace_all(&core, "[[:space:]]+", " "));
-                add(
-                    Code::Hyg010,
-                    fields.next_step,
-                    Some(n),
-                    format!(
-                        "pl_open AND {valid} AND {folded} IN ({})",
-                        fillers.join(", ")
-                    ),
-                    format!("'next step ' || c{n} || ' says nothing'"),
-                );
-            }
+        if let (Some(n), Some(when)) = (h.next_step, self.next_step_filler()) {
+            add(
+                Code::Hyg010,
+                fields.next_step,
+                Some(n),
+                when,
+                format!("'next step ' || c{n} || ' says nothing'"),
+            );
         }
+    }
+
+    /// HYG010: an open deal's next step was due before as-of.
+    pub(super) fn next_step_late(&self) -> Option<String> {
+        let n = self.plan.hygiene.next_step_date?;
+        Some(format!(
+            "pl_open AND {} AND d{n} < {}",
+            self.holds(n),
+            self.as_of_sql()
+        ))
+    }
+
+    /// HYG010: an open deal's next step is one of `[risk] next_step_filler`, folded as the
+    /// engine folds it (trailing spaces and punctuation off, runs of spaces as one, case
+    /// ignored).
+    pub(super) fn next_step_filler(&self) -> Option<String> {
+        let n = self.plan.hygiene.next_step?;
+        let d = self.d;
+        let fillers: Vec<String> = self
+            .target
+            .rules
+            .risk
+            .next_step_filler
+            .iter()
+            .map(|f| self.lit(f))
+            .collect();
+        if fillers.is_empty() {
+            return None;
+        }
+        let core = d.replace_all(&format!("c{n}"), "[[:space:][:punct:]…]+$", "");
+        let folded = format!("LOWER({})", d.replace_all(&core, "[[:space:]]+", " "));
+        Some(format!(
+            "pl_open AND {} AND {folded} IN ({})",
+            self.holds(n),
+            fillers.join(", ")
+        ))
     }
 }
