@@ -370,6 +370,11 @@ pub(crate) struct SqlArgs {
     /// A column holding each record's line in its export, returned as `line`
     #[arg(long, value_name = "NAME")]
     pub(crate) line_column: Option<String>,
+
+    /// Instead of the findings: each deal's completeness and forecast risk (score, band,
+    /// signals), then the same figures by owner, by stage and for all deals
+    #[arg(long)]
+    pub(crate) summary: bool,
 }
 
 #[derive(Args, Debug)]

@@ -9,8 +9,13 @@ use common::{AS_OF, pipelint, run};
 const DIALECTS: [&str; 4] = ["duckdb", "postgres", "snowflake", "bigquery"];
 
 fn sql(rules: &str, dialect: &str, like: Option<&str>) -> String {
+    sql_with(rules, dialect, like, &[])
+}
+
+fn sql_with(rules: &str, dialect: &str, like: Option<&str>, more: &[&str]) -> String {
     let mut cmd = pipelint();
     cmd.args(["sql", "-r", rules, "--dialect", dialect, "--as-of", AS_OF]);
+    cmd.args(more);
     if let Some(f) = like {
         cmd.args(["--like", f]);
     }
@@ -25,6 +30,50 @@ fn each_dialect_gets_its_query() {
         let q = sql("fixtures/sql/rules.toml", dialect, None);
         insta::assert_snapshot!(format!("sql_{dialect}"), q);
     }
+}
+
+#[test]
+fn each_dialect_gets_its_summary_query() {
+    for dialect in DIALECTS {
+        let q = sql_with("fixtures/sql/rules.toml", dialect, None, &["--summary"]);
+        insta::assert_snapshot!(format!("sql_summary_{dialect}"), q);
+    }
+}
+
+/// With a push-count column, HYG009 is evaluated from it, and the query says the pushes
+/// seen across snapshots are the audit's; the summary judges `pushed` and `slipping`.
+#[test]
+fn a_push_count_column_brings_serial_slippage_into_sql() {
+    let q = sql(
+        "fixtures/hygiene/rules.toml",
+        "duckdb",
+        Some("fixtures/hygiene/risk.csv"),
+    );
+    let lines: Vec<&str> = q.lines().collect();
+    assert!(lines[1].contains(" HYG009 "), "{}", lines[1]);
+    assert_eq!(
+        lines[2],
+        "-- HYG009 counts the pushes the push-count column states; pushes seen across snapshots need pipelint audit --history"
+    );
+    assert!(!lines[3].contains("HYG009"), "{}", lines[3]);
+    let s = sql_with(
+        "fixtures/hygiene/rules.toml",
+        "duckdb",
+        Some("fixtures/hygiene/risk.csv"),
+        &["--summary"],
+    );
+    assert_eq!(
+        s.lines().nth(1),
+        Some(
+            "-- rows: one per deal, then per owner, per stage and for all deals (scope); signals judged: overdue stale stage_aged exit_criteria forecast_mismatch no_next_step pushed slipping"
+        )
+    );
+    // Without one, HYG009 is left to the audit, saying what it needs.
+    let q = sql("fixtures/sql/rules.toml", "duckdb", None);
+    assert!(
+        q.contains("HYG009 (needs a push-count column, a previous snapshot or the stored history)"),
+        "{q}"
+    );
 }
 
 /// What the query says it evaluates, and what it leaves to `pipelint audit`, with why.
@@ -98,16 +147,25 @@ fn statements(query: &str, dialect: &str) -> Vec<String> {
 #[test]
 fn hostile_headers_and_values_stay_inside_their_quotes() {
     for dialect in DIALECTS {
-        let q = sql(
-            "fixtures/sql/hostile.toml",
-            dialect,
-            Some("fixtures/sql/hostile.csv"),
-        );
-        let statements = statements(&q, dialect);
-        assert_eq!(statements.len(), 1, "{dialect}: {statements:#?}");
-        let s = &statements[0];
-        assert!(s.trim_start().starts_with("WITH"), "{dialect}: {s}");
-        assert!(!s.to_uppercase().contains("DROP"), "{dialect}: {s}");
+        for more in [&[][..], &["--summary"][..]] {
+            let q = sql_with(
+                "fixtures/sql/hostile.toml",
+                dialect,
+                Some("fixtures/sql/hostile.csv"),
+                more,
+            );
+            let statements = statements(&q, dialect);
+            assert_eq!(statements.len(), 1, "{dialect} {more:?}: {statements:#?}");
+            let s = &statements[0];
+            assert!(
+                s.trim_start().starts_with("WITH"),
+                "{dialect} {more:?}: {s}"
+            );
+            assert!(
+                !s.to_uppercase().contains("DROP"),
+                "{dialect} {more:?}: {s}"
+            );
+        }
     }
     // The header is one quoted identifier, as each dialect escapes it.
     let q = sql(
@@ -141,31 +199,40 @@ fn an_auto_preset_without_an_export_is_explained() {
     common::assert_exit_2(&r, "--like FILE");
 }
 
-/// examples/dbt's model is what `pipelint sql` writes today for its rules.
+/// examples/dbt's models are what `pipelint sql` (and `--summary`) writes today for its
+/// rules.
 #[test]
-fn the_dbt_example_model_is_current() {
-    let r = run(pipelint().current_dir("examples/dbt").args([
-        "sql",
-        "-r",
-        "pipelint.toml",
-        "--dialect",
-        "duckdb",
-        "--table",
-        "{{ ref('opportunities') }}",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let model =
-        std::fs::read_to_string("examples/dbt/models/pipelint_findings.sql").expect("model");
-    let generated: String = model.lines().skip(2).map(|l| format!("{l}\n")).collect();
-    assert_eq!(
-        generated,
-        r.stdout.replace(";\n", "\n"),
-        "regenerate examples/dbt/models/pipelint_findings.sql (see examples/dbt/README.md)"
-    );
-    assert!(
-        model.contains("FROM {{ ref('opportunities') }} CROSS JOIN"),
-        "{model}"
-    );
+fn the_dbt_example_models_are_current() {
+    for (model, more) in [
+        ("pipelint_findings", &[][..]),
+        ("pipelint_summary", &["--summary"][..]),
+    ] {
+        let r = run(pipelint()
+            .current_dir("examples/dbt")
+            .args([
+                "sql",
+                "-r",
+                "pipelint.toml",
+                "--dialect",
+                "duckdb",
+                "--table",
+                "{{ ref('opportunities') }}",
+            ])
+            .args(more));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let path = format!("examples/dbt/models/{model}.sql");
+        let text = std::fs::read_to_string(&path).expect("model");
+        let generated: String = text.lines().skip(2).map(|l| format!("{l}\n")).collect();
+        assert_eq!(
+            generated,
+            r.stdout.replace(";\n", "\n"),
+            "regenerate {path} (see examples/dbt/README.md)"
+        );
+        assert!(
+            text.contains("FROM {{ ref('opportunities') }} CROSS JOIN"),
+            "{text}"
+        );
+    }
 }
 
 /// A warehouse that typed its columns (DATE, BIGINT) gets the findings a text table gets:

@@ -23,6 +23,8 @@
 //! tests and `every_export_loads_with_the_deals_the_audit_read` run regardless.
 
 mod common;
+#[path = "sql_engines/summary.rs"]
+mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -340,6 +342,8 @@ struct Audited {
     /// Each deal's name, account and owner as the audit read them (line, header, value), for
     /// the deals that have one.
     texts: Vec<(u64, String, String)>,
+    /// The whole report, for the `--summary` comparison.
+    report: Value,
 }
 
 fn audit(csv: &Path, rules: &Path) -> Result<Audited, Outcome> {
@@ -414,6 +418,7 @@ fn audit(csv: &Path, rules: &Path) -> Result<Audited, Outcome> {
     }
     let codes = findings.iter().map(|k| k.0.clone()).collect();
     Ok(Audited {
+        report,
         texts,
         findings,
         codes,
@@ -711,12 +716,16 @@ fn check_case(case: &Case, engines: &[Engine]) -> Outcome {
             .filter(|k| evaluated.contains(&k.0))
             .cloned()
             .collect();
+        if let Err(why) = check_summary(engine, case, &p) {
+            let _ = write!(failures, "{}: --summary {why}", engine.name());
+        }
         match diff(&engine_found, &sql_found) {
             None => passed.push(format!(
-                "{} ({} findings of {} codes)",
+                "{} ({} findings of {} codes; summary of {} deals)",
                 engine.name(),
                 engine_found.len(),
-                evaluated.len()
+                evaluated.len(),
+                audited.deal_lines.len()
             )),
             Some(d) => {
                 let _ = write!(
@@ -739,6 +748,43 @@ fn check_case(case: &Case, engines: &[Engine]) -> Outcome {
         // Keep the queries and line list of a failed case to look at.
         let kept = p.dir.keep();
         Outcome::Failed(format!("{failures}  (files kept in {})", kept.display()))
+    }
+}
+
+/// `pipelint sql --summary` for a case on one engine, compared with the audit's figures.
+fn check_summary(engine: Engine, case: &Case, p: &Prepared) -> Result<(), String> {
+    let r = run(pipelint().current_dir(repo()).args([
+        "sql".as_ref(),
+        "--summary".as_ref(),
+        "-r".as_ref(),
+        p.rules.as_os_str(),
+        "--dialect".as_ref(),
+        engine.name().as_ref(),
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
+        "--like".as_ref(),
+        case.csv.as_os_str(),
+        "--line-column".as_ref(),
+        "pipelint_line".as_ref(),
+    ]));
+    if r.code != 0 {
+        return Err(format!("exited with {}:\n{}", r.code, r.stderr));
+    }
+    let query = p.dir.path().join(format!("{}-summary.sql", engine.name()));
+    std::fs::write(&query, &r.stdout).expect("write the query");
+    let rows = match load_and_query(engine, &repo().join(&case.csv), &query, &p.load()) {
+        Ok(rows) => rows,
+        Err(LoadError::BadHeader(why) | LoadError::Failed(why)) => return Err(why),
+    };
+    let want =
+        summary::expected(&p.audited.report).map_err(|e| format!("the audit's report: {e}"))?;
+    let got = summary::returned(&rows).map_err(|e| format!("a result row: {e}"))?;
+    match summary::differences(&want, &got) {
+        None => Ok(()),
+        Some(d) => Err(format!(
+            "differs from pipelint audit (query: {}):\n{d}",
+            query.display()
+        )),
     }
 }
 

@@ -7,7 +7,7 @@ use super::{EXIT_PASS, stdout};
 use crate::cli::SqlArgs;
 use crate::infer::FileReading;
 use crate::input::mapping::{FieldTable, bind};
-use crate::sql::{Target, findings_query, header_from_rules};
+use crate::sql::{Target, findings_query, header_from_rules, summary_query};
 
 pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
     let user = crate::rules::load_user(args.rules.as_deref())?;
@@ -62,7 +62,17 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
         as_of: args.as_of,
         line_column: args.line_column.as_deref(),
     };
-    let query = findings_query(&target, &table, &mapping);
+    let query = if args.summary {
+        match summary_query(&target, &table, &mapping) {
+            Ok(q) => q,
+            Err(why) => bail!(
+                "cannot write the --summary query for {}: {why}",
+                rules.source
+            ),
+        }
+    } else {
+        findings_query(&target, &table, &mapping)
+    };
     stdout(|out| out.write_all(query.as_bytes()))?;
     Ok(EXIT_PASS)
 }

@@ -118,6 +118,16 @@ impl Dialect {
         }
     }
 
+    /// The double-precision float type's name (completeness is computed in it, as the
+    /// engine computes it in an `f64`).
+    pub(crate) fn float_type(self) -> &'static str {
+        match self {
+            Dialect::Duckdb | Dialect::Snowflake => "DOUBLE",
+            Dialect::Postgres => "DOUBLE PRECISION",
+            Dialect::Bigquery => "FLOAT64",
+        }
+    }
+
     /// The text type's name.
     pub(crate) fn text_type(self) -> &'static str {
         match self {

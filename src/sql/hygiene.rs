@@ -24,6 +24,22 @@ impl Compiler<'_, '_> {
             self.won_hygiene(reported, &mut add);
         }
         self.forecast_hygiene(&mut add);
+        // HYG009 only where the export has a push-count column: without one the audit
+        // reports it not checked.
+        let slipping = self.push_slot().and(self.slipping());
+        if let Some(when) = &slipping {
+            add(
+                Code::Hyg009,
+                self.plan.hygiene_fields.close_date,
+                self.plan.close_date_slot,
+                when.clone(),
+                format!(
+                    "'close date pushed ' || CAST({} AS {}) || ' times (serial slippage)'",
+                    self.pushes(self.push_slot()),
+                    self.d.text_type()
+                ),
+            );
+        }
         let mut codes = vec![
             Code::Hyg001,
             Code::Hyg002,
@@ -34,6 +50,9 @@ impl Compiler<'_, '_> {
             Code::Hyg008,
             Code::Hyg010,
         ];
+        if slipping.is_some() {
+            codes.push(Code::Hyg009);
+        }
         match amount_reported {
             Some(_) => codes.push(Code::Hyg006),
             None if self.policy.enabled(Code::Hyg006) => left.push((
@@ -390,6 +409,49 @@ impl Compiler<'_, '_> {
             "pl_open AND {} AND {folded} IN ({})",
             self.holds(n),
             fillers.join(", ")
+        ))
+    }
+
+    /// The push-count slot, when the export has one read as a plain number.
+    pub(super) fn push_slot(&self) -> Option<usize> {
+        self.plan
+            .hygiene
+            .push_count
+            .filter(|&p| self.reads_a_number(p))
+    }
+
+    /// The `pushed` signal: an open deal whose push-count column counts a push.
+    pub(super) fn pushed(&self) -> Option<String> {
+        let p = self.push_slot()?;
+        Some(format!("pl_open AND {} AND v{p} > 0", self.holds(p)))
+    }
+
+    /// How many pushes the push-count column of slot `p` counts, as the engine reads it
+    /// (0 when there is no slot or the cell is not a number; whole pushes, at most 65535).
+    fn pushes(&self, p: Option<usize>) -> String {
+        match p {
+            Some(p) => format!(
+                "(CASE WHEN {} THEN FLOOR(LEAST(GREATEST(v{p}, 0), 65535)) ELSE 0 END)",
+                self.holds(p)
+            ),
+            None => "0".to_string(),
+        }
+    }
+
+    /// HYG009 and the `slipping` signal, from the push-count column alone: an open deal
+    /// pushed `[changes] serial_pushes` times or more (pushes seen across snapshots, and
+    /// the days pushed, need the stored history). `None` without a push-count column,
+    /// unless the thresholds make every open deal serial slippage.
+    pub(super) fn slipping(&self) -> Option<String> {
+        let changes = &self.target.rules.changes;
+        if changes.serial_pushes == 0 || changes.push_alarm_days == 0 {
+            return Some("pl_open".to_string());
+        }
+        let p = self.push_slot()?;
+        Some(format!(
+            "pl_open AND {} >= {}",
+            self.pushes(Some(p)),
+            changes.serial_pushes
         ))
     }
 }

@@ -12,6 +12,7 @@ mod numbers;
 mod pattern;
 mod query;
 mod required;
+mod summary;
 
 use std::fmt::Write as _;
 
@@ -43,6 +44,28 @@ pub(crate) struct Target<'a> {
 
 /// The findings query for `target`. `mapping` binds the rules' fields to the header.
 pub(crate) fn findings_query(target: &Target<'_>, table: &FieldTable, mapping: &Mapping) -> String {
+    compile(target, table, mapping, |c| c.query())
+}
+
+/// The summary query for `target` (`--summary`): per deal, owner, stage and overall, the
+/// completeness and forecast risk figures of `pipelint audit`; an error says why it cannot
+/// be written.
+pub(crate) fn summary_query(
+    target: &Target<'_>,
+    table: &FieldTable,
+    mapping: &Mapping,
+) -> Result<String, String> {
+    compile(target, table, mapping, |c| c.summary())
+}
+
+/// `write` run on a compiler for `target`: the engine's own plan of the rules bound to the
+/// header, and its policy of severities.
+fn compile<R>(
+    target: &Target<'_>,
+    table: &FieldTable,
+    mapping: &Mapping,
+    write: impl FnOnce(&Compiler<'_, '_>) -> R,
+) -> R {
     let plan = Plan::new(
         target.rules,
         table,
@@ -55,13 +78,12 @@ pub(crate) fn findings_query(target: &Target<'_>, table: &FieldTable, mapping: &
         target.header.len(),
     );
     let policy = Policy::new(&target.rules.checks, &[], &[]);
-    Compiler {
+    write(&Compiler {
         plan: &plan,
         target,
         policy: &policy,
         d: target.dialect,
-    }
-    .query()
+    })
 }
 
 /// Why a code is left to `pipelint audit`.
@@ -69,7 +91,9 @@ fn not_evaluated_why(code: Code) -> &'static str {
     let name = code.as_str();
     if name.starts_with("IN") {
         "reading quirk: only pipelint audit reads the file itself"
-    } else if name.starts_with("CHG") || code == Code::Hyg009 {
+    } else if code == Code::Hyg009 {
+        "needs a push-count column, a previous snapshot or the stored history"
+    } else if name.starts_with("CHG") {
         "needs a previous snapshot or the stored history"
     } else {
         "not compiled to SQL yet: run pipelint audit for it"
@@ -506,6 +530,12 @@ impl Compiler<'_, '_> {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
+        if evaluated.contains(&Code::Hyg009) {
+            let _ = writeln!(
+                q,
+                "-- HYG009 counts the pushes the push-count column states; pushes seen across snapshots need pipelint audit --history"
+            );
+        }
         let _ = writeln!(
             q,
             "-- not evaluated: {}",

@@ -42,7 +42,10 @@ impl Compiler<'_, '_> {
         )
     }
 
-    pub(super) fn body(&self, checks: &[Check]) -> String {
+    /// The CTEs every query starts with, up to `stated` (one row per record: its trimmed
+    /// cells, their missing flags, what each typed cell reads as, its stage and whether it
+    /// is open), each followed by a comma. `extra` are more cells to select from the table.
+    pub(super) fn steps(&self, extra: &[(Option<usize>, &str)]) -> String {
         let d = self.d;
         let plan = self.plan;
         // The characters a cell is trimmed of, spelled once in a one-row table.
@@ -63,6 +66,11 @@ impl Compiler<'_, '_> {
             format!("{} AS pl_name", text(plan.name_col)),
             format!("{} AS pl_account", text(plan.account_col)),
         ];
+        cells.extend(
+            extra
+                .iter()
+                .map(|(col, name)| format!("{} AS {name}", text(*col))),
+        );
         for (i, slot) in plan.slots.iter().enumerate() {
             let col = d.ident(self.column_name(slot.column));
             cells.push(format!("{} AS {}", d.trimmed(&col, &set), self.cell(i)));
@@ -158,6 +166,12 @@ impl Compiler<'_, '_> {
             self.open(),
             self.closed_as()
         );
+        q
+    }
+
+    pub(super) fn body(&self, checks: &[Check]) -> String {
+        let d = self.d;
+        let mut q = self.steps(&[]);
         // DUP002's key: an open deal's folded account and name (both naming something).
         let fold = |c: &str| {
             format!(
@@ -183,23 +197,26 @@ impl Compiler<'_, '_> {
         q
     }
 
-    /// Per cell, whether it is missing (empty or a placeholder), and the same of the id.
-    fn flags(&self) -> Vec<String> {
-        let plan = self.plan;
+    /// Whether trimmed cell `c` is missing: empty, or one of the rules' placeholders.
+    pub(super) fn is_missing(&self, c: &str) -> String {
         let lowered = self.target.rules.input.empty_values.lowered();
         let placeholders: Vec<String> = lowered.iter().map(|p| self.lit(p)).collect();
         let longest = lowered.iter().map(|p| p.chars().count()).max().unwrap_or(0);
         // Placeholders are short: a longer cell is never one, and is not lower-cased.
-        let missing = |c: &str| {
-            if placeholders.is_empty() {
-                format!("({c} = '')")
-            } else {
-                format!(
-                    "({c} = '' OR (LENGTH({c}) <= {longest} AND LOWER({c}) IN ({})))",
-                    placeholders.join(", ")
-                )
-            }
-        };
+        if placeholders.is_empty() {
+            format!("({c} = '')")
+        } else {
+            format!(
+                "({c} = '' OR (LENGTH({c}) <= {longest} AND LOWER({c}) IN ({})))",
+                placeholders.join(", ")
+            )
+        }
+    }
+
+    /// Per cell, whether it is missing (empty or a placeholder), and the same of the id.
+    fn flags(&self) -> Vec<String> {
+        let plan = self.plan;
+        let missing = |c: &str| self.is_missing(c);
         let mut flags = vec![
             "cells.*".to_string(),
             format!("{} AS pl_id_m", missing("pl_id")),

@@ -118,7 +118,7 @@ impl Compiler<'_, '_> {
     }
 
     /// Whether a rule's `when` holds for the row, or `None` when a test is not compiled.
-    fn fires(&self, rule: &crate::checks::plan::BoundRule<'_>) -> Option<String> {
+    pub(super) fn fires(&self, rule: &crate::checks::plan::BoundRule<'_>) -> Option<String> {
         let parts = rule
             .when
             .iter()

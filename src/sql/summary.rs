@@ -1,0 +1,459 @@
+//! `pipelint sql --summary`: each deal's completeness and forecast risk (score, band and
+//! signals), and the same figures pooled by owner, by stage and over all deals, as
+//! `pipelint audit` computes them. The signals are the hygiene checks' own conditions
+//! (`hygiene.rs`), not policy-gated, as the engine's `risk::assess` reads them.
+
+use std::fmt::Write as _;
+
+use super::Compiler;
+use crate::deal::Signal;
+use crate::values::currency::{CURRENCY_NAMES, ISO_4217, SYMBOLS};
+
+impl Compiler<'_, '_> {
+    /// The summary query, or why it cannot be written (a rule that requires fields has a
+    /// `when` test the compiler does not write: completeness would be guessed).
+    pub(super) fn summary(&self) -> Result<String, String> {
+        let (filled, applicable) = self.weights()?;
+        let plan = self.plan;
+        let risk = &self.target.rules.risk;
+        let signals = self.signals();
+        let mut q = self.summary_header(&signals);
+        q.push_str(&self.steps(&[(plan.owner_col, "pl_owner"), (plan.currency_col, "pl_cur")]));
+        let oks: String = (0..plan.slots.len())
+            .map(|i| {
+                format!(
+                    ",\n    CASE WHEN {} THEN TRUE ELSE FALSE END AS ok{i}",
+                    self.valid(i)
+                )
+            })
+            .collect();
+        let _ = writeln!(q, "judged AS (\n  SELECT stated.*{oks}\n  FROM stated\n),");
+        let flags: String = signals
+            .iter()
+            .map(|(s, when)| {
+                format!(
+                    ",\n    CASE WHEN {when} THEN TRUE ELSE FALSE END AS s_{}",
+                    s.name()
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            q,
+            "signalled AS (\n  SELECT judged.*, {filled} AS pl_filled, {applicable} AS pl_applicable,\n    {} AS pl_stage_name, CASE WHEN {} THEN NULL ELSE pl_owner END AS pl_owner_name,\n    {} AS pl_amount, {} AS pl_currency{flags}\n  FROM judged\n),",
+            self.stage_name(),
+            self.is_missing("pl_owner"),
+            self.plan.amount_slot.map_or(
+                format!("CAST(NULL AS {})", self.d.decimal_type()),
+                |a| format!("CASE WHEN ok{a} THEN v{a} END")
+            ),
+            self.deal_currency(),
+        );
+        let terms: Vec<String> = signals
+            .iter()
+            .filter(|(s, _)| s.weight(&risk.weights) > 0)
+            .map(|(s, _)| {
+                format!(
+                    "CASE WHEN s_{} THEN {} ELSE 0 END",
+                    s.name(),
+                    s.weight(&risk.weights)
+                )
+            })
+            .collect();
+        let score = if terms.is_empty() {
+            "0".to_string()
+        } else {
+            format!("LEAST(100, {})", terms.join(" + "))
+        };
+        let names: Vec<String> = signals
+            .iter()
+            .map(|(s, _)| format!("CASE WHEN s_{0} THEN '{0},' ELSE '' END", s.name()))
+            .collect();
+        let listed = if names.is_empty() {
+            "''".to_string()
+        } else {
+            format!("RTRIM({}, ',')", names.join(" || "))
+        };
+        let _ = writeln!(
+            q,
+            "scored AS (\n  SELECT signalled.*, {score} AS pl_score, {listed} AS pl_signals\n  FROM signalled\n),"
+        );
+        let band = format!(
+            "CASE WHEN pl_score >= {} THEN 'high' WHEN pl_score >= {} THEN 'medium' ELSE 'low' END",
+            risk.high, risk.medium
+        );
+        let _ = writeln!(
+            q,
+            "banded AS (\n  SELECT scored.*, {band} AS pl_band\n  FROM scored\n),"
+        );
+        q.push_str(&self.summary_rows());
+        Ok(q)
+    }
+
+    /// The deal rows, then one row per owner, per stage and for all deals, in that order.
+    fn summary_rows(&self) -> String {
+        let d = self.d;
+        let text = d.text_type();
+        let float = d.float_type();
+        let rate = |f: &str, a: &str| {
+            format!(
+                "CASE WHEN {a} = 0 THEN CAST(100 AS {float}) ELSE FLOOR(CAST({f} AS {float}) * 100 / {a} * 10 + 0.5) / 10 END"
+            )
+        };
+        // A sum over no rows (an empty table) is 0, not NULL.
+        let sum = |x: &str| format!("COALESCE(SUM({x}), 0)");
+        let open = "CASE WHEN pl_open THEN 1 ELSE 0 END";
+        let band = |b: &str| format!("CASE WHEN pl_open AND pl_band = '{b}' THEN 1 ELSE 0 END");
+        // A group's open amount, when its open deals' amounts are in one currency (else the
+        // deal rows hold them, currency by currency).
+        let amounted =
+            "CASE WHEN pl_open AND pl_amount IS NOT NULL THEN COALESCE(pl_folded, '') END";
+        let one = format!("COUNT(DISTINCT {amounted}) <= 1");
+        let group = |scope: &str, owner: &str, stage: &str, rank: &str, key: &str, by: &str| {
+            format!(
+                "  SELECT '{scope}' AS scope, CAST(NULL AS {text}) AS record_id, CAST(NULL AS BIGINT) AS line, {owner} AS owner, {stage} AS stage,\n    COUNT(*) AS records, {} AS open_deals, {} AS weight_filled, {} AS weight_applicable,\n    {} AS completeness,\n    CAST(NULL AS INTEGER) AS risk_score, CAST(NULL AS {text}) AS band, CAST(NULL AS {text}) AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    CASE WHEN {one} THEN SUM(CASE WHEN pl_open THEN pl_amount END) END AS amount,\n    CASE WHEN {one} THEN MAX(CASE WHEN pl_open AND pl_amount IS NOT NULL THEN pl_folded END) END AS currency,\n    {rank} AS pl_rank, {key} AS pl_key, CAST(NULL AS BIGINT) AS pl_line_key\n  FROM folded{by}",
+                sum(open),
+                sum("pl_filled"),
+                sum("pl_applicable"),
+                rate(&sum("pl_filled"), &sum("pl_applicable")),
+                sum(&band("high")),
+                sum(&band("medium")),
+                sum(&band("low")),
+            )
+        };
+        let deals = format!(
+            "  SELECT 'deal' AS scope, NULLIF(pl_id, '') AS record_id, pl_line AS line, pl_owner_name AS owner, pl_stage_name AS stage,\n    1 AS records, {open} AS open_deals, pl_filled AS weight_filled, pl_applicable AS weight_applicable,\n    {} AS completeness,\n    CASE WHEN pl_open THEN pl_score END AS risk_score, CASE WHEN pl_open THEN pl_band END AS band,\n    CASE WHEN pl_open THEN pl_signals WHEN pl_stage IS NULL OR pl_stage < 0 THEN 'unknown_stage' END AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    pl_amount AS amount, pl_currency AS currency,\n    0 AS pl_rank, pl_id AS pl_key, pl_line AS pl_line_key\n  FROM banded",
+            rate("pl_filled", "pl_applicable"),
+            band("high"),
+            band("medium"),
+            band("low"),
+        );
+        // Stages in the rules' order, then stages the rules lack by name, then none.
+        let stage_rank = "1000000 + CASE WHEN MIN(pl_stage) >= 0 THEN MIN(pl_stage) WHEN MIN(pl_stage_name) IS NOT NULL THEN 100000 ELSE 200000 END";
+        let arms = [
+            deals,
+            group(
+                "owner",
+                "pl_owner_name",
+                &format!("CAST(NULL AS {text})"),
+                "CASE WHEN pl_owner_name IS NULL THEN 2 ELSE 1 END",
+                "pl_owner_name",
+                "\n  GROUP BY pl_owner_name",
+            ),
+            group(
+                "stage",
+                &format!("CAST(NULL AS {text})"),
+                "pl_stage_name",
+                stage_rank,
+                "pl_stage_name",
+                "\n  GROUP BY pl_stage_name",
+            ),
+            group(
+                "all",
+                &format!("CAST(NULL AS {text})"),
+                &format!("CAST(NULL AS {text})"),
+                "3000000",
+                &format!("CAST(NULL AS {text})"),
+                "",
+            ),
+        ];
+        // Amounts that name no currency count in the one currency the deals name, if
+        // exactly one (the audit's `sole_currency`).
+        let mut q = String::new();
+        let _ = writeln!(
+            q,
+            "sole AS (\n  SELECT CASE WHEN COUNT(DISTINCT pl_currency) = 1 THEN MIN(pl_currency) END AS pl_sole\n  FROM banded\n),\nfolded AS (\n  SELECT banded.*, COALESCE(pl_currency, pl_sole) AS pl_folded\n  FROM banded CROSS JOIN sole\n),"
+        );
+        let _ = writeln!(q, "summary AS (\n{}\n)", arms.join("\n  UNION ALL\n"));
+        let _ = writeln!(
+            q,
+            "SELECT scope, record_id, line, owner, stage, records, open_deals, weight_filled, weight_applicable, completeness, risk_score, band, signals, high_risk, medium_risk, low_risk, amount, currency\nFROM summary\nORDER BY pl_rank, pl_line_key NULLS LAST, pl_key NULLS LAST, record_id NULLS LAST;"
+        );
+        q
+    }
+
+    /// A deal's completeness weights, filled and applicable: per field some requirement
+    /// demands of it (globally, its stage, a rule whose `when` holds), the field's weight,
+    /// counted as filled when the field holds a valid value.
+    fn weights(&self) -> Result<(String, String), String> {
+        let plan = self.plan;
+        let mut fields: Vec<usize> = Vec::new();
+        let mut note = |f: usize| {
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        };
+        plan.global.iter().for_each(|r| note(r.field));
+        plan.by_stage.iter().flatten().for_each(|r| note(r.field));
+        plan.conditional
+            .iter()
+            .flat_map(|r| &r.requires)
+            .for_each(|r| note(r.field));
+        let mut filled = Vec::new();
+        let mut applicable = Vec::new();
+        for f in fields {
+            let mut demanded: Vec<String> = Vec::new();
+            if plan.global.iter().any(|r| r.field == f) {
+                demanded.push("TRUE".to_string());
+            }
+            let stages: Vec<String> = plan
+                .by_stage
+                .iter()
+                .enumerate()
+                .filter(|(_, reqs)| reqs.iter().any(|r| r.field == f))
+                .map(|(i, _)| i.to_string())
+                .collect();
+            if !stages.is_empty() {
+                demanded.push(format!("pl_stage IN ({})", stages.join(", ")));
+            }
+            for rule in &plan.conditional {
+                if rule.requires.iter().any(|r| r.field == f) {
+                    let fires = self.fires(rule).ok_or_else(|| {
+                        format!(
+                            "a `when` of the rules requiring {} has a test the SQL compiler does not write, so completeness cannot be computed in SQL; run pipelint audit for it",
+                            plan.table.name(f)
+                        )
+                    })?;
+                    demanded.push(format!("({fires})"));
+                }
+            }
+            let weight = plan.table.entries[f].weight;
+            if weight == 0 || demanded.is_empty() {
+                continue;
+            }
+            let demanded = if demanded.iter().any(|d| d == "TRUE") {
+                "TRUE".to_string()
+            } else {
+                demanded.join(" OR ")
+            };
+            let ok = plan.slot_of[f].map_or("FALSE".to_string(), |s| format!("ok{s}"));
+            applicable.push(format!("CASE WHEN {demanded} THEN {weight} ELSE 0 END"));
+            filled.push(format!(
+                "CASE WHEN ({demanded}) AND {ok} THEN {weight} ELSE 0 END"
+            ));
+        }
+        let sum = |terms: Vec<String>| {
+            if terms.is_empty() {
+                "0".to_string()
+            } else {
+                format!("({})", terms.join(" + "))
+            }
+        };
+        Ok((sum(filled), sum(applicable)))
+    }
+
+    /// Each risk signal SQL can judge, with its condition (over the `judged` rows).
+    fn signals(&self) -> Vec<(Signal, String)> {
+        let plan = self.plan;
+        let h = &plan.hygiene;
+        let any = |parts: Vec<String>| -> Option<String> {
+            (!parts.is_empty()).then(|| format!("({})", parts.join(" OR ")))
+        };
+        let mut out = Vec::new();
+        let mut add = |s: Signal, when: Option<String>| {
+            if let Some(when) = when {
+                out.push((s, when));
+            }
+        };
+        add(Signal::Overdue, self.overdue());
+        add(Signal::Stale, self.stale());
+        add(
+            Signal::StageAged,
+            any(self.stage_aged().into_iter().map(|(_, w)| w).collect()),
+        );
+        // Exit criteria: one of the deal's stage's requirements (that the export has) unmet.
+        let exit: Vec<String> = plan
+            .by_stage
+            .iter()
+            .enumerate()
+            .filter_map(|(i, reqs)| {
+                let unmet: Vec<String> = reqs
+                    .iter()
+                    .filter_map(|r| plan.slot_of[r.field])
+                    .map(|s| format!("NOT ok{s}"))
+                    .collect();
+                (!unmet.is_empty())
+                    .then(|| format!("WHEN pl_stage = {i} THEN {}", unmet.join(" OR ")))
+            })
+            .collect();
+        add(
+            Signal::ExitCriteria,
+            (!exit.is_empty())
+                .then(|| format!("pl_open AND (CASE {} ELSE FALSE END)", exit.join(" "))),
+        );
+        add(
+            Signal::ForecastMismatch,
+            any([self.probability_off(), self.forecast_off()]
+                .into_iter()
+                .flatten()
+                .collect())
+            .map(|w| format!("pl_open AND {w}")),
+        );
+        let missing = h.next_step.or(h.next_step_date).map(|s| format!("m{s}"));
+        add(
+            Signal::NoNextStep,
+            any([missing, self.next_step_late(), self.next_step_filler()]
+                .into_iter()
+                .flatten()
+                .collect())
+            .map(|w| format!("pl_open AND {w}")),
+        );
+        add(Signal::Pushed, self.pushed());
+        add(Signal::Slipping, self.slipping());
+        out
+    }
+
+    /// The deal's stage as the rules name it, or as written when the rules lack it; NULL
+    /// when it has none.
+    fn stage_name(&self) -> String {
+        let plan = self.plan;
+        let Some(s) = plan.stage_slot else {
+            return format!("CAST(NULL AS {})", self.d.text_type());
+        };
+        let known: Vec<String> = self
+            .target
+            .rules
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, st)| format!("WHEN {i} THEN {}", self.lit(&st.name)))
+            .collect();
+        let known = if known.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " WHEN pl_stage >= 0 THEN CASE pl_stage {} END",
+                known.join(" ")
+            )
+        };
+        format!("CASE WHEN m{s} THEN NULL{known} ELSE c{s} END")
+    }
+
+    /// The deal's currency as the engine takes it: the currency column's, else the
+    /// amount's symbol, code or name, else the rules' `[input] currency`.
+    fn deal_currency(&self) -> String {
+        let plan = self.plan;
+        let mut options = Vec::new();
+        if plan.currency_col.is_some() {
+            options.push(format!(
+                "CASE WHEN NOT {} THEN {} END",
+                self.is_missing("pl_cur"),
+                self.column_currency("pl_cur")
+            ));
+        }
+        if let Some(a) = plan.amount_slot.filter(|&a| {
+            !plan.slots[a].is_currency && plan.slots[a].kind == crate::field::FieldType::Money
+        }) {
+            options.push(format!(
+                "CASE WHEN ok{a} THEN COALESCE({}, {}) END",
+                self.amount_currency(&format!("pd{a}_pre")),
+                self.amount_currency(&format!("pd{a}_suf"))
+            ));
+        }
+        if let Some(c) = self.target.rules.input.currency {
+            options.push(self.lit(&c.to_string()));
+        }
+        match options.len() {
+            0 => format!("CAST(NULL AS {})", self.d.text_type()),
+            1 => options.remove(0),
+            _ => format!("COALESCE({})", options.join(", ")),
+        }
+    }
+
+    /// A currency column's cell read as `Currency::parse` reads it: three letters in any
+    /// case that are an ISO 4217 code, a symbol that names one currency, a currency's name.
+    fn column_currency(&self, t: &str) -> String {
+        let iso = iso_list(self);
+        let three =
+            super::pattern::Compiled::<()>::new(self.d, &[super::pattern::raw("^[A-Za-z]{3}$")])
+                .matches(t);
+        format!(
+            "CASE WHEN {three} THEN CASE WHEN UPPER({t}) IN ({iso}) THEN UPPER({t}) END ELSE COALESCE({}, {}) END",
+            self.symbol_code(t, None),
+            self.name_code(t)
+        )
+    }
+
+    /// An amount's captured prefix or suffix as the engine names its currency: a symbol
+    /// (a bare `$` is the rules' dollar, else USD), a code in capitals, a name.
+    fn amount_currency(&self, t: &str) -> String {
+        let dollar = self
+            .plan
+            .values
+            .dollar
+            .map_or("USD".to_string(), |c| c.to_string());
+        let three =
+            super::pattern::Compiled::<()>::new(self.d, &[super::pattern::raw("^[A-Z]{3}$")])
+                .matches(t);
+        format!(
+            "CASE WHEN {t} = '' THEN NULL WHEN {three} THEN {t} ELSE COALESCE({}, {}) END",
+            self.symbol_code(t, Some(&dollar)),
+            self.name_code(t)
+        )
+    }
+
+    /// The code a symbol names (`$` only with `dollar`).
+    fn symbol_code(&self, t: &str, dollar: Option<&str>) -> String {
+        let arms: Vec<String> = SYMBOLS
+            .iter()
+            .filter_map(|(s, code)| {
+                let code = if code.is_empty() { dollar? } else { code };
+                Some(format!("WHEN {} THEN {}", self.lit(s), self.lit(code)))
+            })
+            .collect();
+        format!("CASE {t} {} END", arms.join(" "))
+    }
+
+    /// The code a currency's name (any case) names.
+    fn name_code(&self, t: &str) -> String {
+        let arms: Vec<String> = CURRENCY_NAMES
+            .iter()
+            .map(|(n, code)| {
+                format!(
+                    "WHEN {} THEN {}",
+                    self.lit(&n.to_lowercase()),
+                    self.lit(code)
+                )
+            })
+            .collect();
+        format!("CASE LOWER({t}) {} END", arms.join(" "))
+    }
+
+    /// The summary's opening comment: the rules, dialect and as-of, the signals judged and
+    /// those left to the audit.
+    fn summary_header(&self, signals: &[(Signal, String)]) -> String {
+        let mut q = String::new();
+        let _ = writeln!(
+            q,
+            "-- pipelint sql --summary: {} for {}, as of {}",
+            self.target.rules.source.replace(['\n', '\r'], " "),
+            self.d.name(),
+            self.target
+                .as_of
+                .map_or("the warehouse's current date".to_string(), |d| d
+                    .to_string())
+        );
+        let judged: Vec<&str> = signals.iter().map(|(s, _)| s.name()).collect();
+        let _ = writeln!(
+            q,
+            "-- rows: one per deal, then per owner, per stage and for all deals (scope); signals judged: {}",
+            if judged.is_empty() {
+                "none".to_string()
+            } else {
+                judged.join(" ")
+            }
+        );
+        let _ = writeln!(
+            q,
+            "-- not judged: pushes seen across snapshots (pushed, slipping) and their days need pipelint audit --history; a signal whose columns the export lacks never fires"
+        );
+        q
+    }
+}
+
+fn iso_list(c: &Compiler<'_, '_>) -> String {
+    ISO_4217
+        .iter()
+        .map(|code| c.lit(&String::from_utf8_lossy(code)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
