@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pipelint sql`'s findings query on DuckDB against `pipelint audit` of the same gen_opps export
+# `pipelint sql`'s findings and --summary queries on DuckDB against `pipelint audit` of the same gen_opps export
 # (1M rows by default), in the same run, and whether the query finds what the audit does.
 # Needs the duckdb Python package (pip install duckdb).
 #
@@ -13,6 +13,7 @@ mkdir -p bench/out
 csv=bench/out/opps_${rows}.csv
 [ -f "$csv" ] || python3 ../shared/bench/gen_opps.py --rows "$rows" --seed 42 > "$csv"
 ./target/release/pipelint sql --preset auto --like "$csv" --dialect duckdb --as-of 2026-11-20 --line-column pl_order > bench/out/findings.sql
+./target/release/pipelint sql --summary --preset auto --like "$csv" --dialect duckdb --as-of 2026-11-20 --line-column pl_order > bench/out/summary.sql
 ./target/release/pipelint audit "$csv" --as-of 2026-11-20 -f json -o bench/out/audit.json -q || true
 a=()
 for _ in $(seq "$runs"); do
@@ -20,4 +21,4 @@ for _ in $(seq "$runs"); do
   a+=("$(tail -n 1 bench/out/.time)")
 done
 printf 'rows %d: pipelint audit %s s (median of %d)\n' "$rows" "$(printf '%s\n' "${a[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')" "$runs"
-python3 bench/sql_duckdb.py "$csv" bench/out/findings.sql bench/out/audit.json "$runs"
+python3 bench/sql_duckdb.py "$csv" bench/out/findings.sql bench/out/audit.json "$runs" bench/out/summary.sql

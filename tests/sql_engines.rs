@@ -956,6 +956,42 @@ fn realworld_exports_match_the_engine_on_every_sql_engine() {
 
 /// The loader reads every export as the audit does: the table holds the deals the audit read,
 /// on the lines it read them. Runs without `pipelint sql`.
+/// The `--summary` comparison judges every risk signal somewhere: each fires on at least
+/// one deal of the cases above (the hygiene fixtures at AS_OF), so an engine that got one
+/// wrong would differ from the audit. Also every currency route: a deal with a currency.
+#[test]
+fn the_summary_cases_fire_every_risk_signal() {
+    let mut seen = BTreeSet::new();
+    let cases = ruled_fixtures().into_iter().chain(preset_fixtures());
+    for case in cases {
+        let Ok(p) = prepare(&case) else { continue };
+        for d in p.audited.report["deals"].as_array().into_iter().flatten() {
+            for s in d["risk"]["signals"].as_array().into_iter().flatten() {
+                if let Some(name) = s["signal"].as_str() {
+                    seen.insert(name.to_string());
+                }
+            }
+            if d["currency"].is_string() {
+                seen.insert("a currency".to_string());
+            }
+        }
+    }
+    for want in [
+        "overdue",
+        "stale",
+        "stage_aged",
+        "exit_criteria",
+        "forecast_mismatch",
+        "no_next_step",
+        "pushed",
+        "slipping",
+        "unknown_stage",
+        "a currency",
+    ] {
+        assert!(seen.contains(want), "no case fires {want}: {seen:?}");
+    }
+}
+
 #[test]
 fn every_export_loads_with_the_deals_the_audit_read() {
     let mut cases = check_fixtures();
