@@ -235,8 +235,9 @@ fn the_dbt_example_models_are_current() {
     }
 }
 
-/// A warehouse that typed its columns (DATE, BIGINT) gets the findings a text table gets:
-/// typed values are read through their text, which the engine's formats read.
+/// A warehouse that typed its columns (DATE, BIGINT) gets the findings (and the summary) a
+/// text table gets: typed values are read through their text, which the engine's formats
+/// read.
 #[test]
 fn typed_columns_give_the_findings_text_columns_give() {
     let script = r#"
@@ -263,11 +264,19 @@ print(len(text))
         eprintln!("skipped: no duckdb Python package");
         return;
     }
-    let query = sql(
-        "fixtures/hygiene/rules.toml",
-        "duckdb",
-        Some("fixtures/hygiene/risk.csv"),
-    );
+    for more in [&[][..], &["--summary"][..]] {
+        let query = sql_with(
+            "fixtures/hygiene/rules.toml",
+            "duckdb",
+            Some("fixtures/hygiene/risk.csv"),
+            more,
+        );
+        typed_equals_text(script, &query);
+    }
+}
+
+/// Run `script` with `query` on its standard input; it must succeed.
+fn typed_equals_text(script: &str, query: &str) {
     let mut child = std::process::Command::new("python3")
         .args(["-c", script])
         .stdin(std::process::Stdio::piped())
