@@ -340,9 +340,8 @@ impl Compiler<'_, '_> {
                 self.column_currency("pl_cur")
             ));
         }
-        if let Some(a) = plan.amount_slot.filter(|&a| {
-            !plan.slots[a].is_currency && plan.slots[a].kind == crate::field::FieldType::Money
-        }) {
+        // The amount slot is read as money: its currency prefix and suffix are captured.
+        if let Some(a) = plan.amount_slot {
             options.push(format!(
                 "CASE WHEN ok{a} THEN COALESCE({}, {}) END",
                 self.amount_currency(&format!("pd{a}_pre")),
