@@ -11,17 +11,9 @@ impl Compiler<'_, '_> {
     /// cannot evaluate (the precedence between codes would then be guessed).
     pub(super) fn requirements(&self) -> Option<Vec<(usize, Check)>> {
         let plan = self.plan;
-        let mut fields: Vec<usize> = Vec::new();
-        let mut note = |f: usize| {
-            if !fields.contains(&f) {
-                fields.push(f);
-            }
-        };
-        plan.global.iter().for_each(|r| note(r.field));
-        plan.by_stage.iter().flatten().for_each(|r| note(r.field));
+        let fields = self.required_fields();
         let mut fires: Vec<Option<String>> = Vec::new();
         for rule in &plan.conditional {
-            rule.requires.iter().for_each(|r| note(r.field));
             if rule.requires.is_empty() {
                 fires.push(None);
                 continue;
@@ -115,6 +107,21 @@ impl Compiler<'_, '_> {
             ));
         }
         Some(checks)
+    }
+
+    /// Every field some requirement names (globally, a stage's, a rule's), once each, in
+    /// that order.
+    pub(super) fn required_fields(&self) -> Vec<usize> {
+        let plan = self.plan;
+        let mut fields: Vec<usize> = Vec::new();
+        let named = plan.global.iter().chain(plan.by_stage.iter().flatten());
+        let named = named.chain(plan.conditional.iter().flat_map(|r| &r.requires));
+        for r in named {
+            if !fields.contains(&r.field) {
+                fields.push(r.field);
+            }
+        }
+        fields
     }
 
     /// Whether a rule's `when` holds for the row, or `None` when a test is not compiled.

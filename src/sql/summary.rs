@@ -176,18 +176,7 @@ impl Compiler<'_, '_> {
     /// counted as filled when the field holds a valid value.
     fn weights(&self) -> Result<(String, String), String> {
         let plan = self.plan;
-        let mut fields: Vec<usize> = Vec::new();
-        let mut note = |f: usize| {
-            if !fields.contains(&f) {
-                fields.push(f);
-            }
-        };
-        plan.global.iter().for_each(|r| note(r.field));
-        plan.by_stage.iter().flatten().for_each(|r| note(r.field));
-        plan.conditional
-            .iter()
-            .flat_map(|r| &r.requires)
-            .for_each(|r| note(r.field));
+        let fields = self.required_fields();
         let mut filled = Vec::new();
         let mut applicable = Vec::new();
         for f in fields {

@@ -326,22 +326,7 @@ pub(crate) fn check_case(case: &Case, engines: &[Engine]) -> Outcome {
     let mut failures = String::new();
     let mut passed = Vec::new();
     for &engine in engines {
-        let r = run(pipelint().current_dir(repo()).args([
-            "sql".as_ref(),
-            "-r".as_ref(),
-            rules.as_os_str(),
-            "--dialect".as_ref(),
-            engine.name().as_ref(),
-            "--table".as_ref(),
-            "deals".as_ref(),
-            "--as-of".as_ref(),
-            AS_OF.as_ref(),
-            "--like".as_ref(),
-            case.csv.as_os_str(),
-            // The loader's column of each record's line, which the query returns as `line`.
-            "--line-column".as_ref(),
-            "pipelint_line".as_ref(),
-        ]));
+        let r = compile(engine, case, rules, &[]);
         if r.code != 0 {
             let _ = writeln!(
                 failures,
@@ -455,22 +440,32 @@ pub(crate) fn check_case(case: &Case, engines: &[Engine]) -> Outcome {
     }
 }
 
+/// `pipelint sql` (with `more` arguments) for a case's export and rules in `engine`'s
+/// dialect, over the loader's table `deals`.
+fn compile(engine: Engine, case: &Case, rules: &Path, more: &[&str]) -> common::Run {
+    run(pipelint()
+        .current_dir(repo())
+        .args([
+            "sql",
+            "--dialect",
+            engine.name(),
+            "--table",
+            "deals",
+            "--as-of",
+            AS_OF,
+        ])
+        .arg("-r")
+        .arg(rules)
+        .arg("--like")
+        .arg(&case.csv)
+        // The loader's column of each record's line, which the query returns as `line`.
+        .args(["--line-column", "pipelint_line"])
+        .args(more))
+}
+
 /// `pipelint sql --summary` for a case on one engine, compared with the audit's figures.
 pub(crate) fn check_summary(engine: Engine, case: &Case, p: &Prepared) -> Result<(), String> {
-    let r = run(pipelint().current_dir(repo()).args([
-        "sql".as_ref(),
-        "--summary".as_ref(),
-        "-r".as_ref(),
-        p.rules.as_os_str(),
-        "--dialect".as_ref(),
-        engine.name().as_ref(),
-        "--as-of".as_ref(),
-        AS_OF.as_ref(),
-        "--like".as_ref(),
-        case.csv.as_os_str(),
-        "--line-column".as_ref(),
-        "pipelint_line".as_ref(),
-    ]));
+    let r = compile(engine, case, &p.rules, &["--summary"]);
     if r.code != 0 {
         return Err(format!("exited with {}:\n{}", r.code, r.stderr));
     }
