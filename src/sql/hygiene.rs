@@ -179,7 +179,7 @@ impl Compiler<'_, '_> {
         let risk = &self.target.rules.risk;
         let limit = self
             .per_stage(
-                |s| s.stale_days.map(|d| d.to_string()),
+                |_, s| s.stale_days.map(|d| d.to_string()),
                 Some(&risk.stale_days.to_string()),
             )
             .unwrap_or_else(|| risk.stale_days.to_string());
@@ -195,7 +195,7 @@ impl Compiler<'_, '_> {
     /// counts), past the stage's `max_days`.
     pub(super) fn stage_aged(&self) -> Vec<(usize, String)> {
         let h = &self.plan.hygiene;
-        let Some(max) = self.per_stage(|s| s.max_days.map(|d| d.to_string()), None) else {
+        let Some(max) = self.per_stage(|_, s| s.max_days.map(|d| d.to_string()), None) else {
             return Vec::new();
         };
         let mut arms = Vec::new();
@@ -232,7 +232,7 @@ impl Compiler<'_, '_> {
             .hygiene
             .probability
             .filter(|&p| self.reads_a_number(p))?;
-        let expected = self.per_stage(|s| s.probability.map(|p| p.to_string()), None)?;
+        let expected = self.per_stage(|_, s| s.probability.map(|p| p.to_string()), None)?;
         Some(format!(
             "pl_closed_as IS NULL AND {} AND ABS(v{p} - {expected}) > {}",
             self.holds(p),
@@ -266,7 +266,7 @@ impl Compiler<'_, '_> {
         let norm = format!(
             "(CASE {letters} WHEN 'forecast' THEN 'commit' WHEN 'notforecasted' THEN 'omitted' WHEN 'omit' THEN 'omitted' WHEN 'closedwon' THEN 'closed' ELSE {letters} END)"
         );
-        let outside = |st: &StageRule| {
+        let outside = |_, st: &StageRule| {
             let allowed = st.forecast.as_ref()?;
             Some(if allowed.is_empty() {
                 "TRUE".to_string()
@@ -283,7 +283,7 @@ impl Compiler<'_, '_> {
     /// END)` over the stages that have one; `None` when none has.
     pub(super) fn per_stage(
         &self,
-        value: impl Fn(&StageRule) -> Option<String>,
+        value: impl Fn(usize, &StageRule) -> Option<String>,
         otherwise: Option<&str>,
     ) -> Option<String> {
         let arms: Vec<String> = self
@@ -292,7 +292,7 @@ impl Compiler<'_, '_> {
             .stages
             .iter()
             .enumerate()
-            .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", value(st)?)))
+            .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", value(i, st)?)))
             .collect();
         if arms.is_empty() {
             return None;

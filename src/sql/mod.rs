@@ -509,18 +509,7 @@ impl Compiler<'_, '_> {
     /// The query's opening comment: the rules, the dialect and as-of, what it evaluates and
     /// what it leaves to the audit, with why.
     fn header(&self, evaluated: &[Code], left: &[(Code, String)]) -> String {
-        let d = self.d;
-        let mut q = String::new();
-        let _ = writeln!(
-            q,
-            "-- pipelint sql: {} for {}, as of {}",
-            self.target.rules.source.replace(['\n', '\r'], " "),
-            d.name(),
-            self.target
-                .as_of
-                .map_or("the warehouse's current date".to_string(), |d| d
-                    .to_string())
-        );
+        let mut q = self.title("pipelint sql");
         let _ = writeln!(
             q,
             "-- evaluated: {}",
@@ -545,6 +534,19 @@ impl Compiler<'_, '_> {
                 .join("; ")
         );
         q
+    }
+
+    /// A query's first comment line: what wrote it, the rules, the dialect and as-of.
+    fn title(&self, what: &str) -> String {
+        format!(
+            "-- {what}: {} for {}, as of {}\n",
+            self.target.rules.source.replace(['\n', '\r'], " "),
+            self.d.name(),
+            self.target
+                .as_of
+                .map_or("the warehouse's current date".to_string(), |d| d
+                    .to_string())
+        )
     }
 
     fn column_name(&self, column: usize) -> &str {

@@ -149,7 +149,7 @@ fn symbols() -> String {
 /// The currency vocabulary as SQL lists: ISO 4217 codes, symbols (with `$` only when
 /// `bare_dollar`: it names a currency only where the rules say which dollar), and
 /// lower-cased names.
-fn currency_lists(d: Dialect, bare_dollar: bool) -> [String; 3] {
+pub(super) fn currency_lists(d: Dialect, bare_dollar: bool) -> [String; 3] {
     let list = |items: Vec<String>| items.join(", ");
     [
         list(

@@ -37,24 +37,21 @@ impl Compiler<'_, '_> {
                 .map(|r| rank(r, Code::Req001))
                 .max()
                 .unwrap_or(0);
-            let stages: Vec<String> = plan
-                .by_stage
-                .iter()
-                .enumerate()
-                .filter_map(|(i, reqs)| {
-                    let s = reqs
-                        .iter()
-                        .filter(|r| r.field == f)
-                        .map(|r| rank(r, Code::Req002))
-                        .max()?;
-                    (s > 0).then(|| format!("WHEN pl_stage = {i} THEN {s}"))
-                })
-                .collect();
-            let stage = if stages.is_empty() {
-                "0".to_string()
-            } else {
-                format!("CASE {} ELSE 0 END", stages.join(" "))
-            };
+            let stage = self
+                .per_stage(
+                    |i, _| {
+                        let s = plan
+                            .by_stage
+                            .get(i)?
+                            .iter()
+                            .filter(|r| r.field == f)
+                            .map(|r| rank(r, Code::Req002))
+                            .max()?;
+                        (s > 0).then(|| s.to_string())
+                    },
+                    Some("0"),
+                )
+                .unwrap_or_else(|| "(0)".to_string());
             let rules: Vec<String> = plan
                 .conditional
                 .iter()
@@ -75,11 +72,7 @@ impl Compiler<'_, '_> {
                 1 => rules[0].clone(),
                 _ => format!("GREATEST({})", rules.join(", ")),
             };
-            let (g, s, r) = (
-                global.to_string(),
-                format!("({stage})"),
-                format!("({rule})"),
-            );
+            let (g, s, r) = (global.to_string(), stage, format!("({rule})"));
             let code = format!(
                 "CASE WHEN {r} > 0 THEN 'REQ003' WHEN {s} > 0 THEN 'REQ002' WHEN {g} > 0 THEN 'REQ001' END"
             );

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::Compiler;
 use crate::deal::Signal;
-use crate::values::currency::{CURRENCY_NAMES, ISO_4217, SYMBOLS};
+use crate::values::currency::{CURRENCY_NAMES, SYMBOLS};
 
 impl Compiler<'_, '_> {
     /// The summary query, or why it cannot be written (a rule that requires fields has a
@@ -250,24 +250,23 @@ impl Compiler<'_, '_> {
             any(self.stage_aged().into_iter().map(|(_, w)| w).collect()),
         );
         // Exit criteria: one of the deal's stage's requirements (that the export has) unmet.
-        let exit: Vec<String> = plan
-            .by_stage
-            .iter()
-            .enumerate()
-            .filter_map(|(i, reqs)| {
-                let unmet: Vec<String> = reqs
-                    .iter()
+        let exit = self.per_stage(
+            |i, _| {
+                let unmet: Vec<String> = plan
+                    .by_stage
+                    .get(i)
+                    .into_iter()
+                    .flatten()
                     .filter_map(|r| plan.slot_of[r.field])
                     .map(|s| format!("NOT ok{s}"))
                     .collect();
-                (!unmet.is_empty())
-                    .then(|| format!("WHEN pl_stage = {i} THEN {}", unmet.join(" OR ")))
-            })
-            .collect();
+                (!unmet.is_empty()).then(|| unmet.join(" OR "))
+            },
+            Some("FALSE"),
+        );
         add(
             Signal::ExitCriteria,
-            (!exit.is_empty())
-                .then(|| format!("pl_open AND (CASE {} ELSE FALSE END)", exit.join(" "))),
+            exit.map(|e| format!("pl_open AND {e}")),
         );
         add(
             Signal::ForecastMismatch,
@@ -350,7 +349,7 @@ impl Compiler<'_, '_> {
     /// A currency column's cell read as `Currency::parse` reads it: three letters in any
     /// case that are an ISO 4217 code, a symbol that names one currency, a currency's name.
     fn column_currency(&self, t: &str) -> String {
-        let iso = iso_list(self);
+        let [iso, _, _] = super::numbers::currency_lists(self.d, false);
         let three =
             super::pattern::Compiled::<()>::new(self.d, &[super::pattern::raw("^[A-Za-z]{3}$")])
                 .matches(t);
@@ -409,17 +408,7 @@ impl Compiler<'_, '_> {
     /// The summary's opening comment: the rules, dialect and as-of, the signals judged and
     /// those left to the audit.
     fn summary_header(&self, signals: &[(Signal, String)]) -> String {
-        let mut q = String::new();
-        let _ = writeln!(
-            q,
-            "-- pipelint sql --summary: {} for {}, as of {}",
-            self.target.rules.source.replace(['\n', '\r'], " "),
-            self.d.name(),
-            self.target
-                .as_of
-                .map_or("the warehouse's current date".to_string(), |d| d
-                    .to_string())
-        );
+        let mut q = self.title("pipelint sql --summary");
         let judged: Vec<&str> = signals.iter().map(|(s, _)| s.name()).collect();
         let _ = writeln!(
             q,
@@ -436,12 +425,4 @@ impl Compiler<'_, '_> {
         );
         q
     }
-}
-
-fn iso_list(c: &Compiler<'_, '_>) -> String {
-    ISO_4217
-        .iter()
-        .map(|code| c.lit(&String::from_utf8_lossy(code)))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
