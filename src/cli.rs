@@ -379,9 +379,16 @@ pub(crate) struct SqlArgs {
 
 #[derive(Args, Debug)]
 pub(crate) struct InitArgs {
-    /// Draft the rules from this export's values (`-` reads standard input)
-    #[arg(long, value_name = "FILE")]
-    pub(crate) from: Option<String>,
+    /// Draft the rules from this export's values (`-` reads standard input). Several
+    /// weekly snapshots of one pipeline, oldest first, order the stages by the moves deals
+    /// made between them; the rules are drafted from the last
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub(crate) from: Vec<String>,
+
+    /// An opportunity-history export (a row per stage change: OpportunityId, StageName,
+    /// CreatedDate) to order the stages by the moves deals made
+    #[arg(long, value_name = "FILE", requires = "from")]
+    pub(crate) stage_history: Option<String>,
 
     /// Preset to start from (default with --from: the one that fits, if any; without:
     /// generic)

@@ -119,7 +119,7 @@ fn a_snake_case_export_is_mapped_by_common_names_and_its_stages_ordered_by_proba
         text.contains(
             "# Stages in pipeline order (ordered by median probability: 1-Discover 10, \
              Qualification 20, Develop 40, Propose 60, Negotiate 75, Commit 90; stage names \
-             break ties), with the deals seen in each."
+             break ties; medium confidence), with the deals seen in each."
         ),
         "{text}"
     );
@@ -180,7 +180,7 @@ fn a_dynamics_365_export_gets_its_sales_stage_status_amount_and_close_date() {
     // The preset is detected now, and its order stands: the data is not asked (the order
     // by the data is tested on exports no preset knows, above and below).
     assert!(
-        text.contains("# Stages in pipeline order (preset dynamics365's order)"),
+        text.contains("# Stages in pipeline order (preset dynamics365's order; high confidence)"),
         "{text}"
     );
 

@@ -1,7 +1,7 @@
 //! `pipelint init`: print a rules file — drafted from an export's values (`--from`), or a
 //! built-in preset to edit.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use super::{EXIT_PASS, stdout};
 use crate::cli::{InitArgs, PresetArg};
@@ -13,20 +13,45 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8> {
         None | Some(PresetArg::Auto) => None,
         Some(p) => presets::find(p.name()),
     };
-    let text = match &args.from {
+    let text = match args.from.last() {
         Some(file) => {
             let delimiter = args
                 .delimiter
                 .as_deref()
                 .map(input::parse_delimiter)
                 .transpose()?;
-            let encoding = args.encoding.as_deref().map(input::parse_encoding);
-            let export = input::open_as(file, delimiter, encoding.transpose()?)?;
-            let mut command = format!("pipelint init --from {file}");
+            let encoding = args
+                .encoding
+                .as_deref()
+                .map(input::parse_encoding)
+                .transpose()?;
+            let open = |f: &str| input::open_as(f, delimiter, encoding);
+            if args.from.len() > 1 && args.from.iter().any(|f| f == "-") {
+                bail!(
+                    "init --from reads several snapshots by name: standard input (-) cannot \
+                     be one of them"
+                );
+            }
+            let export = open(file)?;
+            // Every snapshot is read again for the moves between them, the newest included.
+            let snapshots = if args.from.len() > 1 {
+                args.from.iter().map(|f| open(f)).collect::<Result<_>>()?
+            } else {
+                Vec::new()
+            };
+            let stage_history = args.stage_history.as_deref().map(open).transpose()?;
+            let mut command = format!("pipelint init --from {}", args.from.join(" "));
+            if let Some(h) = &args.stage_history {
+                command.push_str(&format!(" --stage-history {h}"));
+            }
             if let Some(p) = preset {
                 command.push_str(&format!(" --preset {}", p.name));
             }
-            crate::draft::draft(export, preset, &command)?
+            let history = crate::draft::History {
+                snapshots,
+                stage_history,
+            };
+            crate::draft::draft(export, preset, &command, history)?
         }
         None => {
             let p = preset

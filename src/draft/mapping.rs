@@ -16,6 +16,26 @@ pub(super) struct Mapped {
     pub(super) field: Canonical,
     pub(super) column: usize,
     pub(super) evidence: String,
+    pub(super) confidence: Confidence,
+}
+
+/// How sure the draft is of a decision: low and medium ones are listed under `# CHECK` at
+/// the top of the draft, low first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
 }
 
 /// Whether a column whose values are `kind` can hold a canonical field.
@@ -93,6 +113,7 @@ pub(super) fn map_by_name(header: &Header, base: Option<&'static Preset>) -> Vec
                             field,
                             column,
                             evidence,
+                            confidence: Confidence::High,
                         });
                         break 'presets;
                     }
@@ -125,6 +146,7 @@ pub(super) fn map_by_vocabulary(header: &Header, stats: &[ColumnStats], mapped: 
             field,
             column,
             evidence: format!("a common column name for {}", field.as_str()),
+            confidence: Confidence::Medium,
         });
     }
 }
@@ -180,7 +202,8 @@ fn values_fit(field: Canonical, c: &ColumnStats) -> bool {
     }
 }
 
-/// A column whose few values include won/lost words, when no header names the stage.
+/// A column whose few, short, repeated values include won/lost words, when no header names
+/// the stage (a column of notes that mention "won" is not one).
 pub(super) fn guess_stage(profile: &FileProfile, mapped: &[Mapped]) -> Option<Mapped> {
     profile
         .columns
@@ -188,21 +211,42 @@ pub(super) fn guess_stage(profile: &FileProfile, mapped: &[Mapped]) -> Option<Ma
         .enumerate()
         .filter(|(i, c)| {
             !mapped.iter().any(|m| m.column == *i)
-                && c.kind() == ValueType::Text
+                && !vocabulary::never_stage(&c.name)
                 && (2..=40).contains(&c.distinct())
-                && !c.distinct_overflow
                 && c.fill_rate() >= 0.9
-                && c.values.keys().any(|v| outcome_from_name(v).is_some())
+                && super::roles::not_stages(c, true).is_none()
+                && stage_like(c)
         })
         .max_by_key(|(_, c)| c.filled)
         .map(|(column, c)| Mapped {
             field: Canonical::Stage,
             column,
             evidence: format!(
-                "guessed from its values ({} distinct, including won/lost) (CHECK)",
+                "guessed from its values ({} distinct, including won/lost)",
                 c.distinct()
             ),
+            confidence: Confidence::Low,
         })
+}
+
+/// Whether most of a column's values read as stages: named like a pipeline stage or an
+/// outcome, and at least one an outcome ("Price, Competitor, No decision" is a reason).
+fn stage_like(c: &ColumnStats) -> bool {
+    let outcomes = c
+        .values
+        .keys()
+        .filter(|v| outcome_from_name(v).is_some())
+        .count();
+    let named = c
+        .values
+        .keys()
+        .filter(|v| {
+            outcome_from_name(v).is_some()
+                || super::stages::rank_from_name(v).is_some()
+                || super::stages::number_from_name(v).is_some()
+        })
+        .count();
+    outcomes > 0 && named >= 2 && named * 2 >= c.distinct()
 }
 
 /// A record id rather than a picklist value (`0058a00000MNWtFAAX`): one word of ten or

@@ -10,6 +10,7 @@
 //! finding the draft caused.
 
 mod mapping;
+pub(crate) mod movement;
 mod order;
 mod render;
 mod roles;
@@ -26,6 +27,7 @@ use crate::input::{Export, Header, header_key};
 use crate::rules::presets::{self, Preset};
 use crate::values::{DecimalMark, Placeholders};
 use mapping::{Mapped, guess_stage, map_by_name, map_by_vocabulary, type_fits};
+use movement::Movement;
 
 /// Share of records a field must be filled in to be proposed as required.
 const REQUIRED_SHARE: f64 = 0.98;
@@ -42,12 +44,22 @@ struct Watch {
     is_closed: Option<usize>,
 }
 
+/// Where the stages' order may be read from, besides the export itself: earlier snapshots of
+/// the same pipeline (oldest first; the export drafted from is the newest) and an
+/// opportunity-history export.
+#[derive(Default)]
+pub(crate) struct History {
+    pub(crate) snapshots: Vec<Export>,
+    pub(crate) stage_history: Option<Export>,
+}
+
 /// Draft rules for `export`. `preset` is the one the user named; otherwise the one that
 /// fits the header and the first rows, if any.
 pub(crate) fn draft(
     export: Export,
     preset: Option<&'static Preset>,
     command: &str,
+    history: History,
 ) -> Result<String> {
     let header = export.header.clone();
     let detected = presets::detect(&header.cells, &export.sample).ok();
@@ -101,15 +113,27 @@ pub(crate) fn draft(
         stage_column.map(|_| &spec),
     )?;
 
-    // A name is not enough: a "date" column of text is no close date.
-    let mut dropped = Vec::new();
+    // A name is not enough: a "date" column of text is no close date, and a "stage"
+    // column of notes, ids or dates is no stage.
+    let mut dropped: Vec<(Mapped, String)> = Vec::new();
     mapped.retain(|m| {
-        let kind = profile.columns[m.column].kind();
-        let fits = type_fits(m.field, kind);
-        if !fits {
-            dropped.push((m.clone(), kind));
+        let c = &profile.columns[m.column];
+        let kind = c.kind();
+        let why = if !type_fits(m.field, kind) {
+            Some(format!(
+                "its values are {}, not what {} holds",
+                kind.as_str(),
+                m.field.as_str()
+            ))
+        } else if m.field == Canonical::Stage {
+            roles::not_stages(c, false)
+        } else {
+            None
+        };
+        if let Some(why) = &why {
+            dropped.push((m.clone(), why.clone()));
         }
-        fits
+        why.is_none()
     });
     // The whole file may tell otherwise than its head (an export sorted by stage shows few
     // stages in its first rows): settled again, a stage column that changes loses only the
@@ -121,8 +145,10 @@ pub(crate) fn draft(
         }
     }
     mapped.sort_by_key(|m| m.field);
+    let movement = movement_of(history, &header, &mapped)?;
 
     let draft = Draft {
+        movement: movement.as_ref(),
         profile: &profile,
         header: &header,
         mapped: &mapped,
@@ -141,6 +167,34 @@ pub(crate) fn draft(
         }),
     };
     Ok(draft.render(command))
+}
+
+/// The moves deals made, from the earlier snapshots (with the drafted export as the last)
+/// or the stage history; `None` without either, or when no stage is mapped.
+fn movement_of(history: History, header: &Header, mapped: &[Mapped]) -> Result<Option<Movement>> {
+    let name_of = |f: Canonical| {
+        mapped
+            .iter()
+            .find(|m| m.field == f)
+            .map(|m| header.cells[m.column].clone())
+    };
+    let Some(stage) = name_of(Canonical::Stage) else {
+        return Ok(None);
+    };
+    if let Some(h) = history.stage_history {
+        return Ok(Some(Movement::from_history(h)?));
+    }
+    if history.snapshots.len() < 2 {
+        return Ok(None);
+    }
+    let Some(key) = name_of(Canonical::Id).or_else(|| name_of(Canonical::Name)) else {
+        return Ok(None);
+    };
+    Ok(Some(Movement::from_snapshots(
+        history.snapshots,
+        &key,
+        &stage,
+    )?))
 }
 
 /// Every column's profile over the rows at the head of the export.
@@ -166,10 +220,13 @@ fn sample_stats(export: &Export) -> Vec<ColumnStats> {
 }
 
 struct Draft<'a> {
+    /// The moves deals made between snapshots or in a stage history.
+    movement: Option<&'a Movement>,
     profile: &'a FileProfile,
     header: &'a Header,
     mapped: &'a [Mapped],
-    dropped: &'a [(Mapped, ValueType)],
+    /// Columns a name mapped that the values refuse, with why.
+    dropped: &'a [(Mapped, String)],
     base: Option<&'static Preset>,
     detected: Option<&'a presets::Detection>,
     watch: Watch,

@@ -16,6 +16,14 @@ use crate::values::{DateFormat, parse_date, parse_percent};
 /// The rank scale of [`StageDraft::rank`] set by this module: 0 (first) to 10 (last open).
 const SCALE: f64 = 10.0;
 
+/// Which of the data's signals may order the stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Strength {
+    Strong,
+    Weak,
+    Any,
+}
+
 /// What ordered the stages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Signal {
@@ -149,16 +157,49 @@ impl Draft<'_> {
         stages: &mut [StageDraft],
         groups: &[Option<&GroupStats>],
     ) -> Option<String> {
+        self.order_from(stages, groups, Strength::Any)
+    }
+
+    /// [`Draft::order_from_data`] with only the signals of a strength: the probability a CRM
+    /// sets per stage is strong evidence of the order; forecast categories and ages are weak
+    /// (common stage words go before them).
+    pub(super) fn order_from(
+        &self,
+        stages: &mut [StageDraft],
+        groups: &[Option<&GroupStats>],
+        strength: Strength,
+    ) -> Option<String> {
         let figures = |f: &dyn Fn(&GroupStats) -> Option<f64>| -> Vec<Option<f64>> {
             groups.iter().map(|g| g.and_then(f)).collect()
         };
+        let none = || vec![None; groups.len()];
+        let strong = strength != Strength::Weak;
+        let weak = strength != Strength::Strong;
         let candidates = [
             (
                 Signal::Probability,
-                figures(&|g| self.median_probability(g)),
+                if strong {
+                    figures(&|g| self.median_probability(g))
+                } else {
+                    none()
+                },
             ),
-            (Signal::Forecast, figures(&|g| self.median_forecast(g))),
-            (Signal::Age, self.median_ages(groups)),
+            (
+                Signal::Forecast,
+                if weak {
+                    figures(&|g| self.median_forecast(g))
+                } else {
+                    none()
+                },
+            ),
+            (
+                Signal::Age,
+                if weak {
+                    self.median_ages(groups)
+                } else {
+                    none()
+                },
+            ),
         ];
         order_by(stages, candidates)
     }
@@ -277,11 +318,11 @@ fn order_by(
             list.join(", ")
         ),
         Signal::Forecast => format!(
-            "ordered by median forecast category: {}; stage names break ties (CHECK)",
+            "ordered by median forecast category: {}; stage names break ties",
             list.join(", ")
         ),
         Signal::Age => format!(
-            "ordered by median age in the pipeline on reaching the stage: {}; combined with the stage names (CHECK)",
+            "ordered by median age in the pipeline on reaching the stage: {}; combined with the stage names",
             list.join(", ")
         ),
     })

@@ -3,6 +3,8 @@
 
 use toml_edit::Value;
 
+use super::mapping::Confidence;
+use super::stages::{FROM_NAME, StageOrder};
 use super::toml::{Toml, inline, list, number, one_line, text};
 use super::{Draft, REQUIRED_SHARE};
 use crate::field::Canonical;
@@ -65,18 +67,112 @@ impl Draft<'_> {
                     .to_string()
             }
         });
-        t.comment(
-            "Every setting was read from the data; lines marked CHECK are guesses to confirm.",
-        );
+        t.comment("Every setting was read from the data, with its evidence and how sure it is.");
         t.comment(
             "Check it with `pipelint rules check FILE`, then `pipelint audit EXPORT -r FILE`.",
         );
+        let stages = self.column_of(Canonical::Stage).map(|c| self.stages(c));
+        self.render_checks(&mut t, stages.as_ref());
         self.render_input(&mut t);
         self.render_columns(&mut t);
         self.render_fields(&mut t);
-        self.render_stages(&mut t);
+        self.render_stages(&mut t, stages);
         render_rest(&mut t);
         t.finish()
+    }
+
+    /// The decisions to confirm, least certain first: mappings guessed from values or common
+    /// names, a stage column that is not there, the stages' order and outcomes read from
+    /// words, dates whose order only a guess decides.
+    fn render_checks(&self, t: &mut Toml, stages: Option<&StageOrder>) {
+        let mut checks: Vec<(Confidence, String)> = Vec::new();
+        if self.column_of(Canonical::Stage).is_none() {
+            let why = match self
+                .dropped
+                .iter()
+                .find(|(m, _)| m.field == Canonical::Stage)
+            {
+                Some((m, why)) => format!(
+                    "the column named {} is not one ({why})",
+                    quoted(&self.header.cells[m.column])
+                ),
+                None => {
+                    "no column holds few, short, repeated values that read as stages".to_string()
+                }
+            };
+            checks.push((
+                Confidence::Low,
+                format!(
+                    "no stage column: {why}. Without one, stage checks, risk and the open \
+                     pipeline cannot be judged; map `stage` in [columns] if the export has it"
+                ),
+            ));
+        }
+        for m in self
+            .mapped
+            .iter()
+            .filter(|m| m.confidence < Confidence::High)
+        {
+            checks.push((
+                m.confidence,
+                format!(
+                    "{} = {}: {}",
+                    m.field.as_str(),
+                    quoted(&self.header.cells[m.column]),
+                    m.evidence
+                ),
+            ));
+        }
+        if let Some(order) = stages {
+            if order.confidence < Confidence::High {
+                checks.push((
+                    order.confidence,
+                    format!("the stages' order: {}", order.source),
+                ));
+            }
+            for s in &order.stages {
+                if s.outcome.is_some() && s.outcome_evidence.as_deref() == Some(FROM_NAME) {
+                    checks.push((
+                        Confidence::Medium,
+                        format!(
+                            "stage {} is {} (from its name)",
+                            quoted(&s.name),
+                            if s.outcome == Some("won") {
+                                "won"
+                            } else {
+                                "lost"
+                            }
+                        ),
+                    ));
+                }
+            }
+        }
+        for column in self.date_columns() {
+            let c = self.stats(column);
+            if let Some(alt) = c
+                .date_verdict()
+                .and_then(|v| v.ambiguous_with.map(|a| (v, a)))
+            {
+                checks.push((
+                    Confidence::Low,
+                    format!(
+                        "{}: no day above 12, so {} and {} both read it",
+                        quoted(&c.name),
+                        alt.0.format,
+                        alt.1
+                    ),
+                ));
+            }
+        }
+        if checks.is_empty() {
+            return;
+        }
+        checks.sort_by_key(|(c, _)| *c);
+        t.blank();
+        t.comment("CHECK, least certain first:");
+        for (confidence, what) in checks {
+            t.comment(&format!("  [{}] {what}", confidence.as_str()));
+        }
     }
 
     fn render_input(&self, t: &mut Toml) {
@@ -100,7 +196,7 @@ impl Draft<'_> {
                     "day-first"
                 };
                 note.push_str(&format!(
-                    "; no day above 12, so {alt} reads them too: {order} assumed (CHECK)"
+                    "; no day above 12, so {alt} reads them too: {order} assumed (low confidence)"
                 ));
             } else if v.contradicting > 0 {
                 note.push_str(&format!(
@@ -182,18 +278,16 @@ impl Draft<'_> {
                 (
                     m.field.as_str().to_string(),
                     text(&self.header.cells[m.column]),
-                    m.evidence.clone(),
+                    format!("{} ({} confidence)", m.evidence, m.confidence.as_str()),
                 )
             })
             .collect();
         t.set_aligned(lines);
-        for (m, kind) in self.dropped {
+        for (m, why) in self.dropped {
             t.comment(&format!(
-                "{} = {}  # not mapped: its values are {}, not what {} holds",
+                "{} = {}  # not mapped: {why}",
                 m.field.as_str(),
                 quoted(&self.header.cells[m.column]),
-                kind.as_str(),
-                m.field.as_str()
             ));
         }
         let wanted = [
@@ -376,11 +470,13 @@ impl Draft<'_> {
     }
 
     /// The stages: observed values in their likely order, with what the data says.
-    fn render_stages(&self, t: &mut Toml) {
-        let Some(stage_col) = self.column_of(Canonical::Stage) else {
+    fn render_stages(&self, t: &mut Toml, order: Option<StageOrder>) {
+        let (Some(stage_col), Some(order)) = (self.column_of(Canonical::Stage), order) else {
             t.blank();
             t.comment("No stage column was found, so no [[stages]] are drafted: map `stage` in");
             t.comment("[columns] and list the pipeline's stages to audit exit criteria and risk.");
+            t.comment("Until then the audit says that stage checks and the open pipeline were not");
+            t.comment("judged, rather than counting every deal as open.");
             return;
         };
         let column = self.stats(stage_col);
@@ -396,10 +492,15 @@ impl Draft<'_> {
             );
             return;
         }
-        let (stages, order_source) = self.stages(stage_col);
+        let StageOrder {
+            stages,
+            source: order_source,
+            confidence,
+        } = order;
         t.blank();
         t.comment(&format!(
-            "Stages in pipeline order ({order_source}), with the deals seen in each."
+            "Stages in pipeline order ({order_source}; {} confidence), with the deals seen in each.",
+            confidence.as_str()
         ));
         t.comment("`requires` are exit criteria: fields a deal must have to sit in the stage.");
         for s in &stages {

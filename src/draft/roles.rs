@@ -3,7 +3,7 @@
 //! says, over a status or status-reason column that only says open, won or lost; a column
 //! of Open/Won/Lost beside it is the status the engine closes deals from.
 
-use super::mapping::{Mapped, looks_like_id};
+use super::mapping::{Confidence, Mapped, looks_like_id};
 use super::stages::{outcome_from_name, rank_from_name};
 use super::vocabulary;
 use crate::field::Canonical;
@@ -46,13 +46,93 @@ fn read(c: &ColumnStats) -> Reading {
     Reading { pipeline, status }
 }
 
-/// Whether a column could hold stages at all: a short list of words, mostly filled.
-fn could_be_stages(c: &ColumnStats) -> bool {
-    c.kind() == ValueType::Text
-        && (2..=60).contains(&c.distinct())
-        && !c.distinct_overflow
+/// Most distinct values a stage column holds: a pipeline has a handful of stages, a few
+/// dozen at the very most.
+pub(super) const MAX_STAGES: usize = 60;
+/// Longest stage name: a stage is a label, not a note.
+pub(super) const MAX_STAGE_CHARS: usize = 60;
+/// Most words in a stage name ("Perdida por licitación", "Closed Lost to Competition").
+const MAX_STAGE_WORDS: usize = 6;
+
+/// Whether `v` reads as a label (a stage, an outcome) rather than a sentence or a note:
+/// short, a few words, on one line.
+pub(super) fn is_label(v: &str) -> bool {
+    let v = v.trim();
+    v.chars().count() <= MAX_STAGE_CHARS
+        && v.split_whitespace().count() <= MAX_STAGE_WORDS
+        && !v.chars().any(char::is_control)
+}
+
+/// Whether the values of a column repeat as stage values do: each on several deals (on
+/// average five; two in a file of fewer than 100 deals; a file of fewer than 20 is too small
+/// to tell).
+fn repeated(c: &ColumnStats) -> bool {
+    let distinct = c.distinct() as u64;
+    match c.filled {
+        0..20 => true,
+        20..100 => distinct * 2 <= c.filled,
+        _ => distinct * 5 <= c.filled,
+    }
+}
+
+/// Why a column's values cannot be pipeline stages, or `None` when they can. A stage
+/// column holds few, short, repeated values: free text, ids, dates and numbers never are.
+/// A column no header names as the stage (`guessed`) must also repeat its values; one the
+/// header names may have as many values as deals in a small file.
+pub(super) fn not_stages(c: &ColumnStats, guessed: bool) -> Option<String> {
+    let kind = c.kind();
+    if kind == ValueType::Empty {
+        return Some("it is empty".to_string());
+    }
+    if kind != ValueType::Text {
+        return Some(format!("its values are {}s", kind.as_str()));
+    }
+    if c.distinct_overflow || c.distinct() > MAX_STAGES {
+        return Some(format!(
+            "it holds {}{} distinct values, more than a pipeline has stages",
+            if c.distinct_overflow { "over " } else { "" },
+            crate::words::thousands(c.distinct() as u64)
+        ));
+    }
+    if c.longest > MAX_STAGE_CHARS || c.values.keys().any(|v| !is_label(v)) {
+        return Some(format!(
+            "it holds free text (values of up to {} characters)",
+            crate::words::thousands(c.longest as u64)
+        ));
+    }
+    if c.values.keys().all(|v| looks_like_id(v)) {
+        return Some("its values are record ids".to_string());
+    }
+    if guessed && !repeated(c) {
+        return Some(format!(
+            "its values do not repeat as stages do ({} distinct in {} deals)",
+            c.distinct(),
+            c.filled
+        ));
+    }
+    if !guessed && c.filled >= 20 && c.distinct() as u64 == c.filled {
+        return Some(format!("every one of its {} values is different", c.filled));
+    }
+    None
+}
+
+/// Whether `[columns]` can name column `i`: its header is not empty and no other column
+/// goes by the same name (the rules bind a name to its first column).
+pub(super) fn referable(header: &[String], i: usize) -> bool {
+    let name = header[i].trim();
+    let key = crate::input::header_key(name);
+    !name.is_empty()
+        && !key.is_empty()
+        && !header.iter().enumerate().any(|(j, h)| {
+            j != i && (h.trim().eq_ignore_ascii_case(name) || crate::input::header_key(h) == key)
+        })
+}
+
+/// Whether a column could hold stages at all: a short list of labels, mostly filled.
+fn could_be_stages(c: &ColumnStats, guessed: bool) -> bool {
+    (2..=MAX_STAGES).contains(&c.distinct())
         && c.fill_rate() >= 0.5
-        && !c.values.keys().all(|v| looks_like_id(v))
+        && not_stages(c, guessed).is_none()
 }
 
 /// Settle the stage and status columns among `mapped` (header matches) from the values in
@@ -63,26 +143,37 @@ pub(super) fn settle(stats: &[ColumnStats], header: &[String], mapped: &mut Vec<
     let col_of = |m: &[Mapped], f: Canonical| m.iter().find(|x| x.field == f).map(|x| x.column);
     let named_stage = col_of(mapped, Canonical::Stage);
     let named_status = col_of(mapped, Canonical::Status);
+    // A column the rules can name: a header of its own (an empty or repeated one cannot
+    // be told apart in `[columns]`).
     let free = |i: usize| {
-        !mapped
-            .iter()
-            .any(|m| m.column == i && !matches!(m.field, Canonical::Stage | Canonical::Status))
+        referable(header, i)
+            && !vocabulary::never_stage(&header[i])
+            && !mapped
+                .iter()
+                .any(|m| m.column == i && !matches!(m.field, Canonical::Stage | Canonical::Status))
+    };
+    let named_like_stage = |i: usize| {
+        Some(i) == named_stage || vocabulary::field_for(&header[i]) == Some(Canonical::Stage)
     };
     let candidates: Vec<(usize, Reading)> = stats
         .iter()
         .enumerate()
-        .filter(|(i, c)| free(*i) && could_be_stages(c))
+        .filter(|(i, c)| free(*i) && could_be_stages(c, !named_like_stage(*i)))
         .map(|(i, c)| (i, read(c)))
         .collect();
     let reading = |i: usize| candidates.iter().find(|(c, _)| *c == i).map(|(_, r)| *r);
     let named_pipeline = named_stage.and_then(reading).map_or(0, |r| r.pipeline);
-    let named_like_stage = |i: usize| {
-        Some(i) == named_stage || vocabulary::field_for(&header[i]) == Some(Canonical::Stage)
-    };
+    // A column the header names as the stage, whose values are labels that include a
+    // pipeline stage (StageName: Qualifizierung, Angebot … Gewonnen), stays the stage
+    // against any column that merely holds more stage-like words (Type: New Business,
+    // Renewal, Evaluation; its name rules it out as well).
+    let named_holds =
+        named_stage.is_some_and(|i| reading(i).is_some_and(|r| !r.status)) && named_pipeline > 0;
     let best = candidates
         .iter()
         .filter(|(i, r)| {
-            r.pipeline > 0
+            !named_holds
+                && r.pipeline > 0
                 && !r.status
                 && (named_like_stage(*i) || (r.pipeline >= 2 && r.pipeline > named_pipeline))
         })
@@ -112,8 +203,13 @@ pub(super) fn settle(stats: &[ColumnStats], header: &[String], mapped: &mut Vec<
             mapped.push(Mapped {
                 field: Canonical::Stage,
                 column: i,
+                confidence: if named_like_stage(i) {
+                    Confidence::Medium
+                } else {
+                    Confidence::Low
+                },
                 evidence: format!(
-                    "its values are pipeline stages ({}{}) (CHECK)",
+                    "its values are pipeline stages ({}{})",
                     shown.join(", "),
                     if r.pipeline > shown.len() {
                         ", …"
@@ -155,6 +251,7 @@ pub(super) fn settle(stats: &[ColumnStats], header: &[String], mapped: &mut Vec<
         mapped.push(Mapped {
             field: Canonical::Status,
             column: i,
+            confidence: Confidence::Medium,
             evidence: format!("its values are {}: the deal's outcome", values.join("/")),
         });
     }
@@ -185,6 +282,7 @@ mod tests {
             .map(|&(field, column)| Mapped {
                 field,
                 column,
+                confidence: Confidence::High,
                 evidence: String::new(),
             })
             .collect();

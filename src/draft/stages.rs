@@ -3,6 +3,8 @@
 //! each with what the data says of it (probability, forecast categories, exit criteria) or
 //! what the preset says when the preset knows it.
 
+use super::mapping::Confidence;
+use super::order::Strength;
 use super::{Draft, REQUIRED_SHARE, STAGE_EVIDENCE};
 use crate::field::Canonical;
 use crate::infer::GroupStats;
@@ -11,32 +13,106 @@ use crate::rules::raw::RawStage;
 use crate::rules::{KNOWN_FORECAST, normalize_forecast};
 use crate::values::{eq_fold, parse_percent};
 
-/// Won or lost, when a stage's name says so.
+/// Whole words that close a deal as won, in the languages CRMs are used in: English,
+/// Spanish, Portuguese, French, German and Dutch, Italian.
+const WON_WORDS: [&str; 12] = [
+    "won", "win", "booked", "ganada", "ganado", "ganho", "ganha", "gagne", "gagné", "gagnée",
+    "vinto", "vinta",
+];
+/// Word stems (a word starting with one) that close a deal as won: ganad(a/o), gewonnen,
+/// adjudicad(a/o) (awarded, in public tenders).
+const WON_STEMS: [&str; 3] = ["ganad", "gewonnen", "adjudicad"];
+/// Whole words that close a deal as lost, discarded or dead.
+const LOST_WORDS: [&str; 11] = [
+    "lost", "dead", "lose", "loss", "dropped", "declined", "perdu", "perdue", "persa", "perso",
+    "perdida",
+];
+/// Word stems that close a deal as lost.
+const LOST_STEMS: [&str; 15] = [
+    "disqualif",
+    "descalific",
+    "perdid",
+    "verloren",
+    "descart",
+    "discard",
+    "cancel",
+    "inactiv",
+    "churn",
+    "abandon",
+    "rejected",
+    "rechaz",
+    "storn",
+    "abgesagt",
+    "unqualif",
+];
+/// Labels that say won or lost only once their words are joined ("Closed-Won", "Out-Sold").
+const JOINED: [(&str, &str); 3] = [
+    ("closedwon", "won"),
+    ("closedlost", "lost"),
+    ("outsold", "lost"),
+];
+
+/// Won or lost, when a stage's name says so: a short label only (a note that tells how a
+/// deal was won is not a won stage).
 pub(super) fn outcome_from_name(name: &str) -> Option<&'static str> {
+    if !super::roles::is_label(name) {
+        return None;
+    }
     let n = name.to_lowercase();
     let words: Vec<&str> = n
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let has = |w: &str| words.contains(&w);
-    if has("won")
-        || has("win")
-        || n.contains("ganad")
-        || n.contains("gagn")
-        || n.contains("gewonnen")
-    {
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let stem = |list: &[&str]| words.iter().any(|w| list.iter().any(|s| w.starts_with(s)));
+    let joined = words.concat();
+    if let Some((_, o)) = JOINED.iter().find(|(k, _)| joined == *k) {
+        return Some(o);
+    }
+    if has(&WON_WORDS) || stem(&WON_STEMS) {
         Some("won")
-    } else if has("lost")
-        || has("dead")
-        || n.contains("disqualif")
-        || n.contains("perdid")
-        || n.contains("verloren")
-        || n.contains("perdu")
-    {
+    } else if has(&LOST_WORDS) || stem(&LOST_STEMS) {
         Some("lost")
     } else {
         None
     }
+}
+
+/// The number a stage's name carries, when it is numbered: `Fase 0`, `1. Prospect`,
+/// `Stage 3 - Proposal`, `05 Negotiation`, `1-Discover`, `S2`.
+pub(super) fn number_from_name(name: &str) -> Option<f64> {
+    const WORDS: [&str; 9] = [
+        "stage", "fase", "phase", "etapa", "step", "paso", "stufe", "etape", "s",
+    ];
+    let n = name.trim().to_lowercase().replace('é', "e");
+    let digits = |s: &str| -> Option<f64> {
+        let d: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let rest = &s[d.len()..];
+        let ends = rest
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric() || c.is_whitespace());
+        (!d.is_empty() && d.len() <= 3 && ends)
+            .then(|| d.parse::<f64>().ok())
+            .flatten()
+    };
+    if let Some(v) = digits(&n) {
+        return Some(v);
+    }
+    let mut words = n
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let first = words.next()?;
+    if WORDS.contains(&first) {
+        return words.next().and_then(digits);
+    }
+    // Glued: "s2", "stage3", "fase1".
+    WORDS.iter().find_map(|w| {
+        first
+            .strip_prefix(w)
+            .filter(|r| !r.is_empty())
+            .and_then(digits)
+    })
 }
 
 /// Where a stage usually sits, from words in its name (1 = first contact … 5 = signing).
@@ -86,6 +162,16 @@ pub(super) fn rank_from_name(name: &str) -> Option<f64> {
         .filter(|(w, _)| n.contains(w))
         .map(|(_, r)| *r)
         .reduce(f64::max)
+}
+
+/// Why a stage's outcome is what it is, when only its name says so.
+pub(super) const FROM_NAME: &str = "from its name";
+
+/// The drafted stages in pipeline order, what ordered them and how sure that is.
+pub(super) struct StageOrder {
+    pub(super) stages: Vec<StageDraft>,
+    pub(super) source: String,
+    pub(super) confidence: Confidence,
 }
 
 /// A stage of the draft.
@@ -151,7 +237,7 @@ impl Draft<'_> {
             .collect()
     }
 
-    pub(super) fn stages(&self, stage_col: usize) -> (Vec<StageDraft>, String) {
+    pub(super) fn stages(&self, stage_col: usize) -> StageOrder {
         let observed: Vec<(String, u64, Option<&GroupStats>)> = if self.grouped {
             self.observed(stage_col)
                 .into_iter()
@@ -241,20 +327,27 @@ impl Draft<'_> {
             let placed = self.place_among(&mut stages, &groups, open_extra);
             stages.extend(tail);
             stages.extend(closed_extra.into_iter().map(|(s, _)| s));
+            let unknown = stages.iter().any(|s| !s.from_preset);
             let source = format!(
                 "preset {}'s order{}",
                 self.base.map_or("?", |b| b.name),
                 match placed {
-                    Some(how) => format!(
-                        "; stages it does not know placed among them by their deals, {how} (CHECK)"
-                    ),
-                    None if stages.iter().any(|s| !s.from_preset) => {
-                        "; stages it does not know placed by name (CHECK)".to_string()
-                    }
+                    Some(how) =>
+                        format!("; stages it does not know placed among them by their deals, {how}"),
+                    None if unknown => "; stages it does not know placed by name".to_string(),
                     None => String::new(),
                 }
             );
-            return (stages, source);
+            let confidence = if unknown {
+                Confidence::Medium
+            } else {
+                Confidence::High
+            };
+            return StageOrder {
+                stages,
+                source,
+                confidence,
+            };
         }
         for (i, (v, n, g)) in distinct.iter().enumerate() {
             let mut d = self.stage_from_data(v, *n, *g, i);
@@ -267,22 +360,77 @@ impl Draft<'_> {
             stages.push(d);
         }
         let groups: Vec<Option<&GroupStats>> = distinct.iter().map(|(_, _, g)| *g).collect();
-        let source = if self.watch.sort_order.is_some() && self.grouped {
-            "from the StageSortOrder column".to_string()
-        } else if let Some(source) = self.order_from_data(&mut stages, &groups) {
-            source
-        } else if stages
-            .iter()
-            .all(|s| s.outcome.is_some() || rank_from_name(&s.name).is_some())
-        {
-            "from the stage names (CHECK)".to_string()
-        } else if self.watch.probability.is_some() && self.grouped {
-            "from the stage names and probabilities (CHECK)".to_string()
-        } else {
-            "guessed from the stage names; unknown ones in order of appearance (CHECK)".to_string()
-        };
+        let (source, confidence) = self.order_open(&mut stages, &groups);
         order(&mut stages);
-        (stages, source)
+        StageOrder {
+            stages,
+            source,
+            confidence,
+        }
+    }
+
+    /// Rank the open stages of an export no preset's pipeline fits, by the best evidence
+    /// there is: a sort-order column; the moves deals made between snapshots; numbers in the
+    /// names (`Fase 0`, `1. Prospect`); the probability the CRM sets per stage; common sales
+    /// words; then weak signals (forecast categories, ages); last, the order of appearance.
+    fn order_open(
+        &self,
+        stages: &mut [StageDraft],
+        groups: &[Option<&GroupStats>],
+    ) -> (String, Confidence) {
+        let open = |s: &StageDraft| s.outcome.is_none();
+        if self.watch.sort_order.is_some() && self.grouped {
+            return (
+                "from the StageSortOrder column".to_string(),
+                Confidence::High,
+            );
+        }
+        if let Some(how) = self
+            .movement
+            .and_then(|m| m.rank(stages.iter_mut().filter(|s| open(s))))
+        {
+            return (how, Confidence::High);
+        }
+        let numbered: Vec<Option<f64>> = stages
+            .iter()
+            .filter(|s| open(s))
+            .map(|s| number_from_name(&s.name))
+            .collect();
+        let mut distinct: Vec<f64> = numbered.iter().flatten().copied().collect();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        if !numbered.is_empty()
+            && numbered.iter().all(Option::is_some)
+            && distinct.len() == numbered.len()
+        {
+            for s in stages.iter_mut().filter(|s| open(s)) {
+                s.rank = number_from_name(&s.name).unwrap_or(f64::NAN);
+            }
+            return (
+                "by the numbers in the stage names".to_string(),
+                Confidence::High,
+            );
+        }
+        if let Some(how) = self.order_from(stages, groups, Strength::Strong) {
+            return (how, Confidence::Medium);
+        }
+        if stages
+            .iter()
+            .all(|s| !open(s) || rank_from_name(&s.name).is_some())
+        {
+            // The ranks stage_from_data set from the names stand.
+            return (
+                "from common sales words in the stage names".to_string(),
+                Confidence::Medium,
+            );
+        }
+        if let Some(how) = self.order_from(stages, groups, Strength::Weak) {
+            return (how, Confidence::Low);
+        }
+        (
+            "guessed from the stage names; unknown ones in order of appearance".to_string(),
+            Confidence::Low,
+        )
     }
 
     /// Whether the probability column holds fractions (0.4 for 40%): some value strictly
@@ -408,7 +556,7 @@ impl Draft<'_> {
         if d.outcome.is_none() {
             if let Some(o) = outcome_from_name(name) {
                 d.outcome = Some(o);
-                d.outcome_evidence = Some("from its name".to_string());
+                d.outcome_evidence = Some(FROM_NAME.to_string());
             }
         }
         // Order: the sort-order column, else words in the name, else the probability.

@@ -50,10 +50,21 @@ pub(super) fn inline(entries: Vec<(&str, Value)>) -> Value {
     Value::InlineTable(t)
 }
 
-/// Text from the export shown in a `#` comment: on one line, whatever it holds.
+/// Text shown in a `#` comment: on one line, whatever it holds. Every comment the draft
+/// writes goes through here ([`Toml::comment`] and the trailing comments of keys), so that
+/// no value of the export (a stage named "x\n[checks]\nVAL006 = \"off\"") can end a comment
+/// and write TOML of its own. A TOML comment ends only at a line break, and may hold no
+/// control character but tab: both are replaced. Unicode line and paragraph separators are
+/// not TOML line breaks, but editors show them as such: they are replaced too.
 pub(super) fn one_line(s: &str) -> String {
     s.chars()
-        .map(|ch| if ch.is_control() { ' ' } else { ch })
+        .map(|ch| {
+            if ch.is_control() || matches!(ch, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                ch
+            }
+        })
         .collect()
 }
 
@@ -70,7 +81,7 @@ impl Toml {
     /// A `# ` comment line before whatever comes next.
     pub(super) fn comment(&mut self, line: &str) {
         self.pending.push_str("# ");
-        self.pending.push_str(line);
+        self.pending.push_str(&one_line(line));
         self.pending.push('\n');
     }
 
@@ -87,7 +98,7 @@ impl Toml {
         let prefix = format!("{}\n", std::mem::take(&mut self.pending));
         t.decor_mut().set_prefix(prefix);
         if let Some(c) = comment {
-            t.decor_mut().set_suffix(format!("  # {c}"));
+            t.decor_mut().set_suffix(format!("  # {}", one_line(c)));
         }
         t
     }
@@ -137,7 +148,7 @@ impl Toml {
         if let Some((c, pad)) = comment {
             value
                 .decor_mut()
-                .set_suffix(format!("{}  # {c}", " ".repeat(pad)));
+                .set_suffix(format!("{}  # {}", " ".repeat(pad), one_line(c)));
         }
         table.insert(key, Item::Value(value));
         if let Some(mut k) = table.key_mut(key) {

@@ -9,7 +9,7 @@
 use crate::field::Canonical;
 
 /// Words that name the record type rather than the field (`Deal - Owner`, `opp_name`).
-const OBJECT_WORDS: [&str; 8] = [
+const OBJECT_WORDS: [&str; 14] = [
     "deal",
     "deals",
     "opportunity",
@@ -18,6 +18,20 @@ const OBJECT_WORDS: [&str; 8] = [
     "opps",
     "oppty",
     "potential",
+    // Spanish, Portuguese, French, Italian, German.
+    "oportunidad",
+    "oportunidade",
+    "opportunite",
+    "opportunité",
+    "opportunità",
+    "verkaufschance",
+];
+
+/// Small words a header in another language joins its words with ("Fecha de cierre",
+/// "Nom de l'opportunité", "Name der Verkaufschance"): set aside to find the field.
+const JOINING_WORDS: [&str; 18] = [
+    "de", "la", "el", "del", "los", "las", "da", "do", "das", "dos", "di", "della", "du", "des",
+    "le", "l", "der", "am",
 ];
 
 /// Currency codes and words that may end an amount's header (`amount_usd`).
@@ -54,6 +68,13 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "oppname",
             "opportunityname",
             "potentialname",
+            "nombre",
+            "nom",
+            "nome",
+            "titel",
+            "titulo",
+            "título",
+            "titre",
         ],
     ),
     (
@@ -74,6 +95,15 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "clientname",
             "potentialcustomer",
             "buyer",
+            "cuenta",
+            "empresa",
+            "cliente",
+            "compte",
+            "société",
+            "conta",
+            "firma",
+            "kunde",
+            "unternehmen",
         ],
     ),
     (
@@ -95,6 +125,18 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "ae",
             "user",
             "responsible",
+            "propietario",
+            "responsable",
+            "vendedor",
+            "comercial",
+            "propriétaire",
+            "proprietaire",
+            "proprietário",
+            "proprietario",
+            "besitzer",
+            "inhaber",
+            "verantwortlicher",
+            "vertriebsmitarbeiter",
         ],
     ),
     (
@@ -104,12 +146,21 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "stagename",
             "salesstage",
             "pipelinestage",
+            "pipelinestep",
             "dealstage",
             "phase",
             "salesphase",
             "pipelinephase",
             "step",
             "salesstep",
+            "etapa",
+            "fase",
+            "étape",
+            "etape",
+            "estagio",
+            "estágio",
+            "vertriebsphase",
+            "verkaufsphase",
         ],
     ),
     (
@@ -135,6 +186,13 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "total",
             "totalvalue",
             "price",
+            "importe",
+            "monto",
+            "valor",
+            "montant",
+            "betrag",
+            "importo",
+            "umsatz",
         ],
     ),
     (
@@ -145,6 +203,13 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "currencyisocode",
             "ccy",
             "isocurrency",
+            "moneda",
+            "divisa",
+            "devise",
+            "moeda",
+            "währung",
+            "waehrung",
+            "valuta",
         ],
     ),
     (
@@ -164,6 +229,20 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "targetclose",
             "targetclosedate",
             "decisiondate",
+            "actualclose",
+            "actualclosedate",
+            "dateclosed",
+            "expectedclosingdate",
+            "fechacierre",
+            "fechadecierre",
+            "fechacierreprevista",
+            "fechaprevistacierre",
+            "dateclôture",
+            "datecloture",
+            "datafechamento",
+            "datachiusura",
+            "abschlussdatum",
+            "schlusstermin",
         ],
     ),
     (
@@ -180,6 +259,18 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "opendate",
             "openedon",
             "openedat",
+            "fechacreación",
+            "fechacreacion",
+            "fechaalta",
+            "datecréation",
+            "datecreation",
+            "datacriação",
+            "datacriacao",
+            "datacreazione",
+            "erstelltam",
+            "erstelldatum",
+            "erstellungsdatum",
+            "angelegtam",
         ],
     ),
     (
@@ -245,6 +336,12 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "chance",
             "confidence",
             "winlikelihood",
+            "probabilidad",
+            "probabilité",
+            "probabilite",
+            "probabilidade",
+            "probabilità",
+            "wahrscheinlichkeit",
         ],
     ),
     (
@@ -267,6 +364,15 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "nextaction",
             "nextactivity",
             "nextactions",
+            "siguientepaso",
+            "próximopaso",
+            "proximopaso",
+            "prochaineétape",
+            "prochaineetape",
+            "próximopasso",
+            "proximopasso",
+            "nächsterschritt",
+            "naechsterschritt",
         ],
     ),
     (
@@ -303,6 +409,8 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
         Canonical::Status,
         &[
             "status",
+            "estado",
+            "statut",
             "dealstatus",
             "opportunitystatus",
             "outcome",
@@ -371,6 +479,18 @@ fn keys(header: &str) -> Vec<String> {
         w.remove(0);
         out.push(w.concat());
     }
+    // Another language's joining words ("Fecha de cierre"), and the record type after the
+    // field ("Nombre de la oportunidad", "Name der Verkaufschance").
+    if w.len() > 1 && w.iter().any(|x| JOINING_WORDS.contains(&x.as_str())) {
+        w.retain(|x| !JOINING_WORDS.contains(&x.as_str()));
+        if !w.is_empty() {
+            out.push(w.concat());
+        }
+    }
+    if w.len() > 1 && OBJECT_WORDS.contains(&w[w.len() - 1].as_str()) {
+        w.pop();
+        out.push(w.concat());
+    }
     // A glued prefix (`dealname`, `OpportunityOwner`): one word starting with an object word.
     if let [only] = w.as_slice() {
         for o in OBJECT_WORDS {
@@ -380,6 +500,21 @@ fn keys(header: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Headers of columns that hold short, repeated labels but never the deal's stage: its type,
+/// source, reason, product, region. Their values may read like stages ("New Business",
+/// "Evaluation"), so their names rule them out.
+const NEVER_STAGE: [&str; 24] = [
+    "type", "dealtype", "opportunitytype", "businesstype", "tipo", "typ", "source",
+    "leadsource", "reason", "lossreason", "closereason", "wonreason", "lostreason",
+    "description", "notes", "note", "comments", "comment", "product", "industry", "region",
+    "segment", "territory", "priority",
+];
+
+/// Whether a header names a column that is never the stage (see [`NEVER_STAGE`]).
+pub(super) fn never_stage(header: &str) -> bool {
+    keys(header).iter().any(|k| NEVER_STAGE.contains(&k.as_str()))
 }
 
 /// The canonical field a header commonly names, if any.
