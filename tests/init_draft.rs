@@ -417,3 +417,135 @@ fn a_sorted_export_is_settled_on_the_whole_file() {
         "{text}"
     );
 }
+
+/// Every comment the draft writes that quotes the export (date notes, the stage column's
+/// evidence, the order by probability, rare forecast categories, headers not typed) gets a
+/// header or value holding a newline, a carriage return, control characters, `"""`, `]]` and
+/// `#`: the draft parses to exactly the intended tables, with no `[checks]` of the export's
+/// writing, and `rules check` accepts it (issue: TOML injection through `init --from`).
+#[test]
+fn toml_injection_through_init_from_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let evil = "x\n[checks]\nVAL006 = \"off\"\r\n\u{1b}[31m\"\"\" ]] # y";
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut csv = format!(
+        "Deal,Stage,Probability,Forecast,{},{},{},Amount\n",
+        q(&format!("Close{evil}")),
+        q(&format!("Note{evil}")),
+        q(&format!("Note{evil}")),
+    );
+    let values = [
+        ("Prospect ]] # a", "10"),
+        ("Qualify \"\"\" b", "20"),
+        ("Propose ''' c", "60"),
+        ("Won", "100"),
+    ];
+    for i in 0..24 {
+        let (stage, p) = values[i % 4];
+        let forecast = if i == 5 {
+            q(&format!("Pipe{evil}"))
+        } else {
+            "Pipeline".to_string()
+        };
+        csv.push_str(&format!(
+            "Deal {i},{},{p},{forecast},2026-12-{:02},{},n,{}\n",
+            q(stage),
+            i % 28 + 1,
+            q(evil),
+            1000 + i
+        ));
+    }
+    let file = temp_file(&dir, "hostile.csv", csv);
+    let text = draft(&file);
+    for line in text.lines() {
+        assert!(
+            !line.trim_start().starts_with("[checks]") && !line.starts_with("VAL006"),
+            "export text became TOML: {line:?}\n{text}"
+        );
+        assert!(!line.contains('\u{1b}'), "a control character in {line:?}");
+    }
+    let doc: toml::Table = toml::from_str(&text).expect("the draft is valid TOML");
+    let tables: BTreeSet<&str> = doc.keys().map(String::as_str).collect();
+    assert_eq!(
+        tables,
+        BTreeSet::from(["columns", "fields", "gate", "input", "risk", "stages"]),
+        "{text}"
+    );
+    let names: Vec<String> = stages(&text).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "Prospect ]] # a",
+            "Qualify \"\"\" b",
+            "Propose ''' c",
+            "Won"
+        ],
+        "{text}"
+    );
+    let rules = temp_file(&dir, "hostile.toml", &text);
+    let check = run(pipelint().args(["rules", "check", &rules]));
+    assert_eq!(check.code, 0, "{}\n{text}", check.stderr);
+    let report = audit_json(&file, &rules);
+    assert_eq!(report["summary"]["records"], 24);
+}
+
+/// Drafts pipelint itself refused: a column named `Close Date` holding the stages (the
+/// stage mapped to it, and `close_date` then read from the same column by its spelling),
+/// and an empty header. A draft always passes `rules check` and binds to its export.
+#[test]
+fn init_drafts_only_rules_that_check_and_bind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            "close_date_holds_stages.csv",
+            "Deal,Owner,Close Date,Amount\n",
+            "Deal {i},Ann,{stage},{amount}\n",
+        ),
+        (
+            "empty_header.csv",
+            "Deal,,Owner,Amount\n",
+            "Deal {i},{stage},Ann,{amount}\n",
+        ),
+    ];
+    let stage_names = [
+        "Prospecting",
+        "Proposal",
+        "Negotiation",
+        "Closed Won",
+        "Closed Lost",
+    ];
+    for (name, header, row) in cases {
+        let mut csv = header.to_string();
+        for i in 0..25 {
+            csv.push_str(
+                &row.replace("{i}", &i.to_string())
+                    .replace("{stage}", stage_names[i % 5])
+                    .replace("{amount}", &(1000 * (i + 1)).to_string()),
+            );
+        }
+        let file = temp_file(&dir, name, csv);
+        let text = draft(&file);
+        let mapped = columns(&text);
+        assert!(
+            mapped.iter().all(|(_, h)| !h.is_empty()),
+            "{name}: an empty header mapped: {mapped:?}\n{text}"
+        );
+        let rules = temp_file(&dir, &format!("{name}.toml"), &text);
+        let check = run(pipelint().args(["rules", "check", &rules]));
+        assert_eq!(check.code, 0, "{name}: {}\n{text}", check.stderr);
+        let r =
+            run(pipelint().args(["audit", &file, "-r", &rules, "--as-of", AS_OF, "-f", "json"]));
+        assert!(r.code == 0 || r.code == 1, "{name}: {}\n{text}", r.stderr);
+        let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON report");
+        assert_eq!(report["summary"]["records"], 25, "{name}");
+    }
+    // The column named Close Date is the stage, and no date is read from it.
+    let text = draft(&format!(
+        "{}/close_date_holds_stages.csv",
+        dir.path().display()
+    ));
+    assert!(
+        columns(&text).contains(&("stage".to_string(), "Close Date".to_string())),
+        "{text}"
+    );
+}

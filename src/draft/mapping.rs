@@ -205,12 +205,14 @@ fn values_fit(field: Canonical, c: &ColumnStats) -> bool {
 /// A column whose few, short, repeated values include won/lost words, when no header names
 /// the stage (a column of notes that mention "won" is not one).
 pub(super) fn guess_stage(profile: &FileProfile, mapped: &[Mapped]) -> Option<Mapped> {
+    let names: Vec<String> = profile.columns.iter().map(|c| c.name.clone()).collect();
     profile
         .columns
         .iter()
         .enumerate()
         .filter(|(i, c)| {
             !mapped.iter().any(|m| m.column == *i)
+                && super::roles::referable(&names, *i)
                 && !vocabulary::never_stage(&c.name)
                 && (2..=40).contains(&c.distinct())
                 && c.fill_rate() >= 0.9

@@ -12,6 +12,8 @@
 mod mapping;
 pub(crate) mod movement;
 mod order;
+#[cfg(test)]
+mod properties;
 mod render;
 mod roles;
 mod stages;

@@ -21,9 +21,29 @@ pub(super) struct Toml {
     position: isize,
 }
 
-/// A value for [`Toml::set`].
+/// A value for [`Toml::set`]. Text holding a line break or another control character is
+/// written as one basic string with escapes (`"a\nb"`), never as a multi-line string: a
+/// reader of the draft sees every value on its own line, and no line of export text starts
+/// a line of the file.
 pub(super) fn text(s: &str) -> Value {
-    Value::from(s)
+    if !s.chars().any(char::is_control) {
+        return Value::from(s);
+    }
+    let mut basic = String::with_capacity(s.len() + 2);
+    basic.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => basic.push_str("\\\""),
+            '\\' => basic.push_str("\\\\"),
+            '\n' => basic.push_str("\\n"),
+            '\r' => basic.push_str("\\r"),
+            '\t' => basic.push_str("\\t"),
+            c if c.is_control() => basic.push_str(&format!("\\u{:04X}", c as u32)),
+            c => basic.push(c),
+        }
+    }
+    basic.push('"');
+    basic.parse::<Value>().unwrap_or_else(|_| Value::from(s))
 }
 
 /// A number as a person writes it: an integer when whole (`10`, not `10.0`).
@@ -37,7 +57,12 @@ pub(super) fn number(n: f64) -> Value {
 
 /// An array of strings on one line.
 pub(super) fn list<S: AsRef<str>>(items: &[S]) -> Value {
-    Value::Array(items.iter().map(|s| s.as_ref()).collect::<Array>())
+    let mut array = Array::new();
+    for s in items {
+        array.push_formatted(text(s.as_ref()));
+    }
+    array.fmt();
+    Value::Array(array)
 }
 
 /// An inline table `{ a = 1, b = "x" }`, keys in the order given.

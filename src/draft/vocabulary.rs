@@ -506,15 +506,37 @@ fn keys(header: &str) -> Vec<String> {
 /// source, reason, product, region. Their values may read like stages ("New Business",
 /// "Evaluation"), so their names rule them out.
 const NEVER_STAGE: [&str; 24] = [
-    "type", "dealtype", "opportunitytype", "businesstype", "tipo", "typ", "source",
-    "leadsource", "reason", "lossreason", "closereason", "wonreason", "lostreason",
-    "description", "notes", "note", "comments", "comment", "product", "industry", "region",
-    "segment", "territory", "priority",
+    "type",
+    "dealtype",
+    "opportunitytype",
+    "businesstype",
+    "tipo",
+    "typ",
+    "source",
+    "leadsource",
+    "reason",
+    "lossreason",
+    "closereason",
+    "wonreason",
+    "lostreason",
+    "description",
+    "notes",
+    "note",
+    "comments",
+    "comment",
+    "product",
+    "industry",
+    "region",
+    "segment",
+    "territory",
+    "priority",
 ];
 
 /// Whether a header names a column that is never the stage (see [`NEVER_STAGE`]).
 pub(super) fn never_stage(header: &str) -> bool {
-    keys(header).iter().any(|k| NEVER_STAGE.contains(&k.as_str()))
+    keys(header)
+        .iter()
+        .any(|k| NEVER_STAGE.contains(&k.as_str()))
 }
 
 /// The canonical field a header commonly names, if any.

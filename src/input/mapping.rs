@@ -139,15 +139,30 @@ pub(crate) fn bind(
     let mut missing_mapped: Vec<String> = Vec::new();
     let headers: Vec<&str> = header.cells.iter().map(String::as_str).collect();
 
+    let mut implicit = Vec::new();
     for (id, entry) in table.entries.iter().enumerate() {
         columns[id] = match &entry.name {
             FieldName::Canonical(c) => match rules.columns.iter().find(|col| col.field == *c) {
                 Some(col) => header.find_any(&col.headers),
                 // No [columns] entry: a header spelled like the canonical name maps itself.
-                None => header.find(c.as_str()),
+                None => {
+                    implicit.push(id);
+                    header.find(c.as_str())
+                }
             },
             FieldName::Header(h) => header.find(h),
         };
+    }
+    // ...unless [columns] gives that column to another field (`stage = "Close Date"` in an
+    // export whose "Close Date" holds stages): what the rules say outranks a spelling.
+    for &id in &implicit {
+        let Some(column) = columns[id] else { continue };
+        let claimed = rules.columns.iter().any(|col| {
+            Some(column) == header.find_any(&col.headers) && table.canonical(col.field) != id
+        });
+        if claimed {
+            columns[id] = None;
+        }
     }
 
     // Columns the user's [columns] names must exist.
