@@ -630,6 +630,9 @@ impl RiskFacts {
     /// Why `no_next_step` fired: the next step is missing, expired or filler (any of them).
     pub(crate) const NEXT_STEP_MISSING: u8 = 32;
     pub(crate) const NEXT_STEP_EXPIRED: u8 = 64;
+    /// A status (or closed flag) says the deal is open: it is, in a stage the rules do not
+    /// know as in one they do.
+    pub(crate) const STATUS_OPEN: u8 = 128;
     pub(crate) const NEXT_STEP_FILLER: u8 = 128;
 
     pub(crate) fn has(&self, flag: u8) -> bool {

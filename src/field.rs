@@ -28,10 +28,15 @@ pub(crate) enum Canonical {
     NextStepDate,
     /// How many contacts (buyers) are engaged on the deal.
     Contacts,
+    /// Whether the deal is closed (Salesforce's `IsClosed`): closed deals are won or lost,
+    /// open ones are open whatever their stage is called.
+    IsClosed,
+    /// Whether a closed deal was won (Salesforce's `IsWon`).
+    IsWon,
 }
 
 impl Canonical {
-    pub(crate) const ALL: [Canonical; 19] = [
+    pub(crate) const ALL: [Canonical; 21] = [
         Canonical::Id,
         Canonical::Name,
         Canonical::Account,
@@ -51,6 +56,8 @@ impl Canonical {
         Canonical::Status,
         Canonical::NextStepDate,
         Canonical::Contacts,
+        Canonical::IsClosed,
+        Canonical::IsWon,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -74,6 +81,8 @@ impl Canonical {
             Canonical::Status => "status",
             Canonical::NextStepDate => "next_step_date",
             Canonical::Contacts => "contacts",
+            Canonical::IsClosed => "is_closed",
+            Canonical::IsWon => "is_won",
         }
     }
 
@@ -103,6 +112,7 @@ impl Canonical {
             FieldType::Money => "money",
             FieldType::Date => "a date",
             FieldType::Number => "a number",
+            FieldType::Boolean => "a yes/no value",
             _ => "text",
         }
     }
@@ -118,6 +128,7 @@ impl Canonical {
             | Canonical::NextStepDate => FieldType::Date,
             Canonical::Probability => FieldType::Percent,
             Canonical::PushCount | Canonical::StageAge | Canonical::Contacts => FieldType::Number,
+            Canonical::IsClosed | Canonical::IsWon => FieldType::Boolean,
             _ => FieldType::Text,
         }
     }

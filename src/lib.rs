@@ -73,7 +73,7 @@ pub use report::{
     DealSide, DeltaByCode, DeltaByOwner, DetectedRow, DiffFormat, EmitOptions, FieldRow, Files,
     FindingDeltaRow, FindingRow, Format, GroupFigures, InputRow, MoveCounts, MovementRow,
     NotCheckedRow, OwnerRow, PreviousRow, QuarterRow, Report, RulesRow, SCHEMA, SeverityCounts,
-    SignalRow, SlipRow, StageRow, Summary, WaterfallRow,
+    SignalRow, SlipRow, StageRow, Summary, UnknownStageRow, UnknownStages, WaterfallRow,
 };
 pub use rules::RuleSet;
 pub use score::Band;
@@ -368,8 +368,8 @@ fn history_audit(
     });
     let mut audit = audit?;
     for (_, why) in &mut audit.not_checked {
-        if *why == checks::changes::NOT_CHECKED {
-            *why = history::NO_EARLIER_SNAPSHOT;
+        if why == checks::changes::NOT_CHECKED {
+            *why = history::NO_EARLIER_SNAPSHOT.to_string();
         }
     }
     let sole = report::sole_currency(&audit);

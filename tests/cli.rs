@@ -36,7 +36,7 @@ fn exit_1_when_the_gate_fails_with_reasons() {
     );
     assert!(
         r.stdout
-            .contains("preset:salesforce (auto-detected, confidence 91%: 13 of its 16 columns, 10 of 11 stage values)")
+            .contains("preset:salesforce (auto-detected, confidence 91%: 13 of its 18 columns, 10 of 11 stage values)")
     );
     assert_eq!(r.stderr, "");
 }
@@ -141,7 +141,7 @@ fn deals_at_risk_table_explains_why() {
     ]);
     assert!(
         r.stdout
-            .contains("Open deals    6 · 140,000.00 open · 80,000.00 at risk (high band)"),
+            .contains("Open deals    6 · 140,000.00 open (1 without an amount) · 80,000.00 at risk (high band) · + 1 in stages the rules do not know: Verbal Commit 1"),
         "{}",
         r.stdout
     );

@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::duplicates::normalize_name;
 use super::plan::Plan;
 use super::{CheckDoc, Wording};
-use crate::deal::{Deal, DealStore, StageKey};
+use crate::deal::{Deal, DealStore, RiskFacts, StageKey};
 use crate::diag::{About, Code, Finding, FindingSink, RowRef, Says, Subject};
 use crate::engine::Audit;
 use crate::field::Canonical;
@@ -97,7 +97,10 @@ pub(crate) enum Standing {
     Unknown,
 }
 
-/// A deal's standing by its stage and its status column.
+/// A deal's standing by its stage and its status: a known stage says open or closed, else
+/// a status that says open makes it open (as [`DealState::is_open`] decides).
+///
+/// [`DealState::is_open`]: super::hygiene::DealState::is_open
 pub(crate) fn standing(d: &Deal, rules: &RuleSet) -> Standing {
     if let Some(outcome) = d.risk.closed_as {
         return Standing::Closed(outcome);
@@ -107,6 +110,7 @@ pub(crate) fn standing(d: &Deal, rules: &RuleSet) -> Standing {
             Some(outcome) => Standing::Closed(outcome),
             None => Standing::Open,
         },
+        _ if d.risk.flags & RiskFacts::STATUS_OPEN != 0 => Standing::Open,
         _ => Standing::Unknown,
     }
 }

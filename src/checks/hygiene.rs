@@ -123,8 +123,11 @@ pub(crate) struct DealState<'a> {
     /// The deal's stage, when it is one of the rules' stages.
     pub(crate) stage: Option<&'a StageRule>,
     /// Won or lost by the status column (Pipedrive keeps the outcome apart from the stage,
-    /// which stays where the deal closed).
+    /// which stays where the deal closed) or the closed and won flags.
     pub(crate) closed_as: Option<Outcome>,
+    /// The status column or the closed flag says the deal is open: it is, even in a stage
+    /// the rules do not know (no deal silently dropped from the open pipeline).
+    pub(crate) status_open: bool,
     pub(crate) close_date: Option<NaiveDate>,
     pub(crate) created_date: Option<NaiveDate>,
     pub(crate) activity: Activity,
@@ -146,10 +149,20 @@ pub(crate) struct DealState<'a> {
 }
 
 impl DealState<'_> {
-    /// Open: a known stage without an outcome, not closed by the status column. Unknown
-    /// stages are neither open nor closed.
+    /// Open: not closed by the status, and a known stage without an outcome, or (in a stage
+    /// the rules do not know, or none) a status that says open. Unknown stages are
+    /// otherwise neither open nor closed.
     pub(crate) fn is_open(&self) -> bool {
-        self.closed_as.is_none() && self.stage.is_some_and(StageRule::is_open)
+        self.closed_as.is_none()
+            && match self.stage {
+                Some(stage) => stage.is_open(),
+                None => self.status_open,
+            }
+    }
+
+    /// Closed, won or lost: by the status, or by a known stage's outcome.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed_as.is_some() || self.stage.is_some_and(|s| !s.is_open())
     }
 
     pub(crate) fn is_won(&self) -> bool {
@@ -240,6 +253,40 @@ impl DealState<'_> {
     }
 }
 
+/// Status values, by their letters, that say a deal is open, won or lost. `Closed Won` as a
+/// status (init --from maps such a column; Zoho's Forecast Type) closes as `Won` does.
+pub(crate) const STATUS_OPEN: [&str; 2] = ["open", "inprogress"];
+pub(crate) const STATUS_WON: [&str; 2] = ["won", "closedwon"];
+pub(crate) const STATUS_LOST: [&str; 3] = ["lost", "closedlost", "deleted"];
+
+/// What a deal's status says: won or lost, or open. From the status column when it holds
+/// one of the status words, else from the closed and won flags (`IsClosed`, `IsWon`).
+pub(crate) fn status_of(plan: &Plan<'_>, texts: &RowText<'_>) -> (Option<Outcome>, bool) {
+    if let Some(c) = plan.status_col {
+        let text = texts.field(Some(c));
+        let t = trim_cell(&text);
+        let is = |words: &[&str]| words.iter().any(|w| letters_eq(t, w));
+        if is(&STATUS_WON) {
+            return (Some(Outcome::Won), false);
+        }
+        if is(&STATUS_LOST) {
+            return (Some(Outcome::Lost), false);
+        }
+        if is(&STATUS_OPEN) {
+            return (None, true);
+        }
+    }
+    let flag = |col: Option<usize>| {
+        col.and_then(|c| crate::values::parse_bool(trim_cell(&texts.field(Some(c)))))
+    };
+    match flag(plan.is_closed_col) {
+        Some(true) if flag(plan.is_won_col) == Some(true) => (Some(Outcome::Won), false),
+        Some(true) => (Some(Outcome::Lost), false),
+        Some(false) => (None, true),
+        None => (None, false),
+    }
+}
+
 /// Field ids the hygiene findings are reported on.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct HygieneFields {
@@ -307,19 +354,7 @@ impl<'a> DealState<'a> {
             Some(Cell::Valid(Parsed::Money(m))) => Some(m.amount),
             _ => None,
         };
-        let closed_as = plan.status_col.and_then(|c| {
-            let text = texts.field(Some(c));
-            let t = trim_cell(&text);
-            // "Closed Won" as a status (init --from maps such a column) closes as "Won" does.
-            let is = |word: &str| letters_eq(t, word);
-            if is("won") || is("closedwon") {
-                Some(Outcome::Won)
-            } else if is("lost") || is("closedlost") || is("deleted") {
-                Some(Outcome::Lost)
-            } else {
-                None
-            }
-        });
+        let (closed_as, status_open) = status_of(plan, texts);
         let next_step = NextStep {
             missing: match (cell(h.next_step), cell(h.next_step_date)) {
                 (Some(text), _) => Some(matches!(text, Cell::Missing { .. })),
@@ -335,6 +370,7 @@ impl<'a> DealState<'a> {
                 _ => None,
             },
             closed_as,
+            status_open,
             close_date: date_of(plan.close_date_slot),
             created_date: date_of(h.created_date),
             activity: match cell(h.last_activity) {

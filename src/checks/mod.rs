@@ -160,6 +160,34 @@ pub(crate) fn signal_doc(signal: Signal) -> Option<&'static SignalDoc> {
 }
 
 /// What a code's family registered for it.
+/// Whether a code reads the deal's stage against the rules' stages (it cannot run without
+/// a stage column): exit criteria, unknown stages, time in stage, probability and forecast
+/// against the stage's.
+pub(crate) fn needs_stage(code: Code) -> bool {
+    matches!(
+        code,
+        Code::Req002 | Code::Val006 | Code::Hyg003 | Code::Hyg004 | Code::Hyg005
+    )
+}
+
+/// Whether a code judges only open (or won) deals: without a stage or a status, no deal is
+/// either, and the code would pass on a pipeline it never looked at.
+pub(crate) fn needs_open(code: Code) -> bool {
+    needs_stage(code)
+        || matches!(
+            code,
+            Code::Hyg001
+                | Code::Hyg002
+                | Code::Hyg006
+                | Code::Hyg008
+                | Code::Hyg010
+                | Code::Dup002
+                | Code::Chg002
+                | Code::Chg004
+                | Code::Chg005
+        )
+}
+
 pub(crate) fn doc(code: Code) -> Option<&'static CheckDoc> {
     registry()
         .into_iter()

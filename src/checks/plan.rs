@@ -80,6 +80,9 @@ pub(crate) struct Plan<'a> {
     pub(crate) currency_col: Option<usize>,
     /// The open/won/lost status column, if the export has one.
     pub(crate) status_col: Option<usize>,
+    /// The closed and won flags (`IsClosed`, `IsWon`), if the export has them.
+    pub(crate) is_closed_col: Option<usize>,
+    pub(crate) is_won_col: Option<usize>,
     pub(crate) stage_slot: Option<usize>,
     pub(crate) amount_slot: Option<usize>,
     pub(crate) close_date_slot: Option<usize>,
@@ -298,6 +301,8 @@ impl<'a> Plan<'a> {
             owner_col: col(Canonical::Owner),
             currency_col: col(Canonical::Currency),
             status_col: col(Canonical::Status),
+            is_closed_col: col(Canonical::IsClosed),
+            is_won_col: col(Canonical::IsWon),
             stage_slot: slot(Canonical::Stage),
             amount_slot: typed(Canonical::Amount, |k| k == FieldType::Money),
             close_date_slot: typed(Canonical::CloseDate, date),

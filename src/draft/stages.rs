@@ -362,6 +362,7 @@ impl Draft<'_> {
         let groups: Vec<Option<&GroupStats>> = distinct.iter().map(|(_, _, g)| *g).collect();
         let (source, confidence) = self.order_open(&mut stages, &groups);
         order(&mut stages);
+        merge_same(&mut stages);
         StageOrder {
             stages,
             source,
@@ -614,6 +615,37 @@ impl Draft<'_> {
             }
         }
         d
+    }
+}
+
+/// One stage per name: values a preset knows as one stage (`Won` and `Closed Won` are its
+/// Won) become that stage once, the later spellings its aliases and their deals its own.
+fn merge_same(stages: &mut Vec<StageDraft>) {
+    let names = |s: &StageDraft| -> Vec<String> {
+        std::iter::once(s.name.clone())
+            .chain(s.aliases.iter().cloned())
+            .collect()
+    };
+    let mut i = 0;
+    while i < stages.len() {
+        let mine = names(&stages[i]);
+        let mut j = i + 1;
+        while j < stages.len() {
+            let theirs = names(&stages[j]);
+            if theirs.iter().any(|t| mine.iter().any(|m| eq_fold(m, t))) {
+                let other = stages.remove(j);
+                let first = &mut stages[i];
+                first.deals += other.deals;
+                for alias in names(&other) {
+                    if !names(first).iter().any(|n| eq_fold(n, &alias)) {
+                        first.aliases.push(alias);
+                    }
+                }
+            } else {
+                j += 1;
+            }
+        }
+        i += 1;
     }
 }
 

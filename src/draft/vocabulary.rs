@@ -40,7 +40,7 @@ const CURRENCY_WORDS: [&str; 12] = [
 ];
 
 /// Each canonical field with the headers (as joined words) it commonly goes by.
-const VOCABULARY: [(Canonical, &[&str]); 19] = [
+const VOCABULARY: [(Canonical, &[&str]); 21] = [
     (
         Canonical::Id,
         &[
@@ -455,6 +455,8 @@ const VOCABULARY: [(Canonical, &[&str]); 19] = [
             "contactroles",
         ],
     ),
+    (Canonical::IsClosed, &["isclosed", "closed"]),
+    (Canonical::IsWon, &["iswon", "won"]),
 ];
 
 /// The header's words: lower-cased, split at anything that is not a letter or a digit.

@@ -122,7 +122,7 @@ pub struct Audit {
     /// How this snapshot's deals paired with the previous one's.
     pub(crate) pairing: Option<Pairing>,
     /// Codes that were on but could not be checked, with why.
-    pub(crate) not_checked: Vec<(Vec<Code>, &'static str)>,
+    pub(crate) not_checked: Vec<(Vec<Code>, String)>,
     /// What changed since the previous snapshot.
     pub(crate) changes: Option<ChangeView>,
     /// The `--by FIELD` the health breakdowns group by.
@@ -415,7 +415,8 @@ pub(crate) fn run(
         _ => None,
     };
     let push_history = has_push_history(previous.is_some(), &inputs, &table);
-    let (checks_run, not_checked) = which_checks(policy, previous.is_some(), push_history);
+    let judged = Judged::of(&rules, &table, &inputs);
+    let (checks_run, not_checked) = which_checks(policy, previous.is_some(), push_history, judged);
     Ok(Audit {
         rules,
         table,
@@ -534,17 +535,57 @@ fn has_push_history(has_previous: bool, inputs: &[InputSummary], table: &FieldTa
             .any(|i| !i.previous && i.mapping.column(push_column).is_some())
 }
 
+/// What the inputs let the audit judge of a deal's standing: its stage (the rules list
+/// stages and every file maps the stage column), or at least whether it is open (a status
+/// or closed flag in every file).
+#[derive(Clone, Copy, Debug)]
+struct Judged {
+    stages: bool,
+    open: bool,
+}
+
+impl Judged {
+    fn of(rules: &RuleSet, table: &FieldTable, inputs: &[InputSummary]) -> Judged {
+        use crate::field::Canonical;
+        let every = |c: Canonical| {
+            let id = table.canonical(c);
+            inputs
+                .iter()
+                .filter(|i| !i.previous)
+                .all(|i| i.mapping.column(id).is_some())
+        };
+        let stages = !rules.stages.is_empty() && every(Canonical::Stage);
+        Judged {
+            stages,
+            open: stages || every(Canonical::Status) || every(Canonical::IsClosed),
+        }
+    }
+}
+
+/// Why codes that read the deal's stage cannot be checked without one.
+pub(crate) const NO_STAGE: &str = "no stage column is mapped (or the rules list no stages): \
+     stage checks cannot be judged; map `stage` in [columns] and list the pipeline's stages";
+/// Why codes that judge open deals cannot be checked without a stage or a status.
+pub(crate) const NO_STANDING: &str = "no stage or status column is mapped: no deal can be \
+     judged open or closed, so the open pipeline, its checks and risk are not judged; map \
+     `stage` in [columns]";
+
 /// The codes that run (those on, and checkable), and those on that cannot be checked, with
-/// why (the change checks without a previous snapshot).
+/// why (the change checks without a previous snapshot, the stage checks without a stage).
 fn which_checks(
     policy: &Policy,
     has_previous: bool,
     push_history: bool,
-) -> (Vec<Code>, Vec<(Vec<Code>, &'static str)>) {
-    let mut not_checked: Vec<(Vec<Code>, &'static str)> = Vec::new();
+    judged: Judged,
+) -> (Vec<Code>, Vec<(Vec<Code>, String)>) {
+    let mut not_checked: Vec<(Vec<Code>, String)> = Vec::new();
     let mut run = Vec::new();
     for c in policy.codes_on() {
-        let why = if changes::needs_previous(c) && !has_previous {
+        let why = if !judged.open && crate::checks::needs_open(c) {
+            Some(NO_STANDING)
+        } else if !judged.stages && crate::checks::needs_stage(c) {
+            Some(NO_STAGE)
+        } else if changes::needs_previous(c) && !has_previous {
             Some(changes::NOT_CHECKED)
         } else if slippage::needs_push_history(c) && !push_history {
             Some(slippage::NOT_CHECKED)
@@ -553,9 +594,9 @@ fn which_checks(
         };
         match why {
             None => run.push(c),
-            Some(why) => match not_checked.iter_mut().find(|(_, w)| *w == why) {
+            Some(why) => match not_checked.iter_mut().find(|(_, w)| w == why) {
                 Some((codes, _)) => codes.push(c),
-                None => not_checked.push((vec![c], why)),
+                None => not_checked.push((vec![c], why.to_string())),
             },
         }
     }

@@ -241,7 +241,13 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         let key = risk_key(score, amount.map(|m| m.0), plan.file, row.line);
         out.riskiest.offer(key, deal);
     }
-    let pipeline = open.then_some((band, currency, amount));
+    let pipeline = if open {
+        Tallied::Open(band, currency, amount)
+    } else if state.is_closed() {
+        Tallied::Closed
+    } else {
+        Tallied::Unknown
+    };
     tally(&mut out.tallies, owner, stage, &fulfilment, pipeline);
 }
 
@@ -284,19 +290,30 @@ fn score_risk(
     (facts, score)
 }
 
+/// Where a deal stands in the pipeline, for the tallies: open (with its band, currency and
+/// amount), closed, or in a stage nobody can judge.
+#[derive(Clone, Copy)]
+enum Tallied {
+    Open(Band, Option<Currency>, Option<crate::values::Money>),
+    Closed,
+    Unknown,
+}
+
 /// A deal's completeness into every group it belongs to (overall, its owner, its stage), and
-/// its open pipeline (`band, currency, amount`) when it is open.
+/// its open pipeline when it is open, or a closed deal counted.
 fn tally(
     t: &mut Tallies,
     owner: Option<u32>,
     stage: StageKey,
     fulfilment: &required::Fulfilment,
-    pipeline: Option<(Band, Option<Currency>, Option<crate::values::Money>)>,
+    standing: Tallied,
 ) {
     let add = |g: &mut GroupTally| {
         g.completeness.add(fulfilment.filled, fulfilment.applicable);
-        if let Some((band, currency, amount)) = pipeline {
-            g.pipeline.add_open(band, currency, amount);
+        match standing {
+            Tallied::Open(band, currency, amount) => g.pipeline.add_open(band, currency, amount),
+            Tallied::Closed => g.pipeline.closed += 1,
+            Tallied::Unknown => {}
         }
     };
     add(&mut t.overall);

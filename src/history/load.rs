@@ -165,10 +165,17 @@ fn read_part(
         let account = text(4)?.and_then(|a| names.account_id(a));
         let forecast = text(11)?.map_or(u32::MAX, |f| names.forecasts.intern(f));
         // A closed standing, whatever decided it (a status column or the stage), restores it.
-        let closed_as = match text(7)? {
+        let stood = text(7)?;
+        let closed_as = match stood {
             Some("won") => Some(Outcome::Won),
             Some("lost") => Some(Outcome::Lost),
             _ => None,
+        };
+        // Open by its status in a stage the rules do not know: open again.
+        let flags = if stood == Some("open") {
+            RiskFacts::STATUS_OPEN
+        } else {
+            0
         };
         let int = |i: usize| -> rusqlite::Result<i64> { r.get(i) };
         let risk = RiskFacts {
@@ -176,6 +183,7 @@ fn read_part(
             push_days: int(13)?.clamp(0, i64::from(u16::MAX)) as u16,
             forecast,
             closed_as,
+            flags,
             ..RiskFacts::default()
         };
         buffer.push(

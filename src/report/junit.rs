@@ -50,7 +50,7 @@ impl Emitter for JunitEmitter {
             for n in report.not_checked() {
                 for &code in &n.codes {
                     let mut status = TestCaseStatus::skipped();
-                    status.set_message(n.why);
+                    status.set_message(n.why.clone());
                     let mut case = TestCase::new(code.as_str(), status);
                     case.set_classname(format!("pipelint.{}", code.slug()));
                     suite.add_test_case(case);

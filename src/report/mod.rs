@@ -39,7 +39,8 @@ pub use rows::{
     Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DealRef, DealRisk, DealRow, DealSide,
     DeltaByCode, DeltaByOwner, DetectedRow, FieldRow, FindingDeltaRow, FindingRow, GroupFigures,
     InputRow, MoveCounts, MovementRow, NotCheckedRow, OwnerRow, PreviousRow, QuarterRow, RulesRow,
-    SeverityCounts, SignalRow, SlipRow, StageRow, Summary, WaterfallRow,
+    SeverityCounts, SignalRow, SlipRow, StageRow, Summary, UnknownStageRow, UnknownStages,
+    WaterfallRow,
 };
 pub use view::Report;
 pub(crate) use view::sole_currency;

@@ -40,6 +40,14 @@ pub struct Summary {
     pub records: u64,
     /// Open deals.
     pub open: u64,
+    /// Closed deals (won or lost, by their stage or status). `open + closed +
+    /// unknown_stage.deals = records`, always.
+    pub closed: u64,
+    /// Deals neither open nor closed: in a stage the rules do not know (or none), with no
+    /// status saying which. Counted, never dropped.
+    pub unknown_stage: UnknownStages,
+    /// Open deals without a readable amount: the open amount leaves them out.
+    pub open_without_amount: u64,
     /// Overall completeness, 0–100, one decimal.
     pub completeness: f64,
     pub findings: SeverityCounts,
@@ -48,6 +56,25 @@ pub struct Summary {
     pub at_risk_amount: Vec<Amount>,
     pub risk: BandCounts,
     pub gate: Verdict,
+}
+
+/// Deals in stages the rules do not know.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct UnknownStages {
+    /// Deals neither open nor closed (no status says which).
+    pub deals: u64,
+    /// Each stage value the rules do not know (as written; `None` for deals with no stage),
+    /// most deals first: its deals, and how many of them a status counted open or closed.
+    pub by_stage: Vec<UnknownStageRow>,
+}
+
+/// One stage value the rules do not know.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnknownStageRow {
+    pub stage: Option<String>,
+    pub deals: u64,
+    pub open: u64,
+    pub closed: u64,
 }
 
 /// Completeness of one field.
@@ -364,7 +391,7 @@ pub struct DealSide<'a> {
 #[derive(Clone, Debug, Serialize)]
 pub struct NotCheckedRow {
     pub codes: Vec<Code>,
-    pub why: &'static str,
+    pub why: String,
 }
 
 /// Which rules ran.

@@ -21,6 +21,7 @@ use super::rows::{
 };
 use crate::checks::WordContext;
 use crate::checks::changes::PairBy;
+use crate::checks::changes::{Standing, standing};
 use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity, Subject};
 use crate::engine::Audit;
@@ -79,6 +80,9 @@ impl<'a> Report<'a> {
         let summary = Summary {
             records: t.overall.completeness.records,
             open: p.open,
+            closed: p.closed,
+            unknown_stage: breakdowns::unknown_stages(audit),
+            open_without_amount: p.open_without_amount,
             completeness: round1(t.overall.completeness.rate()),
             findings,
             open_amount: sums(&p.open_amount),
@@ -148,7 +152,7 @@ impl<'a> Report<'a> {
             .iter()
             .map(|(codes, why)| NotCheckedRow {
                 codes: codes.clone(),
-                why,
+                why: why.clone(),
             })
             .collect();
         Report {
@@ -343,9 +347,7 @@ impl<'a> Report<'a> {
         let audit = self.audit;
         let mut sums: [CurrencySums; 3] = Default::default();
         for d in audit.deals.iter() {
-            let open = matches!(d.stage, StageKey::Known(i)
-                if audit.rules.stages.get(i as usize).is_some_and(|s| s.is_open()))
-                && d.risk.closed_as.is_none();
+            let open = standing(d, &audit.rules) == Standing::Open;
             if let (true, Some(m)) = (open, d.amount()) {
                 let band = Band::of(d.risk.score, &audit.rules.risk);
                 sums[band as usize].add(d.currency, m);
@@ -365,9 +367,7 @@ impl<'a> Report<'a> {
     pub(crate) fn deal_key(&self, index: usize) -> Option<DealKey<'a>> {
         let audit = self.audit;
         let d = audit.deals.get(index)?;
-        let open = matches!(d.stage, StageKey::Known(i)
-            if audit.rules.stages.get(i as usize).is_some_and(|s| s.is_open()))
-            && d.risk.closed_as.is_none();
+        let open = standing(d, &audit.rules) == Standing::Open;
         Some(DealKey {
             owner: audit.deals.owner(d),
             band: open.then(|| Band::of(d.risk.score, &audit.rules.risk)),
@@ -592,27 +592,36 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
             prompt: "Which stage is this deal really in?",
         }],
     };
+    let stands = standing(d, rules);
+    if matches!(stands, Standing::Closed(_)) {
+        return None;
+    }
+    let known = match d.stage {
+        StageKey::Known(i) => rules.stages.get(i as usize),
+        _ => None,
+    };
     match d.stage {
-        StageKey::Known(i) => {
-            let stage = rules.stages.get(i as usize)?;
-            if !stage.is_open() || d.risk.closed_as.is_some() {
-                return None;
-            }
+        // Open: by its stage, or (a stage the rules do not know) by its status.
+        _ if stands == Standing::Open => {
             let describe = Describe {
                 as_of: audit.as_of,
-                stage: Some(stage),
+                stage: known,
                 close_date: d.close_date,
                 forecast: audit.deals.forecast(d),
-                requires: stage
-                    .requires
-                    .iter()
-                    .map(|r| {
-                        audit
-                            .table
-                            .id(&r.name)
-                            .map_or(r.name.as_str(), |id| audit.table.name(id))
+                requires: known
+                    .map(|stage| {
+                        stage
+                            .requires
+                            .iter()
+                            .map(|r| {
+                                audit
+                                    .table
+                                    .id(&r.name)
+                                    .map_or(r.name.as_str(), |id| audit.table.name(id))
+                            })
+                            .collect()
                     })
-                    .collect(),
+                    .unwrap_or_default(),
             };
             let signals = d
                 .risk
@@ -631,6 +640,7 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
                 signals,
             })
         }
+        StageKey::Known(_) => None,
         StageKey::Unknown(u) => {
             let spelled = audit.deals.unknown_stages.name(u);
             Some(unscored(if rules.stages.is_empty() {

@@ -6,6 +6,7 @@ use crate::diag::{Code, Severity};
 use crate::engine::Audit;
 use crate::report::rows::{
     BandCounts, CodeRow, FieldRow, GroupFigures, OwnerRow, SeverityCounts, StageRow,
+    UnknownStageRow, UnknownStages,
 };
 use crate::score::aggregate::{CurrencySums, GroupTally};
 use crate::score::risk::Band;
@@ -112,6 +113,35 @@ pub(super) fn by_stage(audit: &Audit, sole: Option<Currency>) -> Vec<StageRow> {
         rows.push(row(None, false, &t.no_stage));
     }
     rows
+}
+
+/// Deals in stages the rules do not know (and with no stage), by stage value, most deals
+/// first (then by name, no stage last).
+pub(super) fn unknown_stages(audit: &Audit) -> UnknownStages {
+    let t = &audit.tallies;
+    let row = |stage: Option<String>, g: &GroupTally| UnknownStageRow {
+        stage,
+        deals: g.completeness.records,
+        open: g.pipeline.open,
+        closed: g.pipeline.closed,
+    };
+    let mut by_stage: Vec<UnknownStageRow> = audit
+        .deals
+        .unknown_stages
+        .iter()
+        .filter_map(|(id, name)| {
+            let g = t.by_unknown_stage.get(id as usize)?;
+            (g.completeness.records > 0).then(|| row(Some(name.to_string()), g))
+        })
+        .collect();
+    by_stage.sort_by(|a, b| b.deals.cmp(&a.deals).then_with(|| a.stage.cmp(&b.stage)));
+    if t.no_stage.completeness.records > 0 {
+        by_stage.push(row(None, &t.no_stage));
+    }
+    UnknownStages {
+        deals: by_stage.iter().map(|r| r.deals - r.open - r.closed).sum(),
+        by_stage,
+    }
 }
 
 /// Findings per code and severity, most findings first. Counted in an array: millions of

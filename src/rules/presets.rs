@@ -462,7 +462,7 @@ mod tests {
         ), &[])
         .expect("fits");
         assert_eq!(d.preset, "salesforce");
-        assert_eq!((d.matched, d.total), (10, 16));
+        assert_eq!((d.matched, d.total), (10, 18));
         let hs = detect(&header(
             "Record ID,Amount,Close Date,Create Date,Deal Name,Deal owner,Deal probability,Deal Stage,Forecast category,Last Activity Date,Next step",
         ), &[])

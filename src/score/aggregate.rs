@@ -50,6 +50,10 @@ impl CurrencySums {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct PipelineTally {
     pub(crate) open: u64,
+    /// Open deals without a readable amount (counted, never read as zero).
+    pub(crate) open_without_amount: u64,
+    /// Closed deals (won or lost, by their stage or status).
+    pub(crate) closed: u64,
     /// Open deals per band: low, medium, high.
     pub(crate) bands: [u64; 3],
     pub(crate) open_amount: CurrencySums,
@@ -65,16 +69,21 @@ impl PipelineTally {
     ) {
         self.open += 1;
         self.bands[band as usize] += 1;
-        if let Some(amount) = amount {
-            self.open_amount.add(currency, amount);
-            if band == Band::High {
-                self.at_risk_amount.add(currency, amount);
+        match amount {
+            Some(amount) => {
+                self.open_amount.add(currency, amount);
+                if band == Band::High {
+                    self.at_risk_amount.add(currency, amount);
+                }
             }
+            None => self.open_without_amount += 1,
         }
     }
 
     pub(crate) fn merge(&mut self, other: &PipelineTally) {
         self.open += other.open;
+        self.open_without_amount += other.open_without_amount;
+        self.closed += other.closed;
         for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
             *mine += theirs;
         }

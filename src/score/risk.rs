@@ -257,6 +257,7 @@ pub(crate) fn facts(
     flag(state.next_step_missing(), RiskFacts::NEXT_STEP_MISSING);
     flag(late.is_some(), RiskFacts::NEXT_STEP_EXPIRED);
     flag(state.next_step_filler(), RiskFacts::NEXT_STEP_FILLER);
+    flag(state.status_open, RiskFacts::STATUS_OPEN);
     RiskFacts {
         flags,
         signals,

@@ -94,7 +94,7 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                "r.toml:2:1: `closedate` in [columns] is not a canonical field; did you mean `close_date`? [columns] maps canonical fields (id, name, account, owner, stage, amount, currency, close_date, created_date, last_activity, stage_changed, probability, forecast_category, next_step, push_count, stage_age, status, next_step_date, contacts) to headers",
+                "r.toml:2:1: `closedate` in [columns] is not a canonical field; did you mean `close_date`? [columns] maps canonical fields (id, name, account, owner, stage, amount, currency, close_date, created_date, last_activity, stage_changed, probability, forecast_category, next_step, push_count, stage_age, status, next_step_date, contacts, is_closed, is_won) to headers",
                 "r.toml:3:10: [columns] stage: header name is empty",
                 "r.toml:4:1: [columns] amount: list at least one header",
             ]
