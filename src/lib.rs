@@ -82,6 +82,21 @@ pub use score::health::{
     OwnerCategories, WinRates, WinRow,
 };
 
+/// Parse the command line `args` (the program's name first) and run it, as the `pipelint`
+/// binary does. Help and the version go to standard output, and failing to write them
+/// there is an error like any other (exit 2); usage errors go to standard error (exit 2).
+pub fn run_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::Parser;
+    match Cli::try_parse_from(args) {
+        Ok(cli) => run(cli),
+        Err(e) => ExitCode::from(commands::clap_output(&e)),
+    }
+}
+
 /// Run the `pipelint` command line; returns its exit code (0 the gate passed, 1 it failed,
 /// 2 the audit could not run). Errors are printed to standard error as one sentence.
 pub fn run(cli: Cli) -> ExitCode {

@@ -3,6 +3,8 @@
 //! absurd thread counts, cells that try to drive the terminal, and oversized input.
 
 mod common;
+#[path = "safety/streams.rs"]
+mod streams;
 
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};

@@ -1,0 +1,77 @@
+//! Standard output: a write that fails there is an error (exit 2), not a panic or a silent
+//! success.
+
+use std::fs::File;
+use std::path::Path;
+
+use super::*;
+
+/// A run of `args` with standard output going to `stdout`.
+fn run_into(args: &[&str], stdout: File) -> Run {
+    let out = StdCommand::new(assert_cmd::cargo::cargo_bin("pipelint"))
+        .args(args)
+        .stdout(stdout)
+        .output()
+        .expect("run pipelint");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_stdout_panicked_or_exited_0() {
+    // `pipelint completions bash > /dev/full` panicked (exit 101); `--help > /dev/full`
+    // exited 0.
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let commands: [&[&str]; 11] = [
+        &["--help"],
+        &["--version"],
+        &["audit", "--help"],
+        &["completions", "bash"],
+        &["explain", "REQ002"],
+        &["explain", "overdue"],
+        &["rules", "list"],
+        &["init"],
+        &["profile", CLEAN],
+        &["audit", CLEAN, "-r", RULES, "--as-of", AS_OF],
+        &["sql", "-r", RULES, "--dialect", "duckdb", "--as-of", AS_OF],
+    ];
+    for args in commands {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let r = run_into(args, full);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.trim_end().lines().count(),
+            1,
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+    }
+    // A reader that went away (`| head`) is still a quiet end.
+    for args in [
+        &["--help"][..],
+        &["completions", "bash"],
+        &["rules", "list"],
+    ] {
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("pipelint"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
