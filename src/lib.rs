@@ -275,8 +275,36 @@ impl AuditRequest {
         Ok(self.run_in(false)?.0)
     }
 
+    /// Every file this request reads or keeps, which no output may replace: the one list
+    /// each command checks its outputs against.
+    pub(crate) fn kept(&self) -> report::kept::Kept {
+        use report::kept::Role;
+        let mut kept = report::kept::Kept::default();
+        for file in &self.files {
+            kept.add(Path::new(file), Role::Export);
+        }
+        if let Some(previous) = &self.previous {
+            kept.add(Path::new(previous), Role::Previous);
+        }
+        // Without -r, ./pipelint.toml is read when it exists.
+        let rules = self
+            .rules
+            .as_deref()
+            .unwrap_or(Path::new(rules::DEFAULT_RULES_FILE));
+        kept.add(rules, Role::Rules);
+        if let Some(history) = &self.history {
+            kept.add(history, Role::History);
+        }
+        if let Some(quota) = &self.quota {
+            kept.add(Path::new(quota), Role::Quota);
+        }
+        kept
+    }
+
     /// Run the audit; with a history, also return the store, created when `create`.
     pub(crate) fn run_in(&self, create: bool) -> Result<(Audit, Option<history::Store>)> {
+        // Before the store is opened: opening it would make another kept file a database.
+        self.kept().check_history()?;
         let store = self
             .history
             .as_deref()

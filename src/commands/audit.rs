@@ -9,18 +9,14 @@ use anyhow::{Result, bail};
 use super::{Delivered, EXIT_GATE_FAILED, EXIT_PASS, note};
 use crate::cli::{AuditArgs, ColorWhen, FailOnArg};
 use crate::gate::FailOn;
-use crate::report::output::{self, Guard, Target, Wanted};
+use crate::report::kept::Kept;
+use crate::report::output::{self, Guard, Target, Want, Wanted};
 use crate::report::{EmitOptions, Format};
 use crate::{AuditRequest, thread_count};
 
 pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
-    // Every output is checked (and created) first, so a bad path fails before the work.
-    let targets = prepare_targets(args)?;
     let (threads, clamped) = thread_count(args.threads);
-    if let Some(message) = clamped {
-        note(&format!("pipelint: {message}"));
-    }
-    let audit = AuditRequest {
+    let request = AuditRequest {
         files: args.files.clone(),
         rules: args.rules.clone(),
         preset: args.preset.map(|p| p.name().to_string()),
@@ -37,8 +33,13 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         by: args.by.clone(),
         quota: args.quota.clone(),
         history: args.history.clone(),
+    };
+    // Every output is checked (and created) first, so a bad path fails before the work.
+    let targets = prepare_targets(args, &request.kept())?;
+    if let Some(message) = clamped {
+        note(&format!("pipelint: {message}"));
     }
-    .run()?;
+    let audit = request.run()?;
 
     let mut gate = audit.gate_settings();
     if let Some(fail_on) = args.fail_on {
@@ -95,7 +96,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
 }
 
 /// The main report (stdout, or `-o`), then every `--report`, checked and opened.
-fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
+fn prepare_targets(args: &AuditArgs, kept: &Kept) -> Result<Vec<(Format, Target)>> {
     let mut wanted: Vec<(Format, &Path)> = Vec::new();
     match &args.output {
         Some(path) => wanted.push((args.format, path)),
@@ -110,24 +111,22 @@ fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
     for (format, path) in &args.reports {
         wanted.push((*format, path));
     }
-    let protected = super::protected_paths(
-        args.files.iter().chain(args.previous.iter()),
-        args.rules.as_ref(),
-    );
     let targets: Vec<Wanted<'_>> = wanted
         .iter()
         .map(|(format, path)| Wanted {
             path,
-            directory: format.is_directory(),
+            want: if format.is_directory() {
+                Want::Directory
+            } else {
+                Want::File
+            },
         })
         .collect();
-    let prepared = output::prepare(
-        &targets,
-        &Guard {
-            protected: &protected,
-            stdout_taken: false,
-        },
-    )?;
+    let guard = Guard {
+        kept,
+        stdout_taken: false,
+    };
+    let prepared = output::prepare(&targets, &guard)?;
     Ok(wanted.into_iter().map(|(f, _)| f).zip(prepared).collect())
 }
 

@@ -77,24 +77,6 @@ pub(crate) fn clap_output(e: &clap::Error) -> u8 {
     }
 }
 
-/// The paths no report may be written to: the inputs (but standard input) and the rules
-/// file, the implicit `./pipelint.toml` included.
-pub(crate) fn protected_paths<'a>(
-    inputs: impl Iterator<Item = &'a String>,
-    rules: Option<&std::path::PathBuf>,
-) -> Vec<std::path::PathBuf> {
-    let mut protected: Vec<std::path::PathBuf> = inputs
-        .filter(|f| *f != "-")
-        .map(std::path::PathBuf::from)
-        .collect();
-    protected.push(
-        rules
-            .cloned()
-            .unwrap_or_else(|| std::path::PathBuf::from(crate::rules::DEFAULT_RULES_FILE)),
-    );
-    protected
-}
-
 /// What became of output to standard output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Delivered {

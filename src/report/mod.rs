@@ -14,6 +14,7 @@ mod json;
 mod jsonl;
 mod jsonw;
 mod junit;
+pub(crate) mod kept;
 mod markdown;
 pub(crate) mod output;
 mod owners;

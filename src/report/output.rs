@@ -8,7 +8,8 @@
 //!   keeps its own;
 //! - a character device (`/dev/null`, a terminal) or a FIFO is written to as a stream,
 //!   never replaced; so is anything named under `/dev/` or `/proc/` (`/dev/stdout`);
-//! - an input, the rules file, a directory or the same target twice is refused.
+//! - a file the run reads or keeps (see `kept.rs`), a directory or the same target twice is
+//!   refused, every target checked before any is created, so a refusal leaves nothing.
 //!
 //! A temporary file is removed if the run fails, and also if it is interrupted (Ctrl-C,
 //! SIGTERM, SIGHUP): a handler removes every pending temporary file, then lets the signal
@@ -23,6 +24,7 @@ use anyhow::{Context, Result, bail};
 use tempfile::NamedTempFile;
 
 use super::Files;
+use super::kept::{Kept, identity, normalised};
 use crate::commands::Delivered;
 
 /// Temporary report files not yet renamed into place, for the signal handler.
@@ -86,61 +88,55 @@ impl Drop for PendingTemp {
 
 /// What may not be overwritten, and what is already taken.
 pub(crate) struct Guard<'a> {
-    /// Input files and the rules file in use.
-    pub(crate) protected: &'a [PathBuf],
+    /// The files the run reads or keeps.
+    pub(crate) kept: &'a Kept,
     /// Standard output already carries the main report.
     pub(crate) stdout_taken: bool,
 }
 
-/// A report target as asked for: a path, and whether it names a directory of files.
+/// How a target is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// One file, replaced atomically.
+    File,
+    /// A directory of files.
+    Directory,
+}
+
+/// A report target as asked for.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Wanted<'p> {
     pub(crate) path: &'p Path,
-    pub(crate) directory: bool,
+    pub(crate) want: Want,
+}
+
+impl<'p> Wanted<'p> {
+    pub(crate) fn file(path: &'p Path) -> Wanted<'p> {
+        Wanted {
+            path,
+            want: Want::File,
+        }
+    }
+
+    fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
 }
 
 /// Check and open every target, in order.
 pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Target>> {
-    let mut out: Vec<Target> = Vec::new();
-    let mut seen: Vec<(PathBuf, Option<(u64, u64)>)> = Vec::new();
-    let mut stdout_taken = guard.stdout_taken;
-    for &Wanted { path, directory } in wanted {
-        let shown = path.display().to_string();
-        if directory && path.as_os_str() == "-" {
-            bail!("a directory of reports cannot go to standard output (-): name a directory");
-        }
-        if path.as_os_str() == "-" {
-            if stdout_taken {
-                bail!(
-                    "two reports would go to standard output (-); write one of them to a file, or pass -q to keep the table off stdout"
-                );
-            }
-            stdout_taken = true;
-            out.push(Target {
-                shown,
-                kind: Kind::Stdout,
-            });
-            continue;
-        }
-        if guard.protected.iter().any(|p| same_file(p, path)) {
-            bail!(
-                "refusing to write the report to {shown}: it is an input or the rules file in use"
-            );
-        }
-        let key = (normalised(path), identity(path));
-        if seen
-            .iter()
-            .any(|(p, id)| *p == key.0 || (id.is_some() && *id == key.1))
-        {
-            bail!("two reports would be written to {shown}; give each its own path");
-        }
-        seen.push(key);
-        let kind = if directory {
-            directory_target(path)
+    let checked = check(wanted, guard)?;
+    let mut out: Vec<Target> = Vec::with_capacity(checked.len());
+    for (w, shown, to_stdout) in checked {
+        let kind = if to_stdout {
+            Kind::Stdout
         } else {
-            classify(path)
-        }
-        .with_context(|| format!("cannot write report to {shown}"))?;
+            match w.want {
+                Want::File => classify(w.path),
+                Want::Directory => directory_target(w.path),
+            }
+            .with_context(|| format!("cannot write report to {shown}"))?
+        };
         out.push(Target { shown, kind });
     }
     if out
@@ -150,6 +146,45 @@ pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Ta
         install_handler();
     }
     Ok(out)
+}
+
+/// Every refusal, before any target is created: each target with how it is shown and
+/// whether it is standard output.
+fn check<'p>(wanted: &[Wanted<'p>], guard: &Guard<'_>) -> Result<Vec<(Wanted<'p>, String, bool)>> {
+    let mut stdout_taken = guard.stdout_taken;
+    let mut seen: Vec<(PathBuf, Option<(u64, u64)>)> = Vec::new();
+    let mut checked = Vec::with_capacity(wanted.len());
+    for &w in wanted {
+        let shown = w.shown();
+        if w.path.as_os_str() == "-" {
+            if w.want == Want::Directory {
+                bail!("a directory of reports cannot go to standard output (-): name a directory");
+            }
+            if stdout_taken {
+                bail!(
+                    "two reports would go to standard output (-); write one of them to a file, or pass -q to keep the table off stdout"
+                );
+            }
+            stdout_taken = true;
+            checked.push((w, shown, true));
+            continue;
+        }
+        if let Some(kept) = guard.kept.holding(w.path) {
+            bail!(
+                "refusing to write the report to {shown}: it is {kept}, which this run reads; write the report elsewhere"
+            );
+        }
+        let key = (normalised(w.path), identity(w.path));
+        if seen
+            .iter()
+            .any(|(p, id)| *p == key.0 || (id.is_some() && *id == key.1))
+        {
+            bail!("two reports would be written to {shown}; give each its own path");
+        }
+        seen.push(key);
+        checked.push((w, shown, false));
+    }
+    Ok(checked)
 }
 
 /// A directory for a report of several files: an existing directory, or one made now.
@@ -261,46 +296,6 @@ fn is_fifo(kind: &fs::FileType) -> bool {
 #[cfg(not(unix))]
 fn is_fifo(_: &fs::FileType) -> bool {
     false
-}
-
-/// The device and inode of what `path` names (following symlinks), if it exists.
-#[cfg(unix)]
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    let _ = path;
-    None
-}
-
-/// Whether two paths name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (identity(a), identity(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => match (fs::canonicalize(a), fs::canonicalize(b)) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        },
-    }
-}
-
-/// A path made absolute with its directory resolved, to compare targets that do not exist
-/// yet.
-fn normalised(path: &Path) -> PathBuf {
-    if let Ok(p) = fs::canonicalize(path) {
-        return p;
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    match (fs::canonicalize(dir), path.file_name()) {
-        (Ok(d), Some(name)) => d.join(name),
-        _ => path.to_path_buf(),
-    }
 }
 
 impl Target {
@@ -467,6 +462,7 @@ fn install_handler() {
 
 #[cfg(test)]
 mod tests {
+    use super::super::kept::Role;
     use super::*;
 
     #[test]
@@ -474,30 +470,38 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.csv");
         fs::write(&input, "a\n1\n").unwrap();
-        let protected = vec![input.clone()];
+        let mut kept = Kept::default();
+        kept.add(&input, Role::Export);
         let guard = Guard {
-            protected: &protected,
+            kept: &kept,
             stdout_taken: true,
         };
-        let err = |paths: &[&Path]| {
-            let wanted: Vec<Wanted<'_>> = paths
-                .iter()
-                .map(|p| Wanted {
-                    path: p,
-                    directory: false,
-                })
-                .collect();
-            match prepare(&wanted, &guard) {
-                Ok(_) => String::new(),
-                Err(e) => format!("{e:#}"),
-            }
+        let err = |wanted: &[Wanted<'_>]| match prepare(wanted, &guard) {
+            Ok(_) => String::new(),
+            Err(e) => format!("{e:#}"),
         };
-        assert!(err(&[&input]).contains("an input or the rules file"));
+        let files = |paths: &[&Path]| {
+            let wanted: Vec<Wanted<'_>> = paths.iter().map(|p| Wanted::file(p)).collect();
+            err(&wanted)
+        };
+        assert!(files(&[&input]).contains("it is the export"));
         let out = dir.path().join("out.json");
-        assert!(err(&[&out, &out]).contains("two reports"));
-        assert!(err(&[Path::new("-")]).contains("standard output"));
-        assert!(err(&[dir.path()]).contains("directory"));
-        assert!(err(&[&dir.path().join("nope/x.json")]).contains("cannot create a file"));
-        assert_eq!(err(&[&out]), "");
+        assert!(files(&[&out, &out]).contains("two reports"));
+        assert!(files(&[Path::new("-")]).contains("standard output"));
+        assert!(files(&[dir.path()]).contains("directory"));
+        assert!(files(&[&dir.path().join("nope/x.json")]).contains("cannot create a file"));
+        assert_eq!(files(&[&out]), "");
+        // A refusal leaves nothing behind, not even a directory made for an earlier target.
+        let owners = dir.path().join("owners");
+        let wanted = [
+            Wanted {
+                path: &owners,
+                want: Want::Directory,
+            },
+            Wanted::file(&input),
+        ];
+        let refused = err(&wanted);
+        assert!(refused.contains("it is the export"), "{refused}");
+        assert!(!owners.exists());
     }
 }
