@@ -135,6 +135,44 @@ fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
     assert_eq!(names.len(), 2, "no temporary file left behind: {names:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn output_through_a_dangling_symlink_replaced_the_link() {
+    // `-o latest.json`, a link to a report not written yet, replaced the link with a file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink("reports/2026-11-20.json", &link).expect("symlink");
+    std::fs::create_dir(dir.path().join("reports")).expect("mkdir");
+    let r = json_to(&link);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link was replaced by a file"
+    );
+    let target = dir.path().join("reports/2026-11-20.json");
+    let written = std::fs::read_to_string(&target).expect("the target is created");
+    assert!(written.starts_with('{'), "{written}");
+    let left: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["2026-11-20.json"], "no temporary file left behind");
+    // A link into a directory that does not exist fails before the audit, link kept.
+    let nowhere = dir.path().join("nowhere.json");
+    std::os::unix::fs::symlink("missing/r.json", &nowhere).expect("symlink");
+    let r = json_to(&nowhere);
+    assert_exit_2(&r, "cannot create a file in");
+    assert!(
+        std::fs::symlink_metadata(&nowhere)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+}
+
 #[test]
 fn output_over_the_rules_file_in_use_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -9,6 +9,7 @@
 //! one.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
@@ -103,19 +104,42 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// A path made absolute with its directory resolved, to compare targets that do not exist
-/// yet.
+/// The path a chain of symlinks ends at, followed even where that file does not exist yet
+/// (a dangling link names the file to create).
+pub(crate) fn link_target(path: &Path) -> io::Result<PathBuf> {
+    // Linux gives up after 40 links; so does this.
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&path)?;
+                // A relative link is relative to its own directory; joining an absolute
+                // target replaces the directory.
+                path = match path.parent() {
+                    Some(dir) => dir.join(to),
+                    None => to,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// A path made absolute with its directory and its links resolved, to compare targets that
+/// do not exist yet.
 pub(crate) fn normalised(path: &Path) -> PathBuf {
     if let Ok(p) = fs::canonicalize(path) {
         return p;
     }
+    let path = link_target(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     match (fs::canonicalize(dir), path.file_name()) {
         (Ok(d), Some(name)) => d.join(name),
-        _ => path.to_path_buf(),
+        _ => path,
     }
 }
 
@@ -143,5 +167,20 @@ mod tests {
         kept.add(&hard, Role::Rules);
         let err = kept.check_history().map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("it is the rules file")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_link_names_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("latest.json");
+        std::os::unix::fs::symlink("reports/new.json", &link).unwrap();
+        assert_eq!(
+            link_target(&link).unwrap(),
+            dir.path().join("reports/new.json")
+        );
+        let looped = dir.path().join("loop");
+        std::os::unix::fs::symlink("loop", &looped).unwrap();
+        assert!(link_target(&looped).is_err());
     }
 }

@@ -4,8 +4,8 @@
 //! - `-` is standard output;
 //! - a regular file, new or existing, is written atomically: into a temporary file beside
 //!   it, renamed over it when complete (through a symlink, the file it points to is
-//!   replaced and the link kept). A new file gets the umask's permissions, an existing one
-//!   keeps its own;
+//!   written, created if the link dangles, and the link kept). A new file gets the umask's
+//!   permissions, an existing one keeps its own;
 //! - a character device (`/dev/null`, a terminal) or a FIFO is written to as a stream,
 //!   never replaced; so is anything named under `/dev/` or `/proc/` (`/dev/stdout`);
 //! - a file the run reads or keeps (see `kept.rs`), a directory or the same target twice is
@@ -24,7 +24,7 @@ use anyhow::{Context, Result, bail};
 use tempfile::NamedTempFile;
 
 use super::Files;
-use super::kept::{Kept, identity, normalised};
+use super::kept::{Kept, identity, link_target, normalised};
 use crate::commands::Delivered;
 
 /// Temporary report files not yet renamed into place, for the signal handler.
@@ -215,14 +215,16 @@ fn classify(path: &Path) -> Result<Kind> {
         if special {
             bail!("it does not exist");
         }
-        // A new file, beside which the temporary file is made.
+        // A new file, beside which the temporary file is made; through a dangling symlink,
+        // the file the link names, so that the link is kept.
+        let path = link_target(path)?;
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
         return Ok(Kind::Atomic {
-            path: path.to_path_buf(),
             temp: temp_in(dir, None)?,
+            path,
         });
     };
     let kind = meta.file_type();
