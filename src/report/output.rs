@@ -1,13 +1,15 @@
 //! Where reports go. Every target is checked (and a regular file's temporary file created)
 //! before the audit starts, so a bad path fails in a millisecond, not after the audit:
 //!
-//! - `-` is standard output;
+//! - `-` is standard output, and so is any other name of it (`/dev/stdout`, `/dev/fd/1`,
+//!   `/proc/self/fd/1`, or a path to the very file, pipe or terminal standard output is):
+//!   two reports there would interleave, so only one may go there;
 //! - a regular file, new or existing, is written atomically: into a temporary file beside
 //!   it, renamed over it when complete (through a symlink, the file it points to is
 //!   written, created if the link dangles, and the link kept). A new file gets the umask's
 //!   permissions, an existing one keeps its own;
 //! - a character device (`/dev/null`, a terminal) or a FIFO is written to as a stream,
-//!   never replaced; so is anything named under `/dev/` or `/proc/` (`/dev/stdout`);
+//!   never replaced; so is anything named under `/dev/` or `/proc/`;
 //! - a file the run reads or keeps (see `kept.rs`), a directory or the same target twice is
 //!   refused, every target checked before any is created, so a refusal leaves nothing.
 //!
@@ -151,18 +153,27 @@ pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Ta
 /// Every refusal, before any target is created: each target with how it is shown and
 /// whether it is standard output.
 fn check<'p>(wanted: &[Wanted<'p>], guard: &Guard<'_>) -> Result<Vec<(Wanted<'p>, String, bool)>> {
+    let stdout = stdout_identity();
     let mut stdout_taken = guard.stdout_taken;
     let mut seen: Vec<(PathBuf, Option<(u64, u64)>)> = Vec::new();
     let mut checked = Vec::with_capacity(wanted.len());
     for &w in wanted {
         let shown = w.shown();
-        if w.path.as_os_str() == "-" {
+        let dash = w.path.as_os_str() == "-";
+        if dash || is_stdout(w.path, stdout) {
             if w.want == Want::Directory {
-                bail!("a directory of reports cannot go to standard output (-): name a directory");
+                bail!(
+                    "a directory of reports cannot go to standard output ({shown}): name a directory"
+                );
             }
             if stdout_taken {
+                let alias = if dash {
+                    "-".to_string()
+                } else {
+                    format!("{shown} is standard output")
+                };
                 bail!(
-                    "two reports would go to standard output (-); write one of them to a file, or pass -q to keep the table off stdout"
+                    "two reports would go to standard output ({alias}); write one of them to a file, or pass -q to keep the table off stdout"
                 );
             }
             stdout_taken = true;
@@ -185,6 +196,32 @@ fn check<'p>(wanted: &[Wanted<'p>], guard: &Guard<'_>) -> Result<Vec<(Wanted<'p>
         checked.push((w, shown, false));
     }
     Ok(checked)
+}
+
+/// Names of standard output whatever it is connected to.
+const STDOUT_NAMES: [&str; 3] = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+
+/// Whether `path` is standard output: one of its names, or the file, pipe or terminal it is.
+fn is_stdout(path: &Path, stdout: Option<(u64, u64)>) -> bool {
+    STDOUT_NAMES.iter().any(|n| path == Path::new(n))
+        || stdout.is_some_and(|id| identity(path) == Some(id))
+}
+
+/// The device and inode of what standard output is (`fstat(1)`); none for `/dev/null`,
+/// where any number of reports may go, since nothing there can interleave.
+#[cfg(unix)]
+fn stdout_identity() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let meta = File::from(fd).metadata().ok()?;
+    let id = (meta.dev(), meta.ino());
+    (identity(Path::new("/dev/null")) != Some(id)).then_some(id)
+}
+
+#[cfg(not(unix))]
+fn stdout_identity() -> Option<(u64, u64)> {
+    None
 }
 
 /// A directory for a report of several files: an existing directory, or one made now.

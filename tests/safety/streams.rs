@@ -1,5 +1,5 @@
-//! Standard output: a write that fails there is an error (exit 2), not a panic or a silent
-//! success.
+//! Standard output: one report at most, under any of its names, and a write that fails
+//! there is an error (exit 2), not a panic or a silent success.
 
 use std::fs::File;
 use std::path::Path;
@@ -18,6 +18,57 @@ fn run_into(args: &[&str], stdout: File) -> Run {
         stdout: String::new(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_report_to_an_alias_of_stdout_was_interleaved_with_the_first() {
+    // `-f json --report csv=/dev/stdout > out.txt` wrote both reports into out.txt.
+    if !Path::new("/dev/fd/1").exists() || !Path::new("/proc/self/fd/1").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out.txt");
+    let link = dir.path().join("link.txt");
+    std::os::unix::fs::symlink(&out, &link).expect("symlink");
+    let named = [
+        "/dev/stdout".to_string(),
+        "/dev/fd/1".to_string(),
+        "/proc/self/fd/1".to_string(),
+        out.to_str().expect("path").to_string(),
+        link.to_str().expect("path").to_string(),
+    ];
+    for alias in &named {
+        let file = File::create(&out).expect("out.txt");
+        let report = format!("csv={alias}");
+        let r = run_into(
+            &[
+                "audit", CLEAN, "-r", RULES, "--as-of", AS_OF, "-f", "json", "--report", &report,
+            ],
+            file,
+        );
+        assert_eq!(r.code, 2, "{alias}: {}", r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+        assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("two reports would go to standard output")
+                && r.stderr.contains(alias.as_str()),
+            "{alias}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            std::fs::read(&out).expect("out"),
+            b"",
+            "{alias}: nothing written"
+        );
+    }
+    // Through a pipe too: the table and /dev/stdout cannot share it.
+    let r = audit(&[CLEAN, "-r", RULES, "--report", "json=/dev/fd/1"]);
+    assert_exit_2(&r, "two reports would go to standard output");
+    // One report there is fine, under any name.
+    let r = audit(&[CLEAN, "-r", RULES, "-q", "--report", "json=/proc/self/fd/1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with('{'), "{}", r.stdout);
 }
 
 #[cfg(unix)]
