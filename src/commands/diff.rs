@@ -55,7 +55,6 @@ pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
         color: format == DiffFormat::Table && super::audit::color(args.color, stdout_tty),
         terminal: stdout_tty,
         threads,
-        step_summary: None,
     };
     if target.write_with(|w| report.emit_diff(format, &options, w))? == Delivered::ReaderGone {
         return Ok(EXIT_PASS);

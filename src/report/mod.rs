@@ -83,9 +83,6 @@ pub struct EmitOptions {
     pub terminal: bool,
     /// Threads that render large reports (0: one per core).
     pub threads: usize,
-    /// Where the `github` format also appends the Markdown report (the job summary file
-    /// GitHub Actions names in `GITHUB_STEP_SUMMARY`).
-    pub step_summary: Option<std::path::PathBuf>,
 }
 
 impl Default for EmitOptions {
@@ -95,7 +92,6 @@ impl Default for EmitOptions {
             color: false,
             terminal: false,
             threads: 0,
-            step_summary: None,
         }
     }
 }

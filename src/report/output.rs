@@ -10,6 +10,7 @@
 //!   permissions, an existing one keeps its own;
 //! - a character device (`/dev/null`, a terminal) or a FIFO is written to as a stream,
 //!   never replaced; so is anything named under `/dev/` or `/proc/`;
+//! - a file appended to (the job summary) is opened for appending, never replaced;
 //! - a file the run reads or keeps (see `kept.rs`), a directory or the same target twice is
 //!   refused, every target checked before any is created, so a refusal leaves nothing.
 //!
@@ -43,10 +44,11 @@ pub(crate) struct Target {
 enum Kind {
     Stdout,
     /// Written in place: a character device (opened already) or a FIFO (opened when
-    /// written, since opening one waits for a reader).
+    /// written, since opening one waits for a reader); or a file appended to.
     Stream {
         path: PathBuf,
         file: Option<File>,
+        append: bool,
     },
     /// Written to `temp`, then renamed over `path`.
     Atomic {
@@ -103,6 +105,8 @@ pub(crate) enum Want {
     File,
     /// A directory of files.
     Directory,
+    /// A file appended to in place.
+    Append,
 }
 
 /// A report target as asked for.
@@ -110,6 +114,9 @@ pub(crate) enum Want {
 pub(crate) struct Wanted<'p> {
     pub(crate) path: &'p Path,
     pub(crate) want: Want,
+    /// Where the path came from, when not the command line (`GITHUB_STEP_SUMMARY`): messages
+    /// name it beside the path.
+    pub(crate) source: Option<&'p str>,
 }
 
 impl<'p> Wanted<'p> {
@@ -117,11 +124,15 @@ impl<'p> Wanted<'p> {
         Wanted {
             path,
             want: Want::File,
+            source: None,
         }
     }
 
     fn shown(&self) -> String {
-        self.path.display().to_string()
+        match self.source {
+            Some(source) => format!("{} ({source})", self.path.display()),
+            None => self.path.display().to_string(),
+        }
     }
 }
 
@@ -136,6 +147,7 @@ pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Ta
             match w.want {
                 Want::File => classify(w.path),
                 Want::Directory => directory_target(w.path),
+                Want::Append => append_target(w.path),
             }
             .with_context(|| format!("cannot write report to {shown}"))?
         };
@@ -241,6 +253,29 @@ fn directory_target(path: &Path) -> Result<Kind> {
     })
 }
 
+/// A file appended to in place: created when missing, never replaced.
+fn append_target(path: &Path) -> Result<Kind> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    let kind = meta.map(|m| m.file_type());
+    if kind.is_some_and(|k| k.is_dir()) {
+        bail!("it is a directory");
+    }
+    let file = if kind.is_some_and(|k| is_fifo(&k)) {
+        None
+    } else {
+        Some(open_append(path)?)
+    };
+    Ok(Kind::Stream {
+        path: path.to_path_buf(),
+        file,
+        append: true,
+    })
+}
+
 fn classify(path: &Path) -> Result<Kind> {
     let special = path.starts_with("/dev") || path.starts_with("/proc");
     let meta = match fs::metadata(path) {
@@ -286,6 +321,7 @@ fn classify(path: &Path) -> Result<Kind> {
         return Ok(Kind::Stream {
             path: path.to_path_buf(),
             file,
+            append: false,
         });
     }
     bail!("it is not a regular file, a character device or a FIFO")
@@ -293,6 +329,10 @@ fn classify(path: &Path) -> Result<Kind> {
 
 fn open_stream(path: &Path, truncate: bool) -> io::Result<File> {
     OpenOptions::new().write(true).truncate(truncate).open(path)
+}
+
+fn open_append(path: &Path) -> io::Result<File> {
+    OpenOptions::new().append(true).create(true).open(path)
 }
 
 /// A temporary file in `dir`: with `keep` (an existing file's permissions), or else the
@@ -374,9 +414,10 @@ impl Target {
         let context = || format!("cannot write report to {shown}");
         match self.kind {
             Kind::Stdout => return crate::commands::stdout(render),
-            Kind::Stream { path, file } => {
+            Kind::Stream { path, file, append } => {
                 let file = match file {
                     Some(f) => f,
+                    None if append => open_append(&path).with_context(context)?,
                     None => open_stream(&path, false).with_context(context)?,
                 };
                 let mut w = BufWriter::new(file);
@@ -536,11 +577,19 @@ mod tests {
             Wanted {
                 path: &owners,
                 want: Want::Directory,
+                source: None,
             },
-            Wanted::file(&input),
+            Wanted {
+                path: &input,
+                want: Want::Append,
+                source: Some("GITHUB_STEP_SUMMARY"),
+            },
         ];
         let refused = err(&wanted);
-        assert!(refused.contains("it is the export"), "{refused}");
+        assert!(
+            refused.contains("(GITHUB_STEP_SUMMARY): it is the export"),
+            "{refused}"
+        );
         assert!(!owners.exists());
     }
 }

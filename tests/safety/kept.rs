@@ -1,5 +1,8 @@
 //! Files a run reads or keeps (exports, `--previous`, rules, the history database, the quota
-//! file) are never an output, whatever spelling reaches them.
+//! file) are never an output, whatever spelling reaches them; nor is the job summary file
+//! `GITHUB_STEP_SUMMARY` names allowed to be one of them.
+
+use std::path::Path;
 
 use super::*;
 
@@ -175,4 +178,62 @@ fn a_history_db_naming_the_rules_file_overwrote_it() {
     let r = run(pipelint().args(["history", "add", &csv, "--db", &csv, "--as-of", AS_OF]));
     assert_refused(&r, "empty.csv");
     assert_eq!(std::fs::read(&csv).expect("export"), b"");
+}
+
+#[test]
+fn github_step_summary_naming_an_input_appended_to_it() {
+    // GITHUB_STEP_SUMMARY=export.csv appended the Markdown report to the export.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = temp_file(&dir, "export.csv", std::fs::read(CLEAN).expect("fixture"));
+    let rules = temp_file(&dir, "rules.toml", std::fs::read(RULES).expect("fixture"));
+    let github = |summary: &str, extra: &[&str]| {
+        run(pipelint()
+            .env("GITHUB_STEP_SUMMARY", summary)
+            .args([
+                "audit", &csv, "-r", &rules, "--as-of", AS_OF, "-f", "github",
+            ])
+            .args(extra))
+    };
+    for kept in [&csv, &rules] {
+        let r = github(kept, &[]);
+        assert_refused(&r, kept);
+        assert!(r.stderr.contains("GITHUB_STEP_SUMMARY"), "{}", r.stderr);
+    }
+    assert_eq!(
+        std::fs::read(&csv).expect("csv"),
+        std::fs::read(CLEAN).expect("fixture")
+    );
+    assert_eq!(
+        std::fs::read(&rules).expect("rules"),
+        std::fs::read(RULES).expect("fixture")
+    );
+    // Nor may the report itself go where the summary is appended.
+    let out = dir.path().join("summary.md");
+    let out = out.to_str().expect("path");
+    let r = github(out, &["-o", out]);
+    assert_refused(&r, out);
+    assert!(!Path::new(out).exists(), "nothing is written");
+    // A summary that cannot be written is named, not taken for standard output.
+    if Path::new("/dev/full").exists() {
+        let r = github("/dev/full", &[]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("/dev/full (GITHUB_STEP_SUMMARY)"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("standard output"), "{}", r.stderr);
+    }
+    // A summary that is fine is appended once, even with two github reports.
+    let summary = temp_file(&dir, "step.md", "# Earlier step\n");
+    let second = format!("github={}", dir.path().join("gh.txt").display());
+    let r = github(&summary, &["--report", &second]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let written = std::fs::read_to_string(&summary).expect("summary");
+    assert!(
+        written.starts_with("# Earlier step\n## pipelint audit"),
+        "{written}"
+    );
+    assert_eq!(written.matches("## pipelint audit").count(), 1, "{written}");
 }
