@@ -5,6 +5,8 @@
 mod common;
 #[path = "safety/kept.rs"]
 mod kept;
+#[path = "safety/owners.rs"]
+mod owners;
 #[path = "safety/streams.rs"]
 mod streams;
 

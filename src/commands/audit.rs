@@ -82,9 +82,12 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
             threads,
         };
         if format.is_directory() {
-            target.write_files(crate::report::FILES_MARKER, |files| {
+            let notes = target.write_files(crate::report::FILES_MARKER, |files| {
                 report.emit_files(format, &options, files)
             })?;
+            for line in notes {
+                note(&format!("pipelint: {line}"));
+            }
             continue;
         }
         if target.write_with(|w| report.emit(format, &options, w))? == Delivered::ReaderGone {

@@ -78,6 +78,11 @@ impl Kept {
         }
         Ok(())
     }
+
+    /// The device and inode of every kept file that exists.
+    pub(crate) fn identities(&self) -> Vec<(u64, u64)> {
+        self.files.iter().filter_map(|(p, _)| identity(p)).collect()
+    }
 }
 
 /// The device and inode of what `path` names (following symlinks), if it exists.

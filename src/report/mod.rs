@@ -124,6 +124,19 @@ pub trait Files {
         name: &str,
         render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()>;
+
+    /// Whether `name` may be written. A file the report did not write itself is never
+    /// replaced: the report picks another name for what it would have written there.
+    fn available(&self, name: &str) -> bool {
+        let _ = name;
+        true
+    }
+
+    /// Something the person running the report should know (a name that was taken, files
+    /// left out); the command line prints it on standard error.
+    fn note(&mut self, text: &str) {
+        let _ = text;
+    }
 }
 
 /// What a format writes: one stream, or files in a directory.

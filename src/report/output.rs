@@ -58,6 +58,8 @@ enum Kind {
     /// A directory of files, each written atomically.
     Directory {
         path: PathBuf,
+        /// Kept files, never written or removed even where they carry the marker.
+        kept: Vec<(u64, u64)>,
     },
 }
 
@@ -146,7 +148,7 @@ pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Ta
         } else {
             match w.want {
                 Want::File => classify(w.path),
-                Want::Directory => directory_target(w.path),
+                Want::Directory => directory_target(w.path, guard.kept),
                 Want::Append => append_target(w.path),
             }
             .with_context(|| format!("cannot write report to {shown}"))?
@@ -238,7 +240,7 @@ fn stdout_identity() -> Option<(u64, u64)> {
 
 /// A directory for a report of several files: an existing directory, or one made now.
 /// Writing into it is tried at once, so a bad path fails before the audit.
-fn directory_target(path: &Path) -> Result<Kind> {
+fn directory_target(path: &Path, kept: &Kept) -> Result<Kind> {
     match fs::metadata(path) {
         Ok(m) if !m.is_dir() => bail!("it is not a directory (this report writes several files)"),
         Ok(_) => {}
@@ -250,6 +252,7 @@ fn directory_target(path: &Path) -> Result<Kind> {
     drop(temp_in(path, None)?);
     Ok(Kind::Directory {
         path: path.to_path_buf(),
+        kept: kept.identities(),
     })
 }
 
@@ -384,25 +387,34 @@ impl Target {
 
     /// Write a report of several files into the directory target: each file atomically;
     /// then files an earlier run of the same report left and this one did not write are
-    /// removed (only those that begin with `marker`, which the report writes first).
+    /// removed (only those that begin with `marker`, which the report writes first). A file
+    /// without the marker is never written or removed. Returns what the report noted for
+    /// the person running it (names it could not use, files it left out).
     pub(crate) fn write_files(
         self,
         marker: &str,
         render: impl FnOnce(&mut dyn Files) -> io::Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         let shown = self.shown;
-        let Kind::Directory { path } = self.kind else {
+        let Kind::Directory { path, kept } = self.kind else {
             bail!("cannot write a report of several files to {shown}: it is not a directory");
         };
         let mut files = DirectoryFiles {
             dir: path,
+            marker: marker.to_string(),
+            kept,
             written: Vec::new(),
+            notes: Vec::new(),
         };
         render(&mut files).with_context(|| format!("cannot write report to {shown}"))?;
         files
-            .remove_stale(marker)
+            .remove_stale()
             .with_context(|| format!("cannot tidy {shown}"))?;
-        Ok(())
+        Ok(files
+            .notes
+            .into_iter()
+            .map(|n| format!("{shown}: {n}"))
+            .collect())
     }
 
     /// Render into the target; a regular file is renamed into place only when complete.
@@ -451,24 +463,51 @@ impl Target {
 /// place when complete.
 struct DirectoryFiles {
     dir: PathBuf,
+    /// The first line of every file the report writes: what makes a file its own.
+    marker: String,
+    kept: Vec<(u64, u64)>,
     written: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// A plain file name: nothing that could lead out of the directory.
+fn plain(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && Path::new(name).components().count() == 1
 }
 
 impl Files for DirectoryFiles {
+    fn available(&self, name: &str) -> bool {
+        if !plain(name) {
+            return false;
+        }
+        let path = self.dir.join(name);
+        match fs::symlink_metadata(&path) {
+            Err(e) => e.kind() == io::ErrorKind::NotFound,
+            // A symlink, a directory or a file the user wrote is never replaced.
+            Ok(m) => m.file_type().is_file() && self.ours(&path),
+        }
+    }
+
     fn file(
         &mut self,
         name: &str,
         render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()> {
-        // A plain file name: nothing that could lead out of the directory.
-        let plain = !name.is_empty()
-            && !name.starts_with('.')
-            && !name.contains(['/', '\\', '\0'])
-            && Path::new(name).components().count() == 1;
-        if !plain {
+        if !plain(name) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("refusing to write a report file named {name:?}"),
+            ));
+        }
+        if !self.available(name) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "refusing to replace {name}: pipelint did not write it (it does not start with the report's marker line)"
+                ),
             ));
         }
         let target = self.dir.join(name);
@@ -489,22 +528,32 @@ impl Files for DirectoryFiles {
         self.written.push(name.to_string());
         Ok(())
     }
+
+    fn note(&mut self, text: &str) {
+        self.notes.push(text.to_string());
+    }
 }
 
 impl DirectoryFiles {
-    fn remove_stale(&self, marker: &str) -> io::Result<()> {
+    /// Whether the file at `path` is one this report wrote: it starts with the marker, and
+    /// is none of the files the run reads or keeps.
+    fn ours(&self, path: &Path) -> bool {
+        let mut head = vec![0u8; self.marker.len()];
+        let marked = File::open(path)
+            .and_then(|mut f| io::Read::read_exact(&mut f, &mut head))
+            .is_ok()
+            && head == self.marker.as_bytes();
+        marked && identity(path).is_none_or(|id| !self.kept.contains(&id))
+    }
+
+    fn remove_stale(&self) -> io::Result<()> {
         for entry in fs::read_dir(&self.dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if self.written.contains(&name) || !entry.file_type()?.is_file() {
                 continue;
             }
-            let mut head = vec![0u8; marker.len()];
-            let ours = File::open(entry.path())
-                .and_then(|mut f| io::Read::read_exact(&mut f, &mut head))
-                .is_ok()
-                && head == marker.as_bytes();
-            if ours {
+            if self.ours(&entry.path()) {
                 fs::remove_file(entry.path())?;
             }
         }
