@@ -141,6 +141,14 @@ impl<'p> Wanted<'p> {
 /// Check and open every target, in order.
 pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Target>> {
     let checked = check(wanted, guard)?;
+    // Before the first temporary file exists: a signal between its creation and the
+    // handler's would leave it behind.
+    if checked
+        .iter()
+        .any(|(w, _, to_stdout)| !to_stdout && w.want != Want::Append)
+    {
+        install_handler();
+    }
     let mut out: Vec<Target> = Vec::with_capacity(checked.len());
     for (w, shown, to_stdout) in checked {
         let kind = if to_stdout {
@@ -154,12 +162,6 @@ pub(crate) fn prepare(wanted: &[Wanted<'_>], guard: &Guard<'_>) -> Result<Vec<Ta
             .with_context(|| format!("cannot write report to {shown}"))?
         };
         out.push(Target { shown, kind });
-    }
-    if out
-        .iter()
-        .any(|t| matches!(t.kind, Kind::Atomic { .. } | Kind::Directory { .. }))
-    {
-        install_handler();
     }
     Ok(out)
 }
