@@ -82,6 +82,21 @@ pub use score::health::{
     OwnerCategories, WinRates, WinRow,
 };
 
+/// Parse the command line `args` (the program's name first) and run it, as the `pipelint`
+/// binary does. Help and the version go to standard output, and failing to write them
+/// there is an error like any other (exit 2); usage errors go to standard error (exit 2).
+pub fn run_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::Parser;
+    match Cli::try_parse_from(args) {
+        Ok(cli) => run(cli),
+        Err(e) => ExitCode::from(commands::clap_output(&e)),
+    }
+}
+
 /// Run the `pipelint` command line; returns its exit code (0 the gate passed, 1 it failed,
 /// 2 the audit could not run). Errors are printed to standard error as one sentence.
 pub fn run(cli: Cli) -> ExitCode {
@@ -260,8 +275,36 @@ impl AuditRequest {
         Ok(self.run_in(false)?.0)
     }
 
+    /// Every file this request reads or keeps, which no output may replace: the one list
+    /// each command checks its outputs against.
+    pub(crate) fn kept(&self) -> report::kept::Kept {
+        use report::kept::Role;
+        let mut kept = report::kept::Kept::default();
+        for file in &self.files {
+            kept.add(Path::new(file), Role::Export);
+        }
+        if let Some(previous) = &self.previous {
+            kept.add(Path::new(previous), Role::Previous);
+        }
+        // Without -r, ./pipelint.toml is read when it exists.
+        let rules = self
+            .rules
+            .as_deref()
+            .unwrap_or(Path::new(rules::DEFAULT_RULES_FILE));
+        kept.add(rules, Role::Rules);
+        if let Some(history) = &self.history {
+            kept.add(history, Role::History);
+        }
+        if let Some(quota) = &self.quota {
+            kept.add(Path::new(quota), Role::Quota);
+        }
+        kept
+    }
+
     /// Run the audit; with a history, also return the store, created when `create`.
     pub(crate) fn run_in(&self, create: bool) -> Result<(Audit, Option<history::Store>)> {
+        // Before the store is opened: opening it would make another kept file a database.
+        self.kept().check_history()?;
         let store = self
             .history
             .as_deref()

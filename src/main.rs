@@ -1,7 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    pipelint::run(pipelint::Cli::parse())
+    pipelint::run_args(std::env::args_os())
 }

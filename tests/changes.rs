@@ -256,7 +256,7 @@ fn the_previous_export_is_protected() {
         "-o",
         LAST_WEEK,
     ]));
-    common::assert_exit_2(&r, "an input or the rules file");
+    common::assert_exit_2(&r, "it is the previous snapshot");
     let r = run(pipelint().args([
         "audit",
         THIS_WEEK,

@@ -596,7 +596,7 @@ fn bad_output_path_fails_before_the_audit() {
         "-o",
         "fixtures/checks/clean.csv",
     ]);
-    assert_exit_2(&r, "it is an input or the rules file in use");
+    assert_exit_2(&r, "it is the export fixtures/checks/clean.csv");
 }
 
 #[test]

@@ -3,6 +3,12 @@
 //! absurd thread counts, cells that try to drive the terminal, and oversized input.
 
 mod common;
+#[path = "safety/kept.rs"]
+mod kept;
+#[path = "safety/owners.rs"]
+mod owners;
+#[path = "safety/streams.rs"]
+mod streams;
 
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
@@ -131,6 +137,44 @@ fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
     assert_eq!(names.len(), 2, "no temporary file left behind: {names:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn output_through_a_dangling_symlink_replaced_the_link() {
+    // `-o latest.json`, a link to a report not written yet, replaced the link with a file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink("reports/2026-11-20.json", &link).expect("symlink");
+    std::fs::create_dir(dir.path().join("reports")).expect("mkdir");
+    let r = json_to(&link);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link was replaced by a file"
+    );
+    let target = dir.path().join("reports/2026-11-20.json");
+    let written = std::fs::read_to_string(&target).expect("the target is created");
+    assert!(written.starts_with('{'), "{written}");
+    let left: Vec<String> = std::fs::read_dir(dir.path().join("reports"))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["2026-11-20.json"], "no temporary file left behind");
+    // A link into a directory that does not exist fails before the audit, link kept.
+    let nowhere = dir.path().join("nowhere.json");
+    std::os::unix::fs::symlink("missing/r.json", &nowhere).expect("symlink");
+    let r = json_to(&nowhere);
+    assert_exit_2(&r, "cannot create a file in");
+    assert!(
+        std::fs::symlink_metadata(&nowhere)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+}
+
 #[test]
 fn output_over_the_rules_file_in_use_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -142,7 +186,7 @@ fn output_over_the_rules_file_in_use_is_refused() {
     let csv = std::fs::canonicalize(CLEAN).expect("fixture");
     let csv = csv.to_str().expect("path");
     let r = audit(&[csv, "-r", &rules, "-o", &rules]);
-    assert_exit_2(&r, "it is an input or the rules file in use");
+    assert_exit_2(&r, "it is the rules file");
     assert_eq!(
         std::fs::read_to_string(&rules).expect("rules"),
         std::fs::read_to_string(RULES).expect("rules"),
@@ -162,7 +206,7 @@ fn output_over_the_rules_file_in_use_is_refused() {
         "--report",
         "json=pipelint.toml",
     ]));
-    assert_exit_2(&r, "it is an input or the rules file in use");
+    assert_exit_2(&r, "it is the rules file");
 }
 
 #[test]

@@ -9,18 +9,23 @@ use anyhow::{Result, bail};
 use super::{Delivered, EXIT_GATE_FAILED, EXIT_PASS, note};
 use crate::cli::{AuditArgs, ColorWhen, FailOnArg};
 use crate::gate::FailOn;
-use crate::report::output::{self, Guard, Target, Wanted};
+use crate::report::kept::Kept;
+use crate::report::output::{self, Guard, Target, Want, Wanted};
 use crate::report::{EmitOptions, Format};
 use crate::{AuditRequest, thread_count};
 
+/// What a target receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Job {
+    Report(Format),
+    /// The Markdown report appended to the job summary file GitHub Actions names in
+    /// `GITHUB_STEP_SUMMARY`, when a `github` report is written.
+    JobSummary,
+}
+
 pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
-    // Every output is checked (and created) first, so a bad path fails before the work.
-    let targets = prepare_targets(args)?;
     let (threads, clamped) = thread_count(args.threads);
-    if let Some(message) = clamped {
-        note(&format!("pipelint: {message}"));
-    }
-    let audit = AuditRequest {
+    let request = AuditRequest {
         files: args.files.clone(),
         rules: args.rules.clone(),
         preset: args.preset.map(|p| p.name().to_string()),
@@ -37,8 +42,13 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         by: args.by.clone(),
         quota: args.quota.clone(),
         history: args.history.clone(),
+    };
+    // Every output is checked (and created) first, so a bad path fails before the work.
+    let targets = prepare_targets(args, &request.kept())?;
+    if let Some(message) = clamped {
+        note(&format!("pipelint: {message}"));
     }
-    .run()?;
+    let audit = request.run()?;
 
     let mut gate = audit.gate_settings();
     if let Some(fail_on) = args.fail_on {
@@ -59,24 +69,25 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
     };
 
     let stdout_tty = std::io::stdout().is_terminal();
-    for (format, target) in targets {
+    for (job, target) in targets {
+        let format = match job {
+            Job::Report(format) => format,
+            Job::JobSummary => Format::Markdown,
+        };
         let to_stdout = target.is_stdout();
         let options = EmitOptions {
             top: args.top,
             color: format == Format::Table && to_stdout && color(args.color, stdout_tty),
             terminal: to_stdout && stdout_tty,
             threads,
-            // GitHub Actions names the job summary file; annotations add the report to it.
-            step_summary: (format == Format::Github)
-                .then(|| std::env::var_os("GITHUB_STEP_SUMMARY"))
-                .flatten()
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from),
         };
         if format.is_directory() {
-            target.write_files(crate::report::FILES_MARKER, |files| {
+            let notes = target.write_files(crate::report::FILES_MARKER, |files| {
                 report.emit_files(format, &options, files)
             })?;
+            for line in notes {
+                note(&format!("pipelint: {line}"));
+            }
             continue;
         }
         if target.write_with(|w| report.emit(format, &options, w))? == Delivered::ReaderGone {
@@ -94,42 +105,63 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
     Ok(code)
 }
 
-/// The main report (stdout, or `-o`), then every `--report`, checked and opened.
-fn prepare_targets(args: &AuditArgs) -> Result<Vec<(Format, Target)>> {
-    let mut wanted: Vec<(Format, &Path)> = Vec::new();
+/// The main report (stdout, or `-o`), then every `--report`, then the job summary, checked
+/// and opened.
+fn prepare_targets(args: &AuditArgs, kept: &Kept) -> Result<Vec<(Job, Target)>> {
+    let mut wanted: Vec<(Job, &Path)> = Vec::new();
     match &args.output {
-        Some(path) => wanted.push((args.format, path)),
+        Some(path) => wanted.push((Job::Report(args.format), path)),
         None if args.format.is_directory() => bail!(
             "the {} report is a directory of files: name it with -o DIR or --report {}=DIR",
             args.format.name(),
             args.format.name()
         ),
-        None if !args.quiet => wanted.push((args.format, Path::new("-"))),
+        None if !args.quiet => wanted.push((Job::Report(args.format), Path::new("-"))),
         None => {}
     }
     for (format, path) in &args.reports {
-        wanted.push((*format, path));
+        wanted.push((Job::Report(*format), path));
     }
-    let protected = super::protected_paths(
-        args.files.iter().chain(args.previous.iter()),
-        args.rules.as_ref(),
-    );
+    // GitHub Actions sets it in every step; annotations add the report to the job summary.
+    let summary = std::env::var_os(STEP_SUMMARY)
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let annotations = wanted
+        .iter()
+        .any(|(job, _)| *job == Job::Report(Format::Github));
+    if let Some(summary) = summary.as_deref().filter(|_| annotations) {
+        wanted.push((Job::JobSummary, summary));
+    }
     let targets: Vec<Wanted<'_>> = wanted
         .iter()
-        .map(|(format, path)| Wanted {
-            path,
-            directory: format.is_directory(),
+        .map(|(job, path)| match job {
+            Job::Report(format) if format.is_directory() => Wanted {
+                path,
+                want: Want::Directory,
+                source: None,
+            },
+            Job::Report(_) => Wanted::file(path),
+            Job::JobSummary => Wanted {
+                path,
+                want: Want::Append,
+                source: Some(STEP_SUMMARY),
+            },
         })
         .collect();
-    let prepared = output::prepare(
-        &targets,
-        &Guard {
-            protected: &protected,
-            stdout_taken: false,
-        },
-    )?;
-    Ok(wanted.into_iter().map(|(f, _)| f).zip(prepared).collect())
+    let guard = Guard {
+        kept,
+        stdout_taken: false,
+    };
+    let prepared = output::prepare(&targets, &guard)?;
+    Ok(wanted
+        .into_iter()
+        .map(|(job, _)| job)
+        .zip(prepared)
+        .collect())
 }
+
+/// The variable GitHub Actions names the job summary file in.
+const STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 
 /// Whether to colour the table on stdout.
 pub(super) fn color(when: ColorWhen, stdout_tty: bool) -> bool {

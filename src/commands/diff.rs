@@ -14,24 +14,8 @@ use crate::report::{DiffFormat, EmitOptions};
 use crate::{AuditRequest, thread_count};
 
 pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
-    let protected = super::protected_paths([&args.old, &args.new].into_iter(), args.rules.as_ref());
-    let path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let target = output::prepare(
-        &[Wanted {
-            path: &path,
-            directory: false,
-        }],
-        &Guard {
-            protected: &protected,
-            stdout_taken: false,
-        },
-    )?
-    .pop();
     let (threads, clamped) = thread_count(args.threads);
-    if let Some(message) = clamped {
-        super::note(&format!("pipelint: {message}"));
-    }
-    let audit = AuditRequest {
+    let request = AuditRequest {
         files: vec![args.new.clone()],
         rules: args.rules.clone(),
         preset: args.preset.map(|p| p.name().to_string()),
@@ -42,8 +26,20 @@ pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
         previous_as_of: args.previous_as_of,
         encoding: args.encoding.clone(),
         ..AuditRequest::default()
+    };
+    let path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let target = output::prepare(
+        &[Wanted::file(&path)],
+        &Guard {
+            kept: &request.kept(),
+            stdout_taken: false,
+        },
+    )?
+    .pop();
+    if let Some(message) = clamped {
+        super::note(&format!("pipelint: {message}"));
     }
-    .run()?;
+    let audit = request.run()?;
     let report = audit.report(&audit.gate_settings());
     let Some(target) = target else {
         return Ok(EXIT_PASS);
@@ -59,7 +55,6 @@ pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
         color: format == DiffFormat::Table && super::audit::color(args.color, stdout_tty),
         terminal: stdout_tty,
         threads,
-        step_summary: None,
     };
     if target.write_with(|w| report.emit_diff(format, &options, w))? == Delivered::ReaderGone {
         return Ok(EXIT_PASS);

@@ -12,7 +12,7 @@ mod profile;
 mod rules;
 mod sql;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -40,32 +40,41 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::Sql(args) => sql::run(&args),
         Command::Explain { code } => explain::run(&code),
         Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            stdout(|w| {
-                clap_complete::generate(shell, &mut cmd, "pipelint", w);
-                Ok(())
-            })?;
+            // Generated into memory first: clap_complete panics when its writer fails, and a
+            // full stdout must be an error, not a crash.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "pipelint", &mut script);
+            stdout(|w| w.write_all(&script))?;
             Ok(EXIT_PASS)
         }
     }
 }
 
-/// The paths no report may be written to: the inputs (but standard input) and the rules
-/// file, the implicit `./pipelint.toml` included.
-pub(crate) fn protected_paths<'a>(
-    inputs: impl Iterator<Item = &'a String>,
-    rules: Option<&std::path::PathBuf>,
-) -> Vec<std::path::PathBuf> {
-    let mut protected: Vec<std::path::PathBuf> = inputs
-        .filter(|f| *f != "-")
-        .map(std::path::PathBuf::from)
-        .collect();
-    protected.push(
-        rules
-            .cloned()
-            .unwrap_or_else(|| std::path::PathBuf::from(crate::rules::DEFAULT_RULES_FILE)),
-    );
-    protected
+/// What clap has to say instead of a command: help or the version on standard output
+/// (written as any output is, so a full stdout is an error and a closed pipe a quiet end),
+/// a usage error on standard error. Returns the exit code.
+pub(crate) fn clap_output(e: &clap::Error) -> u8 {
+    if e.use_stderr() {
+        // Like `note`: a stderr nobody reads is no reason to fail differently.
+        let _ = e.print();
+        return EXIT_ERROR;
+    }
+    let text = e.render();
+    let color = audit::color(crate::cli::ColorWhen::Auto, io::stdout().is_terminal());
+    let written = stdout(|w| {
+        if color {
+            write!(w, "{}", text.ansi())
+        } else {
+            write!(w, "{text}")
+        }
+    });
+    match written {
+        Ok(_) => EXIT_PASS,
+        Err(e) => {
+            note(&format!("error: {e:#}"));
+            EXIT_ERROR
+        }
+    }
 }
 
 /// What became of output to standard output.

@@ -2,15 +2,15 @@
 //! the pull request: `::error file=…,line=…,title=CODE::message` (`::warning`, `::notice`
 //! for info), the most severe first, at most 50, then one summary line. Values are escaped
 //! as the runner expects (`%`, CR and LF everywhere; `:` and `,` in properties too), so no
-//! cell can end a command early or start another. When `GITHUB_STEP_SUMMARY` names a file,
-//! the Markdown report is appended to it (the job summary).
+//! cell can end a command early or start another. The job summary (the Markdown report
+//! appended to the file `GITHUB_STEP_SUMMARY` names) is a target of its own, which the audit
+//! command checks and writes like any other output.
 
 use std::borrow::Cow;
-use std::fs::OpenOptions;
 use std::io::{self, Write};
 
 use super::view::Report;
-use super::{EmitOptions, Emitter, escape, markdown};
+use super::{EmitOptions, Emitter, escape};
 use crate::diag::Severity;
 use crate::words::{plural, thousands};
 
@@ -20,7 +20,7 @@ const MAX_ANNOTATIONS: usize = 50;
 pub(crate) struct GithubEmitter;
 
 impl Emitter for GithubEmitter {
-    fn emit(&self, report: &Report<'_>, o: &EmitOptions, out: &mut dyn Write) -> io::Result<()> {
+    fn emit(&self, report: &Report<'_>, _: &EmitOptions, out: &mut dyn Write) -> io::Result<()> {
         // The most severe first, in report order within a severity; only what is shown is
         // worded.
         let total = report.finding_count();
@@ -78,12 +78,7 @@ impl Emitter for GithubEmitter {
             plural(shown as u64),
             thousands(total as u64),
             data(&gate)
-        )?;
-        if let Some(path) = &o.step_summary {
-            let mut summary = OpenOptions::new().append(true).create(true).open(path)?;
-            summary.write_all(markdown::render(report, o.top).as_bytes())?;
-        }
-        Ok(())
+        )
     }
 }
 

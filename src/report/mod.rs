@@ -14,6 +14,7 @@ mod json;
 mod jsonl;
 mod jsonw;
 mod junit;
+pub(crate) mod kept;
 mod markdown;
 pub(crate) mod output;
 mod owners;
@@ -83,9 +84,6 @@ pub struct EmitOptions {
     pub terminal: bool,
     /// Threads that render large reports (0: one per core).
     pub threads: usize,
-    /// Where the `github` format also appends the Markdown report (the job summary file
-    /// GitHub Actions names in `GITHUB_STEP_SUMMARY`).
-    pub step_summary: Option<std::path::PathBuf>,
 }
 
 impl Default for EmitOptions {
@@ -95,7 +93,6 @@ impl Default for EmitOptions {
             color: false,
             terminal: false,
             threads: 0,
-            step_summary: None,
         }
     }
 }
@@ -128,6 +125,19 @@ pub trait Files {
         name: &str,
         render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> io::Result<()>;
+
+    /// Whether `name` may be written. A file the report did not write itself is never
+    /// replaced: the report picks another name for what it would have written there.
+    fn available(&self, name: &str) -> bool {
+        let _ = name;
+        true
+    }
+
+    /// Something the person running the report should know (a name that was taken, files
+    /// left out); the command line prints it on standard error.
+    fn note(&mut self, text: &str) {
+        let _ = text;
+    }
 }
 
 /// What a format writes: one stream, or files in a directory.

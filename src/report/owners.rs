@@ -5,6 +5,12 @@
 //! seller. File names are made safely from owner names (no path separators, no `..`, no
 //! device names), deterministic, and never shared by two owners; deals without an owner
 //! go to `unassigned.md`.
+//!
+//! A file in the directory that this format did not write (it does not start with
+//! [`MARKER`]) is never written or removed: a list whose name it holds goes to the next free
+//! suffixed name (`jane-doe-2.md`, `index-2.md`), said on stderr and in the index. At most
+//! [`MAX_FILES`] owners get a file, those with the most deals needing action; the index lists
+//! every owner with their counts.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -29,6 +35,9 @@ pub(crate) const MARKER: &str = "<!-- pipelint owners: generated, rewritten on e
 /// Deals listed per owner (the largest amounts at risk); the rest are counted.
 const PER_OWNER: usize = 200;
 
+/// Owner files at most: 50,000 owners must not make 50,000 files. The rest are in the index.
+pub(crate) const MAX_FILES: usize = 1_000;
+
 /// Owner lists worded at once: at most 200 deals each, so a window stays a few megabytes.
 const WINDOW: usize = 16;
 
@@ -37,7 +46,8 @@ pub(crate) struct OwnersEmitter;
 /// An owner's deals that need action.
 struct OwnerList<'a> {
     owner: Option<&'a str>,
-    file: String,
+    /// None for an owner beyond [`MAX_FILES`], listed in the index only.
+    file: Option<String>,
     /// Deal indices, the largest amount at risk first.
     deals: Vec<usize>,
     high: u64,
@@ -45,10 +55,15 @@ struct OwnerList<'a> {
 
 impl FilesEmitter for OwnersEmitter {
     fn emit(&self, report: &Report<'_>, o: &EmitOptions, files: &mut dyn Files) -> io::Result<()> {
-        let lists = action_lists(report);
+        let mut lists = action_lists(report);
+        let plan = name_files(&mut lists, files)?;
+        for line in plan.notes() {
+            files.note(&line);
+        }
         // The findings of the deals that will be listed, in report order.
         let listed: BTreeSet<usize> = lists
             .iter()
+            .filter(|l| l.file.is_some())
             .flat_map(|l| l.deals.iter().take(PER_OWNER).copied())
             .collect();
         let mut findings: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -66,7 +81,8 @@ impl FilesEmitter for OwnersEmitter {
             .build()
             .map_err(io::Error::other)?;
         let changes = report.movements_of(&listed);
-        for window in lists.chunks(WINDOW) {
+        let with_files: Vec<&OwnerList<'_>> = lists.iter().filter(|l| l.file.is_some()).collect();
+        for window in with_files.chunks(WINDOW) {
             let texts: Vec<String> = pool.install(|| {
                 window
                     .par_iter()
@@ -74,12 +90,84 @@ impl FilesEmitter for OwnersEmitter {
                     .collect()
             });
             for (list, text) in window.iter().zip(texts) {
-                files.file(&list.file, &mut |out| out.write_all(text.as_bytes()))?;
+                if let Some(file) = &list.file {
+                    files.file(file, &mut |out| out.write_all(text.as_bytes()))?;
+                }
             }
         }
-        let index = index_file(report, &lists);
-        files.file("index.md", &mut |out| out.write_all(index.as_bytes()))
+        let index = index_file(report, &lists, &plan);
+        files.file(&plan.index, &mut |out| out.write_all(index.as_bytes()))
     }
+}
+
+/// The file names of a run: the index's, the names taken by files this format did not
+/// write, and how many owners got no file.
+struct FilePlan {
+    index: String,
+    /// (the name wanted, whose list it was, the name used), in the order assigned.
+    clashes: Vec<(String, String, String)>,
+    /// Owners beyond [`MAX_FILES`].
+    without_file: usize,
+    owners: usize,
+}
+
+impl FilePlan {
+    /// What the person running the report is told on stderr.
+    fn notes(&self) -> Vec<String> {
+        let mut notes: Vec<String> = self
+            .clashes
+            .iter()
+            .map(|(wanted, whose, used)| {
+                format!("{wanted} was not written by pipelint and is left alone; {whose} is {used}")
+            })
+            .collect();
+        if self.without_file > 0 {
+            notes.push(format!(
+                "only {} owner files are written (the owners with the most deals needing action); the {} other owner{} listed with their counts in {}",
+                thousands(MAX_FILES as u64),
+                thousands(self.without_file as u64),
+                if self.without_file == 1 { " is" } else { "s are" },
+                self.index
+            ));
+        }
+        notes
+    }
+}
+
+/// Give the index and at most [`MAX_FILES`] lists their file names: the index first (an
+/// owner's name never takes its fallback), then the owners by name, the unassigned last.
+fn name_files(lists: &mut [OwnerList<'_>], files: &dyn Files) -> io::Result<FilePlan> {
+    let mut names = FileNames::default();
+    let index = names.take("index", "the index", files)?;
+    // The most deals needing action, then the most at high risk, then by name.
+    let mut order: Vec<usize> = (0..lists.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(lists[i].deals.len()),
+            std::cmp::Reverse(lists[i].high),
+            i,
+        )
+    });
+    let chosen: BTreeSet<usize> = order.into_iter().take(MAX_FILES).collect();
+    for (i, list) in lists.iter_mut().enumerate() {
+        if !chosen.contains(&i) {
+            continue;
+        }
+        let (base, whose) = match list.owner {
+            Some(owner) => (slug(owner), format!("{owner}'s list")),
+            None => (
+                "unassigned".to_string(),
+                "the list of deals without an owner".to_string(),
+            ),
+        };
+        list.file = Some(names.take(&base, &whose, files)?);
+    }
+    Ok(FilePlan {
+        index,
+        clashes: names.clashes,
+        without_file: lists.len() - chosen.len(),
+        owners: lists.len(),
+    })
 }
 
 /// Every owner with deals that need action, by owner name (deals without an owner last),
@@ -110,8 +198,7 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
                 .push(Entry::new(i, &key, at_risk));
         }
     }
-    let mut names = FileNames::default();
-    // Named owners first (BTreeMap puts `None` first), then the unassigned.
+    // Named owners first (sorting puts `None` first), then the unassigned.
     let mut lists: Vec<OwnerList<'a>> = Vec::new();
     let mut unassigned = None;
     let mut by_owner: Vec<(Option<&'a str>, Vec<Entry>)> = by_owner.into_iter().collect();
@@ -125,7 +212,7 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
         let high = deals.iter().filter(|e| e.high).count() as u64;
         let list = OwnerList {
             owner,
-            file: String::new(),
+            file: None,
             deals: deals.into_iter().map(|e| e.index as usize).collect(),
             high,
         };
@@ -134,13 +221,7 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
             Some(_) => lists.push(list),
         }
     }
-    for list in &mut lists {
-        list.file = names.take(list.owner.unwrap_or(""));
-    }
-    if let Some(mut list) = unassigned {
-        list.file = "unassigned.md".to_string();
-        lists.push(list);
-    }
+    lists.extend(unassigned);
     lists
 }
 
@@ -167,23 +248,43 @@ impl Entry {
     }
 }
 
-/// File names for owners: made from the name, unique, in the order asked.
+/// File names: made from a stem, unique, in the order asked; never one a file this format
+/// did not write holds.
 #[derive(Default)]
 struct FileNames {
     taken: BTreeSet<String>,
+    /// (the name wanted, whose file it was for, the name used).
+    clashes: Vec<(String, String, String)>,
 }
 
 impl FileNames {
-    fn take(&mut self, owner: &str) -> String {
-        let base = slug(owner);
-        let mut name = format!("{base}.md");
-        let mut n = 2;
-        while self.taken.contains(&name) {
-            name = format!("{base}-{n}.md");
-            n += 1;
+    /// `stem.md`, else `stem-2.md`, `stem-3.md`, …: the first neither taken by another list
+    /// nor held by a file that is not this format's.
+    fn take(&mut self, stem: &str, whose: &str, files: &dyn Files) -> io::Result<String> {
+        let mut left_alone = Vec::new();
+        // Every name skipped is a file in the directory or a list named earlier, so a free
+        // one comes long before this bound; it only stops a `Files` that refuses all.
+        for n in 1..=100_000 {
+            let name = match n {
+                1 => format!("{stem}.md"),
+                n => format!("{stem}-{n}.md"),
+            };
+            if self.taken.contains(&name) {
+                continue;
+            }
+            if !files.available(&name) {
+                left_alone.push(name);
+                continue;
+            }
+            for wanted in left_alone {
+                self.clashes.push((wanted, whose.to_string(), name.clone()));
+            }
+            self.taken.insert(name.clone());
+            return Ok(name);
         }
-        self.taken.insert(name.clone());
-        name
+        Err(io::Error::other(format!(
+            "no free file name for {whose} (tried {stem}.md to {stem}-100000.md)"
+        )))
     }
 }
 
@@ -378,7 +479,7 @@ fn fields_of(findings: &[FindingRow<'_>], family: &str) -> Option<String> {
     (!list.is_empty()).then(|| list.join(", "))
 }
 
-fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>]) -> String {
+fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>], plan: &FilePlan) -> String {
     let mut t = String::new();
     let files: Vec<&str> = report.inputs().iter().map(|i| i.path).collect();
     let _ = writeln!(t, "{MARKER}\n# Action lists by owner\n");
@@ -392,6 +493,30 @@ fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>]) -> String {
         thousands(s.open),
         thousands(s.risk.high)
     );
+    if !plan.clashes.is_empty() {
+        let _ = writeln!(
+            t,
+            "Files in this directory that pipelint did not write are never replaced or removed; these names were taken, so the lists went elsewhere:\n"
+        );
+        for (wanted, whose, used) in &plan.clashes {
+            let _ = writeln!(t, "- `{wanted}`: {} is `{used}`", md(whose));
+        }
+        t.push('\n');
+    }
+    if plan.without_file > 0 {
+        let _ = writeln!(
+            t,
+            "{} owners need action: only the {} with the most deals needing action have a file of their own; the {} other owner{} listed below with their counts.\n",
+            thousands(plan.owners as u64),
+            thousands(MAX_FILES as u64),
+            thousands(plan.without_file as u64),
+            if plan.without_file == 1 {
+                " is"
+            } else {
+                "s are"
+            },
+        );
+    }
     if lists.is_empty() {
         let _ = writeln!(t, "No deal needs action.");
         return t;
@@ -409,10 +534,13 @@ fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>]) -> String {
         let who = list
             .owner
             .map_or("(no owner)".to_string(), |o| md(o).into_owned());
+        let who = match &list.file {
+            Some(file) => format!("[{who}]({file})"),
+            None => who,
+        };
         let _ = writeln!(
             t,
-            "| [{who}]({}) | {} | {} | {} |",
-            list.file,
+            "| {who} | {} | {} | {} |",
             thousands(list.deals.len() as u64),
             thousands(list.high),
             md(at_risk.get(&list.owner).map_or("-", String::as_str))
@@ -438,8 +566,59 @@ mod tests {
         assert_eq!(slug("Unassigned"), "unassigned-owner");
         assert_eq!(slug(&"x".repeat(100)).len(), 60);
         let mut names = FileNames::default();
-        assert_eq!(names.take("Ann Lee"), "ann-lee.md");
-        assert_eq!(names.take("Ann|Lee"), "ann-lee-2.md");
-        assert_eq!(names.take("ann lee"), "ann-lee-3.md");
+        let mut take = |owner: &str| names.take(&slug(owner), owner, &Free).unwrap();
+        assert_eq!(take("Ann Lee"), "ann-lee.md");
+        assert_eq!(take("Ann|Lee"), "ann-lee-2.md");
+        assert_eq!(take("ann lee"), "ann-lee-3.md");
+    }
+
+    /// A directory where every name is free but those a user's files hold.
+    struct Free;
+
+    impl Files for Free {
+        fn file(
+            &mut self,
+            _: &str,
+            _: &mut dyn FnMut(&mut dyn std::io::Write) -> io::Result<()>,
+        ) -> io::Result<()> {
+            Ok(())
+        }
+
+        fn available(&self, name: &str) -> bool {
+            !["jane-doe.md", "jane-doe-2.md", "index.md"].contains(&name)
+        }
+    }
+
+    #[test]
+    fn a_name_a_users_file_holds_goes_to_the_next_free_one() {
+        let mut names = FileNames::default();
+        assert_eq!(
+            names.take("index", "the index", &Free).unwrap(),
+            "index-2.md"
+        );
+        assert_eq!(
+            names.take("index-2", "Index 2's list", &Free).unwrap(),
+            "index-2-2.md"
+        );
+        assert_eq!(
+            names.take("jane-doe", "Jane's list", &Free).unwrap(),
+            "jane-doe-3.md"
+        );
+        assert_eq!(
+            names.clashes,
+            [
+                ("index.md".into(), "the index".into(), "index-2.md".into()),
+                (
+                    "jane-doe.md".into(),
+                    "Jane's list".into(),
+                    "jane-doe-3.md".into()
+                ),
+                (
+                    "jane-doe-2.md".into(),
+                    "Jane's list".into(),
+                    "jane-doe-3.md".into()
+                ),
+            ]
+        );
     }
 }
