@@ -57,7 +57,7 @@ mod words;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 pub use cli::Cli;
@@ -323,15 +323,25 @@ impl AuditRequest {
             (None, Some(store)) => history_audit(store, rules, exports, &options),
             (None, None) => audit(rules, exports, &options),
             (Some(export), _) => {
-                let as_of = self
-                    .previous_as_of
-                    .unwrap_or(options.as_of - chrono::Days::new(7));
+                let as_of = match self.previous_as_of {
+                    Some(day) => day,
+                    None => week_before(options.as_of)?,
+                };
                 audit_against(rules, exports, Previous { export, as_of }, &options)
             }
         }?;
         audit.quotas = quotas;
         Ok((audit, store))
     }
+}
+
+/// The default as-of of a previous snapshot: a week before `as_of`. Checked, since a
+/// library caller may pass any date chrono holds, and one at the start of its range has no
+/// week before it.
+fn week_before(as_of: NaiveDate) -> Result<NaiveDate> {
+    as_of.checked_sub_days(chrono::Days::new(7)).with_context(|| {
+        format!("as-of {as_of} has no date a week before it; give the previous snapshot's date with --previous-as-of")
+    })
 }
 
 /// An audit compared with the latest snapshot stored before its as-of, with what the

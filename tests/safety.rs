@@ -405,3 +405,103 @@ fn a_huge_header_is_refused_with_the_reason() {
     let r = run(pipelint().args(["profile", &csv]));
     assert_exit_2(&r, "has 20,000 columns; pipelint reads at most 16,384");
 }
+
+// -----------------------------------------------------------------------------------------
+// Issue 23, items 8–16 ("Nothing a user names is ever destroyed"): reports that stay
+// well-formed whatever a cell holds, names kept whole, dates in range for every flag, and a
+// history store that is read read-only, names itself in every error and refuses rows it did
+// not write. One regression test per item, named after what broke.
+// -----------------------------------------------------------------------------------------
+
+const WEEK_OLD: &str = "fixtures/changes/week_2026-11-13.csv";
+const WEEK_NEW: &str = "fixtures/changes/week_2026-11-20.csv";
+
+#[test]
+fn date_flags_outside_years_1_to_9999_are_refused_naming_the_flag_not_a_panic() {
+    // `audit --previous F --as-of=-262143-01-01` and `diff … --as-of=…` panicked (exit 101)
+    // subtracting a week from a date at the end of chrono's range.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.sqlite");
+    let db = db.to_str().expect("path");
+    for bad in [
+        "-262143-01-01",
+        "0000-12-31",
+        "+10000-01-07",
+        "+262142-12-31",
+    ] {
+        let cases: Vec<(Vec<&str>, &str)> = vec![
+            (
+                vec!["audit", WEEK_NEW, "--previous", WEEK_OLD, "--as-of", bad],
+                "--as-of",
+            ),
+            (
+                vec![
+                    "audit",
+                    WEEK_NEW,
+                    "--previous",
+                    WEEK_OLD,
+                    "--as-of",
+                    AS_OF,
+                    "--previous-as-of",
+                    bad,
+                ],
+                "--previous-as-of",
+            ),
+            (vec!["diff", WEEK_OLD, WEEK_NEW, "--as-of", bad], "--as-of"),
+            (
+                vec![
+                    "diff",
+                    WEEK_OLD,
+                    WEEK_NEW,
+                    "--as-of",
+                    AS_OF,
+                    "--previous-as-of",
+                    bad,
+                ],
+                "--previous-as-of",
+            ),
+            (
+                vec!["history", "add", WEEK_NEW, "--db", db, "--as-of", bad],
+                "--as-of",
+            ),
+            (
+                vec!["sql", "-r", RULES, "--dialect", "duckdb", "--as-of", bad],
+                "--as-of",
+            ),
+        ];
+        for (args, flag) in cases {
+            let arg = format!("{flag}={bad}");
+            // Both spellings: `--as-of=-262143-01-01` and `--as-of -262143-01-01`.
+            let mut joined: Vec<&str> = Vec::new();
+            let mut skip = false;
+            for (i, a) in args.iter().enumerate() {
+                if skip {
+                    skip = false;
+                    continue;
+                }
+                if *a == flag && args.get(i + 1) == Some(&bad) {
+                    joined.push(&arg);
+                    skip = true;
+                } else {
+                    joined.push(a);
+                }
+            }
+            let r = run(pipelint().args(&joined));
+            assert_eq!(r.code, 2, "{joined:?}: {}", r.stderr);
+            assert!(!r.stderr.contains("panicked"), "{joined:?}: {}", r.stderr);
+            assert!(
+                r.stderr.contains(flag) && r.stderr.contains("years 1 to 9999"),
+                "{joined:?}: {}",
+                r.stderr
+            );
+        }
+    }
+    assert!(!Path::new(db).exists(), "no history was written");
+    // The first and last days of the range are dates: a week before 0001-01-01 is no panic.
+    for edge in ["0001-01-01", "9999-12-31"] {
+        let r = run(pipelint().args(["audit", WEEK_NEW, "--previous", WEEK_OLD, "--as-of", edge]));
+        assert!(r.code <= 1, "{edge}: {}", r.stderr);
+        let r = run(pipelint().args(["diff", WEEK_OLD, WEEK_NEW, "--as-of", edge]));
+        assert_eq!(r.code, 0, "{edge}: {}", r.stderr);
+    }
+}
