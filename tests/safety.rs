@@ -505,3 +505,49 @@ fn date_flags_outside_years_1_to_9999_are_refused_naming_the_flag_not_a_panic() 
         assert_eq!(r.code, 0, "{edge}: {}", r.stderr);
     }
 }
+
+/// A deal whose name and region hold what XML 1.0 forbids (U+FFFE, U+FFFF, a C0 control)
+/// beside what it allows (a tab, a no-break space, U+FFFD).
+fn forbidden_in_xml_csv(dir: &tempfile::TempDir) -> String {
+    temp_file(
+        dir,
+        "nonchars.csv",
+        "Ref,Deal,Customer,Rep,Phase,Value,Expected Close,Next Action,Region,PO Number,Discount\n\
+         D-1,\"Evil\u{FFFE}name\u{FFFF}\x01x\tok\u{A0}\u{FFFD}\",Acme,Ann,Lead,100,,Call,\"Mars\u{FFFF}\",,\n",
+    )
+}
+
+#[test]
+fn junit_with_noncharacters_in_cells_parses_as_xml() {
+    // U+FFFE and U+FFFF went into the JUnit text as they were, which no XML 1.0 parser
+    // accepts: the CI's test-report step failed on the file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = forbidden_in_xml_csv(&dir);
+    let r = audit(&[&csv, "-r", RULES, "-f", "junit"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = roxmltree::Document::parse(&r.stdout)
+        .unwrap_or_else(|e| panic!("JUnit is not well-formed XML: {e}\n{:?}", r.stdout));
+    let text: String = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .filter_map(|n| n.text())
+        .collect();
+    // Shown, not dropped: the forbidden characters (and the controls quick-junit used to
+    // drop, the tab among them) as the escapes the terminal, CSV and HTML show.
+    assert!(
+        text.contains("Evil\\u{FFFE}name\\u{FFFF}\\x01x\\tok\u{A0}\u{FFFD}"),
+        "{text:?}"
+    );
+    assert!(text.contains("Mars\\u{FFFF}"), "{text:?}");
+    // The HTML page shows them the same way: no noncharacter or C0 control in it.
+    let r = audit(&[&csv, "-r", RULES, "-f", "html"]);
+    let bad: Vec<char> = r
+        .stdout
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\u{FFFE}' | '\u{FFFF}') || (c.is_control() && !matches!(c, '\n' | '\t'))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+    assert!(r.stdout.contains("Evil\\u{FFFE}name"), "the name is shown");
+}

@@ -164,7 +164,7 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
                             span.gate.passed { "Gate passed" }
                         } @else {
                             span.gate.failed { "Gate failed" }
-                            " " (gate.reasons.join("; "))
+                            " " (shown(&gate.reasons.join("; ")))
                         }
                     }
                     dl.summary {
@@ -200,9 +200,10 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
     }
 }
 
-/// Text from the export as the page shows it: control characters and bidirectional
-/// overrides made visible (a right-to-left override could make a deal's name read as
-/// another's); maud then escapes it for HTML.
+/// Text from the export as the page shows it: control characters, bidirectional overrides
+/// and noncharacters made visible (a right-to-left override could make a deal's name read
+/// as another's; a C0 control or a noncharacter is an HTML parse error); maud then escapes
+/// it for HTML.
 pub(super) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     super::escape::terminal(text)
 }
@@ -240,9 +241,9 @@ fn spans_html(spans: &[Span]) -> Markup {
 fn section_html(section: &Section) -> Markup {
     html! {
         section {
-            h2 { (section.title) }
+            h2 { (shown(&section.title)) }
             @if section.rows.is_empty() {
-                @if let Some(empty) = &section.empty { p.empty { (empty) } }
+                @if let Some(empty) = &section.empty { p.empty { (shown(empty)) } }
             } @else {
                 div.table-wrap {
                     table.data {
@@ -262,7 +263,7 @@ fn section_html(section: &Section) -> Markup {
                         }
                     }
                 }
-                @if let Some(more) = &section.more { p.more { (more) } }
+                @if let Some(more) = &section.more { p.more { (shown(more)) } }
             }
         }
     }
