@@ -551,3 +551,36 @@ fn junit_with_noncharacters_in_cells_parses_as_xml() {
     assert!(bad.is_empty(), "{bad:?}");
     assert!(r.stdout.contains("Evil\\u{FFFE}name"), "the name is shown");
 }
+
+#[test]
+fn arabic_letter_mark_is_escaped_like_the_other_bidi_controls() {
+    // U+200E and U+200F were shown as escapes, U+061C (the Arabic letter mark, the same kind
+    // of character) went out as it was and could reorder what a terminal or page shows.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = temp_file(
+        &dir,
+        "bidi.csv",
+        "Ref,Deal,Customer,Rep,Phase,Value,Expected Close,Next Action,Region,PO Number,Discount\n\
+         D-1,\"a\u{061C}b\u{200F}c\u{2067}d\",Acme,Ann,Lead,100,,Call,EMEA,,\n",
+    );
+    let shown = "a\\u{061C}b\\u{200F}c\\u{2067}d";
+    for format in ["table", "markdown", "csv", "html", "junit", "github"] {
+        let r = audit(&[&csv, "-r", RULES, "-f", format, "--color", "never"]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        let out = if format == "markdown" {
+            // Markdown shows the backslash of an escape as `\\`.
+            r.stdout.replace("\\\\", "\\")
+        } else {
+            r.stdout
+        };
+        assert!(
+            !out.contains('\u{061C}') && !out.contains('\u{200F}') && !out.contains('\u{2067}'),
+            "{format}: a bidi control went out as it was"
+        );
+        assert!(out.contains(shown), "{format}: {out}");
+    }
+    // The JSON keeps the text as it is.
+    let r = audit(&[&csv, "-r", RULES, "-f", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(report["deals"][0]["name"], "a\u{061C}b\u{200F}c\u{2067}d");
+}

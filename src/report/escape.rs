@@ -96,9 +96,18 @@ pub(crate) fn markdown(text: &str) -> Cow<'_, str> {
 }
 
 pub(crate) fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-        || is_noncharacter(c)
+    (c.is_control() && c != '\n') || is_bidi_control(c) || is_noncharacter(c)
+}
+
+/// Unicode's bidirectional formatting characters (UAX #9): the marks (U+061C Arabic letter
+/// mark, U+200E, U+200F), embeddings and overrides (U+202A–U+202E) and isolates
+/// (U+2066–U+2069). Each can reorder the text around it, so that a deal's name reads as
+/// another's: all are treated alike.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Unicode's noncharacters (U+FDD0–U+FDEF and the last two code points of every plane):
@@ -119,6 +128,7 @@ mod tests {
         assert_eq!(terminal("a\rb\tc\nd"), "a\\rb\\tc\nd");
         assert_eq!(terminal("\u{9b}31m"), "\\x9B31m");
         assert_eq!(terminal("x\u{202E}gpj.exe"), "x\\u{202E}gpj.exe");
+        assert_eq!(terminal("a\u{061C}b\u{200E}c"), "a\\u{061C}b\\u{200E}c");
         assert_eq!(terminal("Société"), "Société");
         assert_eq!(terminal("a\u{FFFE}b\u{FFFF}"), "a\\u{FFFE}b\\u{FFFF}");
         assert_eq!(

@@ -65,7 +65,9 @@ footer{margin-top:32px;color:var(--muted);font-size:12px}
 "#;
 
 /// Sorting and filtering, added only when scripts run (the tables work without it). The
-/// page's address may carry `#q=TEXT` to start filtered. Its SHA-256 is in the policy.
+/// page's address may carry `#q=TEXT` to start filtered; TEXT that is not valid
+/// percent-encoding (`#q=100%`) is taken as written, since a thrown URIError would stop
+/// the whole script. Its SHA-256 is in the policy.
 const SCRIPT: &str = r##"
 (function () {
   "use strict";
@@ -90,7 +92,10 @@ const SCRIPT: &str = r##"
     });
     rows.forEach(function (r) { body.appendChild(r); });
   }
-  var start = location.hash.indexOf("#q=") === 0 ? decodeURIComponent(location.hash.slice(3)) : "";
+  function decoded(text) {
+    try { return decodeURIComponent(text); } catch (e) { return text; }
+  }
+  var start = location.hash.indexOf("#q=") === 0 ? decoded(location.hash.slice(3)) : "";
   Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
     if (!table.tHead || !table.tBodies.length) return;
     var input = document.createElement("input");
