@@ -377,12 +377,12 @@ fn a_huge_cell_is_cut_in_the_table_and_whole_in_the_json() {
         .unwrap_or(0);
     assert!(longest < 2_000, "a table line of {longest} characters");
     assert!(r.stdout.contains("NNN…"), "the cut is marked");
-    // The deal's name is kept whole up to what a deal summary holds (64 kB).
+    // The deal's name is kept whole (it was cut at 64 kB until issue 23).
     let r = audit(&[&csv, "-r", RULES, "-f", "json"]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(
         report["deals"][0]["name"].as_str().map(str::len),
-        Some(65_535)
+        Some(5_000_000)
     );
 }
 
@@ -583,4 +583,49 @@ fn arabic_letter_mark_is_escaped_like_the_other_bidi_controls() {
     let r = audit(&[&csv, "-r", RULES, "-f", "json"]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(report["deals"][0]["name"], "a\u{061C}b\u{200F}c\u{2067}d");
+}
+
+#[test]
+fn names_and_accounts_over_64_kb_are_whole_in_json_and_deals() {
+    // The deal summary held an id, name or account in at most 65,535 bytes and cut the
+    // rest without a word: `-f json` and `-f deals` showed a shorter name than the export's.
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A multi-byte character across the old cut, so a cut would also land mid-character.
+    let name = format!("{}é{}", "N".repeat(65_534), "M".repeat(10_000));
+    let account = format!("{}A", "Acme ".repeat(14_000));
+    let id = format!("D-{}", "9".repeat(70_000));
+    let csv = temp_file(
+        &dir,
+        "long.csv",
+        format!(
+            "Ref,Deal,Customer,Rep,Phase,Value,Expected Close,Next Action,Region,PO Number,Discount\n\
+             {id},{name},{account},Ann,Lead,100,15/01/2027,Call,EMEA,,\n"
+        ),
+    );
+    let r = audit(&[&csv, "-r", RULES, "-f", "json"]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let deal = &report["deals"][0];
+    // Compared without printing: a failure would otherwise print 200 kB of text.
+    let same = |got: Option<&str>, want: &str| {
+        got == Some(want) || panic!("{} bytes kept of {}", got.map_or(0, str::len), want.len())
+    };
+    same(deal["name"].as_str(), &name);
+    same(deal["account"].as_str(), &account);
+    same(deal["id"].as_str(), &id);
+    let r = audit(&[&csv, "-r", RULES, "-f", "deals"]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    let mut rows = csv::Reader::from_reader(r.stdout.trim_start_matches('\u{feff}').as_bytes());
+    let headers = rows.headers().expect("header").clone();
+    let row = rows.records().next().expect("a deal").expect("a row");
+    let cell = |h: &str| {
+        let i = headers
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("{h}: {headers:?}"));
+        row.get(i)
+    };
+    same(cell("name"), &name);
+    same(cell("account"), &account);
+    same(cell("id"), &id);
 }
