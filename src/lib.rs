@@ -265,7 +265,14 @@ impl AuditRequest {
         let store = self
             .history
             .as_deref()
-            .map(|db| history::Store::open(db, create))
+            .map(|db| {
+                let access = if create {
+                    history::Access::Write
+                } else {
+                    history::Access::Read
+                };
+                history::Store::open(db, access)
+            })
             .transpose()?;
         diag::Policy::check_patterns(&self.select).map_err(anyhow::Error::msg)?;
         diag::Policy::check_patterns(&self.ignore).map_err(anyhow::Error::msg)?;
@@ -352,19 +359,19 @@ fn history_audit(
     exports: Vec<Export>,
     options: &AuditOptions,
 ) -> Result<Audit> {
-    let day = options.as_of.to_string();
+    let day = options.as_of;
     let stored: Vec<history::SnapshotMeta> = store
         .list()?
         .into_iter()
-        .filter(|s| s.as_of.as_str() < day.as_str())
+        .filter(|s| s.as_of < day)
         .collect();
     // The stored commit calls depend on nothing the audit finds: they are read on a
     // connection of their own while last week is read back and this week audited.
-    let path = store.path.clone();
+    let location = &store.location;
     let (audit, calls) = std::thread::scope(|scope| {
         let calls = scope.spawn(|| {
-            let conn = history::open_reader(&path)?;
-            history::view::stored_calls(&conn, &day)
+            let conn = location.another_reader()?;
+            history::view::stored_calls(&conn, &location.path, day)
         });
         let audit = stored
             .last()

@@ -161,9 +161,9 @@ pub(super) fn insert_calls(
     {
         let mut earlier = tx.prepare(
             "SELECT DISTINCT c.pair_key FROM commit_calls c JOIN snapshots s ON s.id = c.snapshot
-             WHERE s.as_of < ?1",
+             WHERE s.as_of_day < ?1",
         )?;
-        let mut rows = earlier.query([audit.as_of.to_string()])?;
+        let mut rows = earlier.query([julian_day(audit.as_of)])?;
         while let Some(r) = rows.next()? {
             called.insert(r.get(0)?);
         }
