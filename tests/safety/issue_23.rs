@@ -562,3 +562,41 @@ fn a_hand_edited_history_row_is_refused_naming_file_table_and_row() {
     }
     drop(dir);
 }
+
+#[test]
+fn control_characters_in_section_notes_do_not_reach_the_terminal() {
+    // The table escaped its cells but printed section titles and notes as they were: an
+    // owner named in the quota file only ("quota but no deals: …") drove the terminal.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let quota = temp_file(
+        &dir,
+        "quota.csv",
+        "owner,period,amount,currency\n\
+         Ann Lee,FY2027-Q2,200000,USD\n\
+         \"Evil\x1b]0;owned\x07\x1b[2J\u{202E}\",FY2027-Q2,100000,USD\n",
+    );
+    let r = run(pipelint().args([
+        "audit",
+        "fixtures/history/week4_2026-11-27.csv",
+        "-r",
+        "fixtures/history/rules.toml",
+        "--as-of",
+        "2026-11-27",
+        "--color",
+        "never",
+        "--quota",
+        &quota,
+    ]));
+    assert!(r.code <= 1, "{}", r.stderr);
+    assert!(r.stdout.contains("quota but no deals"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains('\x1b') && !r.stdout.contains('\x07') && !r.stdout.contains('\u{202E}'),
+        "{:?}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Evil\\x1B]0;owned\\x07\\x1B[2J\\u{202E}"),
+        "{}",
+        r.stdout
+    );
+}
