@@ -149,9 +149,8 @@ fn cannot_share(e: &rusqlite::Error) -> bool {
 /// `file:` URI of `path` with `immutable=1`, percent-encoding all but the plainest bytes
 /// (SQLite reads `?`, `#` and `%` in a URI).
 fn immutable_uri(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt as _;
     let mut uri = String::from("file:");
-    for &b in path.as_os_str().as_bytes() {
+    for &b in path_bytes(path).iter() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'-' | b'~' => {
                 uri.push(char::from(b))
@@ -161,6 +160,19 @@ fn immutable_uri(path: &Path) -> String {
     }
     uri.push_str("?immutable=1");
     uri
+}
+
+/// The bytes of `path` as the OS holds them (on Unix, any bytes; elsewhere, its text with
+/// `/` separators, as SQLite's URIs want them).
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt as _;
+    std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    std::borrow::Cow::Owned(path.to_string_lossy().replace('\\', "/").into_bytes())
 }
 
 fn read_only(path: &Path) -> String {

@@ -123,7 +123,7 @@ impl Table<'_> {
             self.bad(
                 row,
                 Self::column(r, i),
-                format!("{text:?}, not one of {}", words.join(", ")),
+                format!("{}, not one of {}", quoted(text), words.join(", ")),
             )
         })
     }
@@ -154,6 +154,15 @@ pub(crate) fn in_years(day: &NaiveDate) -> bool {
     (1..=9999).contains(&day.year())
 }
 
+/// Stored text as a message quotes it: escaped as Rust escapes it, and cut after 40
+/// characters (a tampered cell may be megabytes).
+pub(crate) fn quoted(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((end, _)) => format!("{:?}…", &text[..end]),
+        None => format!("{text:?}"),
+    }
+}
+
 fn shown_range(range: &RangeInclusive<i64>) -> String {
     match (*range.start(), *range.end()) {
         (0, i64::MAX) => "the counts (0 or more)".to_string(),
@@ -166,7 +175,7 @@ fn shown_value(v: ValueRef<'_>) -> String {
         ValueRef::Null => "empty".to_string(),
         ValueRef::Integer(n) => n.to_string(),
         ValueRef::Real(x) => x.to_string(),
-        ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+        ValueRef::Text(t) => quoted(&String::from_utf8_lossy(t)),
         ValueRef::Blob(b) => format!("a blob of {} bytes", b.len()),
     }
 }
@@ -308,6 +317,22 @@ mod tests {
         assert!(tampered("\"passed\":true", "\"passed\":1").is_err());
         assert!(summary("[]").is_err());
         assert!(summary("{").is_err());
+    }
+
+    #[test]
+    fn stored_quarters_are_fiscal_quarter_names() {
+        use super::super::view::is_quarter;
+        assert!(is_quarter("FY2027-Q1") && is_quarter("FY0001-Q4"));
+        for bad in [
+            "FY2027-Q5",
+            "FY2027Q1",
+            "next year",
+            "FY2027-é",
+            "FY202é-Q1",
+            "",
+        ] {
+            assert!(!is_quarter(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -233,13 +233,16 @@ fn read_part(at: &Reading<'_>, range: (i64, i64), first: u32, worker: usize) -> 
             closed_as,
             ..RiskFacts::default()
         };
-        let currency =
-            match t.opt_text(r, 10, row)? {
-                None => None,
-                Some(code) => Some(Currency::parse(code).ok_or_else(|| {
-                    t.bad(row, "currency", format!("{code:?}, not a currency code"))
-                })?),
-            };
+        let currency = match t.opt_text(r, 10, row)? {
+            None => None,
+            Some(code) => Some(Currency::parse(code).ok_or_else(|| {
+                t.bad(
+                    row,
+                    "currency",
+                    format!("{}, not a currency code", super::check::quoted(code)),
+                )
+            })?),
+        };
         buffer.push(
             DealText {
                 id: t.text(r, 3, row)?,
@@ -351,13 +354,17 @@ fn stored_findings(
         let (Some(code), Some(field), Some(streak), None) =
             (bits.next(), bits.next(), bits.next(), bits.next())
         else {
-            return Err(format!("{part:?}, not a finding (code, field and streak)"));
+            return Err(format!(
+                "{}, not a finding (code, field and streak)",
+                super::check::quoted(part)
+            ));
         };
-        let streak: u16 = streak
-            .parse()
-            .ok()
-            .filter(|&n| n >= 1)
-            .ok_or_else(|| format!("a streak of {streak:?}, not a count from 1"))?;
+        let streak: u16 = streak.parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+            format!(
+                "a streak of {}, not a count from 1",
+                super::check::quoted(streak)
+            )
+        })?;
         let Some(code) = Code::exact(code) else {
             continue;
         };

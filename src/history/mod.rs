@@ -9,9 +9,9 @@
 //! (code, field and streak). Each `add` is one IMMEDIATE transaction in WAL mode: a process
 //! killed mid-add leaves the store as it was, and a second writer waits (busy timeout) and
 //! then lands. The schema has a version (`PRAGMA user_version`) and migrates forward; a
-//! store from a newer pipelint is refused. Reads open the file read-only (`access.rs`), and
-//! check every value they read back (`check.rs`): a row pipelint did not write is refused,
-//! never shown as data.
+//! store from a newer pipelint is refused. Reads never write (`access.rs`: SQLite's
+//! `query_only`, or a read-only open), and check every value they read back (`check.rs`):
+//! a row pipelint did not write is refused, never shown as data.
 
 mod access;
 pub(crate) mod backtest;
@@ -69,9 +69,9 @@ fn as_text<S: serde::Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Erro
 }
 
 impl Store {
-    /// Open the history at `path` for `access`: read-only to read (an older schema is
-    /// migrated first, which needs the file writable), read-write to store a snapshot
-    /// (created when missing). Every error names the file and a fix.
+    /// Open the history at `path` for `access`: without writing to read (an older schema
+    /// is migrated first, which needs the file writable once), read-write to store a
+    /// snapshot (created when missing). Every error names the file and a fix.
     pub(crate) fn open(path: &Path, access: Access) -> Result<Store> {
         let mut location = Location::at(path, access)?;
         let conn = match access {
@@ -132,14 +132,17 @@ impl Store {
                 return Err(snapshots.bad(
                     &row,
                     "as_of",
-                    format!("{text:?}, not a date from the years 1 to 9999"),
+                    format!(
+                        "{}, not a date from the years 1 to 9999",
+                        check::quoted(text)
+                    ),
                 ));
             };
             if text != as_of.to_string() {
                 return Err(snapshots.bad(
                     &row,
                     "as_of",
-                    format!("{text:?}, where as_of_day says {as_of}"),
+                    format!("{}, where as_of_day says {as_of}", check::quoted(text)),
                 ));
             }
             let summary = check::summary(snapshots.text(r, 6, &row)?)

@@ -296,7 +296,10 @@ fn owner_stats(store: &Store, snapshot: i64) -> Result<Vec<OwnerStats>> {
     let mut rows = stmt.query([snapshot])?;
     while let Some(r) = rows.next()? {
         let owner = t.text(r, 0, format!("the row of snapshot {snapshot}"))?;
-        let row = format!("the row of snapshot {snapshot} for owner {owner:?}");
+        let row = format!(
+            "the row of snapshot {snapshot} for owner {}",
+            super::check::quoted(owner)
+        );
         let n = |i: usize| t.int(r, i, &row, count.clone()).map(|n| n as u64);
         let (records, filled, applicable, open, high) = (n(1)?, n(2)?, n(3)?, n(4)?, n(5)?);
         let over = |column: &str, what: String| Err(t.bad(&row, column, what));
@@ -400,19 +403,24 @@ fn stored_currency(
 ) -> Result<Option<Currency>> {
     match t.opt_text(r, i, row)? {
         None => Ok(None),
-        Some(code) => Currency::parse(code)
-            .map(Some)
-            .ok_or_else(|| t.bad(row, "currency", format!("{code:?}, not a currency code"))),
+        Some(code) => Currency::parse(code).map(Some).ok_or_else(|| {
+            t.bad(
+                row,
+                "currency",
+                format!("{}, not a currency code", super::check::quoted(code)),
+            )
+        }),
     }
 }
 
 /// A fiscal quarter's name as stored: `FY2027-Q1`.
-fn is_quarter(name: &str) -> bool {
+pub(super) fn is_quarter(name: &str) -> bool {
+    // Bytes, not text slices: a tampered name may hold a character across any offset.
     let b = name.as_bytes();
     b.len() == 9
-        && name.starts_with("FY")
+        && b.starts_with(b"FY")
         && b[2..6].iter().all(u8::is_ascii_digit)
-        && &name[6..8] == "-Q"
+        && &b[6..8] == b"-Q"
         && (b'1'..=b'4').contains(&b[8])
 }
 
@@ -447,7 +455,10 @@ fn read_calls(
             return Err(t.bad(
                 &row,
                 "quarter",
-                format!("{quarter:?}, not a fiscal quarter such as FY2027-Q1"),
+                format!(
+                    "{}, not a fiscal quarter such as FY2027-Q1",
+                    super::check::quoted(quarter)
+                ),
             ));
         }
         let amount = t.opt_int(r, 4, &row, i64::MIN..=i64::MAX)?;
