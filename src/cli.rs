@@ -359,7 +359,7 @@ pub(crate) struct SqlArgs {
 
     /// "Today" for the date checks (default: the warehouse's CURRENT_DATE when the query
     /// runs)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub(crate) as_of: Option<NaiveDate>,
 
     /// An export whose header the table's columns follow, bound to the rules exactly as
@@ -443,9 +443,20 @@ pub(crate) enum ColorWhen {
     Never,
 }
 
+/// A date flag's value: `YYYY-MM-DD` in the years 1 to 9999. chrono reads years far beyond
+/// (`-262143-01-01`, `+10000-01-07`), where a week's arithmetic overflows and where a
+/// date's text no longer sorts as the date does; no export is dated there.
 fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date in the form YYYY-MM-DD (e.g. 2026-11-20)"))
+    use chrono::Datelike;
+    let day = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date in the form YYYY-MM-DD (e.g. 2026-11-20)"))?;
+    if (1..=9999).contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(format!(
+            "`{s}` is outside the years 1 to 9999; give a date such as 2026-11-20"
+        ))
+    }
 }
 
 fn parse_percent(s: &str) -> Result<f64, String> {

@@ -105,7 +105,8 @@ pub(crate) struct Deal {
     pub(crate) file: u32,
     arena: u32,
     start: u32,
-    /// Lengths of the id and the name in the arena.
+    /// Lengths of the id and the name in the arena; [`LONG`] when either is longer than a
+    /// `u16` holds, and the lengths are written in the arena before the texts.
     lens: [u16; 2],
     /// Interned owner and account; `u32::MAX` when there is none.
     owner: u32,
@@ -137,8 +138,11 @@ impl ForecastClasses {
 
 const NO_AMOUNT: i64 = i64::MIN;
 const NO_OWNER: u32 = u32::MAX;
-/// Longest id, name or account kept in a deal's summary (the export itself is untouched).
-const MAX_TEXT: usize = u16::MAX as usize;
+/// A deal's `lens` when its id or name is 65,535 bytes or longer: the arena then holds
+/// `<id length>,<name length>;` in ASCII digits before the texts. Names that long are rare
+/// (a pasted document, a broken export), and the guide promises cells are kept whole; two
+/// `u32` lengths on every deal would grow the summary past 96 bytes for their sake.
+const LONG: [u16; 2] = [u16::MAX, u16::MAX];
 
 impl Deal {
     pub(crate) fn completeness(&self) -> f64 {
@@ -161,16 +165,28 @@ fn day_number(d: Option<NaiveDate>) -> i32 {
     d.map_or(NO_DAY, |d| d.num_days_from_ce())
 }
 
-/// `s` cut to at most `MAX_TEXT` bytes on a character boundary.
-fn capped(s: &str) -> &str {
-    if s.len() <= MAX_TEXT {
-        return s;
+/// `s` whole when it fits in `room` bytes, else its first bytes and how many were cut:
+/// an arena is addressed by `u32`, so a batch can hold 4 GB of ids and names, and a cell of
+/// gigabytes is cut in plain sight rather than silently.
+fn fitted(s: &str, room: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= room {
+        return std::borrow::Cow::Borrowed(s);
     }
-    let mut end = MAX_TEXT;
+    // The marker's own room: "… [cut: 18446744073709551615 bytes]" at most.
+    let mut end = room.saturating_sub(40);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    &s[..end]
+    std::borrow::Cow::Owned(format!("{}… [cut: {} bytes]", &s[..end], s.len() - end))
+}
+
+/// The lengths of a long deal's id and name, read from the arena at `at`, and where its
+/// texts start.
+fn long_lens(arena: &str, at: usize) -> Option<([usize; 2], usize)> {
+    let rest = arena.get(at..)?;
+    let end = rest.find(';')?;
+    let (id, name) = rest[..end].split_once(',')?;
+    Some(([id.parse().ok()?, name.parse().ok()?], at + end + 1))
 }
 
 /// Deals built by one batch chunk, with chunk-local owner and stage ids.
@@ -245,7 +261,7 @@ impl Names {
 
     /// The interned id of an account as read; `None` when the cell is empty.
     pub(crate) fn account_id(&mut self, account: &str) -> Option<u32> {
-        (!account.is_empty()).then(|| self.accounts.intern(capped(account)))
+        (!account.is_empty()).then(|| self.accounts.intern(account))
     }
 }
 
@@ -301,17 +317,29 @@ impl DealBuffer {
     }
 
     pub(crate) fn push(&mut self, text: DealText<'_>, facts: DealFacts) -> u32 {
-        let start = self.arena.len() as u32;
-        let (id, name) = (capped(text.id), capped(text.name));
-        self.arena.push_str(id);
-        self.arena.push_str(name);
+        let at = self.arena.len();
+        // Room for both texts and a long deal's lengths, so the arena stays within `u32`.
+        let room = (u32::MAX as usize).saturating_sub(at + 48) / 2;
+        let (id, name) = (fitted(text.id, room), fitted(text.name, room));
+        let short = |s: &str| u16::try_from(s.len()).ok().filter(|&n| n < u16::MAX);
+        let lens = match (short(&id), short(&name)) {
+            (Some(i), Some(n)) => [i, n],
+            _ => {
+                use std::fmt::Write as _;
+                let _ = write!(self.arena, "{},{};", id.len(), name.len());
+                LONG
+            }
+        };
+        self.arena.push_str(&id);
+        self.arena.push_str(&name);
         let account = facts.account.unwrap_or(NO_OWNER);
         let deal = Deal {
             file: facts.file,
             line: facts.line,
             arena: 0,
-            start,
-            lens: [id.len() as u16, name.len() as u16],
+            // Within `u32`: `room` keeps every text of the arena there.
+            start: u32::try_from(at).unwrap_or(u32::MAX),
+            lens,
             owner: facts.owner.unwrap_or(NO_OWNER),
             account,
             stage: facts.stage,
@@ -432,10 +460,13 @@ impl DealStore {
         let Some(arena) = self.arenas.get(d.arena as usize) else {
             return "";
         };
-        let start = d.start as usize + d.lens[..which].iter().map(|l| *l as usize).sum::<usize>();
-        arena
-            .get(start..start + d.lens[which] as usize)
-            .unwrap_or("")
+        let (lens, start) = if d.lens == LONG {
+            long_lens(arena, d.start as usize).unwrap_or(([0, 0], 0))
+        } else {
+            (d.lens.map(usize::from), d.start as usize)
+        };
+        let start = start + lens[..which].iter().sum::<usize>();
+        arena.get(start..start + lens[which]).unwrap_or("")
     }
 
     pub(crate) fn id(&self, d: &Deal) -> &str {
@@ -683,6 +714,50 @@ mod tests {
         }
         assert_eq!(i.name(99), "");
         assert_eq!(i.iter().count(), 5);
+    }
+
+    #[test]
+    fn long_ids_and_names_come_back_whole() {
+        let mut buffer = DealBuffer::with_capacity(3, 0);
+        let facts = || DealFacts {
+            risk: RiskFacts::default(),
+            file: 0,
+            line: 2,
+            owner: None,
+            account: None,
+            stage: StageKey::Missing,
+            amount: None,
+            currency: None,
+            close_date: None,
+            filled: 0,
+            applicable: 0,
+            created_date: None,
+            group: None,
+        };
+        let long = "é".repeat(40_000);
+        let edge = "x".repeat(usize::from(u16::MAX));
+        let texts = [
+            ("D-1", "short"),
+            ("D-2", long.as_str()),
+            (edge.as_str(), ""),
+        ];
+        for (id, name) in texts {
+            buffer.push(DealText { id, name }, facts());
+        }
+        let mut store = DealStore::default();
+        store.absorb(buffer);
+        let read: Vec<(&str, &str)> = store.iter().map(|d| (store.id(d), store.name(d))).collect();
+        assert_eq!(read, texts);
+    }
+
+    #[test]
+    fn a_text_past_the_arena_is_cut_in_plain_sight() {
+        assert_eq!(fitted("Acme", 10), "Acme");
+        let long = "é".repeat(100);
+        assert_eq!(
+            fitted(&long, 60),
+            format!("{}… [cut: 180 bytes]", "é".repeat(10))
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ mod words;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
 pub use cli::Cli;
@@ -308,7 +308,14 @@ impl AuditRequest {
         let store = self
             .history
             .as_deref()
-            .map(|db| history::Store::open(db, create))
+            .map(|db| {
+                let access = if create {
+                    history::Access::Write
+                } else {
+                    history::Access::Read
+                };
+                history::Store::open(db, access)
+            })
             .transpose()?;
         diag::Policy::check_patterns(&self.select).map_err(anyhow::Error::msg)?;
         diag::Policy::check_patterns(&self.ignore).map_err(anyhow::Error::msg)?;
@@ -366,15 +373,25 @@ impl AuditRequest {
             (None, Some(store)) => history_audit(store, rules, exports, &options),
             (None, None) => audit(rules, exports, &options),
             (Some(export), _) => {
-                let as_of = self
-                    .previous_as_of
-                    .unwrap_or(options.as_of - chrono::Days::new(7));
+                let as_of = match self.previous_as_of {
+                    Some(day) => day,
+                    None => week_before(options.as_of)?,
+                };
                 audit_against(rules, exports, Previous { export, as_of }, &options)
             }
         }?;
         audit.quotas = quotas;
         Ok((audit, store))
     }
+}
+
+/// The default as-of of a previous snapshot: a week before `as_of`. Checked, since a
+/// library caller may pass any date chrono holds, and one at the start of its range has no
+/// week before it.
+fn week_before(as_of: NaiveDate) -> Result<NaiveDate> {
+    as_of.checked_sub_days(chrono::Days::new(7)).with_context(|| {
+        format!("as-of {as_of} has no date a week before it; give the previous snapshot's date with --previous-as-of")
+    })
 }
 
 /// An audit compared with the latest snapshot stored before its as-of, with what the
@@ -385,19 +402,19 @@ fn history_audit(
     exports: Vec<Export>,
     options: &AuditOptions,
 ) -> Result<Audit> {
-    let day = options.as_of.to_string();
+    let day = options.as_of;
     let stored: Vec<history::SnapshotMeta> = store
         .list()?
         .into_iter()
-        .filter(|s| s.as_of.as_str() < day.as_str())
+        .filter(|s| s.as_of < day)
         .collect();
     // The stored commit calls depend on nothing the audit finds: they are read on a
     // connection of their own while last week is read back and this week audited.
-    let path = store.path.clone();
+    let location = &store.location;
     let (audit, calls) = std::thread::scope(|scope| {
         let calls = scope.spawn(|| {
-            let conn = history::open_reader(&path)?;
-            history::view::stored_calls(&conn, &day)
+            let conn = location.another_reader()?;
+            history::view::stored_calls(&conn, &location.path, day)
         });
         let audit = stored
             .last()

@@ -645,3 +645,45 @@ fn html_report_screenshot() {
     );
     eprintln!("screenshot: {}", png.display());
 }
+
+/// `#q=100%` is not valid percent-encoding: `decodeURIComponent` threw, and the script died
+/// before it added a single filter or sort. The filter starts from the text as written.
+#[test]
+fn html_report_survives_a_malformed_filter_address() {
+    let Some(browser) = browser() else { return };
+    let (_dir, report) = html_report();
+    let url = format!("{}#q=100%", file_url(&report));
+    let shown = dump_dom(&browser, &url, &[]);
+    let problems = console_problems(&shown.log);
+    assert!(
+        problems.is_empty(),
+        "console messages:\n{}",
+        problems.join("\n")
+    );
+    assert!(
+        html_classes(&shown.dom).iter().any(|c| c == "js"),
+        "<html> has no class js: the script died"
+    );
+    let tables = shown.dom.matches(r#"<table class="data""#).count();
+    let filters = shown
+        .dom
+        .matches(r#"<input type="search" class="filter""#)
+        .count();
+    assert!(
+        tables >= 6 && filters == tables,
+        "{filters} filters, {tables} tables"
+    );
+    // Filtered by the raw text: a row stays visible only when it holds "100%".
+    let hidden = Regex::new(r#"\shidden(\s|=|$)"#).expect("hidden regex");
+    let tags = Regex::new(r"<[^>]*>").expect("tag regex");
+    let rows = body_rows(section(&shown.dom, "Completeness by field").1);
+    assert!(!rows.is_empty());
+    for (attrs, cells) in &rows {
+        let text = tags.replace_all(cells, "");
+        assert_eq!(
+            hidden.is_match(attrs),
+            !text.contains("100%"),
+            "row {text:?} with attributes {attrs:?}"
+        );
+    }
+}

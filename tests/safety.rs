@@ -421,12 +421,12 @@ fn a_huge_cell_is_cut_in_the_table_and_whole_in_the_json() {
         .unwrap_or(0);
     assert!(longest < 2_000, "a table line of {longest} characters");
     assert!(r.stdout.contains("NNN…"), "the cut is marked");
-    // The deal's name is kept whole up to what a deal summary holds (64 kB).
+    // The deal's name is kept whole (it was cut at 64 kB until issue 23).
     let r = audit(&[&csv, "-r", RULES, "-f", "json"]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(
         report["deals"][0]["name"].as_str().map(str::len),
-        Some(65_535)
+        Some(5_000_000)
     );
 }
 
@@ -449,3 +449,15 @@ fn a_huge_header_is_refused_with_the_reason() {
     let r = run(pipelint().args(["profile", &csv]));
     assert_exit_2(&r, "has 20,000 columns; pipelint reads at most 16,384");
 }
+
+// -----------------------------------------------------------------------------------------
+// Issue 23, items 8–16 ("Nothing a user names is ever destroyed"): reports that stay
+// well-formed whatever a cell holds, names kept whole, dates in range for every flag, and a
+// history store that is read without writing, names itself in every error and refuses rows it
+// did not write. One regression test per item, named after what broke.
+// -----------------------------------------------------------------------------------------
+
+// The tests are in tests/safety/issue_23.rs, to keep this file under 800 lines.
+
+#[path = "safety/issue_23.rs"]
+mod issue_23;

@@ -7,7 +7,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
 use super::{EXIT_PASS, note, stdout};
 use crate::cli::{HistoryAddArgs, HistoryCommand, HistoryDbArgs, ProfileFormat};
-use crate::history::{Store, backtest};
+use crate::history::{Access, Store, backtest};
 use crate::report::terminal;
 use crate::{AuditRequest, thread_count};
 
@@ -50,7 +50,7 @@ fn add(args: &HistoryAddArgs) -> Result<u8> {
     let later = store
         .list()?
         .into_iter()
-        .filter(|s| s.as_of > audit.as_of.to_string())
+        .filter(|s| s.as_of > audit.as_of)
         .count();
     let done = store.add(&audit, &streaks, &summary)?;
     if !args.quiet {
@@ -87,7 +87,7 @@ fn table() -> Table {
 }
 
 fn list(args: &HistoryDbArgs) -> Result<u8> {
-    let store = Store::open(&args.db, false)?;
+    let store = Store::open(&args.db, Access::Read)?;
     let snapshots = store.list()?;
     stdout(|out| match args.format {
         ProfileFormat::Json => {
@@ -130,7 +130,7 @@ fn list(args: &HistoryDbArgs) -> Result<u8> {
                     .filter_map(|k| findings.get(k).and_then(|v| v.as_u64()))
                     .sum::<u64>();
                 t.add_row(vec![
-                    s.as_of.clone(),
+                    s.as_of.to_string(),
                     s.deals.to_string(),
                     get("open").to_string(),
                     format!("{}%", get("completeness")),
@@ -151,7 +151,7 @@ fn list(args: &HistoryDbArgs) -> Result<u8> {
 }
 
 fn backtest(args: &HistoryDbArgs) -> Result<u8> {
-    let store = Store::open(&args.db, false)?;
+    let store = Store::open(&args.db, Access::Read)?;
     let b = backtest::run(&store)?;
     stdout(|out| match args.format {
         ProfileFormat::Json => {

@@ -52,32 +52,46 @@ struct Track {
 
 /// Read every stored snapshot in as-of order and tally the signals of deals that closed.
 pub(crate) fn run(store: &Store) -> Result<Backtest> {
+    read(store).map_err(|e| super::failed(&store.path, "read", e))
+}
+
+fn read(store: &Store) -> Result<Backtest> {
+    // The snapshots first: checked, in as-of order, so a damaged one is refused before any
+    // deal of it is counted.
+    let snapshots = store.list()?;
     let mut stmt = store.conn.prepare(
-        "SELECT coalesce(d.pair_key, d.record_id), d.standing, d.signals
+        "SELECT d.id, coalesce(d.pair_key, d.record_id), d.standing, d.signals
          FROM snapshots s JOIN deals d ON d.id >= (s.id << 32) AND d.id < ((s.id + 1) << 32)
          WHERE d.pair_key IS NOT ''
-         ORDER BY s.as_of, d.id",
+         ORDER BY s.as_of_day, d.id",
     )?;
+    let t = super::check::Table {
+        path: &store.path,
+        table: "deals",
+    };
     let mut tracks: FxHashMap<String, Track> = FxHashMap::default();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let key: String = r.get(0)?;
-        let stands: String = r.get(1)?;
-        let signals: i64 = r.get(2)?;
-        let t = tracks.entry(key).or_default();
-        if t.closed.is_some() {
+        let row = super::load::DealRow(r.get(0)?);
+        let key = t.text(r, 1, row)?;
+        let stands = t.word(r, 2, row, &["open", "won", "lost", "unknown"])?;
+        let signals = t.int(r, 3, row, 0..=i64::from(u8::MAX))? as u8;
+        let track = match tracks.get_mut(key) {
+            Some(track) => track,
+            None => tracks.entry(key.to_string()).or_default(),
+        };
+        if track.closed.is_some() {
             continue;
         }
-        match stands.as_str() {
+        match stands {
             "open" => {
-                t.seen_open = true;
-                t.signals |= signals as u8;
+                track.seen_open = true;
+                track.signals |= signals;
             }
-            "won" | "lost" if t.seen_open => t.closed = Some(stands == "lost"),
+            "won" | "lost" if track.seen_open => track.closed = Some(stands == "lost"),
             _ => {}
         }
     }
-    let snapshots = store.list()?;
     let outcomes: Vec<(u8, bool)> = tracks
         .values()
         .filter_map(|t| t.closed.map(|lost| (t.signals, lost)))
@@ -85,8 +99,8 @@ pub(crate) fn run(store: &Store) -> Result<Backtest> {
     Ok(tally(
         &outcomes,
         snapshots.len() as u64,
-        snapshots.first().map(|s| s.as_of.clone()),
-        snapshots.last().map(|s| s.as_of.clone()),
+        snapshots.first().map(|s| s.as_of.to_string()),
+        snapshots.last().map(|s| s.as_of.to_string()),
     ))
 }
 

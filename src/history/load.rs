@@ -5,8 +5,9 @@
 //! streaks. What they do not read (completeness, risk score and signals, created date) is
 //! left unread: a stored week is read back on every history audit, and each column costs.
 
+use std::path::Path;
+
 use anyhow::Result;
-use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
 use super::{FINDING_SEP, PART_SEP, SnapshotMeta, Store};
@@ -23,32 +24,70 @@ use crate::values::{Currency, Money};
 /// Deals per buffer, as the engine's batches are.
 const CHUNK: usize = 1 << 16;
 
-fn date(day: Option<i64>) -> Option<NaiveDate> {
-    day.and_then(super::from_julian_day)
+/// How a message names a stored deal's row (made into words only for a message).
+#[derive(Clone, Copy)]
+pub(crate) struct DealRow(pub(crate) i64);
+
+impl std::fmt::Display for DealRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let id = self.0;
+        write!(
+            f,
+            "row {id} (snapshot {}, seq {})",
+            id >> 32,
+            id & 0xFFFF_FFFF
+        )
+    }
 }
 
 /// The snapshot `meta` as a previous audit under `rules`; its streaks are in
-/// `history.streaks`.
+/// `history.streaks`. Every value read is checked (see `check.rs`).
 pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<Audit> {
+    read_previous(store, meta, rules).map_err(|e| super::failed(&store.path, "read", e))
+}
+
+fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<Audit> {
     let table = FieldTable::new(rules);
-    let pair_by: String = store.conn.query_row(
+    let pair_by = store.conn.query_row(
         "SELECT pair_by FROM snapshots WHERE id = ?1",
         [meta.id],
-        |r| r.get(0),
-    )?;
+        |r| {
+            let t = super::check::Table {
+                path: &store.path,
+                table: "snapshots",
+            };
+            Ok(t.word(
+                r,
+                0,
+                format!("row {}", meta.id),
+                &["id", "account_and_name"],
+            ))
+        },
+    )??;
     let (from, to) = super::deal_ids(meta.id);
     let n = meta.deals;
+    let reading = Reading {
+        conn: &store.conn,
+        path: &store.path,
+        rules,
+        table: &table,
+        files: meta.files.len(),
+    };
     // Two halves read at once, each on its own connection, when there is enough to share;
     // read as one when the halves do not add up (the snapshot replaced meanwhile).
     let halves = if n >= PARALLEL_FROM {
         let mid = from + (n / 2) as i64;
-        let path = store.path.clone();
+        let location = &store.location;
         let (first, second) = std::thread::scope(|scope| {
             let second = scope.spawn(|| -> Result<Part> {
-                let conn = super::open_reader(&path)?;
-                read_part(&conn, rules, &table, (mid, to), (n / 2) as u32, 1)
+                let conn = location.another_reader()?;
+                let at = Reading {
+                    conn: &conn,
+                    ..reading
+                };
+                read_part(&at, (mid, to), (n / 2) as u32, 1)
             });
-            let first = read_part(&store.conn, rules, &table, (from, mid), 0, 0);
+            let first = read_part(&reading, (from, mid), 0, 0);
             let second = second
                 .join()
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the stored deals failed")));
@@ -61,7 +100,7 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
     };
     let parts = match halves {
         Some(parts) => parts,
-        None => vec![read_part(&store.conn, rules, &table, (from, to), 0, 0)?],
+        None => vec![read_part(&reading, (from, to), 0, 0)?],
     };
     let mut deals = DealStore::default();
     let mut list: Vec<Finding> = Vec::new();
@@ -74,8 +113,8 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
         streaks.extend(part.streaks);
     }
 
-    let inputs = stored_inputs(meta, &pair_by, &table);
-    let as_of = NaiveDate::parse_from_str(&meta.as_of, "%Y-%m-%d")?;
+    let inputs = stored_inputs(meta, pair_by, &table);
+    let as_of = meta.as_of;
     let stages = rules.stages.len();
     Ok(Audit {
         rules: rules.clone(),
@@ -116,19 +155,32 @@ struct Part {
     deals: u64,
 }
 
-fn read_part(
-    conn: &rusqlite::Connection,
-    rules: &RuleSet,
-    table: &FieldTable,
-    range: (i64, i64),
-    first: u32,
-    worker: usize,
-) -> Result<Part> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT file, line, record_id, name, account, owner, stage, standing, amount, currency,
-                close_day, forecast, push_count, push_days, findings
+/// What every part of a stored snapshot is read with.
+struct Reading<'a> {
+    conn: &'a rusqlite::Connection,
+    path: &'a Path,
+    rules: &'a RuleSet,
+    table: &'a FieldTable,
+    /// How many files the snapshot read: a deal names one of them.
+    files: usize,
+}
+
+/// The words a stored deal's standing is one of.
+const STANDINGS: [&str; 4] = ["open", "won", "lost", "unknown"];
+
+fn read_part(at: &Reading<'_>, range: (i64, i64), first: u32, worker: usize) -> Result<Part> {
+    let (rules, table) = (at.rules, at.table);
+    let mut stmt = at.conn.prepare_cached(
+        "SELECT id, file, line, record_id, name, account, owner, stage, standing, amount,
+                currency, close_day, forecast, push_count, push_days, findings
          FROM deals WHERE id >= ?1 AND id < ?2 ORDER BY id",
     )?;
+    let t = super::check::Table {
+        path: at.path,
+        table: "deals",
+    };
+    let files = i64::try_from(at.files).unwrap_or(i64::MAX);
+    let count = super::check::COUNT;
     let mut rows = stmt.query([range.0, range.1])?;
     let mut part = Part {
         buffers: Vec::new(),
@@ -144,10 +196,8 @@ fn read_part(
     let mut stage_of: FxHashMap<String, StageKey> = FxHashMap::default();
     let mut fields = FieldIds::default();
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
-            Ok(r.get_ref(i)?.as_str_or_null().ok().flatten())
-        };
-        let stage = match text(6)? {
+        let row = DealRow(r.get(0)?);
+        let stage = match t.opt_text(r, 7, row)? {
             Some(s) => match stage_of.get(s) {
                 Some(&k) => k,
                 None => {
@@ -161,53 +211,68 @@ fn read_part(
             },
             None => StageKey::Missing,
         };
-        let owner = text(5)?.map(|o| names.owners.intern(o));
-        let account = text(4)?.and_then(|a| names.account_id(a));
-        let forecast = text(11)?.map_or(u32::MAX, |f| names.forecasts.intern(f));
+        let owner = t.opt_text(r, 6, row)?.map(|o| names.owners.intern(o));
+        let account = t.opt_text(r, 5, row)?.and_then(|a| names.account_id(a));
+        let forecast = t
+            .opt_text(r, 12, row)?
+            .map_or(u32::MAX, |f| names.forecasts.intern(f));
         // A closed standing, whatever decided it (a status column or the stage), restores it.
-        let stood = text(7)?;
+        let stood = t.word(r, 8, row, &STANDINGS)?;
         let closed_as = match stood {
-            Some("won") => Some(Outcome::Won),
-            Some("lost") => Some(Outcome::Lost),
+            "won" => Some(Outcome::Won),
+            "lost" => Some(Outcome::Lost),
             _ => None,
         };
         // Open by its status in a stage the rules do not know: open again.
-        let flags = if stood == Some("open") {
+        let flags = if stood == "open" {
             RiskFacts::STATUS_OPEN
         } else {
             0
         };
-        let int = |i: usize| -> rusqlite::Result<i64> { r.get(i) };
+        let pushes = |i: usize| -> Result<u16> {
+            let n = t.int(r, i, row, count.clone())?;
+            Ok(n.min(i64::from(u16::MAX)) as u16)
+        };
         let risk = RiskFacts {
-            push_count: int(12)?.clamp(0, i64::from(u16::MAX)) as u16,
-            push_days: int(13)?.clamp(0, i64::from(u16::MAX)) as u16,
+            push_count: pushes(13)?,
+            push_days: pushes(14)?,
             forecast,
             closed_as,
             flags,
             ..RiskFacts::default()
         };
+        let currency = match t.opt_text(r, 10, row)? {
+            None => None,
+            Some(code) => Some(Currency::parse(code).ok_or_else(|| {
+                t.bad(
+                    row,
+                    "currency",
+                    format!("{}, not a currency code", super::check::quoted(code)),
+                )
+            })?),
+        };
         buffer.push(
             DealText {
-                id: text(2)?.unwrap_or(""),
-                name: text(3)?.unwrap_or(""),
+                id: t.text(r, 3, row)?,
+                name: t.text(r, 4, row)?,
             },
             DealFacts {
                 risk,
-                file: int(0)?.clamp(0, i64::from(u32::MAX)) as u32,
-                line: int(1)?.max(0) as u64,
+                file: t.int(r, 1, row, 0..=files - 1)? as u32,
+                line: t.int(r, 2, row, 1..=i64::MAX)? as u64,
                 owner,
                 account,
                 stage,
-                amount: r.get::<_, Option<i64>>(8)?.map(Money),
-                currency: text(9)?.and_then(Currency::parse),
-                close_date: date(r.get(10)?),
+                amount: t.opt_int(r, 9, row, i64::MIN..=i64::MAX)?.map(Money),
+                currency,
+                close_date: t.day(r, 11, row)?,
                 filled: 0,
                 applicable: 0,
                 created_date: None,
                 group: None,
             },
         );
-        let said = text(14)?.unwrap_or("");
+        let said = t.text(r, 15, row)?;
         stored_findings(
             said,
             index,
@@ -215,7 +280,8 @@ fn read_part(
             &mut fields,
             &mut part.list,
             &mut part.streaks,
-        );
+        )
+        .map_err(|what| t.bad(row, "findings", what))?;
         index += 1;
         if buffer.deals.len() == CHUNK {
             buffer.new_names = names.since(mark);
@@ -280,8 +346,9 @@ impl FieldIds {
 }
 
 /// One stored deal's findings (`CODE␁field␁streak`, separated by `␂`) into `list`, with
-/// their streaks; codes this pipelint does not know, or fields today's rules lack, are
-/// skipped or kept without a field.
+/// their streaks; codes this pipelint does not know are skipped (a later pipelint may add
+/// codes without a new schema), fields today's rules lack are kept without a field. A
+/// finding not in that shape, or a streak that is not a count from 1, is refused.
 fn stored_findings(
     said: &str,
     deal: u32,
@@ -289,18 +356,31 @@ fn stored_findings(
     fields: &mut FieldIds,
     list: &mut Vec<Finding>,
     streaks: &mut Vec<u16>,
-) {
+) -> Result<(), String> {
     for part in said.split(FINDING_SEP).filter(|p| !p.is_empty()) {
         let mut bits = part.split(PART_SEP);
-        let (Some(code), field, streak) = (bits.next(), bits.next(), bits.next()) else {
-            continue;
+        let (Some(code), Some(field), Some(streak), None) =
+            (bits.next(), bits.next(), bits.next(), bits.next())
+        else {
+            return Err(format!(
+                "{}, not a finding (code, field and streak)",
+                super::check::quoted(part)
+            ));
         };
+        let streak: u16 = streak.parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+            format!(
+                "a streak of {}, not a count from 1",
+                super::check::quoted(streak)
+            )
+        })?;
         let Some(code) = Code::exact(code) else {
             continue;
         };
-        let field = field
-            .filter(|f| !f.is_empty())
-            .map_or(NO_FIELD, |f| fields.of(f, table));
+        let field = if field.is_empty() {
+            NO_FIELD
+        } else {
+            fields.of(field, table)
+        };
         list.push(Finding {
             subject: Subject::Deal(deal),
             message: Message::Derived(0),
@@ -308,6 +388,7 @@ fn stored_findings(
             code,
             severity: code.default_severity(),
         });
-        streaks.push(streak.and_then(|s| s.parse().ok()).unwrap_or(1));
+        streaks.push(streak);
     }
+    Ok(())
 }

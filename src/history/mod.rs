@@ -9,18 +9,26 @@
 //! (code, field and streak). Each `add` is one IMMEDIATE transaction in WAL mode: a process
 //! killed mid-add leaves the store as it was, and a second writer waits (busy timeout) and
 //! then lands. The schema has a version (`PRAGMA user_version`) and migrates forward; a
-//! store from a newer pipelint is refused.
+//! store from a newer pipelint is refused. Reads never write (`access.rs`: SQLite's
+//! `query_only`, or a read-only open), and check every value they read back (`check.rs`):
+//! a row pipelint did not write is refused, never shown as data.
 
+mod access;
 pub(crate) mod backtest;
+mod check;
 pub(crate) mod load;
 mod rows;
+mod schema;
 pub(crate) mod view;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+
+pub(crate) use access::{Access, Location, failed};
 
 use crate::checks::changes::{PairBy, Standing};
 use crate::deal::Deal;
@@ -31,153 +39,12 @@ use crate::field::Canonical;
 pub(crate) const NO_EARLIER_SNAPSHOT: &str =
     "no snapshot stored in the history before as-of (pipelint history add an earlier export)";
 
-/// The schema this pipelint writes. Each version's migration is in [`MIGRATIONS`].
-pub(crate) const SCHEMA_VERSION: i64 = 2;
-
-/// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`.
-const MIGRATIONS: &[&str] = &[
-    // 0 → 1: the first schema.
-    "
-    CREATE TABLE snapshots (
-        id INTEGER PRIMARY KEY,
-        as_of TEXT NOT NULL UNIQUE,
-        rules TEXT NOT NULL,
-        tool_version TEXT NOT NULL,
-        pair_by TEXT NOT NULL,
-        fiscal_year_start_month INTEGER NOT NULL,
-        deals INTEGER NOT NULL,
-        summary TEXT NOT NULL
-    );
-    CREATE TABLE snapshot_files (
-        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-        file INTEGER NOT NULL,
-        path TEXT NOT NULL,
-        records INTEGER NOT NULL,
-        PRIMARY KEY (snapshot, file)
-    ) WITHOUT ROWID;
-    CREATE TABLE deals (
-        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        file INTEGER NOT NULL,
-        line INTEGER NOT NULL,
-        pair_key TEXT,
-        record_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        account TEXT,
-        owner TEXT,
-        stage TEXT,
-        standing TEXT NOT NULL,
-        closed_as TEXT,
-        amount INTEGER,
-        currency TEXT,
-        close_date TEXT,
-        created_date TEXT,
-        forecast TEXT,
-        commit_quarter TEXT,
-        filled INTEGER NOT NULL,
-        applicable INTEGER NOT NULL,
-        risk_score INTEGER NOT NULL,
-        signals INTEGER NOT NULL,
-        push_count INTEGER NOT NULL,
-        push_days INTEGER NOT NULL,
-        findings TEXT NOT NULL,
-        PRIMARY KEY (snapshot, seq)
-    ) WITHOUT ROWID;
-    CREATE INDEX deals_commit ON deals (snapshot) WHERE commit_quarter IS NOT NULL;
-    CREATE INDEX deals_closed ON deals (snapshot) WHERE standing IN ('won', 'lost');
-    CREATE TABLE owner_stats (
-        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-        owner TEXT NOT NULL,
-        records INTEGER NOT NULL,
-        filled INTEGER NOT NULL,
-        applicable INTEGER NOT NULL,
-        open INTEGER NOT NULL,
-        high INTEGER NOT NULL,
-        amounts TEXT NOT NULL,
-        PRIMARY KEY (snapshot, owner)
-    ) WITHOUT ROWID;
-    ",
-    // 1 → 2: deals keyed by snapshot << 32 | seq in a rowid table (appends stay appends,
-    // no foreign key to check per row), and a pair key stored only where it is not the
-    // record id ('' for a deal with none); dates as Julian day numbers (`date(close_day)`
-    // in SQL), the outcome in `standing` alone. Commit accuracy reads two narrow tables
-    // instead of every stored deal: each snapshot's commit calls, and its closed deals whose
-    // key had been called commit by then.
-    "
-    CREATE TABLE deals_v2 (
-        id INTEGER PRIMARY KEY,
-        snapshot INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        file INTEGER NOT NULL,
-        line INTEGER NOT NULL,
-        pair_key TEXT,
-        record_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        account TEXT,
-        owner TEXT,
-        stage TEXT,
-        standing TEXT NOT NULL,
-        amount INTEGER,
-        currency TEXT,
-        close_day INTEGER,
-        created_day INTEGER,
-        forecast TEXT,
-        filled INTEGER NOT NULL,
-        applicable INTEGER NOT NULL,
-        risk_score INTEGER NOT NULL,
-        signals INTEGER NOT NULL,
-        push_count INTEGER NOT NULL,
-        push_days INTEGER NOT NULL,
-        findings TEXT NOT NULL
-    );
-    CREATE TABLE commit_calls (
-        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        pair_key TEXT NOT NULL,
-        quarter TEXT NOT NULL,
-        amount INTEGER,
-        currency TEXT,
-        PRIMARY KEY (snapshot, seq)
-    ) WITHOUT ROWID;
-    CREATE TABLE called_closings (
-        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        pair_key TEXT NOT NULL,
-        standing TEXT NOT NULL,
-        close_day INTEGER,
-        amount INTEGER,
-        currency TEXT,
-        PRIMARY KEY (snapshot, seq)
-    ) WITHOUT ROWID;
-    INSERT INTO commit_calls
-    SELECT snapshot, seq, coalesce(pair_key, ''), commit_quarter, amount, currency FROM deals
-    WHERE commit_quarter IS NOT NULL AND pair_key IS NOT NULL;
-    CREATE INDEX v1_calls_key ON commit_calls (pair_key);
-    INSERT INTO called_closings
-    SELECT d.snapshot, d.seq, d.pair_key, d.standing,
-        CAST(julianday(d.close_date) + 0.5 AS INTEGER), d.amount, d.currency
-    FROM deals d JOIN snapshots s ON s.id = d.snapshot
-    WHERE d.standing IN ('won', 'lost') AND d.pair_key IS NOT NULL AND EXISTS (
-        SELECT 1 FROM commit_calls c JOIN snapshots cs ON cs.id = c.snapshot
-        WHERE c.pair_key = d.pair_key AND cs.as_of <= s.as_of);
-    DROP INDEX v1_calls_key;
-    INSERT INTO deals_v2
-    SELECT (snapshot << 32) | seq, snapshot, seq, file, line,
-        CASE WHEN pair_key IS NULL THEN '' WHEN pair_key = record_id THEN NULL ELSE pair_key END,
-        record_id, name, account, owner, stage, standing, amount, currency,
-        CAST(julianday(close_date) + 0.5 AS INTEGER), CAST(julianday(created_date) + 0.5 AS INTEGER),
-        forecast, filled, applicable, risk_score,
-        signals, push_count, push_days, findings
-    FROM deals ORDER BY snapshot, seq;
-    DROP TABLE deals;
-    ALTER TABLE deals_v2 RENAME TO deals;
-    ",
-];
-
 /// A history file, open.
 pub(crate) struct Store {
     pub(crate) conn: Connection,
     pub(crate) path: PathBuf,
+    /// How more (read-only) connections to it are opened.
+    pub(crate) location: Location,
 }
 
 /// One stored snapshot, as `history list` shows it.
@@ -185,7 +52,8 @@ pub(crate) struct Store {
 pub(crate) struct SnapshotMeta {
     #[serde(skip)]
     pub(crate) id: i64,
-    pub(crate) as_of: String,
+    #[serde(serialize_with = "as_text")]
+    pub(crate) as_of: NaiveDate,
     pub(crate) rules: String,
     pub(crate) tool_version: String,
     pub(crate) files: Vec<String>,
@@ -196,129 +64,106 @@ pub(crate) struct SnapshotMeta {
     pub(crate) summary: serde_json::Value,
 }
 
-impl Store {
-    /// Open the history at `path`; with `create`, make it when it is missing.
-    pub(crate) fn open(path: &Path, create: bool) -> Result<Store> {
-        let shown = path.display();
-        if !create && !path.exists() {
-            bail!(
-                "no history at {shown}; store a snapshot first with `pipelint history add EXPORT --db {shown}`"
-            );
-        }
-        if path.is_dir() {
-            bail!(
-                "the history {shown} is a directory; name a file such as {shown}/pipelint-history.sqlite"
-            );
-        }
-        let flags = if create {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-        };
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .with_context(|| format!("cannot open the history {shown}"))?;
-        // A writer holding the lock makes others wait rather than fail.
-        conn.busy_timeout(std::time::Duration::from_secs(120))?;
-        let not_sqlite = |e: rusqlite::Error| {
-            anyhow::anyhow!(
-                "{shown} is not a pipelint history (SQLite says: {e}); name another --db"
-            )
-        };
-        // Larger pages: fewer splits and headers for a table of short rows (only takes on
-        // a new file, before its first write).
-        conn.pragma_update(None, "page_size", 16384)
-            .map_err(not_sqlite)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(not_sqlite)?;
-        conn.pragma_update(None, "cache_size", -65536)?;
-        // Reads map the file rather than copy each page in.
-        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-        };
-        store.migrate()?;
-        Ok(store)
-    }
+fn as_text<S: serde::Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(day)
+}
 
-    /// Bring the schema to [`SCHEMA_VERSION`], each step in its own transaction; refuse a
-    /// store written by a newer pipelint.
-    fn migrate(&mut self) -> Result<()> {
-        let shown = self.path.display().to_string();
-        loop {
-            let tx = self
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if version > SCHEMA_VERSION {
-                bail!(
-                    "{shown} was written by a newer pipelint (history schema {version}; this pipelint {} reads up to {SCHEMA_VERSION}); upgrade pipelint to read it",
-                    env!("CARGO_PKG_VERSION")
-                );
+impl Store {
+    /// Open the history at `path` for `access`: without writing to read (an older schema
+    /// is migrated first, which needs the file writable once), read-write to store a
+    /// snapshot (created when missing). Every error names the file and a fix.
+    pub(crate) fn open(path: &Path, access: Access) -> Result<Store> {
+        let mut location = Location::at(path, access)?;
+        let conn = match access {
+            Access::Write => {
+                let mut conn = location.writer()?;
+                writing(&conn).map_err(|e| failed(path, "open", e))?;
+                schema::migrate(&mut conn, path).map_err(|e| failed(path, "open", e))?;
+                conn
             }
-            if version == SCHEMA_VERSION {
-                return Ok(());
-            }
-            if version == 0 {
-                let tables: i64 = tx.query_row(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                    [],
-                    |r| r.get(0),
-                )?;
-                if tables > 0 {
-                    bail!(
-                        "{shown} is an SQLite file but not a pipelint history; name another --db"
-                    );
+            Access::Read => {
+                let conn = location.reader()?;
+                let version =
+                    schema::version(&conn, path, false).map_err(|e| failed(path, "read", e))?;
+                if version < schema::SCHEMA_VERSION {
+                    drop(conn);
+                    upgrade(&location, version)?;
+                    location.reader()?
+                } else {
+                    conn
                 }
             }
-            let step = MIGRATIONS
-                .get(version as usize)
-                .context("no migration for this history schema")?;
-            tx.execute_batch(step)?;
-            tx.pragma_update(None, "user_version", version + 1)?;
-            tx.commit()?;
-        }
+        };
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            location,
+        })
     }
 
-    /// Every snapshot, oldest first.
+    /// Every snapshot, oldest first, checked (see `check.rs`).
     pub(crate) fn list(&self) -> Result<Vec<SnapshotMeta>> {
+        self.read_list().map_err(|e| failed(&self.path, "read", e))
+    }
+
+    fn read_list(&self) -> Result<Vec<SnapshotMeta>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, as_of, rules, tool_version, deals, summary FROM snapshots ORDER BY as_of",
+            "SELECT id, as_of, as_of_day, rules, tool_version, deals, summary FROM snapshots
+             ORDER BY as_of_day, id",
         )?;
         let mut files = self.conn.prepare(
             "SELECT path, records FROM snapshot_files WHERE snapshot = ?1 ORDER BY file",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?;
+        let snapshots = check::Table {
+            path: &self.path,
+            table: "snapshots",
+        };
+        let snapshot_files = check::Table {
+            path: &self.path,
+            table: "snapshot_files",
+        };
         let mut out = Vec::new();
-        for row in rows {
-            let (id, as_of, rules, tool_version, deals, summary) = row?;
-            let stored = files
-                .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let (paths, records): (Vec<String>, Vec<u64>) = stored
-                .into_iter()
-                .map(|(p, n)| (p, n.max(0) as u64))
-                .unzip();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id = snapshots.int(r, 0, "a row", i64::MIN..=i64::MAX)?;
+            let row = format!("row {id}");
+            let text = snapshots.text(r, 1, &row)?;
+            let Some(as_of) = snapshots.day(r, 2, &row)? else {
+                return Err(snapshots.bad(
+                    &row,
+                    "as_of",
+                    format!(
+                        "{}, not a date from the years 1 to 9999",
+                        check::quoted(text)
+                    ),
+                ));
+            };
+            if text != as_of.to_string() {
+                return Err(snapshots.bad(
+                    &row,
+                    "as_of",
+                    format!("{}, where as_of_day says {as_of}", check::quoted(text)),
+                ));
+            }
+            let summary = check::summary(snapshots.text(r, 6, &row)?)
+                .map_err(|what| snapshots.bad(&row, "summary", what))?;
+            let mut paths = Vec::new();
+            let mut records = Vec::new();
+            let mut stored = files.query([id])?;
+            while let Some(f) = stored.next()? {
+                let row = format!("the row of snapshot {id}");
+                paths.push(snapshot_files.text(f, 0, &row)?.to_string());
+                records.push(snapshot_files.int(f, 1, &row, check::COUNT)? as u64);
+            }
             out.push(SnapshotMeta {
                 id,
                 as_of,
-                rules,
-                tool_version,
+                rules: snapshots.text(r, 3, &row)?.to_string(),
+                tool_version: snapshots.text(r, 4, &row)?.to_string(),
                 files: paths,
                 records,
-                deals: deals as u64,
-                summary: serde_json::from_str(&summary).unwrap_or(serde_json::Value::Null),
+                deals: snapshots.int(r, 5, &row, check::COUNT)? as u64,
+                summary,
             });
         }
         Ok(out)
@@ -333,7 +178,14 @@ impl Store {
         streaks: &[u16],
         summary: &str,
     ) -> Result<AddOutcome> {
+        let path = self.path.clone();
+        self.store(audit, streaks, summary)
+            .map_err(|e| failed(&path, "store", e))
+    }
+
+    fn store(&mut self, audit: &Audit, streaks: &[u16], summary: &str) -> Result<AddOutcome> {
         let as_of = audit.as_of.to_string();
+        let day = julian_day(audit.as_of);
         let rules = &audit.rules;
         let deals = &audit.deals;
         let by = pair_by(audit);
@@ -341,9 +193,11 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let old: Option<i64> = tx
-            .query_row("SELECT id FROM snapshots WHERE as_of = ?1", [&as_of], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM snapshots WHERE as_of_day = ?1",
+                [day],
+                |r| r.get(0),
+            )
             .optional()?;
         if let Some(old) = old {
             let (from, to) = deal_ids(old);
@@ -352,10 +206,11 @@ impl Store {
         }
         let replaced = old.is_some();
         tx.execute(
-            "INSERT INTO snapshots (as_of, rules, tool_version, pair_by, fiscal_year_start_month, deals, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO snapshots (as_of, as_of_day, rules, tool_version, pair_by, fiscal_year_start_month, deals, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 as_of,
+                day,
                 rules.source,
                 env!("CARGO_PKG_VERSION"),
                 pair_by_name(by),
@@ -404,16 +259,32 @@ impl Store {
     }
 }
 
-/// A second, read-only connection to the history at `path` (for reading in parallel).
-pub(crate) fn open_reader(path: &Path) -> Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(|| format!("cannot open the history {}", path.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(120))?;
+/// Settings of a connection that writes: large pages, WAL, a cache, foreign keys.
+fn writing(conn: &Connection) -> rusqlite::Result<()> {
+    // Larger pages: fewer splits and headers for a table of short rows (only takes on a
+    // new file, before its first write).
+    conn.pragma_update(None, "page_size", 16384)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "cache_size", -65536)?;
+    // Reads map the file rather than copy each page in.
     conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
-    Ok(conn)
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+}
+
+/// Migrate a history of schema `version` that a read found older than this pipelint's:
+/// the one write a read makes, and so the one a read-only file refuses.
+fn upgrade(location: &Location, version: i64) -> Result<()> {
+    let path = &location.path;
+    let shown = path.display();
+    let mut conn = location.writer().map_err(|_| {
+        anyhow::anyhow!(
+            "the history {shown} has schema {version} from an earlier pipelint; reading it needs a one-time upgrade to schema {}, which writes to it, and it cannot be written: run `pipelint history list --db {shown}` once where it can be, or read a writable copy",
+            schema::SCHEMA_VERSION
+        )
+    })?;
+    writing(&conn).map_err(|e| failed(path, "upgrade", e))?;
+    schema::migrate(&mut conn, path).map_err(|e| failed(path, "upgrade", e))
 }
 
 /// The range `[from, to)` of the `deals` ids of a snapshot: `snapshot << 32 | seq`.
@@ -502,7 +373,8 @@ mod tests {
     /// FY2027-Q2 in the first, won in the second; and one deal paired by account and name.
     fn v1_store(path: &Path) {
         let conn = Connection::open(path).expect("open");
-        conn.execute_batch(MIGRATIONS[0]).expect("v1 schema");
+        conn.execute_batch(schema::MIGRATIONS[0])
+            .expect("v1 schema");
         conn.execute_batch(
             "PRAGMA user_version = 1;
              INSERT INTO snapshots VALUES (1, '2026-11-13', 'preset:salesforce', '0.1.0', 'id', 7, 2, '{}');
@@ -526,12 +398,22 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("h.sqlite");
         v1_store(&path);
-        let store = Store::open(&path, false).expect("migrates");
+        let store = Store::open(&path, Access::Read).expect("migrates");
         let c = &store.conn;
         let version: i64 = c
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .expect("version");
-        assert_eq!(version, SCHEMA_VERSION);
+        assert_eq!(version, schema::SCHEMA_VERSION);
+        let days: Vec<i64> = c
+            .prepare("SELECT as_of_day FROM snapshots ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let day =
+            |s: &str| julian_day(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date"));
+        assert_eq!(days, [day("2026-11-13"), day("2026-11-20")]);
         let deals: Vec<(i64, Option<String>, String, Option<i64>)> = c
             .prepare("SELECT id, pair_key, standing, close_day FROM deals ORDER BY id")
             .expect("prepare")

@@ -23,8 +23,9 @@ enum Key {
     None,
     /// The record id: stored as NULL.
     Id,
-    /// Its own: the next span of `Prepared::keys`.
-    Own(u32),
+    /// Its own: the next span of `Prepared::keys`, up to this end (a `usize`: names are
+    /// kept whole, so a chunk's keys may pass 4 GB).
+    Own(usize),
 }
 
 /// The words of `CHUNK` consecutive deals.
@@ -34,7 +35,7 @@ struct Prepared {
     keys: String,
     key: Vec<Key>,
     said: String,
-    said_ends: Vec<u32>,
+    said_ends: Vec<usize>,
     stands: Vec<Standing>,
 }
 
@@ -80,12 +81,12 @@ pub(super) fn insert(
                         Key::Id
                     } else {
                         p.keys.push_str(&key);
-                        Key::Own(p.keys.len() as u32)
+                        Key::Own(p.keys.len())
                     };
                     p.key.push(k);
                     p.stands.push(standing(d, rules));
                     findings.words(p.first + i, &mut p.said);
-                    p.said_ends.push(p.said.len() as u32);
+                    p.said_ends.push(p.said.len());
                 }
                 if ready.send(p).is_err() {
                     // The writer stopped (an SQLite error): it reports why.
@@ -103,12 +104,12 @@ pub(super) fn insert(
                     Key::None => Some(""),
                     Key::Id => None,
                     Key::Own(end) => {
-                        let k = p.keys.get(key_at..end as usize);
-                        key_at = end as usize;
+                        let k = p.keys.get(key_at..end);
+                        key_at = end;
                         k
                     }
                 };
-                let said_end = p.said_ends[i] as usize;
+                let said_end = p.said_ends[i];
                 let said = p.said.get(said_at..said_end).unwrap_or("");
                 said_at = said_end;
                 let s = &mut insert;
@@ -160,9 +161,9 @@ pub(super) fn insert_calls(
     {
         let mut earlier = tx.prepare(
             "SELECT DISTINCT c.pair_key FROM commit_calls c JOIN snapshots s ON s.id = c.snapshot
-             WHERE s.as_of < ?1",
+             WHERE s.as_of_day < ?1",
         )?;
-        let mut rows = earlier.query([audit.as_of.to_string()])?;
+        let mut rows = earlier.query([julian_day(audit.as_of)])?;
         while let Some(r) = rows.next()? {
             called.insert(r.get(0)?);
         }

@@ -201,9 +201,9 @@ pub(crate) fn build(
     let commit_accuracy = commit_accuracy?;
     Ok(HistoryView {
         db: store.path.display().to_string(),
-        snapshots: stored.iter().map(|s| s.as_of.clone()).collect(),
+        snapshots: stored.iter().map(|s| s.as_of.to_string()).collect(),
         compared_with: audit.previous.as_ref().map(|p| p.as_of.to_string()),
-        trends: trends?,
+        trends: trends.map_err(|e| super::failed(&store.path, "read", e))?,
         commit_accuracy,
         streaks,
     })
@@ -217,35 +217,20 @@ fn trends(
 ) -> Result<Vec<OwnerTrend>> {
     let recent = &stored[stored.len().saturating_sub(TREND_SNAPSHOTS - 1)..];
     let mut by_owner: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
-    let mut stmt = store.conn.prepare(
-        "SELECT owner, records, filled, applicable, open, high, amounts FROM owner_stats WHERE snapshot = ?1",
-    )?;
     let rate = |filled: u64, applicable: u64| {
         (applicable > 0).then(|| round1(filled as f64 * 100.0 / applicable as f64))
     };
     for s in recent {
-        let rows = stmt.query_map([s.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        for row in rows {
-            let (owner, records, filled, applicable, open, high, amounts) = row?;
-            let v: serde_json::Value = serde_json::from_str(&amounts).unwrap_or_default();
-            by_owner.entry(owner).or_default().push(TrendPoint {
-                as_of: s.as_of.clone(),
-                records: records as u64,
-                completeness: rate(filled as u64, applicable as u64),
-                open: open as u64,
-                high_risk: high as u64,
-                open_amount: amounts_from_json(&v, "open", sole),
-                at_risk_amount: amounts_from_json(&v, "at_risk", sole),
+        for stats in owner_stats(store, s.id)? {
+            let v = &stats.amounts;
+            by_owner.entry(stats.owner).or_default().push(TrendPoint {
+                as_of: s.as_of.to_string(),
+                records: stats.records,
+                completeness: rate(stats.filled, stats.applicable),
+                open: stats.open,
+                high_risk: stats.high,
+                open_amount: amounts_from_json(v, "open", sole),
+                at_risk_amount: amounts_from_json(v, "at_risk", sole),
             });
         }
     }
@@ -280,6 +265,68 @@ fn trends(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
+    Ok(out)
+}
+
+/// One owner's row of a stored snapshot (`owner_stats`), checked.
+struct OwnerStats {
+    owner: String,
+    records: u64,
+    filled: u64,
+    applicable: u64,
+    open: u64,
+    high: u64,
+    amounts: serde_json::Value,
+}
+
+/// The owner rows of snapshot `snapshot`, each checked: counts whole and not negative, no
+/// more filled weight than applicable (a completeness over 100%), no more open deals than
+/// records nor high-risk than open, amounts as stored.
+fn owner_stats(store: &Store, snapshot: i64) -> Result<Vec<OwnerStats>> {
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT owner, records, filled, applicable, open, high, amounts FROM owner_stats
+         WHERE snapshot = ?1 ORDER BY owner",
+    )?;
+    let t = super::check::Table {
+        path: &store.path,
+        table: "owner_stats",
+    };
+    let count = super::check::COUNT;
+    let mut out = Vec::new();
+    let mut rows = stmt.query([snapshot])?;
+    while let Some(r) = rows.next()? {
+        let owner = t.text(r, 0, format!("the row of snapshot {snapshot}"))?;
+        let row = format!(
+            "the row of snapshot {snapshot} for owner {}",
+            super::check::quoted(owner)
+        );
+        let n = |i: usize| t.int(r, i, &row, count.clone()).map(|n| n as u64);
+        let (records, filled, applicable, open, high) = (n(1)?, n(2)?, n(3)?, n(4)?, n(5)?);
+        let over = |column: &str, what: String| Err(t.bad(&row, column, what));
+        if filled > applicable {
+            return over(
+                "filled",
+                format!("{filled}, more than applicable ({applicable})"),
+            );
+        }
+        if open > records {
+            return over("open", format!("{open}, more than records ({records})"));
+        }
+        if high > open {
+            return over("high", format!("{high}, more than open ({open})"));
+        }
+        let amounts = super::check::owner_amounts(t.text(r, 6, &row)?)
+            .map_err(|what| t.bad(&row, "amounts", what))?;
+        out.push(OwnerStats {
+            owner: owner.to_string(),
+            records,
+            filled,
+            applicable,
+            open,
+            high,
+            amounts,
+        });
+    }
     Ok(out)
 }
 
@@ -337,63 +384,122 @@ pub(crate) struct StoredCalls {
     closings: FxHashMap<String, Last>,
 }
 
-/// The commit calls and closings stored in snapshots before `before` (an as-of).
-pub(crate) fn stored_calls(conn: &rusqlite::Connection, before: &str) -> Result<StoredCalls> {
-    let currency = |r: &rusqlite::Row<'_>, i: usize| {
-        r.get_ref(i)
-            .ok()
-            .and_then(|v| v.as_str_or_null().ok().flatten())
-            .and_then(Currency::parse)
-    };
+/// The commit calls and closings stored in snapshots before `before` (an as-of), read on
+/// `conn` from the history at `path`; every value checked (see `check.rs`).
+pub(crate) fn stored_calls(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    before: chrono::NaiveDate,
+) -> Result<StoredCalls> {
+    read_calls(conn, path, super::julian_day(before)).map_err(|e| super::failed(path, "read", e))
+}
+
+/// A stored currency: NULL, or a code this pipelint reads.
+fn stored_currency(
+    t: &super::check::Table<'_>,
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    row: &str,
+) -> Result<Option<Currency>> {
+    match t.opt_text(r, i, row)? {
+        None => Ok(None),
+        Some(code) => Currency::parse(code).map(Some).ok_or_else(|| {
+            t.bad(
+                row,
+                "currency",
+                format!("{}, not a currency code", super::check::quoted(code)),
+            )
+        }),
+    }
+}
+
+/// A fiscal quarter's name as stored: `FY2027-Q1`.
+pub(super) fn is_quarter(name: &str) -> bool {
+    // Bytes, not text slices: a tampered name may hold a character across any offset.
+    let b = name.as_bytes();
+    b.len() == 9
+        && b.starts_with(b"FY")
+        && b[2..6].iter().all(u8::is_ascii_digit)
+        && &b[6..8] == b"-Q"
+        && (b'1'..=b'4').contains(&b[8])
+}
+
+fn read_calls(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    before: i64,
+) -> Result<StoredCalls> {
+    let count = super::check::COUNT;
     // (key, quarter) → first call, in as-of order. Most calls repeat week after week, so
     // a key is looked up borrowed and copied only when it is new.
     let mut calls = Calls::default();
+    let t = super::check::Table {
+        path,
+        table: "commit_calls",
+    };
     let mut stmt = conn.prepare(
-        "SELECT c.pair_key, c.quarter, c.amount, c.currency
+        "SELECT c.snapshot, c.seq, c.pair_key, c.quarter, c.amount, c.currency
          FROM snapshots s JOIN commit_calls c ON c.snapshot = s.id
-         WHERE s.as_of < ?1
-         ORDER BY s.as_of, c.seq",
+         WHERE s.as_of_day < ?1
+         ORDER BY s.as_of_day, c.seq",
     )?;
     let mut rows = stmt.query([before])?;
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<&str> {
-            Ok(r.get_ref(i)?.as_str_or_null().ok().flatten().unwrap_or(""))
-        };
-        let (key, quarter) = (text(0)?, text(1)?);
+        let row = format!(
+            "the row of snapshot {}, seq {}",
+            r.get::<_, i64>(0)?,
+            t.int(r, 1, "a row", count.clone())?
+        );
+        let (key, quarter) = (t.text(r, 2, &row)?, t.text(r, 3, &row)?);
+        if !is_quarter(quarter) {
+            return Err(t.bad(
+                &row,
+                "quarter",
+                format!(
+                    "{}, not a fiscal quarter such as FY2027-Q1",
+                    super::check::quoted(quarter)
+                ),
+            ));
+        }
+        let amount = t.opt_int(r, 4, &row, i64::MIN..=i64::MAX)?;
+        let currency = stored_currency(&t, r, 5, &row)?;
         if calls.has(key, quarter) {
             continue;
         }
-        let amount = r
-            .get::<_, Option<i64>>(2)?
-            .map(|a| (currency(r, 3), Money(a)));
-        calls.first(key, quarter, amount);
+        calls.first(key, quarter, amount.map(|a| (currency, Money(a))));
     }
     // A snapshot stores the closings of keys called commit by then, so every stored closing
     // is of a key called above.
     let mut closings: FxHashMap<String, Last> = FxHashMap::default();
+    let t = super::check::Table {
+        path,
+        table: "called_closings",
+    };
     let mut stmt = conn.prepare(
-        "SELECT c.pair_key, c.standing, c.close_day, c.amount, c.currency
+        "SELECT c.snapshot, c.seq, c.pair_key, c.standing, c.close_day, c.amount, c.currency
          FROM snapshots s JOIN called_closings c ON c.snapshot = s.id
-         WHERE s.as_of < ?1
-         ORDER BY s.as_of, c.seq",
+         WHERE s.as_of_day < ?1
+         ORDER BY s.as_of_day, c.seq",
     )?;
     let mut rows = stmt.query([before])?;
     while let Some(r) = rows.next()? {
-        let key = r.get_ref(0)?.as_str_or_null().ok().flatten().unwrap_or("");
+        let row = format!(
+            "the row of snapshot {}, seq {}",
+            r.get::<_, i64>(0)?,
+            t.int(r, 1, "a row", count.clone())?
+        );
+        let key = t.text(r, 2, &row)?;
+        let stands = t.word(r, 3, &row, &["won", "lost"])?;
+        let close = t.day(r, 4, &row)?;
+        let amount = t.opt_int(r, 5, &row, i64::MIN..=i64::MAX)?;
+        let currency = stored_currency(&t, r, 6, &row)?;
         if !calls.0.contains_key(key) {
             continue;
         }
-        let stands = if r.get_ref(1)?.as_str_or_null().ok().flatten() == Some("won") {
-            "won"
-        } else {
-            "lost"
-        };
         let last = Last {
             stands,
-            close: r.get::<_, Option<i64>>(2)?.and_then(super::from_julian_day),
-            amount: r
-                .get::<_, Option<i64>>(3)?
-                .map(|a| (currency(r, 4), Money(a))),
+            close,
+            amount: amount.map(|a| (currency, Money(a))),
         };
         match closings.get_mut(key) {
             Some(slot) => *slot = last,

@@ -1,10 +1,11 @@
 //! Escaping text from an export for each place it is shown, so that nothing a cell holds
 //! can drive the target. For a terminal: control characters (ESC, BEL, CR, …, the C1
-//! range) and bidirectional overrides are shown escaped instead of being sent. For
-//! Markdown: the characters that make tables, links, emphasis, code or HTML are
-//! backslash-escaped or written as entities, and line breaks become spaces. (HTML is
-//! escaped by its template library; CSV and XML by their writers; GitHub workflow commands
-//! in `github.rs`.)
+//! range), bidirectional overrides and Unicode noncharacters are shown escaped instead of
+//! being sent. For Markdown: the characters that make tables, links, emphasis, code or HTML
+//! are backslash-escaped or written as entities, and line breaks become spaces. For XML
+//! (JUnit): what XML 1.0 cannot hold is shown the same way. (HTML is escaped by its
+//! template library after [`terminal`]; CSV by its writer; GitHub workflow commands in
+//! `github.rs`.)
 
 use std::borrow::Cow;
 
@@ -25,6 +26,15 @@ pub(crate) fn terminal(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Text safe inside an XML 1.0 document (JUnit): XML cannot hold C0 controls but tab, LF
+/// and CR, nor U+FFFE and U+FFFF, and a parser refuses the whole file for one of them. They
+/// are shown as escapes, as the terminal shows them, rather than dropped (quick-junit
+/// drops C0 controls and terminal escape sequences, which would lose text silently): so
+/// every control character and bidirectional override is shown, and tab and CR too.
+pub(crate) fn xml(text: &str) -> Cow<'_, str> {
+    terminal(text)
 }
 
 /// A control character or bidirectional override, written as the escape that shows it.
@@ -86,8 +96,25 @@ pub(crate) fn markdown(text: &str) -> Cow<'_, str> {
 }
 
 pub(crate) fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    (c.is_control() && c != '\n') || is_bidi_control(c) || is_noncharacter(c)
+}
+
+/// Unicode's bidirectional formatting characters (UAX #9): the marks (U+061C Arabic letter
+/// mark, U+200E, U+200F), embeddings and overrides (U+202A–U+202E) and isolates
+/// (U+2066–U+2069). Each can reorder the text around it, so that a deal's name reads as
+/// another's: all are treated alike.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Unicode's noncharacters (U+FDD0–U+FDEF and the last two code points of every plane):
+/// never text, XML 1.0 forbids U+FFFE and U+FFFF, and HTML calls each a parse error.
+fn is_noncharacter(c: char) -> bool {
+    let n = c as u32;
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }
 
 #[cfg(test)]
@@ -101,7 +128,19 @@ mod tests {
         assert_eq!(terminal("a\rb\tc\nd"), "a\\rb\\tc\nd");
         assert_eq!(terminal("\u{9b}31m"), "\\x9B31m");
         assert_eq!(terminal("x\u{202E}gpj.exe"), "x\\u{202E}gpj.exe");
+        assert_eq!(terminal("a\u{061C}b\u{200E}c"), "a\\u{061C}b\\u{200E}c");
         assert_eq!(terminal("Société"), "Société");
+        assert_eq!(terminal("a\u{FFFE}b\u{FFFF}"), "a\\u{FFFE}b\\u{FFFF}");
+        assert_eq!(
+            terminal("\u{FDD0}\u{1FFFF}\u{FFFD}"),
+            "\\u{FDD0}\\u{1FFFF}\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn xml_shows_what_xml_cannot_hold() {
+        assert!(matches!(xml("Acme <Corp> & Co"), Cow::Borrowed(_)));
+        assert_eq!(xml("a\u{1}b\u{FFFE}c\td"), "a\\x01b\\u{FFFE}c\\td");
     }
 
     #[test]

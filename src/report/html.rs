@@ -65,7 +65,9 @@ footer{margin-top:32px;color:var(--muted);font-size:12px}
 "#;
 
 /// Sorting and filtering, added only when scripts run (the tables work without it). The
-/// page's address may carry `#q=TEXT` to start filtered. Its SHA-256 is in the policy.
+/// page's address may carry `#q=TEXT` to start filtered; TEXT that is not valid
+/// percent-encoding (`#q=100%`) is taken as written, since a thrown URIError would stop
+/// the whole script. Its SHA-256 is in the policy.
 const SCRIPT: &str = r##"
 (function () {
   "use strict";
@@ -90,7 +92,10 @@ const SCRIPT: &str = r##"
     });
     rows.forEach(function (r) { body.appendChild(r); });
   }
-  var start = location.hash.indexOf("#q=") === 0 ? decodeURIComponent(location.hash.slice(3)) : "";
+  function decoded(text) {
+    try { return decodeURIComponent(text); } catch (e) { return text; }
+  }
+  var start = location.hash.indexOf("#q=") === 0 ? decoded(location.hash.slice(3)) : "";
   Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
     if (!table.tHead || !table.tBodies.length) return;
     var input = document.createElement("input");
@@ -164,7 +169,7 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
                             span.gate.passed { "Gate passed" }
                         } @else {
                             span.gate.failed { "Gate failed" }
-                            " " (gate.reasons.join("; "))
+                            " " (shown(&gate.reasons.join("; ")))
                         }
                     }
                     dl.summary {
@@ -200,9 +205,10 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
     }
 }
 
-/// Text from the export as the page shows it: control characters and bidirectional
-/// overrides made visible (a right-to-left override could make a deal's name read as
-/// another's); maud then escapes it for HTML.
+/// Text from the export as the page shows it: control characters, bidirectional overrides
+/// and noncharacters made visible (a right-to-left override could make a deal's name read
+/// as another's; a C0 control or a noncharacter is an HTML parse error); maud then escapes
+/// it for HTML.
 pub(super) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     super::escape::terminal(text)
 }
@@ -240,9 +246,9 @@ fn spans_html(spans: &[Span]) -> Markup {
 fn section_html(section: &Section) -> Markup {
     html! {
         section {
-            h2 { (section.title) }
+            h2 { (shown(&section.title)) }
             @if section.rows.is_empty() {
-                @if let Some(empty) = &section.empty { p.empty { (empty) } }
+                @if let Some(empty) = &section.empty { p.empty { (shown(empty)) } }
             } @else {
                 div.table-wrap {
                     table.data {
@@ -262,7 +268,7 @@ fn section_html(section: &Section) -> Markup {
                         }
                     }
                 }
-                @if let Some(more) = &section.more { p.more { (more) } }
+                @if let Some(more) = &section.more { p.more { (shown(more)) } }
             }
         }
     }

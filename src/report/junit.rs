@@ -3,7 +3,9 @@
 //! that ran, passing when it found nothing there and failing with the count and the first
 //! 100 findings (line, deal, field, message); with a previous snapshot, a suite for its file
 //! when findings sit there (CHG004); then a `gate` suite with one testcase that
-//! carries the gate's verdict and reasons. Deterministic: no timestamps, no ids.
+//! carries the gate's verdict and reasons. Deterministic: no timestamps, no ids. Text from
+//! the exports and the command line goes through [`escape::xml`], so the file stays XML
+//! whatever a cell or a path holds.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -11,6 +13,7 @@ use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
+use super::escape;
 use super::view::Report;
 use super::{EmitOptions, Emitter};
 use crate::diag::Code;
@@ -37,7 +40,7 @@ impl Emitter for JunitEmitter {
         }
         let mut junit = Junit::new("pipelint");
         for (file, input) in report.inputs().iter().enumerate() {
-            let mut suite = TestSuite::new(input.path);
+            let mut suite = TestSuite::new(escape::xml(input.path).as_ref());
             for &code in report.checks_run() {
                 let mut case = match found.get(&(file, code)) {
                     None => TestCase::new(code.as_str(), TestCaseStatus::success()),
@@ -62,7 +65,7 @@ impl Emitter for JunitEmitter {
         // its own, with a case for each code that found something there.
         if let Some(previous) = report.previous() {
             let file = report.inputs().len();
-            let mut suite = TestSuite::new(previous.input.path);
+            let mut suite = TestSuite::new(escape::xml(previous.input.path).as_ref());
             for (&(_, code), (count, first)) in found.range((file, Code::ALL[0])..) {
                 let mut case = failing(report, code, *count, first);
                 case.set_classname(format!("pipelint.{}", code.slug()));
@@ -79,7 +82,7 @@ impl Emitter for JunitEmitter {
         } else {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(verdict.reasons.join("; "))
+                .set_message(escape::xml(&verdict.reasons.join("; ")).as_ref())
                 .set_type("gate");
             status
         };
@@ -128,6 +131,6 @@ fn failing(report: &Report<'_>, code: Code, count: usize, first: &[usize]) -> Te
             code.summary()
         ))
         .set_type(code.as_str())
-        .set_description(listing);
+        .set_description(escape::xml(&listing).as_ref());
     TestCase::new(code.as_str(), status)
 }

@@ -70,10 +70,12 @@ pub(crate) fn write_section(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "{}", paint(o, &section.title, "1"))?;
+    // Titles and notes carry names from the exports and the quota file too: escaped as
+    // the cells are.
+    writeln!(out, "{}", paint(o, &terminal(&section.title), "1"))?;
     if section.rows.is_empty() {
         if let Some(empty) = &section.empty {
-            writeln!(out, "{empty}")?;
+            writeln!(out, "{}", terminal(empty))?;
         }
         return Ok(());
     }
@@ -117,7 +119,7 @@ pub(crate) fn write_section(
     }
     writeln!(out, "{t}")?;
     if let Some(more) = &section.more {
-        writeln!(out, "{more}")?;
+        writeln!(out, "{}", terminal(more))?;
     }
     Ok(())
 }

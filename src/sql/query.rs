@@ -231,6 +231,9 @@ impl Compiler<'_, '_> {
 
     /// The deal's stage as its index in the rules (-1: a stage the rules lack; NULL: none),
     /// matched by name first, then by name or alias ignoring case, as the engine matches.
+    /// A missing cell (empty, or a placeholder) names no stage, even one called `None`:
+    /// the engine reads placeholders before stages, and the guide says they count as
+    /// missing.
     fn stage_index(&self) -> String {
         let plan = self.plan;
         match plan.stage_slot.filter(|&s| plan.slots[s].is_stage) {
@@ -250,7 +253,11 @@ impl Compiler<'_, '_> {
                         .join(", ");
                     format!("WHEN LOWER({c}) IN ({names}) THEN {i}")
                 }));
-                format!("CASE {} ELSE -1 END", arms.join(" "))
+                format!(
+                    "CASE WHEN {} THEN NULL {} ELSE -1 END",
+                    self.missing(s),
+                    arms.join(" ")
+                )
             }
             None => "CAST(NULL AS INTEGER)".to_string(),
         }
