@@ -77,6 +77,11 @@ fn a_stage_named_like_a_placeholder_matches_the_engine_on_every_sql_engine() {
 }
 
 #[test]
+fn trap_fixtures_match_the_engine_on_every_sql_engine() {
+    assert_same_findings(&trap_fixtures());
+}
+
+#[test]
 fn realworld_exports_match_the_engine_on_every_sql_engine() {
     let cases = realworld_exports();
     if !cases.is_empty() {

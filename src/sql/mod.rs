@@ -558,8 +558,8 @@ impl Compiler<'_, '_> {
     }
 }
 
-const BOOL_TRUE: &[&str] = &["true", "t", "yes", "y", "1", "1.0", "on"];
-const BOOL_FALSE: &[&str] = &["false", "f", "no", "n", "0", "0.0", "off"];
+pub(super) const BOOL_TRUE: &[&str] = &["true", "t", "yes", "y", "1", "1.0", "on"];
+pub(super) const BOOL_FALSE: &[&str] = &["false", "f", "no", "n", "0", "0.0", "off"];
 
 /// A header made of the columns the rules map, for a query compiled without an export: a
 /// `[columns]` entry's first name, else the field's own name.

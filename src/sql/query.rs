@@ -4,15 +4,31 @@
 use std::fmt::Write as _;
 
 use super::{Check, Compiler, dates, numbers};
+use crate::checks::hygiene::{STATUS_LOST, STATUS_OPEN, STATUS_WON};
+
+/// Status words as SQL string literals (letters and digits only: nothing to escape).
+fn quoted(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 use crate::field::FieldType;
 
 impl Compiler<'_, '_> {
-    /// Whether a deal is open: a stage of the rules without an outcome, and no status
-    /// (Won, Lost, Closed Won, …) that closed it.
+    /// Whether a deal is open, as the engine's `DealState::is_open` decides: not closed by its
+    /// status, and a stage of the rules without an outcome, or (a stage the rules lack, or
+    /// none) a status that says open. Without a status column or closed flag, only the
+    /// stage decides.
     pub(super) fn open(&self) -> String {
         let plan = self.plan;
+        let status_open = self.status_open();
         let Some(_) = plan.stage_slot.filter(|&s| plan.slots[s].is_stage) else {
-            return "FALSE".to_string();
+            return match status_open {
+                Some(open) => format!("({} IS NULL AND {open})", self.closed_as()),
+                None => "FALSE".to_string(),
+            };
         };
         let open: Vec<String> = self
             .target
@@ -23,23 +39,74 @@ impl Compiler<'_, '_> {
             .filter(|(_, s)| s.is_open())
             .map(|(i, _)| i.to_string())
             .collect();
-        if open.is_empty() {
-            return "FALSE".to_string();
-        }
+        let by_stage = (!open.is_empty()).then(|| format!("pl_stage IN ({})", open.join(", ")));
+        let either = match (by_stage, status_open) {
+            (None, None) => return "FALSE".to_string(),
+            (Some(stage), None) => stage,
+            (None, Some(status)) => format!("((pl_stage IS NULL OR pl_stage < 0) AND {status})"),
+            (Some(stage), Some(status)) => {
+                format!("({stage} OR ((pl_stage IS NULL OR pl_stage < 0) AND {status}))")
+            }
+        };
+        format!("({either} AND {} IS NULL)", self.closed_as())
+    }
+
+    /// The status column's value by its letters, lower-cased ('' without one).
+    fn status_letters(&self) -> String {
+        self.d.replace_all("LOWER(pl_status)", "[^a-z0-9]", "")
+    }
+
+    /// 'true' or 'false' as the engine reads a yes/no cell, else NULL.
+    fn flag(&self, cell: &str) -> String {
+        let words = |list: &[&str]| {
+            list.iter()
+                .map(|w| self.lit(w))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         format!(
-            "(pl_stage IN ({}) AND {} IS NULL)",
-            open.join(", "),
-            self.closed_as()
+            "(CASE WHEN LOWER({cell}) IN ({}) THEN 'true' WHEN LOWER({cell}) IN ({}) THEN 'false' END)",
+            words(super::BOOL_TRUE),
+            words(super::BOOL_FALSE)
         )
     }
 
-    /// 'won' or 'lost' when the status column closed the deal (Won, Closed Won, Lost,
-    /// Deleted, …, read by their letters), else NULL.
+    /// 'won' or 'lost' when the status closed the deal: the status column (Won, Closed Won,
+    /// Lost, Deleted, …, read by their letters) when it holds a status word, else the
+    /// closed and won flags (IsClosed, IsWon); NULL otherwise.
     pub(super) fn closed_as(&self) -> String {
-        let letters = self.d.replace_all("LOWER(pl_status)", "[^a-z0-9]", "");
-        format!(
-            "(CASE WHEN {letters} IN ('won', 'closedwon') THEN 'won' WHEN {letters} IN ('lost', 'closedlost', 'deleted') THEN 'lost' END)"
-        )
+        let letters = self.status_letters();
+        let mut arms = format!(
+            "WHEN {letters} IN ({}) THEN 'won' WHEN {letters} IN ({}) THEN 'lost'",
+            quoted(&STATUS_WON),
+            quoted(&STATUS_LOST)
+        );
+        if self.plan.is_closed_col.is_some() {
+            let (closed, won) = (self.flag("pl_is_closed"), self.flag("pl_is_won"));
+            arms.push_str(&format!(
+                " WHEN {letters} IN ({}) THEN NULL WHEN {closed} = 'true' AND {won} = 'true' THEN 'won' WHEN {closed} = 'true' THEN 'lost'",
+                quoted(&STATUS_OPEN)
+            ));
+        }
+        format!("(CASE {arms} END)")
+    }
+
+    /// Whether the status says the deal is open: the status column's word, else the closed
+    /// flag set to no. `None` when the table has neither.
+    fn status_open(&self) -> Option<String> {
+        let plan = self.plan;
+        let letters = self.status_letters();
+        match (plan.status_col, plan.is_closed_col) {
+            (None, None) => None,
+            (Some(_), None) => Some(format!("{letters} IN ({})", quoted(&STATUS_OPEN))),
+            (_, Some(_)) => Some(format!(
+                "(CASE WHEN {letters} IN ({}) THEN TRUE WHEN {letters} IN ({}, {}) THEN FALSE WHEN {} = 'false' THEN TRUE ELSE FALSE END)",
+                quoted(&STATUS_OPEN),
+                quoted(&STATUS_WON),
+                quoted(&STATUS_LOST),
+                self.flag("pl_is_closed")
+            )),
+        }
     }
 
     /// The CTEs every query starts with, up to `stated` (one row per record: its trimmed
@@ -66,6 +133,10 @@ impl Compiler<'_, '_> {
             format!("{} AS pl_name", text(plan.name_col)),
             format!("{} AS pl_account", text(plan.account_col)),
         ];
+        if plan.is_closed_col.is_some() {
+            cells.push(format!("{} AS pl_is_closed", text(plan.is_closed_col)));
+            cells.push(format!("{} AS pl_is_won", text(plan.is_won_col)));
+        }
         cells.extend(
             extra
                 .iter()

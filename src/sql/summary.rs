@@ -121,7 +121,7 @@ impl Compiler<'_, '_> {
             )
         };
         let deals = format!(
-            "  SELECT 'deal' AS scope, NULLIF(pl_id, '') AS record_id, pl_line AS line, pl_owner_name AS owner, pl_stage_name AS stage,\n    1 AS records, {open} AS open_deals, pl_filled AS weight_filled, pl_applicable AS weight_applicable,\n    {} AS completeness,\n    CASE WHEN pl_open THEN pl_score END AS risk_score, CASE WHEN pl_open THEN pl_band END AS band,\n    CASE WHEN pl_open THEN pl_signals WHEN pl_stage IS NULL OR pl_stage < 0 THEN 'unknown_stage' END AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    pl_amount AS amount, pl_currency AS currency,\n    0 AS pl_rank, pl_id AS pl_key, pl_line AS pl_line_key\n  FROM banded",
+            "  SELECT 'deal' AS scope, NULLIF(pl_id, '') AS record_id, pl_line AS line, pl_owner_name AS owner, pl_stage_name AS stage,\n    1 AS records, {open} AS open_deals, pl_filled AS weight_filled, pl_applicable AS weight_applicable,\n    {} AS completeness,\n    CASE WHEN pl_open THEN pl_score END AS risk_score, CASE WHEN pl_open THEN pl_band END AS band,\n    CASE WHEN pl_open THEN pl_signals WHEN pl_closed_as IS NULL AND (pl_stage IS NULL OR pl_stage < 0) THEN 'unknown_stage' END AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    pl_amount AS amount, pl_currency AS currency,\n    0 AS pl_rank, pl_id AS pl_key, pl_line AS pl_line_key\n  FROM banded",
             rate("pl_filled", "pl_applicable"),
             band("high"),
             band("medium"),

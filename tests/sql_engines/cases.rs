@@ -613,6 +613,36 @@ pub(crate) fn preset_fixtures() -> Vec<Case> {
         .collect()
 }
 
+/// The data-trap exports (fixtures/traps): those a preset reads with that preset, the rest
+/// with rules drafted by `init --from`. Deals in stages the rules do not know that a status
+/// (Forecast Type, IsClosed/IsWon) counts open or closed are among them.
+pub(crate) fn trap_fixtures() -> Vec<Case> {
+    let detected = [
+        "zoho_forecast_type.csv",
+        "sf_org_dump.csv",
+        "labels_as_written.csv",
+    ];
+    let drafted = [
+        "zoho_forecast_type.csv",
+        "sf_org_dump.csv",
+        "spanish_import.csv",
+        "type_and_stagename.csv",
+        "no_stage_column.csv",
+        "close_equals_created.csv",
+        "no_owner_no_amount.csv",
+        "weekly/W3.csv",
+    ];
+    let case = |name: &str, rules: Rules| Case {
+        csv: PathBuf::from("fixtures/traps").join(name),
+        rules,
+    };
+    detected
+        .iter()
+        .map(|n| case(n, Rules::Detected))
+        .chain(drafted.iter().map(|n| case(n, Rules::Draft)))
+        .collect()
+}
+
 /// Every file in ../shared/realworld/ with rules drafted by `init --from`; none when shared/
 /// is not beside the repository (CI and every session have it; a bare clone does not).
 pub(crate) fn realworld_exports() -> Vec<Case> {

@@ -122,7 +122,7 @@ summary AS (
     1 AS records, CASE WHEN pl_open THEN 1 ELSE 0 END AS open_deals, pl_filled AS weight_filled, pl_applicable AS weight_applicable,
     CASE WHEN pl_applicable = 0 THEN CAST(100 AS DOUBLE) ELSE FLOOR(CAST(pl_filled AS DOUBLE) * 100 / pl_applicable * 10 + 0.5) / 10 END AS completeness,
     CASE WHEN pl_open THEN pl_score END AS risk_score, CASE WHEN pl_open THEN pl_band END AS band,
-    CASE WHEN pl_open THEN pl_signals WHEN pl_stage IS NULL OR pl_stage < 0 THEN 'unknown_stage' END AS signals,
+    CASE WHEN pl_open THEN pl_signals WHEN pl_closed_as IS NULL AND (pl_stage IS NULL OR pl_stage < 0) THEN 'unknown_stage' END AS signals,
     CASE WHEN pl_open AND pl_band = 'high' THEN 1 ELSE 0 END AS high_risk, CASE WHEN pl_open AND pl_band = 'medium' THEN 1 ELSE 0 END AS medium_risk, CASE WHEN pl_open AND pl_band = 'low' THEN 1 ELSE 0 END AS low_risk,
     pl_amount AS amount, pl_currency AS currency,
     0 AS pl_rank, pl_id AS pl_key, pl_line AS pl_line_key
