@@ -708,6 +708,30 @@ pub(crate) fn resolve(
                         first.name
                     )
                 })?;
+            if detection.confidence() < presets::MIN_CONFIDENCE {
+                let path = if first.name == "<stdin>" {
+                    "FILE"
+                } else {
+                    &first.name
+                };
+                let unknown = if detection.unknown_stages.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; its checks would flag every deal in {}",
+                        detection.unknown_stages.join(", ")
+                    )
+                };
+                anyhow::bail!(
+                    "{}: the preset that fits best, {}, is only a guess ({}){unknown}. Force it \
+                     with `--preset {}`, or draft rules for this export with `pipelint init \
+                     --from {path} > pipelint.toml`, then audit with `-r pipelint.toml`",
+                    first.name,
+                    detection.preset,
+                    detection.words(),
+                    detection.preset
+                );
+            }
             (presets::find(detection.preset), Some(detection))
         }
     };

@@ -73,9 +73,15 @@ pub(crate) struct Detection {
     pub(crate) unknown_stages: Vec<String>,
 }
 
-/// Columns that make the column fit certain: an id or name, owner, stage, amount, close
-/// date and account.
-const KEY_COLUMNS: usize = 6;
+/// The least confidence an auto-detected preset needs to be used: below it, half the stage
+/// values or columns are not the preset's, and auditing with it would flood the report with
+/// identical unknown-stage findings; the audit stops with advice instead.
+pub(crate) const MIN_CONFIDENCE: f64 = 0.70;
+
+/// Columns that make the column fit certain: four of the preset's own names (a report of
+/// deal name, stage, amount and close date is that CRM's report; what decides then is
+/// whether its stage values are the preset's).
+const KEY_COLUMNS: usize = 4;
 
 impl Detection {
     /// "auto-detected, confidence 83%: 10 of its 16 columns, 7 of 7 stage values".
@@ -96,7 +102,7 @@ impl Detection {
         )
     }
 
-    /// 0–1: how many key columns map (six is full marks) times the share of stage values
+    /// 0–1: how many key columns map (four is full marks) times the share of stage values
     /// the preset knows.
     pub(crate) fn confidence(&self) -> f64 {
         let columns = self.matched.min(KEY_COLUMNS) as f64 / KEY_COLUMNS as f64;
@@ -136,7 +142,8 @@ pub(crate) fn score(
     }
     let stage_column = stage_column?;
     let mut values: Vec<&str> = Vec::new();
-    for row in sample {
+    // A malformed row (another number of fields) holds no stage value worth counting.
+    for row in sample.iter().filter(|r| r.len() == header.len()) {
         if let Some(v) = row.get(stage_column).map(|v| crate::values::trim_cell(v)) {
             if !v.is_empty() && !values.contains(&v) && values.len() < 200 {
                 values.push(v);
@@ -268,7 +275,7 @@ mod tests {
             "Status",
             "Currency",
         ]);
-        let d = detect(&dynamics, &rows(&["Develop", "Close"])).unwrap();
+        let d = detect(&dynamics, &rows(&dynamics, &["Develop", "Close"])).unwrap();
         assert_eq!(
             (d.preset, d.matched, d.stages_known),
             ("dynamics365", 10, 2)
@@ -282,7 +289,7 @@ mod tests {
             "Amount",
             "Closing Date",
         ]);
-        let sample = rows(&["Needs Analysis", "Closed Lost to Competition"]);
+        let sample = rows(&zoho, &["Needs Analysis", "Closed Lost to Competition"]);
         let d = detect(&zoho, &sample).unwrap();
         assert_eq!((d.preset, d.matched, d.stages_known), ("zoho", 6, 2));
         let api = header(&[
@@ -295,7 +302,7 @@ mod tests {
             "hubspot_owner_id",
             "hs_deal_stage_probability",
         ]);
-        let d = detect(&api, &rows(&["appointmentscheduled", "closedwon"])).unwrap();
+        let d = detect(&api, &rows(&api, &["appointmentscheduled", "closedwon"])).unwrap();
         assert_eq!((d.preset, d.matched, d.stages_known), ("hubspot", 8, 2));
     }
 
@@ -305,10 +312,16 @@ mod tests {
         assert!(detect(&custom, &[]).is_err());
     }
 
-    fn rows(stages: &[&str]) -> Vec<Vec<String>> {
+    /// Rows as wide as `header`, each with a stage value in the second column.
+    fn rows(header: &[String], stages: &[&str]) -> Vec<Vec<String>> {
         stages
             .iter()
-            .map(|s| vec!["1".to_string(), s.to_string()])
+            .map(|s| {
+                let mut row = vec![String::new(); header.len().max(2)];
+                row[0] = "1".to_string();
+                row[1] = s.to_string();
+                row
+            })
             .collect()
     }
 
@@ -331,15 +344,15 @@ mod tests {
     #[test]
     fn stage_values_decide_ties_and_confidence() {
         let h = header(&["Id", "StageName", "Amount", "CloseDate", "Name"]);
-        let sf = rows(&["Prospecting", "Id. Decision Makers", "Closed Won"]);
+        let sf = rows(&h, &["Prospecting", "Id. Decision Makers", "Closed Won"]);
         let d = detect(&h, &sf).unwrap();
         assert_eq!(d.preset, "salesforce");
         assert_eq!((d.stage_values, d.stages_known), (3, 3));
-        let spanish = rows(&["Interes", "Negociación", "Closed Won"]);
+        let spanish = rows(&h, &["Interes", "Negociación", "Closed Won"]);
         let d = score(find("salesforce").unwrap(), &h, &spanish).unwrap();
         assert_eq!(d.unknown_stages, vec!["Interes", "Negociación"]);
-        assert!((d.confidence() - 5.0 / 6.0 / 3.0).abs() < 1e-9);
-        let none_known = rows(&["Fase A", "Fase B"]);
+        assert!((d.confidence() - 1.0 / 3.0).abs() < 1e-9);
+        let none_known = rows(&h, &["Fase A", "Fase B"]);
         let err = detect(&h, &none_known).unwrap_err();
         assert!(err.contains("none of the stage values"), "{err}");
     }
