@@ -133,6 +133,9 @@ pub fn load_rules(
 pub struct AuditOptions {
     /// "Today" for every date check.
     pub as_of: NaiveDate,
+    /// Whether `as_of` was given (`--as-of`); when it defaulted to the system date, an
+    /// export whose newest date is months before it is said to be (IN013).
+    pub as_of_given: bool,
     /// Worker threads; 0 is one per core, and more than the machine runs are clamped.
     pub threads: usize,
     /// Only these check codes or prefixes (`REQ`, `VAL001`), if any.
@@ -151,6 +154,7 @@ impl AuditOptions {
     pub fn as_of(as_of: NaiveDate) -> AuditOptions {
         AuditOptions {
             as_of,
+            as_of_given: true,
             threads: 0,
             select: Vec::new(),
             ignore: Vec::new(),
@@ -204,6 +208,7 @@ fn audit_with(
         threads: thread_count(options.threads).0,
         policy: diag::Policy::new(&rules.checks, &options.select, &options.ignore),
         as_of: options.as_of,
+        as_of_given: options.as_of_given,
         // Reports that list more deals at risk than the table (HTML) read from these.
         keep_riskiest: options.top.max(RISKIEST_KEPT),
         by: options.by.clone(),
@@ -354,6 +359,7 @@ impl AuditRequest {
             as_of: self
                 .as_of
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            as_of_given: self.as_of.is_some(),
             threads: self.threads,
             select: self.select.clone(),
             ignore: self.ignore.clone(),

@@ -314,3 +314,51 @@ fn hyg010_from_the_pipedrive_preset_next_activity_date() {
         ]
     );
 }
+
+#[test]
+fn hyg011_won_deal_closing_in_the_future() {
+    assert_eq!(
+        check("HYG011"),
+        vec![finding("HYG011", 3, Some("close_date"))]
+    );
+    assert_eq!(
+        messages("HYG011"),
+        vec!["won, but its close date 2027-03-15 is 115 days after as-of; set the day it was won"]
+    );
+}
+
+/// An open deal without a close date; a lost one without is no finding.
+#[test]
+fn hyg012_open_deal_without_a_close_date() {
+    assert_eq!(
+        check("HYG012"),
+        vec![finding("HYG012", 3, Some("close_date"))]
+    );
+}
+
+/// 22 deals created at one load time: named once, and no deal's close date is compared
+/// with it (HYG007 would fire on none of them anyway; the stage and activity dates vary).
+#[test]
+fn in011_a_load_time_in_the_created_date() {
+    assert_eq!(
+        check("IN011"),
+        vec![finding("IN011", 1, Some("created_date"))]
+    );
+    assert_eq!(
+        messages("IN011"),
+        vec![
+            "created_date (Created) holds `2026-10-02` on 22 of 22 rows (100%): a load time, \
+             not the deal's; dates are not compared with it"
+        ]
+    );
+}
+
+/// Four of five open deals close the day they were created: one IN012, at the first (their
+/// overdue close dates are still each deal's HYG001).
+#[test]
+fn in012_close_date_is_the_created_date_on_most_open_deals() {
+    let found = check("IN012");
+    assert!(found.contains(&finding("IN012", 2, None)), "{found:?}");
+    assert_eq!(found.iter().filter(|f| f.0 == "IN012").count(), 1);
+    assert_eq!(found.iter().filter(|f| f.0 == "HYG001").count(), 4);
+}

@@ -145,6 +145,11 @@ pub(crate) struct DealState<'a> {
     pub(crate) amount_unreadable: bool,
     /// The export has an amount column read as money (else HYG006 cannot judge).
     pub(crate) amount_tracked: bool,
+    /// The close date: the export has the column (read as a date), its cell is missing,
+    /// and whether a REQ finding already says so (HYG012).
+    pub(crate) close_date_tracked: bool,
+    pub(crate) close_date_missing: bool,
+    pub(crate) close_date_reported: bool,
     pub(crate) next_step: NextStep,
 }
 
@@ -398,6 +403,9 @@ impl<'a> DealState<'a> {
             amount_already_reported: fulfilment.amount_reported,
             amount_unreadable: matches!(cell(plan.amount_slot), Some(Cell::Invalid)),
             amount_tracked: plan.amount_slot.is_some(),
+            close_date_tracked: plan.close_date_slot.is_some(),
+            close_date_missing: matches!(cell(plan.close_date_slot), Some(Cell::Missing { .. })),
+            close_date_reported: fulfilment.close_date_reported,
             next_step,
         };
         // Only an open deal's next step is judged: most rows of a large export are closed.

@@ -51,9 +51,17 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 ];
 
 /// How a file's rows were read, tallied per batch and merged in input order: what IN002,
-/// IN003 and IN004 report once the file is read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// IN003 and IN004 report once the file is read, and the file-level traps counted as the
+/// deals are read (VAL007, IN012, IN013).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ReadTally {
+    /// Placeholder dates read as missing, per field (VAL007).
+    pub(crate) placeholder_dates: Vec<super::values::PlaceholderDates>,
+    /// Open deals with a close and a created date, those whose two are one day, and the
+    /// line of the first of those (IN012).
+    pub(crate) close_created: (u64, u64, Option<u64>),
+    /// The newest close, created or activity date of any deal (IN013).
+    pub(crate) newest: Option<chrono::NaiveDate>,
     /// Rows left out as malformed (IN002).
     pub(crate) malformed: u64,
     /// Report footer and summary rows skipped (IN004), and the line of the first.
@@ -75,6 +83,15 @@ impl ReadTally {
     }
 
     pub(crate) fn merge(&mut self, other: &ReadTally) {
+        super::values::PlaceholderDates::merge(
+            &mut self.placeholder_dates,
+            &other.placeholder_dates,
+        );
+        let (same, dated, first) = other.close_created;
+        self.close_created.0 += same;
+        self.close_created.1 += dated;
+        self.close_created.2 = self.close_created.2.or(first);
+        self.newest = self.newest.max(other.newest);
         self.malformed += other.malformed;
         self.no_deal += other.no_deal;
         if let Some(first) = other.first_skipped {

@@ -11,6 +11,7 @@
 //! named after the code and a test asserting the exact finding.
 
 pub(crate) mod changes;
+pub(crate) mod closing;
 pub(crate) mod conditions;
 pub(crate) mod duplicates;
 pub(crate) mod hygiene;
@@ -18,6 +19,7 @@ pub(crate) mod input;
 pub(crate) mod plan;
 pub(crate) mod required;
 pub(crate) mod slippage;
+pub(crate) mod traps;
 pub(crate) mod values;
 
 use std::borrow::Cow;
@@ -59,10 +61,12 @@ const EXPLANATION_HEADINGS: [&str; 5] = [
 ];
 
 /// Every family's checks: one line per family.
-fn registry() -> [&'static [CheckDoc]; 8] {
+fn registry() -> [&'static [CheckDoc]; 10] {
     [
         changes::CHECKS,
+        closing::CHECKS,
         input::CHECKS,
+        traps::CHECKS,
         required::CHECKS,
         conditions::CHECKS,
         values::CHECKS,
@@ -179,6 +183,8 @@ pub(crate) fn needs_open(code: Code) -> bool {
             Code::Hyg001
                 | Code::Hyg002
                 | Code::Hyg006
+                | Code::Hyg011
+                | Code::Hyg012
                 | Code::Hyg008
                 | Code::Hyg010
                 | Code::Dup002
@@ -283,11 +289,13 @@ mod tests {
     fn families_own_their_prefixes() {
         let prefixes = [
             (input::CHECKS, "IN"),
+            (traps::CHECKS, "IN"),
             (required::CHECKS, "REQ"),
             (conditions::CHECKS, "RUL"),
             (values::CHECKS, "VAL"),
             (duplicates::CHECKS, "DUP"),
             (hygiene::CHECKS, "HYG"),
+            (closing::CHECKS, "HYG"),
         ];
         for (docs, prefix) in prefixes {
             for d in docs {

@@ -290,6 +290,17 @@ impl<'a> Plan<'a> {
             |c: Canonical, fits: fn(FieldType) -> bool| slot(c).filter(|&s| fits(slots[s].kind));
         let date = |k: FieldType| k == FieldType::Date;
         let numeric = |k: FieldType| k.is_numeric();
+        // A date column holding one load time on nearly every row (IN011) is read and
+        // checked as a value, but no deal is compared with it.
+        let compared = |c: Canonical| {
+            typed(c, date).filter(|&s| {
+                !reading
+                    .traps
+                    .stamps
+                    .iter()
+                    .any(|t| t.column == slots[s].column)
+            })
+        };
         Plan {
             rules,
             table,
@@ -307,9 +318,9 @@ impl<'a> Plan<'a> {
             amount_slot: typed(Canonical::Amount, |k| k == FieldType::Money),
             close_date_slot: typed(Canonical::CloseDate, date),
             hygiene: HygieneSlots {
-                created_date: typed(Canonical::CreatedDate, date),
-                last_activity: typed(Canonical::LastActivity, date),
-                stage_changed: typed(Canonical::StageChanged, date),
+                created_date: compared(Canonical::CreatedDate),
+                last_activity: compared(Canonical::LastActivity),
+                stage_changed: compared(Canonical::StageChanged),
                 stage_age: typed(Canonical::StageAge, numeric),
                 probability: typed(Canonical::Probability, numeric),
                 forecast_category: slot(Canonical::ForecastCategory),

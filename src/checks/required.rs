@@ -49,6 +49,8 @@ pub(crate) struct Fulfilment {
     pub(crate) filled: u32,
     pub(crate) applicable: u32,
     pub(crate) amount_reported: bool,
+    /// A REQ finding already says the close date is missing (HYG012 then says nothing).
+    pub(crate) close_date_reported: bool,
 }
 
 /// The requirements of deal `deal`: global ones, its stage's exit criteria and those of
@@ -86,6 +88,7 @@ pub(crate) fn check_row(
 
     let mut out = Fulfilment::default();
     let amount_field = plan.hygiene_fields.amount;
+    let close_date_field = plan.hygiene_fields.close_date;
     for &field in demands.fields() {
         let weight = plan.table.entries[field].weight;
         out.applicable = out.applicable.saturating_add(weight);
@@ -117,6 +120,7 @@ pub(crate) fn check_row(
                     }
                 });
                 out.amount_reported |= field == amount_field;
+                out.close_date_reported |= field == close_date_field;
             }
         }
     }

@@ -57,7 +57,42 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         prompt: Some("This deal's stage is not one of ours: which stage has it really reached?"),
         wording: Wording::Stored,
     },
+    CheckDoc {
+        code: Code::Val007,
+        explanation: VAL007,
+        prompt: None,
+        wording: Wording::Stored,
+    },
 ];
+
+/// VAL007, once a file is read: one finding per field that held placeholder dates, at the
+/// first, with how many.
+pub(crate) fn check_placeholder_dates(
+    file: u32,
+    found: &[PlaceholderDates],
+    table: &crate::input::mapping::FieldTable,
+    sink: &mut FindingSink<'_>,
+) {
+    for p in found {
+        let about = About::Row(crate::diag::RowRef {
+            file,
+            line: p.first_line,
+            record_id: None,
+            column: None,
+        });
+        let name = table.name(p.field);
+        sink.push(Code::Val007, None, about, Some(p.field), || {
+            Says::Text(format!(
+                "{name} holds a placeholder date on {} deal{} (such as {}, line {}): read as \
+                 missing, not as a date; leave the date empty or set the real one",
+                crate::words::thousands(p.count),
+                crate::words::plural(p.count),
+                quote(&p.example),
+                p.first_line
+            ))
+        });
+    }
+}
 
 /// Per-batch state the value checks reuse from row to row.
 pub(crate) struct ValueScratch {
@@ -68,6 +103,37 @@ pub(crate) struct ValueScratch {
     /// VAL006 messages per batch-local unknown stage: the same misspelt stage recurs, and
     /// its "did you mean" is worth computing once.
     unknown_stage_messages: Vec<Option<String>>,
+    /// Placeholder dates read as missing in this batch (VAL007, said once per file).
+    pub(crate) placeholder_dates: Vec<PlaceholderDates>,
+}
+
+/// Placeholder dates of one field, read as missing: how many, and the first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PlaceholderDates {
+    pub(crate) field: usize,
+    pub(crate) count: u64,
+    pub(crate) first_line: u64,
+    pub(crate) example: String,
+}
+
+impl PlaceholderDates {
+    /// Add a batch's to `into`, which holds the earlier batches' (so the first stays first).
+    pub(crate) fn merge(into: &mut Vec<PlaceholderDates>, batch: &[PlaceholderDates]) {
+        for p in batch {
+            match into.iter_mut().find(|q| q.field == p.field) {
+                Some(q) => q.count += p.count,
+                None => into.push(p.clone()),
+            }
+        }
+    }
+}
+
+/// A date no deal closes, was created or was touched on: a year past any forecast (2100 and
+/// later: `31.12.3999`, `9999-12-31`) or a system's zero (`1900-01-01`, `1970-01-01`). CRMs
+/// and spreadsheets write them for "no date".
+pub(crate) fn is_placeholder_date(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    d.year() >= 2100 || (d.ordinal() == 1 && matches!(d.year(), 1900 | 1970))
 }
 
 impl ValueScratch {
@@ -86,6 +152,21 @@ impl ValueScratch {
                 })
                 .collect(),
             unknown_stage_messages: Vec::new(),
+            placeholder_dates: Vec::new(),
+        }
+    }
+
+    /// A placeholder date in slot `i`'s field on `line`: read as missing, and noted.
+    fn placeholder_date(&mut self, i: usize, field: usize, line: u64, text: &str) {
+        self.cells[i] = Cell::Missing { placeholder: true };
+        match self.placeholder_dates.iter_mut().find(|p| p.field == field) {
+            Some(p) => p.count += 1,
+            None => self.placeholder_dates.push(PlaceholderDates {
+                field,
+                count: 1,
+                first_line: line,
+                example: text.to_string(),
+            }),
         }
     }
 }
@@ -121,7 +202,11 @@ pub(crate) fn check_row(
             None
         };
         if let Some(date) = cache_key.and_then(|k| scratch.dates[i].get(k)) {
-            scratch.cells[i] = Cell::Valid(Parsed::Date(date));
+            if is_placeholder_date(date) {
+                scratch.placeholder_date(i, slot.field, texts.row().line, t);
+            } else {
+                scratch.cells[i] = Cell::Valid(Parsed::Date(date));
+            }
             continue;
         }
         let checked = if slot.is_stage {
@@ -144,6 +229,15 @@ pub(crate) fn check_row(
         } else {
             check_value(t, slot.kind, field_rule, &plan.values)
         };
+        if let Ok(Parsed::Date(d)) = checked {
+            if is_placeholder_date(d) {
+                if let Some(k) = cache_key {
+                    scratch.dates[i].put(k, d);
+                }
+                scratch.placeholder_date(i, slot.field, texts.row().line, t);
+                continue;
+            }
+        }
         scratch.cells[i] = match checked {
             Ok(parsed) => {
                 if let Parsed::Stage(s) = parsed {
@@ -394,6 +488,26 @@ fn number_message(text: &str, what: &str, e: NumberError) -> String {
         NumberError::TooLarge => format!("{} is too large", quote(text)),
     }
 }
+
+const VAL007: &str = "\
+What it checks
+  A date that stands for \"no date\": a year of 2100 or later (31.12.3999, 9999-12-31) or a
+  system's zero (1900-01-01, 1970-01-01). It is read as missing, and said once per field.
+
+Why it matters
+  Read as a date, 31.12.3999 is a close date 721,158 days out, and 1900-01-01 a deal created
+  a century ago.
+
+Example
+  VAL007 line 5 field close_date: close_date holds a placeholder date on 3 deals (such as
+  `31.12.3999`, line 5): read as missing, not as a date; leave the date empty or set the real
+  one
+
+How to fix
+  Empty the field, or set the real date. A requirement on the field reports it as missing.
+
+Configuration
+  [checks] VAL007 = \"off\" hides the finding; the dates are still read as missing.";
 
 const VAL001: &str = "\
 What it checks

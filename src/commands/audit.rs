@@ -49,6 +49,9 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         note(&format!("pipelint: {message}"));
     }
     let audit = request.run()?;
+    if let Some(why) = audit.as_of_note.as_deref() {
+        note(&format!("pipelint: {why}"));
+    }
 
     let mut gate = audit.gate_settings();
     if let Some(fail_on) = args.fail_on {

@@ -38,7 +38,7 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
         Some(export) => (export.header.clone(), export.name.clone()),
         None => (header_from_rules(&rules, &table), rules.source.clone()),
     };
-    let mapping = match bind(&rules, &table, &header, &name) {
+    let mut mapping = match bind(&rules, &table, &header, &name) {
         Ok(m) => m,
         Err(errors) => bail!("{}", errors.join("\n")),
     };
@@ -53,6 +53,8 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
         .unwrap_or_else(|| FileReading::of_rules(&rules)),
         None => FileReading::of_rules(&rules),
     };
+    // Columns the export leaves empty on every row are not read, as the audit does not.
+    mapping.drop_empty(&reading.traps.empty);
     let target = Target {
         rules: &rules,
         header: &header,

@@ -59,12 +59,18 @@ codes! {
     Hyg008 => "HYG008", "close-date-too-far", Warning, "open deal closing implausibly far out (default more than 365 days)";
     Hyg009 => "HYG009", "serial-slippage", Warning, "serial slippage: close date pushed serial_pushes times or push_alarm_days days in all";
     Hyg010 => "HYG010", "next-step-stale-or-filler", Warning, "next step expired (its date is before as-of) or says nothing (filler such as \"follow up\", \"tbd\")";
+    Hyg011 => "HYG011", "won-closing-in-future", Warning, "won deal with a close date in the future";
+    Hyg012 => "HYG012", "open-without-close-date", Warning, "open deal without a close date";
     In001 => "IN001", "mapped-column-missing", Error, "a mapped column is missing from the header (fatal, exit 2)";
     In002 => "IN002", "malformed-row", Error, "a row has a different number of fields than the header";
     In003 => "IN003", "not-utf8", Info, "text was not UTF-8 and was decoded as the legacy encoding detected (named in the finding; a warning when the guess is not confident)";
     In004 => "IN004", "footer-skipped", Info, "rows that hold no deal were skipped: report footers and summary rows (e.g. Salesforce \"Grand Totals\", copyright lines), rows of bare delimiters, unlabelled totals rows";
     In005 => "IN005", "duplicate-header", Warning, "duplicate header name";
     In006 => "IN006", "malformed-quoting", Warning, "malformed quoting (a quote inside an unquoted value, text after a closing quote): the value is kept as read";
+    In010 => "IN010", "column-empty-everywhere", Warning, "a mapped column is empty on every row: its checks and signals are not evaluated";
+    In011 => "IN011", "load-timestamp", Warning, "a date column holds one value on 90% of rows or more (a load time): checks that compare with it are not evaluated";
+    In012 => "IN012", "close-date-is-created-date", Warning, "close date equals created date on most open deals (dates filled by an import)";
+    In013 => "IN013", "as-of-far-from-data", Warning, "as-of defaulted to today, far after the newest date in the export";
     Req001 => "REQ001", "missing-required-field", Error, "a required field is missing (empty or placeholder)";
     Req002 => "REQ002", "stage-exit-criteria-unmet", Error, "stage exit criteria unmet: a field the deal's stage requires is missing";
     Req003 => "REQ003", "conditional-requirement-unmet", Error, "a conditional rule's required field is missing";
@@ -75,6 +81,7 @@ codes! {
     Val004 => "VAL004", "pattern-mismatch", Error, "value does not match the pattern";
     Val005 => "VAL005", "value-out-of-range", Error, "value out of range";
     Val006 => "VAL006", "unknown-stage", Error, "unknown stage";
+    Val007 => "VAL007", "placeholder-date", Warning, "a placeholder date (year 2100 or later, 1900-01-01, 1970-01-01): read as missing";
 }
 
 impl Code {

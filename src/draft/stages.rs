@@ -117,7 +117,7 @@ pub(super) fn number_from_name(name: &str) -> Option<f64> {
 
 /// Where a stage usually sits, from words in its name (1 = first contact … 5 = signing).
 pub(super) fn rank_from_name(name: &str) -> Option<f64> {
-    const WORDS: [(&str, f64); 37] = [
+    const WORDS: [(&str, f64); 54] = [
         ("lead", 1.0),
         ("new", 1.0),
         ("prospect", 1.0),
@@ -155,6 +155,24 @@ pub(super) fn rank_from_name(name: &str) -> Option<f64> {
         ("firma", 5.5),
         ("sign", 5.5),
         ("close", 5.5),
+        // Spanish, Portuguese, French, German and Italian.
+        ("prospec", 1.0),
+        ("calific", 2.0),
+        ("qualifizier", 2.0),
+        ("découverte", 3.0),
+        ("decouverte", 3.0),
+        ("bedarf", 3.0),
+        ("analyse", 3.0),
+        ("análisis", 3.0),
+        ("analisis", 3.0),
+        ("angebot", 4.0),
+        ("proposition", 4.0),
+        ("proposta", 4.0),
+        ("cotiza", 4.0),
+        ("verhandlung", 5.0),
+        ("négociation", 5.0),
+        ("trattativa", 5.0),
+        ("vertrag", 5.2),
     ];
     let n = name.to_lowercase();
     WORDS

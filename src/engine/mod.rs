@@ -23,6 +23,7 @@ use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::plan::Plan;
 use crate::checks::slippage;
+use crate::checks::traps;
 use crate::deal::{Deal, DealStore};
 use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, RowRef, Subject};
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
@@ -40,6 +41,9 @@ pub(crate) struct RunOptions {
     pub(crate) threads: usize,
     pub(crate) policy: Policy,
     pub(crate) as_of: NaiveDate,
+    /// Whether as-of was given; when it defaulted to today, IN013 may say it is far from
+    /// the data.
+    pub(crate) as_of_given: bool,
     /// How many of the riskiest open deals to keep for reports (the table's `--top`).
     pub(crate) keep_riskiest: usize,
     /// The column (`--by FIELD`) whose value each deal keeps for the health breakdowns.
@@ -94,6 +98,8 @@ pub(crate) struct InputSummary {
     pub(crate) encoding: &'static str,
     pub(crate) delimiter: u8,
     pub(crate) header: Vec<String>,
+    /// The header's line (1, or after blank lines).
+    pub(crate) header_line: u64,
     pub(crate) mapping: Mapping,
     /// Date formats and decimal mark read from the file's values, in words.
     pub(crate) detected: Vec<String>,
@@ -131,6 +137,8 @@ pub struct Audit {
     pub(crate) quotas: Option<crate::input::quota::Quotas>,
     /// What the stored history adds (`--history`), or a stored snapshot's streaks.
     pub(crate) history: Option<Box<crate::history::view::HistoryView>>,
+    /// Why the as-of is suspect: it defaulted to today, far after the data (IN013).
+    pub(crate) as_of_note: Option<String>,
 }
 
 impl Audit {
@@ -286,6 +294,7 @@ impl InputSummary {
             encoding: export.encoding.name(),
             delimiter: export.delimiter,
             header: export.header.cells.clone(),
+            header_line: export.header.line,
             mapping: mapping.clone(),
             detected: reading.detected.clone(),
             previous: false,
@@ -312,6 +321,11 @@ pub(crate) fn run(
     });
     let groups = group_columns(options.by.as_deref(), &table, &mappings, &exports)?;
     let readings = crate::infer::read_files(&rules, &table, &mappings, &exports);
+    // Columns empty on every sampled row are not read (IN010): no check judges deals by them.
+    let mut mappings = mappings;
+    for (mapping, reading) in mappings.iter_mut().zip(&readings) {
+        mapping.drop_empty(&reading.traps.empty);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .thread_name(|i| format!("pipelint-worker-{i}"))
@@ -330,11 +344,15 @@ pub(crate) fn run(
     // Findings known only once a file or the whole input is read (IN003, IN004, DUP).
     let mut later = FindingSink::new(policy);
     let mut inputs = Vec::new();
+    // What the data traps leave out of the audit, and the newest date of any deal.
+    let mut trap_not_checked: Vec<(Vec<Code>, String)> = Vec::new();
+    let mut newest: Option<NaiveDate> = None;
 
     for (file, ((export, mapping), reading)) in
         exports.into_iter().zip(mappings).zip(&readings).enumerate()
     {
         let file = file as u32;
+        let header_line = export.header.line;
         input::check_header(&export.header, file, &mut merged.findings);
         let mut plan = Plan::new(
             &rules,
@@ -369,6 +387,23 @@ pub(crate) fn run(
         }
         drop(stream);
         input::check_file(file, &read, &mut later);
+        crate::checks::values::check_placeholder_dates(
+            file,
+            &read.placeholder_dates,
+            &table,
+            &mut later,
+        );
+        traps::check_close_is_created(file, read.close_created, &mut later);
+        traps::check_reading(
+            file,
+            &summary.header,
+            header_line,
+            (&table, &mapping, reading),
+            read_records(&summary, &read),
+            &mut later,
+            &mut trap_not_checked,
+        );
+        newest = newest.max(read.newest);
         summary.malformed = read.malformed;
         summary.skipped = read.skipped;
         if let Some(legacy) = read.legacy {
@@ -377,6 +412,9 @@ pub(crate) fn run(
         inputs.push(summary);
     }
 
+    let as_of_note = (!options.as_of_given)
+        .then(|| traps::as_of_far(options.as_of, newest, &inputs, &mut later))
+        .flatten();
     let Merged {
         deals,
         findings,
@@ -416,7 +454,16 @@ pub(crate) fn run(
     };
     let push_history = has_push_history(previous.is_some(), &inputs, &table);
     let judged = Judged::of(&rules, &table, &inputs);
-    let (checks_run, not_checked) = which_checks(policy, previous.is_some(), push_history, judged);
+    let (checks_run, mut not_checked) =
+        which_checks(policy, previous.is_some(), push_history, judged);
+    // Each data trap's codes only where they would have run.
+    for (codes, why) in trap_not_checked {
+        let codes: Vec<Code> = codes
+            .into_iter()
+            .filter(|c| checks_run.contains(c))
+            .collect();
+        not_checked.push((codes, why));
+    }
     Ok(Audit {
         rules,
         table,
@@ -434,7 +481,13 @@ pub(crate) fn run(
         by: options.by.clone(),
         quotas: None,
         history: None,
+        as_of_note,
     })
+}
+
+/// The deals a file held (rows read, less the malformed), for the traps' words.
+fn read_records(summary: &InputSummary, read: &ReadTally) -> u64 {
+    summary.records.saturating_sub(read.malformed)
 }
 
 /// Audit one file's batches in parallel and merge them in input order into `merged`;

@@ -98,6 +98,7 @@ pub(crate) fn audit_chunk<'p>(
         }
     }
     out.deals.new_names = worker.names.since(mark);
+    out.read.placeholder_dates = std::mem::take(&mut worker.values.placeholder_dates);
     out
 }
 
@@ -143,6 +144,8 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     );
     let state = DealState::read(plan, &texts, cells, stage, &fulfilment, forecast);
     hygiene::check_row(&state, plan, &texts, deal, &mut out.sink);
+    crate::checks::closing::check_row(&state, plan, deal, &mut out.sink);
+    note_dates(&state, row.line, &mut out.read);
 
     // What the deal is called and worth: for the change checks, its summary and duplicates.
     let text = |column: Option<usize>| texts.field(column);
@@ -249,6 +252,30 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         Tallied::Unknown
     };
     tally(&mut out.tallies, owner, stage, &fulfilment, pipeline);
+}
+
+/// What the file-level date traps count: an open deal's close date equal to its created
+/// date (IN012), and the newest date of any deal (IN013).
+fn note_dates(state: &DealState<'_>, line: u64, read: &mut ReadTally) {
+    if let (true, Some(close), Some(created)) =
+        (state.is_open(), state.close_date, state.created_date)
+    {
+        read.close_created.1 += 1;
+        if close == created {
+            read.close_created.0 += 1;
+            read.close_created.2 = read.close_created.2.or(Some(line));
+        }
+    }
+    let activity = match state.activity {
+        hygiene::Activity::Last(d) => Some(d),
+        _ => None,
+    };
+    for d in [state.close_date, state.created_date, activity]
+        .into_iter()
+        .flatten()
+    {
+        read.newest = read.newest.max(Some(d));
+    }
 }
 
 /// The deal's forecast risk: its signals (a push since the previous snapshot and serial

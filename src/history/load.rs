@@ -133,6 +133,7 @@ fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<
         previous: None,
         pairing: None,
         not_checked: Vec::new(),
+        as_of_note: None,
         changes: None,
         by: None,
         quotas: None,
@@ -308,6 +309,7 @@ fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<
     let mapping = Mapping {
         columns,
         skipped: Vec::new(),
+        empty: Vec::new(),
     };
     meta.files
         .iter()
@@ -320,6 +322,7 @@ fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<
             encoding: "stored",
             delimiter: b',',
             header: Vec::new(),
+            header_line: 1,
             mapping: mapping.clone(),
             detected: Vec::new(),
             previous: false,

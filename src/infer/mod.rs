@@ -6,6 +6,7 @@
 pub(crate) mod column;
 pub(crate) mod dates;
 pub(crate) mod numbers;
+pub(crate) mod traps;
 
 use std::io;
 
@@ -338,6 +339,8 @@ pub(crate) struct FileReading {
     pub(crate) decimal: DecimalMark,
     /// What was read from the values, in words, for the report.
     pub(crate) detected: Vec<String>,
+    /// Columns empty on every sampled row, and load timestamps (IN010, IN011).
+    pub(crate) traps: traps::SampleTraps,
 }
 
 impl FileReading {
@@ -347,8 +350,40 @@ impl FileReading {
             date_formats: rules.input.date_formats.clone(),
             decimal: rules.input.decimal,
             detected: Vec::new(),
+            traps: traps::SampleTraps::default(),
         }
     }
+}
+
+/// The traps in a file's sample: every mapped column, and the dates other dates are
+/// compared with (created, last activity, stage changed).
+fn file_traps(
+    table: &crate::input::mapping::FieldTable,
+    mapping: &crate::input::mapping::Mapping,
+    export: &Export,
+    placeholders: &Placeholders,
+) -> traps::SampleTraps {
+    use crate::field::Canonical;
+    let mut columns: Vec<usize> = (0..table.len())
+        .filter_map(|id| mapping.column(id))
+        .collect();
+    columns.sort_unstable();
+    columns.dedup();
+    let dates: Vec<usize> = [
+        Canonical::CreatedDate,
+        Canonical::LastActivity,
+        Canonical::StageChanged,
+    ]
+    .into_iter()
+    .filter_map(|c| mapping.column(table.canonical(c)))
+    .collect();
+    traps::read(
+        &export.sample,
+        export.header.len(),
+        &columns,
+        &dates,
+        placeholders,
+    )
 }
 
 /// Read dates and decimals the way each file writes them where the user's rules leave it
@@ -381,6 +416,7 @@ fn read_file(
         date_formats: input.date_formats.clone(),
         decimal: input.decimal,
         detected: Vec::new(),
+        traps: file_traps(table, mapping, export, &input.empty_values),
     };
     if input.dates_given && input.decimal_given {
         return reading;

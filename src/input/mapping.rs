@@ -119,11 +119,24 @@ pub(crate) struct Mapping {
     pub(crate) columns: Vec<Option<usize>>,
     /// Fields a preset uses that this file lacks (their checks are skipped).
     pub(crate) skipped: Vec<FieldId>,
+    /// Fields whose column is empty on every row the file was sampled on (IN010), with the
+    /// column: no longer read, so that no check or signal judges deals by it.
+    pub(crate) empty: Vec<(FieldId, usize)>,
 }
 
 impl Mapping {
     pub(crate) fn column(&self, id: FieldId) -> Option<usize> {
         self.columns.get(id).copied().flatten()
+    }
+
+    /// Stop reading the `empty` columns (see [`Mapping::empty`]).
+    pub(crate) fn drop_empty(&mut self, empty: &[usize]) {
+        for (id, column) in self.columns.iter_mut().enumerate() {
+            if let Some(c) = column.filter(|c| empty.contains(c)) {
+                self.empty.push((id, c));
+                *column = None;
+            }
+        }
     }
 }
 
@@ -251,7 +264,11 @@ pub(crate) fn bind(
         }
     }
     if errors.is_empty() {
-        Ok(Mapping { columns, skipped })
+        Ok(Mapping {
+            columns,
+            skipped,
+            empty: Vec::new(),
+        })
     } else {
         Err(errors)
     }

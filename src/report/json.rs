@@ -102,6 +102,9 @@ fn head_entries<M: SerializeMap>(report: &Report<'_>, map: &mut M) -> Result<(),
     map.serialize_entry("schema", SCHEMA)?;
     map.serialize_entry("tool", &Tool::this())?;
     map.serialize_entry("as_of", &report.as_of().to_string())?;
+    if let Some(note) = report.as_of_note() {
+        map.serialize_entry("as_of_note", note)?;
+    }
     map.serialize_entry("rules", report.rules())?;
     map.serialize_entry("inputs", report.inputs())?;
     map.serialize_entry("previous", &report.previous())?;

@@ -261,7 +261,14 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
         lines.push(("Input", vec![Span::plain(input)]));
     }
     lines.push(("Rules", vec![Span::plain(rules)]));
-    lines.push(("As of", vec![Span::plain(report.as_of().to_string())]));
+    let as_of = match report.as_of_note() {
+        Some(note) => vec![
+            Span::plain(report.as_of().to_string()),
+            Span::toned(format!(" (IN013: {note})"), Tone::Failed),
+        ],
+        None => vec![Span::plain(report.as_of().to_string())],
+    };
+    lines.push(("As of", as_of));
     if let Some(p) = report.previous() {
         lines.push(("Previous", vec![Span::plain(previous_words(p))]));
     }

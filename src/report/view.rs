@@ -181,6 +181,12 @@ impl<'a> Report<'a> {
         self.audit.as_of
     }
 
+    /// Why the as-of is suspect, when it is: it defaulted to today, far after the newest
+    /// date in the export (IN013).
+    pub fn as_of_note(&self) -> Option<&str> {
+        self.audit.as_of_note.as_deref()
+    }
+
     pub fn summary(&self) -> &Summary {
         &self.summary
     }

@@ -13,7 +13,7 @@ impl Compiler<'_, '_> {
         checks: &mut Vec<Check>,
         evaluated: &mut Vec<Code>,
         left: &mut Vec<(Code, String)>,
-        amount_reported: Option<String>,
+        (amount_reported, close_reported): (Option<String>, Option<String>),
     ) {
         let mut add = |code: Code, field: usize, slot: Option<usize>, when, message| {
             checks.extend(self.hygiene_check(code, field, slot, when, message));
@@ -23,6 +23,7 @@ impl Compiler<'_, '_> {
         if let Some(reported) = &amount_reported {
             self.won_hygiene(reported, &mut add);
         }
+        self.closing_hygiene(close_reported.as_deref(), &mut add);
         self.forecast_hygiene(&mut add);
         // HYG009 only where the export has a push-count column: without one the audit
         // reports it not checked.
@@ -52,6 +53,16 @@ impl Compiler<'_, '_> {
         ];
         if slipping.is_some() {
             codes.push(Code::Hyg009);
+        }
+        codes.push(Code::Hyg011);
+        match &close_reported {
+            Some(_) => codes.push(Code::Hyg012),
+            None if self.policy.enabled(Code::Hyg012) => left.push((
+                Code::Hyg012,
+                "whether a REQ finding already reports the close date missing is not evaluated"
+                    .to_string(),
+            )),
+            None => {}
         }
         match amount_reported {
             Some(_) => codes.push(Code::Hyg006),
@@ -325,6 +336,23 @@ impl Compiler<'_, '_> {
     ) {
         let plan = self.plan;
         let Some(a) = plan.amount_slot else { return };
+        let valid = self.holds(a);
+        add(
+            Code::Hyg006,
+            plan.hygiene_fields.amount,
+            Some(a),
+            format!(
+                "{} AND (m{a} OR {valid}) AND (CASE WHEN {valid} THEN v{a} <= 0 ELSE NOT {amount_reported} END)",
+                self.won()
+            ),
+            "'won deal without a positive amount'".to_string(),
+        );
+    }
+
+    /// Whether a deal is won: by its status, else by a won stage (the engine's
+    /// `DealState::is_won`).
+    fn won(&self) -> String {
+        let plan = self.plan;
         let won: Vec<String> = self
             .target
             .rules
@@ -340,16 +368,43 @@ impl Compiler<'_, '_> {
         } else {
             format!("pl_stage IN ({})", won.join(", "))
         };
-        let valid = self.holds(a);
+        format!("(pl_closed_as = 'won' OR (pl_closed_as IS NULL AND {by_stage}))")
+    }
+
+    /// HYG011 (a won deal dated after as-of) and HYG012 (an open deal without a close date,
+    /// unless a REQ finding reports it; `close_reported` is that condition, `None` when the
+    /// requirements are not compiled).
+    fn closing_hygiene(
+        &self,
+        close_reported: Option<&str>,
+        add: &mut impl FnMut(Code, usize, Option<usize>, String, String),
+    ) {
+        let plan = self.plan;
+        let Some(c) = plan.close_date_slot else {
+            return;
+        };
+        let field = plan.hygiene_fields.close_date;
         add(
-            Code::Hyg006,
-            plan.hygiene_fields.amount,
-            Some(a),
+            Code::Hyg011,
+            field,
+            Some(c),
             format!(
-                "(pl_closed_as = 'won' OR (pl_closed_as IS NULL AND {by_stage})) AND (m{a} OR {valid}) AND (CASE WHEN {valid} THEN v{a} <= 0 ELSE NOT {amount_reported} END)"
+                "{} AND {} AND d{c} > {}",
+                self.won(),
+                self.holds(c),
+                self.as_of_sql()
             ),
-            "'won deal without a positive amount'".to_string(),
+            format!("'won, but its close date ' || c{c} || ' is after as-of'"),
         );
+        if let Some(reported) = close_reported {
+            add(
+                Code::Hyg012,
+                field,
+                Some(c),
+                format!("pl_open AND m{c} AND NOT {reported}"),
+                "'open deal without a close date'".to_string(),
+            );
+        }
     }
 
     /// HYG010: an open deal's next step overdue, or filler.

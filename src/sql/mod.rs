@@ -89,7 +89,12 @@ fn compile<R>(
 /// Why a code is left to `pipelint audit`.
 fn not_evaluated_why(code: Code) -> &'static str {
     let name = code.as_str();
-    if name.starts_with("IN") {
+    if code == Code::Val007 {
+        "a note on the whole file; placeholder dates are read as missing here too"
+    } else if matches!(code, Code::In010 | Code::In011 | Code::In012 | Code::In013) {
+        "a note on the whole file: only pipelint audit reads the file itself (columns it finds \
+         empty or a load time in the --like export are left out here too)"
+    } else if name.starts_with("IN") {
         "reading quirk: only pipelint audit reads the file itself"
     } else if code == Code::Hyg009 {
         "needs a push-count column, a previous snapshot or the stored history"
@@ -404,12 +409,17 @@ impl Compiler<'_, '_> {
         // REQ001–REQ003: one finding per missing field under its most specific code.
         let required = self.requirements();
         // Whether a REQ finding reports the amount missing (HYG006 does not repeat it).
-        let amount_reported = required.as_ref().map(|req| {
-            let amount = plan.hygiene_fields.amount;
-            req.iter()
-                .find(|(f, _)| *f == amount)
-                .map_or("FALSE".to_string(), |(_, c)| format!("({})", c.when))
-        });
+        // Whether a REQ finding reports a field missing (HYG006 and HYG012 then say
+        // nothing of it).
+        let reported = |field: usize| {
+            required.as_ref().map(|req| {
+                req.iter()
+                    .find(|(f, _)| *f == field)
+                    .map_or("FALSE".to_string(), |(_, c)| format!("({})", c.when))
+            })
+        };
+        let amount_reported = reported(plan.hygiene_fields.amount);
+        let close_reported = reported(plan.hygiene_fields.close_date);
         // RUL001, with each field's REQ condition (a missing value REQ reports is not
         // reported again).
         let reported: Vec<(usize, String)> = required
@@ -450,7 +460,12 @@ impl Compiler<'_, '_> {
                 }
             }
         }
-        self.hygiene(&mut checks, &mut evaluated, &mut left, amount_reported);
+        self.hygiene(
+            &mut checks,
+            &mut evaluated,
+            &mut left,
+            (amount_reported, close_reported),
+        );
 
         checks.extend(self.duplicates(&mut evaluated));
         for &code in Code::ALL {

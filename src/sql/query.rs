@@ -166,7 +166,7 @@ impl Compiler<'_, '_> {
                     (
                         steps.matched,
                         steps.parts,
-                        format!("{} AS d{i}", steps.date),
+                        format!("{} AS dr{i}", steps.date),
                     )
                 }
                 FieldType::Number => {
@@ -233,9 +233,10 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "stated AS (\n  SELECT checked.*, {} AS pl_open, {} AS pl_closed_as{rounded}\n  FROM checked\n),",
+            "stated AS (\n  SELECT checked.*, {} AS pl_open, {} AS pl_closed_as{rounded}{}\n  FROM checked\n),",
             self.open(),
-            self.closed_as()
+            self.closed_as(),
+            self.dates_final()
         );
         q
     }
@@ -295,9 +296,41 @@ impl Compiler<'_, '_> {
             format!("{} AS pl_account_m", missing("pl_account")),
         ];
         for i in 0..plan.slots.len() {
-            flags.push(format!("{} AS {}", missing(&self.cell(i)), self.missing(i)));
+            // A date's flag is final only once the date is read: a placeholder date is
+            // missing too (see `dates_final`).
+            let name = if plan.slots[i].kind == FieldType::Date && !self.is_special(i) {
+                format!("mt{i}")
+            } else {
+                self.missing(i)
+            };
+            flags.push(format!("{} AS {name}", missing(&self.cell(i))));
         }
         flags
+    }
+
+    /// Whether slot `i` is read as something else than its type (the stage, the currency).
+    fn is_special(&self, i: usize) -> bool {
+        let slot = &self.plan.slots[i];
+        slot.is_stage || slot.is_currency
+    }
+
+    /// Each date slot's final missing flag and date: a placeholder date (year 2100 or later,
+    /// 1900-01-01, 1970-01-01) is missing, not a date, as the engine reads it (VAL007).
+    fn dates_final(&self) -> String {
+        let mut out = String::new();
+        for (i, slot) in self.plan.slots.iter().enumerate() {
+            if slot.kind != FieldType::Date || self.is_special(i) {
+                continue;
+            }
+            let placeholder = format!(
+                "(EXTRACT(YEAR FROM dr{i}) >= 2100 OR dr{i} = DATE '1900-01-01' OR dr{i} = DATE '1970-01-01')"
+            );
+            let _ = write!(
+                out,
+                ", (mt{i} OR COALESCE({placeholder}, FALSE)) AS m{i}, CASE WHEN {placeholder} THEN NULL ELSE dr{i} END AS d{i}"
+            );
+        }
+        out
     }
 
     /// The deal's stage as its index in the rules (-1: a stage the rules lack; NULL: none),

@@ -111,11 +111,12 @@ fn the_owners_report_wrote_one_file_per_owner_without_limit() {
     let mut csv = String::from(
         "Ref,Deal,Customer,Rep,Phase,Value,Expected Close,Next Action,Region,PO Number,Discount\n",
     );
-    // Each owner one deal missing its amount (an error); the last 50 owners two.
+    // Each owner one deal with an unreadable amount (an error); the last 50 owners two. (An
+    // amount empty on every row would be no error: IN010 leaves such a column out.)
     for i in 0..1_150 {
         let owner = if i < 1_100 { i } else { i - 50 };
         csv.push_str(&format!(
-            "D-{i},Deal {i},Acme,Owner {owner:04},Demo,,15/01/2027,,EMEA,,\n"
+            "D-{i},Deal {i},Acme,Owner {owner:04},Demo,n.a.,15/01/2027,,EMEA,,\n"
         ));
     }
     let csv = temp_file(&dir, "many.csv", csv);

@@ -1,0 +1,286 @@
+//! IN010–IN013: data traps, each named once for the file rather than trusted or charged to
+//! every deal. A column empty on every row (IN010) or holding one load time (IN011) is left
+//! out of the checks and signals that would read it; close dates equal to created dates on
+//! most open deals (IN012) and an as-of far after the data (IN013) are said.
+
+use super::{CheckDoc, Wording};
+use crate::diag::{About, Code, FindingSink, RowRef, Says};
+use crate::field::{Canonical, FieldName};
+use crate::infer::FileReading;
+use crate::input::mapping::{FieldTable, Mapping};
+use crate::words::{plural, quote, thousands};
+
+const fn doc(code: Code, explanation: &'static str) -> CheckDoc {
+    CheckDoc {
+        code,
+        explanation,
+        prompt: None,
+        wording: Wording::Stored,
+    }
+}
+
+pub(crate) const CHECKS: &[CheckDoc] = &[
+    doc(Code::In010, IN010),
+    doc(Code::In011, IN011),
+    doc(Code::In012, IN012),
+    doc(Code::In013, IN013),
+];
+
+/// The checks and signals that read a canonical field, in words: what an empty or a
+/// load-time column takes out of the audit.
+pub(crate) fn readers(field: Canonical) -> (&'static [Code], &'static str) {
+    match field {
+        Canonical::LastActivity => (&[Code::Hyg002], "the stale signal"),
+        Canonical::StageChanged | Canonical::StageAge => (&[Code::Hyg003], "the stage_aged signal"),
+        Canonical::CreatedDate => (&[Code::Hyg007, Code::In012], "close before created"),
+        Canonical::Probability => (&[Code::Hyg004], "the forecast_mismatch signal"),
+        Canonical::ForecastCategory => (&[Code::Hyg005], "the forecast call by category"),
+        Canonical::NextStep | Canonical::NextStepDate => {
+            (&[Code::Hyg010], "the no_next_step signal")
+        }
+        Canonical::CloseDate => (
+            &[Code::Hyg001, Code::Hyg008, Code::Hyg011, Code::Hyg012],
+            "the overdue signal and coverage",
+        ),
+        Canonical::Amount => (&[Code::Hyg006], "the open amount"),
+        Canonical::Owner => (&[], "the figures by owner"),
+        Canonical::Stage => (
+            &[Code::Req002, Code::Val006],
+            "stage checks and the open pipeline",
+        ),
+        _ => (&[], "its checks"),
+    }
+}
+
+/// A field as the reports name it, with its column: `last_activity (LastActivityDate)`.
+fn named(table: &FieldTable, id: usize, header: &[String], column: usize) -> String {
+    let name = table.name(id);
+    match header.get(column) {
+        Some(h) if h != name => format!("{name} ({h})"),
+        _ => name.to_string(),
+    }
+}
+
+/// How many rows a sampled trap holds for: all of them, or the first `sampled` of more.
+fn rows_words(sampled: u64, records: u64) -> String {
+    if records <= sampled {
+        format!("every one of the {} rows", thousands(records))
+    } else {
+        format!(
+            "every one of the first {} rows (of {})",
+            thousands(sampled),
+            thousands(records)
+        )
+    }
+}
+
+/// IN010 and IN011, once a file is read: one finding per column, on its header line, and
+/// what each takes out of the audit (for the report's "not checked").
+pub(crate) fn check_reading(
+    file: u32,
+    header: &[String],
+    header_line: u64,
+    (table, mapping, reading): (&FieldTable, &Mapping, &FileReading),
+    records: u64,
+    sink: &mut FindingSink<'_>,
+    not_checked: &mut Vec<(Vec<Code>, String)>,
+) {
+    let at = |column: usize| {
+        About::Row(RowRef {
+            file,
+            line: header_line,
+            record_id: None,
+            column: Some(column as u32),
+        })
+    };
+    let traps = &reading.traps;
+    for &(id, column) in &mapping.empty {
+        let what = named(table, id, header, column);
+        let (codes, signal) = match &table.entries[id].name {
+            FieldName::Canonical(c) => readers(*c),
+            FieldName::Header(_) => (&[][..], "its checks"),
+        };
+        let left_out = if signal == "its checks" {
+            "its checks and completeness leave it out".to_string()
+        } else {
+            format!("its checks, {signal} and completeness leave it out")
+        };
+        let rows = rows_words(traps.rows, records);
+        let message = format!(
+            "{what} is empty on {rows}: {left_out}; fill it in the CRM or map another column"
+        );
+        sink.push(Code::In010, None, at(column), Some(id), || {
+            Says::Text(message.clone())
+        });
+        not_checked.push((codes.to_vec(), format!("{what} is empty on {rows} (IN010)")));
+    }
+    for stamp in &traps.stamps {
+        let Some(id) = (0..table.len()).find(|&id| mapping.column(id) == Some(stamp.column)) else {
+            continue;
+        };
+        let what = named(table, id, header, stamp.column);
+        let (codes, _) = match &table.entries[id].name {
+            FieldName::Canonical(c) => readers(*c),
+            FieldName::Header(_) => (&[][..], ""),
+        };
+        let share = stamp.rows as f64 * 100.0 / stamp.filled.max(1) as f64;
+        let message = format!(
+            "{what} holds {} on {} of {} rows ({share:.0}%): a load time, not the deal's; \
+             dates are not compared with it",
+            quote(&stamp.value),
+            thousands(stamp.rows),
+            thousands(stamp.filled)
+        );
+        sink.push(Code::In011, None, at(stamp.column), Some(id), || {
+            Says::Text(message.clone())
+        });
+        not_checked.push((
+            codes.to_vec(),
+            format!(
+                "{what} is one load time ({}) on {share:.0}% of rows (IN011)",
+                quote(&stamp.value)
+            ),
+        ));
+    }
+}
+
+/// IN012: the close date equals the created date on most open deals that have both, a sign
+/// that an import filled them. `same` of `dated` open deals, the first at `first`.
+pub(crate) fn check_close_is_created(
+    file: u32,
+    (same, dated, first): (u64, u64, Option<u64>),
+    sink: &mut FindingSink<'_>,
+) {
+    let Some(line) = first else { return };
+    if same * 2 <= dated || same < 3 {
+        return;
+    }
+    let about = About::Row(RowRef {
+        file,
+        line,
+        record_id: None,
+        column: None,
+    });
+    sink.push(Code::In012, None, about, None, || {
+        Says::Text(format!(
+            "the close date is the created date on {} of {} open deal{} with both (first at line \
+             {line}): dates an import filled in, not a forecast; set real close dates",
+            thousands(same),
+            thousands(dated),
+            plural(dated)
+        ))
+    });
+}
+
+/// Days between as-of and the newest date in the export past which a defaulted as-of is
+/// said to be far from the data.
+const FAR_DAYS: i64 = 90;
+
+/// IN013: as-of defaulted to today, more than 90 days after the newest date of any deal
+/// (`newest`). One finding on the first file's header line; the note, for the report's
+/// as-of line and standard error.
+pub(crate) fn as_of_far(
+    as_of: chrono::NaiveDate,
+    newest: Option<chrono::NaiveDate>,
+    inputs: &[crate::engine::InputSummary],
+    sink: &mut FindingSink<'_>,
+) -> Option<String> {
+    let newest = newest?;
+    let days = (as_of - newest).num_days();
+    if days <= FAR_DAYS {
+        return None;
+    }
+    let note = format!(
+        "as of {as_of} (today), but the newest date in the export is {newest}, {} days before: \
+         pass --as-of with the day the export was taken",
+        thousands(days.unsigned_abs())
+    );
+    let first = inputs.iter().find(|i| !i.previous)?;
+    let about = About::Row(RowRef {
+        file: 0,
+        line: first.header_line,
+        record_id: None,
+        column: None,
+    });
+    sink.push(Code::In013, None, about, None, || Says::Text(note.clone()));
+    Some(note)
+}
+
+const IN010: &str = "\
+What it checks
+  A column the rules map that is empty (or a placeholder) on every row read before the
+  audit: the export carries it but nobody fills it.
+
+Why it matters
+  An activity column that is always empty would call every deal \"no activity recorded\" and
+  score it high risk; a required column always empty would raise one error per deal. Neither
+  says anything about the deals.
+
+Example
+  IN010 line 1 field last_activity: last_activity (LastActivityDate) is empty on every one of
+  the 43 rows: its checks, the stale signal and completeness leave it out; fill it in the CRM
+  or map another column
+
+How to fix
+  Fill the field in the CRM, export another column that holds it, or take it out of
+  [columns]. The report lists what was not checked under Not checked.
+
+Configuration
+  [checks] IN010 = \"off\" hides the finding; the column is still left out.";
+
+const IN011: &str = "\
+What it checks
+  A date column other dates are compared with (created, last activity, stage changed) that
+  holds one value on 90% or more of at least 20 rows: the time a load wrote, not the deal's.
+
+Why it matters
+  A CreatedDate that is the load time on every row makes every close date \"before the
+  created date\" (30 errors that fail the gate) and every deal the same age.
+
+Example
+  IN011 line 1 field created_date: created_date (CreatedDate) holds
+  `2026-10-02T03:14:07.000+0000` on 43 of 43 rows (100%): a load time, not the deal's; dates
+  are not compared with it
+
+How to fix
+  Export the real created dates (Salesforce's CreatedDate survives a data export; a sandbox
+  refresh or a migration rewrites it).
+
+Configuration
+  [checks] IN011 = \"off\" hides the finding; the column is still not compared.";
+
+const IN012: &str = "\
+What it checks
+  On most open deals that have both, the close date is the created date.
+
+Why it matters
+  A close date an import copied from the created date is no forecast: the deals look overdue
+  or due today, and slippage cannot be read.
+
+Example
+  IN012 line 3: the close date is the created date on 16 of 20 open deals with both (first at
+  line 3): dates an import filled in, not a forecast; set real close dates
+
+How to fix
+  Have the owners set the close dates they expect.
+
+Configuration
+  [checks] IN012 = \"off\".";
+
+const IN013: &str = "\
+What it checks
+  Without --as-of, \"today\" is the system date. When the newest date in the export is more
+  than 90 days before it, every date check is measured from the wrong day.
+
+Why it matters
+  A 2018 export audited as of today calls every deal \"overdue by 8 years\".
+
+Example
+  IN013 line 1: as of 2026-12-06 (today), but the newest date in the export is 2018-09-15,
+  2,639 days before: pass --as-of 2018-09-15 (or the day the export was taken)
+
+How to fix
+  Pass --as-of with the day the export was taken.
+
+Configuration
+  --as-of DATE; [checks] IN013 = \"off\".";

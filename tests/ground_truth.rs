@@ -1,0 +1,372 @@
+//! Ground truth on any export: the headline never states a number it cannot stand behind.
+//! On every fixture and every real export, open + closed + unknown-stage deals = records;
+//! the data-trap exports (fixtures/traps, made by fixtures/traps/make.py) draft rules that
+//! check and audit, with the trap named instead of trusted.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{AS_OF, pipelint, run, temp_file};
+
+/// Every CSV under `dir` (one level of subdirectories too), sorted.
+fn csvs(dir: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(csvs(p.to_str().unwrap_or_default()));
+        } else if p.extension().is_some_and(|x| x == "csv") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The audit's JSON with `args`, or `None` when it refused (exit 2) with its reason.
+fn audit_json(file: &Path, args: &[&str]) -> Result<serde_json::Value, String> {
+    let f = file.to_str().expect("utf-8 path");
+    let r = run(pipelint()
+        .args(["audit", f, "--as-of", AS_OF, "-f", "json"])
+        .args(args));
+    match r.code {
+        0 | 1 => serde_json::from_str(&r.stdout).map_err(|e| format!("{f}: {e}")),
+        _ => Err(r.stderr),
+    }
+}
+
+/// The rules `init --from FILE` drafts (asserting it ran).
+fn draft(file: &Path) -> String {
+    let r = run(pipelint().args(["init", "--from", file.to_str().expect("utf-8")]));
+    assert_eq!(r.code, 0, "{}: {}", file.display(), r.stderr);
+    r.stdout
+}
+
+/// The summary's standing counts: (records, open, closed, unknown-stage).
+fn standing(report: &serde_json::Value) -> [u64; 4] {
+    let s = &report["summary"];
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(u64::MAX);
+    [
+        n(&s["records"]),
+        n(&s["open"]),
+        n(&s["closed"]),
+        n(&s["unknown_stage"]["deals"]),
+    ]
+}
+
+/// Fixture exports audited with rules of their own, beside them or for their directory.
+fn own_rules(file: &Path) -> Option<String> {
+    let beside = file.with_extension("toml");
+    if beside.is_file() {
+        return beside.to_str().map(str::to_string);
+    }
+    let dir = file.parent()?.join("rules.toml");
+    dir.is_file()
+        .then(|| dir.to_str().map(str::to_string))
+        .flatten()
+}
+
+/// Exports that are not one row per deal with a header, whose traps (IN007, IN009) a later
+/// change names: left out here rather than asserted on a misreading.
+const NOT_YET: [&str; 2] = ["vtiger_dump.csv", "opportunity_history.csv"];
+
+#[test]
+fn open_closed_and_unknown_stage_deals_add_up_to_the_records_everywhere() {
+    let realworld = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld");
+    let mut files: Vec<PathBuf> = csvs("fixtures");
+    let real = csvs(realworld.to_str().expect("utf-8"));
+    assert!(
+        real.len() >= 6,
+        "the real exports must be beside the repository"
+    );
+    files.extend(real);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut audited = 0;
+    for file in files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        if NOT_YET.contains(&name) || file.to_str().is_some_and(|f| f.contains("quotas")) {
+            continue;
+        }
+        // Its own rules, else the preset it fits, else (a guess refused with advice, or no
+        // preset) rules drafted from it.
+        let report = match own_rules(&file) {
+            Some(rules) => audit_json(&file, &["-r", &rules]),
+            None => audit_json(&file, &[]),
+        };
+        let report = match report {
+            Ok(r) => r,
+            Err(why) if why.contains("is only a guess") || why.contains("init --from") => {
+                let rules = temp_file(&dir, &format!("{name}.toml"), draft(&file));
+                match audit_json(&file, &["-r", &rules]) {
+                    Ok(r) => r,
+                    Err(why) => panic!("{}: {why}", file.display()),
+                }
+            }
+            Err(why) => {
+                // Refused for a reason of the input's own (a mapped column missing, an
+                // unreadable file): a fixture made to be refused.
+                assert!(
+                    why.contains("IN001") || why.contains("never ends") || why.contains("empty"),
+                    "{}: {why}",
+                    file.display()
+                );
+                continue;
+            }
+        };
+        let [records, open, closed, unknown] = standing(&report);
+        assert_eq!(
+            open + closed + unknown,
+            records,
+            "{}: open {open} + closed {closed} + unknown {unknown}",
+            file.display()
+        );
+        audited += 1;
+    }
+    assert!(audited >= 80, "only {audited} exports audited");
+}
+
+/// The trap exports: each draft checks and audits, and its drafted rules are snapshotted.
+#[test]
+fn every_trap_export_drafts_rules_that_check_and_audit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut names = Vec::new();
+    for file in csvs("fixtures/traps") {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        if NOT_YET.contains(&name) || name == "sf_users.csv" || name == "stage_history.csv" {
+            continue;
+        }
+        let text = draft(&file);
+        let rules = temp_file(&dir, &format!("{name}.toml"), &text);
+        let check = run(pipelint().args(["rules", "check", &rules]));
+        assert_eq!(check.code, 0, "{name}: {}\n{text}", check.stderr);
+        let report = audit_json(&file, &["-r", &rules]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let [records, open, closed, unknown] = standing(&report);
+        assert_eq!(open + closed + unknown, records, "{name}");
+        // The first lines name the command and the file's path: the rest is the draft.
+        let body: String = text.lines().skip(2).collect::<Vec<_>>().join("\n");
+        let snapshot = file
+            .strip_prefix("fixtures/traps")
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace(['/', '.'], "_");
+        insta::assert_snapshot!(format!("trap_draft_{snapshot}"), body);
+        names.push(name.to_string());
+    }
+    assert!(names.len() >= 11, "{names:?}");
+}
+
+/// A file of lost deals with no stage column: no stage is drafted (a 600-character
+/// Description is no stage), and the audit says the open pipeline was not judged instead of
+/// "19 open deals, 0 findings".
+#[test]
+fn a_file_without_a_stage_column_is_not_judged_open() {
+    let file = Path::new("fixtures/traps/no_stage_column.csv");
+    let text = draft(file);
+    assert!(
+        text.contains("#   [low] no stage column:"),
+        "the CHECK list says why\n{text}"
+    );
+    let doc: toml::Table = toml::from_str(&text).expect("TOML");
+    assert!(doc["columns"].get("stage").is_none(), "{text}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = temp_file(&dir, "r.toml", &text);
+    let table = run(pipelint().args([
+        "audit",
+        "fixtures/traps/no_stage_column.csv",
+        "-r",
+        &rules,
+        "--as-of",
+        AS_OF,
+    ]));
+    assert!(
+        table.stdout.contains(
+            "Open deals    not judged: no stage or status tells which of the 20 deals are open"
+        ),
+        "{}",
+        table.stdout
+    );
+    let report = audit_json(file, &["-r", &rules]).expect("audits");
+    assert_eq!(standing(&report), [20, 0, 0, 20]);
+}
+
+/// Type (Renewal, Evaluation, New Business) is never the stage beside StageName; the
+/// European report's 31.12.3999 close dates are read as missing (VAL007), never as a date
+/// 721,158 days out.
+#[test]
+fn stagename_beats_type_and_placeholder_dates_are_missing() {
+    let file = Path::new("fixtures/traps/type_and_stagename.csv");
+    let text = draft(file);
+    let doc: toml::Table = toml::from_str(&text).expect("TOML");
+    assert_eq!(
+        doc["columns"]["stage"].as_str(),
+        Some("StageName"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = temp_file(&dir, "r.toml", &text);
+    let report = audit_json(file, &["-r", &rules]).expect("audits");
+    let codes: Vec<(&str, u64)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or(""),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(codes.contains(&("VAL007", 5)), "{codes:?}");
+    assert!(!codes.iter().any(|(c, _)| *c == "HYG008"), "{codes:?}");
+}
+
+/// A Zoho export: Forecast Type is the outcome, so the 18 deals in stages the preset does
+/// not know whose Forecast Type says Open are open, and the 2 it closed are closed.
+#[test]
+fn zoho_forecast_type_counts_deals_in_unknown_stages() {
+    let report =
+        audit_json(Path::new("fixtures/traps/zoho_forecast_type.csv"), &[]).expect("audits");
+    assert_eq!(report["rules"]["preset"], "zoho");
+    assert_eq!(standing(&report), [50, 38, 12, 0]);
+    let by_stage = &report["summary"]["unknown_stage"]["by_stage"];
+    assert_eq!(by_stage[0]["stage"], "Initial Offer");
+    assert_eq!(
+        (
+            &by_stage[0]["deals"],
+            &by_stage[0]["open"],
+            &by_stage[0]["closed"]
+        ),
+        (&12.into(), &10.into(), &2.into())
+    );
+}
+
+/// A Salesforce org dump: LastActivityDate empty on every row is left out (IN010, not "no
+/// activity recorded" on every open deal); CreatedDate, the load time on every row, is
+/// compared with nothing (IN011, not 30 "close date before created date" errors).
+#[test]
+fn an_org_dump_names_its_empty_and_load_time_columns() {
+    let report = audit_json(Path::new("fixtures/traps/sf_org_dump.csv"), &[]).expect("audits");
+    let found: Vec<(String, Option<String>)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or("").to_string(),
+                f["field"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let count = |code: &str| found.iter().filter(|(c, _)| c == code).count();
+    assert_eq!(count("IN010"), 1, "{found:?}");
+    assert_eq!(count("IN011"), 1, "{found:?}");
+    assert_eq!(count("HYG002"), 0, "{found:?}");
+    assert_eq!(count("HYG007"), 0, "{found:?}");
+    assert!(found.contains(&("IN010".into(), Some("last_activity".into()))));
+    assert!(found.contains(&("IN011".into(), Some("created_date".into()))));
+    assert_eq!(standing(&report), [43, 13, 30, 0]);
+}
+
+/// A 2018 export audited without --as-of: the as-of line and standard error say the newest
+/// date in the export is years before today, and IN013 names it once.
+#[test]
+fn as_of_far_from_the_data_is_said() {
+    let r = run(pipelint().args(["audit", "fixtures/traps/old_2018.csv", "-f", "json"]));
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the newest date in the export is 2018-09-15"),
+        "{}",
+        r.stderr
+    );
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert!(
+        report["as_of_note"]
+            .as_str()
+            .is_some_and(|n| n.contains("pass --as-of")),
+        "{report}"
+    );
+    let in013 = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "IN013")
+        .count();
+    assert_eq!(in013, 1);
+    // With --as-of, nothing is said.
+    let given = audit_json(Path::new("fixtures/traps/old_2018.csv"), &[]).expect("audits");
+    assert!(given.get("as_of_note").is_none());
+}
+
+/// A preset guess under 70% stops with advice instead of one identical unknown-stage error
+/// per deal.
+#[test]
+fn a_low_confidence_preset_guess_stops_with_advice() {
+    let r = run(pipelint().args([
+        "audit",
+        "fixtures/traps/low_confidence.csv",
+        "--as-of",
+        AS_OF,
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("is only a guess")
+            && r.stderr.contains("--preset salesforce")
+            && r.stderr
+                .contains("init --from fixtures/traps/low_confidence.csv"),
+        "{}",
+        r.stderr
+    );
+    let forced = run(pipelint().args([
+        "audit",
+        "fixtures/traps/low_confidence.csv",
+        "--preset",
+        "salesforce",
+        "--as-of",
+        AS_OF,
+    ]));
+    assert!(forced.code == 0 || forced.code == 1, "{}", forced.stderr);
+}
+
+/// Weekly snapshots of stages no word orders (metals) are ordered by the moves deals made;
+/// an opportunity-history export orders them the same.
+#[test]
+fn stages_are_ordered_by_the_moves_deals_made() {
+    let names = |text: &str| -> Vec<String> {
+        let doc: toml::Table = toml::from_str(text).expect("TOML");
+        doc["stages"]
+            .as_array()
+            .expect("stages")
+            .iter()
+            .map(|s| s["name"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let weekly = run(pipelint().args([
+        "init",
+        "--from",
+        "fixtures/traps/weekly/W1.csv",
+        "fixtures/traps/weekly/W2.csv",
+        "fixtures/traps/weekly/W3.csv",
+    ]));
+    assert_eq!(weekly.code, 0, "{}", weekly.stderr);
+    let order = ["Bronze", "Silver", "Gold", "Platinum", "Signed", "Dropped"];
+    assert_eq!(names(&weekly.stdout), order, "{}", weekly.stdout);
+    assert!(
+        weekly
+            .stdout
+            .contains("ordered by the moves deals made in 3 snapshots")
+    );
+    let history = run(pipelint().args([
+        "init",
+        "--from",
+        "fixtures/traps/weekly/W3.csv",
+        "--stage-history",
+        "fixtures/traps/stage_history.csv",
+    ]));
+    assert_eq!(history.code, 0, "{}", history.stderr);
+    assert_eq!(names(&history.stdout), order, "{}", history.stdout);
+}
