@@ -286,6 +286,10 @@ fn drafts_of_every_fixture_and_real_export_read_every_value_they_type() {
         let rules = temp_file(&dir, &format!("{i}.toml"), &text);
         let with_draft =
             run(pipelint().args(["audit", file, "-r", &rules, "--as-of", AS_OF, "-f", "json"]));
+        // History exports (fixtures/traps) are refused as such, whatever the rules (IN009).
+        if with_draft.code == 2 && with_draft.stderr.contains("(IN009)") {
+            continue;
+        }
         assert!(
             with_draft.code == 0 || with_draft.code == 1,
             "{file}: the draft does not audit its own export: {}\n{text}",

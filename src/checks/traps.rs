@@ -1,5 +1,6 @@
-//! IN010–IN013: data traps, each named once for the file rather than trusted or charged to
-//! every deal. A column empty on every row (IN010) or holding one load time (IN011) is left
+//! IN009–IN013: data traps, each named once for the file rather than trusted or charged to
+//! every deal. An export of history rows (IN009) stops the audit; a column empty on every row
+//! (IN010) or holding one load time (IN011) is left
 //! out of the checks and signals that would read it; close dates equal to created dates on
 //! most open deals (IN012) and an as-of far after the data (IN013) are said.
 
@@ -20,6 +21,7 @@ const fn doc(code: Code, explanation: &'static str) -> CheckDoc {
 }
 
 pub(crate) const CHECKS: &[CheckDoc] = &[
+    doc(Code::In009, IN009),
     doc(Code::In010, IN010),
     doc(Code::In011, IN011),
     doc(Code::In012, IN012),
@@ -172,6 +174,43 @@ pub(crate) fn check_close_is_created(
     });
 }
 
+/// Rows a sample needs before repeated ids say "history rows" rather than a few duplicates.
+const HISTORY_ROWS: usize = 10;
+
+/// IN009: an export of history rows (an opportunity-history or field-history export), not
+/// one row per deal: on most sampled rows the id repeats one seen before. The reason to stop,
+/// naming the shape and what to do instead; `None` for an export of deals.
+pub(crate) fn history_rows(export: &crate::input::Export, id: Option<usize>) -> Option<String> {
+    let id = id?;
+    let width = export.header.len();
+    let ids: Vec<&str> = export
+        .sample
+        .iter()
+        .filter(|r| r.len() == width)
+        .filter_map(|r| r.get(id).map(|v| crate::values::trim_cell(v)))
+        .filter(|v| !v.is_empty())
+        .collect();
+    if ids.len() < HISTORY_ROWS {
+        return None;
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    let repeats = ids.iter().filter(|v| !seen.insert(**v)).count();
+    if repeats * 2 < ids.len() {
+        return None;
+    }
+    let column = export.header.cells.get(id).map_or("the id", String::as_str);
+    Some(format!(
+        "{}: these are history rows, not one row per deal (IN009): {} ids on {} rows, {column} \
+         repeating on {repeats} of them; audit the opportunities export itself, and give this \
+         file to `pipelint init --from EXPORT --stage-history {}` to order the stages by the \
+         moves it records",
+        export.name,
+        thousands(seen.len() as u64),
+        thousands(ids.len() as u64),
+        export.name
+    ))
+}
+
 /// Days between as-of and the newest date in the export past which a defaulted as-of is
 /// said to be far from the data.
 const FAR_DAYS: i64 = 90;
@@ -205,6 +244,29 @@ pub(crate) fn as_of_far(
     sink.push(Code::In013, None, about, None, || Says::Text(note.clone()));
     Some(note)
 }
+
+const IN009: &str = "\
+What it checks
+  The export holds one row per deal, not one row per change of a deal: the same id repeating
+  on most of the rows read before the audit is an opportunity-history (or field-history)
+  export.
+
+Why it matters
+  Audited as deals, 62 history rows of 31 deals would be 62 deals, each judged by a stage it
+  has since left, with the headline's figures counted twice.
+
+Example
+  error: history.csv: these are history rows, not one row per deal (IN009): 31 ids on 62 rows,
+  OpportunityId repeating on 31 of them; audit the opportunities export itself, and give this
+  file to `pipelint init --from EXPORT --stage-history history.csv` to order the stages by the
+  moves it records
+
+How to fix
+  Audit the opportunities export itself. A history export orders the stages for
+  `pipelint init --from EXPORT --stage-history HISTORY`.
+
+Configuration
+  None: the audit stops (exit 2). A few repeated ids in an export of deals are DUP001s.";
 
 const IN010: &str = "\
 What it checks

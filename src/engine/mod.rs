@@ -230,7 +230,13 @@ fn bind_all(rules: &RuleSet, table: &FieldTable, exports: &[Export]) -> Result<V
     let mut errors = Vec::new();
     for e in exports {
         match bind(rules, table, &e.header, &e.name) {
-            Ok(m) => mappings.push(m),
+            Ok(m) => {
+                let id = m.column(table.canonical(crate::field::Canonical::Id));
+                if let Some(why) = traps::history_rows(e, id) {
+                    errors.push(why);
+                }
+                mappings.push(m);
+            }
             Err(mut errs) => errors.append(&mut errs),
         }
     }
