@@ -114,7 +114,7 @@ fn each_change_check_fires_where_the_snapshots_differ() {
     );
     assert_eq!(
         message("CHG004"),
-        "open deal `Umbrella - Suite` (Value Proposition, 40,000.00) is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export"
+        "open deal `Umbrella - Suite` owned by `Tomás Ibáñez` (Value Proposition, 40,000.00) is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export"
     );
     assert_eq!(
         message("CHG005"),

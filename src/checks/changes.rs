@@ -485,6 +485,7 @@ pub(crate) fn finish(
                     .filter(|id| !id.is_empty())
                     .map(Into::into),
                 column: None,
+                previous_deal: u32::try_from(i).ok(),
             };
             let field = match baseline.by {
                 PairBy::Id => table.canonical(Canonical::Id),
@@ -523,8 +524,13 @@ fn vanished_words(d: &Deal, deals: &DealStore, rules: &RuleSet) -> String {
     } else {
         format!(" ({})", what.join(", "))
     };
+    // The owner is who can say what became of it; the old file is the only place that
+    // still names them.
+    let owner = deals
+        .owner(d)
+        .map_or(String::new(), |o| format!(" owned by {}", quote(o)));
     format!(
-        "open deal {}{what} is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export",
+        "open deal {}{owner}{what} is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export",
         quote(label)
     )
 }
@@ -606,7 +612,8 @@ Configuration
 const CHG004: &str = "\
 What it checks
   A deal open in the previous snapshot that is not in the current one, and so never closed
-  won or lost. The finding sits on the previous file's line.
+  won or lost. The finding sits on the previous file's line, and names the deal and its
+  owner as that file has them.
 
 Why it matters
   Deleted, merged or filtered-out deals leave the pipeline without an outcome: the
@@ -614,9 +621,9 @@ Why it matters
 
 Example
   An open deal on line 7 of last week's export, absent this week:
-    CHG004 last_week.csv line 7 field id: open deal `Acme - Renewal` (Proposal/Price Quote,
-    USD 12,000.00) is not in the current snapshot and did not close; find out whether it
-    was deleted, merged or left out of the export
+    CHG004 last_week.csv line 7 field id: open deal `Acme - Renewal` owned by `Dana
+    Whitfield` (Proposal/Price Quote, USD 12,000.00) is not in the current snapshot and did
+    not close; find out whether it was deleted, merged or left out of the export
 
 How to fix
   Close it won or lost in the CRM if it ended; fix the export's filter if it left by

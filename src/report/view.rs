@@ -470,11 +470,15 @@ impl<'a> Report<'a> {
             field,
             column,
             message: self.words.message(f),
-            deal: deal.map(|d| DealRef {
-                label: deal_label(audit, d),
-                owner: audit.deals.owner(d),
-                stage: audit.deals.stage(d, &audit.rules),
-            }),
+            deal: match (deal, row.and_then(|r| r.previous_deal)) {
+                (Some(d), _) => Some(deal_ref(audit, d)),
+                // A deal that vanished: as the previous snapshot has it.
+                (None, Some(old)) => audit
+                    .previous
+                    .as_deref()
+                    .and_then(|p| Some(deal_ref(p, p.deals.get(old as usize)?))),
+                (None, None) => None,
+            },
         }
     }
 
@@ -519,6 +523,15 @@ pub(crate) struct DealKey<'a> {
     pub(crate) score: u8,
     /// The amount in ten-thousandths (for ordering); `i64::MIN` when there is none.
     pub(crate) amount: i64,
+}
+
+/// Who and what a finding's deal is, in `audit` (this snapshot or the previous one).
+fn deal_ref<'a>(audit: &'a Audit, d: &Deal) -> DealRef<'a> {
+    DealRef {
+        label: deal_label(audit, d),
+        owner: audit.deals.owner(d),
+        stage: audit.deals.stage(d, &audit.rules),
+    }
 }
 
 /// A deal as a sales manager recognises it: its name, else its id.

@@ -43,3 +43,107 @@ fn a_single_long_push_reads_pushed_once_by_its_days() {
         ["pushed once", "slipping: pushed once, by 67 days"]
     );
 }
+
+/// Umbrella - Suite, Tomás Ibáñez's, is open on line 5 of the week before and gone now.
+const WEEK_BEFORE: &str = "fixtures/changes/week_2026-11-13.csv";
+const WEEK_NOW: &str = "fixtures/changes/week_2026-11-20.csv";
+const VANISHED: &str = "open deal `Umbrella - Suite` owned by `Tomás Ibáñez` (Value Proposition, 40,000.00) is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export";
+
+fn output(args: &[&str]) -> String {
+    let r = run(pipelint()
+        .args(args)
+        .args(["--as-of", AS_OF, "--color", "never"]));
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    r.stdout
+}
+
+/// The one line of `text` that holds `needle`.
+fn line_with<'t>(text: &'t str, needle: &str) -> &'t str {
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(needle)).collect();
+    assert_eq!(lines.len(), 1, "{needle}: {lines:?}");
+    lines[0]
+}
+
+#[test]
+fn a_vanished_deal_is_named_with_its_owner_in_every_format() {
+    let diff = ["diff", WEEK_BEFORE, WEEK_NOW];
+    let audit = ["audit", WEEK_NOW, "--previous", WEEK_BEFORE];
+    // diff, as a table: the deal and owner columns, not the record id and a blank.
+    let table = output(&diff);
+    let row: Vec<&str> = line_with(&table, "CHG004")
+        .split(['│', '┆'])
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        row[1..7],
+        [
+            "fixtures/changes/week_2026-11-13.csv:5",
+            "Umbrella - Suite",
+            "Tomás Ibáñez",
+            "CHG004",
+            "id",
+            VANISHED
+        ]
+    );
+    let markdown_row = "| fixtures/changes/week\\_2026-11-13.csv:5 | Umbrella - Suite | Tomás Ibáñez | CHG004 | id | open deal \\`Umbrella - Suite\\` owned by \\`Tomás Ibáñez\\` (Value Proposition, 40,000.00) is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export |";
+    for args in [&diff[..], &audit[..]] {
+        let md = output(&[args, &["-f", "markdown"]].concat());
+        assert_eq!(line_with(&md, "CHG004 | id"), markdown_row);
+    }
+    let chg004 = |doc: &Value| {
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["code"] == "CHG004")
+            .expect("CHG004")
+            .clone()
+    };
+    let diff_json: Value =
+        serde_json::from_str(&output(&[&diff[..], &["-f", "json"]].concat())).expect("json");
+    assert_eq!(chg004(&diff_json)["message"], VANISHED);
+    assert_eq!(chg004(&json(&audit))["message"], VANISHED);
+    let csv = output(&[&audit[..], &["-f", "csv"]].concat());
+    assert_eq!(
+        line_with(&csv, "CHG004"),
+        format!(
+            "fixtures/changes/week_2026-11-13.csv,5,0065g00000CH1A04AAA,Umbrella - Suite,Tomás Ibáñez,Value Proposition,CHG004,warning,id,Opportunity ID,\"{VANISHED}\""
+        )
+    );
+    let jsonl: Value = serde_json::from_str(line_with(
+        &output(&[&audit[..], &["-f", "jsonl"]].concat()),
+        "CHG004",
+    ))
+    .expect("jsonl");
+    assert_eq!(
+        (&jsonl["deal"], &jsonl["owner"], &jsonl["message"]),
+        (
+            &Value::from("Umbrella - Suite"),
+            &Value::from("Tomás Ibáñez"),
+            &Value::from(VANISHED)
+        )
+    );
+    let junit = output(&[&audit[..], &["-f", "junit"]].concat());
+    assert!(junit.contains(&format!("line 5: Umbrella - Suite: id: {VANISHED}")));
+    let github = output(&[&audit[..], &["-f", "github"]].concat());
+    assert_eq!(
+        line_with(&github, "CHG004"),
+        format!(
+            "::warning file=fixtures/changes/week_2026-11-13.csv,line=5,title=CHG004 id::Umbrella - Suite: {VANISHED}"
+        )
+    );
+    let sarif: Value =
+        serde_json::from_str(&output(&[&audit[..], &["-f", "sarif"]].concat())).expect("sarif");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "CHG004")
+        .expect("CHG004 result");
+    assert_eq!(
+        result["message"]["text"],
+        format!("Umbrella - Suite: {VANISHED}")
+    );
+    let html = output(&[&audit[..], &["-f", "html"]].concat());
+    assert!(html.contains("<td class=\"num\">fixtures/changes/week_2026-11-13.csv:5</td><td>Umbrella - Suite</td><td>Tomás Ibáñez</td>"));
+}
