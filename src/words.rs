@@ -60,18 +60,14 @@ pub(crate) fn quote(text: &str) -> String {
 /// its cap. HYG009 and the risk signals word pushes alike through this.
 pub(crate) fn pushes(count: u32, days: u32, capped: bool) -> String {
     let over = if capped { "over " } else { "" };
-    let days_word = |d: u32| format!("{} day{}", thousands(u64::from(d)), plural(d));
+    let days_word = |d: u32| format!("{d} day{}", plural(d));
     match (count, days) {
         (0, 0) => "pushed 0 times".to_string(),
         (0, d) => format!("pushed by {} in all", days_word(d)),
         (1, 0) if !capped => "pushed once".to_string(),
         (1, d) if !capped => format!("pushed once, by {}", days_word(d)),
-        (n, 0) => format!("pushed {over}{} times", thousands(u64::from(n))),
-        (n, d) => format!(
-            "pushed {over}{} times, {} in all",
-            thousands(u64::from(n)),
-            days_word(d)
-        ),
+        (n, 0) => format!("pushed {over}{n} times"),
+        (n, d) => format!("pushed {over}{n} times, {} in all", days_word(d)),
     }
 }
 
@@ -119,7 +115,7 @@ mod tests {
         assert_eq!(pushes(1, 0, false), "pushed once");
         assert_eq!(pushes(2, 0, false), "pushed 2 times");
         assert_eq!(pushes(3, 90, false), "pushed 3 times, 90 days in all");
-        assert_eq!(pushes(65_535, 0, true), "pushed over 65,535 times");
+        assert_eq!(pushes(65_535, 0, true), "pushed over 65535 times");
         assert_eq!(pushes(0, 40, false), "pushed by 40 days in all");
     }
 
