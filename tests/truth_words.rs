@@ -5,5 +5,7 @@
 //! Every test passes `--as-of` and asserts the words.
 
 mod common;
+#[path = "truth_words/labels.rs"]
+mod labels;
 #[path = "truth_words/words.rs"]
 mod words;

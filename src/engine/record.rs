@@ -116,7 +116,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         &texts,
         deal,
         &mut scratch.values,
-        &mut scratch.names.unknown_stages,
+        &mut scratch.names,
         &mut out.sink,
     );
     let cells = &scratch.values.cells;
@@ -171,11 +171,16 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     let open = state.is_open();
 
     // Check: what changed since the previous snapshot, if there is one.
+    let stage_text = match plan.baseline {
+        Some(_) => text(plan.stage_slot.map(|s| plan.slots[s].column)),
+        None => std::borrow::Cow::Borrowed(""),
+    };
     let now = Now {
         id,
         name,
         account,
         stage,
+        stage_label: trim_cell(&stage_text),
         open,
         close_date: state.close_date,
         amount,
@@ -322,7 +327,7 @@ fn tally(
         None => add(&mut t.no_owner),
     }
     match stage {
-        StageKey::Known(s) => {
+        StageKey::Known(s, _) => {
             if let Some(g) = t.by_stage.get_mut(s as usize) {
                 add(g);
             }

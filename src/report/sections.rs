@@ -167,6 +167,21 @@ fn short(text: &str) -> String {
     }
 }
 
+/// A stage of the rules with the export's own labels for it where they differ from its
+/// name: `Discovery (demo)`, at most three, each cut at 40 characters.
+fn stage_with_labels(name: &str, labels: &[String]) -> String {
+    let other: Vec<String> = labels
+        .iter()
+        .filter(|l| l.as_str() != name)
+        .map(|l| short(l))
+        .collect();
+    match other.len() {
+        0 => name.to_string(),
+        1..=3 => format!("{name} ({})", other.join(", ")),
+        n => format!("{name} ({}, and {} more)", other[..3].join(", "), n - 3),
+    }
+}
+
 /// The headline's open pipeline: open deals, their amount and what of it is at risk; the
 /// open deals without an amount, counted; and every deal in a stage the rules do not know,
 /// by stage, so that open + closed + those = the records. With no stage or status to judge
@@ -568,7 +583,7 @@ fn by_stage(report: &Report<'_>) -> Section {
     let pipeline = report.has_stages();
     let name = |r: &StageRow| {
         Span::plain(match (&r.stage, r.known) {
-            (Some(s), true) => s.clone(),
+            (Some(s), true) => stage_with_labels(s, &r.labels),
             (Some(s), false) if !pipeline => s.clone(),
             (Some(s), false) => format!("{s} (unknown)"),
             (None, _) => "(no stage)".to_string(),

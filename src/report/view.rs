@@ -492,7 +492,8 @@ impl<'a> Report<'a> {
             name: non_empty(store.name(d)),
             account: non_empty(store.account(d)),
             owner: store.owner(d),
-            stage: store.stage(d, &self.audit.rules),
+            stage: store.stage_label(d, &self.audit.rules),
+            stage_canonical: store.stage_canonical(d, &self.audit.rules),
             amount: d.amount().map(|a| a.to_string()),
             currency: d.currency.map(|c| c.to_string()),
             close_date: d.close_date.map(|c| c.to_string()),
@@ -530,7 +531,8 @@ fn deal_ref<'a>(audit: &'a Audit, d: &Deal) -> DealRef<'a> {
     DealRef {
         label: deal_label(audit, d),
         owner: audit.deals.owner(d),
-        stage: audit.deals.stage(d, &audit.rules),
+        stage: audit.deals.stage_label(d, &audit.rules),
+        stage_canonical: audit.deals.stage_canonical(d, &audit.rules),
     }
 }
 
@@ -610,7 +612,7 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
         return None;
     }
     let known = match d.stage {
-        StageKey::Known(i) => rules.stages.get(i as usize),
+        StageKey::Known(i, _) => rules.stages.get(i as usize),
         _ => None,
     };
     match d.stage {
@@ -653,7 +655,7 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
                 signals,
             })
         }
-        StageKey::Known(_) => None,
+        StageKey::Known(_, _) => None,
         StageKey::Unknown(u) => {
             let spelled = audit.deals.unknown_stages.name(u);
             Some(unscored(if rules.stages.is_empty() {

@@ -56,7 +56,7 @@ impl RiskInputs {
     pub(crate) fn read(plan: &Plan<'_>, cells: &[Cell], stage: StageKey) -> RiskInputs {
         let mut exit_unmet = 0u16;
         let mut exit_more = false;
-        if let StageKey::Known(s) = stage {
+        if let StageKey::Known(s, _) = stage {
             for r in plan.by_stage.get(s as usize).into_iter().flatten() {
                 let unmet = plan.slot_of[r.field]
                     .is_some_and(|slot| !matches!(cells[slot], Cell::Valid(_)));
