@@ -466,11 +466,11 @@ fn the_waterfall_reconciles_with_the_figures_computed_by_hand() {
     assert_eq!(c["quarter"]["name"], "FY2026-Q4");
     assert_eq!(
         c["slipped"],
-        serde_json::json!({"deals": 1, "amount": [{"currency": null, "amount": "100000.00"}]})
+        serde_json::json!({"deals": 1, "amount": [{"currency": null, "amount": "100000.00"}], "without_amount": 0})
     );
     assert_eq!(
         c["pulled_in"],
-        serde_json::json!({"deals": 1, "amount": [{"currency": null, "amount": "10000.00"}]})
+        serde_json::json!({"deals": 1, "amount": [{"currency": null, "amount": "10000.00"}], "without_amount": 0})
     );
 }
 

@@ -4,6 +4,8 @@
 //! and owner, closed deals' data fixes in owner lists, a week of pushes only (`words.rs`).
 //! Every test passes `--as-of` and asserts the words.
 
+#[path = "truth_words/amounts.rs"]
+mod amounts;
 mod common;
 #[path = "truth_words/labels.rs"]
 mod labels;

@@ -3,8 +3,9 @@
 //! pushes, the deals that moved back or vanished, how many deals made each movement, and
 //! the findings since the previous snapshot. Shown when the audit has a previous snapshot.
 
+use super::amount_words::amount_of as group_amount;
 use super::rows::{ChangesRow, MovementRow, WaterfallRow};
-use super::sections::{Section, Span, Tone, amounts, figure, money, text};
+use super::sections::{Section, Span, Tone, figure, money, text};
 use super::view::Report;
 use crate::diag::Severity;
 use crate::words::thousands;
@@ -139,7 +140,11 @@ fn slipped(report: &Report<'_>, changes: &ChangesRow, top: usize) -> Section {
         if s.deals == 0 {
             "none".to_string()
         } else {
-            format!("{} ({})", thousands(s.deals), amounts(&s.amount))
+            format!(
+                "{} ({})",
+                thousands(s.deals),
+                group_amount(&s.amount, s.deals, s.without_amount)
+            )
         }
     };
     Section {

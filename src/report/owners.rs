@@ -19,6 +19,7 @@ use std::io;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::amount_words::amount_of;
 use super::escape::markdown as md;
 use super::rows::{DealRow, FindingRow, MovementRow};
 use super::sections::amounts;
@@ -380,8 +381,12 @@ fn write_deal(
     let risk = d.risk.as_ref();
     let band = risk.and_then(|r| r.band.map(|b| (b, r.score.unwrap_or(0))));
     let mut heading = format!("## {n}. {}", md(d.label()));
-    if let Some(a) = &amount {
-        let _ = write!(heading, " — {}", md(a));
+    match &amount {
+        Some(a) => {
+            let _ = write!(heading, " — {}", md(a));
+        }
+        // Said, so the list never reads as if the deal were worth nothing.
+        None => heading.push_str(" — no amount"),
     }
     if let Some((band, score)) = band {
         let _ = write!(heading, " — {} risk ({score})", band.as_str());
@@ -524,7 +529,11 @@ fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>], plan: &FilePlan) -> 
     let at_risk: HashMap<Option<&str>, String> = report
         .by_owner()
         .iter()
-        .map(|r| (r.owner.as_deref(), amounts(&r.figures.at_risk_amount)))
+        .map(|r| {
+            let f = &r.figures;
+            let words = amount_of(&f.at_risk_amount, f.high_risk, f.at_risk_without_amount);
+            (r.owner.as_deref(), words)
+        })
         .collect();
     let _ = writeln!(
         t,

@@ -48,6 +48,8 @@ pub struct Summary {
     pub unknown_stage: UnknownStages,
     /// Open deals without a readable amount: the open amount leaves them out.
     pub open_without_amount: u64,
+    /// Of those, the ones at high risk: the at-risk amount leaves them out.
+    pub at_risk_without_amount: u64,
     /// Overall completeness, 0–100, one decimal.
     pub completeness: f64,
     pub findings: SeverityCounts,
@@ -99,8 +101,12 @@ pub struct GroupFigures {
     pub completeness: f64,
     pub open: u64,
     pub open_amount: Vec<Amount>,
+    /// Open deals without a readable amount, which `open_amount` leaves out.
+    pub open_without_amount: u64,
     pub high_risk: u64,
     pub at_risk_amount: Vec<Amount>,
+    /// High-risk deals without a readable amount, which `at_risk_amount` leaves out.
+    pub at_risk_without_amount: u64,
     pub risk: BandCounts,
 }
 
@@ -336,6 +342,8 @@ pub struct WaterfallRow {
 pub struct SlipRow {
     pub deals: u64,
     pub amount: Vec<Amount>,
+    /// Deals without a readable amount, which `amount` leaves out.
+    pub without_amount: u64,
 }
 
 /// Findings introduced, cleared and persisting since the previous snapshot.

@@ -83,6 +83,7 @@ impl<'a> Report<'a> {
             closed: p.closed,
             unknown_stage: breakdowns::unknown_stages(audit),
             open_without_amount: p.open_without_amount,
+            at_risk_without_amount: p.at_risk_without_amount,
             completeness: round1(t.overall.completeness.rate()),
             findings,
             open_amount: sums(&p.open_amount),
@@ -344,21 +345,31 @@ impl<'a> Report<'a> {
     /// The open amount in each risk band (high, medium, low), per currency: one pass over
     /// the deals, for charts.
     pub fn open_amount_by_band(&self) -> [(Band, Vec<Amount>); 3] {
+        self.open_by_band().map(|(band, list, _)| (band, list))
+    }
+
+    /// The open amount in each risk band (high, medium, low), per currency, and how many of
+    /// the band's deals have no amount: one pass over the deals.
+    pub(crate) fn open_by_band(&self) -> [(Band, Vec<Amount>, u64); 3] {
         let audit = self.audit;
         let mut sums: [CurrencySums; 3] = Default::default();
+        let mut without = [0u64; 3];
         for d in audit.deals.iter() {
-            let open = standing(d, &audit.rules) == Standing::Open;
-            if let (true, Some(m)) = (open, d.amount()) {
-                let band = Band::of(d.risk.score, &audit.rules.risk);
-                sums[band as usize].add(d.currency, m);
+            if standing(d, &audit.rules) != Standing::Open {
+                continue;
+            }
+            let band = Band::of(d.risk.score, &audit.rules.risk) as usize;
+            match d.amount() {
+                Some(m) => sums[band].add(d.currency, m),
+                None => without[band] += 1,
             }
         }
         let [low, medium, high] = sums;
         let of = |s: CurrencySums| amounts(s.iter(), self.currency);
         [
-            (Band::High, of(high)),
-            (Band::Medium, of(medium)),
-            (Band::Low, of(low)),
+            (Band::High, of(high), without[Band::High as usize]),
+            (Band::Medium, of(medium), without[Band::Medium as usize]),
+            (Band::Low, of(low), without[Band::Low as usize]),
         ]
     }
 

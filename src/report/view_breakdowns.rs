@@ -251,8 +251,10 @@ impl GroupFigures {
             completeness: round1(g.completeness.rate()),
             open: p.open,
             open_amount: sums(&p.open_amount),
+            open_without_amount: p.open_without_amount,
             high_risk: p.high(),
             at_risk_amount: sums(&p.at_risk_amount),
+            at_risk_without_amount: p.at_risk_without_amount,
             risk: BandCounts::of(p.bands),
         }
     }
