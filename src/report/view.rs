@@ -378,13 +378,23 @@ impl<'a> Report<'a> {
     pub(crate) fn deal_key(&self, index: usize) -> Option<DealKey<'a>> {
         let audit = self.audit;
         let d = audit.deals.get(index)?;
-        let open = standing(d, &audit.rules) == Standing::Open;
+        let standing = standing(d, &audit.rules);
+        let open = standing == Standing::Open;
         Some(DealKey {
             owner: audit.deals.owner(d),
+            closed: matches!(standing, Standing::Closed(_)),
             band: open.then(|| Band::of(d.risk.score, &audit.rules.risk)),
             score: d.risk.score,
             amount: d.amount().map_or(i64::MIN, |m| m.0),
         })
+    }
+
+    /// The question a manager asks the seller about a finding of `code` (its coaching
+    /// prompt), or `""` when the check has none.
+    pub(crate) fn check_prompt(&self, code: Code) -> &'static str {
+        crate::checks::doc(code)
+            .and_then(|d| d.prompt)
+            .unwrap_or("")
     }
 
     /// What a check is, in the fixed headings `pipelint explain` prints (for formats that
@@ -530,6 +540,8 @@ pub(crate) struct FindingKey {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DealKey<'a> {
     pub(crate) owner: Option<&'a str>,
+    /// Won or lost, by its stage or status.
+    pub(crate) closed: bool,
     /// The risk band of an open deal; `None` when the deal is not open.
     pub(crate) band: Option<Band>,
     pub(crate) score: u8,

@@ -147,3 +147,68 @@ fn a_vanished_deal_is_named_with_its_owner_in_every_format() {
     let html = output(&[&audit[..], &["-f", "html"]].concat());
     assert!(html.contains("<td class=\"num\">fixtures/changes/week_2026-11-13.csv:5</td><td>Umbrella - Suite</td><td>Tomás Ibáñez</td>"));
 }
+
+/// Ann: one open deal at high risk, a won deal without an amount and a lost one without a
+/// close date; Ben: only a deal won at 0.00.
+const CLOSED_FIXES: &str = "fixtures/truth/closed_fixes.csv";
+
+fn owner_lists(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = format!("owners={}", dir.path().display());
+    output(&[args, &["--report", &target, "-o", "/dev/null"]].concat());
+    dir
+}
+
+fn read(dir: &tempfile::TempDir, name: &str) -> String {
+    std::fs::read_to_string(dir.path().join(name)).expect(name)
+}
+
+#[test]
+fn closed_deals_data_fixes_come_after_the_open_deals_in_their_own_section() {
+    let dir = owner_lists(&["audit", CLOSED_FIXES]);
+    let ann = read(&dir, "ann.md");
+    let outline: Vec<&str> = ann
+        .lines()
+        .filter(|l| l.starts_with('#') || l.starts_with("From "))
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            "# Action list: Ann",
+            "From the pipelint audit of fixtures/truth/closed\\_fixes.csv as of 2026-11-20. 1 deal needs action (1 at high risk), the largest amounts at risk first. After them, 2 closed deals need their data fixed.",
+            "## 1. Globex Suite — 40,000.00 — high risk (60)",
+            "## Data fixes on closed deals",
+            "### 1. Initech Pilot — 1,500.00",
+            "### 2. Acme Renewal — no amount",
+        ]
+    );
+    assert!(ann.contains("## Data fixes on closed deals\n\nThese deals are closed (won or lost): nothing to sell, only their records to correct.\n\n### 1. Initech Pilot"));
+    let ben = read(&dir, "ben.md");
+    assert!(ben.contains("2026-11-20. No open deal needs action. 1 closed deal needs its data fixed.\n\n## Data fixes on closed deals\n"));
+    assert!(ben.contains("### 1. Wayne Pilot — 0.00\n\nStage: Won · Close date: 2026-11-10 · Id: K-5 · fixtures/truth/closed\\_fixes.csv line 6\n\nFindings:\n\n- HYG006 error `amount`: won deal has amount 0.00; record what was sold\n"));
+    let index = read(&dir, "index.md");
+    let table: Vec<&str> = index.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table,
+        [
+            "| Owner | Deals needing action | High risk | At risk (high band) | Closed deals to fix |",
+            "|---|---:|---:|---:|---:|",
+            "| [Ann](ann.md) | 1 | 1 | 40,000.00 | 2 |",
+            "| [Ben](ben.md) | 0 | 0 | - | 1 |",
+        ]
+    );
+}
+
+#[test]
+fn owner_lists_name_the_deals_that_left_the_export_without_closing() {
+    let dir = owner_lists(&["audit", WEEK_NOW, "--previous", WEEK_BEFORE]);
+    assert_eq!(
+        read(&dir, "tomás-ibáñez.md"),
+        format!(
+            "<!-- pipelint owners: generated, rewritten on every run -->\n# Action list: Tomás Ibáñez\n\nFrom the pipelint audit of fixtures/changes/week\\_2026-11-20.csv as of 2026-11-20. No open deal needs action. 1 deal left the export without closing.\n\n## Left the export without closing\n\n*This deal disappeared without closing: was it deleted, merged, or moved to someone else?*\n\n- {} (fixtures/changes/week\\_2026-11-13.csv line 5)\n",
+            VANISHED.replace('`', "\\`")
+        )
+    );
+    let index = read(&dir, "index.md");
+    assert!(index.contains("| [Tomás Ibáñez](tomás-ibáñez.md) | 0 | 0 | - | 1 |\n"));
+}
