@@ -769,25 +769,3 @@ fn a_push_count_column_is_mapped_and_scored() {
         ])
     );
 }
-
-/// A week in which nothing moved: the HTML waterfall shows its empty terms as 0.00, never
-/// as "-0.00" (a regression: every subtraction carried its minus sign).
-#[test]
-fn an_unmoved_week_draws_no_negative_zero_in_the_html_waterfall() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let copy = dir.path().join("same_week.csv");
-    std::fs::copy(THIS_WEEK, &copy).expect("copy");
-    let out = pipelint()
-        .args(["audit", THIS_WEEK, "--as-of", AS_OF, "--previous"])
-        .arg(&copy)
-        .args(["-f", "html"])
-        .output()
-        .expect("run");
-    let html = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(
-        html.contains("Open pipeline since the previous snapshot"),
-        "no waterfall"
-    );
-    assert!(html.contains(">0.00<"), "an empty term is drawn as 0.00");
-    assert!(!html.contains("-0.00"), "negative zero in the waterfall");
-}

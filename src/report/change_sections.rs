@@ -80,6 +80,13 @@ fn waterfall(changes: &ChangesRow, since: &str) -> Section {
             crate::words::plural(changes.deals_without_amount)
         )
     });
+    // A week of pushes only moved no amount: a row of zeros would read as a broken table.
+    let unchanged = unchanged_words(changes);
+    let empty = match (&unchanged, &note) {
+        (Some(words), Some(note)) => format!("{words} {note}"),
+        (Some(words), None) => words.clone(),
+        _ => "No open pipeline in either snapshot.".to_string(),
+    };
     Section {
         title: format!("What changed{since}: the open pipeline"),
         columns: vec![
@@ -94,10 +101,52 @@ fn waterfall(changes: &ChangesRow, since: &str) -> Section {
             figure("- Vanished"),
             figure("End"),
         ],
-        rows: changes.waterfall.iter().map(row).collect(),
-        empty: Some("No open pipeline in either snapshot.".to_string()),
+        rows: if unchanged.is_some() {
+            Vec::new()
+        } else {
+            changes.waterfall.iter().map(row).collect()
+        },
+        empty: Some(empty),
         more: note,
     }
+}
+
+/// Whether an amount is nothing at all (`0.00`, `-0.00`).
+fn is_zero(amount: &str) -> bool {
+    amount
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+}
+
+/// `No change in the open amount: 70,000.00 in both snapshots.` when there is an open
+/// pipeline and no term of any currency's waterfall moved it (a week of pushes only).
+pub(crate) fn unchanged_words(changes: &ChangesRow) -> Option<String> {
+    let still = |w: &WaterfallRow| {
+        [
+            &w.new,
+            &w.reopened,
+            &w.increased,
+            &w.decreased,
+            &w.won,
+            &w.lost,
+            &w.vanished,
+        ]
+        .iter()
+        .all(|v| is_zero(v))
+    };
+    if changes.waterfall.is_empty() || !changes.waterfall.iter().all(still) {
+        return None;
+    }
+    let amounts: Vec<String> = changes
+        .waterfall
+        .iter()
+        .map(|w| money(&w.end, w.currency.as_deref()))
+        .collect();
+    Some(format!(
+        "No change in the open amount: {} in both snapshots.",
+        amounts.join(" + ")
+    ))
 }
 
 fn amount_of(m: &MovementRow<'_>, before: bool) -> String {

@@ -446,6 +446,16 @@ fn waterfall_chart(changes: &ChangesRow) -> Markup {
     let Some(w) = changes.waterfall.first() else {
         return html! {};
     };
+    // Nothing moved the open amount (a week of pushes only): said, not drawn as two equal
+    // bars around seven empty ones.
+    if let Some(words) = super::change_sections::unchanged_words(changes) {
+        return html! {
+            figure {
+                figcaption { "Open pipeline since the previous snapshot" }
+                p.empty { (shown(&words)) }
+            }
+        };
+    }
     let c = w.currency.as_deref();
     let value = |v: &str| v.parse::<f64>().unwrap_or(0.0);
     let shown = |v: &str, sign: &str| {

@@ -212,3 +212,70 @@ fn owner_lists_name_the_deals_that_left_the_export_without_closing() {
     let index = read(&dir, "index.md");
     assert!(index.contains("| [Tomás Ibáñez](tomás-ibáñez.md) | 0 | 0 | - | 1 |\n"));
 }
+
+#[test]
+fn a_week_of_pushes_only_says_no_change_in_the_open_amount() {
+    let said = "No change in the open amount: 70,000.00 in both snapshots.";
+    let audit = ["audit", PUSHES_NOW, "--previous", PUSHES_BEFORE];
+    let diff = ["diff", PUSHES_BEFORE, PUSHES_NOW];
+    for args in [&audit[..], &diff[..]] {
+        let table = output(args);
+        assert!(
+            table.contains(&format!(
+                "What changed since fixtures/truth/pushes_2026-11-13.csv (as of 2026-11-13): the open pipeline\n{said}\n"
+            )),
+            "{args:?}"
+        );
+        let md = output(&[args, &["-f", "markdown"]].concat());
+        assert!(
+            md.contains(&format!(
+                "### What changed since fixtures/truth/pushes\\_2026-11-13.csv (as of 2026-11-13): the open pipeline\n\n{said}\n"
+            )),
+            "{args:?}"
+        );
+    }
+    let html = output(&[&audit[..], &["-f", "html"]].concat());
+    assert!(html.contains(&format!(
+        "<figure><figcaption>Open pipeline since the previous snapshot</figcaption><p class=\"empty\">{said}</p></figure>"
+    )));
+    // The figures stay in JSON, where a program reads them.
+    let doc = json(&audit);
+    assert_eq!(doc["changes"]["waterfall"][0]["begin"], "70000.00");
+    assert_eq!(doc["changes"]["waterfall"][0]["new"], "0.00");
+}
+
+/// A week in which one amount moved: the HTML waterfall shows its empty terms as 0.00, never
+/// as "-0.00" (a regression: every subtraction carried its minus sign). A week in which
+/// nothing moved says so instead of drawing a chart of zeros (moved from tests/changes.rs).
+#[test]
+fn an_unmoved_week_draws_no_negative_zero_in_the_html_waterfall() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = |previous: &str| {
+        let copy = dir.path().join("previous_week.csv");
+        std::fs::write(&copy, previous).expect("write");
+        let out = pipelint()
+            .args(["audit", WEEK_NOW, "--as-of", AS_OF, "--previous"])
+            .arg(&copy)
+            .args(["-f", "html"])
+            .output()
+            .expect("run");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let same = std::fs::read_to_string(WEEK_NOW).expect("read");
+    let unmoved = html(&same);
+    assert!(unmoved.contains("<figcaption>Open pipeline since the previous snapshot</figcaption><p class=\"empty\">No change in the open amount: 321,000.00 in both snapshots.</p>"));
+    // Initech was 31,000.00 the week before: only its decrease moved.
+    let cut = same.replace(
+        "\"Initech - Add-on\",\"Initech\",\"Priya Raman\",\"Proposal/Price Quote\",\"30,000.00\"",
+        "\"Initech - Add-on\",\"Initech\",\"Priya Raman\",\"Proposal/Price Quote\",\"31,000.00\"",
+    );
+    assert_ne!(cut, same);
+    let moved = html(&cut);
+    assert!(
+        moved.contains("Open pipeline since the previous snapshot"),
+        "no waterfall"
+    );
+    assert!(moved.contains(">0.00<"), "an empty term is drawn as 0.00");
+    assert!(moved.contains(">-1,000.00<"), "the decrease is drawn");
+    assert!(!moved.contains("-0.00"), "negative zero in the waterfall");
+}
