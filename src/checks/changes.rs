@@ -270,7 +270,7 @@ pub(crate) struct Now<'s> {
     pub(crate) account: &'s str,
     pub(crate) stage: StageKey,
     /// The stage cell as written (read only when there is a previous snapshot).
-    pub(crate) stage_label: &'s str,
+    pub(crate) stage_label: std::borrow::Cow<'s, str>,
     pub(crate) open: bool,
     pub(crate) close_date: Option<NaiveDate>,
     pub(crate) amount: Option<Money>,
@@ -343,7 +343,7 @@ pub(crate) fn check_row(
                     Says::Text(format!(
                         "stage moved back from {} to {} since the previous snapshot; note what changed, or correct the stage",
                         old_stage_words(old, previous),
-                        stage_words(now.stage_label, stage_name(rules, now_at))
+                        stage_words(&now.stage_label, stage_name(rules, now_at))
                     ))
                 });
             }
@@ -373,7 +373,7 @@ pub(crate) fn check_row(
                 _ => outcome_word(outcome).to_string(),
             };
             let now_stage = match now.stage {
-                StageKey::Known(i, _) => stage_words(now.stage_label, stage_name(rules, i)),
+                StageKey::Known(i, _) => stage_words(&now.stage_label, stage_name(rules, i)),
                 _ => "open".to_string(),
             };
             Says::Text(format!(

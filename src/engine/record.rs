@@ -4,6 +4,8 @@
 //! file only orchestrates: every finding is a family's own, pushed through the batch's sink.
 //! Everything a batch produces is batch-local and merged later in input order.
 
+use std::borrow::Cow;
+
 use crate::checks::changes::{self, KeyScratch, Now, Paired};
 use crate::checks::conditions;
 use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
@@ -171,16 +173,12 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     let open = state.is_open();
 
     // Check: what changed since the previous snapshot, if there is one.
-    let stage_text = match plan.baseline {
-        Some(_) => text(plan.stage_slot.map(|s| plan.slots[s].column)),
-        None => std::borrow::Cow::Borrowed(""),
-    };
     let now = Now {
         id,
         name,
         account,
         stage,
-        stage_label: trim_cell(&stage_text),
+        stage_label: stage_as_written(plan, &texts),
         open,
         close_date: state.close_date,
         amount,
@@ -189,14 +187,13 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     let paired = changes::check_row(plan, &now, deal, &mut scratch.keys, &mut out.sink);
 
     // Score: forecast risk.
-    let forecast_id = forecast.map_or(u32::MAX, |f| f.id);
     let (risk_facts, score) = score_risk(
         plan,
         &state,
         cells,
         stage,
         paired.as_ref(),
-        (deal, forecast_id),
+        (deal, forecast.map_or(u32::MAX, |f| f.id)),
         &mut out.sink,
     );
     if let Some(p) = paired {
@@ -254,6 +251,18 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         Tallied::Unknown
     };
     tally(&mut out.tallies, owner, stage, &fulfilment, pipeline);
+}
+
+/// The stage cell as written (trimmed), which the change checks quote: read only when there
+/// is a previous snapshot to compare with.
+fn stage_as_written<'r>(plan: &Plan<'_>, texts: &RowText<'r>) -> Cow<'r, str> {
+    if plan.baseline.is_none() {
+        return Cow::Borrowed("");
+    }
+    match texts.field(plan.stage_slot.map(|s| plan.slots[s].column)) {
+        Cow::Borrowed(s) => Cow::Borrowed(trim_cell(s)),
+        Cow::Owned(s) => Cow::Owned(trim_cell(&s).to_string()),
+    }
 }
 
 /// The deal's forecast risk: its signals (a push since the previous snapshot and serial
