@@ -1,99 +1,66 @@
 //! Compact per-deal summaries: what the report must hold for every deal, and no more, with
 //! the risk signals and facts its findings and reasons are worded from.
 //!
-//! Text (id, name, account) lives in per-batch arenas; owners and unknown stages are
-//! interned; money, dates and weights are fixed-size. About 100 bytes a deal plus its text.
+//! Text (id, name, account) lives in per-batch arenas; owners, unknown stages and the
+//! spellings of known ones are interned; money, dates and weights are fixed-size. About 100 bytes a deal plus its text.
 //! This is plain data, below the checks (which word findings from it) and the scores
 //! (which fill in its risk).
 
 use chrono::NaiveDate;
-use std::hash::Hasher;
 
-use hashbrown::HashTable;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+
+pub(crate) use crate::interner::Interner;
 
 use crate::rules::{Outcome, RiskWeights, RuleSet};
 use crate::score::completeness::record_rate;
 use crate::values::{Currency, Money};
 
-/// Strings seen often (owners, accounts, forecast categories, unknown stage spellings),
-/// stored once. The names live back to back in one buffer; each table entry holds a name's
-/// id, place and length, so a lookup reads the table and the name's bytes and nothing else,
-/// and interning a new name allocates nothing once the buffers are warm.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Interner {
-    text: String,
-    /// Where each name ends in `text`, by id.
-    ends: Vec<usize>,
-    /// `(id, start, len)` of each name, found by the name's hash: 12 bytes an entry, so
-    /// the table of a worker's ten thousand accounts stays in cache.
-    table: HashTable<(u32, u32, u32)>,
-}
-
-fn name_hash(s: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(s.as_bytes());
-    h.finish()
-}
-
-impl Interner {
-    pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        let hash = name_hash(s);
-        let text = self.text.as_bytes();
-        let span = |start: u32, len: u32| {
-            let start = start as usize;
-            text.get(start..start + len as usize)
-        };
-        let found = self.table.find(hash, |&(_, start, len)| {
-            len as usize == s.len() && span(start, len) == Some(s.as_bytes())
-        });
-        if let Some(&(id, _, _)) = found {
-            return id;
-        }
-        let (id, start) = (self.ends.len() as u32, self.text.len());
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-        // Past 4 GB of names (never, in practice) a name is kept but not looked up again.
-        if let (Ok(start), Ok(len)) = (u32::try_from(start), u32::try_from(s.len())) {
-            if u32::try_from(self.text.len()).is_ok() {
-                let text = &self.text;
-                self.table
-                    .insert_unique(hash, (id, start, len), |&(_, start, len)| {
-                        let start = start as usize;
-                        name_hash(text.get(start..start + len as usize).unwrap_or(""))
-                    });
-            }
-        }
-        id
-    }
-
-    pub(crate) fn name(&self, id: u32) -> &str {
-        let i = id as usize;
-        let Some(&end) = self.ends.get(i) else {
-            return "";
-        };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.text.get(start..end).unwrap_or("")
-    }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
-        (0..self.ends.len() as u32).map(|id| (id, self.name(id)))
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
-    }
-}
-
 /// Which stage a deal is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum StageKey {
-    /// Index into the rules' stages.
-    Known(u32),
+    /// Index into the rules' stages, and how the export spells it.
+    Known(u32, Label),
     /// An interned spelling that matches no stage (VAL006).
     Unknown(u32),
     Missing,
+}
+
+impl StageKey {
+    /// The index of the rules' stage, when the deal is in one.
+    pub(crate) fn known(self) -> Option<u32> {
+        match self {
+            StageKey::Known(i, _) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// How the export spells a deal's known stage: exactly as the rules name it, or by an alias
+/// or another case (`demo` for Discovery), interned in [`DealStore::stage_labels`]. Reports
+/// show the label as written. Two bytes, so that a [`StageKey`] stays eight and a deal's
+/// summary does not grow for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Label(u16);
+
+impl Label {
+    /// Spelt as the rules name the stage: most exports, and nothing to intern.
+    pub(crate) const AS_NAMED: Label = Label(u16::MAX);
+
+    /// Interned spelling `id`. Past 65,534 spellings of known stages in one audit (an
+    /// export built for it: every case of every alias) a spelling reads as the rules' name.
+    pub(crate) fn interned(id: u32) -> Label {
+        u16::try_from(id)
+            .ok()
+            .filter(|&i| i != u16::MAX)
+            .map_or(Label::AS_NAMED, Label)
+    }
+
+    /// The interned spelling's id; `None` for [`Label::AS_NAMED`].
+    pub(crate) fn id(self) -> Option<u32> {
+        (self != Label::AS_NAMED).then_some(u32::from(self.0))
+    }
 }
 
 /// One deal's summary: 88 bytes plus its id and name.
@@ -202,8 +169,8 @@ pub(crate) struct DealBuffer {
     pub(crate) new_names: NewNames,
 }
 
-/// The names a worker interns: owners, accounts, unknown stage spellings, forecast
-/// categories. A worker keeps them from batch to batch, so its tables stay warm and a batch
+/// The names a worker interns: owners, accounts, unknown stage spellings, the spellings of
+/// known stages that differ from the rules' names, forecast categories. A worker keeps them from batch to batch, so its tables stay warm and a batch
 /// carries only the names that were new to it.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
@@ -213,6 +180,8 @@ pub(crate) struct Names {
     pub(crate) forecasts: Interner,
     /// Values of the `--by` column.
     pub(crate) groups: Interner,
+    /// Known stages as spelt otherwise than the rules name them ([`Label`]).
+    pub(crate) stage_labels: Interner,
 }
 
 /// Names added to a worker's [`Names`] by one batch, in id order.
@@ -223,20 +192,22 @@ pub(crate) struct NewNames {
     unknown_stages: Vec<Box<str>>,
     forecasts: Vec<Box<str>>,
     groups: Vec<Box<str>>,
+    stage_labels: Vec<Box<str>>,
 }
 
 /// How many names each of a worker's interners held: where a batch's new names start.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct NamesMark([u32; 5]);
+pub(crate) struct NamesMark([u32; 6]);
 
 impl Names {
-    fn all(&self) -> [&Interner; 5] {
+    fn all(&self) -> [&Interner; 6] {
         [
             &self.owners,
             &self.accounts,
             &self.unknown_stages,
             &self.forecasts,
             &self.groups,
+            &self.stage_labels,
         ]
     }
 
@@ -249,13 +220,21 @@ impl Names {
         let new = |i: &Interner, from: u32| -> Vec<Box<str>> {
             (from..i.len() as u32).map(|id| i.name(id).into()).collect()
         };
-        let [owners, accounts, unknown_stages, forecasts, groups] = mark.0;
+        let [
+            owners,
+            accounts,
+            unknown_stages,
+            forecasts,
+            groups,
+            stage_labels,
+        ] = mark.0;
         NewNames {
             owners: new(&self.owners, owners),
             accounts: new(&self.accounts, accounts),
             unknown_stages: new(&self.unknown_stages, unknown_stages),
             forecasts: new(&self.forecasts, forecasts),
             groups: new(&self.groups, groups),
+            stage_labels: new(&self.stage_labels, stage_labels),
         }
     }
 
@@ -273,6 +252,7 @@ struct IdMaps {
     unknown_stages: Vec<u32>,
     forecasts: Vec<u32>,
     groups: Vec<u32>,
+    stage_labels: Vec<u32>,
 }
 
 /// The texts of a deal as read.
@@ -376,6 +356,8 @@ pub(crate) struct DealStore {
     pub(crate) unknown_stages: Interner,
     pub(crate) forecasts: Interner,
     pub(crate) groups: Interner,
+    /// Known stages as the export spells them where that is not the rules' name.
+    pub(crate) stage_labels: Interner,
     /// Per deal, its `--by` value id in `groups` (empty when no deal has one).
     group_of: Vec<u32>,
     /// Per worker, how its ids map to these interners'.
@@ -398,15 +380,21 @@ impl DealStore {
             ),
             (&mut maps.forecasts, new.forecasts, &mut self.forecasts),
             (&mut maps.groups, new.groups, &mut self.groups),
+            (
+                &mut maps.stage_labels,
+                new.stage_labels,
+                &mut self.stage_labels,
+            ),
         ] {
             map.extend(names.iter().map(|n| interner.intern(n)));
         }
-        let (owner_ids, account_ids, stage_ids, forecast_ids, group_ids) = (
+        let (owner_ids, account_ids, stage_ids, forecast_ids, group_ids, label_ids) = (
             &maps.owners,
             &maps.accounts,
             &maps.unknown_stages,
             &maps.forecasts,
             &maps.groups,
+            &maps.stage_labels,
         );
         let id = |map: &[u32], i: u32| map.get(i as usize).copied().unwrap_or(NO_OWNER);
         let arena = self.arenas.len() as u32;
@@ -432,8 +420,14 @@ impl DealStore {
             if d.risk.forecast != u32::MAX {
                 d.risk.forecast = id(forecast_ids, d.risk.forecast);
             }
-            if let StageKey::Unknown(s) = d.stage {
-                d.stage = StageKey::Unknown(id(stage_ids, s));
+            match d.stage {
+                StageKey::Unknown(s) => d.stage = StageKey::Unknown(id(stage_ids, s)),
+                StageKey::Known(s, label) => {
+                    if let Some(l) = label.id() {
+                        d.stage = StageKey::Known(s, Label::interned(id(label_ids, l)));
+                    }
+                }
+                StageKey::Missing => {}
             }
             if self.segments.last().is_none_or(|seg| seg.len() == SEGMENT) {
                 self.segments.push(Vec::with_capacity(SEGMENT));
@@ -523,13 +517,33 @@ impl DealStore {
         )
     }
 
-    /// The stage as the report names it: the rules' name, or the spelling found.
+    /// The stage by the rules' name (the spelling found when the rules know none): what the
+    /// history stores, so a snapshot reads back under aliases added later.
     pub(crate) fn stage<'a>(&'a self, d: &Deal, rules: &'a RuleSet) -> Option<&'a str> {
         match d.stage {
-            StageKey::Known(i) => rules.stages.get(i as usize).map(|s| s.name.as_str()),
+            StageKey::Known(..) => self.stage_canonical(d, rules),
             StageKey::Unknown(u) => Some(self.unknown_stages.name(u)),
             StageKey::Missing => None,
         }
+    }
+
+    /// The stage as the export writes it (`demo`): the label reports show.
+    pub(crate) fn stage_label<'a>(&'a self, d: &Deal, rules: &'a RuleSet) -> Option<&'a str> {
+        match d.stage {
+            StageKey::Known(_, label) => match label.id() {
+                Some(id) => Some(self.stage_labels.name(id)),
+                None => self.stage_canonical(d, rules),
+            },
+            StageKey::Unknown(u) => Some(self.unknown_stages.name(u)),
+            StageKey::Missing => None,
+        }
+    }
+
+    /// The rules' stage the deal's stage is, by name or alias (`Discovery` for `demo`);
+    /// `None` in a stage the rules do not know, or none.
+    pub(crate) fn stage_canonical<'a>(&self, d: &Deal, rules: &'a RuleSet) -> Option<&'a str> {
+        let i = d.stage.known()?;
+        rules.stages.get(i as usize).map(|s| s.name.as_str())
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -704,19 +718,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn interned_names_come_back_as_given() {
-        let mut i = Interner::default();
-        let names = ["Acme", "", "Globex", "acme", "Société", "Acme"];
-        let ids: Vec<u32> = names.iter().map(|n| i.intern(n)).collect();
-        assert_eq!(ids, vec![0, 1, 2, 3, 4, 0]);
-        for (n, id) in names.iter().zip(&ids) {
-            assert_eq!(i.name(*id), *n);
-        }
-        assert_eq!(i.name(99), "");
-        assert_eq!(i.iter().count(), 5);
-    }
-
-    #[test]
     fn long_ids_and_names_come_back_whole() {
         let mut buffer = DealBuffer::with_capacity(3, 0);
         let facts = || DealFacts {
@@ -758,6 +759,14 @@ mod tests {
             fitted(&long, 60),
             format!("{}… [cut: 180 bytes]", "é".repeat(10))
         );
+    }
+
+    #[test]
+    fn a_stage_keeps_its_spelling_in_eight_bytes() {
+        assert_eq!(std::mem::size_of::<StageKey>(), 8);
+        assert_eq!(Label::interned(3), Label(3));
+        assert_eq!(Label::interned(65_535), Label::AS_NAMED);
+        assert_eq!(Label::interned(u32::MAX), Label::AS_NAMED);
     }
 
     #[test]

@@ -45,6 +45,7 @@ mod gate;
 mod history;
 mod infer;
 mod input;
+mod interner;
 mod progress;
 mod report;
 mod rules;

@@ -55,6 +55,22 @@ pub(crate) fn quote(text: &str) -> String {
     }
 }
 
+/// How often and how far a close date was pushed: "pushed once, by 67 days" (one push is
+/// one distance, not a total), "pushed 3 times, 90 days in all"; "over" when the count hit
+/// its cap. HYG009 and the risk signals word pushes alike through this.
+pub(crate) fn pushes(count: u32, days: u32, capped: bool) -> String {
+    let over = if capped { "over " } else { "" };
+    let days_word = |d: u32| format!("{d} day{}", plural(d));
+    match (count, days) {
+        (0, 0) => "pushed 0 times".to_string(),
+        (0, d) => format!("pushed by {} in all", days_word(d)),
+        (1, 0) if !capped => "pushed once".to_string(),
+        (1, d) if !capped => format!("pushed once, by {}", days_word(d)),
+        (n, 0) => format!("pushed {over}{n} times"),
+        (n, d) => format!("pushed {over}{n} times, {} in all", days_word(d)),
+    }
+}
+
 /// A delimiter as reports and rules files name it: `,` `;` `|`, or `tab`.
 pub(crate) fn delimiter_name(d: u8) -> String {
     match d {
@@ -90,6 +106,17 @@ mod tests {
         assert_eq!(number(40.0), "40");
         assert_eq!(number(12.5), "12.5");
         assert_eq!(number(0.12345), "0.1235");
+    }
+
+    #[test]
+    fn pushes_read_as_a_person_says_them() {
+        assert_eq!(pushes(1, 67, false), "pushed once, by 67 days");
+        assert_eq!(pushes(1, 1, false), "pushed once, by 1 day");
+        assert_eq!(pushes(1, 0, false), "pushed once");
+        assert_eq!(pushes(2, 0, false), "pushed 2 times");
+        assert_eq!(pushes(3, 90, false), "pushed 3 times, 90 days in all");
+        assert_eq!(pushes(65_535, 0, true), "pushed over 65535 times");
+        assert_eq!(pushes(0, 40, false), "pushed by 40 days in all");
     }
 
     #[test]

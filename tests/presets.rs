@@ -296,9 +296,11 @@ fn hubspot_api_values_read_exactly() {
         deal("Massive Dynamic - Expansion", "2026-06-30", "1475.30", "-")
     );
     let d = report(&a).deals().find(|d| d.line == 5).expect("line 5");
+    // The stage as the export writes it (HubSpot's internal id), the preset's name beside it.
     assert_eq!(
-        (d.stage, d.owner, d.probability),
+        (d.stage, d.stage_canonical, d.owner, d.probability),
         (
+            Some("decisionmakerboughtin"),
             Some("Decision Maker Bought-In"),
             Some("60114522"),
             Some(80.0)

@@ -469,7 +469,8 @@ fn the_diff_names_missing_and_extra_findings_with_their_counts() {
 #[test]
 fn the_summary_comparison_names_what_differs() {
     let report = serde_json::json!({
-        "deals": [{"line": 2, "id": "D-1", "owner": "Ann", "stage": "Demo", "completeness": 83.3,
+        "deals": [{"line": 2, "id": "D-1", "owner": "Ann", "stage": "Demo",
+                   "stage_canonical": "Demo", "completeness": 83.3,
                    "amount": "1200.00", "currency": "EUR",
                    "risk": {"score": 30, "band": "medium",
                             "signals": [{"signal": "stale"}, {"signal": "no_next_step"}]}}],
@@ -486,7 +487,7 @@ fn the_summary_comparison_names_what_differs() {
     let row = |v: Value| v.as_object().cloned().expect("an object");
     let deal = row(serde_json::json!({
         "scope": "deal", "record_id": "D-1", "line": 2, "owner": "Ann", "stage": "Demo",
-        "completeness": 83.3, "risk_score": 30, "band": "medium",
+        "stage_canonical": "Demo", "completeness": 83.3, "risk_score": 30, "band": "medium",
         "signals": "no_next_step,stale", "amount": 1200.0, "currency": "EUR"}));
     let all = row(serde_json::json!({
         "scope": "all", "record_id": null, "line": null, "owner": null, "stage": null,

@@ -106,7 +106,7 @@ pub(crate) fn standing(d: &Deal, rules: &RuleSet) -> Standing {
         return Standing::Closed(outcome);
     }
     match d.stage {
-        StageKey::Known(i) => match rules.stages.get(i as usize).and_then(|s| s.outcome) {
+        StageKey::Known(i, _) => match rules.stages.get(i as usize).and_then(|s| s.outcome) {
             Some(outcome) => Standing::Closed(outcome),
             None => Standing::Open,
         },
@@ -269,6 +269,8 @@ pub(crate) struct Now<'s> {
     pub(crate) name: &'s str,
     pub(crate) account: &'s str,
     pub(crate) stage: StageKey,
+    /// The stage cell as written (read only when there is a previous snapshot).
+    pub(crate) stage_label: std::borrow::Cow<'s, str>,
     pub(crate) open: bool,
     pub(crate) close_date: Option<NaiveDate>,
     pub(crate) amount: Option<Money>,
@@ -335,13 +337,13 @@ pub(crate) fn check_row(
                 });
             }
         }
-        if let (StageKey::Known(was_at), StageKey::Known(now_at)) = (old.stage, now.stage) {
+        if let (StageKey::Known(was_at, _), StageKey::Known(now_at, _)) = (old.stage, now.stage) {
             if now_at < was_at {
                 sink.push(Code::Chg002, None, About::Deal(deal), field(Canonical::Stage), || {
                     Says::Text(format!(
                         "stage moved back from {} to {} since the previous snapshot; note what changed, or correct the stage",
-                        stage_name(rules, was_at),
-                        stage_name(rules, now_at)
+                        old_stage_words(old, previous),
+                        stage_words(&now.stage_label, stage_name(rules, now_at))
                     ))
                 });
             }
@@ -367,12 +369,12 @@ pub(crate) fn check_row(
     if let (Standing::Closed(outcome), true) = (was, now.open) {
         sink.push(Code::Chg005, None, About::Deal(deal), field(Canonical::Stage), || {
             let then = match old.stage {
-                StageKey::Known(i) => stage_name(rules, i).to_string(),
+                StageKey::Known(..) => old_stage_words(old, previous),
                 _ => outcome_word(outcome).to_string(),
             };
             let now_stage = match now.stage {
-                StageKey::Known(i) => stage_name(rules, i),
-                _ => "open",
+                StageKey::Known(i, _) => stage_words(&now.stage_label, stage_name(rules, i)),
+                _ => "open".to_string(),
             };
             Says::Text(format!(
                 "closed deal reopened: {then} in the previous snapshot, now {now_stage}; confirm it is the same opportunity, or record a new one"
@@ -386,6 +388,28 @@ pub(crate) fn check_row(
         pushed_days,
         carried: (old.risk.push_count, old.risk.push_days),
     })
+}
+
+/// A deal's stage in a message: the label as written, with the rules' name beside it where
+/// the two differ (`` `demo` (Discovery) ``), since the rules' order is what "back" means.
+fn stage_words(label: &str, name: &str) -> String {
+    if label.is_empty() || label == name {
+        name.to_string()
+    } else {
+        format!("{} ({name})", quote(label))
+    }
+}
+
+/// The stage of a previous snapshot's deal in a message (see [`stage_words`]).
+fn old_stage_words(d: &Deal, previous: &Audit) -> String {
+    let rules = &previous.rules;
+    match (
+        previous.deals.stage_label(d, rules),
+        previous.deals.stage_canonical(d, rules),
+    ) {
+        (Some(label), Some(name)) => stage_words(label, name),
+        (label, name) => label.or(name).unwrap_or("?").to_string(),
+    }
 }
 
 fn stage_name(rules: &RuleSet, i: u32) -> &str {
@@ -485,6 +509,7 @@ pub(crate) fn finish(
                     .filter(|id| !id.is_empty())
                     .map(Into::into),
                 column: None,
+                previous_deal: u32::try_from(i).ok(),
             };
             let field = match baseline.by {
                 PairBy::Id => table.canonical(Canonical::Id),
@@ -512,8 +537,10 @@ fn vanished_words(d: &Deal, deals: &DealStore, rules: &RuleSet) -> String {
     let name = deals.name(d);
     let label = if name.is_empty() { deals.id(d) } else { name };
     let mut what = Vec::new();
-    if let StageKey::Known(i) = d.stage {
-        what.push(stage_name(rules, i).to_string());
+    if let (Some(label), Some(name)) =
+        (deals.stage_label(d, rules), deals.stage_canonical(d, rules))
+    {
+        what.push(stage_words(label, name));
     }
     if let Some(m) = d.amount() {
         what.push(money(m, d.currency));
@@ -523,8 +550,13 @@ fn vanished_words(d: &Deal, deals: &DealStore, rules: &RuleSet) -> String {
     } else {
         format!(" ({})", what.join(", "))
     };
+    // The owner is who can say what became of it; the old file is the only place that
+    // still names them.
+    let owner = deals
+        .owner(d)
+        .map_or(String::new(), |o| format!(" owned by {}", quote(o)));
     format!(
-        "open deal {}{what} is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export",
+        "open deal {}{owner}{what} is not in the current snapshot and did not close; find out whether it was deleted, merged or left out of the export",
         quote(label)
     )
 }
@@ -606,7 +638,8 @@ Configuration
 const CHG004: &str = "\
 What it checks
   A deal open in the previous snapshot that is not in the current one, and so never closed
-  won or lost. The finding sits on the previous file's line.
+  won or lost. The finding sits on the previous file's line, and names the deal and its
+  owner as that file has them.
 
 Why it matters
   Deleted, merged or filtered-out deals leave the pipeline without an outcome: the
@@ -614,9 +647,9 @@ Why it matters
 
 Example
   An open deal on line 7 of last week's export, absent this week:
-    CHG004 last_week.csv line 7 field id: open deal `Acme - Renewal` (Proposal/Price Quote,
-    USD 12,000.00) is not in the current snapshot and did not close; find out whether it
-    was deleted, merged or left out of the export
+    CHG004 last_week.csv line 7 field id: open deal `Acme - Renewal` owned by `Dana
+    Whitfield` (Proposal/Price Quote, USD 12,000.00) is not in the current snapshot and did
+    not close; find out whether it was deleted, merged or left out of the export
 
 How to fix
   Close it won or lost in the CRM if it ended; fix the export's filter if it left by

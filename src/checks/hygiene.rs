@@ -371,7 +371,7 @@ impl<'a> DealState<'a> {
         };
         let mut state = DealState {
             stage: match stage {
-                StageKey::Known(s) => plan.rules.stages.get(s as usize),
+                StageKey::Known(s, _) => plan.rules.stages.get(s as usize),
                 _ => None,
             },
             closed_as,
@@ -546,7 +546,7 @@ struct Facts<'a> {
 impl<'a> Facts<'a> {
     fn of(deal: &'a Deal, ctx: &'a WordContext<'_>) -> Facts<'a> {
         let stage = match deal.stage {
-            StageKey::Known(i) => ctx.rules.stages.get(i as usize),
+            StageKey::Known(i, _) => ctx.rules.stages.get(i as usize),
             _ => None,
         };
         Facts {

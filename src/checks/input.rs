@@ -165,6 +165,7 @@ pub(crate) fn check_row(
             line: row.line,
             record_id: record_id(),
             column: None,
+            previous_deal: None,
         }),
         None,
         || {
@@ -253,6 +254,7 @@ fn malformed_quoting(
         line: row.line,
         record_id: (!id.is_empty()).then(|| id.into_boxed_str()),
         column: Some(field as u32),
+        previous_deal: None,
     });
     sink.push(Code::In006, None, about, None, || {
         let value = texts.field(Some(field));
@@ -287,6 +289,7 @@ pub(crate) fn check_header(header: &Header, file: u32, sink: &mut FindingSink<'_
             line: header.line,
             record_id: None,
             column: Some(i as u32),
+            previous_deal: None,
         });
         sink.push(Code::In005, None, about, None, || {
             Says::Text(format!(
@@ -308,6 +311,7 @@ pub(crate) fn check_file(file: u32, tally: &ReadTally, sink: &mut FindingSink<'_
             line,
             record_id: None,
             column: None,
+            previous_deal: None,
         })
     };
     if let Some(line) = tally.first_not_utf8 {

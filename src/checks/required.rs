@@ -71,7 +71,7 @@ pub(crate) fn check_row(
     for r in &plan.global {
         demands.demand(r);
     }
-    if let StageKey::Known(s) = stage {
+    if let StageKey::Known(s, _) = stage {
         if let Some(reqs) = plan.by_stage.get(s as usize) {
             for r in reqs {
                 demands.demand(r);
@@ -130,7 +130,7 @@ pub(crate) fn check_row(
 /// The words of an empty required field's finding.
 fn word(f: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
     let stage = match deal.stage {
-        StageKey::Known(i) => Some(i as usize),
+        StageKey::Known(i, _) => Some(i as usize),
         _ => None,
     };
     let payload = match f.message {

@@ -11,7 +11,7 @@ use super::plan::Plan;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
 use crate::field::Canonical;
-use crate::words::plural;
+use crate::words::{plural, pushes};
 
 pub(crate) const CHECKS: &[CheckDoc] = &[CheckDoc {
     code: Code::Hyg009,
@@ -71,17 +71,13 @@ pub(crate) fn check_row(
     }
     let field = Some(plan.table.canonical(Canonical::CloseDate));
     sink.push(Code::Hyg009, None, About::Deal(deal), field, || {
-        let days = if slip.days > 0 {
-            format!(", {} day{} in all", slip.days, plural(i64::from(slip.days)))
-        } else {
-            String::new()
-        };
         Says::Text(format!(
-            "close date pushed {} time{}{days} (serial slippage: {} pushes or {} days); ask what would make this date hold, or take the deal out of the forecast",
-            slip.pushes,
-            plural(i64::from(slip.pushes)),
+            "close date {} (serial slippage: {} push{} or {} day{}); ask what would make this date hold, or take the deal out of the forecast",
+            pushes(slip.pushes, slip.days, false),
             changes.serial_pushes,
-            changes.push_alarm_days
+            if changes.serial_pushes == 1 { "" } else { "es" },
+            changes.push_alarm_days,
+            plural(changes.push_alarm_days)
         ))
     })
 }

@@ -93,6 +93,7 @@ pub(crate) fn check_reading(
             line: header_line,
             record_id: None,
             column: Some(column as u32),
+            previous_deal: None,
         })
     };
     let traps = &reading.traps;
@@ -162,6 +163,7 @@ pub(crate) fn check_close_is_created(
         line,
         record_id: None,
         column: None,
+        previous_deal: None,
     });
     sink.push(Code::In012, None, about, None, || {
         Says::Text(format!(
@@ -240,6 +242,7 @@ pub(crate) fn as_of_far(
         line: first.header_line,
         record_id: None,
         column: None,
+        previous_deal: None,
     });
     sink.push(Code::In013, None, about, None, || Says::Text(note.clone()));
     Some(note)

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::plan::Plan;
 use super::{CheckDoc, Wording};
-use crate::deal::{Interner, StageKey};
+use crate::deal::{Label, Names, StageKey};
 use crate::diag::{About, Code, FindingSink, Says};
 use crate::field::FieldType;
 use crate::input::RowText;
@@ -79,6 +79,7 @@ pub(crate) fn check_placeholder_dates(
             line: p.first_line,
             record_id: None,
             column: None,
+            previous_deal: None,
         });
         let name = table.name(p.field);
         sink.push(Code::Val007, None, about, Some(p.field), || {
@@ -172,19 +173,20 @@ impl ValueScratch {
 }
 
 /// Parse and check every read column of deal `deal` (VAL001–VAL006), filling
-/// `scratch.cells`; returns the deal's stage. Unknown stage spellings are interned in
-/// `unknown_stages`.
+/// `scratch.cells`; returns the deal's stage. Unknown stage spellings, and known stages
+/// spelt otherwise than the rules name them, are interned in `names`.
 pub(crate) fn check_row(
     plan: &Plan<'_>,
     texts: &RowText<'_>,
     deal: u32,
     scratch: &mut ValueScratch,
-    unknown_stages: &mut Interner,
+    names: &mut Names,
     sink: &mut FindingSink<'_>,
 ) -> StageKey {
     let rules = plan.rules;
     let placeholders = &rules.input.empty_values;
     let mut stage = StageKey::Missing;
+    let mut label = Label::AS_NAMED;
     for (i, slot) in plan.slots.iter().enumerate() {
         let text = texts.field(Some(slot.column));
         let t = trim_cell(&text);
@@ -210,10 +212,16 @@ pub(crate) fn check_row(
             continue;
         }
         let checked = if slot.is_stage {
-            match rules.stage_index(t) {
-                Some(s) => Ok(Parsed::Stage(s)),
+            match rules.stage_match(t) {
+                Some((s, exact)) => {
+                    // Only a spelling the rules do not use costs a lookup.
+                    if !exact {
+                        label = Label::interned(names.stage_labels.intern(t.trim()));
+                    }
+                    Ok(Parsed::Stage(s))
+                }
                 None => {
-                    let id = unknown_stages.intern(t);
+                    let id = names.unknown_stages.intern(t);
                     stage = StageKey::Unknown(id);
                     let cache = &mut scratch.unknown_stage_messages;
                     let id = id as usize;
@@ -241,7 +249,7 @@ pub(crate) fn check_row(
         scratch.cells[i] = match checked {
             Ok(parsed) => {
                 if let Parsed::Stage(s) = parsed {
-                    stage = StageKey::Known(s as u32);
+                    stage = StageKey::Known(s as u32, label);
                 }
                 if let (Some(k), Parsed::Date(d)) = (cache_key, parsed) {
                     scratch.dates[i].put(k, d);
@@ -262,7 +270,7 @@ pub(crate) fn check_row(
         let text = texts.field(plan.stage_slot.map(|s| plan.slots[s].column));
         let t = trim_cell(&text);
         if !placeholders.is_missing(t) {
-            stage = StageKey::Unknown(unknown_stages.intern(t));
+            stage = StageKey::Unknown(names.unknown_stages.intern(t));
         }
     }
     stage

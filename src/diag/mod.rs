@@ -105,6 +105,9 @@ pub(crate) struct RowRef {
     pub(crate) line: u64,
     pub(crate) record_id: Option<Box<str>>,
     pub(crate) column: Option<u32>,
+    /// The previous snapshot's deal this row is (a deal that vanished, CHG004), by its
+    /// index there: reports name it and its owner as the old file has them.
+    pub(crate) previous_deal: Option<u32>,
 }
 
 /// What `[checks]` makes of a code: off, or a fixed severity.
@@ -442,6 +445,7 @@ mod tests {
             line: 9,
             record_id: None,
             column: Some(2),
+            previous_deal: None,
         };
         sink.push(Code::In005, None, About::Row(row.clone()), None, || {
             Says::Derived(5)

@@ -4,6 +4,8 @@
 //! file only orchestrates: every finding is a family's own, pushed through the batch's sink.
 //! Everything a batch produces is batch-local and merged later in input order.
 
+use std::borrow::Cow;
+
 use crate::checks::changes::{self, KeyScratch, Now, Paired};
 use crate::checks::conditions;
 use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
@@ -117,7 +119,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         &texts,
         deal,
         &mut scratch.values,
-        &mut scratch.names.unknown_stages,
+        &mut scratch.names,
         &mut out.sink,
     );
     let cells = &scratch.values.cells;
@@ -179,6 +181,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         name,
         account,
         stage,
+        stage_label: stage_as_written(plan, &texts),
         open,
         close_date: state.close_date,
         amount,
@@ -187,14 +190,13 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
     let paired = changes::check_row(plan, &now, deal, &mut scratch.keys, &mut out.sink);
 
     // Score: forecast risk.
-    let forecast_id = forecast.map_or(u32::MAX, |f| f.id);
     let (risk_facts, score) = score_risk(
         plan,
         &state,
         cells,
         stage,
         paired.as_ref(),
-        (deal, forecast_id),
+        (deal, forecast.map_or(u32::MAX, |f| f.id)),
         &mut out.sink,
     );
     if let Some(p) = paired {
@@ -278,6 +280,18 @@ fn note_dates(state: &DealState<'_>, line: u64, read: &mut ReadTally) {
     }
 }
 
+/// The stage cell as written (trimmed), which the change checks quote: read only when there
+/// is a previous snapshot to compare with.
+fn stage_as_written<'r>(plan: &Plan<'_>, texts: &RowText<'r>) -> Cow<'r, str> {
+    if plan.baseline.is_none() {
+        return Cow::Borrowed("");
+    }
+    match texts.field(plan.stage_slot.map(|s| plan.slots[s].column)) {
+        Cow::Borrowed(s) => Cow::Borrowed(trim_cell(s)),
+        Cow::Owned(s) => Cow::Owned(trim_cell(&s).to_string()),
+    }
+}
+
 /// The deal's forecast risk: its signals (a push since the previous snapshot and serial
 /// slippage among them, HYG009 pushed to `sink`), score and the facts kept with it.
 fn score_risk(
@@ -349,7 +363,7 @@ fn tally(
         None => add(&mut t.no_owner),
     }
     match stage {
-        StageKey::Known(s) => {
+        StageKey::Known(s, _) => {
             if let Some(g) = t.by_stage.get_mut(s as usize) {
                 add(g);
             }

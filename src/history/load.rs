@@ -11,7 +11,7 @@ use anyhow::Result;
 use rustc_hash::FxHashMap;
 
 use super::{FINDING_SEP, PART_SEP, SnapshotMeta, Store};
-use crate::deal::{DealBuffer, DealFacts, DealStore, DealText, Names, RiskFacts, StageKey};
+use crate::deal::{DealBuffer, DealFacts, DealStore, DealText, Label, Names, RiskFacts, StageKey};
 use crate::diag::{Code, Finding, Findings, Message, NO_FIELD, Subject};
 use crate::engine::{Audit, InputSummary};
 use crate::field::{Canonical, FieldName};
@@ -203,7 +203,7 @@ fn read_part(at: &Reading<'_>, range: (i64, i64), first: u32, worker: usize) -> 
                 Some(&k) => k,
                 None => {
                     let k = match rules.stage_index(s) {
-                        Some(i) => StageKey::Known(i as u32),
+                        Some(i) => StageKey::Known(i as u32, Label::AS_NAMED),
                         None => StageKey::Unknown(names.unknown_stages.intern(s)),
                     };
                     stage_of.insert(s.to_string(), k);

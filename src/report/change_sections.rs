@@ -3,8 +3,9 @@
 //! pushes, the deals that moved back or vanished, how many deals made each movement, and
 //! the findings since the previous snapshot. Shown when the audit has a previous snapshot.
 
+use super::amount_words::amount_of as group_amount;
 use super::rows::{ChangesRow, MovementRow, WaterfallRow};
-use super::sections::{Section, Span, Tone, amounts, figure, money, text};
+use super::sections::{Section, Span, Tone, figure, money, text};
 use super::view::Report;
 use crate::diag::Severity;
 use crate::words::thousands;
@@ -79,6 +80,13 @@ fn waterfall(changes: &ChangesRow, since: &str) -> Section {
             crate::words::plural(changes.deals_without_amount)
         )
     });
+    // A week of pushes only moved no amount: a row of zeros would read as a broken table.
+    let unchanged = unchanged_words(changes);
+    let empty = match (&unchanged, &note) {
+        (Some(words), Some(note)) => format!("{words} {note}"),
+        (Some(words), None) => words.clone(),
+        _ => "No open pipeline in either snapshot.".to_string(),
+    };
     Section {
         title: format!("What changed{since}: the open pipeline"),
         columns: vec![
@@ -93,10 +101,52 @@ fn waterfall(changes: &ChangesRow, since: &str) -> Section {
             figure("- Vanished"),
             figure("End"),
         ],
-        rows: changes.waterfall.iter().map(row).collect(),
-        empty: Some("No open pipeline in either snapshot.".to_string()),
+        rows: if unchanged.is_some() {
+            Vec::new()
+        } else {
+            changes.waterfall.iter().map(row).collect()
+        },
+        empty: Some(empty),
         more: note,
     }
+}
+
+/// Whether an amount is nothing at all (`0.00`, `-0.00`).
+fn is_zero(amount: &str) -> bool {
+    amount
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+}
+
+/// `No change in the open amount: 70,000.00 in both snapshots.` when there is an open
+/// pipeline and no term of any currency's waterfall moved it (a week of pushes only).
+pub(crate) fn unchanged_words(changes: &ChangesRow) -> Option<String> {
+    let still = |w: &WaterfallRow| {
+        [
+            &w.new,
+            &w.reopened,
+            &w.increased,
+            &w.decreased,
+            &w.won,
+            &w.lost,
+            &w.vanished,
+        ]
+        .iter()
+        .all(|v| is_zero(v))
+    };
+    if changes.waterfall.is_empty() || !changes.waterfall.iter().all(still) {
+        return None;
+    }
+    let amounts: Vec<String> = changes
+        .waterfall
+        .iter()
+        .map(|w| money(&w.end, w.currency.as_deref()))
+        .collect();
+    Some(format!(
+        "No change in the open amount: {} in both snapshots.",
+        amounts.join(" + ")
+    ))
 }
 
 fn amount_of(m: &MovementRow<'_>, before: bool) -> String {
@@ -139,7 +189,11 @@ fn slipped(report: &Report<'_>, changes: &ChangesRow, top: usize) -> Section {
         if s.deals == 0 {
             "none".to_string()
         } else {
-            format!("{} ({})", thousands(s.deals), amounts(&s.amount))
+            format!(
+                "{} ({})",
+                thousands(s.deals),
+                group_amount(&s.amount, s.deals, s.without_amount)
+            )
         }
     };
     Section {

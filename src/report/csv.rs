@@ -18,13 +18,15 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) struct FindingsCsv;
 pub(crate) struct DealsCsv;
 
-const FINDING_COLUMNS: [&str; 11] = [
+/// `stage` is the label as written, `stage_canonical` the rules' stage beside it.
+const FINDING_COLUMNS: [&str; 12] = [
     "file",
     "line",
     "record_id",
     "deal",
     "owner",
     "stage",
+    "stage_canonical",
     "code",
     "severity",
     "field",
@@ -32,7 +34,7 @@ const FINDING_COLUMNS: [&str; 11] = [
     "message",
 ];
 
-const DEAL_COLUMNS: [&str; 15] = [
+const DEAL_COLUMNS: [&str; 16] = [
     "file",
     "line",
     "id",
@@ -40,6 +42,7 @@ const DEAL_COLUMNS: [&str; 15] = [
     "account",
     "owner",
     "stage",
+    "stage_canonical",
     "amount",
     "currency",
     "close_date",
@@ -67,6 +70,7 @@ impl Emitter for FindingsCsv {
                     text(f.deal.map_or("", |d| d.label)),
                     text(f.deal.and_then(|d| d.owner).unwrap_or("")),
                     text(f.deal.and_then(|d| d.stage).unwrap_or("")),
+                    text(f.deal.and_then(|d| d.stage_canonical).unwrap_or("")),
                     Cow::Borrowed(f.code.as_str()),
                     Cow::Borrowed(f.severity.as_str()),
                     text(f.field.unwrap_or("")),
@@ -108,6 +112,7 @@ impl Emitter for DealsCsv {
                     text(d.account.unwrap_or("")),
                     text(d.owner.unwrap_or("")),
                     text(d.stage.unwrap_or("")),
+                    text(d.stage_canonical.unwrap_or("")),
                     // An exact decimal (`-300.10` is a number, not a formula).
                     Cow::Borrowed(d.amount.as_deref().unwrap_or("")),
                     text(d.currency.as_deref().unwrap_or("")),

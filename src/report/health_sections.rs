@@ -3,6 +3,7 @@
 //! the stored history adds (serial slippage, the longest-flagged findings, owner trends,
 //! commit accuracy), and the trailing win rate.
 
+use super::amount_words::amount_of;
 use super::sections::{Section, Span, Tone, amounts, figure, text};
 use super::view::Report;
 use crate::diag::{Code, Severity};
@@ -92,9 +93,13 @@ pub(crate) fn first(report: &Report<'_>) -> Vec<Section> {
                 vec![
                     Span::plain(c.label),
                     Span::plain(c.deals.to_string()),
-                    Span::plain(amounts(&c.amount)),
+                    Span::plain(amount_of(&c.amount, c.deals, c.without_amount)),
                     Span::plain(c.at_risk_deals.to_string()),
-                    Span::plain(amounts(&c.at_risk_amount)),
+                    Span::plain(amount_of(
+                        &c.at_risk_amount,
+                        c.at_risk_deals,
+                        c.at_risk_without_amount,
+                    )),
                 ]
             })
             .collect(),
@@ -124,6 +129,21 @@ pub(crate) fn sparkline(values: &[Option<f64>]) -> String {
 /// A point's amount in its first currency, as a number for a sparkline.
 fn first_amount(list: &[crate::report::Amount]) -> Option<f64> {
     list.first().and_then(|a| a.amount.parse().ok())
+}
+
+/// A trend point's amount for a sparkline: nothing (a gap) when its `deals` had no amount,
+/// zero only when there were no deals.
+fn point_amount(list: &[crate::report::Amount], deals: u64) -> Option<f64> {
+    first_amount(list).or((deals == 0).then_some(0.0))
+}
+
+/// A trend point's amount in words: `no amount` when its `deals` had none, `-` without deals.
+fn point_words(list: &[crate::report::Amount], deals: u64) -> String {
+    if deals > 0 && list.is_empty() {
+        "no amount".to_string()
+    } else {
+        amounts(list)
+    }
 }
 
 /// The stored history's sections (with `--history`).
@@ -238,13 +258,13 @@ fn trends(h: &crate::history::view::HistoryView) -> Section {
                     )),
                     Span::plain(format!(
                         "{} {}",
-                        spark(p, &|x| first_amount(&x.open_amount).or(Some(0.0))),
-                        ends(p, &|x| amounts(&x.open_amount))
+                        spark(p, &|x| point_amount(&x.open_amount, x.open)),
+                        ends(p, &|x| point_words(&x.open_amount, x.open))
                     )),
                     Span::plain(format!(
                         "{} {}",
-                        spark(p, &|x| first_amount(&x.at_risk_amount).or(Some(0.0))),
-                        ends(p, &|x| amounts(&x.at_risk_amount))
+                        spark(p, &|x| point_amount(&x.at_risk_amount, x.high_risk)),
+                        ends(p, &|x| point_words(&x.at_risk_amount, x.high_risk))
                     )),
                 ]
             })

@@ -358,14 +358,26 @@ fn completeness_chart(report: &Report<'_>) -> Markup {
 type Drawn = (f64, String);
 
 /// The amount of `currency` in a list of per-currency amounts: a length to draw (a chart's
-/// bar needs no exactness) and the exact amount as the tables show it.
-fn amount_in(list: &[Amount], currency: Option<&str>) -> Drawn {
-    match list.iter().find(|a| a.currency.as_deref() == currency) {
-        Some(a) => (
-            a.amount.parse::<f64>().unwrap_or(0.0),
-            amounts(std::slice::from_ref(a)),
-        ),
-        None => (0.0, "none".to_string()),
+/// bar needs no exactness) and the exact amount as the tables show it, with the deals that
+/// have no amount (`without`) said rather than drawn as nothing.
+fn amount_in(list: &[Amount], currency: Option<&str>, without: u64) -> Drawn {
+    let missing = |w: u64| format!("{} without an amount", thousands(w));
+    match (
+        list.iter().find(|a| a.currency.as_deref() == currency),
+        without,
+    ) {
+        (Some(a), w) => {
+            let exact = amounts(std::slice::from_ref(a));
+            let shown = if w == 0 {
+                exact
+            } else {
+                format!("{exact} ({})", missing(w))
+            };
+            (a.amount.parse::<f64>().unwrap_or(0.0), shown)
+        }
+        (None, 0) => (0.0, "none".to_string()),
+        (None, w) if list.is_empty() => (0.0, format!("no amount on {}", thousands(w))),
+        (None, w) => (0.0, format!("none; {}", missing(w))),
     }
 }
 
@@ -386,15 +398,15 @@ fn chart_currency(report: &Report<'_>) -> Option<Option<String>> {
 fn band_chart(report: &Report<'_>) -> Markup {
     let s = report.summary();
     let currency = chart_currency(report);
-    let by_band = report.open_amount_by_band();
+    let by_band = report.open_by_band();
     let counts = [s.risk.high, s.risk.medium, s.risk.low];
     let max_count = counts.iter().copied().max().unwrap_or(0) as f64;
     let sums: Vec<(f64, String)> = by_band
         .iter()
-        .map(|(_, list)| {
-            currency
-                .as_ref()
-                .map_or((0.0, String::new()), |c| amount_in(list, c.as_deref()))
+        .map(|(_, list, without)| {
+            currency.as_ref().map_or((0.0, String::new()), |c| {
+                amount_in(list, c.as_deref(), *without)
+            })
         })
         .collect();
     let max_amount = sums.iter().map(|s| s.0).fold(0.0, f64::max);
@@ -403,7 +415,7 @@ fn band_chart(report: &Report<'_>) -> Markup {
         .iter()
         .zip(counts)
         .zip(sums)
-        .map(|(((band, _), count), (amount, shown))| {
+        .map(|(((band, _, _), count), (amount, shown))| {
             let var = match band {
                 Band::High => "high",
                 Band::Medium => "medium",
@@ -434,6 +446,16 @@ fn waterfall_chart(changes: &ChangesRow) -> Markup {
     let Some(w) = changes.waterfall.first() else {
         return html! {};
     };
+    // Nothing moved the open amount (a week of pushes only): said, not drawn as two equal
+    // bars around seven empty ones.
+    if let Some(words) = super::change_sections::unchanged_words(changes) {
+        return html! {
+            figure {
+                figcaption { "Open pipeline since the previous snapshot" }
+                p.empty { (shown(&words)) }
+            }
+        };
+    }
     let c = w.currency.as_deref();
     let value = |v: &str| v.parse::<f64>().unwrap_or(0.0);
     let shown = |v: &str, sign: &str| {
@@ -479,14 +501,16 @@ fn owner_chart(report: &Report<'_>) -> Markup {
     let mut owners: Vec<(String, Drawn, Drawn)> = report
         .by_owner()
         .iter()
+        // An owner whose open deals have no amount is charted with that said, not left out.
+        .filter(|r| r.figures.open > 0)
         .map(|r| {
+            let f = &r.figures;
             (
                 r.owner.clone().unwrap_or_else(|| "(no owner)".to_string()),
-                amount_in(&r.figures.open_amount, c),
-                amount_in(&r.figures.at_risk_amount, c),
+                amount_in(&f.open_amount, c, f.open_without_amount),
+                amount_in(&f.at_risk_amount, c, f.at_risk_without_amount),
             )
         })
-        .filter(|(_, open, _)| open.0 > 0.0)
         .collect();
     owners.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
     let more = owners.len().saturating_sub(CHARTED_OWNERS);

@@ -142,15 +142,19 @@ pub(super) fn trend_chart(trends: &[OwnerTrend], currency: Option<&str>) -> Mark
 fn owner_row(t: &OwnerTrend, top: f64, amounts_left: f64, currency: Option<&str>) -> Markup {
     let name = t.owner.clone().unwrap_or_else(|| "(no owner)".to_string());
     let complete: Vec<Option<f64>> = t.points.iter().map(|p| p.completeness).collect();
+    // A snapshot whose deals had no amount is a gap in the line, not a drop to zero.
+    let charted = |list: &[crate::report::Amount], deals: u64| {
+        (deals == 0 || !list.is_empty()).then(|| amount(list, currency))
+    };
     let open: Vec<Option<f64>> = t
         .points
         .iter()
-        .map(|p| Some(amount(&p.open_amount, currency)))
+        .map(|p| charted(&p.open_amount, p.open))
         .collect();
     let risk: Vec<Option<f64>> = t
         .points
         .iter()
-        .map(|p| Some(amount(&p.at_risk_amount, currency)))
+        .map(|p| charted(&p.at_risk_amount, p.high_risk))
         .collect();
     let max = open
         .iter()

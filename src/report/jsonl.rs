@@ -1,5 +1,6 @@
 //! `-f jsonl`: one finding per line, ready for `jq`, DuckDB or a warehouse load: the JSON
-//! document's finding object plus the name (else the id), owner and stage of its deal.
+//! document's finding object plus the name (else the id), owner and stage of its deal (as
+//! written, and the rules' stage it is).
 //! Rendered in parallel pieces, in order.
 
 use std::io::{self, Write};
@@ -21,6 +22,7 @@ impl Emitter for JsonlEmitter {
             obj.opt_str("deal", f.deal.map(|d| d.label));
             obj.opt_str("owner", f.deal.and_then(|d| d.owner));
             obj.opt_str("stage", f.deal.and_then(|d| d.stage));
+            obj.opt_str("stage_canonical", f.deal.and_then(|d| d.stage_canonical));
             obj.end();
             buf.push(b'\n');
             Ok(())

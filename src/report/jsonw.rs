@@ -169,6 +169,7 @@ pub(crate) fn deal(buf: &mut Vec<u8>, d: &DealRow<'_>) {
     o.opt_str("account", d.account);
     o.opt_str("owner", d.owner);
     o.opt_str("stage", d.stage);
+    o.opt_str("stage_canonical", d.stage_canonical);
     o.opt_str("amount", d.amount.as_deref());
     o.opt_str("currency", d.currency.as_deref());
     o.opt_str("close_date", d.close_date.as_deref());

@@ -2,6 +2,7 @@
 //! one emitter per format behind [`Emitter`], escaping per target, and the files reports
 //! are written to.
 
+mod amount_words;
 mod change_sections;
 mod csv;
 mod diff;

@@ -2,7 +2,9 @@
 //! owner's file lists their deals that need action (open at high or medium risk, or with
 //! any error), the largest amount at risk first: why each is at risk, the fields to fill
 //! or correct, its findings, and for each risk signal the question a manager asks the
-//! seller. File names are made safely from owner names (no path separators, no `..`, no
+//! seller. Closed deals listed only for a data error come after them, in a section of their
+//! own (nothing to sell, a record to correct), then the deals that left the export since
+//! the previous snapshot without closing (CHG004). File names are made safely from owner names (no path separators, no `..`, no
 //! device names), deterministic, and never shared by two owners; deals without an owner
 //! go to `unassigned.md`.
 //!
@@ -19,12 +21,13 @@ use std::io;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::amount_words::amount_of;
 use super::escape::markdown as md;
 use super::rows::{DealRow, FindingRow, MovementRow};
 use super::sections::amounts;
 use super::view::{DealKey, Report};
 use super::{Amount, EmitOptions, Files, FilesEmitter};
-use crate::diag::Severity;
+use crate::diag::{Code, Severity};
 use crate::score::Band;
 use crate::words::{plural, thousands};
 
@@ -48,9 +51,29 @@ struct OwnerList<'a> {
     owner: Option<&'a str>,
     /// None for an owner beyond [`MAX_FILES`], listed in the index only.
     file: Option<String>,
-    /// Deal indices, the largest amount at risk first.
+    /// Deal indices of the deals that are not closed, the largest amount at risk first.
     deals: Vec<usize>,
+    /// Deal indices of closed deals with an error: data fixes, after the deals above.
+    closed: Vec<usize>,
+    /// Finding indices of the owner's deals that vanished without closing (CHG004).
+    vanished: Vec<usize>,
     high: u64,
+}
+
+impl OwnerList<'_> {
+    /// The deals listed in the file, in order: at most [`PER_OWNER`], open ones first.
+    fn listed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.deals
+            .iter()
+            .chain(&self.closed)
+            .take(PER_OWNER)
+            .copied()
+    }
+
+    /// Everything the owner is asked to act on.
+    fn items(&self) -> usize {
+        self.deals.len() + self.closed.len() + self.vanished.len()
+    }
 }
 
 impl FilesEmitter for OwnersEmitter {
@@ -64,7 +87,7 @@ impl FilesEmitter for OwnersEmitter {
         let listed: BTreeSet<usize> = lists
             .iter()
             .filter(|l| l.file.is_some())
-            .flat_map(|l| l.deals.iter().take(PER_OWNER).copied())
+            .flat_map(OwnerList::listed)
             .collect();
         let mut findings: HashMap<usize, Vec<usize>> = HashMap::new();
         for i in 0..report.finding_count() {
@@ -139,12 +162,14 @@ impl FilePlan {
 fn name_files(lists: &mut [OwnerList<'_>], files: &dyn Files) -> io::Result<FilePlan> {
     let mut names = FileNames::default();
     let index = names.take("index", "the index", files)?;
-    // The most deals needing action, then the most at high risk, then by name.
+    // The most open deals needing action, then the most at high risk, then the most of
+    // everything else to do, then by name.
     let mut order: Vec<usize> = (0..lists.len()).collect();
     order.sort_by_key(|&i| {
         (
             std::cmp::Reverse(lists[i].deals.len()),
             std::cmp::Reverse(lists[i].high),
+            std::cmp::Reverse(lists[i].items()),
             i,
         )
     });
@@ -172,20 +197,27 @@ fn name_files(lists: &mut [OwnerList<'_>], files: &dyn Files) -> io::Result<File
 
 /// Every owner with deals that need action, by owner name (deals without an owner last),
 /// each with a file name of its own.
-fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
+fn action_lists<'r>(report: &'r Report<'_>) -> Vec<OwnerList<'r>> {
     let mut has_error = vec![false; report.deal_count()];
+    // Deals that left the export without closing, by their owner in the previous snapshot.
+    let mut vanished: FxHashMap<Option<&'r str>, Vec<usize>> = FxHashMap::default();
     for i in 0..report.finding_count() {
-        if let Some(k) = report.finding_key(i) {
-            if let (Some(d), Severity::Error) = (k.deal, k.severity) {
-                if let Some(flag) = has_error.get_mut(d) {
-                    *flag = true;
-                }
+        let Some(k) = report.finding_key(i) else {
+            continue;
+        };
+        if let (Some(d), Severity::Error) = (k.deal, k.severity) {
+            if let Some(flag) = has_error.get_mut(d) {
+                *flag = true;
             }
+        }
+        if k.code == Code::Chg004 {
+            let owner = report.finding(i).and_then(|f| f.deal?.owner);
+            vanished.entry(owner).or_default().push(i);
         }
     }
     // 16 bytes a deal: an export where most deals need action stays small.
     // Grouped by hash (a million lookups), then ordered by name once.
-    let mut by_owner: FxHashMap<Option<&'a str>, Vec<Entry>> = FxHashMap::default();
+    let mut by_owner: FxHashMap<Option<&'r str>, Vec<Entry>> = FxHashMap::default();
     for (i, error) in has_error.iter().enumerate() {
         let Some(key) = report.deal_key(i) else {
             continue;
@@ -198,10 +230,13 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
                 .push(Entry::new(i, &key, at_risk));
         }
     }
+    for owner in vanished.keys() {
+        by_owner.entry(*owner).or_default();
+    }
     // Named owners first (sorting puts `None` first), then the unassigned.
-    let mut lists: Vec<OwnerList<'a>> = Vec::new();
+    let mut lists: Vec<OwnerList<'r>> = Vec::new();
     let mut unassigned = None;
-    let mut by_owner: Vec<(Option<&'a str>, Vec<Entry>)> = by_owner.into_iter().collect();
+    let mut by_owner: Vec<(Option<&'r str>, Vec<Entry>)> = by_owner.into_iter().collect();
     by_owner.sort_unstable_by_key(|(owner, _)| *owner);
     for (owner, mut deals) in by_owner {
         // Open deals at risk first, the largest amount first, then the higher score, then
@@ -210,10 +245,15 @@ fn action_lists<'a>(report: &Report<'a>) -> Vec<OwnerList<'a>> {
             (b.at_risk, b.amount, b.score, a.index).cmp(&(a.at_risk, a.amount, a.score, b.index))
         });
         let high = deals.iter().filter(|e| e.high).count() as u64;
+        // A closed deal is here only for a data error: a record to correct, not a deal to
+        // work, so it goes after every deal that is not closed.
+        let (closed, open): (Vec<Entry>, Vec<Entry>) = deals.into_iter().partition(|e| e.closed);
         let list = OwnerList {
             owner,
             file: None,
-            deals: deals.into_iter().map(|e| e.index as usize).collect(),
+            deals: open.into_iter().map(|e| e.index as usize).collect(),
+            closed: closed.into_iter().map(|e| e.index as usize).collect(),
+            vanished: vanished.remove(&owner).unwrap_or_default(),
             high,
         };
         match owner {
@@ -234,6 +274,8 @@ struct Entry {
     /// Open at high or medium risk (else listed for an error).
     at_risk: bool,
     high: bool,
+    /// Won or lost: listed for a data error only.
+    closed: bool,
 }
 
 impl Entry {
@@ -244,6 +286,7 @@ impl Entry {
             score: key.score,
             at_risk,
             high: key.band == Some(Band::High),
+            closed: key.closed,
         }
     }
 }
@@ -329,42 +372,102 @@ fn owner_file(
         .map_or("Deals without an owner".to_string(), |o| md(o).into_owned());
     let _ = writeln!(t, "{MARKER}\n# Action list: {who}\n");
     let files: Vec<&str> = report.inputs().iter().map(|i| i.path).collect();
-    let total = list.deals.len();
-    let _ = writeln!(
-        t,
-        "From the pipelint audit of {} as of {}. {} deal{} need{} action ({} at high risk), the largest amounts at risk first.\n",
+    let (open, closed, gone) = (list.deals.len(), list.closed.len(), list.vanished.len());
+    let mut intro = format!(
+        "From the pipelint audit of {} as of {}. ",
         md(&files.join(", ")),
-        report.as_of(),
-        thousands(total as u64),
-        plural(total as u64),
-        if total == 1 { "s" } else { "" },
-        thousands(list.high)
+        report.as_of()
     );
+    if open > 0 || closed + gone == 0 {
+        let _ = write!(
+            intro,
+            "{} deal{} need{} action ({} at high risk), the largest amounts at risk first.",
+            thousands(open as u64),
+            plural(open as u64),
+            if open == 1 { "s" } else { "" },
+            thousands(list.high)
+        );
+    } else {
+        intro.push_str("No open deal needs action.");
+    }
+    let after = if open > 0 { "After them, " } else { "" };
+    if closed > 0 {
+        let _ = write!(
+            intro,
+            " {after}{} closed deal{} need{} {} data fixed.",
+            thousands(closed as u64),
+            plural(closed as u64),
+            if closed == 1 { "s" } else { "" },
+            if closed == 1 { "its" } else { "their" }
+        );
+    }
+    if gone > 0 {
+        let _ = write!(
+            intro,
+            " {} deal{} left the export without closing.",
+            thousands(gone as u64),
+            plural(gone as u64)
+        );
+    }
+    let _ = writeln!(t, "{intro}\n");
     let sole = report.sole_currency();
-    for (n, &i) in list.deals.iter().take(PER_OWNER).enumerate() {
-        let Some(deal) = report.deal(i) else { continue };
+    let deal = |t: &mut String, n: usize, i: usize, level: &str| {
+        let Some(deal) = report.deal(i) else { return };
         let rows: Vec<FindingRow<'_>> = findings
             .get(&i)
             .map(|f| f.iter().filter_map(|&j| report.finding(j)).collect())
             .unwrap_or_default();
-        write_deal(&mut t, n + 1, &deal, &rows, sole.as_deref());
+        write_deal(t, level, n, &deal, &rows, sole.as_deref());
         if let Some(words) = changes.get(&i).and_then(changed_words) {
             let _ = writeln!(t, "What changed since the previous snapshot: {words}\n");
         }
+    };
+    for (n, &i) in list.deals.iter().take(PER_OWNER).enumerate() {
+        deal(&mut t, n + 1, i, "##");
     }
-    if total > PER_OWNER {
+    let room = PER_OWNER.saturating_sub(open);
+    if closed > 0 && room > 0 {
+        let _ = writeln!(
+            t,
+            "## Data fixes on closed deals\n\nThese deals are closed (won or lost): nothing to sell, only their records to correct.\n"
+        );
+        for (n, &i) in list.closed.iter().take(room).enumerate() {
+            deal(&mut t, n + 1, i, "###");
+        }
+    }
+    let left_out = (open + closed).saturating_sub(PER_OWNER);
+    if left_out > 0 {
         let _ = writeln!(
             t,
             "… and {} more deal{} (the full list: `pipelint audit … -f deals`).",
-            thousands((total - PER_OWNER) as u64),
-            plural((total - PER_OWNER) as u64)
+            thousands(left_out as u64),
+            plural(left_out as u64)
         );
+    }
+    if gone > 0 {
+        if !t.ends_with("\n\n") {
+            t.push('\n');
+        }
+        let _ = writeln!(
+            t,
+            "## Left the export without closing\n\n*{}*\n",
+            md(report.check_prompt(Code::Chg004))
+        );
+        for &i in list.vanished.iter().take(PER_OWNER) {
+            if let Some(f) = report.finding(i) {
+                let _ = writeln!(t, "- {} ({} line {})", md(&f.message), md(f.file), f.line);
+            }
+        }
+        if gone > PER_OWNER {
+            let _ = writeln!(t, "- … and {} more", thousands((gone - PER_OWNER) as u64));
+        }
     }
     t
 }
 
 fn write_deal(
     t: &mut String,
+    level: &str,
     n: usize,
     d: &DealRow<'_>,
     findings: &[FindingRow<'_>],
@@ -379,9 +482,13 @@ fn write_deal(
     });
     let risk = d.risk.as_ref();
     let band = risk.and_then(|r| r.band.map(|b| (b, r.score.unwrap_or(0))));
-    let mut heading = format!("## {n}. {}", md(d.label()));
-    if let Some(a) = &amount {
-        let _ = write!(heading, " — {}", md(a));
+    let mut heading = format!("{level} {n}. {}", md(d.label()));
+    match &amount {
+        Some(a) => {
+            let _ = write!(heading, " — {}", md(a));
+        }
+        // Said, so the list never reads as if the deal were worth nothing.
+        None => heading.push_str(" — no amount"),
     }
     if let Some((band, score)) = band {
         let _ = write!(heading, " — {} risk ({score})", band.as_str());
@@ -486,7 +593,7 @@ fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>], plan: &FilePlan) -> 
     let s = report.summary();
     let _ = writeln!(
         t,
-        "From the pipelint audit of {} as of {}: {} deals, {} open, {} at high risk. Each owner's list holds their deals that need action (open at high or medium risk, or with an error), the largest amounts at risk first, with the question to ask about each risk.\n",
+        "From the pipelint audit of {} as of {}: {} deals, {} open, {} at high risk. Each owner's list holds their deals that need action (open at high or medium risk, or with an error), the largest amounts at risk first, with the question to ask about each risk; then closed deals with an error, as data fixes.\n",
         md(&files.join(", ")),
         report.as_of(),
         thousands(s.records),
@@ -524,12 +631,27 @@ fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>], plan: &FilePlan) -> 
     let at_risk: HashMap<Option<&str>, String> = report
         .by_owner()
         .iter()
-        .map(|r| (r.owner.as_deref(), amounts(&r.figures.at_risk_amount)))
+        .map(|r| {
+            let f = &r.figures;
+            let words = amount_of(&f.at_risk_amount, f.high_risk, f.at_risk_without_amount);
+            (r.owner.as_deref(), words)
+        })
         .collect();
-    let _ = writeln!(
-        t,
-        "| Owner | Deals needing action | High risk | At risk (high band) |\n|---|---:|---:|---:|"
-    );
+    // The columns of data fixes and vanished deals only when some owner has any.
+    let fixes = lists.iter().any(|l| !l.closed.is_empty());
+    let gone = lists.iter().any(|l| !l.vanished.is_empty());
+    let mut head = "| Owner | Deals needing action | High risk | At risk (high band) |".to_string();
+    let mut rule = "|---|---:|---:|---:|".to_string();
+    for (shown, name) in [
+        (fixes, " Closed deals to fix |"),
+        (gone, " Left without closing |"),
+    ] {
+        if shown {
+            head.push_str(name);
+            rule.push_str("---:|");
+        }
+    }
+    let _ = writeln!(t, "{head}\n{rule}");
     for list in lists {
         let who = list
             .owner
@@ -538,13 +660,18 @@ fn index_file(report: &Report<'_>, lists: &[OwnerList<'_>], plan: &FilePlan) -> 
             Some(file) => format!("[{who}]({file})"),
             None => who,
         };
-        let _ = writeln!(
-            t,
+        let mut row = format!(
             "| {who} | {} | {} | {} |",
             thousands(list.deals.len() as u64),
             thousands(list.high),
             md(at_risk.get(&list.owner).map_or("-", String::as_str))
         );
+        for (shown, n) in [(fixes, list.closed.len()), (gone, list.vanished.len())] {
+            if shown {
+                let _ = write!(row, " {} |", thousands(n as u64));
+            }
+        }
+        let _ = writeln!(t, "{row}");
     }
     t
 }

@@ -48,6 +48,8 @@ pub struct Summary {
     pub unknown_stage: UnknownStages,
     /// Open deals without a readable amount: the open amount leaves them out.
     pub open_without_amount: u64,
+    /// Of those, the ones at high risk: the at-risk amount leaves them out.
+    pub at_risk_without_amount: u64,
     /// Overall completeness, 0–100, one decimal.
     pub completeness: f64,
     pub findings: SeverityCounts,
@@ -99,8 +101,12 @@ pub struct GroupFigures {
     pub completeness: f64,
     pub open: u64,
     pub open_amount: Vec<Amount>,
+    /// Open deals without a readable amount, which `open_amount` leaves out.
+    pub open_without_amount: u64,
     pub high_risk: u64,
     pub at_risk_amount: Vec<Amount>,
+    /// High-risk deals without a readable amount, which `at_risk_amount` leaves out.
+    pub at_risk_without_amount: u64,
     pub risk: BandCounts,
 }
 
@@ -115,7 +121,12 @@ pub struct OwnerRow {
 /// A stage's deals (`stage` is `None` for deals without one).
 #[derive(Clone, Debug, Serialize)]
 pub struct StageRow {
+    /// The rules' stage name (the spelling found, for a stage the rules do not know).
     pub stage: Option<String>,
+    /// How the export writes the stage, as written: each spelling its deals use, the
+    /// rules' own name first when used, then aliases and other cases in order of first
+    /// appearance (`["demo"]` for Discovery).
+    pub labels: Vec<String>,
     /// Whether the stage is one of the rules' stages.
     pub known: bool,
     #[serde(flatten)]
@@ -189,7 +200,10 @@ pub struct DealRef<'a> {
     /// Its name, else its id.
     pub label: &'a str,
     pub owner: Option<&'a str>,
+    /// The stage as the export writes it.
     pub stage: Option<&'a str>,
+    /// The rules' stage it is, by name or alias; `None` for a stage the rules do not know.
+    pub stage_canonical: Option<&'a str>,
 }
 
 /// One deal, resolved, with its completeness and risk.
@@ -201,7 +215,11 @@ pub struct DealRow<'a> {
     pub name: Option<&'a str>,
     pub account: Option<&'a str>,
     pub owner: Option<&'a str>,
+    /// The stage as the export writes it (`demo`).
     pub stage: Option<&'a str>,
+    /// The rules' stage it is, by name or alias (`Discovery`); `None` for a stage the rules
+    /// do not know.
+    pub stage_canonical: Option<&'a str>,
     /// Exact decimal string.
     pub amount: Option<String>,
     /// The currency the deal names, if any.
@@ -324,6 +342,8 @@ pub struct WaterfallRow {
 pub struct SlipRow {
     pub deals: u64,
     pub amount: Vec<Amount>,
+    /// Deals without a readable amount, which `amount` leaves out.
+    pub without_amount: u64,
 }
 
 /// Findings introduced, cleared and persisting since the previous snapshot.
@@ -380,7 +400,10 @@ pub struct DealSide<'a> {
     pub file: &'a str,
     pub line: u64,
     pub owner: Option<&'a str>,
+    /// The stage as that snapshot's export writes it.
     pub stage: Option<&'a str>,
+    /// The rules' stage it is; `None` for a stage the rules do not know.
+    pub stage_canonical: Option<&'a str>,
     pub close_date: Option<String>,
     pub amount: Option<String>,
     pub currency: Option<String>,

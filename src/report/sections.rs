@@ -4,6 +4,7 @@
 //! a tone. A format only decides how to draw them (the terminal table with comfy-table and
 //! ANSI colours; markdown and HTML likewise), and escapes cell text for its target.
 
+use super::amount_words::{amount_of, at_risk_words};
 use super::rows::{Amount, PreviousRow, StageRow};
 use super::view::Report;
 use crate::diag::Code;
@@ -167,6 +168,21 @@ fn short(text: &str) -> String {
     }
 }
 
+/// A stage of the rules with the export's own labels for it where they differ from its
+/// name: `Discovery (demo)`, at most three, each cut at 40 characters.
+fn stage_with_labels(name: &str, labels: &[String]) -> String {
+    let other: Vec<String> = labels
+        .iter()
+        .filter(|l| l.as_str() != name)
+        .map(|l| short(l))
+        .collect();
+    match other.len() {
+        0 => name.to_string(),
+        1..=3 => format!("{name} ({})", other.join(", ")),
+        n => format!("{name} ({}, and {} more)", other[..3].join(", "), n - 3),
+    }
+}
+
 /// The headline's open pipeline: open deals, their amount and what of it is at risk; the
 /// open deals without an amount, counted; and every deal in a stage the rules do not know,
 /// by stage, so that open + closed + those = the records. With no stage or status to judge
@@ -191,15 +207,8 @@ pub(crate) fn open_words(s: &crate::report::Summary) -> String {
         }
         a
     };
-    let at_risk = if s.at_risk_amount.is_empty() {
-        "nothing".to_string()
-    } else {
-        amounts(&s.at_risk_amount)
-    };
-    let mut words = format!(
-        "{} · {amount} · {at_risk} at risk (high band)",
-        thousands(s.open)
-    );
+    let at_risk = at_risk_words(&s.at_risk_amount, s.risk.high, s.at_risk_without_amount);
+    let mut words = format!("{} · {amount} · {at_risk}", thousands(s.open));
     if unknown.deals > 0 {
         let mut shown: Vec<String> = unknown
             .by_stage
@@ -430,7 +439,7 @@ fn at_risk(report: &Report<'_>, top: usize) -> Section {
             } else {
                 Severity::Warning
             };
-            let amount = d.amount.as_deref().map_or(String::new(), |m| {
+            let amount = d.amount.as_deref().map_or("no amount".to_string(), |m| {
                 money(m, d.currency.as_deref().or(sole.as_deref()))
             });
             Some(vec![
@@ -536,9 +545,13 @@ fn by_owner(report: &Report<'_>) -> Section {
                         count(f.records),
                         pct(Some(f.completeness)),
                         count(f.open),
-                        Span::plain(amounts(&f.open_amount)),
+                        Span::plain(amount_of(&f.open_amount, f.open, f.open_without_amount)),
                         count(f.high_risk),
-                        Span::plain(amounts(&f.at_risk_amount)),
+                        Span::plain(amount_of(
+                            &f.at_risk_amount,
+                            f.high_risk,
+                            f.at_risk_without_amount,
+                        )),
                     ]
                 })
                 .collect(),
@@ -575,7 +588,7 @@ fn by_stage(report: &Report<'_>) -> Section {
     let pipeline = report.has_stages();
     let name = |r: &StageRow| {
         Span::plain(match (&r.stage, r.known) {
-            (Some(s), true) => s.clone(),
+            (Some(s), true) => stage_with_labels(s, &r.labels),
             (Some(s), false) if !pipeline => s.clone(),
             (Some(s), false) => format!("{s} (unknown)"),
             (None, _) => "(no stage)".to_string(),
@@ -603,11 +616,15 @@ fn by_stage(report: &Report<'_>) -> Section {
                         name(r),
                         count(f.records),
                         pct(Some(f.completeness)),
-                        Span::plain(amounts(&f.open_amount)),
+                        Span::plain(amount_of(&f.open_amount, f.open, f.open_without_amount)),
                         count(f.risk.high),
                         count(f.risk.medium),
                         count(f.risk.low),
-                        Span::plain(amounts(&f.at_risk_amount)),
+                        Span::plain(amount_of(
+                            &f.at_risk_amount,
+                            f.high_risk,
+                            f.at_risk_without_amount,
+                        )),
                     ]
                 })
                 .collect(),

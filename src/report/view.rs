@@ -83,6 +83,7 @@ impl<'a> Report<'a> {
             closed: p.closed,
             unknown_stage: breakdowns::unknown_stages(audit),
             open_without_amount: p.open_without_amount,
+            at_risk_without_amount: p.at_risk_without_amount,
             completeness: round1(t.overall.completeness.rate()),
             findings,
             open_amount: sums(&p.open_amount),
@@ -350,21 +351,31 @@ impl<'a> Report<'a> {
     /// The open amount in each risk band (high, medium, low), per currency: one pass over
     /// the deals, for charts.
     pub fn open_amount_by_band(&self) -> [(Band, Vec<Amount>); 3] {
+        self.open_by_band().map(|(band, list, _)| (band, list))
+    }
+
+    /// The open amount in each risk band (high, medium, low), per currency, and how many of
+    /// the band's deals have no amount: one pass over the deals.
+    pub(crate) fn open_by_band(&self) -> [(Band, Vec<Amount>, u64); 3] {
         let audit = self.audit;
         let mut sums: [CurrencySums; 3] = Default::default();
+        let mut without = [0u64; 3];
         for d in audit.deals.iter() {
-            let open = standing(d, &audit.rules) == Standing::Open;
-            if let (true, Some(m)) = (open, d.amount()) {
-                let band = Band::of(d.risk.score, &audit.rules.risk);
-                sums[band as usize].add(d.currency, m);
+            if standing(d, &audit.rules) != Standing::Open {
+                continue;
+            }
+            let band = Band::of(d.risk.score, &audit.rules.risk) as usize;
+            match d.amount() {
+                Some(m) => sums[band].add(d.currency, m),
+                None => without[band] += 1,
             }
         }
         let [low, medium, high] = sums;
         let of = |s: CurrencySums| amounts(s.iter(), self.currency);
         [
-            (Band::High, of(high)),
-            (Band::Medium, of(medium)),
-            (Band::Low, of(low)),
+            (Band::High, of(high), without[Band::High as usize]),
+            (Band::Medium, of(medium), without[Band::Medium as usize]),
+            (Band::Low, of(low), without[Band::Low as usize]),
         ]
     }
 
@@ -373,13 +384,23 @@ impl<'a> Report<'a> {
     pub(crate) fn deal_key(&self, index: usize) -> Option<DealKey<'a>> {
         let audit = self.audit;
         let d = audit.deals.get(index)?;
-        let open = standing(d, &audit.rules) == Standing::Open;
+        let standing = standing(d, &audit.rules);
+        let open = standing == Standing::Open;
         Some(DealKey {
             owner: audit.deals.owner(d),
+            closed: matches!(standing, Standing::Closed(_)),
             band: open.then(|| Band::of(d.risk.score, &audit.rules.risk)),
             score: d.risk.score,
             amount: d.amount().map_or(i64::MIN, |m| m.0),
         })
+    }
+
+    /// The question a manager asks the seller about a finding of `code` (its coaching
+    /// prompt), or `""` when the check has none.
+    pub(crate) fn check_prompt(&self, code: Code) -> &'static str {
+        crate::checks::doc(code)
+            .and_then(|d| d.prompt)
+            .unwrap_or("")
     }
 
     /// What a check is, in the fixed headings `pipelint explain` prints (for formats that
@@ -476,11 +497,15 @@ impl<'a> Report<'a> {
             field,
             column,
             message: self.words.message(f),
-            deal: deal.map(|d| DealRef {
-                label: deal_label(audit, d),
-                owner: audit.deals.owner(d),
-                stage: audit.deals.stage(d, &audit.rules),
-            }),
+            deal: match (deal, row.and_then(|r| r.previous_deal)) {
+                (Some(d), _) => Some(deal_ref(audit, d)),
+                // A deal that vanished: as the previous snapshot has it.
+                (None, Some(old)) => audit
+                    .previous
+                    .as_deref()
+                    .and_then(|p| Some(deal_ref(p, p.deals.get(old as usize)?))),
+                (None, None) => None,
+            },
         }
     }
 
@@ -494,7 +519,8 @@ impl<'a> Report<'a> {
             name: non_empty(store.name(d)),
             account: non_empty(store.account(d)),
             owner: store.owner(d),
-            stage: store.stage(d, &self.audit.rules),
+            stage: store.stage_label(d, &self.audit.rules),
+            stage_canonical: store.stage_canonical(d, &self.audit.rules),
             amount: d.amount().map(|a| a.to_string()),
             currency: d.currency.map(|c| c.to_string()),
             close_date: d.close_date.map(|c| c.to_string()),
@@ -520,11 +546,23 @@ pub(crate) struct FindingKey {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DealKey<'a> {
     pub(crate) owner: Option<&'a str>,
+    /// Won or lost, by its stage or status.
+    pub(crate) closed: bool,
     /// The risk band of an open deal; `None` when the deal is not open.
     pub(crate) band: Option<Band>,
     pub(crate) score: u8,
     /// The amount in ten-thousandths (for ordering); `i64::MIN` when there is none.
     pub(crate) amount: i64,
+}
+
+/// Who and what a finding's deal is, in `audit` (this snapshot or the previous one).
+fn deal_ref<'a>(audit: &'a Audit, d: &Deal) -> DealRef<'a> {
+    DealRef {
+        label: deal_label(audit, d),
+        owner: audit.deals.owner(d),
+        stage: audit.deals.stage_label(d, &audit.rules),
+        stage_canonical: audit.deals.stage_canonical(d, &audit.rules),
+    }
 }
 
 /// A deal as a sales manager recognises it: its name, else its id.
@@ -603,7 +641,7 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
         return None;
     }
     let known = match d.stage {
-        StageKey::Known(i) => rules.stages.get(i as usize),
+        StageKey::Known(i, _) => rules.stages.get(i as usize),
         _ => None,
     };
     match d.stage {
@@ -646,7 +684,7 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
                 signals,
             })
         }
-        StageKey::Known(_) => None,
+        StageKey::Known(_, _) => None,
         StageKey::Unknown(u) => {
             let spelled = audit.deals.unknown_stages.name(u);
             Some(unscored(if rules.stages.is_empty() {

@@ -2,6 +2,7 @@
 //! pipeline by owner and by stage, and findings by code.
 
 use super::amounts;
+use crate::deal::StageKey;
 use crate::diag::{Code, Severity};
 use crate::engine::Audit;
 use crate::report::rows::{
@@ -85,18 +86,24 @@ pub(super) fn by_owner(audit: &Audit, sole: Option<Currency>) -> Vec<OwnerRow> {
 
 pub(super) fn by_stage(audit: &Audit, sole: Option<Currency>) -> Vec<StageRow> {
     let t = &audit.tallies;
-    let row = |stage: Option<String>, known: bool, g: &GroupTally| StageRow {
+    let row = |stage: Option<String>, labels: Vec<String>, known: bool, g: &GroupTally| StageRow {
         stage,
+        labels,
         known,
         figures: GroupFigures::of(g, sole),
     };
+    let mut labels = stage_labels(audit);
     let mut rows: Vec<StageRow> = audit
         .rules
         .stages
         .iter()
         .zip(&t.by_stage)
-        .filter(|(_, g)| g.completeness.records > 0)
-        .map(|(s, g)| row(Some(s.name.clone()), true, g))
+        .enumerate()
+        .filter(|(_, (_, g))| g.completeness.records > 0)
+        .map(|(i, (s, g))| {
+            let spelt = labels.get_mut(i).map(std::mem::take).unwrap_or_default();
+            row(Some(s.name.clone()), spelt, true, g)
+        })
         .collect();
     let mut unknown: Vec<StageRow> = audit
         .deals
@@ -104,15 +111,66 @@ pub(super) fn by_stage(audit: &Audit, sole: Option<Currency>) -> Vec<StageRow> {
         .iter()
         .filter_map(|(id, name)| {
             let g = t.by_unknown_stage.get(id as usize)?;
-            (g.completeness.records > 0).then(|| row(Some(name.to_string()), false, g))
+            (g.completeness.records > 0)
+                .then(|| row(Some(name.to_string()), vec![name.to_string()], false, g))
         })
         .collect();
     unknown.sort_by(|a, b| a.stage.cmp(&b.stage));
     rows.append(&mut unknown);
     if t.no_stage.completeness.records > 0 {
-        rows.push(row(None, false, &t.no_stage));
+        rows.push(row(None, Vec::new(), false, &t.no_stage));
     }
     rows
+}
+
+/// Each of the rules' stages as the export writes it (see [`StageRow::labels`]), by stage
+/// index. Only an export that spells some stage otherwise than the rules do costs a pass
+/// over the deals; in any other, every deal of a stage is spelt as the rules name it.
+fn stage_labels(audit: &Audit) -> Vec<Vec<String>> {
+    let (rules, deals) = (&audit.rules, &audit.deals);
+    let named = |i: usize| rules.stages.get(i).map(|s| s.name.clone());
+    if deals.stage_labels.len() == 0 {
+        return (0..rules.stages.len())
+            .map(|i| named(i).into_iter().collect())
+            .collect();
+    }
+    let mut as_named = vec![false; rules.stages.len()];
+    let mut spelt: Vec<Vec<u32>> = vec![Vec::new(); rules.stages.len()];
+    // A spelling names one stage only, so one flag a spelling is enough.
+    let mut seen = vec![false; deals.stage_labels.len()];
+    for d in deals.iter() {
+        let StageKey::Known(i, label) = d.stage else {
+            continue;
+        };
+        let i = i as usize;
+        match label.id() {
+            None => {
+                if let Some(flag) = as_named.get_mut(i) {
+                    *flag = true;
+                }
+            }
+            Some(id) => {
+                if let (Some(false), Some(list)) = (seen.get(id as usize), spelt.get_mut(i)) {
+                    seen[id as usize] = true;
+                    list.push(id);
+                }
+            }
+        }
+    }
+    spelt
+        .into_iter()
+        .enumerate()
+        .map(|(i, ids)| {
+            let first = as_named[i].then(|| named(i)).flatten();
+            first
+                .into_iter()
+                .chain(
+                    ids.iter()
+                        .map(|&id| deals.stage_labels.name(id).to_string()),
+                )
+                .collect()
+        })
+        .collect()
 }
 
 /// Deals in stages the rules do not know (and with no stage), by stage value, most deals
@@ -193,8 +251,10 @@ impl GroupFigures {
             completeness: round1(g.completeness.rate()),
             open: p.open,
             open_amount: sums(&p.open_amount),
+            open_without_amount: p.open_without_amount,
             high_risk: p.high(),
             at_risk_amount: sums(&p.at_risk_amount),
+            at_risk_without_amount: p.at_risk_without_amount,
             risk: BandCounts::of(p.bands),
         }
     }

@@ -58,18 +58,21 @@ pub(super) fn changes_row(view: &ChangeView, audit: &Audit, sole: Option<Currenc
         .collect();
     let slip = |pairs: &[(u32, u32)], use_previous: bool| {
         let mut sums = CurrencySums::default();
+        let mut without_amount = 0;
         for &(now, was) in pairs {
             let d = if use_previous {
                 previous.and_then(|p| p.deals.get(was as usize))
             } else {
                 audit.deals.get(now as usize)
             };
-            if let Some(m) = d.and_then(|d| d.amount().map(|m| (d.currency, m))) {
-                sums.add(m.0.or(sole), m.1);
+            match d.and_then(|d| d.amount().map(|m| (d.currency, m))) {
+                Some(m) => sums.add(m.0.or(sole), m.1),
+                None => without_amount += 1,
             }
         }
         SlipRow {
             deals: pairs.len() as u64,
+            without_amount,
             amount: sums
                 .iter()
                 .map(|(c, a)| Amount {
@@ -140,7 +143,8 @@ fn side<'a>(
             .map_or("", |i| i.path.as_str()),
         line: d.line,
         owner: deals.owner(d),
-        stage: deals.stage(d, rules),
+        stage: deals.stage_label(d, rules),
+        stage_canonical: deals.stage_canonical(d, rules),
         close_date: d.close_date.map(|c| c.to_string()),
         amount: d.amount().map(|m| m.to_string()),
         currency: d.currency.map(|c| c.to_string()),

@@ -71,14 +71,24 @@ impl RuleSet {
 
     /// The stage a value names (by name or alias, ignoring case and surrounding spaces).
     pub(crate) fn stage_index(&self, value: &str) -> Option<usize> {
+        self.stage_match(value).map(|(i, _)| i)
+    }
+
+    /// The stage `value` names, and whether it is spelt exactly as the rules name it
+    /// (else by an alias, or in another case: a label reports show as written).
+    pub(crate) fn stage_match(&self, value: &str) -> Option<(usize, bool)> {
         let v = value.trim();
         // Exports mostly spell stages exactly as the rules do: try that first.
-        self.stages.iter().position(|s| s.name == v).or_else(|| {
-            self.stages.iter().position(|s| {
+        if let Some(i) = self.stages.iter().position(|s| s.name == v) {
+            return Some((i, true));
+        }
+        self.stages
+            .iter()
+            .position(|s| {
                 crate::values::eq_fold(&s.name, v)
                     || s.aliases.iter().any(|a| crate::values::eq_fold(a, v))
             })
-        })
+            .map(|i| (i, false))
     }
 
     pub(crate) fn locate(&self, at: &Origin) -> String {

@@ -52,6 +52,8 @@ pub(crate) struct PipelineTally {
     pub(crate) open: u64,
     /// Open deals without a readable amount (counted, never read as zero).
     pub(crate) open_without_amount: u64,
+    /// Of those, the ones in the high band: the at-risk amount leaves them out.
+    pub(crate) at_risk_without_amount: u64,
     /// Closed deals (won or lost, by their stage or status).
     pub(crate) closed: u64,
     /// Open deals per band: low, medium, high.
@@ -76,13 +78,19 @@ impl PipelineTally {
                     self.at_risk_amount.add(currency, amount);
                 }
             }
-            None => self.open_without_amount += 1,
+            None => {
+                self.open_without_amount += 1;
+                if band == Band::High {
+                    self.at_risk_without_amount += 1;
+                }
+            }
         }
     }
 
     pub(crate) fn merge(&mut self, other: &PipelineTally) {
         self.open += other.open;
         self.open_without_amount += other.open_without_amount;
+        self.at_risk_without_amount += other.at_risk_without_amount;
         self.closed += other.closed;
         for (mine, theirs) in self.bands.iter_mut().zip(other.bands) {
             *mine += theirs;

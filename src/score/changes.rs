@@ -232,8 +232,8 @@ fn open_in_both(
         flow(flows, d.currency).increased += b;
     }
     match (old.stage, d.stage) {
-        (StageKey::Known(x), StageKey::Known(y)) if y > x => moves.insert(Move::Advanced),
-        (StageKey::Known(x), StageKey::Known(y)) if y < x => moves.insert(Move::MovedBack),
+        (StageKey::Known(x, _), StageKey::Known(y, _)) if y > x => moves.insert(Move::Advanced),
+        (StageKey::Known(x, _), StageKey::Known(y, _)) if y < x => moves.insert(Move::MovedBack),
         _ => {}
     }
     match (old.close_date, d.close_date) {

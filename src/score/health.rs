@@ -51,9 +51,13 @@ pub struct CategoryRow {
     pub label: &'static str,
     pub deals: u64,
     pub amount: Vec<Amount>,
+    /// Deals without a readable amount, which `amount` leaves out.
+    pub without_amount: u64,
     /// Deals in the high risk band, and their amount.
     pub at_risk_deals: u64,
     pub at_risk_amount: Vec<Amount>,
+    /// High-risk deals without a readable amount, which `at_risk_amount` leaves out.
+    pub at_risk_without_amount: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -277,21 +281,35 @@ fn words(sums: &CurrencySums) -> Vec<Amount> {
         .collect()
 }
 
+/// Open deals of one forecast category: how many, their amount, how many have none; the
+/// same of those at high risk.
+#[derive(Default, Clone)]
+struct CallSlot {
+    deals: u64,
+    amount: CurrencySums,
+    without_amount: u64,
+    at_risk_deals: u64,
+    at_risk_amount: CurrencySums,
+    at_risk_without_amount: u64,
+}
+
 /// Open deals of one group per forecast category (the five classes, then uncategorised).
 #[derive(Default, Clone)]
-struct CallTally([(u64, CurrencySums, u64, CurrencySums); 6]);
+struct CallTally([CallSlot; 6]);
 
 impl CallTally {
     fn add(&mut self, slot: usize, high: bool, d: &Deal, currency: Option<Currency>) {
         let t = &mut self.0[slot];
-        t.0 += 1;
-        if let Some(m) = d.amount() {
-            t.1.add(currency, m);
+        t.deals += 1;
+        match d.amount() {
+            Some(m) => t.amount.add(currency, m),
+            None => t.without_amount += 1,
         }
         if high {
-            t.2 += 1;
-            if let Some(m) = d.amount() {
-                t.3.add(currency, m);
+            t.at_risk_deals += 1;
+            match d.amount() {
+                Some(m) => t.at_risk_amount.add(currency, m),
+                None => t.at_risk_without_amount += 1,
             }
         }
     }
@@ -300,7 +318,7 @@ impl CallTally {
         self.0
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.0 > 0)
+            .filter(|(_, t)| t.deals > 0)
             .map(|(i, t)| {
                 let (category, label) = match ForecastClass::ALL.get(i) {
                     Some(c) => (c.name(), c.label()),
@@ -309,10 +327,12 @@ impl CallTally {
                 CategoryRow {
                     category,
                     label,
-                    deals: t.0,
-                    amount: words(&t.1),
-                    at_risk_deals: t.2,
-                    at_risk_amount: words(&t.3),
+                    deals: t.deals,
+                    amount: words(&t.amount),
+                    without_amount: t.without_amount,
+                    at_risk_deals: t.at_risk_deals,
+                    at_risk_amount: words(&t.at_risk_amount),
+                    at_risk_without_amount: t.at_risk_without_amount,
                 }
             })
             .collect()
@@ -424,7 +444,7 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
     let mut forecast_by_owner: Vec<OwnerCategories> = call_by_owner
         .iter()
         .enumerate()
-        .filter(|(_, t)| t.0.iter().any(|c| c.0 > 0))
+        .filter(|(_, t)| t.0.iter().any(|c| c.deals > 0))
         .map(|(i, t)| OwnerCategories {
             owner: owner_name(i),
             categories: t.rows(),

@@ -10,7 +10,7 @@ use crate::checks::plan::Plan;
 use crate::checks::values::Cell;
 use crate::deal::{RiskFacts, Signal, Signals, StageKey};
 use crate::rules::{RiskRules, StageRule};
-use crate::words::{number as fmt_number, plural};
+use crate::words::{number as fmt_number, plural, pushes};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 /// A forecast-risk band: high at `risk.high` or more, medium at `risk.medium` or more.
@@ -56,7 +56,7 @@ impl RiskInputs {
     pub(crate) fn read(plan: &Plan<'_>, cells: &[Cell], stage: StageKey) -> RiskInputs {
         let mut exit_unmet = 0u16;
         let mut exit_more = false;
-        if let StageKey::Known(s) = stage {
+        if let StageKey::Known(s, _) = stage {
             for r in plan.by_stage.get(s as usize).into_iter().flatten() {
                 let unmet = plan.slot_of[r.field]
                     .is_some_and(|slot| !matches!(cells[slot], Cell::Valid(_)));
@@ -209,14 +209,16 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
         }
         Signal::Pushed => match facts.push_count {
             0 => "close date pushed".to_string(),
-            1 => "pushed once".to_string(),
-            n if facts.has(RiskFacts::PUSHES_CAPPED) => format!("pushed over {n} times"),
-            n => format!("pushed {n} times"),
+            n => pushes(u32::from(n), 0, facts.has(RiskFacts::PUSHES_CAPPED)),
         },
-        Signal::Slipping => match (facts.push_count, facts.push_days) {
-            (n, 0) => format!("slipping: pushed {n} times"),
-            (n, days) => format!("slipping: pushed {n} times, {days} days in all"),
-        },
+        Signal::Slipping => format!(
+            "slipping: {}",
+            pushes(
+                u32::from(facts.push_count),
+                u32::from(facts.push_days),
+                facts.has(RiskFacts::PUSHES_CAPPED)
+            )
+        ),
     }
 }
 

@@ -34,11 +34,14 @@ impl Compiler<'_, '_> {
                 self.plan.hygiene_fields.close_date,
                 self.plan.close_date_slot,
                 when.clone(),
-                format!(
-                    "'close date pushed ' || CAST({} AS {}) || ' times (serial slippage)'",
-                    self.pushes(self.push_slot()),
-                    self.d.text_type()
-                ),
+                {
+                    // Worded as the audit words it: one push is "once", not "1 times".
+                    let pushes = self.pushes(self.push_slot());
+                    format!(
+                        "CASE WHEN {pushes} = 1 THEN 'close date pushed once (serial slippage)' ELSE 'close date pushed ' || CAST({pushes} AS {}) || ' times (serial slippage)' END",
+                        self.d.text_type()
+                    )
+                },
             );
         }
         let mut codes = vec![

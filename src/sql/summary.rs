@@ -39,8 +39,9 @@ impl Compiler<'_, '_> {
             .collect();
         let _ = writeln!(
             q,
-            "signalled AS (\n  SELECT judged.*, {filled} AS pl_filled, {applicable} AS pl_applicable,\n    {} AS pl_stage_name, CASE WHEN {} THEN NULL ELSE pl_owner END AS pl_owner_name,\n    {} AS pl_amount, {} AS pl_currency{flags}\n  FROM judged\n),",
+            "signalled AS (\n  SELECT judged.*, {filled} AS pl_filled, {applicable} AS pl_applicable,\n    {} AS pl_stage_name, {} AS pl_stage_label, CASE WHEN {} THEN NULL ELSE pl_owner END AS pl_owner_name,\n    {} AS pl_amount, {} AS pl_currency{flags}\n  FROM judged\n),",
             self.stage_name(),
+            self.stage_label(),
             self.is_missing("pl_owner"),
             self.plan.amount_slot.map_or(
                 format!("CAST(NULL AS {})", self.d.decimal_type()),
@@ -110,7 +111,7 @@ impl Compiler<'_, '_> {
         let one = format!("COUNT(DISTINCT {amounted}) <= 1");
         let group = |scope: &str, owner: &str, stage: &str, rank: &str, key: &str, by: &str| {
             format!(
-                "  SELECT '{scope}' AS scope, CAST(NULL AS {text}) AS record_id, CAST(NULL AS BIGINT) AS line, {owner} AS owner, {stage} AS stage,\n    COUNT(*) AS records, {} AS open_deals, {} AS weight_filled, {} AS weight_applicable,\n    {} AS completeness,\n    CAST(NULL AS INTEGER) AS risk_score, CAST(NULL AS {text}) AS band, CAST(NULL AS {text}) AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    CASE WHEN {one} THEN SUM(CASE WHEN pl_open THEN pl_amount END) END AS amount,\n    CASE WHEN {one} THEN MAX(CASE WHEN pl_open AND pl_amount IS NOT NULL THEN pl_folded END) END AS currency,\n    {rank} AS pl_rank, {key} AS pl_key, CAST(NULL AS BIGINT) AS pl_line_key\n  FROM folded{by}",
+                "  SELECT '{scope}' AS scope, CAST(NULL AS {text}) AS record_id, CAST(NULL AS BIGINT) AS line, {owner} AS owner, {stage} AS stage, CAST(NULL AS {text}) AS stage_canonical,\n    COUNT(*) AS records, {} AS open_deals, {} AS weight_filled, {} AS weight_applicable,\n    {} AS completeness,\n    CAST(NULL AS INTEGER) AS risk_score, CAST(NULL AS {text}) AS band, CAST(NULL AS {text}) AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    CASE WHEN {one} THEN SUM(CASE WHEN pl_open THEN pl_amount END) END AS amount,\n    CASE WHEN {one} THEN MAX(CASE WHEN pl_open AND pl_amount IS NOT NULL THEN pl_folded END) END AS currency,\n    {rank} AS pl_rank, {key} AS pl_key, CAST(NULL AS BIGINT) AS pl_line_key\n  FROM folded{by}",
                 sum(open),
                 sum("pl_filled"),
                 sum("pl_applicable"),
@@ -121,7 +122,7 @@ impl Compiler<'_, '_> {
             )
         };
         let deals = format!(
-            "  SELECT 'deal' AS scope, NULLIF(pl_id, '') AS record_id, pl_line AS line, pl_owner_name AS owner, pl_stage_name AS stage,\n    1 AS records, {open} AS open_deals, pl_filled AS weight_filled, pl_applicable AS weight_applicable,\n    {} AS completeness,\n    CASE WHEN pl_open THEN pl_score END AS risk_score, CASE WHEN pl_open THEN pl_band END AS band,\n    CASE WHEN pl_open THEN pl_signals WHEN pl_closed_as IS NULL AND (pl_stage IS NULL OR pl_stage < 0) THEN 'unknown_stage' END AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    pl_amount AS amount, pl_currency AS currency,\n    0 AS pl_rank, pl_id AS pl_key, pl_line AS pl_line_key\n  FROM banded",
+            "  SELECT 'deal' AS scope, NULLIF(pl_id, '') AS record_id, pl_line AS line, pl_owner_name AS owner, pl_stage_label AS stage, CASE WHEN pl_stage >= 0 THEN pl_stage_name END AS stage_canonical,\n    1 AS records, {open} AS open_deals, pl_filled AS weight_filled, pl_applicable AS weight_applicable,\n    {} AS completeness,\n    CASE WHEN pl_open THEN pl_score END AS risk_score, CASE WHEN pl_open THEN pl_band END AS band,\n    CASE WHEN pl_open THEN pl_signals WHEN pl_closed_as IS NULL AND (pl_stage IS NULL OR pl_stage < 0) THEN 'unknown_stage' END AS signals,\n    {} AS high_risk, {} AS medium_risk, {} AS low_risk,\n    pl_amount AS amount, pl_currency AS currency,\n    0 AS pl_rank, pl_id AS pl_key, pl_line AS pl_line_key\n  FROM banded",
             rate("pl_filled", "pl_applicable"),
             band("high"),
             band("medium"),
@@ -166,7 +167,7 @@ impl Compiler<'_, '_> {
         let _ = writeln!(q, "summary AS (\n{}\n)", arms.join("\n  UNION ALL\n"));
         let _ = writeln!(
             q,
-            "SELECT scope, record_id, line, owner, stage, records, open_deals, weight_filled, weight_applicable, completeness, risk_score, band, signals, high_risk, medium_risk, low_risk, amount, currency\nFROM summary\nORDER BY pl_rank, pl_line_key NULLS LAST, pl_key NULLS LAST, record_id NULLS LAST;"
+            "SELECT scope, record_id, line, owner, stage, stage_canonical, records, open_deals, weight_filled, weight_applicable, completeness, risk_score, band, signals, high_risk, medium_risk, low_risk, amount, currency\nFROM summary\nORDER BY pl_rank, pl_line_key NULLS LAST, pl_key NULLS LAST, record_id NULLS LAST;"
         );
         q
     }
@@ -314,6 +315,15 @@ impl Compiler<'_, '_> {
             )
         };
         format!("CASE WHEN m{s} THEN NULL{known} ELSE c{s} END")
+    }
+
+    /// The deal's stage as the export writes it (the label reports show); NULL when it has
+    /// none.
+    fn stage_label(&self) -> String {
+        match self.plan.stage_slot {
+            Some(s) => format!("CASE WHEN m{s} THEN NULL ELSE c{s} END"),
+            None => format!("CAST(NULL AS {})", self.d.text_type()),
+        }
     }
 
     /// The deal's currency as the engine takes it: the currency column's, else the

@@ -1,5 +1,6 @@
 //! `pipelint sql --summary` on the engines: each deal's completeness, risk score, band,
-//! signals, owner, stage, amount and currency, and the figures by owner, by stage and for all
+//! signals, owner, stage (as written, and the rules' stage beside it), amount and currency, and
+//! the figures by owner, by stage and for all
 //! deals, against the audit's JSON report (`deals[]`, `pipeline.by_owner`,
 //! `pipeline.by_stage`, `summary`) for the same file and rules.
 
@@ -112,6 +113,7 @@ pub(crate) fn expected(report: &Value) -> Result<Vec<Row>, String> {
         f.insert("record_id", text(&d["id"])?);
         f.insert("owner", text(&d["owner"])?);
         f.insert("stage", text(&d["stage"])?);
+        f.insert("stage_canonical", text(&d["stage_canonical"])?);
         f.insert("completeness", scaled(&d["completeness"], 10.0)?);
         // Closed deals are not scored (`risk` is null); a deal whose stage is unknown has the
         // one signal `unknown_stage` and neither score nor band.
@@ -162,6 +164,7 @@ pub(crate) fn returned(rows: &[Map<String, Value>]) -> Result<Vec<Row>, String> 
                 f.insert("record_id", text(&get("record_id")?)?);
                 f.insert("owner", text(&get("owner")?)?);
                 f.insert("stage", text(&get("stage")?)?);
+                f.insert("stage_canonical", text(&get("stage_canonical")?)?);
                 f.insert("risk_score", int(&get("risk_score")?)?);
                 f.insert("band", text(&get("band")?)?);
                 let signals = match get("signals")? {
