@@ -64,6 +64,9 @@ pub(crate) struct ReadTally {
     /// The line of the first row that was not UTF-8 (IN003), and how such rows were read.
     pub(crate) first_not_utf8: Option<u64>,
     pub(crate) legacy: Option<Legacy>,
+    /// Cells cut to the 64 kB a cell keeps, and where the first was (line, 1-based column).
+    pub(crate) cut_cells: u64,
+    pub(crate) first_cut: Option<(u64, u32)>,
 }
 
 impl ReadTally {
@@ -76,6 +79,11 @@ impl ReadTally {
 
     pub(crate) fn merge(&mut self, other: &ReadTally) {
         self.malformed += other.malformed;
+        self.cut_cells += other.cut_cells;
+        self.first_cut = match (self.first_cut, other.first_cut) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         self.no_deal += other.no_deal;
         if let Some(first) = other.first_skipped {
             self.skip(other.skipped, first);
@@ -114,6 +122,10 @@ pub(crate) fn check_row(
     let row = texts.row();
     if !texts.is_utf8() {
         tally.not_utf8(row.line, row.legacy);
+    }
+    if let Some(first) = row.cut.first {
+        tally.cut_cells += u64::from(row.cut.count);
+        tally.first_cut.get_or_insert((row.line, first + 1));
     }
     if is_summary_row(plan, texts, row) {
         tally.skip(1, row.line);

@@ -91,6 +91,9 @@ pub(crate) struct InputSummary {
     pub(crate) malformed: u64,
     /// Rows skipped as report footers or summaries.
     pub(crate) skipped: u64,
+    /// Cells cut to the 64 kB a cell keeps, and the first one's line and column.
+    pub(crate) cut_cells: u64,
+    pub(crate) first_cut: Option<(u64, u32)>,
     pub(crate) encoding: &'static str,
     pub(crate) delimiter: u8,
     pub(crate) header: Vec<String>,
@@ -283,6 +286,8 @@ impl InputSummary {
             records: 0,
             malformed: 0,
             skipped: 0,
+            cut_cells: 0,
+            first_cut: None,
             encoding: export.encoding.name(),
             delimiter: export.delimiter,
             header: export.header.cells.clone(),
@@ -371,6 +376,8 @@ pub(crate) fn run(
         input::check_file(file, &read, &mut later);
         summary.malformed = read.malformed;
         summary.skipped = read.skipped;
+        summary.cut_cells = read.cut_cells;
+        summary.first_cut = read.first_cut;
         if let Some(legacy) = read.legacy {
             summary.encoding = legacy.name();
         }

@@ -251,6 +251,8 @@ fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<
             records,
             malformed: 0,
             skipped: 0,
+            cut_cells: 0,
+            first_cut: None,
             encoding: "stored",
             delimiter: b',',
             header: Vec::new(),

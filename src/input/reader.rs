@@ -40,6 +40,34 @@ struct RowMeta {
     /// The record ended because the input did (no line break after it).
     at_eof: bool,
     quoting: Quoting,
+    cut: CutCells,
+}
+
+/// The cells of a record longer than [`MAX_CELL`]: each keeps its first bytes and a marker
+/// saying how long it was ([`cut_marker`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CutCells {
+    /// How many of the record's cells were cut.
+    pub(crate) count: u32,
+    /// The first cut field (0-based).
+    pub(crate) first: Option<u32>,
+}
+
+/// The most bytes one cell keeps, its marker included: what a deal summary can hold of a
+/// name (64 kB). A cell is text a person typed; one of megabytes or gigabytes (a quote left
+/// open, a file that is not an export, an attack) would otherwise be held whole, and copied,
+/// by every stage that keeps cells: the reader's batch, the deal store, the profile's
+/// distinct values. It is cut as it is read, so no cell ever costs more.
+pub(crate) const MAX_CELL: usize = u16::MAX as usize;
+
+/// What a cut cell ends with in place of its cut bytes: visible wherever the value is
+/// shown, and no valid date, number or stage, so a cut value never passes a check.
+pub(crate) fn cut_marker(length: u64) -> String {
+    format!(
+        " [… cut by pipelint: this cell is {} bytes, more than the {} a cell keeps]",
+        crate::words::thousands(length),
+        crate::words::thousands(MAX_CELL as u64)
+    )
 }
 
 /// What the reader saw of a record's quotes beyond the values themselves.
@@ -88,6 +116,7 @@ impl Rows {
             line: m.line,
             at_eof: m.at_eof,
             quoting: m.quoting,
+            cut: m.cut,
             legacy: self.legacy,
         })
     }
@@ -126,6 +155,7 @@ impl Rows {
             line,
             at_eof: false,
             quoting: Quoting::default(),
+            cut: CutCells::default(),
         });
     }
 
@@ -143,6 +173,7 @@ impl Rows {
         if let Some(m) = self.meta.last_mut() {
             m.at_eof = row.at_eof;
             m.quoting = row.quoting;
+            m.cut = row.cut;
         }
     }
 }
@@ -158,6 +189,8 @@ pub(crate) struct Row<'a> {
     /// sign of a quote that was never closed.
     pub(crate) at_eof: bool,
     pub(crate) quoting: Quoting,
+    /// The cells cut to [`MAX_CELL`] bytes.
+    pub(crate) cut: CutCells,
     /// How the row's cells are decoded when they are not UTF-8.
     pub(crate) legacy: Legacy,
 }
@@ -203,8 +236,34 @@ pub(crate) struct RecordReader<R> {
     delimiter: u8,
     quotes: QuoteScan,
     /// The legacy encoding, when decided before the rows are read (named by the user, or
-    /// detected in the sample at the head of the file).
+    /// detected in the head of the file).
     pub(crate) legacy: Option<Legacy>,
+}
+
+/// What [`RecordReader::read_bounded`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// A record, appended to the rows.
+    Row,
+    /// The end of the input.
+    End,
+    /// The record starting at `line` runs past the bound; reading stopped there and
+    /// nothing was appended. `open_quote` is where a quote still open there was opened.
+    TooLong {
+        line: u64,
+        open_quote: Option<(u64, u64)>,
+    },
+}
+
+/// Where the record being read stands while its long cells are cut ([`MAX_CELL`]): the
+/// reader's positions differ from csv_core's by the bytes cut so far.
+#[derive(Default)]
+struct Cutting {
+    /// Bytes of the record csv_core wrote that are no longer in the rows.
+    shift: usize,
+    /// Bytes of the field being read already dropped.
+    dropped: u64,
+    cut: CutCells,
 }
 
 impl<R: BufRead> RecordReader<R> {
@@ -223,6 +282,14 @@ impl<R: BufRead> RecordReader<R> {
 
     /// Append the next record to `rows`; `false` at the end of the input.
     pub(crate) fn read_into(&mut self, rows: &mut Rows) -> io::Result<bool> {
+        Ok(self.read_bounded(rows, u64::MAX)? == Next::Row)
+    }
+
+    /// Append the next record to `rows`, reading at most `limit` bytes of it: a header row
+    /// is refused at its bound, not after the whole line (which may be the whole file) has
+    /// been read.
+    #[inline]
+    pub(crate) fn read_bounded(&mut self, rows: &mut Rows, limit: u64) -> io::Result<Next> {
         if !self.started {
             // A UTF-8 byte order mark belongs to the file, not the first line: drop it before
             // skipping blank lines, so that a header after them keeps its line number.
@@ -236,7 +303,7 @@ impl<R: BufRead> RecordReader<R> {
         loop {
             let buf = self.input.fill_buf()?;
             if buf.is_empty() {
-                return Ok(false);
+                return Ok(Next::End);
             }
             let gap = buf
                 .iter()
@@ -254,6 +321,8 @@ impl<R: BufRead> RecordReader<R> {
         self.quotes.start(self.delimiter);
         let (start, ends_start) = (rows.used, rows.ends_used);
         let (mut out, mut nends) = (0, 0);
+        let mut consumed: u64 = 0;
+        let mut cutting = Cutting::default();
         loop {
             // Room to write: buffers only ever grow, so recycled batches are warm.
             if rows.data.len() < start + out + 64 {
@@ -276,15 +345,29 @@ impl<R: BufRead> RecordReader<R> {
                 .scan(&input[..nin], self.delimiter, nends, &self.lines);
             self.lines.consume(&input[..nin], self.core.line() - before);
             self.input.consume(nin);
-            out += nout;
+            consumed += nin as u64;
+            // Only a record longer than a cell may be has a cell to cut: ordinary records
+            // pass this one comparison.
+            if out + nout > MAX_CELL || cutting.shift > 0 {
+                let record = (&mut rows.data[start..], &mut rows.ends[ends_start..]);
+                out = cutting.settle(record, out, nout, nends..nends + nend);
+            } else {
+                out += nout;
+            }
             nends += nend;
+            if consumed > limit {
+                // Nothing of the record stays: the rows are as they were.
+                let open_quote = (self.quotes.in_quotes && !self.quotes.pending)
+                    .then(|| self.quotes.open_at.unwrap_or((line, 1)));
+                return Ok(Next::TooLong { line, open_quote });
+            }
             match res {
                 ReadRecordResult::InputEmpty
                 | ReadRecordResult::OutputFull
                 | ReadRecordResult::OutputEndsFull => continue,
                 ReadRecordResult::Record | ReadRecordResult::End => {
                     if res == ReadRecordResult::End && nends == 0 {
-                        return Ok(false);
+                        return Ok(Next::End);
                     }
                     rows.used = start + out;
                     rows.ends_used = ends_start + nends;
@@ -303,12 +386,80 @@ impl<R: BufRead> RecordReader<R> {
                         line,
                         at_eof: eof,
                         quoting,
+                        cut: cutting.cut,
                     });
-                    return Ok(true);
+                    return Ok(Next::Row);
                 }
             }
         }
     }
+}
+
+impl Cutting {
+    /// After csv_core wrote `nout` bytes at `out` and the field ends `new_ends` (in its own
+    /// positions) of the record `(data, ends)`: put the ends in the rows' positions, cut
+    /// every field that ended longer than [`MAX_CELL`] (its first bytes, then the marker),
+    /// and drop what the open field holds past [`MAX_CELL`]. Returns where the record's
+    /// bytes now end.
+    fn settle(
+        &mut self,
+        (data, ends): (&mut [u8], &mut [usize]),
+        out: usize,
+        nout: usize,
+        new_ends: std::ops::Range<usize>,
+    ) -> usize {
+        let mut len = out + nout;
+        // The ends before these are in the rows' positions already.
+        let mut field_start = new_ends.start.checked_sub(1).map_or(0, |k| ends[k]);
+        for k in new_ends {
+            let end = ends[k] - self.shift;
+            let field = end - field_start;
+            let end = if field > MAX_CELL || self.dropped > 0 {
+                let marker = cut_marker(field as u64 + self.dropped);
+                let keep = char_floor(
+                    &data[field_start..end],
+                    MAX_CELL.saturating_sub(marker.len()),
+                );
+                let at = field_start + keep;
+                data[at..at + marker.len()].copy_from_slice(marker.as_bytes());
+                let new_end = at + marker.len();
+                // The fields csv_core wrote after this one move up to follow it.
+                data.copy_within(end..len, new_end);
+                self.shift += end - new_end;
+                len -= end - new_end;
+                self.dropped = 0;
+                self.cut.count += 1;
+                self.cut.first.get_or_insert(k as u32);
+                new_end
+            } else {
+                end
+            };
+            ends[k] = end;
+            field_start = end;
+        }
+        let open = len - field_start;
+        if open > MAX_CELL {
+            let excess = open - MAX_CELL;
+            self.dropped += excess as u64;
+            self.shift += excess;
+            len -= excess;
+        }
+        len
+    }
+}
+
+/// The longest prefix of `bytes` of at most `max` bytes that does not end inside a UTF-8
+/// character (text in a legacy encoding is one byte a character, and is cut at `max`).
+fn char_floor(bytes: &[u8], max: usize) -> usize {
+    let mut end = max.min(bytes.len());
+    // At most three continuation bytes precede a character's end.
+    for _ in 0..3 {
+        match bytes.get(end) {
+            Some(b) if (0x80..0xC0).contains(b) && end > 0 => end -= 1,
+            _ => break,
+        }
+    }
+    end
 }
 
 /// Rows per batch: the unit the reader hands over and a worker audits (or profiles).
@@ -551,10 +702,10 @@ mod tests {
 
     #[test]
     fn long_fields_grow_buffers() {
-        let long = "x".repeat(100_000);
+        let long = "x".repeat(60_000);
         let many = vec!["f"; 500].join(",");
         let r = rows(&format!("{long},{many}\n"));
-        assert_eq!(r[0].1[0].len(), 100_000);
+        assert_eq!(r[0].1[0].len(), 60_000);
         assert_eq!(r[0].1.len(), 501);
     }
 
@@ -574,6 +725,131 @@ mod tests {
         }
         assert_eq!(seen.len(), 10_001);
         assert!(seen.windows(2).all(|w| w[1] == w[0] + 1));
+    }
+
+    /// A reader handing over `n` bytes of `byte` after `head` and before `tail`, and
+    /// counting how many it handed over: a cell of any size without holding it.
+    fn long_cell(head: &str, byte: u8, n: u64, tail: &str) -> impl BufRead {
+        let body = io::Read::take(io::repeat(byte), n);
+        let all = io::Read::chain(io::Read::chain(head.as_bytes(), body), tail.as_bytes());
+        io::BufReader::with_capacity(64 << 10, all)
+    }
+
+    #[test]
+    fn a_huge_cell_streams_through_the_reader_cut_to_64_kb() {
+        // A 1 GiB cell was held whole (twice, while the buffer doubled): 3.2 GB to audit.
+        let n = 40_000_000;
+        let input = long_cell("a,b,c\n1,", b'x', n, ",3\n4,5,6\n");
+        let mut r = RecordReader::new(input, b',');
+        let mut rows = Rows::default();
+        while r.read_into(&mut rows).expect("read") {}
+        assert!(
+            rows.data.len() < 1 << 20,
+            "the batch grew to {} bytes for one cell",
+            rows.data.len()
+        );
+        let row = rows.get(1).expect("the long row");
+        assert_eq!(row.len(), 3);
+        let cell = row.get(1).expect("the long cell");
+        assert!(cell.len() <= MAX_CELL, "{}", cell.len());
+        let text = String::from_utf8(cell.to_vec()).expect("utf-8");
+        assert!(text.starts_with("xxxx"));
+        assert!(
+            text.ends_with(&cut_marker(n)),
+            "{}",
+            &text[text.len() - 100..]
+        );
+        assert!(text.contains("40,000,000 bytes"));
+        assert_eq!((row.get(0), row.get(2)), (Some(&b"1"[..]), Some(&b"3"[..])));
+        assert_eq!(
+            row.cut,
+            CutCells {
+                count: 1,
+                first: Some(1)
+            }
+        );
+        let next = rows.get(2).expect("the row after it");
+        assert_eq!((next.line, next.text(2).as_ref()), (3, "6"));
+        assert_eq!(next.cut, CutCells::default());
+    }
+
+    #[test]
+    fn cut_cells_keep_whole_characters_and_their_neighbours() {
+        // Two long cells in one record, quoted with line breaks and two-byte letters,
+        // read through buffers that split them anywhere.
+        let long = "é\n".repeat(40_000);
+        let data = format!("h1,h2,h3,h4\n\"{long}\",mid,\"{long}\",end\nnext,2,3,4\n");
+        for capacity in [7, 4096, 1 << 20] {
+            let input = io::BufReader::with_capacity(capacity, data.as_bytes());
+            let mut r = RecordReader::new(input, b',');
+            let mut rows = Rows::default();
+            while r.read_into(&mut rows).expect("read") {}
+            let row = rows.get(1).expect("row");
+            let cells: Vec<String> = (0..row.len()).map(|i| row.text(i).into_owned()).collect();
+            assert_eq!(cells.len(), 4, "capacity {capacity}");
+            for i in [0, 2] {
+                assert!(std::str::from_utf8(row.get(i).unwrap_or(&[])).is_ok());
+                assert!(cells[i].starts_with("é\né\n"));
+                assert!(cells[i].ends_with(&cut_marker(long.len() as u64)));
+                assert!(cells[i].len() <= MAX_CELL);
+            }
+            assert_eq!((cells[1].as_str(), cells[3].as_str()), ("mid", "end"));
+            assert_eq!(
+                row.cut,
+                CutCells {
+                    count: 2,
+                    first: Some(0)
+                }
+            );
+            let next = rows.get(2).expect("next");
+            assert_eq!((next.line, next.text(0).as_ref()), (80_003, "next"));
+        }
+        // A cell of exactly 64 kB is kept whole and unmarked.
+        let exact = "y".repeat(MAX_CELL);
+        let r = rows(&format!("a,b\n{exact},1\n"));
+        assert_eq!(r[1].1[0], exact);
+    }
+
+    #[test]
+    fn a_bounded_read_stops_at_its_bound() {
+        // A 300 MiB header was read whole before the 256 kB bound refused it.
+        let input = long_cell("", b'h', 10_000_000, "\n1\n");
+        let mut r = RecordReader::new(input, b',');
+        let mut rows = Rows::default();
+        let next = r.read_bounded(&mut rows, 256 << 10).expect("read");
+        assert_eq!(
+            next,
+            Next::TooLong {
+                line: 1,
+                open_quote: None
+            }
+        );
+        assert!(rows.is_empty());
+        let mut probe = [0u8; 1];
+        // What is left to read is most of the input: the reader stopped near the bound.
+        let mut rest = 0u64;
+        while io::Read::read(&mut r.input, &mut probe).expect("read") == 1 {
+            rest += 1;
+            if rest > 9_000_000 {
+                break;
+            }
+        }
+        assert!(
+            rest > 9_000_000,
+            "the reader read on to byte {}",
+            10_000_000 - rest
+        );
+        // Within its bound a record reads as ever.
+        let mut r = RecordReader::new("a,\"b\nc\"\n1,2\n".as_bytes(), b',');
+        assert_eq!(r.read_bounded(&mut rows, 8).expect("read"), Next::Row);
+        let mut r = RecordReader::new("\"abc,def,ghi\n".as_bytes(), b',');
+        assert_eq!(
+            r.read_bounded(&mut rows, 4).expect("read"),
+            Next::TooLong {
+                line: 1,
+                open_quote: Some((1, 1))
+            }
+        );
     }
 
     proptest::proptest! {

@@ -343,7 +343,8 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
 }
 
 /// How the files were read, when it is worth saying: another encoding or delimiter than
-/// UTF-8 and commas, skipped report rows, date formats or decimals read from the values.
+/// UTF-8 and commas, skipped report rows, cells cut, date formats or decimals read from the
+/// values.
 fn input_words(report: &Report<'_>) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     for i in report.inputs() {
@@ -364,6 +365,16 @@ fn input_words(report: &Report<'_>) -> Option<String> {
                 "{} report row{} skipped",
                 thousands(i.skipped),
                 plural(i.skipped)
+            ));
+        }
+        if let Some(cut) = &i.cut_cells {
+            parts.push(format!(
+                "{} cell{} longer than 64 kB cut to it, marked \"cut by pipelint\" (first: line \
+                 {}, column {})",
+                thousands(cut.count),
+                plural(cut.count),
+                cut.first_line,
+                cut.first_column
             ));
         }
     }

@@ -15,9 +15,9 @@ mod changes;
 use breakdowns::{by_code, by_field, by_owner, by_stage};
 
 use super::rows::{
-    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DealRef, DealRisk, DealRow, DetectedRow,
-    FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow, SeverityCounts,
-    SignalRow, StageRow, Summary,
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
+    DetectedRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
+    SeverityCounts, SignalRow, StageRow, Summary,
 };
 use crate::checks::WordContext;
 use crate::checks::changes::PairBy;
@@ -117,6 +117,11 @@ impl<'a> Report<'a> {
             encoding: i.encoding,
             delimiter: delimiter_name(i.delimiter),
             read_from_values: &i.detected,
+            cut_cells: i.first_cut.map(|(line, column)| CutCellsRow {
+                count: i.cut_cells,
+                first_line: line,
+                first_column: column,
+            }),
         };
         let inputs = audit
             .inputs
