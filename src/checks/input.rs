@@ -22,7 +22,7 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         code: Code::In002,
         explanation: IN002,
         prompt: None,
-        wording: Wording::Stored,
+        wording: Wording::RowDerived(word_malformed_row),
     },
     CheckDoc {
         code: Code::In003,
@@ -162,23 +162,37 @@ pub(crate) fn check_row(
             column: None,
         }),
         None,
-        || {
-            let mut message = format!(
-                "row has {fields} field{}, the header has {header}; the row is left out of scores \
-                 (quote values that contain the delimiter)",
-                plural(fields)
-            );
-            if let Some((line, column)) = row.quoting.unclosed {
-                message.push_str(&format!(
-                    "; the quote opened at line {line}, column {column} is never closed, so the \
-                     rest of the file was read as one field (close it, and write a quote inside a \
-                     value twice: \"\")"
-                ));
-            }
-            Says::Text(message)
+        || match row.quoting.unclosed {
+            // A million malformed rows (a file that is not an export) kept a million texts:
+            // the common message is worded when shown, from the row's field count.
+            None => Says::Derived(u32::try_from(fields).unwrap_or(u32::MAX)),
+            Some((line, column)) => Says::Text(format!(
+                "{}; the quote opened at line {line}, column {column} is never closed, so the \
+                 rest of the file was read as one field (close it, and write a quote inside a \
+                 value twice: \"\")",
+                malformed_row_words(fields, header)
+            )),
         },
     );
     Shape::NotADeal
+}
+
+/// IN002's message for a row of `fields` fields in a file whose header has `header`.
+fn malformed_row_words(fields: usize, header: usize) -> String {
+    format!(
+        "row has {fields} field{}, the header has {header}; the row is left out of scores \
+         (quote values that contain the delimiter)",
+        plural(fields)
+    )
+}
+
+/// IN002 worded when shown: the payload is the row's field count.
+fn word_malformed_row(f: &crate::diag::Finding, header: usize) -> String {
+    let fields = match f.message {
+        crate::diag::Message::Derived(n) => n as usize,
+        crate::diag::Message::Stored(_) => 0,
+    };
+    malformed_row_words(fields, header)
 }
 
 /// A "Total" / "Grand Totals" row of a formatted export (see
@@ -514,6 +528,38 @@ mod tests {
         assert_eq!(sink.findings[0].code, Code::In005);
         assert_eq!(sink.rows[0].column, Some(2));
         assert!(sink.messages[0].contains("columns 2 and 3"));
+    }
+
+    #[test]
+    fn garbage_rows_kept_a_stored_text_per_malformed_row() {
+        // 1M rows of garbage (196 MB) peaked at 637 MB: 846,000 malformed rows each kept
+        // their IN002 message as text. The message is now worded when shown.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("garbage.csv");
+        let mut csv = String::from("Opportunity ID,Opportunity Name,Stage,Amount\n");
+        for i in 0..1000 {
+            csv.push_str(&format!("x{i},\"a,b\",c,d,e{}\n", ",".repeat(i % 5)));
+        }
+        std::fs::write(&path, csv).expect("write");
+        let export = crate::open(path.to_str().expect("path")).expect("open");
+        let rules =
+            crate::load_rules(None, Some("generic"), std::slice::from_ref(&export)).expect("rules");
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+        let audit =
+            crate::audit(rules, vec![export], &crate::AuditOptions::as_of(as_of)).expect("audit");
+        assert!(
+            audit.findings.messages.is_empty(),
+            "{} texts kept",
+            audit.findings.messages.len()
+        );
+        let report = audit.report(&crate::GateSettings::default());
+        let malformed: Vec<_> = report.findings_of(Code::In002).collect();
+        assert_eq!(malformed.len(), 1000);
+        assert_eq!(
+            malformed[1].message,
+            "row has 6 fields, the header has 4; the row is left out of scores (quote values \
+             that contain the delimiter)"
+        );
     }
 
     #[test]

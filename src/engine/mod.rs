@@ -170,6 +170,8 @@ impl Audit {
             deals: &self.deals,
             files: self.inputs.iter().map(|i| i.path.as_str()).collect(),
             messages: &self.findings.messages,
+            rows: &self.findings.rows,
+            widths: self.inputs.iter().map(|i| i.header.len()).collect(),
         }
     }
 
