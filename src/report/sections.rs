@@ -509,7 +509,33 @@ fn by_field(report: &Report<'_>) -> Section {
     }
 }
 
+/// Owners and stages a breakdown table lists. A team has dozens; a file of tens of thousands
+/// of distinct owner or stage values (one that is not an export, or a shifted column) made
+/// a table of 60,000 lines that took 120 MB to lay out. JSON and CSV keep every one.
+const BREAKDOWN_ROWS: usize = 500;
+
+/// `section` cut to [`BREAKDOWN_ROWS`] rows of `what`, saying how many more there are.
+fn at_most_breakdown(mut section: Section, what: &str) -> Section {
+    let total = section.rows.len();
+    if total > BREAKDOWN_ROWS {
+        section.rows.truncate(BREAKDOWN_ROWS);
+        section.more = Some(format!(
+            "… and {} more {what} (-f json lists every one)",
+            thousands((total - BREAKDOWN_ROWS) as u64)
+        ));
+    }
+    section
+}
+
 fn by_owner(report: &Report<'_>) -> Section {
+    at_most_breakdown(owner_rows(report), "owners")
+}
+
+fn by_stage(report: &Report<'_>) -> Section {
+    at_most_breakdown(stage_rows(report), "stages")
+}
+
+fn owner_rows(report: &Report<'_>) -> Section {
     let mut rows: Vec<_> = report.by_owner().iter().collect();
     let name = |o: &Option<String>| Span::plain(o.as_deref().unwrap_or("(no owner)"));
     if report.has_stages() {
@@ -575,7 +601,7 @@ fn by_owner(report: &Report<'_>) -> Section {
     }
 }
 
-fn by_stage(report: &Report<'_>) -> Section {
+fn stage_rows(report: &Report<'_>) -> Section {
     let pipeline = report.has_stages();
     let name = |r: &StageRow| {
         Span::plain(match (&r.stage, r.known) {

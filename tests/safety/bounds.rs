@@ -148,3 +148,38 @@ fn a_huge_cell_was_held_whole_and_is_now_cut_with_a_stated_marker() {
         r.stdout.len()
     );
 }
+
+#[test]
+fn garbage_owners_made_a_table_of_sixty_thousand_lines() {
+    // 1M rows of garbage cells named 59,000 owners and as many stages: the table listed every
+    // one (120 MB to lay out, 28 MB of text). It lists 500 and says how many more there are.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut csv = String::from(
+        "Ref,Deal,Customer,Rep,Phase,Value,Expected Close,Next Action,Region,PO Number,Discount\n",
+    );
+    for i in 0..600 {
+        csv.push_str(&format!(
+            "D-{i},Deal {i},Acme,Rep {i:03},Phase {i},100,15/01/2027,,Moon,,\n"
+        ));
+    }
+    let csv = temp_file(&dir, "owners.csv", csv);
+    let r = audit(&[&csv, "-r", RULES, "--color", "never"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("… and 100 more owners (-f json lists every one)"),
+        "{}",
+        &r.stdout[..2000.min(r.stdout.len())]
+    );
+    assert!(
+        r.stdout
+            .contains("… and 100 more stages (-f json lists every one)")
+    );
+    assert!(r.stdout.contains("Rep 499") && !r.stdout.contains("Rep 500 "));
+    let r = audit(&[&csv, "-r", RULES, "-f", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(
+        report["completeness"]["by_owner"].as_array().map(Vec::len),
+        Some(600)
+    );
+}
