@@ -852,25 +852,128 @@ mod tests {
         );
     }
 
+    /// Every record of `bytes` read through a buffer of `capacity`: line, fields, quoting,
+    /// cut cells.
+    type Read = (u64, Vec<Vec<u8>>, Quoting, CutCells);
+    fn read_all(bytes: &[u8], capacity: usize) -> Vec<Read> {
+        let input = io::BufReader::with_capacity(capacity, bytes);
+        let mut reader = RecordReader::new(input, b',');
+        let mut rows = Rows::default();
+        while reader
+            .read_into(&mut rows)
+            .expect("reading memory never fails")
+        {}
+        rows.iter()
+            .map(|r| {
+                (
+                    r.line,
+                    r.iter().map(<[u8]>::to_vec).collect(),
+                    r.quoting,
+                    r.cut,
+                )
+            })
+            .collect()
+    }
+
+    /// Physical lines of `bytes`: `\n`, `\r\n` and a lone `\r` each end one.
+    fn physical_lines(bytes: &[u8]) -> u64 {
+        let cr = bytes.iter().filter(|b| **b == b'\r').count();
+        let lf = bytes.iter().filter(|b| **b == b'\n').count();
+        let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+        (cr + lf - crlf) as u64 + 1
+    }
+
+    fn csv_bytes(max: usize) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            prop_oneof![
+                any::<u8>(),
+                Just(b','),
+                Just(b'"'),
+                Just(b'\n'),
+                Just(b'\r'),
+                Just(b'a'),
+                Just(0xC3u8),
+            ],
+            0..max,
+        )
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
-        /// Arbitrary bytes never panic the reader, and each row starts after the last.
+        /// Arbitrary bytes read without a panic, into the same records however the input
+        /// arrives (any buffer size); each record starts on a later line than the last, within
+        /// the input's lines; there are no more records than lines, and the fields together
+        /// never hold more bytes than the input.
         #[test]
-        fn reader_never_panics_and_lines_increase(
-            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)
-        ) {
-            let mut reader = RecordReader::new(bytes.as_slice(), b',');
-            let mut rows = Rows::default();
+        fn any_bytes_read_the_same_in_any_pieces(bytes in csv_bytes(2048), capacity in 1usize..64) {
+            use proptest::prop_assert;
+            let whole = read_all(&bytes, 1 << 16);
+            proptest::prop_assert_eq!(&whole, &read_all(&bytes, capacity));
+            let lines = physical_lines(&bytes);
+            prop_assert!(whole.len() as u64 <= lines);
             let mut last = 0;
-            while let Ok(true) = reader.read_into(&mut rows) {
-                let row = rows.get(rows.len() - 1).expect("the row just read");
-                proptest::prop_assert!(row.line > last);
-                last = row.line;
-                for field in row.iter() {
-                    let _ = String::from_utf8_lossy(field);
+            for (line, _, _, cut) in &whole {
+                prop_assert!(*line > last && *line <= lines, "line {} of {}", line, lines);
+                prop_assert!(cut.count == 0);
+                last = *line;
+            }
+            let held: usize = whole.iter().flat_map(|r| r.1.iter().map(Vec::len)).sum();
+            prop_assert!(held <= bytes.len(), "{} bytes of fields from {}", held, bytes.len());
+        }
+
+        /// A bounded read either gives the record an unbounded one gives, or stops having
+        /// read past the bound, appending nothing.
+        #[test]
+        fn a_bounded_read_is_the_record_or_nothing(bytes in csv_bytes(600), limit in 0u64..700) {
+            let mut bounded = RecordReader::new(bytes.as_slice(), b',');
+            let mut rows = Rows::default();
+            let next = bounded.read_bounded(&mut rows, limit).expect("read");
+            let first = read_all(&bytes, 1 << 16).into_iter().next();
+            match next {
+                Next::Row => {
+                    let row = rows.get(0).expect("a row");
+                    let got: Vec<Vec<u8>> = row.iter().map(<[u8]>::to_vec).collect();
+                    proptest::prop_assert_eq!(Some(got), first.map(|r| r.1));
+                }
+                Next::End => proptest::prop_assert!(first.is_none()),
+                Next::TooLong { line, .. } => {
+                    proptest::prop_assert!(rows.is_empty() && line >= 1);
+                    proptest::prop_assert!(bytes.len() as u64 > limit);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+        /// A cell past 64 kB is cut to it the same way whatever the buffer, with a marker
+        /// naming its length, and the cells around it are whole.
+        #[test]
+        fn long_cells_are_cut_the_same_in_any_pieces(
+            len in 60_000usize..140_000,
+            quoted in proptest::prelude::any::<bool>(),
+            capacity in proptest::prop_oneof![proptest::strategy::Just(1usize << 16), 100usize..5000],
+        ) {
+            use proptest::prop_assert;
+            let body = "é,\n".repeat(len / 4);
+            let cell = if quoted { format!("\"{body}\"") } else { "x".repeat(len) };
+            let data = format!("a,b,c\nfirst,{cell},last\nnext,2,3\n");
+            let got = read_all(data.as_bytes(), capacity);
+            proptest::prop_assert_eq!(&got, &read_all(data.as_bytes(), 1 << 20));
+            let length = if quoted { body.len() } else { len };
+            let row = &got[1];
+            prop_assert!(row.1.len() == 3 && row.1[0] == b"first" && row.1[2] == b"last");
+            let text = std::str::from_utf8(&row.1[1]).expect("cut on a character boundary");
+            if length > MAX_CELL {
+                prop_assert!(text.len() <= MAX_CELL && text.ends_with(&cut_marker(length as u64)));
+                proptest::prop_assert_eq!(row.3, CutCells { count: 1, first: Some(1) });
+            } else {
+                prop_assert!(text.len() == length && row.3.count == 0);
+            }
+            proptest::prop_assert_eq!(&got[2].1[0], b"next");
         }
     }
 }
