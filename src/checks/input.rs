@@ -137,7 +137,7 @@ pub(crate) fn check_row(
         return Shape::NotADeal;
     }
     let (fields, header) = (row.len(), plan.header_len);
-    if fields == header {
+    if fields == header && row.extra_fields == 0 {
         // On a malformed row, stray quotes are a symptom of what IN002 reports.
         if let Some(field) = row.quoting.malformed {
             malformed_quoting(plan, texts, field as usize, None, sink);
@@ -165,12 +165,12 @@ pub(crate) fn check_row(
         || match row.quoting.unclosed {
             // A million malformed rows (a file that is not an export) kept a million texts:
             // the common message is worded when shown, from the row's field count.
-            None => Says::Derived(u32::try_from(fields).unwrap_or(u32::MAX)),
+            None => Says::Derived(u32::try_from(row.fields()).unwrap_or(u32::MAX)),
             Some((line, column)) => Says::Text(format!(
                 "{}; the quote opened at line {line}, column {column} is never closed, so the \
                  rest of the file was read as one field (close it, and write a quote inside a \
                  value twice: \"\")",
-                malformed_row_words(fields, header)
+                malformed_row_words(row.fields(), header)
             )),
         },
     );
@@ -178,7 +178,7 @@ pub(crate) fn check_row(
 }
 
 /// IN002's message for a row of `fields` fields in a file whose header has `header`.
-fn malformed_row_words(fields: usize, header: usize) -> String {
+fn malformed_row_words(fields: u64, header: usize) -> String {
     format!(
         "row has {fields} field{}, the header has {header}; the row is left out of scores \
          (quote values that contain the delimiter)",
@@ -189,7 +189,7 @@ fn malformed_row_words(fields: usize, header: usize) -> String {
 /// IN002 worded when shown: the payload is the row's field count.
 fn word_malformed_row(f: &crate::diag::Finding, header: usize) -> String {
     let fields = match f.message {
-        crate::diag::Message::Derived(n) => n as usize,
+        crate::diag::Message::Derived(n) => u64::from(n),
         crate::diag::Message::Stored(_) => 0,
     };
     malformed_row_words(fields, header)

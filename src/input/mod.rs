@@ -304,12 +304,12 @@ pub(crate) fn open_as(
             row.line
         );
     }
-    if row.len() > MAX_COLUMNS {
+    if row.fields() > MAX_COLUMNS as u64 {
         bail!(
             "{name}: the header row (line {}) has {} columns; pipelint reads at most {} (as many \
              as a spreadsheet holds): is its delimiter `{}`? (pass --delimiter if not)",
             row.line,
-            crate::words::thousands(row.len() as u64),
+            crate::words::thousands(row.fields()),
             crate::words::thousands(MAX_COLUMNS as u64),
             crate::words::delimiter_name(delimiter)
         );

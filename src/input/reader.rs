@@ -41,6 +41,8 @@ struct RowMeta {
     at_eof: bool,
     quoting: Quoting,
     cut: CutCells,
+    /// Fields past [`MAX_FIELDS`], counted and dropped.
+    extra_fields: u64,
 }
 
 /// The cells of a record longer than [`MAX_CELL`]: each keeps its first bytes and a marker
@@ -59,6 +61,12 @@ pub(crate) struct CutCells {
 /// by every stage that keeps cells: the reader's batch, the deal store, the profile's
 /// distinct values. It is cut as it is read, so no cell ever costs more.
 pub(crate) const MAX_CELL: usize = u16::MAX as usize;
+
+/// The most fields a record keeps: one more than the widest header read (16,384 columns,
+/// a spreadsheet's), so a record with more is still seen to have more than its header. A
+/// line of 20 MB of delimiters held 21 million field ends (and the profile a string for
+/// each): 760 MB. The fields past this are counted ([`Row::extra_fields`]), not kept.
+pub(crate) const MAX_FIELDS: usize = 16_385;
 
 /// What a cut cell ends with in place of its cut bytes: visible wherever the value is
 /// shown, and no valid date, number or stage, so a cut value never passes a check.
@@ -117,6 +125,7 @@ impl Rows {
             at_eof: m.at_eof,
             quoting: m.quoting,
             cut: m.cut,
+            extra_fields: m.extra_fields,
             legacy: self.legacy,
         })
     }
@@ -156,6 +165,7 @@ impl Rows {
             at_eof: false,
             quoting: Quoting::default(),
             cut: CutCells::default(),
+            extra_fields: 0,
         });
     }
 
@@ -174,6 +184,7 @@ impl Rows {
             m.at_eof = row.at_eof;
             m.quoting = row.quoting;
             m.cut = row.cut;
+            m.extra_fields = row.extra_fields;
         }
     }
 }
@@ -191,6 +202,8 @@ pub(crate) struct Row<'a> {
     pub(crate) quoting: Quoting,
     /// The cells cut to [`MAX_CELL`] bytes.
     pub(crate) cut: CutCells,
+    /// Fields the record has past the [`MAX_FIELDS`] it keeps.
+    pub(crate) extra_fields: u64,
     /// How the row's cells are decoded when they are not UTF-8.
     pub(crate) legacy: Legacy,
 }
@@ -198,6 +211,11 @@ pub(crate) struct Row<'a> {
 impl<'a> Row<'a> {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// How many fields the record has, those past [`MAX_FIELDS`] included.
+    pub(crate) fn fields(&self) -> u64 {
+        self.ends.len() as u64 + self.extra_fields
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
@@ -264,6 +282,8 @@ struct Cutting {
     /// Bytes of the field being read already dropped.
     dropped: u64,
     cut: CutCells,
+    /// Fields dropped past [`MAX_FIELDS`].
+    extra_fields: u64,
 }
 
 impl<R: BufRead> RecordReader<R> {
@@ -355,6 +375,11 @@ impl<R: BufRead> RecordReader<R> {
                 out += nout;
             }
             nends += nend;
+            if nends > MAX_FIELDS {
+                let record = (&mut rows.data[start..], &rows.ends[ends_start..]);
+                out = cutting.drop_fields(record, out, nends);
+                nends = MAX_FIELDS;
+            }
             if consumed > limit {
                 // Nothing of the record stays: the rows are as they were.
                 let open_quote = (self.quotes.in_quotes && !self.quotes.pending)
@@ -387,6 +412,7 @@ impl<R: BufRead> RecordReader<R> {
                         at_eof: eof,
                         quoting,
                         cut: cutting.cut,
+                        extra_fields: cutting.extra_fields,
                     });
                     return Ok(Next::Row);
                 }
@@ -414,7 +440,8 @@ impl Cutting {
         for k in new_ends {
             let end = ends[k] - self.shift;
             let field = end - field_start;
-            let end = if field > MAX_CELL || self.dropped > 0 {
+            // A field past the kept ones is dropped whole (`drop_fields`): no cut to count.
+            let end = if (field > MAX_CELL || self.dropped > 0) && k < MAX_FIELDS {
                 let marker = cut_marker(field as u64 + self.dropped);
                 let keep = char_floor(
                     &data[field_start..end],
@@ -445,6 +472,19 @@ impl Cutting {
             len -= excess;
         }
         len
+    }
+}
+
+impl Cutting {
+    /// The record `(data, ends)` holds `nends` fields, more than [`MAX_FIELDS`]: drop those
+    /// past it, and the bytes of the field being read after them. Returns where the
+    /// record's bytes now end.
+    fn drop_fields(&mut self, (_, ends): (&mut [u8], &[usize]), out: usize, nends: usize) -> usize {
+        let keep = ends[MAX_FIELDS - 1];
+        self.extra_fields += (nends - MAX_FIELDS) as u64;
+        self.shift += out - keep;
+        self.dropped = 0;
+        keep
     }
 }
 
@@ -808,6 +848,36 @@ mod tests {
         let exact = "y".repeat(MAX_CELL);
         let r = rows(&format!("a,b\n{exact},1\n"));
         assert_eq!(r[1].1[0], exact);
+    }
+
+    #[test]
+    fn a_line_of_delimiters_held_an_end_for_every_field() {
+        // 20 MB of commas on one line held 21 million field ends: 760 MB to profile.
+        let n = 5_000_000;
+        for (tail, next_line) in [("", 3), ("x", 3), ("\"quoted\nlong cell\"", 4)] {
+            let tail = format!("{tail}\nnext,2\n");
+            let input = long_cell("a,b\n1,", b',', n, &tail);
+            let mut r = RecordReader::new(input, b',');
+            let mut rows = Rows::default();
+            while r.read_into(&mut rows).expect("read") {}
+            assert!(
+                rows.ends.len() < 4 * MAX_FIELDS,
+                "{} field ends",
+                rows.ends.len()
+            );
+            let row = rows.get(1).expect("the wide row");
+            assert_eq!((row.len(), row.fields()), (MAX_FIELDS, n + 2));
+            assert_eq!(row.get(0), Some(&b"1"[..]));
+            let next = rows.get(2).expect("the row after it");
+            assert_eq!(
+                (next.line, next.text(0).as_ref(), next.fields()),
+                (next_line, "next", 2)
+            );
+        }
+        // Long cells past the kept fields are dropped, not counted as cut.
+        let data = format!("{}{}\n", ",".repeat(MAX_FIELDS + 3), "y".repeat(200_000));
+        let r = read_all(data.as_bytes(), 4096);
+        assert_eq!((r[0].1.len(), r[0].3), (MAX_FIELDS, CutCells::default()));
     }
 
     #[test]
