@@ -526,7 +526,7 @@ mod tests {
         check_header(&h, 0, &mut sink);
         assert_eq!(sink.findings.len(), 1);
         assert_eq!(sink.findings[0].code, Code::In005);
-        assert_eq!(sink.rows[0].column, Some(2));
+        assert_eq!(sink.rows[0].column(), Some(2));
         assert!(sink.messages[0].contains("columns 2 and 3"));
     }
 

@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use crate::deal::{Deal, DealStore, Signal};
-use crate::diag::{Code, Finding, Message, RowRef, Subject};
+use crate::diag::{Code, Finding, Message, StoredRow, Subject};
 use crate::input::mapping::FieldTable;
 use crate::rules::RuleSet;
 
@@ -209,7 +209,7 @@ pub(crate) struct WordContext<'a> {
     /// Texts of findings with stored messages.
     pub(crate) messages: &'a [Box<str>],
     /// The subjects of findings about rows that are no deals.
-    pub(crate) rows: &'a [RowRef],
+    pub(crate) rows: &'a [StoredRow],
     /// Each input file's number of header columns, by file index.
     pub(crate) widths: Vec<usize>,
 }

@@ -24,7 +24,7 @@ use crate::checks::input::{self, ReadTally};
 use crate::checks::plan::Plan;
 use crate::checks::slippage;
 use crate::deal::{Deal, DealStore};
-use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, RowRef, Subject};
+use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, StoredRow, Subject};
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
 use crate::input::reader::BATCH_ROWS;
 use crate::input::{Batch, BatchStream, Export};
@@ -154,6 +154,7 @@ impl Audit {
     pub(crate) fn keep_for_comparison(&mut self) {
         self.findings.messages = Vec::new();
         self.findings.rows = Vec::new();
+        self.findings.ids = String::new();
         self.riskiest = Riskiest::new(0);
         self.findings
             .list
@@ -206,7 +207,7 @@ impl Audit {
     }
 
     /// The row a finding is about, if it is about no deal.
-    pub(crate) fn finding_row(&self, f: &Finding) -> Option<&RowRef> {
+    pub(crate) fn finding_row(&self, f: &Finding) -> Option<&StoredRow> {
         match f.subject {
             Subject::Row(r) => self.findings.rows.get(r as usize),
             Subject::Deal(_) => None,
@@ -619,7 +620,7 @@ fn insert_ordered(
     mut findings: Vec<Finding>,
     mut extras: Vec<Finding>,
     deals: &DealStore,
-    rows: &[RowRef],
+    rows: &[StoredRow],
     table: &FieldTable,
 ) -> Vec<Finding> {
     use std::cmp::Ordering;

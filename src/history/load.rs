@@ -87,6 +87,7 @@ pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> R
         findings: Findings {
             list,
             rows: Vec::new(),
+            ids: String::new(),
             messages: Vec::new(),
         },
         riskiest: Riskiest::new(0),

@@ -443,12 +443,12 @@ impl<'a> Report<'a> {
         };
         let record_id = match (deal, row) {
             (Some(d), _) => Some(audit.deals.id(d)),
-            (_, Some(r)) => r.record_id.as_deref(),
+            (_, Some(r)) => r.record_id(&audit.findings.ids),
             _ => None,
         }
         .filter(|id| !id.is_empty());
         let column_index = match (f.field(), row) {
-            (_, Some(r)) if r.column.is_some() => r.column.map(|c| c as usize),
+            (_, Some(r)) if r.column().is_some() => r.column().map(|c| c as usize),
             (Some(field), _) => audit
                 .inputs
                 .get(file as usize)
