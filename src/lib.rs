@@ -70,11 +70,12 @@ pub use history::view::{HistoryView, OwnerTrend, QuarterAccuracy, TrendPoint};
 pub use input::Export;
 pub use input::quota::Quotas;
 pub use report::{
-    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DIFF_SCHEMA, DealRef, DealRisk, DealRow,
-    DealSide, DeltaByCode, DeltaByOwner, DetectedRow, DiffFormat, EmitOptions, FieldRow, Files,
-    FindingDeltaRow, FindingRow, Format, GroupFigures, InputRow, MoveCounts, MovementRow,
-    NotCheckedRow, OwnerRow, PreviousRow, QuarterRow, Report, RulesRow, SCHEMA, SeverityCounts,
-    SignalRow, SlipRow, StageRow, Summary, UnknownStageRow, UnknownStages, WaterfallRow,
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DIFF_SCHEMA, DealRef,
+    DealRisk, DealRow, DealSide, DeltaByCode, DeltaByOwner, DetectedRow, DiffFormat, EmitOptions,
+    FieldRow, Files, FindingDeltaRow, FindingRow, Format, GroupFigures, InputRow, MoveCounts,
+    MovementRow, NotCheckedRow, OwnerRow, PreviousRow, QuarterRow, Report, RulesRow, SCHEMA,
+    SeverityCounts, SignalRow, SlipRow, StageRow, Summary, UnknownStageRow, UnknownStages,
+    WaterfallRow,
 };
 pub use rules::RuleSet;
 pub use score::Band;

@@ -24,14 +24,54 @@ proptest! {
         bytes.extend_from_slice(&body);
         std::fs::write(&path, &bytes).expect("write");
         let result = common::try_audit(&[path.to_str().expect("path")], Some("fixtures/checks/rules.toml"));
-        if let Ok(audit) = result {
+        audited_or_refused(result, &bytes, "fuzz.csv", &[Format::Table, Format::Json])?;
+    }
+}
+
+/// What `pipelint audit` would exit with, through the library: an audit (0 or 1, its gate's
+/// verdict) whose records are no more than the file's lines and which renders in `formats`,
+/// or a refusal (2) that names the file.
+fn audited_or_refused(
+    result: anyhow::Result<pipelint::Audit>,
+    bytes: &[u8],
+    name: &str,
+    formats: &[Format],
+) -> Result<(), TestCaseError> {
+    match result {
+        Ok(audit) => {
             let report = audit.report(&GateSettings::default());
-            for format in [Format::Table, Format::Json] {
+            let lines = bytes
+                .iter()
+                .filter(|b| **b == b'\n' || **b == b'\r')
+                .count() as u64
+                + 1;
+            let records = report.summary().records;
+            prop_assert!(records <= lines, "{} records from {} lines", records, lines);
+            let exit = if report.gate().passed { 0 } else { 1 };
+            prop_assert!(
+                exit == 1
+                    || report
+                        .findings()
+                        .all(|f| f.severity != pipelint::Severity::Error)
+            );
+            for format in formats {
                 let mut out = Vec::new();
-                report.emit(format, &EmitOptions::default(), &mut out).expect("render");
+                report
+                    .emit(*format, &EmitOptions::default(), &mut out)
+                    .expect("render");
+                prop_assert!(!out.is_empty(), "{:?} wrote nothing", format);
             }
         }
+        Err(e) => {
+            let message = format!("{e:#}");
+            prop_assert!(
+                message.contains(name),
+                "a refusal that does not name the file: {}",
+                message
+            );
+        }
     }
+    Ok(())
 }
 
 /// A byte-order mark (or none) to put before arbitrary content.
@@ -121,6 +161,18 @@ proptest! {
             let run = common::run(common::pipelint().args(args));
             prop_assert!(run.code == 0 || run.code == 2, "{:?}: exit {}: {}", args, run.code, run.stderr);
             prop_assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+            if run.code == 2 {
+                prop_assert!(run.stderr.contains("any.csv"), "a refusal without its file: {}", run.stderr);
+            } else if args[0] == "profile" {
+                let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("profile JSON");
+                prop_assert_eq!(&json["schema"], "pipelint.profile/1");
+            } else {
+                // Whatever the bytes, a draft is rules that check.
+                let rules = dir.path().join("draft.toml");
+                std::fs::write(&rules, &run.stdout).expect("write draft");
+                let check = common::run(common::pipelint().args(["rules", "check", rules.to_str().expect("path")]));
+                prop_assert_eq!(check.code, 0, "invalid draft: {}\n{}", check.stderr, run.stdout);
+            }
         }
     }
 
@@ -193,7 +245,8 @@ proptest! {
         }
         bytes.extend_from_slice(&body);
         std::fs::write(&path, &bytes).expect("write");
-        let _ = common::try_audit(&[path.to_str().expect("path")], Some("fixtures/checks/rules.toml"));
+        let result = common::try_audit(&[path.to_str().expect("path")], Some("fixtures/checks/rules.toml"));
+        audited_or_refused(result, &bytes, "any.csv", &[])?;
     }
 
 }

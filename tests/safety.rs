@@ -2,6 +2,8 @@
 //! named after what broke: where reports may be written, interrupted runs, closed streams,
 //! absurd thread counts, cells that try to drive the terminal, and oversized input.
 
+#[path = "safety/bounds.rs"]
+mod bounds;
 mod common;
 #[path = "safety/kept.rs"]
 mod kept;
@@ -399,7 +401,7 @@ fn control_characters_in_cells_do_not_reach_the_terminal() {
 }
 
 #[test]
-fn a_huge_cell_is_cut_in_the_table_and_whole_in_the_json() {
+fn a_huge_cell_is_cut_in_the_table_and_marked_in_the_json() {
     // A 5 MB cell made the table render for minutes (wrapping is quadratic).
     let dir = tempfile::tempdir().expect("tempdir");
     let name = "N".repeat(5_000_000);
@@ -421,13 +423,12 @@ fn a_huge_cell_is_cut_in_the_table_and_whole_in_the_json() {
         .unwrap_or(0);
     assert!(longest < 2_000, "a table line of {longest} characters");
     assert!(r.stdout.contains("NNN…"), "the cut is marked");
-    // The deal's name is kept whole (it was cut at 64 kB until issue 23).
+    // The deal's name keeps what a cell keeps (64 kB), its marker included.
     let r = audit(&[&csv, "-r", RULES, "-f", "json"]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-    assert_eq!(
-        report["deals"][0]["name"].as_str().map(str::len),
-        Some(5_000_000)
-    );
+    let name = report["deals"][0]["name"].as_str().unwrap_or("");
+    assert_eq!(name.len(), 65_535);
+    assert!(name.ends_with("this cell is 5,000,000 bytes, more than the 65,535 a cell keeps]"));
 }
 
 #[test]
@@ -442,7 +443,7 @@ fn a_huge_header_is_refused_with_the_reason() {
         vec!["init", "--from", csv.as_str()],
     ] {
         let r = run(pipelint().args(&args));
-        assert_exit_2(&r, "the header row (line 1) is 1.2 MB long");
+        assert_exit_2(&r, "the header row (line 1) is longer than 262.1 kB");
     }
     let many: Vec<String> = (0..20_000).map(|i| format!("c{i}")).collect();
     let csv = temp_file(&dir, "many.csv", format!("{}\n1\n", many.join(",")));

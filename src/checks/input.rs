@@ -22,7 +22,7 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         code: Code::In002,
         explanation: IN002,
         prompt: None,
-        wording: Wording::Stored,
+        wording: Wording::RowDerived(word_malformed_row),
     },
     CheckDoc {
         code: Code::In003,
@@ -72,6 +72,9 @@ pub(crate) struct ReadTally {
     /// The line of the first row that was not UTF-8 (IN003), and how such rows were read.
     pub(crate) first_not_utf8: Option<u64>,
     pub(crate) legacy: Option<Legacy>,
+    /// Cells cut to the 64 kB a cell keeps, and where the first was (line, 1-based column).
+    pub(crate) cut_cells: u64,
+    pub(crate) first_cut: Option<(u64, u32)>,
 }
 
 impl ReadTally {
@@ -93,6 +96,11 @@ impl ReadTally {
         self.close_created.2 = self.close_created.2.or(first);
         self.newest = self.newest.max(other.newest);
         self.malformed += other.malformed;
+        self.cut_cells += other.cut_cells;
+        self.first_cut = match (self.first_cut, other.first_cut) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         self.no_deal += other.no_deal;
         if let Some(first) = other.first_skipped {
             self.skip(other.skipped, first);
@@ -132,6 +140,10 @@ pub(crate) fn check_row(
     if !texts.is_utf8() {
         tally.not_utf8(row.line, row.legacy);
     }
+    if let Some(first) = row.cut.first {
+        tally.cut_cells += u64::from(row.cut.count);
+        tally.first_cut.get_or_insert((row.line, first + 1));
+    }
     if is_summary_row(plan, texts, row) {
         tally.skip(1, row.line);
         return Shape::NotADeal;
@@ -142,7 +154,7 @@ pub(crate) fn check_row(
         return Shape::NotADeal;
     }
     let (fields, header) = (row.len(), plan.header_len);
-    if fields == header {
+    if fields == header && row.extra_fields == 0 {
         // On a malformed row, stray quotes are a symptom of what IN002 reports.
         if let Some(field) = row.quoting.malformed {
             malformed_quoting(plan, texts, field as usize, None, sink);
@@ -168,23 +180,37 @@ pub(crate) fn check_row(
             previous_deal: None,
         }),
         None,
-        || {
-            let mut message = format!(
-                "row has {fields} field{}, the header has {header}; the row is left out of scores \
-                 (quote values that contain the delimiter)",
-                plural(fields)
-            );
-            if let Some((line, column)) = row.quoting.unclosed {
-                message.push_str(&format!(
-                    "; the quote opened at line {line}, column {column} is never closed, so the \
-                     rest of the file was read as one field (close it, and write a quote inside a \
-                     value twice: \"\")"
-                ));
-            }
-            Says::Text(message)
+        || match row.quoting.unclosed {
+            // A million malformed rows (a file that is not an export) kept a million texts:
+            // the common message is worded when shown, from the row's field count.
+            None => Says::Derived(u32::try_from(row.fields()).unwrap_or(u32::MAX)),
+            Some((line, column)) => Says::Text(format!(
+                "{}; the quote opened at line {line}, column {column} is never closed, so the \
+                 rest of the file was read as one field (close it, and write a quote inside a \
+                 value twice: \"\")",
+                malformed_row_words(row.fields(), header)
+            )),
         },
     );
     Shape::NotADeal
+}
+
+/// IN002's message for a row of `fields` fields in a file whose header has `header`.
+fn malformed_row_words(fields: u64, header: usize) -> String {
+    format!(
+        "row has {fields} field{}, the header has {header}; the row is left out of scores \
+         (quote values that contain the delimiter)",
+        plural(fields)
+    )
+}
+
+/// IN002 worded when shown: the payload is the row's field count.
+fn word_malformed_row(f: &crate::diag::Finding, header: usize) -> String {
+    let fields = match f.message {
+        crate::diag::Message::Derived(n) => u64::from(n),
+        crate::diag::Message::Stored(_) => 0,
+    };
+    malformed_row_words(fields, header)
 }
 
 /// A "Total" / "Grand Totals" row of a formatted export (see
@@ -521,8 +547,40 @@ mod tests {
         check_header(&h, 0, &mut sink);
         assert_eq!(sink.findings.len(), 1);
         assert_eq!(sink.findings[0].code, Code::In005);
-        assert_eq!(sink.rows[0].column, Some(2));
+        assert_eq!(sink.rows[0].column(), Some(2));
         assert!(sink.messages[0].contains("columns 2 and 3"));
+    }
+
+    #[test]
+    fn garbage_rows_kept_a_stored_text_per_malformed_row() {
+        // 1M rows of garbage (196 MB) peaked at 637 MB: 846,000 malformed rows each kept
+        // their IN002 message as text. The message is now worded when shown.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("garbage.csv");
+        let mut csv = String::from("Opportunity ID,Opportunity Name,Stage,Amount\n");
+        for i in 0..1000 {
+            csv.push_str(&format!("x{i},\"a,b\",c,d,e{}\n", ",".repeat(i % 5)));
+        }
+        std::fs::write(&path, csv).expect("write");
+        let export = crate::open(path.to_str().expect("path")).expect("open");
+        let rules =
+            crate::load_rules(None, Some("generic"), std::slice::from_ref(&export)).expect("rules");
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+        let audit =
+            crate::audit(rules, vec![export], &crate::AuditOptions::as_of(as_of)).expect("audit");
+        assert!(
+            audit.findings.messages.is_empty(),
+            "{} texts kept",
+            audit.findings.messages.len()
+        );
+        let report = audit.report(&crate::GateSettings::default());
+        let malformed: Vec<_> = report.findings_of(Code::In002).collect();
+        assert_eq!(malformed.len(), 1000);
+        assert_eq!(
+            malformed[1].message,
+            "row has 6 fields, the header has 4; the row is left out of scores (quote values \
+             that contain the delimiter)"
+        );
     }
 
     #[test]

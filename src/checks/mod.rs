@@ -27,7 +27,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 
 use crate::deal::{Deal, DealStore, Signal};
-use crate::diag::{Code, Finding, Message, Subject};
+use crate::diag::{Code, Finding, Message, StoredRow, Subject};
 use crate::input::mapping::FieldTable;
 use crate::rules::RuleSet;
 
@@ -48,6 +48,9 @@ pub(crate) enum Wording {
     Stored,
     /// Rebuilt when shown, from the deal and the finding's payload.
     Derived(fn(&Finding, &Deal, &WordContext<'_>) -> String),
+    /// Rebuilt when shown, for a row that is no deal: from the payload and the width of the
+    /// file's header (a text stored as the finding is pushed still wins).
+    RowDerived(fn(&Finding, usize) -> String),
 }
 
 /// The headings every explanation has, in order.
@@ -211,6 +214,10 @@ pub(crate) struct WordContext<'a> {
     pub(crate) files: Vec<&'a str>,
     /// Texts of findings with stored messages.
     pub(crate) messages: &'a [Box<str>],
+    /// The subjects of findings about rows that are no deals.
+    pub(crate) rows: &'a [StoredRow],
+    /// Each input file's number of header columns, by file index.
+    pub(crate) widths: Vec<usize>,
 }
 
 impl WordContext<'_> {
@@ -218,16 +225,20 @@ impl WordContext<'_> {
     pub(crate) fn message(&self, f: &Finding) -> Cow<'_, str> {
         match f.message {
             Message::Stored(i) => Cow::Borrowed(self.messages.get(i as usize).map_or("", |m| m)),
-            Message::Derived(_) => {
-                let deal = match f.subject {
-                    Subject::Deal(d) => self.deals.get(d as usize),
-                    Subject::Row(_) => None,
-                };
-                match (doc(f.code).map(|d| &d.wording), deal) {
-                    (Some(Wording::Derived(word)), Some(deal)) => Cow::Owned(word(f, deal, self)),
-                    _ => Cow::Borrowed(""),
+            Message::Derived(_) => match (doc(f.code).map(|d| &d.wording), f.subject) {
+                (Some(Wording::Derived(word)), Subject::Deal(d)) => self
+                    .deals
+                    .get(d as usize)
+                    .map_or(Cow::Borrowed(""), |deal| Cow::Owned(word(f, deal, self))),
+                (Some(Wording::RowDerived(word)), Subject::Row(r)) => {
+                    let width = self
+                        .rows
+                        .get(r as usize)
+                        .and_then(|row| self.widths.get(row.file as usize));
+                    Cow::Owned(word(f, width.copied().unwrap_or(0)))
                 }
-            }
+                _ => Cow::Borrowed(""),
+            },
         }
     }
 

@@ -110,6 +110,73 @@ pub(crate) struct RowRef {
     pub(crate) previous_deal: Option<u32>,
 }
 
+/// A [`RowRef`] as the findings keep it: 24 bytes, its record id in the findings' `ids`
+/// text. A file of a million malformed rows keeps a million of these; as `RowRef`s (40
+/// bytes and a string each) they cost 40 MB more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StoredRow {
+    pub(crate) file: u32,
+    /// The column (below [`StoredRow::PREVIOUS`]); or, with that bit set, the previous
+    /// snapshot's deal this row is (CHG004) by its index in the low 31 bits; `u32::MAX`
+    /// when neither. A header has at most 16,384 columns, so the bit never clashes.
+    column: u32,
+    pub(crate) line: u64,
+    /// Where the record id starts in `ids` (high 48 bits) and its length (low 16 bits; an id
+    /// is a cell, at most 65,535 bytes).
+    id: u64,
+}
+
+impl StoredRow {
+    /// Store `row`, its record id appended to `ids`.
+    fn store(row: RowRef, ids: &mut String) -> StoredRow {
+        let id = row.record_id.as_deref().unwrap_or("");
+        let mut len = id.len().min(usize::from(u16::MAX));
+        while !id.is_char_boundary(len) {
+            len -= 1;
+        }
+        let start = ids.len() as u64;
+        ids.push_str(&id[..len]);
+        let column = match (row.column, row.previous_deal) {
+            (Some(c), _) => c.min(StoredRow::PREVIOUS - 1),
+            (None, Some(d)) if d < StoredRow::PREVIOUS - 1 => StoredRow::PREVIOUS | d,
+            _ => u32::MAX,
+        };
+        StoredRow {
+            file: row.file,
+            column,
+            line: row.line,
+            id: (start << 16) | len as u64,
+        }
+    }
+
+    /// The same row with its id `offset` bytes further into the ids text.
+    fn shifted(self, offset: usize) -> StoredRow {
+        StoredRow {
+            id: self.id + ((offset as u64) << 16),
+            ..self
+        }
+    }
+
+    /// The bit of [`StoredRow::column`] that says it holds a previous deal instead.
+    const PREVIOUS: u32 = 1 << 31;
+
+    pub(crate) fn column(&self) -> Option<u32> {
+        (self.column & StoredRow::PREVIOUS == 0).then_some(self.column)
+    }
+
+    /// The previous snapshot's deal this row is (CHG004), by its index there.
+    pub(crate) fn previous_deal(&self) -> Option<u32> {
+        (self.column != u32::MAX && self.column & StoredRow::PREVIOUS != 0)
+            .then_some(self.column & !StoredRow::PREVIOUS)
+    }
+
+    /// The record id as read (`ids` is the findings' text of ids), when there is one.
+    pub(crate) fn record_id<'a>(&self, ids: &'a str) -> Option<&'a str> {
+        let (start, len) = ((self.id >> 16) as usize, (self.id & 0xFFFF) as usize);
+        ids.get(start..start + len).filter(|id| !id.is_empty())
+    }
+}
+
 /// What `[checks]` makes of a code: off, or a fixed severity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum CheckSetting {
@@ -264,7 +331,9 @@ pub(crate) struct FindingSink<'p> {
     policy: &'p Policy,
     pub(crate) findings: Vec<Finding>,
     /// Subjects of findings about rows that are no deals.
-    pub(crate) rows: Vec<RowRef>,
+    pub(crate) rows: Vec<StoredRow>,
+    /// Their record ids, one after another.
+    pub(crate) ids: String,
     /// Texts of findings with stored messages.
     pub(crate) messages: Vec<Box<str>>,
 }
@@ -280,6 +349,7 @@ impl<'p> FindingSink<'p> {
             policy,
             findings: Vec::with_capacity(findings),
             rows: Vec::new(),
+            ids: String::new(),
             messages: Vec::new(),
         }
     }
@@ -306,7 +376,7 @@ impl<'p> FindingSink<'p> {
         let subject = match about {
             About::Deal(d) => Subject::Deal(d),
             About::Row(row) => {
-                self.rows.push(row);
+                self.rows.push(StoredRow::store(row, &mut self.ids));
                 Subject::Row(self.rows.len() as u32 - 1)
             }
         };
@@ -334,6 +404,7 @@ impl<'p> FindingSink<'p> {
         Findings {
             list: self.findings,
             rows: self.rows,
+            ids: self.ids,
             messages: self.messages,
         }
     }
@@ -348,7 +419,10 @@ impl<'p> FindingSink<'p> {
     ) -> impl Iterator<Item = Finding> + use<> {
         let row_offset = self.rows.len() as u32;
         let message_offset = self.messages.len() as u32;
-        self.rows.extend(other.rows);
+        let id_offset = self.ids.len();
+        self.ids.push_str(&other.ids);
+        self.rows
+            .extend(other.rows.into_iter().map(|r| r.shifted(id_offset)));
         self.messages.extend(other.messages);
         other.findings.into_iter().map(move |mut f| {
             f.subject = match f.subject {
@@ -367,7 +441,9 @@ impl<'p> FindingSink<'p> {
 #[derive(Debug, Default)]
 pub(crate) struct Findings {
     pub(crate) list: Vec<Finding>,
-    pub(crate) rows: Vec<RowRef>,
+    pub(crate) rows: Vec<StoredRow>,
+    /// The rows' record ids ([`StoredRow::record_id`]).
+    pub(crate) ids: String,
     pub(crate) messages: Vec<Box<str>>,
 }
 
@@ -447,7 +523,7 @@ mod tests {
             column: Some(2),
             previous_deal: None,
         };
-        sink.push(Code::In005, None, About::Row(row.clone()), None, || {
+        sink.push(Code::In005, None, About::Row(row), None, || {
             Says::Derived(5)
         });
         assert_eq!(sink.findings.len(), 2);
@@ -458,6 +534,48 @@ mod tests {
         assert_eq!(&*sink.messages[0], "`x` is not allowed");
         assert_eq!(sink.findings[1].subject, Subject::Row(0));
         assert_eq!(sink.findings[1].severity, Severity::Warning);
-        assert_eq!(sink.rows, vec![row]);
+        let stored = sink.rows[0];
+        assert_eq!((stored.file, stored.line, stored.column()), (0, 9, Some(2)));
+        assert_eq!(stored.record_id(&sink.ids), None);
+    }
+
+    #[test]
+    fn stored_rows_keep_their_ids_through_a_merge() {
+        let policy = Policy::all_on();
+        let row = |line: u64, id: Option<&str>| {
+            About::Row(RowRef {
+                file: 1,
+                line,
+                record_id: id.map(Into::into),
+                column: None,
+                previous_deal: (line == 9).then_some(7),
+            })
+        };
+        let mut first = FindingSink::new(&policy);
+        first.push(Code::In002, None, row(2, Some("OPP-1")), None, || {
+            Says::Derived(3)
+        });
+        let mut second = FindingSink::new(&policy);
+        second.push(Code::In002, None, row(5, None), None, || Says::Derived(3));
+        second.push(Code::In002, None, row(7, Some("ÉTÉ-2")), None, || {
+            Says::Derived(3)
+        });
+        let moved: Vec<Finding> = first.take_from(second, 0).collect();
+        assert_eq!(moved.len(), 2);
+        let ids: Vec<(u64, Option<&str>)> = first
+            .rows
+            .iter()
+            .map(|r| (r.line, r.record_id(&first.ids)))
+            .collect();
+        assert_eq!(ids, vec![(2, Some("OPP-1")), (5, None), (7, Some("ÉTÉ-2"))]);
+        assert!(std::mem::size_of::<StoredRow>() <= 24);
+        // A vanished deal's row keeps the previous deal it names, beside no column.
+        let mut third = FindingSink::new(&policy);
+        third.push(Code::Chg004, None, row(9, Some("OPP-9")), None, || {
+            Says::Derived(0)
+        });
+        let r = third.rows[0];
+        assert_eq!((r.previous_deal(), r.column()), (Some(7), None));
+        assert_eq!(first.rows[0].previous_deal(), None);
     }
 }

@@ -25,7 +25,7 @@ use crate::checks::plan::Plan;
 use crate::checks::slippage;
 use crate::checks::traps;
 use crate::deal::{Deal, DealStore};
-use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, RowRef, Subject};
+use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, StoredRow, Subject};
 use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
 use crate::input::reader::BATCH_ROWS;
 use crate::input::{Batch, BatchStream, Export};
@@ -95,6 +95,9 @@ pub(crate) struct InputSummary {
     pub(crate) malformed: u64,
     /// Rows skipped as report footers or summaries.
     pub(crate) skipped: u64,
+    /// Cells cut to the 64 kB a cell keeps, and the first one's line and column.
+    pub(crate) cut_cells: u64,
+    pub(crate) first_cut: Option<(u64, u32)>,
     pub(crate) encoding: &'static str,
     pub(crate) delimiter: u8,
     pub(crate) header: Vec<String>,
@@ -159,6 +162,7 @@ impl Audit {
     pub(crate) fn keep_for_comparison(&mut self) {
         self.findings.messages = Vec::new();
         self.findings.rows = Vec::new();
+        self.findings.ids = String::new();
         self.riskiest = Riskiest::new(0);
         self.findings
             .list
@@ -175,6 +179,8 @@ impl Audit {
             deals: &self.deals,
             files: self.inputs.iter().map(|i| i.path.as_str()).collect(),
             messages: &self.findings.messages,
+            rows: &self.findings.rows,
+            widths: self.inputs.iter().map(|i| i.header.len()).collect(),
         }
     }
 
@@ -209,7 +215,7 @@ impl Audit {
     }
 
     /// The row a finding is about, if it is about no deal.
-    pub(crate) fn finding_row(&self, f: &Finding) -> Option<&RowRef> {
+    pub(crate) fn finding_row(&self, f: &Finding) -> Option<&StoredRow> {
         match f.subject {
             Subject::Row(r) => self.findings.rows.get(r as usize),
             Subject::Deal(_) => None,
@@ -297,6 +303,8 @@ impl InputSummary {
             records: 0,
             malformed: 0,
             skipped: 0,
+            cut_cells: 0,
+            first_cut: None,
             encoding: export.encoding.name(),
             delimiter: export.delimiter,
             header: export.header.cells.clone(),
@@ -412,6 +420,8 @@ pub(crate) fn run(
         newest = newest.max(read.newest);
         summary.malformed = read.malformed;
         summary.skipped = read.skipped;
+        summary.cut_cells = read.cut_cells;
+        summary.first_cut = read.first_cut;
         if let Some(legacy) = read.legacy {
             summary.encoding = legacy.name();
         }
@@ -669,7 +679,7 @@ fn insert_ordered(
     mut findings: Vec<Finding>,
     mut extras: Vec<Finding>,
     deals: &DealStore,
-    rows: &[RowRef],
+    rows: &[StoredRow],
     table: &FieldTable,
 ) -> Vec<Finding> {
     use std::cmp::Ordering;

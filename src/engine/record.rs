@@ -18,7 +18,6 @@ use crate::checks::values::{self, Cell, Parsed, ValueScratch};
 use crate::deal::{DealBuffer, DealFacts, DealText, Names, RiskFacts, Signal, StageKey};
 use crate::diag::{FindingSink, Policy};
 use crate::input::{Row, RowText, Rows};
-use crate::score::aggregate::grow;
 use crate::score::risk::{self, RiskInputs, Riskiest, risk_key};
 use crate::score::{Band, GroupTally, Tallies};
 use crate::values::{Currency, trim_cell};
@@ -359,7 +358,7 @@ fn tally(
     };
     add(&mut t.overall);
     match owner {
-        Some(o) => add(grow(&mut t.by_owner, o as usize)),
+        Some(o) => add(t.by_owner.entry(o as usize)),
         None => add(&mut t.no_owner),
     }
     match stage {
@@ -368,7 +367,7 @@ fn tally(
                 add(g);
             }
         }
-        StageKey::Unknown(u) => add(grow(&mut t.by_unknown_stage, u as usize)),
+        StageKey::Unknown(u) => add(t.by_unknown_stage.entry(u as usize)),
         StageKey::Missing => add(&mut t.no_stage),
     }
 }

@@ -126,6 +126,7 @@ fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<
         findings: Findings {
             list,
             rows: Vec::new(),
+            ids: String::new(),
             messages: Vec::new(),
         },
         riskiest: Riskiest::new(0),
@@ -319,6 +320,8 @@ fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<
             records,
             malformed: 0,
             skipped: 0,
+            cut_cells: 0,
+            first_cut: None,
             encoding: "stored",
             delimiter: b',',
             header: Vec::new(),

@@ -128,12 +128,16 @@ pub(crate) fn streaks(audit: &Audit) -> Vec<u16> {
 /// Every owner's group of the audit (`""` for deals without an owner).
 pub(crate) fn owner_groups(audit: &Audit) -> Vec<(String, &GroupTally)> {
     let t = &audit.tallies;
-    let mut out: Vec<(String, &GroupTally)> = t
+    let mut groups: Vec<(u32, &GroupTally)> = t
         .by_owner
         .iter()
-        .enumerate()
         .filter(|(_, g)| g.completeness.records > 0)
-        .map(|(i, g)| (audit.deals.owners.name(i as u32).to_string(), g))
+        .collect();
+    // In owner id order, as when the tallies were a vector by id.
+    groups.sort_unstable_by_key(|(id, _)| *id);
+    let mut out: Vec<(String, &GroupTally)> = groups
+        .into_iter()
+        .map(|(id, g)| (audit.deals.owners.name(id).to_string(), g))
         .collect();
     if t.no_owner.completeness.records > 0 {
         out.push((String::new(), &t.no_owner));

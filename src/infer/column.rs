@@ -9,6 +9,10 @@ use crate::values::{Placeholders, trim_cell};
 
 /// Distinct values tracked per column; past this the count is a lower bound.
 pub(crate) const DISTINCT_CAP: usize = 5_000;
+/// Bytes of distinct values kept per column, past which the count is a lower bound too: 5,000
+/// values of a cell's 64 kB each would be 320 MB for one column. An export's longest texts
+/// (next steps, descriptions) average far under the 800 bytes this leaves a value.
+pub(crate) const DISTINCT_BYTES: usize = 4 << 20;
 
 /// Placeholders pipelint recognises when drafting rules, besides an empty cell. Salesforce
 /// writes a null lookup id as fifteen zeros and `AAA`.
@@ -82,8 +86,10 @@ pub(crate) struct ColumnStats {
     pub(crate) placeholders: FxHashMap<String, u64>,
     /// Distinct values and how often each occurs (up to [`DISTINCT_CAP`]).
     pub(crate) values: FxHashMap<Box<str>, u64>,
-    /// More distinct values than [`DISTINCT_CAP`] were seen.
+    /// More distinct values than [`DISTINCT_CAP`] (or [`DISTINCT_BYTES`] of them) were seen.
     pub(crate) distinct_overflow: bool,
+    /// Bytes of the distinct values kept.
+    distinct_bytes: usize,
     pub(crate) longest: usize,
     pub(crate) dates: DateEvidence,
     pub(crate) numbers: NumberEvidence,
@@ -111,10 +117,12 @@ impl ColumnStats {
         }
         self.filled += 1;
         self.longest = self.longest.max(v.chars().count());
-        let room = self.values.len() < DISTINCT_CAP;
+        let room =
+            self.values.len() < DISTINCT_CAP && self.distinct_bytes + v.len() <= DISTINCT_BYTES;
         match self.values.get_mut(v) {
             Some(n) => *n += 1,
             None if room => {
+                self.distinct_bytes += v.len();
                 self.values.insert(v.into(), 1);
             }
             None => self.distinct_overflow = true,
@@ -211,6 +219,23 @@ mod tests {
             s.observe(v, &p, &c);
         }
         s
+    }
+
+    #[test]
+    fn long_distinct_values_held_320_mb_a_column_and_now_stop_at_a_budget() {
+        // 5,000 distinct values of a cell's 64 kB each were all kept: 320 MB for one column.
+        let values: Vec<String> = (0..200)
+            .map(|i| format!("{i:05}{}", "v".repeat(65_000)))
+            .collect();
+        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+        let s = column(&refs);
+        let kept: usize = s.values.keys().map(|k| k.len()).sum();
+        assert!(
+            kept <= DISTINCT_BYTES,
+            "{kept} bytes of distinct values kept"
+        );
+        assert!(s.distinct_overflow, "the count is said to be a lower bound");
+        assert_eq!((s.filled, s.rows), (200, 200));
     }
 
     #[test]

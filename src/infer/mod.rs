@@ -35,6 +35,9 @@ pub(crate) struct FileProfile {
     pub(crate) first_malformed: Option<u64>,
     /// Report footer lines and Total rows skipped.
     pub(crate) skipped: u64,
+    /// Cells cut to the 64 kB a cell keeps, and the first one's line and 1-based column.
+    pub(crate) cut_cells: u64,
+    pub(crate) first_cut: Option<(u64, u32)>,
     pub(crate) columns: Vec<ColumnStats>,
     /// Per distinct value of the grouping column (the stage), in order of first
     /// appearance: see [`GroupSpec`].
@@ -139,6 +142,8 @@ impl FileProfile {
             malformed: 0,
             first_malformed: None,
             skipped: 0,
+            cut_cells: 0,
+            first_cut: None,
             columns: Vec::new(),
             groups: Vec::new(),
         };
@@ -155,6 +160,10 @@ impl FileProfile {
             for row in batch.rows.iter() {
                 if not_utf8.is_none() && std::str::from_utf8(row.bytes()).is_err() {
                     not_utf8 = Some(row.legacy);
+                }
+                if let Some(first) = row.cut.first {
+                    profile.cut_cells += u64::from(row.cut.count);
+                    profile.first_cut.get_or_insert((row.line, first + 1));
                 }
                 cells.clear();
                 cells.extend((0..row.len()).map(|i| row.text(i).into_owned()));

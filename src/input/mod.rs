@@ -271,10 +271,29 @@ pub(crate) fn open_as(
     reader.legacy = legacy;
     let mut first = Rows::default();
     first.legacy = legacy.unwrap_or_default();
-    let has_header = reader
-        .read_into(&mut first)
+    // The header is read up to its bound and no further: a file that is one long line
+    // (hundreds of megabytes, or no line break at all) is refused without reading it whole.
+    let next = reader
+        .read_bounded(&mut first, MAX_HEADER_BYTES as u64)
         .with_context(|| format!("cannot read {name}"))?;
-    let Some(row) = first.get(0).filter(|_| has_header) else {
+    if let reader::Next::TooLong { line, open_quote } = next {
+        if let Some((at, column)) = open_quote {
+            bail!(
+                "{name}: the header row starting at line {line} never ends: the quote opened at \
+                 line {at}, column {column} is not closed within the {} a header may take; \
+                 close it (a quote inside a value is written twice: \"\")",
+                size_words(MAX_HEADER_BYTES)
+            );
+        }
+        bail!(
+            "{name}: the header row (line {line}) is longer than {}; an export's header is a \
+             line of column names, a few kB at most: is this a CSV export, and is its \
+             delimiter `{}`? (pass --delimiter if not)",
+            size_words(MAX_HEADER_BYTES),
+            crate::words::delimiter_name(delimiter)
+        );
+    }
+    let Some(row) = first.get(0).filter(|_| next == reader::Next::Row) else {
         bail!("{name} is empty: there is no header row to audit");
     };
     if let Some((line, column)) = row.quoting.unclosed {
@@ -285,22 +304,12 @@ pub(crate) fn open_as(
             row.line
         );
     }
-    if row.bytes().len() > MAX_HEADER_BYTES {
-        bail!(
-            "{name}: the header row (line {}) is {} long; an export's header is a line of column \
-             names, a few kB at most: is this a CSV export, and is its delimiter `{}`? (pass \
-             --delimiter if not)",
-            row.line,
-            size_words(row.bytes().len()),
-            crate::words::delimiter_name(delimiter)
-        );
-    }
-    if row.len() > MAX_COLUMNS {
+    if row.fields() > MAX_COLUMNS as u64 {
         bail!(
             "{name}: the header row (line {}) has {} columns; pipelint reads at most {} (as many \
              as a spreadsheet holds): is its delimiter `{}`? (pass --delimiter if not)",
             row.line,
-            crate::words::thousands(row.len() as u64),
+            crate::words::thousands(row.fields()),
             crate::words::thousands(MAX_COLUMNS as u64),
             crate::words::delimiter_name(delimiter)
         );

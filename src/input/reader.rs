@@ -40,6 +40,42 @@ struct RowMeta {
     /// The record ended because the input did (no line break after it).
     at_eof: bool,
     quoting: Quoting,
+    cut: CutCells,
+    /// Fields past [`MAX_FIELDS`], counted and dropped.
+    extra_fields: u64,
+}
+
+/// The cells of a record longer than [`MAX_CELL`]: each keeps its first bytes and a marker
+/// saying how long it was ([`cut_marker`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CutCells {
+    /// How many of the record's cells were cut.
+    pub(crate) count: u32,
+    /// The first cut field (0-based).
+    pub(crate) first: Option<u32>,
+}
+
+/// The most bytes one cell keeps, its marker included: what a deal summary can hold of a
+/// name (64 kB). A cell is text a person typed; one of megabytes or gigabytes (a quote left
+/// open, a file that is not an export, an attack) would otherwise be held whole, and copied,
+/// by every stage that keeps cells: the reader's batch, the deal store, the profile's
+/// distinct values. It is cut as it is read, so no cell ever costs more.
+pub(crate) const MAX_CELL: usize = u16::MAX as usize;
+
+/// The most fields a record keeps: one more than the widest header read (16,384 columns,
+/// a spreadsheet's), so a record with more is still seen to have more than its header. A
+/// line of 20 MB of delimiters held 21 million field ends (and the profile a string for
+/// each): 760 MB. The fields past this are counted ([`Row::extra_fields`]), not kept.
+pub(crate) const MAX_FIELDS: usize = 16_385;
+
+/// What a cut cell ends with in place of its cut bytes: visible wherever the value is
+/// shown, and no valid date, number or stage, so a cut value never passes a check.
+pub(crate) fn cut_marker(length: u64) -> String {
+    format!(
+        " [… cut by pipelint: this cell is {} bytes, more than the {} a cell keeps]",
+        crate::words::thousands(length),
+        crate::words::thousands(MAX_CELL as u64)
+    )
 }
 
 /// What the reader saw of a record's quotes beyond the values themselves.
@@ -88,6 +124,8 @@ impl Rows {
             line: m.line,
             at_eof: m.at_eof,
             quoting: m.quoting,
+            cut: m.cut,
+            extra_fields: m.extra_fields,
             legacy: self.legacy,
         })
     }
@@ -126,6 +164,8 @@ impl Rows {
             line,
             at_eof: false,
             quoting: Quoting::default(),
+            cut: CutCells::default(),
+            extra_fields: 0,
         });
     }
 
@@ -143,6 +183,8 @@ impl Rows {
         if let Some(m) = self.meta.last_mut() {
             m.at_eof = row.at_eof;
             m.quoting = row.quoting;
+            m.cut = row.cut;
+            m.extra_fields = row.extra_fields;
         }
     }
 }
@@ -158,6 +200,10 @@ pub(crate) struct Row<'a> {
     /// sign of a quote that was never closed.
     pub(crate) at_eof: bool,
     pub(crate) quoting: Quoting,
+    /// The cells cut to [`MAX_CELL`] bytes.
+    pub(crate) cut: CutCells,
+    /// Fields the record has past the [`MAX_FIELDS`] it keeps.
+    pub(crate) extra_fields: u64,
     /// How the row's cells are decoded when they are not UTF-8.
     pub(crate) legacy: Legacy,
 }
@@ -165,6 +211,11 @@ pub(crate) struct Row<'a> {
 impl<'a> Row<'a> {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// How many fields the record has, those past [`MAX_FIELDS`] included.
+    pub(crate) fn fields(&self) -> u64 {
+        self.ends.len() as u64 + self.extra_fields
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
@@ -203,8 +254,36 @@ pub(crate) struct RecordReader<R> {
     delimiter: u8,
     quotes: QuoteScan,
     /// The legacy encoding, when decided before the rows are read (named by the user, or
-    /// detected in the sample at the head of the file).
+    /// detected in the head of the file).
     pub(crate) legacy: Option<Legacy>,
+}
+
+/// What [`RecordReader::read_bounded`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// A record, appended to the rows.
+    Row,
+    /// The end of the input.
+    End,
+    /// The record starting at `line` runs past the bound; reading stopped there and
+    /// nothing was appended. `open_quote` is where a quote still open there was opened.
+    TooLong {
+        line: u64,
+        open_quote: Option<(u64, u64)>,
+    },
+}
+
+/// Where the record being read stands while its long cells are cut ([`MAX_CELL`]): the
+/// reader's positions differ from csv_core's by the bytes cut so far.
+#[derive(Default)]
+struct Cutting {
+    /// Bytes of the record csv_core wrote that are no longer in the rows.
+    shift: usize,
+    /// Bytes of the field being read already dropped.
+    dropped: u64,
+    cut: CutCells,
+    /// Fields dropped past [`MAX_FIELDS`].
+    extra_fields: u64,
 }
 
 impl<R: BufRead> RecordReader<R> {
@@ -223,6 +302,14 @@ impl<R: BufRead> RecordReader<R> {
 
     /// Append the next record to `rows`; `false` at the end of the input.
     pub(crate) fn read_into(&mut self, rows: &mut Rows) -> io::Result<bool> {
+        Ok(self.read_bounded(rows, u64::MAX)? == Next::Row)
+    }
+
+    /// Append the next record to `rows`, reading at most `limit` bytes of it: a header row
+    /// is refused at its bound, not after the whole line (which may be the whole file) has
+    /// been read.
+    #[inline]
+    pub(crate) fn read_bounded(&mut self, rows: &mut Rows, limit: u64) -> io::Result<Next> {
         if !self.started {
             // A UTF-8 byte order mark belongs to the file, not the first line: drop it before
             // skipping blank lines, so that a header after them keeps its line number.
@@ -236,7 +323,7 @@ impl<R: BufRead> RecordReader<R> {
         loop {
             let buf = self.input.fill_buf()?;
             if buf.is_empty() {
-                return Ok(false);
+                return Ok(Next::End);
             }
             let gap = buf
                 .iter()
@@ -254,6 +341,8 @@ impl<R: BufRead> RecordReader<R> {
         self.quotes.start(self.delimiter);
         let (start, ends_start) = (rows.used, rows.ends_used);
         let (mut out, mut nends) = (0, 0);
+        let mut consumed: u64 = 0;
+        let mut cutting = Cutting::default();
         loop {
             // Room to write: buffers only ever grow, so recycled batches are warm.
             if rows.data.len() < start + out + 64 {
@@ -276,15 +365,34 @@ impl<R: BufRead> RecordReader<R> {
                 .scan(&input[..nin], self.delimiter, nends, &self.lines);
             self.lines.consume(&input[..nin], self.core.line() - before);
             self.input.consume(nin);
-            out += nout;
+            consumed += nin as u64;
+            // Only a record longer than a cell may be has a cell to cut: ordinary records
+            // pass this one comparison.
+            if out + nout > MAX_CELL || cutting.shift > 0 {
+                let record = (&mut rows.data[start..], &mut rows.ends[ends_start..]);
+                out = cutting.settle(record, out, nout, nends..nends + nend);
+            } else {
+                out += nout;
+            }
             nends += nend;
+            if nends > MAX_FIELDS {
+                let record = (&mut rows.data[start..], &rows.ends[ends_start..]);
+                out = cutting.drop_fields(record, out, nends);
+                nends = MAX_FIELDS;
+            }
+            if consumed > limit {
+                // Nothing of the record stays: the rows are as they were.
+                let open_quote = (self.quotes.in_quotes && !self.quotes.pending)
+                    .then(|| self.quotes.open_at.unwrap_or((line, 1)));
+                return Ok(Next::TooLong { line, open_quote });
+            }
             match res {
                 ReadRecordResult::InputEmpty
                 | ReadRecordResult::OutputFull
                 | ReadRecordResult::OutputEndsFull => continue,
                 ReadRecordResult::Record | ReadRecordResult::End => {
                     if res == ReadRecordResult::End && nends == 0 {
-                        return Ok(false);
+                        return Ok(Next::End);
                     }
                     rows.used = start + out;
                     rows.ends_used = ends_start + nends;
@@ -303,12 +411,95 @@ impl<R: BufRead> RecordReader<R> {
                         line,
                         at_eof: eof,
                         quoting,
+                        cut: cutting.cut,
+                        extra_fields: cutting.extra_fields,
                     });
-                    return Ok(true);
+                    return Ok(Next::Row);
                 }
             }
         }
     }
+}
+
+impl Cutting {
+    /// After csv_core wrote `nout` bytes at `out` and the field ends `new_ends` (in its own
+    /// positions) of the record `(data, ends)`: put the ends in the rows' positions, cut
+    /// every field that ended longer than [`MAX_CELL`] (its first bytes, then the marker),
+    /// and drop what the open field holds past [`MAX_CELL`]. Returns where the record's
+    /// bytes now end.
+    fn settle(
+        &mut self,
+        (data, ends): (&mut [u8], &mut [usize]),
+        out: usize,
+        nout: usize,
+        new_ends: std::ops::Range<usize>,
+    ) -> usize {
+        let mut len = out + nout;
+        // The ends before these are in the rows' positions already.
+        let mut field_start = new_ends.start.checked_sub(1).map_or(0, |k| ends[k]);
+        for k in new_ends {
+            let end = ends[k] - self.shift;
+            let field = end - field_start;
+            // A field past the kept ones is dropped whole (`drop_fields`): no cut to count.
+            let end = if (field > MAX_CELL || self.dropped > 0) && k < MAX_FIELDS {
+                let marker = cut_marker(field as u64 + self.dropped);
+                let keep = char_floor(
+                    &data[field_start..end],
+                    MAX_CELL.saturating_sub(marker.len()),
+                );
+                let at = field_start + keep;
+                data[at..at + marker.len()].copy_from_slice(marker.as_bytes());
+                let new_end = at + marker.len();
+                // The fields csv_core wrote after this one move up to follow it.
+                data.copy_within(end..len, new_end);
+                self.shift += end - new_end;
+                len -= end - new_end;
+                self.dropped = 0;
+                self.cut.count += 1;
+                self.cut.first.get_or_insert(k as u32);
+                new_end
+            } else {
+                end
+            };
+            ends[k] = end;
+            field_start = end;
+        }
+        let open = len - field_start;
+        if open > MAX_CELL {
+            let excess = open - MAX_CELL;
+            self.dropped += excess as u64;
+            self.shift += excess;
+            len -= excess;
+        }
+        len
+    }
+}
+
+impl Cutting {
+    /// The record `(data, ends)` holds `nends` fields, more than [`MAX_FIELDS`]: drop those
+    /// past it, and the bytes of the field being read after them. Returns where the
+    /// record's bytes now end.
+    fn drop_fields(&mut self, (_, ends): (&mut [u8], &[usize]), out: usize, nends: usize) -> usize {
+        let keep = ends[MAX_FIELDS - 1];
+        self.extra_fields += (nends - MAX_FIELDS) as u64;
+        self.shift += out - keep;
+        self.dropped = 0;
+        keep
+    }
+}
+
+/// The longest prefix of `bytes` of at most `max` bytes that does not end inside a UTF-8
+/// character (text in a legacy encoding is one byte a character, and is cut at `max`).
+fn char_floor(bytes: &[u8], max: usize) -> usize {
+    let mut end = max.min(bytes.len());
+    // At most three continuation bytes precede a character's end.
+    for _ in 0..3 {
+        match bytes.get(end) {
+            Some(b) if (0x80..0xC0).contains(b) && end > 0 => end -= 1,
+            _ => break,
+        }
+    }
+    end
 }
 
 /// Rows per batch: the unit the reader hands over and a worker audits (or profiles).
@@ -355,246 +546,5 @@ impl<'r> RowText<'r> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rows(data: &str) -> Vec<(u64, Vec<String>)> {
-        let mut r = RecordReader::new(data.as_bytes(), b',');
-        let mut rows = Rows::default();
-        while r.read_into(&mut rows).unwrap() {}
-        rows.iter()
-            .map(|row| {
-                let fields = row
-                    .iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect();
-                (row.line, fields)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn lines_are_physical_start_lines() {
-        let lf = rows("a,b\n1,2\n\n3,4\n\"x\ny\",5\n6,7");
-        let lines: Vec<u64> = lf.iter().map(|r| r.0).collect();
-        assert_eq!(lines, vec![1, 2, 4, 5, 7]);
-        assert_eq!(lf[3].1[0], "x\ny");
-
-        let crlf = rows("a,b\r\n1,2\r\n\r\n3,4\r\n\"x\r\ny\",5\r\n6,7\r\n");
-        let lines: Vec<u64> = crlf.iter().map(|r| r.0).collect();
-        assert_eq!(lines, vec![1, 2, 4, 5, 7]);
-
-        // Old Mac line endings (lone CR), and a mix of all three.
-        let cr = rows("a,b\r1,2\r\r3,4\r");
-        let lines: Vec<u64> = cr.iter().map(|r| r.0).collect();
-        assert_eq!(lines, vec![1, 2, 4]);
-        let mixed = rows("a,b\n1,2\r\n3,4\r5,6\n\"q\rr\",7\n8,9");
-        let lines: Vec<u64> = mixed.iter().map(|r| r.0).collect();
-        assert_eq!(lines, vec![1, 2, 3, 4, 5, 7]);
-    }
-
-    /// Each record's quoting, read through a buffer of `capacity` bytes (1: every byte is a
-    /// chunk of its own, so state carried across chunks is exercised).
-    fn quoting(data: &str, capacity: usize) -> Vec<(Vec<String>, Quoting)> {
-        let input = std::io::BufReader::with_capacity(capacity, data.as_bytes());
-        let mut r = RecordReader::new(input, b',');
-        let mut rows = Rows::default();
-        while r.read_into(&mut rows).unwrap() {}
-        rows.iter()
-            .map(|row| {
-                let fields = row.iter().map(|f| String::from_utf8_lossy(f).into_owned());
-                (fields.collect(), row.quoting)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn malformed_quotes_are_noted_with_their_field_and_values_kept() {
-        let data = "a,b,c\n1,ab\"c,x\n\"abc\"def,2,3\n\"ok\",\"a\"\"b\",\"x,\ny\"\r\n\"\",\"\"\"\",z\n4,5, \"c\"\n";
-        for capacity in [1, 2, 3, 7, 4096] {
-            let q = quoting(data, capacity);
-            let malformed: Vec<Option<u32>> = q.iter().map(|r| r.1.malformed).collect();
-            assert_eq!(
-                malformed,
-                vec![None, Some(1), Some(0), None, None, Some(2)],
-                "capacity {capacity}"
-            );
-            assert_eq!(q[1].0, vec!["1", "ab\"c", "x"]);
-            assert_eq!(q[2].0, vec!["abcdef", "2", "3"]);
-            assert_eq!(q[3].0, vec!["ok", "a\"b", "x,\ny"]);
-            assert_eq!(q[4].0, vec!["", "\"", "z"]);
-            assert!(q.iter().all(|r| r.1.unclosed.is_none()));
-        }
-    }
-
-    #[test]
-    fn an_unclosed_quote_is_placed_where_it_opened() {
-        let data = "a,b,c\n1,\"two\nlines\",3\n4,5,\"open\n6,7,8\n";
-        for capacity in [1, 5, 4096] {
-            let q = quoting(data, capacity);
-            assert_eq!(q.len(), 3, "capacity {capacity}");
-            assert_eq!(q[1].1.unclosed, None);
-            assert_eq!(q[2].1.unclosed, Some((4, 5)), "capacity {capacity}");
-        }
-        // Opened after a multi-line value on the same record, on CRLF lines.
-        let q = quoting("a,b\r\n\"x\r\ny\",\"never\r\nz\r\n", 3);
-        assert_eq!(q[1].1.unclosed, Some((3, 4)));
-        // A quoted last value with no line break after it is closed.
-        assert_eq!(quoting("a,b\n1,\"x\"", 1)[1].1.unclosed, None);
-    }
-
-    /// csv-spectrum (max-mapper/csv-spectrum, see /work/shared/suites/README.md): every CSV
-    /// read by this reader gives, record for record, the objects its JSON twin lists.
-    #[test]
-    fn csv_spectrum_reads_record_for_record() {
-        let suite = std::path::Path::new("/work/shared/suites/csv-spectrum");
-        let mut files: Vec<_> = std::fs::read_dir(suite.join("csvs"))
-            .expect("the csv-spectrum suite at /work/shared/suites/csv-spectrum")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        files.sort();
-        assert_eq!(files.len(), 12, "{files:?}");
-        for csv in files {
-            let stem = csv.file_stem().and_then(|s| s.to_str()).expect("name");
-            let bytes = std::fs::read(&csv).expect("read csv");
-            let mut reader = RecordReader::new(bytes.as_slice(), b',');
-            let mut rows = Rows::default();
-            while reader.read_into(&mut rows).expect("read") {}
-            let mut records = rows.iter().map(|r| {
-                (0..r.len())
-                    .map(|i| r.text(i).into_owned())
-                    .collect::<Vec<_>>()
-            });
-            let header = records.next().expect("a header");
-            let got: Vec<serde_json::Map<String, serde_json::Value>> = records
-                .map(|r| {
-                    header
-                        .iter()
-                        .cloned()
-                        .zip(r.into_iter().map(serde_json::Value::String))
-                        .collect()
-                })
-                .collect();
-            let json = std::fs::read_to_string(suite.join("json").join(format!("{stem}.json")))
-                .expect("read json");
-            // One file holds a single object rather than a list of them.
-            let mut want = match serde_json::from_str(&json).expect("json") {
-                serde_json::Value::Array(items) => items,
-                one => vec![one],
-            };
-            if stem == "location_coordinates" {
-                // The suite's README: "json/location_coordinates.json holds a phone number
-                // that is not the one in its CSV" (upstream's mistake). Check that it is
-                // still the mistake, then expect what the CSV says.
-                let phone = &mut want[0]["Contact Phone Number"];
-                assert_eq!(phone, "1234567890");
-                *phone = "2095257564".into();
-            }
-            let want: Vec<serde_json::Value> = want;
-            let got: Vec<serde_json::Value> = got.into_iter().map(Into::into).collect();
-            assert_eq!(got, want, "{stem}");
-        }
-    }
-
-    #[test]
-    fn strips_utf8_bom_and_keeps_ragged_rows() {
-        let r = rows("\u{feff}a,b\n1\n2,3,4\n");
-        assert_eq!(r[0].1, vec!["a", "b"]);
-        assert_eq!(r[1].1.len(), 1);
-        assert_eq!(r[2].1.len(), 3);
-    }
-
-    #[test]
-    fn bom_before_blank_lines_keeps_the_header_line() {
-        let r = rows("\u{feff}\n\nid,stage\n1,A\n");
-        assert_eq!((r[0].0, r[0].1[0].as_str()), (3, "id"));
-        assert_eq!(r[1].0, 4);
-    }
-
-    fn stream(data: &str, header_len: usize) -> (Vec<u64>, Option<(u64, u64)>) {
-        let reader = RecordReader::new(std::io::Cursor::new(data.as_bytes().to_vec()), b',');
-        let stream = BatchStream::spawn(reader, 3, header_len);
-        let (mut lines, mut footer) = (Vec::new(), None);
-        for batch in stream.batches.iter() {
-            let batch = batch.unwrap();
-            lines.extend(batch.rows.iter().map(|r| r.line));
-            footer = footer.or(batch.footer);
-        }
-        (lines, footer)
-    }
-
-    #[test]
-    fn salesforce_footer_is_dropped_and_counted() {
-        let data = "1,a\n2,b\n3,c\n4,d\n\n\"Pipeline Report\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n\"Confidential Information - Do Not Distribute\"\n\"Generated By:  Jane Doe  11/20/2026 9:15 AM\"\n\"Acme Corp\"\n";
-        assert_eq!(stream(data, 2), (vec![1, 2, 3, 4], Some((5, 6))));
-    }
-
-    #[test]
-    fn an_unquoted_comma_in_the_footer_does_not_hide_it() {
-        let data = "1,a,x\n2,b,y\n\nPipeline\nCopyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\nAcme, Inc.\n";
-        assert_eq!(stream(data, 3), (vec![1, 2], Some((3, 4))));
-        // Short rows at the end without a footer marker are rows (IN002 downstream).
-        assert_eq!(stream("1,a,x\n2,b\n3\n", 3), (vec![1, 2, 3], None));
-    }
-
-    #[test]
-    fn single_cell_lines_that_are_not_a_footer_stay_rows() {
-        // A stray one-cell line mid-file, and one-cell lines at the end without a marker.
-        let (lines, footer) = stream("1,a\nnote\n2,b\n3,c\nx\ny\n", 2);
-        assert_eq!((lines, footer), (vec![1, 2, 3, 4, 5, 6], None));
-        // A one-column file holds nothing back.
-        assert_eq!(
-            stream("a\nb\nCopyright (c) salesforce.com\n", 1).0,
-            vec![1, 2, 3]
-        );
-    }
-
-    #[test]
-    fn long_fields_grow_buffers() {
-        let long = "x".repeat(100_000);
-        let many = vec!["f"; 500].join(",");
-        let r = rows(&format!("{long},{many}\n"));
-        assert_eq!(r[0].1[0].len(), 100_000);
-        assert_eq!(r[0].1.len(), 501);
-    }
-
-    #[test]
-    fn batches_arrive_in_order() {
-        let mut data = String::from("h\n");
-        for i in 0..10_000 {
-            data.push_str(&format!("{i}\n"));
-        }
-        let reader = RecordReader::new(std::io::Cursor::new(data.into_bytes()), b',');
-        let stream = BatchStream::spawn(reader, 64, 1);
-        let mut seen = Vec::new();
-        for batch in stream.batches.iter() {
-            let batch = batch.unwrap();
-            seen.extend(batch.rows.iter().map(|r| r.line));
-            let _ = stream.recycle.send(batch);
-        }
-        assert_eq!(seen.len(), 10_001);
-        assert!(seen.windows(2).all(|w| w[1] == w[0] + 1));
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
-
-        /// Arbitrary bytes never panic the reader, and each row starts after the last.
-        #[test]
-        fn reader_never_panics_and_lines_increase(
-            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)
-        ) {
-            let mut reader = RecordReader::new(bytes.as_slice(), b',');
-            let mut rows = Rows::default();
-            let mut last = 0;
-            while let Ok(true) = reader.read_into(&mut rows) {
-                let row = rows.get(rows.len() - 1).expect("the row just read");
-                proptest::prop_assert!(row.line > last);
-                last = row.line;
-                for field in row.iter() {
-                    let _ = String::from_utf8_lossy(field);
-                }
-            }
-        }
-    }
-}
+#[path = "reader_tests.rs"]
+mod tests;

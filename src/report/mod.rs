@@ -38,11 +38,11 @@ pub(crate) const FILES_MARKER: &str = owners::MARKER;
 pub use diff::{DIFF_SCHEMA, DiffFormat};
 pub use json::SCHEMA;
 pub use rows::{
-    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DealRef, DealRisk, DealRow, DealSide,
-    DeltaByCode, DeltaByOwner, DetectedRow, FieldRow, FindingDeltaRow, FindingRow, GroupFigures,
-    InputRow, MoveCounts, MovementRow, NotCheckedRow, OwnerRow, PreviousRow, QuarterRow, RulesRow,
-    SeverityCounts, SignalRow, SlipRow, StageRow, Summary, UnknownStageRow, UnknownStages,
-    WaterfallRow,
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
+    DealSide, DeltaByCode, DeltaByOwner, DetectedRow, FieldRow, FindingDeltaRow, FindingRow,
+    GroupFigures, InputRow, MoveCounts, MovementRow, NotCheckedRow, OwnerRow, PreviousRow,
+    QuarterRow, RulesRow, SeverityCounts, SignalRow, SlipRow, StageRow, Summary, UnknownStageRow,
+    UnknownStages, WaterfallRow,
 };
 pub use view::Report;
 pub(crate) use view::sole_currency;

@@ -75,7 +75,17 @@ struct FileJson<'a> {
     malformed: u64,
     first_malformed_line: Option<u64>,
     skipped: u64,
+    /// Cells longer than the 64 kB a cell keeps, cut to it (listed only when there are some).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cut_cells: Option<CutCells>,
     preset: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CutCells {
+    count: u64,
+    first_line: u64,
+    first_column: u32,
 }
 
 fn column_view(c: &ColumnStats, top: usize) -> ColumnView<'_> {
@@ -136,6 +146,11 @@ pub(crate) fn write_json(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Res
             malformed: p.malformed,
             first_malformed_line: p.first_malformed,
             skipped: p.skipped,
+            cut_cells: p.first_cut.map(|(line, column)| CutCells {
+                count: p.cut_cells,
+                first_line: line,
+                first_column: column,
+            }),
             preset: view.preset.as_deref(),
         },
         columns: p.columns.iter().map(|c| column_view(c, view.top)).collect(),
@@ -172,6 +187,14 @@ pub(crate) fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Re
             "; {} report row{} skipped (footer, totals)",
             thousands(p.skipped),
             plural(p.skipped)
+        ));
+    }
+    if let Some((line, column)) = p.first_cut {
+        records.push_str(&format!(
+            "; {} cell{} longer than 64 kB cut to it, marked \"cut by pipelint\" (first: line \
+             {line}, column {column})",
+            thousands(p.cut_cells),
+            plural(p.cut_cells)
         ));
     }
     let lines = [

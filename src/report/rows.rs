@@ -251,6 +251,19 @@ pub struct InputRow<'a> {
     pub delimiter: String,
     /// Date formats and decimal mark read from the file's values, in words.
     pub read_from_values: &'a [String],
+    /// Cells longer than the 64 kB a cell keeps, cut to it (each ends with a marker saying
+    /// how long it was); listed only when there are some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_cells: Option<CutCellsRow>,
+}
+
+/// The cells of a file cut to the 64 kB a cell keeps.
+#[derive(Clone, Debug, Serialize)]
+pub struct CutCellsRow {
+    pub count: u64,
+    /// Where the first one is.
+    pub first_line: u64,
+    pub first_column: u32,
 }
 
 /// The previous snapshot a report compares with (`--previous`).

@@ -359,7 +359,8 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
 }
 
 /// How the files were read, when it is worth saying: another encoding or delimiter than
-/// UTF-8 and commas, skipped report rows, date formats or decimals read from the values.
+/// UTF-8 and commas, skipped report rows, cells cut, date formats or decimals read from the
+/// values.
 fn input_words(report: &Report<'_>) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     for i in report.inputs() {
@@ -380,6 +381,16 @@ fn input_words(report: &Report<'_>) -> Option<String> {
                 "{} report row{} skipped",
                 thousands(i.skipped),
                 plural(i.skipped)
+            ));
+        }
+        if let Some(cut) = &i.cut_cells {
+            parts.push(format!(
+                "{} cell{} longer than 64 kB cut to it, marked \"cut by pipelint\" (first: line \
+                 {}, column {})",
+                thousands(cut.count),
+                plural(cut.count),
+                cut.first_line,
+                cut.first_column
             ));
         }
     }
@@ -514,7 +525,33 @@ fn by_field(report: &Report<'_>) -> Section {
     }
 }
 
+/// Owners and stages a breakdown table lists. A team has dozens; a file of tens of thousands
+/// of distinct owner or stage values (one that is not an export, or a shifted column) made
+/// a table of 60,000 lines that took 120 MB to lay out. JSON and CSV keep every one.
+const BREAKDOWN_ROWS: usize = 500;
+
+/// `section` cut to [`BREAKDOWN_ROWS`] rows of `what`, saying how many more there are.
+fn at_most_breakdown(mut section: Section, what: &str) -> Section {
+    let total = section.rows.len();
+    if total > BREAKDOWN_ROWS {
+        section.rows.truncate(BREAKDOWN_ROWS);
+        section.more = Some(format!(
+            "… and {} more {what} (-f json lists every one)",
+            thousands((total - BREAKDOWN_ROWS) as u64)
+        ));
+    }
+    section
+}
+
 fn by_owner(report: &Report<'_>) -> Section {
+    at_most_breakdown(owner_rows(report), "owners")
+}
+
+fn by_stage(report: &Report<'_>) -> Section {
+    at_most_breakdown(stage_rows(report), "stages")
+}
+
+fn owner_rows(report: &Report<'_>) -> Section {
     let mut rows: Vec<_> = report.by_owner().iter().collect();
     let name = |o: &Option<String>| Span::plain(o.as_deref().unwrap_or("(no owner)"));
     if report.has_stages() {
@@ -584,7 +621,7 @@ fn by_owner(report: &Report<'_>) -> Section {
     }
 }
 
-fn by_stage(report: &Report<'_>) -> Section {
+fn stage_rows(report: &Report<'_>) -> Section {
     let pipeline = report.has_stages();
     let name = |r: &StageRow| {
         Span::plain(match (&r.stage, r.known) {

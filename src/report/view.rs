@@ -15,9 +15,9 @@ mod changes;
 use breakdowns::{by_code, by_field, by_owner, by_stage};
 
 use super::rows::{
-    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, DealRef, DealRisk, DealRow, DetectedRow,
-    FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow, SeverityCounts,
-    SignalRow, StageRow, Summary,
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
+    DetectedRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
+    SeverityCounts, SignalRow, StageRow, Summary,
 };
 use crate::checks::WordContext;
 use crate::checks::changes::PairBy;
@@ -118,6 +118,11 @@ impl<'a> Report<'a> {
             encoding: i.encoding,
             delimiter: delimiter_name(i.delimiter),
             read_from_values: &i.detected,
+            cut_cells: i.first_cut.map(|(line, column)| CutCellsRow {
+                count: i.cut_cells,
+                first_line: line,
+                first_column: column,
+            }),
         };
         let inputs = audit
             .inputs
@@ -465,12 +470,12 @@ impl<'a> Report<'a> {
         };
         let record_id = match (deal, row) {
             (Some(d), _) => Some(audit.deals.id(d)),
-            (_, Some(r)) => r.record_id.as_deref(),
+            (_, Some(r)) => r.record_id(&audit.findings.ids),
             _ => None,
         }
         .filter(|id| !id.is_empty());
         let column_index = match (f.field(), row) {
-            (_, Some(r)) if r.column.is_some() => r.column.map(|c| c as usize),
+            (_, Some(r)) if r.column().is_some() => r.column().map(|c| c as usize),
             (Some(field), _) => audit
                 .inputs
                 .get(file as usize)
@@ -497,7 +502,7 @@ impl<'a> Report<'a> {
             field,
             column,
             message: self.words.message(f),
-            deal: match (deal, row.and_then(|r| r.previous_deal)) {
+            deal: match (deal, row.and_then(|r| r.previous_deal())) {
                 (Some(d), _) => Some(deal_ref(audit, d)),
                 // A deal that vanished: as the previous snapshot has it.
                 (None, Some(old)) => audit

@@ -751,15 +751,28 @@ pub(crate) fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
-        /// Any rules text through both phases: problems, never a panic.
+        /// Any rules text through both phases: rules or problems, never a panic; and every
+        /// problem names the file and the line it is on.
         #[test]
-        fn rules_text_never_panics(text in "(\\[[a-z]{1,8}\\]\n|[a-z_]{1,10} = (\"[^\"\n]{0,12}\"|[0-9]{1,4}|\\[\"[A-Za-z ]{0,8}\"\\]|true|\\{ field = \"amount\", gte = 1 \\})\n|\\[\\[(stages|rules)\\]\\]\n){0,12}") {
-            let user = UserRules::parse(RulesText { name: "fuzz.toml".into(), text });
-            let _ = build(Some(&user), None, None).map_err(|e| e.to_string());
+        fn rules_text_gives_rules_or_problems_on_a_line(text in proptest::prop_oneof![
+            "(\\[[a-z]{1,8}\\]\n|[a-z_]{1,10} = (\"[^\"\n]{0,12}\"|[0-9]{1,4}|\\[\"[A-Za-z ]{0,8}\"\\]|true|\\{ field = \"amount\", gte = 1 \\})\n|\\[\\[(stages|rules)\\]\\]\n){0,12}",
+            "\\PC{0,200}",
+            proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)
+                .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        ]) {
+            let user = UserRules::parse(RulesText { name: "fuzz.toml".into(), text: text.clone() });
+            if let Err(e) = build(Some(&user), None, None) {
+                let message = format!("{e:#}");
+                proptest::prop_assert!(
+                    message.contains("fuzz.toml:"),
+                    "no file and line in {:?} for {:?}", message, text
+                );
+            }
         }
     }
 }

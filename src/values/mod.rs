@@ -153,19 +153,51 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
-        /// Any cell text through every parser: an answer, never a panic.
+        /// Any cell text through every parser, never a panic; and a value that parses reads
+        /// back as the same value from pipelint's own spelling of it (ISO dates, plain
+        /// numbers, money as it prints it, `true`/`false`).
         #[test]
-        fn value_parsers_never_panic(s in "\\PC{0,40}", comma in proptest::prelude::any::<bool>()) {
+        fn parsed_values_round_trip(
+            s in proptest::prop_oneof![
+                "\\PC{0,40}",
+                "[-+(]?[$€£]?[0-9., ']{0,18}[%)]?( ?(USD|EUR|GBP|JPY|XYZ|€))?",
+                "[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}( [0-9]{1,2}:[0-9]{2}( [AP]M)?)?",
+                "(true|false|yes|no|y|n|on|off|1|0|1.0|0.0|TRUE|No)",
+            ],
+            comma in proptest::prelude::any::<bool>(),
+        ) {
+            use proptest::prop_assert_eq;
             let mark = if comma { DecimalMark::Comma } else { DecimalMark::Point };
             let formats = [
                 DateFormat::compile("%m/%d/%Y").expect("format"),
+                DateFormat::compile("%d.%m.%Y").expect("format"),
                 DateFormat::compile("%d %b %Y %I:%M %p").expect("format"),
             ];
-            let _ = parse_date(&s, &formats);
-            let _ = parse_money(&s, mark, None);
-            let _ = parse_number(&s, mark);
-            let _ = parse_percent(&s, mark, true);
-            let _ = parse_bool(&s);
+            if let Some(d) = parse_date(&s, &formats) {
+                let iso = d.format("%Y-%m-%d").to_string();
+                prop_assert_eq!(parse_date(&iso, &[]), Some(d), "{:?} read as {}", s, iso);
+            }
+            if let Ok(m) = parse_money(&s, mark, None) {
+                let own = m.amount.to_string();
+                let again = parse_money(&own, DecimalMark::Point, None).map(|v| v.amount);
+                prop_assert_eq!(again, Ok(m.amount), "{:?} read as {}", s, own);
+            }
+            if let Ok(n) = parse_number(&s, mark) {
+                proptest::prop_assert!(n.is_finite(), "{:?} read as {}", s, n);
+                if n.abs() < 1e15 {
+                    let own = format!("{n}");
+                    prop_assert_eq!(parse_number(&own, DecimalMark::Point), Ok(n), "{:?} read as {}", s, own);
+                }
+            }
+            if let Ok(p) = parse_percent(&s, mark, false) {
+                if p.is_finite() && p.abs() < 1e15 {
+                    let own = format!("{p}%");
+                    prop_assert_eq!(parse_percent(&own, DecimalMark::Point, false), Ok(p), "{:?}", s);
+                }
+            }
+            if let Some(b) = parse_bool(&s) {
+                prop_assert_eq!(parse_bool(if b { "true" } else { "false" }), Some(b));
+            }
         }
 
         /// Money written by pipelint reads back as the same amount (amounts are whole cents,
