@@ -42,6 +42,14 @@ impl OwnerNames {
         self.names.get(id_key(owner)).map(|n| &**n)
     }
 
+    /// Every id key and its name, sorted by key (a query compiled from them reads the same
+    /// on every run).
+    pub(crate) fn pairs(&self) -> Vec<(&str, &str)> {
+        let mut pairs: Vec<(&str, &str)> = self.names.iter().map(|(k, v)| (&**k, &**v)).collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
     /// The file's name as messages show it.
     pub(crate) fn shown(&self) -> String {
         self.path.display().to_string()
@@ -214,6 +222,13 @@ mod tests {
         assert_eq!(o.name_of("00546000001l1cJAAQ"), Some("Priya Raman"));
         assert_eq!(o.name_of("52791234"), Some("Dana Whitfield"));
         assert_eq!(o.name_of("Priya Raman"), None);
+        assert_eq!(
+            o.pairs(),
+            vec![
+                ("00546000001l1cJ", "Priya Raman"),
+                ("52791234", "Dana Whitfield")
+            ]
+        );
         // Two columns under other names: id, name; one of them named: the other is the other.
         let o = read_text("user,full\n7,Ann Lee\n")?;
         assert_eq!(o.name_of("7"), Some("Ann Lee"));
