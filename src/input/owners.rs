@@ -84,7 +84,9 @@ impl OwnerNames {
             .from_reader(text.as_bytes());
         let header: Vec<String> = reader
             .headers()
-            .map_err(|e| format!("the owners lookup file {shown}:1: {e}"))?
+            .map_err(|e| {
+                format!("the owners lookup file {shown}:1: {e}; save it as a CSV with a header row such as Id,Name")
+            })?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
@@ -94,7 +96,11 @@ impl OwnerNames {
         let mut names: FxHashMap<Box<str>, Box<str>> = FxHashMap::default();
         let mut first_line: FxHashMap<Box<str>, u64> = FxHashMap::default();
         for record in reader.records() {
-            let record = record.map_err(|e| format!("the owners lookup file {shown}: {e}"))?;
+            let record = record.map_err(|e| {
+                format!(
+                    "the owners lookup file {shown}: {e}; save it as a CSV, one id and name a row"
+                )
+            })?;
             let line = record.position().map_or(0, |p| p.line());
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
