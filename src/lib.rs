@@ -299,6 +299,13 @@ impl AuditRequest {
             .as_deref()
             .unwrap_or(Path::new(rules::DEFAULT_RULES_FILE));
         kept.add(rules, Role::Rules);
+        // The lookup the rules name, found as validation finds it; rules that cannot be
+        // read fail the run on their own, before any report is written.
+        if let Ok(Some(user)) = rules::load_user(self.rules.as_deref()) {
+            if let Some(owners) = user.owners_path() {
+                kept.add(&owners, Role::Owners);
+            }
+        }
         if let Some(history) = &self.history {
             kept.add(history, Role::History);
         }

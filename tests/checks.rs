@@ -373,6 +373,22 @@ fn in010_a_column_empty_on_every_row() {
     );
 }
 
+/// Owners that are numbers (HubSpot's `hubspot_owner_id`, Pipedrive's user ids) on three of
+/// four rows: one IN014 for the file, on the header line, and no other finding.
+#[test]
+fn in014_owner_ids_instead_of_names() {
+    assert_eq!(check("IN014"), vec![finding("IN014", 1, Some("owner"))]);
+    let a = audit(&["fixtures/checks/IN014.csv"], Some(RULES));
+    assert_eq!(
+        messages(&a, "IN014"),
+        vec![
+            "owner (Rep) holds user ids, not names: 2 owners (such as `52791234`), shown as ids \
+             in every table and owner list; map them to names with [input] owners = \
+             \"users.csv\" (a CSV of id and name, such as Salesforce's User export Id,Name)"
+        ]
+    );
+}
+
 #[test]
 fn dup001_repeated_id() {
     assert_eq!(check("DUP001"), vec![finding("DUP001", 4, Some("id"))]);

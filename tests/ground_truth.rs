@@ -407,3 +407,225 @@ fn history_rows_are_refused_as_deals() {
     );
     assert_eq!(r.stdout, "");
 }
+
+/// The IN014 findings of a report: (file, line, field, column, message).
+fn in014(report: &serde_json::Value) -> Vec<[String; 5]> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "IN014")
+        .map(|f| {
+            assert_eq!(f["severity"], "info", "{f}");
+            [
+                text(&f["file"]),
+                text(&f["line"]),
+                text(&f["field"]),
+                text(&f["column"]),
+                text(&f["message"]),
+            ]
+        })
+        .collect()
+}
+
+/// A Salesforce org dump whose owners are user ids (`00546000001l1cJAAQ`): one IN014 for the
+/// file, on its header line, naming the column, how many owners are ids, one of them and
+/// `[input] owners`, instead of a pipeline by owner nobody can read silently.
+#[test]
+fn an_org_dump_names_its_owner_ids_once() {
+    let report = audit_json(
+        Path::new("fixtures/traps/sf_org_dump.csv"),
+        &["--preset", "salesforce"],
+    )
+    .expect("audits");
+    assert_eq!(
+        in014(&report),
+        vec![[
+            "fixtures/traps/sf_org_dump.csv".to_string(),
+            "1".to_string(),
+            "owner".to_string(),
+            "OwnerId".to_string(),
+            "owner (OwnerId) holds user ids, not names: 3 owners (such as \
+             `00546000001l1cJAAQ`), shown as ids in every table and owner list; map them to \
+             names with [input] owners = \"users.csv\" (a CSV of id and name, such as \
+             Salesforce's User export Id,Name)"
+                .to_string(),
+        ]]
+    );
+}
+
+/// With `[input] owners = "sf_users.csv"` (Salesforce's User export, beside the rules file)
+/// every deal, owner figure, win rate and owner list shows the person, and IN014 is not
+/// raised: the lookup names every owner.
+#[test]
+fn owner_ids_are_shown_as_names_with_an_owners_lookup() {
+    let names = ["Dana Whitfield", "Marcus Oyelaran", "Priya Raman"];
+    let file = Path::new("fixtures/traps/sf_org_dump.csv");
+    let rules = ["-r", "fixtures/traps/sf_org_dump.toml"];
+    let report = audit_json(file, &rules).expect("audits");
+    assert_eq!(in014(&report), Vec::<[String; 5]>::new());
+    let mut deal_owners: Vec<&str> = report["deals"]
+        .as_array()
+        .expect("deals")
+        .iter()
+        .map(|d| d["owner"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(deal_owners.len(), 43);
+    deal_owners.sort_unstable();
+    deal_owners.dedup();
+    assert_eq!(deal_owners, names);
+    let mut by_owner: Vec<(&str, u64)> = report["pipeline"]["by_owner"]
+        .as_array()
+        .expect("by_owner")
+        .iter()
+        .map(|o| {
+            (
+                o["owner"].as_str().unwrap_or("?"),
+                o["records"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    by_owner.sort_unstable();
+    assert_eq!(
+        by_owner,
+        vec![
+            ("Dana Whitfield", 14),
+            ("Marcus Oyelaran", 14),
+            ("Priya Raman", 15)
+        ]
+    );
+    // The table, and the owner lists (only owners with deals needing action have one).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lists = dir.path().join("owners");
+    let table = run(pipelint()
+        .args(["audit", "fixtures/traps/sf_org_dump.csv", "--as-of", AS_OF])
+        .args(rules)
+        .arg("--report")
+        .arg(format!("owners={}", lists.display())));
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(
+        !table.stdout.contains("00546000001l1c"),
+        "an id is still shown:\n{}",
+        table.stdout
+    );
+    for name in names {
+        assert!(table.stdout.contains(name), "{name}:\n{}", table.stdout);
+    }
+    let index = std::fs::read_to_string(lists.join("index.md")).expect("index.md");
+    assert!(
+        index.contains("| [Dana Whitfield](dana-whitfield.md) | 1 | 0 | - |")
+            && index.contains("| [Marcus Oyelaran](marcus-oyelaran.md) | 2 | 0 | - |"),
+        "{index}"
+    );
+    assert!(lists.join("marcus-oyelaran.md").is_file());
+}
+
+/// A lookup written with 15-character ids names the dump's 18-character ids of the same
+/// users; the owner it lacks stays an id, and IN014 counts it and names the lookup.
+#[test]
+fn a_lookup_of_15_character_ids_names_18_character_owners_and_counts_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    temp_file(
+        &dir,
+        "users.csv",
+        "Name,Username,Id\nPriya Raman,priya@example.com,00546000001l1cJ\n\
+         Dana Whitfield,dana@example.com,00546000001l1cK\n",
+    );
+    let rules = temp_file(
+        &dir,
+        "r.toml",
+        "[input]\npreset = \"salesforce\"\nowners = \"users.csv\"\n",
+    );
+    let report =
+        audit_json(Path::new("fixtures/traps/sf_org_dump.csv"), &["-r", &rules]).expect("audits");
+    let lookup = dir.path().join("users.csv");
+    assert_eq!(
+        in014(&report),
+        vec![[
+            "fixtures/traps/sf_org_dump.csv".to_string(),
+            "1".to_string(),
+            "owner".to_string(),
+            "OwnerId".to_string(),
+            format!(
+                "owner (OwnerId) holds user ids, not names: 1 of 3 owners has no name in the \
+                 owners lookup {} (`00546000001l1cLAAQ`) and is shown as an id; add it to the \
+                 lookup",
+                lookup.display()
+            ),
+        ]]
+    );
+    let mut owners: Vec<&str> = report["pipeline"]["by_owner"]
+        .as_array()
+        .expect("by_owner")
+        .iter()
+        .map(|o| o["owner"].as_str().unwrap_or("?"))
+        .collect();
+    owners.sort_unstable();
+    assert_eq!(
+        owners,
+        ["00546000001l1cLAAQ", "Dana Whitfield", "Priya Raman"]
+    );
+}
+
+/// A lookup the rules name that is missing or has no id and name columns stops the audit
+/// (exit 2) at the rules file's line and column, naming the lookup and the fix.
+#[test]
+fn a_missing_or_malformed_owners_lookup_stops_the_audit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = temp_file(
+        &dir,
+        "r.toml",
+        "[input]\npreset = \"salesforce\"\nowners = \"users.csv\"\n",
+    );
+    let shown = |p: &str| p.replace(&*dir.path().to_string_lossy(), "DIR");
+    let audit = || {
+        run(pipelint().args([
+            "audit",
+            "fixtures/traps/sf_org_dump.csv",
+            "-r",
+            &rules,
+            "--as-of",
+            AS_OF,
+        ]))
+    };
+    let missing = audit();
+    common::assert_exit_2(&missing, "users.csv");
+    assert!(
+        shown(&missing.stderr).starts_with(
+            "error: invalid rules in DIR/r.toml:\n  DIR/r.toml:3:10: cannot read the owners \
+             lookup file DIR/users.csv: "
+        ) && missing
+            .stderr
+            .contains("write its path relative to the rules file, or as an absolute path"),
+        "{}",
+        missing.stderr
+    );
+    temp_file(&dir, "users.csv", "Id,Email,Phone\n005A,a@example.com,1\n");
+    let malformed = audit();
+    common::assert_exit_2(&malformed, "users.csv");
+    assert_eq!(
+        shown(&malformed.stderr),
+        "error: invalid rules in DIR/r.toml:\n  DIR/r.toml:3:10: the owners lookup file \
+         DIR/users.csv:1 has no id and name columns (looked for Id, UserId, OwnerId and Name, \
+         FullName); its header is Id, Email, Phone; give it a header row such as Id,Name\n"
+    );
+    temp_file(
+        &dir,
+        "users.csv",
+        "Id,Name\n00546000001l1cJAAQ,Priya Raman\n00546000001l1cK,\n",
+    );
+    let unnamed = audit();
+    common::assert_exit_2(&unnamed, "users.csv");
+    assert!(
+        shown(&unnamed.stderr).contains(
+            "DIR/r.toml:3:10: DIR/users.csv:3: the owners lookup has no name for \
+             `00546000001l1cK` in column Name; fill it or remove the row"
+        ),
+        "{}",
+        unnamed.stderr
+    );
+}

@@ -316,9 +316,18 @@ fn hubspot_api_values_read_exactly() {
             Some("notes_last_contacted".to_string()),
         )
     };
+    // hubspot_owner_id holds numbers, not names: said once, on the header line (IN014).
+    let in014 = (
+        "IN014".to_string(),
+        1,
+        None,
+        Some("owner".to_string()),
+        Some("hubspot_owner_id".to_string()),
+    );
     assert_eq!(
         briefly(&a),
         vec![
+            in014,
             hyg001(3, &id(2), "closedate"),
             hyg002(3, 2),
             hyg001(5, &id(4), "closedate"),

@@ -213,9 +213,11 @@ fn data_loader_caps_headers_bom_and_null_ids() {
         ]
     );
     // The all-zero account id is Salesforce's "no account": Needs Analysis requires one.
+    // OWNERID holds user ids (0058a00000MNWtFAAX), said once for the file (IN014).
     assert_eq!(
         findings(&a),
         vec![
+            finding("IN014", 1, Some("owner")),
             finding("HYG002", 3, Some("last_activity")),
             finding("REQ002", 3, Some("account")),
         ]

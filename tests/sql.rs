@@ -108,6 +108,57 @@ fn the_opening_comment_names_what_is_and_is_not_evaluated() {
     );
 }
 
+/// `[input] owners` reaches the warehouse: every dialect's `--summary` compiles the lookup
+/// into a `pl_owners` table (BigQuery has no `VALUES` table: an array of structs) and shows
+/// the owners it names by name, keyed as the audit keys them (an 18-character Salesforce id
+/// by its first 15 characters); the findings query, which names no owner, is unchanged.
+/// tests/sql_engines.rs runs it on DuckDB and PostgreSQL against the audit.
+#[test]
+fn the_owners_lookup_is_compiled_into_the_summary() {
+    let rules = "fixtures/traps/sf_org_dump.toml";
+    let like = Some("fixtures/traps/sf_org_dump.csv");
+    for dialect in DIALECTS {
+        let s = sql_with(rules, dialect, like, &["--summary"]);
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(
+            lines[3],
+            "-- owners: ids named by the owners lookup fixtures/traps/sf_users.csv ([input] \
+             owners) are shown by name, as in pipelint audit; other owners as written",
+            "{dialect}"
+        );
+        let pairs = if dialect == "bigquery" {
+            "pl_owners AS (\n  SELECT * FROM UNNEST(ARRAY<STRUCT<pl_owner_key STRING, \
+             pl_owner_mapped STRING>>[\n    ('00546000001l1cJ', 'Priya Raman'),\n    \
+             ('00546000001l1cK', 'Dana Whitfield'),\n    ('00546000001l1cL', 'Marcus \
+             Oyelaran')\n  ])\n),\n"
+        } else {
+            "pl_owners AS (\n  SELECT * FROM (VALUES\n    ('00546000001l1cJ', 'Priya Raman'),\n    \
+             ('00546000001l1cK', 'Dana Whitfield'),\n    ('00546000001l1cL', 'Marcus \
+             Oyelaran')\n  ) AS pl_values (pl_owner_key, pl_owner_mapped)\n),\n"
+        };
+        assert!(s.contains(pairs), "{dialect}:\n{s}");
+        assert!(
+            s.contains("THEN SUBSTR(pl_owner, 1, 15) ELSE pl_owner END\n"),
+            "{dialect}:\n{s}"
+        );
+        assert!(
+            s.contains("ELSE COALESCE(pl_owners.pl_owner_mapped, pl_owner) END AS pl_owner_name"),
+            "{dialect}:\n{s}"
+        );
+        assert_eq!(statements(&s, dialect).len(), 1, "{dialect}");
+        let q = sql(rules, dialect, like);
+        assert!(!q.contains("pl_owners"), "{dialect}:\n{q}");
+        assert!(
+            q.lines().nth(2).is_some_and(|l| l.contains(
+                "IN014 (a note on the whole file: only pipelint audit counts the owners that \
+                 are user ids (--summary shows the ids [input] owners names by name, as the \
+                 audit does))"
+            )),
+            "{dialect}:\n{q}"
+        );
+    }
+}
+
 /// The statements of `query` outside quotes and comments, split on `;`, with quoted
 /// identifiers and literals read as `dialect` reads them.
 fn statements(query: &str, dialect: &str) -> Vec<String> {

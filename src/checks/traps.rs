@@ -1,14 +1,17 @@
-//! IN009–IN013: data traps, each named once for the file rather than trusted or charged to
+//! IN009–IN014: data traps, each named once for the file rather than trusted or charged to
 //! every deal. An export of history rows (IN009) stops the audit; a column empty on every row
 //! (IN010) or holding one load time (IN011) is left
 //! out of the checks and signals that would read it; close dates equal to created dates on
-//! most open deals (IN012) and an as-of far after the data (IN013) are said.
+//! most open deals (IN012), an as-of far after the data (IN013) and owners that are user ids
+//! no lookup names (IN014) are said.
 
 use super::{CheckDoc, Wording};
+use crate::deal::DealStore;
 use crate::diag::{About, Code, FindingSink, RowRef, Says};
 use crate::field::{Canonical, FieldName};
 use crate::infer::FileReading;
 use crate::input::mapping::{FieldTable, Mapping};
+use crate::input::owners::{OwnerNames, looks_like_user_id};
 use crate::words::{plural, quote, thousands};
 
 const fn doc(code: Code, explanation: &'static str) -> CheckDoc {
@@ -26,6 +29,7 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
     doc(Code::In011, IN011),
     doc(Code::In012, IN012),
     doc(Code::In013, IN013),
+    doc(Code::In014, IN014),
 ];
 
 /// The checks and signals that read a canonical field, in words: what an empty or a
@@ -76,13 +80,49 @@ fn rows_words(sampled: u64, records: u64) -> String {
     }
 }
 
-/// IN010 and IN011, once a file is read: one finding per column, on its header line, and
-/// what each takes out of the audit (for the report's "not checked").
+/// The owners of one file's deals as the audit names them (after `[input] owners`), and
+/// the lookup that named them: what IN014 counts.
+pub(crate) struct FileOwners<'a> {
+    /// Each distinct owner, in the order the file first names them.
+    pub(crate) names: Vec<&'a str>,
+    pub(crate) lookup: Option<&'a OwnerNames>,
+}
+
+impl<'a> FileOwners<'a> {
+    /// The owners of deals `from..` of `deals` (one file's, read last).
+    pub(crate) fn of(
+        deals: &'a DealStore,
+        from: usize,
+        lookup: Option<&'a OwnerNames>,
+    ) -> FileOwners<'a> {
+        let mut seen = vec![false; deals.owners.len()];
+        let mut names = Vec::new();
+        for d in (from..deals.len()).filter_map(|i| deals.get(i)) {
+            let Some(id) = deals.owner_id(d) else {
+                continue;
+            };
+            if let Some(s) = seen.get_mut(id as usize).filter(|s| !**s) {
+                *s = true;
+                names.push(deals.owners.name(id));
+            }
+        }
+        FileOwners { names, lookup }
+    }
+}
+
+/// IN010, IN011 and IN014, once a file is read: one finding per column, on its header line,
+/// and what each takes out of the audit (for the report's "not checked"). `owners` are the
+/// file's owners when the sample found ids in the owner column.
 pub(crate) fn check_reading(
     file: u32,
     header: &[String],
     header_line: u64,
-    (table, mapping, reading): (&FieldTable, &Mapping, &FileReading),
+    (table, mapping, reading, owners): (
+        &FieldTable,
+        &Mapping,
+        &FileReading,
+        Option<&FileOwners<'_>>,
+    ),
     records: u64,
     sink: &mut FindingSink<'_>,
     not_checked: &mut Vec<(Vec<Code>, String)>,
@@ -145,6 +185,56 @@ pub(crate) fn check_reading(
             ),
         ));
     }
+    if let (Some(found), Some(owners)) = (&traps.owner_ids, owners) {
+        let id = table.canonical(Canonical::Owner);
+        if let Some(message) = owner_ids(&named(table, id, header, found.column), owners) {
+            sink.push(Code::In014, None, at(found.column), Some(id), || {
+                Says::Text(message.clone())
+            });
+        }
+    }
+}
+
+/// IN014's words for an owner column (`what`) the sample found ids in: the owners still
+/// shown as ids once the lookup is applied, and how to name them; `None` when the lookup
+/// named them all.
+fn owner_ids(what: &str, owners: &FileOwners<'_>) -> Option<String> {
+    let ids: Vec<&str> = owners
+        .names
+        .iter()
+        .copied()
+        .filter(|o| looks_like_user_id(o))
+        .collect();
+    let first = quote(ids.first()?);
+    let one = ids.len() == 1;
+    let count = thousands(ids.len() as u64);
+    let example = if one {
+        first
+    } else {
+        format!("such as {first}")
+    };
+    Some(match owners.lookup {
+        None => format!(
+            "{what} holds user ids, not names: {count} owner{} ({example}), shown as ids in \
+             every table and owner list; map them to names with [input] owners = \"users.csv\" \
+             (a CSV of id and name, such as Salesforce's User export Id,Name)",
+            plural(ids.len())
+        ),
+        Some(lookup) => {
+            let (has, is, it) = if one {
+                ("has", "is shown as an id", "it")
+            } else {
+                ("have", "are shown as ids", "them")
+            };
+            format!(
+                "{what} holds user ids, not names: {count} of {} owner{} {has} no name in the \
+                 owners lookup {} ({example}) and {is}; add {it} to the lookup",
+                thousands(owners.names.len() as u64),
+                plural(owners.names.len()),
+                lookup.shown(),
+            )
+        }
+    })
 }
 
 /// IN012: the close date equals the created date on most open deals that have both, a sign
@@ -349,3 +439,30 @@ How to fix
 
 Configuration
   --as-of DATE; [checks] IN013 = \"off\".";
+
+const IN014: &str = "\
+What it checks
+  The owner column holds user ids, not names, on most of the rows read before the audit: a
+  Salesforce user id (15 or 18 letters and digits starting 005, such as 00546000001l1cJAAQ in
+  an org dump's OwnerId) or a number (HubSpot's hubspot_owner_id, Pipedrive's user ids). With
+  [input] owners, the owners its lookup does not name.
+
+Why it matters
+  The pipeline by owner, the win rates, the owner lists and the history are read by people:
+  \"00546000001l1cJAAQ: 5 open deals, 2 at risk\" reaches nobody, and a quota file that
+  names the sellers matches none of them.
+
+Example
+  IN014 line 1 field owner: owner (OwnerId) holds user ids, not names: 3 owners (such as
+  `00546000001l1cJAAQ`), shown as ids in every table and owner list; map them to names with
+  [input] owners = \"users.csv\" (a CSV of id and name, such as Salesforce's User export
+  Id,Name)
+
+How to fix
+  Export the users (Salesforce: Data Loader or a report on Users, columns Id and Name) and
+  name the file in the rules: [input] owners = \"users.csv\", relative to the rules file. A
+  15-character and an 18-character id of one user both find the name. Or export the owner's
+  name instead of the id (Opportunity Owner: Full Name).
+
+Configuration
+  [input] owners names the lookup; [checks] IN014 = \"off\" hides the finding.";

@@ -72,6 +72,7 @@ codes! {
     In011 => "IN011", "load-timestamp", Warning, "a date column holds one value on 90% of rows or more (a load time): checks that compare with it are not evaluated";
     In012 => "IN012", "close-date-is-created-date", Warning, "close date equals created date on most open deals (dates filled by an import)";
     In013 => "IN013", "as-of-far-from-data", Warning, "as-of defaulted to today, far after the newest date in the export";
+    In014 => "IN014", "owner-ids-not-names", Info, "the owner column holds user ids, not names (map them with [input] owners)";
     Req001 => "REQ001", "missing-required-field", Error, "a required field is missing (empty or placeholder)";
     Req002 => "REQ002", "stage-exit-criteria-unmet", Error, "stage exit criteria unmet: a field the deal's stage requires is missing";
     Req003 => "REQ003", "conditional-requirement-unmet", Error, "a conditional rule's required field is missing";

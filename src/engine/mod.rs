@@ -385,6 +385,7 @@ pub(crate) fn run(
             read.not_utf8(export.header.line, export.legacy.unwrap_or_default());
         }
         let name = export.name.clone();
+        let first_deal = merged.deals.len();
         let mut stream = BatchStream::spawn(export.reader, BATCH_ROWS, export.header.len());
         let read_error = read_batches(
             &pool,
@@ -408,11 +409,15 @@ pub(crate) fn run(
             &mut later,
         );
         traps::check_close_is_created(file, read.close_created, &mut later);
+        // Only a file whose sample shows owner ids has its owners counted (IN014).
+        let owners = reading.traps.owner_ids.as_ref().map(|_| {
+            traps::FileOwners::of(&merged.deals, first_deal, rules.input.owners.as_deref())
+        });
         traps::check_reading(
             file,
             &summary.header,
             header_line,
-            (&table, &mapping, reading),
+            (&table, &mapping, reading, owners.as_ref()),
             read_records(&summary, &read),
             &mut later,
             &mut trap_not_checked,

@@ -204,7 +204,17 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
 
     let owner_text = text(plan.owner_col);
     let owner_t = trim_cell(&owner_text);
-    let owner = (!placeholders.is_missing(owner_t)).then(|| scratch.names.owners.intern(owner_t));
+    // Interned by name when `[input] owners` knows the id, so that every table, list and
+    // stored snapshot downstream shows the person; an id it lacks stays as written.
+    let owner = (!placeholders.is_missing(owner_t)).then(|| {
+        let shown = rules
+            .input
+            .owners
+            .as_deref()
+            .and_then(|o| o.name_of(owner_t))
+            .unwrap_or(owner_t);
+        scratch.names.owners.intern(shown)
+    });
     let account_id = scratch.names.account_id(account);
     let group = plan.group_col.and_then(|c| {
         let t = text(Some(c));

@@ -348,7 +348,8 @@ pub(crate) struct FileReading {
     pub(crate) decimal: DecimalMark,
     /// What was read from the values, in words, for the report.
     pub(crate) detected: Vec<String>,
-    /// Columns empty on every sampled row, and load timestamps (IN010, IN011).
+    /// Columns empty on every sampled row, load timestamps and owner ids (IN010, IN011,
+    /// IN014).
     pub(crate) traps: traps::SampleTraps,
 }
 
@@ -364,8 +365,8 @@ impl FileReading {
     }
 }
 
-/// The traps in a file's sample: every mapped column, and the dates other dates are
-/// compared with (created, last activity, stage changed).
+/// The traps in a file's sample: every mapped column, the dates other dates are compared
+/// with (created, last activity, stage changed), and the owner column.
 fn file_traps(
     table: &crate::input::mapping::FieldTable,
     mapping: &crate::input::mapping::Mapping,
@@ -389,8 +390,8 @@ fn file_traps(
     traps::read(
         &export.sample,
         export.header.len(),
-        &columns,
-        &dates,
+        (&columns, &dates),
+        mapping.column(table.canonical(Canonical::Owner)),
         placeholders,
     )
 }

@@ -1,5 +1,6 @@
 //! The files a run reads or keeps — its exports, the previous snapshot, the rules file, the
-//! history database, the quota file — and how two paths are found to be one file.
+//! history database, the quota file, the owners lookup — and how two paths are found to be
+//! one file.
 //!
 //! No report may replace a kept file, under whatever name reaches it: a relative path, `./`,
 //! a symlink or a hard link (files are compared by device and inode). And the history
@@ -22,6 +23,8 @@ pub(crate) enum Role {
     Rules,
     History,
     Quota,
+    /// `[input] owners` of the rules file.
+    Owners,
 }
 
 impl Role {
@@ -32,6 +35,7 @@ impl Role {
             Role::Rules => "the rules file",
             Role::History => "the history database",
             Role::Quota => "the quota file",
+            Role::Owners => "the owners lookup file",
         }
     }
 }

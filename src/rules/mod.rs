@@ -108,6 +108,8 @@ pub(crate) struct InputRules {
     pub(crate) decimal: DecimalMark,
     pub(crate) empty_values: Placeholders,
     pub(crate) currency: Option<Currency>,
+    /// `[input] owners`: owner ids → names, applied where each deal's owner is read.
+    pub(crate) owners: Option<std::sync::Arc<crate::input::owners::OwnerNames>>,
     /// The user's rules set `date_formats` / `decimal` themselves: the values of the file
     /// are not consulted. Otherwise the audit reads the head of each file for them and puts
     /// what it finds before the preset's.
@@ -612,6 +614,18 @@ impl UserRules {
         let e = self.raw.input.encoding.as_ref()?;
         crate::input::encoding::named(e.get_ref()).ok()
     }
+
+    /// The directory the files this rules file names are relative to.
+    pub(crate) fn dir(&self) -> &Path {
+        Path::new(&self.text.name).parent().unwrap_or(Path::new(""))
+    }
+
+    /// The owners lookup the file names (`[input] owners`), as the run reads it: the one
+    /// path both validation and the list of files no report may replace use.
+    pub(crate) fn owners_path(&self) -> Option<std::path::PathBuf> {
+        let o = self.raw.input.owners.as_ref()?;
+        Some(validate::beside(self.dir(), o.get_ref()))
+    }
 }
 
 /// Build the rule set from a user's file, a preset, or the preset with the file on top.
@@ -637,11 +651,11 @@ pub(crate) fn build(
             text: preset.text.to_string(),
         });
         let raw = parse::parse_rules(preset.text, doc, &mut problems);
-        merged = validate::layer(&raw, doc, &mut problems);
+        merged = validate::layer(&raw, doc, None, &mut problems);
     }
     let mut given = (false, false);
     if let Some(user) = user {
-        let over = validate::layer(&user.raw, 0, &mut problems);
+        let over = validate::layer(&user.raw, 0, Some(user.dir()), &mut problems);
         given = (over.sets_date_formats(), over.sets_decimal());
         merged = validate::merge(merged, over);
     }

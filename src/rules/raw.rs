@@ -17,6 +17,8 @@ pub(crate) struct RawInput {
     /// The encoding of text that is not UTF-8 (default: detected per file).
     pub(crate) encoding: Option<Spanned<String>>,
     pub(crate) currency: Option<Spanned<String>>,
+    /// A CSV mapping owner ids to names, relative to the rules file.
+    pub(crate) owners: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]

@@ -175,6 +175,31 @@ impl Dialect {
         format!("DATE '{day}'")
     }
 
+    /// A table of constant text pairs with the columns `names`, as a query: the lookup a
+    /// rules file names, compiled in. BigQuery has no `VALUES` table, so it unnests an array
+    /// of structs; Snowflake takes at most 16,384 rows in one `VALUES`, so longer lists are
+    /// joined from parts.
+    pub(crate) fn text_pairs(self, names: [&str; 2], rows: &[(&str, &str)]) -> String {
+        let [a, b] = names;
+        let row = |(x, y): &(&str, &str)| format!("({}, {})", self.literal(x), self.literal(y));
+        match self {
+            Dialect::Bigquery => format!(
+                "SELECT * FROM UNNEST(ARRAY<STRUCT<{a} STRING, {b} STRING>>[\n    {}\n  ])",
+                rows.iter().map(row).collect::<Vec<_>>().join(",\n    ")
+            ),
+            _ => rows
+                .chunks(VALUES_ROWS)
+                .map(|part| {
+                    format!(
+                        "SELECT * FROM (VALUES\n    {}\n  ) AS pl_values ({a}, {b})",
+                        part.iter().map(row).collect::<Vec<_>>().join(",\n    ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n  UNION ALL\n  "),
+        }
+    }
+
     /// `expr` with every match of `pattern` replaced by `with`.
     pub(crate) fn replace_all(self, expr: &str, pattern: &str, with: &str) -> String {
         let (p, w) = (self.literal(pattern), self.literal(with));
@@ -186,6 +211,9 @@ impl Dialect {
         }
     }
 }
+
+/// Rows per `VALUES` list: under Snowflake's limit of 16,384.
+const VALUES_ROWS: usize = 10_000;
 
 fn escape_backslashed(text: &str, quote: char) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -224,5 +252,29 @@ mod tests {
         assert_eq!(Dialect::Snowflake.literal("it's \\"), "'it\\'s \\\\'");
         assert_eq!(Dialect::Bigquery.literal("a\nb"), "'a\\nb'");
         assert_eq!(Dialect::Duckdb.table("crm.deals"), "\"crm\".\"deals\"");
+    }
+
+    #[test]
+    fn a_table_of_text_pairs_is_written_for_each_dialect() {
+        let rows = [("005A", "Ann O'Hara"), ("7", "Bo")];
+        assert_eq!(
+            Dialect::Postgres.text_pairs(["k", "v"], &rows),
+            "SELECT * FROM (VALUES\n    ('005A', 'Ann O''Hara'),\n    ('7', 'Bo')\n  ) AS pl_values (k, v)"
+        );
+        assert_eq!(
+            Dialect::Bigquery.text_pairs(["k", "v"], &rows),
+            "SELECT * FROM UNNEST(ARRAY<STRUCT<k STRING, v STRING>>[\n    ('005A', 'Ann O\\'Hara'),\n    ('7', 'Bo')\n  ])"
+        );
+        let many: Vec<(String, String)> = (0..VALUES_ROWS + 1)
+            .map(|i| (i.to_string(), format!("n{i}")))
+            .collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let q = Dialect::Snowflake.text_pairs(["k", "v"], &many);
+        assert_eq!(q.matches("UNION ALL").count(), 1);
+        assert!(
+            q.ends_with("('10000', 'n10000')\n  ) AS pl_values (k, v)"),
+            "{}",
+            &q[q.len() - 80..]
+        );
     }
 }

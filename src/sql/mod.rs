@@ -94,6 +94,9 @@ fn not_evaluated_why(code: Code) -> &'static str {
     } else if matches!(code, Code::In010 | Code::In011 | Code::In012 | Code::In013) {
         "a note on the whole file: only pipelint audit reads the file itself (columns it finds \
          empty or a load time in the --like export are left out here too)"
+    } else if code == Code::In014 {
+        "a note on the whole file: only pipelint audit counts the owners that are user ids \
+         (--summary shows the ids [input] owners names by name, as the audit does)"
     } else if name.starts_with("IN") {
         "reading quirk: only pipelint audit reads the file itself"
     } else if code == Code::Hyg009 {

@@ -37,9 +37,22 @@ impl Compiler<'_, '_> {
                 )
             })
             .collect();
+        let (owner, joined) = match self.owner_lookup() {
+            Some(cte) => {
+                q.push_str(&cte);
+                (
+                    "COALESCE(pl_owners.pl_owner_mapped, pl_owner)",
+                    format!(
+                        " LEFT JOIN pl_owners ON pl_owners.pl_owner_key = {}",
+                        self.owner_key()
+                    ),
+                )
+            }
+            None => ("pl_owner", String::new()),
+        };
         let _ = writeln!(
             q,
-            "signalled AS (\n  SELECT judged.*, {filled} AS pl_filled, {applicable} AS pl_applicable,\n    {} AS pl_stage_name, {} AS pl_stage_label, CASE WHEN {} THEN NULL ELSE pl_owner END AS pl_owner_name,\n    {} AS pl_amount, {} AS pl_currency{flags}\n  FROM judged\n),",
+            "signalled AS (\n  SELECT judged.*, {filled} AS pl_filled, {applicable} AS pl_applicable,\n    {} AS pl_stage_name, {} AS pl_stage_label, CASE WHEN {} THEN NULL ELSE {owner} END AS pl_owner_name,\n    {} AS pl_amount, {} AS pl_currency{flags}\n  FROM judged{joined}\n),",
             self.stage_name(),
             self.stage_label(),
             self.is_missing("pl_owner"),
@@ -415,6 +428,29 @@ impl Compiler<'_, '_> {
         format!("CASE LOWER({t}) {} END", arms.join(" "))
     }
 
+    /// `[input] owners` compiled in, as a CTE of id keys and names (`pl_owners`), when the
+    /// rules name a lookup and the table an owner column: the audit shows owners by name,
+    /// and so must the figures by owner here.
+    fn owner_lookup(&self) -> Option<String> {
+        self.plan.owner_col?;
+        let lookup = self.target.rules.input.owners.as_deref()?;
+        let pairs = self
+            .d
+            .text_pairs(["pl_owner_key", "pl_owner_mapped"], &lookup.pairs());
+        Some(format!("pl_owners AS (\n  {pairs}\n),\n"))
+    }
+
+    /// The key the lookup knows an owner cell by, as `id_key` makes it: a Salesforce
+    /// 18-character id (letters and digits, not all digits) by its first 15 characters.
+    fn owner_key(&self) -> String {
+        let d = self.d;
+        format!(
+            "CASE WHEN LENGTH(pl_owner) = 18 AND {} AND NOT {} THEN SUBSTR(pl_owner, 1, 15) ELSE pl_owner END",
+            d.full_match("pl_owner", "[A-Za-z0-9]{18}"),
+            d.full_match("pl_owner", "[0-9]{18}")
+        )
+    }
+
     /// The summary's opening comment: the rules, dialect and as-of, the signals judged and
     /// those left to the audit.
     fn summary_header(&self, signals: &[(Signal, String)]) -> String {
@@ -433,6 +469,16 @@ impl Compiler<'_, '_> {
             q,
             "-- not judged: pushes seen across snapshots (pushed, slipping) and their days need pipelint audit --history; a signal whose columns the export lacks never fires"
         );
+        if let (Some(_), Some(lookup)) = (
+            self.plan.owner_col,
+            self.target.rules.input.owners.as_deref(),
+        ) {
+            let _ = writeln!(
+                q,
+                "-- owners: ids named by the owners lookup {} ([input] owners) are shown by name, as in pipelint audit; other owners as written",
+                lookup.shown().replace(['\n', '\r'], " ")
+            );
+        }
         q
     }
 }

@@ -237,3 +237,39 @@ fn github_step_summary_naming_an_input_appended_to_it() {
     );
     assert_eq!(written.matches("## pipelint audit").count(), 1, "{written}");
 }
+
+/// `[input] owners` names a file the run reads: `-o sf_users.csv` (or `--report` to it, or a
+/// history database there) would replace the users with a report. Refused, the file kept.
+#[test]
+fn an_output_over_the_owners_lookup_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let at = |name: &str| dir.path().join(name);
+    for name in ["sf_users.csv", "sf_org_dump.toml", "sf_org_dump.csv"] {
+        std::fs::copy(format!("fixtures/traps/{name}"), at(name)).expect("copy");
+    }
+    let users = std::fs::read("fixtures/traps/sf_users.csv").expect("fixture");
+    let audit = |extra: &[&str]| {
+        run(pipelint()
+            .current_dir(dir.path())
+            .args(["audit", "sf_org_dump.csv", "-r", "sf_org_dump.toml"])
+            .args(["--as-of", AS_OF])
+            .args(extra))
+    };
+    let r = audit(&["-o", "sf_users.csv"]);
+    assert_refused(&r, "it is the owners lookup file sf_users.csv");
+    assert_eq!(
+        r.stderr,
+        "error: refusing to write the report to sf_users.csv: it is the owners lookup file \
+         sf_users.csv, which this run reads; write the report elsewhere\n"
+    );
+    let r = audit(&["-q", "--report", "json=./sf_users.csv"]);
+    assert_refused(&r, "it is the owners lookup file sf_users.csv");
+    let r = audit(&["--history", "sf_users.csv"]);
+    assert_refused(&r, "it is the owners lookup file sf_users.csv");
+    assert_eq!(std::fs::read(at("sf_users.csv")).expect("users"), users);
+    // The same audit writing elsewhere runs, and shows the names.
+    let r = audit(&["-o", "report.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = std::fs::read_to_string(at("report.txt")).expect("report");
+    assert!(report.contains("Priya Raman"), "{report}");
+}

@@ -615,7 +615,9 @@ pub(crate) fn preset_fixtures() -> Vec<Case> {
 
 /// The data-trap exports (fixtures/traps): those a preset reads with that preset, the rest
 /// with rules drafted by `init --from`. Deals in stages the rules do not know that a status
-/// (Forecast Type, IsClosed/IsWon) counts open or closed are among them.
+/// (Forecast Type, IsClosed/IsWon) counts open or closed are among them. The org dump also
+/// with its own rules, whose `[input] owners` lookup names the owners: the audit shows them
+/// by name, and the `--summary` query must too (the lookup compiled into it).
 pub(crate) fn trap_fixtures() -> Vec<Case> {
     let detected = [
         "zoho_forecast_type.csv",
@@ -636,10 +638,15 @@ pub(crate) fn trap_fixtures() -> Vec<Case> {
         csv: PathBuf::from("fixtures/traps").join(name),
         rules,
     };
+    let looked_up = case(
+        "sf_org_dump.csv",
+        Rules::File(PathBuf::from("fixtures/traps/sf_org_dump.toml")),
+    );
     detected
         .iter()
         .map(|n| case(n, Rules::Detected))
         .chain(drafted.iter().map(|n| case(n, Rules::Draft)))
+        .chain([looked_up])
         .collect()
 }
 

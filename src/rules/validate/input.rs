@@ -1,7 +1,11 @@
 //! `[input]`: the preset to start from, date formats, decimal mark, placeholders, delimiter,
-//! encoding and currency.
+//! encoding, currency and the owners lookup.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::Checker;
+use crate::input::owners::OwnerNames;
 use crate::rules::presets;
 use crate::rules::raw::RawInput;
 use crate::rules::{InputRules, PresetRef};
@@ -17,6 +21,15 @@ pub(crate) struct InputLayer {
     empty_values: Option<Vec<String>>,
     delimiter: Option<u8>,
     currency: Option<Currency>,
+    /// Read here, once: a lookup that cannot be read is a problem of the rules file, at
+    /// the line that names it.
+    owners: Option<Arc<OwnerNames>>,
+}
+
+/// A file the rules name (`value`, trimmed), relative to their directory `dir` unless it is
+/// absolute.
+pub(crate) fn beside(dir: &Path, value: &str) -> PathBuf {
+    dir.join(value.trim())
 }
 
 pub(super) fn check(c: &mut Checker<'_>, input: &RawInput) -> InputLayer {
@@ -96,6 +109,20 @@ pub(super) fn check(c: &mut Checker<'_>, input: &RawInput) -> InputLayer {
             ),
         }
     }
+    if let Some(o) = &input.owners {
+        if o.get_ref().trim().is_empty() {
+            c.problem(
+                o.span(),
+                "owners must name a CSV file of owner ids and names, such as \"users.csv\"",
+            );
+        } else {
+            let path = beside(c.dir.unwrap_or(Path::new("")), o.get_ref());
+            match OwnerNames::read(&path) {
+                Ok(names) => layer.owners = Some(Arc::new(names)),
+                Err(why) => c.problem(o.span(), why),
+            }
+        }
+    }
     layer
 }
 
@@ -108,6 +135,7 @@ pub(super) fn merge(base: InputLayer, over: InputLayer) -> InputLayer {
         empty_values: over.empty_values.or(base.empty_values),
         delimiter: over.delimiter.or(base.delimiter),
         currency: over.currency.or(base.currency),
+        owners: over.owners.or(base.owners),
     }
 }
 
@@ -122,6 +150,7 @@ pub(super) fn finish(layer: InputLayer, given: (bool, bool)) -> InputRules {
             None => Placeholders::new(DEFAULT_EMPTY_VALUES),
         },
         currency: layer.currency,
+        owners: layer.owners,
         dates_given: given.0,
         decimal_given: given.1,
     }
@@ -168,5 +197,49 @@ mod tests {
             "[input]\npreset = \"auto\"\ndecimal = \",\"\ndelimiter = \"tab\"\ncurrency = \"EUR\"\ndate_formats = [\"%d.%m.%Y\"]\nempty_values = [\"-\"]\n",
         );
         assert_eq!(p, Vec::<String>::new());
+    }
+
+    /// The lookup is read relative to the rules file, not the working directory; one that
+    /// is missing or malformed is a problem at the line and column that name it.
+    #[test]
+    fn the_owners_lookup_is_read_beside_the_rules_file() {
+        use crate::rules::{RulesText, UserRules, build};
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temporary directory")
+        };
+        let rules = dir.path().join("r.toml");
+        let build_with = |text: &str| {
+            let user = UserRules::parse(RulesText {
+                name: rules.display().to_string(),
+                text: text.into(),
+            });
+            build(Some(&user), None, None).map_err(|e| {
+                e.located()
+                    .join("\n")
+                    .replace(&*dir.path().to_string_lossy(), "DIR")
+            })
+        };
+        let missing = build_with("[input]\nowners = \"users.csv\"\n").err();
+        assert!(
+            missing.as_deref().is_some_and(|e| e.starts_with(
+                "DIR/r.toml:2:10: cannot read the owners lookup file DIR/users.csv: "
+            )),
+            "{missing:?}"
+        );
+        let written = std::fs::write(dir.path().join("users.csv"), "Id,Name\n7,Ann Lee\n");
+        assert!(written.is_ok());
+        let set = build_with("[input]\nowners = \" users.csv \"\n");
+        let owners = set.ok().and_then(|r| r.input.owners);
+        assert_eq!(
+            owners.and_then(|o| o.name_of("7").map(str::to_string)),
+            Some("Ann Lee".into())
+        );
+        let empty = build_with("[input]\nowners = \"\"\n").err();
+        assert!(
+            empty
+                .as_deref()
+                .is_some_and(|e| e.starts_with("DIR/r.toml:2:10: owners must name")),
+            "{empty:?}"
+        );
     }
 }

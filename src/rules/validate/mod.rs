@@ -18,6 +18,7 @@ mod risk;
 mod stages;
 
 use std::ops::Range;
+use std::path::Path;
 
 use toml::Spanned;
 
@@ -27,6 +28,7 @@ use super::{ColumnRule, Detection, FieldRef, Origin, RuleSet, StageRule};
 use crate::diag::{CheckSetting, Code, Severity};
 use crate::field::{Canonical, FieldName, FieldType};
 use crate::values::eq_fold;
+pub(crate) use input::beside;
 pub(crate) use stages::forecast_label;
 
 /// `[input] preset` as written.
@@ -54,6 +56,9 @@ pub(crate) struct Layer {
 /// Where problems of the document being checked go, and what its settings share.
 pub(super) struct Checker<'p> {
     doc: DocId,
+    /// The directory of the user's rules file, which the files it names are relative to;
+    /// `None` for a preset, which names none.
+    dir: Option<&'p Path>,
     problems: &'p mut Problems,
 }
 
@@ -114,9 +119,15 @@ impl Checker<'_> {
     }
 }
 
-/// Check one raw document into a layer, section by section.
-pub(crate) fn layer(raw: &RawRules, doc: DocId, problems: &mut Problems) -> Layer {
-    let mut c = Checker { doc, problems };
+/// Check one raw document into a layer, section by section; `dir` is the directory the
+/// files it names are relative to.
+pub(crate) fn layer(
+    raw: &RawRules,
+    doc: DocId,
+    dir: Option<&Path>,
+    problems: &mut Problems,
+) -> Layer {
+    let mut c = Checker { doc, dir, problems };
     Layer {
         input: input::check(&mut c, &raw.input),
         columns: columns::check(&mut c, &raw.columns),
