@@ -258,40 +258,6 @@ impl DealState<'_> {
     }
 }
 
-/// Status values, by their letters, that say a deal is open, won or lost. `Closed Won` as a
-/// status (init --from maps such a column; Zoho's Forecast Type) closes as `Won` does.
-pub(crate) const STATUS_OPEN: [&str; 2] = ["open", "inprogress"];
-pub(crate) const STATUS_WON: [&str; 2] = ["won", "closedwon"];
-pub(crate) const STATUS_LOST: [&str; 3] = ["lost", "closedlost", "deleted"];
-
-/// What a deal's status says: won or lost, or open. From the status column when it holds
-/// one of the status words, else from the closed and won flags (`IsClosed`, `IsWon`).
-pub(crate) fn status_of(plan: &Plan<'_>, texts: &RowText<'_>) -> (Option<Outcome>, bool) {
-    if let Some(c) = plan.status_col {
-        let text = texts.field(Some(c));
-        let t = trim_cell(&text);
-        let is = |words: &[&str]| words.iter().any(|w| letters_eq(t, w));
-        if is(&STATUS_WON) {
-            return (Some(Outcome::Won), false);
-        }
-        if is(&STATUS_LOST) {
-            return (Some(Outcome::Lost), false);
-        }
-        if is(&STATUS_OPEN) {
-            return (None, true);
-        }
-    }
-    let flag = |col: Option<usize>| {
-        col.and_then(|c| crate::values::parse_bool(trim_cell(&texts.field(Some(c)))))
-    };
-    match flag(plan.is_closed_col) {
-        Some(true) if flag(plan.is_won_col) == Some(true) => (Some(Outcome::Won), false),
-        Some(true) => (Some(Outcome::Lost), false),
-        Some(false) => (None, true),
-        None => (None, false),
-    }
-}
-
 /// Field ids the hygiene findings are reported on.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct HygieneFields {
@@ -359,7 +325,7 @@ impl<'a> DealState<'a> {
             Some(Cell::Valid(Parsed::Money(m))) => Some(m.amount),
             _ => None,
         };
-        let (closed_as, status_open) = status_of(plan, texts);
+        let (closed_as, status_open) = super::status::status_of(plan, texts);
         let next_step = NextStep {
             missing: match (cell(h.next_step), cell(h.next_step_date)) {
                 (Some(text), _) => Some(matches!(text, Cell::Missing { .. })),
@@ -514,20 +480,6 @@ pub(crate) fn check_row(
                 ))
             },
         );
-    }
-}
-
-/// Whether `text`'s letters and digits, ignoring case, are `word` (lower-case ASCII):
-/// "Closed-Won" is `closedwon`. Compared without allocating, once per deal.
-fn letters_eq(text: &str, word: &str) -> bool {
-    let mut letters = text.chars().filter(|c| c.is_alphanumeric());
-    let mut expected = word.chars();
-    loop {
-        match (letters.next(), expected.next()) {
-            (None, None) => return true,
-            (Some(a), Some(b)) if a.to_ascii_lowercase() == b => {}
-            _ => return false,
-        }
     }
 }
 

@@ -19,6 +19,7 @@ pub(crate) mod input;
 pub(crate) mod plan;
 pub(crate) mod required;
 pub(crate) mod slippage;
+pub(crate) mod status;
 pub(crate) mod traps;
 pub(crate) mod values;
 

@@ -8,6 +8,7 @@ mod csv;
 mod diff;
 mod escape;
 mod github;
+mod headline;
 mod health_sections;
 mod html;
 mod html_trends;

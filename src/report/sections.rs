@@ -4,7 +4,7 @@
 //! a tone. A format only decides how to draw them (the terminal table with comfy-table and
 //! ANSI colours; markdown and HTML likewise), and escapes cell text for its target.
 
-use super::amount_words::{amount_of, at_risk_words};
+use super::amount_words::amount_of;
 use super::rows::{Amount, PreviousRow, StageRow};
 use super::view::Report;
 use crate::diag::Code;
@@ -160,7 +160,7 @@ pub(crate) fn previous_words(p: &PreviousRow<'_>) -> String {
 }
 
 /// A stage value in the headline: at most 40 characters.
-fn short(text: &str) -> String {
+pub(crate) fn short(text: &str) -> String {
     if text.chars().count() <= 40 {
         text.to_string()
     } else {
@@ -181,64 +181,6 @@ fn stage_with_labels(name: &str, labels: &[String]) -> String {
         1..=3 => format!("{name} ({})", other.join(", ")),
         n => format!("{name} ({}, and {} more)", other[..3].join(", "), n - 3),
     }
-}
-
-/// The headline's open pipeline: open deals, their amount and what of it is at risk; the
-/// open deals without an amount, counted; and every deal in a stage the rules do not know,
-/// by stage, so that open + closed + those = the records. With no stage or status to judge
-/// by, it says so instead of a figure.
-pub(crate) fn open_words(s: &crate::report::Summary) -> String {
-    let unknown = &s.unknown_stage;
-    if s.open == 0 && s.closed == 0 && unknown.deals == s.records && s.records > 0 {
-        return format!(
-            "not judged: no stage or status tells which of the {} deals are open (map `stage` in [columns])",
-            thousands(s.records)
-        );
-    }
-    let amount = if s.open > 0 && s.open_amount.is_empty() {
-        format!("no amount on any of the {}", thousands(s.open))
-    } else {
-        let mut a = format!("{} open", amounts(&s.open_amount));
-        if s.open_without_amount > 0 {
-            a.push_str(&format!(
-                " ({} without an amount)",
-                thousands(s.open_without_amount)
-            ));
-        }
-        a
-    };
-    let at_risk = at_risk_words(&s.at_risk_amount, s.risk.high, s.at_risk_without_amount);
-    let mut words = format!("{} · {amount} · {at_risk}", thousands(s.open));
-    if unknown.deals > 0 {
-        let mut shown: Vec<String> = unknown
-            .by_stage
-            .iter()
-            .map(|r| (r, r.deals - r.open - r.closed))
-            .filter(|(_, n)| *n > 0)
-            .take(5)
-            .map(|(r, n)| {
-                format!(
-                    "{} {}",
-                    r.stage.as_deref().map_or("(no stage)".to_string(), short),
-                    thousands(n)
-                )
-            })
-            .collect();
-        let more = unknown
-            .by_stage
-            .iter()
-            .filter(|r| r.deals > r.open + r.closed)
-            .count();
-        if more > shown.len() {
-            shown.push("…".to_string());
-        }
-        words.push_str(&format!(
-            " · + {} in stages the rules do not know: {}",
-            thousands(unknown.deals),
-            shown.join(", ")
-        ));
-    }
-    words
 }
 
 /// The summary: what was audited with which rules as of when, and the answers in figures.
@@ -285,7 +227,10 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
         "Completeness",
         vec![Span::plain(format!("{:.1}%", s.completeness))],
     ));
-    lines.push(("Open deals", vec![Span::plain(open_words(s))]));
+    lines.push((
+        "Open deals",
+        vec![Span::plain(super::headline::open_words(s))],
+    ));
     if s.open > 0 || report.has_stages() {
         lines.push((
             "Risk",
