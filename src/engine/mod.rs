@@ -7,6 +7,7 @@
 //! Nothing a batch produces depends on which worker audited it or when, so the result is
 //! identical at any `--threads`.
 
+mod gaps;
 pub(crate) mod record;
 
 use std::collections::BTreeMap;
@@ -22,7 +23,6 @@ use crate::checks::changes::{self, Baseline, Pairing};
 use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::plan::Plan;
-use crate::checks::slippage;
 use crate::checks::traps;
 use crate::deal::{Deal, DealStore};
 use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, StoredRow, Subject};
@@ -265,6 +265,37 @@ struct Merged<'p> {
     pairs: Vec<(u32, u32)>,
 }
 
+impl<'p> Merged<'p> {
+    fn new(policy: &'p Policy, table: &FieldTable, rules: &RuleSet, keep: usize) -> Merged<'p> {
+        Merged {
+            deals: DealStore::default(),
+            findings: FindingSink::new(policy),
+            tallies: Tallies::new(table.len(), rules.stages.len()),
+            riskiest: Riskiest::new(keep),
+            id_keys: KeyBuckets::default(),
+            deal_keys: KeyBuckets::default(),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+/// The previous snapshot to compare with, paired by id when both it and every current file
+/// map one, else by account and name.
+fn baseline<'a>(
+    previous: &'a Audit,
+    table: &FieldTable,
+    mappings: &[Mapping],
+    current_files: u32,
+) -> Baseline<'a> {
+    let id = table.canonical(crate::field::Canonical::Id);
+    let by_id = previous
+        .inputs
+        .iter()
+        .all(|i| i.mapping.column(id).is_some())
+        && mappings.iter().all(|m| m.column(id).is_some());
+    Baseline::new(previous, by_id, current_files)
+}
+
 impl Merged<'_> {
     /// Append one batch, in input order. Its findings are in row order with each record's
     /// sorted already, so they are only relocated (deal, row and message indices shift).
@@ -327,34 +358,15 @@ pub(crate) fn run(
     let table = FieldTable::new(&rules);
     let mappings = bind_all(&rules, &table, &exports)?;
     let current_files = exports.len() as u32;
-    let baseline = previous.as_ref().map(|p| {
-        let id = table.canonical(crate::field::Canonical::Id);
-        let by_id = p.inputs.iter().all(|i| i.mapping.column(id).is_some())
-            && mappings.iter().all(|m| m.column(id).is_some());
-        Baseline::new(p, by_id, current_files)
-    });
+    let baseline = previous
+        .as_ref()
+        .map(|p| baseline(p, &table, &mappings, current_files));
     let groups = group_columns(options.by.as_deref(), &table, &mappings, &exports)?;
-    let readings = crate::infer::read_files(&rules, &table, &mappings, &exports);
-    // Columns empty on every sampled row are not read (IN010): no check judges deals by them.
-    let mut mappings = mappings;
-    for (mapping, reading) in mappings.iter_mut().zip(&readings) {
-        mapping.drop_empty(&reading.traps.empty);
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.max(1))
-        .thread_name(|i| format!("pipelint-worker-{i}"))
-        .build()?;
+    let (mappings, readings) = read_files(&rules, &table, mappings, &exports);
+    let pool = worker_pool(options.threads)?;
     let policy = &options.policy;
 
-    let mut merged = Merged {
-        deals: DealStore::default(),
-        findings: FindingSink::new(policy),
-        tallies: Tallies::new(table.len(), rules.stages.len()),
-        riskiest: Riskiest::new(options.keep_riskiest),
-        id_keys: KeyBuckets::default(),
-        deal_keys: KeyBuckets::default(),
-        pairs: Vec::new(),
-    };
+    let mut merged = Merged::new(policy, &table, &rules, options.keep_riskiest);
     // Findings known only once a file or the whole input is read (IN003, IN004, DUP).
     let mut later = FindingSink::new(policy);
     let mut inputs = Vec::new();
@@ -401,35 +413,19 @@ pub(crate) fn run(
             bail!("cannot read {name}: {e}");
         }
         drop(stream);
-        input::check_file(file, &read, &mut later);
-        crate::checks::values::check_placeholder_dates(
-            file,
-            &read.placeholder_dates,
-            &table,
-            &mut later,
-        );
-        traps::check_close_is_created(file, read.close_created, &mut later);
         // Only a file whose sample shows owner ids has its owners counted (IN014).
         let owners = reading.traps.owner_ids.as_ref().map(|_| {
             traps::FileOwners::of(&merged.deals, first_deal, rules.input.owners.as_deref())
         });
-        traps::check_reading(
-            file,
-            &summary.header,
-            header_line,
+        file_read(
+            (file, header_line),
             (&table, &mapping, reading, owners.as_ref()),
-            read_records(&summary, &read),
+            &read,
+            &mut summary,
             &mut later,
             &mut trap_not_checked,
         );
         newest = newest.max(read.newest);
-        summary.malformed = read.malformed;
-        summary.skipped = read.skipped;
-        summary.cut_cells = read.cut_cells;
-        summary.first_cut = read.first_cut;
-        if let Some(legacy) = read.legacy {
-            summary.encoding = legacy.name();
-        }
         inputs.push(summary);
     }
 
@@ -473,18 +469,14 @@ pub(crate) fn run(
         )?),
         _ => None,
     };
-    let push_history = has_push_history(previous.is_some(), &inputs, &table);
-    let judged = Judged::of(&rules, &table, &inputs);
-    let (checks_run, mut not_checked) =
-        which_checks(policy, previous.is_some(), push_history, judged);
-    // Each data trap's codes only where they would have run.
-    for (codes, why) in trap_not_checked {
-        let codes: Vec<Code> = codes
-            .into_iter()
-            .filter(|c| checks_run.contains(c))
-            .collect();
-        not_checked.push((codes, why));
-    }
+    let (checks_run, not_checked) = gaps::checks_and_gaps(
+        &rules,
+        &table,
+        policy,
+        &inputs,
+        previous.is_some(),
+        trap_not_checked,
+    );
     Ok(Audit {
         rules,
         table,
@@ -504,6 +496,68 @@ pub(crate) fn run(
         history: None,
         as_of_note,
     })
+}
+
+/// How each file's values are read (date formats, decimal mark, the traps its sample
+/// shows), and its mapping without the columns empty on every sampled row (IN010): no check
+/// judges deals by them.
+fn read_files(
+    rules: &RuleSet,
+    table: &FieldTable,
+    mut mappings: Vec<Mapping>,
+    exports: &[Export],
+) -> (Vec<Mapping>, Vec<crate::infer::FileReading>) {
+    let readings = crate::infer::read_files(rules, table, &mappings, exports);
+    for (mapping, reading) in mappings.iter_mut().zip(&readings) {
+        mapping.drop_empty(&reading.traps.empty);
+    }
+    (mappings, readings)
+}
+
+/// The rayon workers batches are audited on.
+fn worker_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("pipelint-worker-{i}"))
+        .build()?)
+}
+
+/// What a file gets once it is read: IN003 and IN004, its placeholder dates (VAL007), its
+/// imported close dates (IN012) and the traps its sample showed (IN010, IN011, IN014), with
+/// what they leave unchecked; and its summary's counts.
+fn file_read(
+    (file, header_line): (u32, u64),
+    bound: (
+        &FieldTable,
+        &Mapping,
+        &crate::infer::FileReading,
+        Option<&traps::FileOwners>,
+    ),
+    read: &ReadTally,
+    summary: &mut InputSummary,
+    later: &mut FindingSink<'_>,
+    not_checked: &mut Vec<(Vec<Code>, String)>,
+) {
+    let table = bound.0;
+    input::check_file(file, read, later);
+    crate::checks::values::check_placeholder_dates(file, &read.placeholder_dates, table, later);
+    traps::check_close_is_created(file, read.close_created, later);
+    traps::check_reading(
+        file,
+        &summary.header,
+        header_line,
+        bound,
+        read_records(summary, read),
+        later,
+        not_checked,
+    );
+    summary.malformed = read.malformed;
+    summary.skipped = read.skipped;
+    summary.cut_cells = read.cut_cells;
+    summary.first_cut = read.first_cut;
+    if let Some(legacy) = read.legacy {
+        summary.encoding = legacy.name();
+    }
 }
 
 /// The deals a file held (rows read, less the malformed), for the traps' words.
@@ -598,83 +652,6 @@ fn settle(
         table,
     );
     (findings, pairing)
-}
-
-/// Whether pushes can be counted: a previous snapshot, or a push-count column in an input.
-fn has_push_history(has_previous: bool, inputs: &[InputSummary], table: &FieldTable) -> bool {
-    let push_column = table.canonical(crate::field::Canonical::PushCount);
-    has_previous
-        || inputs
-            .iter()
-            .any(|i| !i.previous && i.mapping.column(push_column).is_some())
-}
-
-/// What the inputs let the audit judge of a deal's standing: its stage (the rules list
-/// stages and every file maps the stage column), or at least whether it is open (a status
-/// or closed flag in every file).
-#[derive(Clone, Copy, Debug)]
-struct Judged {
-    stages: bool,
-    open: bool,
-}
-
-impl Judged {
-    fn of(rules: &RuleSet, table: &FieldTable, inputs: &[InputSummary]) -> Judged {
-        use crate::field::Canonical;
-        let every = |c: Canonical| {
-            let id = table.canonical(c);
-            inputs
-                .iter()
-                .filter(|i| !i.previous)
-                .all(|i| i.mapping.column(id).is_some())
-        };
-        let stages = !rules.stages.is_empty() && every(Canonical::Stage);
-        Judged {
-            stages,
-            open: stages || every(Canonical::Status) || every(Canonical::IsClosed),
-        }
-    }
-}
-
-/// Why codes that read the deal's stage cannot be checked without one.
-pub(crate) const NO_STAGE: &str = "no stage column is mapped (or the rules list no stages): \
-     stage checks cannot be judged; map `stage` in [columns] and list the pipeline's stages";
-/// Why codes that judge open deals cannot be checked without a stage or a status.
-pub(crate) const NO_STANDING: &str = "no stage or status column is mapped: no deal can be \
-     judged open or closed, so the open pipeline, its checks and risk are not judged; map \
-     `stage` in [columns]";
-
-/// The codes that run (those on, and checkable), and those on that cannot be checked, with
-/// why (the change checks without a previous snapshot, the stage checks without a stage).
-fn which_checks(
-    policy: &Policy,
-    has_previous: bool,
-    push_history: bool,
-    judged: Judged,
-) -> (Vec<Code>, Vec<(Vec<Code>, String)>) {
-    let mut not_checked: Vec<(Vec<Code>, String)> = Vec::new();
-    let mut run = Vec::new();
-    for c in policy.codes_on() {
-        let why = if !judged.open && crate::checks::needs_open(c) {
-            Some(NO_STANDING)
-        } else if !judged.stages && crate::checks::needs_stage(c) {
-            Some(NO_STAGE)
-        } else if changes::needs_previous(c) && !has_previous {
-            Some(changes::NOT_CHECKED)
-        } else if slippage::needs_push_history(c) && !push_history {
-            Some(slippage::NOT_CHECKED)
-        } else {
-            None
-        };
-        match why {
-            None => run.push(c),
-            Some(why) => match not_checked.iter_mut().find(|(_, w)| w == why) {
-                Some((codes, _)) => codes.push(c),
-                None => not_checked.push((vec![c], why.to_string())),
-            },
-        }
-    }
-    (run, not_checked)
 }
 
 /// Put findings known only at the end (duplicates, file-level IN003/IN004) into the ordered

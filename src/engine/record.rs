@@ -150,18 +150,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
 
     // What the deal is called and worth: for the change checks, its summary and duplicates.
     let text = |column: Option<usize>| texts.field(column);
-    let money = plan.amount_slot.and_then(|s| match cells[s] {
-        Cell::Valid(Parsed::Money(m)) => Some(m),
-        _ => None,
-    });
-    let currency = plan
-        .currency_col
-        .map(|c| text(Some(c)))
-        .filter(|t| !placeholders.is_missing(trim_cell(t)))
-        .and_then(|t| Currency::parse(&t))
-        .or(money.and_then(|m| m.currency))
-        .or(rules.input.currency);
-    let amount = money.map(|m| m.amount);
+    let (amount, currency) = amount_and_currency(plan, &texts, cells);
     let (id_text, name_text, account_text) = (
         text(plan.id_col),
         text(plan.name_col),
@@ -202,19 +191,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         out.pairs.push((deal, p.old));
     }
 
-    let owner_text = text(plan.owner_col);
-    let owner_t = trim_cell(&owner_text);
-    // Interned by name when `[input] owners` knows the id, so that every table, list and
-    // stored snapshot downstream shows the person; an id it lacks stays as written.
-    let owner = (!placeholders.is_missing(owner_t)).then(|| {
-        let shown = rules
-            .input
-            .owners
-            .as_deref()
-            .and_then(|o| o.name_of(owner_t))
-            .unwrap_or(owner_t);
-        scratch.names.owners.intern(shown)
-    });
+    let owner = owner_of(plan, &texts, &mut scratch.names);
     let account_id = scratch.names.account_id(account);
     let group = plan.group_col.and_then(|c| {
         let t = text(Some(c));
@@ -263,6 +240,45 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         Tallied::Unknown
     };
     tally(&mut out.tallies, owner, stage, &fulfilment, pipeline);
+}
+
+/// The deal's amount, when its cell is valid money, and its currency: the currency
+/// column's, else the amount's own symbol or code, else `[input] currency`.
+fn amount_and_currency(
+    plan: &Plan<'_>,
+    texts: &RowText<'_>,
+    cells: &[Cell],
+) -> (Option<crate::values::Money>, Option<Currency>) {
+    let money = plan.amount_slot.and_then(|s| match cells[s] {
+        Cell::Valid(Parsed::Money(m)) => Some(m),
+        _ => None,
+    });
+    let placeholders = &plan.rules.input.empty_values;
+    let currency = plan
+        .currency_col
+        .map(|c| texts.field(Some(c)))
+        .filter(|t| !placeholders.is_missing(trim_cell(t)))
+        .and_then(|t| Currency::parse(&t))
+        .or(money.and_then(|m| m.currency))
+        .or(plan.rules.input.currency);
+    (money.map(|m| m.amount), currency)
+}
+
+/// The deal's owner, interned: by name when `[input] owners` knows the id, so that every
+/// table, list and stored snapshot downstream shows the person; an id it lacks stays as
+/// written. `None` when the cell is empty or a placeholder.
+fn owner_of(plan: &Plan<'_>, texts: &RowText<'_>, names: &mut Names) -> Option<u32> {
+    let owner_text = texts.field(plan.owner_col);
+    let owner = trim_cell(&owner_text);
+    let input = &plan.rules.input;
+    (!input.empty_values.is_missing(owner)).then(|| {
+        let shown = input
+            .owners
+            .as_deref()
+            .and_then(|o| o.name_of(owner))
+            .unwrap_or(owner);
+        names.owners.intern(shown)
+    })
 }
 
 /// What the file-level date traps count: an open deal's close date equal to its created
