@@ -11,6 +11,7 @@ pub(crate) mod owners;
 pub(crate) mod quota;
 pub(crate) mod reader;
 mod scan;
+mod side;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};

@@ -66,22 +66,11 @@ impl OwnerNames {
             )
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            let line = super::side::not_utf8_line(&e);
             format!("the owners lookup file {shown}:{line} is not UTF-8; save it as UTF-8 CSV")
         })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let first = text.lines().next().unwrap_or("");
-        // The delimiter a spreadsheet saved the file with: the one the header line holds most.
-        let delimiter = [b',', b';', b'\t', b'|']
-            .into_iter()
-            .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-            .unwrap_or(b',');
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(text.as_bytes());
+        let mut reader = super::side::reader(text);
         let header: Vec<String> = reader
             .headers()
             .map_err(|e| {

@@ -68,20 +68,10 @@ pub(crate) fn read(path: &str, rules: &RuleSet) -> Result<Quotas> {
     let bytes =
         std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read quota file {path}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = super::side::not_utf8_line(&e);
         anyhow::anyhow!("{path}:{line}: the quota file is not UTF-8; save it as UTF-8 CSV")
     })?;
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = [b',', b';', b'\t', b'|']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
+    let mut reader = super::side::reader(&text);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| anyhow::anyhow!("{path}:1: cannot read the quota file's header: {e}"))?
