@@ -285,6 +285,22 @@ impl AuditRequest {
     /// Every file this request reads or keeps, which no output may replace: the one list
     /// each command checks its outputs against.
     pub(crate) fn kept(&self) -> report::kept::Kept {
+        // A rules file that is a pipe (`-r <(…)`) can be read once, and the audit must read
+        // it: its owners lookup is not looked up here (a regular file is read twice).
+        let rules = self
+            .rules
+            .as_deref()
+            .unwrap_or(Path::new(rules::DEFAULT_RULES_FILE));
+        let user = if std::fs::metadata(rules).is_ok_and(|m| m.is_file()) {
+            rules::load_user(self.rules.as_deref()).ok().flatten()
+        } else {
+            None
+        };
+        self.kept_with(user.as_ref())
+    }
+
+    /// [`AuditRequest::kept`], with the user's rules already read.
+    fn kept_with(&self, user: Option<&rules::UserRules>) -> report::kept::Kept {
         use report::kept::Role;
         let mut kept = report::kept::Kept::default();
         for file in &self.files {
@@ -301,10 +317,8 @@ impl AuditRequest {
         kept.add(rules, Role::Rules);
         // The lookup the rules name, found as validation finds it; rules that cannot be
         // read fail the run on their own, before any report is written.
-        if let Ok(Some(user)) = rules::load_user(self.rules.as_deref()) {
-            if let Some(owners) = user.owners_path() {
-                kept.add(&owners, Role::Owners);
-            }
+        if let Some(owners) = user.and_then(|u| u.owners_path()) {
+            kept.add(&owners, Role::Owners);
         }
         if let Some(history) = &self.history {
             kept.add(history, Role::History);
@@ -317,8 +331,10 @@ impl AuditRequest {
 
     /// Run the audit; with a history, also return the store, created when `create`.
     pub(crate) fn run_in(&self, create: bool) -> Result<(Audit, Option<history::Store>)> {
+        // The rules are read once (a pipe can be read only once), before anything else.
+        let user = rules::load_user(self.rules.as_deref())?;
         // Before the store is opened: opening it would make another kept file a database.
-        self.kept().check_history()?;
+        self.kept_with(user.as_ref()).check_history()?;
         let store = self
             .history
             .as_deref()
@@ -336,7 +352,6 @@ impl AuditRequest {
         if self.files.iter().filter(|f| *f == "-").count() > 1 {
             bail!("standard input (-) can be audited only once per run");
         }
-        let user = rules::load_user(self.rules.as_deref())?;
         let delimiter = match &self.delimiter {
             Some(d) => Some(input::parse_delimiter(d)?),
             None => user.as_ref().and_then(|u| u.delimiter()),

@@ -273,3 +273,66 @@ fn an_output_over_the_owners_lookup_is_refused() {
     let report = std::fs::read_to_string(at("report.txt")).expect("report");
     assert!(report.contains("Priya Raman"), "{report}");
 }
+
+/// Rules given as a pipe (`-r <(pipelint init --from …)`) were read twice: once to find the
+/// files they name, which emptied the pipe, so the audit ran on no rules at all ("no stage
+/// column is mapped", amounts of four currencies summed). They are read once now.
+#[cfg(unix)]
+#[test]
+fn rules_given_as_a_pipe_were_read_twice_and_audited_as_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("rules.toml");
+    let made = StdCommand::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        assert!(std::env::var_os("CI").is_none(), "mkfifo is needed in CI");
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let rules = std::fs::read_to_string("fixtures/checks/rules.toml").expect("rules");
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(&fifo, rules))
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pipelint"))
+        .args([
+            "audit",
+            "fixtures/checks/VAL006.csv",
+            "--as-of",
+            AS_OF,
+            "-f",
+            "json",
+            "-r",
+        ])
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // A second open of the pipe would wait for a writer that has gone: a bounded wait.
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+            panic!("the audit still waits on the rules pipe: it opened it twice");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    writer.join().expect("writer").expect("write");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    // The fixture's rules, read: its unknown stage is found.
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"VAL006"), "{codes:?}");
+}
