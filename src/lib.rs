@@ -352,18 +352,17 @@ impl AuditRequest {
         if self.files.iter().filter(|f| *f == "-").count() > 1 {
             bail!("standard input (-) can be audited only once per run");
         }
-        let delimiter = match &self.delimiter {
-            Some(d) => Some(input::parse_delimiter(d)?),
-            None => user.as_ref().and_then(|u| u.delimiter()),
-        };
-        let encoding = match &self.encoding {
-            Some(e) => Some(input::parse_encoding(e)?),
-            None => user.as_ref().and_then(|u| u.encoding()),
-        };
+        let mut how = user.as_ref().map(|u| u.read_as()).unwrap_or_default();
+        if let Some(d) = &self.delimiter {
+            how.delimiter = Some(input::parse_delimiter(d)?);
+        }
+        if let Some(e) = &self.encoding {
+            how.encoding = Some(input::parse_encoding(e)?);
+        }
         let exports = self
             .files
             .iter()
-            .map(|f| input::open_as(f, delimiter, encoding))
+            .map(|f| input::open_as(f, &how))
             .collect::<Result<Vec<Export>>>()?;
         if let Some(p) = &self.previous {
             if self.files.iter().any(|f| f == p) {
@@ -376,8 +375,17 @@ impl AuditRequest {
         let previous = self
             .previous
             .as_deref()
-            .map(|p| input::open_as(p, delimiter, encoding))
+            .map(|p| input::open_as(p, &how))
             .transpose()?;
+        // A file whose first row is a deal is refused before anything reads its "header".
+        let headerless: Vec<String> = exports
+            .iter()
+            .chain(previous.iter())
+            .filter_map(checks::traps::headerless)
+            .collect();
+        if !headerless.is_empty() {
+            bail!("{}", headerless.join("\n"));
+        }
         let rules = rules::resolve(user.as_ref(), self.preset.as_deref(), &exports)?;
         let options = AuditOptions {
             as_of: self

@@ -44,6 +44,15 @@ pub(crate) fn number(n: f64) -> String {
     }
 }
 
+/// Items in a sentence: "a", "a and b", "a, b and c".
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// A value from the export quoted for a message, shortened when long: `` `12k` ``.
 pub(crate) fn quote(text: &str) -> String {
     const MAX: usize = 60;

@@ -373,6 +373,25 @@ fn in010_a_column_empty_on_every_row() {
     );
 }
 
+/// A database dump with a header row: `\N` cells read as empty (8 of them), `\"` as a quote
+/// (2), so the name `Beta "19", rack` is one value, not a malformed row: IN008 once, on the
+/// header line, and nothing else.
+#[test]
+fn in008_a_database_dump_is_read_as_one() {
+    assert_eq!(check("IN008"), vec![finding("IN008", 1, None)]);
+    let a = audit(&["fixtures/checks/IN008.csv"], Some(RULES));
+    assert_eq!(
+        messages(&a, "IN008"),
+        vec![
+            "read as a database dump: `\\N` as empty (8 cells) and quotes escaped with a \
+             backslash (2)"
+        ]
+    );
+    let r = report(&a);
+    assert_eq!(r.summary().records, 4);
+    assert_eq!(r.summary().completeness, 100.0);
+}
+
 /// Owners that are numbers (HubSpot's `hubspot_owner_id`, Pipedrive's user ids) on three of
 /// four rows: one IN014 for the file, on the header line, and no other finding.
 #[test]
@@ -487,12 +506,15 @@ fn every_code_has_a_fixture_and_every_finding_has_words() {
         assert!(!f.message.trim().is_empty(), "{f:?} says nothing");
         raised.insert(f.code);
     }
-    // IN013 needs an audit without --as-of, and IN009 stops it as IN001 does
+    // IN013 needs an audit without --as-of, and IN007 and IN009 stop it as IN001 does
     // (tests/ground_truth.rs has both).
     for code in pipelint::Code::ALL {
         if !matches!(
             code,
-            pipelint::Code::In001 | pipelint::Code::In009 | pipelint::Code::In013
+            pipelint::Code::In001
+                | pipelint::Code::In007
+                | pipelint::Code::In009
+                | pipelint::Code::In013
         ) {
             assert!(raised.contains(code.as_str()), "no fixture raises {code}");
         }

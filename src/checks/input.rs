@@ -75,6 +75,10 @@ pub(crate) struct ReadTally {
     /// Cells cut to the 64 kB a cell keeps, and where the first was (line, 1-based column).
     pub(crate) cut_cells: u64,
     pub(crate) first_cut: Option<(u64, u32)>,
+    /// Read as a database dump: `\N` cells read as empty, quotes escaped with a backslash
+    /// (IN008).
+    pub(crate) nulls: u64,
+    pub(crate) escaped_quotes: u64,
 }
 
 impl ReadTally {
@@ -97,6 +101,8 @@ impl ReadTally {
         self.newest = self.newest.max(other.newest);
         self.malformed += other.malformed;
         self.cut_cells += other.cut_cells;
+        self.nulls += other.nulls;
+        self.escaped_quotes += other.escaped_quotes;
         self.first_cut = match (self.first_cut, other.first_cut) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -1,7 +1,7 @@
-//! IN009–IN014: data traps, each named once for the file rather than trusted or charged to
-//! every deal. An export of history rows (IN009) stops the audit; a column empty on every row
-//! (IN010) or holding one load time (IN011) is left
-//! out of the checks and signals that would read it; close dates equal to created dates on
+//! IN007–IN014: data traps, each named once for the file rather than trusted or charged to
+//! every deal. An export without a header row (IN007) or of history rows (IN009) stops the
+//! audit; a database dump's dialect is read as such and said (IN008); a column empty on every
+//! row (IN010) or holding one load time (IN011) is left out of the checks and signals that would read it; close dates equal to created dates on
 //! most open deals (IN012), an as-of far after the data (IN013) and owners that are user ids
 //! no lookup names (IN014) are said.
 
@@ -24,6 +24,8 @@ const fn doc(code: Code, explanation: &'static str) -> CheckDoc {
 }
 
 pub(crate) const CHECKS: &[CheckDoc] = &[
+    doc(Code::In007, IN007),
+    doc(Code::In008, IN008),
     doc(Code::In009, IN009),
     doc(Code::In010, IN010),
     doc(Code::In011, IN011),
@@ -266,6 +268,40 @@ pub(crate) fn check_close_is_created(
     });
 }
 
+/// IN007: an export whose first row looks like a deal, not a header (a database dump
+/// without one), and no `[input] header` to name its columns. The reason to stop, with the
+/// fix; `None` when the file has a header row.
+pub(crate) fn headerless(export: &crate::input::Export) -> Option<String> {
+    let what = export.headerless.as_deref()?;
+    Some(format!(
+        "{}: the first row looks like data, not a header (IN007): line {} holds {what}; name \
+         the columns in order with [input] header = [\"…\", …] in the rules file (`pipelint \
+         init --from {}` drafts it), or export with a header row",
+        export.name, export.header.line, export.name
+    ))
+}
+
+/// IN008: the file was read as a database dump, `dump` holding what it held of one; said
+/// once for the file, on the line of its first row.
+pub(crate) fn check_dump(
+    file: u32,
+    line: u64,
+    dump: &crate::input::dialect::Dump,
+    sink: &mut FindingSink<'_>,
+) {
+    let about = About::Row(RowRef {
+        file,
+        line,
+        record_id: None,
+        column: None,
+        previous_deal: None,
+    });
+    let message = dump.words();
+    sink.push(Code::In008, None, about, None, || {
+        Says::Text(message.clone())
+    });
+}
+
 /// Rows a sample needs before repeated ids say "history rows" rather than a few duplicates.
 const HISTORY_ROWS: usize = 10;
 
@@ -337,6 +373,46 @@ pub(crate) fn as_of_far(
     sink.push(Code::In013, None, about, None, || Says::Text(note.clone()));
     Some(note)
 }
+
+const IN007: &str = "\
+What it checks
+  The first row of the file is its header: column names, not a deal. A first row of numbers,
+  dates and amounts (a database dump without headers) is not one.
+
+Why it matters
+  Read as a header, the first deal's values become column names: nothing maps, the deal
+  vanishes, and every other row is read against the wrong names.
+
+Example
+  24000,\"POT24000\",\"Proyecto Alfa\",700,12500.00,2026-03-15,\"Fase 2\":
+    error: dump.csv: the first row looks like data, not a header (IN007): line 1 holds a
+    number, a date and an amount; name the columns with [input] header = [...]
+
+How to fix
+  Name the columns in order with `[input] header = [\"potentialid\", \"potential_no\", …]` in
+  the rules file (`pipelint init --from FILE` drafts it), or export with a header row.
+
+Configuration
+  [input] header = [...] reads a file without a header row; the first row is then a deal.";
+
+const IN008: &str = "\
+What it checks
+  Files written by a database (MySQL's SELECT INTO OUTFILE, mysqldump): \\N for NULL, and
+  quotes inside values escaped with a backslash (\\\") instead of doubled (\"\").
+
+Why it matters
+  Read as plain CSV, \\N counts as a value (\"closingdate 100% filled\") and a backslash-escaped
+  quote breaks the row into the wrong fields (deals lost as malformed rows).
+
+Example
+  IN008 line 1: read as a database dump: \\N as empty (412 cells), backslash-escaped quotes (3)
+
+How to fix
+  Nothing: the file is read as a dump. Set `[input] escape = \"\\\\\"` to read it that way
+  even where the first rows do not show it.
+
+Configuration
+  [input] escape = \"\\\\\" forces the dialect; [checks] IN008 = \"off\" hides the note.";
 
 const IN009: &str = "\
 What it checks

@@ -25,7 +25,14 @@ pub(crate) fn run(args: &InitArgs) -> Result<u8> {
                 .as_deref()
                 .map(input::parse_encoding)
                 .transpose()?;
-            let open = |f: &str| input::open_as(f, delimiter, encoding);
+            // A file without a header row is drafted with its columns named (IN007).
+            let how = input::ReadAs {
+                delimiter,
+                encoding,
+                name_columns: true,
+                ..input::ReadAs::default()
+            };
+            let open = |f: &str| input::open_as(f, &how);
             if args.from.len() > 1 && args.from.iter().any(|f| f == "-") {
                 bail!(
                     "init --from reads several snapshots by name: standard input (-) cannot \

@@ -19,7 +19,14 @@ pub(crate) fn run(args: &ProfileArgs) -> Result<u8> {
         .map(input::parse_delimiter)
         .transpose()?;
     let encoding = args.encoding.as_deref().map(input::parse_encoding);
-    let export = input::open_as(&args.file, delimiter, encoding.transpose()?)?;
+    // A file without a header row is profiled with its columns named (IN007).
+    let how = input::ReadAs {
+        delimiter,
+        encoding: encoding.transpose()?,
+        name_columns: true,
+        ..input::ReadAs::default()
+    };
+    let export = input::open_as(&args.file, &how)?;
     let preset = presets::detect(&export.header.cells, &export.sample)
         .ok()
         .map(|d| format!("{} ({})", d.preset, d.words()));

@@ -15,12 +15,8 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
         .like
         .as_deref()
         .map(|f| {
-            let user = user.as_ref();
-            crate::input::open_as(
-                f,
-                user.and_then(|u| u.delimiter()),
-                user.and_then(|u| u.encoding()),
-            )
+            let how = user.as_ref().map(|u| u.read_as()).unwrap_or_default();
+            crate::input::open_as(f, &how)
         })
         .transpose()?;
     let preset = args.preset.map(|p| p.name());

@@ -67,6 +67,8 @@ codes! {
     In004 => "IN004", "footer-skipped", Info, "rows that hold no deal were skipped: report footers and summary rows (e.g. Salesforce \"Grand Totals\", copyright lines), rows of bare delimiters, unlabelled totals rows";
     In005 => "IN005", "duplicate-header", Warning, "duplicate header name";
     In006 => "IN006", "malformed-quoting", Warning, "malformed quoting (a quote inside an unquoted value, text after a closing quote): the value is kept as read";
+    In007 => "IN007", "no-header-row", Error, "the first row looks like a deal, not a header (a database dump): fatal, exit 2, unless [input] header names the columns";
+    In008 => "IN008", "database-dump", Info, "read as a database dump: \\N as empty, quotes escaped with a backslash (\\\")";
     In009 => "IN009", "history-not-deals", Error, "history rows, not one row per deal (ids repeating on most rows): fatal, exit 2";
     In010 => "IN010", "column-empty-everywhere", Warning, "a mapped column is empty on every row: its checks and signals are not evaluated";
     In011 => "IN011", "load-timestamp", Warning, "a date column holds one value on 90% of rows or more (a load time): checks that compare with it are not evaluated";
@@ -90,7 +92,7 @@ impl Code {
     /// Whether `[checks]`, `--select` and `--ignore` may switch this code off. IN001 is the
     /// audit failing to start, not a finding, so it cannot be.
     pub(crate) fn can_disable(self) -> bool {
-        !matches!(self, Code::In001 | Code::In009)
+        !matches!(self, Code::In001 | Code::In007 | Code::In009)
     }
 
     /// The code written exactly as [`Code::as_str`] writes it (as the history stores it),

@@ -18,6 +18,7 @@ mod render;
 mod roles;
 mod stages;
 mod toml;
+mod unnamed;
 mod vocabulary;
 
 use anyhow::Result;
@@ -73,6 +74,9 @@ pub(crate) fn draft(
     let sample = sample_stats(&export);
     map_by_vocabulary(&header, &sample, &mut mapped);
     roles::settle(&sample, &header.cells, &mut mapped);
+    if export.header_named {
+        unnamed::map_by_values(&sample, &mut mapped);
+    }
 
     // Watch, per stage, the columns that tell its order and outcome.
     let col = |c: Canonical| mapped.iter().find(|m| m.field == c).map(|m| m.column);

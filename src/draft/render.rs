@@ -177,6 +177,28 @@ impl Draft<'_> {
 
     fn render_input(&self, t: &mut Toml) {
         t.table("input", None);
+        if self.profile.named_columns {
+            t.comment("The file has no header row (its first row is a deal): its columns are");
+            t.comment("named here in order. Rename them as you like; [columns] follows the names.");
+            let names: Vec<&str> = self
+                .profile
+                .columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            t.set("header", list(&names), None);
+        }
+        if let Some(dump) = &self.profile.dump {
+            t.comment(&format!(
+                "A database dump (MySQL's SELECT … INTO OUTFILE): `\\N` is NULL ({} cells) and",
+                thousands(dump.nulls)
+            ));
+            t.comment(&format!(
+                "a backslash escapes a quote inside a value ({} of them).",
+                thousands(dump.escaped_quotes)
+            ));
+            t.set("escape", text("\\"), None);
+        }
         let mut formats: Vec<&'static str> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         for column in self.date_columns() {

@@ -98,6 +98,10 @@ pub(crate) struct InputSummary {
     /// Cells cut to the 64 kB a cell keeps, and the first one's line and column.
     pub(crate) cut_cells: u64,
     pub(crate) first_cut: Option<(u64, u32)>,
+    /// Read as a database dump (IN008), with the NULLs and escaped quotes the file held.
+    pub(crate) dump: Option<crate::input::dialect::Dump>,
+    /// The file has no header row; `[input] header` named its columns (IN007).
+    pub(crate) header_named: bool,
     pub(crate) encoding: &'static str,
     pub(crate) delimiter: u8,
     pub(crate) header: Vec<String>,
@@ -336,6 +340,8 @@ impl InputSummary {
             skipped: 0,
             cut_cells: 0,
             first_cut: None,
+            dump: export.dump,
+            header_named: export.header_named,
             encoding: export.encoding.name(),
             delimiter: export.delimiter,
             header: export.header.cells.clone(),
@@ -555,6 +561,10 @@ fn file_read(
     summary.skipped = read.skipped;
     summary.cut_cells = read.cut_cells;
     summary.first_cut = read.first_cut;
+    if let Some(dump) = &mut summary.dump {
+        (dump.nulls, dump.escaped_quotes) = (read.nulls, read.escaped_quotes);
+        traps::check_dump(file, header_line, dump, later);
+    }
     if let Some(legacy) = read.legacy {
         summary.encoding = legacy.name();
     }

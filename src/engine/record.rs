@@ -100,6 +100,8 @@ pub(crate) fn audit_chunk<'p>(
     }
     out.deals.new_names = worker.names.since(mark);
     out.read.placeholder_dates = std::mem::take(&mut worker.values.placeholder_dates);
+    out.read.nulls = rows.nulls;
+    out.read.escaped_quotes = rows.escaped_quotes;
     out
 }
 

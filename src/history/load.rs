@@ -322,6 +322,8 @@ fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<
             skipped: 0,
             cut_cells: 0,
             first_cut: None,
+            dump: None,
+            header_named: false,
             encoding: "stored",
             delimiter: b',',
             header: Vec::new(),

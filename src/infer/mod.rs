@@ -39,6 +39,11 @@ pub(crate) struct FileProfile {
     pub(crate) cut_cells: u64,
     pub(crate) first_cut: Option<(u64, u32)>,
     pub(crate) columns: Vec<ColumnStats>,
+    /// Read as a database dump (IN008): NULLs read as empty and backslash-escaped quotes,
+    /// counted over the whole file.
+    pub(crate) dump: Option<crate::input::dialect::Dump>,
+    /// The columns were named for the file, which has no header row (IN007).
+    pub(crate) named_columns: bool,
     /// Per distinct value of the grouping column (the stage), in order of first
     /// appearance: see [`GroupSpec`].
     pub(crate) groups: Vec<GroupStats>,
@@ -127,6 +132,8 @@ impl FileProfile {
             header_not_utf8,
             legacy,
             reader,
+            dump,
+            header_named,
             ..
         } = export;
         let width = header.len();
@@ -145,6 +152,8 @@ impl FileProfile {
             cut_cells: 0,
             first_cut: None,
             columns: Vec::new(),
+            dump: dump.map(|_| crate::input::dialect::Dump::default()),
+            named_columns: header_named,
             groups: Vec::new(),
         };
         let mut group_index: rustc_hash::FxHashMap<String, usize> = Default::default();
@@ -156,6 +165,10 @@ impl FileProfile {
             let batch = batch.map_err(|e| read_error(&name, e))?;
             if let Some((n, _)) = batch.footer {
                 profile.skipped += n;
+            }
+            if let Some(d) = &mut profile.dump {
+                d.nulls += batch.rows.nulls;
+                d.escaped_quotes += batch.rows.escaped_quotes;
             }
             for row in batch.rows.iter() {
                 if not_utf8.is_none() && std::str::from_utf8(row.bytes()).is_err() {

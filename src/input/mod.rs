@@ -43,6 +43,13 @@ pub struct Export {
     pub(crate) legacy: Option<Legacy>,
     /// The header itself was not UTF-8 (read in the legacy encoding).
     pub(crate) header_not_utf8: bool,
+    /// Read as a database dump (IN008), and what the head of the file showed of it.
+    pub(crate) dump: Option<dialect::Dump>,
+    /// The header row looks like a deal (IN007), in words; `None` when it names columns or
+    /// the rules named them (`[input] header`).
+    pub(crate) headerless: Option<String>,
+    /// The file has no header row: its columns were named (`[input] header`).
+    pub(crate) header_named: bool,
     /// The first data rows, decoded: what value sniffing (date formats, decimal mark) reads.
     pub(crate) sample: Vec<Vec<String>>,
     pub(crate) reader: RecordReader<Box<dyn BufRead + Send>>,
@@ -190,10 +197,33 @@ pub(crate) fn display_name(path: &str) -> String {
     }
 }
 
+/// How a file is to be read, as the command line and the rules' `[input]` say; what is not
+/// said is detected from the file.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ReadAs {
+    pub(crate) delimiter: Option<u8>,
+    /// `--encoding`, `[input] encoding`.
+    pub(crate) encoding: Option<encoding::Named>,
+    /// `[input] header`: the file has no header row, and these name its columns (IN007).
+    pub(crate) header: Option<Vec<String>>,
+    /// `[input] escape`: `Some(true)` reads a database dump's dialect (`\"`, `\N`),
+    /// `Some(false)` plain CSV, whatever the file's first rows show (IN008).
+    pub(crate) dump: Option<bool>,
+    /// A first row that looks like a deal is read as one, the columns named `column_1`,
+    /// `column_2`, … (what `init --from` and `profile` do; an audit stops instead).
+    pub(crate) name_columns: bool,
+}
+
 /// Open an export and read its header. `delimiter` is detected from the first lines when
 /// not given.
 pub(crate) fn open(path: &str, delimiter: Option<u8>) -> Result<Export> {
-    open_as(path, delimiter, None)
+    open_as(
+        path,
+        &ReadAs {
+            delimiter,
+            ..ReadAs::default()
+        },
+    )
 }
 
 /// `--encoding NAME` as given on the command line.
@@ -201,13 +231,10 @@ pub(crate) fn parse_encoding(name: &str) -> Result<encoding::Named> {
     encoding::named(name).map_err(|e| anyhow::anyhow!("--encoding: {e}"))
 }
 
-/// [`open`], with the encoding named (`--encoding`, `[input] encoding`) rather than
-/// detected.
-pub(crate) fn open_as(
-    path: &str,
-    delimiter: Option<u8>,
-    named: Option<encoding::Named>,
-) -> Result<Export> {
+/// [`open`], read as `how` says (the delimiter, the encoding, the header and the dialect
+/// named rather than detected).
+pub(crate) fn open_as(path: &str, how: &ReadAs) -> Result<Export> {
+    let named = how.encoding;
     let name = display_name(path);
     let mut progress = ReadProgress::default();
     let raw: Box<dyn Read + Send> = if path == "-" {
@@ -260,10 +287,30 @@ pub(crate) fn open_as(
         // Most legacy exports show it in their first rows: decide on the whole head.
         _ => Some(encoding::detect([sample_bytes.as_slice()])),
     };
-    let delimiter = delimiter
+    let delimiter = how
+        .delimiter
         .or_else(|| dialect::detect_delimiter(&sample_bytes))
         .unwrap_or(b',');
-    let sample = sample_rows(&sample_bytes, delimiter, legacy.unwrap_or_default());
+    let dump = match how.dump {
+        Some(true) => Some(dialect::Dump::default()),
+        Some(false) => None,
+        None => dialect::detect_dump(&sample_bytes, delimiter),
+    };
+    let mut sample = sample_rows(&sample_bytes, delimiter, legacy.unwrap_or_default(), dump);
+    // The first row: the header, unless it looks like a deal (IN007).
+    let first = sample.first().cloned().unwrap_or_default();
+    let headerless = match how.header {
+        Some(_) => None,
+        None => dialect::looks_like_data(&first, dump.is_some()),
+    };
+    let header = how.header.clone().or_else(|| {
+        (headerless.is_some() && how.name_columns)
+            .then(|| (1..=first.len()).map(|i| format!("column_{i}")).collect())
+    });
+    if header.is_none() && !sample.is_empty() {
+        sample.remove(0);
+    }
+    sample.truncate(SAMPLE_ROWS);
     let stream: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
         BUFFER,
         io::Cursor::new(sample_bytes).chain(decoded),
@@ -271,6 +318,43 @@ pub(crate) fn open_as(
 
     let mut reader = RecordReader::new(stream, delimiter);
     reader.legacy = legacy;
+    if dump.is_some() {
+        reader.read_as_dump();
+    }
+    let base = Export {
+        name,
+        header: Header {
+            cells: Vec::new(),
+            line: 1,
+        },
+        delimiter,
+        encoding,
+        legacy,
+        header_not_utf8: false,
+        dump,
+        headerless: headerless.clone(),
+        header_named: header.is_some(),
+        sample,
+        reader,
+        progress,
+    };
+    match header {
+        // The first row is a deal: the rules name the columns.
+        Some(cells) => Ok(Export {
+            header: Header {
+                cells: cells.iter().map(|c| c.trim().to_string()).collect(),
+                line: 1,
+            },
+            ..base
+        }),
+        None => read_header(base),
+    }
+}
+
+/// Read the header row of `export`, opened up to it, and whether it looks like data (IN007).
+fn read_header(mut export: Export) -> Result<Export> {
+    let (name, delimiter, legacy) = (&export.name, export.delimiter, export.legacy);
+    let reader = &mut export.reader;
     let mut first = Rows::default();
     first.legacy = legacy.unwrap_or_default();
     // The header is read up to its bound and no further: a file that is one long line
@@ -316,22 +400,15 @@ pub(crate) fn open_as(
             crate::words::delimiter_name(delimiter)
         );
     }
-    let header_not_utf8 = std::str::from_utf8(row.bytes()).is_err();
-    let cells = (0..row.len())
+    export.header_not_utf8 = std::str::from_utf8(row.bytes()).is_err();
+    let cells: Vec<String> = (0..row.len())
         .map(|i| row.text(i).trim().to_string())
         .collect();
-    let line = row.line;
-    Ok(Export {
-        name,
-        header: Header { cells, line },
-        delimiter,
-        encoding,
-        legacy,
-        header_not_utf8,
-        sample,
-        reader,
-        progress,
-    })
+    export.header = Header {
+        cells,
+        line: row.line,
+    };
+    Ok(export)
 }
 
 /// Whether the head of a file is UTF-8: a character cut at the end of the head does not
@@ -343,9 +420,15 @@ fn head_is_utf8(bytes: &[u8]) -> bool {
     }
 }
 
-/// The data rows at the start of the decoded text, each cell decoded (`legacy` where it is
-/// not UTF-8). The last, possibly cut-off, line is left out.
-fn sample_rows(bytes: &[u8], delimiter: u8, legacy: Legacy) -> Vec<Vec<String>> {
+/// The rows at the start of the decoded text (the header row first, if it has one), each
+/// cell decoded (`legacy` where it is not UTF-8) and read in the file's dialect (`dump`).
+/// The last, possibly cut-off, line is left out.
+fn sample_rows(
+    bytes: &[u8],
+    delimiter: u8,
+    legacy: Legacy,
+    dump: Option<dialect::Dump>,
+) -> Vec<Vec<String>> {
     // Whole lines only (LF, CRLF or a lone CR ends one), unless the text ends there.
     let cut = if bytes.len() < SAMPLE_BYTES {
         bytes.len()
@@ -356,6 +439,9 @@ fn sample_rows(bytes: &[u8], delimiter: u8, legacy: Legacy) -> Vec<Vec<String>> 
             .map_or(0, |i| i + 1)
     };
     let mut reader = RecordReader::new(&bytes[..cut], delimiter);
+    if dump.is_some() {
+        reader.read_as_dump();
+    }
     let mut rows = Rows::default();
     rows.legacy = legacy;
     while rows.len() <= SAMPLE_ROWS {
@@ -365,7 +451,6 @@ fn sample_rows(bytes: &[u8], delimiter: u8, legacy: Legacy) -> Vec<Vec<String>> 
         }
     }
     rows.iter()
-        .skip(1)
         .map(|r| (0..r.len()).map(|i| r.text(i).trim().to_string()).collect())
         .collect()
 }

@@ -29,6 +29,10 @@ pub(crate) struct Rows {
     meta: Vec<RowMeta>,
     /// How the batch's rows that are not UTF-8 are decoded (decided once per file).
     pub(crate) legacy: Legacy,
+    /// Read as a database dump (IN008): cells that were `\N` (NULL) and read as empty, and
+    /// quotes escaped with a backslash, in the rows read into this batch.
+    pub(crate) nulls: u64,
+    pub(crate) escaped_quotes: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -112,6 +116,8 @@ impl Rows {
         self.used = 0;
         self.ends_used = 0;
         self.meta.clear();
+        self.nulls = 0;
+        self.escaped_quotes = 0;
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<Row<'_>> {
@@ -256,6 +262,9 @@ pub(crate) struct RecordReader<R> {
     /// The legacy encoding, when decided before the rows are read (named by the user, or
     /// detected in the head of the file).
     pub(crate) legacy: Option<Legacy>,
+    /// Read as a database dump: `\"` is a quote inside a quoted value and an unquoted `\N`
+    /// is NULL, an empty cell (IN008).
+    dump: bool,
 }
 
 /// What [`RecordReader::read_bounded`] found.
@@ -297,7 +306,18 @@ impl<R: BufRead> RecordReader<R> {
             delimiter,
             quotes: QuoteScan::default(),
             legacy: None,
+            dump: false,
         }
+    }
+
+    /// Read the rest of the input as a database dump (MySQL's `SELECT … INTO OUTFILE`,
+    /// `mysqldump --tab`): a backslash escapes the quote after it, and `\N` is NULL.
+    pub(crate) fn read_as_dump(&mut self) {
+        self.core = CoreBuilder::new()
+            .delimiter(self.delimiter)
+            .escape(Some(b'\\'))
+            .build();
+        self.dump = true;
     }
 
     /// Append the next record to `rows`; `false` at the end of the input.
@@ -338,7 +358,7 @@ impl<R: BufRead> RecordReader<R> {
             }
         }
         let line = self.lines.line();
-        self.quotes.start(self.delimiter);
+        self.quotes.start(self.delimiter, self.dump);
         let (start, ends_start) = (rows.used, rows.ends_used);
         let (mut out, mut nends) = (0, 0);
         let mut consumed: u64 = 0;
@@ -393,6 +413,13 @@ impl<R: BufRead> RecordReader<R> {
                 ReadRecordResult::Record | ReadRecordResult::End => {
                     if res == ReadRecordResult::End && nends == 0 {
                         return Ok(Next::End);
+                    }
+                    if self.dump {
+                        let record = (&mut rows.data[start..], &mut rows.ends[ends_start..]);
+                        let nulls;
+                        (out, nulls) = empty_nulls(record, out, nends);
+                        rows.nulls += nulls;
+                        rows.escaped_quotes += self.quotes.escaped;
                     }
                     rows.used = start + out;
                     rows.ends_used = ends_start + nends;
@@ -486,6 +513,25 @@ impl Cutting {
         self.dropped = 0;
         keep
     }
+}
+
+/// A database dump's NULL (an unquoted `\N`) as the empty cell it stands for: the fields of
+/// the record `(data, ends)` (`out` bytes, `nends` fields) that are exactly `\N` lose their
+/// two bytes. Returns where the record's bytes now end, and how many there were.
+fn empty_nulls((data, ends): (&mut [u8], &mut [usize]), out: usize, nends: usize) -> (usize, u64) {
+    let (mut start, mut shift, mut nulls) = (0, 0, 0);
+    for end in &mut ends[..nends] {
+        let (from, to) = (start, *end);
+        start = to;
+        if data.get(from..to) == Some(b"\\N") {
+            shift += 2;
+            nulls += 1;
+        } else if shift > 0 {
+            data.copy_within(from..to, from - shift);
+        }
+        *end = to - shift;
+    }
+    (out - shift, nulls)
 }
 
 /// The longest prefix of `bytes` of at most `max` bytes that does not end inside a UTF-8

@@ -500,3 +500,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&got[2].1[0], b"next");
     }
 }
+
+/// Read as a dump, `\N` cells are empty (counted) and `\"` is a quote inside the value (counted),
+/// so a comma after it stays in the value; line numbers and the other cells are as read.
+#[test]
+fn a_dump_reads_nulls_as_empty_and_escaped_quotes_as_quotes() {
+    let text = b"1,\\N,\"Beta \\\"19\\\", rack\",\\N\n2,x\\N,\"\\\\\",y\n";
+    let mut reader = RecordReader::new(&text[..], b',');
+    reader.read_as_dump();
+    let mut rows = Rows::default();
+    while reader.read_into(&mut rows).expect("reads") {}
+    let got: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            vec!["1", "", "Beta \"19\", rack", ""],
+            vec!["2", "x\\N", "\\", "y"],
+        ]
+    );
+    assert_eq!((rows.nulls, rows.escaped_quotes), (2, 2));
+    assert_eq!(rows.get(1).map(|r| r.line), Some(2));
+    assert!(rows.iter().all(|r| r.quoting.malformed.is_none()));
+}

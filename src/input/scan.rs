@@ -78,14 +78,29 @@ pub(super) struct QuoteScan {
     /// Where the quote still open was opened, once known: line and column.
     pub(super) open_at: Option<(u64, u64)>,
     pub(super) malformed: Option<u32>,
+    /// A database dump's dialect: a quote after a backslash inside a quoted value is part
+    /// of the value (`\"`), and counted.
+    dump: bool,
+    pub(super) escaped: u64,
 }
 
 impl QuoteScan {
-    pub(super) fn start(&mut self, delimiter: u8) {
+    pub(super) fn start(&mut self, delimiter: u8, dump: bool) {
         *self = QuoteScan {
             prev: delimiter,
+            dump,
             ..QuoteScan::default()
         };
+    }
+
+    /// Whether the quote at `q` of `b` is escaped by the backslashes before it (an odd run:
+    /// `\\"` is a backslash, then a closing quote).
+    fn escaped_at(&self, b: &[u8], q: usize) -> bool {
+        let run = b[..q].iter().rev().take_while(|&&c| c == b'\\').count();
+        if run == q && q == 0 {
+            return self.prev == b'\\';
+        }
+        run % 2 == 1
     }
 
     /// Scan `b`, the next bytes of the record, of which `fields_before` fields were
@@ -128,6 +143,10 @@ impl QuoteScan {
                     } else {
                         self.flag(b, q, delimiter, fields_before, entry);
                     }
+                    continue;
+                }
+                if self.dump && self.escaped_at(b, q) {
+                    self.escaped += 1;
                     continue;
                 }
                 match b.get(q + 1) {

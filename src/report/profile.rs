@@ -78,7 +78,20 @@ struct FileJson<'a> {
     /// Cells longer than the 64 kB a cell keeps, cut to it (listed only when there are some).
     #[serde(skip_serializing_if = "Option::is_none")]
     cut_cells: Option<CutCells>,
+    /// Read as a database dump (IN008), listed only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_dump: Option<DumpJson>,
+    /// The first row is a deal, not a header (IN007): the columns are named `column_1`, …;
+    /// listed only then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    no_header_row: bool,
     preset: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DumpJson {
+    null_cells: u64,
+    escaped_quotes: u64,
 }
 
 #[derive(Serialize)]
@@ -151,6 +164,11 @@ pub(crate) fn write_json(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Res
                 first_line: line,
                 first_column: column,
             }),
+            database_dump: p.dump.map(|d| DumpJson {
+                null_cells: d.nulls,
+                escaped_quotes: d.escaped_quotes,
+            }),
+            no_header_row: p.named_columns,
             preset: view.preset.as_deref(),
         },
         columns: p.columns.iter().map(|c| column_view(c, view.top)).collect(),
@@ -197,15 +215,21 @@ pub(crate) fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Re
             plural(p.cut_cells)
         ));
     }
-    let lines = [
+    let mut columns = format!("{} (header on line {})", p.columns.len(), p.header_line);
+    if p.named_columns {
+        columns = format!(
+            "{} (no header row: the first row is a deal, IN007; named column_1 to column_{} \
+             here, name them with [input] header)",
+            p.columns.len(),
+            p.columns.len()
+        );
+    }
+    let mut lines = vec![
         ("Encoding", p.encoding.to_string()),
         ("Delimiter", delimiter_name(p.delimiter)),
         ("Decimal mark", decimal_name(p).to_string()),
         ("Records", records),
-        (
-            "Columns",
-            format!("{} (header on line {})", p.columns.len(), p.header_line),
-        ),
+        ("Columns", columns),
         (
             "Preset",
             view.preset.as_deref().map_or_else(
@@ -214,6 +238,9 @@ pub(crate) fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Re
             ),
         ),
     ];
+    if let Some(d) = p.dump {
+        lines.insert(1, ("Dialect", format!("{} (IN008)", d.words())));
+    }
     for (label, value) in lines {
         writeln!(out, "  {label:<13} {value}")?;
     }

@@ -255,6 +255,21 @@ pub struct InputRow<'a> {
     /// how long it was); listed only when there are some.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cut_cells: Option<CutCellsRow>,
+    /// Read as a database dump (IN008): cells that were `\N` (NULL) read as empty, and
+    /// quotes escaped with a backslash; listed only for a dump.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_dump: Option<DumpRow>,
+    /// The file has no header row: `[input] header` named its columns (IN007); listed only
+    /// then.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_header_row: bool,
+}
+
+/// What a database dump held of its dialect.
+#[derive(Clone, Debug, Serialize)]
+pub struct DumpRow {
+    pub null_cells: u64,
+    pub escaped_quotes: u64,
 }
 
 /// The cells of a file cut to the 64 kB a cell keeps.

@@ -328,6 +328,16 @@ fn input_words(report: &Report<'_>) -> Option<String> {
                 plural(i.skipped)
             ));
         }
+        if i.no_header_row {
+            parts.push("no header row: columns named by [input] header".to_string());
+        }
+        if let Some(d) = &i.database_dump {
+            let dump = crate::input::dialect::Dump {
+                nulls: d.null_cells,
+                escaped_quotes: d.escaped_quotes,
+            };
+            parts.push(dump.words());
+        }
         if let Some(cut) = &i.cut_cells {
             parts.push(format!(
                 "{} cell{} longer than 64 kB cut to it, marked \"cut by pipelint\" (first: line \

@@ -16,8 +16,8 @@ use breakdowns::{by_code, by_field, by_owner, by_stage};
 
 use super::rows::{
     Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
-    DetectedRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow, RulesRow,
-    SeverityCounts, SignalRow, StageRow, Summary,
+    DetectedRow, DumpRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow,
+    RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
 };
 use crate::checks::WordContext;
 use crate::checks::changes::PairBy;
@@ -123,6 +123,11 @@ impl<'a> Report<'a> {
                 first_line: line,
                 first_column: column,
             }),
+            database_dump: i.dump.map(|d| DumpRow {
+                null_cells: d.nulls,
+                escaped_quotes: d.escaped_quotes,
+            }),
+            no_header_row: i.header_named,
         };
         let inputs = audit
             .inputs

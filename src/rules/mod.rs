@@ -615,6 +615,26 @@ impl UserRules {
         crate::input::encoding::named(e.get_ref()).ok()
     }
 
+    /// How the file says exports are read (`[input] delimiter`, `encoding`, `header`,
+    /// `escape`): read before the rules are resolved, since the files are opened first.
+    pub(crate) fn read_as(&self) -> crate::input::ReadAs {
+        let input = &self.raw.input;
+        crate::input::ReadAs {
+            delimiter: self.delimiter(),
+            encoding: self.encoding(),
+            header: input
+                .header
+                .as_ref()
+                .map(|h| h.get_ref().clone())
+                .filter(|h| validate::input::header_names(h).is_ok()),
+            dump: input
+                .escape
+                .as_ref()
+                .and_then(|e| validate::input::escape_is_dump(e.get_ref())),
+            name_columns: false,
+        }
+    }
+
     /// The directory the files this rules file names are relative to.
     pub(crate) fn dir(&self) -> &Path {
         Path::new(&self.text.name).parent().unwrap_or(Path::new(""))

@@ -19,6 +19,11 @@ pub(crate) struct RawInput {
     pub(crate) currency: Option<Spanned<String>>,
     /// A CSV mapping owner ids to names, relative to the rules file.
     pub(crate) owners: Option<Spanned<String>>,
+    /// The column names of a file without a header row, in order (IN007).
+    pub(crate) header: Option<Spanned<Vec<String>>>,
+    /// How a quote inside a quoted value is escaped: `"\\"` (a database dump, with `\N`
+    /// for NULL) or `"\""` (doubled, plain CSV); default detected (IN008).
+    pub(crate) escape: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]

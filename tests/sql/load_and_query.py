@@ -3,6 +3,7 @@
 
     python3 tests/sql/load_and_query.py --engine duckdb|postgres --csv FILE --query FILE
         [--delimiter ,] [--encoding utf-8] [--only-lines FILE] [--empty null|text]
+        [--dump] [--header-from RULES]
 
 The harness of tests/sql_engines.rs: it proves that the SQL `pipelint sql` writes finds what
 `pipelint audit` finds, on the engines themselves rather than on a model of them.
@@ -26,6 +27,11 @@ warehouse.
 --empty says how an empty cell is stored: NULL (what COPY and DuckDB's CSV reader do, and what
 a sync tool writes) or the empty string (what a loader that keeps text as text does). A
 compiled query must treat both as missing; the harness runs each engine with one of them.
+
+--dump reads a database dump as MySQL's `LOAD DATA ... ESCAPED BY '\\'` loads it: an unquoted
+`\\N` cell is NULL and a backslash escapes the character after it. --header-from names the
+columns of a file without a header row from a rules file's `[input] header`: its first row is
+a record.
 
 Prints each result row as a JSON object (keys = the result's column names; strings, integers or
 null) on its own line. Exit status: 0 done, 2 the run failed (message on stderr), 3 the header
@@ -164,8 +170,17 @@ class Decoding:
             return raw.decode(self.legacy, errors=errors)
 
 
-def read_records(path, delimiter, decoding):
-    """The header (trimmed cells) and the records, each as (starting line, cells)."""
+# An unquoted `\N` cell of a dump: at a line's or a field's start, up to its end.
+def dump_nulls(text, delimiter):
+    """The text with a dump's NULL cells (`\\N`) emptied, lines kept."""
+    d = re.escape(delimiter)
+    return re.sub(rf"(?m)(?:(?<=^)|(?<={d}))\\N(?={d}|\r|$)", "", text)
+
+
+def read_records(path, delimiter, decoding, dump=False, header=None):
+    """The header (trimmed cells) and the records, each as (starting line, cells). A dump
+    is read with its NULLs empty and backslash escapes; `header` names the columns of a file
+    whose first row is a record."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -175,9 +190,13 @@ def read_records(path, delimiter, decoding):
     if decoding.legacy is not None and text.startswith("\xef\xbb\xbf"):
         # A UTF-8 byte order mark before legacy text (read byte for byte here).
         text = text[3:]
+    if dump:
+        text = dump_nulls(text, delimiter)
     source = LineCounting(text)
-    reader = csv.reader(source, delimiter=delimiter, strict=False)
-    header = None
+    if dump:
+        reader = csv.reader(source, delimiter=delimiter, strict=False, escapechar="\\")
+    else:
+        reader = csv.reader(source, delimiter=delimiter, strict=False)
     records = []
     while True:
         # csv.reader pulls exactly the lines of one record, so the record starts on the line
@@ -377,6 +396,8 @@ def main(argv):
     p.add_argument("--delimiter", default=",", help="one character, or `tab`")
     p.add_argument("--only-lines", help="a file of record lines to load (default: all)")
     p.add_argument("--empty", choices=["null", "text"], default="null")
+    p.add_argument("--dump", action="store_true", help="a database dump: \\N is NULL")
+    p.add_argument("--header-from", help="a rules file whose [input] header names the columns")
     p.add_argument(
         "--encoding",
         default="utf-8",
@@ -393,7 +414,15 @@ def main(argv):
                 query = f.read()
         except (OSError, UnicodeDecodeError) as e:
             raise Failure(f"cannot read the query {args.query}: {e}")
-        header, records = read_records(args.csv, delimiter, Decoding(args.encoding))
+        header = None
+        if args.header_from:
+            import tomllib
+
+            with open(args.header_from, "rb") as f:
+                header = tomllib.load(f)["input"]["header"]
+        header, records = read_records(
+            args.csv, delimiter, Decoding(args.encoding), args.dump, header
+        )
         check_header(args.csv, header, args.engine)
         rows = table_rows(header, records, wanted_lines(args.only_lines), args.empty == "null")
         if args.engine == "duckdb":

@@ -48,6 +48,9 @@ pub(crate) struct Audited {
     pub(crate) texts: Vec<(u64, String, String)>,
     /// The whole report, for the `--summary` comparison.
     pub(crate) report: Value,
+    /// Read as a database dump (IN008), and without a header row (IN007).
+    pub(crate) dump: bool,
+    pub(crate) no_header: bool,
 }
 
 pub(crate) fn audit(csv: &Path, rules: &Path) -> Result<Audited, Outcome> {
@@ -121,7 +124,11 @@ pub(crate) fn audit(csv: &Path, rules: &Path) -> Result<Audited, Outcome> {
         }
     }
     let codes = findings.iter().map(|k| k.0.clone()).collect();
+    let dump = report["inputs"][0].get("database_dump").is_some();
+    let no_header = report["inputs"][0]["no_header_row"] == true;
     Ok(Audited {
+        dump,
+        no_header,
         report,
         texts,
         findings,
@@ -205,6 +212,8 @@ impl Prepared {
             encoding: Some(&self.audited.encoding),
             only_lines: Some(&self.lines_file),
             empty: None,
+            dump: self.audited.dump,
+            header_from: self.audited.no_header.then_some(self.rules.as_path()),
         }
     }
 }
@@ -633,6 +642,7 @@ pub(crate) fn trap_fixtures() -> Vec<Case> {
         "close_equals_created.csv",
         "no_owner_no_amount.csv",
         "weekly/W3.csv",
+        "vtiger_dump.csv",
     ];
     let case = |name: &str, rules: Rules| Case {
         csv: PathBuf::from("fixtures/traps").join(name),

@@ -97,6 +97,12 @@ pub(crate) struct Load<'a> {
     pub(crate) encoding: Option<&'a str>,
     pub(crate) only_lines: Option<&'a Path>,
     pub(crate) empty: Option<&'a str>,
+    /// A database dump (IN008): `\N` is NULL and a backslash escapes a quote, as MySQL's
+    /// `LOAD DATA` reads it into the warehouse.
+    pub(crate) dump: bool,
+    /// A file without a header row (IN007): the rules file whose `[input] header` names its
+    /// columns.
+    pub(crate) header_from: Option<&'a Path>,
 }
 
 /// Run the loader: load `csv` into `engine` and run `query`; the result rows.
@@ -120,6 +126,12 @@ pub(crate) fn load_and_query(
         cmd.arg("--only-lines").arg(lines);
     }
     cmd.args(["--empty", load.empty.unwrap_or(engine.empty())]);
+    if load.dump {
+        cmd.arg("--dump");
+    }
+    if let Some(rules) = load.header_from {
+        cmd.arg("--header-from").arg(rules);
+    }
     let out = cmd
         .output()
         .map_err(|e| LoadError::Failed(format!("cannot run python3 {LOADER}: {e}")))?;

@@ -97,6 +97,23 @@ pub(super) fn check(c: &mut Checker<'_>, input: &RawInput) -> InputLayer {
             c.problem(e.span(), problem);
         }
     }
+    if let Some(h) = &input.header {
+        if let Err(problem) = header_names(h.get_ref()) {
+            c.problem(h.span(), problem);
+        }
+    }
+    if let Some(e) = &input.escape {
+        if escape_is_dump(e.get_ref()).is_none() {
+            c.problem(
+                e.span(),
+                format!(
+                    "escape must be \"\\\\\" (a database dump: \\\" inside quotes, \\N for NULL) or \
+                     \"\\\"\" (quotes doubled, plain CSV), not {:?}",
+                    e.get_ref()
+                ),
+            );
+        }
+    }
     if let Some(cur) = &input.currency {
         match Currency::parse(cur.get_ref()) {
             Some(code) => layer.currency = Some(code),
@@ -124,6 +141,49 @@ pub(super) fn check(c: &mut Checker<'_>, input: &RawInput) -> InputLayer {
         }
     }
     layer
+}
+
+/// `[input] header`: the names of a headerless file's columns, in order. Each is named, once
+/// (ignoring case), and there are at most as many as a header may have.
+pub(crate) fn header_names(names: &[String]) -> Result<(), String> {
+    if names.is_empty() {
+        return Err(
+            "header must name the file's columns in order, such as [\"id\", \"name\", \
+                    \"stage\"]"
+                .to_string(),
+        );
+    }
+    if names.len() > 16_384 {
+        return Err(format!(
+            "header names {} columns; a file has at most 16,384",
+            names.len()
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, n) in names.iter().enumerate() {
+        if n.trim().is_empty() {
+            return Err(format!(
+                "header: column {} has no name; name every column",
+                i + 1
+            ));
+        }
+        if !seen.insert(n.trim().to_lowercase()) {
+            return Err(format!(
+                "header: {:?} names two columns; each column's name must be its own",
+                n.trim()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `[input] escape` read: `Some(true)` for a dump's backslash, `Some(false)` for plain CSV.
+pub(crate) fn escape_is_dump(escape: &str) -> Option<bool> {
+    match escape {
+        "\\" => Some(true),
+        "\"" => Some(false),
+        _ => None,
+    }
 }
 
 /// `over` (the user's file) onto `base` (its preset), key by key.

@@ -13,7 +13,7 @@ mod conditions;
 mod fields;
 mod forecast;
 mod gate;
-mod input;
+pub(super) mod input;
 mod risk;
 mod stages;
 
