@@ -62,3 +62,20 @@ pub(crate) fn open_words(s: &crate::report::Summary) -> String {
     }
     words
 }
+
+/// The fields listed by name on the headline's completeness line; more are counted.
+const COVERS_NAMED: usize = 5;
+
+/// The headline's completeness: the rate and the fields it covers ("100.0% over stage,
+/// close_date and next_step"), never a rate over no field ("not judged: …").
+pub(crate) fn completeness_words(rate: f64, fields: &[super::FieldRow]) -> String {
+    match fields.len() {
+        0 => "not judged: no field is required or weighted ([fields] NAME = { required = true })"
+            .to_string(),
+        n if n <= COVERS_NAMED => {
+            let names: Vec<String> = fields.iter().map(|f| f.field.clone()).collect();
+            format!("{rate:.1}% over {}", crate::words::and_list(&names))
+        }
+        n => format!("{rate:.1}% over {n} fields"),
+    }
+}

@@ -225,7 +225,10 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
     }
     lines.push((
         "Completeness",
-        vec![Span::plain(format!("{:.1}%", s.completeness))],
+        vec![Span::plain(super::headline::completeness_words(
+            s.completeness,
+            report.by_field(),
+        ))],
     ));
     lines.push((
         "Open deals",
