@@ -32,8 +32,8 @@ pub(crate) fn check_row(
 ) {
     let field = Some(plan.hygiene_fields.close_date);
     if let (true, Some(close)) = (state.is_won(), state.close_date) {
-        let days = (close - plan.as_of).num_days();
-        if days > 0 {
+        if close > plan.as_of {
+            let days = (close - plan.as_of).num_days();
             sink.push(Code::Hyg011, None, About::Deal(deal), field, || {
                 Says::Text(format!(
                     "won, but its close date {close} is {} day{} after as-of; set the day it \
