@@ -250,13 +250,7 @@ pub(crate) fn check_close_is_created(
     if same * 2 <= dated || same < 3 {
         return;
     }
-    let about = About::Row(RowRef {
-        file,
-        line,
-        record_id: None,
-        column: None,
-        previous_deal: None,
-    });
+    let about = at_line(file, line);
     sink.push(Code::In012, None, about, None, || {
         Says::Text(format!(
             "the close date is the created date on {} of {} open deal{} with both (first at line \
@@ -266,6 +260,17 @@ pub(crate) fn check_close_is_created(
             plural(dated)
         ))
     });
+}
+
+/// A finding about the whole file, on `line` of it.
+fn at_line(file: u32, line: u64) -> About {
+    About::Row(RowRef {
+        file,
+        line,
+        record_id: None,
+        column: None,
+        previous_deal: None,
+    })
 }
 
 /// IN007: an export whose first row looks like a deal, not a header (a database dump
@@ -289,13 +294,7 @@ pub(crate) fn check_dump(
     dump: &crate::input::dialect::Dump,
     sink: &mut FindingSink<'_>,
 ) {
-    let about = About::Row(RowRef {
-        file,
-        line,
-        record_id: None,
-        column: None,
-        previous_deal: None,
-    });
+    let about = at_line(file, line);
     let message = dump.words();
     sink.push(Code::In008, None, about, None, || {
         Says::Text(message.clone())
