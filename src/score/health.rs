@@ -348,6 +348,21 @@ struct CoverSums {
     pipeline_deals: u64,
 }
 
+/// An owner's sums in `currency`, among the few currencies the owner has.
+fn cover_of(
+    sums: &mut Vec<(Option<Currency>, CoverSums)>,
+    currency: Option<Currency>,
+) -> &mut CoverSums {
+    let i = match sums.iter().position(|(c, _)| *c == currency) {
+        Some(i) => i,
+        None => {
+            sums.push((currency, CoverSums::default()));
+            sums.len() - 1
+        }
+    };
+    &mut sums[i].1
+}
+
 /// Every health figure of `audit`; `sole` is the currency amounts without one are in.
 pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quotas>) -> Health {
     // Amounts that name no currency are in the export's one currency, else in the quota
@@ -378,7 +393,10 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
     let mut win_by_value: Vec<WinTally> = (0..=groups).map(|_| WinTally::default()).collect();
     let mut basis = (0u64, 0u64);
     // Per owner slot and currency: won in the quarter, open pipeline closing by its end.
-    let mut cover: BTreeMap<(usize, Option<Currency>), CoverSums> = BTreeMap::new();
+    // Kept per owner (a currency or two each) while the deals are read: a map lookup per
+    // deal cost more than the rest of the loop.
+    let mut cover_by_owner: Vec<Vec<(Option<Currency>, CoverSums)>> =
+        (0..=owners).map(|_| Vec::new()).collect();
     let mut has_deals = vec![false; owners + 1];
     let mut has_open = vec![false; owners + 1];
 
@@ -396,7 +414,7 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
                 call_by_owner[owner].add(slot, high, d, currency);
                 if let (Some(close), Some(m)) = (d.close_date, d.amount()) {
                     if close <= q_last {
-                        let c = cover.entry((owner, currency)).or_default();
+                        let c = cover_of(&mut cover_by_owner[owner], currency);
                         c.pipeline.add(m);
                         c.pipeline_deals += 1;
                     }
@@ -406,7 +424,7 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
                 let Some(close) = d.close_date else { continue };
                 if outcome == Outcome::Won && close >= q_first && close <= q_last {
                     if let Some(m) = d.amount() {
-                        cover.entry((owner, currency)).or_default().won.add(m);
+                        cover_of(&mut cover_by_owner[owner], currency).won.add(m);
                     }
                 }
                 if close < from || close > as_of {
@@ -425,6 +443,11 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
         }
     }
 
+    let cover: BTreeMap<(usize, Option<Currency>), CoverSums> = cover_by_owner
+        .into_iter()
+        .enumerate()
+        .flat_map(|(owner, sums)| sums.into_iter().map(move |(c, s)| ((owner, c), s)))
+        .collect();
     let owner_name = |slot: usize| -> Option<String> {
         (slot < owners).then(|| deals.owners.name(slot as u32).to_string())
     };
