@@ -8,7 +8,7 @@ use crate::score::round1;
 use crate::words::plural;
 
 /// `--fail-on`: the lowest severity that fails the gate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum FailOn {
     #[default]
     Error,

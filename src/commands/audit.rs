@@ -5,10 +5,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
 
 use super::{Delivered, EXIT_GATE_FAILED, EXIT_PASS, note};
-use crate::cli::{AuditArgs, ColorWhen, FailOnArg};
-use crate::gate::FailOn;
+use crate::cli::{ColorWhen, PresetArg, parse_as_of, parse_percent};
 use crate::report::kept::Kept;
 use crate::report::output::{self, Guard, Target, Want, Wanted};
 use crate::report::{EmitOptions, Format};
@@ -55,11 +56,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
 
     let mut gate = audit.gate_settings();
     if let Some(fail_on) = args.fail_on {
-        gate.fail_on = match fail_on {
-            FailOnArg::Error => FailOn::Error,
-            FailOnArg::Warning => FailOn::Warning,
-            FailOnArg::Never => FailOn::Never,
-        };
+        gate.fail_on = fail_on;
     }
     gate.min_completeness = args.min_completeness.or(gate.min_completeness);
     gate.max_high_risk = args.max_high_risk.or(gate.max_high_risk);
@@ -172,5 +169,151 @@ pub(super) fn color(when: ColorWhen, stdout_tty: bool) -> bool {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// `pipelint audit`'s flags.
+#[derive(Args, Debug)]
+pub(crate) struct AuditArgs {
+    /// Export files (CSV); `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<String>,
+
+    /// Rules file (default: ./pipelint.toml if present, else the detected preset)
+    #[arg(short = 'r', long = "rules", value_name = "RULES")]
+    pub(crate) rules: Option<PathBuf>,
+
+    /// Built-in preset to start from; `auto` picks the one matching the header
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
+
+    /// The date treated as today for every date check (default: today)
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) as_of: Option<NaiveDate>,
+
+    /// Compare with this earlier export of the same pipeline (last week's): the change checks
+    /// CHG001-CHG005 and what changed
+    #[arg(long, value_name = "FILE")]
+    pub(crate) previous: Option<String>,
+
+    /// The date the previous export is audited as of (default: --as-of minus 7 days)
+    #[arg(
+        long = "previous-as-of",
+        value_name = "YYYY-MM-DD",
+        value_parser = parse_as_of,
+        requires = "previous"
+    )]
+    pub(crate) previous_as_of: Option<NaiveDate>,
+
+    /// Compare with the latest snapshot stored in this history before --as-of (as
+    /// --previous), and add serial slippage (HYG009), streaks, owner trends and commit
+    /// accuracy from the whole stored history
+    #[arg(long, value_name = "DB", conflicts_with = "previous")]
+    pub(crate) history: Option<PathBuf>,
+
+    /// Quota file (CSV: owner, period such as FY2027-Q1, amount, currency): coverage of the
+    /// fiscal quarter that holds --as-of
+    #[arg(long, value_name = "FILE")]
+    pub(crate) quota: Option<String>,
+
+    /// Break the win rate, cycle and won size down by this column (a field or any header,
+    /// e.g. "Lead Source")
+    #[arg(long, value_name = "FIELD")]
+    pub(crate) by: Option<String>,
+
+    /// Output format on stdout (or to --output)
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+
+    /// Write the report to PATH instead of stdout (atomically)
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Also write FORMAT to PATH, e.g. --report json=audit.json (repeatable)
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub(crate) reports: Vec<(Format, PathBuf)>,
+
+    /// Lowest severity that fails the gate (default: [gate] fail_on, else error)
+    #[arg(long = "fail-on", value_enum)]
+    pub(crate) fail_on: Option<crate::gate::FailOn>,
+
+    /// Fail the gate when overall completeness is below PCT (0-100)
+    #[arg(long = "min-completeness", value_name = "PCT", value_parser = parse_percent)]
+    pub(crate) min_completeness: Option<f64>,
+
+    /// Fail the gate when more than N open deals are high risk
+    #[arg(long = "max-high-risk", value_name = "N")]
+    pub(crate) max_high_risk: Option<u64>,
+
+    /// Pass the gate on an export with no deals (by default it fails: a sync that lost
+    /// its rows)
+    #[arg(long = "allow-empty")]
+    pub(crate) allow_empty: bool,
+
+    /// Only these check codes or prefixes (comma-separated), e.g. REQ,VAL001
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub(crate) select: Vec<String>,
+
+    /// Switch off these check codes or prefixes (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub(crate) ignore: Vec<String>,
+
+    /// How many findings the table lists
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) top: usize,
+
+    /// Worker threads (0 = one per core; more than the machine runs at once are clamped)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) threads: usize,
+
+    /// Field delimiter of the export (default: [input] delimiter, else ,): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<String>,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
+
+    /// Print nothing on stdout; the exit code (and any -o/--report files) carry the result
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+
+    /// When to colour the table
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub(crate) color: ColorWhen,
+}
+
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. json=audit.json)"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown format `{format}`; formats are {}",
+            names.join(", ")
+        )
+    })?;
+    if path.trim().is_empty() {
+        return Err(format!("`{s}` names no path"));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_flag_parses() {
+        assert_eq!(
+            parse_report("json=out/a.json"),
+            Ok((Format::Json, PathBuf::from("out/a.json")))
+        );
+        assert!(parse_report("yaml=a").is_err());
+        assert!(parse_report("json").is_err());
     }
 }

@@ -6,9 +6,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use chrono::NaiveDate;
+use clap::Args;
 
 use super::{Delivered, EXIT_PASS};
-use crate::cli::{DiffArgs, DiffFormat as DiffFormatArg};
+use crate::cli::{ColorWhen, PresetArg, parse_as_of};
 use crate::report::output::{self, Guard, Wanted};
 use crate::report::{DiffFormat, EmitOptions};
 use crate::{AuditRequest, thread_count};
@@ -45,11 +47,7 @@ pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
         return Ok(EXIT_PASS);
     };
     let stdout_tty = target.is_stdout() && std::io::stdout().is_terminal();
-    let format = match args.format {
-        DiffFormatArg::Table => DiffFormat::Table,
-        DiffFormatArg::Json => DiffFormat::Json,
-        DiffFormatArg::Markdown => DiffFormat::Markdown,
-    };
+    let format = args.format;
     let options = EmitOptions {
         top: args.top,
         color: format == DiffFormat::Table && super::audit::color(args.color, stdout_tty),
@@ -60,4 +58,56 @@ pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
         return Ok(EXIT_PASS);
     }
     Ok(EXIT_PASS)
+}
+
+/// `pipelint diff`'s flags.
+#[derive(Args, Debug)]
+pub(crate) struct DiffArgs {
+    /// The earlier export (last week's)
+    #[arg(value_name = "OLD")]
+    pub(crate) old: String,
+
+    /// The later export (this week's)
+    #[arg(value_name = "NEW")]
+    pub(crate) new: String,
+
+    /// Rules file (default: ./pipelint.toml if present, else the preset NEW fits)
+    #[arg(short = 'r', long, value_name = "RULES")]
+    pub(crate) rules: Option<PathBuf>,
+
+    /// Built-in preset to start from; `auto` picks the one matching NEW's header
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
+
+    /// The date NEW is audited as of (default: today)
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) as_of: Option<NaiveDate>,
+
+    /// The date OLD is audited as of (default: --as-of minus 7 days)
+    #[arg(long = "previous-as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) previous_as_of: Option<NaiveDate>,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = DiffFormat::Table)]
+    pub(crate) format: DiffFormat,
+
+    /// Write the change view to PATH instead of stdout (atomically)
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// How many deals each list shows
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub(crate) top: usize,
+
+    /// Worker threads (0 = one per core)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) threads: usize,
+
+    /// Colour: auto (a terminal, unless NO_COLOR), always, never
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub(crate) color: ColorWhen,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }

@@ -2,11 +2,15 @@
 
 use std::io::Write;
 
+use std::path::PathBuf;
+
 use anyhow::Result;
+use chrono::NaiveDate;
+use clap::Args;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
 use super::{EXIT_PASS, note, stdout};
-use crate::cli::{HistoryAddArgs, HistoryCommand, HistoryDbArgs, ProfileFormat};
+use crate::cli::{HistoryCommand, PresetArg, ProfileFormat, parse_as_of};
 use crate::history::{Access, Store, backtest};
 use crate::report::terminal;
 use crate::{AuditRequest, thread_count};
@@ -240,4 +244,57 @@ fn write_backtest(b: &backtest::Backtest, out: &mut dyn Write) -> std::io::Resul
         "Lift = loss rate with the signal ÷ loss rate without. Above 1× the signal preceded losses here; near 1× it told you nothing; below {} deals on a side the sample is small.",
         backtest::SMALL_SAMPLE
     )
+}
+
+/// The default history file, in the current directory.
+pub(crate) const DEFAULT_DB: &str = "pipelint-history.sqlite";
+
+#[derive(Args, Debug)]
+pub(crate) struct HistoryAddArgs {
+    /// Export files (CSV) of one snapshot; `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<String>,
+
+    /// The history file (created when missing)
+    #[arg(long, value_name = "DB", default_value = DEFAULT_DB)]
+    pub(crate) db: PathBuf,
+
+    /// The snapshot's date ("today" for its date checks; default: the current date)
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) as_of: Option<NaiveDate>,
+
+    /// Rules file (default: ./pipelint.toml, else the detected preset)
+    #[arg(short = 'r', long = "rules", value_name = "RULES")]
+    pub(crate) rules: Option<PathBuf>,
+
+    /// Built-in preset, overriding the rules file's
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
+
+    /// Field delimiter (default: detected): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<String>,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
+
+    /// Worker threads (0 = one per core)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) threads: usize,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct HistoryDbArgs {
+    /// The history file
+    #[arg(long, value_name = "DB", default_value = DEFAULT_DB)]
+    pub(crate) db: PathBuf,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = ProfileFormat::Table)]
+    pub(crate) format: ProfileFormat,
 }

@@ -2,9 +2,10 @@
 //! built-in preset to edit.
 
 use anyhow::{Context, Result, bail};
+use clap::Args;
 
 use super::{EXIT_PASS, stdout};
-use crate::cli::{InitArgs, PresetArg};
+use crate::cli::PresetArg;
 use crate::input;
 use crate::rules::presets::{self, Preset};
 
@@ -99,6 +100,34 @@ fn printed_preset(p: &Preset) -> String {
          #\n{doc}",
         p.name, p.path
     )
+}
+
+/// `pipelint init`'s flags.
+#[derive(Args, Debug)]
+pub(crate) struct InitArgs {
+    /// Draft the rules from this export's values (`-` reads standard input). Several
+    /// weekly snapshots of one pipeline, oldest first, order the stages by the moves deals
+    /// made between them; the rules are drafted from the last
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub(crate) from: Vec<String>,
+
+    /// An opportunity-history export (a row per stage change: OpportunityId, StageName,
+    /// CreatedDate) to order the stages by the moves deals made
+    #[arg(long, value_name = "FILE", requires = "from")]
+    pub(crate) stage_history: Option<String>,
+
+    /// Preset to start from (default with --from: the one that fits, if any; without:
+    /// generic)
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
+
+    /// Field delimiter of the export (default: detected): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<String>,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }
 
 #[cfg(test)]

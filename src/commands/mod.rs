@@ -3,14 +3,14 @@
 //! in `pipelint … | head`, ends the command quietly) and notes on standard error (which
 //! never fail a command, even when nobody reads them).
 
-mod audit;
-mod diff;
+pub(crate) mod audit;
+pub(crate) mod diff;
 mod explain;
-mod history;
-mod init;
-mod profile;
+pub(crate) mod history;
+pub(crate) mod init;
+pub(crate) mod profile;
 mod rules;
-mod sql;
+pub(crate) mod sql;
 
 use std::io::{self, IsTerminal, Write};
 

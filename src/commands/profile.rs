@@ -3,9 +3,10 @@
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
+use clap::Args;
 
 use super::{EXIT_PASS, stdout};
-use crate::cli::{ProfileArgs, ProfileFormat};
+use crate::cli::ProfileFormat;
 use crate::infer::FileProfile;
 use crate::input;
 use crate::report::profile::{self, ProfileView};
@@ -44,4 +45,28 @@ pub(crate) fn run(args: &ProfileArgs) -> Result<u8> {
         ProfileFormat::Json => profile::write_json(&view, out),
     })?;
     Ok(EXIT_PASS)
+}
+
+/// `pipelint profile`'s flags.
+#[derive(Args, Debug)]
+pub(crate) struct ProfileArgs {
+    /// Export file (CSV); `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub(crate) file: String,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = ProfileFormat::Table)]
+    pub(crate) format: ProfileFormat,
+
+    /// How many of the most common values to show per column
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub(crate) top: usize,
+
+    /// Field delimiter (default: detected): one character or `tab`
+    #[arg(long, value_name = "CHAR")]
+    pub(crate) delimiter: Option<String>,
+
+    /// Encoding of text that is not UTF-8 (default: detected): windows-1251, iso-8859-7, ...
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }

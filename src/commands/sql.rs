@@ -1,10 +1,14 @@
 //! `pipelint sql -r RULES --dialect D`: the rules compiled to one query, bound to the
 //! columns the rules name or to an export's header (`--like`), exactly as an audit binds them.
 
+use std::path::PathBuf;
+
 use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use clap::Args;
 
 use super::{EXIT_PASS, stdout};
-use crate::cli::SqlArgs;
+use crate::cli::{PresetArg, parse_as_of};
 use crate::infer::FileReading;
 use crate::input::mapping::{FieldTable, bind};
 use crate::sql::{Target, findings_query, header_from_rules, summary_query};
@@ -73,4 +77,45 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
     };
     stdout(|out| out.write_all(query.as_bytes()))?;
     Ok(EXIT_PASS)
+}
+
+/// `pipelint sql`'s flags.
+#[derive(Args, Debug)]
+pub(crate) struct SqlArgs {
+    /// The rules file to compile (default: ./pipelint.toml if present, else the preset)
+    #[arg(short = 'r', long, value_name = "RULES")]
+    pub(crate) rules: Option<PathBuf>,
+
+    /// Preset to compile, overriding the rules file's `[input] preset` (`auto` detects it
+    /// from the --like export)
+    #[arg(long, value_enum)]
+    pub(crate) preset: Option<PresetArg>,
+
+    /// The SQL dialect to write
+    #[arg(long, value_enum)]
+    pub(crate) dialect: crate::sql::Dialect,
+
+    /// The table (or `schema.table`) holding one row per deal; a dbt relation such as
+    /// `{{ ref('opportunities') }}` is kept as written
+    #[arg(long, value_name = "NAME", default_value = "deals")]
+    pub(crate) table: String,
+
+    /// "Today" for the date checks (default: the warehouse's CURRENT_DATE when the query
+    /// runs)
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub(crate) as_of: Option<NaiveDate>,
+
+    /// An export whose header the table's columns follow, bound to the rules exactly as
+    /// `pipelint audit` binds it (default: the columns the rules name)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) like: Option<String>,
+
+    /// A column holding each record's line in its export, returned as `line`
+    #[arg(long, value_name = "NAME")]
+    pub(crate) line_column: Option<String>,
+
+    /// Instead of the findings: each deal's completeness and forecast risk (score, band,
+    /// signals), then the same figures by owner, by stage and for all deals
+    #[arg(long)]
+    pub(crate) summary: bool,
 }

@@ -15,11 +15,14 @@ use crate::words::thousands;
 /// The version of the diff document's shape.
 pub const DIFF_SCHEMA: &str = "pipelint.diff/1";
 
-/// How `diff` shows the change view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How `diff` shows the change view (`diff -f`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {
+    /// The change view for a terminal
     Table,
+    /// `pipelint.diff/1`: the change view's figures, every movement, the CHG findings
     Json,
+    /// The change view as GitHub-flavoured Markdown
     Markdown,
 }
 
