@@ -14,10 +14,11 @@ pub(crate) mod sql;
 
 use std::io::{self, IsTerminal, Write};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command, RulesCommand};
+pub(crate) use crate::report::output::{Delivered, is_broken_pipe, stdout};
 
 /// Exit codes (DESIGN.md).
 pub(crate) const EXIT_PASS: u8 = 0;
@@ -77,37 +78,9 @@ pub(crate) fn clap_output(e: &clap::Error) -> u8 {
     }
 }
 
-/// What became of output to standard output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Delivered {
-    All,
-    /// The reader went away (`| head`): not a failure, but nothing more is wanted.
-    ReaderGone,
-}
-
-/// Write through `write` to standard output, buffered. A closed stdout is not a failure:
-/// the reader has what it wanted.
-pub(crate) fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<Delivered> {
-    let out = io::stdout();
-    let mut out = io::BufWriter::new(out.lock());
-    match write(&mut out).and_then(|_| out.flush()) {
-        Ok(()) => Ok(Delivered::All),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Delivered::ReaderGone),
-        Err(e) => Err(e).context("cannot write to standard output"),
-    }
-}
-
 /// A line on standard error for the person running the command. A closed or full stderr
 /// is ignored: a note must never turn into a crash.
 pub(crate) fn note(line: &str) {
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "{}", crate::report::terminal(line));
-}
-
-/// Whether an error is a closed stdout (`pipelint … | head`), which is not a failure.
-pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
 }

@@ -12,7 +12,7 @@ use super::{SnapshotMeta, Store};
 use crate::checks::changes::{pairing_key, standing};
 use crate::diag::Subject;
 use crate::engine::Audit;
-use crate::report::Amount;
+use crate::values::Amount;
 use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};
 use crate::score::round1;
 use crate::values::{Currency, Money};

@@ -28,7 +28,34 @@ use tempfile::NamedTempFile;
 
 use super::Files;
 use super::kept::{Kept, identity, link_target, normalised};
-use crate::commands::Delivered;
+
+/// What became of output to standard output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Delivered {
+    All,
+    /// The reader went away (`| head`): not a failure, but nothing more is wanted.
+    ReaderGone,
+}
+
+/// Write through `write` to standard output, buffered. A closed stdout is not a failure:
+/// the reader has what it wanted.
+pub(crate) fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<Delivered> {
+    let out = io::stdout();
+    let mut out = io::BufWriter::new(out.lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Ok(()) => Ok(Delivered::All),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Delivered::ReaderGone),
+        Err(e) => Err(e).context("cannot write to standard output"),
+    }
+}
+
+/// Whether an error is a closed stdout (`pipelint … | head`), which is not a failure.
+pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
 
 /// Temporary report files not yet renamed into place, for the signal handler.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -427,7 +454,7 @@ impl Target {
         let shown = self.shown;
         let context = || format!("cannot write report to {shown}");
         match self.kind {
-            Kind::Stdout => return crate::commands::stdout(render),
+            Kind::Stdout => return stdout(render),
             Kind::Stream { path, file, append } => {
                 let file = match file {
                     Some(f) => f,

@@ -9,13 +9,7 @@ use crate::diag::{Code, Severity};
 use crate::gate::Verdict;
 use crate::score::risk::Band;
 
-/// An amount of money in one currency, as an exact decimal string.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Amount {
-    /// ISO 4217 code; `None` when the export names none.
-    pub currency: Option<String>,
-    pub amount: String,
-}
+pub use crate::values::Amount;
 
 /// Findings by severity.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]

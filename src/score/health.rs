@@ -21,7 +21,7 @@ use crate::checks::changes::{Standing, standing};
 use crate::deal::Deal;
 use crate::engine::Audit;
 use crate::input::quota::Quotas;
-use crate::report::Amount;
+use crate::values::Amount;
 use crate::rules::{ForecastClass, Outcome};
 use crate::score::aggregate::CurrencySums;
 use crate::score::risk::Band;

@@ -203,3 +203,12 @@ mod tests {
         }
     }
 }
+
+/// An amount of money in one currency, as an exact decimal string: how every report and
+/// figure (health, history) states money.
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+pub struct Amount {
+    /// ISO 4217 code; `None` when the export names none.
+    pub currency: Option<String>,
+    pub amount: String,
+}

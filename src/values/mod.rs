@@ -2,6 +2,7 @@
 
 pub(crate) mod boolean;
 pub(crate) mod currency;
+pub use currency::Amount;
 pub(crate) mod date;
 pub(crate) mod number;
 
