@@ -13,7 +13,7 @@ use crate::cli::{ColorWhen, PresetArg, parse_as_of, parse_percent};
 use crate::report::kept::Kept;
 use crate::report::output::{self, Guard, Target, Want, Wanted};
 use crate::report::{EmitOptions, Format};
-use crate::{AuditRequest, thread_count};
+use crate::session::{AuditRequest, thread_count};
 
 /// What a target receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

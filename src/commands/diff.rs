@@ -13,7 +13,7 @@ use super::{Delivered, EXIT_PASS};
 use crate::cli::{ColorWhen, PresetArg, parse_as_of};
 use crate::report::output::{self, Guard, Wanted};
 use crate::report::{DiffFormat, EmitOptions};
-use crate::{AuditRequest, thread_count};
+use crate::session::{AuditRequest, thread_count};
 
 pub(crate) fn run(args: &DiffArgs) -> Result<u8> {
     let (threads, clamped) = thread_count(args.threads);

@@ -13,7 +13,7 @@ use super::{EXIT_PASS, note, stdout};
 use crate::cli::{HistoryCommand, PresetArg, ProfileFormat, parse_as_of};
 use crate::history::{Access, Store, backtest};
 use crate::report::terminal;
-use crate::{AuditRequest, thread_count};
+use crate::session::{AuditRequest, thread_count};
 
 pub(crate) fn run(command: &HistoryCommand) -> Result<u8> {
     match command {

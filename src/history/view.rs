@@ -12,9 +12,9 @@ use super::{SnapshotMeta, Store};
 use crate::checks::changes::{pairing_key, standing};
 use crate::diag::Subject;
 use crate::engine::Audit;
-use crate::values::Amount;
 use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};
 use crate::score::round1;
+use crate::values::Amount;
 use crate::values::{Currency, Money};
 
 /// How many snapshots an owner's trend spans, this one included.

@@ -21,10 +21,10 @@ use crate::checks::changes::{Standing, standing};
 use crate::deal::Deal;
 use crate::engine::Audit;
 use crate::input::quota::Quotas;
-use crate::values::Amount;
 use crate::rules::{ForecastClass, Outcome};
 use crate::score::aggregate::CurrencySums;
 use crate::score::risk::Band;
+use crate::values::Amount;
 use crate::values::{Currency, MoneySum};
 
 /// Every health figure, as `-f json` writes it under `health`.

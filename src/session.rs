@@ -1,0 +1,374 @@
+//! The session: one run of the audit as a command asks for it. Rules and exports are
+//! opened, the engine audits them (with the previous snapshot, the stored history and the
+//! quotas around it), and the result goes to the report layer. The orchestration the
+//! commands share lives here, so that `lib.rs` is only the public API.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+
+use crate::{Audit, Export, RuleSet};
+use crate::{checks, diag, engine, history, input, progress, report, rules};
+
+/// How an audit runs.
+#[derive(Clone, Debug)]
+pub struct AuditOptions {
+    /// "Today" for every date check.
+    pub as_of: NaiveDate,
+    /// Whether `as_of` was given (`--as-of`); when it defaulted to the system date, an
+    /// export whose newest date is months before it is said to be (IN013).
+    pub as_of_given: bool,
+    /// Worker threads; 0 is one per core, and more than the machine runs are clamped.
+    pub threads: usize,
+    /// Only these check codes or prefixes (`REQ`, `VAL001`), if any.
+    pub select: Vec<String>,
+    /// Not these check codes or prefixes.
+    pub ignore: Vec<String>,
+    /// How many of the riskiest deals the report can list.
+    pub top: usize,
+    /// A column (`--by FIELD`: a field the rules name, or any header) to break the win rate
+    /// down by.
+    pub by: Option<String>,
+}
+
+impl AuditOptions {
+    /// Every check, one thread per core, the 20 riskiest deals, as of `as_of`.
+    pub fn as_of(as_of: NaiveDate) -> AuditOptions {
+        AuditOptions {
+            as_of,
+            as_of_given: true,
+            threads: 0,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            top: 20,
+            by: None,
+        }
+    }
+}
+
+/// How many of the riskiest open deals an audit keeps at least, for the reports that list
+/// them (the HTML report lists up to this many; the table `--top`).
+const RISKIEST_KEPT: usize = 1_000;
+
+/// Audit `exports` with `rules`.
+pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
+    audit_with(rules, exports, options, None)
+}
+
+/// A previous snapshot to compare an audit with, and the date it is audited as of.
+pub struct Previous {
+    pub export: Export,
+    pub as_of: NaiveDate,
+}
+
+/// Audit `exports` with `rules`, compared with `previous` (audited first, with the same
+/// rules, as of its own date): the change checks CHG001–CHG005 and the change view.
+pub fn audit_against(
+    rules: RuleSet,
+    exports: Vec<Export>,
+    previous: Previous,
+    options: &AuditOptions,
+) -> Result<Audit> {
+    let earlier = AuditOptions {
+        as_of: previous.as_of,
+        ..options.clone()
+    };
+    let mut old = audit_with(rules.clone(), vec![previous.export], &earlier, None)?;
+    old.keep_for_comparison();
+    audit_with(rules, exports, options, Some(old))
+}
+
+fn audit_with(
+    rules: RuleSet,
+    exports: Vec<Export>,
+    options: &AuditOptions,
+    previous: Option<Audit>,
+) -> Result<Audit> {
+    diag::Policy::check_patterns(&options.select).map_err(anyhow::Error::msg)?;
+    diag::Policy::check_patterns(&options.ignore).map_err(anyhow::Error::msg)?;
+    let run = engine::RunOptions {
+        threads: thread_count(options.threads).0,
+        policy: diag::Policy::new(&rules.checks, &options.select, &options.ignore),
+        as_of: options.as_of,
+        as_of_given: options.as_of_given,
+        // Reports that list more deals at risk than the table (HTML) read from these.
+        keep_riskiest: options.top.max(RISKIEST_KEPT),
+        by: options.by.clone(),
+    };
+    engine::run(rules, exports, &run, previous)
+}
+
+/// An audit as the command line runs it, in one call: which files, which rules, which date.
+#[derive(Clone, Debug)]
+pub struct AuditRequest {
+    pub files: Vec<String>,
+    /// A rules file; `None` looks for `./pipelint.toml`, then uses the detected preset.
+    pub rules: Option<PathBuf>,
+    /// `auto`, or a preset name, overriding the rules file's `[input] preset`.
+    pub preset: Option<String>,
+    /// "Today" (default: the current date).
+    pub as_of: Option<NaiveDate>,
+    pub threads: usize,
+    /// The field delimiter (default: the rules file's, else detected per file).
+    pub delimiter: Option<String>,
+    /// The encoding of text that is not UTF-8 (default: the rules file's, else detected per
+    /// file).
+    pub encoding: Option<String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// How many of the riskiest open deals to keep for reports.
+    pub top: usize,
+    /// Draw a progress bar on standard error while large inputs are read (the command
+    /// line sets it only for a person at a terminal).
+    pub progress: bool,
+    /// The previous snapshot to compare with (`--previous`).
+    pub previous: Option<String>,
+    /// The date the previous snapshot is audited as of (default: a week before `as_of`).
+    pub previous_as_of: Option<NaiveDate>,
+    /// Break the win rate down by this column (`--by`).
+    pub by: Option<String>,
+    /// A quota file to measure coverage against (`--quota`).
+    pub quota: Option<String>,
+    /// A snapshot history to compare with and learn from (`--history`).
+    pub history: Option<PathBuf>,
+}
+
+impl Default for AuditRequest {
+    fn default() -> Self {
+        AuditRequest {
+            files: Vec::new(),
+            rules: None,
+            preset: None,
+            as_of: None,
+            threads: 0,
+            delimiter: None,
+            encoding: None,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            top: 20,
+            progress: false,
+            previous: None,
+            previous_as_of: None,
+            by: None,
+            quota: None,
+            history: None,
+        }
+    }
+}
+
+impl AuditRequest {
+    /// Load the rules, open the inputs and run the audit.
+    pub fn run(&self) -> Result<Audit> {
+        Ok(self.run_in(false)?.0)
+    }
+
+    /// Every file this request reads or keeps, which no output may replace: the one list
+    /// each command checks its outputs against.
+    pub(crate) fn kept(&self) -> report::kept::Kept {
+        // A rules file that is a pipe (`-r <(…)`) can be read once, and the audit must read
+        // it: its owners lookup is not looked up here (a regular file is read twice).
+        let rules = self
+            .rules
+            .as_deref()
+            .unwrap_or(Path::new(rules::DEFAULT_RULES_FILE));
+        let user = if std::fs::metadata(rules).is_ok_and(|m| m.is_file()) {
+            rules::load_user(self.rules.as_deref()).ok().flatten()
+        } else {
+            None
+        };
+        self.kept_with(user.as_ref())
+    }
+
+    /// [`AuditRequest::kept`], with the user's rules already read.
+    fn kept_with(&self, user: Option<&rules::UserRules>) -> report::kept::Kept {
+        use report::kept::Role;
+        let mut kept = report::kept::Kept::default();
+        for file in &self.files {
+            kept.add(Path::new(file), Role::Export);
+        }
+        if let Some(previous) = &self.previous {
+            kept.add(Path::new(previous), Role::Previous);
+        }
+        // Without -r, ./pipelint.toml is read when it exists.
+        let rules = self
+            .rules
+            .as_deref()
+            .unwrap_or(Path::new(rules::DEFAULT_RULES_FILE));
+        kept.add(rules, Role::Rules);
+        // The lookup the rules name, found as validation finds it; rules that cannot be
+        // read fail the run on their own, before any report is written.
+        if let Some(owners) = user.and_then(|u| u.owners_path()) {
+            kept.add(&owners, Role::Owners);
+        }
+        if let Some(history) = &self.history {
+            kept.add(history, Role::History);
+        }
+        if let Some(quota) = &self.quota {
+            kept.add(Path::new(quota), Role::Quota);
+        }
+        kept
+    }
+
+    /// Run the audit; with a history, also return the store, created when `create`.
+    pub(crate) fn run_in(&self, create: bool) -> Result<(Audit, Option<history::Store>)> {
+        // The rules are read once (a pipe can be read only once), before anything else.
+        let user = rules::load_user(self.rules.as_deref())?;
+        // Before the store is opened: opening it would make another kept file a database.
+        self.kept_with(user.as_ref()).check_history()?;
+        let store = self
+            .history
+            .as_deref()
+            .map(|db| {
+                let access = if create {
+                    history::Access::Write
+                } else {
+                    history::Access::Read
+                };
+                history::Store::open(db, access)
+            })
+            .transpose()?;
+        diag::Policy::check_patterns(&self.select).map_err(anyhow::Error::msg)?;
+        diag::Policy::check_patterns(&self.ignore).map_err(anyhow::Error::msg)?;
+        if self.files.iter().filter(|f| *f == "-").count() > 1 {
+            bail!("standard input (-) can be audited only once per run");
+        }
+        let mut how = user.as_ref().map(|u| u.read_as()).unwrap_or_default();
+        if let Some(d) = &self.delimiter {
+            how.delimiter = Some(input::parse_delimiter(d)?);
+        }
+        if let Some(e) = &self.encoding {
+            how.encoding = Some(input::parse_encoding(e)?);
+        }
+        let exports = self
+            .files
+            .iter()
+            .map(|f| input::open_as(f, &how))
+            .collect::<Result<Vec<Export>>>()?;
+        if let Some(p) = &self.previous {
+            if self.files.iter().any(|f| f == p) {
+                bail!("the previous snapshot {p} is also an input: name last week's export");
+            }
+            if p == "-" && self.files.iter().any(|f| f == "-") {
+                bail!("standard input (-) can be audited only once per run");
+            }
+        }
+        let previous = self
+            .previous
+            .as_deref()
+            .map(|p| input::open_as(p, &how))
+            .transpose()?;
+        // A file whose first row is a deal is refused before anything reads its "header".
+        let headerless: Vec<String> = exports
+            .iter()
+            .chain(previous.iter())
+            .filter_map(checks::traps::headerless)
+            .collect();
+        if !headerless.is_empty() {
+            bail!("{}", headerless.join("\n"));
+        }
+        let rules = rules::resolve(user.as_ref(), self.preset.as_deref(), &exports)?;
+        let options = AuditOptions {
+            as_of: self
+                .as_of
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            as_of_given: self.as_of.is_some(),
+            threads: self.threads,
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            top: self.top,
+            by: self.by.clone(),
+        };
+        let quotas = self
+            .quota
+            .as_deref()
+            .map(|q| input::quota::read(q, &rules))
+            .transpose()?;
+        let _progress = self
+            .progress
+            .then(|| progress::Progress::start(exports.iter().chain(previous.iter())))
+            .flatten();
+        let mut audit = match (previous, store.as_ref()) {
+            (None, Some(store)) => history_audit(store, rules, exports, &options),
+            (None, None) => audit(rules, exports, &options),
+            (Some(export), _) => {
+                let as_of = match self.previous_as_of {
+                    Some(day) => day,
+                    None => week_before(options.as_of)?,
+                };
+                audit_against(rules, exports, Previous { export, as_of }, &options)
+            }
+        }?;
+        audit.quotas = quotas;
+        Ok((audit, store))
+    }
+}
+
+/// The default as-of of a previous snapshot: a week before `as_of`. Checked, since a
+/// library caller may pass any date chrono holds, and one at the start of its range has no
+/// week before it.
+fn week_before(as_of: NaiveDate) -> Result<NaiveDate> {
+    as_of.checked_sub_days(chrono::Days::new(7)).with_context(|| {
+        format!("as-of {as_of} has no date a week before it; give the previous snapshot's date with --previous-as-of")
+    })
+}
+
+/// An audit compared with the latest snapshot stored before its as-of, with what the
+/// whole stored history adds.
+fn history_audit(
+    store: &history::Store,
+    rules: RuleSet,
+    exports: Vec<Export>,
+    options: &AuditOptions,
+) -> Result<Audit> {
+    let day = options.as_of;
+    let stored: Vec<history::SnapshotMeta> = store
+        .list()?
+        .into_iter()
+        .filter(|s| s.as_of < day)
+        .collect();
+    // The stored commit calls depend on nothing the audit finds: they are read on a
+    // connection of their own while last week is read back and this week audited.
+    let location = &store.location;
+    let (audit, calls) = std::thread::scope(|scope| {
+        let calls = scope.spawn(|| {
+            let conn = location.another_reader()?;
+            history::view::stored_calls(&conn, &location.path, day)
+        });
+        let audit = stored
+            .last()
+            .map(|meta| history::load::previous(store, meta, &rules))
+            .transpose()
+            .and_then(|previous| audit_with(rules, exports, options, previous));
+        let calls = calls
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the stored commit calls failed")));
+        (audit, calls)
+    });
+    let mut audit = audit?;
+    for (_, why) in &mut audit.not_checked {
+        if why == checks::changes::NOT_CHECKED {
+            *why = history::NO_EARLIER_SNAPSHOT.to_string();
+        }
+    }
+    let sole = report::sole_currency(&audit);
+    let view = history::view::build(store, &audit, &stored, calls?, sole)?;
+    audit.history = Some(Box::new(view));
+    Ok(audit)
+}
+
+/// The worker threads to use for `requested` (0: one per core), at most what the machine
+/// runs at once; with a sentence saying so when a request was cut.
+pub(crate) fn thread_count(requested: usize) -> (usize, Option<String>) {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match requested {
+        0 => (available, None),
+        n if n > available => (
+            available,
+            Some(format!(
+                "--threads {n} is more than the {available} this machine runs at once; using {available}"
+            )),
+        ),
+        n => (n, None),
+    }
+}
