@@ -69,7 +69,7 @@ fn every_check_explains_itself() {
     }
 }
 
-/// DESIGN.md: every risk signal has a question a manager can ask the seller, kept with the
+/// Every risk signal has a question a manager can ask the seller, kept with the
 /// check's explanation. The signals with a check of their own today: overdue (HYG001), stale
 /// (HYG002), stage_aged (HYG003), forecast_mismatch (HYG004, HYG005), exit_criteria (REQ002),
 /// no_next_step (HYG010), slipping (HYG009).

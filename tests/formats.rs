@@ -1,5 +1,5 @@
 //! Report formats: snapshots of each format for the same audit, and the JSON parsed back
-//! against the `pipelint.report/1` contract (DESIGN.md).
+//! against the `pipelint.report/1` contract (docs/GUIDE.md, "Reports").
 
 mod common;
 

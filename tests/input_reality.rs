@@ -1,4 +1,4 @@
-//! Exports as they come (DESIGN.md "Input reality"): legacy 8-bit encodings detected once per
+//! Exports as they come (docs/GUIDE.md, "Real exports, as they come"): legacy 8-bit encodings detected once per
 //! file and named in IN003 (or named by --encoding / [input] encoding), rows that hold no deal
 //! skipped as IN004, malformed quoting as IN006. Fixtures: fixtures/input/ (written by
 //! fixtures/input/make.py) with the rules of fixtures/checks/.

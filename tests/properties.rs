@@ -124,7 +124,7 @@ fn cell() -> impl Strategy<Value = String> {
     ]
 }
 
-/// The canonical field names (DESIGN.md).
+/// The canonical field names (docs/GUIDE.md, "The rules file").
 const CANONICAL: [&str; 17] = [
     "id",
     "name",

@@ -20,7 +20,7 @@ use clap::CommandFactory;
 use crate::cli::{Cli, Command, RulesCommand};
 pub(crate) use crate::report::output::{Delivered, is_broken_pipe, stdout};
 
-/// Exit codes (DESIGN.md).
+/// Exit codes (docs/GUIDE.md, "Exit codes").
 pub(crate) const EXIT_PASS: u8 = 0;
 pub(crate) const EXIT_GATE_FAILED: u8 = 1;
 pub(crate) const EXIT_ERROR: u8 = 2;

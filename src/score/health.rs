@@ -3,7 +3,7 @@
 //! a quota file, coverage of the fiscal quarter that holds as-of against the multiple the
 //! trailing win rate requires. One pass over the deals; amounts stay exact and per currency.
 //!
-//! Definitions (DESIGN.md, "Pipeline health"):
+//! Definitions (docs/GUIDE.md, "Pipeline health"):
 //! - A deal counts as closed in the window when it is won or lost and its close date is in
 //!   `(as_of − win_rate_days, as_of]`.
 //! - Sales cycle: created → close date of the window's won deals that have both dates (a
