@@ -150,9 +150,9 @@ pub struct Audit {
 
 impl Audit {
     /// The gate settings of the rules' `[gate]` section (flags override them).
-    pub fn gate_settings(&self) -> crate::GateSettings {
+    pub fn gate_settings(&self) -> crate::gate::GateSettings {
         let g = &self.rules.gate;
-        crate::GateSettings {
+        crate::gate::GateSettings {
             fail_on: g.fail_on,
             min_completeness: g.min_completeness,
             max_high_risk: g.max_high_risk,
