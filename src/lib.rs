@@ -42,6 +42,7 @@ mod deal;
 mod diag;
 mod draft;
 mod engine;
+mod facts;
 mod field;
 mod gate;
 mod history;

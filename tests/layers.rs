@@ -17,7 +17,7 @@ const FOUNDATION: &[&str] = &["values", "words", "field", "interner", "suggest",
 /// command's flags, which live in `commands/<command>.rs`) and everything below.
 const COMMAND_LINE: &[&str] = &[
     "commands", "cli", "session", "report", "history", "engine", "sql", "draft", "gate", "score",
-    "checks", "deal", "infer", "rules", "input", "progress",
+    "checks", "facts", "deal", "infer", "rules", "input", "progress",
 ];
 
 /// Top to bottom: each module and what it may import besides the foundation (`*`: anything).
@@ -27,15 +27,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("lib", &["*"]),
     ("commands", COMMAND_LINE),
     ("cli", COMMAND_LINE),
-    ("session", &["report", "history", "engine", "gate", "score", "checks", "deal", "infer", "rules", "input", "progress"]),
-    ("report", &["engine", "history", "score", "gate", "checks", "deal", "rules", "input", "infer"]),
-    ("history", &["engine", "score", "checks", "deal", "rules", "input"]),
-    ("engine", &["gate", "checks", "score", "deal", "rules", "input", "infer"]),
-    ("sql", &["checks", "deal", "rules", "input", "infer"]),
-    ("draft", &["checks", "deal", "rules", "input", "infer"]),
+    ("session", &["report", "history", "engine", "gate", "score", "checks", "facts", "deal", "infer", "rules", "input", "progress"]),
+    ("report", &["engine", "history", "score", "gate", "checks", "facts", "deal", "rules", "input", "infer"]),
+    ("history", &["engine", "score", "checks", "facts", "deal", "rules", "input"]),
+    ("engine", &["gate", "checks", "score", "facts", "deal", "rules", "input", "infer"]),
+    ("sql", &["checks", "facts", "deal", "rules", "input", "infer"]),
+    ("draft", &["checks", "facts", "deal", "rules", "input", "infer"]),
     ("gate", &["score"]),
-    ("score", &["checks", "deal", "rules", "input"]),
-    ("checks", &["deal", "rules", "input", "infer"]),
+    ("score", &["checks", "facts", "deal", "rules", "input"]),
+    ("checks", &["facts", "deal", "rules", "input", "infer"]),
+    ("facts", &["deal", "rules", "input", "infer"]),
     ("deal", &["rules"]),
     ("infer", &["rules", "input"]),
     ("rules", &["input", "gate"]),

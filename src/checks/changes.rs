@@ -8,21 +8,16 @@
 //! scored; what can only be known once every row is read (which current row claimed an old
 //! deal first, which old deals nobody claimed) is settled in [`finish`].
 
-use std::hash::Hasher;
-
 use chrono::NaiveDate;
-use hashbrown::HashTable;
-use rustc_hash::FxHasher;
-use serde::Serialize;
 
-use super::duplicates::normalize_name;
-use super::plan::Plan;
 use super::{CheckDoc, Wording};
-use crate::deal::{Deal, DealStore, RiskFacts, StageKey};
+use crate::deal::{Deal, DealStore, StageKey};
 use crate::diag::{About, Code, Finding, FindingSink, RowRef, Says, Subject};
-use crate::engine::Audit;
+use crate::facts::mapping::FieldTable;
+use crate::facts::pairing::{Baseline, PairBy, Snapshot, key_into};
+use crate::facts::plan::Plan;
+use crate::facts::standing::{Standing, standing};
 use crate::field::Canonical;
-use crate::input::mapping::FieldTable;
 use crate::rules::{Outcome, RuleSet};
 use crate::values::{Currency, Money};
 use crate::words::{group_amount, plural, quote};
@@ -77,191 +72,6 @@ pub(crate) fn needs_previous(code: Code) -> bool {
 
 /// Why the change checks were not run, for the reports' "not checked" list.
 pub(crate) const NOT_CHECKED: &str = "no previous snapshot to compare with (audit --previous FILE)";
-
-/// How the deals of two snapshots are paired.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum PairBy {
-    /// By the mapped record id, exactly.
-    Id,
-    /// By account and folded deal name: approximate (a renamed deal is a new one).
-    AccountAndName,
-}
-
-/// Where a deal stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Standing {
-    Open,
-    Closed(Outcome),
-    /// An unknown or missing stage: neither open nor closed.
-    Unknown,
-}
-
-/// A deal's standing by its stage and its status: a known stage says open or closed, else
-/// a status that says open makes it open (as [`DealState::is_open`] decides).
-///
-/// [`DealState::is_open`]: super::hygiene::DealState::is_open
-pub(crate) fn standing(d: &Deal, rules: &RuleSet) -> Standing {
-    if let Some(outcome) = d.risk.closed_as {
-        return Standing::Closed(outcome);
-    }
-    match d.stage {
-        StageKey::Known(i, _) => match rules.stages.get(i as usize).and_then(|s| s.outcome) {
-            Some(outcome) => Standing::Closed(outcome),
-            None => Standing::Open,
-        },
-        _ if d.risk.flags & RiskFacts::STATUS_OPEN != 0 => Standing::Open,
-        _ => Standing::Unknown,
-    }
-}
-
-/// The previous snapshot, its deals indexed by pairing key (the first deal of each key).
-pub(crate) struct Baseline<'a> {
-    pub(crate) audit: &'a Audit,
-    pub(crate) by: PairBy,
-    /// `(key hash, old deal)`.
-    index: HashTable<(u64, u32)>,
-    /// Old deals whose key another old deal shares: pairing by name cannot tell them apart.
-    shared: Vec<bool>,
-    /// The previous file's index among the current audit's inputs.
-    pub(crate) file: u32,
-}
-
-fn hash_key(key: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(key.as_bytes());
-    h.finish()
-}
-
-/// The pairing key of a deal into `out`; false when it has none (no id, or no account or
-/// name to pair by).
-fn key_into(
-    by: PairBy,
-    id: &str,
-    account: &str,
-    name: &str,
-    rules: &RuleSet,
-    out: &mut String,
-) -> bool {
-    out.clear();
-    let missing = |s: &str| rules.input.empty_values.is_missing(s);
-    match by {
-        PairBy::Id => {
-            if missing(id) {
-                return false;
-            }
-            out.push_str(id);
-        }
-        PairBy::AccountAndName => {
-            if missing(account) || missing(name) {
-                return false;
-            }
-            let mut folded = String::new();
-            normalize_name(account, &mut folded);
-            out.push_str(&folded);
-            out.push('\u{1}');
-            normalize_name(name, &mut folded);
-            out.push_str(&folded);
-            if out.len() < 3 {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-/// The pairing key of a stored deal into `out`; false when it has none.
-pub(crate) fn pairing_key(
-    by: PairBy,
-    d: &Deal,
-    deals: &DealStore,
-    rules: &RuleSet,
-    out: &mut String,
-) -> bool {
-    key_into(by, deals.id(d), deals.account(d), deals.name(d), rules, out)
-}
-
-impl<'a> Baseline<'a> {
-    /// Index `previous`'s deals. `by_id`: both snapshots map a record id.
-    pub(crate) fn new(previous: &'a Audit, by_id: bool, file: u32) -> Baseline<'a> {
-        let by = if by_id {
-            PairBy::Id
-        } else {
-            PairBy::AccountAndName
-        };
-        let deals = &previous.deals;
-        let mut index: HashTable<(u64, u32)> = HashTable::with_capacity(deals.len());
-        let mut shared = vec![false; deals.len()];
-        let (mut key, mut other) = (String::new(), String::new());
-        for (i, d) in deals.iter().enumerate() {
-            if !key_into(
-                by,
-                deals.id(d),
-                deals.account(d),
-                deals.name(d),
-                &previous.rules,
-                &mut key,
-            ) {
-                continue;
-            }
-            let hash = hash_key(&key);
-            let found = index.find(hash, |&(h, o)| {
-                h == hash && same_key(previous, by, o, &key, &mut other)
-            });
-            match found {
-                // A repeated id pairs on its first occurrence (DUP001 flags the others); a
-                // repeated account and name cannot be told apart.
-                Some(&(_, first)) => {
-                    if by == PairBy::AccountAndName {
-                        shared[first as usize] = true;
-                        shared[i] = true;
-                    }
-                }
-                None => {
-                    index.insert_unique(hash, (hash, i as u32), |&(h, _)| h);
-                }
-            }
-        }
-        Baseline {
-            audit: previous,
-            by,
-            index,
-            shared,
-            file,
-        }
-    }
-
-    /// The old deal a current deal's key names, if any (and if pairable).
-    fn find(&self, key: &str, scratch: &mut String) -> Option<u32> {
-        let hash = hash_key(key);
-        let &(_, old) = self.index.find(hash, |&(h, o)| {
-            h == hash && same_key(self.audit, self.by, o, key, scratch)
-        })?;
-        (!self.shared[old as usize]).then_some(old)
-    }
-}
-
-/// Whether the previous snapshot's deal `old` has the pairing key `key` (`scratch` is a
-/// buffer for keys that must be built: an id is compared as it is stored).
-fn same_key(previous: &Audit, by: PairBy, old: u32, key: &str, scratch: &mut String) -> bool {
-    let deals = &previous.deals;
-    let Some(d) = deals.get(old as usize) else {
-        return false;
-    };
-    match by {
-        PairBy::Id => deals.id(d) == key,
-        PairBy::AccountAndName => {
-            key_into(
-                by,
-                deals.id(d),
-                deals.account(d),
-                deals.name(d),
-                &previous.rules,
-                scratch,
-            ) && scratch == key
-        }
-    }
-}
 
 /// What the current row is, as the change checks compare it.
 pub(crate) struct Now<'s> {
@@ -401,7 +211,7 @@ fn stage_words(label: &str, name: &str) -> String {
 }
 
 /// The stage of a previous snapshot's deal in a message (see [`stage_words`]).
-fn old_stage_words(d: &Deal, previous: &Audit) -> String {
+fn old_stage_words(d: &Deal, previous: Snapshot<'_>) -> String {
     let rules = &previous.rules;
     match (
         previous.deals.stage_label(d, rules),

@@ -3,9 +3,9 @@
 //! early); an open deal without a close date is in no quarter's forecast.
 
 use super::hygiene::DealState;
-use super::plan::Plan;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
+use crate::facts::plan::Plan;
 use crate::words::{plural, thousands};
 
 pub(crate) const CHECKS: &[CheckDoc] = &[

@@ -7,11 +7,12 @@
 //! names already has its REQ finding: neither is reported again here. A missing value that
 //! nothing requires fails every test but `empty = true`, and the message says it is empty.
 
-use super::plan::Plan;
-use super::required::{Demands, condition_holds};
-use super::values::Cell;
+use super::required::Demands;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
+use crate::facts::cell::Cell;
+use crate::facts::plan::Plan;
+use crate::facts::requirement::condition_holds;
 use crate::input::RowText;
 use crate::rules::{Operand, RuleSet, Test};
 use crate::values::trim_cell;

@@ -13,9 +13,10 @@ use rustc_hash::FxHasher;
 use super::{CheckDoc, WordContext, Wording};
 use crate::deal::{Deal, DealStore, Interner};
 use crate::diag::{About, Code, Finding, FindingSink, Message, Says};
+use crate::facts::mapping::FieldTable;
 use crate::field::Canonical;
-use crate::input::mapping::FieldTable;
 use crate::values::Placeholders;
+use crate::values::normalize_name;
 use crate::words::quote;
 
 pub(crate) const CHECKS: &[CheckDoc] = &[
@@ -364,40 +365,7 @@ fn word_dup002(f: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
     )
 }
 
-/// DUP002's notion of "the same name": lower case, letters and digits only, words separated
-/// by single spaces ("Acme - Renewal, 2027" → "acme renewal 2027"). Written into `out`.
-pub(crate) fn normalize_name(s: &str, out: &mut String) {
-    out.clear();
-    let mut gap = false;
-    if s.is_ascii() {
-        // The common case, byte by byte.
-        for &b in s.as_bytes() {
-            if b.is_ascii_alphanumeric() {
-                if gap && !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-                out.push(char::from(b.to_ascii_lowercase()));
-            } else {
-                gap = true;
-            }
-        }
-        return;
-    }
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-}
-
-/// Each byte as [`normalize_name`] folds it: letters lower-cased, digits kept, anything
+/// Each byte as [`normalize_name`](crate::values::normalize_name) folds it: letters lower-cased, digits kept, anything
 /// else 0 (a separator).
 const FOLD: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -412,7 +380,7 @@ const FOLD: [u8; 256] = {
     table
 };
 
-/// Append `s` as [`normalize_name`] folds it to `out` (`text` is a buffer for text that
+/// Append `s` as [`normalize_name`](crate::values::normalize_name) folds it to `out` (`text` is a buffer for text that
 /// is not ASCII).
 fn fold_into(s: &str, out: &mut Vec<u8>, text: &mut String) {
     if !s.is_ascii() {
@@ -443,7 +411,7 @@ fn fold_into(s: &str, out: &mut Vec<u8>, text: &mut String) {
     out.truncate(start + n);
 }
 
-/// Hash of `s` as [`normalize_name`] folds it.
+/// Hash of `s` as [`normalize_name`](crate::values::normalize_name) folds it.
 fn folded_hash(s: &str, scratch: &mut FoldScratch) -> u64 {
     scratch.bytes.clear();
     fold_into(s, &mut scratch.bytes, &mut scratch.text);

@@ -9,14 +9,14 @@
 
 use chrono::NaiveDate;
 
-use super::plan::Plan;
 use super::required::Fulfilment;
-use super::values::{Cell, Parsed};
 use super::{CheckDoc, WordContext, Wording};
 use crate::deal::{Deal, Interner, RiskFacts, StageKey};
 use crate::diag::{About, Code, Finding, FindingSink, Says};
+use crate::facts::cell::{Cell, Parsed};
+use crate::facts::mapping::FieldId;
+use crate::facts::plan::Plan;
 use crate::input::RowText;
-use crate::input::mapping::FieldId;
 use crate::rules::{Outcome, RiskRules, StageRule, forecast_label, normalize_forecast};
 use crate::values::{Money, Placeholders, trim_cell};
 use crate::words::{number, plural, quote};
@@ -252,18 +252,6 @@ impl DealState<'_> {
         let norm = self.forecast_norm?;
         (!allowed.iter().any(|a| a == norm)).then_some(category)
     }
-}
-
-/// Field ids the hygiene findings are reported on.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct HygieneFields {
-    pub(crate) close_date: FieldId,
-    pub(crate) last_activity: FieldId,
-    pub(crate) probability: FieldId,
-    pub(crate) forecast_category: FieldId,
-    pub(crate) amount: FieldId,
-    pub(crate) next_step: FieldId,
-    pub(crate) next_step_date: FieldId,
 }
 
 /// A deal's forecast category: as written, its id in the batch's interner, and normalised.

@@ -1,11 +1,11 @@
 //! IN001–IN006: the file's shape rather than a value: a mapped column missing (IN001, raised
-//! while binding the rules to the header, see [`crate::input::mapping::bind`], and fatal),
+//! while binding the rules to the header, see [`crate::facts::mapping::bind`], and fatal),
 //! malformed rows (IN002), text that is not UTF-8 (IN003), rows that hold no deal skipped
 //! (IN004), repeated header names (IN005) and malformed quoting (IN006).
 
-use super::plan::Plan;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, RowRef, Says, Severity};
+use crate::facts::plan::Plan;
 use crate::input::encoding::Decided;
 use crate::input::{Header, Legacy, Row, RowText};
 use crate::values::trim_cell;

@@ -16,7 +16,6 @@ pub(crate) mod conditions;
 pub(crate) mod duplicates;
 pub(crate) mod hygiene;
 pub(crate) mod input;
-pub(crate) mod plan;
 pub(crate) mod required;
 pub(crate) mod slippage;
 pub(crate) mod status;
@@ -29,7 +28,7 @@ use chrono::NaiveDate;
 
 use crate::deal::{Deal, DealStore, Signal};
 use crate::diag::{Code, Finding, Message, StoredRow, Subject};
-use crate::input::mapping::FieldTable;
+use crate::facts::mapping::FieldTable;
 use crate::rules::RuleSet;
 
 /// Everything a code owns beyond its registry line: what `pipelint explain` prints, the

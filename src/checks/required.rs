@@ -5,18 +5,18 @@
 //! most specific code (REQ003, then REQ002, then REQ001) at the highest of their severities.
 //! A present but invalid value is a VAL finding and gets no REQ finding.
 
-use std::cmp::Ordering;
+use crate::facts::requirement::{Because, Requirement};
 
-use super::plan::Plan;
-use super::values::{Cell, Parsed};
 use super::{CheckDoc, WordContext, Wording};
 use crate::deal::{Deal, StageKey};
 use crate::diag::{About, Code, Finding, FindingSink, Says, Severity};
+use crate::facts::cell::Cell;
+use crate::facts::mapping::FieldId;
+use crate::facts::plan::Plan;
 use crate::input::RowText;
-use crate::input::mapping::FieldId;
-use crate::rules::{Operand, RuleSet, Test};
+use crate::rules::RuleSet;
 use crate::score::FieldTally;
-use crate::values::{eq_fold, trim_cell};
+use crate::values::trim_cell;
 use crate::words::quote;
 
 pub(crate) const CHECKS: &[CheckDoc] = &[
@@ -142,61 +142,6 @@ fn word(f: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
     message(because, field, "is empty", ctx.rules)
 }
 
-/// Why a field is required.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Because {
-    Global,
-    Stage(usize),
-    Rule(usize),
-}
-
-impl Because {
-    pub(crate) fn code(self) -> Code {
-        match self {
-            Because::Global => Code::Req001,
-            Because::Stage(_) => Code::Req002,
-            Because::Rule(_) => Code::Req003,
-        }
-    }
-
-    /// As a derived message's payload: 0 global, 1 the deal's stage, 2 + r rule r.
-    pub(crate) fn payload(self) -> u32 {
-        match self {
-            Because::Global => 0,
-            Because::Stage(_) => 1,
-            Because::Rule(r) => 2u32.saturating_add(u32::try_from(r).unwrap_or(u32::MAX - 2)),
-        }
-    }
-
-    /// Back from a payload; `stage` is the deal's stage.
-    pub(crate) fn from_payload(payload: u32, stage: Option<usize>) -> Because {
-        match payload {
-            0 => Because::Global,
-            1 => Because::Stage(stage.unwrap_or(usize::MAX)),
-            r => Because::Rule((r - 2) as usize),
-        }
-    }
-
-    fn rank(self) -> usize {
-        match self {
-            Because::Global => 0,
-            Because::Stage(_) => 1,
-            Because::Rule(_) => 2,
-        }
-    }
-}
-
-/// One requirement: `field` must be filled, because of `because`, at `severity` (the rules'
-/// own severity for it, if they give one).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Requirement {
-    pub(crate) field: FieldId,
-    pub(crate) because: Because,
-    pub(crate) severity: Option<Severity>,
-    /// Position in the stage's `requires` list (stage requirements only).
-    pub(crate) pos: u8,
-}
-
 /// What one record's requirements demand of each field. Reused across records: only the
 /// fields touched by the last record are reset.
 #[derive(Clone, Debug)]
@@ -292,43 +237,6 @@ pub(crate) fn message(because: Because, field: &str, how: &str, rules: &RuleSet)
                 None => format!("rule {id} requires {field}, which {how}"),
             }
         }
-    }
-}
-
-/// Whether a `when` test holds for a record's cell (`text` is the cell as written). A missing
-/// or invalid value satisfies no test except `empty = true`.
-pub(crate) fn condition_holds(test: &Test, cell: &Cell, text: &str) -> bool {
-    let parsed = match (test, cell) {
-        (Test::Empty(want), _) => return matches!(cell, Cell::Missing { .. }) == *want,
-        (_, Cell::Valid(p)) => p,
-        _ => return false,
-    };
-    let is = |o: &Operand, accept: &[Ordering]| {
-        compare(parsed, o, text).is_some_and(|c| accept.contains(&c))
-    };
-    match test {
-        Test::Eq(o) => is(o, &[Ordering::Equal]),
-        Test::In(os) => os.iter().any(|o| is(o, &[Ordering::Equal])),
-        Test::NotIn(os) => !os.iter().any(|o| is(o, &[Ordering::Equal])),
-        Test::Gt(o) => is(o, &[Ordering::Greater]),
-        Test::Gte(o) => is(o, &[Ordering::Greater, Ordering::Equal]),
-        Test::Lt(o) => is(o, &[Ordering::Less]),
-        Test::Lte(o) => is(o, &[Ordering::Less, Ordering::Equal]),
-        Test::Empty(_) => false,
-    }
-}
-
-/// The value compared with the operand (`Less`: the value is below it).
-fn compare(value: &Parsed, operand: &Operand, text: &str) -> Option<Ordering> {
-    match (value, operand) {
-        (Parsed::Stage(s), Operand::Stage(o)) => (s == o).then_some(Ordering::Equal),
-        (Parsed::Bool(b), Operand::Bool(o)) => (b == o).then_some(Ordering::Equal),
-        (_, Operand::Text(t)) => eq_fold(t, text).then_some(Ordering::Equal),
-        (Parsed::Money(m), Operand::Number { exact: Some(e), .. }) => Some(m.amount.cmp(e)),
-        (Parsed::Money(m), Operand::Number { value, .. }) => m.amount.to_f64().partial_cmp(value),
-        (Parsed::Number(n), Operand::Number { value, .. }) => n.partial_cmp(value),
-        (Parsed::Date(d), Operand::Date(o)) => Some(d.cmp(o)),
-        _ => None,
     }
 }
 

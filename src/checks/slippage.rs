@@ -7,9 +7,9 @@
 //! self's totals, so one earlier snapshot is read, never the whole history.
 
 use super::changes::Paired;
-use super::plan::Plan;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
+use crate::facts::plan::Plan;
 use crate::field::Canonical;
 use crate::words::{plural, pushes};
 

@@ -8,9 +8,9 @@
 use super::{CheckDoc, Wording};
 use crate::deal::DealStore;
 use crate::diag::{About, Code, FindingSink, RowRef, Says};
+use crate::facts::mapping::{FieldTable, Mapping};
+use crate::facts::reading::FileReading;
 use crate::field::{Canonical, FieldName};
-use crate::infer::FileReading;
-use crate::input::mapping::{FieldTable, Mapping};
 use crate::input::owners::{OwnerNames, looks_like_user_id};
 use crate::words::{plural, quote, thousands};
 

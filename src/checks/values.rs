@@ -4,19 +4,20 @@
 //! (VAL001/VAL002), allowed values (VAL003), pattern (VAL004), range (VAL005). VAL006 is the
 //! stage field's own test.
 
+use crate::facts::cell::{Cell, Parsed, ValueContext};
 use chrono::NaiveDate;
 
-use super::plan::Plan;
 use super::{CheckDoc, Wording};
 use crate::deal::{Label, Names, StageKey};
 use crate::diag::{About, Code, FindingSink, Says};
+use crate::facts::plan::Plan;
 use crate::field::FieldType;
 use crate::input::RowText;
 use crate::rules::{Bound, FieldRule, RuleSet};
 use crate::suggest;
 use crate::values::{
-    Currency, DateCache, DateFormat, DecimalMark, MoneyValue, NumberError, eq_fold, parse_bool,
-    parse_date, parse_money, parse_number, parse_percent, trim_cell,
+    Currency, DateCache, DateFormat, MoneyValue, NumberError, eq_fold, parse_bool, parse_date,
+    parse_money, parse_number, parse_percent, trim_cell,
 };
 use crate::words::{number as fmt_number, quote};
 
@@ -70,7 +71,7 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 pub(crate) fn check_placeholder_dates(
     file: u32,
     found: &[PlaceholderDates],
-    table: &crate::input::mapping::FieldTable,
+    table: &crate::facts::mapping::FieldTable,
     sink: &mut FindingSink<'_>,
 ) {
     for p in found {
@@ -289,40 +290,8 @@ fn not_a_currency(text: &str) -> String {
     )
 }
 
-/// A value that passed its checks, in the type it was read as.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Parsed {
-    Text,
-    Date(NaiveDate),
-    Money(MoneyValue),
-    /// Numbers, and percentages in points (0–100).
-    Number(f64),
-    /// Index into the rules' stages.
-    Stage(usize),
-    Bool(bool),
-}
-
-/// What one record holds in one read column, after its value checks.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Cell {
-    /// Empty, or a placeholder from `[input] empty_values`.
-    Missing {
-        placeholder: bool,
-    },
-    /// Present but failed a VAL check.
-    Invalid,
-    Valid(Parsed),
-}
-
 /// A failed value check: its code and message.
 pub(crate) type Violation = (Code, String);
-
-/// Settings that value parsing needs, borrowed from the rules.
-pub(crate) struct ValueContext<'a> {
-    pub(crate) formats: &'a [DateFormat],
-    pub(crate) decimal: DecimalMark,
-    pub(crate) dollar: Option<Currency>,
-}
 
 /// Check one present (non-missing) value of a field typed `kind`, constrained by `rule`.
 pub(crate) fn check_value(

@@ -9,8 +9,8 @@ use clap::Args;
 
 use super::{EXIT_PASS, stdout};
 use crate::cli::{PresetArg, parse_as_of};
-use crate::infer::FileReading;
-use crate::input::mapping::{FieldTable, bind};
+use crate::facts::mapping::{FieldTable, bind};
+use crate::facts::reading::FileReading;
 use crate::sql::{Target, findings_query, header_from_rules, summary_query};
 
 pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
@@ -43,7 +43,7 @@ pub(crate) fn run(args: &SqlArgs) -> Result<u8> {
         Err(errors) => bail!("{}", errors.join("\n")),
     };
     let reading = match &like {
-        Some(export) => crate::infer::read_files(
+        Some(export) => crate::facts::reading::read_files(
             &rules,
             &table,
             std::slice::from_ref(&mapping),

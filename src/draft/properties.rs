@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 
 use super::{History, draft};
-use crate::input::mapping::{FieldTable, bind};
+use crate::facts::mapping::{FieldTable, bind};
 use crate::rules::{RulesText, UserRules, build};
 
 /// Headers a real or hostile export may carry.

@@ -6,7 +6,7 @@
 use super::InputSummary;
 use crate::checks::{changes, slippage};
 use crate::diag::{Code, Policy};
-use crate::input::mapping::FieldTable;
+use crate::facts::mapping::FieldTable;
 use crate::rules::RuleSet;
 
 /// The codes that ran, and those on that could not be checked, with why: the change checks

@@ -19,14 +19,15 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::checks::WordContext;
-use crate::checks::changes::{self, Baseline, Pairing};
+use crate::checks::changes::{self, Pairing};
 use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
-use crate::checks::plan::Plan;
 use crate::checks::traps;
 use crate::deal::{Deal, DealStore};
 use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, StoredRow, Subject};
-use crate::input::mapping::{FieldId, FieldTable, Mapping, bind};
+use crate::facts::mapping::{FieldId, FieldTable, Mapping, bind};
+use crate::facts::pairing::Baseline;
+use crate::facts::plan::Plan;
 use crate::input::reader::BATCH_ROWS;
 use crate::input::{Batch, BatchStream, Export};
 use crate::rules::RuleSet;
@@ -297,7 +298,11 @@ fn baseline<'a>(
         .iter()
         .all(|i| i.mapping.column(id).is_some())
         && mappings.iter().all(|m| m.column(id).is_some());
-    Baseline::new(previous, by_id, current_files)
+    let snapshot = crate::facts::pairing::Snapshot {
+        deals: &previous.deals,
+        rules: &previous.rules,
+    };
+    Baseline::new(snapshot, by_id, current_files)
 }
 
 impl Merged<'_> {
@@ -331,7 +336,7 @@ impl InputSummary {
     fn before_reading(
         export: &Export,
         mapping: &Mapping,
-        reading: &crate::infer::FileReading,
+        reading: &crate::facts::reading::FileReading,
     ) -> InputSummary {
         InputSummary {
             path: export.name.clone(),
@@ -512,8 +517,8 @@ fn read_files(
     table: &FieldTable,
     mut mappings: Vec<Mapping>,
     exports: &[Export],
-) -> (Vec<Mapping>, Vec<crate::infer::FileReading>) {
-    let readings = crate::infer::read_files(rules, table, &mappings, exports);
+) -> (Vec<Mapping>, Vec<crate::facts::reading::FileReading>) {
+    let readings = crate::facts::reading::read_files(rules, table, &mappings, exports);
     for (mapping, reading) in mappings.iter_mut().zip(&readings) {
         mapping.drop_empty(&reading.traps.empty);
     }
@@ -536,7 +541,7 @@ fn file_read(
     bound: (
         &FieldTable,
         &Mapping,
-        &crate::infer::FileReading,
+        &crate::facts::reading::FileReading,
         Option<&traps::FileOwners>,
     ),
     read: &ReadTally,

@@ -30,9 +30,10 @@ use serde::Serialize;
 
 pub(crate) use access::{Access, Location, failed};
 
-use crate::checks::changes::{PairBy, Standing};
 use crate::deal::Deal;
 use crate::engine::Audit;
+use crate::facts::pairing::PairBy;
+use crate::facts::standing::Standing;
 use crate::field::Canonical;
 
 /// Why the change checks did not run in a history audit with nothing stored before as-of.

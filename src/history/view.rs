@@ -9,9 +9,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{SnapshotMeta, Store};
-use crate::checks::changes::{pairing_key, standing};
 use crate::diag::Subject;
 use crate::engine::Audit;
+use crate::facts::pairing::pairing_key;
+use crate::facts::standing::standing;
 use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};
 use crate::score::round1;
 use crate::values::Amount;

@@ -6,7 +6,7 @@ mod batch;
 pub(crate) mod dialect;
 pub(crate) mod encoding;
 pub(crate) mod footer;
-pub(crate) mod mapping;
+
 pub(crate) mod owners;
 pub(crate) mod quota;
 pub(crate) mod reader;

@@ -20,11 +20,11 @@ use super::rows::{
     RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
 };
 use crate::checks::WordContext;
-use crate::checks::changes::PairBy;
-use crate::checks::changes::{Standing, standing};
 use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity, Subject};
 use crate::engine::Audit;
+use crate::facts::pairing::PairBy;
+use crate::facts::standing::{Standing, standing};
 use crate::gate::{self, GateInput, GateSettings, Verdict};
 use crate::score::aggregate::CurrencySums;
 use crate::score::risk::{self, Band, Describe};

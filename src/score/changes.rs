@@ -7,10 +7,11 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use crate::checks::changes::{Pairing, Standing, needs_previous, standing};
+use crate::checks::changes::{Pairing, needs_previous};
 use crate::deal::{Deal, DealStore, StageKey};
 use crate::diag::{Code, Finding, Subject};
 use crate::engine::Audit;
+use crate::facts::standing::{Standing, standing};
 use crate::rules::{RuleSet, normalize_forecast};
 use crate::values::Currency;
 

@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use crate::checks::changes::{Standing, standing};
 use crate::deal::Deal;
 use crate::engine::Audit;
+use crate::facts::standing::{Standing, standing};
 use crate::input::quota::Quotas;
 use crate::rules::{ForecastClass, Outcome};
 use crate::score::aggregate::CurrencySums;

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::checks::hygiene::{Activity, DealState, StageTime};
-use crate::checks::plan::Plan;
-use crate::checks::values::Cell;
 use crate::deal::{RiskFacts, Signal, Signals, StageKey};
+use crate::facts::cell::Cell;
+use crate::facts::plan::Plan;
 use crate::rules::{RiskRules, StageRule};
 use crate::words::{number as fmt_number, plural, pushes};
 
@@ -72,7 +72,7 @@ impl RiskInputs {
             exit_unmet,
             exit_more,
             push_count: h.push_count.and_then(|s| match cells[s] {
-                Cell::Valid(crate::checks::values::Parsed::Number(n)) => Some(n),
+                Cell::Valid(crate::facts::cell::Parsed::Number(n)) => Some(n),
                 _ => None,
             }),
         }

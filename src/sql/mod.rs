@@ -20,12 +20,12 @@ use chrono::NaiveDate;
 
 pub use dialect::Dialect;
 
-use crate::checks::plan::{Plan, Slot};
 use crate::diag::{Code, Policy, Severity};
+use crate::facts::mapping::{FieldTable, Mapping};
+use crate::facts::plan::{Plan, Slot};
+use crate::facts::reading::FileReading;
 use crate::field::{Canonical, FieldType};
-use crate::infer::FileReading;
 use crate::input::Header;
-use crate::input::mapping::{FieldTable, Mapping};
 use crate::rules::{Operand, RuleSet, Test};
 
 /// What to compile: the rules, bound to a header, for a dialect and a table.

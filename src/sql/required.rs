@@ -3,8 +3,8 @@
 //! the most specific code at the highest of those severities, as the engine's `Demands`.
 
 use super::{Check, Compiler};
-use crate::checks::required::Requirement;
 use crate::diag::{Code, Severity};
+use crate::facts::requirement::Requirement;
 
 impl Compiler<'_, '_> {
     /// The REQ checks, or `None` when a rule that requires fields has a condition SQL
@@ -118,7 +118,7 @@ impl Compiler<'_, '_> {
     }
 
     /// Whether a rule's `when` holds for the row, or `None` when a test is not compiled.
-    pub(super) fn fires(&self, rule: &crate::checks::plan::BoundRule<'_>) -> Option<String> {
+    pub(super) fn fires(&self, rule: &crate::facts::plan::BoundRule<'_>) -> Option<String> {
         let parts = rule
             .when
             .iter()

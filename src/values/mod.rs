@@ -134,6 +134,40 @@ pub(crate) fn trim_cell(s: &str) -> &str {
     }
 }
 
+/// A name folded for comparison (DUP002's "same name", the pairing key's account and
+/// name): lower case, letters and digits only, words separated
+/// by single spaces ("Acme - Renewal, 2027" → "acme renewal 2027"). Written into `out`.
+pub(crate) fn normalize_name(s: &str, out: &mut String) {
+    out.clear();
+    let mut gap = false;
+    if s.is_ascii() {
+        // The common case, byte by byte.
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                gap = true;
+            }
+        }
+        return;
+    }
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,14 +3,13 @@
 
 use chrono::NaiveDate;
 
-use super::hygiene::HygieneFields;
-use super::required::{Because, Requirement, condition_holds};
-use super::values::{Cell, ValueContext};
+use super::cell::{Cell, ValueContext};
+use super::requirement::{Because, Requirement, condition_holds};
 use crate::diag::Severity;
+use crate::facts::mapping::{FieldId, FieldTable, Mapping};
+use crate::facts::reading::FileReading;
 use crate::field::{Canonical, FieldName, FieldType};
-use crate::infer::FileReading;
 use crate::input::RowText;
-use crate::input::mapping::{FieldId, FieldTable, Mapping};
 use crate::rules::{FieldRule, RuleSet, Test};
 use crate::values::trim_cell;
 
@@ -95,7 +94,7 @@ pub(crate) struct Plan<'a> {
     pub(crate) conditional: Vec<BoundRule<'a>>,
     pub(crate) values: ValueContext<'a>,
     /// The previous snapshot, when the audit compares with one (the change checks).
-    pub(crate) baseline: Option<&'a crate::checks::changes::Baseline<'a>>,
+    pub(crate) baseline: Option<&'a crate::facts::pairing::Baseline<'a>>,
     /// The `--by` column, whose value each deal keeps for the pipeline-health breakdowns.
     pub(crate) group_col: Option<usize>,
 }
@@ -356,4 +355,16 @@ impl<'a> Plan<'a> {
     pub(crate) fn field_rule(&self, slot: &Slot) -> Option<&'a FieldRule> {
         slot.rule.and_then(|r| self.rules.fields.get(r))
     }
+}
+
+/// Field ids the hygiene findings are reported on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HygieneFields {
+    pub(crate) close_date: FieldId,
+    pub(crate) last_activity: FieldId,
+    pub(crate) probability: FieldId,
+    pub(crate) forecast_category: FieldId,
+    pub(crate) amount: FieldId,
+    pub(crate) next_step: FieldId,
+    pub(crate) next_step_date: FieldId,
 }

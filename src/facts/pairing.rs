@@ -1,0 +1,178 @@
+//! How a deal of this snapshot finds itself in the previous one: the pairing key (the
+//! record id, else the account and the folded deal name) and the previous snapshot's deals
+//! indexed by it.
+
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use serde::Serialize;
+
+use crate::deal::{Deal, DealStore};
+use crate::rules::RuleSet;
+use crate::values::normalize_name;
+
+/// What the change checks read of the previous snapshot's audit: its deals and its rules.
+#[derive(Clone, Copy)]
+pub(crate) struct Snapshot<'a> {
+    pub(crate) deals: &'a DealStore,
+    pub(crate) rules: &'a RuleSet,
+}
+
+/// How the deals of two snapshots are paired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum PairBy {
+    /// By the mapped record id, exactly.
+    Id,
+    /// By account and folded deal name: approximate (a renamed deal is a new one).
+    AccountAndName,
+}
+
+/// The previous snapshot, its deals indexed by pairing key (the first deal of each key).
+pub(crate) struct Baseline<'a> {
+    pub(crate) audit: Snapshot<'a>,
+    pub(crate) by: PairBy,
+    /// `(key hash, old deal)`.
+    index: HashTable<(u64, u32)>,
+    /// Old deals whose key another old deal shares: pairing by name cannot tell them apart.
+    pub(crate) shared: Vec<bool>,
+    /// The previous file's index among the current audit's inputs.
+    pub(crate) file: u32,
+}
+
+fn hash_key(key: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish()
+}
+
+/// The pairing key of a deal into `out`; false when it has none (no id, or no account or
+/// name to pair by).
+pub(crate) fn key_into(
+    by: PairBy,
+    id: &str,
+    account: &str,
+    name: &str,
+    rules: &RuleSet,
+    out: &mut String,
+) -> bool {
+    out.clear();
+    let missing = |s: &str| rules.input.empty_values.is_missing(s);
+    match by {
+        PairBy::Id => {
+            if missing(id) {
+                return false;
+            }
+            out.push_str(id);
+        }
+        PairBy::AccountAndName => {
+            if missing(account) || missing(name) {
+                return false;
+            }
+            let mut folded = String::new();
+            normalize_name(account, &mut folded);
+            out.push_str(&folded);
+            out.push('\u{1}');
+            normalize_name(name, &mut folded);
+            out.push_str(&folded);
+            if out.len() < 3 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The pairing key of a stored deal into `out`; false when it has none.
+pub(crate) fn pairing_key(
+    by: PairBy,
+    d: &Deal,
+    deals: &DealStore,
+    rules: &RuleSet,
+    out: &mut String,
+) -> bool {
+    key_into(by, deals.id(d), deals.account(d), deals.name(d), rules, out)
+}
+
+impl<'a> Baseline<'a> {
+    /// Index `previous`'s deals. `by_id`: both snapshots map a record id.
+    pub(crate) fn new(previous: Snapshot<'a>, by_id: bool, file: u32) -> Baseline<'a> {
+        let by = if by_id {
+            PairBy::Id
+        } else {
+            PairBy::AccountAndName
+        };
+        let deals = &previous.deals;
+        let mut index: HashTable<(u64, u32)> = HashTable::with_capacity(deals.len());
+        let mut shared = vec![false; deals.len()];
+        let (mut key, mut other) = (String::new(), String::new());
+        for (i, d) in deals.iter().enumerate() {
+            if !key_into(
+                by,
+                deals.id(d),
+                deals.account(d),
+                deals.name(d),
+                &previous.rules,
+                &mut key,
+            ) {
+                continue;
+            }
+            let hash = hash_key(&key);
+            let found = index.find(hash, |&(h, o)| {
+                h == hash && same_key(previous, by, o, &key, &mut other)
+            });
+            match found {
+                // A repeated id pairs on its first occurrence (DUP001 flags the others); a
+                // repeated account and name cannot be told apart.
+                Some(&(_, first)) => {
+                    if by == PairBy::AccountAndName {
+                        shared[first as usize] = true;
+                        shared[i] = true;
+                    }
+                }
+                None => {
+                    index.insert_unique(hash, (hash, i as u32), |&(h, _)| h);
+                }
+            }
+        }
+        Baseline {
+            audit: previous,
+            by,
+            index,
+            shared,
+            file,
+        }
+    }
+
+    /// The old deal a current deal's key names, if any (and if pairable).
+    pub(crate) fn find(&self, key: &str, scratch: &mut String) -> Option<u32> {
+        let hash = hash_key(key);
+        let &(_, old) = self.index.find(hash, |&(h, o)| {
+            h == hash && same_key(self.audit, self.by, o, key, scratch)
+        })?;
+        (!self.shared[old as usize]).then_some(old)
+    }
+}
+
+/// Whether the previous snapshot's deal `old` has the pairing key `key` (`scratch` is a
+/// buffer for keys that must be built: an id is compared as it is stored).
+fn same_key(previous: Snapshot<'_>, by: PairBy, old: u32, key: &str, scratch: &mut String) -> bool {
+    let deals = &previous.deals;
+    let Some(d) = deals.get(old as usize) else {
+        return false;
+    };
+    match by {
+        PairBy::Id => deals.id(d) == key,
+        PairBy::AccountAndName => {
+            key_into(
+                by,
+                deals.id(d),
+                deals.account(d),
+                deals.name(d),
+                &previous.rules,
+                scratch,
+            ) && scratch == key
+        }
+    }
+}
