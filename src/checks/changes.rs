@@ -131,7 +131,7 @@ pub(crate) fn check_row(
     let old = previous.deals.get(old_index as usize)?;
     let table = plan.table;
     let field = |c: Canonical| Some(table.canonical(c));
-    let was = standing(old, &previous.rules);
+    let was = standing(old, previous.rules);
     let mut pushed = false;
     let mut pushed_days = 0;
     if was == Standing::Open && now.open {
@@ -308,7 +308,7 @@ pub(crate) fn finish(
         let file = baseline.file;
         for (i, d) in previous.deals.iter().enumerate() {
             let gone = claimed[i] == u32::MAX && !contested[i] && !baseline.shared[i];
-            if !gone || standing(d, &previous.rules) != Standing::Open {
+            if !gone || standing(d, previous.rules) != Standing::Open {
                 continue;
             }
             let deals = &previous.deals;
@@ -326,7 +326,7 @@ pub(crate) fn finish(
                 PairBy::AccountAndName => table.canonical(Canonical::Name),
             };
             sink.push(Code::Chg004, None, About::Row(row), Some(field), || {
-                Says::Text(vanished_words(d, deals, &previous.rules))
+                Says::Text(vanished_words(d, deals, previous.rules))
             });
         }
     }

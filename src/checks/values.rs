@@ -605,6 +605,7 @@ Configuration
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::values::DecimalMark;
 
     fn ctx() -> ValueContext<'static> {
         ValueContext {

@@ -113,7 +113,7 @@ impl<'a> Baseline<'a> {
                 deals.id(d),
                 deals.account(d),
                 deals.name(d),
-                &previous.rules,
+                previous.rules,
                 &mut key,
             ) {
                 continue;
@@ -170,7 +170,7 @@ fn same_key(previous: Snapshot<'_>, by: PairBy, old: u32, key: &str, scratch: &m
                 deals.id(d),
                 deals.account(d),
                 deals.name(d),
-                &previous.rules,
+                previous.rules,
                 scratch,
             ) && scratch == key
         }
