@@ -14,7 +14,6 @@ use serde::Serialize;
 pub(crate) use crate::interner::Interner;
 
 use crate::rules::{Outcome, RiskWeights, RuleSet};
-use crate::score::completeness::record_rate;
 use crate::values::{Currency, Money};
 
 /// Which stage a deal is in.
@@ -113,7 +112,7 @@ const LONG: [u16; 2] = [u16::MAX, u16::MAX];
 
 impl Deal {
     pub(crate) fn completeness(&self) -> f64 {
-        record_rate(self.filled, self.applicable)
+        crate::values::percent(u64::from(self.filled), u64::from(self.applicable))
     }
 
     pub(crate) fn amount(&self) -> Option<Money> {

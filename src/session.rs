@@ -284,7 +284,7 @@ impl AuditRequest {
         let quotas = self
             .quota
             .as_deref()
-            .map(|q| input::quota::read(q, &rules))
+            .map(|q| input::quota::read(q, rules.input.decimal, rules.input.currency))
             .transpose()?;
         let _progress = self
             .progress

@@ -14,7 +14,7 @@ use super::{CheckDoc, Wording};
 use crate::deal::{Deal, DealStore, StageKey};
 use crate::diag::{About, Code, Finding, FindingSink, RowRef, Says, Subject};
 use crate::facts::mapping::FieldTable;
-use crate::facts::pairing::{Baseline, PairBy, Snapshot, key_into};
+use crate::facts::pairing::{Baseline, PairBy, Pairing, Snapshot, key_into};
 use crate::facts::plan::Plan;
 use crate::facts::standing::{Standing, standing};
 use crate::field::Canonical;
@@ -64,11 +64,6 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         wording: Wording::Stored,
     },
 ];
-
-/// Whether a code needs a previous snapshot to be checked at all.
-pub(crate) fn needs_previous(code: Code) -> bool {
-    CHECKS.iter().any(|d| d.code == code)
-}
 
 /// Why the change checks were not run, for the reports' "not checked" list.
 pub(crate) const NOT_CHECKED: &str = "no previous snapshot to compare with (audit --previous FILE)";
@@ -245,19 +240,6 @@ pub(crate) fn money(m: Money, currency: Option<Currency>) -> String {
     }
 }
 
-/// How the current deals paired with the previous ones, once every row is read.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Pairing {
-    pub(crate) by: Option<PairBy>,
-    /// `(current deal, previous deal)`, in current order.
-    pub(crate) pairs: Vec<(u32, u32)>,
-    /// Current deals that repeat an id another current deal already paired with.
-    pub(crate) repeated: u64,
-    /// Deals left unpaired because their account and name are not unique: current, then
-    /// previous.
-    pub(crate) ambiguous: (u64, u64),
-}
-
 /// Settle the pairs the rows proposed (in current order): a record id repeated in the
 /// current snapshot pairs on its first occurrence; an account and name claimed by two
 /// current deals pairs with neither. Then CHG004 for every open previous deal that no
@@ -377,7 +359,7 @@ pub(crate) fn drop_findings(findings: &mut Vec<Finding>, undone: &[u32]) {
         return;
     }
     findings.retain(|f| match f.subject {
-        Subject::Deal(d) => !(needs_previous(f.code) && undone.binary_search(&d).is_ok()),
+        Subject::Deal(d) => !(f.code.needs_previous() && undone.binary_search(&d).is_ok()),
         Subject::Row(_) => true,
     });
 }
@@ -487,3 +469,17 @@ How to fix
 
 Configuration
   [checks] CHG005 = \"error\" | \"info\" | \"off\".";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes that need a previous snapshot are exactly this family's.
+    #[test]
+    fn needs_previous_is_this_family() {
+        for code in Code::ALL {
+            let here = CHECKS.iter().any(|d| d.code == *code);
+            assert_eq!(code.needs_previous(), here, "{code}");
+        }
+    }
+}

@@ -2,10 +2,10 @@
 //! future was won on no day yet (its close date was never updated, or it was marked won too
 //! early); an open deal without a close date is in no quarter's forecast.
 
-use super::hygiene::DealState;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
 use crate::facts::plan::Plan;
+use crate::facts::state::DealState;
 use crate::words::{plural, thousands};
 
 pub(crate) const CHECKS: &[CheckDoc] = &[

@@ -18,7 +18,6 @@ pub(crate) mod hygiene;
 pub(crate) mod input;
 pub(crate) mod required;
 pub(crate) mod slippage;
-pub(crate) mod status;
 pub(crate) mod traps;
 pub(crate) mod values;
 

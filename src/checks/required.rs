@@ -5,7 +5,7 @@
 //! most specific code (REQ003, then REQ002, then REQ001) at the highest of their severities.
 //! A present but invalid value is a VAL finding and gets no REQ finding.
 
-use crate::facts::requirement::{Because, Requirement};
+use crate::facts::requirement::{Because, Fulfilment, Requirement};
 
 use super::{CheckDoc, WordContext, Wording};
 use crate::deal::{Deal, StageKey};
@@ -13,9 +13,9 @@ use crate::diag::{About, Code, Finding, FindingSink, Says, Severity};
 use crate::facts::cell::Cell;
 use crate::facts::mapping::FieldId;
 use crate::facts::plan::Plan;
+use crate::facts::requirement::FieldTally;
 use crate::input::RowText;
 use crate::rules::RuleSet;
-use crate::score::FieldTally;
 use crate::values::trim_cell;
 use crate::words::quote;
 
@@ -41,17 +41,6 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         wording: Wording::Derived(word),
     },
 ];
-
-/// What one deal's requirements came to: its completeness weights, and whether a REQ
-/// finding already reports its amount missing (so HYG006 does not repeat it).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Fulfilment {
-    pub(crate) filled: u32,
-    pub(crate) applicable: u32,
-    pub(crate) amount_reported: bool,
-    /// A REQ finding already says the close date is missing (HYG012 then says nothing).
-    pub(crate) close_date_reported: bool,
-}
 
 /// The requirements of deal `deal`: global ones, its stage's exit criteria and those of
 /// the rules whose `when` holds. Each demanded field counts towards completeness (and its

@@ -343,12 +343,12 @@ pub(crate) fn history_rows(export: &crate::input::Export, id: Option<usize>) -> 
 const FAR_DAYS: i64 = 90;
 
 /// IN013: as-of defaulted to today, more than 90 days after the newest date of any deal
-/// (`newest`). One finding on the first file's header line; the note, for the report's
-/// as-of line and standard error.
+/// (`newest`). One finding on the first file's header line (`header_line`); the note, for
+/// the report's as-of line and standard error.
 pub(crate) fn as_of_far(
     as_of: chrono::NaiveDate,
     newest: Option<chrono::NaiveDate>,
-    inputs: &[crate::engine::InputSummary],
+    header_line: Option<u64>,
     sink: &mut FindingSink<'_>,
 ) -> Option<String> {
     let newest = newest?;
@@ -361,14 +361,7 @@ pub(crate) fn as_of_far(
          pass --as-of with the day the export was taken",
         thousands(days.unsigned_abs())
     );
-    let first = inputs.iter().find(|i| !i.previous)?;
-    let about = About::Row(RowRef {
-        file: 0,
-        line: first.header_line,
-        record_id: None,
-        column: None,
-        previous_deal: None,
-    });
+    let about = at_line(0, header_line?);
     sink.push(Code::In013, None, about, None, || Says::Text(note.clone()));
     Some(note)
 }

@@ -89,6 +89,15 @@ codes! {
 }
 
 impl Code {
+    /// Whether the code compares two snapshots (CHG001–CHG005): it needs a previous one to
+    /// be checked at all.
+    pub(crate) fn needs_previous(self) -> bool {
+        matches!(
+            self,
+            Code::Chg001 | Code::Chg002 | Code::Chg003 | Code::Chg004 | Code::Chg005
+        )
+    }
+
     /// Whether `[checks]`, `--select` and `--ignore` may switch this code off. IN001 is the
     /// audit failing to start, not a finding, so it cannot be.
     pub(crate) fn can_disable(self) -> bool {

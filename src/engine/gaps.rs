@@ -92,7 +92,7 @@ fn which_checks(
             Some(NO_STANDING)
         } else if !judged.stages && crate::checks::needs_stage(c) {
             Some(NO_STAGE)
-        } else if changes::needs_previous(c) && !has_previous {
+        } else if c.needs_previous() && !has_previous {
             Some(changes::NOT_CHECKED)
         } else if slippage::needs_push_history(c) && !push_history {
             Some(slippage::NOT_CHECKED)

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::checks::WordContext;
-use crate::checks::changes::{self, Pairing};
+use crate::checks::changes;
 use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::traps;
@@ -27,6 +27,7 @@ use crate::deal::{Deal, DealStore};
 use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, StoredRow, Subject};
 use crate::facts::mapping::{FieldId, FieldTable, Mapping, bind};
 use crate::facts::pairing::Baseline;
+use crate::facts::pairing::Pairing;
 use crate::facts::plan::Plan;
 use crate::input::reader::BATCH_ROWS;
 use crate::input::{Batch, BatchStream, Export};
@@ -441,7 +442,14 @@ pub(crate) fn run(
     }
 
     let as_of_note = (!options.as_of_given)
-        .then(|| traps::as_of_far(options.as_of, newest, &inputs, &mut later))
+        .then(|| {
+            traps::as_of_far(
+                options.as_of,
+                newest,
+                inputs.iter().find(|i| !i.previous).map(|i| i.header_line),
+                &mut later,
+            )
+        })
         .flatten();
     let Merged {
         deals,

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use crate::checks::changes::{self, KeyScratch, Now, Paired};
 use crate::checks::conditions;
 use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
-use crate::checks::hygiene::{self, DealState};
+use crate::checks::hygiene;
 use crate::checks::input::{self, ReadTally, Shape};
 use crate::checks::required::{self, Demands};
 use crate::checks::slippage::{self, Slippage};
@@ -18,6 +18,7 @@ use crate::deal::{DealBuffer, DealFacts, DealText, Names, RiskFacts, Signal, Sta
 use crate::diag::{FindingSink, Policy};
 use crate::facts::cell::{Cell, Parsed};
 use crate::facts::plan::Plan;
+use crate::facts::state::DealState;
 use crate::input::{Row, RowText, Rows};
 use crate::score::risk::{self, RiskInputs, Riskiest, risk_key};
 use crate::score::{Band, GroupTally, Tallies};
@@ -140,7 +141,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut Chun
         .hygiene
         .forecast_category
         .map(|s| texts.field(Some(plan.slots[s].column)));
-    let forecast = hygiene::read_forecast(
+    let forecast = crate::facts::state::read_forecast(
         forecast_text.as_deref(),
         placeholders,
         &mut scratch.names.forecasts,
@@ -297,7 +298,7 @@ fn note_dates(state: &DealState<'_>, line: u64, read: &mut ReadTally) {
         }
     }
     let activity = match state.activity {
-        hygiene::Activity::Last(d) => Some(d),
+        crate::facts::state::Activity::Last(d) => Some(d),
         _ => None,
     };
     for d in [state.close_date, state.created_date, activity]
@@ -374,7 +375,7 @@ fn tally(
     t: &mut Tallies,
     owner: Option<u32>,
     stage: StageKey,
-    fulfilment: &required::Fulfilment,
+    fulfilment: &crate::facts::requirement::Fulfilment,
     standing: Tallied,
 ) {
     let add = |g: &mut GroupTally| {

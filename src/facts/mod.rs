@@ -11,3 +11,5 @@ pub(crate) mod plan;
 pub(crate) mod reading;
 pub(crate) mod requirement;
 pub(crate) mod standing;
+pub(crate) mod state;
+pub(crate) mod status;

@@ -176,3 +176,16 @@ fn same_key(previous: Snapshot<'_>, by: PairBy, old: u32, key: &str, scratch: &m
         }
     }
 }
+
+/// How the current deals paired with the previous ones, once every row is read.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pairing {
+    pub(crate) by: Option<PairBy>,
+    /// `(current deal, previous deal)`, in current order.
+    pub(crate) pairs: Vec<(u32, u32)>,
+    /// Current deals that repeat an id another current deal already paired with.
+    pub(crate) repeated: u64,
+    /// Deals left unpaired because their account and name are not unique: current, then
+    /// previous.
+    pub(crate) ambiguous: (u64, u64),
+}

@@ -7,7 +7,7 @@ use super::cell::{Cell, Parsed};
 use super::mapping::FieldId;
 use crate::diag::{Code, Severity};
 use crate::rules::{Operand, Test};
-use crate::values::eq_fold;
+use crate::values::{eq_fold, percent};
 
 /// Why a field is required.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,5 +98,40 @@ fn compare(value: &Parsed, operand: &Operand, text: &str) -> Option<Ordering> {
         (Parsed::Number(n), Operand::Number { value, .. }) => n.partial_cmp(value),
         (Parsed::Date(d), Operand::Date(o)) => Some(d.cmp(o)),
         _ => None,
+    }
+}
+
+/// What one deal's requirements came to: its completeness weights, and whether a REQ
+/// finding already reports its amount missing (so HYG006 does not repeat it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Fulfilment {
+    pub(crate) filled: u32,
+    pub(crate) applicable: u32,
+    pub(crate) amount_reported: bool,
+    /// A REQ finding already says the close date is missing (HYG012 then says nothing).
+    pub(crate) close_date_reported: bool,
+}
+
+/// Per field: how often it was applicable, and what it held then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FieldTally {
+    pub(crate) applicable: u64,
+    pub(crate) filled: u64,
+    pub(crate) missing: u64,
+    pub(crate) invalid: u64,
+}
+
+impl FieldTally {
+    pub(crate) fn merge(&mut self, other: &FieldTally) {
+        self.applicable += other.applicable;
+        self.filled += other.filled;
+        self.missing += other.missing;
+        self.invalid += other.invalid;
+    }
+
+    /// Share of applicable records in which the field was filled, 0–100; `None` when the
+    /// field never applied.
+    pub(crate) fn rate(&self) -> Option<f64> {
+        (self.applicable > 0).then(|| percent(self.filled, self.applicable))
     }
 }

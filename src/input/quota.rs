@@ -13,8 +13,7 @@
 
 use anyhow::{Result, bail};
 
-use crate::rules::RuleSet;
-use crate::values::{Currency, Money, parse_money};
+use crate::values::{Currency, DecimalMark, Money, parse_money};
 
 /// One owner's quota for one fiscal period.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,8 +62,9 @@ fn is_period(p: &str) -> bool {
         && matches!(b[8], b'1'..=b'4')
 }
 
-/// Read a quota file. `rules` give the decimal mark and the default currency.
-pub(crate) fn read(path: &str, rules: &RuleSet) -> Result<Quotas> {
+/// Read a quota file with the rules' decimal mark and `default` currency (`[input] decimal`,
+/// `[input] currency`).
+pub(crate) fn read(path: &str, decimal: DecimalMark, default: Option<Currency>) -> Result<Quotas> {
     let bytes =
         std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read quota file {path}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -117,7 +117,7 @@ pub(crate) fn read(path: &str, rules: &RuleSet) -> Result<Quotas> {
                 cell(period)
             );
         }
-        let value = parse_money(cell(amount), rules.input.decimal, rules.input.currency).map_err(|_| {
+        let value = parse_money(cell(amount), decimal, default).map_err(|_| {
             anyhow::anyhow!(
                 "{path}:{line}: column {}: `{}` is not an amount; write it as 250000 or USD 250,000.00",
                 column(amount),
@@ -137,7 +137,7 @@ pub(crate) fn read(path: &str, rules: &RuleSet) -> Result<Quotas> {
             owner: who.to_string(),
             period: when,
             amount: value.amount,
-            currency: named.or(value.currency).or(rules.input.currency),
+            currency: named.or(value.currency).or(default),
             line,
         };
         if let Some(dup) = rows
@@ -167,8 +167,8 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let p = dir.path().join("q.csv");
         std::fs::write(&p, text)?;
-        let rules = crate::rules::resolve(None, Some("generic"), &[])?;
-        read(&p.to_string_lossy(), &rules).map_err(|e| {
+        // As the generic preset reads them: a decimal point, no default currency.
+        read(&p.to_string_lossy(), DecimalMark::Point, None).map_err(|e| {
             anyhow::anyhow!("{}", e.to_string().replace(&*p.to_string_lossy(), "q.csv"))
         })
     }

@@ -160,7 +160,7 @@ impl<'a> Report<'a> {
 
     /// The change findings (CHG001–CHG005), in report order, and how many there are.
     pub fn change_findings(&self) -> (impl Iterator<Item = FindingRow<'_>> + '_, usize) {
-        let is_change = |f: &&Finding| crate::checks::changes::needs_previous(f.code);
+        let is_change = |f: &&Finding| f.code.needs_previous();
         let list = &self.audit.findings.list;
         let count = list.iter().filter(is_change).count();
         (

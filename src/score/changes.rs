@@ -7,10 +7,10 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use crate::checks::changes::{Pairing, needs_previous};
 use crate::deal::{Deal, DealStore, StageKey};
 use crate::diag::{Code, Finding, Subject};
 use crate::engine::Audit;
+use crate::facts::pairing::Pairing;
 use crate::facts::standing::{Standing, standing};
 use crate::rules::{RuleSet, normalize_forecast};
 use crate::values::Currency;
@@ -424,7 +424,7 @@ fn finding_delta(
     let key = |deal: u32, f: &Finding| {
         (u64::from(deal) << 32) | ((f.code as u64) << 16) | u64::from(f.field)
     };
-    let counted = |f: &Finding| !needs_previous(f.code);
+    let counted = |f: &Finding| !f.code.needs_previous();
     let mut before: Vec<u64> = previous
         .findings
         .list

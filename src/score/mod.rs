@@ -8,5 +8,5 @@ pub(crate) mod health;
 pub(crate) mod risk;
 
 pub(crate) use aggregate::{GroupTally, Tallies};
-pub(crate) use completeness::{FieldTally, round1};
+pub(crate) use completeness::round1;
 pub use risk::Band;

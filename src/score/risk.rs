@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::checks::hygiene::{Activity, DealState, StageTime};
 use crate::deal::{RiskFacts, Signal, Signals, StageKey};
 use crate::facts::cell::Cell;
 use crate::facts::plan::Plan;
+use crate::facts::state::{Activity, DealState, StageTime};
 use crate::rules::{RiskRules, StageRule};
 use crate::words::{number as fmt_number, plural, pushes};
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Check, Compiler, dates, numbers};
-use crate::checks::status::{STATUS_LOST, STATUS_OPEN, STATUS_WON};
+use crate::facts::status::{STATUS_LOST, STATUS_OPEN, STATUS_WON};
 
 /// Status words as SQL string literals (letters and digits only: nothing to escape).
 fn quoted(words: &[&str]) -> String {

@@ -168,6 +168,20 @@ pub(crate) fn normalize_name(s: &str, out: &mut String) {
     }
 }
 
+/// `part / whole` as a percentage (unrounded).
+pub(crate) fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+/// Round to one decimal, as every percentage in reports is.
+pub(crate) fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! else Salesforce's closed and won flags (`IsClosed`, `IsWon`). The SQL compiler reads the
 //! same words (`sql/query.rs`), so both evaluators close and open the same deals.
 
-use crate::facts::plan::Plan;
+use super::plan::Plan;
 use crate::input::RowText;
 use crate::rules::Outcome;
 use crate::values::trim_cell;
