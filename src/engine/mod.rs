@@ -145,7 +145,7 @@ pub struct Audit {
     /// The quotas coverage is measured against (`--quota FILE`).
     pub(crate) quotas: Option<crate::input::quota::Quotas>,
     /// What the stored history adds (`--history`), or a stored snapshot's streaks.
-    pub(crate) history: Option<Box<crate::history::view::HistoryView>>,
+    pub(crate) history: Option<Box<crate::score::trends::HistoryView>>,
     /// Why the as-of is suspect: it defaulted to today, far after the data (IN013).
     pub(crate) as_of_note: Option<String>,
 }
@@ -159,6 +159,15 @@ impl Audit {
             min_completeness: g.min_completeness,
             max_high_risk: g.max_high_risk,
             allow_empty: g.allow_empty,
+        }
+    }
+
+    /// What a later audit compares with: this one's deals, rules and findings.
+    pub(crate) fn snapshot(&self) -> crate::facts::pairing::Snapshot<'_> {
+        crate::facts::pairing::Snapshot {
+            deals: &self.deals,
+            rules: &self.rules,
+            findings: &self.findings.list,
         }
     }
 
@@ -299,10 +308,7 @@ fn baseline<'a>(
         .iter()
         .all(|i| i.mapping.column(id).is_some())
         && mappings.iter().all(|m| m.column(id).is_some());
-    let snapshot = crate::facts::pairing::Snapshot {
-        deals: &previous.deals,
-        rules: &previous.rules,
-    };
+    let snapshot = previous.snapshot();
     Baseline::new(snapshot, by_id, current_files)
 }
 
@@ -479,7 +485,7 @@ pub(crate) fn run(
     }
     let changes = match (&previous, &pairing) {
         (Some(p), Some(pairing)) => Some(crate::score::changes::compare(
-            p,
+            p.snapshot(),
             pairing,
             &deals,
             &rules,

@@ -12,11 +12,13 @@ use crate::deal::{Deal, DealStore};
 use crate::rules::RuleSet;
 use crate::values::normalize_name;
 
-/// What the change checks read of the previous snapshot's audit: its deals and its rules.
+/// What the change checks and the change view read of the previous snapshot's audit: its
+/// deals, its rules and its findings.
 #[derive(Clone, Copy)]
 pub(crate) struct Snapshot<'a> {
     pub(crate) deals: &'a DealStore,
     pub(crate) rules: &'a RuleSet,
+    pub(crate) findings: &'a [crate::diag::Finding],
 }
 
 /// How the deals of two snapshots are paired.

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 
 use super::{SnapshotMeta, Store};
 use crate::diag::Subject;
@@ -15,64 +14,12 @@ use crate::facts::pairing::pairing_key;
 use crate::facts::standing::standing;
 use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};
 use crate::score::round1;
+pub use crate::score::trends::{HistoryView, OwnerTrend, QuarterAccuracy, TrendPoint};
 use crate::values::Amount;
 use crate::values::{Currency, Money};
 
 /// How many snapshots an owner's trend spans, this one included.
 pub(crate) const TREND_SNAPSHOTS: usize = 8;
-
-/// The history's part of a report (`history` in JSON).
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct HistoryView {
-    /// The history file.
-    pub db: String,
-    /// Stored snapshots before this audit's as-of, oldest first.
-    pub snapshots: Vec<String>,
-    /// The one this audit was compared with (the latest of them).
-    pub compared_with: Option<String>,
-    pub trends: Vec<OwnerTrend>,
-    pub commit_accuracy: Vec<QuarterAccuracy>,
-    /// Per finding of the audit (in report order), snapshots in a row it has been flagged.
-    #[serde(skip)]
-    pub(crate) streaks: Vec<u16>,
-}
-
-/// One owner over the last snapshots, oldest first (this audit last).
-#[derive(Clone, Debug, Serialize)]
-pub struct OwnerTrend {
-    pub owner: Option<String>,
-    pub points: Vec<TrendPoint>,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct TrendPoint {
-    pub as_of: String,
-    pub records: u64,
-    /// 0–100, one decimal; `None` when nothing applied.
-    pub completeness: Option<f64>,
-    pub open: u64,
-    pub high_risk: u64,
-    pub open_amount: Vec<Amount>,
-    pub at_risk_amount: Vec<Amount>,
-}
-
-/// Deals first called commit for one fiscal quarter, and how many closed won in it.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct QuarterAccuracy {
-    pub quarter: String,
-    /// Whether the quarter is over at as-of.
-    pub ended: bool,
-    pub called: u64,
-    pub called_amount: Vec<Amount>,
-    /// Closed won with a close date in the quarter.
-    pub won: u64,
-    pub won_amount: Vec<Amount>,
-    pub lost: u64,
-    /// Still open, or closed after the quarter, or no longer in the exports.
-    pub not_won: u64,
-    /// Won ÷ called, 0–100.
-    pub accuracy: Option<f64>,
-}
 
 /// Per finding of `audit`, the snapshots in a row it has been flagged: one more than its
 /// paired previous self's streak for the same code and field, else 1.

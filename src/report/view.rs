@@ -183,7 +183,16 @@ impl<'a> Report<'a> {
             by_owner: by_owner(audit, sole),
             by_stage: by_stage(audit, sole),
             by_code: by_code(audit),
-            health: crate::score::health::compute(audit, sole, audit.quotas.as_ref()),
+            health: crate::score::health::compute(
+                crate::score::health::Audited {
+                    deals: &audit.deals,
+                    rules: &audit.rules,
+                    as_of: audit.as_of,
+                    by: audit.by.as_deref(),
+                },
+                sole,
+                audit.quotas.as_ref(),
+            ),
         }
     }
 

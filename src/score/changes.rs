@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 
 use crate::deal::{Deal, DealStore, StageKey};
 use crate::diag::{Code, Finding, Subject};
-use crate::engine::Audit;
 use crate::facts::pairing::Pairing;
+use crate::facts::pairing::Snapshot;
 use crate::facts::standing::{Standing, standing};
 use crate::rules::{RuleSet, normalize_forecast};
 use crate::values::Currency;
@@ -275,7 +275,7 @@ fn add_open_sums(flows: &mut Vec<Flow>, deals: &DealStore, rules: &RuleSet, begi
 
 /// The change view of `now` (this snapshot's deals) against `previous`.
 pub(crate) fn compare(
-    previous: &Audit,
+    previous: Snapshot<'_>,
     pairing: &Pairing,
     now: &DealStore,
     rules: &RuleSet,
@@ -318,7 +318,7 @@ pub(crate) fn compare(
                 flow(&mut view.waterfall, d.currency).new += amount(d).unwrap_or(0);
             }
         } else if let Some(old) = was.get(o as usize) {
-            let stood = standing(old, &previous.rules);
+            let stood = standing(old, previous.rules);
             match (stood, stands) {
                 (Standing::Open, Standing::Open) => {
                     note_amount(old);
@@ -383,7 +383,7 @@ pub(crate) fn compare(
         }
     }
     for (o, old) in was.iter().enumerate() {
-        if paired_was[o] || standing(old, &previous.rules) != Standing::Open {
+        if paired_was[o] || standing(old, previous.rules) != Standing::Open {
             continue;
         }
         note_amount(old);
@@ -397,7 +397,7 @@ pub(crate) fn compare(
         });
     }
     view.without_amount = without_amount;
-    add_open_sums(&mut view.waterfall, was, &previous.rules, true);
+    add_open_sums(&mut view.waterfall, was, previous.rules, true);
     add_open_sums(&mut view.waterfall, now, rules, false);
     if let Some(f) = view.waterfall.iter().find(|f| !f.reconciles()) {
         bail!(
@@ -416,7 +416,7 @@ pub(crate) fn compare(
 /// Findings introduced, cleared and persisting: a finding persists when the previous
 /// snapshot had one of the same code on the same field of the paired deal.
 fn finding_delta(
-    previous: &Audit,
+    previous: Snapshot<'_>,
     paired_now: &[u32],
     now: &DealStore,
     findings: &[Finding],
@@ -427,7 +427,6 @@ fn finding_delta(
     let counted = |f: &Finding| !f.code.needs_previous();
     let mut before: Vec<u64> = previous
         .findings
-        .list
         .iter()
         .filter(|f| counted(f))
         .filter_map(|f| match f.subject {

@@ -18,9 +18,10 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::deal::Deal;
-use crate::engine::Audit;
+use crate::deal::DealStore;
 use crate::facts::standing::{Standing, standing};
 use crate::input::quota::Quotas;
+use crate::rules::RuleSet;
 use crate::rules::{ForecastClass, Outcome};
 use crate::score::aggregate::CurrencySums;
 use crate::score::risk::Band;
@@ -364,7 +365,20 @@ fn cover_of(
 }
 
 /// Every health figure of `audit`; `sole` is the currency amounts without one are in.
-pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quotas>) -> Health {
+/// What the health figures read of an audit: its deals, rules and as-of, and the `--by`
+/// field the win rate breaks down by.
+pub(crate) struct Audited<'a> {
+    pub(crate) deals: &'a DealStore,
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) by: Option<&'a str>,
+}
+
+pub(crate) fn compute(
+    audit: Audited<'_>,
+    sole: Option<Currency>,
+    quotas: Option<&Quotas>,
+) -> Health {
     // Amounts that name no currency are in the export's one currency, else in the quota
     // file's one currency, when it has one.
     let sole = sole.or_else(|| {
@@ -372,8 +386,8 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
         let first = named.next()?;
         named.all(|c| c == first).then_some(first)
     });
-    let rules = &audit.rules;
-    let deals = &audit.deals;
+    let rules = audit.rules;
+    let deals = audit.deals;
     let as_of = audit.as_of;
     let window = rules.forecast.win_rate_days;
     let from = as_of
@@ -500,7 +514,7 @@ pub(crate) fn compute(audit: &Audit, sole: Option<Currency>, quotas: Option<&Quo
             to: as_of.to_string(),
             overall: win.row(),
             by_owner: named(win_by_owner, &owner_name),
-            by_field: audit.by.clone(),
+            by_field: audit.by.map(str::to_string),
             by_value: if audit.by.is_some() {
                 named(win_by_value, &group_name)
             } else {

@@ -6,6 +6,7 @@ pub(crate) mod changes;
 pub(crate) mod completeness;
 pub(crate) mod health;
 pub(crate) mod risk;
+pub(crate) mod trends;
 
 pub(crate) use aggregate::{GroupTally, Tallies};
 pub(crate) use completeness::round1;
