@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+mod audit;
 mod checks;
 mod cli;
 mod commands;
@@ -64,9 +65,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+pub use audit::Audit;
 pub use cli::Cli;
 pub use diag::{Code, Severity};
-pub use engine::Audit;
 pub use gate::{FailOn, GateSettings, Verdict};
 pub use history::backtest::{Backtest, SignalLift};
 pub use history::view::{HistoryView, OwnerTrend, QuarterAccuracy, TrendPoint};

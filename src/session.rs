@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
-use crate::engine::Audit;
+use crate::audit::Audit;
 use crate::input::Export;
 use crate::rules::RuleSet;
 use crate::{checks, diag, engine, history, input, progress, report, rules};

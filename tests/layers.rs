@@ -16,8 +16,8 @@ const FOUNDATION: &[&str] = &["values", "words", "field", "interner", "suggest",
 /// What the command line (`commands`, `cli`) may import: each other (`cli` names each
 /// command's flags, which live in `commands/<command>.rs`) and everything below.
 const COMMAND_LINE: &[&str] = &[
-    "commands", "cli", "session", "report", "history", "engine", "sql", "draft", "gate", "score",
-    "checks", "facts", "deal", "infer", "rules", "input", "progress",
+    "commands", "cli", "session", "report", "history", "engine", "audit", "sql", "draft", "gate",
+    "score", "checks", "facts", "deal", "infer", "rules", "input", "progress",
 ];
 
 /// Top to bottom: each module and what it may import besides the foundation (`*`: anything).
@@ -27,10 +27,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("lib", &["*"]),
     ("commands", COMMAND_LINE),
     ("cli", COMMAND_LINE),
-    ("session", &["report", "history", "engine", "gate", "score", "checks", "facts", "deal", "infer", "rules", "input", "progress"]),
-    ("report", &["engine", "history", "score", "gate", "checks", "facts", "deal", "rules", "input", "infer"]),
-    ("history", &["engine", "score", "facts", "deal", "rules", "input"]),
-    ("engine", &["gate", "checks", "score", "facts", "deal", "rules", "input", "infer"]),
+    ("session", &["report", "history", "engine", "audit", "gate", "score", "checks", "facts", "deal", "infer", "rules", "input", "progress"]),
+    ("report", &["audit", "history", "score", "gate", "checks", "facts", "deal", "rules", "input", "infer"]),
+    ("history", &["audit", "score", "facts", "deal", "rules", "input"]),
+    ("engine", &["audit", "gate", "checks", "score", "facts", "deal", "rules", "input", "infer"]),
+    ("audit", &["score", "gate", "facts", "deal", "rules", "input"]),
     ("sql", &["facts", "deal", "rules", "input", "infer"]),
     ("draft", &["facts", "deal", "rules", "input", "infer"]),
     ("gate", &["score"]),
@@ -49,10 +50,11 @@ const LAYERS: &[(&str, &[&str])] = &[
 #[rustfmt::skip]
 const NEVER: &[(&str, &[&str], &str)] = &[
     ("report", &["commands"], "output imports nothing above it"),
+    ("report", &["engine", "session"], "reports read the audit result (audit.rs), never what produces it"),
     ("checks", &["engine", "score", "report", "history"], "checks see one row through the plan and push findings; they never import what runs or reads them"),
     ("score", &["engine", "report"], "scores are computed per row and merged; they never import what runs or shows them"),
     ("engine", &["history", "report"], "the engine produces the audit result; history and reports read it"),
-    ("history", &["report"], "history stores and reads snapshots; reports show them"),
+    ("history", &["report", "engine"], "history stores and reads snapshots (the audit result); reports show them"),
     ("facts", &["checks", "score", "engine", "report", "history"], "facts are what a row holds; checks and scores read them, never the other way"),
     ("score", &["checks"], "scores read the facts, not the checks"),
     ("*", &["commands"], "nothing below the command line imports commands"),

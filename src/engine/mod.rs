@@ -18,14 +18,14 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::checks::WordContext;
+use crate::audit::{Audit, InputSummary};
 use crate::checks::changes;
 use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
 use crate::checks::traps;
-use crate::deal::{Deal, DealStore};
+use crate::deal::DealStore;
 use crate::diag::{Code, Finding, FindingSink, Findings, NO_FIELD, Policy, StoredRow, Subject};
-use crate::facts::mapping::{FieldId, FieldTable, Mapping, bind};
+use crate::facts::mapping::{FieldTable, Mapping, bind};
 use crate::facts::pairing::Baseline;
 use crate::facts::pairing::Pairing;
 use crate::facts::plan::Plan;
@@ -33,7 +33,6 @@ use crate::input::reader::BATCH_ROWS;
 use crate::input::{Batch, BatchStream, Export};
 use crate::rules::RuleSet;
 use crate::score::Tallies;
-use crate::score::changes::ChangeView;
 use crate::score::risk::Riskiest;
 use record::{ChunkOut, Worker, audit_chunk};
 
@@ -88,153 +87,29 @@ fn group_columns(
     Ok(columns)
 }
 
-/// What the report says about one input file.
-#[derive(Clone, Debug)]
-pub(crate) struct InputSummary {
-    pub(crate) path: String,
-    /// Data rows read (deals plus malformed rows).
-    pub(crate) records: u64,
-    pub(crate) malformed: u64,
-    /// Rows skipped as report footers or summaries.
-    pub(crate) skipped: u64,
-    /// Cells cut to the 64 kB a cell keeps, and the first one's line and column.
-    pub(crate) cut_cells: u64,
-    pub(crate) first_cut: Option<(u64, u32)>,
-    /// Read as a database dump (IN008), with the NULLs and escaped quotes the file held.
-    pub(crate) dump: Option<crate::input::dialect::Dump>,
-    /// The file has no header row; `[input] header` named its columns (IN007).
-    pub(crate) header_named: bool,
-    pub(crate) encoding: &'static str,
-    pub(crate) delimiter: u8,
-    pub(crate) header: Vec<String>,
-    /// The header's line (1, or after blank lines).
-    pub(crate) header_line: u64,
-    pub(crate) mapping: Mapping,
-    /// Date formats and decimal mark read from the file's values, in words.
-    pub(crate) detected: Vec<String>,
-    /// The previous snapshot's file, listed so that findings on it (CHG004) name it.
-    pub(crate) previous: bool,
-}
-
-/// The outcome of an audit: every deal's summary, every finding, the aggregates. Build its
-/// report view with [`Audit::report`].
-pub struct Audit {
-    pub(crate) rules: RuleSet,
-    pub(crate) table: FieldTable,
-    pub(crate) as_of: NaiveDate,
-    pub(crate) inputs: Vec<InputSummary>,
-    pub(crate) deals: DealStore,
-    /// Ordered by file, line, code, field; with the rows and texts they refer to.
-    pub(crate) findings: Findings,
-    pub(crate) tallies: Tallies,
-    /// The riskiest open deals, riskiest first (up to `RunOptions::keep_riskiest`).
-    pub(crate) riskiest: Riskiest,
-    /// The codes that ran: on (not switched off by `[checks]`, `--select`, `--ignore`)
-    /// and checkable (the change checks need a previous snapshot).
-    pub(crate) checks_run: Vec<Code>,
-    /// The previous snapshot this one was compared with (`--previous`), audited in full.
-    pub(crate) previous: Option<Box<Audit>>,
-    /// How this snapshot's deals paired with the previous one's.
-    pub(crate) pairing: Option<Pairing>,
-    /// Codes that were on but could not be checked, with why.
-    pub(crate) not_checked: Vec<(Vec<Code>, String)>,
-    /// What changed since the previous snapshot.
-    pub(crate) changes: Option<ChangeView>,
-    /// The `--by FIELD` the health breakdowns group by.
-    pub(crate) by: Option<String>,
-    /// The quotas coverage is measured against (`--quota FILE`).
-    pub(crate) quotas: Option<crate::input::quota::Quotas>,
-    /// What the stored history adds (`--history`), or a stored snapshot's streaks.
-    pub(crate) history: Option<Box<crate::score::trends::HistoryView>>,
-    /// Why the as-of is suspect: it defaulted to today, far after the data (IN013).
-    pub(crate) as_of_note: Option<String>,
-}
-
-impl Audit {
-    /// The gate settings of the rules' `[gate]` section (flags override them).
-    pub fn gate_settings(&self) -> crate::gate::GateSettings {
-        let g = &self.rules.gate;
-        crate::gate::GateSettings {
-            fail_on: g.fail_on,
-            min_completeness: g.min_completeness,
-            max_high_risk: g.max_high_risk,
-            allow_empty: g.allow_empty,
-        }
-    }
-
-    /// What a later audit compares with: this one's deals, rules and findings.
-    pub(crate) fn snapshot(&self) -> crate::facts::pairing::Snapshot<'_> {
-        crate::facts::pairing::Snapshot {
-            deals: &self.deals,
-            rules: &self.rules,
-            findings: &self.findings.list,
-        }
-    }
-
-    /// Let go of what a comparison never reads of this audit (it is the previous snapshot:
-    /// its findings are compared by deal, code and field, never shown), so that the next
-    /// audit reuses that memory.
-    pub(crate) fn keep_for_comparison(&mut self) {
-        self.findings.messages = Vec::new();
-        self.findings.rows = Vec::new();
-        self.findings.ids = String::new();
-        self.riskiest = Riskiest::new(0);
-        self.findings
-            .list
-            .retain(|f| matches!(f.subject, Subject::Deal(_)));
-        self.findings.list.shrink_to_fit();
-    }
-
-    /// What findings are worded from.
-    pub(crate) fn word_context(&self) -> WordContext<'_> {
-        WordContext {
-            rules: &self.rules,
-            table: &self.table,
-            as_of: self.as_of,
-            deals: &self.deals,
-            files: self.inputs.iter().map(|i| i.path.as_str()).collect(),
-            messages: &self.findings.messages,
-            rows: &self.findings.rows,
-            widths: self.inputs.iter().map(|i| i.header.len()).collect(),
-        }
-    }
-
-    /// The header a field is read from (in the first file that has it).
-    pub(crate) fn field_column(&self, field: FieldId) -> Option<&str> {
-        self.inputs.iter().find_map(|i| {
-            i.mapping
-                .column(field)
-                .and_then(|c| i.header.get(c))
-                .map(String::as_str)
-        })
-    }
-
-    /// Fields a preset uses that no file had (their checks were skipped).
-    pub(crate) fn skipped_fields(&self) -> Vec<FieldId> {
-        let mut out: Vec<FieldId> = Vec::new();
-        for f in self.inputs.iter().flat_map(|i| i.mapping.skipped.iter()) {
-            let everywhere = self.inputs.iter().all(|i| i.mapping.column(*f).is_none());
-            if everywhere && !out.contains(f) {
-                out.push(*f);
-            }
-        }
-        out
-    }
-
-    /// The deal a finding is about, if it is about one.
-    pub(crate) fn finding_deal(&self, f: &Finding) -> Option<&Deal> {
-        match f.subject {
-            Subject::Deal(d) => self.deals.get(d as usize),
-            Subject::Row(_) => None,
-        }
-    }
-
-    /// The row a finding is about, if it is about no deal.
-    pub(crate) fn finding_row(&self, f: &Finding) -> Option<&StoredRow> {
-        match f.subject {
-            Subject::Row(r) => self.findings.rows.get(r as usize),
-            Subject::Deal(_) => None,
-        }
+/// What is known of an export before its rows are read: its name, encoding, delimiter,
+/// header and mapping; the counts start at zero.
+fn before_reading(
+    export: &Export,
+    mapping: &Mapping,
+    reading: &crate::facts::reading::FileReading,
+) -> InputSummary {
+    InputSummary {
+        path: export.name.clone(),
+        records: 0,
+        malformed: 0,
+        skipped: 0,
+        cut_cells: 0,
+        first_cut: None,
+        dump: export.dump,
+        header_named: export.header_named,
+        encoding: export.encoding.name(),
+        delimiter: export.delimiter,
+        header: export.header.cells.clone(),
+        header_line: export.header.line,
+        mapping: mapping.clone(),
+        detected: reading.detected.clone(),
+        previous: false,
     }
 }
 
@@ -337,34 +212,6 @@ impl Merged<'_> {
     }
 }
 
-impl InputSummary {
-    /// What is known of an export before its rows are read: its name, encoding, delimiter,
-    /// header and mapping; the counts start at zero.
-    fn before_reading(
-        export: &Export,
-        mapping: &Mapping,
-        reading: &crate::facts::reading::FileReading,
-    ) -> InputSummary {
-        InputSummary {
-            path: export.name.clone(),
-            records: 0,
-            malformed: 0,
-            skipped: 0,
-            cut_cells: 0,
-            first_cut: None,
-            dump: export.dump,
-            header_named: export.header_named,
-            encoding: export.encoding.name(),
-            delimiter: export.delimiter,
-            header: export.header.cells.clone(),
-            header_line: export.header.line,
-            mapping: mapping.clone(),
-            detected: reading.detected.clone(),
-            previous: false,
-        }
-    }
-}
-
 /// Audit every export with `rules`; with `previous`, compared with that earlier audit of
 /// the same rules (the change checks).
 pub(crate) fn run(
@@ -409,7 +256,7 @@ pub(crate) fn run(
         );
         plan.baseline = baseline.as_ref();
         plan.group_col = groups.get(file as usize).copied().flatten();
-        let mut summary = InputSummary::before_reading(&export, &mapping, reading);
+        let mut summary = before_reading(&export, &mapping, reading);
         let mut read = ReadTally::default();
         if export.header_not_utf8 {
             read.not_utf8(export.header.line, export.legacy.unwrap_or_default());

@@ -11,9 +11,9 @@ use anyhow::Result;
 use rustc_hash::FxHashMap;
 
 use super::{FINDING_SEP, PART_SEP, SnapshotMeta, Store};
+use crate::audit::{Audit, InputSummary};
 use crate::deal::{DealBuffer, DealFacts, DealStore, DealText, Label, Names, RiskFacts, StageKey};
 use crate::diag::{Code, Finding, Findings, Message, NO_FIELD, Subject};
-use crate::engine::{Audit, InputSummary};
 use crate::facts::mapping::{FieldTable, Mapping};
 use crate::field::{Canonical, FieldName};
 use crate::rules::{Outcome, RuleSet};

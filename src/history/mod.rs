@@ -30,8 +30,8 @@ use serde::Serialize;
 
 pub(crate) use access::{Access, Location, failed};
 
+use crate::audit::Audit;
 use crate::deal::Deal;
-use crate::engine::Audit;
 use crate::facts::pairing::PairBy;
 use crate::facts::standing::Standing;
 use crate::field::Canonical;

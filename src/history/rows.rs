@@ -9,8 +9,8 @@ use rusqlite::Transaction;
 use rustc_hash::FxHashSet;
 
 use super::{FINDING_SEP, PART_SEP, commit_quarter, deal_ids, julian_day, standing_name};
+use crate::audit::Audit;
 use crate::diag::Subject;
-use crate::engine::Audit;
 use crate::facts::pairing::{PairBy, pairing_key};
 use crate::facts::standing::{Standing, standing};
 

@@ -8,8 +8,8 @@ use anyhow::Result;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{SnapshotMeta, Store};
+use crate::audit::Audit;
 use crate::diag::Subject;
-use crate::engine::Audit;
 use crate::facts::pairing::pairing_key;
 use crate::facts::standing::standing;
 use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};

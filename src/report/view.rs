@@ -19,10 +19,10 @@ use super::rows::{
     DetectedRow, DumpRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow,
     RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
 };
+use crate::audit::Audit;
 use crate::checks::WordContext;
 use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity, Subject};
-use crate::engine::Audit;
 use crate::facts::pairing::PairBy;
 use crate::facts::standing::{Standing, standing};
 use crate::gate::{self, GateInput, GateSettings, Verdict};
@@ -53,6 +53,20 @@ pub struct Report<'a> {
 }
 
 impl Audit {
+    /// What findings are worded from.
+    pub(crate) fn word_context(&self) -> WordContext<'_> {
+        WordContext {
+            rules: &self.rules,
+            table: &self.table,
+            as_of: self.as_of,
+            deals: &self.deals,
+            files: self.inputs.iter().map(|i| i.path.as_str()).collect(),
+            messages: &self.findings.messages,
+            rows: &self.findings.rows,
+            widths: self.inputs.iter().map(|i| i.header.len()).collect(),
+        }
+    }
+
     /// The report view of this audit, with the gate evaluated under `gate`.
     pub fn report(&self, gate: &GateSettings) -> Report<'_> {
         Report::build(self, gate)
@@ -110,7 +124,7 @@ impl<'a> Report<'a> {
                 .map(|f| audit.table.name(f))
                 .collect(),
         };
-        let input_row = |i: &'a crate::engine::InputSummary| InputRow {
+        let input_row = |i: &'a crate::audit::InputSummary| InputRow {
             path: &i.path,
             records: i.records,
             malformed: i.malformed,

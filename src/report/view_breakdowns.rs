@@ -2,9 +2,9 @@
 //! pipeline by owner and by stage, and findings by code.
 
 use super::amounts;
+use crate::audit::Audit;
 use crate::deal::StageKey;
 use crate::diag::{Code, Severity};
-use crate::engine::Audit;
 use crate::report::rows::{
     BandCounts, CodeRow, FieldRow, GroupFigures, OwnerRow, SeverityCounts, StageRow,
     UnknownStageRow, UnknownStages,

@@ -3,9 +3,9 @@
 //! now as an emitter walks them.
 
 use super::Report;
+use crate::audit::Audit;
 use crate::deal::{Deal, DealStore};
 use crate::diag::Finding;
-use crate::engine::Audit;
 use crate::report::rows::{
     Amount, ChangesRow, DealSide, DeltaByCode, DeltaByOwner, FindingDeltaRow, FindingRow,
     MoveCounts, MovementRow, QuarterRow, SlipRow, WaterfallRow,

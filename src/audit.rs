@@ -1,0 +1,150 @@
+//! The result of one audit: every deal's summary, every finding, the aggregates, and what
+//! each input file was. The engine builds it (`engine::run`); the report view, the history
+//! store and the session read it.
+
+use chrono::NaiveDate;
+
+use crate::deal::{Deal, DealStore};
+use crate::diag::{Code, Finding, Findings, StoredRow, Subject};
+use crate::facts::mapping::{FieldId, FieldTable, Mapping};
+use crate::facts::pairing::Pairing;
+use crate::rules::RuleSet;
+use crate::score::Tallies;
+use crate::score::changes::ChangeView;
+use crate::score::risk::Riskiest;
+
+/// What the report says about one input file.
+#[derive(Clone, Debug)]
+pub(crate) struct InputSummary {
+    pub(crate) path: String,
+    /// Data rows read (deals plus malformed rows).
+    pub(crate) records: u64,
+    pub(crate) malformed: u64,
+    /// Rows skipped as report footers or summaries.
+    pub(crate) skipped: u64,
+    /// Cells cut to the 64 kB a cell keeps, and the first one's line and column.
+    pub(crate) cut_cells: u64,
+    pub(crate) first_cut: Option<(u64, u32)>,
+    /// Read as a database dump (IN008), with the NULLs and escaped quotes the file held.
+    pub(crate) dump: Option<crate::input::dialect::Dump>,
+    /// The file has no header row; `[input] header` named its columns (IN007).
+    pub(crate) header_named: bool,
+    pub(crate) encoding: &'static str,
+    pub(crate) delimiter: u8,
+    pub(crate) header: Vec<String>,
+    /// The header's line (1, or after blank lines).
+    pub(crate) header_line: u64,
+    pub(crate) mapping: Mapping,
+    /// Date formats and decimal mark read from the file's values, in words.
+    pub(crate) detected: Vec<String>,
+    /// The previous snapshot's file, listed so that findings on it (CHG004) name it.
+    pub(crate) previous: bool,
+}
+
+/// The outcome of an audit: every deal's summary, every finding, the aggregates. Build its
+/// report view with [`Audit::report`].
+pub struct Audit {
+    pub(crate) rules: RuleSet,
+    pub(crate) table: FieldTable,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) inputs: Vec<InputSummary>,
+    pub(crate) deals: DealStore,
+    /// Ordered by file, line, code, field; with the rows and texts they refer to.
+    pub(crate) findings: Findings,
+    pub(crate) tallies: Tallies,
+    /// The riskiest open deals, riskiest first (up to `RunOptions::keep_riskiest`).
+    pub(crate) riskiest: Riskiest,
+    /// The codes that ran: on (not switched off by `[checks]`, `--select`, `--ignore`)
+    /// and checkable (the change checks need a previous snapshot).
+    pub(crate) checks_run: Vec<Code>,
+    /// The previous snapshot this one was compared with (`--previous`), audited in full.
+    pub(crate) previous: Option<Box<Audit>>,
+    /// How this snapshot's deals paired with the previous one's.
+    pub(crate) pairing: Option<Pairing>,
+    /// Codes that were on but could not be checked, with why.
+    pub(crate) not_checked: Vec<(Vec<Code>, String)>,
+    /// What changed since the previous snapshot.
+    pub(crate) changes: Option<ChangeView>,
+    /// The `--by FIELD` the health breakdowns group by.
+    pub(crate) by: Option<String>,
+    /// The quotas coverage is measured against (`--quota FILE`).
+    pub(crate) quotas: Option<crate::input::quota::Quotas>,
+    /// What the stored history adds (`--history`), or a stored snapshot's streaks.
+    pub(crate) history: Option<Box<crate::score::trends::HistoryView>>,
+    /// Why the as-of is suspect: it defaulted to today, far after the data (IN013).
+    pub(crate) as_of_note: Option<String>,
+}
+
+impl Audit {
+    /// The gate settings of the rules' `[gate]` section (flags override them).
+    pub fn gate_settings(&self) -> crate::gate::GateSettings {
+        let g = &self.rules.gate;
+        crate::gate::GateSettings {
+            fail_on: g.fail_on,
+            min_completeness: g.min_completeness,
+            max_high_risk: g.max_high_risk,
+            allow_empty: g.allow_empty,
+        }
+    }
+
+    /// What a later audit compares with: this one's deals, rules and findings.
+    pub(crate) fn snapshot(&self) -> crate::facts::pairing::Snapshot<'_> {
+        crate::facts::pairing::Snapshot {
+            deals: &self.deals,
+            rules: &self.rules,
+            findings: &self.findings.list,
+        }
+    }
+
+    /// Let go of what a comparison never reads of this audit (it is the previous snapshot:
+    /// its findings are compared by deal, code and field, never shown), so that the next
+    /// audit reuses that memory.
+    pub(crate) fn keep_for_comparison(&mut self) {
+        self.findings.messages = Vec::new();
+        self.findings.rows = Vec::new();
+        self.findings.ids = String::new();
+        self.riskiest = Riskiest::new(0);
+        self.findings
+            .list
+            .retain(|f| matches!(f.subject, Subject::Deal(_)));
+        self.findings.list.shrink_to_fit();
+    }
+
+    /// The header a field is read from (in the first file that has it).
+    pub(crate) fn field_column(&self, field: FieldId) -> Option<&str> {
+        self.inputs.iter().find_map(|i| {
+            i.mapping
+                .column(field)
+                .and_then(|c| i.header.get(c))
+                .map(String::as_str)
+        })
+    }
+
+    /// Fields a preset uses that no file had (their checks were skipped).
+    pub(crate) fn skipped_fields(&self) -> Vec<FieldId> {
+        let mut out: Vec<FieldId> = Vec::new();
+        for f in self.inputs.iter().flat_map(|i| i.mapping.skipped.iter()) {
+            let everywhere = self.inputs.iter().all(|i| i.mapping.column(*f).is_none());
+            if everywhere && !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        out
+    }
+
+    /// The deal a finding is about, if it is about one.
+    pub(crate) fn finding_deal(&self, f: &Finding) -> Option<&Deal> {
+        match f.subject {
+            Subject::Deal(d) => self.deals.get(d as usize),
+            Subject::Row(_) => None,
+        }
+    }
+
+    /// The row a finding is about, if it is about no deal.
+    pub(crate) fn finding_row(&self, f: &Finding) -> Option<&StoredRow> {
+        match f.subject {
+            Subject::Row(r) => self.findings.rows.get(r as usize),
+            Subject::Deal(_) => None,
+        }
+    }
+}
