@@ -7,10 +7,10 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::escape::markdown as md;
-use super::sections::{self, Section, Span, SummaryBlock, Tone};
-use super::view::Report;
-use super::{EmitOptions, Emitter};
+use crate::report::escape::markdown as md;
+use crate::report::sections::{self, Section, Span, SummaryBlock, Tone};
+use crate::report::view::Report;
+use crate::report::{EmitOptions, Emitter};
 
 /// A GitHub comment's limit is 65,536 characters; the document stays under this, its
 /// closing note included.

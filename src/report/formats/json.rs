@@ -8,9 +8,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 
-use super::rows::{Amount, BandCounts, FieldRow, OwnerRow, StageRow};
-use super::view::Report;
-use super::{EmitOptions, Emitter, Tool, jsonw, pieces};
+use crate::report::rows::{Amount, BandCounts, FieldRow, OwnerRow, StageRow};
+use crate::report::view::Report;
+use crate::report::{EmitOptions, Emitter, Tool, jsonw, pieces};
 
 /// The version of the JSON report's shape.
 pub const SCHEMA: &str = "pipelint.report/1";

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::Tool;
-use super::escape::terminal;
 use crate::infer::{ColumnStats, FileProfile, ValueType};
+use crate::report::Tool;
+use crate::report::escape::terminal;
 use crate::score::round1;
 use crate::values::DecimalMark;
 use crate::words::{delimiter_name, plural, thousands};

@@ -6,11 +6,11 @@ use std::io::{self, Write};
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
-use super::escape::terminal;
-use super::sections::{self, Section, Span, SummaryBlock, Tone};
-use super::view::Report;
-use super::{EmitOptions, Emitter};
 use crate::diag::Severity;
+use crate::report::escape::terminal;
+use crate::report::sections::{self, Section, Span, SummaryBlock, Tone};
+use crate::report::view::Report;
+use crate::report::{EmitOptions, Emitter};
 
 /// The most characters of one cell a table shows (the JSON keeps cells whole). Wrapping is
 /// quadratic in a cell's length, so a 5 MB cell would take minutes to lay out.

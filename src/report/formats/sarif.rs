@@ -18,10 +18,10 @@ use serde_sarif::sarif::{
     ResultLevel, Run, Tool, ToolComponent,
 };
 
-use super::rows::FindingRow;
-use super::view::Report;
-use super::{EmitOptions, Emitter};
 use crate::diag::{Code, Severity};
+use crate::report::rows::FindingRow;
+use crate::report::view::Report;
+use crate::report::{EmitOptions, Emitter};
 
 /// Results per run: enough for any real export's problems, small enough for a dashboard.
 pub(crate) const MAX_RESULTS: usize = 25_000;

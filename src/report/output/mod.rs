@@ -18,6 +18,8 @@
 //! SIGTERM, SIGHUP): a handler removes every pending temporary file, then lets the signal
 //! end the process as it would have.
 
+pub(crate) mod kept;
+
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -26,8 +28,8 @@ use std::sync::{Mutex, Once};
 use anyhow::{Context, Result, bail};
 use tempfile::NamedTempFile;
 
-use super::Files;
-use super::kept::{Kept, identity, link_target, normalised};
+use crate::report::Files;
+use crate::report::kept::{Kept, identity, link_target, normalised};
 
 /// What became of output to standard output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -620,8 +622,8 @@ fn install_handler() {
 
 #[cfg(test)]
 mod tests {
-    use super::super::kept::Role;
     use super::*;
+    use crate::report::kept::Role;
 
     #[test]
     fn targets_are_checked_before_the_audit() {

@@ -7,18 +7,12 @@
 //!
 //! Emitters see only this view, never the engine's internals.
 
-#[path = "view_breakdowns.rs"]
 mod breakdowns;
-#[path = "view_changes.rs"]
 mod changes;
+pub(crate) mod rows;
 
 use breakdowns::{by_code, by_field, by_owner, by_stage};
 
-use super::rows::{
-    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
-    DetectedRow, DumpRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow,
-    RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
-};
 use crate::audit::Audit;
 use crate::checks::WordContext;
 use crate::deal::{Deal, StageKey};
@@ -26,6 +20,11 @@ use crate::diag::{Code, Finding, Severity, Subject};
 use crate::facts::pairing::PairBy;
 use crate::facts::standing::{Standing, standing};
 use crate::gate::{self, GateInput, GateSettings, Verdict};
+use crate::report::rows::{
+    Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
+    DetectedRow, DumpRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow,
+    RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
+};
 use crate::score::aggregate::CurrencySums;
 use crate::score::risk::{self, Band, Describe};
 use crate::score::round1;

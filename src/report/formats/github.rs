@@ -9,9 +9,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::view::Report;
-use super::{EmitOptions, Emitter, escape};
 use crate::diag::Severity;
+use crate::report::view::Report;
+use crate::report::{EmitOptions, Emitter, escape};
 use crate::words::{plural, thousands};
 
 /// GitHub shows at most 10 annotations of each level per step and 50 per job.
@@ -60,7 +60,7 @@ impl Emitter for GithubEmitter {
         for n in report.not_checked() {
             gate.push_str(&format!(
                 "; not checked: {}: {}",
-                super::sections::code_span(&n.codes),
+                crate::report::sections::code_span(&n.codes),
                 n.why
             ));
         }

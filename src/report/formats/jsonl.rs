@@ -5,9 +5,9 @@
 
 use std::io::{self, Write};
 
-use super::jsonw::{self, Object};
-use super::view::Report;
-use super::{EmitOptions, Emitter, pieces};
+use crate::report::jsonw::{self, Object};
+use crate::report::view::Report;
+use crate::report::{EmitOptions, Emitter, pieces};
 
 pub(crate) struct JsonlEmitter;
 

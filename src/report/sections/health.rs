@@ -3,11 +3,11 @@
 //! the stored history adds (serial slippage, the longest-flagged findings, owner trends,
 //! commit accuracy), and the trailing win rate.
 
-use super::amount_words::amount_of;
-use super::sections::{Section, Span, Tone, amounts, figure, text};
-use super::view::Report;
 use crate::diag::{Code, Severity};
 use crate::history::view::TrendPoint;
+use crate::report::amount_words::amount_of;
+use crate::report::sections::{Section, Span, Tone, amounts, figure, text};
+use crate::report::view::Report;
 use crate::score::health::WinRow;
 
 fn pct(rate: Option<f64>) -> String {
@@ -20,7 +20,7 @@ pub(crate) fn first(report: &Report<'_>) -> Vec<Section> {
     let mut out = Vec::new();
     if let Some(c) = &health.coverage {
         let money = |amount: &str, currency: &Option<String>| {
-            super::sections::money(amount, currency.as_deref())
+            crate::report::sections::money(amount, currency.as_deref())
         };
         let row = |r: &crate::score::health::CoverageRow| {
             let coverage = match (r.met, r.coverage) {

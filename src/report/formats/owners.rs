@@ -21,13 +21,13 @@ use std::io;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::amount_words::amount_of;
-use super::escape::markdown as md;
-use super::rows::{DealRow, FindingRow, MovementRow};
-use super::sections::amounts;
-use super::view::{DealKey, Report};
-use super::{Amount, EmitOptions, Files, FilesEmitter};
 use crate::diag::{Code, Severity};
+use crate::report::amount_words::amount_of;
+use crate::report::escape::markdown as md;
+use crate::report::rows::{DealRow, FindingRow, MovementRow};
+use crate::report::sections::amounts;
+use crate::report::view::{DealKey, Report};
+use crate::report::{Amount, EmitOptions, Files, FilesEmitter};
 use crate::score::Band;
 use crate::words::{plural, thousands};
 
@@ -555,7 +555,7 @@ fn changed_words(m: &MovementRow<'_>) -> Option<String> {
     let money = |s: &crate::report::rows::DealSide<'_>| {
         s.amount
             .as_deref()
-            .map(|a| super::sections::money(a, s.currency.as_deref()))
+            .map(|a| crate::report::sections::money(a, s.currency.as_deref()))
     };
     pair("amount", money(from), money(to));
     pair(

@@ -1,8 +1,8 @@
 //! The headline's open pipeline in words, shared by every format that has a headline: the
 //! figures a pipeline meeting starts from, with what they leave out said beside them.
 
-use super::amount_words::at_risk_words;
-use super::sections::{amounts, short};
+use crate::report::amount_words::at_risk_words;
+use crate::report::sections::{amounts, short};
 use crate::words::thousands;
 
 /// The headline's open pipeline: open deals, their amount and what of it is at risk; the
@@ -68,7 +68,7 @@ const COVERS_NAMED: usize = 5;
 
 /// The headline's completeness: the rate and the fields it covers ("100.0% over stage,
 /// close_date and next_step"), never a rate over no field ("not judged: …").
-pub(crate) fn completeness_words(rate: f64, fields: &[super::FieldRow]) -> String {
+pub(crate) fn completeness_words(rate: f64, fields: &[crate::report::FieldRow]) -> String {
     match fields.len() {
         0 => "not judged: no field is required or weighted ([fields] NAME = { required = true })"
             .to_string(),

@@ -13,10 +13,10 @@ use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
-use super::escape;
-use super::view::Report;
-use super::{EmitOptions, Emitter};
 use crate::diag::Code;
+use crate::report::escape;
+use crate::report::view::Report;
+use crate::report::{EmitOptions, Emitter};
 use crate::words::{plural, thousands};
 
 /// How many findings a failing testcase lists.
