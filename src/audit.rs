@@ -5,13 +5,14 @@
 use chrono::NaiveDate;
 
 use crate::deal::{Deal, DealStore};
-use crate::diag::{Code, Finding, Findings, StoredRow, Subject};
+use crate::diag::{Code, Finding, Findings, Severity, StoredRow, Subject};
 use crate::facts::mapping::{FieldId, FieldTable, Mapping};
 use crate::facts::pairing::Pairing;
 use crate::rules::RuleSet;
 use crate::score::Tallies;
 use crate::score::changes::ChangeView;
 use crate::score::risk::Riskiest;
+use crate::values::Currency;
 
 /// What the report says about one input file.
 #[derive(Clone, Debug)]
@@ -76,6 +77,51 @@ pub struct Audit {
 }
 
 impl Audit {
+    /// Findings by severity: info, warning, error.
+    pub(crate) fn severity_counts(&self) -> [u64; 3] {
+        let mut c = [0u64; 3];
+        for f in &self.findings.list {
+            c[f.severity as usize] += 1;
+        }
+        [
+            c[Severity::Info as usize],
+            c[Severity::Warning as usize],
+            c[Severity::Error as usize],
+        ]
+    }
+
+    /// What the gate decides on: findings by severity, completeness, high-risk deals, deals.
+    pub(crate) fn gate_input(&self) -> crate::gate::GateInput {
+        let t = &self.tallies;
+        let [infos, warnings, errors] = self.severity_counts();
+        crate::gate::GateInput {
+            errors,
+            warnings,
+            infos,
+            completeness: t.overall.completeness.rate(),
+            high_risk: t.overall.pipeline.high(),
+            deals: t.overall.completeness.records,
+        }
+    }
+
+    /// The currency amounts that name none are in: `[input] currency` if set (already applied
+    /// as deals are read), else the one currency the export's deals name, if exactly one (a `$`
+    /// on some values of a one-currency export). Decided once per audit, so every total in a
+    /// report agrees; with several named currencies unlabelled amounts stay apart, since adding
+    /// across currencies needs a rate.
+    pub(crate) fn sole_currency(&self) -> Option<Currency> {
+        let mut found: Option<Currency> = None;
+        for d in self.deals.iter() {
+            match (found, d.currency) {
+                (_, None) => {}
+                (None, Some(c)) => found = Some(c),
+                (Some(f), Some(c)) if f != c => return None,
+                _ => {}
+            }
+        }
+        found
+    }
+
     /// The gate settings of the rules' `[gate]` section (flags override them).
     pub fn gate_settings(&self) -> crate::gate::GateSettings {
         let g = &self.rules.gate;

@@ -353,10 +353,29 @@ fn history_audit(
             *why = history::NO_EARLIER_SNAPSHOT.to_string();
         }
     }
-    let sole = report::sole_currency(&audit);
+    let sole = audit.sole_currency();
     let view = history::view::build(store, &audit, &stored, calls?, sole)?;
     audit.history = Some(Box::new(view));
     Ok(audit)
+}
+
+impl Audit {
+    /// The report view of this audit: the gate decided under `gate` and the health figures
+    /// (forecast call, win rate, coverage) computed first, so that the view only reads.
+    pub fn report(&self, gate: &crate::gate::GateSettings) -> report::Report<'_> {
+        let verdict = crate::gate::evaluate(gate, &self.gate_input());
+        let health = crate::score::health::compute(
+            crate::score::health::Audited {
+                deals: &self.deals,
+                rules: &self.rules,
+                as_of: self.as_of,
+                by: self.by.as_deref(),
+            },
+            self.sole_currency(),
+            self.quotas.as_ref(),
+        );
+        report::Report::build(self, verdict, health)
+    }
 }
 
 /// The worker threads to use for `requested` (0: one per core), at most what the machine

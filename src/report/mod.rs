@@ -36,7 +36,6 @@ pub use rows::{
     UnknownStages, WaterfallRow,
 };
 pub use view::Report;
-pub(crate) use view::sole_currency;
 
 /// A report format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ValueEnum)]
@@ -265,5 +264,20 @@ mod tests {
             }
         }
         assert!(read >= 20, "only {read} files read");
+    }
+
+    /// The view reads: the gate is decided and the health figures computed before it is
+    /// built (`Audit::report` in session.rs), never inside it.
+    #[test]
+    fn the_view_decides_and_computes_nothing() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/view");
+        let entries = std::fs::read_dir(&root).expect("report/view");
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let text = std::fs::read_to_string(&path).expect("source file");
+            for call in ["gate::evaluate", "health::compute"] {
+                assert!(!text.contains(call), "{} calls {call}", path.display());
+            }
+        }
     }
 }

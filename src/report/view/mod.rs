@@ -19,7 +19,7 @@ use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity, Subject};
 use crate::facts::pairing::PairBy;
 use crate::facts::standing::{Standing, standing};
-use crate::gate::{self, GateInput, GateSettings, Verdict};
+use crate::gate::Verdict;
 use crate::report::rows::{
     Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
     DetectedRow, DumpRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow,
@@ -36,7 +36,7 @@ use crate::words::delimiter_name;
 pub struct Report<'a> {
     audit: &'a Audit,
     words: WordContext<'a>,
-    /// The currency of amounts that name none (see [`sole_currency`]).
+    /// The currency of amounts that name none (see [`Audit::sole_currency`]).
     currency: Option<Currency>,
     summary: Summary,
     rules: RulesRow<'a>,
@@ -65,31 +65,26 @@ impl Audit {
             widths: self.inputs.iter().map(|i| i.header.len()).collect(),
         }
     }
-
-    /// The report view of this audit, with the gate evaluated under `gate`.
-    pub fn report(&self, gate: &GateSettings) -> Report<'_> {
-        Report::build(self, gate)
-    }
 }
 
 impl<'a> Report<'a> {
-    fn build(audit: &'a Audit, settings: &GateSettings) -> Report<'a> {
+    /// The view of `audit`, its gate already decided (`gate`) and its health figures
+    /// computed (`health`): the view reads, it never scores (see `Audit::report`).
+    pub(crate) fn build(
+        audit: &'a Audit,
+        gate: crate::gate::Verdict,
+        health: crate::score::health::Health,
+    ) -> Report<'a> {
         let t = &audit.tallies;
         let p = &t.overall.pipeline;
-        let sole = sole_currency(audit);
+        let sole = audit.sole_currency();
         let sums = |s: &CurrencySums| amounts(s.iter(), sole);
-        let findings = severity_counts(audit);
-        let gate = gate::evaluate(
-            settings,
-            &GateInput {
-                errors: findings.error,
-                warnings: findings.warning,
-                infos: findings.info,
-                completeness: t.overall.completeness.rate(),
-                high_risk: p.high(),
-                deals: t.overall.completeness.records,
-            },
-        );
+        let [info, warning, error] = audit.severity_counts();
+        let findings = SeverityCounts {
+            error,
+            warning,
+            info,
+        };
         let summary = Summary {
             records: t.overall.completeness.records,
             open: p.open,
@@ -196,16 +191,7 @@ impl<'a> Report<'a> {
             by_owner: by_owner(audit, sole),
             by_stage: by_stage(audit, sole),
             by_code: by_code(audit),
-            health: crate::score::health::compute(
-                crate::score::health::Audited {
-                    deals: &audit.deals,
-                    rules: &audit.rules,
-                    as_of: audit.as_of,
-                    by: audit.by.as_deref(),
-                },
-                sole,
-                audit.quotas.as_ref(),
-            ),
+            health,
         }
     }
 
@@ -605,36 +591,6 @@ fn deal_label<'a>(audit: &'a Audit, d: &Deal) -> &'a str {
     } else {
         name
     }
-}
-
-fn severity_counts(audit: &Audit) -> SeverityCounts {
-    let mut c = [0u64; 3];
-    for f in &audit.findings.list {
-        c[f.severity as usize] += 1;
-    }
-    SeverityCounts {
-        info: c[Severity::Info as usize],
-        warning: c[Severity::Warning as usize],
-        error: c[Severity::Error as usize],
-    }
-}
-
-/// The currency amounts that name none are in: `[input] currency` if set (already applied
-/// as deals are read), else the one currency the export's deals name, if exactly one (a `$`
-/// on some values of a one-currency export). Decided once per audit, so every total in a
-/// report agrees; with several named currencies unlabelled amounts stay apart, since adding
-/// across currencies needs a rate.
-pub(crate) fn sole_currency(audit: &Audit) -> Option<Currency> {
-    let mut found: Option<Currency> = None;
-    for d in audit.deals.iter() {
-        match (found, d.currency) {
-            (_, None) => {}
-            (None, Some(c)) => found = Some(c),
-            (Some(f), Some(c)) if f != c => return None,
-            _ => {}
-        }
-    }
-    found
 }
 
 /// Totals per currency for reports, unlabelled amounts folded into `sole` when given.
