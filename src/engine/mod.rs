@@ -294,15 +294,10 @@ pub(crate) fn run(
         inputs.push(summary);
     }
 
+    // Only this snapshot's files are listed yet: the first is where IN013 points.
+    let first_header = inputs.first().map(|i| i.header_line);
     let as_of_note = (!options.as_of_given)
-        .then(|| {
-            traps::as_of_far(
-                options.as_of,
-                newest,
-                inputs.iter().find(|i| !i.previous).map(|i| i.header_line),
-                &mut later,
-            )
-        })
+        .then(|| traps::as_of_far(options.as_of, newest, first_header, &mut later))
         .flatten();
     let Merged {
         deals,
@@ -331,14 +326,10 @@ pub(crate) fn run(
         }));
     }
     let changes = match (&previous, &pairing) {
-        (Some(p), Some(pairing)) => Some(crate::score::changes::compare(
-            p.snapshot(),
-            pairing,
-            &deals,
-            &rules,
-            options.as_of,
-            &findings.list,
-        )?),
+        (Some(p), Some(pairing)) => {
+            let now = (&deals, &rules, options.as_of, findings.list.as_slice());
+            Some(crate::score::changes::compare(p.snapshot(), pairing, now)?)
+        }
         _ => None,
     };
     let (checks_run, not_checked) = gaps::checks_and_gaps(

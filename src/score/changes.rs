@@ -274,13 +274,11 @@ fn add_open_sums(flows: &mut Vec<Flow>, deals: &DealStore, rules: &RuleSet, begi
 }
 
 /// The change view of `now` (this snapshot's deals) against `previous`.
+/// `now` is this snapshot: its deals, rules, as-of and findings.
 pub(crate) fn compare(
     previous: Snapshot<'_>,
     pairing: &Pairing,
-    now: &DealStore,
-    rules: &RuleSet,
-    as_of: NaiveDate,
-    findings: &[Finding],
+    (now, rules, as_of, findings): (&DealStore, &RuleSet, NaiveDate, &[Finding]),
 ) -> Result<ChangeView> {
     let was = &previous.deals;
     let mut view = ChangeView::default();

@@ -189,9 +189,10 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
-pub(crate) fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// The file's lines above the column table: encoding, dialect, delimiter, decimal mark,
+/// records, columns and preset.
+fn file_lines(view: &ProfileView<'_>) -> Vec<(&'static str, String)> {
     let p = view.profile;
-    writeln!(out, "pipelint profile: {}", terminal(&p.name))?;
     let mut records = thousands(p.records);
     if p.malformed > 0 {
         records.push_str(&format!(
@@ -241,6 +242,13 @@ pub(crate) fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Re
     if let Some(d) = p.dump {
         lines.insert(1, ("Dialect", format!("{} (IN008)", d.words())));
     }
+    lines
+}
+
+pub(crate) fn write_table(view: &ProfileView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let p = view.profile;
+    writeln!(out, "pipelint profile: {}", terminal(&p.name))?;
+    let lines = file_lines(view);
     for (label, value) in lines {
         writeln!(out, "  {label:<13} {value}")?;
     }
