@@ -497,7 +497,30 @@ fn every_code_has_a_fixture_and_every_finding_has_words() {
             }
         }
     }
-    // The change checks compare two snapshots: fixtures/changes holds a weekly pair.
+    // The change checks compare two snapshots: fixtures/checks/<CODE>/ holds a pair,
+    // previous.csv and export.csv, that differ by that one change (and fixtures/changes a
+    // weekly pair with all of them).
+    for entry in std::fs::read_dir("fixtures/checks").expect("fixture dir") {
+        let dir = entry.expect("entry").path();
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            continue;
+        };
+        if !dir.is_dir() {
+            continue;
+        }
+        let export = format!("fixtures/checks/{name}/export.csv");
+        let previous = format!("fixtures/checks/{name}/previous.csv");
+        let a = common::audit_against_with(&[&export], &previous, RULES);
+        let said = said(&a);
+        assert!(
+            said.iter().any(|f| f.code == name),
+            "{export} against {previous} does not raise {name}"
+        );
+        for f in said {
+            assert!(!f.message.trim().is_empty(), "{f:?} says nothing");
+            raised.insert(f.code);
+        }
+    }
     let a = common::audit_against(
         &["fixtures/changes/week_2026-11-20.csv"],
         "fixtures/changes/week_2026-11-13.csv",
@@ -505,6 +528,24 @@ fn every_code_has_a_fixture_and_every_finding_has_words() {
     for f in said(&a) {
         assert!(!f.message.trim().is_empty(), "{f:?} says nothing");
         raised.insert(f.code);
+    }
+    // Every code has a fixture named after it: a file or a directory under fixtures/checks
+    // or fixtures/hygiene, or (a trap that stops the audit, or needs it without --as-of)
+    // the trap export tests/ground_truth.rs asserts it on.
+    let traps = [
+        ("IN007", "fixtures/traps/vtiger_dump.csv"),
+        ("IN009", "fixtures/traps/opportunity_history.csv"),
+        ("IN013", "fixtures/traps/old_2018.csv"),
+    ];
+    for code in pipelint::Code::ALL {
+        let name = code.as_str();
+        let named = ["fixtures/checks", "fixtures/hygiene"].iter().any(|dir| {
+            std::path::Path::new(&format!("{dir}/{name}.csv")).is_file()
+                || std::path::Path::new(&format!("{dir}/{name}")).is_dir()
+        }) || traps
+            .iter()
+            .any(|(c, file)| *c == name && std::path::Path::new(file).is_file());
+        assert!(named, "no fixture is named after {name}");
     }
     // IN013 needs an audit without --as-of, and IN007 and IN009 stop it as IN001 does
     // (tests/ground_truth.rs has both).
@@ -519,4 +560,41 @@ fn every_code_has_a_fixture_and_every_finding_has_words() {
             assert!(raised.contains(code.as_str()), "no fixture raises {code}");
         }
     }
+}
+
+/// Each change fixture (fixtures/checks/CHG00N: last week's export and this week's, one
+/// change apart) raises its code once, on the deal that changed: CHG004's deal is only in
+/// last week's file, on its line there.
+#[test]
+fn each_change_fixture_raises_its_finding_on_the_deal_that_changed() {
+    for (code, line, field) in [
+        ("CHG001", 3, "close_date"),
+        ("CHG002", 4, "stage"),
+        ("CHG003", 3, "amount"),
+        ("CHG004", 3, "id"),
+        ("CHG005", 5, "stage"),
+    ] {
+        let export = format!("fixtures/checks/{code}/export.csv");
+        let previous = format!("fixtures/checks/{code}/previous.csv");
+        let a = common::audit_against_with(&[&export], &previous, RULES);
+        let of_code: Vec<_> = findings(&a).into_iter().filter(|f| f.0 == code).collect();
+        assert_eq!(of_code, vec![finding(code, line, Some(field))], "{code}");
+    }
+}
+
+/// A push count of 3 on an open deal (default limit 2 pushes): HYG009 once, on its close date.
+#[test]
+fn hyg009_serial_slippage_from_the_push_count_column() {
+    let a = audit(
+        &["fixtures/hygiene/HYG009.csv"],
+        Some("fixtures/hygiene/rules.toml"),
+    );
+    assert_eq!(findings(&a), vec![finding("HYG009", 3, Some("close_date"))]);
+    assert_eq!(
+        messages(&a, "HYG009"),
+        vec![
+            "close date pushed 3 times (serial slippage: 2 pushes or 30 days); ask what would \
+             make this date hold, or take the deal out of the forecast"
+        ]
+    );
 }

@@ -84,6 +84,21 @@ pub fn audit_against(files: &[&str], previous: &str) -> Audit {
     .unwrap_or_else(|e| panic!("audit failed: {e:#}"))
 }
 
+/// [`audit_against`] with a rules file.
+#[allow(dead_code)]
+pub fn audit_against_with(files: &[&str], previous: &str, rules: &str) -> Audit {
+    AuditRequest {
+        files: files.iter().map(|f| f.to_string()).collect(),
+        rules: Some(rules.into()),
+        as_of: Some(as_of()),
+        threads: 2,
+        previous: Some(previous.to_string()),
+        ..AuditRequest::default()
+    }
+    .run()
+    .unwrap_or_else(|e| panic!("audit failed: {e:#}"))
+}
+
 /// The report view with the default gate.
 pub fn report(audit: &Audit) -> Report<'_> {
     audit.report(&GateSettings::default())
