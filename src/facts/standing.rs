@@ -16,7 +16,7 @@ pub(crate) enum Standing {
 /// A deal's standing by its stage and its status: a known stage says open or closed, else
 /// a status that says open makes it open (as [`DealState::is_open`] decides).
 ///
-/// [`DealState::is_open`]: super::hygiene::DealState::is_open
+/// [`DealState::is_open`]: super::state::DealState::is_open
 pub(crate) fn standing(d: &Deal, rules: &RuleSet) -> Standing {
     if let Some(outcome) = d.risk.closed_as {
         return Standing::Closed(outcome);
