@@ -167,7 +167,7 @@ impl AuditRequest {
 
     /// Every file this request reads or keeps, which no output may replace: the one list
     /// each command checks its outputs against.
-    pub(crate) fn kept(&self) -> report::kept::Kept {
+    pub(crate) fn kept(&self) -> report::output::kept::Kept {
         // A rules file that is a pipe (`-r <(…)`) can be read once, and the audit must read
         // it: its owners lookup is not looked up here (a regular file is read twice).
         let rules = self
@@ -183,9 +183,9 @@ impl AuditRequest {
     }
 
     /// [`AuditRequest::kept`], with the user's rules already read.
-    fn kept_with(&self, user: Option<&rules::UserRules>) -> report::kept::Kept {
-        use report::kept::Role;
-        let mut kept = report::kept::Kept::default();
+    fn kept_with(&self, user: Option<&rules::UserRules>) -> report::output::kept::Kept {
+        use report::output::kept::Role;
+        let mut kept = report::output::kept::Kept::default();
         for file in &self.files {
             kept.add(Path::new(file), Role::Export);
         }

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 
 use super::{Delivered, EXIT_GATE_FAILED, EXIT_PASS, note};
 use crate::cli::{ColorWhen, PresetArg, parse_as_of, parse_percent};
-use crate::report::kept::Kept;
+use crate::report::output::kept::Kept;
 use crate::report::output::{self, Guard, Target, Want, Wanted};
 use crate::report::{EmitOptions, Format};
 use crate::session::{AuditRequest, thread_count};

@@ -9,7 +9,7 @@ use super::{EXIT_PASS, stdout};
 use crate::cli::ProfileFormat;
 use crate::infer::FileProfile;
 use crate::input;
-use crate::report::profile::{self, ProfileView};
+use crate::report::formats::profile::{self, ProfileView};
 use crate::rules::presets;
 use crate::values::Placeholders;
 

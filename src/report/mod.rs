@@ -7,18 +7,12 @@ pub(crate) mod output;
 pub(crate) mod sections;
 pub(crate) mod view;
 
-// The modules by their names before the split by role: `crate::report::json`, …
-pub(crate) use formats::{
-    csv, diff, escape, github, html, html_trends, json, jsonl, jsonw, junit, markdown, owners,
-    profile, sarif, table,
-};
-pub(crate) use output::kept;
-pub(crate) use sections::changes as change_sections;
-pub(crate) use sections::health as health_sections;
-pub(crate) use sections::{amount_words, headline, pieces};
-pub(crate) use view::rows;
-
 use std::io::{self, Write};
+
+use formats::{
+    csv, diff, escape, github, html, json, jsonl, junit, markdown, owners, sarif, table,
+};
+use view::rows;
 
 use clap::ValueEnum;
 use serde::Serialize;

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 
 use crate::report::view::Report;
-use crate::report::{EmitOptions, Emitter, pieces};
+use crate::report::{EmitOptions, Emitter, sections::pieces};
 
 /// UTF-8's byte-order mark: how Excel knows the file is UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -159,7 +159,7 @@ fn csv_error(e: csv::Error) -> io::Error {
 /// bidirectional overrides are shown as escapes (`\x1B`, `\t`; line breaks stay, quoted),
 /// and a cell that a spreadsheet would read as a formula gets a leading `'`.
 pub(crate) fn text(cell: &str) -> Cow<'_, str> {
-    let shown = crate::report::escape::terminal(cell);
+    let shown = crate::report::formats::escape::terminal(cell);
     match shown.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{shown}")),
         _ => shown,

@@ -7,9 +7,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+use crate::report::sections::changes as change_sections;
 use crate::report::sections::{self, SummaryBlock, finding_list};
 use crate::report::view::Report;
-use crate::report::{EmitOptions, Tool, change_sections, markdown, table};
+use crate::report::{EmitOptions, Tool, formats::markdown, formats::table};
 use crate::words::thousands;
 
 /// The version of the diff document's shape.
@@ -112,7 +113,7 @@ impl Serialize for DiffDocument<'_, '_> {
         map.serialize_entry("rules", report.rules())?;
         map.serialize_entry("inputs", report.inputs())?;
         map.serialize_entry("previous", &report.previous())?;
-        map.serialize_entry("changes", &crate::report::json::Changes(report))?;
+        map.serialize_entry("changes", &crate::report::formats::json::Changes(report))?;
         map.serialize_entry("findings", &ChangeFindings(report))?;
         map.end()
     }

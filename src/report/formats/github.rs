@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use crate::diag::Severity;
 use crate::report::view::Report;
-use crate::report::{EmitOptions, Emitter, escape};
+use crate::report::{EmitOptions, Emitter, formats::escape};
 use crate::words::{plural, thousands};
 
 /// GitHub shows at most 10 annotations of each level per step and 50 per job.

@@ -11,9 +11,9 @@ use std::io::{self, Write};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::diag::Severity;
-use crate::report::rows::{Amount, ChangesRow};
 use crate::report::sections::{self, Section, Span, Tone, amounts};
 use crate::report::view::Report;
+use crate::report::view::rows::{Amount, ChangesRow};
 use crate::report::{EmitOptions, Emitter};
 use crate::score::Band;
 use crate::words::{plural, thousands};
@@ -189,7 +189,7 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
                         (waterfall_chart(changes))
                     }
                     @if let Some(history) = report.history() {
-                        (crate::report::html_trends::trend_chart(&history.trends, chart_currency(report).flatten().as_deref()))
+                        (crate::report::formats::html_trends::trend_chart(&history.trends, chart_currency(report).flatten().as_deref()))
                     }
                 }
                 @for section in sections::sections(report, top) {
@@ -210,7 +210,7 @@ fn page(report: &Report<'_>, top: usize) -> Markup {
 /// as another's; a C0 control or a noncharacter is an HTML parse error); maud then escapes
 /// it for HTML.
 pub(super) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    crate::report::escape::terminal(text)
+    crate::report::formats::escape::terminal(text)
 }
 
 fn tone_class(tone: Tone) -> Option<&'static str> {
@@ -448,7 +448,7 @@ fn waterfall_chart(changes: &ChangesRow) -> Markup {
     };
     // Nothing moved the open amount (a week of pushes only): said, not drawn as two equal
     // bars around seven empty ones.
-    if let Some(words) = crate::report::change_sections::unchanged_words(changes) {
+    if let Some(words) = crate::report::sections::changes::unchanged_words(changes) {
         return html! {
             figure {
                 figcaption { "Open pipeline since the previous snapshot" }

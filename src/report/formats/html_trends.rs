@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use crate::history::view::{OwnerTrend, TrendPoint};
 use crate::report::Amount;
-use crate::report::html::{clip_label, shown};
+use crate::report::formats::html::{clip_label, shown};
 
 /// Owners charted; the rest are in the table and the JSON.
 const CHARTED: usize = 10;

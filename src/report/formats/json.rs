@@ -8,9 +8,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 
-use crate::report::rows::{Amount, BandCounts, FieldRow, OwnerRow, StageRow};
 use crate::report::view::Report;
-use crate::report::{EmitOptions, Emitter, Tool, jsonw, pieces};
+use crate::report::view::rows::{Amount, BandCounts, FieldRow, OwnerRow, StageRow};
+use crate::report::{EmitOptions, Emitter, Tool, formats::jsonw, sections::pieces};
 
 /// The version of the JSON report's shape.
 pub const SCHEMA: &str = "pipelint.report/1";
@@ -167,7 +167,7 @@ impl Serialize for Changes<'_, '_> {
         #[derive(Serialize)]
         struct Block<'c, M> {
             #[serde(flatten)]
-            figures: &'c crate::report::rows::ChangesRow,
+            figures: &'c crate::report::view::rows::ChangesRow,
             movements: M,
         }
         Block {

@@ -5,9 +5,9 @@
 
 use std::io::{self, Write};
 
-use crate::report::jsonw::{self, Object};
+use crate::report::formats::jsonw::{self, Object};
 use crate::report::view::Report;
-use crate::report::{EmitOptions, Emitter, pieces};
+use crate::report::{EmitOptions, Emitter, sections::pieces};
 
 pub(crate) struct JsonlEmitter;
 

@@ -4,7 +4,7 @@
 //! faster: a string with nothing to escape, which is nearly every string, is copied in one
 //! piece after a scan of eight bytes at a time.
 
-use crate::report::rows::{DealRisk, DealRow, FindingRow};
+use crate::report::view::rows::{DealRisk, DealRow, FindingRow};
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes it.
 pub(crate) fn string(buf: &mut Vec<u8>, s: &str) {

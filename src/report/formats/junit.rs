@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
 use crate::diag::Code;
-use crate::report::escape;
+use crate::report::formats::escape;
 use crate::report::view::Report;
 use crate::report::{EmitOptions, Emitter};
 use crate::words::{plural, thousands};

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::report::escape::markdown as md;
+use crate::report::formats::escape::markdown as md;
 use crate::report::sections::{self, Section, Span, SummaryBlock, Tone};
 use crate::report::view::Report;
 use crate::report::{EmitOptions, Emitter};

@@ -22,10 +22,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::diag::{Code, Severity};
-use crate::report::amount_words::amount_of;
-use crate::report::escape::markdown as md;
-use crate::report::rows::{DealRow, FindingRow, MovementRow};
+use crate::report::formats::escape::markdown as md;
+use crate::report::sections::amount_words::amount_of;
 use crate::report::sections::amounts;
+use crate::report::view::rows::{DealRow, FindingRow, MovementRow};
 use crate::report::view::{DealKey, Report};
 use crate::report::{Amount, EmitOptions, Files, FilesEmitter};
 use crate::score::Band;
@@ -552,7 +552,7 @@ fn changed_words(m: &MovementRow<'_>) -> Option<String> {
         to.stage.map(str::to_string),
     );
     pair("close date", from.close_date.clone(), to.close_date.clone());
-    let money = |s: &crate::report::rows::DealSide<'_>| {
+    let money = |s: &crate::report::view::rows::DealSide<'_>| {
         s.amount
             .as_deref()
             .map(|a| crate::report::sections::money(a, s.currency.as_deref()))

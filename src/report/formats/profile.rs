@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::infer::{ColumnStats, FileProfile, ValueType};
 use crate::report::Tool;
-use crate::report::escape::terminal;
+use crate::report::formats::escape::terminal;
 use crate::score::round1;
 use crate::values::DecimalMark;
 use crate::words::{delimiter_name, plural, thousands};

@@ -19,8 +19,8 @@ use serde_sarif::sarif::{
 };
 
 use crate::diag::{Code, Severity};
-use crate::report::rows::FindingRow;
 use crate::report::view::Report;
+use crate::report::view::rows::FindingRow;
 use crate::report::{EmitOptions, Emitter};
 
 /// Results per run: enough for any real export's problems, small enough for a dashboard.

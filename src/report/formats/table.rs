@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
 use crate::diag::Severity;
-use crate::report::escape::terminal;
+use crate::report::formats::escape::terminal;
 use crate::report::sections::{self, Section, Span, SummaryBlock, Tone};
 use crate::report::view::Report;
 use crate::report::{EmitOptions, Emitter};

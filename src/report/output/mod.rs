@@ -29,7 +29,7 @@ use anyhow::{Context, Result, bail};
 use tempfile::NamedTempFile;
 
 use crate::report::Files;
-use crate::report::kept::{Kept, identity, link_target, normalised};
+use crate::report::output::kept::{Kept, identity, link_target, normalised};
 
 /// What became of output to standard output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -623,7 +623,7 @@ fn install_handler() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::kept::Role;
+    use crate::report::output::kept::Role;
 
     #[test]
     fn targets_are_checked_before_the_audit() {

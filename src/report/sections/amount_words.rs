@@ -2,8 +2,8 @@
 //! Deals without a readable amount are counted and said ("no amount on 3"), never shown as a
 //! zero or a dash that reads as the amount.
 
-use crate::report::rows::Amount;
 use crate::report::sections::amounts;
+use crate::report::view::rows::Amount;
 use crate::words::{plural, thousands};
 
 /// The amount of `deals` deals of which `without` have none: `5,000.00`, `5,000.00 (2

@@ -4,10 +4,10 @@
 //! the findings since the previous snapshot. Shown when the audit has a previous snapshot.
 
 use crate::diag::Severity;
-use crate::report::amount_words::amount_of as group_amount;
-use crate::report::rows::{ChangesRow, MovementRow, WaterfallRow};
+use crate::report::sections::amount_words::amount_of as group_amount;
 use crate::report::sections::{Section, Span, Tone, figure, money, text};
 use crate::report::view::Report;
+use crate::report::view::rows::{ChangesRow, MovementRow, WaterfallRow};
 use crate::words::thousands;
 
 /// Every change section, in the order a pipeline meeting reads them.
@@ -185,7 +185,7 @@ fn slipped(report: &Report<'_>, changes: &ChangesRow, top: usize) -> Section {
         .chain(into.iter().map(|m| (false, m)))
         .collect();
     let total = rows.len();
-    let words = |s: &crate::report::rows::SlipRow| {
+    let words = |s: &crate::report::view::rows::SlipRow| {
         if s.deals == 0 {
             "none".to_string()
         } else {
@@ -290,7 +290,7 @@ fn listed(
     top: usize,
     empty: &str,
 ) -> Section {
-    fn stage<'a>(s: Option<&crate::report::rows::DealSide<'a>>) -> &'a str {
+    fn stage<'a>(s: Option<&crate::report::view::rows::DealSide<'a>>) -> &'a str {
         s.and_then(|s| s.stage).unwrap_or("")
     }
     Section {

@@ -1,7 +1,7 @@
 //! The headline's open pipeline in words, shared by every format that has a headline: the
 //! figures a pipeline meeting starts from, with what they leave out said beside them.
 
-use crate::report::amount_words::at_risk_words;
+use crate::report::sections::amount_words::at_risk_words;
 use crate::report::sections::{amounts, short};
 use crate::words::thousands;
 

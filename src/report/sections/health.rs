@@ -5,7 +5,7 @@
 
 use crate::diag::{Code, Severity};
 use crate::history::view::TrendPoint;
-use crate::report::amount_words::amount_of;
+use crate::report::sections::amount_words::amount_of;
 use crate::report::sections::{Section, Span, Tone, amounts, figure, text};
 use crate::report::view::Report;
 use crate::score::health::WinRow;

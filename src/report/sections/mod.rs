@@ -12,9 +12,9 @@ pub(crate) mod pieces;
 
 use crate::diag::Code;
 use crate::diag::Severity;
-use crate::report::amount_words::amount_of;
-use crate::report::rows::{Amount, PreviousRow, StageRow};
+use crate::report::sections::amount_words::amount_of;
 use crate::report::view::Report;
+use crate::report::view::rows::{Amount, PreviousRow, StageRow};
 use crate::score::Band;
 use crate::words::{delimiter_word, group_amount, plural, thousands};
 
@@ -231,14 +231,18 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
     }
     lines.push((
         "Completeness",
-        vec![Span::plain(crate::report::headline::completeness_words(
-            s.completeness,
-            report.by_field(),
-        ))],
+        vec![Span::plain(
+            crate::report::sections::headline::completeness_words(
+                s.completeness,
+                report.by_field(),
+            ),
+        )],
     ));
     lines.push((
         "Open deals",
-        vec![Span::plain(crate::report::headline::open_words(s))],
+        vec![Span::plain(crate::report::sections::headline::open_words(
+            s,
+        ))],
     ));
     if s.open > 0 || report.has_stages() {
         lines.push((
@@ -369,13 +373,13 @@ fn input_words(report: &Report<'_>) -> Option<String> {
 pub(crate) fn sections(report: &Report<'_>, top: usize) -> Vec<Section> {
     // The pipeline meeting's four questions first: how are we tracking, which deals are at
     // risk, what is slipping, is the pipeline healthy.
-    let mut out = crate::report::health_sections::first(report);
+    let mut out = crate::report::sections::health::first(report);
     if report.has_stages() {
         out.push(at_risk(report, top));
     }
-    out.extend(crate::report::change_sections::sections(report, top));
-    out.extend(crate::report::health_sections::history(report, top));
-    out.push(crate::report::health_sections::win_rate(report));
+    out.extend(crate::report::sections::changes::sections(report, top));
+    out.extend(crate::report::sections::health::history(report, top));
+    out.push(crate::report::sections::health::win_rate(report));
     if !report.by_field().is_empty() {
         out.push(by_field(report));
     }
@@ -713,7 +717,7 @@ fn findings(report: &Report<'_>, top: usize) -> Option<Section> {
 /// The first `top` of `total` findings as a table titled `title`.
 pub(crate) fn finding_list<'r>(
     report: &Report<'_>,
-    findings: impl Iterator<Item = crate::report::rows::FindingRow<'r>>,
+    findings: impl Iterator<Item = crate::report::view::rows::FindingRow<'r>>,
     total: usize,
     top: usize,
     title: &str,

@@ -5,7 +5,7 @@ use super::amounts;
 use crate::audit::Audit;
 use crate::deal::StageKey;
 use crate::diag::{Code, Severity};
-use crate::report::rows::{
+use crate::report::view::rows::{
     BandCounts, CodeRow, FieldRow, GroupFigures, OwnerRow, SeverityCounts, StageRow,
     UnknownStageRow, UnknownStages,
 };

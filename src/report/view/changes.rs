@@ -6,7 +6,7 @@ use super::Report;
 use crate::audit::Audit;
 use crate::deal::{Deal, DealStore};
 use crate::diag::Finding;
-use crate::report::rows::{
+use crate::report::view::rows::{
     Amount, ChangesRow, DealSide, DeltaByCode, DeltaByOwner, FindingDeltaRow, FindingRow,
     MoveCounts, MovementRow, QuarterRow, SlipRow, WaterfallRow,
 };

@@ -20,7 +20,7 @@ use crate::diag::{Code, Finding, Severity, Subject};
 use crate::facts::pairing::PairBy;
 use crate::facts::standing::{Standing, standing};
 use crate::gate::Verdict;
-use crate::report::rows::{
+use crate::report::view::rows::{
     Ambiguous, Amount, BandCounts, ChangesRow, CodeRow, CutCellsRow, DealRef, DealRisk, DealRow,
     DetectedRow, DumpRow, FieldRow, FindingRow, InputRow, NotCheckedRow, OwnerRow, PreviousRow,
     RulesRow, SeverityCounts, SignalRow, StageRow, Summary,
