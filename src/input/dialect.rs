@@ -111,9 +111,8 @@ pub(crate) fn detect_dump(sample: &[u8], delimiter: u8) -> Option<Dump> {
         }
         nulls = rows
             .iter()
-            .flat_map(|r| r.iter().collect::<Vec<_>>())
-            .filter(|c| *c == b"\\N")
-            .count() as u64;
+            .map(|r| r.iter().filter(|c| *c == b"\\N").count() as u64)
+            .sum();
     }
     (nulls > 0 || escaped_quotes > 0).then_some(Dump {
         nulls,
