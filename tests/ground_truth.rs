@@ -764,3 +764,21 @@ fn header_and_escape_are_checked_in_the_rules() {
         assert!(r.stderr.contains(says), "{text}: {}", r.stderr);
     }
 }
+
+/// An export of a header only (HubSpot's, from ../shared/realworld) has no deal to measure
+/// completeness on: the headline says so instead of "100.0%".
+#[test]
+fn completeness_over_no_deal_is_not_judged() {
+    let file = "../shared/realworld/hubspot_deals_export_header_only.csv";
+    assert!(
+        Path::new(file).is_file(),
+        "the real exports must be beside the repository"
+    );
+    let r = run(pipelint().args(["audit", file, "--as-of", AS_OF]));
+    assert!(
+        r.stdout
+            .contains("Completeness  not judged: no deal to measure it on"),
+        "{}",
+        r.stdout
+    );
+}

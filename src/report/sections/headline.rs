@@ -67,11 +67,15 @@ pub(crate) fn open_words(s: &crate::report::Summary) -> String {
 const COVERS_NAMED: usize = 5;
 
 /// The headline's completeness: the rate and the fields it covers ("100.0% over stage,
-/// close_date and next_step"), never a rate over no field ("not judged: …").
+/// close_date and next_step"), never a rate over no field or no deal ("not judged: …").
 pub(crate) fn completeness_words(rate: f64, fields: &[crate::report::FieldRow]) -> String {
     match fields.len() {
         0 => "not judged: no field is required or weighted ([fields] NAME = { required = true })"
             .to_string(),
+        // A rate over no deal (an export of a header only) is no figure.
+        _ if fields.iter().all(|f| f.applicable == 0) => {
+            "not judged: no deal to measure it on".to_string()
+        }
         n if n <= COVERS_NAMED => {
             let names: Vec<String> = fields.iter().map(|f| f.field.clone()).collect();
             format!("{rate:.1}% over {}", crate::words::and_list(&names))
