@@ -72,16 +72,13 @@ impl Dump {
     /// cells), quotes escaped with a backslash (3)".
     pub(crate) fn words(&self) -> String {
         use crate::words::{plural, thousands};
-        let mut what = vec![format!(
-            "`\\N` as empty ({} cell{})",
+        format!(
+            "read as a database dump: `\\N` as empty ({} cell{}) and quotes escaped with a \
+             backslash ({})",
             thousands(self.nulls),
-            plural(self.nulls)
-        )];
-        what.push(format!(
-            "quotes escaped with a backslash ({})",
+            plural(self.nulls),
             thousands(self.escaped_quotes)
-        ));
-        format!("read as a database dump: {}", crate::words::and_list(&what))
+        )
     }
 }
 
