@@ -8,10 +8,12 @@ use crate::deal::{Deal, DealStore};
 use crate::diag::{Code, Finding, Findings, Severity, StoredRow, Subject};
 use crate::facts::mapping::{FieldId, FieldTable, Mapping};
 use crate::facts::pairing::Pairing;
+use crate::input::quota::Quotas;
 use crate::rules::RuleSet;
 use crate::score::Tallies;
 use crate::score::changes::ChangeView;
 use crate::score::risk::Riskiest;
+use crate::score::trends::HistoryView;
 use crate::values::Currency;
 
 /// What the report says about one input file.
@@ -42,8 +44,9 @@ pub(crate) struct InputSummary {
     pub(crate) previous: bool,
 }
 
-/// The outcome of an audit: every deal's summary, every finding, the aggregates. Build its
-/// report view with [`Audit::report`].
+/// The result of one audit: every deal's summary, every finding, the aggregates. What the
+/// session puts around it (the previous snapshot, quotas, the stored history) is in
+/// [`AuditRun`].
 pub struct Audit {
     pub(crate) rules: RuleSet,
     pub(crate) table: FieldTable,
@@ -58,20 +61,10 @@ pub struct Audit {
     /// The codes that ran: on (not switched off by `[checks]`, `--select`, `--ignore`)
     /// and checkable (the change checks need a previous snapshot).
     pub(crate) checks_run: Vec<Code>,
-    /// The previous snapshot this one was compared with (`--previous`), audited in full.
-    pub(crate) previous: Option<Box<Audit>>,
-    /// How this snapshot's deals paired with the previous one's.
-    pub(crate) pairing: Option<Pairing>,
+    /// The `--by FIELD` each deal kept a value of, for the health breakdowns.
+    pub(crate) by: Option<String>,
     /// Codes that were on but could not be checked, with why.
     pub(crate) not_checked: Vec<(Vec<Code>, String)>,
-    /// What changed since the previous snapshot.
-    pub(crate) changes: Option<ChangeView>,
-    /// The `--by FIELD` the health breakdowns group by.
-    pub(crate) by: Option<String>,
-    /// The quotas coverage is measured against (`--quota FILE`).
-    pub(crate) quotas: Option<crate::input::quota::Quotas>,
-    /// What the stored history adds (`--history`), or a stored snapshot's streaks.
-    pub(crate) history: Option<Box<crate::score::trends::HistoryView>>,
     /// Why the as-of is suspect: it defaulted to today, far after the data (IN013).
     pub(crate) as_of_note: Option<String>,
 }
@@ -192,5 +185,63 @@ impl Audit {
             Subject::Row(r) => self.findings.rows.get(r as usize),
             Subject::Deal(_) => None,
         }
+    }
+}
+
+/// An audit compared with a previous snapshot (`--previous`, or the latest one stored before
+/// it): that snapshot, how their deals paired, and what changed. The engine builds it, since
+/// the change checks read the pairing as rows are read.
+pub(crate) struct Comparison {
+    /// The previous snapshot, audited in full with the same rules as of its own date.
+    pub(crate) previous: Box<Audit>,
+    /// Per finding of the previous snapshot, the snapshots in a row it had been flagged (a
+    /// stored snapshot's; empty for a file, whose findings each count once).
+    pub(crate) streaks: Vec<u16>,
+    pub(crate) pairing: Pairing,
+    pub(crate) changes: ChangeView,
+}
+
+/// What a run of the audit found: the [`Audit`] of this snapshot, and what the session
+/// (`session.rs`) wraps it in: the comparison with the previous snapshot, the quotas
+/// coverage is measured against, and what the stored history adds. Build its report view
+/// with [`AuditRun::report`].
+pub struct AuditRun {
+    pub(crate) audit: Audit,
+    pub(crate) compared: Option<Comparison>,
+    /// The quotas coverage is measured against (`--quota FILE`).
+    pub(crate) quotas: Option<Quotas>,
+    /// What the stored history adds (`--history`).
+    pub(crate) history: Option<Box<HistoryView>>,
+}
+
+impl AuditRun {
+    /// An audit on its own: compared with nothing, no quotas, no history.
+    pub(crate) fn alone(audit: Audit) -> AuditRun {
+        AuditRun {
+            audit,
+            compared: None,
+            quotas: None,
+            history: None,
+        }
+    }
+
+    /// The audit of this snapshot.
+    pub fn audit(&self) -> &Audit {
+        &self.audit
+    }
+
+    /// The previous snapshot this one was compared with.
+    pub(crate) fn previous(&self) -> Option<&Audit> {
+        self.compared.as_ref().map(|c| &*c.previous)
+    }
+
+    /// What changed since the previous snapshot.
+    pub(crate) fn changes(&self) -> Option<&ChangeView> {
+        self.compared.as_ref().map(|c| &c.changes)
+    }
+
+    /// The gate settings of the rules' `[gate]` section (flags override them).
+    pub fn gate_settings(&self) -> crate::gate::GateSettings {
+        self.audit.gate_settings()
     }
 }

@@ -65,7 +65,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-pub use audit::Audit;
+pub use audit::{Audit, AuditRun};
 pub use cli::Cli;
 pub use diag::{Code, Severity};
 pub use gate::{FailOn, GateSettings, Verdict};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
-use crate::audit::Audit;
+use crate::audit::{Audit, AuditRun};
 use crate::input::Export;
 use crate::rules::RuleSet;
 use crate::{checks, diag, engine, history, input, progress, report, rules};
@@ -54,7 +54,7 @@ impl AuditOptions {
 const RISKIEST_KEPT: usize = 1_000;
 
 /// Audit `exports` with `rules`.
-pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<Audit> {
+pub fn audit(rules: RuleSet, exports: Vec<Export>, options: &AuditOptions) -> Result<AuditRun> {
     audit_with(rules, exports, options, None)
 }
 
@@ -71,22 +71,23 @@ pub fn audit_against(
     exports: Vec<Export>,
     previous: Previous,
     options: &AuditOptions,
-) -> Result<Audit> {
+) -> Result<AuditRun> {
     let earlier = AuditOptions {
         as_of: previous.as_of,
         ..options.clone()
     };
-    let mut old = audit_with(rules.clone(), vec![previous.export], &earlier, None)?;
+    let mut old = audit_with(rules.clone(), vec![previous.export], &earlier, None)?.audit;
     old.keep_for_comparison();
     audit_with(rules, exports, options, Some(old))
 }
 
+/// The engine run on `exports`, compared with `previous` if given.
 fn audit_with(
     rules: RuleSet,
     exports: Vec<Export>,
     options: &AuditOptions,
     previous: Option<Audit>,
-) -> Result<Audit> {
+) -> Result<AuditRun> {
     diag::Policy::check_patterns(&options.select).map_err(anyhow::Error::msg)?;
     diag::Policy::check_patterns(&options.ignore).map_err(anyhow::Error::msg)?;
     let run = engine::RunOptions {
@@ -98,7 +99,11 @@ fn audit_with(
         keep_riskiest: options.top.max(RISKIEST_KEPT),
         by: options.by.clone(),
     };
-    engine::run(rules, exports, &run, previous)
+    let (audit, compared) = engine::run(rules, exports, &run, previous)?;
+    Ok(AuditRun {
+        compared,
+        ..AuditRun::alone(audit)
+    })
 }
 
 /// An audit as the command line runs it, in one call: which files, which rules, which date.
@@ -161,7 +166,7 @@ impl Default for AuditRequest {
 
 impl AuditRequest {
     /// Load the rules, open the inputs and run the audit.
-    pub fn run(&self) -> Result<Audit> {
+    pub fn run(&self) -> Result<AuditRun> {
         Ok(self.run_in(false)?.0)
     }
 
@@ -213,7 +218,7 @@ impl AuditRequest {
     }
 
     /// Run the audit; with a history, also return the store, created when `create`.
-    pub(crate) fn run_in(&self, create: bool) -> Result<(Audit, Option<history::Store>)> {
+    pub(crate) fn run_in(&self, create: bool) -> Result<(AuditRun, Option<history::Store>)> {
         // The rules are read once (a pipe can be read only once), before anything else.
         let user = rules::load_user(self.rules.as_deref())?;
         // Before the store is opened: opening it would make another kept file a database.
@@ -290,7 +295,7 @@ impl AuditRequest {
             .progress
             .then(|| progress::Progress::start(exports.iter().chain(previous.iter())))
             .flatten();
-        let mut audit = match (previous, store.as_ref()) {
+        let mut run = match (previous, store.as_ref()) {
             (None, Some(store)) => history_audit(store, rules, exports, &options),
             (None, None) => audit(rules, exports, &options),
             (Some(export), _) => {
@@ -301,8 +306,8 @@ impl AuditRequest {
                 audit_against(rules, exports, Previous { export, as_of }, &options)
             }
         }?;
-        audit.quotas = quotas;
-        Ok((audit, store))
+        run.quotas = quotas;
+        Ok((run, store))
     }
 }
 
@@ -322,7 +327,7 @@ fn history_audit(
     rules: RuleSet,
     exports: Vec<Export>,
     options: &AuditOptions,
-) -> Result<Audit> {
+) -> Result<AuditRun> {
     let day = options.as_of;
     let stored: Vec<history::SnapshotMeta> = store
         .list()?
@@ -332,46 +337,53 @@ fn history_audit(
     // The stored commit calls depend on nothing the audit finds: they are read on a
     // connection of their own while last week is read back and this week audited.
     let location = &store.location;
-    let (audit, calls) = std::thread::scope(|scope| {
+    let (run, calls) = std::thread::scope(|scope| {
         let calls = scope.spawn(|| {
             let conn = location.another_reader()?;
             history::view::stored_calls(&conn, &location.path, day)
         });
-        let audit = stored
+        let run = stored
             .last()
             .map(|meta| history::load::previous(store, meta, &rules))
             .transpose()
-            .and_then(|previous| audit_with(rules, exports, options, previous));
+            .and_then(|previous| {
+                let (previous, streaks) = previous.unzip();
+                let mut run = audit_with(rules, exports, options, previous)?;
+                if let (Some(c), Some(streaks)) = (run.compared.as_mut(), streaks) {
+                    c.streaks = streaks;
+                }
+                Ok(run)
+            });
         let calls = calls
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the stored commit calls failed")));
-        (audit, calls)
+        (run, calls)
     });
-    let mut audit = audit?;
-    for (_, why) in &mut audit.not_checked {
+    let mut run = run?;
+    for (_, why) in &mut run.audit.not_checked {
         if why == checks::changes::NOT_CHECKED {
             *why = history::NO_EARLIER_SNAPSHOT.to_string();
         }
     }
-    let sole = audit.sole_currency();
-    let view = history::view::build(store, &audit, &stored, calls?, sole)?;
-    audit.history = Some(Box::new(view));
-    Ok(audit)
+    let view = history::view::build(store, &run, &stored, calls?)?;
+    run.history = Some(Box::new(view));
+    Ok(run)
 }
 
-impl Audit {
-    /// The report view of this audit: the gate decided under `gate` and the health figures
+impl AuditRun {
+    /// The report view of this run: the gate decided under `gate` and the health figures
     /// (forecast call, win rate, coverage) computed first, so that the view only reads.
     pub fn report(&self, gate: &crate::gate::GateSettings) -> report::Report<'_> {
-        let verdict = crate::gate::evaluate(gate, &self.gate_input());
+        let audit = &self.audit;
+        let verdict = crate::gate::evaluate(gate, &audit.gate_input());
         let health = crate::score::health::compute(
             crate::score::health::Audited {
-                deals: &self.deals,
-                rules: &self.rules,
-                as_of: self.as_of,
-                by: self.by.as_deref(),
+                deals: &audit.deals,
+                rules: &audit.rules,
+                as_of: audit.as_of,
+                by: audit.by.as_deref(),
             },
-            self.sole_currency(),
+            audit.sole_currency(),
             self.quotas.as_ref(),
         );
         report::Report::build(self, verdict, health)
@@ -415,9 +427,9 @@ mod tests {
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
         let audit = audit(rules, vec![export], &AuditOptions::as_of(as_of)).expect("audit");
         assert!(
-            audit.findings.messages.is_empty(),
+            audit.audit.findings.messages.is_empty(),
             "{} texts kept",
-            audit.findings.messages.len()
+            audit.audit.findings.messages.len()
         );
         let report = audit.report(&crate::gate::GateSettings::default());
         let malformed: Vec<_> = report.findings_of(crate::diag::Code::In002).collect();

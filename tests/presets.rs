@@ -5,7 +5,7 @@
 mod common;
 
 use common::{AS_OF, Said, audit, pipelint, report, run, said, temp_file};
-use pipelint::Audit;
+use pipelint::AuditRun;
 
 const DYNAMICS: &str = "fixtures/presets/dynamics365_opportunities.csv";
 const ZOHO: &str = "fixtures/presets/zoho_potentials.csv";
@@ -14,7 +14,7 @@ const HUBSPOT_API: &str = "fixtures/presets/hubspot_api_deals.csv";
 /// A finding as (code, line, record id, field, column).
 type Brief = (String, u64, Option<String>, Option<String>, Option<String>);
 
-fn briefly(a: &Audit) -> Vec<Brief> {
+fn briefly(a: &AuditRun) -> Vec<Brief> {
     said(a)
         .into_iter()
         .map(|f: Said| (f.code, f.line, f.record_id, f.field, f.column))
@@ -32,7 +32,7 @@ fn hyg001(line: u64, id: &str, column: &str) -> Brief {
 }
 
 /// The deal on `line` as (name, close date, amount, currency).
-fn deal_on(a: &Audit, line: u64) -> (String, String, String, String) {
+fn deal_on(a: &AuditRun, line: u64) -> (String, String, String, String) {
     let d = report(a)
         .deals()
         .find(|d| d.line == line)
@@ -50,7 +50,7 @@ fn deal(name: &str, close: &str, amount: &str, currency: &str) -> (String, Strin
 }
 
 /// Lines of the open deals (scored), in file order.
-fn open_lines(a: &Audit) -> Vec<u64> {
+fn open_lines(a: &AuditRun) -> Vec<u64> {
     report(a)
         .deals()
         .filter(|d| d.risk.is_some())
@@ -59,7 +59,7 @@ fn open_lines(a: &Audit) -> Vec<u64> {
 }
 
 /// Per owner: (owner, won, lost) among the deals closed in the trailing year.
-fn outcomes(a: &Audit) -> Vec<(String, u64, u64)> {
+fn outcomes(a: &AuditRun) -> Vec<(String, u64, u64)> {
     report(a)
         .health()
         .win_rate
@@ -75,7 +75,7 @@ fn outcomes(a: &Audit) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
-fn open_amounts(a: &Audit) -> Vec<(String, String)> {
+fn open_amounts(a: &AuditRun) -> Vec<(String, String)> {
     report(a)
         .summary()
         .open_amount

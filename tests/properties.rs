@@ -32,7 +32,7 @@ proptest! {
 /// verdict) whose records are no more than the file's lines and which renders in `formats`,
 /// or a refusal (2) that names the file.
 fn audited_or_refused(
-    result: anyhow::Result<pipelint::Audit>,
+    result: anyhow::Result<pipelint::AuditRun>,
     bytes: &[u8],
     name: &str,
     formats: &[Format],

@@ -4,10 +4,10 @@
 mod common;
 
 use common::{audit, finding, findings, messages, report};
-use pipelint::Audit;
+use pipelint::AuditRun;
 
 /// Every deal as (line, name, close date, amount).
-fn deals(a: &Audit) -> Vec<(u64, String, String, String)> {
+fn deals(a: &AuditRun) -> Vec<(u64, String, String, String)> {
     report(a)
         .deals()
         .map(|d| {
@@ -21,7 +21,7 @@ fn deals(a: &Audit) -> Vec<(u64, String, String, String)> {
         .collect()
 }
 
-fn probabilities(a: &Audit) -> Vec<Option<f64>> {
+fn probabilities(a: &AuditRun) -> Vec<Option<f64>> {
     report(a).deals().map(|d| d.probability).collect()
 }
 
@@ -30,7 +30,7 @@ fn deal(line: u64, name: &str, close: &str, amount: &str) -> (u64, String, Strin
 }
 
 /// The open pipeline per currency, exactly (as the report totals it).
-fn open_amounts(a: &Audit) -> Vec<(String, String)> {
+fn open_amounts(a: &AuditRun) -> Vec<(String, String)> {
     report(a)
         .summary()
         .open_amount

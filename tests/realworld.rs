@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{report, try_audit};
-use pipelint::Audit;
+use pipelint::AuditRun;
 
 fn realworld() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld")
@@ -48,7 +48,7 @@ fn expected(name: &str) -> Option<(u64, Option<&'static str>)> {
 
 /// The audit of a real export: with the auto preset when it fits, else (a guess the audit
 /// refuses, the advice checked) with rules drafted by `init --from`, as the advice says.
-fn audit_as_advised(path: &Path) -> Audit {
+fn audit_as_advised(path: &Path) -> AuditRun {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
     match try_audit(&[path.to_str().expect("utf-8 path")], None) {
         Ok(a) => a,
@@ -68,7 +68,7 @@ fn audit_as_advised(path: &Path) -> Audit {
     }
 }
 
-fn codes(a: &Audit) -> BTreeMap<&'static str, usize> {
+fn codes(a: &AuditRun) -> BTreeMap<&'static str, usize> {
     let mut m = BTreeMap::new();
     for f in report(a).findings() {
         *m.entry(f.code.as_str()).or_insert(0) += 1;
@@ -84,7 +84,7 @@ fn draft(path: &Path) -> String {
     run.stdout
 }
 
-fn audit_path(path: &Path, rules: Option<&Path>) -> Audit {
+fn audit_path(path: &Path, rules: Option<&Path>) -> AuditRun {
     let p = path.to_str().expect("utf-8 path");
     let r = rules.map(|r| r.to_str().expect("utf-8 path"));
     try_audit(&[p], r).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()))
@@ -138,10 +138,10 @@ fn day_first_dates_are_read_as_day_first() {
         vec!["dates as %d-%m-%Y, read from the values".to_string()]
     );
     let dates =
-        |a: &Audit| -> Vec<Option<String>> { report(a).deals().map(|d| d.close_date).collect() };
+        |a: &AuditRun| -> Vec<Option<String>> { report(a).deals().map(|d| d.close_date).collect() };
     assert_eq!(dates(&iso), dates(&dmy));
     // CRLF shifts nothing: every deal starts on the same line in both.
-    let lines = |a: &Audit| -> Vec<u64> { report(a).deals().map(|d| d.line).collect() };
+    let lines = |a: &AuditRun| -> Vec<u64> { report(a).deals().map(|d| d.line).collect() };
     assert_eq!(lines(&iso), lines(&dmy));
 }
 

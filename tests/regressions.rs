@@ -10,7 +10,7 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     path.to_str().expect("utf-8 path").to_string()
 }
 
-fn audit(csv: &str, rules: &str) -> pipelint::Audit {
+fn audit(csv: &str, rules: &str) -> pipelint::AuditRun {
     let dir = tempfile::tempdir().expect("tempdir");
     let c = write(&dir, "export.csv", csv);
     let r = write(&dir, "rules.toml", rules);
@@ -167,7 +167,7 @@ name = "Won"
 outcome = "won"
 "#;
 
-fn signals(a: &pipelint::Audit, deal: usize) -> Vec<(String, String)> {
+fn signals(a: &pipelint::AuditRun, deal: usize) -> Vec<(String, String)> {
     let d = report(a).deals().nth(deal).expect("deal");
     d.risk
         .map(|r| {
@@ -179,7 +179,7 @@ fn signals(a: &pipelint::Audit, deal: usize) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn messages(a: &pipelint::Audit, code: &str) -> Vec<String> {
+fn messages(a: &pipelint::AuditRun, code: &str) -> Vec<String> {
     common::messages(a, code)
 }
 
@@ -321,14 +321,14 @@ fn a_fraction_of_a_day_past_max_days_counts() {
 
 // --- Found reviewing the real-exports work -----------------------------------------------
 
-fn auto(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> pipelint::Audit {
+fn auto(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> pipelint::AuditRun {
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("write");
     try_audit(&[path.to_str().expect("path")], None).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// Draft rules from `bytes` (as file `name`), check them, and audit the file with them.
-fn drafted(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> (String, pipelint::Audit) {
+fn drafted(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> (String, pipelint::AuditRun) {
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).expect("write");
     let p = path.to_str().expect("path");
@@ -342,7 +342,7 @@ fn drafted(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> (String, pipeli
     (text, audit)
 }
 
-fn codes(a: &pipelint::Audit) -> Vec<&'static str> {
+fn codes(a: &pipelint::AuditRun) -> Vec<&'static str> {
     report(a).findings().map(|f| f.code.as_str()).collect()
 }
 

@@ -23,7 +23,7 @@ use pipelint::{Band, DealRisk};
 const CSV: &str = "fixtures/hygiene/risk.csv";
 const RULES: &str = "fixtures/hygiene/rules.toml";
 
-fn risks(a: &pipelint::Audit) -> Vec<(String, Option<DealRisk>)> {
+fn risks(a: &pipelint::AuditRun) -> Vec<(String, Option<DealRisk>)> {
     report(a)
         .deals()
         .map(|d| (d.id.unwrap_or_default().to_string(), d.risk))

@@ -50,7 +50,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
         note(&format!("pipelint: {message}"));
     }
     let audit = request.run()?;
-    if let Some(why) = audit.as_of_note.as_deref() {
+    if let Some(why) = audit.audit().as_of_note.as_deref() {
         note(&format!("pipelint: {why}"));
     }
 

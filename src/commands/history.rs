@@ -40,13 +40,14 @@ fn add(args: &HistoryAddArgs) -> Result<u8> {
         history: Some(args.db.clone()),
         ..AuditRequest::default()
     };
-    let (audit, store) = request.run_in(true)?;
+    let (run, store) = request.run_in(true)?;
     let Some(mut store) = store else {
         anyhow::bail!("no history was opened");
     };
-    let report = audit.report(&audit.gate_settings());
+    let report = run.report(&run.gate_settings());
     let summary = serde_json::to_string(report.summary())?;
-    let streaks = audit
+    let audit = run.audit();
+    let streaks = run
         .history
         .as_ref()
         .map(|h| h.streaks.clone())
@@ -56,9 +57,9 @@ fn add(args: &HistoryAddArgs) -> Result<u8> {
         .into_iter()
         .filter(|s| s.as_of > audit.as_of)
         .count();
-    let done = store.add(&audit, &streaks, &summary)?;
+    let done = store.add(audit, &streaks, &summary)?;
     if !args.quiet {
-        let compared = audit
+        let compared = run
             .history
             .as_ref()
             .and_then(|h| h.compared_with.clone())

@@ -18,7 +18,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::audit::{Audit, InputSummary};
+use crate::audit::{Audit, Comparison, InputSummary};
 use crate::checks::changes;
 use crate::checks::duplicates::{self, DupKeys, KeyBuckets};
 use crate::checks::input::{self, ReadTally};
@@ -213,13 +213,13 @@ impl Merged<'_> {
 }
 
 /// Audit every export with `rules`; with `previous`, compared with that earlier audit of
-/// the same rules (the change checks).
+/// the same rules (the change checks), and the comparison besides.
 pub(crate) fn run(
     rules: RuleSet,
     exports: Vec<Export>,
     options: &RunOptions,
     previous: Option<Audit>,
-) -> Result<Audit> {
+) -> Result<(Audit, Option<Comparison>)> {
     let table = FieldTable::new(&rules);
     let mappings = bind_all(&rules, &table, &exports)?;
     let current_files = exports.len() as u32;
@@ -325,13 +325,6 @@ pub(crate) fn run(
             ..i.clone()
         }));
     }
-    let changes = match (&previous, &pairing) {
-        (Some(p), Some(pairing)) => {
-            let now = (&deals, &rules, options.as_of, findings.list.as_slice());
-            Some(crate::score::changes::compare(p.snapshot(), pairing, now)?)
-        }
-        _ => None,
-    };
     let (checks_run, not_checked) = gaps::checks_and_gaps(
         &rules,
         &table,
@@ -340,7 +333,7 @@ pub(crate) fn run(
         previous.is_some(),
         trap_not_checked,
     );
-    Ok(Audit {
+    let audit = Audit {
         rules,
         table,
         as_of: options.as_of,
@@ -350,15 +343,29 @@ pub(crate) fn run(
         tallies,
         riskiest,
         checks_run,
-        previous: previous.map(Box::new),
-        pairing,
-        not_checked,
-        changes,
         by: options.by.clone(),
-        quotas: None,
-        history: None,
+        not_checked,
         as_of_note,
-    })
+    };
+    let compared = match (previous, pairing) {
+        (Some(p), Some(pairing)) => {
+            let now = (
+                &audit.deals,
+                &audit.rules,
+                audit.as_of,
+                audit.findings.list.as_slice(),
+            );
+            let changes = crate::score::changes::compare(p.snapshot(), &pairing, now)?;
+            Some(Comparison {
+                previous: Box::new(p),
+                streaks: Vec::new(),
+                pairing,
+                changes,
+            })
+        }
+        _ => None,
+    };
+    Ok((audit, compared))
 }
 
 /// How each file's values are read (date formats, decimal mark, the traps its sample

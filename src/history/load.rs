@@ -40,13 +40,17 @@ impl std::fmt::Display for DealRow {
     }
 }
 
-/// The snapshot `meta` as a previous audit under `rules`; its streaks are in
-/// `history.streaks`. Every value read is checked (see `check.rs`).
-pub(crate) fn previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<Audit> {
+/// The snapshot `meta` as a previous audit under `rules`, and per finding the snapshots in
+/// a row it had been flagged (its streak). Every value read is checked (see `check.rs`).
+pub(crate) fn previous(
+    store: &Store,
+    meta: &SnapshotMeta,
+    rules: &RuleSet,
+) -> Result<(Audit, Vec<u16>)> {
     read_previous(store, meta, rules).map_err(|e| super::failed(&store.path, "read", e))
 }
 
-fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<Audit> {
+fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<(Audit, Vec<u16>)> {
     let table = FieldTable::new(rules);
     let pair_by = store.conn.query_row(
         "SELECT pair_by FROM snapshots WHERE id = ?1",
@@ -116,7 +120,7 @@ fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<
     let inputs = stored_inputs(meta, pair_by, &table);
     let as_of = meta.as_of;
     let stages = rules.stages.len();
-    Ok(Audit {
+    let audit = Audit {
         rules: rules.clone(),
         tallies: Tallies::new(table.len(), stages),
         table,
@@ -131,18 +135,11 @@ fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<
         },
         riskiest: Riskiest::new(0),
         checks_run: Vec::new(),
-        previous: None,
-        pairing: None,
+        by: None,
         not_checked: Vec::new(),
         as_of_note: None,
-        changes: None,
-        by: None,
-        quotas: None,
-        history: Some(Box::new(super::view::HistoryView {
-            streaks,
-            ..super::view::HistoryView::default()
-        })),
-    })
+    };
+    Ok((audit, streaks))
 }
 
 /// Stored deals from this many up are read in two halves at once.

@@ -8,7 +8,7 @@ use anyhow::Result;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{SnapshotMeta, Store};
-use crate::audit::Audit;
+use crate::audit::{Audit, AuditRun};
 use crate::diag::Subject;
 use crate::facts::pairing::pairing_key;
 use crate::facts::standing::standing;
@@ -21,18 +21,16 @@ use crate::values::{Currency, Money};
 /// How many snapshots an owner's trend spans, this one included.
 pub(crate) const TREND_SNAPSHOTS: usize = 8;
 
-/// Per finding of `audit`, the snapshots in a row it has been flagged: one more than its
-/// paired previous self's streak for the same code and field, else 1.
-pub(crate) fn streaks(audit: &Audit) -> Vec<u16> {
+/// Per finding of the run's audit, the snapshots in a row it has been flagged: one more
+/// than its paired previous self's streak for the same code and field, else 1.
+pub(crate) fn streaks(run: &AuditRun) -> Vec<u16> {
+    let audit = &run.audit;
     let list = &audit.findings.list;
-    let (Some(previous), Some(pairing)) = (audit.previous.as_deref(), audit.pairing.as_ref())
-    else {
+    let Some(compared) = run.compared.as_ref() else {
         return vec![1; list.len()];
     };
-    let before = previous
-        .history
-        .as_deref()
-        .map_or(&[][..], |h| h.streaks.as_slice());
+    let (previous, pairing) = (&*compared.previous, &compared.pairing);
+    let before = compared.streaks.as_slice();
     let key = |deal: u32, code: crate::diag::Code, field: u16| {
         (u64::from(deal) << 32) | ((code as u64) << 16) | u64::from(field)
     };
@@ -131,20 +129,22 @@ fn words(sums: &CurrencySums) -> Vec<Amount> {
         .collect()
 }
 
-/// The history view of `audit` from `store`: `stored` are the snapshots before its as-of.
+/// The history view of the run's audit from `store`: `stored` are the snapshots before its
+/// as-of.
 pub(crate) fn build(
     store: &Store,
-    audit: &Audit,
+    run: &AuditRun,
     stored: &[SnapshotMeta],
     calls: StoredCalls,
-    sole: Option<Currency>,
 ) -> Result<HistoryView> {
+    let audit = &run.audit;
+    let sole = audit.sole_currency();
     // Commit accuracy walks every deal of the audit: it runs beside the trends (which read
     // the store on this thread) and the streaks.
     let (commit_accuracy, trends, streaks) = std::thread::scope(|scope| {
         let accuracy = scope.spawn(|| commit_accuracy(calls, audit, sole));
         let trends = trends(store, audit, stored, sole);
-        let streaks = streaks(audit);
+        let streaks = streaks(run);
         let accuracy = accuracy
             .join()
             .map_err(|_| anyhow::anyhow!("tallying commit accuracy failed"));
@@ -154,7 +154,7 @@ pub(crate) fn build(
     Ok(HistoryView {
         db: store.path.display().to_string(),
         snapshots: stored.iter().map(|s| s.as_of.to_string()).collect(),
-        compared_with: audit.previous.as_ref().map(|p| p.as_of.to_string()),
+        compared_with: run.previous().map(|p| p.as_of.to_string()),
         trends: trends.map_err(|e| super::failed(&store.path, "read", e))?,
         commit_accuracy,
         streaks,

@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use pipelint::{Audit, AuditRequest, GateSettings, Report};
+use pipelint::{AuditRequest, AuditRun, GateSettings, Report};
 
 pub const AS_OF: &str = "2026-11-20";
 
@@ -55,11 +55,11 @@ pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -
 }
 
 /// Audit files with a rules file (or the auto preset), as of 2026-11-20.
-pub fn audit(files: &[&str], rules: Option<&str>) -> Audit {
+pub fn audit(files: &[&str], rules: Option<&str>) -> AuditRun {
     try_audit(files, rules).unwrap_or_else(|e| panic!("audit failed: {e:#}"))
 }
 
-pub fn try_audit(files: &[&str], rules: Option<&str>) -> anyhow::Result<Audit> {
+pub fn try_audit(files: &[&str], rules: Option<&str>) -> anyhow::Result<AuditRun> {
     AuditRequest {
         files: files.iter().map(|f| f.to_string()).collect(),
         rules: rules.map(Into::into),
@@ -72,7 +72,7 @@ pub fn try_audit(files: &[&str], rules: Option<&str>) -> anyhow::Result<Audit> {
 
 /// Audit files (with the preset they fit) against a previous snapshot audited a week
 /// earlier, as of 2026-11-20.
-pub fn audit_against(files: &[&str], previous: &str) -> Audit {
+pub fn audit_against(files: &[&str], previous: &str) -> AuditRun {
     AuditRequest {
         files: files.iter().map(|f| f.to_string()).collect(),
         as_of: Some(as_of()),
@@ -86,7 +86,7 @@ pub fn audit_against(files: &[&str], previous: &str) -> Audit {
 
 /// [`audit_against`] with a rules file.
 #[allow(dead_code)]
-pub fn audit_against_with(files: &[&str], previous: &str, rules: &str) -> Audit {
+pub fn audit_against_with(files: &[&str], previous: &str, rules: &str) -> AuditRun {
     AuditRequest {
         files: files.iter().map(|f| f.to_string()).collect(),
         rules: Some(rules.into()),
@@ -100,12 +100,12 @@ pub fn audit_against_with(files: &[&str], previous: &str, rules: &str) -> Audit 
 }
 
 /// The report view with the default gate.
-pub fn report(audit: &Audit) -> Report<'_> {
+pub fn report(audit: &AuditRun) -> Report<'_> {
     audit.report(&GateSettings::default())
 }
 
 /// Findings as (code, line, field) — what every check test asserts.
-pub fn findings(audit: &Audit) -> Vec<(String, u64, Option<String>)> {
+pub fn findings(audit: &AuditRun) -> Vec<(String, u64, Option<String>)> {
     report(audit)
         .findings()
         .map(|f| {
@@ -131,7 +131,7 @@ pub struct Said {
 }
 
 /// Every finding, in order, with its file, record id, column and message.
-pub fn said(audit: &Audit) -> Vec<Said> {
+pub fn said(audit: &AuditRun) -> Vec<Said> {
     report(audit)
         .findings()
         .map(|f| Said {
@@ -147,7 +147,7 @@ pub fn said(audit: &Audit) -> Vec<Said> {
 }
 
 /// The messages of every finding of `code` (all findings when `code` is empty).
-pub fn messages(audit: &Audit, code: &str) -> Vec<String> {
+pub fn messages(audit: &AuditRun, code: &str) -> Vec<String> {
     said(audit)
         .into_iter()
         .filter(|f| code.is_empty() || f.code == code)

@@ -3,7 +3,7 @@
 //! now as an emitter walks them.
 
 use super::Report;
-use crate::audit::Audit;
+use crate::audit::{Audit, AuditRun};
 use crate::deal::{Deal, DealStore};
 use crate::diag::Finding;
 use crate::report::view::rows::{
@@ -16,8 +16,8 @@ use crate::score::changes::{ChangeView, Flow, Move, Movement, Moves};
 use crate::values::{Currency, MoneySum};
 
 /// The figures of the change view, with amounts that name no currency counted in `sole`.
-pub(super) fn changes_row(view: &ChangeView, audit: &Audit, sole: Option<Currency>) -> ChangesRow {
-    let previous = audit.previous.as_deref();
+pub(super) fn changes_row(view: &ChangeView, run: &AuditRun, sole: Option<Currency>) -> ChangesRow {
+    let (audit, previous) = (&run.audit, run.previous());
     let (name, first, last) = &view.slips.quarter;
     // Flows of unlabelled amounts fold into the export's only currency, as every other
     // sum in the report does.
@@ -174,7 +174,7 @@ impl<'a> Report<'a> {
         &self,
         deals: &std::collections::BTreeSet<usize>,
     ) -> std::collections::HashMap<usize, MovementRow<'a>> {
-        let Some(c) = self.audit.changes.as_ref() else {
+        let Some(c) = self.run.changes() else {
             return Default::default();
         };
         c.movements
@@ -193,11 +193,7 @@ impl<'a> Report<'a> {
     /// movement before anything is resolved.
     pub fn movements_where(&self, movement: &str) -> impl Iterator<Item = MovementRow<'a>> + '_ {
         let wanted = Move::ALL.into_iter().find(|m| m.name() == movement);
-        let list: &'a [Movement] = self
-            .audit
-            .changes
-            .as_ref()
-            .map_or(&[], |c| c.movements.as_slice());
+        let list: &'a [Movement] = self.run.changes().map_or(&[], |c| c.movements.as_slice());
         list.iter()
             .filter(move |m| wanted.is_some_and(|w| m.moves.contains(w)))
             .filter_map(|m| self.movement_row(m))
@@ -206,9 +202,7 @@ impl<'a> Report<'a> {
     /// The `top` pushes that moved a close date furthest (days, deal), furthest first, ties
     /// in report order; and how many deals were pushed.
     pub fn largest_pushes(&self, top: usize) -> (Vec<(i64, MovementRow<'a>)>, usize) {
-        let (Some(c), Some(previous)) =
-            (self.audit.changes.as_ref(), self.audit.previous.as_deref())
-        else {
+        let (Some(c), Some(previous)) = (self.run.changes(), self.run.previous()) else {
             return (Vec::new(), 0);
         };
         let mut pushed: Vec<(i64, usize)> = c
@@ -234,23 +228,19 @@ impl<'a> Report<'a> {
 
     /// How many deals moved (this snapshot's in input order, then vanished ones).
     pub fn movement_count(&self) -> usize {
-        self.audit.changes.as_ref().map_or(0, |c| c.movements.len())
+        self.run.changes().map_or(0, |c| c.movements.len())
     }
 
     /// Every deal that moved, with its values before and now.
     pub fn movements(&self) -> impl Iterator<Item = MovementRow<'a>> + '_ {
-        let list: &'a [Movement] = self
-            .audit
-            .changes
-            .as_ref()
-            .map_or(&[], |c| c.movements.as_slice());
+        let list: &'a [Movement] = self.run.changes().map_or(&[], |c| c.movements.as_slice());
         list.iter().filter_map(|m| self.movement_row(m))
     }
 
     /// The deals that slipped out of the quarter of as-of, then those pulled into it (both
     /// open before and now), each with its values before and now.
     pub fn slips(&self) -> (Vec<MovementRow<'a>>, Vec<MovementRow<'a>>) {
-        let Some(c) = self.audit.changes.as_ref() else {
+        let Some(c) = self.run.changes() else {
             return (Vec::new(), Vec::new());
         };
         let rows = |pairs: &[(u32, u32)]| {
@@ -270,7 +260,7 @@ impl<'a> Report<'a> {
 
     fn movement_row(&self, m: &Movement) -> Option<MovementRow<'a>> {
         let audit: &'a Audit = self.audit;
-        let previous: Option<&'a Audit> = audit.previous.as_deref();
+        let previous: Option<&'a Audit> = self.run.previous();
         let now = m.now.and_then(|i| audit.deals.get(i as usize));
         let was = m
             .was

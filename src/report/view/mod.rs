@@ -13,7 +13,7 @@ pub(crate) mod rows;
 
 use breakdowns::{by_code, by_field, by_owner, by_stage};
 
-use crate::audit::Audit;
+use crate::audit::{Audit, AuditRun};
 use crate::checks::WordContext;
 use crate::deal::{Deal, StageKey};
 use crate::diag::{Code, Finding, Severity, Subject};
@@ -32,8 +32,10 @@ use crate::values::{Currency, MoneySum};
 use crate::words::delimiter_name;
 
 /// The audit as every report shows it (see the module docs). Built by
-/// [`Audit::report`](crate::Audit::report).
+/// [`AuditRun::report`](crate::AuditRun::report).
 pub struct Report<'a> {
+    run: &'a AuditRun,
+    /// The run's audit of this snapshot.
     audit: &'a Audit,
     words: WordContext<'a>,
     /// The currency of amounts that name none (see [`Audit::sole_currency`]).
@@ -68,13 +70,14 @@ impl Audit {
 }
 
 impl<'a> Report<'a> {
-    /// The view of `audit`, its gate already decided (`gate`) and its health figures
-    /// computed (`health`): the view reads, it never scores (see `Audit::report`).
+    /// The view of `run`, its gate already decided (`gate`) and its health figures
+    /// computed (`health`): the view reads, it never scores (see `AuditRun::report`).
     pub(crate) fn build(
-        audit: &'a Audit,
+        run: &'a AuditRun,
         gate: crate::gate::Verdict,
         health: crate::score::health::Health,
     ) -> Report<'a> {
+        let audit = &run.audit;
         let t = &audit.tallies;
         let p = &t.overall.pipeline;
         let sole = audit.sole_currency();
@@ -143,27 +146,29 @@ impl<'a> Report<'a> {
             .filter(|i| !i.previous)
             .map(input_row)
             .collect();
-        let previous = match (&audit.previous, &audit.pairing) {
-            (Some(p), Some(pairing)) => {
-                audit
-                    .inputs
-                    .iter()
-                    .find(|i| i.previous)
-                    .map(|i| PreviousRow {
-                        input: input_row(i),
-                        as_of: p.as_of.to_string(),
-                        paired_by: match pairing.by {
-                            Some(PairBy::Id) | None => "id",
-                            Some(PairBy::AccountAndName) => "account_and_name",
-                        },
-                        paired: pairing.pairs.len() as u64,
-                        repeated: pairing.repeated,
-                        ambiguous: Ambiguous {
-                            current: pairing.ambiguous.0,
-                            previous: pairing.ambiguous.1,
-                        },
-                    })
-            }
+        let previous = match &run.compared {
+            Some(crate::audit::Comparison {
+                previous: p,
+                pairing,
+                ..
+            }) => audit
+                .inputs
+                .iter()
+                .find(|i| i.previous)
+                .map(|i| PreviousRow {
+                    input: input_row(i),
+                    as_of: p.as_of.to_string(),
+                    paired_by: match pairing.by {
+                        Some(PairBy::Id) | None => "id",
+                        Some(PairBy::AccountAndName) => "account_and_name",
+                    },
+                    paired: pairing.pairs.len() as u64,
+                    repeated: pairing.repeated,
+                    ambiguous: Ambiguous {
+                        current: pairing.ambiguous.0,
+                        previous: pairing.ambiguous.1,
+                    },
+                }),
             _ => None,
         };
         let not_checked = audit
@@ -175,6 +180,7 @@ impl<'a> Report<'a> {
             })
             .collect();
         Report {
+            run,
             audit,
             words: audit.word_context(),
             currency: sole,
@@ -183,10 +189,7 @@ impl<'a> Report<'a> {
             inputs,
             previous,
             not_checked,
-            changes: audit
-                .changes
-                .as_ref()
-                .map(|c| changes::changes_row(c, audit, sole)),
+            changes: run.changes().map(|c| changes::changes_row(c, run, sole)),
             by_field: by_field(audit),
             by_owner: by_owner(audit, sole),
             by_stage: by_stage(audit, sole),
@@ -252,12 +255,12 @@ impl<'a> Report<'a> {
 
     /// What the stored history adds (`--history`): trends, commit accuracy, streaks.
     pub fn history(&self) -> Option<&crate::history::view::HistoryView> {
-        self.audit.history.as_deref()
+        self.run.history.as_deref()
     }
 
     /// How many snapshots in a row the `index`th finding has been flagged (with a history).
     pub fn streak(&self, index: usize) -> Option<u16> {
-        self.audit.history.as_ref()?.streaks.get(index).copied()
+        self.run.history.as_ref()?.streaks.get(index).copied()
     }
 
     /// Pipeline health: the forecast call, win rate, cycle and coverage.
@@ -518,9 +521,9 @@ impl<'a> Report<'a> {
             deal: match (deal, row.and_then(|r| r.previous_deal())) {
                 (Some(d), _) => Some(deal_ref(audit, d)),
                 // A deal that vanished: as the previous snapshot has it.
-                (None, Some(old)) => audit
-                    .previous
-                    .as_deref()
+                (None, Some(old)) => self
+                    .run
+                    .previous()
                     .and_then(|p| Some(deal_ref(p, p.deals.get(old as usize)?))),
                 (None, None) => None,
             },
