@@ -782,3 +782,26 @@ fn completeness_over_no_deal_is_not_judged() {
         r.stdout
     );
 }
+
+/// Deals none of whose requirements apply (the hygiene rules require amount and next step
+/// only in later stages; this fixture's two deals are leads): completeness is not judged,
+/// and the headline says why instead of "no deal" or "100.0%".
+#[test]
+fn completeness_no_requirement_applies_is_not_judged() {
+    let r = run(pipelint().args([
+        "audit",
+        "fixtures/hygiene/HYG001.csv",
+        "-r",
+        "fixtures/hygiene/rules.toml",
+        "--as-of",
+        AS_OF,
+    ]));
+    assert!(
+        r.stdout.contains(
+            "Completeness  not judged: no requirement applies to the 2 deals (amount and \
+             next_step are required only in stages or by rules none of them meets)"
+        ),
+        "{}",
+        r.stdout
+    );
+}

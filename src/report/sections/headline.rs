@@ -67,14 +67,28 @@ pub(crate) fn open_words(s: &crate::report::Summary) -> String {
 const COVERS_NAMED: usize = 5;
 
 /// The headline's completeness: the rate and the fields it covers ("100.0% over stage,
-/// close_date and next_step"), never a rate over no field or no deal ("not judged: …").
-pub(crate) fn completeness_words(rate: f64, fields: &[crate::report::FieldRow]) -> String {
+/// close_date and next_step"), never a rate over no field, no deal, or deals none of whose
+/// requirements apply ("not judged: …"). `deals` is how many deals were read.
+pub(crate) fn completeness_words(
+    rate: f64,
+    fields: &[crate::report::FieldRow],
+    deals: u64,
+) -> String {
     match fields.len() {
         0 => "not judged: no field is required or weighted ([fields] NAME = { required = true })"
             .to_string(),
         // A rate over no deal (an export of a header only) is no figure.
+        _ if deals == 0 => "not judged: no deal to measure it on".to_string(),
+        // Fields required only in stages (or by rules) none of the deals is in.
         _ if fields.iter().all(|f| f.applicable == 0) => {
-            "not judged: no deal to measure it on".to_string()
+            let names: Vec<String> = fields.iter().map(|f| f.field.clone()).collect();
+            format!(
+                "not judged: no requirement applies to the {} deal{} ({} {} required only in stages or by rules none of them meets)",
+                crate::words::thousands(deals),
+                crate::words::plural(deals),
+                crate::words::and_list(&names),
+                if names.len() == 1 { "is" } else { "are" }
+            )
         }
         n if n <= COVERS_NAMED => {
             let names: Vec<String> = fields.iter().map(|f| f.field.clone()).collect();

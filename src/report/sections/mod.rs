@@ -235,6 +235,7 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
             crate::report::sections::headline::completeness_words(
                 s.completeness,
                 report.by_field(),
+                s.records,
             ),
         )],
     ));
