@@ -14,8 +14,9 @@ use super::{CheckDoc, Wording};
 use crate::deal::{Deal, DealStore, StageKey};
 use crate::diag::{About, Code, Finding, FindingSink, RowRef, Says, Subject};
 use crate::facts::mapping::FieldTable;
-use crate::facts::pairing::{Baseline, PairBy, Pairing, Snapshot, key_into};
+use crate::facts::pairing::{Baseline, PairBy, Pairing, Snapshot};
 use crate::facts::plan::Plan;
+use crate::facts::row::RowFacts;
 use crate::facts::standing::{Standing, standing};
 use crate::field::Canonical;
 use crate::rules::{Outcome, RuleSet};
@@ -68,72 +69,32 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 /// Why the change checks were not run, for the reports' "not checked" list.
 pub(crate) const NOT_CHECKED: &str = "no previous snapshot to compare with (audit --previous FILE)";
 
-/// What the current row is, as the change checks compare it.
-pub(crate) struct Now<'s> {
-    pub(crate) id: &'s str,
-    pub(crate) name: &'s str,
-    pub(crate) account: &'s str,
-    pub(crate) stage: StageKey,
-    /// The stage cell as written (read only when there is a previous snapshot).
-    pub(crate) stage_label: std::borrow::Cow<'s, str>,
-    pub(crate) open: bool,
-    pub(crate) close_date: Option<NaiveDate>,
-    pub(crate) amount: Option<Money>,
-    pub(crate) currency: Option<Currency>,
-}
-
-/// A current deal paired with a previous one.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Paired {
-    pub(crate) old: u32,
-    /// Its close date was pushed out (CHG001): the `pushed` risk signal.
-    pub(crate) pushed: bool,
-    /// By how many days (0 when not pushed).
-    pub(crate) pushed_days: u32,
-    /// The previous self's push totals: count and days.
-    pub(crate) carried: (u16, u16),
-}
-
-/// Per worker: buffers for keys.
-#[derive(Default)]
-pub(crate) struct KeyScratch {
-    key: String,
-    other: String,
-}
-
-/// Pair the current row with its previous self and push CHG001, CHG002, CHG003 and CHG005.
-pub(crate) fn check_row(
-    plan: &Plan<'_>,
-    now: &Now<'_>,
-    deal: u32,
-    scratch: &mut KeyScratch,
-    sink: &mut FindingSink<'_>,
-) -> Option<Paired> {
-    let baseline = plan.baseline?;
+/// CHG001, CHG002, CHG003 and CHG005: the deal against its paired previous self.
+pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
+    let (Some(baseline), Some(paired)) = (plan.baseline, facts.paired) else {
+        return;
+    };
     let rules = plan.rules;
-    if !key_into(
-        baseline.by,
-        now.id,
-        now.account,
-        now.name,
-        rules,
-        &mut scratch.key,
-    ) {
-        return None;
-    }
-    let old_index = baseline.find(&scratch.key, &mut scratch.other)?;
     let previous = baseline.audit;
-    let old = previous.deals.get(old_index as usize)?;
+    let Some(old) = previous.deals.get(paired.old as usize) else {
+        return;
+    };
+    let deal = facts.deal;
+    let now = Now {
+        stage: facts.stage,
+        stage_label: &facts.stage_label,
+        open: facts.state.is_open(),
+        close_date: facts.state.close_date,
+        amount: facts.amount,
+        currency: facts.currency,
+    };
     let table = plan.table;
     let field = |c: Canonical| Some(table.canonical(c));
     let was = standing(old, previous.rules);
-    let mut pushed = false;
-    let mut pushed_days = 0;
     if was == Standing::Open && now.open {
         if let (Some(from), Some(to)) = (old.close_date, now.close_date) {
             if to > from {
-                pushed_days = u32::try_from((to - from).num_days()).unwrap_or(u32::MAX);
-                pushed = sink.push(Code::Chg001, None, About::Deal(deal), field(Canonical::CloseDate), || {
+                sink.push(Code::Chg001, None, About::Deal(deal), field(Canonical::CloseDate), || {
                     let days = (to - from).num_days();
                     Says::Text(format!(
                         "close date pushed from {from} to {to} (+{days} day{}) since the previous snapshot; confirm the new date with the buyer",
@@ -148,7 +109,7 @@ pub(crate) fn check_row(
                     Says::Text(format!(
                         "stage moved back from {} to {} since the previous snapshot; note what changed, or correct the stage",
                         old_stage_words(old, previous),
-                        stage_words(&now.stage_label, stage_name(rules, now_at))
+                        stage_words(now.stage_label, stage_name(rules, now_at))
                     ))
                 });
             }
@@ -178,7 +139,7 @@ pub(crate) fn check_row(
                 _ => outcome_word(outcome).to_string(),
             };
             let now_stage = match now.stage {
-                StageKey::Known(i, _) => stage_words(&now.stage_label, stage_name(rules, i)),
+                StageKey::Known(i, _) => stage_words(now.stage_label, stage_name(rules, i)),
                 _ => "open".to_string(),
             };
             Says::Text(format!(
@@ -186,13 +147,17 @@ pub(crate) fn check_row(
             ))
         });
     }
-    // A push counts towards serial slippage even when CHG001 itself is switched off.
-    Some(Paired {
-        old: old_index,
-        pushed: pushed || pushed_days > 0,
-        pushed_days,
-        carried: (old.risk.push_count, old.risk.push_days),
-    })
+}
+
+/// What the current deal is, as the change checks compare it with its previous self.
+struct Now<'s> {
+    stage: StageKey,
+    /// The stage cell as written (read only when there is a previous snapshot).
+    stage_label: &'s str,
+    open: bool,
+    close_date: Option<NaiveDate>,
+    amount: Option<Money>,
+    currency: Option<Currency>,
 }
 
 /// A deal's stage in a message: the label as written, with the rules' name beside it where

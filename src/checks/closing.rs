@@ -5,7 +5,7 @@
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
 use crate::facts::plan::Plan;
-use crate::facts::state::DealState;
+use crate::facts::row::RowFacts;
 use crate::words::{plural, thousands};
 
 pub(crate) const CHECKS: &[CheckDoc] = &[
@@ -24,12 +24,8 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 ];
 
 /// HYG011 and HYG012 of one deal.
-pub(crate) fn check_row(
-    state: &DealState<'_>,
-    plan: &Plan<'_>,
-    deal: u32,
-    sink: &mut FindingSink<'_>,
-) {
+pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
+    let (state, deal) = (&facts.state, facts.deal);
     let field = Some(plan.hygiene_fields.close_date);
     if let (true, Some(close)) = (state.is_won(), state.close_date) {
         if close > plan.as_of {

@@ -7,15 +7,13 @@
 //! names already has its REQ finding: neither is reported again here. A missing value that
 //! nothing requires fails every test but `empty = true`, and the message says it is empty.
 
-use super::required::Demands;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
 use crate::facts::cell::Cell;
 use crate::facts::plan::Plan;
 use crate::facts::requirement::condition_holds;
-use crate::input::RowText;
+use crate::facts::row::RowFacts;
 use crate::rules::{Operand, RuleSet, Test};
-use crate::values::trim_cell;
 use crate::words::{group_amount, number, quote};
 
 pub(crate) const CHECKS: &[CheckDoc] = &[CheckDoc {
@@ -27,36 +25,32 @@ pub(crate) const CHECKS: &[CheckDoc] = &[CheckDoc {
     wording: Wording::Stored,
 }];
 
-/// The `then` tests of the rules that fire for deal `deal`. `demands` are the deal's
-/// requirements as the REQ checks left them (a missing field they report is not repeated).
-pub(crate) fn check_row(
-    plan: &Plan<'_>,
-    texts: &RowText<'_>,
-    deal: u32,
-    cells: &[Cell],
-    demands: &Demands,
-    sink: &mut FindingSink<'_>,
-) {
+/// The `then` tests of the rules that fire for a deal. A missing field a REQ finding
+/// reports (the deal's demands say which) is not reported again.
+pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
     if !sink.enabled(Code::Rul001) {
         return;
     }
-    for rule in &plan.conditional {
+    let (deal, demands) = (facts.deal, facts.demands);
+    for (rule, _) in plan
+        .conditional
+        .iter()
+        .zip(facts.fired)
+        .filter(|(_, f)| **f)
+    {
         let Some((slot, test)) = rule.then else {
             continue;
         };
-        if !rule.fires(plan, texts, cells) {
-            continue;
-        }
-        let cell = cells[slot];
-        let written = texts.field(Some(plan.slots[slot].column));
-        let written = trim_cell(&written);
+        let cell = facts.cells[slot];
+        let written = facts.written(plan, slot);
+        let written: &str = &written;
         if condition_holds(test, &cell, written) {
             continue;
         }
         let field = plan.slots[slot].field;
         let already_reported = match cell {
             Cell::Invalid => true,
-            Cell::Missing { .. } => demands.verdict(field, sink).is_some(),
+            Cell::Missing { .. } => demands.verdict(field, sink.policy()).is_some(),
             Cell::Valid(_) => false,
         };
         if already_reported {

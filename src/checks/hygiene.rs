@@ -14,8 +14,8 @@ use crate::deal::{Deal, RiskFacts, StageKey};
 use crate::diag::{About, Code, Finding, FindingSink, Says};
 use crate::facts::mapping::FieldId;
 use crate::facts::plan::Plan;
-use crate::facts::state::{DealState, StageTime};
-use crate::input::RowText;
+use crate::facts::row::RowFacts;
+use crate::facts::state::StageTime;
 use crate::rules::{RiskRules, StageRule, forecast_label};
 use crate::values::{Money, trim_cell};
 use crate::words::{number, plural, quote};
@@ -85,16 +85,11 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
     },
 ];
 
-/// HYG001–HYG008 and HYG010 on deal `deal` (`texts` its row). Findings are worded when
-/// shown, from the facts the deal keeps, except HYG007's and HYG010's (deals keep neither
-/// the created date nor the next step).
-pub(crate) fn check_row(
-    state: &DealState<'_>,
-    plan: &Plan<'_>,
-    texts: &RowText<'_>,
-    deal: u32,
-    sink: &mut FindingSink<'_>,
-) {
+/// HYG001–HYG008 and HYG010 on one deal. Findings are worded when shown, from the facts
+/// the deal keeps, except HYG007's and HYG010's (deals keep neither the created date nor
+/// the next step).
+pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
+    let (state, texts, deal) = (&facts.state, facts.texts, facts.deal);
     let (as_of, risk, fields) = (plan.as_of, &plan.rules.risk, &plan.hygiene_fields);
     let mut push = |code: Code, field: FieldId| {
         sink.push(code, None, About::Deal(deal), Some(field), || {

@@ -56,7 +56,7 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ReadTally {
     /// Placeholder dates read as missing, per field (VAL007).
-    pub(crate) placeholder_dates: Vec<super::values::PlaceholderDates>,
+    pub(crate) placeholder_dates: Vec<crate::facts::parse::PlaceholderDates>,
     /// Open deals with a close and a created date, those whose two are one day, and the
     /// line of the first of those (IN012).
     pub(crate) close_created: (u64, u64, Option<u64>),
@@ -90,7 +90,7 @@ impl ReadTally {
     }
 
     pub(crate) fn merge(&mut self, other: &ReadTally) {
-        super::values::PlaceholderDates::merge(
+        crate::facts::parse::PlaceholderDates::merge(
             &mut self.placeholder_dates,
             &other.placeholder_dates,
         );

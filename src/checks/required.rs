@@ -5,18 +5,17 @@
 //! most specific code (REQ003, then REQ002, then REQ001) at the highest of their severities.
 //! A present but invalid value is a VAL finding and gets no REQ finding.
 
-use crate::facts::requirement::{Because, Fulfilment, Requirement};
+use crate::facts::requirement::Because;
 
 use super::{CheckDoc, WordContext, Wording};
 use crate::deal::{Deal, StageKey};
-use crate::diag::{About, Code, Finding, FindingSink, Says, Severity};
+use crate::diag::{About, Code, Finding, FindingSink, Says};
 use crate::facts::cell::Cell;
-use crate::facts::mapping::FieldId;
+use std::borrow::Cow;
+
 use crate::facts::plan::Plan;
-use crate::facts::requirement::FieldTally;
-use crate::input::RowText;
+use crate::facts::row::RowFacts;
 use crate::rules::RuleSet;
-use crate::values::trim_cell;
 use crate::words::quote;
 
 pub(crate) const CHECKS: &[CheckDoc] = &[
@@ -42,78 +41,37 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
     },
 ];
 
-/// The requirements of deal `deal`: global ones, its stage's exit criteria and those of
-/// the rules whose `when` holds. Each demanded field counts towards completeness (and its
-/// per-field tally); each missing one gets one REQ finding. `cells` are the value checks'.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn check_row(
-    plan: &Plan<'_>,
-    texts: &RowText<'_>,
-    deal: u32,
-    cells: &[Cell],
-    stage: StageKey,
-    demands: &mut Demands,
-    tallies: &mut [FieldTally],
-    sink: &mut FindingSink<'_>,
-) -> Fulfilment {
-    demands.clear();
-    for r in &plan.global {
-        demands.demand(r);
-    }
-    if let StageKey::Known(s, _) = stage {
-        if let Some(reqs) = plan.by_stage.get(s as usize) {
-            for r in reqs {
-                demands.demand(r);
-            }
-        }
-    }
-    for rule in &plan.conditional {
-        if !rule.requires.is_empty() && rule.fires(plan, texts, cells) {
-            for r in &rule.requires {
-                demands.demand(r);
-            }
-        }
-    }
-
-    let mut out = Fulfilment::default();
-    let amount_field = plan.hygiene_fields.amount;
-    let close_date_field = plan.hygiene_fields.close_date;
-    for &field in demands.fields() {
-        let weight = plan.table.entries[field].weight;
-        out.applicable = out.applicable.saturating_add(weight);
+/// One REQ finding for each field the deal's requirements demand that is missing (empty or
+/// a placeholder): the most specific code that is on, at the highest severity demanded.
+pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
+    for &field in facts.demands.fields() {
         let slot = plan.slot_of[field];
-        let cell = slot.map(|s| cells[s]);
-        let tally = &mut tallies[field];
-        tally.applicable += 1;
-        match cell {
-            Some(Cell::Valid(_)) => {
-                tally.filled += 1;
-                out.filled = out.filled.saturating_add(weight);
-            }
-            Some(Cell::Invalid) => tally.invalid += 1,
-            Some(Cell::Missing { .. }) | None => {
-                tally.missing += 1;
-                let placeholder = matches!(cell, Some(Cell::Missing { placeholder: true }));
-                let Some((code, severity, because)) = demands.verdict(field, sink) else {
-                    continue;
-                };
-                // An empty field is worded when shown; a placeholder's text is kept.
-                sink.push(code, Some(severity), About::Deal(deal), Some(field), || {
-                    if placeholder {
-                        let text = texts.field(slot.map(|s| plan.slots[s].column));
-                        let how = format!("holds the placeholder {}", quote(trim_cell(&text)));
-                        let name = plan.table.name(field);
-                        Says::Text(message(because, name, &how, plan.rules))
-                    } else {
-                        Says::Derived(because.payload())
-                    }
-                });
-                out.amount_reported |= field == amount_field;
-                out.close_date_reported |= field == close_date_field;
-            }
+        let cell = slot.map(|s| facts.cells[s]);
+        if !matches!(cell, Some(Cell::Missing { .. }) | None) {
+            continue;
         }
+        let placeholder = matches!(cell, Some(Cell::Missing { placeholder: true }));
+        let Some((code, severity, because)) = facts.demands.verdict(field, sink.policy()) else {
+            continue;
+        };
+        // An empty field is worded when shown; a placeholder's text is kept.
+        sink.push(
+            code,
+            Some(severity),
+            About::Deal(facts.deal),
+            Some(field),
+            || {
+                if placeholder {
+                    let text = slot.map_or(Cow::Borrowed(""), |s| facts.written(plan, s));
+                    let how = format!("holds the placeholder {}", quote(&text));
+                    let name = plan.table.name(field);
+                    Says::Text(message(because, name, &how, plan.rules))
+                } else {
+                    Says::Derived(because.payload())
+                }
+            },
+        );
     }
-    out
 }
 
 /// The words of an empty required field's finding.
@@ -130,80 +88,6 @@ fn word(f: &Finding, deal: &Deal, ctx: &WordContext<'_>) -> String {
     let field = f.field().map_or("?", |id| ctx.table.name(id));
     message(because, field, "is empty", ctx.rules)
 }
-
-/// What one record's requirements demand of each field. Reused across records: only the
-/// fields touched by the last record are reset.
-#[derive(Clone, Debug)]
-pub(crate) struct Demands {
-    /// Per field: per code rank, the highest severity demanded (None: not demanded).
-    marks: Vec<[Option<Severity>; 3]>,
-    /// Per field: the first stage and rule that demanded it (for messages).
-    first: Vec<[Option<Because>; 3]>,
-    touched: Vec<FieldId>,
-}
-
-impl Demands {
-    pub(crate) fn new(fields: usize) -> Demands {
-        Demands {
-            marks: vec![[None; 3]; fields],
-            first: vec![[None; 3]; fields],
-            touched: Vec::new(),
-        }
-    }
-
-    pub(crate) fn clear(&mut self) {
-        for &f in &self.touched {
-            self.marks[f] = [None; 3];
-            self.first[f] = [None; 3];
-        }
-        self.touched.clear();
-    }
-
-    pub(crate) fn demand(&mut self, req: &Requirement) {
-        let f = req.field;
-        let rank = req.because.rank();
-        let severity = req
-            .severity
-            .unwrap_or(req.because.code().default_severity());
-        if self.marks[f] == [None; 3] {
-            self.touched.push(f);
-        }
-        let slot = &mut self.marks[f][rank];
-        *slot = Some(slot.map_or(severity, |s| s.max(severity)));
-        self.first[f][rank].get_or_insert(req.because);
-    }
-
-    /// The fields demanded by the current record, in the order first demanded.
-    pub(crate) fn fields(&self) -> &[FieldId] {
-        &self.touched
-    }
-
-    /// The finding for a missing `field`: the most specific code that is on, the highest
-    /// severity the requirements give it (a `[checks]` setting still overrides it in the
-    /// sink), and what demanded it; `None` when every code that demands it is off.
-    pub(crate) fn verdict(
-        &self,
-        field: FieldId,
-        sink: &FindingSink<'_>,
-    ) -> Option<(Code, Severity, Because)> {
-        let marks = &self.marks[field];
-        let mut most_specific = None;
-        let mut highest: Option<Severity> = None;
-        for (rank, mark) in marks.iter().enumerate() {
-            if let Some(s) = *mark {
-                if sink.enabled(RANKED[rank]) {
-                    most_specific = Some(rank);
-                    highest = Some(highest.map_or(s, |h| h.max(s)));
-                }
-            }
-        }
-        let (most_specific, highest) = (most_specific?, highest?);
-        let because = self.first[field][most_specific]?;
-        Some((RANKED[most_specific], highest, because))
-    }
-}
-
-const RANKED: [Code; 3] = [Code::Req001, Code::Req002, Code::Req003];
 
 /// The message of a REQ finding for `field` (its display name), missing as `how`
 /// ("is empty", "is a placeholder (`TBD`)").
@@ -291,65 +175,3 @@ How to fix
 Configuration
   [[rules]] id, when (eq, in, not_in, gt, gte, lt, lte, empty, not_empty; a list of
   conditions must all hold), requires, severity, message; [checks] REQ003 = ... .";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diag::{CheckSetting, Policy};
-
-    #[test]
-    fn most_specific_code_at_highest_severity() {
-        let mut d = Demands::new(3);
-        d.demand(&Requirement {
-            field: 1,
-            because: Because::Global,
-            severity: Some(Severity::Error),
-            pos: 0,
-        });
-        d.demand(&Requirement {
-            field: 1,
-            because: Because::Rule(0),
-            severity: Some(Severity::Warning),
-            pos: 0,
-        });
-        d.demand(&Requirement {
-            field: 1,
-            because: Because::Stage(2),
-            severity: None,
-            pos: 0,
-        });
-        let policy = Policy::all_on();
-        let sink = FindingSink::new(&policy);
-        assert_eq!(
-            d.verdict(1, &sink),
-            Some((Code::Req003, Severity::Error, Because::Rule(0)))
-        );
-        assert_eq!(d.verdict(0, &sink), None);
-
-        // With REQ003 off, the stage requirement reports it.
-        let no_rules = Policy::new(&[], &[], &["REQ003".into()]);
-        let sink = FindingSink::new(&no_rules);
-        assert_eq!(
-            d.verdict(1, &sink),
-            Some((Code::Req002, Severity::Error, Because::Stage(2)))
-        );
-
-        // [checks] fixes the severity of the chosen code, as the sink takes it.
-        let info = Policy::new(
-            &[(Code::Req003, CheckSetting::Severity(Severity::Info))],
-            &[],
-            &[],
-        );
-        let mut sink = FindingSink::new(&info);
-        let (code, severity, _) = d.verdict(1, &sink).unwrap();
-        sink.push(code, Some(severity), About::Deal(0), Some(1), || {
-            Says::Derived(0)
-        });
-        assert_eq!(sink.findings[0].severity, Severity::Info);
-
-        d.clear();
-        assert!(d.fields().is_empty());
-        let sink = FindingSink::new(&policy);
-        assert_eq!(d.verdict(1, &sink), None);
-    }
-}

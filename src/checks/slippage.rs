@@ -6,10 +6,10 @@
 //! date had been pushed by then; the current row adds this week's push to its paired previous
 //! self's totals, so one earlier snapshot is read, never the whole history.
 
-use super::changes::Paired;
 use super::{CheckDoc, Wording};
 use crate::diag::{About, Code, FindingSink, Says};
 use crate::facts::plan::Plan;
+use crate::facts::row::RowFacts;
 use crate::field::Canonical;
 use crate::words::{plural, pushes};
 
@@ -30,47 +30,14 @@ pub(crate) fn needs_push_history(code: Code) -> bool {
     CHECKS.iter().any(|d| d.code == code)
 }
 
-/// How often and by how much a deal's close date has been pushed, all told.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Slippage {
-    pub(crate) pushes: u32,
-    pub(crate) days: u32,
-}
-
-impl Slippage {
-    /// The totals of a deal whose push-count column says `column` and whose paired previous
-    /// self (if any) carried `carried`, plus this snapshot's push.
-    pub(crate) fn of(column: u16, paired: Option<&Paired>) -> Slippage {
-        let history = paired.map_or(Slippage::default(), |p| Slippage {
-            pushes: u32::from(p.carried.0) + u32::from(p.pushed),
-            days: u32::from(p.carried.1) + p.pushed_days,
-        });
-        Slippage {
-            pushes: history.pushes.max(u32::from(column)),
-            days: history.days,
-        }
+/// HYG009 for an open deal whose close date slips serially (see [`RowFacts::slipping`]).
+pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
+    if !facts.slipping {
+        return;
     }
-
-    /// Whether it is serial slippage by the rules.
-    pub(crate) fn serial(self, rules: &crate::rules::ChangesRules) -> bool {
-        self.pushes >= rules.serial_pushes || self.days >= rules.push_alarm_days
-    }
-}
-
-/// HYG009 for an open deal: true (the `slipping` signal) when it fired.
-pub(crate) fn check_row(
-    plan: &Plan<'_>,
-    deal: u32,
-    open: bool,
-    slip: Slippage,
-    sink: &mut FindingSink<'_>,
-) -> bool {
-    let changes = &plan.rules.changes;
-    if !open || !slip.serial(changes) {
-        return false;
-    }
+    let (changes, slip) = (&plan.rules.changes, facts.slip);
     let field = Some(plan.table.canonical(Canonical::CloseDate));
-    sink.push(Code::Hyg009, None, About::Deal(deal), field, || {
+    sink.push(Code::Hyg009, None, About::Deal(facts.deal), field, || {
         Says::Text(format!(
             "close date {} (serial slippage: {} push{} or {} day{}); ask what would make this date hold, or take the deal out of the forecast",
             pushes(slip.pushes, slip.days, false),
@@ -79,7 +46,7 @@ pub(crate) fn check_row(
             changes.push_alarm_days,
             plural(changes.push_alarm_days)
         ))
-    })
+    });
 }
 
 const HYG009: &str = "\

@@ -359,6 +359,11 @@ impl<'p> FindingSink<'p> {
         self.policy.enabled(code)
     }
 
+    /// The codes on and their severities, which this sink applies.
+    pub(crate) fn policy(&self) -> &'p Policy {
+        self.policy
+    }
+
     /// Push a finding of `code` about `about`, on `field` (an index into the field table),
     /// at the rules' own `specific` severity for it, if any. `says` is called only when
     /// the code is on. Returns whether the finding was kept.

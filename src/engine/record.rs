@@ -4,25 +4,17 @@
 //! file only orchestrates: every finding is a family's own, pushed through the batch's sink.
 //! Everything a batch produces is batch-local and merged later in input order.
 
-use std::borrow::Cow;
-
-use crate::checks::changes::{self, KeyScratch, Now, Paired};
-use crate::checks::conditions;
 use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
-use crate::checks::hygiene;
 use crate::checks::input::{self, ReadTally, Shape};
-use crate::checks::required::{self, Demands};
-use crate::checks::slippage::{self, Slippage};
-use crate::checks::values::{self, ValueScratch};
 use crate::deal::{DealBuffer, DealFacts, DealText, Names, RiskFacts, Signal, StageKey};
 use crate::diag::{FindingSink, Policy};
-use crate::facts::cell::{Cell, Parsed};
 use crate::facts::plan::Plan;
+use crate::facts::row::{RowFacts, RowScratch};
 use crate::facts::state::DealState;
 use crate::input::{Row, RowText, Rows};
 use crate::score::risk::{self, RiskInputs, Riskiest, risk_key};
 use crate::score::{Band, GroupTally, Tallies};
-use crate::values::{Currency, trim_cell};
+use crate::values::Currency;
 
 /// What one batch of rows produced.
 pub(crate) struct ChunkOut<'p> {
@@ -46,12 +38,8 @@ pub(crate) struct Worker {
     /// Tells this worker's ids apart from other workers' when batches are merged.
     key: usize,
     names: Names,
-    values: ValueScratch,
-    demands: Demands,
-    /// Normalised forecast categories, by forecast id.
-    forecast_norms: Vec<Box<str>>,
+    row: RowScratch,
     fold: FoldScratch,
-    keys: KeyScratch,
 }
 
 impl Worker {
@@ -60,11 +48,8 @@ impl Worker {
         Worker {
             key: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             names: Names::default(),
-            values: ValueScratch::new(plan),
-            demands: Demands::new(plan.table.len()),
-            forecast_norms: Vec::new(),
+            row: RowScratch::new(plan),
             fold: FoldScratch::default(),
-            keys: KeyScratch::default(),
         }
     }
 }
@@ -101,188 +86,93 @@ pub(crate) fn audit_chunk<'p>(
         }
     }
     out.deals.new_names = worker.names.since(mark);
-    out.read.placeholder_dates = std::mem::take(&mut worker.values.placeholder_dates);
+    out.read.placeholder_dates = std::mem::take(&mut worker.row.cells.placeholder_dates);
     out.read.nulls = rows.nulls;
     out.read.escaped_quotes = rows.escaped_quotes;
     out
 }
 
-fn audit_row(plan: &Plan<'_>, row: Row<'_>, scratch: &mut Worker, out: &mut ChunkOut<'_>) {
-    let rules = plan.rules;
-    let placeholders = &rules.input.empty_values;
+/// One row: its shape checked; if it is a deal, its facts read once, every family's row
+/// checks run over them, its risk scored, and the deal kept and tallied.
+fn audit_row(plan: &Plan<'_>, row: Row<'_>, worker: &mut Worker, out: &mut ChunkOut<'_>) {
     let texts = RowText::new(row);
     if input::check_row(plan, &texts, &mut out.read, &mut out.sink) == Shape::NotADeal {
         return;
     }
     let deal = out.deals.next();
-
-    // Check: values, requirements, hygiene.
-    let stage = values::check_row(
+    let policy = out.sink.policy();
+    let facts = RowFacts::read(
         plan,
+        policy,
         &texts,
         deal,
-        &mut scratch.values,
-        &mut scratch.names,
-        &mut out.sink,
+        &mut worker.row,
+        &mut worker.names,
     );
-    let cells = &scratch.values.cells;
-    let fulfilment = required::check_row(
-        plan,
-        &texts,
-        deal,
-        cells,
-        stage,
-        &mut scratch.demands,
-        &mut out.tallies.fields,
-        &mut out.sink,
-    );
-    conditions::check_row(plan, &texts, deal, cells, &scratch.demands, &mut out.sink);
-    let forecast_text = plan
-        .hygiene
-        .forecast_category
-        .map(|s| texts.field(Some(plan.slots[s].column)));
-    let forecast = crate::facts::state::read_forecast(
-        forecast_text.as_deref(),
-        placeholders,
-        &mut scratch.names.forecasts,
-        &mut scratch.forecast_norms,
-    );
-    let state = DealState::read(plan, &texts, cells, stage, &fulfilment, forecast);
-    hygiene::check_row(&state, plan, &texts, deal, &mut out.sink);
-    crate::checks::closing::check_row(&state, plan, deal, &mut out.sink);
-    note_dates(&state, row.line, &mut out.read);
 
-    // What the deal is called and worth: for the change checks, its summary and duplicates.
-    let text = |column: Option<usize>| texts.field(column);
-    let (amount, currency) = amount_and_currency(plan, &texts, cells);
-    let (id_text, name_text, account_text) = (
-        text(plan.id_col),
-        text(plan.name_col),
-        text(plan.account_col),
-    );
-    let (id, name, account) = (
-        trim_cell(&id_text),
-        trim_cell(&name_text),
-        trim_cell(&account_text),
-    );
-    let open = state.is_open();
-
-    // Check: what changed since the previous snapshot, if there is one.
-    let now = Now {
-        id,
-        name,
-        account,
-        stage,
-        stage_label: stage_as_written(plan, &texts),
-        open,
-        close_date: state.close_date,
-        amount,
-        currency,
-    };
-    let paired = changes::check_row(plan, &now, deal, &mut scratch.keys, &mut out.sink);
+    // Check: every family's part of the row.
+    for family in &crate::checks::FAMILIES {
+        if let Some(check) = family.row {
+            check(&facts, plan, &mut out.sink);
+        }
+    }
+    note_dates(&facts.state, row.line, &mut out.read);
 
     // Score: forecast risk.
-    let (risk_facts, score) = score_risk(
-        plan,
-        &state,
-        cells,
-        stage,
-        paired.as_ref(),
-        (deal, forecast.map_or(u32::MAX, |f| f.id)),
-        &mut out.sink,
-    );
-    if let Some(p) = paired {
+    let (risk_facts, score) = score_risk(plan, &facts);
+    if let Some(p) = facts.paired {
         out.pairs.push((deal, p.old));
     }
 
-    let owner = owner_of(plan, &texts, &mut scratch.names);
-    let account_id = scratch.names.account_id(account);
-    let group = plan.group_col.and_then(|c| {
-        let t = text(Some(c));
-        let t = trim_cell(&t);
-        (!placeholders.is_missing(t)).then(|| scratch.names.groups.intern(t))
-    });
+    // Keep: the deal's summary and its duplicate keys.
+    let open = facts.state.is_open();
     let names = DealNames {
-        id,
-        name,
-        account,
-        account_id,
+        id: facts.id(),
+        name: facts.name(),
+        account: facts.account(),
+        account_id: facts.account_id,
         open,
     };
+    let placeholders = &plan.rules.input.empty_values;
     out.dup_keys
-        .push(duplicates::keys(&names, placeholders, &mut scratch.fold));
+        .push(duplicates::keys(&names, placeholders, &mut worker.fold));
     out.deals.push(
-        DealText { id, name },
+        DealText {
+            id: facts.id(),
+            name: facts.name(),
+        },
         DealFacts {
             file: plan.file,
             line: row.line,
-            owner,
-            account: account_id,
-            stage,
-            amount,
-            currency,
-            close_date: state.close_date,
-            filled: fulfilment.filled,
-            applicable: fulfilment.applicable,
-            created_date: state.created_date,
-            group,
+            owner: facts.owner,
+            account: facts.account_id,
+            stage: facts.stage,
+            amount: facts.amount,
+            currency: facts.currency,
+            close_date: facts.state.close_date,
+            filled: facts.fulfilment.filled,
+            applicable: facts.fulfilment.applicable,
+            created_date: facts.state.created_date,
+            group: facts.group,
             risk: risk_facts,
         },
     );
 
     // Aggregate: completeness for every deal, the pipeline for open ones.
-    let band = Band::of(score, &rules.risk);
+    let band = Band::of(score, &plan.rules.risk);
     if open && band >= Band::Medium {
-        let key = risk_key(score, amount.map(|m| m.0), plan.file, row.line);
+        let key = risk_key(score, facts.amount.map(|m| m.0), plan.file, row.line);
         out.riskiest.offer(key, deal);
     }
     let pipeline = if open {
-        Tallied::Open(band, currency, amount)
-    } else if state.is_closed() {
+        Tallied::Open(band, facts.currency, facts.amount)
+    } else if facts.state.is_closed() {
         Tallied::Closed
     } else {
         Tallied::Unknown
     };
-    tally(&mut out.tallies, owner, stage, &fulfilment, pipeline);
-}
-
-/// The deal's amount, when its cell is valid money, and its currency: the currency
-/// column's, else the amount's own symbol or code, else `[input] currency`.
-fn amount_and_currency(
-    plan: &Plan<'_>,
-    texts: &RowText<'_>,
-    cells: &[Cell],
-) -> (Option<crate::values::Money>, Option<Currency>) {
-    let money = plan.amount_slot.and_then(|s| match cells[s] {
-        Cell::Valid(Parsed::Money(m)) => Some(m),
-        _ => None,
-    });
-    let placeholders = &plan.rules.input.empty_values;
-    let currency = plan
-        .currency_col
-        .map(|c| texts.field(Some(c)))
-        .filter(|t| !placeholders.is_missing(trim_cell(t)))
-        .and_then(|t| Currency::parse(&t))
-        .or(money.and_then(|m| m.currency))
-        .or(plan.rules.input.currency);
-    (money.map(|m| m.amount), currency)
-}
-
-/// The deal's owner, interned: by name when `[input] owners` knows the id, so that every
-/// table, list and stored snapshot downstream shows the person; an id it lacks stays as
-/// written. `None` when the cell is empty or a placeholder.
-fn owner_of(plan: &Plan<'_>, texts: &RowText<'_>, names: &mut Names) -> Option<u32> {
-    let owner_text = texts.field(plan.owner_col);
-    let owner = trim_cell(&owner_text);
-    let input = &plan.rules.input;
-    (!input.empty_values.is_missing(owner)).then(|| {
-        let shown = input
-            .owners
-            .as_deref()
-            .and_then(|o| o.name_of(owner))
-            .unwrap_or(owner);
-        names.owners.intern(shown)
-    })
+    facts.tally_fields(plan, &mut out.tallies.fields);
+    tally(&mut out.tallies, &facts, pipeline);
 }
 
 /// What the file-level date traps count: an open deal's close date equal to its created
@@ -309,55 +199,32 @@ fn note_dates(state: &DealState<'_>, line: u64, read: &mut ReadTally) {
     }
 }
 
-/// The stage cell as written (trimmed), which the change checks quote: read only when there
-/// is a previous snapshot to compare with.
-fn stage_as_written<'r>(plan: &Plan<'_>, texts: &RowText<'r>) -> Cow<'r, str> {
-    if plan.baseline.is_none() {
-        return Cow::Borrowed("");
-    }
-    match texts.field(plan.stage_slot.map(|s| plan.slots[s].column)) {
-        Cow::Borrowed(s) => Cow::Borrowed(trim_cell(s)),
-        Cow::Owned(s) => Cow::Owned(trim_cell(&s).to_string()),
-    }
-}
-
 /// The deal's forecast risk: its signals (a push since the previous snapshot and serial
-/// slippage among them, HYG009 pushed to `sink`), score and the facts kept with it.
-fn score_risk(
-    plan: &Plan<'_>,
-    state: &DealState<'_>,
-    cells: &[Cell],
-    stage: StageKey,
-    paired: Option<&Paired>,
-    (deal, forecast_id): (u32, u32),
-    sink: &mut FindingSink<'_>,
-) -> (RiskFacts, u8) {
+/// slippage among them), score and the facts kept with it.
+fn score_risk(plan: &Plan<'_>, facts: &RowFacts<'_>) -> (RiskFacts, u8) {
     let rules = plan.rules;
-    let inputs = RiskInputs::read(plan, cells, stage);
+    let state = &facts.state;
+    let inputs = RiskInputs::read(plan, facts.cells, facts.stage);
     let mut signals = risk::assess(state, &inputs, plan.as_of, &rules.risk);
-    if paired.is_some_and(|p| p.pushed) {
+    if facts.paired.is_some_and(|p| p.pushed) {
         signals.insert(Signal::Pushed);
     }
-    let column_pushes = inputs
-        .push_count
-        .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16);
-    let slip = Slippage::of(column_pushes, paired);
-    if slippage::check_row(plan, deal, state.is_open(), slip, sink) {
+    if facts.slipping {
         signals.insert(Signal::Slipping);
     }
     let score = signals.score(&rules.risk.weights);
-    let mut facts = risk::facts(
+    let mut risk_facts = risk::facts(
         state,
         &inputs,
         plan.as_of,
         &rules.risk,
         signals,
         score,
-        forecast_id,
+        facts.forecast_id,
     );
-    facts.push_count = slip.pushes.min(u32::from(u16::MAX)) as u16;
-    facts.push_days = slip.days.min(u32::from(u16::MAX)) as u16;
-    (facts, score)
+    risk_facts.push_count = facts.slip.pushes.min(u32::from(u16::MAX)) as u16;
+    risk_facts.push_days = facts.slip.days.min(u32::from(u16::MAX)) as u16;
+    (risk_facts, score)
 }
 
 /// Where a deal stands in the pipeline, for the tallies: open (with its band, currency and
@@ -371,13 +238,8 @@ enum Tallied {
 
 /// A deal's completeness into every group it belongs to (overall, its owner, its stage), and
 /// its open pipeline when it is open, or a closed deal counted.
-fn tally(
-    t: &mut Tallies,
-    owner: Option<u32>,
-    stage: StageKey,
-    fulfilment: &crate::facts::requirement::Fulfilment,
-    standing: Tallied,
-) {
+fn tally(t: &mut Tallies, facts: &RowFacts<'_>, standing: Tallied) {
+    let (owner, stage, fulfilment) = (facts.owner, facts.stage, &facts.fulfilment);
     let add = |g: &mut GroupTally| {
         g.completeness.add(fulfilment.filled, fulfilment.applicable);
         match standing {

@@ -7,9 +7,11 @@
 pub(crate) mod cell;
 pub(crate) mod mapping;
 pub(crate) mod pairing;
+pub(crate) mod parse;
 pub(crate) mod plan;
 pub(crate) mod reading;
 pub(crate) mod requirement;
+pub(crate) mod row;
 pub(crate) mod standing;
 pub(crate) mod state;
 pub(crate) mod status;

@@ -86,6 +86,99 @@ pub(crate) fn key_into(
     true
 }
 
+/// A current deal paired with a previous one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Paired {
+    pub(crate) old: u32,
+    /// Open before and now, and its close date was pushed out (CHG001): the `pushed` risk
+    /// signal, which counts towards serial slippage even when CHG001 is switched off.
+    pub(crate) pushed: bool,
+    /// By how many days (0 when not pushed).
+    pub(crate) pushed_days: u32,
+    /// The previous self's push totals: count and days.
+    pub(crate) carried: (u16, u16),
+}
+
+/// Per worker: buffers for keys.
+#[derive(Default)]
+pub(crate) struct KeyScratch {
+    key: String,
+    other: String,
+}
+
+/// What a current deal is, as it pairs with the previous snapshot.
+pub(crate) struct Identity<'s> {
+    pub(crate) id: &'s str,
+    pub(crate) name: &'s str,
+    pub(crate) account: &'s str,
+    pub(crate) open: bool,
+    pub(crate) close_date: Option<chrono::NaiveDate>,
+}
+
+impl Baseline<'_> {
+    /// The previous self of a current deal, if it has one, and whether its close date was
+    /// pushed since (both open).
+    pub(crate) fn pair(
+        &self,
+        now: &Identity<'_>,
+        rules: &RuleSet,
+        scratch: &mut KeyScratch,
+    ) -> Option<Paired> {
+        if !key_into(
+            self.by,
+            now.id,
+            now.account,
+            now.name,
+            rules,
+            &mut scratch.key,
+        ) {
+            return None;
+        }
+        let old_index = self.find(&scratch.key, &mut scratch.other)?;
+        let old = self.audit.deals.get(old_index as usize)?;
+        let was_open =
+            super::standing::standing(old, self.audit.rules) == super::standing::Standing::Open;
+        let pushed_days = match (was_open && now.open, old.close_date, now.close_date) {
+            (true, Some(from), Some(to)) if to > from => {
+                u32::try_from((to - from).num_days()).unwrap_or(u32::MAX)
+            }
+            _ => 0,
+        };
+        Some(Paired {
+            old: old_index,
+            pushed: pushed_days > 0,
+            pushed_days,
+            carried: (old.risk.push_count, old.risk.push_days),
+        })
+    }
+}
+
+/// How often and how far a deal's close date has been pushed: across the stored history or
+/// since the previous snapshot, or as a push-count column says, whichever knows of more.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Slippage {
+    pub(crate) pushes: u32,
+    pub(crate) days: u32,
+}
+
+impl Slippage {
+    pub(crate) fn of(column: u16, paired: Option<&Paired>) -> Slippage {
+        let history = paired.map_or(Slippage::default(), |p| Slippage {
+            pushes: u32::from(p.carried.0) + u32::from(p.pushed),
+            days: u32::from(p.carried.1) + p.pushed_days,
+        });
+        Slippage {
+            pushes: history.pushes.max(u32::from(column)),
+            days: history.days,
+        }
+    }
+
+    /// Serial slippage: pushed `[changes] serial_pushes` times or `push_alarm_days` days.
+    pub(crate) fn serial(self, rules: &crate::rules::ChangesRules) -> bool {
+        self.pushes >= rules.serial_pushes || self.days >= rules.push_alarm_days
+    }
+}
+
 /// The pairing key of a stored deal into `out`; false when it has none.
 pub(crate) fn pairing_key(
     by: PairBy,

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use super::cell::{Cell, Parsed};
 use super::mapping::FieldId;
-use crate::diag::{Code, Severity};
+use crate::diag::{Code, Policy, Severity};
 use crate::rules::{Operand, Test};
 use crate::values::{eq_fold, percent};
 
@@ -133,5 +133,138 @@ impl FieldTally {
     /// field never applied.
     pub(crate) fn rate(&self) -> Option<f64> {
         (self.applicable > 0).then(|| percent(self.filled, self.applicable))
+    }
+}
+
+/// What one record's requirements demand of each field. Reused across records: only the
+/// fields touched by the last record are reset.
+#[derive(Clone, Debug)]
+pub(crate) struct Demands {
+    /// Per field: per code rank, the highest severity demanded (None: not demanded).
+    marks: Vec<[Option<Severity>; 3]>,
+    /// Per field: the first stage and rule that demanded it (for messages).
+    first: Vec<[Option<Because>; 3]>,
+    touched: Vec<FieldId>,
+}
+
+impl Demands {
+    pub(crate) fn new(fields: usize) -> Demands {
+        Demands {
+            marks: vec![[None; 3]; fields],
+            first: vec![[None; 3]; fields],
+            touched: Vec::new(),
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        for &f in &self.touched {
+            self.marks[f] = [None; 3];
+            self.first[f] = [None; 3];
+        }
+        self.touched.clear();
+    }
+
+    pub(crate) fn demand(&mut self, req: &Requirement) {
+        let f = req.field;
+        let rank = req.because.rank();
+        let severity = req
+            .severity
+            .unwrap_or(req.because.code().default_severity());
+        if self.marks[f] == [None; 3] {
+            self.touched.push(f);
+        }
+        let slot = &mut self.marks[f][rank];
+        *slot = Some(slot.map_or(severity, |s| s.max(severity)));
+        self.first[f][rank].get_or_insert(req.because);
+    }
+
+    /// The fields demanded by the current record, in the order first demanded.
+    pub(crate) fn fields(&self) -> &[FieldId] {
+        &self.touched
+    }
+
+    /// The finding for a missing `field`: the most specific code that is on, the highest
+    /// severity the requirements give it (a `[checks]` setting still overrides it in the
+    /// sink), and what demanded it; `None` when every code that demands it is off.
+    pub(crate) fn verdict(
+        &self,
+        field: FieldId,
+        policy: &Policy,
+    ) -> Option<(Code, Severity, Because)> {
+        let marks = &self.marks[field];
+        let mut most_specific = None;
+        let mut highest: Option<Severity> = None;
+        for (rank, mark) in marks.iter().enumerate() {
+            if let Some(s) = *mark {
+                if policy.enabled(RANKED[rank]) {
+                    most_specific = Some(rank);
+                    highest = Some(highest.map_or(s, |h| h.max(s)));
+                }
+            }
+        }
+        let (most_specific, highest) = (most_specific?, highest?);
+        let because = self.first[field][most_specific]?;
+        Some((RANKED[most_specific], highest, because))
+    }
+}
+
+const RANKED: [Code; 3] = [Code::Req001, Code::Req002, Code::Req003];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{About, CheckSetting, FindingSink, Says};
+
+    #[test]
+    fn most_specific_code_at_highest_severity() {
+        let mut d = Demands::new(3);
+        d.demand(&Requirement {
+            field: 1,
+            because: Because::Global,
+            severity: Some(Severity::Error),
+            pos: 0,
+        });
+        d.demand(&Requirement {
+            field: 1,
+            because: Because::Rule(0),
+            severity: Some(Severity::Warning),
+            pos: 0,
+        });
+        d.demand(&Requirement {
+            field: 1,
+            because: Because::Stage(2),
+            severity: None,
+            pos: 0,
+        });
+        let policy = Policy::all_on();
+        assert_eq!(
+            d.verdict(1, &policy),
+            Some((Code::Req003, Severity::Error, Because::Rule(0)))
+        );
+        assert_eq!(d.verdict(0, &policy), None);
+
+        // With REQ003 off, the stage requirement reports it.
+        let no_rules = Policy::new(&[], &[], &["REQ003".into()]);
+        assert_eq!(
+            d.verdict(1, &no_rules),
+            Some((Code::Req002, Severity::Error, Because::Stage(2)))
+        );
+
+        // [checks] fixes the severity of the chosen code, as the sink takes it.
+        let info = Policy::new(
+            &[(Code::Req003, CheckSetting::Severity(Severity::Info))],
+            &[],
+            &[],
+        );
+        let mut sink = FindingSink::new(&info);
+        let (code, severity, _) = d.verdict(1, &info).unwrap();
+        sink.push(code, Some(severity), About::Deal(0), Some(1), || {
+            Says::Derived(0)
+        });
+        assert_eq!(sink.findings[0].severity, Severity::Info);
+
+        d.clear();
+        assert!(d.fields().is_empty());
+        assert_eq!(d.verdict(1, &policy), None);
     }
 }

@@ -181,23 +181,22 @@ impl DealState<'_> {
     }
 }
 
-/// A deal's forecast category: as written, its id in the batch's interner, and normalised.
+/// A deal's forecast category: as written (trimmed), and normalised.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Forecast<'a> {
-    pub(crate) id: u32,
     pub(crate) text: &'a str,
     pub(crate) norm: &'a str,
 }
 
-/// Read a deal's forecast category (`text` is its cell, when the export has the column).
-/// A handful of categories recur: each spelling is interned, and normalised once per batch
-/// into `norms` (by interner id).
-pub(crate) fn read_forecast<'a>(
-    text: Option<&'a str>,
+/// Intern a deal's forecast category (`text` is its cell, when the export has the
+/// column): its id, `None` when empty or a placeholder. A handful of categories recur: each
+/// spelling is interned, and normalised once per batch into `norms` (by interner id).
+pub(crate) fn intern_forecast(
+    text: Option<&str>,
     placeholders: &Placeholders,
     interner: &mut Interner,
-    norms: &'a mut Vec<Box<str>>,
-) -> Option<Forecast<'a>> {
+    norms: &mut Vec<Box<str>>,
+) -> Option<u32> {
     let text = trim_cell(text?);
     if placeholders.is_missing(text) {
         return None;
@@ -207,8 +206,17 @@ pub(crate) fn read_forecast<'a>(
         let spelled = interner.name(norms.len() as u32);
         norms.push(normalize_forecast(spelled).into_boxed_str());
     }
-    let norm = norms.get(id as usize).map_or("", |n| &**n);
-    Some(Forecast { id, text, norm })
+    Some(id)
+}
+
+impl<'a> Forecast<'a> {
+    /// The forecast category interned as `id` by [`intern_forecast`].
+    pub(crate) fn get(id: u32, interner: &'a Interner, norms: &'a [Box<str>]) -> Forecast<'a> {
+        Forecast {
+            text: interner.name(id),
+            norm: norms.get(id as usize).map_or("", |n| &**n),
+        }
+    }
 }
 
 impl<'a> DealState<'a> {
