@@ -28,20 +28,20 @@ pub(crate) const CHECKS: &[CheckDoc] = &[CheckDoc {
 /// The `then` tests of the rules that fire for a deal. A missing field a REQ finding
 /// reports (the deal's demands say which) is not reported again.
 pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
-    if !sink.enabled(Code::Rul001) {
+    if plan.conditional.is_empty() || !sink.enabled(Code::Rul001) {
         return;
     }
-    let (deal, demands) = (facts.deal, facts.demands);
+    let (deal, demands) = (facts.deal, facts.demands());
     for (rule, _) in plan
         .conditional
         .iter()
-        .zip(facts.fired)
+        .zip(facts.fired())
         .filter(|(_, f)| **f)
     {
         let Some((slot, test)) = rule.then else {
             continue;
         };
-        let cell = facts.cells[slot];
+        let cell = facts.cells()[slot];
         let written = facts.written(plan, slot);
         let written: &str = &written;
         if condition_holds(test, &cell, written) {

@@ -14,7 +14,7 @@ use crate::facts::cell::Cell;
 use std::borrow::Cow;
 
 use crate::facts::plan::Plan;
-use crate::facts::row::RowFacts;
+use crate::facts::row::{Held, RowFacts};
 use crate::rules::RuleSet;
 use crate::words::quote;
 
@@ -44,14 +44,14 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 /// One REQ finding for each field the deal's requirements demand that is missing (empty or
 /// a placeholder): the most specific code that is on, at the highest severity demanded.
 pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
-    for &field in facts.demands.fields() {
-        let slot = plan.slot_of[field];
-        let cell = slot.map(|s| facts.cells[s]);
-        if !matches!(cell, Some(Cell::Missing { .. }) | None) {
+    for &(field, held) in facts.held() {
+        if held != Held::Missing {
             continue;
         }
+        let slot = plan.slot_of[field];
+        let cell = slot.map(|s| facts.cells()[s]);
         let placeholder = matches!(cell, Some(Cell::Missing { placeholder: true }));
-        let Some((code, severity, because)) = facts.demands.verdict(field, sink.policy()) else {
+        let Some((code, severity, because)) = facts.demands().verdict(field, sink.policy()) else {
             continue;
         };
         // An empty field is worded when shown; a placeholder's text is kept.

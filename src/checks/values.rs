@@ -58,7 +58,7 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
 /// VAL001–VAL006: each value of the deal that failed its checks as its cell was read, at
 /// the severity its field's rule gives.
 pub(crate) fn check_row(facts: &RowFacts<'_>, plan: &Plan<'_>, sink: &mut FindingSink<'_>) {
-    for invalid in facts.invalid {
+    for invalid in facts.invalid() {
         let slot = &plan.slots[invalid.slot];
         let severity = plan.field_rule(slot).and_then(|r| r.severity);
         sink.push(

@@ -348,24 +348,28 @@ pub(crate) fn run(
         as_of_note,
     };
     let compared = match (previous, pairing) {
-        (Some(p), Some(pairing)) => {
-            let now = (
-                &audit.deals,
-                &audit.rules,
-                audit.as_of,
-                audit.findings.list.as_slice(),
-            );
-            let changes = crate::score::changes::compare(p.snapshot(), &pairing, now)?;
-            Some(Comparison {
-                previous: Box::new(p),
-                streaks: Vec::new(),
-                pairing,
-                changes,
-            })
-        }
+        (Some(p), Some(pairing)) => Some(compare(&audit, p, pairing)?),
         _ => None,
     };
     Ok((audit, compared))
+}
+
+/// The comparison of `audit` with the `previous` snapshot its deals paired with: what
+/// changed (the change view).
+fn compare(audit: &Audit, previous: Audit, pairing: Pairing) -> Result<Comparison> {
+    let now = (
+        &audit.deals,
+        &audit.rules,
+        audit.as_of,
+        audit.findings.list.as_slice(),
+    );
+    let changes = crate::score::changes::compare(previous.snapshot(), &pairing, now)?;
+    Ok(Comparison {
+        previous: Box::new(previous),
+        streaks: Vec::new(),
+        pairing,
+        changes,
+    })
 }
 
 /// How each file's values are read (date formats, decimal mark, the traps its sample

@@ -8,6 +8,7 @@ use crate::checks::duplicates::{self, DealNames, DupKeys, FoldScratch};
 use crate::checks::input::{self, ReadTally, Shape};
 use crate::deal::{DealBuffer, DealFacts, DealText, Names, RiskFacts, Signal, StageKey};
 use crate::diag::{FindingSink, Policy};
+use crate::facts::pairing::KeyScratch;
 use crate::facts::plan::Plan;
 use crate::facts::row::{RowFacts, RowScratch};
 use crate::facts::state::DealState;
@@ -39,6 +40,7 @@ pub(crate) struct Worker {
     key: usize,
     names: Names,
     row: RowScratch,
+    keys: KeyScratch,
     fold: FoldScratch,
 }
 
@@ -49,6 +51,7 @@ impl Worker {
             key: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             names: Names::default(),
             row: RowScratch::new(plan),
+            keys: KeyScratch::default(),
             fold: FoldScratch::default(),
         }
     }
@@ -104,10 +107,10 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, worker: &mut Worker, out: &mut Chunk
     let facts = RowFacts::read(
         plan,
         policy,
-        &texts,
-        deal,
+        (&texts, deal),
         &mut worker.row,
         &mut worker.names,
+        &mut worker.keys,
     );
 
     // Check: every family's part of the row.
@@ -171,7 +174,7 @@ fn audit_row(plan: &Plan<'_>, row: Row<'_>, worker: &mut Worker, out: &mut Chunk
     } else {
         Tallied::Unknown
     };
-    facts.tally_fields(plan, &mut out.tallies.fields);
+    facts.tally_fields(&mut out.tallies.fields);
     tally(&mut out.tallies, &facts, pipeline);
 }
 
@@ -204,7 +207,7 @@ fn note_dates(state: &DealState<'_>, line: u64, read: &mut ReadTally) {
 fn score_risk(plan: &Plan<'_>, facts: &RowFacts<'_>) -> (RiskFacts, u8) {
     let rules = plan.rules;
     let state = &facts.state;
-    let inputs = RiskInputs::read(plan, facts.cells, facts.stage);
+    let inputs = RiskInputs::read(plan, facts.cells(), facts.stage);
     let mut signals = risk::assess(state, &inputs, plan.as_of, &rules.risk);
     if facts.paired.is_some_and(|p| p.pushed) {
         signals.insert(Signal::Pushed);

@@ -136,8 +136,9 @@ impl FieldTally {
     }
 }
 
-/// What one record's requirements demand of each field. Reused across records: only the
-/// fields touched by the last record are reset.
+/// What one record's requirements demand of each field. Reused across records: the
+/// requirements every record has (`[fields]`'s `required`) are demanded once, and only what
+/// a record's stage and rules added is reset.
 #[derive(Clone, Debug)]
 pub(crate) struct Demands {
     /// Per field: per code rank, the highest severity demanded (None: not demanded).
@@ -145,25 +146,47 @@ pub(crate) struct Demands {
     /// Per field: the first stage and rule that demanded it (for messages).
     first: Vec<[Option<Because>; 3]>,
     touched: Vec<FieldId>,
+    /// What every record demands: the marks and reasons, and how many of `touched` they are.
+    base_marks: Vec<[Option<Severity>; 3]>,
+    base_first: Vec<[Option<Because>; 3]>,
+    base: usize,
+    /// Fields a record demanded beyond the base (with repeats), to be reset.
+    dirty: Vec<FieldId>,
 }
 
 impl Demands {
-    pub(crate) fn new(fields: usize) -> Demands {
-        Demands {
+    /// Demands over `fields` fields, every record demanding `always`.
+    pub(crate) fn new(fields: usize, always: &[Requirement]) -> Demands {
+        let mut d = Demands {
             marks: vec![[None; 3]; fields],
             first: vec![[None; 3]; fields],
             touched: Vec::new(),
+            base_marks: Vec::new(),
+            base_first: Vec::new(),
+            base: 0,
+            dirty: Vec::new(),
+        };
+        for r in always {
+            d.demand(r);
         }
+        d.base_marks = d.marks.clone();
+        d.base_first = d.first.clone();
+        d.base = d.touched.len();
+        d.dirty.clear();
+        d
     }
 
+    /// Back to what every record demands.
     pub(crate) fn clear(&mut self) {
-        for &f in &self.touched {
-            self.marks[f] = [None; 3];
-            self.first[f] = [None; 3];
+        for &f in &self.dirty {
+            self.marks[f] = self.base_marks[f];
+            self.first[f] = self.base_first[f];
         }
-        self.touched.clear();
+        self.dirty.clear();
+        self.touched.truncate(self.base);
     }
 
+    #[inline]
     pub(crate) fn demand(&mut self, req: &Requirement) {
         let f = req.field;
         let rank = req.because.rank();
@@ -173,6 +196,7 @@ impl Demands {
         if self.marks[f] == [None; 3] {
             self.touched.push(f);
         }
+        self.dirty.push(f);
         let slot = &mut self.marks[f][rank];
         *slot = Some(slot.map_or(severity, |s| s.max(severity)));
         self.first[f][rank].get_or_insert(req.because);
@@ -217,7 +241,7 @@ mod tests {
 
     #[test]
     fn most_specific_code_at_highest_severity() {
-        let mut d = Demands::new(3);
+        let mut d = Demands::new(3, &[]);
         d.demand(&Requirement {
             field: 1,
             because: Because::Global,
@@ -266,5 +290,35 @@ mod tests {
         d.clear();
         assert!(d.fields().is_empty());
         assert_eq!(d.verdict(1, &policy), None);
+    }
+
+    #[test]
+    fn clear_keeps_what_every_record_demands() {
+        let req = |field, because, severity| Requirement {
+            field,
+            because,
+            severity,
+            pos: 0,
+        };
+        let policy = Policy::all_on();
+        let mut d = Demands::new(2, &[req(0, Because::Global, None)]);
+        let global = Some((
+            Code::Req001,
+            Code::Req001.default_severity(),
+            Because::Global,
+        ));
+        for _ in 0..2 {
+            d.demand(&req(0, Because::Stage(1), Some(Severity::Error)));
+            d.demand(&req(1, Because::Stage(1), None));
+            assert_eq!(d.fields(), &[0, 1]);
+            assert_eq!(
+                d.verdict(0, &policy),
+                Some((Code::Req002, Severity::Error, Because::Stage(1)))
+            );
+            d.clear();
+            assert_eq!(d.fields(), &[0]);
+            assert_eq!(d.verdict(0, &policy), global);
+            assert_eq!(d.verdict(1, &policy), None);
+        }
     }
 }

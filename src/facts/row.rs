@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use super::cell::{Cell, Parsed};
+use super::mapping::FieldId;
 use super::pairing::{Identity, KeyScratch, Paired, Slippage};
 use super::parse::{CellScratch, Invalid, read_cells};
 use super::plan::Plan;
@@ -18,25 +19,27 @@ use crate::input::RowText;
 use crate::values::{Currency, Money, trim_cell};
 
 /// What a worker reuses from row to row to read facts: cell buffers, requirement marks,
-/// normalised forecast categories, pairing keys.
+/// normalised forecast categories. The facts of a row borrow it.
 pub(crate) struct RowScratch {
     pub(crate) cells: CellScratch,
     demands: Demands,
     /// Per conditional rule of the plan: whether every `when` holds for the current row.
     fired: Vec<bool>,
+    /// Per field the current row's requirements demand, in the order first demanded: what
+    /// its cell holds.
+    held: Vec<(FieldId, Held)>,
     /// Normalised forecast categories, by forecast id.
     forecast_norms: Vec<Box<str>>,
-    keys: KeyScratch,
 }
 
 impl RowScratch {
     pub(crate) fn new(plan: &Plan<'_>) -> RowScratch {
         RowScratch {
             cells: CellScratch::new(plan),
-            demands: Demands::new(plan.table.len()),
+            demands: Demands::new(plan.table.len(), &plan.global),
             fired: Vec::with_capacity(plan.conditional.len()),
+            held: Vec::new(),
             forecast_norms: Vec::new(),
-            keys: KeyScratch::default(),
         }
     }
 }
@@ -46,18 +49,12 @@ pub(crate) struct RowFacts<'f> {
     /// The deal's index in its batch.
     pub(crate) deal: u32,
     pub(crate) texts: &'f RowText<'f>,
-    /// Per slot: the typed cell.
-    pub(crate) cells: &'f [Cell],
-    /// The values that failed their checks (VAL001–VAL006), in slot order.
-    pub(crate) invalid: &'f [Invalid],
+    /// The cells, conditions and requirements read into the worker's buffers.
+    scratch: &'f RowScratch,
     pub(crate) stage: StageKey,
     /// The stage cell as written, trimmed (read only when there is a previous snapshot,
     /// whose change messages quote it).
     pub(crate) stage_label: Cow<'f, str>,
-    /// Per conditional rule of the plan: whether its `when` holds.
-    pub(crate) fired: &'f [bool],
-    /// What the deal's requirements demand of each field.
-    pub(crate) demands: &'f Demands,
     pub(crate) fulfilment: Fulfilment,
     pub(crate) state: DealState<'f>,
     /// The forecast category's id in the batch's interner (`u32::MAX`: none).
@@ -93,44 +90,36 @@ struct Interned {
 impl<'f> RowFacts<'f> {
     /// Read deal `deal`'s row `texts` under `plan`. Names it holds are interned in `names`;
     /// `policy` says which REQ codes report a missing field (the hygiene checks do not
-    /// repeat them) and whether HYG009, which feeds the `slipping` signal, is on.
+    /// repeat them) and whether HYG009, which feeds the `slipping` signal, is on; `keys`
+    /// are buffers for the pairing key.
     pub(crate) fn read(
         plan: &'f Plan<'f>,
         policy: &Policy,
-        texts: &'f RowText<'f>,
-        deal: u32,
+        (texts, deal): (&'f RowText<'f>, u32),
         scratch: &'f mut RowScratch,
         names: &'f mut Names,
+        keys: &mut KeyScratch,
     ) -> RowFacts<'f> {
-        let RowScratch {
-            cells: cell_scratch,
-            demands,
-            fired,
-            forecast_norms,
-            keys,
-        } = scratch;
-        let stage = read_cells(plan, texts, cell_scratch, names);
-        let cell_scratch: &'f CellScratch = cell_scratch;
-        let cells = cell_scratch.cells.as_slice();
-        fired.clear();
-        fired.extend(plan.conditional.iter().map(|rule| {
+        let stage = read_cells(plan, texts, &mut scratch.cells, names);
+        let cells = scratch.cells.cells.as_slice();
+        scratch.fired.clear();
+        scratch.fired.extend(plan.conditional.iter().map(|rule| {
             (!rule.requires.is_empty() || rule.then.is_some()) && rule.fires(plan, texts, cells)
         }));
-        let fired: &'f [bool] = fired;
-        demand(plan, stage, fired, demands);
-        let demands: &'f Demands = demands;
-        let fulfilment = fulfil(plan, cells, demands, policy);
+        demand(plan, stage, &scratch.fired, &mut scratch.demands);
+        let fulfilment = fulfil(plan, cells, &scratch.demands, policy, &mut scratch.held);
         let (id, name, account) = (
             trim(texts.field(plan.id_col)),
             trim(texts.field(plan.name_col)),
             trim(texts.field(plan.account_col)),
         );
-        let interned = intern(plan, texts, &account, names, forecast_norms);
+        let interned = intern(plan, texts, &account, names, &mut scratch.forecast_norms);
 
-        let (names, forecast_norms): (&'f Names, &'f [Box<str>]) = (names, forecast_norms);
+        let (names, scratch): (&'f Names, &'f RowScratch) = (names, scratch);
+        let cells = scratch.cells.cells.as_slice();
         let forecast = interned
             .forecast
-            .map(|id| Forecast::get(id, &names.forecasts, forecast_norms));
+            .map(|id| Forecast::get(id, &names.forecasts, &scratch.forecast_norms));
         let state = DealState::read(plan, texts, cells, stage, &fulfilment, forecast);
         let (amount, currency) = amount_and_currency(plan, texts, cells);
         let open = state.is_open();
@@ -158,12 +147,9 @@ impl<'f> RowFacts<'f> {
         RowFacts {
             deal,
             texts,
-            cells,
-            invalid: &cell_scratch.invalid,
+            scratch,
             stage,
             stage_label,
-            fired,
-            demands,
             fulfilment,
             forecast_id: interned.forecast.unwrap_or(u32::MAX),
             state,
@@ -179,6 +165,31 @@ impl<'f> RowFacts<'f> {
             slip,
             slipping,
         }
+    }
+
+    /// Per slot: the typed cell.
+    pub(crate) fn cells(&self) -> &'f [Cell] {
+        &self.scratch.cells.cells
+    }
+
+    /// The values that failed their checks (VAL001–VAL006), in slot order.
+    pub(crate) fn invalid(&self) -> &'f [Invalid] {
+        &self.scratch.cells.invalid
+    }
+
+    /// Per conditional rule of the plan: whether its `when` holds.
+    pub(crate) fn fired(&self) -> &'f [bool] {
+        &self.scratch.fired
+    }
+
+    /// What the deal's requirements demand of each field.
+    pub(crate) fn demands(&self) -> &'f Demands {
+        &self.scratch.demands
+    }
+
+    /// Each demanded field, in the order first demanded, and what its cell holds.
+    pub(crate) fn held(&self) -> &'f [(FieldId, Held)] {
+        &self.scratch.held
     }
 
     /// The record id, deal name and account, trimmed.
@@ -201,26 +212,23 @@ impl<'f> RowFacts<'f> {
 
     /// Count each field the deal's requirements demand into `tallies`: applicable, and
     /// filled, invalid or missing.
-    pub(crate) fn tally_fields(&self, plan: &Plan<'_>, tallies: &mut [FieldTally]) {
-        for &field in self.demands.fields() {
+    pub(crate) fn tally_fields(&self, tallies: &mut [FieldTally]) {
+        for &(field, held) in self.held() {
             let tally = &mut tallies[field];
             tally.applicable += 1;
-            match plan.slot_of[field].map(|s| self.cells[s]) {
-                Some(Cell::Valid(_)) => tally.filled += 1,
-                Some(Cell::Invalid) => tally.invalid += 1,
-                Some(Cell::Missing { .. }) | None => tally.missing += 1,
+            match held {
+                Held::Valid => tally.filled += 1,
+                Held::Invalid => tally.invalid += 1,
+                Held::Missing => tally.missing += 1,
             }
         }
     }
 }
 
-/// What the deal's requirements demand: global ones, its stage's exit criteria and those of
-/// the rules whose `when` holds.
+/// What the deal's requirements demand: global ones (demanded once, when `demands` was
+/// made), its stage's exit criteria and those of the rules whose `when` holds.
 fn demand(plan: &Plan<'_>, stage: StageKey, fired: &[bool], demands: &mut Demands) {
     demands.clear();
-    for r in &plan.global {
-        demands.demand(r);
-    }
     if let StageKey::Known(s, _) = stage {
         if let Some(reqs) = plan.by_stage.get(s as usize) {
             for r in reqs {
@@ -235,24 +243,46 @@ fn demand(plan: &Plan<'_>, stage: StageKey, fired: &[bool], demands: &mut Demand
     }
 }
 
-/// What the demanded fields come to: the weights applicable and filled (completeness), and
-/// whether a REQ finding reports the amount or the close date missing.
-fn fulfil(plan: &Plan<'_>, cells: &[Cell], demands: &Demands, policy: &Policy) -> Fulfilment {
+/// What a demanded field's cell holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Held {
+    Valid,
+    Invalid,
+    /// Empty, a placeholder, or a column the file lacks.
+    Missing,
+}
+
+/// What the demanded fields come to: each field's cell (into `held`), the weights
+/// applicable and filled (completeness), and whether a REQ finding reports the amount or
+/// the close date missing.
+fn fulfil(
+    plan: &Plan<'_>,
+    cells: &[Cell],
+    demands: &Demands,
+    policy: &Policy,
+    held: &mut Vec<(FieldId, Held)>,
+) -> Fulfilment {
     let mut out = Fulfilment::default();
     let fields = &plan.hygiene_fields;
+    held.clear();
     for &field in demands.fields() {
         let weight = plan.table.entries[field].weight;
         out.applicable = out.applicable.saturating_add(weight);
-        match plan.slot_of[field].map(|s| cells[s]) {
-            Some(Cell::Valid(_)) => out.filled = out.filled.saturating_add(weight),
-            Some(Cell::Invalid) => {}
+        let h = match plan.slot_of[field].map(|s| cells[s]) {
+            Some(Cell::Valid(_)) => {
+                out.filled = out.filled.saturating_add(weight);
+                Held::Valid
+            }
+            Some(Cell::Invalid) => Held::Invalid,
             Some(Cell::Missing { .. }) | None => {
                 if demands.verdict(field, policy).is_some() {
                     out.amount_reported |= field == fields.amount;
                     out.close_date_reported |= field == fields.close_date;
                 }
+                Held::Missing
             }
-        }
+        };
+        held.push((field, h));
     }
     out
 }
@@ -323,6 +353,7 @@ fn amount_and_currency(
     (money.map(|m| m.amount), currency)
 }
 
+#[inline]
 fn trim(text: Cow<'_, str>) -> Cow<'_, str> {
     match text {
         Cow::Borrowed(s) => Cow::Borrowed(trim_cell(s)),

@@ -84,6 +84,7 @@ impl DealState<'_> {
     /// Open: not closed by the status, and a known stage without an outcome, or (in a stage
     /// the rules do not know, or none) a status that says open. Unknown stages are
     /// otherwise neither open nor closed.
+    #[inline]
     pub(crate) fn is_open(&self) -> bool {
         self.closed_as.is_none()
             && match self.stage {
