@@ -38,9 +38,17 @@ case_() {
 }
 
 case_ demo fixtures/salesforce_q4_pipeline.csv
-for f in fixtures/checks/*.csv; do
-  case_ "checks_$(basename "$f" .csv)" "$f" -r fixtures/checks/rules.toml
+# Each code's fixture (fixtures/checks/<CODE>/: export.csv, rules.toml, previous.csv for
+# the change checks), and the clean and risk fixtures beside the shared rules.
+for d in fixtures/checks/*/; do
+  d=${d%/}
+  code=$(basename "$d")
+  args=("$d/export.csv")
+  [ -e "$d/rules.toml" ] && args+=(-r "$d/rules.toml")
+  [ -e "$d/previous.csv" ] && args+=(--previous "$d/previous.csv")
+  case_ "code_$code" "${args[@]}"
 done
+case_ checks_clean fixtures/checks/clean.csv -r fixtures/checks/rules.toml
 for f in fixtures/hygiene/*.csv; do
   case_ "hygiene_$(basename "$f" .csv)" "$f" -r fixtures/hygiene/rules.toml
 done

@@ -1,5 +1,6 @@
-//! One fixture per check code (fixtures/checks/<CODE>.csv), each asserting the exact finding:
-//! code, line and field, and nothing else.
+//! One fixture per check code (fixtures/checks/<CODE>/export.csv), each asserting the exact
+//! finding: code, line and field, and nothing else. tests/codes.rs holds every code to its
+//! fixture directory and expected findings.
 
 mod common;
 
@@ -8,7 +9,7 @@ use common::{audit, finding, findings, messages, report, said, try_audit};
 const RULES: &str = "fixtures/checks/rules.toml";
 
 fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
-    let path = format!("fixtures/checks/{code}.csv");
+    let path = format!("fixtures/checks/{code}/export.csv");
     findings(&audit(&[&path], Some(RULES)))
 }
 
@@ -23,7 +24,7 @@ fn clean_fixture_has_no_findings() {
 
 #[test]
 fn in001_missing_mapped_column_stops_the_audit() {
-    let err = try_audit(&["fixtures/checks/IN001.csv"], Some(RULES))
+    let err = try_audit(&["fixtures/checks/IN001/export.csv"], Some(RULES))
         .err()
         .expect("IN001 must stop the audit");
     let msg = format!("{err:#}");
@@ -37,13 +38,13 @@ fn in001_missing_mapped_column_stops_the_audit() {
 #[test]
 fn in002_ragged_row() {
     assert_eq!(check("IN002"), vec![finding("IN002", 3, None)]);
-    let a = audit(&["fixtures/checks/IN002.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN002/export.csv"], Some(RULES));
     let r = report(&a);
     assert_eq!(r.inputs()[0].records, 3);
     assert_eq!(r.inputs()[0].malformed, 1);
     assert_eq!(r.deal_count(), 2, "the malformed row is left out of deals");
     let f = &said(&a)[0];
-    assert_eq!(f.file, "fixtures/checks/IN002.csv");
+    assert_eq!(f.file, "fixtures/checks/IN002/export.csv");
     assert_eq!(f.record_id.as_deref(), Some("D-2"));
     assert!(
         f.message.contains("row has 12 fields, the header has 11"),
@@ -55,7 +56,7 @@ fn in002_ragged_row() {
 #[test]
 fn in003_text_that_is_not_utf8() {
     assert_eq!(check("IN003"), vec![finding("IN003", 4, None)]);
-    let a = audit(&["fixtures/checks/IN003.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN003/export.csv"], Some(RULES));
     let r = report(&a);
     assert_eq!(r.inputs()[0].encoding, "windows-1252");
     let d = r.deals().nth(2).expect("third deal");
@@ -67,7 +68,7 @@ fn in003_text_that_is_not_utf8() {
 #[test]
 fn in004_report_footer_skipped() {
     assert_eq!(check("IN004"), vec![finding("IN004", 7, None)]);
-    let a = audit(&["fixtures/checks/IN004.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN004/export.csv"], Some(RULES));
     let input = report(&a).inputs()[0].clone();
     assert_eq!((input.records, input.skipped), (4, 5));
     assert_eq!(
@@ -79,7 +80,7 @@ fn in004_report_footer_skipped() {
 #[test]
 fn in005_duplicate_header() {
     assert_eq!(check("IN005"), vec![finding("IN005", 1, Some("region"))]);
-    let a = audit(&["fixtures/checks/IN005.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN005/export.csv"], Some(RULES));
     let f = &said(&a)[0];
     assert_eq!(f.column.as_deref(), Some("region"));
     assert!(
@@ -100,7 +101,7 @@ fn req002_stage_exit_criteria() {
         check("REQ002"),
         vec![finding("REQ002", 3, Some("next_step"))]
     );
-    let a = audit(&["fixtures/checks/REQ002.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/REQ002/export.csv"], Some(RULES));
     assert!(
         messages(&a, "REQ002")[0]
             .contains("stage `Contract` requires next_step, which holds the placeholder `TBD`")
@@ -113,7 +114,7 @@ fn req003_conditional_rule() {
         check("REQ003"),
         vec![finding("REQ003", 3, Some("PO Number"))]
     );
-    let a = audit(&["fixtures/checks/REQ003.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/REQ003/export.csv"], Some(RULES));
     assert_eq!(
         messages(&a, "REQ003"),
         vec!["Deals of 50k or more need a PO number (rule big-deal-po): PO Number is empty"]
@@ -163,8 +164,8 @@ fn row(fields: [&str; 7]) -> [String; 7] {
 
 #[test]
 fn rul001_conditional_value_tests() {
-    const CSV: &str = "fixtures/checks/RUL001.csv";
-    let (code, rows) = jsonl(CSV, "fixtures/checks/RUL001.toml");
+    const CSV: &str = "fixtures/checks/RUL001/export.csv";
+    let (code, rows) = jsonl(CSV, "fixtures/checks/RUL001/rules.toml");
     assert_eq!(
         rows,
         vec![
@@ -226,7 +227,7 @@ fn rul001_conditional_value_tests() {
 
     // A `then` field is tested, not required: only R-7's stage requirement counts towards
     // completeness (1 of 1 applicable next_step_date, missing).
-    let a = audit(&[CSV], Some("fixtures/checks/RUL001.toml"));
+    let a = audit(&[CSV], Some("fixtures/checks/RUL001/rules.toml"));
     let fields: Vec<(String, u64, u64)> = report(&a)
         .by_field()
         .iter()
@@ -348,7 +349,7 @@ fn val007_placeholder_dates_read_as_missing() {
             finding("REQ001", 4, Some("close_date")),
         ]
     );
-    let a = audit(&["fixtures/checks/VAL007.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/VAL007/export.csv"], Some(RULES));
     assert_eq!(
         messages(&a, "VAL007"),
         vec![
@@ -362,7 +363,7 @@ fn val007_placeholder_dates_read_as_missing() {
 #[test]
 fn in010_a_column_empty_on_every_row() {
     assert_eq!(check("IN010"), vec![finding("IN010", 1, Some("next_step"))]);
-    let a = audit(&["fixtures/checks/IN010.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN010/export.csv"], Some(RULES));
     assert_eq!(
         messages(&a, "IN010"),
         vec![
@@ -379,7 +380,7 @@ fn in010_a_column_empty_on_every_row() {
 #[test]
 fn in008_a_database_dump_is_read_as_one() {
     assert_eq!(check("IN008"), vec![finding("IN008", 1, None)]);
-    let a = audit(&["fixtures/checks/IN008.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN008/export.csv"], Some(RULES));
     assert_eq!(
         messages(&a, "IN008"),
         vec![
@@ -397,7 +398,7 @@ fn in008_a_database_dump_is_read_as_one() {
 #[test]
 fn in014_owner_ids_instead_of_names() {
     assert_eq!(check("IN014"), vec![finding("IN014", 1, Some("owner"))]);
-    let a = audit(&["fixtures/checks/IN014.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN014/export.csv"], Some(RULES));
     assert_eq!(
         messages(&a, "IN014"),
         vec![
@@ -411,14 +412,17 @@ fn in014_owner_ids_instead_of_names() {
 #[test]
 fn dup001_repeated_id() {
     assert_eq!(check("DUP001"), vec![finding("DUP001", 4, Some("id"))]);
-    let a = audit(&["fixtures/checks/DUP001.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/DUP001/export.csv"], Some(RULES));
     assert!(messages(&a, "DUP001")[0].contains("already appears on line 2"));
 }
 
 #[test]
 fn dup001_across_files_names_the_first_file() {
     let a = audit(
-        &["fixtures/checks/clean.csv", "fixtures/checks/DUP001.csv"],
+        &[
+            "fixtures/checks/clean.csv",
+            "fixtures/checks/DUP001/export.csv",
+        ],
         Some(RULES),
     );
     let dups: Vec<_> = said(&a)
@@ -427,7 +431,7 @@ fn dup001_across_files_names_the_first_file() {
         .collect();
     // D-1 and D-2 are in clean.csv (lines 2, 3); DUP001.csv repeats D-1 (lines 2, 4) and D-2.
     let at: Vec<(&str, u64)> = dups.iter().map(|f| (f.file.as_str(), f.line)).collect();
-    let dup = "fixtures/checks/DUP001.csv";
+    let dup = "fixtures/checks/DUP001/export.csv";
     assert_eq!(at, vec![(dup, 2), (dup, 3), (dup, 4)]);
     assert!(
         dups[0].message.contains("fixtures/checks/clean.csv line 2"),
@@ -459,109 +463,6 @@ fn one_req_or_val_finding_per_record_and_field() {
     );
 }
 
-/// Every code has a fixture named after it that raises it (IN001 stops the audit instead),
-/// and every finding any fixture raises says something: a code whose wording is missing or
-/// does not match how its check pushes would show an empty message.
-#[test]
-fn every_code_has_a_fixture_and_every_finding_has_words() {
-    let mut raised = std::collections::BTreeSet::new();
-    for (dir, rules) in [
-        ("fixtures/checks", RULES),
-        ("fixtures/hygiene", "fixtures/hygiene/rules.toml"),
-    ] {
-        for entry in std::fs::read_dir(dir).expect("fixture dir") {
-            let path = entry.expect("entry").path();
-            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            if path.extension().is_none_or(|e| e != "csv") || name == "IN001" {
-                continue;
-            }
-            let path = path.to_str().expect("utf-8 path").to_string();
-            // A fixture whose checks need columns the others lack has its own rules beside it.
-            let own = format!("{dir}/{name}.toml");
-            let rules = if std::path::Path::new(&own).is_file() {
-                own.as_str()
-            } else {
-                rules
-            };
-            let a = audit(&[&path], Some(rules));
-            let said = said(&a);
-            if name.starts_with(|c: char| c.is_ascii_uppercase()) {
-                assert!(
-                    said.iter().any(|f| f.code == name),
-                    "{path} does not raise {name}"
-                );
-            }
-            for f in said {
-                assert!(!f.message.trim().is_empty(), "{path}: {f:?} says nothing");
-                raised.insert(f.code);
-            }
-        }
-    }
-    // The change checks compare two snapshots: fixtures/checks/<CODE>/ holds a pair,
-    // previous.csv and export.csv, that differ by that one change (and fixtures/changes a
-    // weekly pair with all of them).
-    for entry in std::fs::read_dir("fixtures/checks").expect("fixture dir") {
-        let dir = entry.expect("entry").path();
-        let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
-            continue;
-        };
-        if !dir.is_dir() {
-            continue;
-        }
-        let export = format!("fixtures/checks/{name}/export.csv");
-        let previous = format!("fixtures/checks/{name}/previous.csv");
-        let a = common::audit_against_with(&[&export], &previous, RULES);
-        let said = said(&a);
-        assert!(
-            said.iter().any(|f| f.code == name),
-            "{export} against {previous} does not raise {name}"
-        );
-        for f in said {
-            assert!(!f.message.trim().is_empty(), "{f:?} says nothing");
-            raised.insert(f.code);
-        }
-    }
-    let a = common::audit_against(
-        &["fixtures/changes/week_2026-11-20.csv"],
-        "fixtures/changes/week_2026-11-13.csv",
-    );
-    for f in said(&a) {
-        assert!(!f.message.trim().is_empty(), "{f:?} says nothing");
-        raised.insert(f.code);
-    }
-    // Every code has a fixture named after it: a file or a directory under fixtures/checks
-    // or fixtures/hygiene, or (a trap that stops the audit, or needs it without --as-of)
-    // the trap export tests/ground_truth.rs asserts it on.
-    let traps = [
-        ("IN007", "fixtures/traps/vtiger_dump.csv"),
-        ("IN009", "fixtures/traps/opportunity_history.csv"),
-        ("IN013", "fixtures/traps/old_2018.csv"),
-    ];
-    for code in pipelint::Code::ALL {
-        let name = code.as_str();
-        let named = ["fixtures/checks", "fixtures/hygiene"].iter().any(|dir| {
-            std::path::Path::new(&format!("{dir}/{name}.csv")).is_file()
-                || std::path::Path::new(&format!("{dir}/{name}")).is_dir()
-        }) || traps
-            .iter()
-            .any(|(c, file)| *c == name && std::path::Path::new(file).is_file());
-        assert!(named, "no fixture is named after {name}");
-    }
-    // IN013 needs an audit without --as-of, and IN007 and IN009 stop it as IN001 does
-    // (tests/ground_truth.rs has both).
-    for code in pipelint::Code::ALL {
-        if !matches!(
-            code,
-            pipelint::Code::In001
-                | pipelint::Code::In007
-                | pipelint::Code::In009
-                | pipelint::Code::In013
-        ) {
-            assert!(raised.contains(code.as_str()), "no fixture raises {code}");
-        }
-    }
-}
-
 /// Each change fixture (fixtures/checks/CHG00N: last week's export and this week's, one
 /// change apart) raises its code once, on the deal that changed: CHG004's deal is only in
 /// last week's file, on its line there.
@@ -586,7 +487,7 @@ fn each_change_fixture_raises_its_finding_on_the_deal_that_changed() {
 #[test]
 fn hyg009_serial_slippage_from_the_push_count_column() {
     let a = audit(
-        &["fixtures/hygiene/HYG009.csv"],
+        &["fixtures/checks/HYG009/export.csv"],
         Some("fixtures/hygiene/rules.toml"),
     );
     assert_eq!(findings(&a), vec![finding("HYG009", 3, Some("close_date"))]);

@@ -78,7 +78,7 @@ fn fail_on_never_and_warning() {
 #[test]
 fn min_completeness_fails_the_gate() {
     let r = audit(&[
-        "fixtures/checks/REQ001.csv",
+        "fixtures/checks/REQ001/export.csv",
         "-r",
         CHECK_RULES,
         "--min-completeness",
@@ -94,7 +94,7 @@ fn min_completeness_fails_the_gate() {
         r.stdout
     );
     let ok = audit(&[
-        "fixtures/checks/REQ001.csv",
+        "fixtures/checks/REQ001/export.csv",
         "-r",
         CHECK_RULES,
         "--min-completeness",
@@ -351,12 +351,13 @@ fn field_neither_canonical_nor_header_exits_2() {
 
 #[test]
 fn missing_mapped_column_is_in001_and_exits_2() {
-    let r = audit(&["fixtures/checks/IN001.csv", "-r", CHECK_RULES]);
+    let r = audit(&["fixtures/checks/IN001/export.csv", "-r", CHECK_RULES]);
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
     assert!(
-        r.stderr
-            .starts_with("error: fixtures/checks/IN001.csv: 1 mapped column is missing (IN001)"),
+        r.stderr.starts_with(
+            "error: fixtures/checks/IN001/export.csv: 1 mapped column is missing (IN001)"
+        ),
         "{}",
         r.stderr
     );
@@ -497,7 +498,7 @@ fn completions_print_a_script() {
 
 #[test]
 fn stdin_is_read_with_dash() {
-    let csv = std::fs::read("fixtures/checks/DUP001.csv").expect("fixture");
+    let csv = std::fs::read("fixtures/checks/DUP001/export.csv").expect("fixture");
     let r = run(pipelint()
         .args([
             "audit",
@@ -521,7 +522,7 @@ fn stdin_is_read_with_dash() {
 fn pipelint_toml_in_the_working_directory_is_used() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::copy(CHECK_RULES, dir.path().join("pipelint.toml")).expect("copy");
-    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/checks/VAL003.csv");
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/checks/VAL003/export.csv");
     let r = run(pipelint()
         .current_dir(dir.path())
         .arg("audit")
@@ -601,13 +602,13 @@ fn bad_output_path_fails_before_the_audit() {
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let plain = audit(&["fixtures/checks/VAL003.csv", "-r", CHECK_RULES]);
+    let plain = audit(&["fixtures/checks/VAL003/export.csv", "-r", CHECK_RULES]);
     assert!(
         !plain.stdout.contains('\u{1b}'),
         "no colour when stdout is not a terminal"
     );
     let always = audit(&[
-        "fixtures/checks/VAL003.csv",
+        "fixtures/checks/VAL003/export.csv",
         "-r",
         CHECK_RULES,
         "--color",
@@ -616,7 +617,7 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(always.stdout.contains("\u{1b}["));
     let no_color = run(pipelint().env("NO_COLOR", "1").args([
         "audit",
-        "fixtures/checks/VAL003.csv",
+        "fixtures/checks/VAL003/export.csv",
         "-r",
         CHECK_RULES,
         "--as-of",

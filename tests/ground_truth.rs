@@ -17,6 +17,10 @@ fn csvs(dir: &str) -> Vec<PathBuf> {
     };
     for e in entries.flatten() {
         let p = e.path();
+        // A link is another name for a file listed where it lives (fixtures/checks/IN007/).
+        if p.is_symlink() {
+            continue;
+        }
         if p.is_dir() {
             out.extend(csvs(p.to_str().unwrap_or_default()));
         } else if p.extension().is_some_and(|x| x == "csv") {
@@ -790,7 +794,7 @@ fn completeness_over_no_deal_is_not_judged() {
 fn completeness_no_requirement_applies_is_not_judged() {
     let r = run(pipelint().args([
         "audit",
-        "fixtures/hygiene/HYG001.csv",
+        "fixtures/checks/HYG001/export.csv",
         "-r",
         "fixtures/hygiene/rules.toml",
         "--as-of",

@@ -1,5 +1,6 @@
-//! One fixture per hygiene check (fixtures/hygiene/<CODE>.csv), each asserting the exact
-//! finding: code, line and field, and nothing else. As of 2026-11-20.
+//! One fixture per hygiene check (fixtures/checks/<CODE>/export.csv, with the hygiene rules
+//! of fixtures/hygiene/rules.toml), each asserting the exact finding: code, line and field,
+//! and nothing else. As of 2026-11-20.
 
 mod common;
 
@@ -9,13 +10,16 @@ const RULES: &str = "fixtures/hygiene/rules.toml";
 
 fn check(code: &str) -> Vec<(String, u64, Option<String>)> {
     findings(&audit(
-        &[&format!("fixtures/hygiene/{code}.csv")],
+        &[&format!("fixtures/checks/{code}/export.csv")],
         Some(RULES),
     ))
 }
 
 fn messages(code: &str) -> Vec<String> {
-    let a = audit(&[&format!("fixtures/hygiene/{code}.csv")], Some(RULES));
+    let a = audit(
+        &[&format!("fixtures/checks/{code}/export.csv")],
+        Some(RULES),
+    );
     common::messages(&a, "")
 }
 
@@ -23,7 +27,8 @@ fn messages(code: &str) -> Vec<String> {
 fn clean_hygiene_fixture_has_no_findings() {
     // Includes `BestCase` and Salesforce's API value `Forecast` (= Commit), a won deal with an
     // amount, and a lost deal whose old dates do not matter once closed.
-    assert_eq!(check("clean"), vec![]);
+    let a = audit(&["fixtures/hygiene/clean.csv"], Some(RULES));
+    assert_eq!(findings(&a), vec![]);
 }
 
 #[test]
@@ -79,7 +84,7 @@ fn hyg003_reads_a_days_in_stage_column_when_there_is_no_stage_date() {
     );
     let rules_path = dir.path().join("rules.toml");
     std::fs::write(&rules_path, rules).expect("write");
-    let csv = std::fs::read_to_string("fixtures/hygiene/HYG003.csv")
+    let csv = std::fs::read_to_string("fixtures/checks/HYG003/export.csv")
         .expect("csv")
         .replace("Phase Since", "Days In Phase")
         .replace("2026-11-05,10", "15,10")
@@ -179,7 +184,7 @@ fn closed_deals_are_exempt_from_timing_checks() {
 
 #[test]
 fn hyg010_next_step_expired_or_filler() {
-    const CSV: &str = "fixtures/hygiene/HYG010.csv";
+    const CSV: &str = "fixtures/checks/HYG010/export.csv";
     let a = audit(&[CSV], Some(RULES));
     let said = |line: u64, id: &str, field: &str, column: &str, message: &str| common::Said {
         code: "HYG010".to_string(),
@@ -251,7 +256,7 @@ fn hyg010_tbd_is_filler_where_it_is_not_a_placeholder_and_the_list_is_tunable() 
         "r.toml",
         format!("[input]\nempty_values = [\"\", \"-\"]\n\n{base}"),
     );
-    let a = audit(&["fixtures/hygiene/HYG010.csv"], Some(&rules));
+    let a = audit(&["fixtures/checks/HYG010/export.csv"], Some(&rules));
     assert!(
         findings(&a).contains(&finding("HYG010", 5, Some("next_step"))),
         "{:?}",
@@ -268,7 +273,7 @@ fn hyg010_tbd_is_filler_where_it_is_not_a_placeholder_and_the_list_is_tunable() 
         "own.toml",
         format!("{base}next_step_filler = [\"Circle back\", \"ping\"]\n"),
     );
-    let a = audit(&["fixtures/hygiene/HYG010.csv"], Some(&rules));
+    let a = audit(&["fixtures/checks/HYG010/export.csv"], Some(&rules));
     assert_eq!(
         findings(&a),
         vec![

@@ -371,7 +371,7 @@ fn malformed_quoting_is_in006_and_the_value_is_kept() {
 
 #[test]
 fn in006_fixture() {
-    let a = audit(&["fixtures/checks/IN006.csv"], Some(RULES));
+    let a = audit(&["fixtures/checks/IN006/export.csv"], Some(RULES));
     assert_eq!(findings(&a), vec![finding("IN006", 3, Some("Deal"))]);
     let r = run(pipelint().args(["explain", "IN006"]));
     assert_eq!(r.code, 0);
@@ -392,7 +392,7 @@ fn an_unclosed_quote_names_where_it_opened() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     // The last value of the last row, open to the end: the row keeps its fields (IN006).
-    let text = std::fs::read_to_string("fixtures/checks/IN006.csv").expect("fixture")
+    let text = std::fs::read_to_string("fixtures/checks/IN006/export.csv").expect("fixture")
         + "D-3,Gamma,Gamma Inc,Ann,Lead,,31/12/2026,,APAC,,\"5";
     let file = common::temp_file(&dir, "last.csv", text);
     let a = audit(&[&file], Some(RULES));

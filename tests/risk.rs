@@ -274,13 +274,13 @@ fn signals_do_not_depend_on_which_findings_are_shown() {
     assert_eq!(r[1].1.as_ref().and_then(|r| r.score), Some(100));
 }
 
-/// `no_next_step` says which: missing, expired or filler (fixtures/hygiene/HYG010.csv), in
+/// `no_next_step` says which: missing, expired or filler (fixtures/checks/HYG010/export.csv), in
 /// the JSON report as a CI job reads it.
 #[test]
 fn no_next_step_says_missing_expired_or_filler_in_json() {
     let r = common::run(common::pipelint().args([
         "audit",
-        "fixtures/hygiene/HYG010.csv",
+        "fixtures/checks/HYG010/export.csv",
         "-r",
         RULES,
         "--as-of",

@@ -364,7 +364,7 @@ fn the_harness_compares_a_hand_written_query_with_the_audit() {
     if engines.is_empty() {
         return;
     }
-    let csv = PathBuf::from("fixtures/checks/REQ001.csv");
+    let csv = PathBuf::from("fixtures/checks/REQ001/export.csv");
     let audited = audit(&csv, Path::new("fixtures/checks/rules.toml"))
         .unwrap_or_else(|o| panic!("audit of {}: {o:?}", csv.display()));
     let want: Vec<Key> = audited

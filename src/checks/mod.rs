@@ -1,14 +1,16 @@
 //! Checks: what is wrong with a record, as findings with stable codes.
 //!
-//! One file per check family. Each family runs its part of a row (or of a file, or of the
-//! whole audit), decides its codes, words its messages and pushes its findings through the
-//! one [`FindingSink`](crate::diag::FindingSink). Each family also registers, per code, its
-//! explanation, its coaching prompt and how its findings are worded when shown: [`registry`]
-//! lists the families, one line each.
+//! One file per check family. Each family runs its part of a row (reading the row's
+//! [`RowFacts`], never the raw row), of a file, or of the whole audit, decides its codes,
+//! words its messages and pushes its findings through the one
+//! [`FindingSink`](crate::diag::FindingSink). Each family also registers, per code, its
+//! explanation, its coaching prompt and how its findings are worded when shown:
+//! [`FAMILIES`] lists the families, one line each.
 //!
 //! Adding a check: its line in `diag::code`'s registry, then in its family file the check
 //! itself (pushing through the sink), its [`CheckDoc`] in the family's `CHECKS`, a fixture
-//! named after the code and a test asserting the exact finding.
+//! directory named after the code (`fixtures/checks/<CODE>/`, held by `tests/codes.rs`)
+//! and a test asserting the exact finding.
 
 pub(crate) mod changes;
 pub(crate) mod closing;

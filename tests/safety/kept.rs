@@ -296,7 +296,7 @@ fn rules_given_as_a_pipe_were_read_twice_and_audited_as_empty() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pipelint"))
         .args([
             "audit",
-            "fixtures/checks/VAL006.csv",
+            "fixtures/checks/VAL006/export.csv",
             "--as-of",
             AS_OF,
             "-f",
