@@ -268,7 +268,7 @@ fn fulfil(
     for &field in demands.fields() {
         let weight = plan.table.entries[field].weight;
         out.applicable = out.applicable.saturating_add(weight);
-        let h = match plan.slot_of[field].map(|s| cells[s]) {
+        let h = match plan.slot_of[field].and_then(|s| cells.get(s)) {
             Some(Cell::Valid(_)) => {
                 out.filled = out.filled.saturating_add(weight);
                 Held::Valid

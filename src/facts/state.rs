@@ -55,6 +55,8 @@ pub(crate) struct DealState<'a> {
     /// The status column or the closed flag says the deal is open: it is, even in a stage
     /// the rules do not know (no deal silently dropped from the open pipeline).
     pub(crate) status_open: bool,
+    /// [`DealState::is_open`], decided once: every check and signal asks.
+    open: bool,
     pub(crate) close_date: Option<NaiveDate>,
     pub(crate) created_date: Option<NaiveDate>,
     pub(crate) activity: Activity,
@@ -86,10 +88,18 @@ impl DealState<'_> {
     /// otherwise neither open nor closed.
     #[inline]
     pub(crate) fn is_open(&self) -> bool {
-        self.closed_as.is_none()
-            && match self.stage {
+        self.open
+    }
+
+    fn decide_open(
+        closed_as: Option<Outcome>,
+        stage: Option<&StageRule>,
+        status_open: bool,
+    ) -> bool {
+        closed_as.is_none()
+            && match stage {
                 Some(stage) => stage.is_open(),
-                None => self.status_open,
+                None => status_open,
             }
     }
 
@@ -231,13 +241,15 @@ impl<'a> DealState<'a> {
         fulfilment: &Fulfilment,
         forecast: Option<Forecast<'a>>,
     ) -> DealState<'a> {
-        let cell = |slot: Option<usize>| slot.map(|s| cells[s]);
+        // Cells by reference: each is read several times, and copying one costs more than
+        // looking through it.
+        let cell = |slot: Option<usize>| slot.and_then(|s| cells.get(s));
         let date_of = |slot: Option<usize>| match cell(slot) {
-            Some(Cell::Valid(Parsed::Date(d))) => Some(d),
+            Some(Cell::Valid(Parsed::Date(d))) => Some(*d),
             _ => None,
         };
         let number_of = |slot: Option<usize>| match cell(slot) {
-            Some(Cell::Valid(Parsed::Number(n))) => Some(n),
+            Some(Cell::Valid(Parsed::Number(n))) => Some(*n),
             _ => None,
         };
         let h = &plan.hygiene;
@@ -255,18 +267,20 @@ impl<'a> DealState<'a> {
             filler: false,
             due: date_of(h.next_step_date),
         };
+        let stage = match stage {
+            StageKey::Known(s, _) => plan.rules.stages.get(s as usize),
+            _ => None,
+        };
         let mut state = DealState {
-            stage: match stage {
-                StageKey::Known(s, _) => plan.rules.stages.get(s as usize),
-                _ => None,
-            },
+            stage,
             closed_as,
             status_open,
+            open: DealState::decide_open(closed_as, stage, status_open),
             close_date: date_of(plan.close_date_slot),
             created_date: date_of(h.created_date),
             activity: match cell(h.last_activity) {
                 None => Activity::NotTracked,
-                Some(Cell::Valid(Parsed::Date(d))) => Activity::Last(d),
+                Some(Cell::Valid(Parsed::Date(d))) => Activity::Last(*d),
                 Some(Cell::Missing { .. }) => Activity::NoneRecorded,
                 Some(_) => Activity::Unreadable,
             },
