@@ -225,3 +225,19 @@ pub fn salesforce_export(rows: usize) -> String {
     }
     out
 }
+
+/// Whether a test that cannot run its subject must fail rather than skip: in CI (`CI` set),
+/// or when `require` (a `PIPELINT_REQUIRE_*` variable) is set.
+pub fn must_run(require: &str) -> bool {
+    std::env::var_os("CI").is_some() || std::env::var_os(require).is_some()
+}
+
+/// A test cannot run its subject (`why`): it fails where it must run ([`must_run`]), and
+/// says loudly that it skipped elsewhere.
+pub fn cannot_run(require: &str, why: &str) {
+    assert!(
+        !must_run(require),
+        "{why} (CI or {require} is set, so this fails instead of skipping)"
+    );
+    eprintln!("SKIPPED: {why}; set {require} to make this a failure");
+}
