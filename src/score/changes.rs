@@ -160,8 +160,9 @@ pub(crate) struct ChangeView {
     /// How many deals made each move, in [`Move::ALL`] order.
     pub(crate) counts: [u64; 14],
     pub(crate) waterfall: Vec<Flow>,
-    /// Deals open in either snapshot whose amount is missing or unreadable in it: counted,
-    /// never guessed (they add nothing to the waterfall).
+    /// Deals open in either snapshot whose amount is missing or unreadable in it, each
+    /// counted once (a deal open in both without one is one deal): counted, never guessed
+    /// (they add nothing to the waterfall).
     pub(crate) without_amount: u64,
     pub(crate) slips: Slips,
     pub(crate) findings: FindingDelta,
@@ -319,8 +320,12 @@ pub(crate) fn compare(
             let stood = standing(old, previous.rules);
             match (stood, stands) {
                 (Standing::Open, Standing::Open) => {
-                    note_amount(old);
-                    note_amount(d);
+                    // One deal, however many of its two snapshots lack the amount.
+                    if old.amount().is_some() {
+                        note_amount(d);
+                    } else {
+                        note_amount(old);
+                    }
                     let ranks = (
                         rank(&ranks_was, was.forecast_id(old)),
                         rank(&ranks_now, now.forecast_id(d)),
