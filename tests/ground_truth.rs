@@ -788,7 +788,7 @@ fn completeness_over_no_deal_is_not_judged() {
 }
 
 /// Deals none of whose requirements apply (the hygiene rules require amount and next step
-/// only in later stages; this fixture's two deals are leads): completeness is not judged,
+/// only in later stages; this fixture's four deals are leads): completeness is not judged,
 /// and the headline says why instead of "no deal" or "100.0%".
 #[test]
 fn completeness_no_requirement_applies_is_not_judged() {
@@ -802,7 +802,7 @@ fn completeness_no_requirement_applies_is_not_judged() {
     ]));
     assert!(
         r.stdout.contains(
-            "Completeness  not judged: no requirement applies to the 2 deals (amount and \
+            "Completeness  not judged: no requirement applies to the 4 deals (amount and \
              next_step are required only in stages or by rules none of them meets)"
         ),
         "{}",

@@ -33,13 +33,20 @@ fn clean_hygiene_fixture_has_no_findings() {
 
 #[test]
 fn hyg001_close_date_in_the_past() {
+    // Line 4 closes on as-of itself (not overdue), line 5 the day before (overdue by one).
     assert_eq!(
         check("HYG001"),
-        vec![finding("HYG001", 3, Some("close_date"))]
+        vec![
+            finding("HYG001", 3, Some("close_date")),
+            finding("HYG001", 5, Some("close_date"))
+        ]
     );
     assert_eq!(
         messages("HYG001"),
-        vec!["close date 2026-11-01 passed 19 days ago; set a new date or close the deal"]
+        vec![
+            "close date 2026-11-01 passed 19 days ago; set a new date or close the deal",
+            "close date 2026-11-19 passed 1 day ago; set a new date or close the deal"
+        ]
     );
 }
 
