@@ -2,7 +2,9 @@
 //! over random weekly edits (pushes, cuts, raises, wins, losses, reopenings, removals, new
 //! deals, currency changes, unreadable amounts). The engine checks the identity itself (and
 //! refuses to report one that does not hold); this test checks that its begin and end are
-//! the snapshots' open amounts, summed here independently, per currency.
+//! the snapshots' open amounts, and that every term (new, reopened, increased, decreased,
+//! won, lost, vanished) is what the edits made, each computed here independently, per
+//! currency.
 
 mod common;
 
@@ -118,6 +120,81 @@ fn open_amounts(deals: &[Deal], sole: Option<&str>) -> BTreeMap<String, i64> {
     sums
 }
 
+/// How a deal stands: open, won, lost, or in a stage the rules do not know.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stands {
+    Open,
+    Won,
+    Lost,
+    Unknown,
+}
+
+fn stands(d: &Deal) -> Stands {
+    match STAGES[d.stage].0 {
+        "Closed Won" => Stands::Won,
+        "Closed Lost" => Stands::Lost,
+        _ if STAGES[d.stage].1 => Stands::Open,
+        _ => Stands::Unknown,
+    }
+}
+
+/// The waterfall's terms per currency, in cents, from the two snapshots as the edits left
+/// them: `[new, reopened, increased, decreased, won, lost, vanished]`. Currencies whose
+/// terms are all zero are left out.
+fn terms(old: &[Deal], new: &[Deal], sole: Option<&str>) -> BTreeMap<String, [i64; 7]> {
+    const NEW: usize = 0;
+    const REOPENED: usize = 1;
+    const INCREASED: usize = 2;
+    const DECREASED: usize = 3;
+    const WON: usize = 4;
+    const LOST: usize = 5;
+    const VANISHED: usize = 6;
+    let currency = |d: &Deal| match CURRENCIES[d.currency] {
+        "" => sole.unwrap_or("").to_string(),
+        named => named.to_string(),
+    };
+    let amount = |d: &Deal| d.amount.unwrap_or(0);
+    let mut out: BTreeMap<String, [i64; 7]> = BTreeMap::new();
+    let mut add = |d: &Deal, term: usize, cents: i64| {
+        out.entry(currency(d)).or_insert([0; 7])[term] += cents;
+    };
+    for d in new {
+        let Some(o) = old.iter().find(|o| o.id == d.id) else {
+            if stands(d) == Stands::Open {
+                add(d, NEW, amount(d));
+            }
+            continue;
+        };
+        match (stands(o), stands(d)) {
+            (Stands::Open, Stands::Open) if o.currency == d.currency => {
+                let change = amount(d) - amount(o);
+                if change > 0 {
+                    add(d, INCREASED, change);
+                } else {
+                    add(d, DECREASED, -change);
+                }
+            }
+            (Stands::Open, Stands::Open) => {
+                add(o, DECREASED, amount(o));
+                add(d, INCREASED, amount(d));
+            }
+            (Stands::Open, Stands::Won) => add(o, WON, amount(o)),
+            (Stands::Open, Stands::Lost) => add(o, LOST, amount(o)),
+            (Stands::Open, Stands::Unknown) => add(o, VANISHED, amount(o)),
+            (Stands::Won | Stands::Lost, Stands::Open) => add(d, REOPENED, amount(d)),
+            (Stands::Unknown, Stands::Open) => add(d, NEW, amount(d)),
+            _ => {}
+        }
+    }
+    for o in old {
+        if stands(o) == Stands::Open && !new.iter().any(|d| d.id == o.id) {
+            add(o, VANISHED, amount(o));
+        }
+    }
+    out.retain(|_, t| t.iter().any(|c| *c != 0));
+    out
+}
+
 fn cents(s: &str) -> i64 {
     let (units, fraction) = s.split_once('.').unwrap_or((s, "00"));
     let negative = units.starts_with('-');
@@ -170,8 +247,14 @@ proptest! {
         let changes = report.changes().expect("a change view");
         let mut begin = BTreeMap::new();
         let mut end = BTreeMap::new();
+        let mut reported: BTreeMap<String, [i64; 7]> = BTreeMap::new();
         for w in &changes.waterfall {
             let key = w.currency.clone().unwrap_or_default();
+            let each = [&w.new, &w.reopened, &w.increased, &w.decreased, &w.won, &w.lost, &w.vanished]
+                .map(|v| cents(v));
+            if each.iter().any(|c| *c != 0) {
+                reported.insert(key.clone(), each);
+            }
             let terms = [&w.new, &w.reopened, &w.increased]
                 .iter()
                 .map(|v| cents(v))
@@ -192,5 +275,6 @@ proptest! {
         let sole = sole_currency(&new);
         prop_assert_eq!(begin, open_amounts(&old, sole));
         prop_assert_eq!(end, open_amounts(&new, sole));
+        prop_assert_eq!(reported, terms(&old, &new, sole), "[new, reopened, increased, decreased, won, lost, vanished]");
     }
 }
