@@ -557,3 +557,57 @@ fn owner_lists_order_explain_and_tidy() {
     );
     assert!(files["index.md"].contains("| [Marcus Oyelaran](marcus-oyelaran.md) |"));
 }
+
+/// FNV-1a over the record id (else the line), the code and the field, each ended by a NUL:
+/// the fingerprint's stated recipe, written out here apart from the emitter's.
+fn fnv(parts: [&str; 3]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.as_bytes().iter().chain(&[0u8]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// SARIF's partial fingerprint follows the finding, not its line: record id, code and
+/// field. Two fields of one deal under one code differ (line 5's two REQ002 findings),
+/// every fingerprint is the recipe's, and one is pinned, so that a change to the recipe
+/// (which would reopen every alert in code scanning) cannot pass unnoticed.
+#[test]
+fn sarif_fingerprints_are_the_record_code_and_field() {
+    let json: Value = serde_json::from_slice(&render(Q4, "json", &[])).expect("JSON");
+    let sarif: Value = serde_json::from_slice(&render(Q4, "sarif", &[])).expect("SARIF");
+    let findings = json["findings"].as_array().expect("findings");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(findings.len(), results.len());
+    assert!(findings.len() > 20, "{} findings", findings.len());
+    let print = |r: &Value| {
+        r["partialFingerprints"]["pipelint/v1"]
+            .as_str()
+            .map(str::to_string)
+    };
+    for (f, r) in findings.iter().zip(results) {
+        let line = f["line"].as_u64().expect("line").to_string();
+        let who = f["record_id"].as_str().unwrap_or(&line);
+        let field = f["field"].as_str().unwrap_or("");
+        let code = f["code"].as_str().expect("code");
+        assert_eq!(r["ruleId"], code);
+        assert_eq!(print(r), Some(fnv([who, code, field])), "{f}");
+    }
+    let line5: Vec<(String, Option<String>)> = findings
+        .iter()
+        .zip(results)
+        .filter(|(f, _)| f["line"] == 5 && f["code"] == "REQ002")
+        .map(|(f, r)| (f["field"].as_str().expect("field").to_string(), print(r)))
+        .collect();
+    assert_eq!(line5.len(), 2, "{line5:?}");
+    assert_ne!(line5[0].0, line5[1].0);
+    assert_ne!(line5[0].1, line5[1].1, "two fields, one fingerprint");
+    // HYG002 on line 3: record 0065g00000QX1aBAA, field last_activity.
+    assert_eq!(
+        (findings[0]["line"].as_u64(), print(&results[0]).as_deref()),
+        (Some(3), Some("7da776dde6f69b26"))
+    );
+}
