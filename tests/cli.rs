@@ -481,11 +481,41 @@ fn rules_check_validates_and_reports_everything() {
 
 #[test]
 fn every_preset_passes_rules_check() {
+    let mut checked = Vec::new();
     for entry in std::fs::read_dir("rules").expect("rules dir") {
         let path = entry.expect("entry").path();
         let r = run(pipelint().args(["rules", "check"]).arg(&path));
         assert_eq!(r.code, 0, "{}: {}", path.display(), r.stderr);
+        // "rules/hubspot.toml: valid (7 field rules, 7 stages, 0 conditional rules)": a
+        // preset names its stages, else nothing could be open or closed.
+        let said = format!("{}: valid (", path.display());
+        assert!(r.stdout.starts_with(&said), "{}", r.stdout);
+        let stages: u32 = r
+            .stdout
+            .split(", ")
+            .find_map(|p| p.strip_suffix(" stages"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no stage count in {}", r.stdout));
+        assert!(stages >= 4, "{}", r.stdout);
+        checked.push(
+            path.file_stem()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned(),
+        );
     }
+    checked.sort();
+    assert_eq!(
+        checked,
+        [
+            "dynamics365",
+            "generic",
+            "hubspot",
+            "pipedrive",
+            "salesforce",
+            "zoho"
+        ]
+    );
 }
 
 #[test]

@@ -279,14 +279,30 @@ fn findings_are_ordered_by_file_line_code_field() {
         .iter()
         .map(|f| {
             (
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["line"].as_u64().unwrap_or(0),
-                f["code"].as_str().unwrap_or("").to_string(),
-                f["field"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().expect("file").to_string(),
+                f["line"].as_u64().expect("line"),
+                f["code"].as_str().expect("code").to_string(),
+                // A finding about a whole row has no field: null, never missing.
+                match &f["field"] {
+                    Value::Null => String::new(),
+                    v => v.as_str().expect("field").to_string(),
+                },
             )
         })
         .collect();
+    assert!(keys.len() > 5, "{} findings", keys.len());
+    assert!(
+        f_fields_present(&j),
+        "every finding has its field key (null when it has none)"
+    );
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
+}
+
+/// Whether every finding has a `field` key (null or a name).
+fn f_fields_present(j: &Value) -> bool {
+    j["findings"]
+        .as_array()
+        .is_some_and(|a| a.iter().all(|f| f.get("field").is_some()))
 }

@@ -360,16 +360,36 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
-        /// Any cell text as evidence for dates and numbers: a verdict, never a panic.
+        /// Any cell text as evidence for dates and numbers: never a panic, and a verdict
+        /// the one value observed bears out: a date format that reads it, a decimal mark
+        /// with which it reads as money and without the other.
         #[test]
-        fn inference_never_panics(s in "\\PC{0,40}") {
+        fn inference_is_borne_out_by_its_evidence(s in proptest::prop_oneof![
+            "\\PC{0,40}",
+            "[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}( [0-9]{1,2}:[0-9]{2})?",
+            "[-$€]?[0-9]{1,3}([.,' ][0-9]{3}){0,2}([.,][0-9]{1,2})?%?",
+        ]) {
+            use proptest::prop_assert;
             let candidates = Candidates::new();
             let mut dates = DateEvidence::default();
             dates.observe(&s, &candidates);
-            let _ = dates.verdict();
+            if let Some(v) = dates.verdict() {
+                prop_assert!(v.seen == 1 && v.parsed == 1, "{:?}: {:?}", s, v);
+                let format = crate::values::DateFormat::compile(v.format).expect("a candidate compiles");
+                prop_assert!(format.parse(&s).is_some(), "{:?} not read by {}", s, v.format);
+                prop_assert!(v.has_time == s.contains(':'), "{:?}: {:?}", s, v);
+            }
             let mut numbers = NumberEvidence::default();
             numbers.observe(&s);
-            let _ = numbers.decimal();
+            if let Some(mark) = numbers.decimal() {
+                let other = match mark {
+                    crate::values::DecimalMark::Point => crate::values::DecimalMark::Comma,
+                    crate::values::DecimalMark::Comma => crate::values::DecimalMark::Point,
+                };
+                let body = s.trim_end().trim_end_matches('%');
+                prop_assert!(crate::values::parse_money(body, mark, None).is_ok(), "{:?} as {:?}", s, mark);
+                prop_assert!(crate::values::parse_money(body, other, None).is_err(), "{:?} also as {:?}", s, other);
+            }
         }
     }
 }
