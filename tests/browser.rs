@@ -1,7 +1,7 @@
 //! The HTML report in a real browser (headless Chromium): the inline script passes the
 //! page's Content-Security-Policy and runs without a console message, the tables hold every
 //! row with and without scripts, the `#q=` filter hides the right rows, and a screenshot is
-//! left in `target/html-report.png` for a person to look at.
+//! left in `target/tmp/html-report.png` (cargo's target directory) for a person to look at.
 //!
 //! Without Chromium the tests skip, so `cargo test` passes on a laptop without it; CI sets
 //! `PIPELINT_REQUIRE_BROWSER` so that a missing browser fails instead of passing silently.
@@ -609,13 +609,16 @@ fn html_report_filter_starts_from_the_address() {
 }
 
 /// A picture of the page for people to look at; it must at least be a sizeable PNG. The test
-/// never writes outside target/: refreshing the one in docs/ is a deliberate step,
-/// `cp target/html-report.png docs/html-report.png` after looking at it.
+/// writes it in the target directory cargo uses (`CARGO_TARGET_TMPDIR`: `target/tmp/`, or
+/// under `CARGO_TARGET_DIR`): refreshing the one in docs/ is a deliberate step,
+/// `cp target/tmp/html-report.png docs/html-report.png` after looking at it.
 #[test]
 fn html_report_screenshot() {
     let Some(browser) = browser() else { return };
     let (_dir, report) = html_report();
-    let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/html-report.png");
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(tmp).expect("cargo's target tmp directory");
+    let png = tmp.join("html-report.png");
     // Gone first, so that a picture from an earlier run cannot pass for this one.
     let _ = std::fs::remove_file(&png);
     let shot = format!("--screenshot={}", png.display());
