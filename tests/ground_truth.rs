@@ -809,3 +809,21 @@ fn completeness_no_requirement_applies_is_not_judged() {
         r.stdout
     );
 }
+
+/// A Salesforce org dump's open deals (IsClosed = 0) with no next step were worded "no next
+/// step; next step is filler": the open status and the filler flag shared one bit.
+#[test]
+fn an_open_status_is_not_a_filler_next_step() {
+    let r = run(pipelint().args([
+        "audit",
+        "fixtures/traps/sf_org_dump.csv",
+        "--as-of",
+        AS_OF,
+        "--top",
+        "1000",
+        "--color",
+        "never",
+    ]));
+    assert!(r.stdout.contains("no next step"), "{}", r.stdout);
+    assert!(!r.stdout.contains("next step is filler"), "{}", r.stdout);
+}

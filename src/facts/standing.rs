@@ -18,7 +18,7 @@ pub(crate) enum Standing {
 ///
 /// [`DealState::is_open`]: super::state::DealState::is_open
 pub(crate) fn standing(d: &Deal, rules: &RuleSet) -> Standing {
-    if let Some(outcome) = d.risk.closed_as {
+    if let Some(outcome) = d.risk.closed_as() {
         return Standing::Closed(outcome);
     }
     match d.stage {

@@ -226,7 +226,7 @@ fn read_part(at: &Reading<'_>, range: (i64, i64), first: u32, worker: usize) -> 
         let flags = if stood == "open" {
             RiskFacts::STATUS_OPEN
         } else {
-            0
+            RiskFacts::outcome_flag(closed_as)
         };
         let pushes = |i: usize| -> Result<u16> {
             let n = t.int(r, i, row, count.clone())?;
@@ -236,7 +236,6 @@ fn read_part(at: &Reading<'_>, range: (i64, i64), first: u32, worker: usize) -> 
             push_count: pushes(13)?,
             push_days: pushes(14)?,
             forecast,
-            closed_as,
             flags,
             ..RiskFacts::default()
         };

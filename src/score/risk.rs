@@ -233,7 +233,7 @@ pub(crate) fn facts(
     forecast: u32,
 ) -> RiskFacts {
     let mut flags = 0;
-    let mut flag = |on: bool, f: u8| {
+    let mut flag = |on: bool, f: u16| {
         if on {
             flags |= f;
         }
@@ -260,6 +260,7 @@ pub(crate) fn facts(
     flag(late.is_some(), RiskFacts::NEXT_STEP_EXPIRED);
     flag(state.next_step_filler(), RiskFacts::NEXT_STEP_FILLER);
     flag(state.status_open, RiskFacts::STATUS_OPEN);
+    flags |= RiskFacts::outcome_flag(state.closed_as);
     RiskFacts {
         flags,
         signals,
@@ -286,7 +287,6 @@ pub(crate) fn facts(
                 .clamp(f64::from(i32::MIN) + 1.0, f64::from(i32::MAX)) as i32
         }),
         forecast,
-        closed_as: state.closed_as,
     }
 }
 

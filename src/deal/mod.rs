@@ -654,32 +654,54 @@ pub(crate) struct RiskFacts {
     /// message shows); `i32::MIN` when unknown.
     pub(crate) probability: i32,
     /// What the checks decided, so that words never re-test rounded values.
-    pub(crate) flags: u8,
+    pub(crate) flags: u16,
     /// Interned forecast category; `u32::MAX` when none.
     pub(crate) forecast: u32,
-    /// Won or lost by the status column, whatever the stage.
-    pub(crate) closed_as: Option<Outcome>,
 }
 
 impl RiskFacts {
     /// The probability is off the stage's by more than the tolerance (HYG004).
-    pub(crate) const PROBABILITY_OFF: u8 = 1;
+    pub(crate) const PROBABILITY_OFF: u16 = 1;
     /// The forecast category is not allowed in the stage (HYG005).
-    pub(crate) const FORECAST_OFF: u8 = 2;
+    pub(crate) const FORECAST_OFF: u16 = 2;
     /// A stage requirement past the 16th is unmet too.
-    pub(crate) const EXIT_MORE: u8 = 4;
+    pub(crate) const EXIT_MORE: u16 = 4;
     /// `days_in_stage` and `push_count` hold their type's maximum, not the value.
-    pub(crate) const DAYS_CAPPED: u8 = 8;
-    pub(crate) const PUSHES_CAPPED: u8 = 16;
+    pub(crate) const DAYS_CAPPED: u16 = 8;
+    pub(crate) const PUSHES_CAPPED: u16 = 16;
     /// Why `no_next_step` fired: the next step is missing, expired or filler (any of them).
-    pub(crate) const NEXT_STEP_MISSING: u8 = 32;
-    pub(crate) const NEXT_STEP_EXPIRED: u8 = 64;
+    pub(crate) const NEXT_STEP_MISSING: u16 = 32;
+    pub(crate) const NEXT_STEP_EXPIRED: u16 = 64;
     /// A status (or closed flag) says the deal is open: it is, in a stage the rules do not
     /// know as in one they do.
-    pub(crate) const STATUS_OPEN: u8 = 128;
-    pub(crate) const NEXT_STEP_FILLER: u8 = 128;
+    pub(crate) const STATUS_OPEN: u16 = 256;
+    pub(crate) const NEXT_STEP_FILLER: u16 = 128;
+    /// Won or lost by the status column, whatever the stage ([`RiskFacts::closed_as`]):
+    /// flags rather than a field of their own, which kept a deal's summary at 96 bytes.
+    pub(crate) const CLOSED_WON: u16 = 512;
+    pub(crate) const CLOSED_LOST: u16 = 1024;
 
-    pub(crate) fn has(&self, flag: u8) -> bool {
+    /// The flag of a status outcome.
+    pub(crate) fn outcome_flag(outcome: Option<Outcome>) -> u16 {
+        match outcome {
+            Some(Outcome::Won) => RiskFacts::CLOSED_WON,
+            Some(Outcome::Lost) => RiskFacts::CLOSED_LOST,
+            None => 0,
+        }
+    }
+
+    /// Won or lost by the status column, whatever the stage.
+    pub(crate) fn closed_as(&self) -> Option<Outcome> {
+        if self.has(RiskFacts::CLOSED_WON) {
+            Some(Outcome::Won)
+        } else if self.has(RiskFacts::CLOSED_LOST) {
+            Some(Outcome::Lost)
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn has(&self, flag: u16) -> bool {
         self.flags & flag != 0
     }
 
@@ -707,75 +729,9 @@ impl Default for RiskFacts {
             probability: i32::MIN,
             flags: 0,
             forecast: u32::MAX,
-            closed_as: None,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_ids_and_names_come_back_whole() {
-        let mut buffer = DealBuffer::with_capacity(3, 0);
-        let facts = || DealFacts {
-            risk: RiskFacts::default(),
-            file: 0,
-            line: 2,
-            owner: None,
-            account: None,
-            stage: StageKey::Missing,
-            amount: None,
-            currency: None,
-            close_date: None,
-            filled: 0,
-            applicable: 0,
-            created_date: None,
-            group: None,
-        };
-        let long = "é".repeat(40_000);
-        let edge = "x".repeat(usize::from(u16::MAX));
-        let texts = [
-            ("D-1", "short"),
-            ("D-2", long.as_str()),
-            (edge.as_str(), ""),
-        ];
-        for (id, name) in texts {
-            buffer.push(DealText { id, name }, facts());
-        }
-        let mut store = DealStore::default();
-        store.absorb(buffer);
-        let read: Vec<(&str, &str)> = store.iter().map(|d| (store.id(d), store.name(d))).collect();
-        assert_eq!(read, texts);
-    }
-
-    #[test]
-    fn a_text_past_the_arena_is_cut_in_plain_sight() {
-        assert_eq!(fitted("Acme", 10), "Acme");
-        let long = "é".repeat(100);
-        assert_eq!(
-            fitted(&long, 60),
-            format!("{}… [cut: 180 bytes]", "é".repeat(10))
-        );
-    }
-
-    #[test]
-    fn a_stage_keeps_its_spelling_in_eight_bytes() {
-        assert_eq!(std::mem::size_of::<StageKey>(), 8);
-        assert_eq!(Label::interned(3), Label(3));
-        assert_eq!(Label::interned(65_535), Label::AS_NAMED);
-        assert_eq!(Label::interned(u32::MAX), Label::AS_NAMED);
-    }
-
-    #[test]
-    fn a_deal_summary_stays_compact() {
-        // Memory grows with deals, not bytes: keep the per-deal summary under 100 bytes
-        // (96 since it keeps the created date and the pushed days).
-        assert!(
-            std::mem::size_of::<Deal>() <= 96,
-            "{}",
-            std::mem::size_of::<Deal>()
-        );
-    }
-}
+mod tests;
