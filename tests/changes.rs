@@ -802,8 +802,9 @@ fn a_deal_without_an_amount_in_both_snapshots_counts_once() {
         "never",
     ]));
     assert!(
-        r.stdout
-            .contains("1 open deal without a readable amount in one snapshot or the other"),
+        r.stdout.contains(
+            "1 open deal without a readable amount in one snapshot or the other adds nothing"
+        ),
         "{}",
         r.stdout
     );

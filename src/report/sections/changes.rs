@@ -75,9 +75,10 @@ fn waterfall(changes: &ChangesRow, since: &str) -> Section {
     };
     let note = (changes.deals_without_amount > 0).then(|| {
         format!(
-            "{} open deal{} without a readable amount in one snapshot or the other add nothing to these figures.",
+            "{} open deal{} without a readable amount in one snapshot or the other add{} nothing to these figures.",
             thousands(changes.deals_without_amount),
-            crate::words::plural(changes.deals_without_amount)
+            crate::words::plural(changes.deals_without_amount),
+            if changes.deals_without_amount == 1 { "s" } else { "" }
         )
     });
     // A week of pushes only moved no amount: a row of zeros would read as a broken table.
