@@ -133,18 +133,19 @@ fn a_pushed_close_date_feeds_the_pushed_signal() {
         .expect("Acme");
     let risk = acme.risk.expect("open deal is scored");
     let signals: Vec<(&str, u32)> = risk.signals.iter().map(|s| (s.signal, s.weight)).collect();
-    // Acme also lost its next step this week (its stage requires one); its one push of 46
-    // days passes push_alarm_days (30) on its own: serial slippage (HYG009) too.
+    // Acme also lost its next step this week (its stage requires one: the missing next
+    // step is one fact, scored once under exit_criteria); its one push of 46 days passes
+    // push_alarm_days (30) on its own: serial slippage (HYG009) too.
     assert_eq!(
         signals,
         [
             ("exit_criteria", 20),
-            ("no_next_step", 10),
+            ("no_next_step", 0),
             ("pushed", 15),
             ("slipping", 20)
         ]
     );
-    assert_eq!(risk.score, Some(65));
+    assert_eq!(risk.score, Some(55));
 }
 
 /// `[changes] amount_cut_pct` sets CHG003's threshold: 40% is not more than 40.

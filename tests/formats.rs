@@ -230,12 +230,16 @@ fn json_has_every_contract_key() {
             "pipeline.by_stage[].{k}"
         );
     }
-    // An open deal's risk has a score, a band and its signals in words; a closed one none.
+    // An open deal's risk has a score, a band and its signals in words, each with the
+    // points it adds; a closed one none. Its missing next step is its one unmet exit
+    // criterion: 20 under exit_criteria, and no_next_step, which says the same fact, 0.
     let c101 = &j["deals"][1]["risk"];
-    assert_eq!(c101["score"], 30);
-    assert_eq!(c101["band"], "medium");
+    assert_eq!(c101["score"], 20);
+    assert_eq!(c101["band"], "low");
     assert_eq!(c101["signals"][0]["signal"], "exit_criteria");
     assert_eq!(c101["signals"][0]["weight"], 20);
+    assert_eq!(c101["signals"][1]["signal"], "no_next_step");
+    assert_eq!(c101["signals"][1]["weight"], 0);
     assert_eq!(
         c101["signals"][0]["detail"],
         "exit criteria unmet for Outreach: next_step"

@@ -2,12 +2,14 @@
 //! every deal's score, band and signals, the aggregates, and the gate, predicted by hand.
 //!
 //! Default weights: overdue 30, stale 20, stage_aged 15, exit_criteria 20,
-//! forecast_mismatch 10, no_next_step 10, pushed 15; high ≥ 60, medium ≥ 30. As of 2026-11-20.
+//! forecast_mismatch 10, no_next_step 10, pushed 15, slipping 20; high ≥ 60, medium ≥ 30.
+//! A missing next step that is the stage's one unmet exit criterion is one fact: it scores
+//! under `exit_criteria` (20) and `no_next_step` adds nothing. As of 2026-11-20.
 //!
 //! | line | deal | stage | signals | score | band |
 //! |---|---|---|---|---|---|
 //! | 2 | R-1 | Lead | none | 0 | low |
-//! | 3 | R-2 | Contract | overdue 10 d, no activity 19 d, 50 d in stage (max 14), next_step unmet, no next step, pushed 2 | 110 → 100 | high |
+//! | 3 | R-2 | Contract | overdue 10 d, no activity 19 d, 50 d in stage (max 14), next_step unmet, no next step (scored once), pushed 2, slipping | 120 → 100 | high |
 //! | 4 | R-3 | Demo | no activity 12 d (Demo's stale_days 10), probability 90 vs 40 | 30 | medium |
 //! | 5 | R-4 | Lead | Commit not allowed in Lead | 10 | low |
 //! | 6 | R-5 | Won | closed: not scored | – | – |
@@ -63,7 +65,10 @@ fn every_deal_scores_as_predicted() {
                     "exit_criteria",
                     s("exit criteria unmet for Contract: next_step")
                 ),
-                ("no_next_step", s("no next step")),
+                (
+                    "no_next_step",
+                    s("no next step; scored once with the exit criteria")
+                ),
                 ("pushed", s("pushed 2 times")),
                 ("slipping", s("slipping: pushed 2 times")),
             ]
@@ -324,4 +329,35 @@ fn no_next_step_says_missing_expired_or_filler_in_json() {
         ]
     );
     assert_eq!(json["deals"][1]["risk"]["score"], 10);
+}
+
+/// One fact, one score: a Contract deal (which requires amount and next step) whose only
+/// fault is its missing next step scored 20 for the unmet exit criterion and 10 more for
+/// `no_next_step`, 30 and medium; it scores 20, low, and both reasons are still named.
+/// With `amount` missing too, the exit criteria stand for it as well and both count.
+#[test]
+fn a_missing_next_step_counts_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = "Ref,Deal,Customer,Rep,Phase,Value,Created,Expected Close,Last Touch,Phase Since,Probability,Forecast,Next Action,Pushes\n";
+    let csv = format!(
+        "{header}C-1,Only the next step,Acme,Ana,Contract,5000,2026-11-01,2027-01-15,2026-11-18,2026-11-15,80,Commit,,0\n\
+         C-2,Amount and next step,Acme,Ana,Contract,,2026-11-01,2027-01-15,2026-11-18,2026-11-15,80,Commit,,0\n"
+    );
+    let path = common::temp_file(&dir, "contract.csv", csv);
+    let a = audit(&[&path], Some(RULES));
+    let r = risks(&a);
+    let weights = |r: &Option<DealRisk>| -> Vec<(&'static str, u32)> {
+        r.as_ref()
+            .map(|r| r.signals.iter().map(|s| (s.signal, s.weight)).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (r[0].1.as_ref().and_then(|r| r.score), weights(&r[0].1)),
+        (Some(20), vec![("exit_criteria", 20), ("no_next_step", 0)])
+    );
+    assert_eq!(r[0].1.as_ref().and_then(|r| r.band), Some(Band::Low));
+    assert_eq!(
+        (r[1].1.as_ref().and_then(|r| r.score), weights(&r[1].1)),
+        (Some(30), vec![("exit_criteria", 20), ("no_next_step", 10)])
+    );
 }

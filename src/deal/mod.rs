@@ -623,11 +623,6 @@ impl Signals {
     pub(crate) fn iter(self) -> impl Iterator<Item = Signal> {
         Signal::ALL.into_iter().filter(move |s| self.contains(*s))
     }
-
-    /// The sum of the fired signals' weights, capped at 100.
-    pub(crate) fn score(self, w: &RiskWeights) -> u8 {
-        self.iter().map(|s| s.weight(w)).sum::<u32>().min(100) as u8
-    }
 }
 
 /// What a deal's risk rests on, kept per deal (20 bytes) so the signals can be put into
@@ -680,6 +675,11 @@ impl RiskFacts {
     /// flags rather than a field of their own, which kept a deal's summary at 96 bytes.
     pub(crate) const CLOSED_WON: u16 = 512;
     pub(crate) const CLOSED_LOST: u16 = 1024;
+    /// The missing next step is the one exit criterion unmet, and `no_next_step` says the
+    /// same fact: it scores once, under the stronger of the two signals ([`points`]).
+    ///
+    /// [`points`]: crate::score::risk::points
+    pub(crate) const COUNTED_ONCE: u16 = 2048;
 
     /// The flag of a status outcome.
     pub(crate) fn outcome_flag(outcome: Option<Outcome>) -> u16 {

@@ -19,6 +19,7 @@ fn risk_flags_are_distinct_bits() {
         RiskFacts::STATUS_OPEN,
         RiskFacts::CLOSED_WON,
         RiskFacts::CLOSED_LOST,
+        RiskFacts::COUNTED_ONCE,
     ];
     let mut all = 0u16;
     for f in flags {

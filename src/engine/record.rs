@@ -215,7 +215,8 @@ fn score_risk(plan: &Plan<'_>, facts: &RowFacts<'_>) -> (RiskFacts, u8) {
     if facts.slipping {
         signals.insert(Signal::Slipping);
     }
-    let score = signals.score(&rules.risk.weights);
+    let once = risk::counted_once(signals, &inputs, state);
+    let score = risk::score(signals, once, &rules.risk.weights);
     let mut risk_facts = risk::facts(
         state,
         &inputs,

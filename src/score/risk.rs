@@ -9,7 +9,7 @@ use crate::deal::{RiskFacts, Signal, Signals, StageKey};
 use crate::facts::cell::Cell;
 use crate::facts::plan::Plan;
 use crate::facts::state::{Activity, DealState, StageTime};
-use crate::rules::{RiskRules, StageRule};
+use crate::rules::{RiskRules, RiskWeights, StageRule};
 use crate::words::{number as fmt_number, plural, pushes};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -47,6 +47,8 @@ pub(crate) struct RiskInputs {
     pub(crate) exit_unmet: u16,
     /// A stage requirement past the 16th is unmet.
     pub(crate) exit_more: bool,
+    /// The only unmet exit criterion is the next step (the field `no_next_step` reads).
+    pub(crate) exit_only_next_step: bool,
     pub(crate) push_count: Option<f64>,
 }
 
@@ -56,10 +58,18 @@ impl RiskInputs {
     pub(crate) fn read(plan: &Plan<'_>, cells: &[Cell], stage: StageKey) -> RiskInputs {
         let mut exit_unmet = 0u16;
         let mut exit_more = false;
+        let h = &plan.hygiene;
+        let next_step = h.next_step.or(h.next_step_date);
+        let (mut next_step_unmet, mut others_unmet) = (false, false);
         if let StageKey::Known(s, _) = stage {
             for r in plan.by_stage.get(s as usize).into_iter().flatten() {
-                let unmet = plan.slot_of[r.field]
-                    .is_some_and(|slot| !matches!(cells[slot], Cell::Valid(_)));
+                let slot = plan.slot_of[r.field];
+                let unmet = slot.is_some_and(|slot| !matches!(cells[slot], Cell::Valid(_)));
+                if unmet && slot == next_step {
+                    next_step_unmet = true;
+                } else if unmet {
+                    others_unmet = true;
+                }
                 if unmet && r.pos < 16 {
                     exit_unmet |= 1 << r.pos;
                 } else if unmet {
@@ -67,10 +77,10 @@ impl RiskInputs {
                 }
             }
         }
-        let h = &plan.hygiene;
         RiskInputs {
             exit_unmet,
             exit_more,
+            exit_only_next_step: next_step_unmet && !others_unmet,
             push_count: h.push_count.and_then(|s| match cells[s] {
                 Cell::Valid(crate::facts::cell::Parsed::Number(n)) => Some(n),
                 _ => None,
@@ -115,6 +125,42 @@ pub(crate) fn assess(
         s.insert(Signal::Pushed);
     }
     s
+}
+
+/// Whether a deal's missing next step is both its one unmet exit criterion and its
+/// `no_next_step` signal: one fact, scored once ([`points`]).
+pub(crate) fn counted_once(signals: Signals, inputs: &RiskInputs, state: &DealState<'_>) -> bool {
+    signals.contains(Signal::ExitCriteria)
+        && signals.contains(Signal::NoNextStep)
+        && inputs.exit_only_next_step
+        && state.next_step_missing()
+}
+
+/// The points one signal adds to a deal's score: its weight, except that of the weaker of
+/// `exit_criteria` and `no_next_step` when both say the same missing next step
+/// (`counted_once`; the stronger, or `exit_criteria` at equal weights, keeps its own).
+pub(crate) fn points(signal: Signal, counted_once: bool, w: &RiskWeights) -> u32 {
+    let weight = signal.weight(w);
+    let (exit, next) = (w.exit_criteria, w.no_next_step);
+    let weaker = if exit >= next {
+        Signal::NoNextStep
+    } else {
+        Signal::ExitCriteria
+    };
+    if counted_once && signal == weaker {
+        0
+    } else {
+        weight
+    }
+}
+
+/// A deal's score: the points of its signals ([`points`]), capped at 100.
+pub(crate) fn score(signals: Signals, counted_once: bool, w: &RiskWeights) -> u8 {
+    signals
+        .iter()
+        .map(|s| points(s, counted_once, w))
+        .sum::<u32>()
+        .min(100) as u8
 }
 
 /// Everything needed to put a deal's signals into words.
@@ -200,6 +246,9 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
             if facts.has(RiskFacts::NEXT_STEP_FILLER) {
                 why.push("next step is filler".to_string());
             }
+            if facts.has(RiskFacts::COUNTED_ONCE) {
+                why.push("scored once with the exit criteria".to_string());
+            }
             if why.is_empty() {
                 // A deal read back from stored history keeps its signals, not their facts.
                 "next step missing, expired or filler".to_string()
@@ -260,6 +309,10 @@ pub(crate) fn facts(
     flag(late.is_some(), RiskFacts::NEXT_STEP_EXPIRED);
     flag(state.next_step_filler(), RiskFacts::NEXT_STEP_FILLER);
     flag(state.status_open, RiskFacts::STATUS_OPEN);
+    flag(
+        counted_once(signals, inputs, state),
+        RiskFacts::COUNTED_ONCE,
+    );
     flags |= RiskFacts::outcome_flag(state.closed_as);
     RiskFacts {
         flags,
@@ -374,11 +427,11 @@ mod tests {
         let mut s = Signals::default();
         s.insert(Signal::Overdue);
         s.insert(Signal::Stale);
-        assert_eq!(s.score(&w), 50);
+        assert_eq!(score(s, false, &w), 50);
         for sig in Signal::ALL {
             s.insert(sig);
         }
-        assert_eq!(s.score(&w), 100);
+        assert_eq!(score(s, false, &w), 100);
         let r = RiskRules::default();
         assert_eq!(Band::of(60, &r), Band::High);
         assert_eq!(Band::of(59, &r), Band::Medium);

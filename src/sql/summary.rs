@@ -73,10 +73,25 @@ impl Compiler<'_, '_> {
                 )
             })
             .collect();
+        // The missing next step as the one unmet exit criterion and as `no_next_step` is
+        // one fact: the weaker of the two signals adds nothing (as `risk::points`).
+        let has = |s: Signal| signals.iter().any(|(x, _)| *x == s);
+        let (exit, next) = (risk.weights.exit_criteria, risk.weights.no_next_step);
+        let once = match (
+            has(Signal::ExitCriteria),
+            has(Signal::NoNextStep),
+            self.counted_once(),
+        ) {
+            (true, true, Some(when)) if exit.min(next) > 0 => format!(
+                " - CASE WHEN s_exit_criteria AND s_no_next_step AND {when} THEN {} ELSE 0 END",
+                exit.min(next)
+            ),
+            _ => String::new(),
+        };
         let score = if terms.is_empty() {
             "0".to_string()
         } else {
-            format!("LEAST(100, {})", terms.join(" + "))
+            format!("LEAST(100, {}{once})", terms.join(" + "))
         };
         let names: Vec<String> = signals
             .iter()
@@ -242,6 +257,41 @@ impl Compiler<'_, '_> {
             }
         };
         Ok((sum(filled), sum(applicable)))
+    }
+
+    /// When a deal's missing next step is its one unmet exit criterion (the stage requires
+    /// the next step, and every other field it requires is valid): the engine's
+    /// `RiskInputs::exit_only_next_step` with the next step missing.
+    fn counted_once(&self) -> Option<String> {
+        let plan = self.plan;
+        let h = &plan.hygiene;
+        let next = h.next_step.or(h.next_step_date)?;
+        let stages = self.per_stage(
+            |i, _| {
+                let slots: Vec<usize> = plan
+                    .by_stage
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| plan.slot_of[r.field])
+                    .collect();
+                if !slots.contains(&next) {
+                    return None;
+                }
+                let others: Vec<String> = slots
+                    .iter()
+                    .filter(|s| **s != next)
+                    .map(|s| format!("ok{s}"))
+                    .collect();
+                Some(if others.is_empty() {
+                    "TRUE".to_string()
+                } else {
+                    others.join(" AND ")
+                })
+            },
+            Some("FALSE"),
+        )?;
+        Some(format!("(m{next} AND {stages})"))
     }
 
     /// Each risk signal SQL can judge, with its condition (over the `judged` rows).

@@ -102,7 +102,7 @@ signalled AS (
   FROM judged
 ),
 scored AS (
-  SELECT signalled.*, LEAST(100, CASE WHEN s_overdue THEN 30 ELSE 0 END + CASE WHEN s_exit_criteria THEN 20 ELSE 0 END + CASE WHEN s_no_next_step THEN 10 ELSE 0 END) AS pl_score, RTRIM(CASE WHEN s_overdue THEN 'overdue,' ELSE '' END || CASE WHEN s_exit_criteria THEN 'exit_criteria,' ELSE '' END || CASE WHEN s_no_next_step THEN 'no_next_step,' ELSE '' END, ',') AS pl_signals
+  SELECT signalled.*, LEAST(100, CASE WHEN s_overdue THEN 30 ELSE 0 END + CASE WHEN s_exit_criteria THEN 20 ELSE 0 END + CASE WHEN s_no_next_step THEN 10 ELSE 0 END - CASE WHEN s_exit_criteria AND s_no_next_step AND (m4 AND (CASE WHEN pl_stage = 2 THEN ok2 ELSE FALSE END)) THEN 10 ELSE 0 END) AS pl_score, RTRIM(CASE WHEN s_overdue THEN 'overdue,' ELSE '' END || CASE WHEN s_exit_criteria THEN 'exit_criteria,' ELSE '' END || CASE WHEN s_no_next_step THEN 'no_next_step,' ELSE '' END, ',') AS pl_signals
   FROM signalled
 ),
 banded AS (

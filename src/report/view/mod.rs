@@ -664,7 +664,11 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
                 .iter()
                 .map(|s| SignalRow {
                     signal: s.name(),
-                    weight: s.weight(&rules.risk.weights),
+                    weight: risk::points(
+                        s,
+                        d.risk.has(crate::deal::RiskFacts::COUNTED_ONCE),
+                        &rules.risk.weights,
+                    ),
                     detail: risk::describe(s, &d.risk, &describe),
                     prompt: crate::checks::signal_doc(s).map_or("", |doc| doc.prompt()),
                 })
