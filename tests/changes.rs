@@ -776,32 +776,24 @@ fn a_push_count_column_is_mapped_and_scored() {
 /// note under the waterfall said "2 open deals" of it).
 #[test]
 fn a_deal_without_an_amount_in_both_snapshots_counts_once() {
-    let r = run(pipelint().args([
-        "audit",
-        "fixtures/checks/CHG003/export.csv",
-        "--previous",
-        "fixtures/checks/CHG003/previous.csv",
-        "-r",
-        "fixtures/checks/rules.toml",
-        "--as-of",
-        AS_OF,
-        "-f",
-        "json",
-    ]));
+    let audit = |more: &[&str]| {
+        run(pipelint()
+            .args([
+                "audit",
+                "fixtures/checks/CHG003/export.csv",
+                "--previous",
+                "fixtures/checks/CHG003/previous.csv",
+                "-r",
+                "fixtures/checks/rules.toml",
+                "--as-of",
+                AS_OF,
+            ])
+            .args(more))
+    };
+    let r = audit(&["-f", "json"]);
     let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(json["changes"]["deals_without_amount"], 1, "{}", r.stdout);
-    let r = run(pipelint().args([
-        "audit",
-        "fixtures/checks/CHG003/export.csv",
-        "--previous",
-        "fixtures/checks/CHG003/previous.csv",
-        "-r",
-        "fixtures/checks/rules.toml",
-        "--as-of",
-        AS_OF,
-        "--color",
-        "never",
-    ]));
+    let r = audit(&["--color", "never"]);
     assert!(
         r.stdout.contains(
             "1 open deal without a readable amount in one snapshot or the other adds nothing"

@@ -625,7 +625,7 @@ impl Signals {
     }
 }
 
-/// What a deal's risk rests on, kept per deal (20 bytes) so the signals can be put into
+/// What a deal's risk rests on, kept per deal (28 bytes) so the signals can be put into
 /// words when a report needs them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct RiskFacts {
@@ -667,10 +667,10 @@ impl RiskFacts {
     /// Why `no_next_step` fired: the next step is missing, expired or filler (any of them).
     pub(crate) const NEXT_STEP_MISSING: u16 = 32;
     pub(crate) const NEXT_STEP_EXPIRED: u16 = 64;
+    pub(crate) const NEXT_STEP_FILLER: u16 = 128;
     /// A status (or closed flag) says the deal is open: it is, in a stage the rules do not
     /// know as in one they do.
     pub(crate) const STATUS_OPEN: u16 = 256;
-    pub(crate) const NEXT_STEP_FILLER: u16 = 128;
     /// Won or lost by the status column, whatever the stage ([`RiskFacts::closed_as`]):
     /// flags rather than a field of their own, which kept a deal's summary at 96 bytes.
     pub(crate) const CLOSED_WON: u16 = 512;

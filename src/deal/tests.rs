@@ -91,3 +91,8 @@ fn a_deal_summary_stays_compact() {
         std::mem::size_of::<Deal>()
     );
 }
+
+#[test]
+fn risk_facts_stay_compact() {
+    assert_eq!(std::mem::size_of::<RiskFacts>(), 28);
+}
