@@ -571,22 +571,29 @@ fn owner_rows(report: &Report<'_>) -> Section {
                 .total_cmp(&b.figures.completeness)
                 .then_with(|| a.owner.cmp(&b.owner))
         });
-        Section {
-            title: "Completeness by owner (lowest first)".to_string(),
-            columns: vec![text("Owner"), figure("Deals"), figure("Completeness")],
-            rows: rows
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        name(&r.owner),
-                        count(r.figures.records),
-                        pct(Some(r.figures.completeness)),
-                    ]
-                })
-                .collect(),
-            empty: None,
-            more: None,
-        }
+        completeness_by(
+            "Completeness by owner (lowest first)",
+            "Owner",
+            rows.into_iter().map(|r| (name(&r.owner), &r.figures)),
+        )
+    }
+}
+
+/// Deals and completeness per group (a pipeline without stages, or owners without amounts):
+/// the group's name, then its figures.
+fn completeness_by<'f>(
+    title: &str,
+    group: &'static str,
+    rows: impl Iterator<Item = (Span, &'f crate::report::view::rows::GroupFigures)>,
+) -> Section {
+    Section {
+        title: title.to_string(),
+        columns: vec![text(group), figure("Deals"), figure("Completeness")],
+        rows: rows
+            .map(|(name, f)| vec![name, count(f.records), pct(Some(f.completeness))])
+            .collect(),
+        empty: None,
+        more: None,
     }
 }
 
@@ -638,23 +645,11 @@ fn stage_rows(report: &Report<'_>) -> Section {
             more: None,
         }
     } else {
-        Section {
-            title: "Completeness by stage".to_string(),
-            columns: vec![text("Stage"), figure("Deals"), figure("Completeness")],
-            rows: report
-                .by_stage()
-                .iter()
-                .map(|r| {
-                    vec![
-                        name(r),
-                        count(r.figures.records),
-                        pct(Some(r.figures.completeness)),
-                    ]
-                })
-                .collect(),
-            empty: None,
-            more: None,
-        }
+        completeness_by(
+            "Completeness by stage",
+            "Stage",
+            report.by_stage().iter().map(|r| (name(r), &r.figures)),
+        )
     }
 }
 
