@@ -78,6 +78,10 @@ pub(crate) enum HistoryCommand {
     /// Which risk signals predicted losses: for deals that closed within the stored history,
     /// the loss rate of deals with each signal against those without (lift), with counts
     Backtest(HistoryDbArgs),
+    /// Fit the risk weights to the stored history's outcomes: logistic regression on the
+    /// deals that closed first, tested on those that closed last against the default
+    /// weights (AUC, Brier); -f toml prints the [risk] block to adopt
+    Calibrate(crate::commands::calibrate::HistoryCalibrateArgs),
 }
 
 #[derive(Subcommand, Debug)]

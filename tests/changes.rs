@@ -135,17 +135,18 @@ fn a_pushed_close_date_feeds_the_pushed_signal() {
     let signals: Vec<(&str, u32)> = risk.signals.iter().map(|s| (s.signal, s.weight)).collect();
     // Acme also lost its next step this week (its stage requires one: the missing next
     // step is one fact, scored once under exit_criteria); its one push of 46 days passes
-    // push_alarm_days (30) on its own: serial slippage (HYG009) too.
+    // push_alarm_days (30) on its own: serial slippage (HYG009) too, graded 16 days past
+    // it: 20 + floor(20 × 16 / 90) = 23.
     assert_eq!(
         signals,
         [
             ("exit_criteria", 20),
             ("no_next_step", 0),
             ("pushed", 15),
-            ("slipping", 20)
+            ("slipping", 23)
         ]
     );
-    assert_eq!(risk.score, Some(55));
+    assert_eq!(risk.score, Some(58));
 }
 
 /// `[changes] amount_cut_pct` sets CHG003's threshold: 40% is not more than 40.
@@ -763,9 +764,10 @@ fn a_push_count_column_is_mapped_and_scored() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(
         json["deals"][0]["risk"]["signals"],
-        // Two pushes reach serial_pushes (2): HYG009's `slipping` signal too.
+        // Two pushes reach serial_pushes (2): HYG009's `slipping` signal too, at its
+        // threshold (20); `pushed` is one push past its first: 15 + floor(15 × 1 / 3) = 20.
         serde_json::json!([
-            {"signal": "pushed", "weight": 15, "detail": "pushed 2 times"},
+            {"signal": "pushed", "weight": 20, "detail": "pushed 2 times"},
             {"signal": "slipping", "weight": 20, "detail": "slipping: pushed 2 times"}
         ])
     );

@@ -156,8 +156,8 @@ fn deals_at_risk_table_explains_why() {
         "100",
         "high",
         "overdue 10 days",
-        "no activity 19 days",
-        "50 days in Contract (max 14)",
+        "no activity for 19 days: 1.3× the 14-day limit",
+        "50 days in Contract: 3.5× the 14-day limit",
         "pushed 2 times",
     ] {
         assert!(line.contains(words), "{words} missing from {line}");

@@ -314,6 +314,88 @@ fn backtest_counts_deals_that_closed_within_the_history() {
     );
 }
 
+/// Two deals closed within the four weeks: far too few to calibrate on. `history calibrate`
+/// says so, shows what it has, fits nothing and exits 1, in every format.
+#[test]
+fn calibrate_refuses_a_history_too_small_to_fit() {
+    let (_dir, db) = series();
+    let json = run(pipelint()
+        .args(["history", "calibrate", "-f", "json", "--db"])
+        .arg(&db));
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let c: Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(c["schema"], "pipelint.calibration/1");
+    assert_eq!(
+        (c["closed_deals"].as_u64(), c["lost"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        c["too_small"],
+        "2 closed deals (1 lost, 1 won): a fit needs at least 100 closed deals with 20 lost and 20 won, or it would be fitting noise; keep adding weekly snapshots (pipelint history add)"
+    );
+    assert_eq!(c["weights"], serde_json::json!({}));
+    assert_eq!(c["default"]["auc"], Value::Null);
+    let table = run(pipelint().args(["history", "calibrate", "--db"]).arg(&db));
+    assert_eq!(table.code, 1);
+    assert!(
+        table
+            .stdout
+            .contains("Too small a sample to calibrate on: 2 closed deals"),
+        "{}",
+        table.stdout
+    );
+    let toml = run(pipelint()
+        .args(["history", "calibrate", "-f", "toml", "--db"])
+        .arg(&db));
+    assert_eq!(toml.code, 1);
+    assert!(
+        toml.stdout.contains("# not calibrated: 2 closed deals"),
+        "{}",
+        toml.stdout
+    );
+    assert!(!toml.stdout.contains("[risk]"), "no weights to adopt");
+}
+
+/// Each band's track record, by hand: before 2026-11-27 the stored weeks saw Cargo (006C)
+/// open at 58 and then 60 points, and lost on 2026-11-20: last seen open at 60, high (≥ 60).
+/// Bolt won only on 2026-11-27, the audit's own as-of: not yet in its record.
+#[test]
+fn each_band_shows_how_its_deals_ended() {
+    let (_dir, db) = series();
+    let json = week4_json(&db, &[]);
+    assert_eq!(
+        json["history"]["band_record"],
+        serde_json::json!([
+            {"band": "high", "closed": 1, "lost": 1, "loss_rate": 100.0},
+            {"band": "medium", "closed": 0, "lost": 0, "loss_rate": null},
+            {"band": "low", "closed": 0, "lost": 0, "loss_rate": null},
+        ])
+    );
+    for format in ["table", "markdown"] {
+        let r = run(pipelint()
+            .args([
+                "audit",
+                &fixture("week4_2026-11-27.csv"),
+                "-r",
+                "fixtures/history/rules.toml",
+                "--as-of",
+                "2026-11-27",
+                "--color",
+                "never",
+                "-f",
+                format,
+                "--history",
+            ])
+            .arg(&db));
+        assert!(r.stdout.contains("Risk band track record"), "{format}");
+        assert!(
+            r.stdout.contains("high: 100.0% of 1 such deal was lost"),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+}
+
 #[test]
 fn re_adding_an_as_of_replaces_it_and_a_newer_store_is_refused() {
     let (_dir, db) = series();

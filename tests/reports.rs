@@ -543,9 +543,9 @@ fn owner_lists_order_explain_and_tidy() {
         [
             // At risk, the largest amount first; a deal without an amount after those
             // with one.
-            "## 1. Cyberdyne - Edge Licences — USD 143,000.00 — medium risk (35)",
-            "## 2. Aperture - Test Chambers — USD 118,000.00 — high risk (85)",
-            "## 3. Umbrella Health - Analytics Suite — no amount — high risk (65)",
+            "## 1. Cyberdyne - Edge Licences — USD 143,000.00 — medium risk (45)",
+            "## 2. Aperture - Test Chambers — USD 118,000.00 — high risk (100)",
+            "## 3. Umbrella Health - Analytics Suite — no amount — high risk (100)",
         ]
     );
     assert!(marcus.contains(

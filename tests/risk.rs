@@ -2,15 +2,20 @@
 //! every deal's score, band and signals, the aggregates, and the gate, predicted by hand.
 //!
 //! Default weights: overdue 30, stale 20, stage_aged 15, exit_criteria 20,
-//! forecast_mismatch 10, no_next_step 10, pushed 15, slipping 20; high ≥ 60, medium ≥ 30.
-//! A missing next step that is the stage's one unmet exit criterion is one fact: it scores
-//! under `exit_criteria` (20) and `no_next_step` adds nothing. As of 2026-11-20.
+//! forecast_mismatch 10, no_next_step 10, pushed 15, slipping 20, no_close_date 20; high ≥
+//! 60, medium ≥ 30. Graded: a signal's weight at its threshold, plus
+//! floor(weight × min(beyond, 3 × scale) / (3 × scale)) past it (`score::grade`). A missing
+//! next step that is the stage's one unmet exit criterion is one fact: it scores under
+//! `exit_criteria` (20) and `no_next_step` adds nothing. As of 2026-11-20.
+//!
+//! R-3: idle 12 days against Demo's 10: 20 + floor(20 × 2 / 30) = 21; probability 90 against
+//! 40 is 50 off, 30 past the tolerance of 20: 10 + floor(10 × 30 / 60) = 15; 36.
 //!
 //! | line | deal | stage | signals | score | band |
 //! |---|---|---|---|---|---|
 //! | 2 | R-1 | Lead | none | 0 | low |
 //! | 3 | R-2 | Contract | overdue 10 d, no activity 19 d, 50 d in stage (max 14), next_step unmet, no next step (scored once), pushed 2, slipping | 120 → 100 | high |
-//! | 4 | R-3 | Demo | no activity 12 d (Demo's stale_days 10), probability 90 vs 40 | 30 | medium |
+//! | 4 | R-3 | Demo | no activity 12 d (Demo's stale_days 10), probability 90 vs 40 | 21 + 15 = 36 | medium |
 //! | 5 | R-4 | Lead | Commit not allowed in Lead | 10 | low |
 //! | 6 | R-5 | Won | closed: not scored | – | – |
 //! | 7 | R-6 | Verbal Commit | unknown stage: not scored | – | – |
@@ -59,8 +64,11 @@ fn every_deal_scores_as_predicted() {
             Some(Band::High),
             vec![
                 ("overdue", s("overdue 10 days")),
-                ("stale", s("no activity 19 days")),
-                ("stage_aged", s("50 days in Contract (max 14)")),
+                ("stale", s("no activity for 19 days: 1.3× the 14-day limit")),
+                (
+                    "stage_aged",
+                    s("50 days in Contract: 3.5× the 14-day limit")
+                ),
                 (
                     "exit_criteria",
                     s("exit criteria unmet for Contract: next_step")
@@ -77,10 +85,10 @@ fn every_deal_scores_as_predicted() {
     assert_eq!(
         words(&r[2].1),
         (
-            Some(30),
+            Some(36),
             Some(Band::Medium),
             vec![
-                ("stale", s("no activity 12 days")),
+                ("stale", s("no activity for 12 days: 1.2× the 10-day limit")),
                 ("forecast_mismatch", s("probability 90% vs 40% for Demo")),
             ]
         )
@@ -220,8 +228,8 @@ fn riskiest_first_ties_by_amount() {
     let r = report(&a);
     let (top, total) = r.riskiest(10);
     let ids: Vec<&str> = top.iter().filter_map(|d| d.id).collect();
-    // R-2 (100), then R-8 (35) before R-3 (30); low-band deals are not "at risk".
-    assert_eq!((ids, total), (vec!["R-2", "R-8", "R-3"], 3));
+    // R-2 (100), then R-3 (36) before R-8 (35); low-band deals are not "at risk".
+    assert_eq!((ids, total), (vec!["R-2", "R-3", "R-8"], 3));
     let (first, total) = r.riskiest(1);
     assert_eq!((first.len(), total), (1, 3));
 }
@@ -240,14 +248,15 @@ fn weights_thresholds_and_stage_limits_are_tunable() {
         .iter()
         .map(|(_, r)| r.as_ref().and_then(|r| r.score))
         .collect();
-    // R-2: 30+20+15+20+10, pushed now 0, slipping 20 = 115, capped at 100; R-3: stale 20 + mismatch 40; R-4: mismatch
-    // 40; R-8: stale 20, pushed now 0.
+    // R-2: over 100 before any grading, capped at 100; R-3: stale 21 + mismatch 40 + floor(40 ×
+    // 30 / 60) = 81; R-4: mismatch 40 (a forecast category has no distance); R-8: stale 20,
+    // pushed now 0.
     assert_eq!(
         scores,
         vec![
             Some(0),
             Some(100),
-            Some(60),
+            Some(81),
             Some(40),
             None,
             None,
@@ -334,7 +343,8 @@ fn no_next_step_says_missing_expired_or_filler_in_json() {
 /// One fact, one score: a Contract deal (which requires amount and next step) whose only
 /// fault is its missing next step scored 20 for the unmet exit criterion and 10 more for
 /// `no_next_step`, 30 and medium; it scores 20, low, and both reasons are still named.
-/// With `amount` missing too, the exit criteria stand for it as well and both count.
+/// With `amount` missing too, the exit criteria stand for it as well and both count: two
+/// unmet, 20 + floor(20 × 1 / 3) = 26, and 10 for the next step, 36.
 #[test]
 fn a_missing_next_step_counts_once() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -358,6 +368,163 @@ fn a_missing_next_step_counts_once() {
     assert_eq!(r[0].1.as_ref().and_then(|r| r.band), Some(Band::Low));
     assert_eq!(
         (r[1].1.as_ref().and_then(|r| r.score), weights(&r[1].1)),
-        (Some(30), vec![("exit_criteria", 20), ("no_next_step", 10)])
+        (Some(36), vec![("exit_criteria", 26), ("no_next_step", 10)])
     );
+}
+
+/// `no_close_date` (fixtures/checks/HYG012/export.csv): the open deal without a close date
+/// (H-2, line 3) is at risk for it, 20 points, beside its HYG012 finding; the lost one
+/// without a date (H-3) is closed and not scored.
+#[test]
+fn an_open_deal_without_a_close_date_is_at_risk() {
+    let a = audit(&["fixtures/checks/HYG012/export.csv"], Some(RULES));
+    assert_eq!(findings(&a), vec![finding("HYG012", 3, Some("close_date"))]);
+    let r = risks(&a);
+    let s = |x: &str| x.to_string();
+    assert_eq!(words(&r[0].1), (Some(0), Some(Band::Low), vec![]));
+    assert_eq!(
+        words(&r[1].1),
+        (
+            Some(20),
+            Some(Band::Low),
+            vec![("no_close_date", s("no close date"))]
+        )
+    );
+    assert_eq!(r[2].1, None);
+}
+
+/// Without a stage-changed date, `stage_aged` reads the deal's age and says so: a Contract
+/// deal (max_days 14) created 2026-09-01 is 80 days old on 2026-11-20, 66 days past the
+/// limit, more than three limits: 15 + floor(15 × 42 / 42) = 30. With a stage-changed date
+/// of 2026-11-10 (10 days) it is not aged, whatever its age.
+#[test]
+fn stage_aged_reads_the_deal_age_when_nothing_says_when_it_entered_the_stage() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = "Ref,Deal,Customer,Rep,Phase,Value,Created,Expected Close,Last Touch,Probability,Forecast,Next Action\n";
+    let no_date = common::temp_file(
+        &dir,
+        "aged.csv",
+        format!(
+            "{header}A-1,Old contract,Acme,Ana,Contract,5000,2026-09-01,2027-01-15,2026-11-18,80,Commit,Sign\n"
+        ),
+    );
+    // The same rules without the columns this export lacks.
+    let rules = std::fs::read_to_string(RULES)
+        .expect("rules")
+        .replace("stage_changed = \"Phase Since\"\n", "")
+        .replace("push_count = \"Pushes\"\n", "");
+    let rules = common::temp_file(&dir, "rules.toml", rules);
+    let a = audit(&[&no_date], Some(&rules));
+    let r = risks(&a);
+    assert_eq!(
+        words(&r[0].1),
+        (
+            Some(30),
+            Some(Band::Medium),
+            vec![(
+                "stage_aged",
+                "open 80 days, 5.7× Contract's 14-day limit (no stage-change date: its age)"
+                    .to_string()
+            )]
+        )
+    );
+    assert!(
+        findings(&a).iter().all(|f| f.0 != "HYG003"),
+        "HYG003 speaks of the time in the stage, which nothing gives"
+    );
+    let dated = common::temp_file(
+        &dir,
+        "dated.csv",
+        "Ref,Deal,Customer,Rep,Phase,Value,Created,Expected Close,Last Touch,Phase Since,Probability,Forecast,Next Action,Pushes\n\
+         A-1,Old contract,Acme,Ana,Contract,5000,2026-09-01,2027-01-15,2026-11-18,2026-11-10,80,Commit,Sign,0\n",
+    );
+    let a = audit(&[&dated], Some(RULES));
+    assert_eq!(words(&risks(&a)[0].1), (Some(0), Some(Band::Low), vec![]));
+}
+
+/// `[risk] grading = "off"` restores on/off scoring: R-3 is stale 20 + mismatch 10 = 30 again
+/// (graded, 36), R-2's points are each signal's weight.
+#[test]
+fn grading_off_scores_every_signal_its_weight() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = std::fs::read_to_string(RULES).expect("rules").replace(
+        "[risk]\nstale_days = 14",
+        "[risk]\nstale_days = 14\ngrading = \"off\"",
+    );
+    let path = dir.path().join("rules.toml");
+    std::fs::write(&path, rules).expect("write");
+    let a = audit(&[CSV], Some(path.to_str().expect("path")));
+    let r = risks(&a);
+    assert_eq!(r[2].1.as_ref().and_then(|r| r.score), Some(30));
+    let weights: Vec<(&str, u32)> = r[1]
+        .1
+        .as_ref()
+        .map(|r| r.signals.iter().map(|s| (s.signal, s.weight)).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        weights,
+        [
+            ("overdue", 30),
+            ("stale", 20),
+            ("stage_aged", 15),
+            ("exit_criteria", 20),
+            ("no_next_step", 0),
+            ("pushed", 15),
+            ("slipping", 20)
+        ]
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(RULES).expect("rules").replace(
+            "[risk]\nstale_days = 14",
+            "[risk]\nstale_days = 14\ngrading = \"log\"",
+        ),
+    )
+    .expect("write");
+    let out = common::run(common::pipelint().args(["rules", "check", bad.to_str().expect("path")]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("risk.grading must be \"linear\""),
+        "{}",
+        out.stderr
+    );
+}
+
+/// The `future_won` data note (fixtures/checks/HYG011/export.csv): H-2 is won but dated
+/// 2027-03-15, after the as-of; the win rate's window ends at the as-of, so it counts only
+/// H-3 (1 of 1), and says that one won deal was left out, in JSON and in words.
+#[test]
+fn won_deals_dated_after_the_as_of_are_a_data_note_of_the_win_rate() {
+    let args = |format: &str| {
+        common::run(common::pipelint().args([
+            "audit",
+            "fixtures/checks/HYG011/export.csv",
+            "-r",
+            RULES,
+            "--as-of",
+            common::AS_OF,
+            "--color",
+            "never",
+            "-f",
+            format,
+        ]))
+    };
+    let json: serde_json::Value = serde_json::from_str(&args("json").stdout).expect("json");
+    let w = &json["health"]["win_rate"];
+    assert_eq!(w["future_won"], 1);
+    assert_eq!(
+        (
+            w["overall"]["won"].as_u64(),
+            w["overall"]["closed"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    for format in ["table", "markdown"] {
+        let out = args(format).stdout;
+        assert!(
+            out.contains("data note: 1 won deal dated after the as-of (HYG011) is left out"),
+            "{format}: {out}"
+        );
+    }
 }

@@ -65,7 +65,7 @@ fn a_push_count_column_brings_serial_slippage_into_sql() {
     assert_eq!(
         s.lines().nth(1),
         Some(
-            "-- rows: one per deal, then per owner, per stage and for all deals (scope); signals judged: overdue stale stage_aged exit_criteria forecast_mismatch no_next_step pushed slipping"
+            "-- rows: one per deal, then per owner, per stage and for all deals (scope); signals judged: overdue stale stage_aged exit_criteria forecast_mismatch no_next_step pushed slipping no_close_date"
         )
     );
     // Without one, HYG009 is left to the audit, saying what it needs.

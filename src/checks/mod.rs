@@ -145,7 +145,7 @@ pub(crate) const SIGNALS: &[SignalDoc] = &[
     },
     SignalDoc {
         signal: Signal::StageAged,
-        meaning: "longer in its stage than the stage's max_days",
+        meaning: "longer in its stage than the stage's max_days; when nothing says when it entered the stage, open longer than that since its created date (said so)",
         codes: &[Code::Hyg003],
         prompt: Prompt::Of(Code::Hyg003),
     },
@@ -182,6 +182,12 @@ pub(crate) const SIGNALS: &[SignalDoc] = &[
         meaning: "serial slippage: the close date pushed [changes] serial_pushes times or push_alarm_days days in all (HYG009)",
         codes: &[Code::Hyg009],
         prompt: Prompt::Of(Code::Hyg009),
+    },
+    SignalDoc {
+        signal: Signal::NoCloseDate,
+        meaning: "an open deal without a close date (HYG012): it is in no period's forecast",
+        codes: &[Code::Hyg012],
+        prompt: Prompt::Of(Code::Hyg012),
     },
 ];
 

@@ -1,4 +1,5 @@
-//! `pipelint history add|list|backtest`: the snapshot store.
+//! `pipelint history add|list|backtest`: the snapshot store (`calibrate` is its own
+//! module).
 
 use std::io::Write;
 
@@ -20,6 +21,7 @@ pub(crate) fn run(command: &HistoryCommand) -> Result<u8> {
         HistoryCommand::Add(args) => add(args),
         HistoryCommand::List(args) => list(args),
         HistoryCommand::Backtest(args) => backtest(args),
+        HistoryCommand::Calibrate(args) => super::calibrate::run(args),
     }
 }
 

@@ -4,6 +4,7 @@
 //! never fail a command, even when nobody reads them).
 
 pub(crate) mod audit;
+pub(crate) mod calibrate;
 pub(crate) mod diff;
 mod explain;
 pub(crate) mod history;

@@ -562,10 +562,11 @@ pub(crate) enum Signal {
     NoNextStep,
     Pushed,
     Slipping,
+    NoCloseDate,
 }
 
 impl Signal {
-    pub(crate) const ALL: [Signal; 8] = [
+    pub(crate) const ALL: [Signal; 9] = [
         Signal::Overdue,
         Signal::Stale,
         Signal::StageAged,
@@ -574,6 +575,7 @@ impl Signal {
         Signal::NoNextStep,
         Signal::Pushed,
         Signal::Slipping,
+        Signal::NoCloseDate,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -586,6 +588,7 @@ impl Signal {
             Signal::NoNextStep => "no_next_step",
             Signal::Pushed => "pushed",
             Signal::Slipping => "slipping",
+            Signal::NoCloseDate => "no_close_date",
         }
     }
 
@@ -599,17 +602,18 @@ impl Signal {
             Signal::NoNextStep => w.no_next_step,
             Signal::Pushed => w.pushed,
             Signal::Slipping => w.slipping,
+            Signal::NoCloseDate => w.no_close_date,
         }
     }
 
-    fn bit(self) -> u8 {
+    fn bit(self) -> u16 {
         1 << (self as u8)
     }
 }
 
 /// A set of signals, one bit each.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Signals(pub(crate) u8);
+pub(crate) struct Signals(pub(crate) u16);
 
 impl Signals {
     pub(crate) fn insert(&mut self, s: Signal) {
@@ -629,7 +633,10 @@ impl Signals {
 /// words when a report needs them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct RiskFacts {
-    pub(crate) signals: Signals,
+    /// The first eight signals' bits; the ninth's is [`RiskFacts::NINTH_SIGNAL`] in `flags`,
+    /// which keeps a deal's summary at 96 bytes. Read and set them whole with
+    /// [`RiskFacts::signals`] and [`RiskFacts::set_signals`].
+    pub(crate) first_signals: u8,
     pub(crate) score: u8,
     /// Bit i: the stage's i-th `requires` field is missing or invalid (the first 16;
     /// [`RiskFacts::EXIT_MORE`] says whether later ones are too).
@@ -680,6 +687,31 @@ impl RiskFacts {
     ///
     /// [`points`]: crate::score::risk::points
     pub(crate) const COUNTED_ONCE: u16 = 2048;
+    /// The ninth signal (`no_close_date`): its bit in `flags` ([`RiskFacts::signals`]).
+    const NINTH_SIGNAL: u16 = 4096;
+    /// `days_in_stage` is the deal's age since its created date: nothing says when it
+    /// entered its stage (`stage_aged` then reads the age, and says so).
+    pub(crate) const STAGE_FROM_AGE: u16 = 8192;
+
+    /// The deal's signals.
+    pub(crate) fn signals(&self) -> Signals {
+        let ninth = if self.has(RiskFacts::NINTH_SIGNAL) {
+            1 << 8
+        } else {
+            0
+        };
+        Signals(u16::from(self.first_signals) | ninth)
+    }
+
+    /// Keep `signals` as the deal's.
+    pub(crate) fn set_signals(&mut self, signals: Signals) {
+        self.first_signals = (signals.0 & 0xff) as u8;
+        if signals.0 & (1 << 8) != 0 {
+            self.flags |= RiskFacts::NINTH_SIGNAL;
+        } else {
+            self.flags &= !RiskFacts::NINTH_SIGNAL;
+        }
+    }
 
     /// The flag of a status outcome.
     pub(crate) fn outcome_flag(outcome: Option<Outcome>) -> u16 {
@@ -710,6 +742,11 @@ impl RiskFacts {
         (self.probability != i32::MIN).then(|| f64::from(self.probability) / 10_000.0)
     }
 
+    /// How many exit criteria are unmet: the first 16 by their bits, any past them as one.
+    pub(crate) fn exit_count(&self) -> u32 {
+        self.exit_unmet.count_ones() + u32::from(self.has(RiskFacts::EXIT_MORE))
+    }
+
     pub(crate) fn days_in_stage(&self) -> Option<i64> {
         (self.days_in_stage != i32::MIN).then_some(i64::from(self.days_in_stage))
     }
@@ -718,7 +755,7 @@ impl RiskFacts {
 impl Default for RiskFacts {
     fn default() -> Self {
         RiskFacts {
-            signals: Signals::default(),
+            first_signals: 0,
             score: 0,
             exit_unmet: 0,
             push_count: 0,

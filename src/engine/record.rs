@@ -215,19 +215,25 @@ fn score_risk(plan: &Plan<'_>, facts: &RowFacts<'_>) -> (RiskFacts, u8) {
     if facts.slipping {
         signals.insert(Signal::Slipping);
     }
-    let once = risk::counted_once(signals, &inputs, state);
-    let score = risk::score(signals, once, &rules.risk.weights);
     let mut risk_facts = risk::facts(
         state,
         &inputs,
         plan.as_of,
         &rules.risk,
         signals,
-        score,
         facts.forecast_id,
     );
     risk_facts.push_count = facts.slip.pushes.min(u32::from(u16::MAX)) as u16;
     risk_facts.push_days = facts.slip.days.min(u32::from(u16::MAX)) as u16;
+    let grader = risk::Grader {
+        as_of: plan.as_of,
+        close_date: state.close_date,
+        stage: state.stage,
+        risk: &rules.risk,
+        changes: &rules.changes,
+    };
+    let score = grader.score(&risk_facts);
+    risk_facts.score = score;
     (risk_facts, score)
 }
 

@@ -150,6 +150,26 @@ impl DealState<'_> {
         }
     }
 
+    /// Days in the stage as the `stage_aged` signal reads them, and whether they are the
+    /// deal's age: the stage time, else (nothing says when the deal entered its stage) the
+    /// days since its created date, which the time in its stage cannot exceed.
+    pub(crate) fn stage_days(&self, as_of: NaiveDate) -> Option<(i64, bool)> {
+        match (self.stage_time, self.created_date) {
+            (StageTime::Days { days, .. }, _) => Some((days, false)),
+            (StageTime::Unknown, Some(created)) => Some(((as_of - created).num_days(), true)),
+            (StageTime::Unknown, None) => None,
+        }
+    }
+
+    /// The `stage_aged` signal: HYG003, or (nothing says when the deal entered its stage)
+    /// an open deal older than its stage's `max_days`.
+    pub(crate) fn stage_aged_or_old(&self, as_of: NaiveDate) -> bool {
+        match (self.is_open(), self.stage.and_then(|s| s.max_days)) {
+            (true, Some(max)) => self.stage_days(as_of).is_some_and(|(days, _)| days > max),
+            _ => false,
+        }
+    }
+
     /// HYG004: probability more than the tolerance away from the stage's. A deal closed by
     /// its status (Dynamics 365, Pipedrive) keeps the stage it closed in, whose probability
     /// no longer applies (a deal lost in Propose is at 0%, not 60%).

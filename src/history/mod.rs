@@ -15,8 +15,10 @@
 
 mod access;
 pub(crate) mod backtest;
+pub(crate) mod calibrate;
 mod check;
 pub(crate) mod load;
+pub(crate) mod outcomes;
 mod rows;
 mod schema;
 pub(crate) mod view;

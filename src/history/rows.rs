@@ -38,6 +38,9 @@ struct Prepared {
     said: String,
     said_ends: Vec<usize>,
     stands: Vec<Standing>,
+    /// Each open deal's graded signals ([`grades`]), up to this end of `said`'s sibling.
+    grades: String,
+    grade_ends: Vec<usize>,
 }
 
 /// Insert every deal of `audit` as snapshot `snapshot`'s.
@@ -51,9 +54,9 @@ pub(super) fn insert(
     let mut insert = tx.prepare(
         "INSERT INTO deals (id, snapshot, seq, file, line, pair_key, record_id, name, account,
             owner, stage, standing, amount, currency, close_day, created_day, forecast, filled,
-            applicable, risk_score, signals, push_count, push_days, findings)
+            applicable, risk_score, signals, push_count, push_days, findings, grades)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )?;
     let deals = &audit.deals;
     let rules = &audit.rules;
@@ -75,6 +78,8 @@ pub(super) fn insert(
                 p.said.clear();
                 p.said_ends.clear();
                 p.stands.clear();
+                p.grades.clear();
+                p.grade_ends.clear();
                 for (i, d) in part.iter().enumerate() {
                     let k = if !pairing_key(by, d, deals, rules, &mut key) {
                         Key::None
@@ -85,7 +90,12 @@ pub(super) fn insert(
                         Key::Own(p.keys.len())
                     };
                     p.key.push(k);
-                    p.stands.push(standing(d, rules));
+                    let stands = standing(d, rules);
+                    p.stands.push(stands);
+                    if stands == Standing::Open {
+                        grades(audit, d, &mut p.grades);
+                    }
+                    p.grade_ends.push(p.grades.len());
                     findings.words(p.first + i, &mut p.said);
                     p.said_ends.push(p.said.len());
                 }
@@ -96,7 +106,7 @@ pub(super) fn insert(
             }
         });
         for p in chunks {
-            let (mut key_at, mut said_at) = (0usize, 0usize);
+            let (mut key_at, mut said_at, mut graded_at) = (0usize, 0usize, 0usize);
             let part = all.get(p.first..).unwrap_or_default();
             for (i, d) in part.iter().take(p.key.len()).enumerate() {
                 let seq = p.first + i;
@@ -113,6 +123,12 @@ pub(super) fn insert(
                 let said_end = p.said_ends[i];
                 let said = p.said.get(said_at..said_end).unwrap_or("");
                 said_at = said_end;
+                let graded_end = p.grade_ends[i];
+                let graded = p
+                    .grades
+                    .get(graded_at..graded_end)
+                    .filter(|g| !g.is_empty());
+                graded_at = graded_end;
                 let s = &mut insert;
                 s.raw_bind_parameter(1, first_id + seq as i64)?;
                 s.raw_bind_parameter(2, snapshot)?;
@@ -135,16 +151,41 @@ pub(super) fn insert(
                 s.raw_bind_parameter(18, i64::from(d.filled))?;
                 s.raw_bind_parameter(19, i64::from(d.applicable))?;
                 s.raw_bind_parameter(20, i64::from(d.risk.score))?;
-                s.raw_bind_parameter(21, i64::from(d.risk.signals.0))?;
+                s.raw_bind_parameter(21, i64::from(d.risk.signals().0))?;
                 s.raw_bind_parameter(22, i64::from(d.risk.push_count))?;
                 s.raw_bind_parameter(23, i64::from(d.risk.push_days))?;
                 s.raw_bind_parameter(24, said)?;
+                s.raw_bind_parameter(25, graded)?;
                 s.raw_execute()?;
             }
             let _ = give_back.send(p);
         }
         Ok(())
     })
+}
+
+/// An open deal's graded signals as the store keeps them (`deals.grades`): each signal's
+/// grade in thousandths in `Signal::ALL` order (0: did not fire; 1,000 at its threshold to
+/// 2,000), then 1 when its missing next step counted once, else 0 — what `history
+/// calibrate` fits, whatever the weights were.
+fn grades(audit: &Audit, d: &crate::deal::Deal, out: &mut String) {
+    use std::fmt::Write as _;
+    let rules = &audit.rules;
+    let grader = crate::score::risk::Grader {
+        as_of: audit.as_of,
+        close_date: d.close_date,
+        stage: d.stage.known().and_then(|i| rules.stages.get(i as usize)),
+        risk: &rules.risk,
+        changes: &rules.changes,
+    };
+    for g in grader.grades(&d.risk) {
+        let _ = write!(out, "{g},");
+    }
+    out.push(if d.risk.has(crate::deal::RiskFacts::COUNTED_ONCE) {
+        '1'
+    } else {
+        '0'
+    });
 }
 
 /// Store the snapshot's commit calls (open deals in a commit-class forecast category, with

@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 /// The schema this pipelint writes. Each version's migration is in [`MIGRATIONS`].
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -157,6 +157,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
     WHERE as_of GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'
         AND as_of >= '0001-01-01' AND date(as_of) = as_of;
     CREATE UNIQUE INDEX snapshots_day ON snapshots (as_of_day);
+    ",
+    // 3 → 4: each open deal's graded signals (`rows::grades`), which `history calibrate`
+    // fits; NULL for the deals of snapshots stored before, read as their signals at 1×.
+    "
+    ALTER TABLE deals ADD COLUMN grades TEXT;
     ",
 ];
 

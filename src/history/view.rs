@@ -12,9 +12,10 @@ use crate::audit::{Audit, AuditRun};
 use crate::diag::Subject;
 use crate::facts::pairing::pairing_key;
 use crate::facts::standing::standing;
+use crate::score::Band;
 use crate::score::aggregate::{CurrencySums, GroupTally, PipelineTally};
 use crate::score::round1;
-pub use crate::score::trends::{HistoryView, OwnerTrend, QuarterAccuracy, TrendPoint};
+pub use crate::score::trends::{BandRecord, HistoryView, OwnerTrend, QuarterAccuracy, TrendPoint};
 use crate::values::Amount;
 use crate::values::{Currency, Money};
 
@@ -157,8 +158,34 @@ pub(crate) fn build(
         compared_with: run.previous().map(|p| p.as_of.to_string()),
         trends: trends.map_err(|e| super::failed(&store.path, "read", e))?,
         commit_accuracy,
+        band_record: band_record(store, audit)?,
         streaks,
     })
+}
+
+/// Each band's track record: the deals of the stored history (before the audit's as-of)
+/// seen open and then closed, by the band of their last stored score under the audit's
+/// rules.
+fn band_record(store: &Store, audit: &Audit) -> Result<Vec<BandRecord>> {
+    let closed = super::outcomes::read(store, Some(super::julian_day(audit.as_of)))?;
+    let risk = &audit.rules.risk;
+    Ok([Band::High, Band::Medium, Band::Low]
+        .into_iter()
+        .map(|band| {
+            let mut r = BandRecord {
+                band,
+                closed: 0,
+                lost: 0,
+                loss_rate: None,
+            };
+            for c in closed.iter().filter(|c| Band::of(c.score, risk) == band) {
+                r.closed += 1;
+                r.lost += u64::from(c.lost);
+            }
+            r.loss_rate = (r.closed > 0).then(|| round1(r.lost as f64 * 100.0 / r.closed as f64));
+            r
+        })
+        .collect())
 }
 
 fn trends(

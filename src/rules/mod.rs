@@ -248,6 +248,7 @@ pub(crate) struct RiskWeights {
     pub(crate) no_next_step: u32,
     pub(crate) pushed: u32,
     pub(crate) slipping: u32,
+    pub(crate) no_close_date: u32,
 }
 
 impl Default for RiskWeights {
@@ -261,6 +262,7 @@ impl Default for RiskWeights {
             no_next_step: 10,
             pushed: 15,
             slipping: 20,
+            no_close_date: 20,
         }
     }
 }
@@ -273,9 +275,26 @@ pub(crate) struct RiskRules {
     pub(crate) weights: RiskWeights,
     pub(crate) high: u32,
     pub(crate) medium: u32,
+    /// Whether a signal's points grow with the distance past its threshold.
+    pub(crate) grading: Grading,
     /// Next-step texts that say nothing (HYG010), folded with [`normalize_filler`].
     pub(crate) next_step_filler: Vec<String>,
 }
+
+/// `[risk] grading`: how a fired signal's points relate to how far past its threshold the
+/// deal is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Grading {
+    /// From the weight at the threshold to twice it at four times the threshold (see
+    /// `score::grade`).
+    Linear,
+    /// Every fired signal scores its weight.
+    Off,
+}
+
+/// `overdue`'s scale when graded: it reaches twice its weight three scales (90 days) past
+/// the close date.
+pub(crate) const OVERDUE_SCALE_DAYS: i64 = 30;
 
 /// The built-in `[risk] next_step_filler`.
 pub(crate) const NEXT_STEP_FILLER: [&str; 13] = [
@@ -303,6 +322,7 @@ impl Default for RiskRules {
             weights: RiskWeights::default(),
             high: 60,
             medium: 30,
+            grading: Grading::Linear,
             next_step_filler: NEXT_STEP_FILLER
                 .iter()
                 .map(|f| normalize_filler(f))

@@ -101,6 +101,8 @@ pub(crate) struct RawRisk {
     pub(crate) weights: Option<RawWeights>,
     pub(crate) high: Option<Spanned<i64>>,
     pub(crate) medium: Option<Spanned<i64>>,
+    /// `"linear"` (the default) or `"off"`.
+    pub(crate) grading: Option<Spanned<String>>,
     /// Next-step texts that say nothing (HYG010), replacing the built-in list.
     pub(crate) next_step_filler: Option<Vec<Spanned<String>>>,
 }
@@ -116,6 +118,7 @@ pub(crate) struct RawWeights {
     pub(crate) no_next_step: Option<Spanned<i64>>,
     pub(crate) pushed: Option<Spanned<i64>>,
     pub(crate) slipping: Option<Spanned<i64>>,
+    pub(crate) no_close_date: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default, Debug, Clone)]

@@ -79,6 +79,10 @@ pub struct WinRates {
     /// With `--by FIELD`: the field and its values.
     pub by_field: Option<String>,
     pub by_value: Vec<NamedWin>,
+    /// Won deals dated after the as-of (HYG011, the `future_won` data note): the window
+    /// ends at the as-of, so they are not in it; a win booked before its date would
+    /// otherwise go unseen in the win rate.
+    pub future_won: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -406,6 +410,7 @@ pub(crate) fn compute(
     let groups = deals.groups.len();
     let mut win_by_value: Vec<WinTally> = (0..=groups).map(|_| WinTally::default()).collect();
     let mut basis = (0u64, 0u64);
+    let mut future_won = 0u64;
     // Per owner slot and currency: won in the quarter, open pipeline closing by its end.
     // Kept per owner (a currency or two each) while the deals are read: a map lookup per
     // deal cost more than the rest of the loop.
@@ -440,6 +445,9 @@ pub(crate) fn compute(
                     if let Some(m) = d.amount() {
                         cover_of(&mut cover_by_owner[owner], currency).won.add(m);
                     }
+                }
+                if outcome == Outcome::Won && close > as_of {
+                    future_won += 1;
                 }
                 if close < from || close > as_of {
                     continue;
@@ -520,6 +528,7 @@ pub(crate) fn compute(
             } else {
                 Vec::new()
             },
+            future_won,
         },
         coverage,
     }

@@ -4,6 +4,8 @@
 pub(crate) mod aggregate;
 pub(crate) mod changes;
 pub(crate) mod completeness;
+pub(crate) mod fit;
+pub(crate) mod grade;
 pub(crate) mod health;
 pub(crate) mod risk;
 pub(crate) mod trends;

@@ -8,8 +8,10 @@ use serde::Serialize;
 use crate::deal::{RiskFacts, Signal, Signals, StageKey};
 use crate::facts::cell::Cell;
 use crate::facts::plan::Plan;
-use crate::facts::state::{Activity, DealState, StageTime};
-use crate::rules::{RiskRules, RiskWeights, StageRule};
+use crate::facts::state::{Activity, DealState};
+use crate::rules::RiskRules;
+pub(crate) use crate::score::grade::Grader;
+use crate::score::grade::times;
 use crate::words::{number as fmt_number, plural, pushes};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -106,7 +108,7 @@ pub(crate) fn assess(
     if state.stale(as_of, risk) {
         s.insert(Signal::Stale);
     }
-    if state.stage_aged() {
+    if state.stage_aged_or_old(as_of) {
         s.insert(Signal::StageAged);
     }
     if inputs.exit_unmet != 0 || inputs.exit_more {
@@ -124,11 +126,14 @@ pub(crate) fn assess(
     if inputs.push_count.is_some_and(|n| n > 0.0) {
         s.insert(Signal::Pushed);
     }
+    if state.close_date_tracked && state.close_date_missing {
+        s.insert(Signal::NoCloseDate);
+    }
     s
 }
 
 /// Whether a deal's missing next step is both its one unmet exit criterion and its
-/// `no_next_step` signal: one fact, scored once ([`points`]).
+/// `no_next_step` signal: one fact, scored once ([`Grader::points`]).
 pub(crate) fn counted_once(signals: Signals, inputs: &RiskInputs, state: &DealState<'_>) -> bool {
     signals.contains(Signal::ExitCriteria)
         && signals.contains(Signal::NoNextStep)
@@ -136,67 +141,57 @@ pub(crate) fn counted_once(signals: Signals, inputs: &RiskInputs, state: &DealSt
         && state.next_step_missing()
 }
 
-/// The points one signal adds to a deal's score: its weight, except that of the weaker of
-/// `exit_criteria` and `no_next_step` when both say the same missing next step
-/// (`counted_once`; the stronger, or `exit_criteria` at equal weights, keeps its own).
-pub(crate) fn points(signal: Signal, counted_once: bool, w: &RiskWeights) -> u32 {
-    let weight = signal.weight(w);
-    let (exit, next) = (w.exit_criteria, w.no_next_step);
-    let weaker = if exit >= next {
-        Signal::NoNextStep
-    } else {
-        Signal::ExitCriteria
-    };
-    if counted_once && signal == weaker {
-        0
-    } else {
-        weight
-    }
-}
-
-/// A deal's score: the points of its signals ([`points`]), capped at 100.
-pub(crate) fn score(signals: Signals, counted_once: bool, w: &RiskWeights) -> u8 {
-    signals
-        .iter()
-        .map(|s| points(s, counted_once, w))
-        .sum::<u32>()
-        .min(100) as u8
-}
-
 /// Everything needed to put a deal's signals into words.
 pub(crate) struct Describe<'a> {
-    pub(crate) as_of: NaiveDate,
-    pub(crate) stage: Option<&'a StageRule>,
-    pub(crate) close_date: Option<NaiveDate>,
+    pub(crate) grader: Grader<'a>,
     pub(crate) forecast: Option<&'a str>,
     /// Display names of the stage's `requires`, in order.
     pub(crate) requires: Vec<&'a str>,
 }
 
-/// One signal in words a sales manager reads without the docs: "overdue 20 days",
-/// "no activity 19 days", "Commit not allowed in Demo".
+/// One signal in words a sales manager reads without the docs, with how far past its
+/// threshold the deal is: "overdue 20 days", "no activity for 1,523 days: 108× the 14-day
+/// limit", "Commit not allowed in Demo".
 pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> String {
-    let stage = d.stage.map_or("?", |s| s.name.as_str());
+    let g = &d.grader;
+    let stage = g.stage.map_or("?", |s| s.name.as_str());
+    let days = |n: i64| format!("{} day{}", thousands_i(n), plural(n));
     match signal {
-        Signal::Overdue => match d.close_date {
-            Some(close) => {
-                let days = (d.as_of - close).num_days();
-                format!("overdue {days} day{}", plural(days))
-            }
+        Signal::Overdue => match g.close_date {
+            Some(close) => format!("overdue {}", days((g.as_of - close).num_days())),
             None => "overdue".to_string(),
         },
         Signal::Stale => match facts.last_activity {
-            Some(last) => format!("no activity {} days", (d.as_of - last).num_days()),
+            Some(last) => {
+                let idle = (g.as_of - last).num_days();
+                let limit = g.stale_limit();
+                format!(
+                    "no activity for {}: {} the {limit}-day limit",
+                    days(idle),
+                    times(idle, limit)
+                )
+            }
             None => "no activity recorded".to_string(),
         },
         Signal::StageAged => {
-            let max = d.stage.and_then(|s| s.max_days).unwrap_or(0);
+            let max = g.stage.and_then(|s| s.max_days).unwrap_or(0);
+            let over = if facts.has(RiskFacts::DAYS_CAPPED) {
+                "over "
+            } else {
+                ""
+            };
             match facts.days_in_stage() {
                 None => format!("too long in {stage} (max {max} days)"),
-                Some(days) if facts.has(RiskFacts::DAYS_CAPPED) => {
-                    format!("over {days} days in {stage} (max {max})")
-                }
-                Some(days) => format!("{days} days in {stage} (max {max})"),
+                Some(n) if facts.has(RiskFacts::STAGE_FROM_AGE) => format!(
+                    "open {over}{}, {} {stage}'s {max}-day limit (no stage-change date: its age)",
+                    days(n),
+                    times(n, max)
+                ),
+                Some(n) => format!(
+                    "{over}{} in {stage}: {} the {max}-day limit",
+                    days(n),
+                    times(n, max)
+                ),
             }
         }
         Signal::ExitCriteria => {
@@ -218,7 +213,7 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
                 parts.push(format!("{category} not allowed in {stage}"));
             }
             if let (Some(expected), Some(p), true) = (
-                d.stage.and_then(|s| s.probability),
+                g.stage.and_then(|s| s.probability),
                 facts.probability(),
                 facts.has(RiskFacts::PROBABILITY_OFF),
             ) {
@@ -268,17 +263,24 @@ pub(crate) fn describe(signal: Signal, facts: &RiskFacts, d: &Describe<'_>) -> S
                 facts.has(RiskFacts::PUSHES_CAPPED)
             )
         ),
+        Signal::NoCloseDate => "no close date".to_string(),
     }
 }
 
-/// The facts to keep for a deal, from its state and signals.
+/// A whole number of days with thousands separators ("1,523").
+fn thousands_i(n: i64) -> String {
+    let digits = crate::words::thousands(n.unsigned_abs());
+    if n < 0 { format!("-{digits}") } else { digits }
+}
+
+/// The facts to keep for a deal, from its state and signals (its score is the grader's,
+/// [`Grader::score`], once the facts are complete).
 pub(crate) fn facts(
     state: &DealState<'_>,
     inputs: &RiskInputs,
     as_of: NaiveDate,
     risk: &RiskRules,
     signals: Signals,
-    score: u8,
     forecast: u32,
 ) -> RiskFacts {
     let mut flags = 0;
@@ -296,9 +298,14 @@ pub(crate) fn facts(
         RiskFacts::FORECAST_OFF,
     );
     flag(inputs.exit_more, RiskFacts::EXIT_MORE);
+    let stage_days = state.stage_days(as_of);
     flag(
-        matches!(state.stage_time, StageTime::Days { days, .. } if days > i64::from(i32::MAX)),
+        stage_days.is_some_and(|(days, _)| days > i64::from(i32::MAX)),
         RiskFacts::DAYS_CAPPED,
+    );
+    flag(
+        stage_days.is_some_and(|(_, from_age)| from_age),
+        RiskFacts::STAGE_FROM_AGE,
     );
     flag(
         inputs.push_count.is_some_and(|n| n > f64::from(u16::MAX)),
@@ -314,33 +321,30 @@ pub(crate) fn facts(
         RiskFacts::COUNTED_ONCE,
     );
     flags |= RiskFacts::outcome_flag(state.closed_as);
-    RiskFacts {
+    let mut facts = RiskFacts {
         flags,
-        signals,
-        score,
         exit_unmet: inputs.exit_unmet,
         push_count: inputs
             .push_count
             .map_or(0, |n| n.clamp(0.0, f64::from(u16::MAX)) as u16),
-        push_days: 0,
         next_step_late: late.map_or(0, |d| d.clamp(0, i64::from(u16::MAX)) as u16),
         last_activity: match state.activity {
             Activity::Last(d) => Some(d),
             _ => None,
         },
-        days_in_stage: match state.stage_time {
-            StageTime::Days { days, .. } => {
-                days.clamp(i64::from(i32::MIN) + 1, i64::from(i32::MAX)) as i32
-            }
-            StageTime::Unknown => i32::MIN,
-        },
+        days_in_stage: stage_days.map_or(i32::MIN, |(days, _)| {
+            days.clamp(i64::from(i32::MIN) + 1, i64::from(i32::MAX)) as i32
+        }),
         probability: state.probability.map_or(i32::MIN, |p| {
             (p * 10_000.0)
                 .round()
                 .clamp(f64::from(i32::MIN) + 1.0, f64::from(i32::MAX)) as i32
         }),
         forecast,
-    }
+        ..RiskFacts::default()
+    };
+    facts.set_signals(signals);
+    facts
 }
 
 /// The riskiest open deals (high and medium band), riskiest first: score descending, then
@@ -419,26 +423,14 @@ impl Riskiest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::RiskWeights;
 
     #[test]
-    fn scores_cap_at_100_and_band() {
-        let w = RiskWeights::default();
-        let mut s = Signals::default();
-        s.insert(Signal::Overdue);
-        s.insert(Signal::Stale);
-        assert_eq!(score(s, false, &w), 50);
-        for sig in Signal::ALL {
-            s.insert(sig);
-        }
-        assert_eq!(score(s, false, &w), 100);
+    fn bands() {
         let r = RiskRules::default();
         assert_eq!(Band::of(60, &r), Band::High);
         assert_eq!(Band::of(59, &r), Band::Medium);
         assert_eq!(Band::of(30, &r), Band::Medium);
         assert_eq!(Band::of(29, &r), Band::Low);
-        let names: Vec<&str> = s.iter().map(Signal::name).collect();
-        assert_eq!(names.len(), 8);
     }
 
     /// The best `limit` keys, in order, whatever order they are offered in and however

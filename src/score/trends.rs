@@ -18,6 +18,10 @@ pub struct HistoryView {
     pub compared_with: Option<String>,
     pub trends: Vec<OwnerTrend>,
     pub commit_accuracy: Vec<QuarterAccuracy>,
+    /// How the deals of each risk band ended: every deal of the stored history seen open and
+    /// then closed, in the band its score (as stored the last time it was seen open) falls
+    /// in under these rules, high first.
+    pub band_record: Vec<BandRecord>,
     /// Per finding of the audit (in report order), snapshots in a row it has been flagged.
     #[serde(skip)]
     pub(crate) streaks: Vec<u16>,
@@ -40,6 +44,36 @@ pub struct TrendPoint {
     pub high_risk: u64,
     pub open_amount: Vec<Amount>,
     pub at_risk_amount: Vec<Amount>,
+}
+
+/// One risk band's track record in the stored history.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BandRecord {
+    pub band: crate::score::Band,
+    /// Deals last seen open in the band, and then closed.
+    pub closed: u64,
+    pub lost: u64,
+    /// Lost ÷ closed, 0–100, one decimal.
+    pub loss_rate: Option<f64>,
+}
+
+impl BandRecord {
+    /// "high: 68.0% of 412 such deals were lost".
+    pub fn words(&self) -> String {
+        match self.loss_rate {
+            Some(rate) => format!(
+                "{}: {rate:.1}% of {} such deal{} {} lost",
+                self.band.as_str(),
+                crate::words::thousands(self.closed),
+                if self.closed == 1 { "" } else { "s" },
+                if self.closed == 1 { "was" } else { "were" }
+            ),
+            None => format!(
+                "{}: no such deal has closed in the stored history yet",
+                self.band.as_str()
+            ),
+        }
+    }
 }
 
 /// Deals first called commit for one fiscal quarter, and how many closed won in it.

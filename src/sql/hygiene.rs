@@ -316,12 +316,12 @@ impl Compiler<'_, '_> {
     }
 
     /// Whether slot `i` holds a valid value, as the engine's checks read it.
-    fn holds(&self, i: usize) -> String {
+    pub(super) fn holds(&self, i: usize) -> String {
         self.valid(i)
     }
 
     /// Whether slot `i` reads as a plain number (the engine's number or percentage).
-    fn reads_a_number(&self, i: usize) -> bool {
+    pub(super) fn reads_a_number(&self, i: usize) -> bool {
         let slot = &self.plan.slots[i];
         !slot.is_currency
             && matches!(
@@ -486,7 +486,7 @@ impl Compiler<'_, '_> {
 
     /// How many pushes the push-count column of slot `p` counts, as the engine reads it
     /// (0 when there is no slot or the cell is not a number; whole pushes, at most 65535).
-    fn pushes(&self, p: Option<usize>) -> String {
+    pub(super) fn pushes(&self, p: Option<usize>) -> String {
         match p {
             Some(p) => format!(
                 "(CASE WHEN {} THEN FLOOR(LEAST(GREATEST(v{p}, 0), 65535)) ELSE 0 END)",

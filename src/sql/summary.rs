@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use super::Compiler;
 use crate::deal::Signal;
+use crate::rules::{Grading, OVERDUE_SCALE_DAYS};
 use crate::values::currency::{CURRENCY_NAMES, SYMBOLS};
 
 impl Compiler<'_, '_> {
@@ -69,7 +70,7 @@ impl Compiler<'_, '_> {
                 format!(
                     "CASE WHEN s_{} THEN {} ELSE 0 END",
                     s.name(),
-                    s.weight(&risk.weights)
+                    self.points(*s)
                 )
             })
             .collect();
@@ -309,10 +310,9 @@ impl Compiler<'_, '_> {
         };
         add(Signal::Overdue, self.overdue());
         add(Signal::Stale, self.stale());
-        add(
-            Signal::StageAged,
-            any(self.stage_aged().into_iter().map(|(_, w)| w).collect()),
-        );
+        let mut aged: Vec<String> = self.stage_aged().into_iter().map(|(_, w)| w).collect();
+        aged.extend(self.aged_by_age());
+        add(Signal::StageAged, any(aged));
         // Exit criteria: one of the deal's stage's requirements (that the export has) unmet.
         let exit = self.per_stage(
             |i, _| {
@@ -351,7 +351,186 @@ impl Compiler<'_, '_> {
         );
         add(Signal::Pushed, self.pushed());
         add(Signal::Slipping, self.slipping());
+        add(
+            Signal::NoCloseDate,
+            plan.close_date_slot.map(|c| format!("pl_open AND m{c}")),
+        );
         out
+    }
+
+    /// The points a fired signal scores, graded as `score::grade` grades it: its weight,
+    /// plus `FLOOR(weight × LEAST(beyond, 3 × scale) / (3 × scale))` past its threshold.
+    fn points(&self, signal: Signal) -> String {
+        let risk = &self.target.rules.risk;
+        let weight = signal.weight(&risk.weights);
+        let plain = weight.to_string();
+        if risk.grading == Grading::Off {
+            return plain;
+        }
+        // `beyond` and `scale` are SQL numbers; graded where `when` holds and the scale is
+        // above 0.
+        let graded = |when: String, beyond: String, scale: String| {
+            let mut tests = Vec::new();
+            if when != "TRUE" {
+                tests.push(when);
+            }
+            match scale.parse::<f64>() {
+                Ok(literal) if literal <= 0.0 => return weight.to_string(),
+                Ok(_) => {}
+                Err(_) => tests.push(format!("{scale} > 0")),
+            }
+            tests.push(format!("{beyond} > 0"));
+            format!(
+                "CASE WHEN {} THEN {weight} + CAST(FLOOR({weight} * LEAST({beyond}, 3 * {scale}) / (3.0 * {scale})) AS BIGINT) ELSE {weight} END",
+                tests.join(" AND ")
+            )
+        };
+        let plan = self.plan;
+        let h = &plan.hygiene;
+        let as_of = self.as_of_sql();
+        let days_to = |slot: usize| self.d.days_between(&format!("d{slot}"), &as_of);
+        match signal {
+            Signal::Overdue => match plan.close_date_slot {
+                Some(c) => graded(self.holds(c), days_to(c), OVERDUE_SCALE_DAYS.to_string()),
+                None => plain,
+            },
+            Signal::Stale => match h.last_activity {
+                Some(a) => {
+                    let limit = self
+                        .per_stage(
+                            |_, s| s.stale_days.map(|d| d.to_string()),
+                            Some(&risk.stale_days.to_string()),
+                        )
+                        .unwrap_or_else(|| risk.stale_days.to_string());
+                    graded(self.holds(a), format!("({} - {limit})", days_to(a)), limit)
+                }
+                None => plain,
+            },
+            Signal::StageAged => match (
+                self.stage_days(),
+                self.per_stage(|_, s| s.max_days.map(|d| d.to_string()), None),
+            ) {
+                (Some(days), Some(max)) => {
+                    graded("TRUE".to_string(), format!("({days} - {max})"), max)
+                }
+                _ => plain,
+            },
+            Signal::ExitCriteria => match self.exit_count() {
+                Some(n) => graded("TRUE".to_string(), format!("({n} - 1)"), "1".to_string()),
+                None => plain,
+            },
+            Signal::ForecastMismatch => match (h.probability, self.probability_off()) {
+                (Some(p), Some(off)) => {
+                    let expected = self
+                        .per_stage(|_, s| s.probability.map(|p| p.to_string()), None)
+                        .unwrap_or_else(|| "0".to_string());
+                    let tolerance = risk.probability_tolerance;
+                    graded(
+                        off,
+                        format!("(ABS(v{p} - {expected}) - {tolerance})"),
+                        tolerance.to_string(),
+                    )
+                }
+                _ => plain,
+            },
+            Signal::Pushed => match self.push_slot() {
+                Some(p) => graded(
+                    "TRUE".to_string(),
+                    format!("(GREATEST({}, 1) - 1)", self.pushes(Some(p))),
+                    "1".to_string(),
+                ),
+                None => plain,
+            },
+            Signal::Slipping => {
+                let t = self.target.rules.changes.serial_pushes;
+                match self.push_slot() {
+                    Some(p) if t > 0 => {
+                        let n = self.pushes(Some(p));
+                        graded(format!("{n} >= {t}"), format!("({n} - {t})"), t.to_string())
+                    }
+                    _ => plain,
+                }
+            }
+            Signal::NoNextStep | Signal::NoCloseDate => plain,
+        }
+    }
+
+    /// The days `stage_aged` reads, as the engine's `DealState::stage_days`: since the
+    /// stage-changed date, else a days-in-stage number (rounded up), else the deal's age
+    /// since its created date; NULL when none holds.
+    fn stage_days(&self) -> Option<String> {
+        let h = &self.plan.hygiene;
+        let as_of = self.as_of_sql();
+        let mut arms = Vec::new();
+        if let Some(s) = h.stage_changed {
+            arms.push(format!(
+                "WHEN {} THEN {}",
+                self.holds(s),
+                self.d.days_between(&format!("d{s}"), &as_of)
+            ));
+        }
+        if let Some(a) = h.stage_age.filter(|&a| self.reads_a_number(a)) {
+            arms.push(format!("WHEN {} THEN CEIL(v{a})", self.holds(a)));
+        }
+        if let Some(c) = h.created_date {
+            arms.push(format!(
+                "WHEN {} THEN {}",
+                self.holds(c),
+                self.d.days_between(&format!("d{c}"), &as_of)
+            ));
+        }
+        (!arms.is_empty()).then(|| format!("(CASE {} END)", arms.join(" ")))
+    }
+
+    /// How many of the deal's stage's exit criteria are unmet, as `RiskFacts::exit_count`
+    /// counts them: each of the first 16 requirements, and any past them as one.
+    fn exit_count(&self) -> Option<String> {
+        let plan = self.plan;
+        self.per_stage(
+            |i, _| {
+                let mut first = Vec::new();
+                let mut later = Vec::new();
+                for r in plan.by_stage.get(i).into_iter().flatten() {
+                    if let Some(slot) = plan.slot_of[r.field] {
+                        if r.pos < 16 {
+                            first.push(format!("CASE WHEN ok{slot} THEN 0 ELSE 1 END"));
+                        } else {
+                            later.push(format!("NOT ok{slot}"));
+                        }
+                    }
+                }
+                if !later.is_empty() {
+                    first.push(format!(
+                        "CASE WHEN {} THEN 1 ELSE 0 END",
+                        later.join(" OR ")
+                    ));
+                }
+                (!first.is_empty()).then(|| format!("({})", first.join(" + ")))
+            },
+            Some("0"),
+        )
+    }
+
+    /// `stage_aged` from the deal's age, when nothing says when it entered its stage (no
+    /// stage-changed date, no days-in-stage number): open longer than the stage's
+    /// `max_days` since its created date.
+    fn aged_by_age(&self) -> Option<String> {
+        let h = &self.plan.hygiene;
+        let c = h.created_date?;
+        let max = self.per_stage(|_, s| s.max_days.map(|d| d.to_string()), None)?;
+        let mut none = Vec::new();
+        if let Some(s) = h.stage_changed {
+            none.push(format!("NOT {} AND ", self.holds(s)));
+        }
+        if let Some(a) = h.stage_age.filter(|&a| self.reads_a_number(a)) {
+            none.push(format!("NOT {} AND ", self.holds(a)));
+        }
+        Some(format!(
+            "pl_open AND {}{} AND {} > {max}",
+            none.concat(),
+            self.holds(c),
+            self.d.days_between(&format!("d{c}"), &self.as_of_sql())
+        ))
     }
 
     /// The deal's stage as the rules name it, or as written when the rules lack it; NULL

@@ -473,7 +473,8 @@ fn tamper(db: &Path, sql: &str) {
     c.execute_batch(sql).expect("tamper");
 }
 
-/// The store as an older pipelint (schema 2) wrote it: the as-of as text only.
+/// The store as an older pipelint (schema 2) wrote it: the as-of as text only, no graded
+/// signals.
 fn as_schema_2(db: &Path) {
     let c = rusqlite::Connection::open(db).expect("open the history");
     let has_day: bool = c
@@ -485,6 +486,14 @@ fn as_schema_2(db: &Path) {
             "DROP INDEX IF EXISTS snapshots_day; ALTER TABLE snapshots DROP COLUMN as_of_day;",
         )
         .expect("drop as_of_day");
+    }
+    let has_grades: bool = c
+        .prepare("SELECT 1 FROM pragma_table_info('deals') WHERE name = 'grades'")
+        .and_then(|mut s| s.exists([]))
+        .expect("table info");
+    if has_grades {
+        c.execute_batch("ALTER TABLE deals DROP COLUMN grades;")
+            .expect("drop grades");
     }
     c.pragma_update(None, "user_version", 2).expect("version");
 }

@@ -36,7 +36,9 @@ fn the_table_and_markdown_say_how_many_deals_have_no_amount() {
         "| Commit | 2 | 5,000.00 (1 without an amount) | 1 | no amount on 1 |",
         "| Pipeline | 2 | no amount on 2 | 0 | - |",
         // The deals at risk.
-        "| 80 | high | Globex Suite | Ben | Proposal | no amount | 2026-10-01 | overdue 50 days; no activity 111 days; exit criteria unmet for Proposal: amount; no next step |",
+        // Overdue 50 days: 30 + floor(30 × 50 / 90) = 46; idle 111 days: 40; open 172 days
+        // against Proposal's 21: 30; exit criteria 20; no next step 10: capped at 100.
+        "| 100 | high | Globex Suite | Ben | Proposal | no amount | 2026-10-01 | overdue 50 days; no activity for 111 days: 7.9× the 14-day limit; open 172 days, 8.1× Proposal's 21-day limit (no stage-change date: its age); exit criteria unmet for Proposal: amount; no next step |",
         // The pipeline by owner.
         "| Ben | 2 | 57.1% | 2 | no amount on 2 | 1 | no amount on 1 |",
         "| Ann | 3 | 100.0% | 2 | 5,000.00 (1 without an amount) | 0 | - |",
@@ -159,7 +161,7 @@ fn owner_lists_say_no_amount_rather_than_nothing() {
     let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect(name);
     assert_eq!(
         lines_from(&read("ben.md"), "## "),
-        ["## 1. Globex Suite — no amount — high risk (80)"]
+        ["## 1. Globex Suite — no amount — high risk (100)"]
     );
     assert_eq!(
         lines_from(&read("index.md"), "| [Ben]"),

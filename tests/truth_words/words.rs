@@ -40,7 +40,12 @@ fn a_single_long_push_reads_pushed_once_by_its_days() {
         .collect();
     assert_eq!(
         details,
-        ["pushed once", "slipping: pushed once, by 67 days"]
+        [
+            // No stage-change date: the deal's age (created 2026-09-01) stands for it.
+            "open 80 days, 3.8× Proposal's 21-day limit (no stage-change date: its age)",
+            "pushed once",
+            "slipping: pushed once, by 67 days"
+        ]
     );
 }
 
@@ -176,7 +181,7 @@ fn closed_deals_data_fixes_come_after_the_open_deals_in_their_own_section() {
         [
             "# Action list: Ann",
             "From the pipelint audit of fixtures/truth/closed\\_fixes.csv as of 2026-11-20. 1 deal needs action (1 at high risk), the largest amounts at risk first. After them, 2 closed deals need their data fixed.",
-            "## 1. Globex Suite — 40,000.00 — high risk (60)",
+            "## 1. Globex Suite — 40,000.00 — high risk (100)",
             "## Data fixes on closed deals",
             "### 1. Initech Pilot — 1,500.00",
             "### 2. Acme Renewal — no amount",

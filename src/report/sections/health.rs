@@ -156,7 +156,40 @@ pub(crate) fn history(report: &Report<'_>, top: usize) -> Vec<Section> {
         flagged(report, top),
         trends(h),
         commit_accuracy(h),
+        band_record(h),
     ]
+}
+
+/// How each risk band's deals ended in the stored history.
+fn band_record(h: &crate::history::view::HistoryView) -> Section {
+    let closed: u64 = h.band_record.iter().map(|r| r.closed).sum();
+    Section {
+        title: "Risk band track record (deals of the stored history last seen open in each band, and how they ended)".to_string(),
+        columns: vec![
+            text("Band"),
+            figure("Closed"),
+            figure("Lost"),
+            figure("Loss rate"),
+            text("In words"),
+        ],
+        rows: h
+            .band_record
+            .iter()
+            .map(|r| {
+                vec![
+                    Span::plain(r.band.as_str()),
+                    Span::plain(r.closed.to_string()),
+                    Span::plain(r.lost.to_string()),
+                    Span::plain(pct(r.loss_rate)),
+                    Span::plain(r.words()),
+                ]
+            })
+            .collect(),
+        empty: (closed == 0).then(|| {
+            "No deal of the stored history has closed after being seen open yet: each band's record starts once deals close (pipelint history add every week).".to_string()
+        }),
+        more: None,
+    }
 }
 
 /// Serial slippage: the HYG009 findings.
@@ -360,8 +393,18 @@ pub(crate) fn win_rate(report: &Report<'_>) -> Section {
     }
     Section {
         title: format!(
-            "Win rate, cycle and won size (closed {} to {}, trailing {} days)",
-            w.from, w.to, w.window_days
+            "Win rate, cycle and won size (closed {} to {}, trailing {} days){}",
+            w.from,
+            w.to,
+            w.window_days,
+            match w.future_won {
+                0 => String::new(),
+                1 =>
+                    "; data note: 1 won deal dated after the as-of (HYG011) is left out".to_string(),
+                n => format!(
+                    "; data note: {n} won deals dated after the as-of (HYG011) are left out"
+                ),
+            }
         ),
         columns: vec![
             text("Group"),

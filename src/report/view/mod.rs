@@ -639,9 +639,13 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
         // Open: by its stage, or (a stage the rules do not know) by its status.
         _ if stands == Standing::Open => {
             let describe = Describe {
-                as_of: audit.as_of,
-                stage: known,
-                close_date: d.close_date,
+                grader: risk::Grader {
+                    as_of: audit.as_of,
+                    close_date: d.close_date,
+                    stage: known,
+                    risk: &rules.risk,
+                    changes: &rules.changes,
+                },
                 forecast: audit.deals.forecast(d),
                 requires: known
                     .map(|stage| {
@@ -660,15 +664,11 @@ fn deal_risk(audit: &Audit, d: &Deal) -> Option<DealRisk> {
             };
             let signals = d
                 .risk
-                .signals
+                .signals()
                 .iter()
                 .map(|s| SignalRow {
                     signal: s.name(),
-                    weight: risk::points(
-                        s,
-                        d.risk.has(crate::deal::RiskFacts::COUNTED_ONCE),
-                        &rules.risk.weights,
-                    ),
+                    weight: describe.grader.points(s, &d.risk),
                     detail: risk::describe(s, &d.risk, &describe),
                     prompt: crate::checks::signal_doc(s).map_or("", |doc| doc.prompt()),
                 })

@@ -4,7 +4,7 @@
 use super::Checker;
 use crate::rules::problem::Problems;
 use crate::rules::raw::RawRisk;
-use crate::rules::{Origin, RiskRules, RiskWeights, normalize_filler};
+use crate::rules::{Grading, Origin, RiskRules, RiskWeights, normalize_filler};
 
 /// One document's `[risk]`, every setting optional.
 #[derive(Clone, Debug, Default)]
@@ -13,15 +13,16 @@ pub(crate) struct RiskLayer {
     probability_tolerance: Option<f64>,
     horizon_days: Option<i64>,
     /// In the order of [`WEIGHTS`].
-    weights: [Option<u32>; 8],
+    weights: [Option<u32>; 9],
     high: Option<(u32, Origin)>,
     medium: Option<(u32, Origin)>,
+    grading: Option<Grading>,
     /// Folded; replaces the built-in list when set.
     next_step_filler: Option<Vec<String>>,
 }
 
 /// The signals' weight keys, in the order a layer keeps them.
-const WEIGHTS: [&str; 8] = [
+const WEIGHTS: [&str; 9] = [
     "overdue",
     "stale",
     "stage_aged",
@@ -30,6 +31,7 @@ const WEIGHTS: [&str; 8] = [
     "no_next_step",
     "pushed",
     "slipping",
+    "no_close_date",
 ];
 
 pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
@@ -58,6 +60,7 @@ pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
             &w.no_next_step,
             &w.pushed,
             &w.slipping,
+            &w.no_close_date,
         ];
         for (i, (v, name)) in all.into_iter().zip(WEIGHTS).enumerate() {
             layer.weights[i] = c.points(v, &format!("risk.weights.{name}"));
@@ -67,6 +70,18 @@ pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
     layer.high = high.zip(risk.high.as_ref().map(|h| c.at(h.span())));
     let medium = c.points(&risk.medium, "risk.medium");
     layer.medium = medium.zip(risk.medium.as_ref().map(|m| c.at(m.span())));
+    if let Some(g) = &risk.grading {
+        match g.get_ref().as_str() {
+            "linear" => layer.grading = Some(Grading::Linear),
+            "off" => layer.grading = Some(Grading::Off),
+            other => c.problem(
+                g.span(),
+                format!(
+                    "risk.grading must be \"linear\" (points grow past a signal's threshold, to twice its weight) or \"off\" (each signal scores its weight), not {other:?}"
+                ),
+            ),
+        }
+    }
     if let Some(list) = &risk.next_step_filler {
         let mut folded: Vec<String> = Vec::new();
         for text in list {
@@ -107,6 +122,7 @@ pub(super) fn merge(base: RiskLayer, over: RiskLayer) -> RiskLayer {
         weights,
         high: over.high.or(base.high),
         medium: over.medium.or(base.medium),
+        grading: over.grading.or(base.grading),
         next_step_filler: over.next_step_filler.or(base.next_step_filler),
     }
 }
@@ -131,9 +147,11 @@ pub(super) fn finish(layer: RiskLayer, problems: &mut Problems) -> RiskRules {
             no_next_step: w[5].unwrap_or(dw.no_next_step),
             pushed: w[6].unwrap_or(dw.pushed),
             slipping: w[7].unwrap_or(dw.slipping),
+            no_close_date: w[8].unwrap_or(dw.no_close_date),
         },
         high: layer.high.as_ref().map_or(defaults.high, |h| h.0),
         medium: layer.medium.as_ref().map_or(defaults.medium, |m| m.0),
+        grading: layer.grading.unwrap_or(defaults.grading),
         next_step_filler: layer
             .next_step_filler
             .clone()

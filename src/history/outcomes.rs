@@ -1,0 +1,172 @@
+//! How the deals of the stored history ended: every deal seen open in a stored snapshot and
+//! closed (won or lost) in a later one, with what it looked like the last time it was seen
+//! open (its score and graded signals) and the signals it carried in any snapshot while
+//! open. `history backtest`, `history calibrate` and each risk band's track record read
+//! them.
+
+use anyhow::Result;
+use rustc_hash::FxHashMap;
+
+use super::Store;
+use super::check::Table;
+use super::load::DealRow;
+use crate::deal::{Signal, Signals};
+
+/// One deal that closed within the stored history.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Closed {
+    /// Its pairing key (record id, or account and name).
+    pub(crate) key: String,
+    /// The as-of (a Julian day) of the first stored snapshot that shows it closed.
+    pub(crate) closed_day: i64,
+    pub(crate) lost: bool,
+    /// As last seen open: its score, and its graded signals ([`Closed::grades`]).
+    pub(crate) score: u8,
+    pub(crate) grades: [u16; 9],
+    /// As last seen open, its missing next step counted once (`exit_criteria` and
+    /// `no_next_step` said one fact).
+    pub(crate) counted_once: bool,
+    /// Every signal it carried in any snapshot while it was open.
+    pub(crate) signals_ever: Signals,
+}
+
+/// What is tracked of a key while the snapshots are read in order.
+#[derive(Default)]
+struct Track {
+    seen_open: bool,
+    score: u8,
+    grades: [u16; 9],
+    counted_once: bool,
+    signals_ever: u16,
+    closed: Option<(i64, bool)>,
+}
+
+/// Every deal that closed after being seen open, in the order they closed (then by key):
+/// the order `history calibrate` splits by time. Only snapshots before the Julian day
+/// `before` are read, when given (an audit's track record looks back from its as-of).
+pub(crate) fn read(store: &Store, before: Option<i64>) -> Result<Vec<Closed>> {
+    scan(store, before).map_err(|e| super::failed(&store.path, "read", e))
+}
+
+fn scan(store: &Store, before: Option<i64>) -> Result<Vec<Closed>> {
+    // The snapshots first: checked, so a damaged one is refused before any deal is counted.
+    store.list()?;
+    let mut stmt = store.conn.prepare(
+        "SELECT d.id, coalesce(d.pair_key, d.record_id), d.standing, d.signals, d.risk_score,
+            d.grades, s.as_of_day
+         FROM snapshots s JOIN deals d ON d.id >= (s.id << 32) AND d.id < ((s.id + 1) << 32)
+         WHERE d.pair_key IS NOT '' AND s.as_of_day < ?1
+         ORDER BY s.as_of_day, d.id",
+    )?;
+    let t = Table {
+        path: &store.path,
+        table: "deals",
+    };
+    let mut tracks: FxHashMap<String, Track> = FxHashMap::default();
+    let mut rows = stmt.query([before.unwrap_or(i64::MAX)])?;
+    while let Some(r) = rows.next()? {
+        let row = DealRow(r.get(0)?);
+        let key = t.text(r, 1, row)?;
+        let stands = t.word(r, 2, row, &["open", "won", "lost", "unknown"])?;
+        let track = match tracks.get_mut(key) {
+            Some(track) => track,
+            None => tracks.entry(key.to_string()).or_default(),
+        };
+        if track.closed.is_some() {
+            continue;
+        }
+        match stands {
+            "open" => {
+                let signals = t.int(r, 3, row, 0..=i64::from(u16::MAX))? as u16;
+                track.seen_open = true;
+                track.signals_ever |= signals;
+                track.score = t.int(r, 4, row, 0..=100)? as u8;
+                let grades: Option<String> = r.get(5)?;
+                (track.grades, track.counted_once) = match grades {
+                    Some(text) => parse_grades(&text).ok_or_else(|| {
+                        t.bad(
+                            row,
+                            "grades",
+                            format!("{}, not ten whole numbers", super::check::quoted(&text)),
+                        )
+                    })?,
+                    // Stored before grades were kept: each signal at its weight.
+                    None => (
+                        Signal::ALL.map(|s| {
+                            if Signals(signals).contains(s) {
+                                1_000
+                            } else {
+                                0
+                            }
+                        }),
+                        false,
+                    ),
+                };
+            }
+            "won" | "lost" if track.seen_open => {
+                track.closed = Some((r.get(6)?, stands == "lost"));
+            }
+            _ => {}
+        }
+    }
+    let mut closed: Vec<Closed> = tracks
+        .into_iter()
+        .filter_map(|(key, t)| {
+            let (closed_day, lost) = t.closed?;
+            Some(Closed {
+                key,
+                closed_day,
+                lost,
+                score: t.score,
+                grades: t.grades,
+                counted_once: t.counted_once,
+                signals_ever: Signals(t.signals_ever),
+            })
+        })
+        .collect();
+    closed.sort_unstable_by(|a, b| (a.closed_day, &a.key).cmp(&(b.closed_day, &b.key)));
+    Ok(closed)
+}
+
+/// `deals.grades` read back: nine grades in thousandths (each 0 or 1,000 to 2,000), then
+/// the counted-once bit.
+fn parse_grades(text: &str) -> Option<([u16; 9], bool)> {
+    let mut parts = text.split(',');
+    let mut grades = [0u16; 9];
+    for g in &mut grades {
+        let v: u16 = parts.next()?.parse().ok()?;
+        if v != 0 && !(1_000..=2_000).contains(&v) {
+            return None;
+        }
+        *g = v;
+    }
+    let once = match parts.next()? {
+        "0" => false,
+        "1" => true,
+        _ => return None,
+    };
+    parts.next().is_none().then_some((grades, once))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grades_read_back_or_are_refused() {
+        assert_eq!(
+            parse_grades("1000,0,1500,0,0,1000,0,0,2000,1"),
+            Some(([1000, 0, 1500, 0, 0, 1000, 0, 0, 2000], true))
+        );
+        for bad in [
+            "1000,0,1500,0,0,1000,0,0,2000",
+            "1000,0,1500,0,0,1000,0,0,2000,1,0",
+            "999,0,0,0,0,0,0,0,0,0",
+            "2001,0,0,0,0,0,0,0,0,0",
+            "a,0,0,0,0,0,0,0,0,0",
+            "0,0,0,0,0,0,0,0,0,2",
+        ] {
+            assert_eq!(parse_grades(bad), None, "{bad}");
+        }
+    }
+}
