@@ -48,7 +48,8 @@ fn series() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
-fn week4_json(db: &Path, extra: &[&str]) -> Value {
+/// The week-4 audit against the history at `db`, in `format` (no colour).
+fn week4(db: &Path, format: &str, extra: &[&str]) -> common::Run {
     let r = run(pipelint()
         .args([
             "audit",
@@ -57,14 +58,20 @@ fn week4_json(db: &Path, extra: &[&str]) -> Value {
             "fixtures/history/rules.toml",
             "--as-of",
             "2026-11-27",
+            "--color",
+            "never",
             "-f",
-            "json",
+            format,
             "--history",
         ])
         .arg(db)
         .args(extra));
     assert!(r.code <= 1, "{}", r.stderr);
-    serde_json::from_str(&r.stdout).expect("json")
+    r
+}
+
+fn week4_json(db: &Path, extra: &[&str]) -> Value {
+    serde_json::from_str(&week4(db, "json", extra).stdout).expect("json")
 }
 
 fn count(db: &Path) -> i64 {
@@ -371,22 +378,8 @@ fn each_band_shows_how_its_deals_ended() {
             {"band": "low", "closed": 0, "lost": 0, "loss_rate": null},
         ])
     );
-    for format in ["table", "markdown"] {
-        let r = run(pipelint()
-            .args([
-                "audit",
-                &fixture("week4_2026-11-27.csv"),
-                "-r",
-                "fixtures/history/rules.toml",
-                "--as-of",
-                "2026-11-27",
-                "--color",
-                "never",
-                "-f",
-                format,
-                "--history",
-            ])
-            .arg(&db));
+    for format in ["table", "markdown", "html"] {
+        let r = week4(&db, format, &[]);
         assert!(r.stdout.contains("Risk band track record"), "{format}");
         assert!(
             r.stdout.contains("high: 100.0% of 1 such deal was lost"),

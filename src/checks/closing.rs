@@ -61,8 +61,9 @@ What it checks
 
 Why it matters
   A deal is won on the day it is signed. A won deal dated next quarter counts in that
-  quarter's bookings and in no win rate until then, and usually means the close date was
-  never updated, or the deal was marked won too early.
+  quarter's bookings and in no win rate until then (the win rate's window ends at the
+  as-of; its section says how many won deals it left out), and usually means the close date
+  was never updated, or the deal was marked won too early.
 
 Example
   As of 2026-11-20:
@@ -93,4 +94,5 @@ How to fix
 
 Configuration
   When close_date is required (most presets), REQ001 or REQ002 reports the empty date
-  instead. [checks] HYG012 = ... .";
+  instead. [checks] HYG012 = ... . Feeds `no_close_date` (default 20), whichever finding
+  reports the empty date.";

@@ -360,7 +360,8 @@ How to fix
 
 Configuration
   [[stages]] max_days. Stages without max_days are not checked; exports with neither a
-  stage_changed nor a stage_age column are not checked. Feeds `stage_aged` (default 15).";
+  stage_changed nor a stage_age column are not checked. Feeds `stage_aged` (default 15),
+  which in such exports reads the deal's age from created_date instead, and says so.";
 
 const HYG004: &str = "\
 What it checks

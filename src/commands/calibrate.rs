@@ -160,13 +160,7 @@ fn write_table(c: &Calibration, out: &mut dyn Write) -> std::io::Result<()> {
     }
     right(&mut t, 1..7);
     writeln!(out, "{t}")?;
-    let b = &c.bands;
-    if let (Some(high), Some(medium), Some(ph), Some(pm)) = (
-        b.high,
-        b.medium,
-        b.high_loss_probability,
-        b.medium_loss_probability,
-    ) {
+    if let Some((high, medium, ph, pm)) = c.bands.fitted() {
         writeln!(
             out,
             "Bands: high ≥ {high} (a loss probability of {:.0}%), medium ≥ {medium} ({:.0}%, the training deals' loss rate).",
@@ -217,13 +211,7 @@ fn write_toml(c: &Calibration, db: &str, out: &mut dyn Write) -> std::io::Result
     )?;
     writeln!(out, "[risk]")?;
     writeln!(out, "grading = \"linear\"   # the fit read graded signals")?;
-    let b = &c.bands;
-    if let (Some(high), Some(medium), Some(ph), Some(pm)) = (
-        b.high,
-        b.medium,
-        b.high_loss_probability,
-        b.medium_loss_probability,
-    ) {
+    if let Some((high, medium, ph, pm)) = c.bands.fitted() {
         writeln!(
             out,
             "high = {high}   # a loss probability of {:.0}%",

@@ -87,6 +87,18 @@ pub struct Bands {
     pub medium_loss_probability: Option<f64>,
 }
 
+impl Bands {
+    /// `high`, `medium` and their loss probabilities, when a fit was made.
+    pub fn fitted(&self) -> Option<(u32, u32, f64, f64)> {
+        Some((
+            self.high?,
+            self.medium?,
+            self.high_loss_probability?,
+            self.medium_loss_probability?,
+        ))
+    }
+}
+
 /// One signal's fitted weight and its evidence.
 #[derive(Clone, Debug, Serialize)]
 pub struct SignalFit {
