@@ -371,8 +371,10 @@ fn history_audit(
 }
 
 impl AuditRun {
-    /// The report view of this run: the gate decided under `gate` and the health figures
-    /// (forecast call, win rate, coverage) computed first, so that the view only reads.
+    /// The report view of this run: the gate decided under `gate`, the health figures
+    /// (forecast call, win rate, coverage) computed and, compared with a previous snapshot
+    /// but without a history (whose view holds them), the findings' streaks counted first,
+    /// so that the view only reads.
     pub fn report(&self, gate: &crate::gate::GateSettings) -> report::Report<'_> {
         let audit = &self.audit;
         let verdict = crate::gate::evaluate(gate, &audit.gate_input());
@@ -386,7 +388,9 @@ impl AuditRun {
             audit.sole_currency(),
             self.quotas.as_ref(),
         );
-        report::Report::build(self, verdict, health)
+        let compared_streaks = (self.history.is_none() && self.compared.is_some())
+            .then(|| history::view::streaks(self));
+        report::Report::build(self, verdict, health, compared_streaks)
     }
 }
 

@@ -724,3 +724,188 @@ fn a_large_stored_snapshot_reads_back_as_its_export() {
     assert!(a.len() > 1000, "{}", a.len());
     assert_eq!(a, b);
 }
+
+/// `(code, record_id)` → `streak` of every finding of a `json` document.
+fn streaks_of(doc: &Value) -> Vec<((String, String), Value)> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            ((text("code"), text("record_id")), f["streak"].clone())
+        })
+        .collect()
+}
+
+/// The streak of the finding of `code` on deal `id` in `findings` (exactly one such).
+fn streak_in(findings: &[((String, String), Value)], code: &str, id: &str) -> Value {
+    let hits: Vec<&Value> = findings
+        .iter()
+        .filter(|((c, i), _)| c == code && i == id)
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(hits.len(), 1, "{code} on {id}: {findings:?}");
+    hits[0].clone()
+}
+
+/// `(code, record_id)` → `streak` cell of every row of a `csv` report.
+fn csv_streaks(text: &str) -> Vec<((String, String), String)> {
+    let text = text.strip_prefix('\u{feff}').expect("byte-order mark");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().expect("header").clone();
+    let at = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} column in {header:?}"))
+    };
+    let (code, id, streak) = (at("code"), at("record_id"), at("streak"));
+    assert_eq!(streak, header.len() - 1, "streak is the last column");
+    r.records()
+        .map(|row| {
+            let row = row.expect("csv row");
+            let cell = |i: usize| row.get(i).unwrap_or("").to_string();
+            ((cell(code), cell(id)), cell(streak))
+        })
+        .collect()
+}
+
+/// Every finding carries its streak in `json`, `jsonl` and `csv` (issue 26, item 7), worked
+/// out from fixtures/history/*.csv for week 4 (as-of 11/27) against weeks 1–3:
+/// - Delta (006D), Prospecting, last activity 9/01 in every week: HYG002 (over 14 days)
+///   in all four weeks: 4.
+/// - Acme (006A), in Negotiation/Review since 11/01 (limit 21 days): 5, 12, 19, then 26
+///   days, so HYG003 is new this week: 1. Its close date moved 12/01 → 12/10 → 12/20 →
+///   1/15: CHG001 (pushed since the previous snapshot) in weeks 2, 3 and 4: 3; serial
+///   slippage (2 pushes) from week 3: HYG009 2.
+/// - Hawk (006H), in Qualification since 10/20 (limit 30): 31 days on 11/20, 38 on 11/27:
+///   HYG003 2.
+///
+/// Without `--history` the same audit knows no streak: `null`, an empty cell.
+#[test]
+fn every_finding_carries_its_streak_in_json_jsonl_and_csv() {
+    let (_dir, db) = series();
+    let expected = [
+        ("HYG002", "006D", 4),
+        ("HYG003", "006D", 4),
+        ("HYG003", "006A", 1),
+        ("CHG001", "006A", 3),
+        ("HYG009", "006A", 2),
+        ("HYG003", "006H", 2),
+    ];
+
+    let json = streaks_of(&week4_json(&db, &[]));
+    let jsonl: Vec<((String, String), Value)> = week4(&db, "jsonl", &[])
+        .stdout
+        .lines()
+        .map(|l| {
+            let f: Value = serde_json::from_str(l).expect("jsonl line");
+            let text = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            ((text("code"), text("record_id")), f["streak"].clone())
+        })
+        .collect();
+    let csv = csv_streaks(&week4(&db, "csv", &[]).stdout);
+    for findings in [&json, &jsonl] {
+        assert_eq!(findings.len(), expected.len(), "{findings:?}");
+        for (code, id, n) in expected {
+            assert_eq!(
+                streak_in(findings, code, id),
+                Value::from(n),
+                "{code} on {id}"
+            );
+        }
+    }
+    assert_eq!(csv.len(), expected.len(), "{csv:?}");
+    for (code, id, n) in expected {
+        let cells: Vec<&str> = csv
+            .iter()
+            .filter(|((c, i), _)| c == code && i == id)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        assert_eq!(cells, [n.to_string()], "{code} on {id}");
+    }
+
+    // The same audit without a history: no change findings, and no streak anywhere.
+    let alone = |format: &str| {
+        let r = run(pipelint().args([
+            "audit",
+            &fixture("week4_2026-11-27.csv"),
+            "-r",
+            "fixtures/history/rules.toml",
+            "--as-of",
+            "2026-11-27",
+            "-f",
+            format,
+        ]));
+        assert!(r.code <= 1, "{}", r.stderr);
+        r.stdout
+    };
+    let doc: Value = serde_json::from_str(&alone("json")).expect("json");
+    let json = streaks_of(&doc);
+    assert_eq!(json.len(), 4, "{json:?}");
+    assert_eq!(streak_in(&json, "HYG002", "006D"), Value::Null);
+    assert!(json.iter().all(|(_, s)| s.is_null()), "{json:?}");
+    let csv = csv_streaks(&alone("csv"));
+    assert_eq!(csv.len(), 4, "{csv:?}");
+    assert!(csv.iter().all(|(_, s)| s.is_empty()), "{csv:?}");
+}
+
+/// A finding about a row rather than a deal has no streak even with a history (IN002 on a
+/// short row appended to week 4, line 11), while the deals' streaks stay as they are; and
+/// compared with a previous file (`--previous`, week 3), a finding there too is 2 and a new
+/// one 1.
+#[test]
+fn a_row_finding_has_no_streak_and_a_previous_file_counts_once() {
+    let (dir, db) = series();
+    let short = dir.path().join("week4_short_row.csv");
+    let mut text = std::fs::read_to_string(fixture("week4_2026-11-27.csv")).expect("week 4");
+    text.push_str("\"006Z\",\"Zed\"\n");
+    std::fs::write(&short, text).expect("write");
+    let audit = |extra: &[&std::ffi::OsStr]| -> Value {
+        let r = run(pipelint()
+            .arg("audit")
+            .arg(&short)
+            .args([
+                "-r",
+                "fixtures/history/rules.toml",
+                "--as-of",
+                "2026-11-27",
+                "-f",
+                "json",
+            ])
+            .args(extra));
+        assert!(r.code <= 1, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).expect("json")
+    };
+    let doc = audit(&["--history".as_ref(), db.as_os_str()]);
+    let in002: Vec<&Value> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "IN002")
+        .collect();
+    assert_eq!(in002.len(), 1, "{in002:?}");
+    assert_eq!(
+        (&in002[0]["line"], &in002[0]["streak"]),
+        (&Value::from(11), &Value::Null)
+    );
+    let json = streaks_of(&doc);
+    assert_eq!(streak_in(&json, "HYG002", "006D"), Value::from(4));
+    assert_eq!(streak_in(&json, "HYG003", "006A"), Value::from(1));
+
+    // Week 3 as a file: its own findings each count once.
+    let doc = audit(&[
+        "--previous".as_ref(),
+        fixture("week3_2026-11-20.csv").as_ref(),
+        "--previous-as-of".as_ref(),
+        "2026-11-20".as_ref(),
+    ]);
+    let json = streaks_of(&doc);
+    assert_eq!(streak_in(&json, "HYG002", "006D"), Value::from(2));
+    assert_eq!(streak_in(&json, "HYG003", "006H"), Value::from(2));
+    assert_eq!(streak_in(&json, "HYG003", "006A"), Value::from(1));
+    // Pushed since week 3, and week 3 was compared with nothing: 1.
+    assert_eq!(streak_in(&json, "CHG001", "006A"), Value::from(1));
+    assert_eq!(streak_in(&json, "IN002", "006Z"), Value::Null);
+}

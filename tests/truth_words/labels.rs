@@ -142,13 +142,13 @@ fn the_csvs_have_the_label_then_the_rules_stage() {
     assert_eq!(
         lines.next(),
         Some(
-            "\u{feff}file,line,record_id,deal,owner,stage,stage_canonical,code,severity,field,column,message"
+            "\u{feff}file,line,record_id,deal,owner,stage,stage_canonical,code,severity,field,column,message,streak"
         )
     );
     assert_eq!(
         lines.next(),
         Some(
-            "fixtures/traps/labels_as_written.csv,4,L-3,Deal 3,Ann,proposal sent,Proposal,VAL005,error,close_date,close_date,2027-03-15 is above the maximum 2027-03-01"
+            "fixtures/traps/labels_as_written.csv,4,L-3,Deal 3,Ann,proposal sent,Proposal,VAL005,error,close_date,close_date,2027-03-15 is above the maximum 2027-03-01,"
         )
     );
     let deals = audit("deals");

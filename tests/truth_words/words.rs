@@ -112,7 +112,7 @@ fn a_vanished_deal_is_named_with_its_owner_in_every_format() {
     assert_eq!(
         line_with(&csv, "CHG004"),
         format!(
-            "fixtures/changes/week_2026-11-13.csv,5,0065g00000CH1A04AAA,Umbrella - Suite,Tomás Ibáñez,Value Proposition,Value Proposition,CHG004,warning,id,Opportunity ID,\"{VANISHED}\""
+            "fixtures/changes/week_2026-11-13.csv,5,0065g00000CH1A04AAA,Umbrella - Suite,Tomás Ibáñez,Value Proposition,Value Proposition,CHG004,warning,id,Opportunity ID,\"{VANISHED}\","
         )
     );
     let jsonl: Value = serde_json::from_str(line_with(

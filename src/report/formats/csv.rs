@@ -18,8 +18,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) struct FindingsCsv;
 pub(crate) struct DealsCsv;
 
-/// `stage` is the label as written, `stage_canonical` the rules' stage beside it.
-const FINDING_COLUMNS: [&str; 12] = [
+/// `stage` is the label as written, `stage_canonical` the rules' stage beside it; `streak`
+/// is empty where it is not known.
+const FINDING_COLUMNS: [&str; 13] = [
     "file",
     "line",
     "record_id",
@@ -32,6 +33,7 @@ const FINDING_COLUMNS: [&str; 12] = [
     "field",
     "column",
     "message",
+    "streak",
 ];
 
 const DEAL_COLUMNS: [&str; 16] = [
@@ -63,6 +65,8 @@ impl Emitter for FindingsCsv {
                     .finding(i)
                     .ok_or_else(|| io::Error::other("no such finding"))?;
                 let line = f.line.to_string();
+                let mut digits = itoa::Buffer::new();
+                let streak = f.streak.map_or("", |n| digits.format(n));
                 let cells = [
                     text(f.file),
                     Cow::Borrowed(line.as_str()),
@@ -76,6 +80,7 @@ impl Emitter for FindingsCsv {
                     text(f.field.unwrap_or("")),
                     text(f.column.unwrap_or("")),
                     text(&f.message),
+                    Cow::Borrowed(streak),
                 ];
                 w.write_record(cells.iter().map(|c| c.as_bytes()))
             })

@@ -157,6 +157,10 @@ pub(crate) fn finding_fields(o: &mut Object<'_>, f: &FindingRow<'_>) {
     o.opt_str("field", f.field);
     o.opt_str("column", f.column);
     o.str("message", &f.message);
+    match f.streak {
+        Some(n) => o.u64("streak", u64::from(n)),
+        None => o.key("streak").extend_from_slice(b"null"),
+    }
 }
 
 /// A deal as the JSON document's `deals` array holds it.

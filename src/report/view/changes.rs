@@ -164,7 +164,10 @@ impl<'a> Report<'a> {
         let list = &self.audit.findings.list;
         let count = list.iter().filter(is_change).count();
         (
-            list.iter().filter(is_change).map(|f| self.finding_row(f)),
+            list.iter()
+                .enumerate()
+                .filter(move |(_, f)| is_change(f))
+                .map(|(i, f)| self.finding_row(i, f)),
             count,
         )
     }

@@ -51,6 +51,9 @@ pub struct Report<'a> {
     by_stage: Vec<StageRow>,
     by_code: Vec<CodeRow>,
     health: crate::score::health::Health,
+    /// Per finding, its streak counted from the previous snapshot, for a run compared with
+    /// one without a history (a history's view holds its own streaks).
+    compared_streaks: Option<Vec<u16>>,
 }
 
 impl Audit {
@@ -70,12 +73,15 @@ impl Audit {
 }
 
 impl<'a> Report<'a> {
-    /// The view of `run`, its gate already decided (`gate`) and its health figures
-    /// computed (`health`): the view reads, it never scores (see `AuditRun::report`).
+    /// The view of `run`, its gate already decided (`gate`), its health figures computed
+    /// (`health`) and, compared with a previous snapshot but without a history, its
+    /// findings' streaks counted (`compared_streaks`): the view reads, it never scores (see
+    /// `AuditRun::report`).
     pub(crate) fn build(
         run: &'a AuditRun,
         gate: crate::gate::Verdict,
         health: crate::score::health::Health,
+        compared_streaks: Option<Vec<u16>>,
     ) -> Report<'a> {
         let audit = &run.audit;
         let t = &audit.tallies;
@@ -195,6 +201,7 @@ impl<'a> Report<'a> {
             by_stage: by_stage(audit, sole),
             by_code: by_code(audit),
             health,
+            compared_streaks,
         }
     }
 
@@ -258,9 +265,26 @@ impl<'a> Report<'a> {
         self.run.history.as_deref()
     }
 
-    /// How many snapshots in a row the `index`th finding has been flagged (with a history).
+    /// How many snapshots in a row the `index`th finding's deal has had it (same code and
+    /// field), this one included, where that is known: with a history (`--history`; 1 in
+    /// the first snapshot of one), or compared with a previous snapshot (`--previous`, a
+    /// file whose findings each count once, so 1 or 2). `None` without either, and for a
+    /// finding about a row rather than a deal (an unreadable row, a file-level trap).
     pub fn streak(&self, index: usize) -> Option<u16> {
-        self.run.history.as_ref()?.streaks.get(index).copied()
+        let f = self.audit.findings.list.get(index)?;
+        self.streak_of(index, f)
+    }
+
+    /// [`Report::streak`] of `f`, the `index`th finding.
+    fn streak_of(&self, index: usize, f: &Finding) -> Option<u16> {
+        let Subject::Deal(_) = f.subject else {
+            return None;
+        };
+        let streaks = match &self.run.history {
+            Some(h) => &h.streaks,
+            None => self.compared_streaks.as_ref()?,
+        };
+        streaks.get(index).copied()
     }
 
     /// Pipeline health: the forecast call, win rate, cycle and coverage.
@@ -290,7 +314,12 @@ impl<'a> Report<'a> {
 
     /// Every finding, in order: by file, line, code, field.
     pub fn findings(&self) -> impl ExactSizeIterator<Item = FindingRow<'_>> + '_ {
-        self.audit.findings.list.iter().map(|f| self.finding_row(f))
+        self.audit
+            .findings
+            .list
+            .iter()
+            .enumerate()
+            .map(|(i, f)| self.finding_row(i, f))
     }
 
     /// The findings of one code, in the same order (resolved only for that code).
@@ -299,8 +328,9 @@ impl<'a> Report<'a> {
             .findings
             .list
             .iter()
-            .filter(move |f| f.code == code)
-            .map(|f| self.finding_row(f))
+            .enumerate()
+            .filter(move |(_, f)| f.code == code)
+            .map(|(i, f)| self.finding_row(i, f))
     }
 
     /// The `index`th finding in that order (for emitters that render pieces in parallel).
@@ -309,7 +339,7 @@ impl<'a> Report<'a> {
             .findings
             .list
             .get(index)
-            .map(|f| self.finding_row(f))
+            .map(|f| self.finding_row(index, f))
     }
 
     /// How many findings there are.
@@ -475,7 +505,8 @@ impl<'a> Report<'a> {
             .map_or("", |i| i.path.as_str())
     }
 
-    fn finding_row(&self, f: &Finding) -> FindingRow<'_> {
+    /// `f`, the `index`th finding, resolved and worded.
+    fn finding_row(&self, index: usize, f: &Finding) -> FindingRow<'_> {
         let audit = self.audit;
         let deal = audit.finding_deal(f);
         let row = audit.finding_row(f);
@@ -518,6 +549,7 @@ impl<'a> Report<'a> {
             field,
             column,
             message: self.words.message(f),
+            streak: self.streak_of(index, f),
             deal: match (deal, row.and_then(|r| r.previous_deal())) {
                 (Some(d), _) => Some(deal_ref(audit, d)),
                 // A deal that vanished: as the previous snapshot has it.

@@ -183,6 +183,9 @@ pub struct FindingRow<'a> {
     /// The header as it appears in the file.
     pub column: Option<&'a str>,
     pub message: Cow<'a, str>,
+    /// How many snapshots in a row its deal has had it (same code and field), this one
+    /// included, where that is known (see [`Report::streak`](crate::Report::streak)).
+    pub streak: Option<u16>,
     /// The deal it is about, when it is about one.
     #[serde(skip)]
     pub deal: Option<DealRef<'a>>,
