@@ -43,6 +43,15 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: HistoryCommand,
     },
+    /// Run the playbooks: audit as `audit --history`, route each exception to the person
+    /// who can act on it, record one digest per recipient in the history's outbox and send
+    /// it, once (--dry-run: show what would go to whom)
+    Act(crate::commands::act::ActArgs),
+    /// Inspect and manage the outbox of `pipelint act`
+    Outbox {
+        #[command(subcommand)]
+        command: crate::commands::outbox::OutboxCommand,
+    },
     /// Profile an export: encoding, delimiter, records; per column the fill rate,
     /// placeholders, distinct and top values, type and date format
     Profile(ProfileArgs),

@@ -50,6 +50,8 @@ mod history;
 mod infer;
 mod input;
 mod interner;
+mod notify;
+mod playbook;
 mod progress;
 mod report;
 mod rules;

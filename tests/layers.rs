@@ -16,8 +16,9 @@ const FOUNDATION: &[&str] = &["values", "words", "field", "interner", "suggest",
 /// What the command line (`commands`, `cli`) may import: each other (`cli` names each
 /// command's flags, which live in `commands/<command>.rs`) and everything below.
 const COMMAND_LINE: &[&str] = &[
-    "commands", "cli", "session", "report", "history", "engine", "audit", "sql", "draft", "gate",
-    "score", "checks", "facts", "deal", "infer", "rules", "input", "progress",
+    "commands", "cli", "session", "playbook", "report", "history", "engine", "audit", "sql",
+    "draft", "gate", "score", "checks", "facts", "deal", "infer", "rules", "input", "progress",
+    "notify",
 ];
 
 /// Top to bottom: each module and what it may import besides the foundation (`*`: anything).
@@ -28,6 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("commands", COMMAND_LINE),
     ("cli", COMMAND_LINE),
     ("session", &["report", "history", "engine", "audit", "gate", "score", "checks", "facts", "deal", "infer", "rules", "input", "progress"]),
+    ("playbook", &["report", "history", "audit", "score", "checks", "facts", "deal", "rules", "input"]),
     ("report", &["audit", "history", "score", "gate", "checks", "facts", "deal", "rules", "input", "infer"]),
     ("history", &["audit", "score", "facts", "deal", "rules", "input"]),
     ("engine", &["audit", "gate", "checks", "score", "facts", "deal", "rules", "input", "infer"]),
@@ -43,6 +45,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("rules", &["input", "gate"]),
     ("input", &[]),
     ("progress", &["input"]),
+    ("notify", &[]),
 ];
 
 /// The imports ARCHITECTURE.md forbids by name (`*`: any module below the command line).

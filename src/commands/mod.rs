@@ -3,12 +3,14 @@
 //! in `pipelint … | head`, ends the command quietly) and notes on standard error (which
 //! never fail a command, even when nobody reads them).
 
+pub(crate) mod act;
 pub(crate) mod audit;
 pub(crate) mod calibrate;
 pub(crate) mod diff;
 mod explain;
 pub(crate) mod history;
 pub(crate) mod init;
+pub(crate) mod outbox;
 pub(crate) mod profile;
 mod rules;
 pub(crate) mod sql;
@@ -31,6 +33,8 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         Command::Audit(args) => audit::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::History { command } => history::run(&command),
+        Command::Act(args) => act::run(&args),
+        Command::Outbox { command } => outbox::run(&command),
         Command::Profile(args) => profile::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Rules {

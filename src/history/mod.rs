@@ -18,6 +18,7 @@ pub(crate) mod backtest;
 pub(crate) mod calibrate;
 mod check;
 pub(crate) mod load;
+pub(crate) mod outbox;
 pub(crate) mod outcomes;
 mod rows;
 mod schema;

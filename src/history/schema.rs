@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 /// The schema this pipelint writes. Each version's migration is in [`MIGRATIONS`].
-pub(crate) const SCHEMA_VERSION: i64 = 4;
+pub(crate) const SCHEMA_VERSION: i64 = 5;
 
 /// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -162,6 +162,33 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // fits; NULL for the deals of snapshots stored before, read as their signals at 1×.
     "
     ALTER TABLE deals ADD COLUMN grades TEXT;
+    ",
+    // 4 → 5: the outbox of `pipelint act` (one row per message, its state committed around
+    // each delivery) and what each playbook remembers of the subjects it hit.
+    "
+    CREATE TABLE outbox (
+        key TEXT PRIMARY KEY,
+        as_of TEXT NOT NULL,
+        playbook TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        address TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        deals TEXT NOT NULL,
+        body TEXT NOT NULL,
+        html TEXT NOT NULL,
+        data TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE playbook_state (
+        playbook TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        since_day INTEGER NOT NULL,
+        last_day INTEGER NOT NULL,
+        PRIMARY KEY (playbook, subject)
+    ) WITHOUT ROWID;
     ",
 ];
 

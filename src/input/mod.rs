@@ -12,6 +12,7 @@ pub(crate) mod quota;
 pub(crate) mod reader;
 mod scan;
 mod side;
+pub(crate) mod team;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};

@@ -4,6 +4,7 @@
 
 pub(crate) mod forecast;
 pub(crate) mod parse;
+pub(crate) mod playbooks;
 pub(crate) mod presets;
 pub(crate) mod problem;
 pub(crate) mod raw;
@@ -63,6 +64,8 @@ pub struct RuleSet {
     pub(crate) checks: Vec<(Code, CheckSetting)>,
     pub(crate) changes: ChangesRules,
     pub(crate) forecast: ForecastRules,
+    /// `[team]`, `[notify.*]` and `[[playbooks]]`: what `pipelint act` does.
+    pub(crate) act: playbooks::ActRules,
 }
 
 impl RuleSet {

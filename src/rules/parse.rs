@@ -10,8 +10,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::problem::{DocId, Problems};
 use super::raw::{
-    RawChanges, RawCondition, RawField, RawForecast, RawGate, RawInput, RawRisk, RawRule, RawRules,
-    RawStage, RawWeights, SECTIONS, struct_keys,
+    RawChanges, RawCondition, RawField, RawForecast, RawGate, RawInput, RawNotify, RawPlaybook,
+    RawRisk, RawRule, RawRules, RawStage, RawTeam, RawWeights, SECTIONS, struct_keys,
 };
 use crate::suggest;
 
@@ -106,6 +106,25 @@ pub(crate) fn parse_rules(text: &str, doc: DocId, problems: &mut Problems) -> Ra
                 if let Some(forecast) = ctx.section::<RawForecast>(value, "[forecast]") {
                     raw.forecast = forecast;
                 }
+            }
+            "team" => {
+                if let Some(team) = ctx.section::<RawTeam>(value, "[team]") {
+                    raw.team = team;
+                }
+            }
+            "notify" => {
+                if let Some(notify) = ctx.section::<RawNotify>(value, "[notify]") {
+                    raw.notify = notify;
+                }
+            }
+            "playbooks" => {
+                raw.playbooks = parse_playbooks(
+                    value,
+                    Ctx {
+                        doc,
+                        problems: &mut *problems,
+                    },
+                )
             }
             "checks" => {
                 raw.checks = parse_checks(
@@ -399,6 +418,25 @@ fn parse_risk(value: Spanned<DeValue<'_>>, mut ctx: Ctx<'_>) -> Option<RawRisk> 
             .and_then(|w| ctx.deserialize::<RawWeights>(w, "[risk] weights"));
     }
     Some(risk)
+}
+
+/// Each `[[playbooks]]` entry on its own, so that one bad entry does not hide the others.
+fn parse_playbooks(value: Spanned<DeValue<'_>>, mut ctx: Ctx<'_>) -> Vec<RawPlaybook> {
+    let mut out = Vec::new();
+    for (i, item) in array_items(value, &mut ctx, "playbooks")
+        .into_iter()
+        .enumerate()
+    {
+        let context = format!("[[playbooks]] #{}", i + 1);
+        let Some(item) = ctx.known_keys_only(item, struct_keys::<RawPlaybook>(), &[], &context)
+        else {
+            continue;
+        };
+        if let Some(p) = ctx.deserialize::<RawPlaybook>(item, &context) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 fn parse_checks(

@@ -161,12 +161,115 @@ pub(crate) struct RawRules {
     pub(crate) checks: Vec<(Spanned<String>, Spanned<String>)>,
     pub(crate) changes: RawChanges,
     pub(crate) forecast: RawForecast,
+    pub(crate) team: RawTeam,
+    pub(crate) notify: RawNotify,
+    pub(crate) playbooks: Vec<RawPlaybook>,
+}
+
+/// `[team]`: who owns whom, and how to reach them.
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTeam {
+    /// A CSV of owners, relative to the rules file.
+    pub(crate) file: Option<Spanned<String>>,
+}
+
+/// `[notify.*]`: where messages go. Secrets only as `${ENV_VAR}` references.
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNotify {
+    pub(crate) slack: Option<RawSlack>,
+    pub(crate) teams: Option<RawTeams>,
+    pub(crate) email: Option<RawEmail>,
+    pub(crate) webhook: Option<RawWebhook>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSlack {
+    pub(crate) webhook: Option<Spanned<String>>,
+    pub(crate) token: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTeams {
+    pub(crate) webhook: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEmail {
+    pub(crate) smtp: Option<Spanned<String>>,
+    pub(crate) from: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWebhook {
+    pub(crate) url: Option<Spanned<String>>,
+    pub(crate) secret: Option<Spanned<String>>,
+}
+
+/// `[[playbooks]]`: an exception and the response to it.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlaybook {
+    pub(crate) id: Spanned<String>,
+    pub(crate) when: Spanned<RawWhen>,
+    pub(crate) to: Spanned<String>,
+    #[serde(default)]
+    pub(crate) via: Vec<Spanned<String>>,
+    pub(crate) escalate: Option<Spanned<RawEscalate>>,
+    pub(crate) repeat: Option<Spanned<String>>,
+    pub(crate) task: Option<Spanned<RawTask>>,
+}
+
+/// A playbook's condition: every key given must hold (and every entry of `and`).
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWhen {
+    pub(crate) code: Option<Spanned<String>>,
+    pub(crate) signal: Option<Spanned<String>>,
+    /// With `signal`: how far past its threshold, in the signal's unit (days, points, …).
+    pub(crate) beyond: Option<Spanned<f64>>,
+    pub(crate) band: Option<Spanned<String>>,
+    pub(crate) change: Option<Spanned<String>>,
+    pub(crate) streak: Option<Spanned<i64>>,
+    pub(crate) coverage_below: Option<Spanned<f64>>,
+    #[serde(rename = "and", default)]
+    pub(crate) all: Vec<Spanned<RawWhen>>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEscalate {
+    pub(crate) after_weeks: Spanned<i64>,
+    pub(crate) to: Spanned<String>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTask {
+    pub(crate) subject: Spanned<String>,
+    pub(crate) due_in_days: Option<Spanned<i64>>,
 }
 
 /// The top-level tables of a rules file.
-pub(crate) const SECTIONS: [&str; 10] = [
-    "input", "columns", "fields", "stages", "rules", "risk", "gate", "checks", "changes",
+pub(crate) const SECTIONS: [&str; 13] = [
+    "input",
+    "columns",
+    "fields",
+    "stages",
+    "rules",
+    "risk",
+    "gate",
+    "checks",
+    "changes",
     "forecast",
+    "team",
+    "notify",
+    "playbooks",
 ];
 
 /// The keys a `Deserialize` struct accepts, read from serde's own field list so that the

@@ -474,7 +474,7 @@ fn tamper(db: &Path, sql: &str) {
 }
 
 /// The store as an older pipelint (schema 2) wrote it: the as-of as text only, no graded
-/// signals.
+/// signals, no outbox.
 fn as_schema_2(db: &Path) {
     let c = rusqlite::Connection::open(db).expect("open the history");
     let has_day: bool = c
@@ -495,6 +495,8 @@ fn as_schema_2(db: &Path) {
         c.execute_batch("ALTER TABLE deals DROP COLUMN grades;")
             .expect("drop grades");
     }
+    c.execute_batch("DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS playbook_state;")
+        .expect("drop the outbox");
     c.pragma_update(None, "user_version", 2).expect("version");
 }
 

@@ -14,6 +14,7 @@ mod fields;
 mod forecast;
 mod gate;
 pub(super) mod input;
+mod playbooks;
 mod risk;
 mod stages;
 
@@ -51,6 +52,7 @@ pub(crate) struct Layer {
     checks: Vec<(Code, CheckSetting)>,
     changes: changes::ChangesLayer,
     forecast: forecast::ForecastLayer,
+    act: crate::rules::playbooks::ActRules,
 }
 
 /// Where problems of the document being checked go, and what its settings share.
@@ -143,6 +145,7 @@ pub(crate) fn layer(
         checks: checks::check(&mut c, &raw.checks),
         changes: changes::check(&mut c, &raw.changes),
         forecast: forecast::check(&mut c, &raw.forecast),
+        act: playbooks::check(&mut c, &raw.team, &raw.notify, &raw.playbooks),
     }
 }
 
@@ -182,6 +185,7 @@ pub(crate) fn merge(base: Layer, over: Layer) -> Layer {
         checks,
         changes: changes::merge(base.changes, over.changes),
         forecast: forecast::merge(base.forecast, over.forecast),
+        act: playbooks::merge(base.act, over.act),
     }
 }
 
@@ -245,6 +249,7 @@ pub(crate) fn finish(
         checks: layer.checks,
         changes: changes::finish(layer.changes),
         forecast: forecast::finish(layer.forecast),
+        act: layer.act,
     })
 }
 

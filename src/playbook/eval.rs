@@ -1,0 +1,242 @@
+//! Which deals (or owners) each playbook's `when` holds for, and why, in words: one pass
+//! over the audit's deals, their findings (with streaks), signals (with their distances),
+//! bands and movements since the previous snapshot; and the owners whose coverage is below
+//! a playbook's multiple.
+
+use std::collections::BTreeMap;
+
+use crate::audit::AuditRun;
+use crate::checks;
+use crate::deal::{Signal, StageKey};
+use crate::diag::{Code, Subject};
+use crate::facts::pairing::pairing_key;
+use crate::facts::standing::{Standing, standing};
+use crate::report::Report;
+use crate::rules::playbooks::{Playbook, Test};
+use crate::score::Band;
+use crate::score::changes::Move;
+use crate::score::risk::Grader;
+
+/// One playbook holding for one deal (or owner).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Hit {
+    /// The playbook's index in the rules.
+    pub(crate) playbook: usize,
+    /// What the hit is about across snapshots: `deal:<pairing key>` or `owner:<name>`.
+    pub(crate) subject: String,
+    /// The deal's name (else id), or the owner's name.
+    pub(crate) label: String,
+    pub(crate) owner: Option<String>,
+    pub(crate) stage: Option<String>,
+    pub(crate) amount: Option<String>,
+    /// Why, one line per test.
+    pub(crate) why: Vec<String>,
+    /// The coaching question to ask about it.
+    pub(crate) prompt: Option<&'static str>,
+    /// The deal's record id, for a CRM task.
+    pub(crate) record_id: Option<String>,
+}
+
+/// Every hit of every playbook, deals in input order (vanished deals after), then owners;
+/// deterministic.
+pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) -> Vec<Hit> {
+    let audit = &run.audit;
+    let rules = &audit.rules;
+    // The findings of each deal: (code, finding index).
+    let mut by_deal: BTreeMap<u32, Vec<(Code, usize)>> = BTreeMap::new();
+    for (i, f) in audit.findings.list.iter().enumerate() {
+        if let Subject::Deal(d) = f.subject {
+            by_deal.entry(d).or_default().push((f.code, i));
+        }
+    }
+    let moves: BTreeMap<u32, crate::score::changes::Moves> = run
+        .changes()
+        .map(|c| {
+            c.movements
+                .iter()
+                .filter_map(|m| Some((m.now?, m.moves)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let by = crate::history::pair_by(audit);
+    // A band test can hold for a deal with no signal (the low band).
+    let bands_wanted = playbooks
+        .iter()
+        .any(|p| p.when.iter().any(|t| matches!(t, Test::Band(_))));
+    let mut key = String::new();
+    let mut out = Vec::new();
+    for (i, d) in audit.deals.iter().enumerate() {
+        let index = i as u32;
+        let findings = by_deal.get(&index).map_or(&[][..], Vec::as_slice);
+        // Worded only for a deal some playbook may hold for: most deals have no signal.
+        if findings.is_empty()
+            && d.risk.signals().0 == 0
+            && !moves.contains_key(&index)
+            && !bands_wanted
+        {
+            continue;
+        }
+        let open = standing(d, rules) == Standing::Open;
+        let stage = match d.stage {
+            StageKey::Known(s, _) => rules.stages.get(s as usize),
+            _ => None,
+        };
+        let grader = Grader {
+            as_of: audit.as_of,
+            close_date: d.close_date,
+            stage,
+            risk: &rules.risk,
+            changes: &rules.changes,
+        };
+        // The deal's words, made once, for the first playbook that holds.
+        let mut worded: Option<Option<crate::report::DealRow<'_>>> = None;
+        for (p, playbook) in playbooks.iter().enumerate() {
+            if playbook.about_owners() {
+                continue;
+            }
+            let code = playbook.when.iter().find_map(|t| match t {
+                Test::Code(c) => Some(*c),
+                _ => None,
+            });
+            let streak = |c: Option<Code>| {
+                findings
+                    .iter()
+                    .filter(|(fc, _)| c.is_none_or(|want| *fc == want))
+                    .filter_map(|(_, fi)| report.streak(*fi))
+                    .max()
+            };
+            // Whether it holds, from the figures alone: words only for what does.
+            let holds = playbook.when.iter().all(|t| match t {
+                Test::Code(c) => findings.iter().any(|(fc, _)| fc == c),
+                Test::Signal { name, beyond } => Signal::ALL
+                    .into_iter()
+                    .find(|s| s.name() == *name)
+                    .is_some_and(|signal| {
+                        open && d.risk.signals().contains(signal)
+                            && beyond.is_none_or(|b| grader.distance(signal, &d.risk).beyond >= b)
+                    }),
+                Test::Band(b) => open && Band::of(d.risk.score, &rules.risk).as_str() == *b,
+                Test::Change(name) => Move::ALL
+                    .into_iter()
+                    .find(|m| m.name() == *name)
+                    .is_some_and(|m| moves.get(&index).is_some_and(|ms| ms.contains(m))),
+                Test::Streak(n) => streak(code).is_some_and(|s| s >= *n),
+                Test::CoverageBelow(_) => false,
+            });
+            if !holds {
+                continue;
+            }
+            let row = worded.get_or_insert_with(|| report.deal(i));
+            let mut why = Vec::new();
+            let mut prompt = None;
+            for t in &playbook.when {
+                match t {
+                    Test::Code(c) => {
+                        for (_, fi) in findings.iter().filter(|(fc, _)| fc == c) {
+                            if let Some(f) = report.finding(*fi) {
+                                why.push(format!("{}: {}", c.as_str(), f.message));
+                            }
+                        }
+                        prompt = prompt.or_else(|| checks::doc(*c).and_then(|doc| doc.prompt));
+                    }
+                    Test::Signal { name, .. } => {
+                        if let Some(s) = row
+                            .as_ref()
+                            .and_then(|r| r.risk.as_ref())
+                            .and_then(|r| r.signals.iter().find(|s| s.signal == *name))
+                        {
+                            why.push(s.detail.clone());
+                            prompt = prompt.or((!s.prompt.is_empty()).then_some(s.prompt));
+                        }
+                    }
+                    Test::Band(b) => why.push(format!("{b} risk ({})", d.risk.score)),
+                    Test::Change(name) => why.push(format!(
+                        "{} since the previous snapshot",
+                        name.replace('_', " ")
+                    )),
+                    Test::Streak(_) => {
+                        if let Some(s) = streak(code) {
+                            why.push(format!("flagged {s} snapshots in a row"));
+                        }
+                    }
+                    Test::CoverageBelow(_) => {}
+                }
+            }
+            let subject = if pairing_key(by, d, &audit.deals, rules, &mut key) {
+                format!("deal:{key}")
+            } else {
+                format!("deal:{}:{}", d.file, d.line)
+            };
+            why.dedup();
+            out.push(Hit {
+                playbook: p,
+                subject,
+                label: row
+                    .as_ref()
+                    .and_then(|r| r.name.or(r.id))
+                    .unwrap_or("")
+                    .to_string(),
+                owner: row.as_ref().and_then(|r| r.owner).map(str::to_string),
+                stage: row.as_ref().and_then(|r| r.stage).map(str::to_string),
+                amount: row.as_ref().and_then(|r| {
+                    r.amount.as_ref().map(|a| {
+                        format!(
+                            "{}{a}",
+                            r.currency
+                                .as_deref()
+                                .map_or(String::new(), |c| format!("{c} "))
+                        )
+                    })
+                }),
+                why,
+                prompt,
+                record_id: row.as_ref().and_then(|r| r.id).map(str::to_string),
+            });
+        }
+    }
+    out.extend(owner_hits(report, playbooks));
+    out
+}
+
+/// Owners whose coverage of the quarter (`--quota`) is below a playbook's multiple.
+fn owner_hits(report: &Report<'_>, playbooks: &[Playbook]) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let Some(coverage) = report.health().coverage.as_ref() else {
+        return out;
+    };
+    for (p, playbook) in playbooks.iter().enumerate() {
+        let Some(below) = playbook.when.iter().find_map(|t| match t {
+            Test::CoverageBelow(x) => Some(*x),
+            _ => None,
+        }) else {
+            continue;
+        };
+        for row in &coverage.owners {
+            let (Some(owner), Some(c)) = (&row.owner, row.coverage) else {
+                continue;
+            };
+            if c >= below || row.met {
+                continue;
+            }
+            out.push(Hit {
+                playbook: p,
+                subject: format!("owner:{owner}"),
+                label: owner.clone(),
+                owner: Some(owner.clone()),
+                stage: None,
+                amount: None,
+                why: vec![format!(
+                    "coverage {c:.2}× of the remaining quota ({} {}), below {below:.2}×",
+                    row.currency.as_deref().unwrap_or(""),
+                    row.remaining
+                )
+                .replace("( ", "(")],
+                prompt: Some(
+                    "Coverage is below what the quarter needs: which deals can be added or advanced this week?",
+                ),
+                record_id: None,
+            });
+        }
+    }
+    out
+}
