@@ -518,3 +518,40 @@ fn a_crash_mid_send_leaves_the_message_uncertain_never_resent() {
         list(&db)
     );
 }
+
+/// `--team` over `[team] file`: an owner of the export it lacks is listed once (Cy Diaz owns
+/// Echo, Fox and Hawk), whoever the playbooks hit; a team file with a problem stops the run
+/// naming its line and column.
+#[test]
+fn the_team_file_is_checked_and_owners_it_lacks_are_listed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.sqlite");
+    for week in 0..3 {
+        store(&db, week);
+    }
+    let (http, smtp) = (Http::start(false), Smtp::start());
+    let team = common::temp_file(
+        &dir,
+        "team.csv",
+        "owner,manager,email\nAnn Lee,Dee Park,ann@example.com\nBo Chen,Dee Park,bo@example.com\nDee Park,,dee@example.com\nRevOps,,revops@example.com\n",
+    );
+    let r = act(
+        &db,
+        3,
+        &http,
+        &smtp,
+        &["--dry-run", "-f", "json", "--team", &team],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(
+        plan["owners_missing_from_team"],
+        serde_json::json!(["Cy Diaz"])
+    );
+    let bad = common::temp_file(&dir, "bad.csv", "owner,manger\nAnn Lee,Dee Park\n");
+    let r = act(&db, 3, &http, &smtp, &["--dry-run", "--team", &bad]);
+    common::assert_exit_2(
+        &r,
+        "bad.csv:1:2: unknown column `manger`; did you mean `manager`?",
+    );
+}

@@ -134,6 +134,19 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
         &prior,
         audit.as_of,
     );
+    let mut plan = plan;
+    if let Some(team) = &team {
+        // Every owner of the export the team file lacks, once, not only those hit today.
+        let owners = &audit.deals.owners;
+        let mut missing: Vec<String> = (0..owners.len() as u32)
+            .map(|i| owners.name(i))
+            .filter(|o| !o.trim().is_empty() && team.member(o).is_none())
+            .map(str::to_string)
+            .collect();
+        missing.sort();
+        missing.dedup();
+        plan.owners_missing = missing;
+    }
     let as_of = audit.as_of.to_string();
     if let Some(path) = &args.tasks {
         write_tasks(path, args.tasks_format, &plan, &request)?;

@@ -114,14 +114,25 @@ fn deliver(route: &str, post: &Post<'_>, budget: &Budget) -> Delivery {
 /// The message: `text` (notification and fallback), and `blocks`: a header with the
 /// subject, then the text in sections under Slack's limits; `channel` for a member.
 pub(super) fn payload(msg: &Outgoing<'_>, member: Option<&str>) -> Value {
+    // The text is plain words from the export: nothing in it may become a mention
+    // (`<!channel>`, `<@U…>`) or a link, so Slack's three control characters are escaped.
+    let text = escape(msg.text);
     let mut payload = json!({
-        "text": shorten(msg.text, TEXT_MAX),
-        "blocks": blocks(msg.subject, msg.text),
+        "text": shorten(&text, TEXT_MAX),
+        "blocks": blocks(msg.subject, &text),
     });
     if let Some(member) = member {
         payload["channel"] = json!(member);
     }
     payload
+}
+
+/// `&`, `<` and `>` as Slack's mrkdwn wants them escaped, so that a deal named
+/// `<!channel> urgent` is shown, not acted on.
+pub(super) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub(super) fn blocks(subject: &str, text: &str) -> Vec<Value> {

@@ -477,3 +477,19 @@ fn https_to_a_server_that_does_not_speak_tls_fails_at_once() {
         "{delivery:?}"
     );
 }
+
+/// A deal named like a Slack mention or link is shown, not acted on: `&`, `<` and `>` are
+/// escaped in the text and every section.
+#[test]
+fn slack_text_cannot_mention_or_link() {
+    let text = "1. <!channel> Acme & Co <https://evil.example|click> (Ann)";
+    let data = digest();
+    let msg = Outgoing {
+        text,
+        ..outgoing(Channel::Slack, "", &data)
+    };
+    let payload = crate::notify::slack::payload(&msg, None);
+    let want = "1. &lt;!channel&gt; Acme &amp; Co &lt;https://evil.example|click&gt; (Ann)";
+    assert_eq!(payload["text"], want);
+    assert_eq!(payload["blocks"][1]["text"]["text"], want);
+}
