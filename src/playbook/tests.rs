@@ -196,3 +196,15 @@ fn who_cannot_be_reached_is_said_once() {
         ("slack", "Cy Diaz")
     );
 }
+
+/// The names playbooks may use are the signals' and the moves' own, in their order.
+#[test]
+fn playbook_names_are_the_signals_and_the_moves() {
+    use crate::deal::Signal;
+    use crate::rules::playbooks::{CHANGES, SIGNALS};
+    use crate::score::changes::Move;
+    let signals: Vec<&str> = Signal::ALL.iter().map(|s| s.name()).collect();
+    assert_eq!(signals, SIGNALS);
+    let moves: Vec<&str> = Move::ALL.iter().map(|m| m.name()).collect();
+    assert_eq!(moves, CHANGES);
+}

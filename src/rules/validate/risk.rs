@@ -21,18 +21,8 @@ pub(crate) struct RiskLayer {
     next_step_filler: Option<Vec<String>>,
 }
 
-/// The signals' weight keys, in the order a layer keeps them.
-const WEIGHTS: [&str; 9] = [
-    "overdue",
-    "stale",
-    "stage_aged",
-    "exit_criteria",
-    "forecast_mismatch",
-    "no_next_step",
-    "pushed",
-    "slipping",
-    "no_close_date",
-];
+/// The signals' weight keys, in the order a layer keeps them: the signals' names.
+const WEIGHTS: [&str; 9] = crate::rules::playbooks::SIGNALS;
 
 pub(super) fn check(c: &mut Checker<'_>, risk: &RawRisk) -> RiskLayer {
     let mut layer = RiskLayer {
