@@ -152,17 +152,24 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
         write_tasks(path, args.tasks_format, &plan, &request)?;
     }
     if args.dry_run {
+        // A table shows each digest's first items; JSON every one.
+        let items = match args.format {
+            ActFormat::Table => DRY_RUN_ITEMS,
+            ActFormat::Json => usize::MAX,
+        };
+        let bodies: Vec<String> = plan.messages.iter().map(|m| m.body(items)).collect();
         let shown: Vec<Shown> = plan
             .messages
             .iter()
-            .map(|m| Shown {
+            .zip(&bodies)
+            .map(|(m, body)| Shown {
                 key: &m.key,
                 playbook: &m.playbook,
                 channel: m.channel,
                 recipient: &m.recipient,
                 subject: &m.subject,
                 deals: &m.deals,
-                body: &m.body,
+                body,
                 state: "would send",
                 error: None,
             })
@@ -170,12 +177,16 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
         write(args.format, &as_of, true, &shown, &plan)?;
         return Ok(EXIT_PASS);
     }
-    let html: Vec<String> = plan.messages.iter().map(|m| m.html()).collect();
+    let texts: Vec<(String, String)> = plan
+        .messages
+        .iter()
+        .map(|m| (m.body(usize::MAX), m.html()))
+        .collect();
     let stored: Vec<_> = plan
         .messages
         .iter()
-        .zip(&html)
-        .map(|(m, h)| m.stored(h, audit.as_of))
+        .zip(&texts)
+        .map(|(m, (body, html))| m.stored(body, html, audit.as_of))
         .collect();
     outbox::record(&mut store, &as_of, &stored, &plan.state).context("recording the outbox")?;
     let endpoints = endpoints(&act.notify);
@@ -448,19 +459,6 @@ pub(crate) fn table_of(messages: &[Shown<'_>]) -> Table {
 /// How many items of each message a dry run's table shows (JSON shows them all).
 const DRY_RUN_ITEMS: usize = 20;
 
-/// A digest's text cut after `items` numbered items, saying how many more there are.
-fn shortened(body: &str, items: usize, total: usize) -> std::borrow::Cow<'_, str> {
-    let marker = format!("\n{}. ", items + 1);
-    match body.find(&marker) {
-        None => std::borrow::Cow::Borrowed(body),
-        Some(at) => std::borrow::Cow::Owned(format!(
-            "{}\n… and {} more (all of them in -f json)\n",
-            &body[..at],
-            total.saturating_sub(items)
-        )),
-    }
-}
-
 /// The deals of a message, the first three named: "Acme, Bolt, Cargo and 12 more".
 fn deal_list(deals: &[String]) -> String {
     match deals.len() {
@@ -521,7 +519,7 @@ fn write_table(
                 crate::report::terminal(m.recipient),
                 m.channel,
                 crate::report::terminal(m.subject),
-                crate::report::terminal(&shortened(m.body, DRY_RUN_ITEMS, m.deals.len()))
+                crate::report::terminal(m.body)
             )?;
         }
     }

@@ -15,7 +15,7 @@ use crate::report::Report;
 use crate::rules::playbooks::{Playbook, Test};
 use crate::score::Band;
 use crate::score::changes::Move;
-use crate::score::risk::Grader;
+use crate::score::risk::{Describe, Grader, describe as describe_signal};
 
 /// One playbook holding for one deal (or owner).
 #[derive(Clone, Debug, PartialEq)]
@@ -88,8 +88,7 @@ pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) 
             risk: &rules.risk,
             changes: &rules.changes,
         };
-        // The deal's words, made once, for the first playbook that holds.
-        let mut worded: Option<Option<crate::report::DealRow<'_>>> = None;
+        let store = &audit.deals;
         for (p, playbook) in playbooks.iter().enumerate() {
             if playbook.about_owners() {
                 continue;
@@ -126,7 +125,6 @@ pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) 
             if !holds {
                 continue;
             }
-            let row = worded.get_or_insert_with(|| report.deal(i));
             let mut why = Vec::new();
             let mut prompt = None;
             for t in &playbook.when {
@@ -140,13 +138,30 @@ pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) 
                         prompt = prompt.or_else(|| checks::doc(*c).and_then(|doc| doc.prompt));
                     }
                     Test::Signal { name, .. } => {
-                        if let Some(s) = row
-                            .as_ref()
-                            .and_then(|r| r.risk.as_ref())
-                            .and_then(|r| r.signals.iter().find(|s| s.signal == *name))
-                        {
-                            why.push(s.detail.clone());
-                            prompt = prompt.or((!s.prompt.is_empty()).then_some(s.prompt));
+                        if let Some(signal) = Signal::ALL.into_iter().find(|s| s.name() == *name) {
+                            // The one signal's words, as the report words it.
+                            let describe = Describe {
+                                grader,
+                                forecast: store.forecast(d),
+                                requires: stage
+                                    .map(|st| {
+                                        st.requires
+                                            .iter()
+                                            .map(|r| {
+                                                audit
+                                                    .table
+                                                    .id(&r.name)
+                                                    .map_or(r.name.as_str(), |id| {
+                                                        audit.table.name(id)
+                                                    })
+                                            })
+                                            .collect()
+                                    })
+                                    .unwrap_or_default(),
+                            };
+                            why.push(describe_signal(signal, &d.risk, &describe));
+                            let asked = checks::signal_doc(signal).map_or("", |doc| doc.prompt());
+                            prompt = prompt.or((!asked.is_empty()).then_some(asked));
                         }
                     }
                     Test::Band(b) => why.push(format!("{b} risk ({})", d.risk.score)),
@@ -168,29 +183,22 @@ pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) 
                 format!("deal:{}:{}", d.file, d.line)
             };
             why.dedup();
+            let non_empty = |t: &str| (!t.is_empty()).then(|| t.to_string());
             out.push(Hit {
                 playbook: p,
                 subject,
-                label: row
-                    .as_ref()
-                    .and_then(|r| r.name.or(r.id))
-                    .unwrap_or("")
-                    .to_string(),
-                owner: row.as_ref().and_then(|r| r.owner).map(str::to_string),
-                stage: row.as_ref().and_then(|r| r.stage).map(str::to_string),
-                amount: row.as_ref().and_then(|r| {
-                    r.amount.as_ref().map(|a| {
-                        format!(
-                            "{}{a}",
-                            r.currency
-                                .as_deref()
-                                .map_or(String::new(), |c| format!("{c} "))
-                        )
-                    })
+                label: non_empty(store.name(d))
+                    .or_else(|| non_empty(store.id(d)))
+                    .unwrap_or_default(),
+                owner: store.owner(d).map(str::to_string),
+                stage: store.stage_label(d, rules).map(str::to_string),
+                amount: d.amount().map(|a| match d.currency {
+                    Some(c) => format!("{c} {a}"),
+                    None => a.to_string(),
                 }),
                 why,
                 prompt,
-                record_id: row.as_ref().and_then(|r| r.id).map(str::to_string),
+                record_id: non_empty(store.id(d)),
             });
         }
     }

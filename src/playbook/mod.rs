@@ -84,7 +84,6 @@ pub(crate) struct Message {
     pub(crate) subject: String,
     /// The deals (or owners) it names, in order.
     pub(crate) deals: Vec<String>,
-    pub(crate) body: String,
     #[serde(skip)]
     pub(crate) items: Vec<Item>,
     #[serde(skip)]
@@ -345,9 +344,29 @@ impl Message {
         html(&self.recipient, &self.items, self.as_of)
     }
 
-    /// The message as the outbox stores it (`html` is [`Message::html`]).
+    /// The digest as plain text (Slack's mrkdwn too), its first `items` items (all with
+    /// `usize::MAX`), saying how many more there are.
+    pub(crate) fn body(&self, items: usize) -> String {
+        let mut s = text(
+            &self.recipient,
+            &self.items[..items.min(self.items.len())],
+            self.as_of,
+        );
+        if self.items.len() > items {
+            let _ = writeln!(
+                s,
+                "\n… and {} more (all of them in -f json)",
+                self.items.len() - items
+            );
+        }
+        s
+    }
+
+    /// The message as the outbox stores it (`body` and `html` are [`Message::body`] and
+    /// [`Message::html`]).
     pub(crate) fn stored<'m>(
         &'m self,
+        body: &'m str,
         html: &'m str,
         as_of: NaiveDate,
     ) -> crate::history::outbox::NewMessage<'m> {
@@ -359,7 +378,7 @@ impl Message {
             address: &self.address,
             subject: &self.subject,
             deals: &self.deals,
-            body: &self.body,
+            body,
             html,
             data: self.data(as_of).to_string(),
         }
@@ -434,7 +453,6 @@ fn message(
         address: addr.to_string(),
         deals: items.iter().map(|i| i.deal.clone()).collect(),
         as_of,
-        body: text(recipient, &items, as_of),
         subject,
         items,
     }

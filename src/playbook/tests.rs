@@ -84,7 +84,7 @@ fn the_owner_hears_once_and_the_manager_after_two_weeks() {
     );
     assert!(
         w1.messages[0]
-            .body
+            .body(usize::MAX)
             .contains("   Ask: When did you last speak with the buyer?")
     );
     assert!(
@@ -143,7 +143,7 @@ fn the_owner_hears_once_and_the_manager_after_two_weeks() {
     );
     assert!(
         w3.messages[2]
-            .body
+            .body(usize::MAX)
             .contains("Escalated to Dee Park: standing 2 weeks.")
     );
     // Week 4: escalated already: quiet again.
