@@ -192,9 +192,12 @@ pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) 
                     .unwrap_or_default(),
                 owner: store.owner(d).map(str::to_string),
                 stage: store.stage_label(d, rules).map(str::to_string),
-                amount: d.amount().map(|a| match d.currency {
-                    Some(c) => format!("{c} {a}"),
-                    None => a.to_string(),
+                amount: d.amount().map(|a| {
+                    let grouped = crate::words::group_amount(&a.to_string());
+                    match d.currency {
+                        Some(c) => format!("{c} {grouped}"),
+                        None => grouped,
+                    }
                 }),
                 why,
                 prompt,
