@@ -155,6 +155,7 @@ fn address<'a>(
     route: &Route,
     member: Option<&'a Member>,
     notify: &NotifyRules,
+    have_team: bool,
 ) -> Result<&'a str, &'static str> {
     let channel = matches!(route, Route::Channel(_));
     match via {
@@ -167,6 +168,9 @@ fn address<'a>(
         },
         Via::Teams | Via::Webhook => Ok(""),
         Via::Email if channel => Err("a channel has no email address"),
+        Via::Email if !have_team => {
+            Err("no team file to find an email in ([team] file, or act --team)")
+        }
         Via::Email => member
             .and_then(|m| m.email.as_deref())
             .ok_or("no email in the team file"),
@@ -283,7 +287,7 @@ pub(crate) fn plan(
                 continue;
             };
             for &via in &p.via {
-                match address(via, route, member, notify) {
+                match address(via, route, member, notify, team.is_some()) {
                     Ok(addr) => {
                         let at = match index.get(&(name, via, addr)) {
                             Some(&at) => at,

@@ -208,3 +208,25 @@ fn playbook_names_are_the_signals_and_the_moves() {
     let moves: Vec<&str> = Move::ALL.iter().map(|m| m.name()).collect();
     assert_eq!(moves, CHANGES);
 }
+
+/// Without a team file, email reaches no one and says why; the Slack webhook still posts.
+#[test]
+fn without_a_team_file_email_says_so() {
+    let (playbooks, _, notify) = setup();
+    let hits = [hit("Ann Lee")];
+    let p = plan(
+        &hits,
+        &playbooks,
+        None,
+        &notify,
+        &State::new(),
+        day("2026-11-06"),
+    );
+    assert_eq!(
+        p.unreachable,
+        ["Ann Lee by email: no team file to find an email in ([team] file, or act --team)"]
+    );
+    assert!(p.owners_missing.is_empty());
+    assert_eq!(p.messages.len(), 1);
+    assert_eq!(p.messages[0].channel, "slack");
+}
