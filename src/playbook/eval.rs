@@ -76,137 +76,186 @@ pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) 
         {
             continue;
         }
-        let open = standing(d, rules) == Standing::Open;
         let stage = match d.stage {
             StageKey::Known(s, _) => rules.stages.get(s as usize),
             _ => None,
         };
-        let grader = Grader {
-            as_of: audit.as_of,
-            close_date: d.close_date,
-            stage,
-            risk: &rules.risk,
-            changes: &rules.changes,
+        let deal = DealTests {
+            audit,
+            report,
+            d,
+            findings,
+            moves: moves.get(&index).copied(),
+            open: standing(d, rules) == Standing::Open,
+            grader: Grader {
+                as_of: audit.as_of,
+                close_date: d.close_date,
+                stage,
+                risk: &rules.risk,
+                changes: &rules.changes,
+            },
         };
-        let store = &audit.deals;
         for (p, playbook) in playbooks.iter().enumerate() {
-            if playbook.about_owners() {
+            if playbook.about_owners() || !playbook.when.iter().all(|t| deal.holds(t, playbook)) {
                 continue;
-            }
-            let code = playbook.when.iter().find_map(|t| match t {
-                Test::Code(c) => Some(*c),
-                _ => None,
-            });
-            let streak = |c: Option<Code>| {
-                findings
-                    .iter()
-                    .filter(|(fc, _)| c.is_none_or(|want| *fc == want))
-                    .filter_map(|(_, fi)| report.streak(*fi))
-                    .max()
-            };
-            // Whether it holds, from the figures alone: words only for what does.
-            let holds = playbook.when.iter().all(|t| match t {
-                Test::Code(c) => findings.iter().any(|(fc, _)| fc == c),
-                Test::Signal { name, beyond } => Signal::ALL
-                    .into_iter()
-                    .find(|s| s.name() == *name)
-                    .is_some_and(|signal| {
-                        open && d.risk.signals().contains(signal)
-                            && beyond.is_none_or(|b| grader.distance(signal, &d.risk).beyond >= b)
-                    }),
-                Test::Band(b) => open && Band::of(d.risk.score, &rules.risk).as_str() == *b,
-                Test::Change(name) => Move::ALL
-                    .into_iter()
-                    .find(|m| m.name() == *name)
-                    .is_some_and(|m| moves.get(&index).is_some_and(|ms| ms.contains(m))),
-                Test::Streak(n) => streak(code).is_some_and(|s| s >= *n),
-                Test::CoverageBelow(_) => false,
-            });
-            if !holds {
-                continue;
-            }
-            let mut why = Vec::new();
-            let mut prompt = None;
-            for t in &playbook.when {
-                match t {
-                    Test::Code(c) => {
-                        for (_, fi) in findings.iter().filter(|(fc, _)| fc == c) {
-                            if let Some(f) = report.finding(*fi) {
-                                why.push(format!("{}: {}", c.as_str(), f.message));
-                            }
-                        }
-                        prompt = prompt.or_else(|| checks::doc(*c).and_then(|doc| doc.prompt));
-                    }
-                    Test::Signal { name, .. } => {
-                        if let Some(signal) = Signal::ALL.into_iter().find(|s| s.name() == *name) {
-                            // The one signal's words, as the report words it.
-                            let describe = Describe {
-                                grader,
-                                forecast: store.forecast(d),
-                                requires: stage
-                                    .map(|st| {
-                                        st.requires
-                                            .iter()
-                                            .map(|r| {
-                                                audit
-                                                    .table
-                                                    .id(&r.name)
-                                                    .map_or(r.name.as_str(), |id| {
-                                                        audit.table.name(id)
-                                                    })
-                                            })
-                                            .collect()
-                                    })
-                                    .unwrap_or_default(),
-                            };
-                            why.push(describe_signal(signal, &d.risk, &describe));
-                            let asked = checks::signal_doc(signal).map_or("", |doc| doc.prompt());
-                            prompt = prompt.or((!asked.is_empty()).then_some(asked));
-                        }
-                    }
-                    Test::Band(b) => why.push(format!("{b} risk ({})", d.risk.score)),
-                    Test::Change(name) => why.push(format!(
-                        "{} since the previous snapshot",
-                        name.replace('_', " ")
-                    )),
-                    Test::Streak(_) => {
-                        if let Some(s) = streak(code) {
-                            why.push(format!("flagged {s} snapshots in a row"));
-                        }
-                    }
-                    Test::CoverageBelow(_) => {}
-                }
             }
             let subject = if pairing_key(by, d, &audit.deals, rules, &mut key) {
                 format!("deal:{key}")
             } else {
                 format!("deal:{}:{}", d.file, d.line)
             };
-            why.dedup();
-            let non_empty = |t: &str| (!t.is_empty()).then(|| t.to_string());
-            out.push(Hit {
-                playbook: p,
-                subject,
-                label: non_empty(store.name(d))
-                    .or_else(|| non_empty(store.id(d)))
-                    .unwrap_or_default(),
-                owner: store.owner(d).map(str::to_string),
-                stage: store.stage_label(d, rules).map(str::to_string),
-                amount: d.amount().map(|a| {
-                    let grouped = crate::words::group_amount(&a.to_string());
-                    match d.currency {
-                        Some(c) => format!("{c} {grouped}"),
-                        None => grouped,
-                    }
-                }),
-                why,
-                prompt,
-                record_id: non_empty(store.id(d)),
-            });
+            out.push(deal.hit(p, playbook, subject));
         }
     }
     out.extend(owner_hits(report, playbooks));
     out
+}
+
+/// One deal as the playbooks' tests read it.
+struct DealTests<'a> {
+    audit: &'a crate::audit::Audit,
+    report: &'a Report<'a>,
+    d: &'a crate::deal::Deal,
+    /// Its findings: (code, finding index).
+    findings: &'a [(Code, usize)],
+    moves: Option<crate::score::changes::Moves>,
+    open: bool,
+    grader: Grader<'a>,
+}
+
+impl DealTests<'_> {
+    /// The longest streak of the deal's findings (of `code`, when given).
+    fn streak(&self, code: Option<Code>) -> Option<u16> {
+        self.findings
+            .iter()
+            .filter(|(fc, _)| code.is_none_or(|want| *fc == want))
+            .filter_map(|(_, fi)| self.report.streak(*fi))
+            .max()
+    }
+
+    /// Whether `test` of `playbook` holds, from the figures alone: words only for what does.
+    fn holds(&self, test: &Test, playbook: &Playbook) -> bool {
+        let d = self.d;
+        match test {
+            Test::Code(c) => self.findings.iter().any(|(fc, _)| fc == c),
+            Test::Signal { name, beyond } => signal(name).is_some_and(|signal| {
+                self.open
+                    && d.risk.signals().contains(signal)
+                    && beyond.is_none_or(|b| self.grader.distance(signal, &d.risk).beyond >= b)
+            }),
+            Test::Band(b) => {
+                self.open && Band::of(d.risk.score, &self.audit.rules.risk).as_str() == *b
+            }
+            Test::Change(name) => Move::ALL
+                .into_iter()
+                .find(|m| m.name() == *name)
+                .is_some_and(|m| self.moves.is_some_and(|ms| ms.contains(m))),
+            Test::Streak(n) => self.streak(code_of(playbook)).is_some_and(|s| s >= *n),
+            Test::CoverageBelow(_) => false,
+        }
+    }
+
+    /// The words of the deal's one signal, as the report words it.
+    fn signal_words(&self, signal: Signal) -> String {
+        let audit = self.audit;
+        let table = &audit.table;
+        let describe = Describe {
+            grader: self.grader,
+            forecast: audit.deals.forecast(self.d),
+            requires: self
+                .grader
+                .stage
+                .map(|st| {
+                    st.requires
+                        .iter()
+                        .map(|r| {
+                            table
+                                .id(&r.name)
+                                .map_or(r.name.as_str(), |id| table.name(id))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        describe_signal(signal, &self.d.risk, &describe)
+    }
+
+    /// Why `playbook` holds, one line per test, and the question to ask.
+    fn why(&self, playbook: &Playbook) -> (Vec<String>, Option<&'static str>) {
+        let mut why = Vec::new();
+        let mut prompt = None;
+        for t in &playbook.when {
+            match t {
+                Test::Code(c) => {
+                    for (_, fi) in self.findings.iter().filter(|(fc, _)| fc == c) {
+                        if let Some(f) = self.report.finding(*fi) {
+                            why.push(format!("{}: {}", c.as_str(), f.message));
+                        }
+                    }
+                    prompt = prompt.or_else(|| checks::doc(*c).and_then(|doc| doc.prompt));
+                }
+                Test::Signal { name, .. } => {
+                    if let Some(signal) = signal(name) {
+                        why.push(self.signal_words(signal));
+                        let asked = checks::signal_doc(signal).map_or("", |doc| doc.prompt());
+                        prompt = prompt.or((!asked.is_empty()).then_some(asked));
+                    }
+                }
+                Test::Band(b) => why.push(format!("{b} risk ({})", self.d.risk.score)),
+                Test::Change(name) => why.push(format!(
+                    "{} since the previous snapshot",
+                    name.replace('_', " ")
+                )),
+                Test::Streak(_) => {
+                    if let Some(s) = self.streak(code_of(playbook)) {
+                        why.push(format!("flagged {s} snapshots in a row"));
+                    }
+                }
+                Test::CoverageBelow(_) => {}
+            }
+        }
+        why.dedup();
+        (why, prompt)
+    }
+
+    /// The hit of the `p`th playbook on this deal.
+    fn hit(&self, p: usize, playbook: &Playbook, subject: String) -> Hit {
+        let (store, d) = (&self.audit.deals, self.d);
+        let (why, prompt) = self.why(playbook);
+        let non_empty = |t: &str| (!t.is_empty()).then(|| t.to_string());
+        Hit {
+            playbook: p,
+            subject,
+            label: non_empty(store.name(d))
+                .or_else(|| non_empty(store.id(d)))
+                .unwrap_or_default(),
+            owner: store.owner(d).map(str::to_string),
+            stage: store.stage_label(d, &self.audit.rules).map(str::to_string),
+            amount: d.amount().map(|a| {
+                let grouped = crate::words::group_amount(&a.to_string());
+                match d.currency {
+                    Some(c) => format!("{c} {grouped}"),
+                    None => grouped,
+                }
+            }),
+            why,
+            prompt,
+            record_id: non_empty(store.id(d)),
+        }
+    }
+}
+
+/// The signal a playbook names.
+fn signal(name: &str) -> Option<Signal> {
+    Signal::ALL.into_iter().find(|s| s.name() == name)
+}
+
+/// The code a playbook's `when` names, which its `streak` is about.
+fn code_of(playbook: &Playbook) -> Option<Code> {
+    playbook.when.iter().find_map(|t| match t {
+        Test::Code(c) => Some(*c),
+        _ => None,
+    })
 }
 
 /// Owners whose coverage of the quarter (`--quota`) is below a playbook's multiple.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::input::team::{Member, Team};
-use crate::rules::playbooks::{NotifyRules, Playbook, Repeat, Route, Via};
+use crate::rules::playbooks::{NotifyRules, Playbook, Repeat, Route, TaskRule, Via};
 pub(crate) use eval::Hit;
 
 pub(crate) use crate::history::outbox::State;
@@ -240,36 +240,13 @@ pub(crate) fn plan(
                 routes.push((&e.to, Some(to)));
             }
         }
-        if let (Some(task), Some(record_id), true) = (
+        if let (Some(rule), Some(record_id), true) = (
             p.task.as_ref(),
             hit.record_id.as_ref(),
             routes.iter().any(|(_, e)| e.is_none()) || escalated_now,
         ) {
-            let fill = |t: &str| {
-                t.replace("{deal}", &hit.label)
-                    .replace("{owner}", hit.owner.as_deref().unwrap_or(""))
-                    .replace("{stage}", hit.stage.as_deref().unwrap_or(""))
-                    .replace("{why}", &hit.why.join("; "))
-            };
-            let mut description = hit.why.join("\n");
-            if let Some(prompt) = hit.prompt {
-                description.push_str("\nAsk: ");
-                description.push_str(prompt);
-            }
-            plan.tasks.push(Task {
-                playbook: p.id.clone(),
-                record_id: record_id.clone(),
-                owner: hit.owner.clone().unwrap_or_default(),
-                owner_email: hit
-                    .owner
-                    .as_deref()
-                    .and_then(|o| team.and_then(|t| t.member(o)))
-                    .and_then(|m| m.email.clone()),
-                subject: fill(&task.subject),
-                due: as_of + chrono::Days::new(u64::from(task.due_in_days)),
-                high: escalated_now,
-                description,
-            });
+            plan.tasks
+                .push(task(p, rule, hit, record_id, team, as_of, escalated_now));
         }
         let mut shared: Option<std::rc::Rc<ItemText>> = None;
         for (route, escalated) in routes {
@@ -395,6 +372,44 @@ impl Message {
             "recipient": self.recipient,
             "items": self.items,
         })
+    }
+}
+
+/// The CRM task of a hit of `p`, whose `task` is `rule`: its subject filled in, due
+/// `due_in_days` after as-of, high priority when it escalated this run.
+fn task(
+    p: &Playbook,
+    rule: &TaskRule,
+    hit: &Hit,
+    record_id: &str,
+    team: Option<&Team>,
+    as_of: NaiveDate,
+    escalated: bool,
+) -> Task {
+    let subject = rule
+        .subject
+        .replace("{deal}", &hit.label)
+        .replace("{owner}", hit.owner.as_deref().unwrap_or(""))
+        .replace("{stage}", hit.stage.as_deref().unwrap_or(""))
+        .replace("{why}", &hit.why.join("; "));
+    let mut description = hit.why.join("\n");
+    if let Some(prompt) = hit.prompt {
+        description.push_str("\nAsk: ");
+        description.push_str(prompt);
+    }
+    Task {
+        playbook: p.id.clone(),
+        record_id: record_id.to_string(),
+        owner: hit.owner.clone().unwrap_or_default(),
+        owner_email: hit
+            .owner
+            .as_deref()
+            .and_then(|o| team.and_then(|t| t.member(o)))
+            .and_then(|m| m.email.clone()),
+        subject,
+        due: as_of + chrono::Days::new(u64::from(rule.due_in_days)),
+        high: escalated,
+        description,
     }
 }
 

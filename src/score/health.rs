@@ -378,6 +378,20 @@ pub(crate) struct Audited<'a> {
     pub(crate) by: Option<&'a str>,
 }
 
+/// The first day of a trailing window of `window` days that ends on `as_of`.
+fn window_start(as_of: NaiveDate, window: u32) -> NaiveDate {
+    as_of
+        .checked_sub_days(Days::new(u64::from(window.saturating_sub(1))))
+        .unwrap_or(as_of)
+}
+
+/// The one currency a quota file names, when every row that names one names it.
+fn quota_currency(quotas: &Quotas) -> Option<Currency> {
+    let mut named = quotas.rows.iter().filter_map(|r| r.currency);
+    let first = named.next()?;
+    named.all(|c| c == first).then_some(first)
+}
+
 pub(crate) fn compute(
     audit: Audited<'_>,
     sole: Option<Currency>,
@@ -385,18 +399,12 @@ pub(crate) fn compute(
 ) -> Health {
     // Amounts that name no currency are in the export's one currency, else in the quota
     // file's one currency, when it has one.
-    let sole = sole.or_else(|| {
-        let mut named = quotas?.rows.iter().filter_map(|r| r.currency);
-        let first = named.next()?;
-        named.all(|c| c == first).then_some(first)
-    });
+    let sole = sole.or_else(|| quotas.and_then(quota_currency));
     let rules = audit.rules;
     let deals = audit.deals;
     let as_of = audit.as_of;
     let window = rules.forecast.win_rate_days;
-    let from = as_of
-        .checked_sub_days(Days::new(u64::from(window.saturating_sub(1))))
-        .unwrap_or(as_of);
+    let from = window_start(as_of, window);
     let (q_first, q_last, q_name) = rules.forecast.quarter_of(as_of);
 
     // Forecast classes per forecast id, decided once.
