@@ -208,6 +208,9 @@ impl AuditRequest {
         if let Some(owners) = user.and_then(|u| u.owners_path()) {
             kept.add(&owners, Role::Owners);
         }
+        if let Some(team) = user.and_then(|u| u.team_path()) {
+            kept.add(&team, Role::Team);
+        }
         if let Some(history) = &self.history {
             kept.add(history, Role::History);
         }

@@ -555,3 +555,101 @@ fn the_team_file_is_checked_and_owners_it_lacks_are_listed() {
         "bad.csv:1:2: unknown column `manger`; did you mean `manager`?",
     );
 }
+
+/// Coverage playbooks per owner and per team (the team file's `team` column), and the link
+/// to the report `act` writes. By hand, from fixtures/history/quotas.csv (FY2027-Q2, the
+/// quarter holding 2026-11-27 with a July fiscal year) and week 4: East is Ann Lee, Bo Chen
+/// and Dee Park, quota 200,000 + 100,000 + 50,000, won 50,000 (Ann), so 300,000 remains;
+/// its open pipeline in the quarter is Bo's 180,000: 0.60×. Dee Park is the manager its
+/// owners share. West (Cy Diaz) has no quota: no row.
+#[test]
+fn coverage_playbooks_per_owner_and_team_link_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("h.sqlite");
+    store(&db, 2);
+    std::fs::copy("fixtures/act/team.csv", dir.path().join("team.csv")).expect("team");
+    let rules = common::temp_file(
+        &dir,
+        "rules.toml",
+        "[input]\npreset = \"salesforce\"\n[forecast]\nfiscal_year_start_month = 7\nwin_rate_days = 365\n\
+         [team]\nfile = \"team.csv\"\n[notify.email]\nsmtp = \"${PIPELINT_TEST_SMTP}\"\nfrom = \"revops@example.com\"\n\
+         [[playbooks]]\nid = \"team-coverage\"\nwhen = { coverage_below = 3, per = \"team\" }\nto = \"manager\"\nvia = [\"email\"]\n",
+    );
+    let html = dir.path().join("pipeline.html");
+    let html_arg = format!("html={}", html.display());
+    let act_with = |extra: &[&str]| {
+        run(pipelint()
+            .args(["act", "fixtures/history/week4_2026-11-27.csv", "-r", &rules])
+            .args(["--as-of", "2026-11-27", "--history"])
+            .arg(&db)
+            .args(["--quota", "fixtures/history/quotas.csv", "--dry-run"])
+            .args(extra)
+            .env("PIPELINT_TEST_SMTP", "smtp://127.0.0.1:9"))
+    };
+    let r = act_with(&[
+        "-f",
+        "json",
+        "--report",
+        &html_arg,
+        "--report-url",
+        "https://intranet.example/pipeline.html",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let messages = plan["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 1, "{}", r.stdout);
+    assert_eq!(messages[0]["recipient"], "Dee Park");
+    assert_eq!(messages[0]["deals"], serde_json::json!(["team East"]));
+    assert_eq!(
+        messages[0]["body"],
+        "For Dee Park, from the pipelint audit as of 2026-11-27:\n\n\
+         1. team East [team-coverage]\n   \
+         - coverage 0.60× of the remaining quota (USD 300,000.00), below 3.00×\n   \
+         Ask: Coverage is below what the quarter needs: which deals can be added or advanced this week?\n\n\
+         The full report: https://intranet.example/pipeline.html\n"
+    );
+    let written = std::fs::read_to_string(&html).expect("the HTML report is written");
+    assert!(written.starts_with("<!DOCTYPE html>"), "{}", &written[..80]);
+
+    // Without --report-url, the digest names the path the report was written to.
+    let r = act_with(&["-f", "json", "--report", &html_arg]);
+    let plan: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let body = plan["messages"][0]["body"].as_str().unwrap_or_default();
+    assert!(
+        body.ends_with(&format!("The full report: {}\n", html.display())),
+        "{body}"
+    );
+
+    // No report may replace the team file or the history; a link must be an address.
+    let team_arg = format!("html={}", dir.path().join("team.csv").display());
+    let r = act_with(&["--report", &team_arg]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("the team file"), "{}", r.stderr);
+    let r = act_with(&["--report-url", "javascript:alert(1)"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is not an https:// or http:// address"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("team.csv")).expect("team"),
+        std::fs::read_to_string("fixtures/act/team.csv").expect("fixture")
+    );
+
+    // A team playbook cannot go to "owner": a team has none.
+    let owner_rules = common::temp_file(
+        &dir,
+        "owner.toml",
+        "[input]\npreset = \"salesforce\"\n[team]\nfile = \"team.csv\"\n[notify.email]\nsmtp = \"${PIPELINT_TEST_SMTP}\"\nfrom = \"r@example.com\"\n\
+         [[playbooks]]\nid = \"t\"\nwhen = { coverage_below = 3, per = \"team\" }\nto = \"owner\"\nvia = [\"email\"]\n",
+    );
+    let r = run(pipelint()
+        .args(["rules", "check", &owner_rules]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("owner.toml:11:6: playbook \"t\" is about teams, and a team has no owner"),
+        "{}",
+        r.stderr
+    );
+}

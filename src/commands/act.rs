@@ -18,6 +18,8 @@ use crate::history::outbox::{self, Stored};
 use crate::input::team::Team;
 use crate::notify::{self, Budget, Channel, Endpoints, Outgoing, Policy, Secret};
 use crate::playbook::{self, Plan};
+use crate::report::output::{self as out, Guard, Target, Wanted};
+use crate::report::{EmitOptions, Format};
 use crate::rules::playbooks::{EnvRef, NotifyRules};
 use crate::session::{AuditRequest, thread_count};
 
@@ -81,6 +83,16 @@ pub(crate) struct ActArgs {
     #[arg(long, value_enum, default_value_t = TasksFormat::Salesforce, requires = "tasks")]
     pub(crate) tasks_format: TasksFormat,
 
+    /// Also write the audit as FORMAT to PATH, e.g. --report html=pipeline.html
+    /// (repeatable); each digest links to the HTML one, or to --report-url
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = super::audit::parse_report)]
+    pub(crate) reports: Vec<(Format, PathBuf)>,
+
+    /// Where the HTML report is published (an https:// or http:// address): the link each
+    /// digest carries, instead of the --report html path
+    #[arg(long = "report-url", value_name = "URL", value_parser = parse_report_url)]
+    pub(crate) report_url: Option<String>,
+
     /// Worker threads (0 = one per core)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub(crate) threads: usize,
@@ -107,6 +119,8 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
         history: Some(args.history.clone()),
         ..AuditRequest::default()
     };
+    // Every file asked for is checked (and created) before the work.
+    let (mut reports, tasks) = prepare_outputs(args, &request)?;
     let (run, store) = request.run_in(!args.dry_run)?;
     let Some(mut store) = store else {
         bail!("no history was opened");
@@ -124,7 +138,16 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
         None => None,
     };
     let report = run.report(&run.gate_settings());
-    let hits = playbook::eval::hits(&run, &report, &act.playbooks);
+    let options = EmitOptions {
+        top: request.top,
+        color: false,
+        terminal: false,
+        threads,
+    };
+    for (format, target) in reports.drain(..) {
+        super::audit::write_report(&report, format, target, &options)?;
+    }
+    let hits = playbook::eval::hits(&run, &report, &act.playbooks, team.as_ref());
     let prior = outbox::state(&store).context("reading the outbox")?;
     let plan = playbook::plan(
         &hits,
@@ -135,6 +158,7 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
         audit.as_of,
     );
     let mut plan = plan;
+    plan.link(report_link(args).as_deref());
     if let Some(team) = &team {
         // Every owner of the export the team file lacks, once, not only those hit today.
         let owners = &audit.deals.owners;
@@ -148,8 +172,8 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
         plan.owners_missing = missing;
     }
     let as_of = audit.as_of.to_string();
-    if let Some(path) = &args.tasks {
-        write_tasks(path, args.tasks_format, &plan, &request)?;
+    if let Some(target) = tasks {
+        write_tasks(target, args.tasks_format, &plan)?;
     }
     if args.dry_run {
         // A table shows each digest's first items; JSON every one.
@@ -204,23 +228,80 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
     )
 }
 
-/// The CRM task import file, replaced atomically (never an input or the history).
-fn write_tasks(
-    path: &std::path::Path,
-    format: TasksFormat,
-    plan: &Plan,
+/// `--report-url`: an http(s) address with nothing a link could be broken out of.
+fn parse_report_url(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let scheme = s.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("https" | "http")) {
+        return Err(format!(
+            "`{s}` is not an https:// or http:// address of the published report"
+        ));
+    }
+    if s.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'))
+    {
+        return Err(format!(
+            "`{s}` has a space, quote or angle bracket: percent-encode it (%20, %22, %3C)"
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// The link each digest carries: `--report-url`, else the `--report html` path as given.
+fn report_link(args: &ActArgs) -> Option<String> {
+    args.report_url.clone().or_else(|| {
+        args.reports
+            .iter()
+            .find(|(f, _)| *f == Format::Html)
+            .map(|(_, p)| p.display().to_string())
+    })
+}
+
+/// Every `--report` and the `--tasks` file, checked and opened before the work, so a bad
+/// path fails first; none may be an input, the rules, the team file or the history.
+fn prepare_outputs(
+    args: &ActArgs,
     request: &AuditRequest,
-) -> Result<()> {
-    use crate::report::formats::csv::text;
-    use crate::report::output::{self, Guard, Wanted};
-    let kept = request.kept();
+) -> Result<(Vec<(Format, Target)>, Option<Target>)> {
+    let mut kept = request.kept();
+    if let Some(team) = &args.team {
+        kept.add(team, crate::report::output::kept::Role::Team);
+    }
+    let mut wanted: Vec<Wanted<'_>> = args
+        .reports
+        .iter()
+        .map(|(format, path)| {
+            if format.is_directory() {
+                Wanted {
+                    path,
+                    want: out::Want::Directory,
+                    source: None,
+                }
+            } else {
+                Wanted::file(path)
+            }
+        })
+        .collect();
+    if let Some(path) = &args.tasks {
+        wanted.push(Wanted::file(path));
+    }
     let guard = Guard {
         kept: &kept,
         stdout_taken: true,
     };
-    let Some(target) = output::prepare(&[Wanted::file(path)], &guard)?.pop() else {
-        bail!("cannot write the task file {}", path.display());
+    let mut targets = out::prepare(&wanted, &guard)?;
+    let tasks = if args.tasks.is_some() {
+        targets.pop()
+    } else {
+        None
     };
+    let reports = args.reports.iter().map(|(f, _)| *f).zip(targets).collect();
+    Ok((reports, tasks))
+}
+
+/// The CRM task import file, replaced atomically (never an input or the history).
+fn write_tasks(target: Target, format: TasksFormat, plan: &Plan) -> Result<()> {
+    use crate::report::formats::csv::text;
     let mut body = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut body);

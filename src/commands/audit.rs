@@ -81,16 +81,7 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
             terminal: to_stdout && stdout_tty,
             threads,
         };
-        if format.is_directory() {
-            let notes = target.write_files(crate::report::FILES_MARKER, |files| {
-                report.emit_files(format, &options, files)
-            })?;
-            for line in notes {
-                note(&format!("pipelint: {line}"));
-            }
-            continue;
-        }
-        if target.write_with(|w| report.emit(format, &options, w))? == Delivered::ReaderGone {
+        if write_report(&report, format, target, &options)? == Delivered::ReaderGone {
             return Ok(code);
         }
     }
@@ -158,6 +149,26 @@ fn prepare_targets(args: &AuditArgs, kept: &Kept) -> Result<Vec<(Job, Target)>> 
         .map(|(job, _)| job)
         .zip(prepared)
         .collect())
+}
+
+/// Write `report` as `format` to `target`: a directory of files (saying what it left), or
+/// one file or standard output.
+pub(super) fn write_report(
+    report: &crate::report::Report<'_>,
+    format: Format,
+    target: Target,
+    options: &EmitOptions,
+) -> Result<Delivered> {
+    if format.is_directory() {
+        let notes = target.write_files(crate::report::FILES_MARKER, |files| {
+            report.emit_files(format, options, files)
+        })?;
+        for line in notes {
+            note(&format!("pipelint: {line}"));
+        }
+        return Ok(Delivered::All);
+    }
+    target.write_with(|w| report.emit(format, options, w))
 }
 
 /// The variable GitHub Actions names the job summary file in.
@@ -283,7 +294,7 @@ pub(crate) struct AuditArgs {
     pub(crate) color: ColorWhen,
 }
 
-fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+pub(super) fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = s
         .split_once('=')
         .ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. json=audit.json)"))?;

@@ -61,6 +61,12 @@ pub(super) fn target(post: &Post<'_>) -> Result<Target, String> {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => return Err(not_url()),
     };
+    if url.scheme() == "http" && !loopback {
+        return Err(format!(
+            "{} is plain http:// to another machine: the digest (deal names, amounts) and any token in the address would cross the network unencrypted; use its https:// address (http:// is sent only to 127.0.0.1 or localhost)",
+            post.shown
+        ));
+    }
     if post.key.is_empty() || !post.key.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
         return Err(format!(
             "the idempotency key {:?} cannot be sent as a header (printable ASCII only)",

@@ -44,7 +44,7 @@ pub(super) fn send(msg: &Outgoing<'_>, endpoints: &Endpoints, budget: &Budget) -
 /// bold TextBlock, the text as a wrapping TextBlock (with the mention first, when `to`
 /// names someone).
 pub(super) fn payload(msg: &Outgoing<'_>) -> Value {
-    let text = cut(msg.text, TEXT_MAX_BYTES);
+    let text = cut(&markdown(msg.text), TEXT_MAX_BYTES);
     let handle = msg.to.trim();
     let (text, entities) = if handle.is_empty() {
         (text, Vec::new())
@@ -69,6 +69,12 @@ pub(super) fn payload(msg: &Outgoing<'_>) -> Value {
     if !entities.is_empty() {
         card["msteams"] = json!({"entities": entities});
     }
+    if let Some(link) = msg.data["report"]
+        .as_str()
+        .filter(|l| crate::playbook::is_web(l))
+    {
+        card["actions"] = json!([{"type": "Action.OpenUrl", "title": "The full report", "url": link}]);
+    }
     json!({
         "type": "message",
         "attachments": [{
@@ -77,6 +83,45 @@ pub(super) fn payload(msg: &Outgoing<'_>) -> Value {
             "content": card,
         }],
     })
+}
+
+/// The plain-text digest as a TextBlock's markdown: each line a paragraph of its own (a
+/// TextBlock joins lines that one line break separates), and every character its markdown
+/// acts on escaped, so no cell makes a link, emphasis, code or a heading. The digest's own
+/// list markers (`1.`, `-`) stay.
+fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = if line.starts_with("- ") {
+            2
+        } else if digits > 0 && line[digits..].starts_with(". ") {
+            digits + 2
+        } else {
+            0
+        };
+        out.push_str(&line[..marker]);
+        let rest = &line[marker..];
+        // What would start a list or a heading at the start of the content.
+        let lead = rest.bytes().take_while(u8::is_ascii_digit).count();
+        for (at, c) in rest.char_indices() {
+            let opens_block = (at == 0 && matches!(c, '-' | '+' | '='))
+                || (at == lead && lead > 0 && matches!(c, '.' | ')'));
+            if opens_block
+                || matches!(
+                    c,
+                    '\\' | '*' | '_' | '[' | ']' | '(' | ')' | '~' | '`' | '#' | '<' | '>' | '|'
+                )
+            {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `text` within `max` bytes, cut at a line (or else a character) with a note.

@@ -12,7 +12,8 @@ use crate::diag::{Code, Subject};
 use crate::facts::pairing::pairing_key;
 use crate::facts::standing::{Standing, standing};
 use crate::report::Report;
-use crate::rules::playbooks::{Playbook, Test};
+use crate::input::team::Team;
+use crate::rules::playbooks::{Per, Playbook, Test};
 use crate::score::Band;
 use crate::score::changes::Move;
 use crate::score::risk::{Describe, Grader, describe as describe_signal};
@@ -35,11 +36,19 @@ pub(crate) struct Hit {
     pub(crate) prompt: Option<&'static str>,
     /// The deal's record id, for a CRM task.
     pub(crate) record_id: Option<String>,
+    /// A team's hit: the manager `to = "manager"` reaches (the one most of its owners
+    /// share in the team file).
+    pub(crate) lead: Option<String>,
 }
 
 /// Every hit of every playbook, deals in input order (vanished deals after), then owners;
 /// deterministic.
-pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) -> Vec<Hit> {
+pub(crate) fn hits(
+    run: &AuditRun,
+    report: &Report<'_>,
+    playbooks: &[Playbook],
+    team: Option<&Team>,
+) -> Vec<Hit> {
     let audit = &run.audit;
     let rules = &audit.rules;
     // The findings of each deal: (code, finding index).
@@ -107,7 +116,7 @@ pub(crate) fn hits(run: &AuditRun, report: &Report<'_>, playbooks: &[Playbook]) 
             out.push(deal.hit(p, playbook, subject));
         }
     }
-    out.extend(owner_hits(report, playbooks));
+    out.extend(coverage_hits(report, playbooks, team));
     out
 }
 
@@ -151,7 +160,7 @@ impl DealTests<'_> {
                 .find(|m| m.name() == *name)
                 .is_some_and(|m| self.moves.is_some_and(|ms| ms.contains(m))),
             Test::Streak(n) => self.streak(code_of(playbook)).is_some_and(|s| s >= *n),
-            Test::CoverageBelow(_) => false,
+            Test::CoverageBelow(..) => false,
         }
     }
 
@@ -211,7 +220,7 @@ impl DealTests<'_> {
                         why.push(format!("flagged {s} snapshots in a row"));
                     }
                 }
-                Test::CoverageBelow(_) => {}
+                Test::CoverageBelow(..) => {}
             }
         }
         why.dedup();
@@ -241,6 +250,7 @@ impl DealTests<'_> {
             why,
             prompt,
             record_id: non_empty(store.id(d)),
+            lead: None,
         }
     }
 }
@@ -258,45 +268,105 @@ fn code_of(playbook: &Playbook) -> Option<Code> {
     })
 }
 
-/// Owners whose coverage of the quarter (`--quota`) is below a playbook's multiple.
-fn owner_hits(report: &Report<'_>, playbooks: &[Playbook]) -> Vec<Hit> {
+/// Owners (or teams) whose coverage of the quarter (`--quota`) is below a playbook's
+/// multiple.
+fn coverage_hits(report: &Report<'_>, playbooks: &[Playbook], team: Option<&Team>) -> Vec<Hit> {
     let mut out = Vec::new();
     let Some(coverage) = report.health().coverage.as_ref() else {
         return out;
     };
     for (p, playbook) in playbooks.iter().enumerate() {
-        let Some(below) = playbook.when.iter().find_map(|t| match t {
-            Test::CoverageBelow(x) => Some(*x),
+        let Some((below, per)) = playbook.when.iter().find_map(|t| match t {
+            Test::CoverageBelow(x, per) => Some((*x, *per)),
             _ => None,
         }) else {
             continue;
         };
-        for row in &coverage.owners {
-            let (Some(owner), Some(c)) = (&row.owner, row.coverage) else {
+        let rows = match per {
+            Per::Owner => coverage.owners.iter().cloned().map(|r| (None, r)).collect(),
+            Per::Team => team_rows(coverage, team),
+        };
+        for (lead, row) in rows {
+            let Some(c) = row.coverage.filter(|c| *c < below && !row.met) else {
                 continue;
             };
-            if c >= below || row.met {
-                continue;
-            }
+            let (subject, label) = match (per, &row.owner) {
+                (Per::Owner, Some(owner)) => (format!("owner:{owner}"), owner.clone()),
+                (Per::Team, Some(name)) => (format!("team:{name}"), format!("team {name}")),
+                (Per::Team, None) => ("team:".to_string(), "the team".to_string()),
+                (Per::Owner, None) => continue,
+            };
             out.push(Hit {
                 playbook: p,
-                subject: format!("owner:{owner}"),
-                label: owner.clone(),
-                owner: Some(owner.clone()),
+                subject,
+                label,
+                owner: row.owner.clone().filter(|_| per == Per::Owner),
                 stage: None,
                 amount: None,
-                why: vec![format!(
-                    "coverage {c:.2}× of the remaining quota ({} {}), below {below:.2}×",
-                    row.currency.as_deref().unwrap_or(""),
-                    row.remaining
-                )
-                .replace("( ", "(")],
+                why: vec![
+                    format!(
+                        "coverage {c:.2}× of the remaining quota ({} {}), below {below:.2}×",
+                        row.currency.as_deref().unwrap_or(""),
+                        crate::words::group_amount(&row.remaining)
+                    )
+                    .replace("( ", "("),
+                ],
                 prompt: Some(
                     "Coverage is below what the quarter needs: which deals can be added or advanced this week?",
                 ),
                 record_id: None,
+                lead,
             });
         }
     }
     out
+}
+
+/// Coverage per team of the team file's `team` column, each with the manager most of its
+/// owners share: its owners' quota, won and pipeline added up per currency. Without a team
+/// file with teams, the whole team's rows (every owner with a quota), with no manager.
+fn team_rows(
+    coverage: &crate::score::health::Coverage,
+    team: Option<&Team>,
+) -> Vec<(Option<String>, crate::score::health::CoverageRow)> {
+    let team_of = |owner: &str| {
+        team.and_then(|t| t.member(owner))
+            .and_then(|m| m.team.clone().map(|t| (t, m.manager.clone())))
+    };
+    let has_teams = coverage
+        .owners
+        .iter()
+        .any(|r| r.owner.as_deref().and_then(team_of).is_some());
+    if !has_teams {
+        return coverage.team.iter().cloned().map(|r| (None, r)).collect();
+    }
+    // (team, currency) → sums; team → manager → how many of its owners have them.
+    let mut sums: BTreeMap<(String, Option<String>), [i128; 3]> = BTreeMap::new();
+    let mut managers: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    for row in &coverage.owners {
+        let Some((name, manager)) = row.owner.as_deref().and_then(team_of) else {
+            continue;
+        };
+        let s = sums
+            .entry((name.clone(), row.currency.clone()))
+            .or_default();
+        for (total, part) in s.iter_mut().zip(row.sums) {
+            *total += part;
+        }
+        if let Some(m) = manager {
+            *managers.entry(name).or_default().entry(m).or_default() += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|((name, currency), [quota, won, pipeline])| {
+            // Most owners first; a tie goes to the first name.
+            let lead = managers.get(&name).and_then(|m| {
+                m.iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(m, _)| m.clone())
+            });
+            let row = crate::score::health::sum_row(Some(name), currency, quota, won, pipeline);
+            (lead, row)
+        })
+        .collect()
 }

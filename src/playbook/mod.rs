@@ -88,6 +88,9 @@ pub(crate) struct Message {
     pub(crate) items: Vec<Item>,
     #[serde(skip)]
     pub(crate) as_of: NaiveDate,
+    /// The full report's address (`act --report-url`, or the `--report html` path).
+    #[serde(skip)]
+    pub(crate) report: Option<String>,
 }
 
 /// What a run of the playbooks decided.
@@ -137,7 +140,10 @@ fn resolve<'a>(
             Some((owner, member(owner)))
         }
         Route::Manager => {
-            let manager = member(hit.owner.as_deref()?)?.manager.as_deref()?;
+            let manager = match &hit.lead {
+                Some(lead) => lead.as_str(),
+                None => member(hit.owner.as_deref()?)?.manager.as_deref()?,
+            };
             let m = member(manager);
             Some((m.map_or(manager, |m| m.owner.as_str()), m))
         }
@@ -318,11 +324,32 @@ pub(crate) fn plan(
     plan
 }
 
+impl Plan {
+    /// Every digest links to the full report at `link`.
+    pub(crate) fn link(&mut self, link: Option<&str>) {
+        for m in &mut self.messages {
+            m.report = link.map(str::to_string);
+        }
+    }
+}
+
 impl Message {
     /// The digest as HTML (every value escaped): email's HTML part, made only when the
     /// message is stored.
     pub(crate) fn html(&self) -> String {
-        html(&self.recipient, &self.items, self.as_of)
+        let mut s = html(&self.recipient, &self.items, self.as_of);
+        if let Some(link) = &self.report {
+            if is_web(link) {
+                let _ = writeln!(
+                    s,
+                    "<p><a href=\"{}\">The full report</a></p>",
+                    escape(link)
+                );
+            } else {
+                let _ = writeln!(s, "<p>The full report: {}</p>", escape(link));
+            }
+        }
+        s
     }
 
     /// The digest as plain text (Slack's mrkdwn too), its first `items` items (all with
@@ -339,6 +366,9 @@ impl Message {
                 "\n… and {} more (all of them in -f json)",
                 self.items.len() - items
             );
+        }
+        if let Some(link) = &self.report {
+            let _ = writeln!(s, "\nThe full report: {link}");
         }
         s
     }
@@ -367,11 +397,15 @@ impl Message {
 
     /// The structured digest: what the generic webhook carries.
     pub(crate) fn data(&self, as_of: NaiveDate) -> serde_json::Value {
-        serde_json::json!({
+        let mut data = serde_json::json!({
             "as_of": as_of.to_string(),
             "recipient": self.recipient,
             "items": self.items,
-        })
+        });
+        if let Some(link) = &self.report {
+            data["report"] = serde_json::Value::String(link.clone());
+        }
+        data
     }
 }
 
@@ -474,7 +508,14 @@ fn message(
         as_of,
         subject,
         items,
+        report: None,
     }
+}
+
+/// An address a mail client or chat can open (`act --report-url` checks its characters).
+pub(crate) fn is_web(link: &str) -> bool {
+    let lower = link.get(..8).unwrap_or(link).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 /// The digest as plain text.

@@ -54,6 +54,7 @@ fn hit(owner: &str) -> Hit {
         why: vec!["no activity for 21 days: 1.5× the 14-day limit".to_string()],
         prompt: Some("When did you last speak with the buyer?"),
         record_id: Some("006A".to_string()),
+        lead: None,
     }
 }
 

@@ -519,6 +519,12 @@ impl UserRules {
         let o = self.raw.input.owners.as_ref()?;
         Some(validate::beside(self.dir(), o.get_ref()))
     }
+
+    /// `[team] file`, resolved against the rules file's directory.
+    pub(crate) fn team_path(&self) -> Option<std::path::PathBuf> {
+        let t = self.raw.team.file.as_ref()?;
+        Some(validate::beside(self.dir(), t.get_ref()))
+    }
 }
 
 /// Build the rule set from a user's file, a preset, or the preset with the file on top.

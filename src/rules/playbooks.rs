@@ -61,8 +61,18 @@ pub(crate) enum Test {
     /// snapshots in a row or more.
     Streak(u16),
     /// The owner's (or team's) coverage of the quarter is below this multiple
-    /// (`--quota`): the playbook is about owners, not deals.
-    CoverageBelow(f64),
+    /// (`--quota`): the playbook is about owners (or teams), not deals.
+    CoverageBelow(f64, Per),
+}
+
+/// What a coverage test is about (`per` in `when`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Per {
+    /// Each owner with a quota.
+    Owner,
+    /// Each team of the team file's `team` column (its owners with a quota added up); the
+    /// whole team when the file has no such column.
+    Team,
 }
 
 /// Who hears.
@@ -161,7 +171,7 @@ impl Playbook {
     pub(crate) fn about_owners(&self) -> bool {
         self.when
             .iter()
-            .any(|t| matches!(t, Test::CoverageBelow(_)))
+            .any(|t| matches!(t, Test::CoverageBelow(..)))
     }
 }
 

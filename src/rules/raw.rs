@@ -237,6 +237,8 @@ pub(crate) struct RawWhen {
     pub(crate) change: Option<Spanned<String>>,
     pub(crate) streak: Option<Spanned<i64>>,
     pub(crate) coverage_below: Option<Spanned<f64>>,
+    /// With `coverage_below`: `"owner"` (the default) or `"team"`.
+    pub(crate) per: Option<Spanned<String>>,
     #[serde(rename = "and", default)]
     pub(crate) all: Vec<Spanned<RawWhen>>,
 }

@@ -171,6 +171,9 @@ pub struct CoverageRow {
     pub met: bool,
     /// Coverage below the required multiple.
     pub below_required: bool,
+    /// Quota, won and pipeline as exact sums, for adding rows up (a team's coverage).
+    #[serde(skip)]
+    pub(crate) sums: [i128; 3],
 }
 
 /// Figures of one group of closed deals, exact until they are worded.
@@ -686,6 +689,28 @@ fn cover_row(
         pipeline_deals: s.pipeline_deals,
         coverage,
         met,
+        sums: [s.quota.0, s.won.0, s.pipeline.0],
+    }
+}
+
+/// A row of sums added up from other rows (a team of the team file), in `currency` as
+/// the rows write it.
+pub(crate) fn sum_row(
+    name: Option<String>,
+    currency: Option<String>,
+    quota: i128,
+    won: i128,
+    pipeline: i128,
+) -> CoverageRow {
+    let sums = CoverSums {
+        quota: MoneySum(quota),
+        won: MoneySum(won),
+        pipeline: MoneySum(pipeline),
+        pipeline_deals: 0,
+    };
+    CoverageRow {
+        currency,
+        ..cover_row(name, None, sums, None)
     }
 }
 

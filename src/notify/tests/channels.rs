@@ -298,7 +298,7 @@ fn teams_gets_an_adaptive_card() {
                     "version": "1.4",
                     "body": [
                         {"type": "TextBlock", "text": "3 deals need you this week", "weight": "Bolder", "size": "Large", "wrap": true},
-                        {"type": "TextBlock", "text": "*Globex - Data Warehouse Expansion*: no activity for 49 days", "wrap": true},
+                        {"type": "TextBlock", "text": "\\*Globex - Data Warehouse Expansion\\*: no activity for 49 days", "wrap": true},
                     ],
                 },
             }],
@@ -314,7 +314,7 @@ fn teams_mentions_a_handle_and_cuts_a_long_text() {
     let card = &payload(&msg)["attachments"][0]["content"];
     assert_eq!(
         card["body"][1]["text"],
-        format!("<at>dana@example.com</at> {}", msg.text)
+        "<at>dana@example.com</at> \\*Globex - Data Warehouse Expansion\\*: no activity for 49 days"
     );
     assert_eq!(
         card["msteams"]["entities"],
@@ -337,6 +337,63 @@ fn teams_mentions_a_handle_and_cuts_a_long_text() {
     assert!(text.len() <= 24_000);
     assert!(text.ends_with("longer than one Teams card holds."));
     assert!(body.to_string().len() < 28_000);
+}
+
+#[test]
+fn plain_http_goes_only_to_this_machine() {
+    let data = digest();
+    let endpoints = Endpoints {
+        webhook: Some(Secret::new(
+            "HOOK_URL",
+            "http://hooks.example.com/pipeline?token=abc".to_string(),
+        )),
+        ..Endpoints::default()
+    };
+    let (delivery, _) = timed(&outgoing(Channel::Webhook, "Dana", &data), &endpoints, quick());
+    let Delivery::Failed { attempts, why } = delivery else {
+        panic!("sent over plain http: {delivery:?}");
+    };
+    assert_eq!(attempts, 0);
+    assert!(
+        why.starts_with("webhook ${HOOK_URL}: ${HOOK_URL} is plain http:// to another machine"),
+        "{why}"
+    );
+    assert!(!why.contains("token=abc"), "{why}");
+}
+
+#[test]
+fn teams_text_is_markdown_that_no_cell_can_drive() {
+    use crate::notify::teams::payload;
+    let text = "For Dana, from the pipelint audit as of 2026-11-20:\n\n\
+        1. [Win](https://evil.example) *now* (Dana, Proposal, 1,200.00) [stale]\n   \
+        - # 2. no activity for 49 days: `3.5×` the 14-day limit\n   \
+        Ask: <b>call</b> them_today\n\nThe full report: https://reports.example/pipe_line.html\n";
+    let data = json!({"report": "https://reports.example/pipe_line.html"});
+    let msg = Outgoing {
+        text,
+        data: &data,
+        ..outgoing(Channel::Teams, "", &data)
+    };
+    let card = &payload(&msg)["attachments"][0]["content"];
+    assert_eq!(
+        card["body"][1]["text"],
+        "For Dana, from the pipelint audit as of 2026-11-20:\n\n\
+         1. \\[Win\\]\\(https://evil.example\\) \\*now\\* \\(Dana, Proposal, 1,200.00\\) \\[stale\\]\n\n\
+         - \\# 2. no activity for 49 days: \\`3.5×\\` the 14-day limit\n\n\
+         Ask: \\<b\\>call\\</b\\> them\\_today\n\n\
+         The full report: https://reports.example/pipe\\_line.html"
+    );
+    assert_eq!(
+        card["actions"],
+        json!([{"type": "Action.OpenUrl", "title": "The full report", "url": "https://reports.example/pipe_line.html"}])
+    );
+    // A path is no address a card can open: no button.
+    let data = json!({"report": "out/pipeline.html"});
+    let msg = Outgoing {
+        data: &data,
+        ..outgoing(Channel::Teams, "", &data)
+    };
+    assert!(payload(&msg)["attachments"][0]["content"].get("actions").is_none());
 }
 
 /// HMAC-SHA256 as RFC 2104 writes it, to check the signature without the code under test.

@@ -25,6 +25,8 @@ pub(crate) enum Role {
     Quota,
     /// `[input] owners` of the rules file.
     Owners,
+    /// The team file of `act` (`[team] file` or `--team`).
+    Team,
 }
 
 impl Role {
@@ -36,6 +38,7 @@ impl Role {
             Role::History => "the history database",
             Role::Quota => "the quota file",
             Role::Owners => "the owners lookup file",
+            Role::Team => "the team file",
         }
     }
 }

@@ -12,8 +12,8 @@ use super::input::beside;
 use crate::diag::Code;
 use crate::input::team::Team;
 use crate::rules::playbooks::{
-    ActRules, BANDS, CHANGES, EnvRef, Escalate, NotifyRules, Playbook, Repeat, Route, SIGNALS,
-    TaskRule, Test, Via,
+    ActRules, BANDS, CHANGES, EnvRef, Escalate, NotifyRules, Per, Playbook, Repeat, Route,
+    SIGNALS, TaskRule, Test, Via,
 };
 use crate::rules::raw::{RawNotify, RawPlaybook, RawTeam, RawWhen};
 use crate::suggest;
@@ -218,9 +218,23 @@ fn tests(c: &mut Checker<'_>, w: &RawWhen, out: &mut Vec<Test>) {
             ),
         }
     }
+    let per = match w.per.as_ref().map(|p| (p, p.get_ref().trim())) {
+        None | Some((_, "owner")) => Per::Owner,
+        Some((_, "team")) => Per::Team,
+        Some((p, other)) => {
+            c.problem(
+                p.span(),
+                &format!("per is \"owner\" or \"team\", not {other:?}"),
+            );
+            Per::Owner
+        }
+    };
+    if let (Some(p), None) = (&w.per, &w.coverage_below) {
+        c.problem(p.span(), "per goes with coverage_below (e.g. coverage_below = 2.5, per = \"team\")");
+    }
     if let Some(cov) = &w.coverage_below {
         if *cov.get_ref() > 0.0 && cov.get_ref().is_finite() {
-            out.push(Test::CoverageBelow(*cov.get_ref()));
+            out.push(Test::CoverageBelow(*cov.get_ref(), per));
         } else {
             c.problem(
                 cov.span(),
@@ -252,13 +266,13 @@ fn playbook(c: &mut Checker<'_>, raw: &RawPlaybook, notify: &NotifyRules) -> Opt
             ),
         );
     }
-    if when.iter().any(|t| matches!(t, Test::CoverageBelow(_)))
-        && when.iter().any(|t| !matches!(t, Test::CoverageBelow(_)))
+    if when.iter().any(|t| matches!(t, Test::CoverageBelow(..)))
+        && when.iter().any(|t| !matches!(t, Test::CoverageBelow(..)))
     {
         c.problem(
             raw.when.span(),
             format!(
-                "playbook {id:?} mixes coverage_below (about owners) with tests about deals; make two playbooks"
+                "playbook {id:?} mixes coverage_below (about owners or teams) with tests about deals; make two playbooks"
             ),
         );
     }
@@ -267,6 +281,18 @@ fn playbook(c: &mut Checker<'_>, raw: &RawPlaybook, notify: &NotifyRules) -> Opt
         c.problem(
             raw.to.span(),
             "to names who hears: owner, manager, a person of the team file, or a #channel",
+        );
+    }
+    if to == Route::Owner
+        && when
+            .iter()
+            .any(|t| matches!(t, Test::CoverageBelow(_, Per::Team)))
+    {
+        c.problem(
+            raw.to.span(),
+            format!(
+                "playbook {id:?} is about teams, and a team has no owner: to = \"manager\" (the manager most of its owners share), a person of the team file, or a #channel"
+            ),
         );
     }
     let mut via = Vec::new();
