@@ -644,11 +644,11 @@ fn coverage_playbooks_per_owner_and_team_link_the_report() {
         "[input]\npreset = \"salesforce\"\n[team]\nfile = \"team.csv\"\n[notify.email]\nsmtp = \"${PIPELINT_TEST_SMTP}\"\nfrom = \"r@example.com\"\n\
          [[playbooks]]\nid = \"t\"\nwhen = { coverage_below = 3, per = \"team\" }\nto = \"owner\"\nvia = [\"email\"]\n",
     );
-    let r = run(pipelint()
-        .args(["rules", "check", &owner_rules]));
+    let r = run(pipelint().args(["rules", "check", &owner_rules]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("owner.toml:11:6: playbook \"t\" is about teams, and a team has no owner"),
+        r.stderr
+            .contains("owner.toml:11:6: playbook \"t\" is about teams, and a team has no owner"),
         "{}",
         r.stderr
     );

@@ -231,7 +231,9 @@ pub(crate) fn run(args: &ActArgs) -> Result<u8> {
 /// `--report-url`: an http(s) address with nothing a link could be broken out of.
 fn parse_report_url(s: &str) -> Result<String, String> {
     let s = s.trim();
-    let scheme = s.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+    let scheme = s
+        .split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
     if !matches!(scheme.as_deref(), Some("https" | "http")) {
         return Err(format!(
             "`{s}` is not an https:// or http:// address of the published report"
@@ -257,12 +259,12 @@ fn report_link(args: &ActArgs) -> Option<String> {
     })
 }
 
+/// The `--report` targets with their formats, and the `--tasks` target.
+type Outputs = (Vec<(Format, Target)>, Option<Target>);
+
 /// Every `--report` and the `--tasks` file, checked and opened before the work, so a bad
 /// path fails first; none may be an input, the rules, the team file or the history.
-fn prepare_outputs(
-    args: &ActArgs,
-    request: &AuditRequest,
-) -> Result<(Vec<(Format, Target)>, Option<Target>)> {
+fn prepare_outputs(args: &ActArgs, request: &AuditRequest) -> Result<Outputs> {
     let mut kept = request.kept();
     if let Some(team) = &args.team {
         kept.add(team, crate::report::output::kept::Role::Team);

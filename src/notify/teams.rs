@@ -73,7 +73,8 @@ pub(super) fn payload(msg: &Outgoing<'_>) -> Value {
         .as_str()
         .filter(|l| crate::playbook::is_web(l))
     {
-        card["actions"] = json!([{"type": "Action.OpenUrl", "title": "The full report", "url": link}]);
+        card["actions"] =
+            json!([{"type": "Action.OpenUrl", "title": "The full report", "url": link}]);
     }
     json!({
         "type": "message",

@@ -340,11 +340,7 @@ impl Message {
         let mut s = html(&self.recipient, &self.items, self.as_of);
         if let Some(link) = &self.report {
             if is_web(link) {
-                let _ = writeln!(
-                    s,
-                    "<p><a href=\"{}\">The full report</a></p>",
-                    escape(link)
-                );
+                let _ = writeln!(s, "<p><a href=\"{}\">The full report</a></p>", escape(link));
             } else {
                 let _ = writeln!(s, "<p>The full report: {}</p>", escape(link));
             }

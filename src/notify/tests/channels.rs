@@ -349,7 +349,11 @@ fn plain_http_goes_only_to_this_machine() {
         )),
         ..Endpoints::default()
     };
-    let (delivery, _) = timed(&outgoing(Channel::Webhook, "Dana", &data), &endpoints, quick());
+    let (delivery, _) = timed(
+        &outgoing(Channel::Webhook, "Dana", &data),
+        &endpoints,
+        quick(),
+    );
     let Delivery::Failed { attempts, why } = delivery else {
         panic!("sent over plain http: {delivery:?}");
     };
@@ -393,7 +397,11 @@ fn teams_text_is_markdown_that_no_cell_can_drive() {
         data: &data,
         ..outgoing(Channel::Teams, "", &data)
     };
-    assert!(payload(&msg)["attachments"][0]["content"].get("actions").is_none());
+    assert!(
+        payload(&msg)["attachments"][0]["content"]
+            .get("actions")
+            .is_none()
+    );
 }
 
 /// HMAC-SHA256 as RFC 2104 writes it, to check the signature without the code under test.

@@ -12,8 +12,8 @@ use super::input::beside;
 use crate::diag::Code;
 use crate::input::team::Team;
 use crate::rules::playbooks::{
-    ActRules, BANDS, CHANGES, EnvRef, Escalate, NotifyRules, Per, Playbook, Repeat, Route,
-    SIGNALS, TaskRule, Test, Via,
+    ActRules, BANDS, CHANGES, EnvRef, Escalate, NotifyRules, Per, Playbook, Repeat, Route, SIGNALS,
+    TaskRule, Test, Via,
 };
 use crate::rules::raw::{RawNotify, RawPlaybook, RawTeam, RawWhen};
 use crate::suggest;
@@ -224,13 +224,16 @@ fn tests(c: &mut Checker<'_>, w: &RawWhen, out: &mut Vec<Test>) {
         Some((p, other)) => {
             c.problem(
                 p.span(),
-                &format!("per is \"owner\" or \"team\", not {other:?}"),
+                format!("per is \"owner\" or \"team\", not {other:?}"),
             );
             Per::Owner
         }
     };
     if let (Some(p), None) = (&w.per, &w.coverage_below) {
-        c.problem(p.span(), "per goes with coverage_below (e.g. coverage_below = 2.5, per = \"team\")");
+        c.problem(
+            p.span(),
+            "per goes with coverage_below (e.g. coverage_below = 2.5, per = \"team\")",
+        );
     }
     if let Some(cov) = &w.coverage_below {
         if *cov.get_ref() > 0.0 && cov.get_ref().is_finite() {
