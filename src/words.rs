@@ -134,3 +134,9 @@ mod tests {
         assert!(quote(&"x".repeat(100)).ends_with("…`"));
     }
 }
+
+/// An address a mail client or chat can open (`act --report-url` checks its characters).
+pub(crate) fn is_web(link: &str) -> bool {
+    let lower = link.get(..8).unwrap_or(link).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}

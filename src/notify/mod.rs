@@ -153,3 +153,4 @@ fn shorten(text: &str, max: usize) -> String {
         None => text.to_string(),
     }
 }
+

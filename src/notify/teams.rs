@@ -71,7 +71,7 @@ pub(super) fn payload(msg: &Outgoing<'_>) -> Value {
     }
     if let Some(link) = msg.data["report"]
         .as_str()
-        .filter(|l| crate::playbook::is_web(l))
+        .filter(|l| crate::words::is_web(l))
     {
         card["actions"] =
             json!([{"type": "Action.OpenUrl", "title": "The full report", "url": link}]);

@@ -339,7 +339,7 @@ impl Message {
     pub(crate) fn html(&self) -> String {
         let mut s = html(&self.recipient, &self.items, self.as_of);
         if let Some(link) = &self.report {
-            if is_web(link) {
+            if crate::words::is_web(link) {
                 let _ = writeln!(s, "<p><a href=\"{}\">The full report</a></p>", escape(link));
             } else {
                 let _ = writeln!(s, "<p>The full report: {}</p>", escape(link));
@@ -508,11 +508,6 @@ fn message(
     }
 }
 
-/// An address a mail client or chat can open (`act --report-url` checks its characters).
-pub(crate) fn is_web(link: &str) -> bool {
-    let lower = link.get(..8).unwrap_or(link).to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
-}
 
 /// The digest as plain text.
 fn text(recipient: &str, items: &[Item], as_of: NaiveDate) -> String {
