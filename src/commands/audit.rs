@@ -61,7 +61,10 @@ pub(crate) fn run(args: &AuditArgs) -> Result<u8> {
     gate.min_completeness = args.min_completeness.or(gate.min_completeness);
     gate.max_high_risk = args.max_high_risk.or(gate.max_high_risk);
     gate.allow_empty |= args.allow_empty;
-    let report = audit.report(&gate);
+    let report = audit
+        .report(&gate)
+        .only_owners(&args.owners)
+        .map_err(anyhow::Error::msg)?;
     let code = if report.gate().passed {
         EXIT_PASS
     } else {
@@ -243,6 +246,11 @@ pub(crate) struct AuditArgs {
     /// Also write FORMAT to PATH, e.g. --report json=audit.json (repeatable)
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub(crate) reports: Vec<(Format, PathBuf)>,
+
+    /// Limit the deal tables, findings and owner lists to this owner's deals, as the
+    /// export writes the name (repeatable); the summary still describes the whole pipeline
+    #[arg(long = "owner", value_name = "NAME")]
+    pub(crate) owners: Vec<String>,
 
     /// Lowest severity that fails the gate (default: [gate] fail_on, else error)
     #[arg(long = "fail-on", value_enum)]

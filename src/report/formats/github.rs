@@ -57,6 +57,14 @@ impl Emitter for GithubEmitter {
         } else {
             format!("gate FAILED: {}", s.gate.reasons.join("; "))
         };
+        if let Some(owners) = report.owner_filter() {
+            gate.push_str(&format!(
+                "; --owner {}: annotations of {} of {} findings",
+                owners.join(", "),
+                thousands(report.finding_count() as u64),
+                thousands(report.unfiltered_counts().1 as u64)
+            ));
+        }
         for n in report.not_checked() {
             gate.push_str(&format!(
                 "; not checked: {}: {}",

@@ -110,6 +110,20 @@ fn head_entries<M: SerializeMap>(report: &Report<'_>, map: &mut M) -> Result<(),
     map.serialize_entry("previous", &report.previous())?;
     map.serialize_entry("not_checked", report.not_checked())?;
     map.serialize_entry("summary", summary)?;
+    if let Some(owners) = report.owner_filter() {
+        // `--owner`: what the lists hold; the figures are the whole pipeline's.
+        let (deals, findings) = report.unfiltered_counts();
+        map.serialize_entry(
+            "filter",
+            &serde_json::json!({
+                "owners": owners,
+                "deals": report.deal_count(),
+                "of_deals": deals,
+                "findings": report.finding_count(),
+                "of_findings": findings,
+            }),
+        )?;
+    }
     map.serialize_entry(
         "completeness",
         &CompletenessJson {

@@ -283,6 +283,20 @@ pub(crate) fn summary(report: &Report<'_>) -> SummaryBlock {
         ]
     };
     lines.push(("Gate", gate));
+    if let Some(owners) = report.owner_filter() {
+        let (deals, findings) = report.unfiltered_counts();
+        lines.push((
+            "Filter",
+            vec![Span::plain(format!(
+                "--owner {}: the lists below show {} of {} deals and {} of {} findings; the figures above are the whole pipeline's",
+                owners.join(", "),
+                thousands(report.deal_count() as u64),
+                thousands(deals as u64),
+                thousands(report.finding_count() as u64),
+                thousands(findings as u64)
+            ))],
+        ));
+    }
     // Most stage values unknown: the pipeline is not the preset's (one odd value is a
     // VAL006 finding, not a different pipeline).
     if let Some(d) = r

@@ -204,9 +204,11 @@ pub(super) fn unknown_stages(audit: &Audit) -> UnknownStages {
 
 /// Findings per code and severity, most findings first. Counted in an array: millions of
 /// findings, a few dozen codes.
-pub(super) fn by_code(audit: &Audit) -> Vec<CodeRow> {
+pub(super) fn by_code<'f>(
+    findings: impl Iterator<Item = &'f crate::diag::Finding>,
+) -> Vec<CodeRow> {
     let mut counts = vec![[0u64; 3]; Code::ALL.len()];
-    for f in &audit.findings.list {
+    for f in findings {
         counts[f.code as usize][f.severity as usize] += 1;
     }
     let mut rows: Vec<CodeRow> = Code::ALL

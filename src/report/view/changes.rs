@@ -5,7 +5,6 @@
 use super::Report;
 use crate::audit::{Audit, AuditRun};
 use crate::deal::{Deal, DealStore};
-use crate::diag::Finding;
 use crate::report::view::rows::{
     Amount, ChangesRow, DealSide, DeltaByCode, DeltaByOwner, FindingDeltaRow, FindingRow,
     MoveCounts, MovementRow, QuarterRow, SlipRow, WaterfallRow,
@@ -160,13 +159,13 @@ impl<'a> Report<'a> {
 
     /// The change findings (CHG001–CHG005), in report order, and how many there are.
     pub fn change_findings(&self) -> (impl Iterator<Item = FindingRow<'_>> + '_, usize) {
-        let is_change = |f: &&Finding| f.code.needs_previous();
-        let list = &self.audit.findings.list;
-        let count = list.iter().filter(is_change).count();
+        let count = self
+            .shown_findings()
+            .filter(|(_, f)| f.code.needs_previous())
+            .count();
         (
-            list.iter()
-                .enumerate()
-                .filter(move |(_, f)| is_change(f))
+            self.shown_findings()
+                .filter(|(_, f)| f.code.needs_previous())
                 .map(|(i, f)| self.finding_row(i, f)),
             count,
         )
@@ -214,7 +213,11 @@ impl<'a> Report<'a> {
             .enumerate()
             .filter(|(_, m)| m.moves.contains(Move::Pushed))
             .filter_map(|(i, m)| {
-                let now = self.audit.deals.get(m.now? as usize)?.close_date?;
+                let deal = self.audit.deals.get(m.now? as usize)?;
+                if !self.shows_owner(self.audit.deals.owner(deal)) {
+                    return None;
+                }
+                let now = deal.close_date?;
                 let was = previous.deals.get(m.was? as usize)?.close_date?;
                 Some(((now - was).num_days(), i))
             })
@@ -231,7 +234,10 @@ impl<'a> Report<'a> {
 
     /// How many deals moved (this snapshot's in input order, then vanished ones).
     pub fn movement_count(&self) -> usize {
-        self.run.changes().map_or(0, |c| c.movements.len())
+        match self.owner_filter() {
+            Some(_) => self.movements().count(),
+            None => self.run.changes().map_or(0, |c| c.movements.len()),
+        }
     }
 
     /// Every deal that moved, with its values before and now.
@@ -273,6 +279,9 @@ impl<'a> Report<'a> {
             (None, Some(d), Some(p)) => (&p.deals, d),
             _ => return None,
         };
+        if !self.shows_owner(store.owner(d)) {
+            return None;
+        }
         let name = store.name(d);
         let id = store.id(d);
         Some(MovementRow {

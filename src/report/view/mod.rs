@@ -9,6 +9,7 @@
 
 mod breakdowns;
 mod changes;
+mod only;
 pub(crate) mod rows;
 
 use breakdowns::{by_code, by_field, by_owner, by_stage};
@@ -54,6 +55,8 @@ pub struct Report<'a> {
     /// Per finding, its streak counted from the previous snapshot, for a run compared with
     /// one without a history (a history's view holds its own streaks).
     compared_streaks: Option<Vec<u16>>,
+    /// `--owner`: the deals and findings shown, when not all.
+    only: Option<only::Only>,
 }
 
 impl Audit {
@@ -199,10 +202,38 @@ impl<'a> Report<'a> {
             by_field: by_field(audit),
             by_owner: by_owner(audit, sole),
             by_stage: by_stage(audit, sole),
-            by_code: by_code(audit),
+            by_code: by_code(audit.findings.list.iter()),
             health,
             compared_streaks,
+            only: None,
         }
+    }
+
+    /// This view with its deal tables, findings, owner lists and movements limited to the
+    /// deals of `owners` (`--owner`, each as the export writes it, else ignoring case),
+    /// while the summary, health and history still describe the whole pipeline. An owner
+    /// no deal has is an error naming the nearest.
+    pub fn only_owners(mut self, owners: &[String]) -> Result<Report<'a>, String> {
+        if owners.is_empty() {
+            return Ok(self);
+        }
+        let owners = only::resolve(self.audit, owners)?;
+        let only = only::Only::of(&self, owners);
+        self.by_owner
+            .retain(|r| r.owner.as_ref().is_some_and(|o| only.owners.contains(o)));
+        let list = &self.audit.findings.list;
+        self.by_code = by_code(only.findings.iter().filter_map(|&i| list.get(i as usize)));
+        self.only = Some(only);
+        Ok(self)
+    }
+
+    /// The findings shown (every one, or those of `--owner`'s deals) with their indices
+    /// in the audit, in report order.
+    fn shown_findings(&self) -> impl Iterator<Item = (usize, &'a Finding)> + '_ {
+        let list: &'a [Finding] = &self.audit.findings.list;
+        (0..self.finding_count())
+            .filter_map(move |p| self.finding_index(p))
+            .filter_map(move |i| Some((i, list.get(i)?)))
     }
 
     /// The date "today" was for every date check.
@@ -271,6 +302,7 @@ impl<'a> Report<'a> {
     /// file whose findings each count once, so 1 or 2). `None` without either, and for a
     /// finding about a row rather than a deal (an unreadable row, a file-level trap).
     pub fn streak(&self, index: usize) -> Option<u16> {
+        let index = self.finding_index(index)?;
         let f = self.audit.findings.list.get(index)?;
         self.streak_of(index, f)
     }
@@ -314,46 +346,45 @@ impl<'a> Report<'a> {
 
     /// Every finding, in order: by file, line, code, field.
     pub fn findings(&self) -> impl ExactSizeIterator<Item = FindingRow<'_>> + '_ {
-        self.audit
-            .findings
-            .list
-            .iter()
-            .enumerate()
-            .map(|(i, f)| self.finding_row(i, f))
+        let list = &self.audit.findings.list;
+        (0..self.finding_count()).map(move |p| {
+            // Every position below the count has its index (see `finding_index`).
+            let i = self.finding_index(p).unwrap_or(p);
+            self.finding_row(i, &list[i])
+        })
     }
 
     /// The findings of one code, in the same order (resolved only for that code).
     pub fn findings_of(&self, code: Code) -> impl Iterator<Item = FindingRow<'_>> + '_ {
-        self.audit
-            .findings
-            .list
-            .iter()
-            .enumerate()
+        self.shown_findings()
             .filter(move |(_, f)| f.code == code)
             .map(|(i, f)| self.finding_row(i, f))
     }
 
     /// The `index`th finding in that order (for emitters that render pieces in parallel).
     pub fn finding(&self, index: usize) -> Option<FindingRow<'_>> {
+        let i = self.finding_index(index)?;
         self.audit
             .findings
             .list
-            .get(index)
-            .map(|f| self.finding_row(index, f))
+            .get(i)
+            .map(|f| self.finding_row(i, f))
     }
 
-    /// How many findings there are.
+    /// How many findings there are (of `--owner`'s deals, when it is given).
     pub fn finding_count(&self) -> usize {
-        self.audit.findings.list.len()
+        match &self.only {
+            Some(only) => only.findings.len(),
+            None => self.audit.findings.list.len(),
+        }
     }
 
     /// The `cap` most severe findings (every error, then warnings, then info; in report
     /// order within a severity), as indices in report order. Two passes over the
     /// severities, so picking 25,000 of millions holds 25,000 indices, not millions.
     pub(crate) fn most_severe(&self, cap: usize) -> Vec<usize> {
-        let list = &self.audit.findings.list;
         let mut counts = [0usize; 3];
-        for f in list {
+        for (_, f) in self.shown_findings() {
             counts[f.severity as usize] += 1;
         }
         // Severities above `cut` are all taken; of `cut` itself, the first `room`.
@@ -367,8 +398,8 @@ impl<'a> Report<'a> {
             }
             left -= n;
         }
-        let mut picked = Vec::with_capacity(cap.min(list.len()));
-        for (i, f) in list.iter().enumerate() {
+        let mut picked = Vec::with_capacity(cap.min(self.finding_count()));
+        for (i, (_, f)) in self.shown_findings().enumerate() {
             match cut {
                 Some(c) if f.severity < c => {}
                 Some(c) if f.severity == c => {
@@ -386,7 +417,7 @@ impl<'a> Report<'a> {
     /// What formats that count or pick findings before showing some need to know of the
     /// `index`th finding, without wording it.
     pub(crate) fn finding_key(&self, index: usize) -> Option<FindingKey> {
-        let f = self.audit.findings.list.get(index)?;
+        let f = self.audit.findings.list.get(self.finding_index(index)?)?;
         let (file, deal) = match f.subject {
             Subject::Deal(d) => (self.audit.deals.get(d as usize)?.file, Some(d as usize)),
             Subject::Row(_) => (self.audit.finding_row(f).map_or(0, |r| r.file), None),
@@ -434,7 +465,7 @@ impl<'a> Report<'a> {
     /// its text or wording its risk.
     pub(crate) fn deal_key(&self, index: usize) -> Option<DealKey<'a>> {
         let audit = self.audit;
-        let d = audit.deals.get(index)?;
+        let d = audit.deals.get(self.deal_index(index)?)?;
         let standing = standing(d, &audit.rules);
         let open = standing == Standing::Open;
         Some(DealKey {
@@ -468,23 +499,30 @@ impl<'a> Report<'a> {
 
     /// Every deal, in input order.
     pub fn deals(&self) -> impl Iterator<Item = DealRow<'a>> + '_ {
-        self.audit.deals.iter().map(|d| self.deal_row(d))
+        (0..self.deal_count()).filter_map(|p| self.deal(p))
     }
 
     /// The `index`th deal in input order (for emitters that render pieces in parallel).
     pub fn deal(&self, index: usize) -> Option<DealRow<'a>> {
-        self.audit.deals.get(index).map(|d| self.deal_row(d))
+        let i = self.deal_index(index)?;
+        self.audit.deals.get(i).map(|d| self.deal_row(d))
     }
 
-    /// How many deals there are.
+    /// How many deals there are (of `--owner`, when it is given).
     pub fn deal_count(&self) -> usize {
-        self.audit.deals.len()
+        match &self.only {
+            Some(only) => only.deals.len(),
+            None => self.audit.deals.len(),
+        }
     }
 
     /// The riskiest open deals (high and medium band), riskiest first (score, then amount,
     /// then file and line), at most `limit` of those the audit kept; and how many open
     /// deals are at risk in all.
     pub fn riskiest(&self, limit: usize) -> (Vec<DealRow<'a>>, u64) {
+        if let Some(only) = &self.only {
+            return self.riskiest_of(&only.deals, limit);
+        }
         let bands = self.audit.tallies.overall.pipeline.bands;
         let total = bands[Band::High as usize] + bands[Band::Medium as usize];
         let deals = self
@@ -496,6 +534,37 @@ impl<'a> Report<'a> {
             .map(|d| self.deal_row(d))
             .collect();
         (deals, total)
+    }
+
+    /// [`Report::riskiest`] among `deals` (indices): every open one at risk, in the same
+    /// order as the audit keeps them.
+    fn riskiest_of(&self, deals: &[u32], limit: usize) -> (Vec<DealRow<'a>>, u64) {
+        let audit = self.audit;
+        let rules = &audit.rules;
+        let mut at_risk: Vec<&'a Deal> = deals
+            .iter()
+            .filter_map(|&i| audit.deals.get(i as usize))
+            .filter(|d| {
+                standing(d, rules) == Standing::Open
+                    && Band::of(d.risk.score, &rules.risk) != Band::Low
+            })
+            .collect();
+        let total = at_risk.len() as u64;
+        at_risk.sort_by(|a, b| {
+            let amount = |d: &Deal| d.amount().map_or(i64::MIN, |m| m.0);
+            b.risk
+                .score
+                .cmp(&a.risk.score)
+                .then(amount(b).cmp(&amount(a)))
+                .then(a.file.cmp(&b.file))
+                .then(a.line.cmp(&b.line))
+        });
+        let rows = at_risk
+            .into_iter()
+            .take(limit)
+            .map(|d| self.deal_row(d))
+            .collect();
+        (rows, total)
     }
 
     fn file(&self, file: u32) -> &'a str {
