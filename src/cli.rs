@@ -71,6 +71,12 @@ pub(crate) enum Command {
         /// A check code such as REQ002
         code: String,
     },
+    /// Print the manual page, or write every page (one per subcommand) into a directory
+    Man {
+        /// Write pipelint.1 and a page per subcommand (pipelint-audit.1, …) into DIR
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]

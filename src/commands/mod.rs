@@ -10,6 +10,7 @@ pub(crate) mod diff;
 mod explain;
 pub(crate) mod history;
 pub(crate) mod init;
+mod man;
 pub(crate) mod outbox;
 pub(crate) mod profile;
 mod rules;
@@ -45,6 +46,7 @@ pub(crate) fn run(cli: Cli) -> Result<u8> {
         } => rules::list(),
         Command::Sql(args) => sql::run(&args),
         Command::Explain { code } => explain::run(&code),
+        Command::Man { dir } => man::run(dir.as_deref()),
         Command::Completions { shell } => {
             // Generated into memory first: clap_complete panics when its writer fails, and a
             // full stdout must be an error, not a crash.
