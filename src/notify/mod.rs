@@ -153,4 +153,3 @@ fn shorten(text: &str, max: usize) -> String {
         None => text.to_string(),
     }
 }
-

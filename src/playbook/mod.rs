@@ -508,7 +508,6 @@ fn message(
     }
 }
 
-
 /// The digest as plain text.
 fn text(recipient: &str, items: &[Item], as_of: NaiveDate) -> String {
     let mut s = format!("For {recipient}, from the pipelint audit as of {as_of}:\n");
