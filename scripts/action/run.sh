@@ -9,7 +9,8 @@
 # Also read: RUNNER_TEMP (where the venv and the reports go; a temporary directory when
 # unset), GITHUB_OUTPUT (the step outputs; skipped when unset), GITHUB_STEP_SUMMARY
 # (pipelint appends the Markdown report to it itself; unset for the audit when summary is
-# "false"), PIPELINT_ACTION_SKIP_INSTALL=1 (use the pipelint already on PATH).
+# "false"), GITHUB_PATH (the venv's bin is added, so later steps find pipelint),
+# PIPELINT_ACTION_SKIP_INSTALL=1 (use the pipelint already on PATH).
 #
 # Exit codes: pipelint's (0 passed, 1 the gate failed, 2 could not audit); 2 also for a bad
 # input or a failed install. The outputs are written before exiting, whatever the code.
@@ -229,6 +230,8 @@ else
 		die "pip could not install $spec"
 	pipelint="$bin/pipelint"
 	[[ -x $pipelint || -x $pipelint.exe ]] || die "$spec installed no pipelint program in $bin"
+	# The job's later steps can run pipelint too (an HTML report, the owner lists, ...).
+	[[ -z ${GITHUB_PATH:-} ]] || printf '%s\n' "$bin" >>"$GITHUB_PATH"
 fi
 log "using $pipelint ($("$pipelint" --version 2>/dev/null || echo 'version unknown'))"
 

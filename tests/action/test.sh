@@ -38,7 +38,7 @@ ws="$tmp/workspace"
 cp "$fixture" "$ws/fixtures/"
 # No input may leak in from the environment this test runs in.
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^INPUT_' || true)
-unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY PIPELINT_ACTION_SKIP_INSTALL
+unset GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_PATH PIPELINT_ACTION_SKIP_INSTALL
 
 failures=0
 case_name=""
@@ -56,6 +56,7 @@ run_case() {
 	mkdir -p "$dir/runner-temp"
 	: >"$dir/output"
 	: >"$dir/summary"
+	: >"$dir/path"
 	(
 		cd "$ws" || exit 99
 		env PATH="$tmp/bin:$PATH" \
@@ -64,6 +65,7 @@ run_case() {
 			RUNNER_TEMP="$dir/runner-temp" \
 			GITHUB_OUTPUT="$dir/output" \
 			GITHUB_STEP_SUMMARY="$dir/summary" \
+			GITHUB_PATH="$dir/path" \
 			"$@" bash "$script" >"$dir/stdout" 2>"$dir/stderr"
 	)
 	rc=$?
@@ -180,6 +182,7 @@ expect_figures_from_json
 expect_sarif
 expect_summary_reports 1
 expect_annotations
+[[ ! -s $dir/path ]] || fail "GITHUB_PATH written without an install: $(cat "$dir/path")"
 pass_deals=$(output deals)
 [[ $pass_deals =~ ^[1-9][0-9]*$ ]] || fail "deals '$pass_deals' is not a positive count"
 
@@ -296,6 +299,8 @@ if [[ -n $wheel ]]; then
 	[[ -n $venv_pipelint ]] || fail "no pipelint installed in the venv under RUNNER_TEMP"
 	grep -q "using $dir/runner-temp/pipelint-action-venv" "$dir/stderr" ||
 		fail "the run did not use the venv's pipelint: $(grep using "$dir/stderr")"
+	grep -qx "$dir/runner-temp/pipelint-action-venv/\(bin\|Scripts\)" "$dir/path" ||
+		fail "GITHUB_PATH does not hold the venv's bin: $(cat "$dir/path")"
 	ln -s "$bin" "$tmp/bin/pipelint"
 fi
 
