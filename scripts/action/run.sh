@@ -191,9 +191,13 @@ for word in words:
     if os.path.isdir(word):
         sys.exit(f"exports: '{word}' is a directory: name the files, or a glob such as {os.path.join(word, '*.csv')}")
     sys.exit(f"exports: no file '{word}' (relative to {os.getcwd()})")
+# A file named twice (a path and a glob that matches it) is audited once, not as a duplicate.
+seen = set()
 with open(out, "wb") as f:
     for p in found:
-        f.write(os.fsencode(p) + b"\0")
+        if os.path.realpath(p) not in seen:
+            seen.add(os.path.realpath(p))
+            f.write(os.fsencode(p) + b"\0")
 PY
 ); then
 	rm -f "$list"

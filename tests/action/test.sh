@@ -249,7 +249,8 @@ expect_output sarif-file ""
 find "$dir/runner-temp" -name '*.sarif' | grep -q . && fail "a SARIF report was written with sarif: false"
 
 # (e) Names that a shell would run: spaces, $(...), `...`, ; and a leading dash. Quoted,
-# globbed and named in the input text itself, nothing is run and the files are audited.
+# globbed and named in the input text itself, nothing is run and the files are audited (the
+# last one named twice, audited once).
 odd="$ws/odd dir"
 mkdir -p "$odd"
 cp "$fixture" "$odd/q4 pipeline \$(touch pwned-dollar).csv"
@@ -258,7 +259,8 @@ cp "$fixture" "$ws/-o pwned-dash.csv"
 # shellcheck disable=SC2016 # the $( and ` are the point: literal text
 exports='"odd dir/q4 pipeline $(touch pwned-dollar).csv"
 odd?dir/*backtick*.csv
--o*.csv'
+-o*.csv
+./-o\ pwned-dash.csv'
 run_case injection "${skip[@]}" "INPUT_EXPORTS=$exports" INPUT_AS_OF=$as_of INPUT_FAIL_ON=never
 expect_rc 0
 expect_output exit-code 0
