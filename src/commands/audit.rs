@@ -110,11 +110,18 @@ fn prepare_targets(args: &AuditArgs, kept: &Kept) -> Result<Vec<(Job, Target)>> 
             args.format.name(),
             args.format.name()
         ),
+        None if args.format == Format::Xlsx => bail!("{XLSX_ON_STDOUT}"),
         None if !args.quiet => wanted.push((Job::Report(args.format), Path::new("-"))),
         None => {}
     }
     for (format, path) in &args.reports {
         wanted.push((Job::Report(*format), path));
+    }
+    if wanted
+        .iter()
+        .any(|(job, path)| *job == Job::Report(Format::Xlsx) && path.as_os_str() == "-")
+    {
+        bail!("{XLSX_ON_STDOUT}");
     }
     // GitHub Actions sets it in every step; annotations add the report to the job summary.
     let summary = std::env::var_os(STEP_SUMMARY)
@@ -173,6 +180,9 @@ pub(super) fn write_report(
     }
     target.write_with(|w| report.emit(format, options, w))
 }
+
+/// Why an Excel workbook is never written to standard output (a terminal shows it as noise).
+const XLSX_ON_STDOUT: &str = "the xlsx report is a workbook file, not text for standard output: name it with -o FILE.xlsx or --report xlsx=FILE.xlsx";
 
 /// The variable GitHub Actions names the job summary file in.
 const STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";

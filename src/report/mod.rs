@@ -10,7 +10,7 @@ pub(crate) mod view;
 use std::io::{self, Write};
 
 use formats::{
-    csv, diff, escape, github, html, json, jsonl, junit, markdown, owners, sarif, table,
+    csv, diff, escape, github, html, json, jsonl, junit, markdown, owners, sarif, table, xlsx,
 };
 use view::rows;
 
@@ -56,6 +56,9 @@ pub enum Format {
     Github,
     /// A directory of per-owner action lists (`--report owners=DIR`)
     Owners,
+    /// An Excel workbook: summary, every deal and finding, owners, health, a chart (to a file:
+    /// `-o FILE.xlsx` or `--report xlsx=FILE.xlsx`)
+    Xlsx,
 }
 
 /// How a report is rendered beyond its format.
@@ -146,6 +149,7 @@ impl Format {
             Format::Sarif => Output::Stream(&sarif::SarifEmitter),
             Format::Github => Output::Stream(&github::GithubEmitter),
             Format::Owners => Output::Files(&owners::OwnersEmitter),
+            Format::Xlsx => Output::Stream(&xlsx::XlsxEmitter),
         }
     }
 
@@ -163,6 +167,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Owners => "owners",
+            Format::Xlsx => "xlsx",
         }
     }
 

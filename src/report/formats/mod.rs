@@ -16,3 +16,4 @@ pub(crate) mod owners;
 pub(crate) mod profile;
 pub(crate) mod sarif;
 pub(crate) mod table;
+pub(crate) mod xlsx;
