@@ -67,6 +67,55 @@ fn summary_lines(range: &Range<Data>, label: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every deal's cells against its JSON: the amount a number equal to the exact decimal,
+/// the close date a date, completeness and score numbers, the band as text.
+fn check_deals(deals: &Range<Data>, listed: &[Value]) {
+    let (amount, close, name, score, band, done) = (
+        column(deals, "Amount"),
+        column(deals, "Close date"),
+        column(deals, "Name"),
+        column(deals, "Risk score"),
+        column(deals, "Band"),
+        column(deals, "Completeness %"),
+    );
+    let mut amounts = 0;
+    for (i, d) in listed.iter().enumerate() {
+        let row = i + 1;
+        assert_eq!(
+            cell(deals, row, name).to_string(),
+            d["name"].as_str().unwrap_or("")
+        );
+        match d["amount"].as_str() {
+            Some(a) => {
+                let want: f64 = a.parse().expect("an exact decimal");
+                assert_eq!(cell(deals, row, amount), Data::Float(want), "deal {row}");
+                amounts += 1;
+            }
+            None => assert_eq!(cell(deals, row, amount), Data::Empty, "deal {row}"),
+        }
+        match d["close_date"].as_str() {
+            Some(c) => {
+                let want = NaiveDate::parse_from_str(c, "%Y-%m-%d").expect("date");
+                let got = cell(deals, row, close);
+                assert!(matches!(got, Data::DateTime(_)), "deal {row}: {got:?}");
+                let date = got.as_datetime().expect("a date").date();
+                assert_eq!(date, want, "deal {row}");
+            }
+            None => assert_eq!(cell(deals, row, close), Data::Empty),
+        }
+        let completeness = d["completeness"].as_f64().expect("completeness");
+        assert_eq!(cell(deals, row, done), Data::Float(completeness));
+        let risk = &d["risk"];
+        match risk["score"].as_u64() {
+            Some(s) => assert_eq!(cell(deals, row, score), Data::Float(s as f64)),
+            None => assert_eq!(cell(deals, row, score), Data::Empty),
+        }
+        let want_band = risk["band"].as_str().unwrap_or("");
+        assert_eq!(cell(deals, row, band).to_string(), want_band, "deal {row}");
+    }
+    assert!(amounts > 10, "the fixture's deals have amounts");
+}
+
 #[test]
 fn the_workbook_holds_the_json_reports_figures() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -84,50 +133,7 @@ fn the_workbook_holds_the_json_reports_figures() {
         listed.len() + 1,
         "a header, then every deal"
     );
-    let (amount, close, name, score, band, done) = (
-        column(&deals, "Amount"),
-        column(&deals, "Close date"),
-        column(&deals, "Name"),
-        column(&deals, "Risk score"),
-        column(&deals, "Band"),
-        column(&deals, "Completeness %"),
-    );
-    let mut amounts = 0;
-    for (i, d) in listed.iter().enumerate() {
-        let row = i + 1;
-        assert_eq!(
-            cell(&deals, row, name).to_string(),
-            d["name"].as_str().unwrap_or("")
-        );
-        match d["amount"].as_str() {
-            Some(a) => {
-                let want: f64 = a.parse().expect("an exact decimal");
-                assert_eq!(cell(&deals, row, amount), Data::Float(want), "deal {row}");
-                amounts += 1;
-            }
-            None => assert_eq!(cell(&deals, row, amount), Data::Empty, "deal {row}"),
-        }
-        match d["close_date"].as_str() {
-            Some(c) => {
-                let want = NaiveDate::parse_from_str(c, "%Y-%m-%d").expect("date");
-                let got = cell(&deals, row, close);
-                assert!(matches!(got, Data::DateTime(_)), "deal {row}: {got:?}");
-                let date = got.as_datetime().expect("a date").date();
-                assert_eq!(date, want, "deal {row}");
-            }
-            None => assert_eq!(cell(&deals, row, close), Data::Empty),
-        }
-        let completeness = d["completeness"].as_f64().expect("completeness");
-        assert_eq!(cell(&deals, row, done), Data::Float(completeness));
-        let risk = &d["risk"];
-        match risk["score"].as_u64() {
-            Some(s) => assert_eq!(cell(&deals, row, score), Data::Float(s as f64)),
-            None => assert_eq!(cell(&deals, row, score), Data::Empty),
-        }
-        let want_band = risk["band"].as_str().unwrap_or("");
-        assert_eq!(cell(&deals, row, band).to_string(), want_band, "deal {row}");
-    }
-    assert!(amounts > 10, "the fixture's deals have amounts");
+    check_deals(&deals, listed);
 
     let findings = sheet(&mut book, "Findings");
     let found = json["findings"].as_array().expect("findings");

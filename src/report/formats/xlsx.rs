@@ -1457,46 +1457,7 @@ fn change_figures(
         ws.write_number_with_format(r, 1, *n as f64, &st.count)?;
         r += 1;
     }
-    r += 1;
-    cells.text(
-        ws,
-        r,
-        0,
-        "Open pipeline, previous to now",
-        Some(&st.heading),
-    )?;
-    let terms = [
-        "Currency",
-        "Begin",
-        "New",
-        "Reopened",
-        "Increased",
-        "Decreased",
-        "Won",
-        "Lost",
-        "Vanished",
-        "End",
-    ];
-    r = names(ws, r + 1, &terms, st, cells)?;
-    for w in &c.waterfall {
-        let currency = w.currency.as_deref();
-        cells.text(ws, r, 0, currency.unwrap_or("(none)"), None)?;
-        let values = [
-            &w.begin,
-            &w.new,
-            &w.reopened,
-            &w.increased,
-            &w.decreased,
-            &w.won,
-            &w.lost,
-            &w.vanished,
-            &w.end,
-        ];
-        for (k, v) in values.into_iter().enumerate() {
-            cells.amount(ws, r, 1 + k as u16, v, currency)?;
-        }
-        r += 1;
-    }
+    r = waterfall(ws, r + 1, c, st, cells)?;
     let without = "Deals open in either snapshot without an amount";
     cells.text(ws, r, 0, without, Some(&st.note))?;
     ws.write_number_with_format(r, 1, c.deals_without_amount as f64, &st.count)?;
@@ -1532,6 +1493,57 @@ fn change_figures(
         ws.write_number_with_format(r, 1 + k as u16, n as f64, &st.count)?;
     }
     Ok(r + 1)
+}
+
+/// The open pipeline from the previous snapshot to now, term by term, per currency, from
+/// `row`; returns the next free row.
+fn waterfall(
+    ws: &mut Worksheet,
+    row: u32,
+    c: &ChangesRow,
+    st: &Styles,
+    cells: &mut Cells,
+) -> Result<u32, XlsxError> {
+    cells.text(
+        ws,
+        row,
+        0,
+        "Open pipeline, previous to now",
+        Some(&st.heading),
+    )?;
+    let terms = [
+        "Currency",
+        "Begin",
+        "New",
+        "Reopened",
+        "Increased",
+        "Decreased",
+        "Won",
+        "Lost",
+        "Vanished",
+        "End",
+    ];
+    let mut r = names(ws, row + 1, &terms, st, cells)?;
+    for w in &c.waterfall {
+        let currency = w.currency.as_deref();
+        cells.text(ws, r, 0, currency.unwrap_or("(none)"), None)?;
+        let values = [
+            &w.begin,
+            &w.new,
+            &w.reopened,
+            &w.increased,
+            &w.decreased,
+            &w.won,
+            &w.lost,
+            &w.vanished,
+            &w.end,
+        ];
+        for (k, v) in values.into_iter().enumerate() {
+            cells.amount(ws, r, 1 + k as u16, v, currency)?;
+        }
+        r += 1;
+    }
+    Ok(r)
 }
 
 /// The columns of the deals that moved: before, then now.
