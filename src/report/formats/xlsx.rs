@@ -142,6 +142,8 @@ struct Styles {
     title: Style,
     heading: Style,
     header: Style,
+    /// The header of a column of figures.
+    header_right: Style,
     label: Style,
     note: Style,
     /// A figure in a table of words: right-aligned, kept off the next cell.
@@ -166,6 +168,10 @@ struct Styles {
 impl Styles {
     fn new() -> Styles {
         let font = |hex: u32| Style::new().set_font_color(Color::RGB(hex));
+        let header = Style::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xF3F5F8))
+            .set_border_bottom(FormatBorder::Thin);
         let fill = |bg: u32, fg: u32| {
             Style::new()
                 .set_background_color(Color::RGB(bg))
@@ -174,10 +180,8 @@ impl Styles {
         Styles {
             title: Style::new().set_bold().set_font_size(16),
             heading: Style::new().set_bold().set_font_size(12),
-            header: Style::new()
-                .set_bold()
-                .set_background_color(Color::RGB(0xF3F5F8))
-                .set_border_bottom(FormatBorder::Thin),
+            header: header.clone(),
+            header_right: figure(header),
             label: Style::new().set_bold(),
             note: font(0x5B6576).set_italic(),
             right: Style::new().set_align(FormatAlign::Right).set_indent(1),
@@ -557,7 +561,9 @@ fn deal_cells(d: &DealRow<'_>, sole: Option<&str>, out: &mut Rendered) {
         },
         None => out.cells.push(Cell::Blank),
     }
-    out.cells.push(Cell::Decimal(d.completeness));
+    // General format shows the one decimal the view rounds to (83.3, 100): no number format
+    // to look up for each of a million rows.
+    out.number(d.completeness);
     let risk = d.risk.as_ref();
     match risk.and_then(|r| r.score) {
         Some(score) => out.number(f64::from(score)),
@@ -643,8 +649,6 @@ enum Cell {
     Blank,
     Text(String),
     Number(f64),
-    /// One decimal (completeness).
-    Decimal(f64),
     /// An amount and the currency of its number format.
     Money(f64, Option<String>),
     Date(NaiveDate),
@@ -746,7 +750,6 @@ fn write_cell(
         Cell::Blank => return Ok(()),
         Cell::Text(text) => ws.write_string(row, col, text)?,
         Cell::Number(value) => ws.write_number(row, col, value)?,
-        Cell::Decimal(value) => ws.write_number_with_format(row, col, value, &st.decimal)?,
         Cell::Money(value, currency) => {
             let style = cells.money_style(currency.as_deref());
             ws.write_number_with_format(row, col, value, style)?
@@ -1104,7 +1107,12 @@ fn section_table(
         }
     } else {
         for (c, column) in section.columns.iter().enumerate() {
-            cells.text(ws, r, c as u16, column.name, Some(&st.header))?;
+            let style = if column.numeric {
+                &st.header_right
+            } else {
+                &st.header
+            };
+            cells.text(ws, r, c as u16, column.name, Some(style))?;
         }
         r += 1;
         for spans in &section.rows {
@@ -1140,7 +1148,12 @@ fn by_code(
         .iter()
         .enumerate()
     {
-        cells.text(ws, row + 1, c as u16, name, Some(&st.header))?;
+        let style = if (1..4).contains(&c) {
+            &st.header_right
+        } else {
+            &st.header
+        };
+        cells.text(ws, row + 1, c as u16, name, Some(style))?;
     }
     let mut r = row + 2;
     for code in codes {
@@ -1178,7 +1191,7 @@ fn health_sheet(
     Ok(())
 }
 
-/// Heading names at `row`; returns the next row.
+/// Heading names at `row`: a table's name column, then its figures; returns the next row.
 fn names(
     ws: &mut Worksheet,
     row: u32,
@@ -1187,7 +1200,8 @@ fn names(
     cells: &mut Cells,
 ) -> Result<u32, XlsxError> {
     for (c, name) in names.iter().enumerate() {
-        cells.text(ws, row, c as u16, name, Some(&st.header))?;
+        let style = if c == 0 { &st.header } else { &st.header_right };
+        cells.text(ws, row, c as u16, name, Some(style))?;
     }
     Ok(row + 1)
 }
@@ -1413,6 +1427,8 @@ fn changes_sheet(
     cells.text(ws, row, 0, "Deals that moved", Some(&st.heading))?;
     row += 1;
     header(ws, row, &MOVE_COLUMNS, st, cells)?;
+    // Wide enough for the figures' labels above the list too.
+    ws.set_column_width(0, 40)?;
     let fit = Left::fit(report.movement_count(), row, cells.limits);
     let sole = report.sole_currency();
     for (i, m) in report.movements().take(fit.shown).enumerate() {
@@ -1458,7 +1474,7 @@ fn change_figures(
         r += 1;
     }
     r = waterfall(ws, r + 1, c, st, cells)?;
-    let without = "Deals open in either snapshot without an amount";
+    let without = "Without an amount (open in either)";
     cells.text(ws, r, 0, without, Some(&st.note))?;
     ws.write_number_with_format(r, 1, c.deals_without_amount as f64, &st.count)?;
     r += 2;
@@ -1526,7 +1542,7 @@ fn waterfall(
     let mut r = names(ws, row + 1, &terms, st, cells)?;
     for w in &c.waterfall {
         let currency = w.currency.as_deref();
-        cells.text(ws, r, 0, currency.unwrap_or("(none)"), None)?;
+        cells.text(ws, r, 0, currency.unwrap_or("(no currency)"), None)?;
         let values = [
             &w.begin,
             &w.new,
