@@ -98,10 +98,8 @@ fn workbook(report: &Report<'_>, top: usize, limits: Limits) -> Result<Workbook,
     let styles = Styles::new();
     let mut cells = Cells::new(limits);
     let several_files = report.inputs().len() > 1 || report.previous().is_some();
-    let mut deals = book.new_worksheet_with_constant_memory();
-    let deals_cut = deals_sheet(&mut deals, report, several_files, &styles, &mut cells)?;
-    let mut findings = book.new_worksheet_with_constant_memory();
-    let findings_cut = findings_sheet(&mut findings, report, several_files, &styles, &mut cells)?;
+    let (deals, deals_cut, findings, findings_cut) =
+        long_sheets(&mut book, report, several_files, &styles, &mut cells)?;
     let mut changed = None;
     let mut moves_cut = Left::default();
     if let Some(changes) = report.changes() {
@@ -479,38 +477,89 @@ const DEAL_COLUMNS: [(&str, f64); 16] = [
     ("Why", 80.0),
 ];
 
-/// Every deal, in input order: its amount a number in its currency (the export's only
-/// currency for a deal that names none, as every total counts it), its close date a date.
-fn deals_sheet(
+/// The Deals and Findings sheets: their headers, then their rows at once, each sheet on
+/// its own thread, then their closing notes, filters and colours. While both threads run,
+/// only the deals' rows use number formats (amounts, dates), so every style takes the same
+/// index on every run, and the workbook the same bytes.
+fn long_sheets(
+    book: &mut Workbook,
+    report: &Report<'_>,
+    several_files: bool,
+    st: &Styles,
+    cells: &mut Cells,
+) -> Result<(Worksheet, Left, Worksheet, Left), XlsxError> {
+    let skip = usize::from(!several_files);
+    let mut deals = book.new_worksheet_with_constant_memory();
+    deals.set_name("Deals")?;
+    header(&mut deals, 0, &DEAL_COLUMNS[skip..], st, cells)?;
+    let mut findings = book.new_worksheet_with_constant_memory();
+    findings.set_name("Findings")?;
+    header(&mut findings, 0, &FINDING_COLUMNS[skip..], st, cells)?;
+    let limits = cells.limits;
+    let (deals_fit, findings_fit) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            let mut mine = Cells::new(limits);
+            let fit = finding_rows(&mut findings, report, several_files, st, &mut mine);
+            (fit, mine.cut)
+        });
+        let deals_fit = deal_rows(&mut deals, report, several_files, st, cells);
+        let (findings_fit, cut) = match other.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        cells.cut += cut;
+        Ok::<_, XlsxError>((deals_fit?, findings_fit?))
+    })?;
+    end_list(
+        &mut deals,
+        0,
+        deals_fit,
+        "deals",
+        "-f deals or -f json",
+        st,
+        cells,
+    )?;
+    list_sheet(&mut deals, deals_fit.shown, DEAL_COLUMNS.len() - skip)?;
+    let [high, medium, low] = &st.bands;
+    let bands = [("high", high), ("medium", medium), ("low", low)];
+    colour_by_text(&mut deals, 13 - skip as u16, deals_fit.shown, &bands)?;
+    let full = "-f csv or -f json";
+    end_list(&mut findings, 0, findings_fit, "findings", full, st, cells)?;
+    list_sheet(
+        &mut findings,
+        findings_fit.shown,
+        FINDING_COLUMNS.len() - skip,
+    )?;
+    let severities = [("error", &st.failed), ("warning", &st.warning)];
+    colour_by_text(
+        &mut findings,
+        8 - skip as u16,
+        findings_fit.shown,
+        &severities,
+    )?;
+    Ok((deals, deals_fit, findings, findings_fit))
+}
+
+/// Every deal, in input order, from row 1: its amount a number in its currency (the
+/// export's only currency for a deal that names none, as every total counts it), its close
+/// date a date.
+fn deal_rows(
     ws: &mut Worksheet,
     report: &Report<'_>,
     several_files: bool,
     st: &Styles,
     cells: &mut Cells,
 ) -> Result<Left, XlsxError> {
-    ws.set_name("Deals")?;
-    let skip = usize::from(!several_files);
-    let columns = &DEAL_COLUMNS[skip..];
-    header(ws, 0, columns, st, cells)?;
+    let width = DEAL_COLUMNS.len() - usize::from(!several_files);
     let sole = report.sole_currency();
     let fit = Left::fit(report.deal_count(), 0, cells.limits);
     let rows = report.deals().take(fit.shown);
-    stream(ws, rows, columns.len(), st, cells, |d, out| {
+    stream(ws, rows, width, st, cells, |d, out| {
         if several_files {
             out.text(d.file);
         }
         deal_cells(&d, sole.as_deref(), out);
     })?;
-    end_list(ws, 0, fit, "deals", "-f deals or -f json", st, cells)?;
-    list_sheet(ws, fit.shown, columns.len())?;
-    let [high, medium, low] = &st.bands;
-    let band = 13 - skip as u16;
-    colour_by_text(
-        ws,
-        band,
-        fit.shown,
-        &[("high", high), ("medium", medium), ("low", low)],
-    )?;
     Ok(fit)
 }
 
@@ -593,34 +642,24 @@ const FINDING_COLUMNS: [(&str, f64); 13] = [
     ("Streak", 8.0),
 ];
 
-/// Every finding, in report order.
-fn findings_sheet(
+/// Every finding, in report order, from row 1: text and plain numbers only (see
+/// [`long_sheets`]).
+fn finding_rows(
     ws: &mut Worksheet,
     report: &Report<'_>,
     several_files: bool,
     st: &Styles,
     cells: &mut Cells,
 ) -> Result<Left, XlsxError> {
-    ws.set_name("Findings")?;
-    let skip = usize::from(!several_files);
-    let columns = &FINDING_COLUMNS[skip..];
-    header(ws, 0, columns, st, cells)?;
+    let width = FINDING_COLUMNS.len() - usize::from(!several_files);
     let fit = Left::fit(report.finding_count(), 0, cells.limits);
     let rows = report.findings().take(fit.shown);
-    stream(ws, rows, columns.len(), st, cells, |f, out| {
+    stream(ws, rows, width, st, cells, |f, out| {
         if several_files {
             out.text(f.file);
         }
         finding_cells(&f, out);
     })?;
-    end_list(ws, 0, fit, "findings", "-f csv or -f json", st, cells)?;
-    list_sheet(ws, fit.shown, columns.len())?;
-    colour_by_text(
-        ws,
-        8 - skip as u16,
-        fit.shown,
-        &[("error", &st.failed), ("warning", &st.warning)],
-    )?;
     Ok(fit)
 }
 
