@@ -327,11 +327,11 @@ _pipelint() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json jsonl csv deals markdown html junit sarif github owners" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl csv deals markdown html junit sarif github owners xlsx" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json jsonl csv deals markdown html junit sarif github owners" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json jsonl csv deals markdown html junit sarif github owners xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -63,7 +63,8 @@ html\t'One self-contained page with charts and sortable tables, for the pipeline
 junit\t'JUnit XML: one suite per file, one case per check (for CI test reports)'
 sarif\t'SARIF 2.1.0 (for code-scanning dashboards)'
 github\t'GitHub Actions workflow-command annotations'
-owners\t'A directory of per-owner action lists (`--report owners=DIR`)'"
+owners\t'A directory of per-owner action lists (`--report owners=DIR`)'
+xlsx\t'An Excel workbook: summary, every deal and finding, owners, health, a chart (to a file: `-o FILE.xlsx` or `--report xlsx=FILE.xlsx`)'"
 complete -c pipelint -n "__fish_pipelint_using_subcommand audit" -s o -l output -d 'Write the report to PATH instead of stdout (atomically)' -r -F
 complete -c pipelint -n "__fish_pipelint_using_subcommand audit" -l report -d 'Also write FORMAT to PATH, e.g. --report json=audit.json (repeatable)' -r
 complete -c pipelint -n "__fish_pipelint_using_subcommand audit" -l owner -d 'Limit the deal tables, findings and owner lists to this owner\'s deals, as the export writes the name (repeatable); the summary still describes the whole pipeline' -r
