@@ -99,6 +99,12 @@ pub(crate) fn delimiter_word(d: u8) -> String {
     }
 }
 
+/// An address a mail client or chat can open (`act --report-url` checks its characters).
+pub(crate) fn is_web(link: &str) -> bool {
+    let lower = link.get(..8).unwrap_or(link).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,10 +139,4 @@ mod tests {
         assert_eq!(quote("abc"), "`abc`");
         assert!(quote(&"x".repeat(100)).ends_with("…`"));
     }
-}
-
-/// An address a mail client or chat can open (`act --report-url` checks its characters).
-pub(crate) fn is_web(link: &str) -> bool {
-    let lower = link.get(..8).unwrap_or(link).to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
 }
