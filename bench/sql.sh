@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `pipelint sql`'s findings and --summary queries on DuckDB against `pipelint audit` of the same gen_opps export
-# (1M rows by default), in the same run, and whether the query finds what the audit does.
-# Needs the duckdb Python package (pip install duckdb).
+# (1M rows by default), in the same run, and whether the query finds what the audit does;
+# then the findings query on Spark (PySpark in local mode, informational) when pyspark is
+# installed (SPARK=0 skips it). Needs the duckdb Python package (pip install duckdb).
 #
 # Usage: bench/sql.sh [ROWS]
 set -euo pipefail
@@ -22,3 +23,7 @@ for _ in $(seq "$runs"); do
 done
 printf 'rows %d: pipelint audit %s s (median of %d)\n' "$rows" "$(printf '%s\n' "${a[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')" "$runs"
 python3 bench/sql_duckdb.py "$csv" bench/out/findings.sql bench/out/audit.json "$runs" bench/out/summary.sql
+if [ "${SPARK:-1}" = 1 ] && python3 -c "import pyspark" 2>/dev/null; then
+  ./target/release/pipelint sql --preset auto --like "$csv" --dialect spark --as-of 2026-11-20 --line-column pl_order > bench/out/findings_spark.sql
+  python3 bench/sql_spark.py "$csv" bench/out/findings_spark.sql bench/out/audit.json "$runs" 2> bench/out/spark.log
+fi

@@ -6,7 +6,7 @@ mod common;
 
 use common::{AS_OF, pipelint, run};
 
-const DIALECTS: [&str; 4] = ["duckdb", "postgres", "snowflake", "bigquery"];
+const DIALECTS: [&str; 5] = ["duckdb", "postgres", "snowflake", "bigquery", "spark"];
 
 fn sql(rules: &str, dialect: &str, like: Option<&str>) -> String {
     sql_with(rules, dialect, like, &[])
@@ -162,7 +162,9 @@ fn the_owners_lookup_is_compiled_into_the_summary() {
 /// The statements of `query` outside quotes and comments, split on `;`, with quoted
 /// identifiers and literals read as `dialect` reads them.
 fn statements(query: &str, dialect: &str) -> Vec<String> {
-    let backslashes = matches!(dialect, "snowflake" | "bigquery");
+    // Snowflake and BigQuery read backslash escapes in literals and BigQuery in backticks;
+    // Spark in literals only (a backtick inside backticks is doubled).
+    let backslashes = matches!(dialect, "snowflake" | "bigquery" | "spark");
     let mut out = vec![String::new()];
     let mut chars = query.chars().peekable();
     while let Some(c) = chars.next() {
@@ -178,7 +180,11 @@ fn statements(query: &str, dialect: &str) -> Vec<String> {
                 let close = c;
                 let mut closed = false;
                 while let Some(c) = chars.next() {
-                    if c == '\\' && (backslashes && close != '"') {
+                    if c == '\\'
+                        && backslashes
+                        && close != '"'
+                        && !(dialect == "spark" && close == '`')
+                    {
                         chars.next();
                         continue;
                     }
@@ -234,6 +240,13 @@ fn hostile_headers_and_values_stay_inside_their_quotes() {
     let q = sql(
         "fixtures/sql/hostile.toml",
         "bigquery",
+        Some("fixtures/sql/hostile.csv"),
+    );
+    assert!(q.contains(r#"`x"; DROP TABLE deals; --`"#), "{q}");
+    assert!(q.contains(r"'it\'s'"), "{q}");
+    let q = sql(
+        "fixtures/sql/hostile.toml",
+        "spark",
         Some("fixtures/sql/hostile.csv"),
     );
     assert!(q.contains(r#"`x"; DROP TABLE deals; --`"#), "{q}");

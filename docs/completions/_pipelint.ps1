@@ -299,8 +299,8 @@ Register-ArgumentCompleter -Native -CommandName 'pipelint' -ScriptBlock {
             [CompletionResult]::new('--like', '--like', [CompletionResultType]::ParameterName, 'An export whose header the table''s columns follow, bound to the rules exactly as `pipelint audit` binds it (default: the columns the rules name)')
             [CompletionResult]::new('--line-column', '--line-column', [CompletionResultType]::ParameterName, 'A column holding each record''s line in its export, returned as `line`')
             [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Instead of the findings: each deal''s completeness and forecast risk (score, band, signals), then the same figures by owner, by stage and for all deals')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'pipelint;explain' {

@@ -1393,7 +1393,7 @@ _pipelint() {
                     return 0
                     ;;
                 --dialect)
-                    COMPREPLY=($(compgen -W "duckdb postgres snowflake bigquery" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "duckdb postgres snowflake bigquery spark" -- "${cur}"))
                     return 0
                     ;;
                 --table)

@@ -263,8 +263,8 @@ set edit:completion:arg-completer[pipelint] = {|@words|
             cand --like 'An export whose header the table''s columns follow, bound to the rules exactly as `pipelint audit` binds it (default: the columns the rules name)'
             cand --line-column 'A column holding each record''s line in its export, returned as `line`'
             cand --summary 'Instead of the findings: each deal''s completeness and forecast risk (score, band, signals), then the same figures by owner, by stage and for all deals'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'pipelint;explain'= {
             cand -h 'Print help'

@@ -225,13 +225,14 @@ generic\t''"
 complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -l dialect -d 'The SQL dialect to write' -r -f -a "duckdb\t''
 postgres\t''
 snowflake\t''
-bigquery\t''"
+bigquery\t''
+spark\t'Spark SQL 3.5+ and 4.x (what Databricks SQL runs), under ANSI mode or not'"
 complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -l table -d 'The table (or `schema.table`) holding one row per deal; a dbt relation such as `{{ ref(\'opportunities\') }}` is kept as written' -r
 complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -l as-of -d '"Today" for the date checks (default: the warehouse\'s CURRENT_DATE when the query runs)' -r
 complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -l like -d 'An export whose header the table\'s columns follow, bound to the rules exactly as `pipelint audit` binds it (default: the columns the rules name)' -r
 complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -l line-column -d 'A column holding each record\'s line in its export, returned as `line`' -r
 complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -l summary -d 'Instead of the findings: each deal\'s completeness and forecast risk (score, band, signals), then the same figures by owner, by stage and for all deals'
-complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -s h -l help -d 'Print help'
+complete -c pipelint -n "__fish_pipelint_using_subcommand sql" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pipelint -n "__fish_pipelint_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c pipelint -n "__fish_pipelint_using_subcommand man" -l dir -d 'Write pipelint.1 and a page per subcommand (pipelint-audit.1, …) into DIR' -r -F
 complete -c pipelint -n "__fish_pipelint_using_subcommand man" -s h -l help -d 'Print help'

@@ -182,7 +182,9 @@ fn arm(d: Dialect, cell: &str, name: &str, pieces: &[Piece<Tag>], steps: &mut Da
         "({hour} IS NULL OR (CASE WHEN {am} = '' THEN {hour} < 24 ELSE {hour} BETWEEN 1 AND 12 END))"
     ));
     let make = match d {
-        Dialect::Duckdb | Dialect::Postgres => format!("MAKE_DATE({year}, {month}, {day})"),
+        Dialect::Duckdb | Dialect::Postgres | Dialect::Spark => {
+            format!("MAKE_DATE({year}, {month}, {day})")
+        }
         Dialect::Snowflake => format!("DATE_FROM_PARTS({year}, {month}, {day})"),
         Dialect::Bigquery => format!("DATE({year}, {month}, {day})"),
     };

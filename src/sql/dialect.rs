@@ -12,6 +12,8 @@ pub enum Dialect {
     Postgres,
     Snowflake,
     Bigquery,
+    /// Spark SQL 3.5+ and 4.x (what Databricks SQL runs), under ANSI mode or not.
+    Spark,
 }
 
 /// The characters `trim_cell` takes off a value's edges: Rust's `char::is_whitespace` set
@@ -28,6 +30,7 @@ impl Dialect {
             Dialect::Postgres => "postgres",
             Dialect::Snowflake => "snowflake",
             Dialect::Bigquery => "bigquery",
+            Dialect::Spark => "spark",
         }
     }
 
@@ -38,6 +41,8 @@ impl Dialect {
         let name = name.replace('\0', "");
         match self {
             Dialect::Bigquery => format!("`{}`", escape_backslashed(&name, '`')),
+            // Spark doubles a backtick inside one and reads no escapes there.
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
         }
     }
@@ -46,8 +51,9 @@ impl Dialect {
     pub(crate) fn literal(self, text: &str) -> String {
         let text = text.replace('\0', "");
         match self {
-            // Snowflake and BigQuery read backslash escapes inside single quotes.
-            Dialect::Snowflake | Dialect::Bigquery => {
+            // Snowflake, BigQuery and Spark read backslash escapes inside single quotes (and
+            // Spark joins two adjacent literals, so a doubled quote would not be one).
+            Dialect::Snowflake | Dialect::Bigquery | Dialect::Spark => {
                 format!("'{}'", escape_backslashed(&text, '\''))
             }
             // DuckDB and PostgreSQL (standard_conforming_strings) take backslashes as they are.
@@ -79,6 +85,14 @@ impl Dialect {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            // Spark's CHR takes its argument modulo 256: the characters as escapes.
+            Dialect::Spark => format!(
+                "'{}'",
+                TRIMMED
+                    .iter()
+                    .map(|c| format!("\\u{c:04X}"))
+                    .collect::<String>()
+            ),
             _ => TRIMMED
                 .iter()
                 .map(|c| format!("CHR({c})"))
@@ -93,12 +107,13 @@ impl Dialect {
     pub(crate) fn trimmed(self, expr: &str, set: &str) -> String {
         let text = format!("COALESCE({}, '')", self.as_text(expr));
         let trim = match self {
-            Dialect::Postgres => format!("BTRIM({text}, {set})"),
+            Dialect::Postgres | Dialect::Spark => format!("BTRIM({text}, {set})"),
             _ => format!("TRIM({text}, {set})"),
         };
         let code = |e: String| match self {
             Dialect::Duckdb => format!("UNICODE({e})"),
-            Dialect::Postgres => format!("ASCII({e})"),
+            // Spark's ASCII is the first character's code point.
+            Dialect::Postgres | Dialect::Spark => format!("ASCII({e})"),
             Dialect::Snowflake | Dialect::Bigquery => format!("UNICODE({e})"),
         };
         format!(
@@ -115,6 +130,7 @@ impl Dialect {
             Dialect::Postgres => "NUMERIC(38, 10)",
             Dialect::Snowflake => "NUMBER(38, 10)",
             Dialect::Bigquery => "BIGNUMERIC",
+            Dialect::Spark => "DECIMAL(38, 10)",
         }
     }
 
@@ -122,7 +138,7 @@ impl Dialect {
     /// engine computes it in an `f64`).
     pub(crate) fn float_type(self) -> &'static str {
         match self {
-            Dialect::Duckdb | Dialect::Snowflake => "DOUBLE",
+            Dialect::Duckdb | Dialect::Snowflake | Dialect::Spark => "DOUBLE",
             Dialect::Postgres => "DOUBLE PRECISION",
             Dialect::Bigquery => "FLOAT64",
         }
@@ -131,7 +147,7 @@ impl Dialect {
     /// The text type's name.
     pub(crate) fn text_type(self) -> &'static str {
         match self {
-            Dialect::Bigquery => "STRING",
+            Dialect::Bigquery | Dialect::Spark => "STRING",
             _ => "VARCHAR",
         }
     }
@@ -139,15 +155,48 @@ impl Dialect {
     /// A column as text, whatever the warehouse typed it.
     fn as_text(self, expr: &str) -> String {
         match self {
-            Dialect::Bigquery => format!("CAST({expr} AS STRING)"),
+            Dialect::Bigquery | Dialect::Spark => format!("CAST({expr} AS STRING)"),
             Dialect::Snowflake => format!("TO_VARCHAR({expr})"),
             Dialect::Duckdb | Dialect::Postgres => format!("CAST({expr} AS VARCHAR)"),
+        }
+    }
+
+    /// A regular expression as this engine's regex library spells it: Spark's (Java's)
+    /// reads `[[:alnum:]]` as a set of the letters `:alnum`, so the POSIX classes the
+    /// compiled patterns use become Java's (ASCII, as RE2 and the engine read them).
+    pub(crate) fn regex(self, pattern: &str) -> String {
+        if self != Dialect::Spark {
+            return pattern.to_string();
+        }
+        [
+            ("[:alnum:]", "\\p{Alnum}"),
+            ("[:alpha:]", "\\p{Alpha}"),
+            ("[:digit:]", "\\d"),
+            ("[:space:]", "\\s"),
+            ("[:punct:]", "\\p{Punct}"),
+            ("[:upper:]", "\\p{Upper}"),
+            ("[:lower:]", "\\p{Lower}"),
+        ]
+        .iter()
+        .fold(pattern.to_string(), |p, (posix, java)| {
+            p.replace(posix, java)
+        })
+    }
+
+    /// `expr` without the trailing `ch` characters.
+    pub(crate) fn trim_end(self, expr: &str, ch: char) -> String {
+        let set = self.literal(&ch.to_string());
+        match self {
+            // Spark's two-argument RTRIM takes the set first (and is deprecated).
+            Dialect::Spark => format!("TRIM(TRAILING {set} FROM {expr})"),
+            _ => format!("RTRIM({expr}, {set})"),
         }
     }
 
     /// Whether the whole of `expr` matches the regular expression `pattern` (as the rules
     /// wrote it, without the engine's anchors).
     pub(crate) fn full_match(self, expr: &str, pattern: &str) -> String {
+        let pattern = &self.regex(pattern);
         let anchored = format!("^(?:{pattern})$");
         match self {
             Dialect::Duckdb => format!("regexp_full_match({expr}, {})", self.literal(pattern)),
@@ -155,6 +204,11 @@ impl Dialect {
             // REGEXP_LIKE matches the whole subject.
             Dialect::Snowflake => format!("REGEXP_LIKE({expr}, {})", self.literal(pattern)),
             Dialect::Bigquery => format!("REGEXP_CONTAINS({expr}, {})", self.literal(&anchored)),
+            // Java's `$` also matches before a last line break: `\z` is the very end.
+            Dialect::Spark => format!(
+                "({expr} RLIKE {})",
+                self.literal(&format!("^(?:{pattern})\\z"))
+            ),
         }
     }
 }
@@ -167,6 +221,7 @@ impl Dialect {
             Dialect::Postgres => format!("({to} - {from})"),
             Dialect::Snowflake => format!("DATEDIFF(day, {from}, {to})"),
             Dialect::Bigquery => format!("DATE_DIFF({to}, {from}, DAY)"),
+            Dialect::Spark => format!("DATEDIFF({to}, {from})"),
         }
     }
 
@@ -200,14 +255,33 @@ impl Dialect {
         }
     }
 
+    /// The numbers 1 to `n` as a table `name` of one column `column`, to join with.
+    pub(crate) fn numbers(self, name: &str, column: &str, n: usize) -> String {
+        match self {
+            Dialect::Bigquery => format!("UNNEST(GENERATE_ARRAY(1, {n})) AS {column}"),
+            _ => format!(
+                "(VALUES {}) AS {name} ({column})",
+                (1..=n)
+                    .map(|i| format!("({i})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
     /// `expr` with every match of `pattern` replaced by `with`.
     pub(crate) fn replace_all(self, expr: &str, pattern: &str, with: &str) -> String {
-        let (p, w) = (self.literal(pattern), self.literal(with));
+        let (p, w) = (self.literal(&self.regex(pattern)), self.literal(with));
         match self {
             Dialect::Duckdb | Dialect::Postgres => {
                 format!("regexp_replace({expr}, {p}, {w}, 'g')")
             }
             Dialect::Snowflake | Dialect::Bigquery => format!("REGEXP_REPLACE({expr}, {p}, {w})"),
+            // Java reads `$` and `\\` in the replacement as group references and escapes.
+            Dialect::Spark => format!(
+                "REGEXP_REPLACE({expr}, {p}, {})",
+                self.literal(&with.replace('\\', "\\\\").replace('$', "\\$"))
+            ),
         }
     }
 }
@@ -252,6 +326,12 @@ mod tests {
         assert_eq!(Dialect::Snowflake.literal("it's \\"), "'it\\'s \\\\'");
         assert_eq!(Dialect::Bigquery.literal("a\nb"), "'a\\nb'");
         assert_eq!(Dialect::Duckdb.table("crm.deals"), "\"crm\".\"deals\"");
+        assert_eq!(Dialect::Spark.ident("a`b\\"), "`a``b\\`");
+        assert_eq!(Dialect::Spark.literal("it's \\\n"), "'it\\'s \\\\\\n'");
+        assert_eq!(
+            Dialect::Spark.table("main.sales.opportunities"),
+            "`main`.`sales`.`opportunities`"
+        );
     }
 
     #[test]

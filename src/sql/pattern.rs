@@ -113,12 +113,14 @@ impl<'a, T: Copy + PartialEq> Compiled<'a, T> {
     /// them; Snowflake's REGEXP_LIKE would match the whole value only, so there it is
     /// REGEXP_INSTR).
     pub(super) fn matches(&self, cell: &str) -> String {
-        let p = self.d.literal(&self.all);
+        let p = self.d.literal(&self.d.regex(&self.all));
         match self.d {
             Dialect::Duckdb => format!("regexp_matches({cell}, {p})"),
             Dialect::Postgres => format!("({cell} ~ {p})"),
             Dialect::Snowflake => format!("(REGEXP_INSTR({cell}, {p}) > 0)"),
             Dialect::Bigquery => format!("REGEXP_CONTAINS({cell}, {p})"),
+            // RLIKE finds the pattern anywhere, as the others do.
+            Dialect::Spark => format!("({cell} RLIKE {p})"),
         }
     }
 
@@ -127,19 +129,21 @@ impl<'a, T: Copy + PartialEq> Compiled<'a, T> {
         let one = || {
             let (mut one, mut tags) = (String::new(), Vec::new());
             render(self.pieces, Some(tag), &mut one, &mut tags);
-            self.d.literal(&one)
+            self.d.literal(&self.d.regex(&one))
         };
         let e = match self.d {
             Dialect::Duckdb => format!("regexp_extract({cell}, {}, 1)", one()),
             Dialect::Postgres => format!("(regexp_match({cell}, {}))[1]", one()),
             Dialect::Bigquery => format!("REGEXP_EXTRACT({cell}, {})", one()),
+            // '' when the pattern does not match or the group took no part.
+            Dialect::Spark => format!("REGEXP_EXTRACT({cell}, {}, 1)", one()),
             Dialect::Snowflake => {
                 let index = self
                     .tags
                     .iter()
                     .position(|t| *t == Some(tag))
                     .map_or(1, |i| i + 1);
-                let p = self.d.literal(&self.all);
+                let p = self.d.literal(&self.d.regex(&self.all));
                 format!("REGEXP_SUBSTR({cell}, {p}, 1, 1, 'e', {index})")
             }
         };
@@ -152,7 +156,13 @@ impl<'a, T: Copy + PartialEq> Compiled<'a, T> {
             Dialect::Bigquery => "INT64",
             _ => "INTEGER",
         };
-        format!("CAST(NULLIF({}, '') AS {ty})", self.extract(cell, tag))
+        // Spark under ANSI mode fails a cast that overflows: TRY_CAST is NULL instead.
+        let cast = if self.d == Dialect::Spark {
+            "TRY_CAST"
+        } else {
+            "CAST"
+        };
+        format!("{cast}(NULLIF({}, '') AS {ty})", self.extract(cell, tag))
     }
 }
 

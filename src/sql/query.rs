@@ -379,26 +379,47 @@ impl Compiler<'_, '_> {
                 "  SELECT {text} AS code, {text} AS severity, {text} AS record_id, {text} AS field, {text} AS col, CAST(NULL AS BIGINT) AS line, {text} AS message FROM ranked WHERE FALSE"
             );
         }
-        let arms: Vec<String> = checks
-            .iter()
-            .map(|c| {
-                format!(
-                    "  SELECT {} AS code, {} AS severity, NULLIF(pl_id, '') AS record_id, {} AS field, {} AS col, pl_line AS line, {} AS message\n  FROM ranked WHERE {}",
-                    if c.code.starts_with("CASE") {
-                        c.code.clone()
-                    } else {
-                        self.lit(&c.code)
-                    },
-                    c.severity,
-                    c.field,
-                    c.column,
-                    c.message,
-                    c.when
-                )
-            })
-            .collect();
-        q.push_str(&arms.join("\n  UNION ALL\n"));
-        let _ = writeln!(q, "\n)");
+        if !checks.is_empty() {
+            // One scan of `ranked`: each row meets the list of checks (a constant table
+            // of their numbers) and keeps a row per check that holds. A union of one SELECT
+            // per check would read `ranked` once per check on engines that inline a CTE
+            // (Spark, DuckDB), with its windows each time.
+            let per = |what: &dyn Fn(&Check) -> String| {
+                let arms: Vec<String> = checks
+                    .iter()
+                    .enumerate()
+                    .map(|(n, c)| format!("WHEN {} THEN {}", n + 1, what(c)))
+                    .collect();
+                format!("CASE pl_check\n      {}\n    END", arms.join("\n      "))
+            };
+            let code = per(&|c: &Check| {
+                if c.code.starts_with("CASE") {
+                    c.code.clone()
+                } else {
+                    self.lit(&c.code)
+                }
+            });
+            let _ = writeln!(
+                q,
+                "  SELECT\n    {code} AS code,\n    {} AS severity,\n    NULLIF(pl_id, '') AS record_id,\n    {} AS field,\n    {} AS col,\n    pl_line AS line,\n    {} AS message",
+                per(&|c: &Check| c.severity.clone()),
+                per(&|c: &Check| c.field.clone()),
+                per(&|c: &Check| c.column.clone()),
+                per(&|c: &Check| c.message.clone()),
+            );
+            let _ = writeln!(
+                q,
+                "  FROM ranked CROSS JOIN {}\n  WHERE CASE pl_check\n      {}\n      ELSE FALSE\n    END",
+                self.d.numbers("pl_checks", "pl_check", checks.len()),
+                checks
+                    .iter()
+                    .enumerate()
+                    .map(|(n, c)| format!("WHEN {} THEN {}", n + 1, c.when))
+                    .collect::<Vec<_>>()
+                    .join("\n      ")
+            );
+        }
+        let _ = writeln!(q, ")");
         q
     }
 }

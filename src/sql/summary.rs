@@ -101,7 +101,7 @@ impl Compiler<'_, '_> {
         let listed = if names.is_empty() {
             "''".to_string()
         } else {
-            format!("RTRIM({}, ',')", names.join(" || "))
+            self.d.trim_end(&names.join(" || "), ',')
         };
         let _ = writeln!(
             q,

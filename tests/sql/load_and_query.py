@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Load a CSV export into a real SQL engine as table `deals` and run one query on it.
 
-    python3 tests/sql/load_and_query.py --engine duckdb|postgres --csv FILE --query FILE
+    python3 tests/sql/load_and_query.py --engine duckdb|postgres|spark --csv FILE --query FILE
         [--delimiter ,] [--encoding utf-8] [--only-lines FILE] [--empty null|text]
         [--dump] [--header-from RULES]
+    python3 tests/sql/load_and_query.py --serve
 
 The harness of tests/sql_engines.rs: it proves that the SQL `pipelint sql` writes finds what
 `pipelint audit` finds, on the engines themselves rather than on a model of them.
@@ -41,6 +42,14 @@ DuckDB runs in memory through the `duckdb` Python package (tests/sql/requirement
 PostgreSQL is reached with `psql` alone (no Python driver), from the standard PG* environment
 variables; the table is a TEMPORARY one, private to its psql session and gone when it ends, so
 parallel runs never see each other's rows.
+
+Spark runs through PySpark in local mode (`local[2]`, ANSI mode on, identifiers
+case-sensitive as the others keep them), each export a DataFrame of string columns registered
+as the temporary view `deals`. A Spark session takes seconds to start, so the harness starts
+one loader with `--serve` for all its Spark cases: it reads one JSON array of the arguments
+above per line on standard input and answers each with one JSON line on standard output,
+`{"status": N, "stdout": "...", "stderr": "..."}`, what a run with those arguments would have
+printed and exited with; the session lives as long as the process.
 """
 
 import argparse
@@ -238,6 +247,9 @@ def check_header(path, header, engine):
         if engine == "duckdb":
             # DuckDB's identifiers are case-insensitive even when quoted.
             key = name.lower()
+        elif engine == "spark":
+            # The session is case-sensitive, and a name is as long as it is.
+            key = name
         else:
             # PostgreSQL keeps a quoted name's case but cuts it to 63 bytes.
             key = name.encode("utf-8")[:PG_MAX_IDENTIFIER]
@@ -300,6 +312,59 @@ def json_value(v):
     if isinstance(v, (datetime.date, datetime.datetime, datetime.time)):
         return v.isoformat()
     return str(v)
+
+
+_SPARK = None
+
+
+def spark_session():
+    """The one Spark session of this process, started on first use."""
+    global _SPARK
+    if _SPARK is None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise Failure(
+                "the pyspark package is not installed: pip install -r tests/sql/requirements.txt "
+                "(and a Java 17 runtime)"
+            )
+        _SPARK = (
+            SparkSession.builder.master("local[2]")
+            .appName("pipelint-sql-engines")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.ansi.enabled", "true")
+            .config("spark.sql.caseSensitive", "true")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.session.timeZone", "UTC")
+            # The compiled query is one very wide expression: whole-stage code generation
+            # exceeds the JVM's method size and falls back after seconds of trying.
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        _SPARK.sparkContext.setLogLevel("ERROR")
+    return _SPARK
+
+
+def run_spark(header, rows, query):
+    spark = spark_session()
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    schema = StructType(
+        [StructField(h, StringType(), True) for h in header]
+        + [StructField(LINE_COLUMN, LongType(), False)]
+    )
+    # One statement, as for the others: Spark's parser takes exactly one.
+    try:
+        frame = spark.createDataFrame(list(rows), schema)
+        frame.createOrReplaceTempView("deals")
+        result = spark.sql(query)
+        names = result.columns
+        collected = result.collect()
+    except Exception as e:  # Spark's errors come through py4j as many classes
+        first = str(e).strip().splitlines()
+        raise Failure(f"spark: {first[0] if first else type(e).__name__}")
+    return [{n: json_value(v) for n, v in zip(names, r)} for r in collected]
 
 
 def run_duckdb(header, rows, query):
@@ -388,9 +453,10 @@ def run_postgres(header, rows, query):
     return out
 
 
-def main(argv):
+def run(argv, out):
+    """One load and query: the rows written to `out`; the exit status."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--engine", required=True, choices=["duckdb", "postgres"])
+    p.add_argument("--engine", required=True, choices=["duckdb", "postgres", "spark"])
     p.add_argument("--csv", required=True, help="the export (UTF-8)")
     p.add_argument("--query", required=True, help="a file holding one SELECT")
     p.add_argument("--delimiter", default=",", help="one character, or `tab`")
@@ -427,15 +493,48 @@ def main(argv):
         rows = table_rows(header, records, wanted_lines(args.only_lines), args.empty == "null")
         if args.engine == "duckdb":
             result = run_duckdb(header, rows, query)
+        elif args.engine == "spark":
+            result = run_spark(header, rows, query)
         else:
             result = run_postgres(header, list(rows), query)
     except Failure as e:
         print(f"load_and_query: {e}", file=sys.stderr)
         return e.status
-    out = sys.stdout
     for row in result:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0
+
+
+def serve():
+    """Answer one request (a JSON array of arguments) per line of standard input."""
+    import contextlib
+    import io
+
+    answers = sys.stdout
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(err), contextlib.redirect_stderr(err):
+            try:
+                status = run(json.loads(line), out)
+            except SystemExit as e:  # argparse's own exit on bad arguments
+                status = e.code if isinstance(e.code, int) else EXIT_FAILED
+            except Exception as e:
+                print(f"load_and_query: {type(e).__name__}: {e}", file=sys.stderr)
+                status = EXIT_FAILED
+        answers.write(
+            json.dumps({"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()})
+            + "\n"
+        )
+        answers.flush()
+    return 0
+
+
+def main(argv):
+    if argv == ["--serve"]:
+        return serve()
+    return run(argv, sys.stdout)
 
 
 if __name__ == "__main__":

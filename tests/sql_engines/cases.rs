@@ -247,15 +247,15 @@ pub(crate) fn check_loading(case: &Case, engines: &[Engine]) -> Outcome {
     };
     let query = p.dir.path().join("texts.sql");
     let columns: BTreeSet<&str> = p.audited.texts.iter().map(|t| t.1.as_str()).collect();
-    let mut select = String::from("SELECT pipelint_line");
-    for c in &columns {
-        let _ = write!(select, ", \"{}\"", c.replace('"', "\"\""));
-    }
-    select.push_str(" FROM deals");
-    std::fs::write(&query, &select).expect("write");
     let mut failures = String::new();
     let mut skipped = Vec::new();
     for &engine in engines {
+        let mut select = String::from("SELECT pipelint_line");
+        for c in &columns {
+            let _ = write!(select, ", {}", engine.quote(c));
+        }
+        select.push_str(" FROM deals");
+        std::fs::write(&query, &select).expect("write");
         match load_and_query(engine, &repo().join(&case.csv), &query, &p.load()) {
             Ok(rows) => {
                 let mut lines: Vec<u64> = rows
@@ -451,7 +451,7 @@ pub(crate) fn check_case(case: &Case, engines: &[Engine]) -> Outcome {
 
 /// `pipelint sql` (with `more` arguments) for a case's export and rules in `engine`'s
 /// dialect, over the loader's table `deals`.
-fn compile(engine: Engine, case: &Case, rules: &Path, more: &[&str]) -> common::Run {
+pub(crate) fn compile(engine: Engine, case: &Case, rules: &Path, more: &[&str]) -> common::Run {
     run(pipelint()
         .current_dir(repo())
         .args([

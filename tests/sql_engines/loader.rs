@@ -11,6 +11,9 @@ pub(crate) const LOADER_BAD_HEADER: i32 = 3;
 pub(crate) enum Engine {
     DuckDb,
     Postgres,
+    /// PySpark in local mode, through one loader process serving every case (a Spark
+    /// session takes seconds to start).
+    Spark,
 }
 
 impl Engine {
@@ -18,6 +21,15 @@ impl Engine {
         match self {
             Engine::DuckDb => "duckdb",
             Engine::Postgres => "postgres",
+            Engine::Spark => "spark",
+        }
+    }
+
+    /// A column name quoted as the engine quotes identifiers.
+    pub(crate) fn quote(self, name: &str) -> String {
+        match self {
+            Engine::Spark => format!("`{}`", name.replace('`', "``")),
+            Engine::DuckDb | Engine::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
         }
     }
 
@@ -25,7 +37,7 @@ impl Engine {
     pub(crate) fn empty(self) -> &'static str {
         match self {
             Engine::DuckDb => "text",
-            Engine::Postgres => "null",
+            Engine::Postgres | Engine::Spark => "null",
         }
     }
 }
@@ -53,6 +65,15 @@ pub(crate) fn engines() -> &'static [Engine] {
             Err(why) => missing.push(format!(
                 "PostgreSQL: `psql -c \"select 1\"` failed ({why}); start a server and set \
                  PGHOST/PGPORT/PGUSER/PGDATABASE (.ci/postgres.sh's start_postgres does both)"
+            )),
+        }
+        let java = probe(Command::new("java").arg("-version"));
+        let pyspark = probe(Command::new("python3").args(["-c", "import pyspark"]));
+        match java.and(pyspark) {
+            Ok(()) => found.push(Engine::Spark),
+            Err(why) => missing.push(format!(
+                "Spark: `java -version` or `python3 -c \"import pyspark\"` failed ({why}); \
+                 install a Java 17 runtime and `pip install -r tests/sql/requirements.txt`"
             )),
         }
         if !missing.is_empty() {
@@ -112,31 +133,46 @@ pub(crate) fn load_and_query(
     query: &Path,
     load: &Load<'_>,
 ) -> Result<Vec<serde_json::Map<String, Value>>, LoadError> {
-    let mut cmd = Command::new("python3");
-    cmd.current_dir(repo()).arg(LOADER);
-    cmd.args(["--engine", engine.name()]);
-    cmd.arg("--csv").arg(csv).arg("--query").arg(query);
+    let path = |p: &Path| p.to_string_lossy().into_owned();
+    let mut args: Vec<String> = vec!["--engine".into(), engine.name().into()];
+    args.extend(["--csv".into(), path(csv), "--query".into(), path(query)]);
     if let Some(d) = load.delimiter {
-        cmd.args(["--delimiter", d]);
+        args.extend(["--delimiter".into(), d.into()]);
     }
     if let Some(e) = load.encoding {
-        cmd.args(["--encoding", e]);
+        args.extend(["--encoding".into(), e.into()]);
     }
     if let Some(lines) = load.only_lines {
-        cmd.arg("--only-lines").arg(lines);
+        args.extend(["--only-lines".into(), path(lines)]);
     }
-    cmd.args(["--empty", load.empty.unwrap_or(engine.empty())]);
+    args.extend([
+        "--empty".into(),
+        load.empty.unwrap_or(engine.empty()).into(),
+    ]);
     if load.dump {
-        cmd.arg("--dump");
+        args.push("--dump".into());
     }
     if let Some(rules) = load.header_from {
-        cmd.arg("--header-from").arg(rules);
+        args.extend(["--header-from".into(), path(rules)]);
     }
-    let out = cmd
-        .output()
-        .map_err(|e| LoadError::Failed(format!("cannot run python3 {LOADER}: {e}")))?;
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    match out.status.code() {
+    let (code, stdout, stderr) = if engine == Engine::Spark {
+        spark::ask(&args).map_err(LoadError::Failed)?
+    } else {
+        let out = Command::new("python3")
+            .current_dir(repo())
+            .arg(LOADER)
+            .args(&args)
+            .output()
+            .map_err(|e| LoadError::Failed(format!("cannot run python3 {LOADER}: {e}")))?;
+        let stdout = String::from_utf8(out.stdout)
+            .map_err(|e| LoadError::Failed(format!("the loader printed non-UTF-8: {e}")))?;
+        (
+            out.status.code(),
+            stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    match code {
         Some(0) => {}
         Some(LOADER_BAD_HEADER) => return Err(LoadError::BadHeader(stderr.trim().to_string())),
         code => {
@@ -146,8 +182,6 @@ pub(crate) fn load_and_query(
             )));
         }
     }
-    let stdout = String::from_utf8(out.stdout)
-        .map_err(|e| LoadError::Failed(format!("the loader printed non-UTF-8: {e}")))?;
     stdout
         .lines()
         .map(|line| match serde_json::from_str(line) {
@@ -157,4 +191,73 @@ pub(crate) fn load_and_query(
             ))),
         })
         .collect()
+}
+
+/// The one loader process serving every Spark case of this test binary (`--serve`): one
+/// Spark session for the whole harness, asked one case at a time.
+mod spark {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+    use std::sync::{Mutex, OnceLock};
+
+    use super::{LOADER, repo};
+
+    struct Server {
+        _child: Child,
+        stdin: ChildStdin,
+        answers: BufReader<ChildStdout>,
+    }
+
+    fn server() -> &'static Mutex<Option<Server>> {
+        static SERVER: OnceLock<Mutex<Option<Server>>> = OnceLock::new();
+        SERVER.get_or_init(|| Mutex::new(None))
+    }
+
+    fn start() -> Result<Server, String> {
+        let mut child = Command::new("python3")
+            .current_dir(repo())
+            .args([LOADER, "--serve"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start python3 {LOADER} --serve: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no stdin for the Spark loader")?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or("no stdout for the Spark loader")?;
+        Ok(Server {
+            _child: child,
+            stdin,
+            answers: BufReader::new(stdout),
+        })
+    }
+
+    /// Run the loader with `args` in the serving process: its exit status, stdout, stderr.
+    pub(crate) fn ask(args: &[String]) -> Result<(Option<i32>, String, String), String> {
+        // A case that panicked while holding the lock leaves the server as it was.
+        let mut guard = server().lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(start()?);
+        }
+        let Some(s) = guard.as_mut() else {
+            return Err("the Spark loader did not start".into());
+        };
+        let request = serde_json::to_string(args).map_err(|e| e.to_string())?;
+        let sent = writeln!(s.stdin, "{request}").and_then(|()| s.stdin.flush());
+        let mut line = String::new();
+        let read = sent.and_then(|()| s.answers.read_line(&mut line));
+        if !matches!(read, Ok(n) if n > 0) {
+            *guard = None;
+            return Err(format!("the Spark loader stopped answering ({read:?})"));
+        }
+        let answer: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| format!("a bad answer {line:?}: {e}"))?;
+        Ok((
+            answer["status"].as_i64().map(|c| c as i32),
+            answer["stdout"].as_str().unwrap_or_default().to_string(),
+            answer["stderr"].as_str().unwrap_or_default().to_string(),
+        ))
+    }
 }

@@ -87,68 +87,149 @@ ranked AS (
   FROM keyed
 ),
 findings AS (
-  SELECT 'VAL006' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'stage' AS field, 'Phase' AS col, pl_line AS line, c1 || ' is not a stage of the rules' AS message
-  FROM ranked WHERE NOT m1 AND (pl_stage < 0)
-  UNION ALL
-  SELECT 'VAL002' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'amount' AS field, 'Value' AS col, pl_line AS line, c2 || ' is not a number the rules read' AS message
-  FROM ranked WHERE NOT m2 AND (v2 IS NULL)
-  UNION ALL
-  SELECT 'VAL005' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'amount' AS field, 'Value' AS col, pl_line AS line, c2 || ' is below the minimum 0' AS message
-  FROM ranked WHERE NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))
-  UNION ALL
-  SELECT 'VAL001' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'close_date' AS field, 'Expected Close' AS col, pl_line AS line, c3 || ' is not a date in a format the rules read' AS message
-  FROM ranked WHERE NOT m3 AND (d3 IS NULL)
-  UNION ALL
-  SELECT 'VAL002' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'Discount' AS field, 'Discount' AS col, pl_line AS line, c5 || ' is not a number the rules read' AS message
-  FROM ranked WHERE NOT m5 AND (v5 IS NULL)
-  UNION ALL
-  SELECT 'VAL005' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'Discount' AS field, 'Discount' AS col, pl_line AS line, c5 || ' is above the maximum 30' AS message
-  FROM ranked WHERE NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))
-  UNION ALL
-  SELECT 'VAL004' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'PO Number' AS field, 'PO Number' AS col, pl_line AS line, c6 || ' does not match the pattern PO-[0-9]{5}' AS message
-  FROM ranked WHERE NOT m6 AND (NOT regexp_full_match(c6, 'PO-[0-9]{5}'))
-  UNION ALL
-  SELECT 'VAL003' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'Region' AS field, 'Region' AS col, pl_line AS line, c7 || ' is not an allowed value (EMEA, AMER, APAC)' AS message
-  FROM ranked WHERE NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))
-  UNION ALL
-  SELECT CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END AS code, CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END AS severity, NULLIF(pl_id, '') AS record_id, 'close_date' AS field, 'Expected Close' AS col, pl_line AS line, 'required field close_date is missing' AS message
-  FROM ranked WHERE m3 AND GREATEST(3, (0), (0)) > 0
-  UNION ALL
-  SELECT CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END AS code, CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END AS severity, NULLIF(pl_id, '') AS record_id, 'name' AS field, 'Deal' AS col, pl_line AS line, 'required field name is missing' AS message
-  FROM ranked WHERE m0 AND GREATEST(3, (0), (0)) > 0
-  UNION ALL
-  SELECT CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END AS code, CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END AS severity, NULLIF(pl_id, '') AS record_id, 'amount' AS field, 'Value' AS col, pl_line AS line, 'required field amount is missing' AS message
-  FROM ranked WHERE m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
-  UNION ALL
-  SELECT CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END AS code, CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END AS severity, NULLIF(pl_id, '') AS record_id, 'next_step' AS field, 'Next Action' AS col, pl_line AS line, 'required field next_step is missing' AS message
-  FROM ranked WHERE m4 AND GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
-  UNION ALL
-  SELECT CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END AS code, CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END AS severity, NULLIF(pl_id, '') AS record_id, 'PO Number' AS field, 'PO Number' AS col, pl_line AS line, 'required field PO Number is missing' AS message
-  FROM ranked WHERE m6 AND GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) > 0
-  UNION ALL
-  SELECT 'HYG001' AS code, 'warning' AS severity, NULLIF(pl_id, '') AS record_id, 'close_date' AS field, 'Expected Close' AS col, pl_line AS line, 'open deal whose close date ' || c3 || ' has passed' AS message
-  FROM ranked WHERE pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE
-  UNION ALL
-  SELECT 'HYG008' AS code, 'warning' AS severity, NULLIF(pl_id, '') AS record_id, 'close_date' AS field, 'Expected Close' AS col, pl_line AS line, 'open deal closing ' || c3 || ', implausibly far out' AS message
-  FROM ranked WHERE pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', CURRENT_DATE, d3) > 365
-  UNION ALL
-  SELECT 'HYG010' AS code, 'warning' AS severity, NULLIF(pl_id, '') AS record_id, 'next_step' AS field, 'Next Action' AS col, pl_line AS line, 'next step ' || c4 || ' says nothing' AS message
-  FROM ranked WHERE pl_open AND (NOT m4) AND LOWER(regexp_replace(regexp_replace(c4, '[[:space:][:punct:]…]+$', '', 'g'), '[[:space:]]+', ' ', 'g')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')
-  UNION ALL
-  SELECT 'HYG006' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'amount' AS field, 'Value' AS col, pl_line AS line, 'won deal without a positive amount' AS message
-  FROM ranked WHERE (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0) END)
-  UNION ALL
-  SELECT 'HYG011' AS code, 'warning' AS severity, NULLIF(pl_id, '') AS record_id, 'close_date' AS field, 'Expected Close' AS col, pl_line AS line, 'won, but its close date ' || c3 || ' is after as-of' AS message
-  FROM ranked WHERE (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE
-  UNION ALL
-  SELECT 'HYG012' AS code, 'warning' AS severity, NULLIF(pl_id, '') AS record_id, 'close_date' AS field, 'Expected Close' AS col, pl_line AS line, 'open deal without a close date' AS message
-  FROM ranked WHERE pl_open AND m3 AND NOT (m3 AND GREATEST(3, (0), (0)) > 0)
-  UNION ALL
-  SELECT 'DUP001' AS code, 'error' AS severity, NULLIF(pl_id, '') AS record_id, 'id' AS field, 'Ref' AS col, pl_line AS line, 'record id ' || pl_id || ' appears more than once' AS message
-  FROM ranked WHERE NOT pl_id_m AND pl_seen > 1
-  UNION ALL
-  SELECT 'DUP002' AS code, 'warning' AS severity, NULLIF(pl_id, '') AS record_id, 'name' AS field, 'Deal' AS col, pl_line AS line, 'probably the same deal as an earlier record of ' || pl_account AS message
-  FROM ranked WHERE pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)
+  SELECT
+    CASE pl_check
+      WHEN 1 THEN 'VAL006'
+      WHEN 2 THEN 'VAL002'
+      WHEN 3 THEN 'VAL005'
+      WHEN 4 THEN 'VAL001'
+      WHEN 5 THEN 'VAL002'
+      WHEN 6 THEN 'VAL005'
+      WHEN 7 THEN 'VAL004'
+      WHEN 8 THEN 'VAL003'
+      WHEN 9 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END
+      WHEN 10 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END
+      WHEN 11 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
+      WHEN 12 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
+      WHEN 13 THEN CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
+      WHEN 14 THEN 'HYG001'
+      WHEN 15 THEN 'HYG008'
+      WHEN 16 THEN 'HYG010'
+      WHEN 17 THEN 'HYG006'
+      WHEN 18 THEN 'HYG011'
+      WHEN 19 THEN 'HYG012'
+      WHEN 20 THEN 'DUP001'
+      WHEN 21 THEN 'DUP002'
+    END AS code,
+    CASE pl_check
+      WHEN 1 THEN 'error'
+      WHEN 2 THEN 'error'
+      WHEN 3 THEN 'error'
+      WHEN 4 THEN 'error'
+      WHEN 5 THEN 'error'
+      WHEN 6 THEN 'error'
+      WHEN 7 THEN 'error'
+      WHEN 8 THEN 'error'
+      WHEN 9 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
+      WHEN 10 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
+      WHEN 11 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
+      WHEN 12 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
+      WHEN 13 THEN CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
+      WHEN 14 THEN 'warning'
+      WHEN 15 THEN 'warning'
+      WHEN 16 THEN 'warning'
+      WHEN 17 THEN 'error'
+      WHEN 18 THEN 'warning'
+      WHEN 19 THEN 'warning'
+      WHEN 20 THEN 'error'
+      WHEN 21 THEN 'warning'
+    END AS severity,
+    NULLIF(pl_id, '') AS record_id,
+    CASE pl_check
+      WHEN 1 THEN 'stage'
+      WHEN 2 THEN 'amount'
+      WHEN 3 THEN 'amount'
+      WHEN 4 THEN 'close_date'
+      WHEN 5 THEN 'Discount'
+      WHEN 6 THEN 'Discount'
+      WHEN 7 THEN 'PO Number'
+      WHEN 8 THEN 'Region'
+      WHEN 9 THEN 'close_date'
+      WHEN 10 THEN 'name'
+      WHEN 11 THEN 'amount'
+      WHEN 12 THEN 'next_step'
+      WHEN 13 THEN 'PO Number'
+      WHEN 14 THEN 'close_date'
+      WHEN 15 THEN 'close_date'
+      WHEN 16 THEN 'next_step'
+      WHEN 17 THEN 'amount'
+      WHEN 18 THEN 'close_date'
+      WHEN 19 THEN 'close_date'
+      WHEN 20 THEN 'id'
+      WHEN 21 THEN 'name'
+    END AS field,
+    CASE pl_check
+      WHEN 1 THEN 'Phase'
+      WHEN 2 THEN 'Value'
+      WHEN 3 THEN 'Value'
+      WHEN 4 THEN 'Expected Close'
+      WHEN 5 THEN 'Discount'
+      WHEN 6 THEN 'Discount'
+      WHEN 7 THEN 'PO Number'
+      WHEN 8 THEN 'Region'
+      WHEN 9 THEN 'Expected Close'
+      WHEN 10 THEN 'Deal'
+      WHEN 11 THEN 'Value'
+      WHEN 12 THEN 'Next Action'
+      WHEN 13 THEN 'PO Number'
+      WHEN 14 THEN 'Expected Close'
+      WHEN 15 THEN 'Expected Close'
+      WHEN 16 THEN 'Next Action'
+      WHEN 17 THEN 'Value'
+      WHEN 18 THEN 'Expected Close'
+      WHEN 19 THEN 'Expected Close'
+      WHEN 20 THEN 'Ref'
+      WHEN 21 THEN 'Deal'
+    END AS col,
+    pl_line AS line,
+    CASE pl_check
+      WHEN 1 THEN c1 || ' is not a stage of the rules'
+      WHEN 2 THEN c2 || ' is not a number the rules read'
+      WHEN 3 THEN c2 || ' is below the minimum 0'
+      WHEN 4 THEN c3 || ' is not a date in a format the rules read'
+      WHEN 5 THEN c5 || ' is not a number the rules read'
+      WHEN 6 THEN c5 || ' is above the maximum 30'
+      WHEN 7 THEN c6 || ' does not match the pattern PO-[0-9]{5}'
+      WHEN 8 THEN c7 || ' is not an allowed value (EMEA, AMER, APAC)'
+      WHEN 9 THEN 'required field close_date is missing'
+      WHEN 10 THEN 'required field name is missing'
+      WHEN 11 THEN 'required field amount is missing'
+      WHEN 12 THEN 'required field next_step is missing'
+      WHEN 13 THEN 'required field PO Number is missing'
+      WHEN 14 THEN 'open deal whose close date ' || c3 || ' has passed'
+      WHEN 15 THEN 'open deal closing ' || c3 || ', implausibly far out'
+      WHEN 16 THEN 'next step ' || c4 || ' says nothing'
+      WHEN 17 THEN 'won deal without a positive amount'
+      WHEN 18 THEN 'won, but its close date ' || c3 || ' is after as-of'
+      WHEN 19 THEN 'open deal without a close date'
+      WHEN 20 THEN 'record id ' || pl_id || ' appears more than once'
+      WHEN 21 THEN 'probably the same deal as an earlier record of ' || pl_account
+    END AS message
+  FROM ranked CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20), (21)) AS pl_checks (pl_check)
+  WHERE CASE pl_check
+      WHEN 1 THEN NOT m1 AND (pl_stage < 0)
+      WHEN 2 THEN NOT m2 AND (v2 IS NULL)
+      WHEN 3 THEN NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))
+      WHEN 4 THEN NOT m3 AND (d3 IS NULL)
+      WHEN 5 THEN NOT m5 AND (v5 IS NULL)
+      WHEN 6 THEN NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))
+      WHEN 7 THEN NOT m6 AND (NOT regexp_full_match(c6, 'PO-[0-9]{5}'))
+      WHEN 8 THEN NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))
+      WHEN 9 THEN m3 AND GREATEST(3, (0), (0)) > 0
+      WHEN 10 THEN m0 AND GREATEST(3, (0), (0)) > 0
+      WHEN 11 THEN m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
+      WHEN 12 THEN m4 AND GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
+      WHEN 13 THEN m6 AND GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) > 0
+      WHEN 14 THEN pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE
+      WHEN 15 THEN pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', CURRENT_DATE, d3) > 365
+      WHEN 16 THEN pl_open AND (NOT m4) AND LOWER(regexp_replace(regexp_replace(c4, '[[:space:][:punct:]…]+$', '', 'g'), '[[:space:]]+', ' ', 'g')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')
+      WHEN 17 THEN (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0) END)
+      WHEN 18 THEN (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE
+      WHEN 19 THEN pl_open AND m3 AND NOT (m3 AND GREATEST(3, (0), (0)) > 0)
+      WHEN 20 THEN NOT pl_id_m AND pl_seen > 1
+      WHEN 21 THEN pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)
+      ELSE FALSE
+    END
 )
 SELECT code, severity, record_id, field, col AS "column", line, message
 FROM findings
