@@ -448,3 +448,51 @@ mod tests {
         );
     }
 }
+
+/// The workbook's row and cell limits, exercised on a real audit: a test of the report
+/// layer that needs the whole run, so it lives here (the session may import the report;
+/// the report may not import the session).
+#[cfg(test)]
+mod xlsx_limits {
+    use std::io;
+
+    use calamine::{Data, Reader, Xlsx};
+    use chrono::NaiveDate;
+
+    use crate::report::formats::xlsx::{Limits, workbook};
+
+    /// The bundled fixture with small limits: the sheets that overflow say so in their
+    /// last row and in the Summary, and the file still opens.
+    #[test]
+    fn sheets_past_the_row_limit_are_cut_with_a_note() {
+        let request = super::AuditRequest {
+            files: vec!["fixtures/salesforce_q4_pipeline.csv".to_string()],
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 20),
+            ..Default::default()
+        };
+        let run = request.run().expect("audit");
+        let report = run.report(&crate::gate::GateSettings::default());
+        let limits = Limits { rows: 6, cell: 150 };
+        let mut book = workbook(&report, 20, limits).expect("workbook");
+        let bytes = book.save_to_buffer().expect("save");
+        let mut xlsx = Xlsx::new(io::Cursor::new(bytes)).expect("xlsx");
+        let deals = xlsx.worksheet_range("Deals").expect("Deals");
+        assert_eq!(deals.height(), 6, "header, 4 deals, the note");
+        let last = deals.get((5, 0)).expect("note");
+        assert!(
+            matches!(last, Data::String(s) if s.starts_with("… and 15 more deals left out")),
+            "{last:?}"
+        );
+        let summary = xlsx.worksheet_range("Summary").expect("Summary");
+        let said: Vec<String> = summary
+            .rows()
+            .filter_map(|r| r.get(1).map(|c| c.to_string()))
+            .collect();
+        assert!(
+            said.iter()
+                .any(|s| s.starts_with("Deals: the first 4 deals; 15 more")),
+            "{said:?}"
+        );
+        assert!(said.iter().any(|s| s.contains("cut to fit")), "{said:?}");
+    }
+}
