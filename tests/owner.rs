@@ -281,3 +281,32 @@ fn owners_match_ignoring_case_repeat_and_an_unknown_one_is_named() {
         "--owner \"Marcus Oyelarn\": no deal of the export has this owner; did you mean `Marcus Oyelaran`? The owners are Dana Whitfield, Marcus Oyelaran, Priya Raman, Tomás Ibáñez",
     );
 }
+
+#[test]
+fn the_workbook_lists_only_the_owner_s_deals_and_findings() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("marcus.xlsx");
+    let r = audit(&["-f", "xlsx", "-o", path.to_str().expect("path")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut book: Xlsx<_> = open_workbook(&path).expect("the workbook opens");
+    let deals = book.worksheet_range("Deals").expect("Deals");
+    assert_eq!(
+        deals.height(),
+        1 + MARCUS_LINES.len(),
+        "a header and his 5 deals"
+    );
+    let findings = book.worksheet_range("Findings").expect("Findings");
+    assert_eq!(findings.height(), 1 + marcus_findings().len());
+    let summary = book.worksheet_range("Summary").expect("Summary");
+    let said: Vec<String> = summary
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .collect();
+    assert!(
+        said.iter().any(|s| s.contains(
+            "--owner Marcus Oyelaran: the lists below show 5 of 19 deals and 11 of 35 findings"
+        )),
+        "{said:?}"
+    );
+}
