@@ -240,9 +240,20 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
         let mut read = 0;
         for dir in ["formats", "sections"] {
-            let entries = std::fs::read_dir(root.join(dir)).expect("report directory");
-            for entry in entries.flatten() {
-                let path = entry.path();
+            // Every file, in subdirectories too (a format split into a module directory).
+            let mut paths = Vec::new();
+            let mut dirs = vec![root.join(dir)];
+            while let Some(d) = dirs.pop() {
+                for entry in std::fs::read_dir(&d).expect("report directory").flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                    } else {
+                        paths.push(path);
+                    }
+                }
+            }
+            for path in paths {
                 let text = std::fs::read_to_string(&path).expect("source file");
                 let code = text.split("#[cfg(test)]").next().unwrap_or("");
                 for internal in [
