@@ -550,15 +550,9 @@ impl<'a> Report<'a> {
             })
             .collect();
         let total = at_risk.len() as u64;
-        at_risk.sort_by(|a, b| {
-            let amount = |d: &Deal| d.amount().map_or(i64::MIN, |m| m.0);
-            b.risk
-                .score
-                .cmp(&a.risk.score)
-                .then(amount(b).cmp(&amount(a)))
-                .then(a.file.cmp(&b.file))
-                .then(a.line.cmp(&b.line))
-        });
+        // The order the audit keeps its riskiest in.
+        at_risk
+            .sort_by_key(|d| risk::risk_key(d.risk.score, d.amount().map(|m| m.0), d.file, d.line));
         let rows = at_risk
             .into_iter()
             .take(limit)
