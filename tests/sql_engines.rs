@@ -604,3 +604,78 @@ fn the_spark_comparison_fails_on_a_changed_figure_a_missing_row_and_an_extra_row
         .expect("an extra row");
     assert!(d.contains("extra in SQL"), "{d}");
 }
+
+/// Without `--line-column`, which record of a duplicate pair is "the later" follows the
+/// order the query states (created date, then id, then the other cells), never the order
+/// the warehouse happens to return rows in: the same table loaded forwards and backwards
+/// gives the same findings, on every engine. The DUP002 fixture's pair, H-1 (created
+/// 2026-11-01) and H-2 (created 2026-11-02), names H-2 both ways; with equal created dates
+/// the id decides, and H-2 is still the later.
+#[test]
+fn without_a_line_column_duplicates_follow_the_stated_order_whatever_the_row_order() {
+    let engines = engines();
+    if engines.is_empty() || !has_sql_command() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let original = std::fs::read_to_string(repo().join("fixtures/checks/DUP002/export.csv"))
+        .expect("read the fixture");
+    let same_day = original.replacen(
+        "ACME corp.,Ben,Lead,5000,2026-11-02",
+        "ACME corp.,Ben,Lead,5000,2026-11-01",
+        1,
+    );
+    assert_ne!(
+        same_day, original,
+        "the fixture changed: H-2's created date"
+    );
+    for (name, text) in [("created", &original), ("same_day", &same_day)] {
+        let mut lines: Vec<&str> = text.lines().collect();
+        let forwards = dir.path().join(format!("{name}_forwards.csv"));
+        std::fs::write(&forwards, lines.join("\n") + "\n").expect("write");
+        lines[1..].reverse();
+        let backwards = dir.path().join(format!("{name}_backwards.csv"));
+        std::fs::write(&backwards, lines.join("\n") + "\n").expect("write");
+        for &engine in engines {
+            let compiled = run(pipelint().current_dir(repo()).args([
+                "sql",
+                "--dialect",
+                engine.name(),
+                "--table",
+                "deals",
+                "--as-of",
+                AS_OF,
+                "-r",
+                "fixtures/checks/DUP002/rules.toml",
+                "--like",
+                "fixtures/checks/DUP002/export.csv",
+            ]));
+            assert_eq!(compiled.code, 0, "{}", compiled.stderr);
+            let query = dir.path().join(format!("{}.sql", engine.name()));
+            std::fs::write(&query, &compiled.stdout).expect("write");
+            let found = |csv: &Path| -> Vec<String> {
+                let rows = load_and_query(engine, csv, &query, &Load::default())
+                    .unwrap_or_else(|e| panic!("{}: {e:?}", engine.name()));
+                let mut found: Vec<String> = rows
+                    .iter()
+                    .map(|r| {
+                        let get = |k: &str| r.get(k).map_or("null".to_string(), Value::to_string);
+                        format!("{} {} {}", get("code"), get("record_id"), get("message"))
+                    })
+                    .collect();
+                found.sort();
+                found
+            };
+            let (there, back) = (found(&forwards), found(&backwards));
+            assert_eq!(there, back, "{} on {name}", engine.name());
+            let dup002: Vec<&String> = there.iter().filter(|f| f.contains("DUP002")).collect();
+            assert_eq!(
+                dup002,
+                [&r#""DUP002" "H-2" "probably the same deal as an earlier record of ACME corp.""#
+                    .to_string()],
+                "{} on {name}",
+                engine.name()
+            );
+        }
+    }
+}

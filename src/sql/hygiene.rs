@@ -293,24 +293,36 @@ impl Compiler<'_, '_> {
         Some(format!("NOT m{f} AND pl_closed_as IS NULL AND {outside}"))
     }
 
-    /// A value per stage of the rules, as `(CASE WHEN pl_stage = i THEN … [ELSE otherwise]
-    /// END)` over the stages that have one; `None` when none has.
+    /// A value per stage of the rules, as `(CASE WHEN pl_stage IN (i, j) THEN … [ELSE
+    /// otherwise] END)` over the stages that have one (stages with equal values in one
+    /// arm); `None` when none has.
     pub(super) fn per_stage(
         &self,
         value: impl Fn(usize, &StageRule) -> Option<String>,
         otherwise: Option<&str>,
     ) -> Option<String> {
-        let arms: Vec<String> = self
-            .target
-            .rules
-            .stages
-            .iter()
-            .enumerate()
-            .filter_map(|(i, st)| Some(format!("WHEN pl_stage = {i} THEN {}", value(i, st)?)))
-            .collect();
-        if arms.is_empty() {
+        // Stages with the same value share one arm, in the order of their first stage.
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, st) in self.target.rules.stages.iter().enumerate() {
+            let Some(v) = value(i, st) else { continue };
+            match groups.iter_mut().find(|(g, _)| *g == v) {
+                Some((_, stages)) => stages.push(i),
+                None => groups.push((v, vec![i])),
+            }
+        }
+        if groups.is_empty() {
             return None;
         }
+        let arms: Vec<String> = groups
+            .iter()
+            .map(|(v, stages)| match stages.as_slice() {
+                [one] => format!("WHEN pl_stage = {one} THEN {v}"),
+                many => {
+                    let list: Vec<String> = many.iter().map(usize::to_string).collect();
+                    format!("WHEN pl_stage IN ({}) THEN {v}", list.join(", "))
+                }
+            })
+            .collect();
         let otherwise = otherwise.map_or(String::new(), |o| format!(" ELSE {o}"));
         Some(format!("(CASE {}{otherwise} END)", arms.join(" ")))
     }
@@ -345,8 +357,9 @@ impl Compiler<'_, '_> {
             plan.hygiene_fields.amount,
             Some(a),
             format!(
-                "{} AND (m{a} OR {valid}) AND (CASE WHEN {valid} THEN v{a} <= 0 ELSE NOT {amount_reported} END)",
-                self.won()
+                "{} AND (m{a} OR {valid}) AND (CASE WHEN {valid} THEN v{a} <= 0 ELSE {} END)",
+                self.won(),
+                not(amount_reported)
             ),
             "'won deal without a positive amount'".to_string(),
         );
@@ -399,12 +412,22 @@ impl Compiler<'_, '_> {
             ),
             format!("'won, but its close date ' || c{c} || ' is after as-of'"),
         );
-        if let Some(reported) = close_reported {
+        // A close date required on every deal is REQ's to report whenever it is missing:
+        // then HYG012 holds on no row and is left out of the query.
+        let when = match close_reported {
+            Some(r) if r == format!("(m{c})") => None,
+            Some(r) => Some(match not(r).as_str() {
+                "TRUE" => format!("pl_open AND m{c}"),
+                not_reported => format!("pl_open AND m{c} AND {not_reported}"),
+            }),
+            None => None,
+        };
+        if let Some(when) = when {
             add(
                 Code::Hyg012,
                 field,
                 Some(c),
-                format!("pl_open AND m{c} AND NOT {reported}"),
+                when,
                 "'open deal without a close date'".to_string(),
             );
         }
@@ -511,5 +534,14 @@ impl Compiler<'_, '_> {
             self.pushes(Some(p)),
             changes.serial_pushes
         ))
+    }
+}
+
+/// `NOT condition`, folded when the condition is a constant.
+fn not(condition: &str) -> String {
+    match condition {
+        "FALSE" => "TRUE".to_string(),
+        "TRUE" => "FALSE".to_string(),
+        c => format!("NOT {c}"),
     }
 }

@@ -229,7 +229,7 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "checked AS (\n  SELECT parted.*, {stage} AS pl_stage,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen{dates}\n  FROM parted\n),"
+            "checked AS (\n  SELECT parted.*, {stage} AS pl_stage{dates}\n  FROM parted\n),"
         );
         let _ = writeln!(
             q,
@@ -254,11 +254,12 @@ impl Compiler<'_, '_> {
         let names = |c: &str| names_something(d, c);
         let _ = writeln!(
             q,
-            "keyed AS (\n  SELECT stated.*, CASE WHEN pl_open AND NOT pl_name_m AND NOT pl_account_m AND {} AND {} THEN {} || '|' || {} END AS pl_dkey\n  FROM stated\n),\nranked AS (\n  SELECT keyed.*, CASE WHEN pl_dkey IS NULL THEN 0 ELSE ROW_NUMBER() OVER (PARTITION BY pl_dkey ORDER BY pl_line) END AS pl_dseen\n  FROM keyed\n),",
+            "keyed AS (\n  SELECT stated.*, CASE WHEN pl_open AND NOT pl_name_m AND NOT pl_account_m AND {} AND {} THEN {} || '|' || {} END AS pl_dkey,\n    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY {order}) AS pl_seen\n  FROM stated\n),\nranked AS (\n  SELECT keyed.*, CASE WHEN pl_dkey IS NULL THEN 0 ELSE ROW_NUMBER() OVER (PARTITION BY pl_dkey ORDER BY {order}, pl_seen) END AS pl_dseen\n  FROM keyed\n),",
             names("pl_account"),
             names("pl_name"),
             fold("pl_account"),
-            fold("pl_name")
+            fold("pl_name"),
+            order = self.record_order()
         );
         q.push_str(&self.findings(checks));
         let _ = write!(
@@ -267,6 +268,28 @@ impl Compiler<'_, '_> {
             d.ident("column")
         );
         q
+    }
+
+    /// The order "earlier" and "later" follow among duplicates (DUP001, DUP002): the
+    /// `--line-column` value, then the created date, then the id, then every other cell
+    /// the query reads, so that the same table always gives the same findings. Records
+    /// equal in all of these give the same findings whichever comes first; DUP002's window
+    /// adds `pl_seen`, so a repeated id (DUP001's) comes after its first record there too.
+    fn record_order(&self) -> String {
+        let plan = self.plan;
+        let mut keys = vec!["pl_line".to_string()];
+        if let Some(k) = plan.hygiene.created_date {
+            keys.push(format!("d{k}"));
+        }
+        keys.extend(["pl_id", "pl_name", "pl_account", "pl_status"].map(String::from));
+        if plan.is_closed_col.is_some() {
+            keys.extend(["pl_is_closed", "pl_is_won"].map(String::from));
+        }
+        keys.extend((0..plan.slots.len()).map(|i| self.cell(i)));
+        keys.iter()
+            .map(|k| format!("{k} NULLS LAST"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Whether trimmed cell `c` is missing: empty, or one of the rules' placeholders.
@@ -367,9 +390,25 @@ impl Compiler<'_, '_> {
         }
     }
 
-    /// The `findings` CTE: one arm per check over the `stated` rows.
+    /// The `judged` CTE (whether each check holds for a record, once per record: `pl_w1`,
+    /// `pl_w2`, …) and the `findings` CTE, one row per record and check that holds.
     fn findings(&self, checks: &[Check]) -> String {
         let mut q = String::new();
+        if !checks.is_empty() {
+            // Each condition is evaluated on the records, before they meet the list of
+            // checks: written inside the join's filter, an engine evaluates it (its regular
+            // expressions, its IN lists) once per record and check, 20-odd times over.
+            let judged: Vec<String> = checks
+                .iter()
+                .enumerate()
+                .map(|(n, c)| format!("({}) AS pl_w{}", c.when, n + 1))
+                .collect();
+            let _ = writeln!(
+                q,
+                "judged AS (\n  SELECT ranked.*,\n    {}\n  FROM ranked\n),",
+                judged.join(",\n    ")
+            );
+        }
         let _ = writeln!(q, "findings AS (");
         if checks.is_empty() {
             // No check to run: the same columns, no rows.
@@ -409,12 +448,10 @@ impl Compiler<'_, '_> {
             );
             let _ = writeln!(
                 q,
-                "  FROM ranked CROSS JOIN {}\n  WHERE CASE pl_check\n      {}\n      ELSE FALSE\n    END",
+                "  FROM judged CROSS JOIN {}\n  WHERE CASE pl_check\n      {}\n      ELSE FALSE\n    END",
                 self.d.numbers("pl_checks", "pl_check", checks.len()),
-                checks
-                    .iter()
-                    .enumerate()
-                    .map(|(n, c)| format!("WHEN {} THEN {}", n + 1, c.when))
+                (1..=checks.len())
+                    .map(|n| format!("WHEN {n} THEN pl_w{n}"))
                     .collect::<Vec<_>>()
                     .join("\n      ")
             );

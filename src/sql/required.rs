@@ -37,21 +37,19 @@ impl Compiler<'_, '_> {
                 .map(|r| rank(r, Code::Req001))
                 .max()
                 .unwrap_or(0);
-            let stage = self
-                .per_stage(
-                    |i, _| {
-                        let s = plan
-                            .by_stage
-                            .get(i)?
-                            .iter()
-                            .filter(|r| r.field == f)
-                            .map(|r| rank(r, Code::Req002))
-                            .max()?;
-                        (s > 0).then(|| s.to_string())
-                    },
-                    Some("0"),
-                )
-                .unwrap_or_else(|| "(0)".to_string());
+            let stage = self.per_stage(
+                |i, _| {
+                    let s = plan
+                        .by_stage
+                        .get(i)?
+                        .iter()
+                        .filter(|r| r.field == f)
+                        .map(|r| rank(r, Code::Req002))
+                        .max()?;
+                    (s > 0).then(|| s.to_string())
+                },
+                Some("0"),
+            );
             let rules: Vec<String> = plan
                 .conditional
                 .iter()
@@ -68,24 +66,40 @@ impl Compiler<'_, '_> {
                 })
                 .collect();
             let rule = match rules.len() {
-                0 => "0".to_string(),
-                1 => rules[0].clone(),
-                _ => format!("GREATEST({})", rules.join(", ")),
+                0 => None,
+                1 => Some(format!("({})", rules[0])),
+                _ => Some(format!("GREATEST({})", rules.join(", "))),
             };
-            let (g, s, r) = (global.to_string(), stage, format!("({rule})"));
-            let code = format!(
-                "CASE WHEN {r} > 0 THEN 'REQ003' WHEN {s} > 0 THEN 'REQ002' WHEN {g} > 0 THEN 'REQ001' END"
-            );
+            // Each kind's rank, folded where it is a constant: no `CASE WHEN 0 > 0` is
+            // written, and a field no kind requires is no check.
+            let kinds = [
+                (rule.map_or(Rank::Fixed(0), Rank::Per), Code::Req003),
+                (stage.map_or(Rank::Fixed(0), Rank::Per), Code::Req002),
+                (Rank::Fixed(global), Code::Req001),
+            ];
+            let Some(highest) = Rank::greatest(kinds.iter().map(|(r, _)| r)) else {
+                continue;
+            };
+            // One code on every row is the bare code, as every other check's.
+            let code = match Rank::first(kinds.iter().map(|(r, c)| (r, self.lit(c.as_str())))) {
+                code if code.starts_with("CASE") => code,
+                code => code.trim_matches('\'').to_string(),
+            };
             let fixed = |c: Code| self.policy.fixed(c);
-            let highest = format!("GREATEST({g}, {s}, {r})");
-            let by_rank =
-                format!("CASE {highest} WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END");
-            let severity = format!(
-                "CASE WHEN {r} > 0 THEN {} WHEN {s} > 0 THEN {} ELSE {} END",
-                fixed(Code::Req003).map_or(by_rank.clone(), |s| self.lit(s.as_str())),
-                fixed(Code::Req002).map_or(by_rank.clone(), |s| self.lit(s.as_str())),
-                fixed(Code::Req001).map_or(by_rank.clone(), |s| self.lit(s.as_str())),
-            );
+            let by_rank = match &highest {
+                Rank::Fixed(n) => self.lit(Self::rank_severity(*n)),
+                Rank::Per(h) => {
+                    format!("CASE {h} WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END")
+                }
+            };
+            let severity = Rank::first(kinds.iter().map(|(r, c)| {
+                let s = fixed(*c).map_or(by_rank.clone(), |s| self.lit(s.as_str()));
+                (r, s)
+            }));
+            let when = match &highest {
+                Rank::Fixed(_) => self.missing(slot),
+                Rank::Per(h) => format!("{} AND {h} > 0", self.missing(slot)),
+            };
             let name = plan.table.name(f);
             checks.push((
                 f,
@@ -94,7 +108,7 @@ impl Compiler<'_, '_> {
                     severity,
                     field: self.lit(name),
                     column: self.lit(self.column_name(plan.slots[slot].column)),
-                    when: format!("{} AND {highest} > 0", self.missing(slot)),
+                    when,
                     message: self.lit(&format!("required field {name} is missing")),
                 },
             ));
@@ -174,11 +188,78 @@ impl Compiler<'_, '_> {
         Some(checks)
     }
 
+    fn rank_severity(rank: u8) -> &'static str {
+        match rank {
+            3 => "error",
+            2 => "warning",
+            _ => "info",
+        }
+    }
+
     pub(super) fn severity_rank(s: Severity) -> u8 {
         match s {
             Severity::Info => 1,
             Severity::Warning => 2,
             Severity::Error => 3,
         }
+    }
+}
+
+/// A requirement's rank for a field (0: not required; 1–3: info, warning, error): the same
+/// on every row, or an expression of the row.
+enum Rank {
+    Fixed(u8),
+    Per(String),
+}
+
+impl Rank {
+    /// The greatest of `ranks`, folded: `None` when every one is a fixed 0.
+    fn greatest<'r>(ranks: impl Iterator<Item = &'r Rank>) -> Option<Rank> {
+        let mut fixed = 0;
+        let mut per: Vec<&str> = Vec::new();
+        for r in ranks {
+            match r {
+                Rank::Fixed(n) => fixed = fixed.max(*n),
+                Rank::Per(e) => per.push(e),
+            }
+        }
+        let fixed_part = (fixed > 0).then(|| fixed.to_string());
+        let parts: Vec<&str> = per.into_iter().chain(fixed_part.as_deref()).collect();
+        match parts.as_slice() {
+            [] => None,
+            [_] if fixed > 0 => Some(Rank::Fixed(fixed)),
+            [one] => Some(Rank::Per(one.to_string())),
+            many => Some(Rank::Per(format!("GREATEST({})", many.join(", ")))),
+        }
+    }
+
+    /// The value of the first rank above 0, in order, on a row where one is (the check's
+    /// condition says so): `CASE WHEN r > 0 THEN v … ELSE last END`, with fixed 0s left
+    /// out, a fixed rank above 0 ending the list, and one value left written alone.
+    fn first<'r>(arms: impl Iterator<Item = (&'r Rank, String)>) -> String {
+        let mut kept: Vec<(&Rank, String)> = Vec::new();
+        for (rank, value) in arms {
+            match rank {
+                Rank::Fixed(0) => {}
+                Rank::Fixed(_) => {
+                    kept.push((rank, value));
+                    break;
+                }
+                Rank::Per(_) => kept.push((rank, value)),
+            }
+        }
+        let Some((_, last)) = kept.pop() else {
+            return "NULL".to_string();
+        };
+        if kept.is_empty() {
+            return last;
+        }
+        let mut q = "CASE".to_string();
+        for (rank, value) in kept {
+            if let Rank::Per(e) = rank {
+                q.push_str(&format!(" WHEN {e} > 0 THEN {value}"));
+            }
+        }
+        format!("{q} ELSE {last} END")
     }
 }

@@ -47,7 +47,8 @@ pub(crate) fn repo() -> &'static Path {
 }
 
 /// The engines this machine has, decided once. A missing one is skipped with the reason, or
-/// fails the run when `PIPELINT_REQUIRE_SQL_ENGINES` is set.
+/// fails the run when `PIPELINT_REQUIRE_SQL_ENGINES` is set; `PIPELINT_SQL_ENGINES` (a
+/// comma-separated list: duckdb, postgres, spark) keeps only those it names.
 pub(crate) fn engines() -> &'static [Engine] {
     static FOUND: OnceLock<Vec<Engine>> = OnceLock::new();
     FOUND.get_or_init(|| {
@@ -75,6 +76,11 @@ pub(crate) fn engines() -> &'static [Engine] {
                 "Spark: `java -version` or `python3 -c \"import pyspark\"` failed ({why}); \
                  install a Java 17 runtime and `pip install -r tests/sql/requirements.txt`"
             )),
+        }
+        // PIPELINT_SQL_ENGINES=duckdb,postgres: only those (a quicker loop while working).
+        if let Ok(only) = std::env::var("PIPELINT_SQL_ENGINES") {
+            let only: Vec<String> = only.split(',').map(|e| e.trim().to_lowercase()).collect();
+            found.retain(|e| only.iter().any(|o| format!("{e:?}").to_lowercase() == *o));
         }
         if !missing.is_empty() {
             assert!(

@@ -69,7 +69,6 @@ parted AS (
 ),
 checked AS (
   SELECT parted.*, CASE WHEN m1 THEN NULL WHEN c1 = 'Lead' THEN 0 WHEN c1 = 'Demo' THEN 1 WHEN c1 = 'Contract' THEN 2 WHEN c1 = 'Won' THEN 3 WHEN c1 = 'Lost' THEN 4 WHEN LOWER(c1) IN ('lead') THEN 0 WHEN LOWER(c1) IN ('demo') THEN 1 WHEN LOWER(c1) IN ('contract') THEN 2 WHEN LOWER(c1) IN ('won') THEN 3 WHEN LOWER(c1) IN ('lost') THEN 4 ELSE -1 END AS pl_stage,
-    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen,
     CASE WHEN pd2_plain THEN TRY_CAST(c2 AS DECIMAL(38, 10)) WHEN pd2 THEN CASE WHEN (pd2_open = '') = (pd2_close = '') AND NOT (pd2_pre <> '' AND pd2_suf <> '') AND NOT ((pd2_s1 <> '' OR pd2_s2 <> '') AND (pd2_body RLIKE '^[+-]')) AND (pd2_pre = '' OR (CASE WHEN (pd2_pre RLIKE '^[A-Z]{3}$') THEN pd2_pre IN ('AED', 'AFN', 'ALL', 'AMD', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'AZN', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BOV', 'BRL', 'BSD', 'BTN', 'BWP', 'BYN', 'BZD', 'CAD', 'CDF', 'CHE', 'CHF', 'CHW', 'CLF', 'CLP', 'CNY', 'COP', 'COU', 'CRC', 'CUC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'EUR', 'FJD', 'FKP', 'GBP', 'GEL', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HRK', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KGS', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'KZT', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MXV', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RUB', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SLL', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TJS', 'TMT', 'TND', 'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'USN', 'UYI', 'UYU', 'UYW', 'UZS', 'VED', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XDR', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG', 'ZWL') ELSE (pd2_pre IN ('US$', 'CA$', 'AU$', 'NZ$', 'HK$', 'R$', 'C$', 'A$', '€', '£', '¥', '₹', '₩', '₽', '₺', '₪', '$') OR LOWER(pd2_pre) IN ('us dollar', 'u.s. dollar', 'united states dollar', 'us dollars', 'euro', 'euros', 'british pound', 'british pound sterling', 'pound sterling', 'pounds sterling', 'japanese yen', 'canadian dollar', 'australian dollar', 'new zealand dollar', 'hong kong dollar', 'singapore dollar', 'new taiwan dollar', 'taiwan dollar', 'swiss franc', 'indian rupee', 'pakistani rupee', 'sri lankan rupee', 'indonesian rupiah', 'russian ruble', 'russian rouble', 'brazilian real', 'mexican peso', 'colombian peso', 'chilean peso', 'argentine peso', 'philippine peso', 'peruvian sol', 'peruvian nuevo sol', 'chinese yuan', 'chinese yuan renminbi', 'yuan renminbi', 'renminbi', 'south korean won', 'korean won', 'swedish krona', 'norwegian krone', 'danish krone', 'icelandic krona', 'polish zloty', 'czech koruna', 'hungarian forint', 'romanian leu', 'bulgarian lev', 'ukrainian hryvnia', 'turkish lira', 'israeli new shekel', 'new israeli sheqel', 'israeli shekel', 'south african rand', 'nigerian naira', 'kenyan shilling', 'egyptian pound', 'moroccan dirham', 'uae dirham', 'united arab emirates dirham', 'saudi riyal', 'saudi arabian riyal', 'qatari riyal', 'kuwaiti dinar', 'bahraini dinar', 'omani rial', 'thai baht', 'malaysian ringgit', 'vietnamese dong', 'bangladeshi taka', 'uruguayan peso', 'dominican peso')) END)) AND (pd2_suf = '' OR (CASE WHEN (pd2_suf RLIKE '^[A-Z]{3}$') THEN pd2_suf IN ('AED', 'AFN', 'ALL', 'AMD', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'AZN', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BOV', 'BRL', 'BSD', 'BTN', 'BWP', 'BYN', 'BZD', 'CAD', 'CDF', 'CHE', 'CHF', 'CHW', 'CLF', 'CLP', 'CNY', 'COP', 'COU', 'CRC', 'CUC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'EUR', 'FJD', 'FKP', 'GBP', 'GEL', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HRK', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KGS', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'KZT', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MXV', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RUB', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SLL', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TJS', 'TMT', 'TND', 'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'USN', 'UYI', 'UYU', 'UYW', 'UZS', 'VED', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XDR', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG', 'ZWL') ELSE (pd2_suf IN ('US$', 'CA$', 'AU$', 'NZ$', 'HK$', 'R$', 'C$', 'A$', '€', '£', '¥', '₹', '₩', '₽', '₺', '₪', '$') OR LOWER(pd2_suf) IN ('us dollar', 'u.s. dollar', 'united states dollar', 'us dollars', 'euro', 'euros', 'british pound', 'british pound sterling', 'pound sterling', 'pounds sterling', 'japanese yen', 'canadian dollar', 'australian dollar', 'new zealand dollar', 'hong kong dollar', 'singapore dollar', 'new taiwan dollar', 'taiwan dollar', 'swiss franc', 'indian rupee', 'pakistani rupee', 'sri lankan rupee', 'indonesian rupiah', 'russian ruble', 'russian rouble', 'brazilian real', 'mexican peso', 'colombian peso', 'chilean peso', 'argentine peso', 'philippine peso', 'peruvian sol', 'peruvian nuevo sol', 'chinese yuan', 'chinese yuan renminbi', 'yuan renminbi', 'renminbi', 'south korean won', 'korean won', 'swedish krona', 'norwegian krone', 'danish krone', 'icelandic krona', 'polish zloty', 'czech koruna', 'hungarian forint', 'romanian leu', 'bulgarian lev', 'ukrainian hryvnia', 'turkish lira', 'israeli new shekel', 'new israeli sheqel', 'israeli shekel', 'south african rand', 'nigerian naira', 'kenyan shilling', 'egyptian pound', 'moroccan dirham', 'uae dirham', 'united arab emirates dirham', 'saudi riyal', 'saudi arabian riyal', 'qatari riyal', 'kuwaiti dinar', 'bahraini dinar', 'omani rial', 'thai baht', 'malaysian ringgit', 'vietnamese dong', 'bangladeshi taka', 'uruguayan peso', 'dominican peso')) END)) AND (pd2_body RLIKE '[0-9]') THEN (CASE WHEN ((CASE WHEN pd2_open <> '' THEN 1 ELSE 0 END + CASE WHEN pd2_s1 = '-' THEN 1 ELSE 0 END + CASE WHEN pd2_s2 = '-' THEN 1 ELSE 0 END) = 1 OR (CASE WHEN pd2_open <> '' THEN 1 ELSE 0 END + CASE WHEN pd2_s1 = '-' THEN 1 ELSE 0 END + CASE WHEN pd2_s2 = '-' THEN 1 ELSE 0 END) = 3) THEN -1 ELSE 1 END) * TRY_CAST(REGEXP_REPLACE(pd2_body, '[, \'  ]', '') AS DECIMAL(38, 10)) END END AS v2_raw,
     COALESCE(CASE WHEN pd3_0 THEN CASE WHEN pd3_0_m BETWEEN 1 AND 12 THEN CASE WHEN pd3_0_d BETWEEN 1 AND (CASE WHEN pd3_0_m IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN pd3_0_m IN (4, 6, 9, 11) THEN 30 WHEN (MOD(pd3_0_y, 4) = 0 AND (MOD(pd3_0_y, 100) <> 0 OR MOD(pd3_0_y, 400) = 0)) THEN 29 ELSE 28 END) THEN CASE WHEN (pd3_0_th IS NULL OR (CASE WHEN pd3_0_tam = '' THEN pd3_0_th < 24 ELSE pd3_0_th BETWEEN 1 AND 12 END)) THEN MAKE_DATE(pd3_0_y, pd3_0_m, pd3_0_d) END END END END, CASE WHEN pd3_1 THEN CASE WHEN pd3_1_m BETWEEN 1 AND 12 THEN CASE WHEN pd3_1_d BETWEEN 1 AND (CASE WHEN pd3_1_m IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN pd3_1_m IN (4, 6, 9, 11) THEN 30 WHEN (MOD(pd3_1_y, 4) = 0 AND (MOD(pd3_1_y, 100) <> 0 OR MOD(pd3_1_y, 400) = 0)) THEN 29 ELSE 28 END) THEN CASE WHEN (pd3_1_th IS NULL OR (CASE WHEN pd3_1_tam = '' THEN pd3_1_th < 24 ELSE pd3_1_th BETWEEN 1 AND 12 END)) THEN MAKE_DATE(pd3_1_y, pd3_1_m, pd3_1_d) END END END END) AS dr3,
     CASE WHEN pd5_pc THEN pd5_p WHEN pd5 THEN TRY_CAST(REGEXP_REPLACE(c5, '[, \'  ]', '') AS DECIMAL(38, 10)) END AS v5
@@ -80,12 +79,37 @@ stated AS (
   FROM checked
 ),
 keyed AS (
-  SELECT stated.*, CASE WHEN pl_open AND NOT pl_name_m AND NOT pl_account_m AND (pl_account RLIKE '[\\p{Alnum}]') AND (pl_name RLIKE '[\\p{Alnum}]') THEN TRIM(REGEXP_REPLACE(LOWER(pl_account), '[^\\p{Alnum}]+', ' ')) || '|' || TRIM(REGEXP_REPLACE(LOWER(pl_name), '[^\\p{Alnum}]+', ' ')) END AS pl_dkey
+  SELECT stated.*, CASE WHEN pl_open AND NOT pl_name_m AND NOT pl_account_m AND (pl_account RLIKE '[\\p{Alnum}]') AND (pl_name RLIKE '[\\p{Alnum}]') THEN TRIM(REGEXP_REPLACE(LOWER(pl_account), '[^\\p{Alnum}]+', ' ')) || '|' || TRIM(REGEXP_REPLACE(LOWER(pl_name), '[^\\p{Alnum}]+', ' ')) END AS pl_dkey,
+    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line NULLS LAST, pl_id NULLS LAST, pl_name NULLS LAST, pl_account NULLS LAST, pl_status NULLS LAST, c0 NULLS LAST, c1 NULLS LAST, c2 NULLS LAST, c3 NULLS LAST, c4 NULLS LAST, c5 NULLS LAST, c6 NULLS LAST, c7 NULLS LAST) AS pl_seen
   FROM stated
 ),
 ranked AS (
-  SELECT keyed.*, CASE WHEN pl_dkey IS NULL THEN 0 ELSE ROW_NUMBER() OVER (PARTITION BY pl_dkey ORDER BY pl_line) END AS pl_dseen
+  SELECT keyed.*, CASE WHEN pl_dkey IS NULL THEN 0 ELSE ROW_NUMBER() OVER (PARTITION BY pl_dkey ORDER BY pl_line NULLS LAST, pl_id NULLS LAST, pl_name NULLS LAST, pl_account NULLS LAST, pl_status NULLS LAST, c0 NULLS LAST, c1 NULLS LAST, c2 NULLS LAST, c3 NULLS LAST, c4 NULLS LAST, c5 NULLS LAST, c6 NULLS LAST, c7 NULLS LAST, pl_seen) END AS pl_dseen
   FROM keyed
+),
+judged AS (
+  SELECT ranked.*,
+    (NOT m1 AND (pl_stage < 0)) AS pl_w1,
+    (NOT m2 AND (v2 IS NULL)) AS pl_w2,
+    (NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))) AS pl_w3,
+    (NOT m3 AND (d3 IS NULL)) AS pl_w4,
+    (NOT m5 AND (v5 IS NULL)) AS pl_w5,
+    (NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))) AS pl_w6,
+    (NOT m6 AND (NOT (c6 RLIKE '^(?:PO-[0-9]{5})\\z'))) AS pl_w7,
+    (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8,
+    (m3) AS pl_w9,
+    (m0) AS pl_w10,
+    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11,
+    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12,
+    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13,
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14,
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND DATEDIFF(d3, CURRENT_DATE) > 365) AS pl_w15,
+    (pl_open AND (NOT m4) AND LOWER(REGEXP_REPLACE(REGEXP_REPLACE(c4, '[\\s\\p{Punct}…]+$', ''), '[\\s]+', ' ')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16,
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17,
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18,
+    (NOT pl_id_m AND pl_seen > 1) AS pl_w19,
+    (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20
+  FROM ranked
 ),
 findings AS (
   SELECT
@@ -98,19 +122,18 @@ findings AS (
       WHEN 6 THEN 'VAL005'
       WHEN 7 THEN 'VAL004'
       WHEN 8 THEN 'VAL003'
-      WHEN 9 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END
-      WHEN 10 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END
-      WHEN 11 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
-      WHEN 12 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
-      WHEN 13 THEN CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
+      WHEN 9 THEN 'REQ001'
+      WHEN 10 THEN 'REQ001'
+      WHEN 11 THEN 'REQ002'
+      WHEN 12 THEN 'REQ002'
+      WHEN 13 THEN 'REQ003'
       WHEN 14 THEN 'HYG001'
       WHEN 15 THEN 'HYG008'
       WHEN 16 THEN 'HYG010'
       WHEN 17 THEN 'HYG006'
       WHEN 18 THEN 'HYG011'
-      WHEN 19 THEN 'HYG012'
-      WHEN 20 THEN 'DUP001'
-      WHEN 21 THEN 'DUP002'
+      WHEN 19 THEN 'DUP001'
+      WHEN 20 THEN 'DUP002'
     END AS code,
     CASE pl_check
       WHEN 1 THEN 'error'
@@ -121,19 +144,18 @@ findings AS (
       WHEN 6 THEN 'error'
       WHEN 7 THEN 'error'
       WHEN 8 THEN 'error'
-      WHEN 9 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 10 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 11 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 12 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 13 THEN CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
+      WHEN 9 THEN 'error'
+      WHEN 10 THEN 'error'
+      WHEN 11 THEN CASE (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
+      WHEN 12 THEN CASE (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
+      WHEN 13 THEN CASE (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
       WHEN 14 THEN 'warning'
       WHEN 15 THEN 'warning'
       WHEN 16 THEN 'warning'
       WHEN 17 THEN 'error'
       WHEN 18 THEN 'warning'
-      WHEN 19 THEN 'warning'
-      WHEN 20 THEN 'error'
-      WHEN 21 THEN 'warning'
+      WHEN 19 THEN 'error'
+      WHEN 20 THEN 'warning'
     END AS severity,
     NULLIF(pl_id, '') AS record_id,
     CASE pl_check
@@ -155,9 +177,8 @@ findings AS (
       WHEN 16 THEN 'next_step'
       WHEN 17 THEN 'amount'
       WHEN 18 THEN 'close_date'
-      WHEN 19 THEN 'close_date'
-      WHEN 20 THEN 'id'
-      WHEN 21 THEN 'name'
+      WHEN 19 THEN 'id'
+      WHEN 20 THEN 'name'
     END AS field,
     CASE pl_check
       WHEN 1 THEN 'Phase'
@@ -178,9 +199,8 @@ findings AS (
       WHEN 16 THEN 'Next Action'
       WHEN 17 THEN 'Value'
       WHEN 18 THEN 'Expected Close'
-      WHEN 19 THEN 'Expected Close'
-      WHEN 20 THEN 'Ref'
-      WHEN 21 THEN 'Deal'
+      WHEN 19 THEN 'Ref'
+      WHEN 20 THEN 'Deal'
     END AS col,
     pl_line AS line,
     CASE pl_check
@@ -202,33 +222,31 @@ findings AS (
       WHEN 16 THEN 'next step ' || c4 || ' says nothing'
       WHEN 17 THEN 'won deal without a positive amount'
       WHEN 18 THEN 'won, but its close date ' || c3 || ' is after as-of'
-      WHEN 19 THEN 'open deal without a close date'
-      WHEN 20 THEN 'record id ' || pl_id || ' appears more than once'
-      WHEN 21 THEN 'probably the same deal as an earlier record of ' || pl_account
+      WHEN 19 THEN 'record id ' || pl_id || ' appears more than once'
+      WHEN 20 THEN 'probably the same deal as an earlier record of ' || pl_account
     END AS message
-  FROM ranked CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20), (21)) AS pl_checks (pl_check)
+  FROM judged CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20)) AS pl_checks (pl_check)
   WHERE CASE pl_check
-      WHEN 1 THEN NOT m1 AND (pl_stage < 0)
-      WHEN 2 THEN NOT m2 AND (v2 IS NULL)
-      WHEN 3 THEN NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))
-      WHEN 4 THEN NOT m3 AND (d3 IS NULL)
-      WHEN 5 THEN NOT m5 AND (v5 IS NULL)
-      WHEN 6 THEN NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))
-      WHEN 7 THEN NOT m6 AND (NOT (c6 RLIKE '^(?:PO-[0-9]{5})\\z'))
-      WHEN 8 THEN NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))
-      WHEN 9 THEN m3 AND GREATEST(3, (0), (0)) > 0
-      WHEN 10 THEN m0 AND GREATEST(3, (0), (0)) > 0
-      WHEN 11 THEN m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
-      WHEN 12 THEN m4 AND GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
-      WHEN 13 THEN m6 AND GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) > 0
-      WHEN 14 THEN pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE
-      WHEN 15 THEN pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND DATEDIFF(d3, CURRENT_DATE) > 365
-      WHEN 16 THEN pl_open AND (NOT m4) AND LOWER(REGEXP_REPLACE(REGEXP_REPLACE(c4, '[\\s\\p{Punct}…]+$', ''), '[\\s]+', ' ')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')
-      WHEN 17 THEN (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0) END)
-      WHEN 18 THEN (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE
-      WHEN 19 THEN pl_open AND m3 AND NOT (m3 AND GREATEST(3, (0), (0)) > 0)
-      WHEN 20 THEN NOT pl_id_m AND pl_seen > 1
-      WHEN 21 THEN pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)
+      WHEN 1 THEN pl_w1
+      WHEN 2 THEN pl_w2
+      WHEN 3 THEN pl_w3
+      WHEN 4 THEN pl_w4
+      WHEN 5 THEN pl_w5
+      WHEN 6 THEN pl_w6
+      WHEN 7 THEN pl_w7
+      WHEN 8 THEN pl_w8
+      WHEN 9 THEN pl_w9
+      WHEN 10 THEN pl_w10
+      WHEN 11 THEN pl_w11
+      WHEN 12 THEN pl_w12
+      WHEN 13 THEN pl_w13
+      WHEN 14 THEN pl_w14
+      WHEN 15 THEN pl_w15
+      WHEN 16 THEN pl_w16
+      WHEN 17 THEN pl_w17
+      WHEN 18 THEN pl_w18
+      WHEN 19 THEN pl_w19
+      WHEN 20 THEN pl_w20
       ELSE FALSE
     END
 )
@@ -304,7 +322,6 @@ parted AS (
 ),
 checked AS (
   SELECT parted.*, CASE WHEN m1 THEN NULL WHEN c1 = 'Lead' THEN 0 WHEN c1 = 'Demo' THEN 1 WHEN c1 = 'Contract' THEN 2 WHEN c1 = 'Won' THEN 3 WHEN c1 = 'Lost' THEN 4 WHEN LOWER(c1) IN ('lead') THEN 0 WHEN LOWER(c1) IN ('demo') THEN 1 WHEN LOWER(c1) IN ('contract') THEN 2 WHEN LOWER(c1) IN ('won') THEN 3 WHEN LOWER(c1) IN ('lost') THEN 4 ELSE -1 END AS pl_stage,
-    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line) AS pl_seen,
     CASE WHEN pd2_plain THEN CAST(c2 AS DECIMAL(38, 10)) WHEN pd2 THEN CASE WHEN (pd2_open = '') = (pd2_close = '') AND NOT (pd2_pre <> '' AND pd2_suf <> '') AND NOT ((pd2_s1 <> '' OR pd2_s2 <> '') AND regexp_matches(pd2_body, '^[+-]')) AND (pd2_pre = '' OR (CASE WHEN regexp_matches(pd2_pre, '^[A-Z]{3}$') THEN pd2_pre IN ('AED', 'AFN', 'ALL', 'AMD', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'AZN', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BOV', 'BRL', 'BSD', 'BTN', 'BWP', 'BYN', 'BZD', 'CAD', 'CDF', 'CHE', 'CHF', 'CHW', 'CLF', 'CLP', 'CNY', 'COP', 'COU', 'CRC', 'CUC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'EUR', 'FJD', 'FKP', 'GBP', 'GEL', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HRK', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KGS', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'KZT', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MXV', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RUB', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SLL', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TJS', 'TMT', 'TND', 'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'USN', 'UYI', 'UYU', 'UYW', 'UZS', 'VED', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XDR', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG', 'ZWL') ELSE (pd2_pre IN ('US$', 'CA$', 'AU$', 'NZ$', 'HK$', 'R$', 'C$', 'A$', '€', '£', '¥', '₹', '₩', '₽', '₺', '₪', '$') OR LOWER(pd2_pre) IN ('us dollar', 'u.s. dollar', 'united states dollar', 'us dollars', 'euro', 'euros', 'british pound', 'british pound sterling', 'pound sterling', 'pounds sterling', 'japanese yen', 'canadian dollar', 'australian dollar', 'new zealand dollar', 'hong kong dollar', 'singapore dollar', 'new taiwan dollar', 'taiwan dollar', 'swiss franc', 'indian rupee', 'pakistani rupee', 'sri lankan rupee', 'indonesian rupiah', 'russian ruble', 'russian rouble', 'brazilian real', 'mexican peso', 'colombian peso', 'chilean peso', 'argentine peso', 'philippine peso', 'peruvian sol', 'peruvian nuevo sol', 'chinese yuan', 'chinese yuan renminbi', 'yuan renminbi', 'renminbi', 'south korean won', 'korean won', 'swedish krona', 'norwegian krone', 'danish krone', 'icelandic krona', 'polish zloty', 'czech koruna', 'hungarian forint', 'romanian leu', 'bulgarian lev', 'ukrainian hryvnia', 'turkish lira', 'israeli new shekel', 'new israeli sheqel', 'israeli shekel', 'south african rand', 'nigerian naira', 'kenyan shilling', 'egyptian pound', 'moroccan dirham', 'uae dirham', 'united arab emirates dirham', 'saudi riyal', 'saudi arabian riyal', 'qatari riyal', 'kuwaiti dinar', 'bahraini dinar', 'omani rial', 'thai baht', 'malaysian ringgit', 'vietnamese dong', 'bangladeshi taka', 'uruguayan peso', 'dominican peso')) END)) AND (pd2_suf = '' OR (CASE WHEN regexp_matches(pd2_suf, '^[A-Z]{3}$') THEN pd2_suf IN ('AED', 'AFN', 'ALL', 'AMD', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'AZN', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB', 'BOV', 'BRL', 'BSD', 'BTN', 'BWP', 'BYN', 'BZD', 'CAD', 'CDF', 'CHE', 'CHF', 'CHW', 'CLF', 'CLP', 'CNY', 'COP', 'COU', 'CRC', 'CUC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP', 'DZD', 'EGP', 'ERN', 'ETB', 'EUR', 'FJD', 'FKP', 'GBP', 'GEL', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HRK', 'HTG', 'HUF', 'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KGS', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'KZT', 'LAK', 'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MXV', 'MYR', 'MZN', 'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RUB', 'RWF', 'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SLL', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TJS', 'TMT', 'TND', 'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'USN', 'UYI', 'UYU', 'UYW', 'UZS', 'VED', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XCG', 'XDR', 'XOF', 'XPF', 'YER', 'ZAR', 'ZMW', 'ZWG', 'ZWL') ELSE (pd2_suf IN ('US$', 'CA$', 'AU$', 'NZ$', 'HK$', 'R$', 'C$', 'A$', '€', '£', '¥', '₹', '₩', '₽', '₺', '₪', '$') OR LOWER(pd2_suf) IN ('us dollar', 'u.s. dollar', 'united states dollar', 'us dollars', 'euro', 'euros', 'british pound', 'british pound sterling', 'pound sterling', 'pounds sterling', 'japanese yen', 'canadian dollar', 'australian dollar', 'new zealand dollar', 'hong kong dollar', 'singapore dollar', 'new taiwan dollar', 'taiwan dollar', 'swiss franc', 'indian rupee', 'pakistani rupee', 'sri lankan rupee', 'indonesian rupiah', 'russian ruble', 'russian rouble', 'brazilian real', 'mexican peso', 'colombian peso', 'chilean peso', 'argentine peso', 'philippine peso', 'peruvian sol', 'peruvian nuevo sol', 'chinese yuan', 'chinese yuan renminbi', 'yuan renminbi', 'renminbi', 'south korean won', 'korean won', 'swedish krona', 'norwegian krone', 'danish krone', 'icelandic krona', 'polish zloty', 'czech koruna', 'hungarian forint', 'romanian leu', 'bulgarian lev', 'ukrainian hryvnia', 'turkish lira', 'israeli new shekel', 'new israeli sheqel', 'israeli shekel', 'south african rand', 'nigerian naira', 'kenyan shilling', 'egyptian pound', 'moroccan dirham', 'uae dirham', 'united arab emirates dirham', 'saudi riyal', 'saudi arabian riyal', 'qatari riyal', 'kuwaiti dinar', 'bahraini dinar', 'omani rial', 'thai baht', 'malaysian ringgit', 'vietnamese dong', 'bangladeshi taka', 'uruguayan peso', 'dominican peso')) END)) AND regexp_matches(pd2_body, '[0-9]') THEN (CASE WHEN ((CASE WHEN pd2_open <> '' THEN 1 ELSE 0 END + CASE WHEN pd2_s1 = '-' THEN 1 ELSE 0 END + CASE WHEN pd2_s2 = '-' THEN 1 ELSE 0 END) = 1 OR (CASE WHEN pd2_open <> '' THEN 1 ELSE 0 END + CASE WHEN pd2_s1 = '-' THEN 1 ELSE 0 END + CASE WHEN pd2_s2 = '-' THEN 1 ELSE 0 END) = 3) THEN -1 ELSE 1 END) * CAST(regexp_replace(pd2_body, '[, ''  ]', '', 'g') AS DECIMAL(38, 10)) END END AS v2_raw,
     COALESCE(CASE WHEN pd3_0 THEN CASE WHEN pd3_0_m BETWEEN 1 AND 12 THEN CASE WHEN pd3_0_d BETWEEN 1 AND (CASE WHEN pd3_0_m IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN pd3_0_m IN (4, 6, 9, 11) THEN 30 WHEN (MOD(pd3_0_y, 4) = 0 AND (MOD(pd3_0_y, 100) <> 0 OR MOD(pd3_0_y, 400) = 0)) THEN 29 ELSE 28 END) THEN CASE WHEN (pd3_0_th IS NULL OR (CASE WHEN pd3_0_tam = '' THEN pd3_0_th < 24 ELSE pd3_0_th BETWEEN 1 AND 12 END)) THEN MAKE_DATE(pd3_0_y, pd3_0_m, pd3_0_d) END END END END, CASE WHEN pd3_1 THEN CASE WHEN pd3_1_m BETWEEN 1 AND 12 THEN CASE WHEN pd3_1_d BETWEEN 1 AND (CASE WHEN pd3_1_m IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN pd3_1_m IN (4, 6, 9, 11) THEN 30 WHEN (MOD(pd3_1_y, 4) = 0 AND (MOD(pd3_1_y, 100) <> 0 OR MOD(pd3_1_y, 400) = 0)) THEN 29 ELSE 28 END) THEN CASE WHEN (pd3_1_th IS NULL OR (CASE WHEN pd3_1_tam = '' THEN pd3_1_th < 24 ELSE pd3_1_th BETWEEN 1 AND 12 END)) THEN MAKE_DATE(pd3_1_y, pd3_1_m, pd3_1_d) END END END END) AS dr3,
     CASE WHEN pd5_pc THEN pd5_p WHEN pd5 THEN CAST(regexp_replace(c5, '[, ''  ]', '', 'g') AS DECIMAL(38, 10)) END AS v5
@@ -315,12 +332,37 @@ stated AS (
   FROM checked
 ),
 keyed AS (
-  SELECT stated.*, CASE WHEN pl_open AND NOT pl_name_m AND NOT pl_account_m AND regexp_matches(pl_account, '[[:alnum:]]') AND regexp_matches(pl_name, '[[:alnum:]]') THEN TRIM(regexp_replace(LOWER(pl_account), '[^[:alnum:]]+', ' ', 'g')) || '|' || TRIM(regexp_replace(LOWER(pl_name), '[^[:alnum:]]+', ' ', 'g')) END AS pl_dkey
+  SELECT stated.*, CASE WHEN pl_open AND NOT pl_name_m AND NOT pl_account_m AND regexp_matches(pl_account, '[[:alnum:]]') AND regexp_matches(pl_name, '[[:alnum:]]') THEN TRIM(regexp_replace(LOWER(pl_account), '[^[:alnum:]]+', ' ', 'g')) || '|' || TRIM(regexp_replace(LOWER(pl_name), '[^[:alnum:]]+', ' ', 'g')) END AS pl_dkey,
+    ROW_NUMBER() OVER (PARTITION BY pl_id ORDER BY pl_line NULLS LAST, pl_id NULLS LAST, pl_name NULLS LAST, pl_account NULLS LAST, pl_status NULLS LAST, c0 NULLS LAST, c1 NULLS LAST, c2 NULLS LAST, c3 NULLS LAST, c4 NULLS LAST, c5 NULLS LAST, c6 NULLS LAST, c7 NULLS LAST) AS pl_seen
   FROM stated
 ),
 ranked AS (
-  SELECT keyed.*, CASE WHEN pl_dkey IS NULL THEN 0 ELSE ROW_NUMBER() OVER (PARTITION BY pl_dkey ORDER BY pl_line) END AS pl_dseen
+  SELECT keyed.*, CASE WHEN pl_dkey IS NULL THEN 0 ELSE ROW_NUMBER() OVER (PARTITION BY pl_dkey ORDER BY pl_line NULLS LAST, pl_id NULLS LAST, pl_name NULLS LAST, pl_account NULLS LAST, pl_status NULLS LAST, c0 NULLS LAST, c1 NULLS LAST, c2 NULLS LAST, c3 NULLS LAST, c4 NULLS LAST, c5 NULLS LAST, c6 NULLS LAST, c7 NULLS LAST, pl_seen) END AS pl_dseen
   FROM keyed
+),
+judged AS (
+  SELECT ranked.*,
+    (NOT m1 AND (pl_stage < 0)) AS pl_w1,
+    (NOT m2 AND (v2 IS NULL)) AS pl_w2,
+    (NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))) AS pl_w3,
+    (NOT m3 AND (d3 IS NULL)) AS pl_w4,
+    (NOT m5 AND (v5 IS NULL)) AS pl_w5,
+    (NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))) AS pl_w6,
+    (NOT m6 AND (NOT regexp_full_match(c6, 'PO-[0-9]{5}'))) AS pl_w7,
+    (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8,
+    (m3) AS pl_w9,
+    (m0) AS pl_w10,
+    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11,
+    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12,
+    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13,
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14,
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', CURRENT_DATE, d3) > 365) AS pl_w15,
+    (pl_open AND (NOT m4) AND LOWER(regexp_replace(regexp_replace(c4, '[[:space:][:punct:]…]+$', '', 'g'), '[[:space:]]+', ' ', 'g')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16,
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17,
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18,
+    (NOT pl_id_m AND pl_seen > 1) AS pl_w19,
+    (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20
+  FROM ranked
 ),
 findings AS (
   SELECT
@@ -333,19 +375,18 @@ findings AS (
       WHEN 6 THEN 'VAL005'
       WHEN 7 THEN 'VAL004'
       WHEN 8 THEN 'VAL003'
-      WHEN 9 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END
-      WHEN 10 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 3 > 0 THEN 'REQ001' END
-      WHEN 11 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
-      WHEN 12 THEN CASE WHEN (0) > 0 THEN 'REQ003' WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
-      WHEN 13 THEN CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN 'REQ003' WHEN (0) > 0 THEN 'REQ002' WHEN 0 > 0 THEN 'REQ001' END
+      WHEN 9 THEN 'REQ001'
+      WHEN 10 THEN 'REQ001'
+      WHEN 11 THEN 'REQ002'
+      WHEN 12 THEN 'REQ002'
+      WHEN 13 THEN 'REQ003'
       WHEN 14 THEN 'HYG001'
       WHEN 15 THEN 'HYG008'
       WHEN 16 THEN 'HYG010'
       WHEN 17 THEN 'HYG006'
       WHEN 18 THEN 'HYG011'
-      WHEN 19 THEN 'HYG012'
-      WHEN 20 THEN 'DUP001'
-      WHEN 21 THEN 'DUP002'
+      WHEN 19 THEN 'DUP001'
+      WHEN 20 THEN 'DUP002'
     END AS code,
     CASE pl_check
       WHEN 1 THEN 'error'
@@ -356,19 +397,18 @@ findings AS (
       WHEN 6 THEN 'error'
       WHEN 7 THEN 'error'
       WHEN 8 THEN 'error'
-      WHEN 9 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 10 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(3, (0), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 11 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 12 THEN CASE WHEN (0) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
-      WHEN 13 THEN CASE WHEN (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END WHEN (0) > 0 THEN CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END ELSE CASE GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END END
+      WHEN 9 THEN 'error'
+      WHEN 10 THEN 'error'
+      WHEN 11 THEN CASE (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
+      WHEN 12 THEN CASE (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
+      WHEN 13 THEN CASE (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
       WHEN 14 THEN 'warning'
       WHEN 15 THEN 'warning'
       WHEN 16 THEN 'warning'
       WHEN 17 THEN 'error'
       WHEN 18 THEN 'warning'
-      WHEN 19 THEN 'warning'
-      WHEN 20 THEN 'error'
-      WHEN 21 THEN 'warning'
+      WHEN 19 THEN 'error'
+      WHEN 20 THEN 'warning'
     END AS severity,
     NULLIF(pl_id, '') AS record_id,
     CASE pl_check
@@ -390,9 +430,8 @@ findings AS (
       WHEN 16 THEN 'next_step'
       WHEN 17 THEN 'amount'
       WHEN 18 THEN 'close_date'
-      WHEN 19 THEN 'close_date'
-      WHEN 20 THEN 'id'
-      WHEN 21 THEN 'name'
+      WHEN 19 THEN 'id'
+      WHEN 20 THEN 'name'
     END AS field,
     CASE pl_check
       WHEN 1 THEN 'Phase'
@@ -413,9 +452,8 @@ findings AS (
       WHEN 16 THEN 'Next Action'
       WHEN 17 THEN 'Value'
       WHEN 18 THEN 'Expected Close'
-      WHEN 19 THEN 'Expected Close'
-      WHEN 20 THEN 'Ref'
-      WHEN 21 THEN 'Deal'
+      WHEN 19 THEN 'Ref'
+      WHEN 20 THEN 'Deal'
     END AS col,
     pl_line AS line,
     CASE pl_check
@@ -437,33 +475,31 @@ findings AS (
       WHEN 16 THEN 'next step ' || c4 || ' says nothing'
       WHEN 17 THEN 'won deal without a positive amount'
       WHEN 18 THEN 'won, but its close date ' || c3 || ' is after as-of'
-      WHEN 19 THEN 'open deal without a close date'
-      WHEN 20 THEN 'record id ' || pl_id || ' appears more than once'
-      WHEN 21 THEN 'probably the same deal as an earlier record of ' || pl_account
+      WHEN 19 THEN 'record id ' || pl_id || ' appears more than once'
+      WHEN 20 THEN 'probably the same deal as an earlier record of ' || pl_account
     END AS message
-  FROM ranked CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20), (21)) AS pl_checks (pl_check)
+  FROM judged CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20)) AS pl_checks (pl_check)
   WHERE CASE pl_check
-      WHEN 1 THEN NOT m1 AND (pl_stage < 0)
-      WHEN 2 THEN NOT m2 AND (v2 IS NULL)
-      WHEN 3 THEN NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))
-      WHEN 4 THEN NOT m3 AND (d3 IS NULL)
-      WHEN 5 THEN NOT m5 AND (v5 IS NULL)
-      WHEN 6 THEN NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))
-      WHEN 7 THEN NOT m6 AND (NOT regexp_full_match(c6, 'PO-[0-9]{5}'))
-      WHEN 8 THEN NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))
-      WHEN 9 THEN m3 AND GREATEST(3, (0), (0)) > 0
-      WHEN 10 THEN m0 AND GREATEST(3, (0), (0)) > 0
-      WHEN 11 THEN m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
-      WHEN 12 THEN m4 AND GREATEST(0, (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0
-      WHEN 13 THEN m6 AND GREATEST(0, (0), (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END)) > 0
-      WHEN 14 THEN pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE
-      WHEN 15 THEN pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', CURRENT_DATE, d3) > 365
-      WHEN 16 THEN pl_open AND (NOT m4) AND LOWER(regexp_replace(regexp_replace(c4, '[[:space:][:punct:]…]+$', '', 'g'), '[[:space:]]+', ' ', 'g')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')
-      WHEN 17 THEN (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND GREATEST(0, (CASE WHEN pl_stage = 1 THEN 3 WHEN pl_stage = 2 THEN 3 ELSE 0 END), (0)) > 0) END)
-      WHEN 18 THEN (pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE
-      WHEN 19 THEN pl_open AND m3 AND NOT (m3 AND GREATEST(3, (0), (0)) > 0)
-      WHEN 20 THEN NOT pl_id_m AND pl_seen > 1
-      WHEN 21 THEN pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)
+      WHEN 1 THEN pl_w1
+      WHEN 2 THEN pl_w2
+      WHEN 3 THEN pl_w3
+      WHEN 4 THEN pl_w4
+      WHEN 5 THEN pl_w5
+      WHEN 6 THEN pl_w6
+      WHEN 7 THEN pl_w7
+      WHEN 8 THEN pl_w8
+      WHEN 9 THEN pl_w9
+      WHEN 10 THEN pl_w10
+      WHEN 11 THEN pl_w11
+      WHEN 12 THEN pl_w12
+      WHEN 13 THEN pl_w13
+      WHEN 14 THEN pl_w14
+      WHEN 15 THEN pl_w15
+      WHEN 16 THEN pl_w16
+      WHEN 17 THEN pl_w17
+      WHEN 18 THEN pl_w18
+      WHEN 19 THEN pl_w19
+      WHEN 20 THEN pl_w20
       ELSE FALSE
     END
 )
