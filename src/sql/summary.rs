@@ -245,16 +245,31 @@ impl Compiler<'_, '_> {
                 demanded.join(" OR ")
             };
             let ok = plan.slot_of[f].map_or("FALSE".to_string(), |s| format!("ok{s}"));
-            applicable.push(format!("CASE WHEN {demanded} THEN {weight} ELSE 0 END"));
-            filled.push(format!(
-                "CASE WHEN ({demanded}) AND {ok} THEN {weight} ELSE 0 END"
-            ));
-        }
-        let sum = |terms: Vec<String>| {
-            if terms.is_empty() {
-                "0".to_string()
+            // A field every deal demands weighs the same on every row: folded.
+            if demanded == "TRUE" {
+                applicable.push(weight.to_string());
+                filled.push(format!("CASE WHEN {ok} THEN {weight} ELSE 0 END"));
             } else {
-                format!("({})", terms.join(" + "))
+                applicable.push(format!("CASE WHEN {demanded} THEN {weight} ELSE 0 END"));
+                filled.push(format!(
+                    "CASE WHEN ({demanded}) AND {ok} THEN {weight} ELSE 0 END"
+                ));
+            }
+        }
+        // The weights' sum, its constant terms added up here.
+        let sum = |terms: Vec<String>| {
+            let fixed: u64 = terms.iter().filter_map(|t| t.parse::<u64>().ok()).sum();
+            let mut per: Vec<String> = terms
+                .into_iter()
+                .filter(|t| t.parse::<u64>().is_err())
+                .collect();
+            if fixed > 0 {
+                per.push(fixed.to_string());
+            }
+            match per.as_slice() {
+                [] => "0".to_string(),
+                [one] => format!("({one})"),
+                _ => format!("({})", per.join(" + ")),
             }
         };
         Ok((sum(filled), sum(applicable)))
