@@ -229,7 +229,8 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "checked AS (\n  SELECT parted.*, {stage} AS pl_stage{dates}\n  FROM parted\n),"
+            "checked AS{} (\n  SELECT parted.*, {stage} AS pl_stage{dates}\n  FROM parted\n),",
+            d.fence()
         );
         let _ = writeln!(
             q,
@@ -398,15 +399,27 @@ impl Compiler<'_, '_> {
             // Each condition is evaluated on the records, before they meet the list of
             // checks: written inside the join's filter, an engine evaluates it (its regular
             // expressions, its IN lists) once per record and check, 20-odd times over.
+            // Each column ends with a comment naming its check's code (for a reader of the
+            // query in a dbt project); a code is letters and digits only, so nothing in a
+            // rules file can end the comment.
+            let last = checks.len();
             let judged: Vec<String> = checks
                 .iter()
                 .enumerate()
-                .map(|(n, c)| format!("({}) AS pl_w{}", c.when, n + 1))
+                .map(|(n, c)| {
+                    let code: String = if c.code.starts_with("CASE") {
+                        "REQ001-REQ003".to_string()
+                    } else {
+                        c.code.chars().filter(char::is_ascii_alphanumeric).collect()
+                    };
+                    let comma = if n + 1 < last { "," } else { "" };
+                    format!("({}) AS pl_w{}{comma} -- {code}", c.when, n + 1)
+                })
                 .collect();
             let _ = writeln!(
                 q,
                 "judged AS (\n  SELECT ranked.*,\n    {}\n  FROM ranked\n),",
-                judged.join(",\n    ")
+                judged.join("\n    ")
             );
         }
         let _ = writeln!(q, "findings AS (");

@@ -556,6 +556,14 @@ pub(crate) fn assert_cases(cases: &[Case], check: fn(&Case, &[Engine]) -> Outcom
                 passed += 1;
                 eprintln!("ok: {name}: {how}");
             }
+            // With PIPELINT_SQL_ENGINES naming only some engines, the one a skip is for
+            // may not run: the case passing on the others says nothing of the list.
+            (Outcome::Passed(how), Some(_))
+                if std::env::var_os("PIPELINT_SQL_ENGINES").is_some() =>
+            {
+                passed += 1;
+                eprintln!("ok (its expected skip's engine not run): {name}: {how}");
+            }
             (Outcome::Passed(how), Some(_)) => failed.push(format!(
                 "{name}: listed in EXPECTED_SKIPS but ran ({how}): take it off the list"
             )),

@@ -89,26 +89,26 @@ ranked AS (
 ),
 judged AS (
   SELECT ranked.*,
-    (NOT m1 AND (pl_stage < 0)) AS pl_w1,
-    (NOT m2 AND (v2 IS NULL)) AS pl_w2,
-    (NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))) AS pl_w3,
-    (NOT m3 AND (d3 IS NULL)) AS pl_w4,
-    (NOT m5 AND (v5 IS NULL)) AS pl_w5,
-    (NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))) AS pl_w6,
-    (NOT m6 AND (NOT (c6 RLIKE '^(?:PO-[0-9]{5})\\z'))) AS pl_w7,
-    (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8,
-    (m3) AS pl_w9,
-    (m0) AS pl_w10,
-    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11,
-    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12,
-    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13,
-    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14,
-    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND DATEDIFF(d3, CURRENT_DATE) > 365) AS pl_w15,
-    (pl_open AND (NOT m4) AND LOWER(REGEXP_REPLACE(REGEXP_REPLACE(c4, '[\\s\\p{Punct}…]+$', ''), '[\\s]+', ' ')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16,
-    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17,
-    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18,
-    (NOT pl_id_m AND pl_seen > 1) AS pl_w19,
-    (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20
+    (NOT m1 AND (pl_stage < 0)) AS pl_w1, -- VAL006
+    (NOT m2 AND (v2 IS NULL)) AS pl_w2, -- VAL002
+    (NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))) AS pl_w3, -- VAL005
+    (NOT m3 AND (d3 IS NULL)) AS pl_w4, -- VAL001
+    (NOT m5 AND (v5 IS NULL)) AS pl_w5, -- VAL002
+    (NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))) AS pl_w6, -- VAL005
+    (NOT m6 AND (NOT (c6 RLIKE '^(?:PO-[0-9]{5})\\z'))) AS pl_w7, -- VAL004
+    (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8, -- VAL003
+    (m3) AS pl_w9, -- REQ001
+    (m0) AS pl_w10, -- REQ001
+    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11, -- REQ002
+    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12, -- REQ002
+    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13, -- REQ003
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14, -- HYG001
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND DATEDIFF(d3, CURRENT_DATE) > 365) AS pl_w15, -- HYG008
+    (pl_open AND (NOT m4) AND LOWER(REGEXP_REPLACE(REGEXP_REPLACE(c4, '[\\s\\p{Punct}…]+$', ''), '[\\s]+', ' ')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16, -- HYG010
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17, -- HYG006
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18, -- HYG011
+    (NOT pl_id_m AND pl_seen > 1) AS pl_w19, -- DUP001
+    (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20 -- DUP002
   FROM ranked
 ),
 findings AS (
@@ -342,26 +342,26 @@ ranked AS (
 ),
 judged AS (
   SELECT ranked.*,
-    (NOT m1 AND (pl_stage < 0)) AS pl_w1,
-    (NOT m2 AND (v2 IS NULL)) AS pl_w2,
-    (NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))) AS pl_w3,
-    (NOT m3 AND (d3 IS NULL)) AS pl_w4,
-    (NOT m5 AND (v5 IS NULL)) AS pl_w5,
-    (NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))) AS pl_w6,
-    (NOT m6 AND (NOT regexp_full_match(c6, 'PO-[0-9]{5}'))) AS pl_w7,
-    (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8,
-    (m3) AS pl_w9,
-    (m0) AS pl_w10,
-    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11,
-    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12,
-    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13,
-    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14,
-    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', CURRENT_DATE, d3) > 365) AS pl_w15,
-    (pl_open AND (NOT m4) AND LOWER(regexp_replace(regexp_replace(c4, '[[:space:][:punct:]…]+$', '', 'g'), '[[:space:]]+', ' ', 'g')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16,
-    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17,
-    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18,
-    (NOT pl_id_m AND pl_seen > 1) AS pl_w19,
-    (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20
+    (NOT m1 AND (pl_stage < 0)) AS pl_w1, -- VAL006
+    (NOT m2 AND (v2 IS NULL)) AS pl_w2, -- VAL002
+    (NOT m2 AND NOT (v2 IS NULL) AND (v2 < CAST('0.00' AS DECIMAL(38, 10)))) AS pl_w3, -- VAL005
+    (NOT m3 AND (d3 IS NULL)) AS pl_w4, -- VAL001
+    (NOT m5 AND (v5 IS NULL)) AS pl_w5, -- VAL002
+    (NOT m5 AND NOT (v5 IS NULL) AND (v5 > CAST('30' AS DECIMAL(38, 10)))) AS pl_w6, -- VAL005
+    (NOT m6 AND (NOT regexp_full_match(c6, 'PO-[0-9]{5}'))) AS pl_w7, -- VAL004
+    (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8, -- VAL003
+    (m3) AS pl_w9, -- REQ001
+    (m0) AS pl_w10, -- REQ001
+    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11, -- REQ002
+    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12, -- REQ002
+    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13, -- REQ003
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14, -- HYG001
+    (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', CURRENT_DATE, d3) > 365) AS pl_w15, -- HYG008
+    (pl_open AND (NOT m4) AND LOWER(regexp_replace(regexp_replace(c4, '[[:space:][:punct:]…]+$', '', 'g'), '[[:space:]]+', ' ', 'g')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16, -- HYG010
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17, -- HYG006
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18, -- HYG011
+    (NOT pl_id_m AND pl_seen > 1) AS pl_w19, -- DUP001
+    (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20 -- DUP002
   FROM ranked
 ),
 findings AS (
