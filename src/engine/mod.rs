@@ -223,12 +223,12 @@ pub(crate) fn run(
     let table = FieldTable::new(&rules);
     let mappings = bind_all(&rules, &table, &exports)?;
     let current_files = exports.len() as u32;
+    let pool = worker_pool(options.threads)?;
     let baseline = previous
         .as_ref()
-        .map(|p| baseline(p, &table, &mappings, current_files));
+        .map(|p| pool.install(|| baseline(p, &table, &mappings, current_files)));
     let groups = group_columns(options.by.as_deref(), &table, &mappings, &exports)?;
     let (mappings, readings) = read_files(&rules, &table, mappings, &exports);
-    let pool = worker_pool(options.threads)?;
     let policy = &options.policy;
 
     let mut merged = Merged::new(policy, &table, &rules, options.keep_riskiest);

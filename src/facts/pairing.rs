@@ -5,6 +5,7 @@
 use std::hash::Hasher;
 
 use hashbrown::HashTable;
+use rayon::prelude::*;
 use rustc_hash::FxHasher;
 use serde::Serialize;
 
@@ -191,7 +192,8 @@ pub(crate) fn pairing_key(
 }
 
 impl<'a> Baseline<'a> {
-    /// Index `previous`'s deals. `by_id`: both snapshots map a record id.
+    /// Index `previous`'s deals (on the current rayon pool). `by_id`: both snapshots map a
+    /// record id.
     pub(crate) fn new(previous: Snapshot<'a>, by_id: bool, file: u32) -> Baseline<'a> {
         let by = if by_id {
             PairBy::Id
@@ -199,23 +201,32 @@ impl<'a> Baseline<'a> {
             PairBy::AccountAndName
         };
         let deals = &previous.deals;
+        // Each deal's key hashed on the workers (reading a million deals' text is most of
+        // the work), then indexed here in deal order, so the first deal of a key is the one
+        // indexed whatever the thread count. A key is built again only on a hash match.
+        let hashes: Vec<Option<u64>> = (0..deals.len())
+            .into_par_iter()
+            .map_init(String::new, |key, i| {
+                let d = deals.get(i)?;
+                pairing_key(by, d, deals, previous.rules, key).then(|| hash_key(key))
+            })
+            .collect();
         let mut index: HashTable<(u64, u32)> = HashTable::with_capacity(deals.len());
         let mut shared = vec![false; deals.len()];
         let (mut key, mut other) = (String::new(), String::new());
-        for (i, d) in deals.iter().enumerate() {
-            if !key_into(
-                by,
-                deals.id(d),
-                deals.account(d),
-                deals.name(d),
-                previous.rules,
-                &mut key,
-            ) {
-                continue;
-            }
-            let hash = hash_key(&key);
+        for (i, hash) in hashes.into_iter().enumerate() {
+            let Some(hash) = hash else { continue };
+            let mut built = false;
             let found = index.find(hash, |&(h, o)| {
-                h == hash && same_key(previous, by, o, &key, &mut other)
+                if h != hash {
+                    return false;
+                }
+                if !built {
+                    built = deals
+                        .get(i)
+                        .is_some_and(|d| pairing_key(by, d, deals, previous.rules, &mut key));
+                }
+                built && same_key(previous, by, o, &key, &mut other)
             });
             match found {
                 // A repeated id pairs on its first occurrence (DUP001 flags the others); a
