@@ -22,6 +22,7 @@ pub(crate) mod outbox;
 pub(crate) mod outcomes;
 mod rows;
 mod schema;
+mod tracks;
 pub(crate) mod view;
 
 use std::path::{Path, PathBuf};
@@ -209,6 +210,13 @@ impl Store {
             tx.execute("DELETE FROM snapshots WHERE id = ?1", [old])?;
         }
         let replaced = old.is_some();
+        // The snapshots stored before this one (oldest first), and the outcome tracks after
+        // the last of them when this one comes after every one: it is then seen on top.
+        let prior = tracks::snapshots(&tx)?;
+        let base = match &prior {
+            Some(p) if p.iter().all(|&(_, d)| d < day) => tracks::load(&tx, p)?,
+            _ => None,
+        };
         tx.execute(
             "INSERT INTO snapshots (as_of, as_of_day, rules, tool_version, pair_by, fiscal_year_start_month, deals, summary)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -236,7 +244,9 @@ impl Store {
                     input.records as i64
                 ])?;
             }
-            rows::insert(&tx, audit, streaks, snapshot, by)?;
+            let mut tracks = base;
+            rows::insert(&tx, audit, streaks, (snapshot, day), by, tracks.as_mut())?;
+            keep_tracks(&tx, &self.path, prior, (snapshot, day), tracks)?;
             rows::insert_calls(&tx, audit, snapshot, by)?;
             let mut owners = tx.prepare(
                 "INSERT INTO owner_stats (snapshot, owner, records, filled, applicable, open, high, amounts)
@@ -260,6 +270,42 @@ impl Store {
             replaced,
             deals: deals.len() as u64,
         })
+    }
+}
+
+/// Keep the outcome tracks after the newest two snapshots (see `tracks.rs`): `tracks` is
+/// the state after `added`, seen on top of the `prior` snapshots' when `added` came after
+/// them all; else (`None`) every stored deal is replayed. A store with a snapshot of no day
+/// (one a read refuses) keeps none.
+fn keep_tracks(
+    conn: &Connection,
+    path: &Path,
+    prior: Option<Vec<(i64, i64)>>,
+    added: (i64, i64),
+    tracks: Option<tracks::Tracks>,
+) -> Result<()> {
+    let Some(mut prior) = prior else {
+        return tracks::keep_only(conn, &[]);
+    };
+    match tracks {
+        Some(after) => {
+            let before = prior.last().map(|&(id, _)| id);
+            tracks::keep_only(conn, &before.into_iter().collect::<Vec<_>>())?;
+            prior.push(added);
+            tracks::save(conn, &prior, &after)
+        }
+        None => {
+            tracks::keep_only(conn, &[])?;
+            let Some(all) = tracks::snapshots(conn)? else {
+                return Ok(());
+            };
+            let n = all.len();
+            let (last, before) = outcomes::replay(conn, path, &all, n.checked_sub(2))?;
+            if let Some(before) = before {
+                tracks::save(conn, &all[..n - 1], &before)?;
+            }
+            tracks::save(conn, &all, &last)
+        }
     }
 }
 

@@ -2,14 +2,18 @@
 //! closed (won or lost) in a later one, with what it looked like the last time it was seen
 //! open (its score and graded signals) and the signals it carried in any snapshot while
 //! open. `history backtest`, `history calibrate` and each risk band's track record read
-//! them.
+//! them: from the state `history add` keeps (`tracks.rs`) when there is one for exactly
+//! the snapshots read, else by replaying every stored deal.
+
+use std::path::Path;
 
 use anyhow::Result;
-use rustc_hash::FxHashMap;
+use rusqlite::Connection;
 
 use super::Store;
 use super::check::Table;
 use super::load::DealRow;
+use super::tracks::{self, Seen, Tracks};
 use crate::deal::{Signal, Signals};
 
 /// One deal that closed within the stored history.
@@ -30,17 +34,6 @@ pub(crate) struct Closed {
     pub(crate) signals_ever: Signals,
 }
 
-/// What is tracked of a key while the snapshots are read in order.
-#[derive(Default)]
-struct Track {
-    seen_open: bool,
-    score: u8,
-    grades: [u16; 9],
-    counted_once: bool,
-    signals_ever: u16,
-    closed: Option<(i64, bool)>,
-}
-
 /// Every deal that closed after being seen open, in the order they closed (then by key):
 /// the order `history calibrate` splits by time. Only snapshots before the Julian day
 /// `before` are read, when given (an audit's track record looks back from its as-of).
@@ -50,82 +43,93 @@ pub(crate) fn read(store: &Store, before: Option<i64>) -> Result<Vec<Closed>> {
 
 fn scan(store: &Store, before: Option<i64>) -> Result<Vec<Closed>> {
     // The snapshots first: checked, so a damaged one is refused before any deal is counted.
-    store.list()?;
-    let mut stmt = store.conn.prepare(
-        "SELECT d.id, coalesce(d.pair_key, d.record_id), d.standing, d.signals, d.risk_score,
-            d.grades, s.as_of_day
-         FROM snapshots s JOIN deals d ON d.id >= (s.id << 32) AND d.id < ((s.id + 1) << 32)
-         WHERE d.pair_key IS NOT '' AND s.as_of_day < ?1
-         ORDER BY s.as_of_day, d.id",
-    )?;
-    let t = Table {
-        path: &store.path,
-        table: "deals",
-    };
-    let mut tracks: FxHashMap<String, Track> = FxHashMap::default();
-    let mut rows = stmt.query([before.unwrap_or(i64::MAX)])?;
-    while let Some(r) = rows.next()? {
-        let row = DealRow(r.get(0)?);
-        let key = t.text(r, 1, row)?;
-        let stands = t.word(r, 2, row, &["open", "won", "lost", "unknown"])?;
-        let track = match tracks.get_mut(key) {
-            Some(track) => track,
-            None => tracks.entry(key.to_string()).or_default(),
-        };
-        if track.closed.is_some() {
-            continue;
-        }
-        match stands {
-            "open" => {
-                let signals = t.int(r, 3, row, 0..=i64::from(u16::MAX))? as u16;
-                track.seen_open = true;
-                track.signals_ever |= signals;
-                track.score = t.int(r, 4, row, 0..=100)? as u8;
-                let grades: Option<String> = r.get(5)?;
-                (track.grades, track.counted_once) = match grades {
-                    Some(text) => parse_grades(&text).ok_or_else(|| {
-                        t.bad(
-                            row,
-                            "grades",
-                            format!("{}, not ten whole numbers", super::check::quoted(&text)),
-                        )
-                    })?,
-                    // Stored before grades were kept: each signal at its weight.
-                    None => (
-                        Signal::ALL.map(|s| {
-                            if Signals(signals).contains(s) {
-                                1_000
-                            } else {
-                                0
-                            }
-                        }),
-                        false,
-                    ),
-                };
-            }
-            "won" | "lost" if track.seen_open => {
-                track.closed = Some((r.get(6)?, stands == "lost"));
-            }
-            _ => {}
-        }
-    }
-    let mut closed: Vec<Closed> = tracks
-        .into_iter()
-        .filter_map(|(key, t)| {
-            let (closed_day, lost) = t.closed?;
-            Some(Closed {
-                key,
-                closed_day,
-                lost,
-                score: t.score,
-                grades: t.grades,
-                counted_once: t.counted_once,
-                signals_ever: Signals(t.signals_ever),
-            })
-        })
+    let covered: Vec<(i64, i64)> = store
+        .list()?
+        .iter()
+        .map(|s| (s.id, super::julian_day(s.as_of)))
+        .filter(|&(_, day)| day < before.unwrap_or(i64::MAX))
         .collect();
+    let mut closed = match tracks::closed(&store.conn, &covered)? {
+        Some(closed) => closed,
+        None => replay(&store.conn, &store.path, &covered, None)?.0.closed(),
+    };
     closed.sort_unstable_by(|a, b| (a.closed_day, &a.key).cmp(&(b.closed_day, &b.key)));
     Ok(closed)
+}
+
+/// Every stored deal of `snapshots` (oldest first, as `(id, as-of day)`) read into tracks
+/// in order; with `mark`, the tracks after the snapshot at that index too.
+pub(super) fn replay(
+    conn: &Connection,
+    path: &Path,
+    snapshots: &[(i64, i64)],
+    mark: Option<usize>,
+) -> Result<(Tracks, Option<Tracks>)> {
+    let mut stmt = conn.prepare(
+        "SELECT id, coalesce(pair_key, record_id), standing, signals, risk_score, grades
+         FROM deals WHERE id >= ?1 AND id < ?2 AND pair_key IS NOT ''",
+    )?;
+    let t = Table {
+        path,
+        table: "deals",
+    };
+    let mut tracks = Tracks::default();
+    let mut marked = None;
+    for (i, &(snapshot, day)) in snapshots.iter().enumerate() {
+        let (from, to) = super::deal_ids(snapshot);
+        let mut rows = stmt.query([from, to])?;
+        while let Some(r) = rows.next()? {
+            let row = DealRow(r.get(0)?);
+            let key = t.text(r, 1, row)?;
+            let stands = t.word(r, 2, row, &["open", "won", "lost", "unknown"])?;
+            if tracks.has_closed(key) {
+                continue;
+            }
+            let seen = match stands {
+                "open" => {
+                    let signals = t.int(r, 3, row, 0..=i64::from(u16::MAX))? as u16;
+                    let score = t.int(r, 4, row, 0..=100)? as u8;
+                    let grades: Option<String> = r.get(5)?;
+                    let (grades, counted_once) = match grades {
+                        Some(text) => parse_grades(&text).ok_or_else(|| {
+                            t.bad(
+                                row,
+                                "grades",
+                                format!("{}, not ten whole numbers", super::check::quoted(&text)),
+                            )
+                        })?,
+                        // Stored before grades were kept: each signal at its weight.
+                        None => (
+                            Signal::ALL.map(|s| {
+                                if Signals(signals).contains(s) {
+                                    1_000
+                                } else {
+                                    0
+                                }
+                            }),
+                            false,
+                        ),
+                    };
+                    Seen::Open {
+                        signals,
+                        score,
+                        grades,
+                        counted_once,
+                    }
+                }
+                "won" | "lost" => Seen::Closed {
+                    day,
+                    lost: stands == "lost",
+                },
+                _ => Seen::Other,
+            };
+            tracks.see(key, seen);
+        }
+        if mark == Some(i) {
+            marked = Some(tracks.clone());
+        }
+    }
+    Ok((tracks, marked))
 }
 
 /// `deals.grades` read back: nine grades in thousandths (each 0 or 1,000 to 2,000), then

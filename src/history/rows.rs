@@ -8,6 +8,7 @@ use anyhow::Result;
 use rusqlite::Transaction;
 use rustc_hash::FxHashSet;
 
+use super::tracks::{Seen, Tracks};
 use super::{FINDING_SEP, PART_SEP, commit_quarter, deal_ids, julian_day, standing_name};
 use crate::audit::Audit;
 use crate::diag::Subject;
@@ -43,13 +44,15 @@ struct Prepared {
     grade_ends: Vec<usize>,
 }
 
-/// Insert every deal of `audit` as snapshot `snapshot`'s.
+/// Insert every deal of `audit` as snapshot `snapshot`'s (of the Julian day `day`), each
+/// seen by `tracks` too when given (see `tracks.rs`).
 pub(super) fn insert(
     tx: &Transaction<'_>,
     audit: &Audit,
     streaks: &[u16],
-    snapshot: i64,
+    (snapshot, day): (i64, i64),
     by: PairBy,
+    mut tracks: Option<&mut Tracks>,
 ) -> Result<()> {
     let mut insert = tx.prepare(
         "INSERT INTO deals (id, snapshot, seq, file, line, pair_key, record_id, name, account,
@@ -92,8 +95,25 @@ pub(super) fn insert(
                     p.key.push(k);
                     let stands = standing(d, rules);
                     p.stands.push(stands);
-                    if stands == Standing::Open {
-                        grades(audit, d, &mut p.grades);
+                    let seen = match stands {
+                        Standing::Open => {
+                            let (grades, counted_once) = grades(audit, d);
+                            write_grades(&grades, counted_once, &mut p.grades);
+                            Seen::Open {
+                                signals: d.risk.signals().0,
+                                score: d.risk.score,
+                                grades,
+                                counted_once,
+                            }
+                        }
+                        Standing::Closed(outcome) => Seen::Closed {
+                            day,
+                            lost: outcome == crate::rules::Outcome::Lost,
+                        },
+                        Standing::Unknown => Seen::Other,
+                    };
+                    if let (Some(t), false) = (tracks.as_deref_mut(), matches!(k, Key::None)) {
+                        t.see(&key, seen);
                     }
                     p.grade_ends.push(p.grades.len());
                     findings.words(p.first + i, &mut p.said);
@@ -168,8 +188,7 @@ pub(super) fn insert(
 /// grade in thousandths in `Signal::ALL` order (0: did not fire; 1,000 at its threshold to
 /// 2,000), then 1 when its missing next step counted once, else 0 — what `history
 /// calibrate` fits, whatever the weights were.
-fn grades(audit: &Audit, d: &crate::deal::Deal, out: &mut String) {
-    use std::fmt::Write as _;
+fn grades(audit: &Audit, d: &crate::deal::Deal) -> ([u16; 9], bool) {
     let rules = &audit.rules;
     let grader = crate::score::risk::Grader {
         as_of: audit.as_of,
@@ -178,14 +197,19 @@ fn grades(audit: &Audit, d: &crate::deal::Deal, out: &mut String) {
         risk: &rules.risk,
         changes: &rules.changes,
     };
-    for g in grader.grades(&d.risk) {
+    (
+        grader.grades(&d.risk),
+        d.risk.has(crate::deal::RiskFacts::COUNTED_ONCE),
+    )
+}
+
+/// [`grades`] as `deals.grades` holds them.
+fn write_grades(grades: &[u16; 9], counted_once: bool, out: &mut String) {
+    use std::fmt::Write as _;
+    for g in grades {
         let _ = write!(out, "{g},");
     }
-    out.push(if d.risk.has(crate::deal::RiskFacts::COUNTED_ONCE) {
-        '1'
-    } else {
-        '0'
-    });
+    out.push(if counted_once { '1' } else { '0' });
 }
 
 /// Store the snapshot's commit calls (open deals in a commit-class forecast category, with

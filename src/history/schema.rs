@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 /// The schema this pipelint writes. Each version's migration is in [`MIGRATIONS`].
-pub(crate) const SCHEMA_VERSION: i64 = 5;
+pub(crate) const SCHEMA_VERSION: i64 = 6;
 
 /// `MIGRATIONS[v]` takes a store from version `v` to `v + 1`.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -188,6 +188,18 @@ pub(super) const MIGRATIONS: &[&str] = &[
         since_day INTEGER NOT NULL,
         last_day INTEGER NOT NULL,
         PRIMARY KEY (playbook, subject)
+    ) WITHOUT ROWID;
+    ",
+    // 5 → 6: how each key's deals ended so far, kept after the newest two snapshots (see
+    // `tracks.rs`) so that a track record does not replay every stored deal; a store
+    // migrated keeps none until its next `add`, and is replayed until then.
+    "
+    CREATE TABLE outcome_tracks (
+        snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        part INTEGER NOT NULL,
+        covers TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (snapshot, part)
     ) WITHOUT ROWID;
     ",
 ];
