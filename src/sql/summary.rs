@@ -10,6 +10,9 @@ use crate::deal::Signal;
 use crate::rules::{Grading, OVERDUE_SCALE_DAYS};
 use crate::values::currency::{CURRENCY_NAMES, SYMBOLS};
 
+/// The columns of a deal the summary rows read: all that `banded` keeps, with its band.
+const BANDED: &str = "pl_id, pl_line, pl_owner_name, pl_stage_label, pl_stage_name, pl_stage, pl_open, pl_closed_as, pl_filled, pl_applicable, pl_score, pl_signals, pl_amount, pl_currency";
+
 impl Compiler<'_, '_> {
     /// The summary query, or why it cannot be written (a rule that requires fields has a
     /// `when` test the compiler does not write: completeness would be guessed).
@@ -111,15 +114,19 @@ impl Compiler<'_, '_> {
             "CASE WHEN pl_score >= {} THEN 'high' WHEN pl_score >= {} THEN 'medium' ELSE 'low' END",
             risk.high, risk.medium
         );
+        // Read by the deal rows, the sole currency and each group: computed once, and only
+        // the columns those read, so that what is kept stays narrow.
         let _ = writeln!(
             q,
-            "banded AS (\n  SELECT scored.*, {band} AS pl_band\n  FROM scored\n),"
+            "banded AS{} (\n  SELECT {BANDED}, {band} AS pl_band\n  FROM scored\n),",
+            self.d.shared()
         );
         q.push_str(&self.summary_rows());
         Ok(q)
     }
 
-    /// The deal rows, then one row per owner, per stage and for all deals, in that order.
+    /// The deal rows, then one row per owner, per stage and for all deals, in that order
+    /// (from the columns of `banded`: [`BANDED`] and `pl_band`).
     fn summary_rows(&self) -> String {
         let d = self.d;
         let text = d.text_type();

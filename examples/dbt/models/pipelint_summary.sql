@@ -107,7 +107,7 @@ scored AS (
   FROM signalled
 ),
 banded AS (
-  SELECT scored.*, CASE WHEN pl_score >= 60 THEN 'high' WHEN pl_score >= 30 THEN 'medium' ELSE 'low' END AS pl_band
+  SELECT pl_id, pl_line, pl_owner_name, pl_stage_label, pl_stage_name, pl_stage, pl_open, pl_closed_as, pl_filled, pl_applicable, pl_score, pl_signals, pl_amount, pl_currency, CASE WHEN pl_score >= 60 THEN 'high' WHEN pl_score >= 30 THEN 'medium' ELSE 'low' END AS pl_band
   FROM scored
 ),
 sole AS (
@@ -270,8 +270,8 @@ scored AS (
   SELECT signalled.*, LEAST(100, CASE WHEN s_overdue THEN CASE WHEN (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', d3, CURRENT_DATE) > 0 THEN 30 + CAST(FLOOR(30 * LEAST(date_diff('day', d3, CURRENT_DATE), 3 * 30) / (3.0 * 30)) AS BIGINT) ELSE 30 END ELSE 0 END + CASE WHEN s_exit_criteria THEN CASE WHEN ((CASE WHEN pl_stage = 1 THEN (CASE WHEN ok2 THEN 0 ELSE 1 END) WHEN pl_stage = 2 THEN (CASE WHEN ok2 THEN 0 ELSE 1 END + CASE WHEN ok4 THEN 0 ELSE 1 END) ELSE 0 END) - 1) > 0 THEN 20 + CAST(FLOOR(20 * LEAST(((CASE WHEN pl_stage = 1 THEN (CASE WHEN ok2 THEN 0 ELSE 1 END) WHEN pl_stage = 2 THEN (CASE WHEN ok2 THEN 0 ELSE 1 END + CASE WHEN ok4 THEN 0 ELSE 1 END) ELSE 0 END) - 1), 3 * 1) / (3.0 * 1)) AS BIGINT) ELSE 20 END ELSE 0 END + CASE WHEN s_no_next_step THEN 10 ELSE 0 END + CASE WHEN s_no_close_date THEN 20 ELSE 0 END - CASE WHEN s_exit_criteria AND s_no_next_step AND (m4 AND (CASE WHEN pl_stage = 2 THEN ok2 ELSE FALSE END)) THEN 10 ELSE 0 END) AS pl_score, RTRIM(CASE WHEN s_overdue THEN 'overdue,' ELSE '' END || CASE WHEN s_exit_criteria THEN 'exit_criteria,' ELSE '' END || CASE WHEN s_no_next_step THEN 'no_next_step,' ELSE '' END || CASE WHEN s_no_close_date THEN 'no_close_date,' ELSE '' END, ',') AS pl_signals
   FROM signalled
 ),
-banded AS (
-  SELECT scored.*, CASE WHEN pl_score >= 60 THEN 'high' WHEN pl_score >= 30 THEN 'medium' ELSE 'low' END AS pl_band
+banded AS MATERIALIZED (
+  SELECT pl_id, pl_line, pl_owner_name, pl_stage_label, pl_stage_name, pl_stage, pl_open, pl_closed_as, pl_filled, pl_applicable, pl_score, pl_signals, pl_amount, pl_currency, CASE WHEN pl_score >= 60 THEN 'high' WHEN pl_score >= 30 THEN 'medium' ELSE 'low' END AS pl_band
   FROM scored
 ),
 sole AS (
