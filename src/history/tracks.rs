@@ -135,13 +135,19 @@ const CLOSED: u8 = 2;
 const LOST: u8 = 4;
 
 /// The tracks as stored: only keys seen open (any other track is the same as none), each
-/// its key's length (4 bytes) and bytes, flags, score, signals, nine grades and, when
-/// closed, its day (all little-endian).
+/// its key's length (a LEB128 varint) and bytes, flags, score, signals (two bytes), which
+/// of the nine grades are not 0 (two bytes, a bit each), those grades (two bytes each) and,
+/// when closed, its day (eight bytes); numbers little-endian. About 30 bytes a key.
 fn encode(tracks: &Tracks) -> Vec<Vec<u8>> {
     let mut parts = Vec::new();
     let mut part = vec![FORMAT];
     for (key, t) in tracks.0.iter().filter(|(_, t)| t.seen_open) {
-        part.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        let mut len = key.len();
+        while len >= 0x80 {
+            part.push((len as u8 & 0x7F) | 0x80);
+            len >>= 7;
+        }
+        part.push(len as u8);
         part.extend_from_slice(key.as_bytes());
         let mut flags = 0;
         if t.counted_once {
@@ -153,7 +159,14 @@ fn encode(tracks: &Tracks) -> Vec<Vec<u8>> {
         part.push(flags);
         part.push(t.score);
         part.extend_from_slice(&t.signals_ever.to_le_bytes());
-        for g in t.grades {
+        let graded = t
+            .grades
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| **g != 0)
+            .fold(0u16, |m, (i, _)| m | 1 << i);
+        part.extend_from_slice(&graded.to_le_bytes());
+        for g in t.grades.iter().filter(|g| **g != 0) {
             part.extend_from_slice(&g.to_le_bytes());
         }
         if let Some((day, _)) = t.closed {
@@ -184,6 +197,18 @@ impl<'a> Bytes<'a> {
     fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N)?.try_into().ok()
     }
+    /// A LEB128 varint of at most five bytes.
+    fn len(&mut self) -> Option<usize> {
+        let mut n = 0usize;
+        for i in 0..5 {
+            let [b] = self.array()?;
+            n |= usize::from(b & 0x7F) << (7 * i);
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
 }
 
 /// Each key and its track as `parts` hold them, passed to `each`; `None` when a part is
@@ -195,7 +220,7 @@ fn decode(parts: &[Vec<u8>], mut each: impl FnMut(&str, Track) -> Option<()>) ->
             return None;
         }
         while !b.0.is_empty() {
-            let len = u32::from_le_bytes(b.array()?) as usize;
+            let len = b.len()?;
             let key = std::str::from_utf8(b.take(len)?).ok()?;
             let [flags, score] = b.array()?;
             if flags & !(COUNTED_ONCE | CLOSED | LOST) != 0
@@ -205,11 +230,17 @@ fn decode(parts: &[Vec<u8>], mut each: impl FnMut(&str, Track) -> Option<()>) ->
                 return None;
             }
             let signals_ever = u16::from_le_bytes(b.array()?);
+            let graded = u16::from_le_bytes(b.array()?);
+            if graded >> 9 != 0 {
+                return None;
+            }
             let mut grades = [0u16; 9];
-            for g in &mut grades {
-                *g = u16::from_le_bytes(b.array()?);
-                if *g != 0 && !(1_000..=2_000).contains(g) {
-                    return None;
+            for (i, g) in grades.iter_mut().enumerate() {
+                if graded & 1 << i != 0 {
+                    *g = u16::from_le_bytes(b.array()?);
+                    if !(1_000..=2_000).contains(g) {
+                        return None;
+                    }
                 }
             }
             let closed = if flags & CLOSED != 0 {
@@ -351,6 +382,9 @@ mod tests {
         t.0.insert("006B".into(), track(Some((2_461_365, true))));
         t.0.insert("acme\u{1}renewal".into(), track(Some((2_461_372, false))));
         t.0.insert("never open".into(), Track::default());
+        // Keys whose length takes two and three bytes to say.
+        t.0.insert("a".repeat(300), track(None));
+        t.0.insert("b".repeat(70_000), track(Some((1, false))));
         let parts = encode(&t);
         let mut back = FxHashMap::default();
         decode(&parts, |k, tr| {
@@ -374,11 +408,11 @@ mod tests {
             assert!(cut == 1 || !ok(&short), "cut at {cut}");
         }
         let mut bad_score = parts.clone();
-        // format, 4-byte length, 4-byte key, flags, then the score.
-        bad_score[0][10] = 101;
+        // format, 1-byte length, 4-byte key, flags, then the score.
+        bad_score[0][7] = 101;
         assert!(!ok(&bad_score));
         let mut bad_flags = parts.clone();
-        bad_flags[0][9] = 8;
+        bad_flags[0][6] = 8;
         assert!(!ok(&bad_flags));
         let mut bad_format = parts;
         bad_format[0][0] = 2;
