@@ -12,6 +12,9 @@
 //! store from a newer pipelint is refused. Reads never write (`access.rs`: SQLite's
 //! `query_only`, or a read-only open), and check every value they read back (`check.rs`):
 //! a row pipelint did not write is refused, never shown as data.
+//! The one derived table, the outcome state `add` keeps (`tracks.rs`), is read in place of
+//! the deals it was replayed from, which `add` checked then; a state that does not decode
+//! is not used.
 
 mod access;
 pub(crate) mod backtest;

@@ -42,6 +42,13 @@ pub(crate) fn read(store: &Store, before: Option<i64>) -> Result<Vec<Closed>> {
 }
 
 fn scan(store: &Store, before: Option<i64>) -> Result<Vec<Closed>> {
+    // One read transaction: the list, the kept state and a replay all see the store as
+    // one add left it, whatever another process stores meanwhile.
+    let _read = if store.conn.is_autocommit() {
+        Some(store.conn.unchecked_transaction()?)
+    } else {
+        None
+    };
     // The snapshots first: checked, so a damaged one is refused before any deal is counted.
     let covered: Vec<(i64, i64)> = store
         .list()?
@@ -67,7 +74,8 @@ pub(super) fn replay(
 ) -> Result<(Tracks, Option<Tracks>)> {
     let mut stmt = conn.prepare(
         "SELECT id, coalesce(pair_key, record_id), standing, signals, risk_score, grades
-         FROM deals WHERE id >= ?1 AND id < ?2 AND pair_key IS NOT ''",
+         FROM deals WHERE id >= ?1 AND id < ?2 AND pair_key IS NOT ''
+         ORDER BY id",
     )?;
     let t = Table {
         path,

@@ -264,15 +264,18 @@ fn decode(parts: &[Vec<u8>], mut each: impl FnMut(&str, Track) -> Option<()>) ->
 
 /// The stored parts of the state after `snapshot`, when it covers exactly `covered`.
 fn parts(conn: &Connection, snapshot: i64, covered: &str) -> Result<Option<Vec<Vec<u8>>>> {
-    let mut stmt =
-        conn.prepare("SELECT covers, data FROM outcome_tracks WHERE snapshot = ?1 ORDER BY part")?;
+    let mut stmt = conn.prepare(
+        "SELECT part, covers, data FROM outcome_tracks WHERE snapshot = ?1 ORDER BY part",
+    )?;
     let mut rows = stmt.query([snapshot])?;
     let mut parts = Vec::new();
     while let Some(r) = rows.next()? {
-        let covers: Option<String> = r.get(0).ok();
-        let data: Option<Vec<u8>> = r.get(1).ok();
-        match (covers, data) {
-            (Some(c), Some(d)) if c == covered => parts.push(d),
+        let part: Option<i64> = r.get(0).ok();
+        let covers: Option<String> = r.get(1).ok();
+        let data: Option<Vec<u8>> = r.get(2).ok();
+        match (part, covers, data) {
+            // Parts numbered from 0 without a gap: a missing one would drop keys unseen.
+            (Some(p), Some(c), Some(d)) if p == parts.len() as i64 && c == covered => parts.push(d),
             _ => return Ok(None),
         }
     }

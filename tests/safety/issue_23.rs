@@ -495,7 +495,9 @@ fn as_schema_2(db: &Path) {
         c.execute_batch("ALTER TABLE deals DROP COLUMN grades;")
             .expect("drop grades");
     }
-    c.execute_batch("DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS playbook_state;")
+    c.execute_batch(
+        "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS playbook_state; DROP TABLE IF EXISTS outcome_tracks;",
+    )
         .expect("drop the outbox");
     c.pragma_update(None, "user_version", 2).expect("version");
 }
