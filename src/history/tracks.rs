@@ -285,25 +285,7 @@ fn parts(conn: &Connection, snapshot: i64, covered: &str) -> Result<Option<Vec<V
 /// The keys that closed by the end of `covered` (the snapshots oldest first), from the
 /// state kept after the last of them; `None` when none is kept for exactly those.
 pub(super) fn closed(conn: &Connection, covered: &[(i64, i64)]) -> Result<Option<Vec<Closed>>> {
-    let Some(&(last, _)) = covered.last() else {
-        return Ok(Some(Vec::new()));
-    };
-    let Some(parts) = parts(conn, last, &covers(covered))? else {
-        return Ok(None);
-    };
-    let mut out = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
-    let whole = decode(&parts, |key, t| {
-        // A key twice is not a state `encode` wrote.
-        if !seen.insert(key.to_string()) {
-            return None;
-        }
-        if let Some(c) = t.closed(key) {
-            out.push(c);
-        }
-        Some(())
-    });
-    Ok(whole.map(|()| out))
+    Ok(load(conn, covered)?.map(|t| t.closed()))
 }
 
 /// Every key's track by the end of `covered`, from the state kept after the last of them
