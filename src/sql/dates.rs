@@ -97,11 +97,13 @@ fn iso_pattern() -> Vec<Piece<Tag>> {
     ]
 }
 
-/// A date column read in three steps, each a list of select items over the row before:
-/// which formats match, the parts of those that do, then the date. Each pattern runs once
-/// per cell, and a part is extracted only from the format that matched.
+/// A date column read in steps, each a list of select items over the row before: which
+/// formats match, the groups of the one that does (where the dialect reads them all in one
+/// call), its parts, then the date. Each pattern runs once per cell, and parts are
+/// extracted only from the format that matched.
 pub(crate) struct DateSteps {
     pub(crate) matched: Vec<String>,
+    pub(crate) grouped: Vec<String>,
     pub(crate) parts: Vec<String>,
     /// The DATE (NULL when no format reads the cell), over the parts.
     pub(crate) date: String,
@@ -116,6 +118,7 @@ pub(crate) fn date_steps(d: Dialect, cell: &str, name: &str, formats: &[DateForm
         .collect();
     let mut steps = DateSteps {
         matched: Vec::new(),
+        grouped: Vec::new(),
         parts: Vec::new(),
         date: String::new(),
     };
@@ -130,8 +133,11 @@ pub(crate) fn date_steps(d: Dialect, cell: &str, name: &str, formats: &[DateForm
 /// One format: its match and parts pushed to `steps`, and its date over them (NULL unless
 /// it matched and names a real day at a real time).
 fn arm(d: Dialect, cell: &str, name: &str, pieces: &[Piece<Tag>], steps: &mut DateSteps) -> String {
-    let c = Compiled::new(d, pieces);
+    let mut c = Compiled::new(d, pieces);
     steps.matched.push(format!("{} AS {name}", c.matches(cell)));
+    steps
+        .grouped
+        .extend(c.group_all(cell, name, &format!("{name}_g")));
     let mut part = |suffix: &str, expr: String| -> String {
         steps.parts.push(format!(
             "CASE WHEN {name} THEN {expr} END AS {name}_{suffix}"

@@ -270,16 +270,23 @@ impl Compiler<'_, '_> {
         }
     }
 
-    /// HYG005's condition: the forecast category is one the deal's stage does not allow.
-    pub(super) fn forecast_off(&self) -> Option<String> {
+    /// The forecast category's normal form, the select item `… AS pl_fc` (computed once a
+    /// row, a step before the checks that compare it with each stage's list).
+    pub(super) fn forecast_normal(&self) -> Option<String> {
         let f = self.plan.hygiene.forecast_category?;
         let letters = format!(
             "LOWER({})",
             self.d.replace_all(&format!("c{f}"), "[^[:alnum:]]", "")
         );
-        let norm = format!(
-            "(CASE {letters} WHEN 'forecast' THEN 'commit' WHEN 'notforecasted' THEN 'omitted' WHEN 'omit' THEN 'omitted' WHEN 'closedwon' THEN 'closed' ELSE {letters} END)"
-        );
+        Some(format!(
+            "(CASE {letters} WHEN 'forecast' THEN 'commit' WHEN 'notforecasted' THEN 'omitted' WHEN 'omit' THEN 'omitted' WHEN 'closedwon' THEN 'closed' ELSE {letters} END) AS pl_fc"
+        ))
+    }
+
+    /// HYG005's condition: the forecast category is one the deal's stage does not allow.
+    pub(super) fn forecast_off(&self) -> Option<String> {
+        let f = self.plan.hygiene.forecast_category?;
+        let norm = "pl_fc";
         let outside = |_, st: &StageRule| {
             let allowed = st.forecast.as_ref()?;
             Some(if allowed.is_empty() {

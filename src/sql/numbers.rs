@@ -71,6 +71,8 @@ fn decimal(d: Dialect, text: &str) -> String {
 /// A number's steps: which shapes match, their parts, and the value.
 pub(crate) struct NumberSteps {
     pub(crate) matched: Vec<String>,
+    /// Every group of a match read in one call, where the dialect can.
+    pub(crate) grouped: Vec<String>,
     pub(crate) parts: Vec<String>,
     pub(crate) value: String,
 }
@@ -89,6 +91,7 @@ pub(crate) fn number(d: Dialect, cell: &str, name: &str, mark: DecimalMark) -> N
             c.matches(cell),
             has_digit(d, cell)
         )],
+        grouped: Vec::new(),
         parts: Vec::new(),
         value: format!(
             "CASE WHEN {name} THEN {} END",
@@ -139,6 +142,7 @@ pub(crate) fn percent(
     };
     NumberSteps {
         matched,
+        grouped: Vec::new(),
         parts,
         value: format!("CASE WHEN {name}_pc THEN {name}_p WHEN {name} THEN {bare_value} END"),
     }
@@ -232,7 +236,11 @@ pub(crate) fn money(d: Dialect, cell: &str, name: &str, mark: DecimalMark) -> Nu
         group(Tag::Close, vec![raw("[)]")]),
         raw("?$"),
     ];
-    let c = Compiled::new(d, &pieces);
+    let mut c = Compiled::new(d, &pieces);
+    let grouped: Vec<String> = c
+        .group_all(cell, name, &format!("{name}_g"))
+        .into_iter()
+        .collect();
     let plain_number: Vec<Piece<Tag>> = vec![raw("^[0-9]+([.][0-9]+)?$")];
     let simple = Compiled::new(d, &plain_number);
     let mut parts = Vec::new();
@@ -277,6 +285,7 @@ pub(crate) fn money(d: Dialect, cell: &str, name: &str, mark: DecimalMark) -> Nu
                 c.matches(cell)
             ),
         ],
+        grouped,
         parts,
         value,
     }

@@ -26,11 +26,22 @@ pub(super) fn plain<T>(pieces: Vec<Piece<T>>) -> Piece<T> {
     Piece::Group(None, pieces)
 }
 
-/// Render `pieces`: every group capturing (`only` None), or only the groups tagged `only`
-/// (the rest non-capturing). `tags` gets, in capture order, each captured group's tag.
+/// Which groups of a pattern capture.
+#[derive(Clone, Copy)]
+enum Mode<T> {
+    /// Every group, those written in the text too (Snowflake numbers them).
+    All,
+    /// Only the groups tagged `T`.
+    Only(T),
+    /// Every tagged group, for one call that reads them all (DuckDB and PostgreSQL).
+    Tagged,
+}
+
+/// Render `pieces` with the groups `mode` captures (the rest non-capturing). `tags` gets,
+/// in capture order, each captured group's tag.
 fn render<T: Copy + PartialEq>(
     pieces: &[Piece<T>],
-    only: Option<T>,
+    mode: Mode<T>,
     out: &mut String,
     tags: &mut Vec<Option<T>>,
 ) {
@@ -38,18 +49,19 @@ fn render<T: Copy + PartialEq>(
         match p {
             Piece::Raw(s) => {
                 // Groups written in the text capture too: count them, so that the tagged
-                // groups' numbers stay right; for one group alone, none of them captures.
-                if only.is_some() {
-                    out.push_str(&s.replace("(", "(?:").replace("\\(?:", "\\("));
-                } else {
-                    tags.extend(std::iter::repeat_n(None, captures_in(s)));
+                // groups' numbers stay right; otherwise none of them captures.
+                if let Mode::All = mode {
+                    tags.extend(std::iter::repeat_n(None, scan(s, &mut String::new())));
                     out.push_str(s);
+                } else {
+                    scan(s, out);
                 }
             }
             Piece::Group(tag, inner) => {
-                let capture = match only {
-                    None => true,
-                    Some(t) => *tag == Some(t),
+                let capture = match mode {
+                    Mode::All => true,
+                    Mode::Only(t) => *tag == Some(t),
+                    Mode::Tagged => tag.is_some(),
                 };
                 if capture {
                     tags.push(*tag);
@@ -57,24 +69,44 @@ fn render<T: Copy + PartialEq>(
                 } else {
                     out.push_str("(?:");
                 }
-                render(inner, only, out, tags);
+                render(inner, mode, out, tags);
                 out.push(')');
             }
         }
     }
 }
 
-/// How many capturing groups a piece of pattern text opens (outside classes and escapes).
-fn captures_in(s: &str) -> usize {
+/// Pattern text `s` pushed to `out` with each capturing group it opens (outside classes
+/// and escapes) made non-capturing; returns how many it opens.
+fn scan(s: &str, out: &mut String) -> usize {
     let (mut n, mut class, mut escaped) = (0, false, false);
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
+        out.push(c);
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
-            '[' if !class => class = true,
+            // A POSIX class inside a class (`[[:space:]]`) ends at its own `:]`.
+            '[' if class && chars.peek() == Some(&':') => {
+                for c in chars.by_ref() {
+                    out.push(c);
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            '[' if !class => {
+                class = true;
+                // A `]` first in a class is a member, not its end.
+                if chars.peek() == Some(&']') {
+                    out.extend(chars.next());
+                }
+            }
             ']' if class => class = false,
-            '(' if !class && chars.peek() != Some(&'?') => n += 1,
+            '(' if !class && chars.peek() != Some(&'?') => {
+                n += 1;
+                out.push_str("?:");
+            }
             _ => {}
         }
     }
@@ -95,17 +127,21 @@ pub(super) struct Compiled<'a, T> {
     pieces: &'a [Piece<T>],
     all: String,
     tags: Vec<Option<T>>,
+    /// The column that holds every tagged group, read by one call ([`Compiled::group_all`]),
+    /// and the groups' tags in its order.
+    grouped: Option<(String, Vec<Option<T>>)>,
 }
 
-impl<'a, T: Copy + PartialEq> Compiled<'a, T> {
+impl<'a, T: Copy + PartialEq + std::fmt::Debug> Compiled<'a, T> {
     pub(super) fn new(d: Dialect, pieces: &'a [Piece<T>]) -> Compiled<'a, T> {
         let (mut all, mut tags) = (String::new(), Vec::new());
-        render(pieces, None, &mut all, &mut tags);
+        render(pieces, Mode::All, &mut all, &mut tags);
         Compiled {
             d,
             pieces,
             all,
             tags,
+            grouped: None,
         }
     }
 
@@ -124,11 +160,44 @@ impl<'a, T: Copy + PartialEq> Compiled<'a, T> {
         }
     }
 
-    /// The text of the first group tagged `tag` ('' when it took no part).
+    /// Where the dialect reads every group of a match in one call (DuckDB: a struct from
+    /// `regexp_extract` with a list of names; PostgreSQL: `regexp_match`'s array), the
+    /// select item `CASE WHEN {when} THEN <every tagged group of cell> END AS {column}`;
+    /// from then on [`Compiled::extract`] reads `column`, a step later, instead of matching
+    /// `cell` once per group. None where the dialect has no such call.
+    pub(super) fn group_all(&mut self, cell: &str, when: &str, column: &str) -> Option<String> {
+        let (mut pattern, mut tags) = (String::new(), Vec::new());
+        render(self.pieces, Mode::Tagged, &mut pattern, &mut tags);
+        let p = self.d.literal(&self.d.regex(&pattern));
+        let call = match self.d {
+            Dialect::Duckdb => {
+                let names: Vec<String> = (0..tags.len())
+                    .map(|k| self.d.literal(&group_name(&tags, k)))
+                    .collect();
+                format!("regexp_extract({cell}, {p}, [{}])", names.join(", "))
+            }
+            Dialect::Postgres => format!("regexp_match({cell}, {p})"),
+            Dialect::Spark | Dialect::Snowflake | Dialect::Bigquery => return None,
+        };
+        self.grouped = Some((column.to_string(), tags));
+        Some(format!("CASE WHEN {when} THEN {call} END AS {column}"))
+    }
+
+    /// The text of the first group tagged `tag` ('' when it took no part) in `cell`, or
+    /// in the column of [`Compiled::group_all`] when there is one.
     pub(super) fn extract(&self, cell: &str, tag: T) -> String {
+        if let Some((column, tags)) = &self.grouped
+            && let Some(k) = tags.iter().position(|t| *t == Some(tag))
+        {
+            let e = match self.d {
+                Dialect::Duckdb => format!("{column}[{}]", self.d.literal(&group_name(tags, k))),
+                _ => format!("{column}[{}]", k + 1),
+            };
+            return format!("COALESCE({e}, '')");
+        }
         let one = || {
             let (mut one, mut tags) = (String::new(), Vec::new());
-            render(self.pieces, Some(tag), &mut one, &mut tags);
+            render(self.pieces, Mode::Only(tag), &mut one, &mut tags);
             self.d.literal(&self.d.regex(&one))
         };
         let e = match self.d {
@@ -166,13 +235,30 @@ impl<'a, T: Copy + PartialEq> Compiled<'a, T> {
     }
 }
 
+/// The name of the `k`th group of `tags` in DuckDB's struct: its tag in lower case, with
+/// its place when the tag was seen before.
+fn group_name<T: PartialEq + std::fmt::Debug>(tags: &[Option<T>], k: usize) -> String {
+    let name = tags.get(k).map_or(String::new(), |t| match t {
+        Some(t) => format!("{t:?}").to_lowercase(),
+        None => String::new(),
+    });
+    if tags[..k].iter().any(|t| tags.get(k) == Some(t)) || name.is_empty() {
+        format!("{name}{}", k + 1)
+    } else {
+        name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn groups_are_counted_and_captured_alone() {
-        assert_eq!(captures_in(r"(a|[(])\((b)(?:c)"), 2);
+        let mut out = String::new();
+        assert_eq!(scan(r"(a|[(])\((b)(?:c)[[:space:](]", &mut out), 2);
+        // Classes keep their parentheses, POSIX classes inside them included.
+        assert_eq!(out, r"(?:a|[(])\((?:b)(?:c)[[:space:](]");
         let pieces = vec![
             raw("^(x|y)"),
             group(1u8, vec![raw("[0-9]+")]),
@@ -188,9 +274,40 @@ mod tests {
             c.extract("v", 2)
         );
         let (mut one, mut tags) = (String::new(), Vec::new());
-        render(&pieces, Some(2u8), &mut one, &mut tags);
+        render(&pieces, Mode::Only(2u8), &mut one, &mut tags);
         assert_eq!(one, "^(?:x|y)(?:[0-9]+)(?:-)([a-z]+)$");
         assert_eq!(tags, vec![Some(2)]);
         assert!(has(&pieces, 1) && !has(&pieces, 3));
+    }
+
+    #[test]
+    fn every_tagged_group_is_read_in_one_call_where_the_dialect_can() {
+        let pieces = vec![
+            raw("^([(])?"),
+            group(1u8, vec![raw("[0-9]+")]),
+            plain(vec![raw("-")]),
+            group(2u8, vec![raw("[a-z]+")]),
+            group(1u8, vec![raw("x")]),
+            raw("$"),
+        ];
+        let mut duck = Compiled::new(Dialect::Duckdb, &pieces);
+        assert_eq!(
+            duck.group_all("v", "m", "g").as_deref(),
+            Some(
+                "CASE WHEN m THEN regexp_extract(v, '^(?:[(])?([0-9]+)(?:-)([a-z]+)(x)$', ['1', '2', '13']) END AS g"
+            )
+        );
+        assert_eq!(duck.extract("v", 2), "COALESCE(g['2'], '')");
+        assert_eq!(duck.extract("v", 1), "COALESCE(g['1'], '')");
+        let mut pg = Compiled::new(Dialect::Postgres, &pieces);
+        assert!(pg.group_all("v", "m", "g").is_some());
+        assert_eq!(pg.extract("v", 2), "COALESCE(g[2], '')");
+        let mut spark = Compiled::new(Dialect::Spark, &pieces);
+        assert_eq!(spark.group_all("v", "m", "g"), None);
+        assert!(
+            spark
+                .extract("v", 2)
+                .starts_with("COALESCE(REGEXP_EXTRACT(v, ")
+        );
     }
 }

@@ -148,9 +148,15 @@ impl Compiler<'_, '_> {
         }
         let flags = self.flags();
         let stage = self.stage_index();
-        // Typed columns: which shapes match, their parts, then the values: dates (d0, d1,
-        // …), numbers and amounts (v0, v1, …; amounts rounded to the cent a step later).
+        let forecast = self
+            .forecast_normal()
+            .map_or(String::new(), |f| format!(", {f}"));
+        // Typed columns: which shapes match, the groups of those that do (one call each,
+        // where the dialect has one), their parts, then the values: dates (d0, d1, …),
+        // numbers and amounts (v0, v1, …; amounts rounded to the cent a step later). The
+        // forecast category's normal form is computed beside the stage, once a row.
         let mut matched: Vec<String> = Vec::new();
+        let mut grouped: Vec<String> = Vec::new();
         let mut parts: Vec<String> = Vec::new();
         let mut dates = String::new();
         let mut rounded = String::new();
@@ -158,13 +164,14 @@ impl Compiler<'_, '_> {
         for (i, slot) in plan.slots.iter().enumerate() {
             let cell = self.cell(i);
             let name = format!("pd{i}");
-            let (m, p, value) = match slot.kind {
+            let (m, g, p, value) = match slot.kind {
                 _ if slot.is_currency || slot.is_stage => continue,
                 FieldType::Date => {
                     let steps =
                         dates::date_steps(d, &cell, &name, &self.target.reading.date_formats);
                     (
                         steps.matched,
+                        steps.grouped,
                         steps.parts,
                         format!("{} AS dr{i}", steps.date),
                     )
@@ -173,6 +180,7 @@ impl Compiler<'_, '_> {
                     let steps = numbers::number(d, &cell, &name, mark);
                     (
                         steps.matched,
+                        steps.grouped,
                         steps.parts,
                         format!("{} AS v{i}", steps.value),
                     )
@@ -182,6 +190,7 @@ impl Compiler<'_, '_> {
                     let steps = numbers::percent(d, &cell, &name, mark, fraction);
                     (
                         steps.matched,
+                        steps.grouped,
                         steps.parts,
                         format!("{} AS v{i}", steps.value),
                     )
@@ -195,6 +204,7 @@ impl Compiler<'_, '_> {
                     );
                     (
                         steps.matched,
+                        steps.grouped,
                         steps.parts,
                         format!("{} AS v{i}_raw", steps.value),
                     )
@@ -202,6 +212,7 @@ impl Compiler<'_, '_> {
                 FieldType::Text | FieldType::Enum | FieldType::Boolean => continue,
             };
             matched.extend(m);
+            grouped.extend(g);
             parts.extend(p);
             let _ = write!(dates, ",\n    {value}");
         }
@@ -223,13 +234,27 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "matched AS (\n  SELECT flagged.*{}\n  FROM flagged\n),\nparted AS (\n  SELECT matched.*{}\n  FROM matched\n),",
-            step(&matched),
+            "matched AS (\n  SELECT flagged.*{}\n  FROM flagged\n),",
+            step(&matched)
+        );
+        // Every group of each matched shape, read in one call where the dialect can.
+        let mut before = "matched";
+        if !grouped.is_empty() {
+            let _ = writeln!(
+                q,
+                "grouped AS (\n  SELECT matched.*{}\n  FROM matched\n),",
+                step(&grouped)
+            );
+            before = "grouped";
+        }
+        let _ = writeln!(
+            q,
+            "parted AS (\n  SELECT {before}.*{}\n  FROM {before}\n),",
             step(&parts)
         );
         let _ = writeln!(
             q,
-            "checked AS{} (\n  SELECT parted.*, {stage} AS pl_stage{dates}\n  FROM parted\n),",
+            "checked AS{} (\n  SELECT parted.*, {stage} AS pl_stage{forecast}{dates}\n  FROM parted\n),",
             d.fence()
         );
         let _ = writeln!(
