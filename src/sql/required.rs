@@ -37,20 +37,34 @@ impl Compiler<'_, '_> {
                 .map(|r| rank(r, Code::Req001))
                 .max()
                 .unwrap_or(0);
-            let stage = self.per_stage(
-                |i, _| {
-                    let s = plan
-                        .by_stage
-                        .get(i)?
-                        .iter()
-                        .filter(|r| r.field == f)
-                        .map(|r| rank(r, Code::Req002))
-                        .max()?;
-                    (s > 0).then(|| s.to_string())
-                },
-                Some("0"),
+            // The stages that require the field, by rank: the stage's rank is the first
+            // arm's whose stages hold the deal's, else 0.
+            let mut stage_arms: Vec<(u8, Vec<usize>)> = Vec::new();
+            for i in 0..self.target.rules.stages.len() {
+                let s = plan
+                    .by_stage
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|r| r.field == f)
+                    .map(|r| rank(r, Code::Req002))
+                    .max()
+                    .unwrap_or(0);
+                if s == 0 {
+                    continue;
+                }
+                match stage_arms.iter_mut().find(|(g, _)| *g == s) {
+                    Some((_, stages)) => stages.push(i),
+                    None => stage_arms.push((s, vec![i])),
+                }
+            }
+            let stage = Rank::per(
+                stage_arms
+                    .iter()
+                    .map(|(s, stages)| (stage_in(stages), *s))
+                    .collect(),
             );
-            let rules: Vec<String> = plan
+            let rules: Vec<Rank> = plan
                 .conditional
                 .iter()
                 .zip(&fires)
@@ -62,19 +76,19 @@ impl Compiler<'_, '_> {
                         .filter(|r| r.field == f)
                         .map(|r| rank(r, Code::Req003))
                         .max()?;
-                    (s > 0).then(|| format!("CASE WHEN {fires} THEN {s} ELSE 0 END"))
+                    // A rule that always fires requires the field on every row.
+                    (s > 0).then(|| match fires.as_str() {
+                        "TRUE" => Rank::Fixed(s),
+                        _ => Rank::per(vec![(format!("COALESCE({fires}, FALSE)"), s)]),
+                    })
                 })
                 .collect();
-            let rule = match rules.len() {
-                0 => None,
-                1 => Some(format!("({})", rules[0])),
-                _ => Some(format!("GREATEST({})", rules.join(", "))),
-            };
+            let rule = Rank::greatest(rules.iter()).unwrap_or(Rank::Fixed(0));
             // Each kind's rank, folded where it is a constant: no `CASE WHEN 0 > 0` is
             // written, and a field no kind requires is no check.
             let kinds = [
-                (rule.map_or(Rank::Fixed(0), Rank::Per), Code::Req003),
-                (stage.map_or(Rank::Fixed(0), Rank::Per), Code::Req002),
+                (rule, Code::Req003),
+                (stage, Code::Req002),
                 (Rank::Fixed(global), Code::Req001),
             ];
             let Some(highest) = Rank::greatest(kinds.iter().map(|(r, _)| r)) else {
@@ -87,9 +101,11 @@ impl Compiler<'_, '_> {
             };
             let fixed = |c: Code| self.policy.fixed(c);
             let by_rank = match &highest {
-                Rank::Fixed(n) => self.lit(Self::rank_severity(*n)),
-                Rank::Per(h) => {
-                    format!("CASE {h} WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END")
+                Rank::Fixed(n) | Rank::Per { only: Some(n), .. } => {
+                    self.lit(Self::rank_severity(*n))
+                }
+                Rank::Per { expr, .. } => {
+                    format!("CASE {expr} WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END")
                 }
             };
             let severity = Rank::first(kinds.iter().map(|(r, c)| {
@@ -97,8 +113,10 @@ impl Compiler<'_, '_> {
                 (r, s)
             }));
             let when = match &highest {
-                Rank::Fixed(_) => self.missing(slot),
-                Rank::Per(h) => format!("{} AND {h} > 0", self.missing(slot)),
+                Rank::Per { above, .. } if above != "TRUE" => {
+                    format!("{} AND {above}", self.missing(slot))
+                }
+                _ => self.missing(slot),
             };
             let name = plan.table.name(f);
             checks.push((
@@ -205,32 +223,94 @@ impl Compiler<'_, '_> {
     }
 }
 
+/// `pl_stage` in `stages`, as a condition that is never NULL (a deal without a stage is in
+/// none).
+fn stage_in(stages: &[usize]) -> String {
+    match stages {
+        [one] => format!("COALESCE(pl_stage = {one}, FALSE)"),
+        many => {
+            let list: Vec<String> = many.iter().map(usize::to_string).collect();
+            format!("COALESCE(pl_stage IN ({}), FALSE)", list.join(", "))
+        }
+    }
+}
+
 /// A requirement's rank for a field (0: not required; 1–3: info, warning, error): the same
-/// on every row, or an expression of the row.
+/// on every row, or an expression of the row, with what the compiler knows of it so that
+/// constants fold: the condition (never NULL) on which it is above 0, and its one value
+/// above 0 when it has only one (the severity is then a constant where the check holds).
 enum Rank {
     Fixed(u8),
-    Per(String),
+    Per {
+        expr: String,
+        above: String,
+        only: Option<u8>,
+    },
 }
 
 impl Rank {
+    /// The rank of the first of `arms` (a condition that is never NULL, a rank above 0)
+    /// that holds, else 0; `Fixed(0)` without arms.
+    fn per(arms: Vec<(String, u8)>) -> Rank {
+        let Some(&(_, first)) = arms.first() else {
+            return Rank::Fixed(0);
+        };
+        let whens: Vec<String> = arms
+            .iter()
+            .map(|(cond, r)| format!("WHEN {cond} THEN {r}"))
+            .collect();
+        let conds: Vec<&str> = arms.iter().map(|(c, _)| c.as_str()).collect();
+        Rank::Per {
+            expr: format!("(CASE {} ELSE 0 END)", whens.join(" ")),
+            above: match conds.as_slice() {
+                [one] => one.to_string(),
+                many => format!("({})", many.join(" OR ")),
+            },
+            only: arms.iter().all(|&(_, r)| r == first).then_some(first),
+        }
+    }
+
     /// The greatest of `ranks`, folded: `None` when every one is a fixed 0.
     fn greatest<'r>(ranks: impl Iterator<Item = &'r Rank>) -> Option<Rank> {
         let mut fixed = 0;
-        let mut per: Vec<&str> = Vec::new();
+        let mut per: Vec<(&str, &str, Option<u8>)> = Vec::new();
         for r in ranks {
             match r {
                 Rank::Fixed(n) => fixed = fixed.max(*n),
-                Rank::Per(e) => per.push(e),
+                Rank::Per { expr, above, only } => per.push((expr, above, *only)),
             }
         }
-        let fixed_part = (fixed > 0).then(|| fixed.to_string());
-        let parts: Vec<&str> = per.into_iter().chain(fixed_part.as_deref()).collect();
-        match parts.as_slice() {
-            [] => None,
-            [_] if fixed > 0 => Some(Rank::Fixed(fixed)),
-            [one] => Some(Rank::Per(one.to_string())),
-            many => Some(Rank::Per(format!("GREATEST({})", many.join(", ")))),
+        if per.is_empty() {
+            return (fixed > 0).then_some(Rank::Fixed(fixed));
         }
+        // One value above 0 whichever arm gives it (a fixed rank is one of them).
+        let first = per[0].2;
+        let only =
+            first.filter(|&n| per.iter().all(|p| p.2 == Some(n)) && (fixed == 0 || fixed == n));
+        if let ([(expr, above, _)], 0) = (per.as_slice(), fixed) {
+            return Some(Rank::Per {
+                expr: expr.to_string(),
+                above: above.to_string(),
+                only,
+            });
+        }
+        let fixed_part = (fixed > 0).then(|| fixed.to_string());
+        let exprs: Vec<&str> = per
+            .iter()
+            .map(|p| p.0)
+            .chain(fixed_part.as_deref())
+            .collect();
+        let above = if fixed > 0 {
+            "TRUE".to_string()
+        } else {
+            let conds: Vec<&str> = per.iter().map(|p| p.1).collect();
+            format!("({})", conds.join(" OR "))
+        };
+        Some(Rank::Per {
+            expr: format!("GREATEST({})", exprs.join(", ")),
+            above,
+            only,
+        })
     }
 
     /// The value of the first rank above 0, in order, on a row where one is (the check's
@@ -241,11 +321,16 @@ impl Rank {
         for (rank, value) in arms {
             match rank {
                 Rank::Fixed(0) => {}
+                // Above 0 on every row: the arms after it are never reached.
                 Rank::Fixed(_) => {
                     kept.push((rank, value));
                     break;
                 }
-                Rank::Per(_) => kept.push((rank, value)),
+                Rank::Per { above, .. } if above == "TRUE" => {
+                    kept.push((rank, value));
+                    break;
+                }
+                Rank::Per { .. } => kept.push((rank, value)),
             }
         }
         let Some((_, last)) = kept.pop() else {
@@ -256,10 +341,56 @@ impl Rank {
         }
         let mut q = "CASE".to_string();
         for (rank, value) in kept {
-            if let Rank::Per(e) = rank {
-                q.push_str(&format!(" WHEN {e} > 0 THEN {value}"));
+            if let Rank::Per { above, .. } = rank {
+                q.push_str(&format!(" WHEN {above} THEN {value}"));
             }
         }
         format!("{q} ELSE {last} END")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_fold_to_conditions_and_constant_severities() {
+        let stage = Rank::per(vec![(stage_in(&[1, 2]), 3), (stage_in(&[4]), 3)]);
+        let Rank::Per { expr, above, only } = &stage else {
+            panic!("a per-stage rank");
+        };
+        assert_eq!(
+            expr,
+            "(CASE WHEN COALESCE(pl_stage IN (1, 2), FALSE) THEN 3 WHEN COALESCE(pl_stage = 4, FALSE) THEN 3 ELSE 0 END)"
+        );
+        assert_eq!(
+            above,
+            "(COALESCE(pl_stage IN (1, 2), FALSE) OR COALESCE(pl_stage = 4, FALSE))"
+        );
+        assert_eq!(*only, Some(3));
+        let mixed = Rank::per(vec![(stage_in(&[1]), 3), (stage_in(&[2]), 2)]);
+        assert!(matches!(mixed, Rank::Per { only: None, .. }));
+        // A stage rank alone keeps its condition; with a fixed rank above 0 it always holds.
+        let alone = Rank::greatest([&stage, &Rank::Fixed(0)].into_iter());
+        assert!(
+            matches!(&alone, Some(Rank::Per { above: a, only: Some(3), .. }) if a.starts_with("(COALESCE"))
+        );
+        let with_fixed = Rank::greatest([&stage, &Rank::Fixed(2)].into_iter());
+        assert!(matches!(&with_fixed, Some(Rank::Per { above: a, only: None, .. }) if a == "TRUE"));
+        let same_fixed = Rank::greatest([&stage, &Rank::Fixed(3)].into_iter());
+        assert!(matches!(same_fixed, Some(Rank::Per { only: Some(3), .. })));
+        assert!(Rank::greatest([&Rank::Fixed(0), &Rank::per(Vec::new())].into_iter()).is_none());
+        // The first rank above 0 names the code: the stage's condition, else the global one.
+        let code = Rank::first(
+            [
+                (&stage, "'REQ002'".to_string()),
+                (&Rank::Fixed(1), "'REQ001'".to_string()),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            code,
+            "CASE WHEN (COALESCE(pl_stage IN (1, 2), FALSE) OR COALESCE(pl_stage = 4, FALSE)) THEN 'REQ002' ELSE 'REQ001' END"
+        );
     }
 }

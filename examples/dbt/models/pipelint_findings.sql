@@ -99,13 +99,13 @@ judged AS (
     (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8, -- VAL003
     (m3) AS pl_w9, -- REQ001
     (m0) AS pl_w10, -- REQ001
-    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11, -- REQ002
-    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12, -- REQ002
-    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13, -- REQ003
+    (m2 AND COALESCE(pl_stage IN (1, 2), FALSE)) AS pl_w11, -- REQ002
+    (m4 AND COALESCE(pl_stage = 2, FALSE)) AS pl_w12, -- REQ002
+    (m6 AND COALESCE(((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')), FALSE)) AS pl_w13, -- REQ003
     (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14, -- HYG001
     (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND DATEDIFF(d3, CURRENT_DATE) > 365) AS pl_w15, -- HYG008
     (pl_open AND (NOT m4) AND LOWER(REGEXP_REPLACE(REGEXP_REPLACE(c4, '[\\s\\p{Punct}…]+$', ''), '[\\s]+', ' ')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16, -- HYG010
-    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17, -- HYG006
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND COALESCE(pl_stage IN (1, 2), FALSE)) END)) AS pl_w17, -- HYG006
     ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18, -- HYG011
     (NOT pl_id_m AND pl_seen > 1) AS pl_w19, -- DUP001
     (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20 -- DUP002
@@ -146,9 +146,9 @@ findings AS (
       WHEN 8 THEN 'error'
       WHEN 9 THEN 'error'
       WHEN 10 THEN 'error'
-      WHEN 11 THEN CASE (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
-      WHEN 12 THEN CASE (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
-      WHEN 13 THEN CASE (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
+      WHEN 11 THEN 'error'
+      WHEN 12 THEN 'error'
+      WHEN 13 THEN 'error'
       WHEN 14 THEN 'warning'
       WHEN 15 THEN 'warning'
       WHEN 16 THEN 'warning'
@@ -359,13 +359,13 @@ judged AS (
     (NOT m7 AND (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AS pl_w8, -- VAL003
     (m3) AS pl_w9, -- REQ001
     (m0) AS pl_w10, -- REQ001
-    (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) AS pl_w11, -- REQ002
-    (m4 AND (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) > 0) AS pl_w12, -- REQ002
-    (m6 AND (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) > 0) AS pl_w13, -- REQ003
+    (m2 AND COALESCE(pl_stage IN (1, 2), FALSE)) AS pl_w11, -- REQ002
+    (m4 AND COALESCE(pl_stage = 2, FALSE)) AS pl_w12, -- REQ002
+    (m6 AND COALESCE(((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')), FALSE)) AS pl_w13, -- REQ003
     (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 < CURRENT_DATE) AS pl_w14, -- HYG001
     (pl_open AND (NOT m3 AND NOT (d3 IS NULL)) AND date_diff('day', CURRENT_DATE, d3) > 365) AS pl_w15, -- HYG008
     (pl_open AND (NOT m4) AND LOWER(regexp_replace(regexp_replace(c4, '[[:space:][:punct:]…]+$', '', 'g'), '[[:space:]]+', ' ', 'g')) IN ('follow up', 'follow-up', 'followup', 'tbd', 'check in', 'check-in', 'touch base', 'sync soon', 'n/a', 'call', 'email', 'ping', '')) AS pl_w16, -- HYG010
-    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) > 0) END)) AS pl_w17, -- HYG006
+    ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (m2 OR (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10))))) AND (CASE WHEN (NOT m2 AND NOT (v2 IS NULL) AND NOT (v2 < CAST('0.00' AS DECIMAL(38, 10)))) THEN v2 <= 0 ELSE NOT (m2 AND COALESCE(pl_stage IN (1, 2), FALSE)) END)) AS pl_w17, -- HYG006
     ((pl_closed_as = 'won' OR (pl_closed_as IS NULL AND pl_stage IN (3))) AND (NOT m3 AND NOT (d3 IS NULL)) AND d3 > CURRENT_DATE) AS pl_w18, -- HYG011
     (NOT pl_id_m AND pl_seen > 1) AS pl_w19, -- DUP001
     (pl_dseen > 1 AND NOT (NOT pl_id_m AND pl_seen > 1)) AS pl_w20 -- DUP002
@@ -406,9 +406,9 @@ findings AS (
       WHEN 8 THEN 'error'
       WHEN 9 THEN 'error'
       WHEN 10 THEN 'error'
-      WHEN 11 THEN CASE (CASE WHEN pl_stage IN (1, 2) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
-      WHEN 12 THEN CASE (CASE WHEN pl_stage = 2 THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
-      WHEN 13 THEN CASE (CASE WHEN ((NOT m7 AND NOT (LOWER(c7) NOT IN ('emea', 'amer', 'apac'))) AND (LOWER(c7) = 'emea' OR LOWER(c7) = 'apac')) THEN 3 ELSE 0 END) WHEN 3 THEN 'error' WHEN 2 THEN 'warning' ELSE 'info' END
+      WHEN 11 THEN 'error'
+      WHEN 12 THEN 'error'
+      WHEN 13 THEN 'error'
       WHEN 14 THEN 'warning'
       WHEN 15 THEN 'warning'
       WHEN 16 THEN 'warning'
