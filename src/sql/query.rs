@@ -48,12 +48,29 @@ impl Compiler<'_, '_> {
                 format!("({stage} OR ((pl_stage IS NULL OR pl_stage < 0) AND {status}))")
             }
         };
+        if plan.status_col.is_none() && plan.is_closed_col.is_none() {
+            return either;
+        }
         format!("({either} AND {} IS NULL)", self.closed_as())
     }
 
-    /// The status column's value by its letters, lower-cased ('' without one).
+    /// The status column's value by its letters, lower-cased: `pl_status_w`, computed once a
+    /// row in the `checked` step ([`Compiler::status_words`]); '' without a status column.
     fn status_letters(&self) -> String {
-        self.d.replace_all("LOWER(pl_status)", "[^a-z0-9]", "")
+        match self.plan.status_col {
+            Some(_) => "pl_status_w".to_string(),
+            None => "''".to_string(),
+        }
+    }
+
+    /// The select item of `pl_status_w`, where the table has a status column.
+    fn status_words(&self) -> Option<String> {
+        self.plan.status_col.map(|_| {
+            format!(
+                "{} AS pl_status_w",
+                self.d.replace_all("LOWER(pl_status)", "[^a-z0-9]", "")
+            )
+        })
     }
 
     /// 'true' or 'false' as the engine reads a yes/no cell, else NULL.
@@ -76,19 +93,31 @@ impl Compiler<'_, '_> {
     /// closed and won flags (IsClosed, IsWon); NULL otherwise.
     pub(super) fn closed_as(&self) -> String {
         let letters = self.status_letters();
-        let mut arms = format!(
-            "WHEN {letters} IN ({}) THEN 'won' WHEN {letters} IN ({}) THEN 'lost'",
-            quoted(&STATUS_WON),
-            quoted(&STATUS_LOST)
-        );
-        if self.plan.is_closed_col.is_some() {
-            let (closed, won) = (self.flag("pl_is_closed"), self.flag("pl_is_won"));
+        let mut arms = String::new();
+        if self.plan.status_col.is_some() {
             arms.push_str(&format!(
-                " WHEN {letters} IN ({}) THEN NULL WHEN {closed} = 'true' AND {won} = 'true' THEN 'won' WHEN {closed} = 'true' THEN 'lost'",
-                quoted(&STATUS_OPEN)
+                " WHEN {letters} IN ({}) THEN 'won' WHEN {letters} IN ({}) THEN 'lost'",
+                quoted(&STATUS_WON),
+                quoted(&STATUS_LOST)
             ));
         }
-        format!("(CASE {arms} END)")
+        if self.plan.is_closed_col.is_some() {
+            if self.plan.status_col.is_some() {
+                arms.push_str(&format!(
+                    " WHEN {letters} IN ({}) THEN NULL",
+                    quoted(&STATUS_OPEN)
+                ));
+            }
+            let (closed, won) = (self.flag("pl_is_closed"), self.flag("pl_is_won"));
+            arms.push_str(&format!(
+                " WHEN {closed} = 'true' AND {won} = 'true' THEN 'won' WHEN {closed} = 'true' THEN 'lost'"
+            ));
+        }
+        // Neither a status nor a closed flag: nothing closes a deal but its stage.
+        if arms.is_empty() {
+            return format!("CAST(NULL AS {})", self.d.text_type());
+        }
+        format!("(CASE{arms} END)")
     }
 
     /// Whether the status says the deal is open: the status column's word, else the closed
@@ -99,7 +128,11 @@ impl Compiler<'_, '_> {
         match (plan.status_col, plan.is_closed_col) {
             (None, None) => None,
             (Some(_), None) => Some(format!("{letters} IN ({})", quoted(&STATUS_OPEN))),
-            (_, Some(_)) => Some(format!(
+            (None, Some(_)) => Some(format!(
+                "COALESCE({} = 'false', FALSE)",
+                self.flag("pl_is_closed")
+            )),
+            (Some(_), Some(_)) => Some(format!(
                 "(CASE WHEN {letters} IN ({}) THEN TRUE WHEN {letters} IN ({}, {}) THEN FALSE WHEN {} = 'false' THEN TRUE ELSE FALSE END)",
                 quoted(&STATUS_OPEN),
                 quoted(&STATUS_WON),
@@ -148,13 +181,15 @@ impl Compiler<'_, '_> {
         }
         let flags = self.flags();
         let stage = self.stage_index();
-        let forecast = self
-            .forecast_normal()
-            .map_or(String::new(), |f| format!(", {f}"));
+        // The forecast category's normal form and the status's words, once a row.
+        let once: String = [self.forecast_normal(), self.status_words()]
+            .into_iter()
+            .flatten()
+            .map(|item| format!(", {item}"))
+            .collect();
         // Typed columns: which shapes match, the groups of those that do (one call each,
         // where the dialect has one), their parts, then the values: dates (d0, d1, …),
-        // numbers and amounts (v0, v1, …; amounts rounded to the cent a step later). The
-        // forecast category's normal form is computed beside the stage, once a row.
+        // numbers and amounts (v0, v1, …; amounts rounded to the cent a step later).
         let mut matched: Vec<String> = Vec::new();
         let mut grouped: Vec<String> = Vec::new();
         let mut parts: Vec<String> = Vec::new();
@@ -254,7 +289,7 @@ impl Compiler<'_, '_> {
         );
         let _ = writeln!(
             q,
-            "checked AS{} (\n  SELECT parted.*, {stage} AS pl_stage{forecast}{dates}\n  FROM parted\n),",
+            "checked AS{} (\n  SELECT parted.*, {stage} AS pl_stage{once}{dates}\n  FROM parted\n),",
             d.fence()
         );
         let _ = writeln!(

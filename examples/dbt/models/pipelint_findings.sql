@@ -75,7 +75,7 @@ checked AS (
   FROM parted
 ),
 stated AS (
-  SELECT checked.*, (pl_stage IN (0, 1, 2) AND (CASE WHEN REGEXP_REPLACE(LOWER(pl_status), '[^a-z0-9]', '') IN ('won', 'closedwon') THEN 'won' WHEN REGEXP_REPLACE(LOWER(pl_status), '[^a-z0-9]', '') IN ('lost', 'closedlost', 'deleted') THEN 'lost' END) IS NULL) AS pl_open, (CASE WHEN REGEXP_REPLACE(LOWER(pl_status), '[^a-z0-9]', '') IN ('won', 'closedwon') THEN 'won' WHEN REGEXP_REPLACE(LOWER(pl_status), '[^a-z0-9]', '') IN ('lost', 'closedlost', 'deleted') THEN 'lost' END) AS pl_closed_as, (CASE WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) > 0.5 THEN FLOOR((v2_raw) * 100) + 1 WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) < 0.5 THEN FLOOR((v2_raw) * 100) WHEN MOD(FLOOR((v2_raw) * 100), 2) = 0 THEN FLOOR((v2_raw) * 100) ELSE FLOOR((v2_raw) * 100) + 1 END) / 100 AS v2, (mt3 OR COALESCE((EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01'), FALSE)) AS m3, CASE WHEN (EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01') THEN NULL ELSE dr3 END AS d3
+  SELECT checked.*, pl_stage IN (0, 1, 2) AS pl_open, CAST(NULL AS STRING) AS pl_closed_as, (CASE WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) > 0.5 THEN FLOOR((v2_raw) * 100) + 1 WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) < 0.5 THEN FLOOR((v2_raw) * 100) WHEN MOD(FLOOR((v2_raw) * 100), 2) = 0 THEN FLOOR((v2_raw) * 100) ELSE FLOOR((v2_raw) * 100) + 1 END) / 100 AS v2, (mt3 OR COALESCE((EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01'), FALSE)) AS m3, CASE WHEN (EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01') THEN NULL ELSE dr3 END AS d3
   FROM checked
 ),
 keyed AS (
@@ -335,7 +335,7 @@ checked AS (
   FROM parted
 ),
 stated AS (
-  SELECT checked.*, (pl_stage IN (0, 1, 2) AND (CASE WHEN regexp_replace(LOWER(pl_status), '[^a-z0-9]', '', 'g') IN ('won', 'closedwon') THEN 'won' WHEN regexp_replace(LOWER(pl_status), '[^a-z0-9]', '', 'g') IN ('lost', 'closedlost', 'deleted') THEN 'lost' END) IS NULL) AS pl_open, (CASE WHEN regexp_replace(LOWER(pl_status), '[^a-z0-9]', '', 'g') IN ('won', 'closedwon') THEN 'won' WHEN regexp_replace(LOWER(pl_status), '[^a-z0-9]', '', 'g') IN ('lost', 'closedlost', 'deleted') THEN 'lost' END) AS pl_closed_as, (CASE WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) > 0.5 THEN FLOOR((v2_raw) * 100) + 1 WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) < 0.5 THEN FLOOR((v2_raw) * 100) WHEN MOD(FLOOR((v2_raw) * 100), 2) = 0 THEN FLOOR((v2_raw) * 100) ELSE FLOOR((v2_raw) * 100) + 1 END) / 100 AS v2, (mt3 OR COALESCE((EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01'), FALSE)) AS m3, CASE WHEN (EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01') THEN NULL ELSE dr3 END AS d3
+  SELECT checked.*, pl_stage IN (0, 1, 2) AS pl_open, CAST(NULL AS VARCHAR) AS pl_closed_as, (CASE WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) > 0.5 THEN FLOOR((v2_raw) * 100) + 1 WHEN ((v2_raw) * 100) - FLOOR((v2_raw) * 100) < 0.5 THEN FLOOR((v2_raw) * 100) WHEN MOD(FLOOR((v2_raw) * 100), 2) = 0 THEN FLOOR((v2_raw) * 100) ELSE FLOOR((v2_raw) * 100) + 1 END) / 100 AS v2, (mt3 OR COALESCE((EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01'), FALSE)) AS m3, CASE WHEN (EXTRACT(YEAR FROM dr3) >= 2100 OR dr3 = DATE '1900-01-01' OR dr3 = DATE '1970-01-01') THEN NULL ELSE dr3 END AS d3
   FROM checked
 ),
 keyed AS (
