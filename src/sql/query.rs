@@ -142,61 +142,16 @@ impl Compiler<'_, '_> {
         }
     }
 
-    /// The CTEs every query starts with, up to `stated` (one row per record: its trimmed
-    /// cells, their missing flags, what each typed cell reads as, its stage and whether it
-    /// is open), each followed by a comma. `extra` are more cells to select from the table.
-    pub(super) fn steps(&self, extra: &[(Option<usize>, &str)]) -> String {
+    /// The typed columns' select items, slot by slot: which shapes match, the groups of
+    /// those that do (one call each, where the dialect has one), their parts, then the
+    /// values: dates (`dr0`, …), numbers and amounts (`v0`, …; an amount's `_raw` value is
+    /// rounded to the cent a step later, in `rounded`).
+    fn typed(&self) -> Typed {
         let d = self.d;
-        let plan = self.plan;
-        // The characters a cell is trimmed of, spelled once in a one-row table.
-        let set = "pl_ws.chars".to_string();
-        let line = self
-            .target
-            .line_column
-            .map_or("CAST(NULL AS BIGINT)".to_string(), |c| d.ident(c));
-        let text = |col: Option<usize>| {
-            col.map_or("''".to_string(), |c| {
-                d.trimmed(&d.ident(self.column_name(c)), &set)
-            })
-        };
-        let mut cells = vec![
-            format!("{line} AS pl_line"),
-            format!("{} AS pl_id", text(plan.id_col)),
-            format!("{} AS pl_status", text(plan.status_col)),
-            format!("{} AS pl_name", text(plan.name_col)),
-            format!("{} AS pl_account", text(plan.account_col)),
-        ];
-        if plan.is_closed_col.is_some() {
-            cells.push(format!("{} AS pl_is_closed", text(plan.is_closed_col)));
-            cells.push(format!("{} AS pl_is_won", text(plan.is_won_col)));
-        }
-        cells.extend(
-            extra
-                .iter()
-                .map(|(col, name)| format!("{} AS {name}", text(*col))),
-        );
-        for (i, slot) in plan.slots.iter().enumerate() {
-            let col = d.ident(self.column_name(slot.column));
-            cells.push(format!("{} AS {}", d.trimmed(&col, &set), self.cell(i)));
-        }
-        let flags = self.flags();
-        let stage = self.stage_index();
-        // The forecast category's normal form and the status's words, once a row.
-        let once: String = [self.forecast_normal(), self.status_words()]
-            .into_iter()
-            .flatten()
-            .map(|item| format!(", {item}"))
-            .collect();
-        // Typed columns: which shapes match, the groups of those that do (one call each,
-        // where the dialect has one), their parts, then the values: dates (d0, d1, …),
-        // numbers and amounts (v0, v1, …; amounts rounded to the cent a step later).
-        let mut matched: Vec<String> = Vec::new();
-        let mut grouped: Vec<String> = Vec::new();
-        let mut parts: Vec<String> = Vec::new();
-        let mut dates = String::new();
-        let mut rounded = String::new();
+        let (mut matched, mut grouped, mut parts) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut dates, mut rounded) = (String::new(), String::new());
         let mark = self.target.reading.decimal;
-        for (i, slot) in plan.slots.iter().enumerate() {
+        for (i, slot) in self.plan.slots.iter().enumerate() {
             let cell = self.cell(i);
             let name = format!("pd{i}");
             let (m, g, p, value) = match slot.kind {
@@ -251,6 +206,67 @@ impl Compiler<'_, '_> {
             parts.extend(p);
             let _ = write!(dates, ",\n    {value}");
         }
+        Typed {
+            matched,
+            grouped,
+            parts,
+            values: dates,
+            rounded,
+        }
+    }
+
+    /// The CTEs every query starts with, up to `stated` (one row per record: its trimmed
+    /// cells, their missing flags, what each typed cell reads as, its stage and whether it
+    /// is open), each followed by a comma. `extra` are more cells to select from the table.
+    pub(super) fn steps(&self, extra: &[(Option<usize>, &str)]) -> String {
+        let d = self.d;
+        let plan = self.plan;
+        // The characters a cell is trimmed of, spelled once in a one-row table.
+        let set = "pl_ws.chars".to_string();
+        let line = self
+            .target
+            .line_column
+            .map_or("CAST(NULL AS BIGINT)".to_string(), |c| d.ident(c));
+        let text = |col: Option<usize>| {
+            col.map_or("''".to_string(), |c| {
+                d.trimmed(&d.ident(self.column_name(c)), &set)
+            })
+        };
+        let mut cells = vec![
+            format!("{line} AS pl_line"),
+            format!("{} AS pl_id", text(plan.id_col)),
+            format!("{} AS pl_status", text(plan.status_col)),
+            format!("{} AS pl_name", text(plan.name_col)),
+            format!("{} AS pl_account", text(plan.account_col)),
+        ];
+        if plan.is_closed_col.is_some() {
+            cells.push(format!("{} AS pl_is_closed", text(plan.is_closed_col)));
+            cells.push(format!("{} AS pl_is_won", text(plan.is_won_col)));
+        }
+        cells.extend(
+            extra
+                .iter()
+                .map(|(col, name)| format!("{} AS {name}", text(*col))),
+        );
+        for (i, slot) in plan.slots.iter().enumerate() {
+            let col = d.ident(self.column_name(slot.column));
+            cells.push(format!("{} AS {}", d.trimmed(&col, &set), self.cell(i)));
+        }
+        let flags = self.flags();
+        let stage = self.stage_index();
+        // The forecast category's normal form and the status's words, once a row.
+        let once: String = [self.forecast_normal(), self.status_words()]
+            .into_iter()
+            .flatten()
+            .map(|item| format!(", {item}"))
+            .collect();
+        let Typed {
+            matched,
+            grouped,
+            parts,
+            values: dates,
+            rounded,
+        } = self.typed();
         let step =
             |items: &[String]| -> String { items.iter().map(|i| format!(",\n    {i}")).collect() };
         let mut q = String::new();
@@ -535,6 +551,17 @@ impl Compiler<'_, '_> {
 }
 
 /// Whether `cell` holds a letter or digit (a name that names something).
+/// What [`Compiler::typed`] writes: the select items of the `matched`, `grouped`, `parted`
+/// steps, the values of `checked` and the rounded amounts of `stated` (each value item
+/// after a comma).
+struct Typed {
+    matched: Vec<String>,
+    grouped: Vec<String>,
+    parts: Vec<String>,
+    values: String,
+    rounded: String,
+}
+
 fn names_something(d: super::dialect::Dialect, cell: &str) -> String {
     super::pattern::Compiled::<()>::new(d, &[super::pattern::raw("[[:alnum:]]")]).matches(cell)
 }
