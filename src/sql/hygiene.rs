@@ -308,8 +308,25 @@ impl Compiler<'_, '_> {
         value: impl Fn(usize, &StageRule) -> Option<String>,
         otherwise: Option<&str>,
     ) -> Option<String> {
-        // Stages with the same value share one arm, in the order of their first stage.
-        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        let groups = self.stage_groups(value);
+        if groups.is_empty() {
+            return None;
+        }
+        let arms: Vec<String> = groups
+            .iter()
+            .map(|(v, stages)| format!("WHEN {} THEN {v}", stage_test(stages)))
+            .collect();
+        let otherwise = otherwise.map_or(String::new(), |o| format!(" ELSE {o}"));
+        Some(format!("(CASE {}{otherwise} END)", arms.join(" ")))
+    }
+
+    /// The rules' stages that have a value, grouped by equal values in the order of their
+    /// first stage.
+    pub(super) fn stage_groups<V: PartialEq>(
+        &self,
+        value: impl Fn(usize, &StageRule) -> Option<V>,
+    ) -> Vec<(V, Vec<usize>)> {
+        let mut groups: Vec<(V, Vec<usize>)> = Vec::new();
         for (i, st) in self.target.rules.stages.iter().enumerate() {
             let Some(v) = value(i, st) else { continue };
             match groups.iter_mut().find(|(g, _)| *g == v) {
@@ -317,21 +334,7 @@ impl Compiler<'_, '_> {
                 None => groups.push((v, vec![i])),
             }
         }
-        if groups.is_empty() {
-            return None;
-        }
-        let arms: Vec<String> = groups
-            .iter()
-            .map(|(v, stages)| match stages.as_slice() {
-                [one] => format!("WHEN pl_stage = {one} THEN {v}"),
-                many => {
-                    let list: Vec<String> = many.iter().map(usize::to_string).collect();
-                    format!("WHEN pl_stage IN ({}) THEN {v}", list.join(", "))
-                }
-            })
-            .collect();
-        let otherwise = otherwise.map_or(String::new(), |o| format!(" ELSE {o}"));
-        Some(format!("(CASE {}{otherwise} END)", arms.join(" ")))
+        groups
     }
 
     /// Whether slot `i` holds a valid value, as the engine's checks read it.
@@ -550,5 +553,16 @@ fn not(condition: &str) -> String {
         "FALSE" => "TRUE".to_string(),
         "TRUE" => "FALSE".to_string(),
         c => format!("NOT {c}"),
+    }
+}
+
+/// Whether the deal's stage is one of `stages` (NULL for a deal without a stage).
+pub(super) fn stage_test(stages: &[usize]) -> String {
+    match stages {
+        [one] => format!("pl_stage = {one}"),
+        many => {
+            let list: Vec<String> = many.iter().map(usize::to_string).collect();
+            format!("pl_stage IN ({})", list.join(", "))
+        }
     }
 }

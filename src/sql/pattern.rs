@@ -166,6 +166,9 @@ impl<'a, T: Copy + PartialEq + std::fmt::Debug> Compiled<'a, T> {
     /// from then on [`Compiled::extract`] reads `column`, a step later, instead of matching
     /// `cell` once per group. None where the dialect has no such call.
     pub(super) fn group_all(&mut self, cell: &str, when: &str, column: &str) -> Option<String> {
+        if !matches!(self.d, Dialect::Duckdb | Dialect::Postgres) {
+            return None;
+        }
         let (mut pattern, mut tags) = (String::new(), Vec::new());
         render(self.pieces, Mode::Tagged, &mut pattern, &mut tags);
         let p = self.d.literal(&self.d.regex(&pattern));
@@ -176,8 +179,7 @@ impl<'a, T: Copy + PartialEq + std::fmt::Debug> Compiled<'a, T> {
                     .collect();
                 format!("regexp_extract({cell}, {p}, [{}])", names.join(", "))
             }
-            Dialect::Postgres => format!("regexp_match({cell}, {p})"),
-            Dialect::Spark | Dialect::Snowflake | Dialect::Bigquery => return None,
+            _ => format!("regexp_match({cell}, {p})"),
         };
         self.grouped = Some((column.to_string(), tags));
         Some(format!("CASE WHEN {when} THEN {call} END AS {column}"))

@@ -550,7 +550,6 @@ impl Compiler<'_, '_> {
     }
 }
 
-/// Whether `cell` holds a letter or digit (a name that names something).
 /// What [`Compiler::typed`] writes: the select items of the `matched`, `grouped`, `parted`
 /// steps, the values of `checked` and the rounded amounts of `stated` (each value item
 /// after a comma).
@@ -562,6 +561,7 @@ struct Typed {
     rounded: String,
 }
 
+/// Whether `cell` holds a letter or digit (a name that names something).
 fn names_something(d: super::dialect::Dialect, cell: &str) -> String {
     super::pattern::Compiled::<()>::new(d, &[super::pattern::raw("[[:alnum:]]")]).matches(cell)
 }

@@ -39,25 +39,16 @@ impl Compiler<'_, '_> {
                 .unwrap_or(0);
             // The stages that require the field, by rank: the stage's rank is the first
             // arm's whose stages hold the deal's, else 0.
-            let mut stage_arms: Vec<(u8, Vec<usize>)> = Vec::new();
-            for i in 0..self.target.rules.stages.len() {
+            let stage_arms = self.stage_groups(|i, _| {
                 let s = plan
                     .by_stage
-                    .get(i)
-                    .into_iter()
-                    .flatten()
+                    .get(i)?
+                    .iter()
                     .filter(|r| r.field == f)
                     .map(|r| rank(r, Code::Req002))
-                    .max()
-                    .unwrap_or(0);
-                if s == 0 {
-                    continue;
-                }
-                match stage_arms.iter_mut().find(|(g, _)| *g == s) {
-                    Some((_, stages)) => stages.push(i),
-                    None => stage_arms.push((s, vec![i])),
-                }
-            }
+                    .max()?;
+                (s > 0).then_some(s)
+            });
             let stage = Rank::per(
                 stage_arms
                     .iter()
@@ -226,13 +217,7 @@ impl Compiler<'_, '_> {
 /// `pl_stage` in `stages`, as a condition that is never NULL (a deal without a stage is in
 /// none).
 fn stage_in(stages: &[usize]) -> String {
-    match stages {
-        [one] => format!("COALESCE(pl_stage = {one}, FALSE)"),
-        many => {
-            let list: Vec<String> = many.iter().map(usize::to_string).collect();
-            format!("COALESCE(pl_stage IN ({}), FALSE)", list.join(", "))
-        }
-    }
+    format!("COALESCE({}, FALSE)", super::hygiene::stage_test(stages))
 }
 
 /// A requirement's rank for a field (0: not required; 1–3: info, warning, error): the same
