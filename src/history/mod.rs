@@ -20,6 +20,7 @@ mod access;
 pub(crate) mod backtest;
 pub(crate) mod calibrate;
 mod check;
+mod form;
 pub(crate) mod load;
 pub(crate) mod outbox;
 pub(crate) mod outcomes;
@@ -210,6 +211,7 @@ impl Store {
         if let Some(old) = old {
             let (from, to) = deal_ids(old);
             tx.execute("DELETE FROM deals WHERE id >= ?1 AND id < ?2", [from, to])?;
+            tx.execute("DELETE FROM deal_forms WHERE snapshot = ?1", [old])?;
             tx.execute("DELETE FROM snapshots WHERE id = ?1", [old])?;
         }
         let replaced = old.is_some();
@@ -250,6 +252,12 @@ impl Store {
             let mut tracks = base;
             rows::insert(&tx, audit, streaks, (snapshot, day), by, tracks.as_mut())?;
             keep_tracks(&tx, &self.path, prior, (snapshot, day), tracks)?;
+            // Forms are kept for the newest two snapshots: the ones an audit compares with.
+            tx.execute(
+                "DELETE FROM deal_forms WHERE snapshot NOT IN
+                    (SELECT id FROM snapshots ORDER BY as_of_day DESC LIMIT 2)",
+                [],
+            )?;
             rows::insert_calls(&tx, audit, snapshot, by)?;
             let mut owners = tx.prepare(
                 "INSERT INTO owner_stats (snapshot, owner, records, filled, applicable, open, high, amounts)

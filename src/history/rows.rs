@@ -5,9 +5,10 @@
 use std::sync::mpsc;
 
 use anyhow::Result;
-use rusqlite::Transaction;
+use rusqlite::{Transaction, params};
 use rustc_hash::FxHashSet;
 
+use super::form::{Encoder, ToStore};
 use super::tracks::{Seen, Tracks};
 use super::{FINDING_SEP, PART_SEP, commit_quarter, deal_ids, julian_day, standing_name};
 use crate::audit::Audit;
@@ -42,6 +43,8 @@ struct Prepared {
     /// Each open deal's graded signals ([`grades`]), up to this end of `said`'s sibling.
     grades: String,
     grade_ends: Vec<usize>,
+    /// Form parts (`form.rs`) these deals completed: deal count and bytes.
+    forms: Vec<(usize, Vec<u8>)>,
 }
 
 /// Insert every deal of `audit` as snapshot `snapshot`'s (of the Julian day `day`), each
@@ -73,6 +76,7 @@ pub(super) fn insert(
         scope.spawn(move || {
             let findings = findings_by_deal(audit, streaks);
             let mut key = String::new();
+            let mut form = Encoder::default();
             for (n, part) in all.chunks(CHUNK).enumerate() {
                 let mut p = spent.try_recv().unwrap_or_default();
                 p.first = n * CHUNK;
@@ -83,6 +87,7 @@ pub(super) fn insert(
                 p.stands.clear();
                 p.grades.clear();
                 p.grade_ends.clear();
+                p.forms.clear();
                 for (i, d) in part.iter().enumerate() {
                     let k = if !pairing_key(by, d, deals, rules, &mut key) {
                         Key::None
@@ -118,13 +123,28 @@ pub(super) fn insert(
                     p.grade_ends.push(p.grades.len());
                     findings.words(p.first + i, &mut p.said);
                     p.said_ends.push(p.said.len());
+                    form.begin(&to_store(audit, d, stands));
+                    findings.each(p.first + i, |code, field, streak| {
+                        form.finding(code, field, streak);
+                    });
+                    p.forms.extend(form.end());
                 }
                 if ready.send(p).is_err() {
                     // The writer stopped (an SQLite error): it reports why.
                     return;
                 }
             }
+            let last = Prepared {
+                first: all.len(),
+                forms: form.last().into_iter().collect(),
+                ..Prepared::default()
+            };
+            let _ = ready.send(last);
         });
+        let mut forms = tx.prepare(
+            "INSERT INTO deal_forms (snapshot, part, deals, data) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut form_part: i64 = 0;
         for p in chunks {
             let (mut key_at, mut said_at, mut graded_at) = (0usize, 0usize, 0usize);
             let part = all.get(p.first..).unwrap_or_default();
@@ -178,10 +198,48 @@ pub(super) fn insert(
                 s.raw_bind_parameter(25, graded)?;
                 s.raw_execute()?;
             }
+            for (deals, data) in &p.forms {
+                forms.execute(params![snapshot, form_part, *deals as i64, data])?;
+                form_part += 1;
+            }
             let _ = give_back.send(p);
         }
         Ok(())
     })
+}
+
+/// What the deal's form keeps: the values its row stores in the columns a previous audit
+/// reads, its names keyed by their interned ids.
+fn to_store<'a>(audit: &'a Audit, d: &crate::deal::Deal, stands: Standing) -> ToStore<'a> {
+    use crate::deal::StageKey;
+    let deals = &audit.deals;
+    let stage_key = match d.stage {
+        StageKey::Known(i, _) => u64::from(i),
+        StageKey::Unknown(u) => (1 << 32) | u64::from(u),
+        StageKey::Missing => 0,
+    };
+    ToStore {
+        file: d.file,
+        line: d.line,
+        id: deals.id(d),
+        name: deals.name(d),
+        account: deals
+            .account_id(d)
+            .map(|k| (u64::from(k), deals.account(d)))
+            .filter(|(_, a)| !a.is_empty()),
+        owner: deals
+            .owner_id(d)
+            .zip(deals.owner(d))
+            .map(|(k, o)| (u64::from(k), o)),
+        stage: deals.stage(d, &audit.rules).map(|s| (stage_key, s)),
+        standing: standing_name(stands),
+        amount: d.amount().map(|m| m.0),
+        currency: d.currency.map(|c| c.code()),
+        close_day: d.close_date.map(julian_day),
+        forecast: deals.forecast(d).map(|f| (u64::from(d.risk.forecast), f)),
+        push_count: d.risk.push_count,
+        push_days: d.risk.push_days,
+    }
 }
 
 /// An open deal's graded signals as the store keeps them (`deals.grades`): each signal's
@@ -323,9 +381,9 @@ fn findings_by_deal<'a>(audit: &'a Audit, streaks: &'a [u16]) -> DealFindings<'a
 }
 
 impl DealFindings<'_> {
-    /// Append the deal's findings to `out`.
-    fn words(&self, deal: usize, out: &mut String) {
-        use std::fmt::Write;
+    /// Each of the deal's findings: its code, its field's name as stored (without the
+    /// separators the `findings` column uses) and its streak.
+    fn each(&self, deal: usize, mut f: impl FnMut(crate::diag::Code, (u16, &str), u16)) {
         let Some(&start) = self.starts.get(deal) else {
             return;
         };
@@ -333,25 +391,35 @@ impl DealFindings<'_> {
             return;
         }
         let list = &self.audit.findings.list;
-        let begun = out.len();
-        for (i, f) in list.iter().enumerate().skip(start as usize) {
-            if f.subject != Subject::Deal(deal as u32) {
+        for (i, finding) in list.iter().enumerate().skip(start as usize) {
+            if finding.subject != Subject::Deal(deal as u32) {
                 break;
             }
+            let field = finding.field().map_or("", |id| self.audit.table.name(id));
+            let field: std::borrow::Cow<'_, str> = if field.contains([PART_SEP, FINDING_SEP]) {
+                field
+                    .chars()
+                    .filter(|c| *c != PART_SEP && *c != FINDING_SEP)
+                    .collect::<String>()
+                    .into()
+            } else {
+                field.into()
+            };
+            let streak = self.streaks.get(i).copied().unwrap_or(1);
+            f(finding.code, (finding.field, &field), streak);
+        }
+    }
+
+    /// Append the deal's findings to `out` as the `findings` column words them.
+    fn words(&self, deal: usize, out: &mut String) {
+        use std::fmt::Write;
+        let begun = out.len();
+        self.each(deal, |code, (_, field), streak| {
             if out.len() > begun {
                 out.push(FINDING_SEP);
             }
-            let field = f.field().map_or("", |id| self.audit.table.name(id));
-            let streak = self.streaks.get(i).copied().unwrap_or(1);
-            let field: String = field
-                .chars()
-                .filter(|c| *c != PART_SEP && *c != FINDING_SEP)
-                .collect();
-            let _ = write!(
-                out,
-                "{}{PART_SEP}{field}{PART_SEP}{streak}",
-                f.code.as_str()
-            );
-        }
+            let code = code.as_str();
+            let _ = write!(out, "{code}{PART_SEP}{field}{PART_SEP}{streak}");
+        });
     }
 }

@@ -378,9 +378,9 @@ fn stored_currency(
     t: &super::check::Table<'_>,
     r: &rusqlite::Row<'_>,
     i: usize,
-    row: &str,
+    row: impl std::fmt::Display,
 ) -> Result<Option<Currency>> {
-    match t.opt_text(r, i, row)? {
+    match t.opt_text(r, i, &row)? {
         None => Ok(None),
         Some(code) => Currency::parse(code).map(Some).ok_or_else(|| {
             t.bad(
@@ -401,6 +401,17 @@ pub(super) fn is_quarter(name: &str) -> bool {
         && b[2..6].iter().all(u8::is_ascii_digit)
         && &b[6..8] == b"-Q"
         && (b'1'..=b'4').contains(&b[8])
+}
+
+/// How a message names a stored call's or closing's row (made into words only for a
+/// message: a history holds a row per call of every week).
+#[derive(Clone, Copy)]
+struct CallRow(i64, i64);
+
+impl std::fmt::Display for CallRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the row of snapshot {}, seq {}", self.0, self.1)
+    }
 }
 
 fn read_calls(
@@ -424,15 +435,11 @@ fn read_calls(
     )?;
     let mut rows = stmt.query([before])?;
     while let Some(r) = rows.next()? {
-        let row = format!(
-            "the row of snapshot {}, seq {}",
-            r.get::<_, i64>(0)?,
-            t.int(r, 1, "a row", count.clone())?
-        );
-        let (key, quarter) = (t.text(r, 2, &row)?, t.text(r, 3, &row)?);
+        let row = CallRow(r.get(0)?, t.int(r, 1, "a row", count.clone())?);
+        let (key, quarter) = (t.text(r, 2, row)?, t.text(r, 3, row)?);
         if !is_quarter(quarter) {
             return Err(t.bad(
-                &row,
+                row,
                 "quarter",
                 format!(
                     "{}, not a fiscal quarter such as FY2027-Q1",
@@ -440,8 +447,8 @@ fn read_calls(
                 ),
             ));
         }
-        let amount = t.opt_int(r, 4, &row, i64::MIN..=i64::MAX)?;
-        let currency = stored_currency(&t, r, 5, &row)?;
+        let amount = t.opt_int(r, 4, row, i64::MIN..=i64::MAX)?;
+        let currency = stored_currency(&t, r, 5, row)?;
         if calls.has(key, quarter) {
             continue;
         }
@@ -462,16 +469,12 @@ fn read_calls(
     )?;
     let mut rows = stmt.query([before])?;
     while let Some(r) = rows.next()? {
-        let row = format!(
-            "the row of snapshot {}, seq {}",
-            r.get::<_, i64>(0)?,
-            t.int(r, 1, "a row", count.clone())?
-        );
-        let key = t.text(r, 2, &row)?;
-        let stands = t.word(r, 3, &row, &["won", "lost"])?;
-        let close = t.day(r, 4, &row)?;
-        let amount = t.opt_int(r, 5, &row, i64::MIN..=i64::MAX)?;
-        let currency = stored_currency(&t, r, 6, &row)?;
+        let row = CallRow(r.get(0)?, t.int(r, 1, "a row", count.clone())?);
+        let key = t.text(r, 2, row)?;
+        let stands = t.word(r, 3, row, &["won", "lost"])?;
+        let close = t.day(r, 4, row)?;
+        let amount = t.opt_int(r, 5, row, i64::MIN..=i64::MAX)?;
+        let currency = stored_currency(&t, r, 6, row)?;
         if !calls.0.contains_key(key) {
             continue;
         }
