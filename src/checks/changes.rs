@@ -54,7 +54,7 @@ pub(crate) const CHECKS: &[CheckDoc] = &[
         prompt: Some(
             "This deal disappeared without closing: was it deleted, merged, or moved to someone else?",
         ),
-        wording: Wording::Stored,
+        wording: Wording::PreviousDerived(vanished_words),
     },
     CheckDoc {
         code: Code::Chg005,
@@ -272,8 +272,10 @@ pub(crate) fn finish(
                 PairBy::Id => table.canonical(Canonical::Id),
                 PairBy::AccountAndName => table.canonical(Canonical::Name),
             };
+            // Worded when shown, from the previous snapshot's deal (`vanished_words`): a
+            // week may lose thousands of deals.
             sink.push(Code::Chg004, None, About::Row(row), Some(field), || {
-                Says::Text(vanished_words(d, deals, previous.rules))
+                Says::Derived(0)
             });
         }
     }

@@ -55,6 +55,9 @@ pub(crate) enum Wording {
     /// Rebuilt when shown, for a row that is no deal: from the payload and the width of the
     /// file's header (a text stored as the finding is pushed still wins).
     RowDerived(fn(&Finding, usize) -> String),
+    /// Rebuilt when shown, for a row of the previous snapshot: from its deal there, with
+    /// that snapshot's deals and rules.
+    PreviousDerived(fn(&Deal, &DealStore, &RuleSet) -> String),
 }
 
 /// The headings every explanation has, in order.
@@ -245,6 +248,8 @@ pub(crate) struct WordContext<'a> {
     pub(crate) rows: &'a [StoredRow],
     /// Each input file's number of header columns, by file index.
     pub(crate) widths: Vec<usize>,
+    /// The previous snapshot's deals and rules, when the audit was compared with one.
+    pub(crate) previous: Option<(&'a DealStore, &'a RuleSet)>,
 }
 
 impl WordContext<'_> {
@@ -263,6 +268,18 @@ impl WordContext<'_> {
                         .get(r as usize)
                         .and_then(|row| self.widths.get(row.file as usize));
                     Cow::Owned(word(f, width.copied().unwrap_or(0)))
+                }
+                (Some(Wording::PreviousDerived(word)), Subject::Row(r)) => {
+                    let old = self
+                        .rows
+                        .get(r as usize)
+                        .and_then(|row| row.previous_deal());
+                    match (old, self.previous) {
+                        (Some(i), Some((deals, rules))) => deals
+                            .get(i as usize)
+                            .map_or(Cow::Borrowed(""), |d| Cow::Owned(word(d, deals, rules))),
+                        _ => Cow::Borrowed(""),
+                    }
                 }
                 _ => Cow::Borrowed(""),
             },

@@ -140,16 +140,17 @@ pub(crate) fn build(
 ) -> Result<HistoryView> {
     let audit = &run.audit;
     let sole = audit.sole_currency();
-    // Commit accuracy walks every deal of the audit: it runs beside the trends (which read
-    // the store on this thread) and the streaks.
-    let (commit_accuracy, trends, streaks) = std::thread::scope(|scope| {
+    // Commit accuracy walks every deal of the audit: it runs beside the trends and the
+    // bands' track record (which read the store on this thread) and the streaks.
+    let (commit_accuracy, trends, streaks, band_record) = std::thread::scope(|scope| {
         let accuracy = scope.spawn(|| commit_accuracy(calls, audit, sole));
         let trends = trends(store, audit, stored, sole);
         let streaks = streaks(run);
+        let band_record = band_record(store, audit);
         let accuracy = accuracy
             .join()
             .map_err(|_| anyhow::anyhow!("tallying commit accuracy failed"));
-        (accuracy, trends, streaks)
+        (accuracy, trends, streaks, band_record)
     });
     let commit_accuracy = commit_accuracy?;
     Ok(HistoryView {
@@ -158,7 +159,7 @@ pub(crate) fn build(
         compared_with: run.previous().map(|p| p.as_of.to_string()),
         trends: trends.map_err(|e| super::failed(&store.path, "read", e))?,
         commit_accuracy,
-        band_record: band_record(store, audit)?,
+        band_record: band_record?,
         streaks,
     })
 }

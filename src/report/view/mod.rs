@@ -71,6 +71,7 @@ impl Audit {
             messages: &self.findings.messages,
             rows: &self.findings.rows,
             widths: self.inputs.iter().map(|i| i.header.len()).collect(),
+            previous: None,
         }
     }
 }
@@ -191,7 +192,13 @@ impl<'a> Report<'a> {
         Report {
             run,
             audit,
-            words: audit.word_context(),
+            words: WordContext {
+                previous: run
+                    .compared
+                    .as_ref()
+                    .map(|c| (&c.previous.deals, &c.previous.rules)),
+                ..audit.word_context()
+            },
             currency: sole,
             summary,
             rules,
