@@ -204,7 +204,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ",
     // 6 → 7: the compact form of the newest snapshots' deals (see `form.rs`), which an
     // audit compared with the history reads instead of their rows; a store migrated keeps
-    // none until its next `add`, and its rows are read until then.
+    // none until its next `add`, and its rows are read until then. A deal's row edited by
+    // hand (pipelint never updates one) drops its snapshot's form, so that the rows are
+    // read, and checked, again.
     "
     CREATE TABLE deal_forms (
         snapshot INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
@@ -213,6 +215,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
         data BLOB NOT NULL,
         PRIMARY KEY (snapshot, part)
     );
+    CREATE TRIGGER deal_forms_stale AFTER UPDATE ON deals BEGIN
+        DELETE FROM deal_forms WHERE snapshot IN (OLD.snapshot, NEW.snapshot);
+    END;
     ",
 ];
 

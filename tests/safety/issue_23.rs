@@ -496,7 +496,8 @@ fn as_schema_2(db: &Path) {
             .expect("drop grades");
     }
     c.execute_batch(
-        "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS playbook_state; DROP TABLE IF EXISTS outcome_tracks;",
+        "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS playbook_state; DROP TABLE IF EXISTS outcome_tracks;
+         DROP TRIGGER IF EXISTS deal_forms_stale; DROP TABLE IF EXISTS deal_forms;",
     )
         .expect("drop the outbox");
     c.pragma_update(None, "user_version", 2).expect("version");
