@@ -181,13 +181,15 @@ impl Encoder {
     }
 
     fn finish(&mut self) -> (usize, Vec<u8>) {
-        let names = std::mem::take(&mut self.names);
+        let names = &mut self.names;
         let mut out = Vec::with_capacity(16 + names.texts.len() + self.body.len());
         out.extend_from_slice(MAGIC);
         varint(&mut out, self.deals as u64);
         varint(&mut out, names.index.len() as u64);
-        out.extend_from_slice(&names.texts);
+        out.append(&mut names.texts);
         out.append(&mut self.body);
+        // The next part starts with no names, and the index keeps its room.
+        names.index.clear();
         let deals = std::mem::take(&mut self.deals);
         (deals, out)
     }

@@ -79,15 +79,7 @@ pub(super) fn insert(
             let mut form = Encoder::default();
             for (n, part) in all.chunks(CHUNK).enumerate() {
                 let mut p = spent.try_recv().unwrap_or_default();
-                p.first = n * CHUNK;
-                p.keys.clear();
-                p.key.clear();
-                p.said.clear();
-                p.said_ends.clear();
-                p.stands.clear();
-                p.grades.clear();
-                p.grade_ends.clear();
-                p.forms.clear();
+                p.reset(n * CHUNK);
                 for (i, d) in part.iter().enumerate() {
                     let k = if !pairing_key(by, d, deals, rules, &mut key) {
                         Key::None
@@ -100,23 +92,7 @@ pub(super) fn insert(
                     p.key.push(k);
                     let stands = standing(d, rules);
                     p.stands.push(stands);
-                    let seen = match stands {
-                        Standing::Open => {
-                            let (grades, counted_once) = grades(audit, d);
-                            write_grades(&grades, counted_once, &mut p.grades);
-                            Seen::Open {
-                                signals: d.risk.signals().0,
-                                score: d.risk.score,
-                                grades,
-                                counted_once,
-                            }
-                        }
-                        Standing::Closed(outcome) => Seen::Closed {
-                            day,
-                            lost: outcome == crate::rules::Outcome::Lost,
-                        },
-                        Standing::Unknown => Seen::Other,
-                    };
+                    let seen = seen(audit, d, stands, day, &mut p.grades);
                     if let (Some(t), false) = (tracks.as_deref_mut(), matches!(k, Key::None)) {
                         t.see(&key, seen);
                     }
@@ -206,6 +182,49 @@ pub(super) fn insert(
         }
         Ok(())
     })
+}
+
+impl Prepared {
+    /// Empty, for the chunk whose first deal is `first`.
+    fn reset(&mut self, first: usize) {
+        self.first = first;
+        self.keys.clear();
+        self.key.clear();
+        self.said.clear();
+        self.said_ends.clear();
+        self.stands.clear();
+        self.grades.clear();
+        self.grade_ends.clear();
+        self.forms.clear();
+    }
+}
+
+/// How the outcome tracks see a deal that `stands` so as of `day`; an open deal's graded
+/// signals are written to `graded` too.
+fn seen(
+    audit: &Audit,
+    d: &crate::deal::Deal,
+    stands: Standing,
+    day: i64,
+    graded: &mut String,
+) -> Seen {
+    match stands {
+        Standing::Open => {
+            let (grades, counted_once) = grades(audit, d);
+            write_grades(&grades, counted_once, graded);
+            Seen::Open {
+                signals: d.risk.signals().0,
+                score: d.risk.score,
+                grades,
+                counted_once,
+            }
+        }
+        Standing::Closed(outcome) => Seen::Closed {
+            day,
+            lost: outcome == crate::rules::Outcome::Lost,
+        },
+        Standing::Unknown => Seen::Other,
+    }
 }
 
 /// What the deal's form keeps: the values its row stores in the columns a previous audit
