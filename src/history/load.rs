@@ -72,9 +72,11 @@ fn read_previous(store: &Store, meta: &SnapshotMeta, rules: &RuleSet) -> Result<
     let reading = Reading {
         conn: &store.conn,
         path: &store.path,
-        rules,
-        table: &table,
-        files: meta.files.len(),
+        under: Under {
+            rules,
+            table: &table,
+            files: meta.files.len(),
+        },
     };
     let parts = match form_parts(&reading, meta)? {
         Some(parts) => parts,
@@ -94,8 +96,7 @@ fn row_parts(
     // Two halves read at once, each on its own connection, when there is enough to share;
     // read as one when the halves do not add up (the snapshot replaced meanwhile).
     let halves = if n >= PARALLEL_FROM {
-        let (path, rules, table, files) =
-            (reading.path, reading.rules, reading.table, reading.files);
+        let (path, under) = (reading.path, reading.under);
         let mid = from + (n / 2) as i64;
         let (first, second) = std::thread::scope(|scope| {
             let second = scope.spawn(|| -> Result<Part> {
@@ -103,9 +104,7 @@ fn row_parts(
                 let at = Reading {
                     conn: &conn,
                     path,
-                    rules,
-                    table,
-                    files,
+                    under,
                 };
                 read_part(&at, (mid, to), (n / 2) as u32, 1)
             });
@@ -145,20 +144,16 @@ fn form_parts(at: &Reading<'_>, meta: &SnapshotMeta) -> Result<Option<Vec<Part>>
         split += 1;
     }
     let (first, second) = blobs.split_at(split);
-    let under = Under {
-        rules: at.rules,
-        table: at.table,
-        files: at.files,
-    };
+    let under = &at.under;
     let parts = if meta.deals >= PARALLEL_FROM && !second.is_empty() {
         let (a, b) = std::thread::scope(|scope| {
-            let b = scope.spawn(|| read_forms(&under, second, before as u32, 1));
-            let a = read_forms(&under, first, 0, 0);
+            let b = scope.spawn(|| read_forms(under, second, before as u32, 1));
+            let a = read_forms(under, first, 0, 0);
             (a, b.join().ok().flatten())
         });
         a.zip(b).map(|(a, b)| vec![a, b])
     } else {
-        read_forms(&under, &blobs, 0, 0).map(|p| vec![p])
+        read_forms(under, &blobs, 0, 0).map(|p| vec![p])
     };
     Ok(parts.filter(|p| p.iter().map(|p| p.deals).sum::<u64>() == meta.deals))
 }
@@ -274,23 +269,17 @@ fn read_forms(at: &Under<'_>, blobs: &[FormBlob], first: u32, worker: usize) -> 
                 .push(read, |deal, list, streaks| {
                     for _ in 0..d.findings {
                         let f = part.finding().ok_or(())?;
-                        let streak = u16::try_from(f.streak).ok().filter(|&n| n >= 1).ok_or(())?;
                         let (i, code) = f.code;
-                        let Some(code) = *codes[i].get_or_insert_with(|| Code::exact(code)) else {
-                            continue;
-                        };
-                        let field = match f.field {
+                        let code = *codes[i].get_or_insert_with(|| Code::exact(code));
+                        let field = |fields: &mut FieldIds| match f.field {
                             None => NO_FIELD,
-                            Some((i, name)) => *field_ids[i].get_or_insert_with(|| {
-                                if name.is_empty() {
-                                    NO_FIELD
-                                } else {
-                                    fields.of(name, at.table)
-                                }
-                            }),
+                            Some((i, name)) => {
+                                *field_ids[i].get_or_insert_with(|| fields.of(name, at.table))
+                            }
                         };
-                        list.push(stored_finding(deal, code, field));
-                        streaks.push(streak);
+                        let streak = u16::try_from(f.streak).ok();
+                        keep_finding((deal, code, field, streak), &mut fields, list, streaks)
+                            .map_err(|_| ())?;
                     }
                     Ok::<(), ()>(())
                 })
@@ -358,26 +347,24 @@ struct Part {
 
 /// What a stored deal's values are read under: today's rules and fields, and the number
 /// of files the snapshot read (a deal names one of them).
+#[derive(Clone, Copy)]
 struct Under<'a> {
     rules: &'a RuleSet,
     table: &'a FieldTable,
     files: usize,
 }
 
-/// What every part of a stored snapshot is read with.
+/// What every part of a stored snapshot's rows is read with.
 struct Reading<'a> {
     conn: &'a rusqlite::Connection,
     path: &'a Path,
-    rules: &'a RuleSet,
-    table: &'a FieldTable,
-    /// How many files the snapshot read: a deal names one of them.
-    files: usize,
+    under: Under<'a>,
 }
 
 use super::form::STANDINGS;
 
 fn read_part(at: &Reading<'_>, range: (i64, i64), first: u32, worker: usize) -> Result<Part> {
-    let (rules, table) = (at.rules, at.table);
+    let (rules, table) = (at.under.rules, at.under.table);
     let mut stmt = at.conn.prepare_cached(
         "SELECT id, file, line, record_id, name, account, owner, stage, standing, amount,
                 currency, close_day, forecast, push_count, push_days, findings
@@ -387,7 +374,7 @@ fn read_part(at: &Reading<'_>, range: (i64, i64), first: u32, worker: usize) -> 
         path: at.path,
         table: "deals",
     };
-    let files = i64::try_from(at.files).unwrap_or(i64::MAX);
+    let files = i64::try_from(at.under.files).unwrap_or(i64::MAX);
     let count = super::check::COUNT;
     let mut rows = stmt.query([range.0, range.1])?;
     // A stage or a finding's field is looked up once per spelling, not once per row.
@@ -616,7 +603,12 @@ fn stored_inputs(meta: &SnapshotMeta, pair_by: &str, table: &FieldTable) -> Vec<
 struct FieldIds(FxHashMap<String, u16>);
 
 impl FieldIds {
+    /// The id of the field stored as `name`: none for an empty name, or one today's rules
+    /// lack.
     fn of(&mut self, name: &str, table: &FieldTable) -> u16 {
+        if name.is_empty() {
+            return NO_FIELD;
+        }
         if let Some(&id) = self.0.get(name) {
             return id;
         }
@@ -651,21 +643,42 @@ fn stored_findings(
                 super::check::quoted(part)
             ));
         };
-        let streak: u16 = streak.parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+        let code = Code::exact(code);
+        let named = |fields: &mut FieldIds| fields.of(field, table);
+        keep_finding(
+            (deal, code, named, streak.parse().ok()),
+            fields,
+            list,
+            streaks,
+        )
+        .map_err(|()| {
             format!(
                 "a streak of {}, not a count from 1",
                 super::check::quoted(streak)
             )
         })?;
-        let Some(code) = Code::exact(code) else {
-            continue;
-        };
-        let field = if field.is_empty() {
-            NO_FIELD
-        } else {
-            fields.of(field, table)
-        };
-        list.push(stored_finding(deal, code, field));
+    }
+    Ok(())
+}
+
+/// One stored finding of deal `deal` kept in `list`, with its streak, by the rules both the
+/// rows and a form are read by: a streak that is not a count from 1 is refused (`Err`); a
+/// code this pipelint does not know (`None`) is skipped, since a later pipelint may add
+/// codes without a new schema; its field's id is asked of `field` only for a finding kept.
+fn keep_finding(
+    (deal, code, field, streak): (
+        u32,
+        Option<Code>,
+        impl FnOnce(&mut FieldIds) -> u16,
+        Option<u16>,
+    ),
+    fields: &mut FieldIds,
+    list: &mut Vec<Finding>,
+    streaks: &mut Vec<u16>,
+) -> Result<(), ()> {
+    let streak = streak.filter(|&n| n >= 1).ok_or(())?;
+    if let Some(code) = code {
+        list.push(stored_finding(deal, code, field(fields)));
         streaks.push(streak);
     }
     Ok(())

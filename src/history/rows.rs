@@ -97,12 +97,14 @@ pub(super) fn insert(
                         t.see(&key, seen);
                     }
                     p.grade_ends.push(p.grades.len());
-                    findings.words(p.first + i, &mut p.said);
-                    p.said_ends.push(p.said.len());
+                    // One walk of the deal's findings words its column and its form.
                     form.begin(&to_store(audit, d, stands));
+                    let begun = p.said.len();
                     findings.each(p.first + i, |code, field, streak| {
+                        word(&mut p.said, begun, code, field.1, streak);
                         form.finding(code, field, streak);
                     });
+                    p.said_ends.push(p.said.len());
                     p.forms.extend(form.end());
                 }
                 if ready.send(p).is_err() {
@@ -428,17 +430,15 @@ impl DealFindings<'_> {
             f(finding.code, (finding.field, &field), streak);
         }
     }
+}
 
-    /// Append the deal's findings to `out` as the `findings` column words them.
-    fn words(&self, deal: usize, out: &mut String) {
-        use std::fmt::Write;
-        let begun = out.len();
-        self.each(deal, |code, (_, field), streak| {
-            if out.len() > begun {
-                out.push(FINDING_SEP);
-            }
-            let code = code.as_str();
-            let _ = write!(out, "{code}{PART_SEP}{field}{PART_SEP}{streak}");
-        });
+/// Append one finding to `out`, a deal's `findings` column begun at `begun`, as the column
+/// words it (`CODE␁field␁streak`, separated by `␂`).
+fn word(out: &mut String, begun: usize, code: crate::diag::Code, field: &str, streak: u16) {
+    use std::fmt::Write;
+    if out.len() > begun {
+        out.push(FINDING_SEP);
     }
+    let code = code.as_str();
+    let _ = write!(out, "{code}{PART_SEP}{field}{PART_SEP}{streak}");
 }

@@ -546,7 +546,7 @@ fn a_hand_edited_history_row_is_refused_naming_file_table_and_row() {
     // as "null%"); impossible counts and dates were shown as figures.
     let (dir, db) = three_weeks();
     let pristine = std::fs::read(&db).expect("db");
-    let edits: [(&str, &str); 9] = [
+    let edits: [(&str, &str); 11] = [
         (
             "UPDATE snapshots SET summary = json_set(summary, '$.completeness', 'abc') WHERE id = 2",
             "table snapshots, row 2, column summary: completeness is \"abc\"",
@@ -578,6 +578,14 @@ fn a_hand_edited_history_row_is_refused_naming_file_table_and_row() {
         (
             "UPDATE deals SET standing = 'maybe' WHERE id = (3 << 32) + 2",
             "table deals, row 12884901890 (snapshot 3, seq 2), column standing",
+        ),
+        (
+            "UPDATE deals SET findings = 'REQ001' || char(1) || 'amount' || char(1) || '0' WHERE id = (3 << 32) + 1",
+            "table deals, row 12884901889 (snapshot 3, seq 1), column findings: a streak of \"0\", not a count from 1",
+        ),
+        (
+            "UPDATE deals SET findings = 'REQ001' || char(1) || 'amount' WHERE id = (3 << 32)",
+            "table deals, row 12884901888 (snapshot 3, seq 0), column findings: \"REQ001\\u{1}amount\", not a finding",
         ),
         (
             "UPDATE commit_calls SET quarter = 'next year' WHERE snapshot = 1 AND seq = (SELECT min(seq) FROM commit_calls WHERE snapshot = 1)",
