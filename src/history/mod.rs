@@ -250,15 +250,14 @@ impl Store {
                 ])?;
             }
             let mut tracks = base;
-            rows::insert(&tx, audit, streaks, (snapshot, day), by, tracks.as_mut())?;
-            keep_tracks(&tx, &self.path, prior, (snapshot, day), tracks)?;
+            let after = rows::insert(&tx, audit, streaks, (snapshot, day), by, tracks.as_mut())?;
+            keep_tracks(&tx, &self.path, prior, (snapshot, day), after)?;
             // Forms are kept for the newest two snapshots: the ones an audit compares with.
             tx.execute(
                 "DELETE FROM deal_forms WHERE snapshot NOT IN
                     (SELECT id FROM snapshots ORDER BY as_of_day DESC LIMIT 2)",
                 [],
             )?;
-            rows::insert_calls(&tx, audit, snapshot, by)?;
             let mut owners = tx.prepare(
                 "INSERT INTO owner_stats (snapshot, owner, records, filled, applicable, open, high, amounts)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -285,7 +284,7 @@ impl Store {
 }
 
 /// Keep the outcome tracks after the newest two snapshots (see `tracks.rs`): `tracks` is
-/// the state after `added`, seen on top of the `prior` snapshots' when `added` came after
+/// the state after `added` (encoded), seen on top of the `prior` snapshots' when `added` came after
 /// them all; else (`None`) every stored deal is replayed. A store with a snapshot of no day
 /// (one a read refuses) keeps none.
 fn keep_tracks(
@@ -293,7 +292,7 @@ fn keep_tracks(
     path: &Path,
     prior: Option<Vec<(i64, i64)>>,
     added: (i64, i64),
-    tracks: Option<tracks::Tracks>,
+    tracks: Option<Vec<Vec<u8>>>,
 ) -> Result<()> {
     let Some(mut prior) = prior else {
         return tracks::keep_only(conn, &[]);
@@ -313,9 +312,9 @@ fn keep_tracks(
             let n = all.len();
             let (last, before) = outcomes::replay(conn, path, &all, n.checked_sub(2))?;
             if let Some(before) = before {
-                tracks::save(conn, &all[..n - 1], &before)?;
+                tracks::save(conn, &all[..n - 1], &tracks::encode(&before))?;
             }
-            tracks::save(conn, &all, &last)
+            tracks::save(conn, &all, &tracks::encode(&last))
         }
     }
 }

@@ -45,18 +45,35 @@ struct Prepared {
     grade_ends: Vec<usize>,
     /// Form parts (`form.rs`) these deals completed: deal count and bytes.
     forms: Vec<(usize, Vec<u8>)>,
+    /// These deals' commit calls.
+    calls: Vec<Called>,
+    /// After the last deal: the closed deals whose key was called, in this snapshot or an
+    /// earlier one.
+    closings: Vec<Called>,
+    /// After the last deal: the outcome tracks after it, encoded (`tracks.rs`).
+    tracks: Option<Vec<Vec<u8>>>,
 }
 
-/// Insert every deal of `audit` as snapshot `snapshot`'s (of the Julian day `day`), each
-/// seen by `tracks` too when given (see `tracks.rs`).
+/// A deal (by its number) that commit accuracy reads, under its pairing key: a call (the
+/// quarter its close date falls in) or a closing (how it closed).
+struct Called {
+    seq: usize,
+    key: String,
+    what: String,
+}
+
+/// Insert every deal of `audit` as snapshot `snapshot`'s (of the Julian day `day`), with its
+/// commit calls and the closings of deals called before (what commit accuracy reads), each
+/// deal seen by `tracks` too when given (see `tracks.rs`): the tracks after it come back
+/// encoded.
 pub(super) fn insert(
     tx: &Transaction<'_>,
     audit: &Audit,
     streaks: &[u16],
     (snapshot, day): (i64, i64),
     by: PairBy,
-    mut tracks: Option<&mut Tracks>,
-) -> Result<()> {
+    tracks: Option<&mut Tracks>,
+) -> Result<Option<Vec<Vec<u8>>>> {
     let mut insert = tx.prepare(
         "INSERT INTO deals (id, snapshot, seq, file, line, pair_key, record_id, name, account,
             owner, stage, standing, amount, currency, close_day, created_day, forecast, filled,
@@ -64,66 +81,36 @@ pub(super) fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )?;
+    let mut calls = tx.prepare(
+        "INSERT INTO commit_calls (snapshot, seq, pair_key, quarter, amount, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut closings = tx.prepare(
+        "INSERT INTO called_closings (snapshot, seq, pair_key, standing, close_day, amount, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut forms =
+        tx.prepare("INSERT INTO deal_forms (snapshot, part, deals, data) VALUES (?1, ?2, ?3, ?4)")?;
+    let called = called_before(tx, day)?;
     let deals = &audit.deals;
     let rules = &audit.rules;
     let (first_id, _) = deal_ids(snapshot);
     let all: Vec<&crate::deal::Deal> = deals.iter().collect();
+    let mut encoded = None;
     std::thread::scope(|scope| -> Result<()> {
         // Two chunks in flight at most; spent chunks come back to be refilled.
         let (ready, chunks) = mpsc::sync_channel::<Prepared>(2);
         let (give_back, spent) = mpsc::channel::<Prepared>();
-        let all = &all;
-        scope.spawn(move || {
-            let findings = findings_by_deal(audit, streaks);
-            let mut key = String::new();
-            let mut form = Encoder::default();
-            for (n, part) in all.chunks(CHUNK).enumerate() {
-                let mut p = spent.try_recv().unwrap_or_default();
-                p.reset(n * CHUNK);
-                for (i, d) in part.iter().enumerate() {
-                    let k = if !pairing_key(by, d, deals, rules, &mut key) {
-                        Key::None
-                    } else if key == deals.id(d) {
-                        Key::Id
-                    } else {
-                        p.keys.push_str(&key);
-                        Key::Own(p.keys.len())
-                    };
-                    p.key.push(k);
-                    let stands = standing(d, rules);
-                    p.stands.push(stands);
-                    let seen = seen(audit, d, stands, day, &mut p.grades);
-                    if let (Some(t), false) = (tracks.as_deref_mut(), matches!(k, Key::None)) {
-                        t.see(&key, seen);
-                    }
-                    p.grade_ends.push(p.grades.len());
-                    // One walk of the deal's findings words its column and its form.
-                    form.begin(&to_store(audit, d, stands));
-                    let begun = p.said.len();
-                    findings.each(p.first + i, |code, field, streak| {
-                        word(&mut p.said, begun, code, field.1, streak);
-                        form.finding(code, field, streak);
-                    });
-                    p.said_ends.push(p.said.len());
-                    p.forms.extend(form.end());
-                }
-                if ready.send(p).is_err() {
-                    // The writer stopped (an SQLite error): it reports why.
-                    return;
-                }
-            }
-            let last = Prepared {
-                first: all.len(),
-                forms: form.last().into_iter().collect(),
-                ..Prepared::default()
-            };
-            let _ = ready.send(last);
-        });
-        let mut forms = tx.prepare(
-            "INSERT INTO deal_forms (snapshot, part, deals, data) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        let preparing = Preparing {
+            audit,
+            streaks,
+            all: &all,
+            by,
+            day,
+        };
+        scope.spawn(move || preparing.run(tracks, called, &ready, &spent));
         let mut form_part: i64 = 0;
-        for p in chunks {
+        for mut p in chunks {
             let (mut key_at, mut said_at, mut graded_at) = (0usize, 0usize, 0usize);
             let part = all.get(p.first..).unwrap_or_default();
             for (i, d) in part.iter().take(p.key.len()).enumerate() {
@@ -180,10 +167,159 @@ pub(super) fn insert(
                 forms.execute(params![snapshot, form_part, *deals as i64, data])?;
                 form_part += 1;
             }
+            for c in &p.calls {
+                let Some(d) = all.get(c.seq) else { continue };
+                let code = d.currency.map(|c| c.code());
+                calls.execute(params![
+                    snapshot,
+                    c.seq as i64,
+                    c.key,
+                    c.what,
+                    d.amount().map(|m| m.0),
+                    code_text(&code),
+                ])?;
+            }
+            for c in &p.closings {
+                let Some(d) = all.get(c.seq) else { continue };
+                let code = d.currency.map(|c| c.code());
+                closings.execute(params![
+                    snapshot,
+                    c.seq as i64,
+                    c.key,
+                    c.what,
+                    d.close_date.map(julian_day),
+                    d.amount().map(|m| m.0),
+                    code_text(&code),
+                ])?;
+            }
+            if p.tracks.is_some() {
+                encoded = p.tracks.take();
+            }
             let _ = give_back.send(p);
         }
         Ok(())
-    })
+    })?;
+    Ok(encoded)
+}
+
+/// The pairing keys called commit in the snapshots stored before the day `day`.
+fn called_before(tx: &Transaction<'_>, day: i64) -> Result<FxHashSet<String>> {
+    let mut called: FxHashSet<String> = FxHashSet::default();
+    let mut earlier = tx.prepare(
+        "SELECT DISTINCT c.pair_key FROM commit_calls c JOIN snapshots s ON s.id = c.snapshot
+         WHERE s.as_of_day < ?1",
+    )?;
+    let mut rows = earlier.query([day])?;
+    while let Some(r) = rows.next()? {
+        called.insert(r.get(0)?);
+    }
+    Ok(called)
+}
+
+/// What the thread preparing the rows reads.
+struct Preparing<'a> {
+    audit: &'a Audit,
+    streaks: &'a [u16],
+    all: &'a [&'a crate::deal::Deal],
+    by: PairBy,
+    day: i64,
+}
+
+impl Preparing<'_> {
+    /// Prepare every deal's words, chunk by chunk, into `ready` (refilling the chunks that
+    /// come back `spent`), each deal seen by `tracks` too; `called` (the keys called
+    /// before) grows by this snapshot's calls. A last chunk of no deals brings the closings
+    /// and the tracks encoded.
+    fn run(
+        self,
+        mut tracks: Option<&mut Tracks>,
+        mut called: FxHashSet<String>,
+        ready: &mpsc::SyncSender<Prepared>,
+        spent: &mpsc::Receiver<Prepared>,
+    ) {
+        let Preparing {
+            audit,
+            streaks,
+            all,
+            by,
+            day,
+        } = self;
+        let (deals, rules) = (&audit.deals, &audit.rules);
+        let findings = findings_by_deal(audit, streaks);
+        let classes = deals.forecast_classes(&rules.forecast);
+        let mut key = String::new();
+        let mut form = Encoder::default();
+        // Closed deals with a pairing key: their closings are known once every call is.
+        let mut closed: Vec<usize> = Vec::new();
+        for (n, part) in all.chunks(CHUNK).enumerate() {
+            let mut p = spent.try_recv().unwrap_or_default();
+            p.reset(n * CHUNK);
+            for (i, d) in part.iter().enumerate() {
+                let seq = p.first + i;
+                let k = if !pairing_key(by, d, deals, rules, &mut key) {
+                    Key::None
+                } else if key == deals.id(d) {
+                    Key::Id
+                } else {
+                    p.keys.push_str(&key);
+                    Key::Own(p.keys.len())
+                };
+                p.key.push(k);
+                let stands = standing(d, rules);
+                p.stands.push(stands);
+                let seen = seen(audit, d, stands, day, &mut p.grades);
+                if !matches!(k, Key::None) {
+                    if let Some(t) = tracks.as_deref_mut() {
+                        t.see(&key, seen);
+                    }
+                    if let Some(quarter) = commit_quarter(d, stands, classes.of(d), rules) {
+                        if !called.contains(&key) {
+                            called.insert(key.clone());
+                        }
+                        p.calls.push(Called {
+                            seq,
+                            key: key.clone(),
+                            what: quarter,
+                        });
+                    }
+                    if matches!(stands, Standing::Closed(_)) {
+                        closed.push(seq);
+                    }
+                }
+                p.grade_ends.push(p.grades.len());
+                // One walk of the deal's findings words its column and its form.
+                form.begin(&to_store(audit, d, stands));
+                let begun = p.said.len();
+                findings.each(seq, |code, field, streak| {
+                    word(&mut p.said, begun, code, field.1, streak);
+                    form.finding(code, field, streak);
+                });
+                p.said_ends.push(p.said.len());
+                p.forms.extend(form.end());
+            }
+            if ready.send(p).is_err() {
+                // The writer stopped (an SQLite error): it reports why.
+                return;
+            }
+        }
+        let mut last = Prepared {
+            first: all.len(),
+            forms: form.last().into_iter().collect(),
+            tracks: tracks.map(|t| super::tracks::encode(t)),
+            ..Prepared::default()
+        };
+        for seq in closed.into_iter().filter(|_| !called.is_empty()) {
+            let d = all[seq];
+            if pairing_key(by, d, deals, rules, &mut key) && called.contains(&key) {
+                last.closings.push(Called {
+                    seq,
+                    key: key.clone(),
+                    what: standing_name(standing(d, rules)).to_string(),
+                });
+            }
+        }
+        let _ = ready.send(last);
+    }
 }
 
 impl Prepared {
@@ -198,6 +334,9 @@ impl Prepared {
         self.grades.clear();
         self.grade_ends.clear();
         self.forms.clear();
+        self.calls.clear();
+        self.closings.clear();
+        self.tracks = None;
     }
 }
 
@@ -289,84 +428,6 @@ fn write_grades(grades: &[u16; 9], counted_once: bool, out: &mut String) {
         let _ = write!(out, "{g},");
     }
     out.push(if counted_once { '1' } else { '0' });
-}
-
-/// Store the snapshot's commit calls (open deals in a commit-class forecast category, with
-/// the quarter of their close date) and its closed deals whose key was called commit in this
-/// or an earlier stored snapshot: what commit accuracy reads.
-pub(super) fn insert_calls(
-    tx: &Transaction<'_>,
-    audit: &Audit,
-    snapshot: i64,
-    by: PairBy,
-) -> Result<()> {
-    let deals = &audit.deals;
-    let rules = &audit.rules;
-    let mut called: FxHashSet<String> = FxHashSet::default();
-    {
-        let mut earlier = tx.prepare(
-            "SELECT DISTINCT c.pair_key FROM commit_calls c JOIN snapshots s ON s.id = c.snapshot
-             WHERE s.as_of_day < ?1",
-        )?;
-        let mut rows = earlier.query([julian_day(audit.as_of)])?;
-        while let Some(r) = rows.next()? {
-            called.insert(r.get(0)?);
-        }
-    }
-    let classes = deals.forecast_classes(&rules.forecast);
-    let mut key = String::new();
-    let mut calls = tx.prepare(
-        "INSERT INTO commit_calls (snapshot, seq, pair_key, quarter, amount, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for (seq, d) in deals.iter().enumerate() {
-        let stands = standing(d, rules);
-        let Some(quarter) = commit_quarter(d, stands, classes.of(d), rules) else {
-            continue;
-        };
-        if !pairing_key(by, d, deals, rules, &mut key) {
-            continue;
-        }
-        let code = d.currency.map(|c| c.code());
-        calls.execute(rusqlite::params![
-            snapshot,
-            seq as i64,
-            key,
-            quarter,
-            d.amount().map(|m| m.0),
-            code_text(&code),
-        ])?;
-        if !called.contains(&key) {
-            called.insert(key.clone());
-        }
-    }
-    if called.is_empty() {
-        return Ok(());
-    }
-    let mut closings = tx.prepare(
-        "INSERT INTO called_closings (snapshot, seq, pair_key, standing, close_day, amount, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (seq, d) in deals.iter().enumerate() {
-        let stands = standing(d, rules);
-        if !matches!(stands, Standing::Closed(_)) || !pairing_key(by, d, deals, rules, &mut key) {
-            continue;
-        }
-        if !called.contains(&key) {
-            continue;
-        }
-        let code = d.currency.map(|c| c.code());
-        closings.execute(rusqlite::params![
-            snapshot,
-            seq as i64,
-            key,
-            standing_name(stands),
-            d.close_date.map(julian_day),
-            d.amount().map(|m| m.0),
-            code_text(&code),
-        ])?;
-    }
-    Ok(())
 }
 
 /// A currency's ISO code as stored text.

@@ -138,7 +138,7 @@ const LOST: u8 = 4;
 /// its key's length (a LEB128 varint) and bytes, flags, score, signals (two bytes), which
 /// of the nine grades are not 0 (two bytes, a bit each), those grades (two bytes each) and,
 /// when closed, its day (eight bytes); numbers little-endian. About 30 bytes a key.
-fn encode(tracks: &Tracks) -> Vec<Vec<u8>> {
+pub(super) fn encode(tracks: &Tracks) -> Vec<Vec<u8>> {
     let mut parts = Vec::new();
     let mut part = vec![FORMAT];
     for (key, t) in tracks.0.iter().filter(|(_, t)| t.seen_open) {
@@ -305,7 +305,7 @@ pub(super) fn load(conn: &Connection, covered: &[(i64, i64)]) -> Result<Option<T
 }
 
 /// Keep `tracks` as the state after the last snapshot of `covered`.
-pub(super) fn save(conn: &Connection, covered: &[(i64, i64)], tracks: &Tracks) -> Result<()> {
+pub(super) fn save(conn: &Connection, covered: &[(i64, i64)], parts: &[Vec<u8>]) -> Result<()> {
     let Some(&(last, _)) = covered.last() else {
         return Ok(());
     };
@@ -314,7 +314,7 @@ pub(super) fn save(conn: &Connection, covered: &[(i64, i64)], tracks: &Tracks) -
     let mut insert = conn.prepare(
         "INSERT INTO outcome_tracks (snapshot, part, covers, data) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for (i, part) in encode(tracks).iter().enumerate() {
+    for (i, part) in parts.iter().enumerate() {
         insert.execute(params![last, i as i64, covers, part])?;
     }
     Ok(())
