@@ -27,9 +27,14 @@ if [ ! -f "$gen/export_20k.csv" ]; then
   ./target/release/examples/gen_export 20000 42 > "$gen/export_20k.csv"
 fi
 
+# THREADS=N runs every audit with --threads N (reports must not depend on it).
+threads=()
+[ -n "${THREADS:-}" ] && threads=(--threads "$THREADS")
+
 # case NAME ARGS...: one audit in both formats.
 case_() {
   local name=$1; shift
+  case " $* " in *" --threads "*) ;; *) set -- "$@" "${threads[@]}" ;; esac
   set +e
   "$bin" audit "$@" --as-of $as_of -f json > "$out/$name.json" 2> "$out/$name.exit"
   echo "exit $?" >> "$out/$name.exit"
@@ -73,6 +78,18 @@ case_ two_files fixtures/salesforce_q4_pipeline.csv "$gen/export_20k.csv"
 case_ select_req fixtures/salesforce_q4_pipeline.csv --select REQ,HYG00
 case_ ignore_hyg fixtures/salesforce_q4_pipeline.csv --ignore HYG,DUP002
 case_ gate_flags fixtures/salesforce_q4_pipeline.csv --fail-on warning --min-completeness 95 --max-high-risk 1
+
+# Week over week and the history: three weeks of the generated export (each the one before
+# edited, seeded), the first two stored, the third compared with them.
+for w in 2 3; do
+  [ -f "$gen/opps_20k_w$w.csv" ] || python3 bench/edit_snapshot.py "$gen/opps_20k$([ $w = 3 ] && echo _w2).csv" "$gen/opps_20k_w$w.csv" --seed $w --share 0.1 > /dev/null
+done
+case_ previous "$gen/opps_20k_w3.csv" --previous "$gen/opps_20k_w2.csv"
+store="$gen/history.sqlite"
+rm -f "$store" "$store-wal" "$store-shm"
+"$bin" history add "$gen/opps_20k.csv" --as-of 2026-11-06 --db "$store" -q "${threads[@]}" > "$out/history_add.txt" 2>&1 || true
+"$bin" history add "$gen/opps_20k_w2.csv" --as-of 2026-11-13 --db "$store" -q "${threads[@]}" >> "$out/history_add.txt" 2>&1 || true
+case_ history "$gen/opps_20k_w3.csv" --history "$store"
 
 # The other commands.
 set +e
