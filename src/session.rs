@@ -88,10 +88,22 @@ fn audit_with(
     options: &AuditOptions,
     previous: Option<Audit>,
 ) -> Result<AuditRun> {
+    let workers = thread_count(options.threads).0;
+    audit_on(rules, exports, options, previous, workers)
+}
+
+/// [`audit_with`] on exactly `workers` threads, however many the machine runs at once.
+fn audit_on(
+    rules: RuleSet,
+    exports: Vec<Export>,
+    options: &AuditOptions,
+    previous: Option<Audit>,
+    workers: usize,
+) -> Result<AuditRun> {
     diag::Policy::check_patterns(&options.select).map_err(anyhow::Error::msg)?;
     diag::Policy::check_patterns(&options.ignore).map_err(anyhow::Error::msg)?;
     let run = engine::RunOptions {
-        threads: thread_count(options.threads).0,
+        threads: workers,
         policy: diag::Policy::new(&rules.checks, &options.select, &options.ignore),
         as_of: options.as_of,
         as_of_given: options.as_of_given,
@@ -446,6 +458,121 @@ mod tests {
             "row has 6 fields, the header has 4; the row is left out of scores (quote values \
              that contain the delimiter)"
         );
+    }
+
+    /// A messy Salesforce-style export of `rows` deals, seeded: last week's (`last`) has
+    /// a tenth of them in another stage and a year later, and 700 deals more (gone since).
+    fn export(rows: usize, last: bool) -> String {
+        const STAGES: [&str; 8] = [
+            "Prospecting",
+            "Qualification",
+            "Needs Analysis",
+            "Proposal/Price Quote",
+            "Negotiation/Review",
+            "Closed Won",
+            "Closed Lost",
+            "Someday",
+        ];
+        const FORECASTS: [&str; 6] = ["Pipeline", "Best Case", "Commit", "Closed", "Omitted", ""];
+        const OWNERS: [&str; 6] = ["Ana Ruiz", "Bo Chen", "Cy Okafor", "Di Park", "", "Ed Lund"];
+        let mut out = String::from(
+            "Opportunity ID,Opportunity Name,Account Name,Opportunity Owner,Stage,Amount,\
+             Close Date,Created Date,Forecast Category,Next Step,Probability (%)\n",
+        );
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..rows + if last { 700 } else { 0 } {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let r = (x >> 33) as usize;
+            let moved = usize::from(last && r % 10 == 0);
+            let account = format!("Account {}", r % 997);
+            let name = match i % 53 {
+                0 => format!("{account} - Renewal"),
+                _ => format!("{account} - Deal {i}"),
+            };
+            let amount = match r % 23 {
+                0 => String::new(),
+                1 => "n/a".to_string(),
+                _ => format!("{}.00", 1_000 + r % 90_000),
+            };
+            let close = match r % 31 {
+                0 => "13/45/2026".to_string(),
+                1 => String::new(),
+                _ => format!(
+                    "{}/{}/{}",
+                    1 + r % 12,
+                    1 + r % 28,
+                    2025 + (r / 7) % 3 + moved
+                ),
+            };
+            let created = format!("{}/{}/2024", 1 + (r / 3) % 12, 1 + (r / 5) % 28);
+            let next = if r % 4 == 0 { "" } else { "Call back" };
+            out.push_str(&format!(
+                "006{i:015},{name},{account},{},{},{amount},{close},{created},{},{next},{}\n",
+                OWNERS[(r / 11) % OWNERS.len()],
+                STAGES[(r / 13 + moved) % STAGES.len()],
+                FORECASTS[(r / 17) % FORECASTS.len()],
+                (r / 19) % 101,
+            ));
+        }
+        out
+    }
+
+    /// The same JSON report from 1 to 8 workers, alone and compared with last week. The
+    /// command line clamps --threads to the cores (a 2-core machine runs --threads 4 on
+    /// 2), so the audit is run here on exactly that many, over six batches of rows.
+    #[test]
+    fn reports_are_the_same_on_any_number_of_workers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let this = dir.path().join("this.csv");
+        let last = dir.path().join("last.csv");
+        std::fs::write(&this, export(45_000, false)).expect("write");
+        std::fs::write(&last, export(45_000, true)).expect("write");
+        let open = |p: &Path| crate::input::open(p.to_str().expect("path"), None).expect("open");
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+        let options = AuditOptions::as_of(as_of);
+        let json = |workers: usize, compared: bool| -> Vec<u8> {
+            let exports = vec![open(&this)];
+            let rules = crate::rules::resolve(None, Some("salesforce"), &exports).expect("rules");
+            let previous = compared.then(|| {
+                let earlier = AuditOptions {
+                    as_of: as_of - chrono::Days::new(7),
+                    ..options.clone()
+                };
+                let before = vec![open(&last)];
+                let run = audit_on(rules.clone(), before, &earlier, None, workers);
+                let mut old = run.expect("last week").audit;
+                old.keep_for_comparison();
+                old
+            });
+            let run = audit_on(rules, exports, &options, previous, workers).expect("audit");
+            let report = run.report(&crate::gate::GateSettings::default());
+            let mut out = Vec::new();
+            let emit = crate::report::EmitOptions::default();
+            report
+                .emit(crate::report::Format::Json, &emit, &mut out)
+                .expect("emit");
+            out
+        };
+        for compared in [false, true] {
+            let one = json(1, compared);
+            let report: serde_json::Value = serde_json::from_slice(&one).expect("json");
+            let findings = report["findings"].as_array().map_or(0, Vec::len);
+            let changes = report["findings"].as_array().map_or(0, |f| {
+                f.iter()
+                    .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with("CHG")))
+                    .count()
+            });
+            assert!(findings > 45_000, "{findings} findings");
+            assert_eq!(changes > 1_000, compared, "{changes} change findings");
+            for workers in [2, 3, 4, 8] {
+                assert!(
+                    json(workers, compared) == one,
+                    "{workers} workers (compared: {compared}) differ from one"
+                );
+            }
+        }
     }
 }
 
