@@ -428,11 +428,14 @@ fn read_calls(
         path,
         table: "commit_calls",
     };
+    // Ordered by the snapshot's id after its (unique) day: SQLite then walks each
+    // snapshot's calls in their key's order instead of sorting them all in a temporary
+    // B-tree.
     let mut stmt = conn.prepare(
         "SELECT c.snapshot, c.seq, c.pair_key, c.quarter, c.amount, c.currency
          FROM snapshots s JOIN commit_calls c ON c.snapshot = s.id
          WHERE s.as_of_day < ?1
-         ORDER BY s.as_of_day, c.seq",
+         ORDER BY s.as_of_day, s.id, c.seq",
     )?;
     let mut rows = stmt.query([before])?;
     while let Some(r) = rows.next()? {
@@ -466,7 +469,7 @@ fn read_calls(
         "SELECT c.snapshot, c.seq, c.pair_key, c.standing, c.close_day, c.amount, c.currency
          FROM snapshots s JOIN called_closings c ON c.snapshot = s.id
          WHERE s.as_of_day < ?1
-         ORDER BY s.as_of_day, c.seq",
+         ORDER BY s.as_of_day, s.id, c.seq",
     )?;
     let mut rows = stmt.query([before])?;
     while let Some(r) = rows.next()? {
