@@ -250,7 +250,7 @@ impl Preparing<'_> {
         let mut key = String::new();
         let mut form = Encoder::default();
         // Closed deals with a pairing key: their closings are known once every call is.
-        let mut closed: Vec<usize> = Vec::new();
+        let mut closed: Vec<(usize, Standing)> = Vec::new();
         for (n, part) in all.chunks(CHUNK).enumerate() {
             let mut p = spent.try_recv().unwrap_or_default();
             p.reset(n * CHUNK);
@@ -283,7 +283,7 @@ impl Preparing<'_> {
                         });
                     }
                     if matches!(stands, Standing::Closed(_)) {
-                        closed.push(seq);
+                        closed.push((seq, stands));
                     }
                 }
                 p.grade_ends.push(p.grades.len());
@@ -308,14 +308,17 @@ impl Preparing<'_> {
             tracks: tracks.map(|t| super::tracks::encode(t)),
             ..Prepared::default()
         };
-        for seq in closed.into_iter().filter(|_| !called.is_empty()) {
-            let d = all[seq];
-            if pairing_key(by, d, deals, rules, &mut key) && called.contains(&key) {
-                last.closings.push(Called {
-                    seq,
-                    key: key.clone(),
-                    what: standing_name(standing(d, rules)).to_string(),
-                });
+        // A closed deal's key is built again here (rather than kept for each one) only
+        // when some key was called.
+        if !called.is_empty() {
+            for (seq, stands) in closed {
+                if pairing_key(by, all[seq], deals, rules, &mut key) && called.contains(&key) {
+                    last.closings.push(Called {
+                        seq,
+                        key: key.clone(),
+                        what: standing_name(stands).to_string(),
+                    });
+                }
             }
         }
         let _ = ready.send(last);
